@@ -1,0 +1,3 @@
+"""Anonyscribe: transcribe research interviews and anonymise them, on the researcher's own machine."""
+
+__version__ = "0.1.0"

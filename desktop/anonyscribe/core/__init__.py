@@ -1,0 +1,1 @@
+"""The Qt-free heart: document model, register, study storage, atomic files."""

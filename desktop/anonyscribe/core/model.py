@@ -1,0 +1,197 @@
+"""The document model: what a recording becomes, in words a researcher uses.
+
+Transcript -> Segments (speaker turns) -> Words, plus Findings (possible identifiers)
+anchored to a segment by character offsets, so that editing one turn's text never moves
+the findings of another. Everything is plain dataclasses that round-trip through JSON,
+with a schema version so that later releases can read what earlier ones saved.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class Decision(str, enum.Enum):
+    """What the reviewer decided about a finding."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+# Entity types, with the label stem used for pseudonyms ("[Person 1]").
+ENTITY_TYPES: dict[str, str] = {
+    "PERSON": "Person",
+    "ORGANISATION": "Organisation",
+    "ROLE": "Role",
+    "LOCATION": "Location",
+    "DATE": "Date",
+    "EMAIL": "Email",
+    "PHONE": "Phone",
+    "NHS_NUMBER": "NHS number",
+    "POSTCODE": "Postcode",
+    "ID": "ID",
+    "URL": "URL",
+    "OTHER": "Redacted",
+}
+
+
+@dataclass
+class Word:
+    """One recognised word with its time in the recording (seconds)."""
+
+    text: str
+    start: float
+    end: float
+    probability: float = 1.0
+
+
+@dataclass
+class Speaker:
+    """A voice in the recording; ``label`` is what exports print before a turn."""
+
+    id: str
+    label: str
+
+
+@dataclass
+class Segment:
+    """One speaker turn (or part of one): its text is the source of truth, words give timing."""
+
+    id: int
+    start: float
+    end: float
+    text: str
+    speaker: str = "S1"
+    words: list[Word] = field(default_factory=list)
+
+
+@dataclass
+class RecordingInfo:
+    """Where a transcript came from. ``name`` is the original file name (private)."""
+
+    name: str
+    duration: float = 0.0
+    sha256: str = ""
+    path: str = ""
+
+
+@dataclass
+class Transcript:
+    """A whole recording as text: speakers, turns, words and times."""
+
+    recording: RecordingInfo
+    segments: list[Segment] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+    language: str = "en"
+    model: str = ""
+    schema_version: int = SCHEMA_VERSION
+
+    def speaker_label(self, speaker_id: str) -> str:
+        for sp in self.speakers:
+            if sp.id == speaker_id:
+                return sp.label
+        return speaker_id
+
+    def segment(self, segment_id: int) -> Segment:
+        for seg in self.segments:
+            if seg.id == segment_id:
+                return seg
+        raise KeyError(segment_id)
+
+    def ensure_speakers(self) -> None:
+        """Give every speaker id used by a segment an entry with a readable default label."""
+        known = {sp.id for sp in self.speakers}
+        for seg in self.segments:
+            if seg.speaker not in known:
+                n = len(self.speakers) + 1
+                self.speakers.append(Speaker(id=seg.speaker, label=f"Speaker {n}"))
+                known.add(seg.speaker)
+
+    def word_count(self) -> int:
+        return sum(len(seg.text.split()) for seg in self.segments)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transcript:
+        version = int(data.get("schema_version", 1))
+        if version > SCHEMA_VERSION:
+            raise ValueError(
+                f"this transcript was saved by a newer Anonyscribe (schema {version}); "
+                "please update the app to open it"
+            )
+        segments = [
+            Segment(
+                id=int(s["id"]),
+                start=float(s["start"]),
+                end=float(s["end"]),
+                text=s["text"],
+                speaker=s.get("speaker", "S1"),
+                words=[Word(**w) for w in s.get("words", [])],
+            )
+            for s in data.get("segments", [])
+        ]
+        return cls(
+            recording=RecordingInfo(**data["recording"]),
+            segments=segments,
+            speakers=[Speaker(**sp) for sp in data.get("speakers", [])],
+            language=data.get("language", "en"),
+            model=data.get("model", ""),
+            schema_version=SCHEMA_VERSION,
+        )
+
+
+def new_finding_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass
+class Finding:
+    """A stretch of one segment's text that may identify someone, and what to do about it.
+
+    ``start``/``end`` are character offsets into ``Segment.text`` of ``segment_id``.
+    ``source`` names the rule that found it ("manual" for the reviewer's own).
+    """
+
+    segment_id: int
+    start: int
+    end: int
+    type: str
+    text: str
+    score: float = 0.5
+    source: str = ""
+    decision: Decision = Decision.PENDING
+    id: str = field(default_factory=new_finding_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["decision"] = self.decision.value
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        d = dict(data)
+        d["decision"] = Decision(d.get("decision", "pending"))
+        return cls(**d)
+
+
+@dataclass
+class Span:
+    """A finding over flat text (what detection returns before anchoring to segments)."""
+
+    start: int
+    end: int
+    type: str
+    text: str
+    score: float
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
