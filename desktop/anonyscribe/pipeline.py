@@ -1,0 +1,222 @@
+"""One recording through the whole path: probe -> transcribe -> speakers -> detect -> save.
+
+Shared by the CLI batch and the GUI queue, so both behave the same. Each stage saves its
+result atomically in the study before the next starts, which is what lets a crashed or
+cancelled run resume without redoing finished work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import offline  # noqa: F401 - offline switches before any model library loads
+from .core.cancel import CancelToken
+from .core.model import Decision, Finding, Transcript
+from .core.register import normalise
+from .core.study import RecordingEntry, Study, Terms
+from .redact import LogEntry, accepted_originals, propagate, redact
+
+if TYPE_CHECKING:
+    from .detect.engine import Detector
+    from .transcribe.runner import Transcriber
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class Engines:
+    """The heavy objects (speech model, detector), built once and reused for a whole queue."""
+
+    model: str | Path | None = None
+    language: str | None = "en"
+    vocabulary: Sequence[str] = ()
+    terms: Terms | None = None
+    speakers: str = "auto"
+    num_speakers: int | None = None
+    _transcriber: Any = field(default=None, repr=False)
+    _detector: Any = field(default=None, repr=False)
+
+    @property
+    def transcriber(self) -> Transcriber:
+        if self._transcriber is None:
+            from .transcribe.runner import Transcriber
+
+            self._transcriber = Transcriber(self.model, language=self.language,
+                                            vocabulary=list(self.vocabulary))
+        return self._transcriber
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            from .detect.engine import Detector
+
+            self._detector = Detector(terms=self.terms)
+        return self._detector
+
+
+def _noop(stage: str, fraction: float) -> None:
+    pass
+
+
+def study_terms(study: Study) -> Terms:
+    """The study's lists plus every name already confirmed anywhere in the study."""
+    always = [dict(t) for t in study.terms.always]
+    seen = {normalise(t["text"]) for t in always}
+    for entry in study.register.entries.values():
+        if entry.type != "PERSON":
+            continue
+        for original in entry.originals:
+            key = normalise(original)
+            if key and key not in seen and len(key) > 2:
+                always.append({"text": original, "type": "PERSON"})
+                seen.add(key)
+    return Terms(always=always, never=list(study.terms.never))
+
+
+def process_recording(
+    study: Study,
+    entry: RecordingEntry,
+    engines: Engines,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> None:
+    """Bring one recording to the review stage; skips any stage whose result is saved."""
+    from .media import probe
+
+    progress = progress or _noop
+    cancel = cancel or CancelToken()
+    path = Path(entry.path)
+    progress("probe", 0.0)
+    info = probe(path)
+    entry.duration = info.duration
+    cancel.check()
+    if study.has_transcript(entry.id):
+        transcript = study.load_transcript(entry.id)
+    else:
+        transcript = _transcribe(study, entry, engines, progress, cancel)
+    cancel.check()
+    if not study.has_findings(entry.id):
+        progress("detect", 0.0)
+        engines.detector.set_terms(study_terms(study))
+        findings = engines.detector.detect_transcript(transcript)
+        study.save_findings(entry.id, findings)
+        progress("detect", 1.0)
+    entry.status = "review"
+    entry.error = ""
+    study.save()
+    progress("save", 1.0)
+
+
+def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress: Progress,
+                cancel: CancelToken) -> Transcript:
+    from .core.model import RecordingInfo
+
+    info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
+                         path=entry.path)
+    progress("transcribe", 0.0)
+    transcript = engines.transcriber.transcribe(
+        Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
+        recording=info,
+    )
+    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
+    study.save_transcript(entry.id, transcript)
+    entry.status = "transcribed"
+    study.save()
+    return transcript
+
+
+def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
+                    transcript: Transcript, progress: Progress,
+                    cancel: CancelToken) -> Transcript:
+    """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
+    if engines.speakers == "none":
+        return transcript
+    try:
+        from .speakers import label_turns
+    except ImportError:
+        return transcript
+    progress("speakers", 0.0)
+    result = label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
+                         mode=engines.speakers, progress=lambda f: progress("speakers", f),
+                         cancel=cancel)
+    changed = False
+    for name in result.names:
+        changed |= study.terms.add_always(name, "PERSON")
+    if changed:
+        study.save_terms()
+    progress("speakers", 1.0)
+    return result.transcript
+
+
+def accept_all(findings: list[Finding]) -> None:
+    for f in findings:
+        if f.decision is Decision.PENDING:
+            f.decision = Decision.ACCEPTED
+
+
+def anonymised(study: Study, rec_id: str) -> tuple[Transcript, list[LogEntry], list[Finding]]:
+    """The anonymised transcript of one recording, with its log entries; saves the register."""
+    transcript = study.load_transcript(rec_id)
+    findings = study.load_findings(rec_id)
+    extra = propagate(transcript, findings)
+    if extra:
+        findings += extra
+        study.save_findings(rec_id, findings)
+    anon, log = redact(transcript, findings, study.register)
+    study.save_register()
+    return anon, log, findings
+
+
+def output_stem(study: Study, entry: RecordingEntry, originals: set[str],
+                detector: Detector | None = None) -> str:
+    """The exported file name for a recording, redacted like its text."""
+    from .naming import safe_stem
+
+    detect = detector.detect_text if detector is not None else None
+    return safe_stem(Path(entry.name).stem, originals, detect=detect, fallback=entry.id)
+
+
+def export_recording(
+    study: Study,
+    rec_id: str,
+    out_dir: Path,
+    formats: Sequence[str],
+    detector: Detector | None = None,
+) -> list[Path]:
+    """Write the anonymised transcript in each per-recording format, and the private log."""
+    from . import export
+
+    entry = study.recordings[rec_id]
+    anon, log, findings = anonymised(study, rec_id)
+    originals = _leak_originals(findings) | _speaker_originals(study, rec_id, anon)
+    stem = output_stem(study, entry, originals, detector)
+    written: list[Path] = []
+    for fmt in formats:
+        if fmt in export.RECORDING_FORMATS:
+            written += export.export_recording(fmt, anon, Path(out_dir), stem, originals)
+    decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
+    export.write_log(log, study.root / "log" / entry.id, decisions)
+    entry.exported = [str(p) for p in written]
+    entry.status = "exported"
+    study.save()
+    return written
+
+
+def _leak_originals(findings: list[Finding]) -> set[str]:
+    """Accepted texts the exported files must not contain, less those the reviewer chose to
+    keep somewhere (a rejected "Grace" in "by the grace of God")."""
+    kept = {normalise(f.text) for f in findings if f.decision is Decision.REJECTED}
+    return {t for t in accepted_originals(findings) if normalise(t) not in kept}
+
+
+def _speaker_originals(study: Study, rec_id: str, anon: Transcript) -> set[str]:
+    """Original speaker labels that were replaced count as originals for the leak check."""
+    raw = study.load_transcript(rec_id)
+    out = set()
+    for before, after in zip(raw.speakers, anon.speakers, strict=False):
+        if before.label != after.label:
+            out.add(before.label)
+    return out
