@@ -8,6 +8,8 @@ email recognizers) are all told to stay local.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 _OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -19,10 +21,43 @@ _OFFLINE_ENV = {
 }
 
 
+def psl_snapshot() -> Path:
+    """Our copy of the Public Suffix List (resources/psl/, from tldextract's own snapshot)."""
+    env = os.environ.get("ANONYSCRIBE_RESOURCES")
+    frozen = getattr(sys, "_MEIPASS", None)
+    base = Path(env) if env else Path(frozen) / "resources" if frozen else \
+        Path(__file__).resolve().parents[2] / "resources"
+    return base / "psl" / "public_suffix_list.dat"
+
+
+def offline_tldextract() -> None:
+    """Point tldextract (Presidio's e-mail check) at the bundled suffix list, never the web.
+
+    tldextract's default extractor fetches the list over HTTPS on first use; ours reads the
+    local file through requests' file:// adapter and keeps no cache, so no socket is opened.
+    """
+    import tldextract.tldextract as tx
+
+    if getattr(tx.TLD_EXTRACTOR, "_anonyscribe_offline", False):
+        return
+    snapshot = psl_snapshot()
+    if snapshot.exists():
+        ext = tx.TLDExtract(cache_dir=None, suffix_list_urls=(snapshot.as_uri(),),
+                            fallback_to_snapshot=True, cache_fetch_timeout=None)
+    else:  # the package's own snapshot: still offline
+        ext = tx.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+    ext._anonyscribe_offline = True  # type: ignore[attr-defined]
+    tx.TLD_EXTRACTOR = ext
+
+
 def enforce_offline() -> None:
     """Set offline switches for every library we use; safe to call many times."""
     for key, value in _OFFLINE_ENV.items():
         os.environ[key] = value
+    if psl_snapshot().exists():
+        os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = str(psl_snapshot())
+    if "tldextract" in sys.modules:
+        offline_tldextract()
     try:  # huggingface_hub reads the variable at import; patch its constant if already imported
         import huggingface_hub.constants as hf_constants
 

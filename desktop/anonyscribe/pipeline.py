@@ -176,7 +176,11 @@ def output_stem(study: Study, entry: RecordingEntry, originals: set[str],
     from .naming import safe_stem
 
     detect = detector.detect_text if detector is not None else None
-    return safe_stem(Path(entry.name).stem, originals, detect=detect, fallback=entry.id)
+    labels = {o: e.label for e in study.register.entries.values() for o in e.originals
+              if o in originals}
+    for o in originals:
+        labels.setdefault(o, "[Redacted]")
+    return safe_stem(Path(entry.name).stem, labels, detect=detect, fallback=entry.id)
 
 
 def export_recording(
@@ -192,7 +196,8 @@ def export_recording(
     entry = study.recordings[rec_id]
     anon, log, findings = anonymised(study, rec_id)
     originals = _leak_originals(findings) | _speaker_originals(study, rec_id, anon)
-    stem = output_stem(study, entry, originals, detector)
+    stem = _claim_stem(study, entry, output_stem(study, entry, originals, detector), out_dir,
+                       formats)
     written: list[Path] = []
     for fmt in formats:
         if fmt in export.RECORDING_FORMATS:
@@ -203,6 +208,25 @@ def export_recording(
     entry.status = "exported"
     study.save()
     return written
+
+
+def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
+                formats: Sequence[str]) -> str:
+    """A stem no other recording of the study uses, stable across re-exports of this one."""
+    from . import export
+    from .naming import unique_stem
+
+    mine = entry.export_stem
+    if mine and (mine == base or mine.startswith(base + "-")):
+        return mine
+    taken = {e.export_stem for e in study.recordings.values() if e.id != entry.id}
+    stem, n = base, 2
+    while stem in taken:
+        stem, n = f"{base}-{n}", n + 1
+    fmts = [f for f in formats if f in export.RECORDING_FORMATS]
+    stem = unique_stem(Path(out_dir), stem, fmts)
+    entry.export_stem = stem
+    return stem
 
 
 def _leak_originals(findings: list[Finding]) -> set[str]:

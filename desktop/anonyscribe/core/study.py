@@ -117,6 +117,7 @@ class RecordingEntry:
     status: str = "queued"  # queued, transcribed, review, exported, failed
     error: str = ""
     exported: list[str] = field(default_factory=list)
+    export_stem: str = ""
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -195,10 +196,13 @@ class Study:
         write_json(self.root / "terms.json", asdict(self.terms))
 
     # -- recordings ------------------------------------------------------------
-    def add_recording(self, path: Path) -> RecordingEntry:
-        """Register a recording (idempotent by content); returns its entry."""
+    def add_recording(self, path: Path, sha256: str | None = None) -> RecordingEntry:
+        """Register a recording (idempotent by content); returns its entry.
+
+        ``sha256`` lets a caller hash a large file off the GUI thread beforehand.
+        """
         path = Path(path)
-        sha = file_sha256(path)
+        sha = sha256 or file_sha256(path)
         rid = recording_id(sha)
         entry = self.recordings.get(rid)
         if entry is None:

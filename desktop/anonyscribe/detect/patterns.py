@@ -1,0 +1,39 @@
+"""Presidio's e-mail and URL recognizers plus the [[pattern]] entries of the config."""
+
+from __future__ import annotations
+
+from ..core.model import Span
+from .config import DetectionConfig
+from .text import Chunk
+
+
+class PatternRecognizer:
+    def __init__(self, cfg: DetectionConfig) -> None:
+        from presidio_analyzer.predefined_recognizers import EmailRecognizer, UrlRecognizer
+
+        from ..offline import offline_tldextract
+
+        offline_tldextract()
+
+        self.presidio = [(EmailRecognizer(), "EMAIL_ADDRESS", "EMAIL"),
+                         (UrlRecognizer(), "URL", "URL")]
+        self.patterns = cfg.patterns
+
+    def __call__(self, chunk: Chunk) -> list[Span]:
+        text = chunk.text
+        out: list[Span] = []
+        if "@" in text or "." in text:
+            for rec, entity, typ in self.presidio:
+                if typ == "EMAIL" and "@" not in text:
+                    continue
+                for r in rec.analyze(text, [entity]):
+                    out.append(Span(r.start, r.end, typ, text[r.start:r.end],
+                                    max(0.9, float(r.score)), f"presidio-{typ.lower()}"))
+        for p in self.patterns:
+            for m in p.regex.finditer(text):
+                if p.context:
+                    before = text[max(0, m.start() - 40):m.start()].casefold()
+                    if not any(c in before for c in p.context):
+                        continue
+                out.append(Span(m.start(), m.end(), p.type, m.group(), p.score, p.name))
+        return out

@@ -1,0 +1,202 @@
+"""PERSON: names in any case and with ASR errors, by given-name knowledge and by context.
+
+A word that is only ever a name ("Oluwaseun") is flagged wherever it appears; a name that is
+also a word ("Hope", "Grace", "Will") only where the context says it is a name: a capital
+inside a sentence, a title before it, "my name is", "called", a surname after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..core.model import Span
+from .config import DetectionConfig
+from .lexicon import STOP, Lexicon
+from .numbers import NUMBER_WORDS
+from .text import FILLERS, Chunk, Tok, tokenize
+
+_SPELLED = re.compile(r"^(?:[A-Za-z]-){3,}[A-Za-z]$")
+_NOT_AFTER = {"the", "a", "an", "of", "by", "no", "with", "this", "that", "any", "some",
+              "your", "my", "our", "their", "his", "her", "its", "god's", "for", "in", "to"}
+_WEAK_CUES = {"i'm", "i am", "im", "this is", "it 's", "it's", "hi", "hello", "bye", "thanks",
+              "thank you", "cheers", "guy", "mate"}
+_CALENDAR = frozenset("""january february march april may june july august september october
+november december monday tuesday wednesday thursday friday saturday sunday""".split())
+_NAME_POS = {"PROPN", "NOUN"}
+_IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
+_ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
+                    "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
+                    "down", "wise", "work", "ical", "ics")
+
+
+class PersonRecognizer:
+    def __init__(self, cfg: DetectionConfig, lex: Lexicon) -> None:
+        self.lex = lex
+        self.titles = cfg.words("person", "titles")
+        cues = cfg.section("person").get("cues_before", [])
+        self.cues = sorted({tuple(t.lower for t in tokenize(c.casefold())) for c in cues},
+                           key=len, reverse=True)
+        self.role_heads = cfg.words("role", "heads")
+        self.org_heads = cfg.words("organisation", "heads")
+        self.never = lex.never
+
+    # -- helpers -----------------------------------------------------------------------
+    def name_like(self, t: Tok, cased: bool, loose: bool = False) -> bool:
+        """Could this token be (part of) a name, whatever the context?"""
+        lw = t.lower
+        if not t.is_word or not t.is_alpha or lw in FILLERS or len(lw) < 2:
+            return False
+        if lw in _CALENDAR or lw in self.role_heads:
+            return False
+        if ("'" in lw or "’" in lw) and not _IRISH.match(t.text):
+            return False  # I'm, that's, she'd
+        if lw in STOP and not (cased and t.is_cap and not t.sent_start
+                               and (lw in self.lex.first_names or loose)):
+            return False
+        if lw in NUMBER_WORDS or lw in self.never or lw in self.lex.acronyms:
+            return False
+        if cased and not t.is_cap:
+            return False
+        return lw not in self.titles
+
+    def _cue_before(self, toks: list[Tok], i: int) -> tuple[str, ...] | None:
+        for cue in self.cues:
+            n = len(cue)
+            if i - n < 0:
+                continue
+            words = tuple(toks[k].lower for k in range(i - n, i))
+            if words == cue:
+                return cue
+        prev = toks[i - 1].lower if i else ""
+        if prev == "," and i >= 2:
+            prev = toks[i - 2].lower
+        if prev in self.role_heads:
+            return ("role",)
+        return None
+
+    def _extend(self, chunk: Chunk, i: int) -> int:
+        """Index after the last token of the name that starts at ``i`` (surnames, 2 more)."""
+        toks, lex = chunk.toks, self.lex
+        j = i + 1
+        while j < len(toks) and j <= i + 2:
+            t = toks[j]
+            if chunk.text[toks[j - 1].end:t.start] not in (" ", "-"):
+                break
+            if not self.name_like(t, chunk.cased, loose=True) or t.lower in self.role_heads:
+                break
+            if chunk.cased:
+                if t.sent_start or t.lower in _CALENDAR or t.lower in self.org_heads \
+                        or t.text.isupper():
+                    break
+            else:
+                known = (t.lower in lex.surnames or t.lower in lex.first_names)
+                if lex.is_word(t.lower) or not (known or len(t.lower) >= 3):
+                    break
+            j += 1
+        return j
+
+    # -- recognition ---------------------------------------------------------------------
+    def __call__(self, chunk: Chunk) -> list[Span]:
+        out: list[Span] = []
+        toks, lex, cased = chunk.toks, self.lex, chunk.cased
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            score = self._score_start(chunk, i)
+            if score <= 0:
+                if _SPELLED.match(t.text):
+                    out.append(Span(t.start, t.end, "PERSON", t.text, 0.6, "spelled-name"))
+                i += 1
+                continue
+            j = self._extend(chunk, i)
+            if j > i + 1:
+                score = max(score, 0.75 if cased else 0.6)
+            s, e = t.start, toks[j - 1].end
+            out.append(Span(s, e, "PERSON", chunk.text[s:e], score, "person-rules"))
+            i = j
+        for s, e, label in chunk.ents:
+            if label != "PERSON":
+                continue
+            span = self._from_spacy(chunk, s, e)
+            if span:
+                out.append(span)
+        return [sp for sp in out if sp.text.casefold() not in self.never]
+
+    def _score_start(self, chunk: Chunk, i: int) -> float:
+        toks, lex, cased = chunk.toks, self.lex, chunk.cased
+        t = toks[i]
+        after_title = i > 0 and toks[i - 1].lower in self.titles
+        if not self.name_like(t, cased, loose=after_title):
+            return 0.0
+        lw = t.lower
+        known = lw in lex.first_names
+        word = lex.is_word(lw)
+        prev = toks[i - 1].lower if i else ""
+        if prev in self.titles and i and (toks[i - 1].is_cap or not cased):
+            if not word or known or (cased and t.is_cap):
+                return 0.85
+        cue = self._cue_before(toks, i)
+        if cue:
+            weak = " ".join(cue) in _WEAK_CUES
+            if known and not word:
+                return 0.85
+            if not word and (not weak or self._looks_foreign(lw)):
+                return 0.7
+            if known and word and cased and not weak:
+                return 0.6
+            if known and word and not cased and not weak and cue != ("role",):
+                return 0.5
+            if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
+                return 0.5
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if known and word and not cased and nxt is not None and prev not in _NOT_AFTER \
+                and chunk.text[t.end:nxt.start] == " " and self.name_like(nxt, cased) \
+                and not lex.is_word(nxt.lower) and len(nxt.lower) >= 3:
+            return 0.6  # "joy okonkwo": a word-name followed by a surname
+        if known and not word:
+            if cased:
+                if prev == "the":
+                    return 0.0
+                return 0.8 if not t.sent_start or i + 1 < len(toks) else 0.6
+            return 0.65
+        if cased and known and word and not t.sent_start and prev not in _NOT_AFTER:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.is_cap and not lex.is_word(nxt.lower):
+                return 0.75
+            return 0.5
+        if cased and not word and not t.sent_start and not t.text.isupper() \
+                and lw not in lex.place_words and t.pos == "PROPN":
+            return 0.35
+        if cased and not word and t.sent_start and nxt is not None and nxt.is_cap \
+                and not nxt.sent_start and not lex.is_word(nxt.lower) and not t.text.isupper() \
+                and chunk.text[t.end:nxt.start] == " ":
+            return 0.5  # "Funmilayo Oyelaran." at a sentence start: two unknown capitals
+        if not cased and not word and len(lw) >= 3 and lw not in lex.place_words \
+                and not lw.endswith(_ENGLISH_ENDINGS) \
+                and t.pos in _NAME_POS | {"ADJ", "VERB", "X", ""}:
+            return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
+        return 0.0
+
+    def _looks_foreign(self, lw: str) -> bool:
+        return lw not in self.lex.english and len(lw) >= 3
+
+    def _from_spacy(self, chunk: Chunk, s: int, e: int) -> Span | None:
+        toks = chunk.toks
+        i = chunk.tok_at(s)
+        if i is None:
+            return None
+        ts = [t for t in toks[i:] if t.start < e]
+        while ts and (ts[0].lower in self.titles or ts[0].lower in STOP):
+            ts.pop(0)
+        while ts and (ts[-1].lower == "'s" or not ts[-1].is_word):
+            ts.pop()
+        if not ts:
+            return None
+        if any(not self.name_like(t, chunk.cased) for t in ts):
+            return None
+        if all(self.lex.is_word(t.lower) for t in ts):
+            return None
+        known = any(t.lower in self.lex.first_names for t in ts)
+        start, end = ts[0].start, ts[-1].end
+        return Span(start, end, "PERSON", chunk.text[start:end], 0.7 if known else 0.55,
+                    "spacy-person")

@@ -1,0 +1,98 @@
+"""LOCATION: towns, districts, counties, countries, streets and house addresses."""
+
+from __future__ import annotations
+
+from ..core.model import Span
+from .config import DetectionConfig
+from .lexicon import STOP, Lexicon
+from .numbers import NUMBER_WORDS
+from .text import Chunk, Tok
+
+
+def accept_phrase(toks: list[Tok], lex: Lexicon, cased: bool) -> float:
+    """How sure a gazetteer hit is a name here (0 = reject): by case and ordinariness."""
+    words = [t for t in toks if t.is_word]
+    if not words:
+        return 0.0
+    common = all(lex.is_word(t.lower) or t.lower in lex.first_names for t in words)
+    if cased:
+        sig = [t for t in words if t.lower not in STOP]
+        if not sig or not all(t.is_cap or t.text.isdigit() for t in sig):
+            return 0.0
+        if common and len(words) == 1 and (words[0].sent_start or words[0].text.isupper()):
+            return 0.0
+        return 0.7 if common else 0.9
+    if common:
+        return 0.0
+    return 0.8
+
+
+class PlaceRecognizer:
+    def __init__(self, cfg: DetectionConfig, lex: Lexicon) -> None:
+        self.lex = lex
+        self.streets = cfg.words("location", "street_words")
+
+    def __call__(self, chunk: Chunk) -> list[Span]:
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        for m in self.lex.places.find(toks):
+            seg = toks[m.start_tok:m.end_tok]
+            score = accept_phrase(seg, self.lex, chunk.cased)
+            if score:
+                s, e = seg[0].start, seg[-1].end
+                out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
+        out.extend(self._addresses(chunk))
+        return out
+
+    def _addresses(self, chunk: Chunk) -> list[Span]:
+        """'41 Chestnut Avenue', 'Stowell Street', 'forty one chestnut avenue'."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if t.lower not in self.streets or i == 0:
+                continue
+            if chunk.cased and not t.is_cap:
+                continue
+            j = i - 1
+            names: list[Tok] = []
+            while j >= 0 and len(names) < 3:
+                w = toks[j]
+                if not w.is_word or w.lower in STOP or w.lower in NUMBER_WORDS \
+                        or w.text[0].isdigit():
+                    break
+                if chunk.cased and not w.is_cap:
+                    break
+                names.insert(0, w)
+                j -= 1
+            if not names:
+                continue
+            k = j
+            while k >= 0 and (toks[k].text[0].isdigit() or toks[k].lower in NUMBER_WORDS) \
+                    and toks[k].is_word:
+                k -= 1
+            has_number = k < j
+            start_tok = toks[k + 1] if has_number else names[0]
+            if not chunk.cased and not has_number and all(
+                    self.lex.is_word(n.lower) for n in names):
+                continue
+            if chunk.cased and len(names) == 1 and names[0].sent_start and not has_number:
+                continue
+            score = 0.9 if has_number else 0.75
+            s, e = start_tok.start, t.end
+            out.append(Span(s, e, "LOCATION", chunk.text[s:e], score, "address"))
+            out.extend(self._locality(chunk, i + 1))
+        return out
+
+    def _locality(self, chunk: Chunk, j: int) -> list[Span]:
+        """'41 Chestnut Avenue, Low Fell, NE9': the district named after a street."""
+        toks = chunk.toks
+        if not chunk.cased or j + 1 >= len(toks) or toks[j].text != ",":
+            return []
+        k = j + 1
+        while k < len(toks) and k <= j + 3 and toks[k].is_word and toks[k].is_cap \
+                and not toks[k].text.isupper() and not toks[k].text[0].isdigit():
+            k += 1
+        if k == j + 1:
+            return []
+        s, e = toks[j + 1].start, toks[k - 1].end
+        return [Span(s, e, "LOCATION", chunk.text[s:e], 0.7, "address-locality")]

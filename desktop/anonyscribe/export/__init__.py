@@ -1,0 +1,170 @@
+"""Exports: anonymised transcripts coding apps import as they are, plus the private log.
+
+Every export is written under a temporary name beside its destination, re-read by
+``leakcheck`` for any accepted original (content, properties, file name), and only then
+renamed into place; a leaking file is deleted and ``LeakError`` raised, so no leaking file
+is ever left behind, not even after a crash (temporaries carry ``core.files.TEMP_PREFIX``
+and are swept).
+
+Formats:
+    txt, docx   MAXQDA: "Speaker: text #hh:mm:ss-t#" per turn, header block first
+    nvivo       NVivo transcript rows: _nvivo.docx (table) and _nvivo.txt (tab separated)
+    srt, vtt    captions for ATLAS.ti, QualCoder and media players
+    qdpx        REFI-QDA project of a whole study (study format)
+    log         anonymisation log .csv/.xlsx + ethics report (private format)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from pathlib import Path
+
+from .. import naming
+from ..core.files import TEMP_PREFIX
+from ..core.model import Transcript
+from ..redact import LogEntry
+from . import docx as docx_format
+from . import log as log_format
+from . import nvivo, qdpx, subtitles, text
+from .common import ExportError
+from .leakcheck import Leak, LeakError, name_leaks, scan
+from .log import PrivateFolderError
+from .qdpx import QdpxItem, QdpxOptions, VariableValue
+
+RECORDING_FORMATS = {"txt", "docx", "nvivo", "srt", "vtt"}
+STUDY_FORMATS = {"qdpx"}
+PRIVATE_FORMATS = {"log"}
+
+Writer = Callable[[Transcript, list[Path], str, date | None], None]
+_WRITERS: dict[str, Writer] = {
+    "txt": text.write,
+    "docx": docx_format.write,
+    "nvivo": nvivo.write,
+    "srt": subtitles.write_srt,
+    "vtt": subtitles.write_vtt,
+}
+
+__all__ = [
+    "PRIVATE_FORMATS", "RECORDING_FORMATS", "STUDY_FORMATS", "ExportError", "Leak", "LeakError",
+    "PrivateFolderError", "QdpxItem", "QdpxOptions", "export_recording", "export_study",
+    "write", "write_log",
+]
+
+
+def _unknown(fmt: str, valid: Iterable[str]) -> ValueError:
+    return ValueError(f"unknown export format {fmt!r}; valid formats are "
+                      f"{', '.join(sorted(valid))}")
+
+
+def _check_stem(stem: str) -> None:
+    if not stem or stem in (".", "..") or Path(stem).name != stem or "\\" in stem:
+        raise ExportError(f"{stem!r} is not a usable file name: pass a plain name without "
+                          "folders (see naming.safe_stem).")
+
+
+def _staged(out_dir: Path, names: list[str]) -> dict[Path, str]:
+    """A temporary path per final name, beside it (same file system, so rename is atomic).
+    The temporary keeps the real suffix, so the leak check knows how to read it."""
+    token = secrets.token_hex(6)
+    staged = {}
+    for i, name in enumerate(names):
+        suffix = name[name.rfind("."):] if "." in name else ""
+        staged[out_dir / f"{TEMP_PREFIX}{token}-{i}{suffix}"] = name
+    return staged
+
+
+def _publish(fmt: str, out_dir: Path, names: list[str], originals: list[str],
+             produce: Callable[[list[Path]], None]) -> list[Path]:
+    """Refuse leaking names up front; write under temporary names; scan; rename or delete."""
+    bad = name_leaks(names, originals)
+    if bad:
+        raise LeakError(fmt, [Leak(out_dir / n, "file name", i) for n, i in bad])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged = _staged(out_dir, names)
+    try:
+        produce(list(staged))
+        leaks = scan(staged, originals, shown_names=staged)
+        if leaks:
+            raise LeakError(fmt, leaks)
+        finals = []
+        for tmp, name in staged.items():
+            os.replace(tmp, out_dir / name)
+            finals.append(out_dir / name)
+        return finals
+    finally:
+        for tmp in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
+                     originals: Iterable[str] = (), exported: date | None = None) -> list[Path]:
+    """Write one anonymised transcript as ``fmt`` into ``out_dir``; returns the files.
+
+    ``originals`` are the accepted originals (study-wide is safest): any of them found in
+    what was written makes the export fail with ``LeakError`` and leaves no file behind.
+    """
+    if fmt not in _WRITERS:
+        raise _unknown(fmt, RECORDING_FORMATS)
+    _check_stem(stem)
+    out_dir = Path(out_dir)
+    names = naming.output_names(fmt, stem)
+    writer = _WRITERS[fmt]
+    return _publish(fmt, out_dir, names, list(originals),
+                    lambda paths: writer(anonymised, paths, stem, exported))
+
+
+def write(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
+          originals: Iterable[str] = ()) -> list[Path]:
+    """Alias kept for the architecture document's ``export.write``."""
+    return export_recording(fmt, anonymised, out_dir, stem, originals)
+
+
+def export_study(
+    fmt: str,
+    items: list[tuple[str, Transcript]],
+    out_dir: Path,
+    name: str = "study",
+    originals: Iterable[str] = (),
+    media: dict[str, Path] | None = None,
+    variables: Mapping[str, Mapping[str, VariableValue]] | None = None,
+    speaker_roles: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Path]:
+    """Write a whole study (``(stem, anonymised transcript)`` pairs) as one project file.
+
+    ``media`` (stem -> recording) puts the recordings in the project too: off unless given,
+    because a voice identifies. ``variables`` and ``speaker_roles`` are keyed by stem.
+    """
+    if fmt not in STUDY_FORMATS:
+        raise _unknown(fmt, STUDY_FORMATS)
+    _check_stem(name)
+    qitems = [
+        QdpxItem(stem, transcript, (media or {}).get(stem),
+                 dict((variables or {}).get(stem, {})), dict((speaker_roles or {}).get(stem, {})))
+        for stem, transcript in items
+    ]
+    options = QdpxOptions(project_name=name, include_media=bool(media))
+    return _publish(fmt, Path(out_dir), naming.output_names(fmt, name), list(originals),
+                    lambda paths: qdpx.write_qdpx(qitems, paths[0], options))
+
+
+def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, int] | None = None,
+              anonymised_dir: Path | None = None) -> list[Path]:
+    """Write the log (.csv, .xlsx) and the ethics report (.txt) into ``private_dir``.
+
+    The report is leak-checked against the log's own originals and deleted if any appears.
+    Pass ``anonymised_dir`` to have a private folder inside the shared one refused.
+    """
+    private_dir = Path(private_dir)
+    log_format.check_private(private_dir, anonymised_dir)
+    csv_name, xlsx_name = naming.LOG_FILES
+    log_format.write_csv(entries, private_dir / csv_name)
+    log_format.write_xlsx(entries, private_dir / xlsx_name)
+    originals = [e.original for e in entries]
+    report = _publish("report", private_dir, [naming.REPORT_FILE], originals,
+                      lambda paths: log_format.write_report(entries, paths[0], decisions))
+    return [private_dir / csv_name, private_dir / xlsx_name, *report]

@@ -1,0 +1,93 @@
+"""About (version and the licences of what ships inside) and the keyboard shortcuts list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+
+LICENCES: list[tuple[str, str, str]] = [
+    ("OpenAI Whisper (speech model weights)", "MIT", "https://github.com/openai/whisper"),
+    ("faster-whisper / CTranslate2", "MIT", "https://github.com/SYSTRAN/faster-whisper"),
+    ("spaCy and its English model", "MIT", "https://spacy.io"),
+    ("Microsoft Presidio", "MIT", "https://github.com/microsoft/presidio"),
+    ("Qt / PySide6", "LGPL v3", "https://www.qt.io/licensing"),
+    ("NHS Organisation Data Service data", "Open Government Licence v3.0",
+     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    ("PyAV / FFmpeg", "BSD / LGPL v2.1+", "https://pyav.org"),
+    ("python-docx", "MIT", "https://github.com/python-openxml/python-docx"),
+]
+
+APP_SHORTCUTS: list[tuple[str, str]] = [
+    ("Ctrl+N", "New study"),
+    ("Ctrl+O", "Open study"),
+    ("Ctrl+Shift+A", "Add recordings"),
+    ("Ctrl+E", "Export…"),
+    ("Escape", "Back from the review to the list of recordings"),
+    ("Ctrl+Q", "Quit (nothing is lost: every decision is already saved)"),
+]
+
+
+def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], parent: QWidget) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class AboutDialog(QDialog):
+    """Version and licences; says in one line that nothing leaves the computer."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About Anonyscribe")
+        self.resize(640, 420)
+        head = QLabel(
+            f"<h2>Anonyscribe {__version__}</h2>"
+            "<p>Transcribes interview recordings and anonymises them for qualitative coding. "
+            "Everything runs on this computer: no recording, transcript or name is ever sent "
+            "anywhere, and the app makes no network connections.</p>"
+            "<p>Anonyscribe is released under the MIT licence. It includes:</p>", self)
+        head.setWordWrap(True)
+        head.setTextFormat(Qt.TextFormat.RichText)
+        self.licences = _table(LICENCES, ("Component", "Licence", "Where"), self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.licences, 1)
+        layout.addWidget(buttons)
+
+
+class ShortcutsDialog(QDialog):
+    """The app's shortcuts plus the review screen's, when it publishes them."""
+
+    def __init__(self, review_shortcuts: Sequence[tuple[str, str]] = (),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(520, 460)
+        rows = [*APP_SHORTCUTS, *review_shortcuts]
+        self.table = _table(rows, ("Keys", "What it does"), self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)

@@ -1,0 +1,314 @@
+"""Export: choose formats, destination and recordings; see the (redacted) file names; a last
+check for anything not yet reviewed; then the export runs in the worker.
+
+Original recording names appear only in this dialog (on this computer); the exported files use
+the names in the "Exported as" column, which are redacted like the transcripts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from .workers import QueueWorker, SharedStudy
+
+# (key, label) in the order shown. "log" is private and always goes to the study folder.
+FORMATS: list[tuple[str, str]] = [
+    ("docx", "Word document (.docx)"),
+    ("txt", "Plain text (.txt)"),
+    ("nvivo", "NVivo-ready transcript (_nvivo.docx, _nvivo.txt)"),
+    ("srt", "Subtitles with times (.srt)"),
+    ("vtt", "Web subtitles (.vtt)"),
+    ("qdpx", "Study project for MAXQDA, NVivo, ATLAS.ti, QualCoder (.qdpx)"),
+    ("log", "Anonymisation log (private: kept in the study folder, never with the exports)"),
+]
+COL_USE, COL_ORIGINAL, COL_EXPORTED, COL_PENDING = range(4)
+PAGE_CHOOSE, PAGE_CHECK, PAGE_RUN = range(3)
+
+
+def default_destination(study_root: Path) -> Path:
+    """Beside the private folder, clearly named, never inside it."""
+    return study_root.parent / f"{study_root.name} - anonymised"
+
+
+class ExportDialog(QDialog):
+    """Choose → last check (only if something is still pending) → export with progress."""
+
+    def __init__(self, shared: SharedStudy, worker: QueueWorker,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shared = shared
+        self.worker = worker
+        self.written: list[Path] = []
+        self.problems: list[str] = []
+        self.names: dict[str, str] = {}
+        self.setWindowTitle("Export anonymised transcripts")
+        self.resize(820, 560)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self._choose_page())
+        self.pages.addWidget(self._check_page())
+        self.pages.addWidget(self._run_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        worker.names_ready.connect(self._names_ready)
+        worker.export_progress.connect(self._export_progress)
+        worker.export_finished.connect(self._export_finished)
+        self._fill_recordings()
+        worker.request_names(self.recording_ids())
+
+    # -- page 1: choices -----------------------------------------------------------------------
+    def _choose_page(self) -> QWidget:
+        page = QWidget(self)
+        settings = self.shared.settings
+        formats = QGroupBox("Formats", page)
+        grid = QGridLayout(formats)
+        self.format_boxes: dict[str, QCheckBox] = {}
+        for i, (key, label) in enumerate(FORMATS):
+            box = QCheckBox(label, formats)
+            box.setChecked(key in settings.formats)
+            self.format_boxes[key] = box
+            grid.addWidget(box, i // 2, i % 2)
+        log = self.format_boxes["log"]
+        log.setChecked(True)
+        log.setEnabled(False)
+        log.setToolTip(f"Always written, to {self.shared.root / 'log'}; it lists the "
+                       "original identifiers, so it never goes beside the exports.")
+        for box in self.format_boxes.values():
+            box.toggled.connect(self._update_buttons)
+
+        self.destination = QLineEdit(page)
+        self.destination.setText(settings.out_dir or str(default_destination(self.shared.root)))
+        self.destination.textChanged.connect(self._update_buttons)
+        browse = QPushButton("Choose…", page)
+        browse.clicked.connect(self._browse)
+        dest = QHBoxLayout()
+        dest.addWidget(QLabel("Save to", page))
+        dest.addWidget(self.destination, 1)
+        dest.addWidget(browse)
+
+        self.table = QTableWidget(0, 4, page)
+        self.table.setHorizontalHeaderLabels(
+            ["Export", "Recording (private)", "Exported as", "Not yet checked"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_ORIGINAL, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_EXPORTED, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._update_buttons)
+        naming = QLabel("File names are redacted like the transcripts: names, places and dates "
+                        "in a recording's name never reach the exported file names.", page)
+        naming.setWordWrap(True)
+
+        self.export_button = QPushButton("Export", page)
+        self.export_button.setDefault(True)
+        cancel = QPushButton("Cancel", page)
+        self.export_button.clicked.connect(self._export_clicked)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(cancel)
+        buttons.addWidget(self.export_button)
+
+        layout = QVBoxLayout(page)
+        layout.addWidget(formats)
+        layout.addLayout(dest)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(naming)
+        layout.addLayout(buttons)
+        return page
+
+    def _fill_recordings(self) -> None:
+        self.table.blockSignals(True)
+        for entry in self.shared.entries():
+            if entry.status not in ("review", "exported"):
+                continue
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            use = QTableWidgetItem()
+            use.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            use.setCheckState(Qt.CheckState.Checked)
+            use.setData(Qt.ItemDataRole.UserRole, entry.id)
+            self.table.setItem(r, COL_USE, use)
+            self.table.setItem(r, COL_ORIGINAL, QTableWidgetItem(entry.name))
+            self.table.setItem(r, COL_EXPORTED, QTableWidgetItem("checking the name…"))
+            pending = self.shared.pending_count(entry.id)
+            item = QTableWidgetItem(str(pending) if pending else "–")
+            item.setData(Qt.ItemDataRole.UserRole, pending)
+            self.table.setItem(r, COL_PENDING, item)
+        self.table.blockSignals(False)
+        self._update_buttons()
+
+    def recording_ids(self, checked_only: bool = False) -> list[str]:
+        out = []
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, COL_USE)
+            if checked_only and item.checkState() != Qt.CheckState.Checked:
+                continue
+            out.append(item.data(Qt.ItemDataRole.UserRole))
+        return out
+
+    def chosen_formats(self) -> list[str]:
+        return [k for k, box in self.format_boxes.items() if box.isChecked()]
+
+    def _names_ready(self, names: dict) -> None:
+        self.names.update(names)
+        for r in range(self.table.rowCount()):
+            rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
+            if rid in names:
+                self.table.item(r, COL_EXPORTED).setText(names[rid])
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save anonymised files to",
+                                                  self.destination.text())
+        if folder:
+            self.destination.setText(folder)
+
+    def _update_buttons(self, *args: object) -> None:
+        formats = [f for f in self.chosen_formats() if f != "log"]
+        self.export_button.setEnabled(bool(formats and self.recording_ids(True)
+                                           and self.destination.text().strip()))
+
+    # -- page 2: last check --------------------------------------------------------------------
+    def _check_page(self) -> QWidget:
+        page = QWidget(self)
+        title = QLabel("<b>Some identifiers have not been checked yet</b>", page)
+        explain = QLabel(
+            "Unchecked identifiers are left as they are in the exported files. Go back to "
+            "review them, or export anyway.", page)
+        explain.setWordWrap(True)
+        self.pending_list = QPlainTextEdit(page)
+        self.pending_list.setReadOnly(True)
+        self.back_button = QPushButton("Go back", page)
+        self.anyway_button = QPushButton("Export anyway", page)
+        self.back_button.setDefault(True)
+        self.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(PAGE_CHOOSE))
+        self.anyway_button.clicked.connect(self.start_export)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.anyway_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(title)
+        layout.addWidget(explain)
+        layout.addWidget(self.pending_list, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def pending_summary(self) -> list[str]:
+        """One line per chosen recording that still has findings awaiting a decision."""
+        lines = []
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, COL_USE).checkState() != Qt.CheckState.Checked:
+                continue
+            pending = self.table.item(r, COL_PENDING).data(Qt.ItemDataRole.UserRole) or 0
+            if pending:
+                lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {pending} not yet "
+                             "checked")
+        return lines
+
+    def _export_clicked(self) -> None:
+        lines = self.pending_summary()
+        if lines:
+            self.pending_list.setPlainText("\n".join(lines))
+            self.pages.setCurrentIndex(PAGE_CHECK)
+            return
+        self.start_export()
+
+    # -- page 3: running -------------------------------------------------------------------------
+    def _run_page(self) -> QWidget:
+        page = QWidget(self)
+        self.run_label = QLabel("Exporting…", page)
+        self.run_label.setWordWrap(True)
+        self.run_bar = QProgressBar(page)
+        self.result_text = QPlainTextEdit(page)
+        self.result_text.setReadOnly(True)
+        self.open_button = QPushButton("Open folder", page)
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self._open_folder)
+        self.close_button = QPushButton("Close", page)
+        self.close_button.setEnabled(False)
+        self.close_button.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addStretch()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.run_label)
+        layout.addWidget(self.run_bar)
+        layout.addWidget(self.result_text, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def start_export(self) -> None:
+        """Remember the choices for this study and hand the export to the worker."""
+        from .workers import ExportRequest
+
+        out_dir = Path(self.destination.text().strip()).expanduser()
+        formats = self.chosen_formats()
+        settings = self.shared.settings
+        settings.formats = formats
+        settings.out_dir = str(out_dir)
+        self.shared.save()
+        self.pages.setCurrentIndex(PAGE_RUN)
+        self.run_label.setText(
+            "Exporting… (waits for the recording being transcribed to finish)"
+            if self.worker.current() else "Exporting…")
+        self.worker.request_export(ExportRequest(self.recording_ids(True), out_dir, formats))
+
+    def _export_progress(self, done: int, total: int, name: str) -> None:
+        self.run_bar.setMaximum(max(total, 1))
+        self.run_bar.setValue(done)
+        if name:
+            self.run_label.setText(f"Exporting {done + 1} of {total}…")
+
+    def _export_finished(self, written: list, problems: list) -> None:
+        self.written = [Path(p) for p in written]
+        self.problems = list(problems)
+        out = Path(self.destination.text().strip()).expanduser()
+        if problems:
+            self.run_label.setText(f"Exported {len(written)} file(s) to {out}, with problems:")
+        else:
+            self.run_label.setText(f"Exported {len(written)} file(s) to {out}.")
+        lines = [*(f"Problem: {p}" for p in problems), *(p.name for p in self.written),
+                 "", f"Anonymisation log (private): {self.shared.root / 'log'}"]
+        self.result_text.setPlainText("\n".join(lines))
+        self.run_bar.setValue(self.run_bar.maximum())
+        self.open_button.setEnabled(bool(written))
+        self.close_button.setEnabled(True)
+        self.close_button.setDefault(True)
+
+    def _open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self.destination.text().strip()))
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+        """Stop listening to the worker once closed (it outlives the dialog)."""
+        for signal, slot in ((self.worker.names_ready, self._names_ready),
+                             (self.worker.export_progress, self._export_progress),
+                             (self.worker.export_finished, self._export_finished)):
+            with contextlib.suppress(RuntimeError, TypeError):
+                signal.disconnect(slot)
+        super().done(result)

@@ -1,0 +1,204 @@
+"""The side panel: findings grouped by what they say, decided and relabelled a group at a time."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QStyledItemDelegate,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.model import ENTITY_TYPES, Decision
+from ...review import FindingGroup, GroupKey, ReviewSession
+from .transcript_view import type_colour
+
+COL_TEXT, COL_TYPE, COL_LABEL, COL_STATE = range(4)
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+_STATE_TEXT = {"pending": "pending", "accepted": "✓ accepted", "rejected": "✗ rejected",
+               "mixed": "mixed"}
+
+
+class _LabelOnlyDelegate(QStyledItemDelegate):
+    """Only the replacement column opens an editor; the rest of a row is read-only."""
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt API
+        if index.column() != COL_LABEL:
+            return None
+        return super().createEditor(parent, option, index)
+
+
+class FindingsPanel(QWidget):
+    """A list of groups ("Sarah Thompson ×7") with accept/reject and an editable replacement."""
+
+    group_selected = Signal(object)  # GroupKey
+    group_decided = Signal(object, object)  # GroupKey, Decision
+    replacement_edited = Signal(object, str)  # GroupKey, new label
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session: ReviewSession | None = None
+        self._items: dict[GroupKey, QTreeWidgetItem] = {}
+        self._updating = False
+
+        self.filter = QLineEdit(placeholderText="Filter findings…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(4)
+        self.tree.setHeaderLabels(["Says", "Type", "Replacement", "State"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(QTreeWidget.EditTrigger.DoubleClicked
+                                  | QTreeWidget.EditTrigger.EditKeyPressed)
+        self.tree.setItemDelegate(_LabelOnlyDelegate(self.tree))
+        header = self.tree.header()
+        # Sized once per load, not per edit: ResizeToContents re-measures every row on each
+        # setText, which made one accept on a 1,500-finding transcript several ms slower.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.tree.currentItemChanged.connect(self._on_current)
+        self.tree.itemChanged.connect(self._on_item_changed)
+
+        self.accept_button = QPushButton("Accept group")
+        self.accept_button.setToolTip("Replace every finding in this group (Shift+A)")
+        self.reject_button = QPushButton("Reject group")
+        self.reject_button.setToolTip("Keep every finding in this group as it is (Shift+R)")
+        self.label_button = QPushButton("Replacement…")
+        self.label_button.setToolTip("Change what this identifier becomes, study-wide")
+        self.accept_button.clicked.connect(lambda: self._decide(Decision.ACCEPTED))
+        self.reject_button.clicked.connect(lambda: self._decide(Decision.REJECTED))
+        self.label_button.clicked.connect(self._edit_label)
+
+        buttons = QHBoxLayout()
+        for b in (self.accept_button, self.reject_button, self.label_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.tree)
+        layout.addLayout(buttons)
+
+    # -- content -------------------------------------------------------------------
+    def load(self, session: ReviewSession) -> None:
+        """(Re)build every row: on open and when findings come or go."""
+        self.session = session
+        current = self.current_key()
+        self._updating = True
+        self.tree.setUpdatesEnabled(False)
+        try:
+            self.tree.clear()
+            self._items = {}
+            items = []
+            for g in session.groups():
+                item = QTreeWidgetItem()
+                item.setData(COL_TEXT, KEY_ROLE, (g.type, g.key))
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                self._fill(item, g)
+                self._items[(g.type, g.key)] = item
+                items.append(item)
+            self.tree.addTopLevelItems(items)
+            for col in (COL_TYPE, COL_LABEL, COL_STATE):
+                self.tree.resizeColumnToContents(col)
+        finally:
+            self.tree.setUpdatesEnabled(True)
+            self._updating = False
+        self._apply_filter(self.filter.text())
+        if current in self._items:
+            self.select(current)
+
+    def _fill(self, item: QTreeWidgetItem, g: FindingGroup) -> None:
+        assert self.session is not None
+        label = self.session.known_label(g.type, g.text)
+        stem = ENTITY_TYPES.get(g.type, g.type)
+        texts = {
+            COL_TEXT: g.title,
+            COL_TYPE: stem,
+            COL_LABEL: label if label is not None else f"[{stem} …]",
+            COL_STATE: _STATE_TEXT[g.state] if g.state != "mixed" else
+            f"{g.accepted}✓ {g.rejected}✗ {g.pending}?",
+        }
+        for col, text in texts.items():
+            if item.text(col) != text:  # each change costs a repaint of the row
+                item.setText(col, text)
+        if item.data(COL_TYPE, Qt.ItemDataRole.BackgroundRole) is None:
+            item.setBackground(COL_TYPE, QBrush(type_colour(g.type)))
+        item.setToolTip(COL_LABEL, "Double-click to change the replacement (study-wide)"
+                        if label is not None else
+                        "Numbered when accepted; double-click to choose your own label")
+
+    def update_groups(self, keys: set[GroupKey]) -> None:
+        """Refresh only these rows (a decision or a relabel touches a few groups)."""
+        if self.session is None:
+            return
+        self._updating = True
+        try:
+            for key in keys:
+                item = self._items.get(key)
+                g = self.session.group(key)
+                if item is not None and g is not None:
+                    self._fill(item, g)
+        finally:
+            self._updating = False
+
+    def item(self, key: GroupKey) -> QTreeWidgetItem | None:
+        return self._items.get(key)
+
+    def current_key(self) -> GroupKey | None:
+        item = self.tree.currentItem()
+        return item.data(COL_TEXT, KEY_ROLE) if item is not None else None
+
+    def select(self, key: GroupKey | None) -> None:
+        """Follow the transcript's current finding without re-emitting ``group_selected``."""
+        item = self._items.get(key) if key is not None else None
+        if item is None or item is self.tree.currentItem():
+            return
+        self.tree.blockSignals(True)
+        try:
+            self.tree.setCurrentItem(item)
+        finally:
+            self.tree.blockSignals(False)
+        self.tree.scrollToItem(item)
+
+    # -- reactions -----------------------------------------------------------------
+    def _on_current(self, item: QTreeWidgetItem | None, _prev: object) -> None:
+        if item is not None:
+            self.group_selected.emit(item.data(COL_TEXT, KEY_ROLE))
+
+    def _decide(self, decision: Decision) -> None:
+        key = self.current_key()
+        if key is not None:
+            self.group_decided.emit(key, decision)
+
+    def _edit_label(self) -> None:
+        item = self.tree.currentItem()
+        if item is not None:
+            self.tree.editItem(item, COL_LABEL)
+
+    def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if self._updating or self.session is None:
+            return
+        key = item.data(COL_TEXT, KEY_ROLE)
+        if column != COL_LABEL:  # only the replacement is editable: put the rest back
+            g = self.session.group(key)
+            if g is not None:
+                self._updating = True
+                self._fill(item, g)
+                self._updating = False
+            return
+        self.replacement_edited.emit(key, item.text(COL_LABEL))
+
+    def _apply_filter(self, text: str) -> None:
+        needle = text.strip().casefold()
+        for item in self._items.values():
+            hit = not needle or needle in item.text(COL_TEXT).casefold() \
+                or needle in item.text(COL_TYPE).casefold() \
+                or needle in item.text(COL_LABEL).casefold()
+            item.setHidden(not hit)

@@ -1,0 +1,219 @@
+"""Starting work: create or open a study (the start page), and edit a study's settings.
+
+A study is a folder; it is the same folder the command line's ``--private`` names, so a batch
+run overnight can be reviewed in the app the next morning, and the other way round.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.study import STUDY_FILE, StudySettings
+from .export_dialog import FORMATS
+
+LANGUAGES: list[tuple[str, str]] = [
+    ("en", "English"),
+    ("", "Detect automatically"),
+    ("cy", "Welsh"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("it", "Italian"),
+    ("pt", "Portuguese"),
+    ("nl", "Dutch"),
+    ("pl", "Polish"),
+    ("ro", "Romanian"),
+    ("ur", "Urdu"),
+    ("hi", "Hindi"),
+    ("pa", "Punjabi"),
+    ("bn", "Bengali"),
+    ("ar", "Arabic"),
+    ("zh", "Chinese"),
+]
+CHOOSE_FOLDER = "Choose a model folder…"
+
+
+def is_study(folder: Path) -> bool:
+    return (Path(folder) / STUDY_FILE).is_file()
+
+
+def available_models() -> list[str]:
+    """Model names the app can offer (bundled or assembled from installed packages)."""
+    try:
+        from ..transcribe.models import list_models
+    except ImportError:
+        return []
+    # verify=False: checksumming 75 MB-1.5 GB of weights has no place in opening a dialog;
+    # the worker verifies the model when it loads it.
+    return [m.name for m in list_models(verify=False) if m.available]
+
+
+class StartPage(QWidget):
+    """What the window shows with no study open: new, open, or one of the recent studies."""
+
+    new_requested = Signal()
+    open_requested = Signal()
+    recent_chosen = Signal(Path)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("Anonyscribe", self)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 2.2)
+        font.setBold(True)
+        title.setFont(font)
+        intro = QLabel(
+            "Transcribe interview recordings and anonymise them for coding, on this computer.\n"
+            "A study keeps its recordings, transcripts, decisions and pseudonyms together in "
+            "one private folder.", self)
+        intro.setWordWrap(True)
+        self.new_button = QPushButton("New study…", self)
+        self.open_button = QPushButton("Open study…", self)
+        self.new_button.setDefault(True)
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button.clicked.connect(self.open_requested)
+        self.recent_label = QLabel("Recent studies", self)
+        self.recent = QListWidget(self)
+        self.recent.itemActivated.connect(self._activated)
+        self.recent.itemDoubleClicked.connect(self._activated)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch()
+        inner = QVBoxLayout()
+        inner.addWidget(title)
+        inner.addWidget(intro)
+        inner.addSpacing(12)
+        inner.addLayout(buttons)
+        inner.addSpacing(12)
+        inner.addWidget(self.recent_label)
+        inner.addWidget(self.recent)
+        box = QWidget(self)
+        box.setLayout(inner)
+        box.setMaximumWidth(640)
+        grid = QGridLayout(self)
+        grid.addWidget(box, 0, 0, Qt.AlignmentFlag.AlignCenter)
+
+    def set_recent(self, folders: list[Path]) -> None:
+        self.recent.clear()
+        for folder in folders:
+            item = QListWidgetItem(f"{folder.name}    —    {folder}")
+            item.setData(Qt.ItemDataRole.UserRole, str(folder))
+            item.setToolTip(str(folder))
+            self.recent.addItem(item)
+        self.recent_label.setVisible(bool(folders))
+        self.recent.setVisible(bool(folders))
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.recent_chosen.emit(Path(item.data(Qt.ItemDataRole.UserRole)))
+
+
+def ask_new_study_folder(parent: QWidget) -> Path | None:
+    """A folder for a new study (an empty one, or an existing study to reopen)."""
+    folder = QFileDialog.getExistingDirectory(
+        parent, "Choose or create an empty folder for the new study (private files go here)")
+    return Path(folder) if folder else None
+
+
+def ask_open_study_folder(parent: QWidget) -> Path | None:
+    folder = QFileDialog.getExistingDirectory(parent, "Open a study folder")
+    return Path(folder) if folder else None
+
+
+class StudySettingsDialog(QDialog):
+    """Model, language, vocabulary and default export formats of one study."""
+
+    def __init__(self, settings: StudySettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Study settings")
+        self.setModal(True)
+        self.model_box = QComboBox(self)
+        self.model_box.addItem("Default (bundled model)", "")
+        for name in available_models():
+            self.model_box.addItem(name, name)
+        self.model_box.addItem(CHOOSE_FOLDER, CHOOSE_FOLDER)
+        self._select_model(settings.model)
+        self.model_box.activated.connect(self._model_activated)
+
+        self.language_box = QComboBox(self)
+        for code, name in LANGUAGES:
+            self.language_box.addItem(f"{name} ({code})" if code else name, code)
+        i = self.language_box.findData(settings.language)
+        if i < 0:
+            self.language_box.addItem(settings.language, settings.language)
+            i = self.language_box.count() - 1
+        self.language_box.setCurrentIndex(i)
+
+        self.vocabulary = QPlainTextEdit(self)
+        self.vocabulary.setPlaceholderText(
+            "Words the transcription should know, one per line\n(e.g. clinic names, "
+            "drug names, local terms)")
+        self.vocabulary.setPlainText("\n".join(settings.vocabulary))
+        self.vocabulary.setMaximumHeight(110)
+
+        self.format_boxes: dict[str, QCheckBox] = {}
+        formats = QVBoxLayout()
+        for key, label in FORMATS:
+            box = QCheckBox(label, self)
+            box.setChecked(key in settings.formats)
+            self.format_boxes[key] = box
+            formats.addWidget(box)
+
+        form = QFormLayout()
+        form.addRow("Speech model", self.model_box)
+        form.addRow("Language spoken", self.language_box)
+        form.addRow("Vocabulary", self.vocabulary)
+        form.addRow("Export formats", formats)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _select_model(self, model: str) -> None:
+        i = self.model_box.findData(model)
+        if i < 0:
+            self.model_box.insertItem(self.model_box.count() - 1, model, model)
+            i = self.model_box.findData(model)
+        self.model_box.setCurrentIndex(i)
+
+    def _model_activated(self, index: int) -> None:
+        if self.model_box.itemData(index) != CHOOSE_FOLDER:
+            return
+        folder = QFileDialog.getExistingDirectory(
+            self, "Choose a folder holding a faster-whisper model (model.bin, config.json)")
+        self._select_model(folder if folder else "")
+
+    def apply_to(self, settings: StudySettings) -> bool:
+        """Copy the choices into ``settings``; True if transcription settings changed."""
+        model = self.model_box.currentData() or ""
+        language = self.language_box.currentData() or ""
+        vocabulary = [w.strip() for w in self.vocabulary.toPlainText().splitlines() if w.strip()]
+        changed = (model, language, vocabulary) != (settings.model, settings.language,
+                                                    settings.vocabulary)
+        settings.model, settings.language, settings.vocabulary = model, language, vocabulary
+        settings.formats = [k for k, box in self.format_boxes.items() if box.isChecked()]
+        return changed

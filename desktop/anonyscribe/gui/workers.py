@@ -1,0 +1,462 @@
+"""Background work for the app, so the window never freezes.
+
+One thread (``QueueWorker``) owns the heavy engines (speech model, identifier detector) and does
+all long work in order: processing recordings one after another, working out export file names,
+exporting. The model is therefore loaded once for the whole queue. Adding files (hashing a
+gigabyte of Teams video takes seconds) runs in a small thread pool. The GUI thread only sends
+requests and listens to signals.
+
+The study object is shared between threads through ``SharedStudy``, which serialises saves and
+additions so that one thread never writes ``study.json`` while another adds a recording.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
+
+from .. import offline  # noqa: F401 - offline switches before any model library loads
+from ..core.cancel import Cancelled, CancelToken
+from ..core.files import CorruptFileError
+from ..core.model import Decision
+from ..core.study import RecordingEntry, Study, file_sha256
+from ..pipeline import Engines
+
+# Statuses a recording can have in the study (plus "cancelled", set by the app).
+WAITING = ("queued", "transcribed")
+READY = ("review", "exported")
+
+
+class SharedStudy:
+    """The one ``Study`` of the window, safe to use from the GUI thread and the workers.
+
+    Everything not listed here is passed straight to the study; saves and additions take a lock
+    so that ``study.json`` is always written from a consistent list of recordings.
+    """
+
+    __slots__ = ("_study", "lock")
+
+    def __init__(self, study: Study) -> None:
+        object.__setattr__(self, "_study", study)
+        object.__setattr__(self, "lock", threading.RLock())
+
+    @property
+    def study(self) -> Study:
+        return self._study
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._study, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._study, name, value)
+
+    def save(self) -> None:
+        with self.lock:
+            self._study.save()
+
+    def save_register(self) -> None:
+        with self.lock:
+            self._study.save_register()
+
+    def save_terms(self) -> None:
+        with self.lock:
+            self._study.save_terms()
+
+    def add_recording(self, path: Path, sha256: str | None = None) -> RecordingEntry:
+        with self.lock:
+            return self._study.add_recording(path, sha256)
+
+    def entries(self) -> list[RecordingEntry]:
+        with self.lock:
+            return list(self._study.recordings.values())
+
+    def set_status(self, entry: RecordingEntry, status: str, error: str = "") -> None:
+        """Record how far a recording got; a failed save must not hide the first problem."""
+        with self.lock:
+            entry.status = status
+            entry.error = error
+            with contextlib.suppress(OSError):
+                self._study.save()
+
+    def pending_count(self, rec_id: str) -> int:
+        """Findings of one recording still waiting for a decision."""
+        try:
+            findings = self._study.load_findings(rec_id)
+        except (OSError, CorruptFileError):
+            return 0
+        return sum(1 for f in findings if f.decision is Decision.PENDING)
+
+
+def failure_message(path: Path, exc: BaseException) -> str:
+    """What went wrong with one recording, in words a researcher can act on."""
+    from ..media import MediaError
+
+    if isinstance(exc, (MediaError, CorruptFileError)):
+        return str(exc)
+    if isinstance(exc, OSError):
+        from ..batch import _os_message
+
+        return _os_message(path, exc)
+    return (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
+            "recordings are not affected; please report this with the message.")
+
+
+def _model_error_type() -> type[BaseException]:
+    try:
+        from ..transcribe.models import ModelError
+    except ImportError:  # models module not installed: nothing can raise it
+        return type("_NoModelError", (Exception,), {})
+    return ModelError
+
+
+# -- adding files ------------------------------------------------------------------------------
+class AddSignals(QObject):
+    """What an ``AddTask`` reports (QRunnable cannot have signals itself)."""
+
+    added = Signal(str, bool)  # recording id, whether it was new to the study
+    failed = Signal(str, str)  # path, message
+    note = Signal(str)
+    done = Signal(int)  # how many recordings were added or found again
+
+
+class AddTask(QRunnable):
+    """Find recordings in the dropped files/folders, hash and probe them, add them to the study.
+
+    Runs off the GUI thread: hashing is what makes re-adding the same file resume instead of
+    starting over, and it reads every byte.
+    """
+
+    def __init__(self, shared: SharedStudy, paths: Iterable[Path]) -> None:
+        super().__init__()
+        self.shared = shared
+        self.paths = [Path(p) for p in paths]
+        self.signals = AddSignals()
+
+    def run(self) -> None:
+        from ..batch import collect_inputs
+
+        try:
+            files, notes = collect_inputs(self.paths)
+        except Exception as exc:  # noqa: BLE001 - report, never crash the pool
+            self.signals.note.emit(f"Could not read the dropped items: {exc}")
+            self.signals.done.emit(0)
+            return
+        for n in notes:
+            self.signals.note.emit(n)
+        count = 0
+        for path in files:
+            if self._add_one(path):
+                count += 1
+        self.signals.done.emit(count)
+
+    def _add_one(self, path: Path) -> bool:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            self.signals.failed.emit(str(path), failure_message(path, exc))
+            return False
+        known = {e.id for e in self.shared.entries()}
+        entry = self.shared.add_recording(path, sha)
+        if not entry.duration:
+            entry.duration = _probe_duration(path)
+        self.shared.save()
+        self.signals.added.emit(entry.id, entry.id not in known)
+        return True
+
+
+def _probe_duration(path: Path) -> float:
+    """The length shown in the queue at once; a bad file is reported by the worker later."""
+    try:
+        from ..media import probe
+
+        return float(probe(path).duration)
+    except Exception:  # noqa: BLE001 - processing reports the real problem in words
+        return 0.0
+
+
+def add_pool() -> QThreadPool:
+    """One file at a time: hashing two large files at once only makes both slower."""
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    return pool
+
+
+# -- the queue -----------------------------------------------------------------------------------
+@dataclass
+class ExportRequest:
+    """What the export dialog asked for."""
+
+    rec_ids: list[str]
+    out_dir: Path
+    formats: list[str]
+    problems: list[str] = field(default_factory=list)
+
+
+def planned_stem(shared: SharedStudy, rec_id: str, detector: Any = None) -> str:
+    """The file name an export of ``rec_id`` will use, worked out without writing anything.
+
+    Mirrors ``pipeline.export_recording``: propagated names, rejected occurrences and replaced
+    speaker labels all count, and the register is copied so no pseudonym is created early.
+    """
+    from .. import pipeline
+    from ..redact import propagate, redact
+
+    entry = shared.recordings[rec_id]
+    transcript = shared.load_transcript(rec_id)
+    findings = shared.load_findings(rec_id)
+    findings = findings + propagate(transcript, findings)
+    anon, _log = redact(transcript, findings, copy.deepcopy(shared.register))
+    originals = pipeline._leak_originals(findings)
+    for before, after in zip(transcript.speakers, anon.speakers, strict=False):
+        if before.label != after.label:
+            originals.add(before.label)
+    return pipeline.output_stem(shared, entry, originals, detector)
+
+
+class QueueWorker(QThread):
+    """Processes the study's recordings one at a time with one set of engines; also exports.
+
+    Requests (``enqueue``, ``cancel``, ``request_names``, ``request_export``) may come from the
+    GUI thread at any time; results come back as signals, delivered on the GUI thread.
+    """
+
+    item_started = Signal(str)
+    item_progress = Signal(str, str, float)  # recording id, stage, fraction of that stage
+    item_finished = Signal(str, str, str)  # recording id, new status, message
+    model_failed = Signal(str)
+    names_ready = Signal(dict)  # recording id -> planned file stem
+    export_progress = Signal(int, int, str)  # done, total, recording name
+    export_finished = Signal(list, list)  # written paths (str), problems (str)
+    idle = Signal()
+
+    def __init__(self, shared: SharedStudy, engines: Engines | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.shared = shared
+        self._engines = engines
+        self._owns_engines = engines is None
+        self._cond = threading.Condition()
+        self._pending: list[str] = []
+        self._jobs: deque[Callable[[], None]] = deque()
+        self._current: str | None = None
+        self._token: CancelToken | None = None
+        self._stopping = False
+        self._paused = False
+
+    # -- requests from the GUI thread ---------------------------------------------------------
+    def enqueue(self, rec_id: str) -> bool:
+        """Queue a recording unless it is already waiting or running."""
+        with self._cond:
+            if rec_id == self._current or rec_id in self._pending:
+                return False
+            self._pending.append(rec_id)
+            self._cond.notify()
+            return True
+
+    def cancel(self, rec_id: str) -> bool:
+        """Stop a running recording at the next safe point, or take a waiting one off."""
+        with self._cond:
+            if rec_id == self._current and self._token is not None:
+                self._token.cancel()
+                return True
+            if rec_id not in self._pending:
+                return False
+            self._pending.remove(rec_id)
+        entry = self.shared.recordings.get(rec_id)
+        if entry is not None:
+            self.shared.set_status(entry, "cancelled")
+        self.item_finished.emit(rec_id, "cancelled", "Cancelled before it started.")
+        return True
+
+    def current(self) -> str | None:
+        return self._current
+
+    def pending(self) -> list[str]:
+        with self._cond:
+            return list(self._pending)
+
+    def busy(self) -> bool:
+        with self._cond:
+            return bool(self._current or self._pending or self._jobs)
+
+    def request_names(self, rec_ids: Sequence[str]) -> None:
+        ids = list(rec_ids)
+        self._submit(lambda: self._names(ids))
+
+    def request_export(self, request: ExportRequest) -> None:
+        self._submit(lambda: self._export(request))
+
+    def settings_changed(self) -> None:
+        """The study's model, language or vocabulary changed: rebuild engines before next use."""
+        def reset() -> None:
+            if self._owns_engines:
+                self._engines = None
+        self._submit(reset)
+        self.resume()
+
+    def resume(self) -> None:
+        with self._cond:
+            self._paused = False
+            self._cond.notify()
+
+    def stop(self, wait_ms: int = 30000) -> bool:
+        """Cancel the running item (it goes back to the queue) and end the thread."""
+        with self._cond:
+            self._stopping = True
+            if self._token is not None:
+                self._token.cancel()
+            self._cond.notify()
+        return self.wait(wait_ms) if self.isRunning() else True
+
+    def _submit(self, job: Callable[[], None]) -> None:
+        with self._cond:
+            self._jobs.append(job)
+            self._cond.notify()
+
+    # -- the thread ----------------------------------------------------------------------------
+    def run(self) -> None:
+        while True:
+            job: Callable[[], None] | None = None
+            rec_id: str | None = None
+            with self._cond:
+                while not self._stopping and not self._jobs and (
+                        self._paused or not self._pending):
+                    self._cond.wait()
+                if self._stopping:
+                    return
+                if self._jobs:
+                    job = self._jobs.popleft()
+                else:
+                    rec_id = self._pending.pop(0)
+                    self._current = rec_id
+                    self._token = CancelToken()
+                token = self._token
+            try:
+                if job is not None:
+                    job()
+                elif rec_id is not None and token is not None:
+                    self._process(rec_id, token)
+            finally:
+                with self._cond:
+                    self._current = None
+                    self._token = None
+                    quiet = not (self._pending or self._jobs) or self._paused
+            if quiet:
+                self.idle.emit()
+
+    def engines(self) -> Engines:
+        """The engines, built from the study's settings the first time they are needed."""
+        if self._engines is None:
+            s = self.shared.settings
+            self._engines = Engines(model=s.model or None, language=s.language or None,
+                                    vocabulary=list(s.vocabulary), terms=self.shared.terms)
+        return self._engines
+
+    def _process(self, rec_id: str, token: CancelToken) -> None:
+        from ..pipeline import process_recording
+
+        entry = self.shared.recordings.get(rec_id)
+        if entry is None:
+            return
+        self.item_started.emit(rec_id)
+
+        def progress(stage: str, fraction: float) -> None:
+            self.item_progress.emit(rec_id, stage, float(fraction))
+
+        model_error = _model_error_type()
+        try:
+            engines = self.engines()
+            if engines._transcriber is None and not self.shared.has_transcript(rec_id):
+                progress("load", 0.0)
+            process_recording(self.shared, entry, engines, progress, token)
+        except Cancelled:
+            status = "queued" if self._stopping else "cancelled"
+            self.shared.set_status(entry, status)
+            msg = ("Stopped; will continue next time." if self._stopping else
+                   "Cancelled. Press Retry to continue from the last finished step.")
+            self.item_finished.emit(rec_id, status, msg)
+            return
+        except model_error as exc:
+            self.shared.set_status(entry, "queued")
+            with self._cond:
+                self._paused = True
+                self._pending.insert(0, rec_id)
+            self.item_finished.emit(rec_id, "queued", str(exc))
+            self.model_failed.emit(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the queue
+            msg = failure_message(Path(entry.path), exc)
+            if not isinstance(exc, (OSError, CorruptFileError)) and \
+                    type(exc).__name__ != "MediaError":
+                traceback.print_exc()
+            self.shared.set_status(entry, "failed", msg)
+            self.item_finished.emit(rec_id, "failed", msg)
+            return
+        self.item_finished.emit(rec_id, entry.status, "")
+
+    def _detector(self) -> Any:
+        return self.engines().detector
+
+    def _names(self, rec_ids: list[str]) -> None:
+        names: dict[str, str] = {}
+        try:
+            detector = self._detector()
+        except Exception:  # noqa: BLE001 - names still checked against every accepted finding
+            detector = None
+        for rid in rec_ids:
+            try:
+                names[rid] = planned_stem(self.shared, rid, detector)
+            except Exception as exc:  # noqa: BLE001
+                names[rid] = f"(cannot work out the name: {exc})"
+        self.names_ready.emit(names)
+
+    def _export(self, req: ExportRequest) -> None:
+        from .. import export
+        from ..pipeline import anonymised, export_recording, output_stem
+        from ..redact import accepted_originals
+
+        written: list[str] = []
+        problems = list(req.problems)
+        per_recording = [f for f in req.formats if f in export.RECORDING_FORMATS]
+        try:
+            detector = self._detector()
+        except Exception as exc:  # noqa: BLE001
+            self.export_finished.emit([], [f"The identifier detector could not start: {exc}"])
+            return
+        done: list[str] = []
+        total = len(req.rec_ids)
+        for i, rid in enumerate(req.rec_ids):
+            entry = self.shared.recordings[rid]
+            self.export_progress.emit(i, total, entry.name)
+            try:
+                written += [str(p) for p in
+                            export_recording(self.shared, rid, req.out_dir, per_recording,
+                                             detector)]
+                done.append(rid)
+            except Exception as exc:  # noqa: BLE001 - the other recordings still export
+                problems.append(failure_message(Path(entry.name), exc))
+        if "qdpx" in req.formats and done:
+            try:
+                items = []
+                originals: set[str] = set()
+                for rid in done:
+                    anon, _log, findings = anonymised(self.shared, rid)
+                    found = accepted_originals(findings)
+                    originals |= found
+                    items.append((output_stem(self.shared, self.shared.recordings[rid], found,
+                                              detector), anon))
+                written += [str(p) for p in
+                            export.export_study("qdpx", items, req.out_dir, "study", originals)]
+            except Exception as exc:  # noqa: BLE001
+                problems.append(f"The study project (.qdpx) could not be written: {exc}")
+        self.export_progress.emit(total, total, "")
+        self.export_finished.emit(written, problems)

@@ -1,0 +1,272 @@
+"""Recordings in, 16 kHz float32 audio out, via PyAV (FFmpeg bundled, nothing to install).
+
+Researchers bring whatever Teams, Zoom or a dictaphone produced: MP4 with a video track, M4A,
+WAV, MP3, FLAC, OGG, WebM, 5.1 audio, 8 kHz phone audio. Every failure becomes a
+``MediaError`` whose message names the file and says what to do, because in a batch of forty
+interviews "Invalid data found when processing input" helps nobody.
+
+Memory stays bounded: audio is decoded and resampled frame by frame straight into one float32
+buffer (an hour of 16 kHz mono is 230 MB; a float64 copy or an s16 detour would double it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+SAMPLE_RATE = 16000
+
+# File types offered when scanning a folder of recordings (lower case, with the dot).
+MEDIA_EXTENSIONS: frozenset[str] = frozenset(
+    {
+        ".mp4", ".m4a", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".wmv", ".3gp",
+        ".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".aac", ".wma", ".amr", ".aif", ".aiff",
+    }
+)
+
+# A decoded stream this much shorter than its container says is cut off, not just imprecise.
+_TRUNCATION_TOLERANCE_S = 1.0
+_TRUNCATION_TOLERANCE_SHARE = 0.05
+
+
+class MediaError(Exception):
+    """A recording that cannot be used; ``str()`` is one sentence naming the file."""
+
+    def __init__(self, path: Path | str, problem: str, advice: str) -> None:
+        super().__init__(path, problem, advice)
+        self.path = Path(path)
+        self.problem = problem
+        self.advice = advice
+
+    def __str__(self) -> str:
+        return f'Cannot use "{self.path}": {self.problem}; {self.advice}.'
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What a recording holds, read from the container without decoding the audio."""
+
+    path: Path
+    duration: float
+    channels: int
+    sample_rate: int
+    has_video: bool
+    codec: str
+
+
+def is_media_file(path: Path) -> bool:
+    """True for names a folder scan should pick up (hidden and temporary files excluded)."""
+    return path.suffix.lower() in MEDIA_EXTENSIONS and not path.name.startswith((".", "~$"))
+
+
+def _check_file(path: Path) -> None:
+    """Turn the reasons a file cannot even be opened into plain words, before FFmpeg does."""
+    if not path.exists():
+        raise MediaError(path, "the file does not exist", "check the name and folder")
+    if path.is_dir():
+        raise MediaError(path, "this is a folder, not a recording", "choose a file inside it")
+    if path.stat().st_size == 0:
+        raise MediaError(
+            path, "the file is empty (0 bytes)",
+            "copy or export the recording again; the download or copy did not finish",
+        )
+    if not os.access(path, os.R_OK):
+        raise MediaError(
+            path, "you do not have permission to read this file",
+            "copy it to a folder of your own or ask the owner for access",
+        )
+
+
+@contextlib.contextmanager
+def _open(path: Path) -> Iterator[Any]:
+    """Open a container, mapping FFmpeg's errors onto ``MediaError``."""
+    _check_file(path)
+    try:
+        container = av.open(str(path), mode="r", metadata_errors="ignore")
+    except PermissionError as exc:
+        raise MediaError(
+            path, "you do not have permission to read this file",
+            "copy it to a folder of your own or ask the owner for access",
+        ) from exc
+    except (av.error.InvalidDataError, av.error.EOFError) as exc:
+        raise MediaError(
+            path, "this is not an audio or video file, or it is damaged or incomplete",
+            "open it in a media player to check it, then export or copy the recording again",
+        ) from exc
+    except (av.error.FFmpegError, OSError, UnicodeDecodeError) as exc:
+        raise MediaError(
+            path, f"the file could not be opened ({exc})",
+            "open it in a media player to check it, then export or copy the recording again",
+        ) from exc
+    try:
+        if not container.streams.audio and not container.streams.video:
+            raise MediaError(
+                path, "the file is damaged or incomplete (no sound or picture was found in it)",
+                "copy or export the recording again; the copy or upload may not have finished",
+            )
+        if not container.streams.audio:
+            raise MediaError(
+                path, "the file has no audio track",
+                "export the recording again with its sound, or choose the audio file",
+            )
+        yield container
+    finally:
+        container.close()
+
+
+def _audio_duration(container: Any) -> float:
+    """Duration from container metadata (instant); 0.0 when the file does not say."""
+    stream = container.streams.audio[0]
+    if stream.duration and stream.time_base:
+        return float(stream.duration * stream.time_base)
+    if container.duration:
+        return container.duration / av.time_base
+    return 0.0
+
+
+def probe(path: Path | str) -> MediaInfo:
+    """Describe a recording quickly; decodes only when the container gives no duration."""
+    path = Path(path)
+    with _open(path) as container:
+        stream = container.streams.audio[0]
+        ctx = stream.codec_context
+        info = MediaInfo(
+            path=path,
+            duration=_audio_duration(container),
+            channels=int(ctx.channels or 0),
+            sample_rate=int(ctx.sample_rate or 0),
+            has_video=bool(container.streams.video),
+            codec=str(ctx.name),
+        )
+    if info.duration <= 0:
+        samples = _decode(path, SAMPLE_RATE, keep_channels=False)
+        info = MediaInfo(info.path, samples.shape[-1] / SAMPLE_RATE, info.channels,
+                         info.sample_rate, info.has_video, info.codec)
+    return info
+
+
+def decode(path: Path | str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """The whole recording as float32 mono in [-1, 1] at ``sample_rate`` (channels mixed down)."""
+    return _decode(Path(path), sample_rate, keep_channels=False)
+
+
+def decode_channels(path: Path | str, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Float32 audio with channels kept apart, shape ``(channels, samples)``.
+
+    For recordings where each speaker has their own channel (a stereo call recorder).
+    """
+    return _decode(Path(path), sample_rate, keep_channels=True)
+
+
+class _Buffer:
+    """A growing float32 (channels, n) array, sized from the container's duration up front."""
+
+    def __init__(self, channels: int, expected: int) -> None:
+        self.data = np.empty((channels, max(expected, 1)), dtype=np.float32)
+        self.n = 0
+
+    def append(self, block: np.ndarray, scale: float = 1.0) -> None:
+        need = self.n + block.shape[1]
+        if need > self.data.shape[1]:
+            grown = np.empty((self.data.shape[0], max(need, int(self.data.shape[1] * 1.5))),
+                             dtype=np.float32)
+            grown[:, : self.n] = self.data[:, : self.n]
+            self.data = grown
+        target = self.data[:, self.n : need]
+        target[...] = block
+        if scale != 1.0:
+            target *= scale
+        self.n = need
+
+    def result(self) -> np.ndarray:
+        # Return a view unless the estimate overshot a lot (then release the slack).
+        if self.data.shape[1] - self.n > max(self.n // 20, SAMPLE_RATE):
+            return self.data[:, : self.n].copy()
+        return self.data[:, : self.n]
+
+
+def _layout_name(ctx: Any) -> str:
+    """A layout the resampler accepts; WAV files often say only "2 channels"."""
+    channels = len(ctx.layout.channels) or 1
+    name = ctx.layout.name
+    if " channels" in name or not name:
+        return {1: "mono", 2: "stereo"}.get(channels, name)
+    return name
+
+
+@functools.lru_cache(maxsize=32)
+def _downmix_gain(layout: str, channels: int) -> float:
+    """How loud FFmpeg's float mixdown to mono makes a full-scale signal (stereo: 1.414).
+
+    FFmpeg normalises its mixing matrix only for integer output; dividing by this gain gives
+    the same level as its 16-bit path, so mixed-down speech never clips past 1.0.
+    """
+    try:
+        frame = av.AudioFrame.from_ndarray(
+            np.ones((channels, 256), dtype=np.float32), format="fltp", layout=layout)
+        frame.sample_rate = SAMPLE_RATE
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=SAMPLE_RATE)
+        out = resampler.resample(frame) + resampler.resample(None)
+        gain = float(out[0].to_ndarray()[0, 128])
+    except (av.error.FFmpegError, ValueError, IndexError):
+        return 1.0
+    return gain if gain > 1.0 else 1.0
+
+
+def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
+    with _open(path) as container:
+        stream = container.streams.audio[0]
+        stream.thread_type = "AUTO"
+        ctx = stream.codec_context
+        layout = _layout_name(ctx) if keep_channels else "mono"
+        channels = int(ctx.channels or 1) if keep_channels else 1
+        declared = _audio_duration(container)
+        buf = _Buffer(channels, int(declared * sample_rate) + sample_rate)
+        resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
+        bad_packets = 0
+        scale = 1.0
+        try:
+            for packet in container.demux(stream):
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    bad_packets += 1  # a damaged packet: skip it, as media players do
+                    continue
+                for frame in frames:
+                    frame.pts = None  # resample by content; odd timestamps must not stop us
+                    if not keep_channels and buf.n == 0:
+                        scale = 1.0 / _downmix_gain(_layout_name(frame), len(frame.layout.channels))
+                    for out in resampler.resample(frame):
+                        buf.append(out.to_ndarray(), scale)
+            for out in resampler.resample(None):
+                buf.append(out.to_ndarray(), scale)
+        except av.error.FFmpegError as exc:
+            raise MediaError(
+                path, f"the audio could not be decoded ({exc})",
+                "the file may be damaged; open it in a media player, then export it again",
+            ) from exc
+        del resampler
+    audio = buf.result()
+    decoded = audio.shape[1] / sample_rate
+    if audio.shape[1] == 0:
+        raise MediaError(
+            path, "no sound could be decoded from the file (it may be damaged)",
+            "open it in a media player to check it, then export or copy the recording again",
+        )
+    short = declared - decoded
+    if short > max(_TRUNCATION_TOLERANCE_S, _TRUNCATION_TOLERANCE_SHARE * declared):
+        raise MediaError(
+            path,
+            f"the file is cut short: it should last {declared:.1f} s but only {decoded:.1f} s "
+            "could be decoded",
+            "copy or export the recording again; the copy or upload did not finish",
+        )
+    return audio if keep_channels else audio[0]

@@ -1,0 +1,248 @@
+"""The one place that decides output file names, redacted like the text they name.
+
+Teams calls a recording "Interview with Jane Smith-20231012_140512-Meeting Recording.mp4":
+the name alone identifies the participant and the day. An exported file name therefore goes
+through the same redaction as the transcript (accepted originals, optionally a detector),
+loses anything that looks like a date or time, and is reduced to ASCII letters, digits,
+``-`` and ``_`` so it is safe on every file system and in every coding app.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from .core.model import ENTITY_TYPES, Span
+
+MAX_STEM = 100
+DEFAULT_FALLBACK = "recording"
+
+# Files each export format writes, as suffixes appended to the stem.
+FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "txt": (".txt",),
+    "docx": (".docx",),
+    "nvivo": ("_nvivo.docx", "_nvivo.txt"),
+    "srt": (".srt",),
+    "vtt": (".vtt",),
+    "qdpx": (".qdpx",),
+}
+LOG_FILES = ("anonymisation-log.csv", "anonymisation-log.xlsx")
+REPORT_FILE = "anonymisation-report.txt"
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(10)} | {
+    f"lpt{i}" for i in range(10)}
+_SEPARATORS = re.compile(r"[\s\-_.,;:!?'\"`~()\[\]{}<>+&=#@$%^*|\\/]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec",
+}
+_WEEKDAYS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+}
+_ORDINAL = re.compile(r"^\d{1,2}(st|nd|rd|th)$", re.IGNORECASE)
+_TIME_TOKEN = re.compile(r"^\d{1,2}[hH]\d{2}$")
+
+
+def fold(text: str) -> str:
+    """ASCII, lower-case form used to compare names: "Siobhán" and "SIOBHAN" are the same."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _keep_case_ascii(token: str) -> str:
+    """Strip accents, keep case, drop what has no ASCII form ("Zoë" -> "Zoe")."""
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).encode(
+        "ascii", "ignore").decode()
+
+
+def tokens(text: str) -> list[str]:
+    """Split a file name into words: on separators, camelCase humps, nothing else."""
+    out: list[str] = []
+    for part in _SEPARATORS.split(text):
+        out.extend(p for p in _CAMEL.split(part) if p)
+    return out
+
+
+def _is_dateish(token: str) -> bool:
+    low = token.casefold()
+    if low in _MONTHS or low in _WEEKDAYS or _ORDINAL.match(token) or _TIME_TOKEN.match(token):
+        return True
+    return token.isdigit() and len(token) >= 4
+
+
+def _drop_dates(words: list[str]) -> list[str]:
+    """Remove years, yyyymmdd/hhmmss runs, month and day names, and the short numbers beside
+    them (the "12" and "10" of "12-10-2023"); a lone "2" or "001" stays (an interview number)."""
+    dateish = [_is_dateish(w) for w in words]
+    keep: list[str] = []
+    for i, w in enumerate(words):
+        if dateish[i]:
+            continue
+        if w.isdigit() and len(w) <= 2:
+            near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
+            if any(dateish[j] or words[j].isdigit() for j in near):
+                continue
+        keep.append(w)
+    return keep
+
+
+def _placeholder(label: str) -> str:
+    """ "[Person 1]" -> "Person-1": the pseudonym's type and number, never the original."""
+    inner = re.sub(r"[\[\](){}]", "", label).strip()
+    return re.sub(r"\s+", "-", inner) or "Redacted"
+
+
+def _replace_originals(words: list[str], originals: Mapping[str, str]) -> list[str]:
+    """Swap every run of words spelling an accepted original for its placeholder."""
+    folded = [fold(w) for w in words]
+    items = sorted(originals.items(), key=lambda kv: -len(kv[0]))
+    for original, label in items:
+        target = [fold(t) for t in tokens(original)]
+        if not target:
+            continue
+        n = len(target)
+        i = 0
+        while i + n <= len(words):
+            if folded[i:i + n] == target:
+                words[i:i + n] = [_placeholder(label)]
+                folded[i:i + n] = ["\x00"]
+            i += 1
+        squashed = "".join(target)
+        if len(squashed) >= 4:  # "janesmith" hidden inside one token
+            for j, f in enumerate(folded):
+                if squashed in f:
+                    words[j] = _placeholder(label)
+                    folded[j] = "\x00"
+    return words
+
+
+def _replace_detected(words: list[str], detect: Callable[[str], list[Span]]) -> list[str]:
+    text = " ".join(words)
+    starts: list[int] = []
+    pos = 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w) + 1
+    out = list(words)
+    for span in detect(text):
+        stem = ENTITY_TYPES.get(span.type, "Redacted").replace(" ", "-")
+        for i, s in enumerate(starts):
+            e = s + len(words[i])
+            if s < span.end and e > span.start:
+                out[i] = stem
+    return out
+
+
+def _collapse(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if not out or out[-1] != w:
+            out.append(w)
+    return out
+
+
+def _limit(stem: str) -> str:
+    if len(stem) <= MAX_STEM:
+        return stem
+    cut = stem[:MAX_STEM]
+    if "_" in cut[MAX_STEM // 2:]:
+        cut = cut[:cut.rindex("_")]
+    return cut.strip("_-")
+
+
+def _finish(stem: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9_-]", "", stem)
+    stem = re.sub(r"_+", "_", stem).strip("_-")
+    if stem.split(".")[0].casefold() in _WINDOWS_RESERVED:
+        stem += "_file"
+    return _limit(stem)
+
+
+def _as_mapping(originals: Iterable[str] | Mapping[str, str]) -> dict[str, str]:
+    if isinstance(originals, Mapping):
+        return {str(k): str(v) for k, v in originals.items() if str(k).strip()}
+    return {o: "Redacted" for o in originals if o and o.strip()}
+
+
+def safe_stem(
+    original_name: str,
+    originals: Iterable[str] | Mapping[str, str] = (),
+    detect: Callable[[str], list[Span]] | None = None,
+    fallback: str = "",
+) -> str:
+    """A file-system-safe export name for ``original_name`` with no identifier left in it.
+
+    ``originals`` are the accepted originals (or a mapping original -> pseudonym label, which
+    gives placeholders like ``Person-1``); ``detect`` flags anything else (e.g. PERSON).
+    When the result would be empty or still contain an original, ``fallback`` is used.
+    """
+    mapping = _as_mapping(originals)
+    fallback_stem = _finish(re.sub(r"\s+", "_", _keep_case_ascii(fallback))) or DEFAULT_FALLBACK
+    name = Path(original_name).name
+    if Path(name).suffix and len(Path(name).suffix) <= 6:
+        name = Path(name).stem
+    words = _drop_dates(tokens(unicodedata.normalize("NFC", name)))
+    words = _replace_originals(words, mapping)
+    if detect is not None:
+        words = _replace_detected(words, detect)
+    words = _collapse([a for a in (_keep_case_ascii(w) for w in words) if a])
+    stem = _finish("_".join(words))
+    if not stem or not re.search(r"[A-Za-z0-9]", stem) or name_contains(stem, mapping):
+        return fallback_stem
+    return stem
+
+
+def name_contains(name: str, originals: Iterable[str]) -> bool:
+    """True when a file name still spells an original, however it is cased or separated."""
+    words = [fold(w) for w in tokens(name)]
+    squashed_name = "".join(words)
+    for original in originals:
+        target = [fold(t) for t in tokens(original)]
+        if not target:
+            continue
+        n = len(target)
+        if any(words[i:i + n] == target for i in range(len(words) - n + 1)):
+            return True
+        squashed = "".join(target)
+        if len(squashed) >= 5 and squashed in squashed_name:
+            return True
+    return False
+
+
+def output_names(fmt: str, stem: str) -> list[str]:
+    """The file names format ``fmt`` writes for ``stem``."""
+    try:
+        return [stem + suffix for suffix in FORMAT_SUFFIXES[fmt]]
+    except KeyError:
+        raise ValueError(
+            f"unknown export format {fmt!r}; valid formats are {', '.join(sorted(FORMAT_SUFFIXES))}"
+        ) from None
+
+
+def unique_path(out_dir: Path, stem: str, suffix: str) -> Path:
+    """``out_dir/stem+suffix``, or ``stem-2``, ``stem-3``... when that name is taken."""
+    out_dir = Path(out_dir)
+    candidate = out_dir / f"{stem}{suffix}"
+    n = 2
+    while candidate.exists():
+        candidate = out_dir / f"{stem}-{n}{suffix}"
+        n += 1
+    return candidate
+
+
+def unique_stem(out_dir: Path, stem: str, fmts: Iterable[str]) -> str:
+    """A stem none of whose files (for every format in ``fmts``) exists yet in ``out_dir``,
+    so two recordings that redact to the same name never overwrite each other."""
+    out_dir = Path(out_dir)
+    fmts = list(fmts)
+    candidate, n = stem, 2
+    while any((out_dir / name).exists() for f in fmts for name in output_names(f, candidate)):
+        candidate = f"{stem}-{n}"
+        n += 1
+    return candidate

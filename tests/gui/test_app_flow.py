@@ -1,0 +1,310 @@
+"""End to end through the real window: add a recording, wait for the real tiny.en model and
+the real detector, review by keyboard, export, reopen the .docx; cancel, retry, bad files,
+a simulated crash, and a GUI thread that keeps ticking while the worker is busy.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+
+from anonyscribe.core.model import Decision  # noqa: E402
+from anonyscribe.gui.export_dialog import (  # noqa: E402
+    COL_EXPORTED,
+    PAGE_CHECK,
+    PAGE_CHOOSE,
+    PAGE_RUN,
+    ExportDialog,
+)
+from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_REVIEW, MainWindow  # noqa: E402
+from anonyscribe.gui.settings import AppSettings  # noqa: E402
+from anonyscribe.pipeline import Engines  # noqa: E402
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+SPEECH = Path(__file__).resolve().parents[1] / "data" / "speech"
+SENTENCE = "I'm Rachel Morgan, a ward manager at Leeds General Infirmary."
+PROCESS_TIMEOUT_MS = 180_000
+
+
+@pytest.fixture(scope="module")
+def engines(request: pytest.FixtureRequest) -> Engines:
+    """One real tiny.en model and one real detector for every test in this module."""
+    e = Engines(model="tiny.en")
+    try:
+        e._transcriber = request.getfixturevalue("tiny_transcriber")
+    except pytest.FixtureLookupError:
+        pass
+    return e
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A few seconds of synthetic speech naming a person, under a name that names her too."""
+    out = tmp_path_factory.mktemp("rec") / "Interview with Rachel Morgan 2024-03-12.wav"
+    source = SPEECH / "interview.wav"
+    if source.is_file():
+        shutil.copyfile(source, out)
+    elif shutil.which("espeak-ng"):
+        subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "150", "-w", str(out), SENTENCE],
+                       check=True)
+    else:
+        pytest.skip("no speech fixture and no espeak-ng to make one")
+    return out
+
+
+def _read_wav(path: Path) -> tuple[np.ndarray, int, int]:
+    with wave.open(str(path)) as w:
+        return (np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16),
+                w.getframerate(), w.getnchannels())
+
+
+@pytest.fixture(scope="module")
+def long_clip(clip: Path) -> Path:
+    """The clip nine times over with pauses (~45 s): long enough to cancel in the middle."""
+    samples, rate, channels = _read_wav(clip)
+    pause = np.zeros(rate * channels, dtype=np.int16)
+    out = clip.parent / "Long interview.wav"
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.concatenate([np.concatenate([samples, pause])] * 9).tobytes())
+    return out
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AppSettings:
+    return AppSettings(tmp_path / "prefs.ini")
+
+
+@pytest.fixture
+def window(qtbot, settings: AppSettings, engines: Engines, tmp_path: Path):
+    win = MainWindow(settings, engines=engines)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_study(tmp_path / "study")
+    yield win
+    win.close()
+
+
+def _status(win: MainWindow, rec_id: str) -> str:
+    row = win.queue_model.get(rec_id)
+    return row.status if row else ""
+
+
+def _add_and_wait(win: MainWindow, qtbot, paths: list[Path], count: int = 1) -> list[str]:
+    """Add recordings the way the buttons do; wait until every one is done or failed."""
+    task = win.add_paths(paths)
+    assert task is not None
+    qtbot.waitUntil(lambda: len(win.queue_model.rows) >= count, timeout=30000)
+    qtbot.waitUntil(lambda: all(r.status in ("review", "failed")
+                                for r in win.queue_model.rows), timeout=PROCESS_TIMEOUT_MS)
+    return [r.rec_id for r in win.queue_model.rows]
+
+
+def _review_by_keyboard(win: MainWindow, qtbot, rec_id: str) -> dict[str, str]:
+    """Open the review (Review button) and decide every finding with the keys A and R:
+    accept names, reject everything else."""
+    win.queue_view.select(rec_id)
+    assert win.queue_view.review_button.isEnabled()
+    qtbot.mouseClick(win.queue_view.review_button, Qt.MouseButton.LeftButton)
+    assert win.pages.currentIndex() == PAGE_REVIEW
+    review = win.review
+    assert type(review).__name__ == "ReviewWidget"  # the real review screen, not a stand-in
+    qtbot.waitUntil(lambda: review.isVisible())
+    target = review.view
+    target.setFocus()
+    for _ in range(len(review.session.findings)):
+        current = review.current_finding
+        if current is None:
+            break
+        QTest.keyClick(target, Qt.Key.Key_A if current.type == "PERSON" else Qt.Key.Key_R)
+    assert review.session.counts()[0] == review.session.counts()[1]
+    return {f.id: f.decision.value for f in review.session.findings}
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    doc = docx.Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    for section in doc.sections:
+        parts.extend(p.text for p in section.header.paragraphs)
+    return "\n".join(parts)
+
+
+def test_recording_to_reviewed_anonymised_docx(window: MainWindow, qtbot, clip: Path,
+                                               tmp_path: Path) -> None:
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    started = time.monotonic()
+    [rid] = _add_and_wait(window, qtbot, [clip])
+    busy_for = time.monotonic() - started
+    timer.stop()
+    # The GUI thread kept running its event loop all along (model load, transcription,
+    # detection happen in the worker): ticks arrived throughout, with no long silence.
+    gaps = np.diff([started, *ticks])
+    assert len(ticks) > busy_for / 0.02 * 0.25, (len(ticks), busy_for)
+    assert gaps.max() < 1.0, f"the window froze for {gaps.max():.2f} s"
+
+    row = window.queue_model.get(rid)
+    assert row.status == "review", row.message
+    assert row.duration == pytest.approx(4.1, abs=1.0)
+    assert row.pending and "to check" in row.status_text()
+    transcript = window.shared.load_transcript(rid)
+    assert "rachel" in " ".join(s.text for s in transcript.segments).lower()
+
+    decisions = _review_by_keyboard(window, qtbot, rid)
+    review = window.review
+    person = [f for f in review.session.findings if f.type == "PERSON"]
+    assert person and all(f.decision is Decision.ACCEPTED for f in person)
+    others = [f for f in review.session.findings if f.type != "PERSON"]
+    assert all(f.decision is Decision.REJECTED for f in others)
+
+    # Edit > Undo / Redo act on the review's own undo stack.
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert review.session.counts()[0] == len(decisions) - 1
+    window.redo_action.trigger()
+    assert {f.id: f.decision.value for f in review.session.findings} == decisions
+
+    QTest.keyClick(review.view, Qt.Key.Key_Escape)  # back to the recordings
+    assert window.pages.currentIndex() == PAGE_QUEUE
+    assert window.queue_model.get(rid).status_text() == "Reviewed – ready to export"
+
+    out = tmp_path / "anonymised"
+    dialog = window.show_export_dialog()
+    assert isinstance(dialog, ExportDialog)
+    qtbot.waitUntil(lambda: dialog.table.item(0, COL_EXPORTED).text() != "checking the name…",
+                    timeout=60000)
+    planned = dialog.table.item(0, COL_EXPORTED).text()
+    assert "rachel" not in planned.lower() and "morgan" not in planned.lower()
+    assert "2024" not in planned
+    for key, box in dialog.format_boxes.items():
+        if box.isEnabled():
+            box.setChecked(key in ("docx", "srt"))
+    dialog.destination.setText(str(out))
+    with qtbot.waitSignal(window.worker.export_finished, timeout=120000) as done:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    written, problems = done.args
+    assert problems == []
+    assert dialog.pages.currentIndex() == PAGE_RUN
+    assert {Path(p).name for p in written} == {f"{planned}.docx", f"{planned}.srt"}
+    text = _docx_text(out / f"{planned}.docx")
+    assert "Rachel" not in text and "Morgan" not in text
+    assert "[Person 1]" in text
+    assert "Leeds General Infirmary" in text  # rejected: kept as spoken
+    assert (window.shared.root / "log").is_dir()
+    saved = json.loads((window.shared.root / "study.json").read_text())
+    assert set(saved["settings"]["formats"]) == {"docx", "srt", "log"}
+    assert saved["settings"]["out_dir"] == str(out)
+    assert saved["recordings"][0]["status"] == "exported"
+    dialog.close_button.click()
+    assert window.queue_model.get(rid).status == "exported"
+    assert clip.read_bytes()[:4] == b"RIFF"  # the original is untouched
+
+
+def test_last_check_lists_what_is_still_pending(window: MainWindow, qtbot, clip: Path,
+                                                tmp_path: Path) -> None:
+    [rid] = _add_and_wait(window, qtbot, [clip])
+    pending = window.shared.pending_count(rid)
+    assert pending > 0
+    dialog = window.show_export_dialog()
+    dialog.destination.setText(str(tmp_path / "out"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == PAGE_CHECK
+    listed = dialog.pending_list.toPlainText()
+    assert clip.name in listed and f"{pending} not yet checked" in listed
+    qtbot.mouseClick(dialog.back_button, Qt.MouseButton.LeftButton)
+    assert dialog.pages.currentIndex() == PAGE_CHOOSE
+    assert not (tmp_path / "out").exists()  # going back wrote nothing
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.worker.export_finished, timeout=120000) as done:
+        qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
+    written, problems = done.args
+    assert problems == [] and written
+    docx_files = [Path(p) for p in written if p.endswith(".docx")]
+    assert "Rachel" in _docx_text(docx_files[0])  # nothing accepted: nothing replaced
+    dialog.close()
+
+
+def test_cancel_in_the_middle_then_retry(window: MainWindow, qtbot, long_clip: Path) -> None:
+    task = window.add_paths([long_clip])
+    assert task is not None
+    # Wait for the first transcribed words: the model is loaded and working on this file.
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows)
+                    and window.queue_model.rows[0].stage == "transcribe"
+                    and window.queue_model.rows[0].fraction > 0.03,
+                    timeout=PROCESS_TIMEOUT_MS)
+    rid = window.queue_model.rows[0].rec_id
+    window.queue_view.select(rid)
+    assert window.queue_view.cancel_button.isEnabled()
+    with qtbot.waitSignal(window.worker.item_finished, timeout=PROCESS_TIMEOUT_MS) as finished:
+        qtbot.mouseClick(window.queue_view.cancel_button, Qt.MouseButton.LeftButton)
+    assert finished.args[:2] == [rid, "cancelled"]
+    assert _status(window, rid) == "cancelled"
+    assert not window.shared.has_findings(rid)  # detection never ran
+    saved = json.loads((window.shared.root / "study.json").read_text())
+    assert saved["recordings"][0]["status"] == "cancelled"
+    assert window.queue_view.retry_button.isEnabled()
+    qtbot.mouseClick(window.queue_view.retry_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _status(window, rid) == "review", timeout=PROCESS_TIMEOUT_MS)
+    assert window.queue_model.get(rid).duration > 40
+    assert len(window.shared.load_transcript(rid).segments) >= 3
+    assert window.shared.has_findings(rid)
+
+
+def test_a_bad_file_fails_in_words_and_the_rest_continues(window: MainWindow, qtbot,
+                                                          clip: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "Focus group 2.mp4"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x07" * 3000)  # a torn download
+    rids = _add_and_wait(window, qtbot, [bad, clip], count=2)
+    rows = {window.queue_model.get(r).name: window.queue_model.get(r) for r in rids}
+    failed, good = rows["Focus group 2.mp4"], rows[clip.name]
+    assert failed.status == "failed"
+    assert str(bad) in failed.message and "Traceback" not in failed.message
+    assert good.status == "review"
+    assert window.errors == []  # a bad file is reported in its row, not by a pop-up
+
+
+def test_restart_after_a_crash_finds_every_decision(qtbot, settings: AppSettings,
+                                                    engines: Engines, clip: Path,
+                                                    tmp_path: Path) -> None:
+    first = MainWindow(settings, engines=engines)
+    qtbot.addWidget(first)
+    first.open_study(tmp_path / "study")
+    [rid] = _add_and_wait(first, qtbot, [clip])
+    decisions = _review_by_keyboard(first, qtbot, rid)
+    # The "crash": nothing is closed or saved on the way out; the OS drops the study lock.
+    first.worker.stop()
+    first.shared.study._lock.release()
+    first.hide()
+
+    second = MainWindow(AppSettings(settings.file_name), engines=engines)
+    qtbot.addWidget(second)
+    assert second.restore_last_study()
+    assert second.shared.root == tmp_path / "study"
+    assert _status(second, rid) == "review"
+    review = second.open_review(rid)
+    assert {f.id: f.decision.value for f in review.session.findings} == decisions
+    second.close()

@@ -1,0 +1,195 @@
+"""The app shell without a speech model: studies, settings, start page, dialogs, drops, errors.
+
+Real widgets, real study folders in tmp_path, real QSettings (in a temporary INI file).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+
+from anonyscribe.core.study import Study  # noqa: E402
+from anonyscribe.gui.about_dialog import AboutDialog  # noqa: E402
+from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_START, MainWindow  # noqa: E402
+from anonyscribe.gui.queue_view import Row, format_duration, format_eta  # noqa: E402
+from anonyscribe.gui.settings import AppSettings  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AppSettings:
+    return AppSettings(tmp_path / "prefs" / "anonyscribe.ini")
+
+
+@pytest.fixture
+def window(qtbot, settings: AppSettings):
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    win.close()
+
+
+def test_preferences_live_in_the_given_file_and_forget_missing_studies(tmp_path: Path) -> None:
+    s = AppSettings(tmp_path / "p.ini")
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    s.add_recent(a)
+    s.add_recent(b)
+    s.add_recent(a)  # re-opening moves it to the top, no duplicate
+    s.set_last_study(b)
+    again = AppSettings(tmp_path / "p.ini")
+    assert again.recent_studies() == [a.resolve(), b.resolve()]
+    assert again.last_study() == b.resolve()
+    assert Path(again.file_name).parent == tmp_path
+    b.rmdir()
+    assert again.recent_studies() == [a.resolve()]
+    assert again.last_study() is None
+
+
+def test_new_study_opens_on_the_friendly_empty_queue(window: MainWindow, tmp_path: Path) -> None:
+    assert window.pages.currentIndex() == PAGE_START
+    folder = tmp_path / "Study A"
+    assert window.open_study(folder)
+    assert (folder / "study.json").is_file()
+    assert window.pages.currentIndex() == PAGE_QUEUE
+    assert window.queue_view.stack.currentIndex() == 0  # empty state
+    empty_texts = [w.text() for w in window.queue_view.stack.widget(0).findChildren(
+        type(window.summary))]
+    assert "Drop Teams recordings here" in empty_texts
+    assert "Study A" in window.windowTitle()
+    assert window.add_files_action.isEnabled()
+    assert not window.export_action.isEnabled()  # nothing processed yet
+    window.close_study_by_user()
+    assert window.pages.currentIndex() == PAGE_START
+    assert window.app_settings.last_study() is None
+    assert window.start_page.recent.count() == 1
+    with Study.open(folder):  # the lock was released
+        pass
+
+
+def test_a_study_open_elsewhere_says_so_and_stays_untouched(window: MainWindow,
+                                                            tmp_path: Path, qtbot) -> None:
+    folder = tmp_path / "busy"
+    holder = Study.open(folder)
+    holder.save()
+    try:
+        assert not window.open_study(folder)
+        assert "is open in Anonyscribe (process" in window.errors[-1]
+        boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+        assert boxes and "Close that window" in boxes[-1].text()
+        assert window.pages.currentIndex() == PAGE_START
+    finally:
+        holder.close()
+    assert window.open_study(folder)
+
+
+def test_restart_reopens_the_last_study(qtbot, settings: AppSettings, tmp_path: Path) -> None:
+    folder = tmp_path / "s"
+    first = MainWindow(settings)
+    qtbot.addWidget(first)
+    assert first.open_study(folder)
+    first.close()  # quitting keeps the study as the one to reopen
+    second = MainWindow(AppSettings(settings.file_name))
+    qtbot.addWidget(second)
+    assert second.restore_last_study()
+    assert second.shared is not None and second.shared.root == folder
+    second.close()
+
+
+def _drop(window: MainWindow, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(window.width() / 2, window.height() / 2)
+    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+
+
+def test_dropping_a_broken_recording_shows_why_in_plain_words(window: MainWindow, qtbot,
+                                                              tmp_path: Path) -> None:
+    window.open_study(tmp_path / "s")
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    broken = folder / "Interview 3.m4a"
+    broken.write_bytes(b"this is not audio at all " * 40)
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    _drop(window, [folder])
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows)
+                    and window.queue_model.rows[0].status == "failed", timeout=30000)
+    row = window.queue_model.rows[0]
+    assert len(window.queue_model.rows) == 1  # the PDF was skipped, not queued
+    assert row.name == "Interview 3.m4a"
+    assert "Interview 3.m4a" in row.message
+    assert row.status_text().startswith("Failed: ")
+    saved = json.loads((tmp_path / "s" / "study.json").read_text())
+    assert saved["recordings"][0]["status"] == "failed"
+    assert saved["recordings"][0]["error"] == row.message
+    window.queue_view.select(row.rec_id)
+    assert window.queue_view.retry_button.isEnabled()
+    assert not window.queue_view.review_button.isEnabled()
+
+
+def test_time_left_comes_from_the_pace_of_transcription() -> None:
+    row = Row("rec-1", "a.wav", duration=600)
+    row.start()
+    row.progress("load", 0.0, now=0.0)
+    row.progress("transcribe", 0.0, now=20.0)  # 20 s of model loading is not the pace
+    assert row.eta is None
+    row.progress("transcribe", 0.5, now=30.0)
+    # 41.5 % of the job in 10 s -> the remaining 56.5 % take about 13.6 s
+    assert row.fraction == pytest.approx(0.02 + 0.83 * 0.5)
+    assert row.eta == pytest.approx((1 - row.fraction) / ((row.fraction - 0.02) / 10.0))
+    assert format_eta(row.eta) == "under a minute"
+    assert format_eta(3700) == "about 1 h 02 min"
+    assert format_duration(3725) == "1:02:05"
+    assert format_duration(65) == "1:05"
+
+
+def test_about_lists_version_and_licences(window: MainWindow) -> None:
+    dialog = window.show_about()
+    assert isinstance(dialog, AboutDialog)
+    cells = {dialog.licences.item(r, c).text() for r in range(dialog.licences.rowCount())
+             for c in range(2)}
+    for expected in ("MIT", "LGPL v3", "Open Government Licence v3.0"):
+        assert expected in cells
+    names = " ".join(cells)
+    for component in ("Whisper", "faster-whisper", "spaCy", "Presidio", "PySide6",
+                      "Organisation Data Service"):
+        assert component in names
+    dialog.close()
+
+
+def test_study_settings_are_saved_in_the_study(window: MainWindow, tmp_path: Path,
+                                               qtbot) -> None:
+    window.open_study(tmp_path / "s")
+    dialog = window.edit_study_settings()
+    models = [dialog.model_box.itemText(i) for i in range(dialog.model_box.count())]
+    assert "tiny.en" in models
+    assert models[-1] == "Choose a model folder…"
+    dialog.model_box.setCurrentIndex(models.index("tiny.en"))
+    dialog.language_box.setCurrentIndex(dialog.language_box.findData("cy"))
+    dialog.vocabulary.setPlainText("Pinderfields\n\n  Dewsbury  \n")
+    dialog.format_boxes["srt"].setChecked(True)
+    dialog.format_boxes["txt"].setChecked(False)
+    dialog.accept()
+    saved = json.loads((tmp_path / "s" / "study.json").read_text())["settings"]
+    assert saved["model"] == "tiny.en"
+    assert saved["language"] == "cy"
+    assert saved["vocabulary"] == ["Pinderfields", "Dewsbury"]
+    assert set(saved["formats"]) == {"docx", "srt"}
