@@ -101,7 +101,8 @@ def score(docs: list[Doc], preds: dict[str, list[tuple[int, int, str]]], misses:
             per_type_pred[pt][0] += hit
             per_type_pred[pt][1] += 1
             if misses and not hit:
-                print(f"  FP {label} {d.name} {pt}: {d.text[ps:pe]!r}  ...{d.text[max(0, ps - 30):ps]!r}")
+                print(f"  FP {label} {d.name} {pt}: {d.text[ps:pe]!r}  "
+                      f"...{d.text[max(0, ps - 30):ps]!r}")
     res: dict[str, dict[str, float]] = {}
     for k, (a, t, n) in ent.items():
         res[k] = {"n": n, "recall": a / n, "typed": t / n, "token": tok[k][0] / max(1, tok[k][1])}

@@ -7,13 +7,17 @@ Runs alternate a/b per clip and the best of ``--repeat`` is kept, so a busy neig
 shared machine hits both alike. Target: app / raw <= 1.05 in total. Both WERs are printed to
 show the app loses nothing either.
 
-    python bench/transcribe.py [--model tiny.en] [--repeat 3] [--threads 0]
+Then the cancel latency: a one-minute recording is cancelled from another thread at several
+moments; the time from ``cancel()`` to ``Cancelled`` is printed (target: about 2 s or less).
+
+    python bench/transcribe.py [--model tiny.en] [--repeat 3] [--threads 0] [--no-cancel]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -44,6 +48,7 @@ def main() -> int:
     parser.add_argument("--model", default="tiny.en")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--no-cancel", action="store_true", help="skip the cancel latency runs")
     args = parser.parse_args()
 
     from faster_whisper import WhisperModel
@@ -104,7 +109,42 @@ def main() -> int:
     print(f"{'TOTAL':<{width}} {audio_total:8.2f} {totals['raw']:7.3f} {totals['app']:7.3f} "
           f"{ratio:8.3f} {errors['raw'] / max(words, 1):8.1%} {errors['app'] / max(words, 1):8.1%}")
     print(f"\napp / raw time = {ratio:.3f} (target <= 1.05): {'OK' if ratio <= 1.05 else 'OVER'}")
+    if not args.no_cancel:
+        cancel_latency(app)
     return 0
+
+
+def cancel_latency(app: object) -> None:
+    """Seconds from ``cancel()`` (another thread) to ``Cancelled`` on a one-minute recording."""
+    import numpy as np
+
+    from anonyscribe.core.cancel import Cancelled, CancelToken
+    from anonyscribe.media import decode
+
+    sources = [SHARED_SPEECH / "pyannote_sample.wav", SHARED_SPEECH / "ami_EN2006b_0-30s.wav"]
+    if not all(p.is_file() for p in sources):
+        sources = [FIXTURES / "interview.wav"] * 15
+    audio = np.concatenate([decode(p) for p in sources])
+    latencies = []
+    for delay in (0.5, 1.5, 2.5, 3.5):
+        token = CancelToken()
+        stamp: dict[str, float] = {}
+
+        def stop(token: CancelToken = token, delay: float = delay,
+                 stamp: dict[str, float] = stamp) -> None:
+            time.sleep(delay)
+            stamp["cancel"] = time.perf_counter()
+            token.cancel()
+
+        threading.Thread(target=stop, daemon=True).start()
+        try:
+            app.transcribe(audio, cancel=token)  # type: ignore[attr-defined]
+            latencies.append(None)
+        except Cancelled:
+            latencies.append(time.perf_counter() - stamp["cancel"])
+    shown = ", ".join("finished first" if x is None else f"{x:.2f} s" for x in latencies)
+    print(f"cancel latency on {len(audio) / 16000:.0f} s of audio "
+          f"(cancel at 0.5/1.5/2.5/3.5 s): {shown}")
 
 
 if __name__ == "__main__":

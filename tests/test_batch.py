@@ -149,3 +149,26 @@ def test_unknown_format_is_refused(capsys):
     with pytest.raises(SystemExit):
         cli.main(["batch", "x", "--out", "y", "--format", "pdf"])
     assert "unknown format pdf" in capsys.readouterr().err
+
+
+def test_cli_export_after_review_writes_every_format(folder: Path, tmp_path: Path, capsys,
+                                                     tiny_engines):
+    private, out = tmp_path / "study", tmp_path / "shared"
+    run_batch([folder / "sub"], tmp_path / "unused", private, engines=tiny_engines)
+    assert cli.main(["export", "--private", str(private), "--out", str(out)]) == 1
+    assert "still undecided" in capsys.readouterr().err
+    with Study.open(private) as study:
+        (entry,) = study.recordings.values()
+        findings = study.load_findings(entry.id)
+        for f in findings:
+            f.decision = f.decision.ACCEPTED
+        study.save_findings(entry.id, findings)
+    code = cli.main(["export", "--private", str(private), "--out", str(out),
+                     "--format", "txt,docx,nvivo,srt,vtt,qdpx"])
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert {Path(n).suffix for n in names} >= {".txt", ".docx", ".srt", ".vtt", ".qdpx"}
+    with zipfile.ZipFile(out / "study.qdpx") as z:
+        blob = b"".join(z.read(n) for n in z.namelist())
+    assert b"Price" not in blob and b"Hannah" not in blob
+    assert (private / "log" / entry.id / "anonymisation-log.csv").exists()

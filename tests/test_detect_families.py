@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from anonyscribe.core.model import Segment, Speaker, Transcript, RecordingInfo
+from anonyscribe.core.model import RecordingInfo, Segment, Speaker, Transcript
 from anonyscribe.core.study import Terms
 from anonyscribe.detect.engine import Detector
 from anonyscribe.detect.numbers import nhs_checksum_ok

@@ -236,25 +236,11 @@ def _mark(study: Study, entry: RecordingEntry | None, status: str, message: str)
 
 def _export_study(study: Study, out_dir: Path, result: BatchResult,
                   reporter: Reporter) -> list[Path]:
-    from . import export
-    from .pipeline import anonymised, output_stem
+    from .pipeline import export_study_project
 
-    items = []
-    originals: set[str] = set()
-    for entry in study.recordings.values():
-        if entry.status != "exported":
-            continue
-        anon, _log, findings = anonymised(study, entry.id)
-        from .redact import accepted_originals
-
-        found = accepted_originals(findings)
-        originals |= found
-        items.append((output_stem(study, entry, found), anon))
-    if not items:
-        return []
     try:
-        return export.export_study("qdpx", items, out_dir, "study", originals)
-    except Exception as exc:  # noqa: BLE001
+        return export_study_project(study, out_dir)
+    except Exception as exc:  # noqa: BLE001 - the per-recording files are already safe
         msg = f"The study project (.qdpx) could not be written: {exc}"
         result.notes.append(msg)
         reporter.note(msg)

@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", required=True, type=Path, help="folder for anonymised files")
     e.add_argument("--format", type=_formats, default=None,
                    help="formats (default: the study's remembered choice)")
+    e.add_argument("--qdpx-media", action="store_true",
+                   help="put the recordings themselves into the .qdpx project (off by default: "
+                   "a voice identifies its speaker)")
     e.add_argument("--include-pending", action="store_true",
                    help="export even when some findings are still undecided")
 
@@ -207,7 +210,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .core.model import Decision
     from .core.study import Study, StudyLockedError
-    from .pipeline import export_recording
+    from .pipeline import export_recording, export_study_project
 
     try:
         study = Study.open(args.private)
@@ -229,6 +232,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 continue
             paths = export_recording(study, entry.id, args.out, formats)
             print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
+        if "qdpx" in formats:
+            for p in export_study_project(study, args.out, include_media=args.qdpx_media):
+                print(f"study project: {p}", file=sys.stderr)
     return 1 if failed else 0
 
 

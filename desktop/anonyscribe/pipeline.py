@@ -244,3 +244,24 @@ def _speaker_originals(study: Study, rec_id: str, anon: Transcript) -> set[str]:
         if before.label != after.label:
             out.add(before.label)
     return out
+
+
+def export_study_project(study: Study, out_dir: Path, include_media: bool = False) -> list[Path]:
+    """One REFI-QDA project (.qdpx) holding every exported recording of the study."""
+    from . import export
+
+    items: list[tuple[str, Transcript]] = []
+    media: dict[str, Path] = {}
+    originals: set[str] = set()
+    for entry in study.recordings.values():
+        if entry.status != "exported" or not entry.export_stem:
+            continue
+        anon, _log, findings = anonymised(study, entry.id)
+        originals |= _leak_originals(findings)
+        items.append((entry.export_stem, anon))
+        if include_media and Path(entry.path).exists():
+            media[entry.export_stem] = Path(entry.path)
+    if not items:
+        return []
+    return export.export_study("qdpx", items, Path(out_dir), "study", originals,
+                               media=media or None)

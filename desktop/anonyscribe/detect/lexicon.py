@@ -8,19 +8,20 @@ from .config import DetectionConfig
 from .gazetteer import Gazetteer
 
 # Function words: never names, never the inside of a title.
-STOP = frozenset("""
-a an the and or but if so of in on at to for from by with about as into over after before
-under between through during without within up down out off than then there here this that
-these those it its i me my mine we us our you your he him his she her they them their who
-whom whose which what when where why how is am are was were be been being have has had do
-does did not no yes yeah yep nope oh ok okay well just really very quite also too all any
-some each every both either neither one two three four five six seven eight nine ten
-would could should will shall can may might must got get go going gone went come came say
-said says like know think mean thing things way lot bit sort kind right sure now still even
-again back only ever never always because though although while until unless whether cos
-cause yes mm um uh er erm hmm ah actually basically honestly literally obviously upon
-under innit gonna wanna gotta dunno kinda sorta yknow cuz ya yous aye nah alright okey
-""".split())
+_STOP_TEXT = """
+a an the and or but if so of in on at to for from by with about as into over after before under
+between through during without within up down out off than then there here this that these
+those it its i me my mine we us our you your he him his she her they them their who whom whose
+which what when where why how is am are was were be been being have has had do does did not no
+yes yeah yep nope oh ok okay well just really very quite also too all any some each every both
+either neither one two three four five six seven eight nine ten would could should will shall
+can may might must got get go going gone went come came say said says like know think mean
+thing things way lot bit sort kind right sure now still even again back only ever never always
+because though although while until unless whether cos cause yes mm um uh er erm hmm ah
+actually basically honestly literally obviously upon under innit gonna wanna gotta dunno kinda
+sorta yknow cuz ya yous aye nah alright okey
+"""
+STOP = frozenset(_STOP_TEXT.split())
 
 
 @dataclass

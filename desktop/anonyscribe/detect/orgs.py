@@ -31,9 +31,9 @@ class OrganisationRecognizer:
             single = len([t for t in seg if t.is_word]) == 1
             if single and seg[0].lower in lex.place_words and not m.entry.possessive:
                 continue  # a town: the place recognizer decides
-            if single and seg[0].lower in lex.first_names and not m.entry.possessive:
-                if m.start_tok == 0 or toks[m.start_tok - 1].lower not in ("the", "at"):
-                    continue  # a name unless "the Freeman" / "at Freeman"
+            if single and seg[0].lower in lex.first_names and not m.entry.possessive and (
+                    m.start_tok == 0 or toks[m.start_tok - 1].lower not in ("the", "at")):
+                continue  # a name unless "the Freeman" / "at Freeman"
             score = accept_phrase(seg, lex, chunk.cased)
             if not score and not chunk.cased and len(seg) > 1 and seg[-1].lower in self.heads:
                 score = 0.55  # "city hospital": ordinary words, but a named hospital
@@ -139,7 +139,8 @@ class OrganisationRecognizer:
                         for n in full[-2:]):
                     names = full[-3:]
                     score = 0.45  # "acute assessment unit": ordinary words naming a unit
-                elif t.lower == "ward" and len(full) == 1 and full[0].pos in ("NOUN", "PROPN") \
+                elif t.lower == "ward" and len(full) == 1 \
+                        and full[0].pos in ("NOUN", "PROPN", "ADJ") \
                         and full[0].lower not in self.generic and full[0].i > 0 \
                         and toks[full[0].i - 1].lower in ("the", "on"):
                     names = full

@@ -20,8 +20,11 @@ _NOT_AFTER = {"the", "a", "an", "of", "by", "no", "with", "this", "that", "any",
               "your", "my", "our", "their", "his", "her", "its", "god's", "for", "in", "to"}
 _WEAK_CUES = {"i'm", "i am", "im", "this is", "it 's", "it's", "hi", "hello", "bye", "thanks",
               "thank you", "cheers", "guy", "mate"}
-_CALENDAR = frozenset("""january february march april may june july august september october
-november december monday tuesday wednesday thursday friday saturday sunday""".split())
+_CALENDAR_TEXT = """
+january february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday
+"""
+_CALENDAR = frozenset(_CALENDAR_TEXT.split())
 _NAME_POS = {"PROPN", "NOUN"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
@@ -98,7 +101,7 @@ class PersonRecognizer:
     # -- recognition ---------------------------------------------------------------------
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
-        toks, lex, cased = chunk.toks, self.lex, chunk.cased
+        toks, _lex, cased = chunk.toks, self.lex, chunk.cased
         i = 0
         while i < len(toks):
             t = toks[i]
@@ -132,9 +135,9 @@ class PersonRecognizer:
         known = lw in lex.first_names
         word = lex.is_word(lw)
         prev = toks[i - 1].lower if i else ""
-        if prev in self.titles and i and (toks[i - 1].is_cap or not cased):
-            if not word or known or (cased and t.is_cap):
-                return 0.85
+        if prev in self.titles and i and (toks[i - 1].is_cap or not cased) and (
+                not word or known or (cased and t.is_cap)):
+            return 0.85
         cue = self._cue_before(toks, i)
         if cue:
             weak = " ".join(cue) in _WEAK_CUES

@@ -10,10 +10,12 @@ from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
 _OWNERS = {"my", "our", "the", "his", "her", "their", "your"}
-_PLAIN_ADJ = frozenset("""good great hard new old little big nice lovely brilliant amazing
-fantastic excellent supportive poor bad young best first only other same different real proper
-actual current previous former last next main whole own better worse busy fab awful decent
-white black asian brown female male""".split())
+_PLAIN_ADJ_TEXT = """
+good great hard new old little big nice lovely brilliant amazing fantastic excellent supportive
+poor bad young best first only other same different real proper actual current previous former
+last next main whole own better worse busy fab awful decent white black asian brown female male
+"""
+_PLAIN_ADJ = frozenset(_PLAIN_ADJ_TEXT.split())
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 
 

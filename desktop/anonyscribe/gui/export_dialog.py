@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -48,6 +48,7 @@ FORMATS: list[tuple[str, str]] = [
 ]
 COL_USE, COL_ORIGINAL, COL_EXPORTED, COL_PENDING = range(4)
 PAGE_CHOOSE, PAGE_CHECK, PAGE_RUN = range(3)
+CHECKING = "checking the name…"
 
 
 def default_destination(study_root: Path) -> Path:
@@ -74,11 +75,19 @@ class ExportDialog(QDialog):
         self.pages.addWidget(self._run_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
+        self._serial = 0
+        self._names_timer = QTimer(self)
+        self._names_timer.setSingleShot(True)
+        self._names_timer.setInterval(400)
+        self._names_timer.timeout.connect(self.request_names)
         worker.names_ready.connect(self._names_ready)
         worker.export_progress.connect(self._export_progress)
         worker.export_finished.connect(self._export_finished)
         self._fill_recordings()
-        worker.request_names(self.recording_ids())
+        self.destination.textChanged.connect(self._names_timer.start)
+        for box in self.format_boxes.values():
+            box.toggled.connect(self._names_timer.start)
+        self.request_names()
 
     # -- page 1: choices -----------------------------------------------------------------------
     def _choose_page(self) -> QWidget:
@@ -154,7 +163,7 @@ class ExportDialog(QDialog):
             use.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.table.setItem(r, COL_USE, use)
             self.table.setItem(r, COL_ORIGINAL, QTableWidgetItem(entry.name))
-            self.table.setItem(r, COL_EXPORTED, QTableWidgetItem("checking the name…"))
+            self.table.setItem(r, COL_EXPORTED, QTableWidgetItem(CHECKING))
             pending = self.shared.pending_count(entry.id)
             item = QTableWidgetItem(str(pending) if pending else "–")
             item.setData(Qt.ItemDataRole.UserRole, pending)
@@ -174,8 +183,26 @@ class ExportDialog(QDialog):
     def chosen_formats(self) -> list[str]:
         return [k for k, box in self.format_boxes.items() if box.isChecked()]
 
-    def _names_ready(self, names: dict) -> None:
-        self.names.update(names)
+    def request_names(self) -> None:
+        """Ask the worker for the file names (they depend on the folder and formats too)."""
+        self._serial += 1
+        self.names = {}
+        for r in range(self.table.rowCount()):
+            self.table.item(r, COL_EXPORTED).setText(CHECKING)
+        self.worker.request_names(self._serial, self.recording_ids(), self.out_dir(),
+                                  self.chosen_formats())
+
+    def names_settled(self) -> bool:
+        """True once every row shows the name for the current folder and formats."""
+        return not self._names_timer.isActive() and len(self.names) == self.table.rowCount()
+
+    def out_dir(self) -> Path:
+        return Path(self.destination.text().strip()).expanduser()
+
+    def _names_ready(self, serial: int, names: dict) -> None:
+        if serial != self._serial:
+            return  # an answer to an older question (folder or formats changed since)
+        self.names = dict(names)
         for r in range(self.table.rowCount()):
             rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
             if rid in names:
@@ -267,7 +294,7 @@ class ExportDialog(QDialog):
         """Remember the choices for this study and hand the export to the worker."""
         from .workers import ExportRequest
 
-        out_dir = Path(self.destination.text().strip()).expanduser()
+        out_dir = self.out_dir()
         formats = self.chosen_formats()
         settings = self.shared.settings
         settings.formats = formats

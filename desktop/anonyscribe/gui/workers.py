@@ -201,25 +201,45 @@ class ExportRequest:
     problems: list[str] = field(default_factory=list)
 
 
-def planned_stem(shared: SharedStudy, rec_id: str, detector: Any = None) -> str:
-    """The file name an export of ``rec_id`` will use, worked out without writing anything.
+class _DryRun:
+    """The study seen through copies of its register and entries: an export can be planned
+    (pseudonyms, claimed file names) without creating or saving anything."""
 
-    Mirrors ``pipeline.export_recording``: propagated names, rejected occurrences and replaced
-    speaker labels all count, and the register is copied so no pseudonym is created early.
+    def __init__(self, shared: SharedStudy) -> None:
+        with shared.lock:
+            self.register = copy.deepcopy(shared.register)
+            self.recordings = {k: copy.copy(v) for k, v in shared.recordings.items()}
+        self._shared = shared
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._shared, name)
+
+
+def planned_stems(shared: SharedStudy, rec_ids: Sequence[str], out_dir: Path,
+                  formats: Sequence[str], detector: Any = None) -> dict[str, str]:
+    """The file name each recording's export will use, worked out without writing anything.
+
+    Goes through the same steps as ``pipeline.export_recording`` (propagated names, rejected
+    occurrences, replaced speaker labels, pseudonym placeholders, names already claimed by
+    other recordings or present in ``out_dir``), in the order the export will run.
     """
     from .. import pipeline
     from ..redact import propagate, redact
 
-    entry = shared.recordings[rec_id]
-    transcript = shared.load_transcript(rec_id)
-    findings = shared.load_findings(rec_id)
-    findings = findings + propagate(transcript, findings)
-    anon, _log = redact(transcript, findings, copy.deepcopy(shared.register))
-    originals = pipeline._leak_originals(findings)
-    for before, after in zip(transcript.speakers, anon.speakers, strict=False):
-        if before.label != after.label:
-            originals.add(before.label)
-    return pipeline.output_stem(shared, entry, originals, detector)
+    dry = _DryRun(shared)
+    names: dict[str, str] = {}
+    for rid in rec_ids:
+        entry = dry.recordings[rid]
+        transcript = shared.load_transcript(rid)
+        findings = shared.load_findings(rid)
+        findings = findings + propagate(transcript, findings)
+        anon, _log = redact(transcript, findings, dry.register)
+        originals = pipeline._leak_originals(findings) | pipeline._speaker_originals(
+            dry, rid, anon)
+        base = pipeline.output_stem(dry, entry, originals, detector)  # type: ignore[arg-type]
+        names[rid] = pipeline._claim_stem(dry, entry, base, out_dir,  # type: ignore[arg-type]
+                                          formats)
+    return names
 
 
 class QueueWorker(QThread):
@@ -233,7 +253,7 @@ class QueueWorker(QThread):
     item_progress = Signal(str, str, float)  # recording id, stage, fraction of that stage
     item_finished = Signal(str, str, str)  # recording id, new status, message
     model_failed = Signal(str)
-    names_ready = Signal(dict)  # recording id -> planned file stem
+    names_ready = Signal(int, dict)  # request number, recording id -> planned file stem
     export_progress = Signal(int, int, str)  # done, total, recording name
     export_finished = Signal(list, list)  # written paths (str), problems (str)
     idle = Signal()
@@ -288,9 +308,10 @@ class QueueWorker(QThread):
         with self._cond:
             return bool(self._current or self._pending or self._jobs)
 
-    def request_names(self, rec_ids: Sequence[str]) -> None:
-        ids = list(rec_ids)
-        self._submit(lambda: self._names(ids))
+    def request_names(self, serial: int, rec_ids: Sequence[str], out_dir: Path,
+                      formats: Sequence[str]) -> None:
+        ids, fmts = list(rec_ids), list(formats)
+        self._submit(lambda: self._names(serial, ids, Path(out_dir), fmts))
 
     def request_export(self, request: ExportRequest) -> None:
         self._submit(lambda: self._export(request))
@@ -406,18 +427,13 @@ class QueueWorker(QThread):
     def _detector(self) -> Any:
         return self.engines().detector
 
-    def _names(self, rec_ids: list[str]) -> None:
-        names: dict[str, str] = {}
+    def _names(self, serial: int, rec_ids: list[str], out_dir: Path,
+               formats: list[str]) -> None:
         try:
-            detector = self._detector()
-        except Exception:  # noqa: BLE001 - names still checked against every accepted finding
-            detector = None
-        for rid in rec_ids:
-            try:
-                names[rid] = planned_stem(self.shared, rid, detector)
-            except Exception as exc:  # noqa: BLE001
-                names[rid] = f"(cannot work out the name: {exc})"
-        self.names_ready.emit(names)
+            names = planned_stems(self.shared, rec_ids, out_dir, formats, self._detector())
+        except Exception as exc:  # noqa: BLE001 - the dialog shows why instead of a name
+            names = {rid: f"(cannot work out the name: {exc})" for rid in rec_ids}
+        self.names_ready.emit(serial, names)
 
     def _export(self, req: ExportRequest) -> None:
         from .. import export

