@@ -37,9 +37,12 @@ from anonyscribe.core.model import (  # noqa: E402
 from anonyscribe.core.study import RecordingEntry, Study  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
 
-FILLER = ("so we were talking about the ward and how the team manages the shifts when "
-          "someone is off sick it is hard because you know the patients still need care and "
-          "we try to keep everyone safe but sometimes it just does not work out").split()
+FILLER = [
+    "so", "we", "were", "talking", "about", "the", "ward", "and", "how", "the", "team",
+    "manages", "the", "shifts", "when", "someone", "is", "off", "sick", "it", "is", "hard",
+    "because", "you", "know", "the", "patients", "still", "need", "care", "and", "we", "try",
+    "to", "keep", "everyone", "safe", "but", "sometimes", "it", "just", "does", "not", "work",
+]
 FIRST = ["Sarah", "James", "Priya", "Tom", "Aisha", "Gareth", "Mei", "Oluwaseun", "Hannah",
          "David", "Fatima", "Liam", "Grace", "Kwame", "Ruth", "Marek", "Zoe", "Imran"]
 LAST = ["Thompson", "Patel", "Okafor", "Jones", "Nowak", "Ahmed", "Smith", "Chen", "Walsh"]

@@ -7,15 +7,21 @@ the exit code say how many failed. Finished recordings are not redone on a re-ru
 from __future__ import annotations
 
 import contextlib
+import os
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import offline  # noqa: F401
 from .core.cancel import Cancelled, CancelToken
-from .core.files import CorruptFileError
+from .core.files import TEMP_PREFIX, CorruptFileError
 from .core.study import RecordingEntry, Study
 from .pipeline import Engines, export_recording, process_recording
+
+
+class FolderError(RuntimeError):
+    """The output or study folder cannot be written; said before any recording is touched."""
 
 
 @dataclass
@@ -129,7 +135,8 @@ def run_batch(
     result = BatchResult(notes=notes)
     for n in notes:
         reporter.note(n)
-    with Study.open(private_dir) as study:
+    with _open_study(private_dir) as study:
+        _prepare_out(out_dir, auto)
         _apply_settings(study, model, language, vocabulary, always, never, formats, out_dir)
         if engines is None:
             engines = Engines(model=model or study.settings.model or None, language=language,
@@ -146,6 +153,37 @@ def run_batch(
         if auto and "qdpx" in formats:
             result.study_outputs = _export_study(study, out_dir, result, reporter)
     return result
+
+
+def _open_study(private_dir: Path) -> Study:
+    try:
+        return Study.open(private_dir)
+    except OSError as exc:
+        raise FolderError(
+            f'Cannot create or open the study folder "{private_dir}" '
+            f"({exc.strerror or exc}). Choose a folder you can write to; nothing was processed."
+        ) from exc
+
+
+def _prepare_out(out_dir: Path, auto: bool) -> None:
+    """Remove temporaries a killed export left in OUT; with ``auto``, refuse an OUT that
+    cannot be written now rather than after an hour of transcription."""
+    with contextlib.suppress(OSError):
+        for stale in out_dir.glob(f"{TEMP_PREFIX}*"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    if not auto:
+        return
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise FolderError(
+            f'Cannot write to the output folder "{out_dir}" ({exc.strerror or exc}). Choose a '
+            "folder you can write to, or free some space; nothing was processed."
+        ) from exc
 
 
 def _apply_settings(study: Study, model: str | Path | None, language: str | None,
@@ -210,14 +248,22 @@ def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
         return ItemResult(path, "failed", msg)
 
 
+def _where(exc: OSError, path: Path) -> str:
+    """The file an error names, or its folder when it is one of our temporaries."""
+    if not exc.filename:
+        return str(path)
+    named = Path(os.fsdecode(exc.filename))
+    return str(named.parent) if named.name.startswith(TEMP_PREFIX) else str(named)
+
+
 def _os_message(path: Path, exc: OSError) -> str:
     import errno
 
     if exc.errno == errno.ENOSPC:
-        return (f"{path.name}: the disk is full ({exc.filename or ''}). Free some space and run "
-                "the batch again; finished recordings will not be redone.")
+        return (f"{path.name}: the disk is full (writing in {_where(exc, path)}). Free some "
+                "space and run the batch again; finished recordings will not be redone.")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"{path.name}: permission denied writing or reading {exc.filename or path}. "
+        return (f"{path.name}: permission denied writing or reading {_where(exc, path)}. "
                 "Choose a folder you can write to.")
     if exc.errno == errno.ENOENT:
         return (f"{path.name}: the file disappeared ({exc.filename or path}). Put it back and "

@@ -148,11 +148,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # StudyLockedError and the like: one clear line
+        from .batch import FolderError
+        from .core.files import CorruptFileError
         from .core.study import StudyLockedError
 
         if isinstance(exc, StudyLockedError):
             print(f"error: {exc}", file=sys.stderr)
             return 3
+        if isinstance(exc, (FolderError, CorruptFileError)):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         raise
     return _summary(result, args)
 

@@ -7,13 +7,14 @@ cancelled run resume without redoing finished work.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import offline  # noqa: F401 - offline switches before any model library loads
-from .core.cancel import CancelToken
+from .core.cancel import Cancelled, CancelToken
 from .core.model import Decision, Finding, Transcript
 from .core.register import normalise
 from .core.study import RecordingEntry, Study, Terms
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from .transcribe.runner import Transcriber
 
 Progress = Callable[[str, float], None]
+T = TypeVar("T")
+CANCEL_POLL_S = 0.05
 
 
 @dataclass
@@ -61,6 +64,44 @@ def _noop(stage: str, fraction: float) -> None:
     pass
 
 
+def interruptible(work: Callable[[], T], cancel: CancelToken) -> T:
+    """Run ``work`` in a helper thread and stop waiting for it the moment cancel is pressed.
+
+    Why: some steps run for seconds without returning to Python (decoding a long file,
+    faster-whisper's voice detection and one 30 s window, detection over a long transcript),
+    yet Stop must answer within a second or two. The abandoned helper shares the token, so it
+    stops at its own next check; whatever it produces is dropped, never saved.
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="anonyscribe-stage", daemon=True).start()
+    while not done.wait(CANCEL_POLL_S):
+        if cancel.cancelled:
+            raise Cancelled()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _quiet_after_cancel(progress: Progress, cancel: CancelToken) -> Progress:
+    """An abandoned helper must not move a progress bar that now belongs to the next item."""
+
+    def report(stage: str, fraction: float) -> None:
+        if not cancel.cancelled:
+            progress(stage, fraction)
+
+    return report
+
+
 def study_terms(study: Study) -> Terms:
     """The study's lists plus every name already confirmed anywhere in the study."""
     always = [dict(t) for t in study.terms.always]
@@ -86,8 +127,8 @@ def process_recording(
     """Bring one recording to the review stage; skips any stage whose result is saved."""
     from .media import probe
 
-    progress = progress or _noop
     cancel = cancel or CancelToken()
+    progress = _quiet_after_cancel(progress or _noop, cancel)
     path = Path(entry.path)
     progress("probe", 0.0)
     info = probe(path)
@@ -100,8 +141,13 @@ def process_recording(
     cancel.check()
     if not study.has_findings(entry.id):
         progress("detect", 0.0)
-        engines.detector.set_terms(study_terms(study))
-        findings = engines.detector.detect_transcript(transcript)
+        terms = study_terms(study)
+
+        def detect() -> list[Finding]:
+            engines.detector.set_terms(terms)
+            return engines.detector.detect_transcript(transcript)
+
+        findings = interruptible(detect, cancel)
         study.save_findings(entry.id, findings)
         progress("detect", 1.0)
     entry.status = "review"
@@ -117,10 +163,10 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
                          path=entry.path)
     progress("transcribe", 0.0)
-    transcript = engines.transcriber.transcribe(
+    transcript = interruptible(lambda: engines.transcriber.transcribe(
         Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
         recording=info,
-    )
+    ), cancel)
     transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"
@@ -139,9 +185,9 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     except ImportError:
         return transcript
     progress("speakers", 0.0)
-    result = label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
-                         mode=engines.speakers, progress=lambda f: progress("speakers", f),
-                         cancel=cancel)
+    result = interruptible(lambda: label_turns(
+        transcript, Path(entry.path), num_speakers=engines.num_speakers, mode=engines.speakers,
+        progress=lambda f: progress("speakers", f), cancel=cancel), cancel)
     changed = False
     for name in result.names:
         changed |= study.terms.add_always(name, "PERSON")

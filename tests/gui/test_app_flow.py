@@ -74,7 +74,8 @@ def _read_wav(path: Path) -> tuple[np.ndarray, int, int]:
 
 @pytest.fixture(scope="module")
 def long_clip(clip: Path) -> Path:
-    """The clip nine times over with pauses (~45 s): long enough to cancel in the middle."""
+    """The clip six times over with pauses (~31 s, two model windows): long enough to cancel
+    in the middle."""
     samples, rate, channels = _read_wav(clip)
     pause = np.zeros(rate * channels, dtype=np.int16)
     out = clip.parent / "Long interview.wav"
@@ -82,7 +83,7 @@ def long_clip(clip: Path) -> Path:
         w.setnchannels(channels)
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes(np.concatenate([np.concatenate([samples, pause])] * 9).tobytes())
+        w.writeframes(np.concatenate([np.concatenate([samples, pause])] * 6).tobytes())
     return out
 
 
@@ -269,7 +270,7 @@ def test_cancel_in_the_middle_then_retry(window: MainWindow, qtbot, long_clip: P
     assert window.queue_view.retry_button.isEnabled()
     qtbot.mouseClick(window.queue_view.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _status(window, rid) == "review", timeout=PROCESS_TIMEOUT_MS)
-    assert window.queue_model.get(rid).duration > 40
+    assert window.queue_model.get(rid).duration > 30
     assert len(window.shared.load_transcript(rid).segments) >= 3
     assert window.shared.has_findings(rid)
 
@@ -292,6 +293,7 @@ def test_restart_after_a_crash_finds_every_decision(qtbot, settings: AppSettings
                                                     tmp_path: Path) -> None:
     first = MainWindow(settings, engines=engines)
     qtbot.addWidget(first)
+    first.show()
     first.open_study(tmp_path / "study")
     [rid] = _add_and_wait(first, qtbot, [clip])
     decisions = _review_by_keyboard(first, qtbot, rid)
@@ -306,5 +308,7 @@ def test_restart_after_a_crash_finds_every_decision(qtbot, settings: AppSettings
     assert second.shared.root == tmp_path / "study"
     assert _status(second, rid) == "review"
     review = second.open_review(rid)
+    qtbot.waitUntil(review.isVisible)
     assert {f.id: f.decision.value for f in review.session.findings} == decisions
+    qtbot.wait(100)  # let the review finish opening (its player loads after the first paint)
     second.close()

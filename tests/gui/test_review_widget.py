@@ -462,3 +462,18 @@ def test_pyside_keeps_none_alive():
     lost = before - sys.getrefcount(None)
     assert lost < 50, (f"this PySide6 loses a reference to None per call ({lost} in 200): "
                        "pin pyside6==6.11.3")
+
+
+def test_empty_recording_opens_and_ignores_keys(qtbot, tmp_path):
+    with Study.open(tmp_path / "empty") as s:
+        s.recordings["rec-e"] = RecordingEntry("rec-e", "silence.wav", "", status="review")
+        s.save_transcript("rec-e", Transcript(RecordingInfo("silence.wav", 3.0)))
+        w = ReviewWidget(s, "rec-e")
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        assert w.progress_label.text() == "0 of 0 decided"
+        for key in (Qt.Key.Key_J, Qt.Key.Key_A, Qt.Key.Key_E, Qt.Key.Key_F, Qt.Key.Key_P):
+            qtbot.keyClick(w.view, key)
+        qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton)
+        assert w.session.pending() == []

@@ -16,18 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..licences import about_rows
 
-LICENCES: list[tuple[str, str, str]] = [
-    ("OpenAI Whisper (speech model weights)", "MIT", "https://github.com/openai/whisper"),
-    ("faster-whisper / CTranslate2", "MIT", "https://github.com/SYSTRAN/faster-whisper"),
-    ("spaCy and its English model", "MIT", "https://spacy.io"),
-    ("Microsoft Presidio", "MIT", "https://github.com/microsoft/presidio"),
-    ("Qt / PySide6", "LGPL v3", "https://www.qt.io/licensing"),
-    ("NHS Organisation Data Service data", "Open Government Licence v3.0",
-     "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
-    ("PyAV / FFmpeg", "BSD / LGPL v2.1+", "https://pyav.org"),
-    ("python-docx", "MIT", "https://github.com/python-openxml/python-docx"),
-]
+LICENCES: list[tuple[str, str, str]] = about_rows()  # one list: anonyscribe/licences.py
 
 APP_SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+N", "New study"),

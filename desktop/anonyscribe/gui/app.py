@@ -16,7 +16,9 @@ from .. import (
     offline,  # noqa: F401 - before any library that might look for the network
 )
 
-ICON = Path(__file__).resolve().parents[3] / "resources" / "icons" / "anonyscribe.svg"
+# In a frozen app (PyInstaller) resources/ sits at the root of the bundle.
+ICON = Path(getattr(sys, "_MEIPASS", "") or Path(__file__).resolve().parents[3]) \
+    / "resources" / "icons" / "anonyscribe.svg"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

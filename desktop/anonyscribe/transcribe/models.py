@@ -35,7 +35,10 @@ else:  # pragma: no cover - Python 3.10
 
 DEFAULT_MODEL = "base"
 CACHE_ENV = "ANONYSCRIBE_CACHE_DIR"
-MANIFEST_PATH = Path(__file__).resolve().parents[3] / "models" / "manifest.toml"
+BUNDLED_ENV = "ANONYSCRIBE_BUNDLED_MODELS"
+# A frozen app (PyInstaller) carries models/ at the root of its bundle, not beside the source.
+_APP_ROOT = Path(getattr(sys, "_MEIPASS", "") or Path(__file__).resolve().parents[3])
+MANIFEST_PATH = _APP_ROOT / "models" / "manifest.toml"
 _VERIFIED_FILE = "verified.json"
 _CHUNK = 4 << 20
 
@@ -214,8 +217,22 @@ def _part_paths(spec: ModelSpec, mf: ModelFile) -> list[Path]:
     return paths
 
 
+def _bundled_dir(spec: ModelSpec) -> Path | None:
+    """The model folder an installer ships assembled (``<bundle>/models/<name>``), if any."""
+    env = os.environ.get(BUNDLED_ENV)
+    root = Path(env) if env else (_APP_ROOT / "models" if getattr(sys, "_MEIPASS", None)
+                                  else None)
+    folder = root / spec.name if root is not None else None
+    if folder is None or not all((folder / mf.name).is_file() for mf in spec.files):
+        return None
+    return folder
+
+
 def _in_place_dir(spec: ModelSpec) -> Path | None:
     """A package folder that already holds every file whole, under its own name: use it as is."""
+    bundled = _bundled_dir(spec)
+    if bundled is not None:  # installers: verified like a package folder, never assembled
+        return bundled
     folders = set()
     for mf in spec.files:
         if len(mf.parts) != 1 or Path(mf.parts[0][1]).name != mf.name:
@@ -413,7 +430,7 @@ def _status(spec: ModelSpec, verify: bool) -> ModelStatus:
     base = {"description": spec.description, "size": spec.size,
             "packages": [p.pip for p in spec.packages]}
     missing = [p for p in spec.packages if _package_dir(p) is None]
-    if missing:
+    if missing and _bundled_dir(spec) is None:
         return ModelStatus(spec.name, False, False, None,
                            f"not installed: {spec.install_hint(missing)}", **base)
     wrong = [p for p in spec.packages if _installed_version(p) not in (None, p.version)]

@@ -3,13 +3,16 @@
 The model is loaded once per ``Transcriber`` (seconds, hundreds of MB) and reused for every
 recording of a batch. Audio is decoded once by ``media`` and handed over as an array, so the
 app adds no work to faster-whisper's own. Segments stream out of the model as they are decoded,
-which is where progress is reported and a cancel request is honoured (within one 30 s window).
+which is where progress is reported. The model works in a worker thread so that a cancel
+request is honoured at once, even in the middle of a 30 s window.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,35 +103,40 @@ class Transcriber:
         cancel: CancelToken | None = None,
         recording: RecordingInfo | None = None,
     ) -> Transcript:
-        """Transcribe a file (any format ``media`` reads) or 16 kHz float32 mono samples."""
+        """Transcribe a file (any format ``media`` reads) or 16 kHz float32 mono samples.
+
+        ``progress`` is called in the caller's thread with the share of audio done.
+        ``cancel`` is honoured within ``_POLL_S`` (``Cancelled`` is raised).
+        """
         if cancel is not None:
             cancel.check()
         recording = self._recording_info(source, recording)
-        if isinstance(source, np.ndarray):
-            tracks = [source] if source.ndim == 1 else list(source)
-        elif self.channels_as_speakers and probe(source).channels > 1:
-            tracks = list(decode_channels(source))
-        else:
-            tracks = [decode(source)]
-        if cancel is not None:
-            cancel.check()
-        duration = max(len(t) for t in tracks) / SAMPLE_RATE
+        segments: list[Segment] = []
+        reporter = _Reporter(progress)
+        language = self.language or "en"
+        tracks, duration = 1, 0.0
+        for event in _in_worker(lambda stop: self._events(source, stop), cancel):
+            kind = event[0]
+            if kind == "audio":
+                tracks, duration = event[1], event[2]
+                reporter.tracks = tracks
+            elif kind == "segment":
+                index, raw = event[1], event[2]
+                seg = _convert(raw, f"S{index + 1}", duration)
+                if seg is not None:
+                    segments.append(seg)
+                if duration > 0:
+                    reporter(index, min(float(raw.end) / duration, 1.0))
+            elif kind == "language":
+                language = event[1]
         if recording.duration <= 0:
             recording.duration = duration
-        reporter = _Reporter(progress, len(tracks))
-        segments: list[Segment] = []
-        language = self.language or "en"
-        for index, audio in enumerate(tracks):
-            speaker = f"S{index + 1}"
-            found, language = self._transcribe_track(audio, speaker, duration, cancel,
-                                                     lambda f, i=index: reporter(i, f))
-            segments.extend(found)
-        if len(tracks) > 1:
+        if tracks > 1:
             segments.sort(key=lambda s: (s.start, s.end))
         for i, seg in enumerate(segments):
             seg.id = i
         reporter.done()
-        speakers = [Speaker(f"S{i + 1}", f"Speaker {i + 1}") for i in range(len(tracks))]
+        speakers = [Speaker(f"S{i + 1}", f"Speaker {i + 1}") for i in range(tracks)]
         transcript = Transcript(recording=recording, segments=segments, speakers=speakers,
                                 language=language, model=self.model_name)
         transcript.ensure_speakers()
@@ -142,30 +150,84 @@ class Transcriber:
         path = Path(source)
         return RecordingInfo(name=path.name, path=str(path))
 
-    def _transcribe_track(
-        self, audio: np.ndarray, speaker: str, duration: float,
-        cancel: CancelToken | None, progress: Progress,
-    ) -> tuple[list[Segment], str]:
-        """One mono track: stream segments, convert them, report progress, honour cancel."""
-        if audio.dtype != np.float32:
-            audio = audio.astype(np.float32)
-        generated, info = self.whisper.transcribe(audio, **self.options())
-        out: list[Segment] = []
-        for raw in generated:
+    def _tracks(self, source: str | Path | np.ndarray) -> list[np.ndarray]:
+        if isinstance(source, np.ndarray):
+            audio = source if source.dtype == np.float32 else source.astype(np.float32)
+            return [audio] if audio.ndim == 1 else list(audio)
+        if self.channels_as_speakers and probe(source).channels > 1:
+            return list(decode_channels(source))
+        return [decode(source)]
+
+    def _events(self, source: str | Path | np.ndarray, stop: threading.Event) -> Iterator[tuple]:
+        """The slow part, run in the worker thread: decode, then stream model segments."""
+        tracks = self._tracks(source)
+        yield ("audio", len(tracks), max(len(t) for t in tracks) / SAMPLE_RATE)
+        for index, audio in enumerate(tracks):
+            generated, info = self.whisper.transcribe(audio, **self.options())
+            for raw in generated:
+                if stop.is_set():
+                    return
+                yield ("segment", index, raw)
+            yield ("language", info.language)
+
+
+# How often the caller looks at the cancel token while the model works in the worker thread.
+_POLL_S = 0.1
+_END = object()
+# One model run at a time per process: an abandoned (cancelled) run finishes its current
+# 30 s window in the background before the next run starts, rather than competing for the CPU.
+_RUN_LOCK = threading.Lock()
+
+
+def _in_worker(make: Callable[[threading.Event], Iterator[tuple]],
+               cancel: CancelToken | None) -> Iterator[tuple]:
+    """Yield what ``make(stop)`` yields, computed in a worker thread, so cancel lands at once.
+
+    faster-whisper decodes a whole 30 s window inside one native call (seconds on a laptop),
+    which cannot be interrupted. Running it in a daemon thread lets the caller raise
+    ``Cancelled`` within ``_POLL_S``; the worker sees ``stop`` at its next segment and ends.
+    """
+    items: queue.Queue[Any] = queue.Queue()
+    stop = threading.Event()
+
+    def work() -> None:
+        with _RUN_LOCK:
+            try:
+                if not stop.is_set():
+                    for item in make(stop):
+                        items.put(item)
+                        if stop.is_set():
+                            break
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+                items.put(exc)
+            finally:
+                items.put(_END)
+
+    worker = threading.Thread(target=work, name="anonyscribe-transcribe", daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                item = items.get(timeout=_POLL_S)
+            except queue.Empty:
+                if cancel is not None:
+                    cancel.check()
+                continue
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
             if cancel is not None:
                 cancel.check()
-            seg = _convert(raw, speaker, duration)
-            if seg is not None:
-                out.append(seg)
-            if duration > 0:
-                progress(min(float(raw.end) / duration, 1.0))
-        return out, info.language
+            yield item
+    finally:
+        stop.set()  # cancelled, failed or finished: the worker stops at its next step
 
 
 class _Reporter:
     """Monotonic overall progress across tracks (a stereo file's left then right channel)."""
 
-    def __init__(self, callback: Progress | None, tracks: int) -> None:
+    def __init__(self, callback: Progress | None, tracks: int = 1) -> None:
         self.callback = callback
         self.tracks = tracks
         self.last = 0.0

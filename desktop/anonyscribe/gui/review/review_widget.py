@@ -129,7 +129,6 @@ class ReviewWidget(QWidget):
         self._last_type = "PERSON"
         self._playing_at: tuple[int, int, int] | None = None
         self._shortcuts: dict[str, list[QShortcut]] = {}
-        self._undo_keys_own = True
 
         self._build()
         self.view.load(self.session)
@@ -235,7 +234,6 @@ class ReviewWidget(QWidget):
 
     def set_undo_shortcuts(self, enabled: bool) -> None:
         """Turn this widget's own Ctrl+Z / Ctrl+Y off when the window's Edit menu owns them."""
-        self._undo_keys_own = enabled
         for action in ("undo", "redo"):
             for sc in self._shortcuts[action]:
                 sc.setEnabled(enabled)
@@ -563,7 +561,8 @@ class ReviewWidget(QWidget):
 
     def _on_cursor_moved(self) -> None:
         if self.view.session is not None:
-            self._current_segment = self.view.text_position(self.view.textCursor().position())[0]
+            seg_id = self.view.text_position(self.view.textCursor().position())[0]
+            self._current_segment = seg_id if seg_id >= 0 else None
 
     def _on_group_selected(self, key: GroupKey) -> None:
         g = self.session.group(key)

@@ -212,6 +212,8 @@ class TranscriptView(QTextEdit):
         assert self.session is not None
         block = self.document().findBlock(pos)
         n = block.blockNumber()
+        if not 0 <= n // 2 < len(self.session.transcript.segments):
+            return -1, None  # an empty transcript: no turn here
         seg = self.session.transcript.segments[n // 2]
         if n % 2 == 0:
             return seg.id, None
@@ -326,6 +328,8 @@ class TranscriptView(QTextEdit):
             return
         pos = self.cursorForPosition(event.position().toPoint()).position()
         seg_id, offset = self.text_position(pos)
+        if seg_id < 0:
+            return
         if offset is None:
             self.header_clicked.emit(seg_id)
             return
@@ -337,7 +341,7 @@ class TranscriptView(QTextEdit):
         if self.session is not None:
             pos = self.cursorForPosition(event.position().toPoint()).position()
             seg_id, offset = self.text_position(pos)
-            if offset is None:
+            if offset is None and seg_id >= 0:
                 self.header_double_clicked.emit(seg_id)
                 return
         super().mouseDoubleClickEvent(event)
