@@ -1,6 +1,9 @@
 """Detection on the annotated dev set: vanilla Presidio vs Anonyscribe, side by side.
 
-    python bench/detection.py [--data ../shared/data/pii/dev] [--misses]
+    python bench/detection.py [--set ../shared/data/pii/dev] [--misses]
+
+``--set DIR`` (or ``--data``) scores any folder of ``*.txt`` files in the dev set's format
+(``{{TYPE:surface}}`` inline), such as our own held-out snippets in tests/data/detect_heldout.
 
 Both run in this process on the same texts with the same spaCy model. Printed per gold type:
 entity recall (every word of the identifier covered by some predicted span, of any type - a
@@ -146,14 +149,20 @@ def run_ours(docs: list[Doc]) -> tuple[dict[str, list], float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "pii" / "dev")
+    ap.add_argument("--set", "--data", dest="data", type=Path,
+                    default=ROOT.parent / "shared" / "data" / "pii" / "dev",
+                    help="folder of annotated *.txt files (default: the shared dev set)")
     ap.add_argument("--misses", action="store_true", help="print our misses and false hits")
     ap.add_argument("--ours-only", action="store_true")
     args = ap.parse_args(argv)
     if not args.data.is_dir():
-        print(f"error: {args.data} not found; pass --data FOLDER", file=sys.stderr)
+        print(f"error: {args.data} not found; pass --set FOLDER", file=sys.stderr)
         return 2
     docs = load(args.data)
+    if not docs or not any(d.gold for d in docs):
+        print(f"error: no annotated *.txt files in {args.data}; each needs {{{{TYPE:text}}}} "
+              "marks as in the dev set", file=sys.stderr)
+        return 2
     words = sum(len(d.text.split()) for d in docs)
     ours, t_ours = run_ours(docs)
     r_ours = score(docs, ours, args.misses, "ours")

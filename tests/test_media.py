@@ -150,7 +150,7 @@ def test_decode_to_other_rate(speech_dir: Path) -> None:
 def test_decode_memory_is_bounded(tmp_path: Path, interview_audio: np.ndarray) -> None:
     """No float64 or s16 copy of the whole recording: peak stays near the result's own size."""
     long = np.tile(interview_audio, 15)  # one minute
-    path = encode(tmp_path / "long.m4a", long, "aac", 48000, "stereo", "ipod")
+    path = encode(tmp_path / "long.wav", long, "pcm_s16le", 48000, "stereo", "wav")
     tracemalloc.start()
     try:
         audio = decode(path)

@@ -35,6 +35,9 @@ MEDIA_EXTENSIONS: frozenset[str] = frozenset(
 # A decoded stream this much shorter than its container says is cut off, not just imprecise.
 _TRUNCATION_TOLERANCE_S = 1.0
 _TRUNCATION_TOLERANCE_SHARE = 0.05
+# Containers whose header states the exact length (MP4/MOV index, WAV data size, FLAC
+# STREAMINFO). MP3, Ogg, WebM and raw AAC durations are estimates: never call those "cut short".
+_EXACT_LENGTH_FORMATS = frozenset({"mov", "mp4", "m4a", "wav", "flac"})
 
 
 class MediaError(Exception):
@@ -229,6 +232,7 @@ def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
         layout = _layout_name(ctx) if keep_channels else "mono"
         channels = int(ctx.channels or 1) if keep_channels else 1
         declared = _audio_duration(container)
+        exact_length = bool(_EXACT_LENGTH_FORMATS & set(container.format.name.split(",")))
         buf = _Buffer(channels, int(declared * sample_rate) + sample_rate)
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
         bad_packets = 0
@@ -261,7 +265,7 @@ def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
             path, "no sound could be decoded from the file (it may be damaged)",
             "open it in a media player to check it, then export or copy the recording again",
         )
-    short = declared - decoded
+    short = declared - decoded if exact_length else 0.0
     if short > max(_TRUNCATION_TOLERANCE_S, _TRUNCATION_TOLERANCE_SHARE * declared):
         raise MediaError(
             path,

@@ -6,6 +6,7 @@ Real widgets, real study folders in tmp_path, real QSettings (in a temporary INI
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -112,8 +113,10 @@ def _drop(window: MainWindow, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     pos = QPointF(window.width() / 2, window.height() / 2)
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():  # the only constructor PySide6 offers is marked deprecated
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QDropEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
@@ -193,3 +196,47 @@ def test_study_settings_are_saved_in_the_study(window: MainWindow, tmp_path: Pat
     assert saved["language"] == "cy"
     assert saved["vocabulary"] == ["Pinderfields", "Dewsbury"]
     assert set(saved["formats"]) == {"docx", "srt"}
+
+
+def test_shortcuts_sheet_lists_the_app_and_review_keys(window: MainWindow) -> None:
+    dialog = window.show_shortcuts()
+    rows = {dialog.table.item(r, 1).text(): dialog.table.item(r, 0).text()
+            for r in range(dialog.table.rowCount())}
+    assert rows["New study"] == "Ctrl+N"
+    review_rows = [what for what in rows if what.startswith("Accept")]
+    assert review_rows and rows[review_rows[0]] == "A"  # published by the review screen
+    dialog.close()
+
+
+def test_entry_point_reopens_the_last_study_and_lets_go_of_it(qapp, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    from anonyscribe.gui.app import main
+
+    prefs = AppSettings(tmp_path / "p.ini")
+    folder = tmp_path / "last"
+    with Study.open(folder) as study:
+        study.save()
+    prefs.set_last_study(folder)
+    seen: dict[str, object] = {}
+
+    def look_then_quit() -> None:
+        windows = [w for w in qapp.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        seen["study"] = windows[0].shared.root if windows and windows[0].shared else None
+        qapp.quit()
+
+    QTimer.singleShot(500, look_then_quit)
+    assert main([f"--settings={prefs.file_name}"]) == 0
+    assert seen["study"] == folder
+    with Study.open(folder):  # quitting released the study's lock
+        pass
+
+
+def test_module_entry_point_runs() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "anonyscribe.gui", "--version"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.startswith("Anonyscribe ")

@@ -41,6 +41,14 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
      "on-the-nth"),
 ]
 _MAY_VERB = re.compile(r"^may\b", re.I)
+_FULL_MONTHS = ("january|february|march|april|june|july|august|september|october|november|"
+                "december")
+# A bare month is vague ("usually in January") unless a one-off event happened in it.
+_EVENT_MONTH = re.compile(
+    r"\b(?:started|starts|begun|began|finished|finishes|ended|qualified|graduated|joined|left|"
+    r"moved|applied|interviewed|promoted|retired|appointed|launched|happened|died|born|"
+    r"married|starting|finishing|start|begin|finish|join|leave|qualify|graduate)\s+(?:in|on)\s+(?:(?:like|um|uh|er|erm|the|about|around)\s+)*"
+    rf"(?P<m>{_FULL_MONTHS})\b(?!\s+(?:and|or|to)\s+(?:{_FULL_MONTHS}))", re.I)
 
 
 class DateRecognizer:
@@ -60,4 +68,7 @@ class DateRecognizer:
                         and chunk.cased and not s[0].isupper():
                     continue
                 out.append(Span(m.start(), m.end(), "DATE", s, score, f"date-{name}"))
+        for m in _EVENT_MONTH.finditer(text):
+            s, e = m.span("m")
+            out.append(Span(s, e, "DATE", text[s:e], 0.5, "date-event-month"))
         return out

@@ -37,6 +37,24 @@ _SPACY_TYPES = {"GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
 Recognizer = Callable[[Chunk], list[Span]]
 
 
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Around a lower-case name that is also a word: what makes it the word, not the name.
+_NOT_BEFORE_NAME = _wordset("""
+the a an no any some much more most such this that these those my your our their its of very
+too how what i you we they it it's that's there's who which be been being is are am were will
+would can could should may might must did does do not don't won't can't by for in on great
+real pure sheer good so's
+""")
+_NOT_AFTER_NAME = _wordset("little of")
+_VERB_NEXT_OK = _wordset("said says told asked goes was is and or she he she's he's who had has")
+_NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate dr mr mrs ms "
+                      "sister auntie uncle cheers hi hello bye")
+_STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
+
+
 class Detector:
     """Finds possible identifiers; see docs/architecture.md for the contract."""
 
@@ -99,6 +117,7 @@ class Detector:
             cands.extend(_shift(sp, offset) for sp in self._labels(chunk))
             blocked.extend((s + offset, e + offset) for s, e in chunk.blocked)
         cands.extend(self._propagate(text, cands, cased))
+        cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         cands = [c for c in cands if not _inside_any(c, blocked) and self._allowed(c)]
         if self._never_rx is not None:  # "England" inside "NHS England"
@@ -208,15 +227,17 @@ class Detector:
         return out
 
     def _propagate(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
-        """A name found with confidence is flagged at its every other mention."""
+        """A name found with confidence is flagged at its every other mention.
+
+        A name that is also a word ("joy", "will", "precious") is only flagged again where the
+        words around it do not make it the word: not after "no"/"the"/"you", not as "will be".
+        """
         names: dict[str, str] = {}
         for c in cands:
-            if c.type == "PERSON" and c.score >= 0.6:
+            if c.type == "PERSON" and c.score >= 0.5:
                 for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
                     lw = w.lower()
                     if len(lw) < 2 or lw in self.people.titles or lw in self.lex.never:
-                        continue
-                    if self.lex.is_word(lw) and not cased:
                         continue
                     names[lw] = w
         if not names:
@@ -226,10 +247,27 @@ class Detector:
         out = []
         for m in rx.finditer(text):
             w = m.group()
-            if cased and self.lex.is_word(w.lower()) and not w[0].isupper():
-                continue
+            if self.lex.is_word(w.lower()):
+                if cased and not w[0].isupper():
+                    continue
+                if not cased and not self._name_in_context(text, m.start(), m.end()):
+                    continue
             out.append(Span(m.start(), m.end(), "PERSON", w, 0.6, "known-name"))
         return out
+
+    def _name_in_context(self, text: str, s: int, e: int) -> bool:
+        """Is this lower-case word-name used as a name here (not "no joy", "you will")?"""
+        before = re.findall(r"[\w']+", text[max(0, s - 30):s].lower())
+        after = re.findall(r"[\w']+", text[e:e + 30].lower())
+        prev = before[-1] if before else ""
+        nxt = after[0] if after else ""
+        if prev in _NOT_BEFORE_NAME or nxt in _NOT_AFTER_NAME:
+            return False
+        if nxt in _VERB_NEXT_OK:
+            return True
+        if text[s:e].lower() in _STOPISH:  # "will", "mark": verbs too, so a name cue first
+            return prev in _NAME_PREV
+        return True
 
     def _always(self, text: str) -> list[Span]:
         if self._always_rx is None:
@@ -287,6 +325,49 @@ def _chunks(text: str, size: int) -> Iterable[tuple[int, int]]:
         start = line_end
     if cur_start < n:
         yield cur_start, n
+
+
+_FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
+_WORDS = re.compile(r"[\w'’&]+")
+
+
+def _echoes(text: str, cands: list[Span]) -> list[Span]:
+    """What speech repeats or abbreviates around a sure span is part of the identifier too.
+
+    "at city um city university": the false start before a name; "so slam south london and
+    maudsley": the initials of a name said next to it.
+    """
+    out: list[Span] = []
+    for c in cands:
+        if c.score < 0.5 or c.type not in ("ORGANISATION", "LOCATION", "PERSON"):
+            continue
+        words = _WORDS.findall(c.text.lower())
+        if len(words) < 2:
+            continue
+        before = text[max(0, c.start - 60):c.start]
+        m = _FALSE_START.search(before)
+        if m and m.start() > 0:
+            head = before[:m.start()]
+            prev = list(_WORDS.finditer(head))
+            for n in (2, 1):
+                if len(prev) >= n and [w.group().lower() for w in prev[-n:]] == words[:n]:
+                    s = c.start - len(before) + prev[-n].start()
+                    e = c.start - len(before) + prev[-1].end()
+                    out.append(Span(s, e, c.type, text[s:e], c.score * 0.9, "false-start"))
+                    break
+        if c.type != "ORGANISATION":
+            continue
+        inits = {"".join(w[0] for w in words if w not in ("of", "the")),
+                 "".join(w[0] for w in words if w not in ("and", "of", "the", "&"))}
+        inits = {x for x in inits if len(x) >= 3}
+        if not inits:
+            continue
+        lo, hi = max(0, c.start - 40), min(len(text), c.end + 40)
+        for w in _WORDS.finditer(text, lo, hi):
+            if w.group().lower() in inits and not (c.start <= w.start() < c.end):
+                out.append(Span(w.start(), w.end(), "ORGANISATION", w.group(), 0.6,
+                                "initials-nearby"))
+    return out
 
 
 def _shift(sp: Span, offset: int) -> Span:

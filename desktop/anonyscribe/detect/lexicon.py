@@ -61,7 +61,9 @@ class Lexicon:
 
     def is_word(self, lower: str) -> bool:
         """An ordinary English word (or a function word): not a name on its own."""
-        return lower in STOP or lower in self.english
+        if lower in STOP or lower in self.english:
+            return True
+        return "-" in lower and all(p in self.english or p in STOP for p in lower.split("-") if p)
 
     def is_name(self, lower: str) -> bool:
         return lower in self.first_names

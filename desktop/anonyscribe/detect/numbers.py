@@ -125,12 +125,13 @@ class NumberRecognizer:
             if span:
                 out.append(span)
         out.extend(self._postcodes(chunk))
+        out.extend(self._spelled_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
             out.append(Span(m.start(), m.end(), "EMAIL", m.group(), 0.85, "spoken-email"))
         return out
 
-    def _context(self, text: str, start: int, words: list[str]) -> bool:
-        before = text[max(0, start - 60):start].casefold()
+    def _context(self, text: str, start: int, words: list[str], width: int = 60) -> bool:
+        before = text[max(0, start - width):start].casefold()
         return any(w in before for w in words)
 
     def _classify(self, run: DigitRun, chunk: Chunk) -> Span | None:
@@ -158,6 +159,32 @@ class NumberRecognizer:
         if len(d) >= 6:
             return Span(start, end, "ID", surface, 0.45, "long-number")
         return None
+
+    def _spelled_codes(self, chunk: Chunk) -> Iterator[Span]:
+        """'my pin is one six h zero eight two two o': letters and digits read out one by one
+        after an ID cue (a PIN, a staff or reference number)."""
+        toks, text = chunk.toks, chunk.text
+        i = 0
+        while i < len(toks):
+            j, letters, digits = i, 0, 0
+            while j < len(toks) and j - i < 14:
+                w = toks[j].lower
+                if w in UNITS or w.isdigit() or w in REPEAT:
+                    digits += len(w) if w.isdigit() else 1
+                elif len(w) == 1 and w.isalpha() and w not in ("a", "i"):
+                    letters += 1
+                elif w in TEENS or w in TENS:
+                    digits += 2
+                else:
+                    break
+                j += 1
+            if letters and digits >= 4 and letters + digits >= 6 and \
+                    self._context(text, toks[i].start, self.id_context, 160):
+                s, e = toks[i].start, toks[j - 1].end
+                yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
+                i = j
+                continue
+            i = max(j, i + 1)
 
     def _postcodes(self, chunk: Chunk) -> Iterator[Span]:
         text = chunk.text

@@ -22,7 +22,25 @@ class OrganisationRecognizer:
         self.unit_heads = cfg.words("organisation", "unit_heads")
         self.generic = cfg.words("organisation", "generic_before_unit")
         self.openers = cfg.words("organisation", "name_openers")
+        self.cues = cfg.words("organisation", "workplace_cues")
+        self.generic_single = cfg.words("organisation", "generic_single")
 
+    def _workplace_cue(self, toks: list[Tok], i: int, single: bool,
+                       possessive: bool = False) -> bool:
+        """Is toks[i] said as a place of work: "at (the) X", "moved to X", "joined the X"?
+
+        Lower-case names made of ordinary words ("good hope", "midland met") are taken only
+        here; a single ordinary word ("heartlands") needs the surest cue, "at".
+        """
+        j = i - 1
+        while j >= 0 and (toks[j].lower in FILLERS or toks[j].lower == "the"):
+            j -= 1
+        if j < 0:
+            return False
+        prev = toks[j].lower
+        if single and not possessive:
+            return prev == "at"
+        return prev in self.cues
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
@@ -37,6 +55,12 @@ class OrganisationRecognizer:
             score = accept_phrase(seg, lex, chunk.cased)
             if not score and not chunk.cased and len(seg) > 1 and seg[-1].lower in self.heads:
                 score = 0.55  # "city hospital": ordinary words, but a named hospital
+            said_poss = m.entry.possessive and m.end_tok < len(toks) \
+                and toks[m.end_tok].lower == "'s"
+            if not score and not chunk.cased \
+                    and self._workplace_cue(toks, m.start_tok, single, said_poss) \
+                    and not (single and seg[0].lower in self.generic_single):
+                score = 0.55  # "over at heartlands", "moving over to the midland met"
             if not score:
                 continue
             end = seg[-1].end
@@ -135,8 +159,8 @@ class OrganisationRecognizer:
                     names = names[k:]
                     score = 0.6
                 elif t.lower in self.unit_heads and len(full) >= 2 and all(
-                        n.pos in ("NOUN", "ADJ", "PROPN") and n.lower not in self.generic
-                        for n in full[-2:]):
+                        n.pos in ("NOUN", "ADJ", "PROPN") for n in full[-2:]) \
+                        and full[-1].lower not in self.generic:
                     names = full[-3:]
                     score = 0.45  # "acute assessment unit": ordinary words naming a unit
                 elif t.lower == "ward" and len(full) == 1 \

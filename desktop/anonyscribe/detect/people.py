@@ -26,6 +26,13 @@ tuesday wednesday thursday friday saturday sunday
 """
 _CALENDAR = frozenset(_CALENDAR_TEXT.split())
 _NAME_POS = {"PROPN", "NOUN"}
+_QUOTES = {'"', "“", "‘", "'"}
+# Words right after a name that show a person is meant ("joy said", "precious she's ...").
+_AFTER_STRONG = {"said", "says", "told", "tells", "asked", "asks", "goes", "who", "she's",
+                 "he's", "she", "he", "was like", "is like"}
+# Words before a name that only count with more evidence ("this guy will and he said").
+_BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "without", "to",
+                "like", "me", "called", "matron", "manager", "time"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -40,6 +47,9 @@ class PersonRecognizer:
         self.cues = sorted({tuple(t.lower for t in tokenize(c.casefold())) for c in cues},
                            key=len, reverse=True)
         self.role_heads = cfg.words("role", "heads")
+        self.relations = {c[0] for c in self.cues if len(c) == 1 and c[0].isalpha()
+                          and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
+            | set(cfg.words("role", "relationship"))
         self.org_heads = cfg.words("organisation", "heads")
         self.never = lex.never
 
@@ -73,6 +83,10 @@ class PersonRecognizer:
         prev = toks[i - 1].lower if i else ""
         if prev == "," and i >= 2:
             prev = toks[i - 2].lower
+        if prev in ("was", "is") and i >= 2:  # "my sponsor was patience"
+            rel = toks[i - 2].lower
+            if rel in self.relations:
+                return (rel,)
         if prev in self.role_heads:
             return ("role",)
         return None
@@ -116,6 +130,8 @@ class PersonRecognizer:
                 score = max(score, 0.75 if cased else 0.6)
             s, e = t.start, toks[j - 1].end
             out.append(Span(s, e, "PERSON", chunk.text[s:e], score, "person-rules"))
+            if score >= 0.5:
+                out.extend(self._listed_after(chunk, j))
             i = j
         for s, e, label in chunk.ents:
             if label != "PERSON":
@@ -128,13 +144,19 @@ class PersonRecognizer:
     def _score_start(self, chunk: Chunk, i: int) -> float:
         toks, lex, cased = chunk.toks, self.lex, chunk.cased
         t = toks[i]
+        lw = t.lower
+        prev = toks[i - 1].lower if i else ""
+        if not cased and lw in STOP and lw in lex.first_names and prev in _BEFORE_WEAK \
+                and prev not in STOP and self.after_cue(toks, i):
+            return 0.5  # "the facilitator was this guy will and he said"
+        if cased and t.is_cap and t.sent_start and i and toks[i - 1].text in _QUOTES \
+                and lw in lex.first_names and i + 1 < len(toks) and toks[i + 1].text == ",":
+            return 0.5  # She said, "Blessing, you ..." - a name called out
         after_title = i > 0 and toks[i - 1].lower in self.titles
         if not self.name_like(t, cased, loose=after_title):
             return 0.0
-        lw = t.lower
         known = lw in lex.first_names
         word = lex.is_word(lw)
-        prev = toks[i - 1].lower if i else ""
         if prev in self.titles and i and (toks[i - 1].is_cap or not cased) and (
                 not word or known or (cased and t.is_cap)):
             return 0.85
@@ -152,6 +174,9 @@ class PersonRecognizer:
             if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
                 return 0.5
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if known and word and not cased and prev not in _NOT_AFTER and self.after_cue(toks, i) \
+                and (prev in _BEFORE_WEAK or cue is not None or t.sent_start):
+            return 0.5  # "this guy will and he said", "at the time precious she's ..."
         if known and word and not cased and nxt is not None and prev not in _NOT_AFTER \
                 and chunk.text[t.end:nxt.start] == " " and self.name_like(nxt, cased) \
                 and not lex.is_word(nxt.lower) and len(nxt.lower) >= 3:
@@ -179,6 +204,35 @@ class PersonRecognizer:
                 and t.pos in _NAME_POS | {"ADJ", "VERB", "X", ""}:
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
+
+    def _listed_after(self, chunk: Chunk, j: int) -> list[Span]:
+        """'maricel or joy', 'priya and sam': a given name listed right after a name."""
+        toks = chunk.toks
+        if j + 1 >= len(toks) or toks[j].lower not in ("and", "or", "&"):
+            return []
+        t = toks[j + 1]
+        if t.lower not in self.lex.first_names or t.lower in STOP or (chunk.cased and not t.is_cap):
+            return []
+        if j + 2 < len(toks) and toks[j + 2].is_word and toks[j + 2].pos in ("NOUN", "VERB") \
+                and self.lex.is_word(t.lower) and toks[j + 2].lower not in _AFTER_STRONG:
+            return []  # "sam and grace period"
+        return [Span(t.start, t.end, "PERSON", t.text, 0.5, "person-list")]
+
+    @staticmethod
+    def after_cue(toks: list[Tok], i: int) -> bool:
+        """Do the words after toks[i] say it is a person ("said", "and she", "she's")?"""
+        k = i + 1
+        if k < len(toks) and toks[k].lower == ",":
+            k += 1
+        if k >= len(toks):
+            return False
+        w = toks[k].lower
+        if w in ("and", "so", "but") and k + 1 < len(toks):
+            w = toks[k + 1].lower
+            return w in ("she", "he", "she's", "he's", "said", "told", "asked")
+        if k + 1 < len(toks) and f"{w} {toks[k + 1].lower}" in _AFTER_STRONG:
+            return True
+        return w in _AFTER_STRONG
 
     def _looks_foreign(self, lw: str) -> bool:
         return lw not in self.lex.english and len(lw) >= 3

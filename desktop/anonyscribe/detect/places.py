@@ -6,7 +6,7 @@ from ..core.model import Span
 from .config import DetectionConfig
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
-from .text import Chunk, Tok
+from .text import FILLERS, Chunk, Tok
 
 
 def accept_phrase(toks: list[Tok], lex: Lexicon, cased: bool) -> float:
@@ -31,6 +31,9 @@ class PlaceRecognizer:
     def __init__(self, cfg: DetectionConfig, lex: Lexicon) -> None:
         self.lex = lex
         self.streets = cfg.words("location", "street_words")
+        self.home_verbs = cfg.words("location", "home_verbs")
+        self.origin_words = cfg.words("location", "origin_words")
+        self.org_heads = cfg.words("organisation", "heads")
 
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -38,11 +41,31 @@ class PlaceRecognizer:
         for m in self.lex.places.find(toks):
             seg = toks[m.start_tok:m.end_tok]
             score = accept_phrase(seg, self.lex, chunk.cased)
+            if not score and not chunk.cased and self._home_cue(toks, m.start_tok):
+                score = 0.55  # "i live in tower hamlets", "royal berkshire in reading"
             if score:
                 s, e = seg[0].start, seg[-1].end
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
         return out
+
+    def _home_cue(self, toks: list[Tok], i: int) -> bool:
+        """Is toks[i] said as where someone lives or comes from, or where a named place is?"""
+        j = i - 1
+        while j >= 0 and toks[j].lower in FILLERS:
+            j -= 1
+        if j < 1:
+            return False
+        prep, before = toks[j].lower, toks[j - 1].lower
+        k = j - 1
+        while k > 0 and toks[k].lower in FILLERS:
+            k -= 1
+        before = toks[k].lower
+        if prep in ("in", "to", "near", "round", "around") and before in self.home_verbs:
+            return True
+        if prep == "from" and before in self.origin_words:
+            return True
+        return prep == "in" and (before in self.lex.place_words or before in self.org_heads)
 
     def _addresses(self, chunk: Chunk) -> list[Span]:
         """'41 Chestnut Avenue', 'Stowell Street', 'forty one chestnut avenue'."""
@@ -62,6 +85,8 @@ class PlaceRecognizer:
                     break
                 if chunk.cased and not w.is_cap:
                     break
+                if "'" in w.text and w.lower.split("'")[0] in STOP:
+                    break  # "you'll walk", "we'd drive"
                 names.insert(0, w)
                 j -= 1
             if not names:

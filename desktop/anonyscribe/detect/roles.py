@@ -3,6 +3,8 @@ not bare professions used generically ("nurses like me", "as a doctor")."""
 
 from __future__ import annotations
 
+import re
+
 from ..core.model import Span
 from .config import DetectionConfig
 from .lexicon import STOP, Lexicon
@@ -27,6 +29,11 @@ class RoleRecognizer:
         self.mods = cfg.words("role", "modifiers")
         self.relationship = cfg.words("role", "relationship")
         self.posts_alone = cfg.words("role", "posts_alone")
+        self.post_cues = cfg.words("role", "post_cues")
+        phrases = sorted(cfg.words("role", "phrases"), key=len, reverse=True)
+        self._phrases = re.compile(r"(?<!\w)(?:" + "|".join(
+            r"\s+".join(re.escape(w) for w in p.split()) for p in phrases) + r")(?!\w)",
+            re.IGNORECASE) if phrases else None
 
     def is_head(self, t: Tok) -> bool:
         w = t.lower
@@ -43,7 +50,14 @@ class RoleRecognizer:
             span = self._phrase(chunk, i)
             if span:
                 out.append(span)
+        if self._phrases is not None:
+            for m in self._phrases.finditer(chunk.text):
+                out.append(Span(m.start(), m.end(), "ROLE", m.group(), 0.75, "role-phrase"))
         return out
+
+    def _named_post(self, toks: list[Tok], i: int) -> bool:
+        """'appointed as coordinator', 'starting as sister': a post, said without "a"."""
+        return i >= 2 and toks[i - 1].lower == "as" and toks[i - 2].lower in self.post_cues
 
     def _band(self, toks: list[Tok], j: int) -> int:
         """If toks[j] ends a 'band 7' / 'band eight a' expression, its first index, else -1."""
@@ -109,6 +123,8 @@ class RoleRecognizer:
         if not left and not right_end:
             if phrase in self.posts_alone and prev in _OWNERS:
                 score = 0.5
+            elif self._named_post(toks, i):
+                score = 0.55
             elif cased and head.is_cap and not head.sent_start and phrase not in (
                     "doctor", "nurse", "sister", "head", "lead"):
                 score = 0.45

@@ -55,6 +55,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = make_application()
     window = MainWindow(AppSettings(args.settings))
+    # However the app ends (Quit, closing the window, the session logging out), the worker
+    # stops and the study's lock is released before Python tears Qt down.
+    app.aboutToQuit.connect(window.close_study)  # type: ignore[attr-defined]
     window.show()
     if args.study is not None:
         QTimer.singleShot(0, lambda: window.open_study(args.study))

@@ -242,6 +242,9 @@ def planned_stems(shared: SharedStudy, rec_ids: Sequence[str], out_dir: Path,
     return names
 
 
+_STILL_STOPPING: list[QThread] = []
+
+
 class QueueWorker(QThread):
     """Processes the study's recordings one at a time with one set of engines; also exports.
 
@@ -336,7 +339,14 @@ class QueueWorker(QThread):
             if self._token is not None:
                 self._token.cancel()
             self._cond.notify()
-        return self.wait(wait_ms) if self.isRunning() else True
+        if not self.isRunning() or self.wait(wait_ms):
+            return True
+        # Still inside one long model call: let it finish on its own rather than destroy a
+        # running thread (which aborts the process). What it saves is atomic either way.
+        self.setParent(None)
+        _STILL_STOPPING.append(self)
+        self.finished.connect(lambda: _STILL_STOPPING.remove(self))
+        return False
 
     def _submit(self, job: Callable[[], None]) -> None:
         with self._cond:
@@ -416,9 +426,8 @@ class QueueWorker(QThread):
             return
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the queue
             msg = failure_message(Path(entry.path), exc)
-            if not isinstance(exc, (OSError, CorruptFileError)) and \
-                    type(exc).__name__ != "MediaError":
-                traceback.print_exc()
+            if msg.endswith("please report this with the message."):
+                traceback.print_exc()  # a bug, not a bad file: keep the details for a report
             self.shared.set_status(entry, "failed", msg)
             self.item_finished.emit(rec_id, "failed", msg)
             return

