@@ -7,9 +7,11 @@ working folder, with every ANONYSCRIBE_/PYTHON variable removed, and on Linux in
 namespace with no interfaces (``unshare -n``), so any connection attempt fails. Checks:
 
 * ``--version`` and ``models`` work, and both models verify from inside the bundle;
+* ``detect`` finds a name, an NHS trust, an e-mail, a web address and a phone number (spaCy
+  model, word lists, Presidio with the bundled Public Suffix List);
 * ``batch --auto`` on ``resources/sample/*.mp4`` writes a .docx and a .txt in which the
   spoken names (and the name in the recording's file name) appear nowhere, nor in file names;
-* nothing was assembled into the cache and nothing was written into the bundle;
+* nothing was assembled into the cache, nor written into the bundle or the working folder;
 * the GUI opens offscreen (``--smoke-test``) and exits 0.
 
 Standard library only, so it runs with any Python 3.10+ on the build machine.
@@ -34,6 +36,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "resources" / "sample"
 SPOKEN_NAMES = ("Daniel Hughes", "Priya Shah")  # said in the sample recording
 TIMEOUT_S = 900
+DETECT_TEXT = ("Interviewer: Thanks, Dr Sarah Thompson. You work at Leeds Teaching Hospitals "
+               "NHS Trust?\nSarah: Yes, email me at sarah.thompson@nhs.net or see "
+               "https://www.leedsth.nhs.uk, or call 07700 900123.\n")
+DETECT_EXPECTED = {("PERSON", "Sarah Thompson"),
+                   ("ORGANISATION", "Leeds Teaching Hospitals NHS Trust"),
+                   ("EMAIL", "sarah.thompson@nhs.net"), ("URL", "https://www.leedsth.nhs.uk"),
+                   ("PHONE", "07700 900123")}
 
 
 class SmokeError(RuntimeError):
@@ -185,6 +194,16 @@ def smoke(bundle: Path, model: str, keep: Path | None = None,
                 raise SmokeError(f"model {name} does not verify in the bundle:\n{text}")
         report.checks.append("models: tiny.en and base verify from inside the bundle")
 
+        (work / "detect.txt").write_text(DETECT_TEXT, encoding="utf-8")
+        text, t = run([*cmd, "detect", str(work / "detect.txt"), "--json"], env, work, "detect")
+        report.timings_s["detect (spaCy + Presidio + lists load)"] = round(t, 2)
+        found = {(s["type"], s["text"]) for s in json.loads(text[text.index("["):])}
+        missing = DETECT_EXPECTED - found
+        if missing:
+            raise SmokeError(f"detect missed {sorted(missing)} (found {sorted(found)})")
+        report.checks.append(f"detect found {', '.join(sorted({t for t, _ in found}))} "
+                             "(spaCy model, Presidio e-mail/URL with the offline suffix list)")
+
         text, t = run([*cmd, "batch", str(inp), "--out", str(out), "--private", str(private),
                        "--model", model, "--auto", "--format", "docx,txt"], env, work, "batch")
         report.timings_s[f"batch --model {model} ({len(samples)} sample)"] = round(t, 1)
@@ -202,6 +221,12 @@ def smoke(bundle: Path, model: str, keep: Path | None = None,
         if not said:
             raise SmokeError(f"the GUI smoke test exited 0 without saying ok:\n{text[-2000:]}")
         report.checks.append(said[0])
+
+        stray = sorted(p.name for p in work.iterdir()
+                       if p.name not in {"home", "input", "out", "private", "detect.txt"})
+        if stray:  # e.g. a telemetry id file dropped in the working folder
+            raise SmokeError(f"the app left files in its working folder: {stray}")
+        report.checks.append("nothing left in the working folder")
 
         changed = {k for k, v in snapshot(bundle).items() if before.get(k) != v}
         if changed:

@@ -68,3 +68,32 @@ def tiny_engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
 
     return Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
                    _detector=detector)
+
+
+@pytest.fixture(scope="session")
+def long_speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """About a minute of real speech (16 kHz mono WAV) with pauses: long enough that
+    transcription takes several seconds and several windows, for cancel and crash tests.
+
+    The shared real clips when present, else the committed fixtures repeated.
+    """
+    import wave
+
+    import numpy as np
+
+    from anonyscribe.media import decode
+
+    names = ["pyannote_sample.wav", "jfk.flac", "ami_ES2011a_headset0_40-46s.wav",
+             "librispeech_2412-153948-0000.flac"]
+    sources = [SHARED_SPEECH_DIR / n for n in names]
+    if not all(p.is_file() for p in sources):
+        sources = [SPEECH_DIR / n for n in ("interview.wav", "batch_1.m4a", "batch_2.mp3")] * 5
+    pause = np.zeros(8000, dtype=np.float32)
+    audio = np.concatenate([part for p in sources for part in (decode(p), pause)])
+    out = tmp_path_factory.mktemp("long") / "long interview.wav"
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return out

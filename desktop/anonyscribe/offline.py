@@ -7,6 +7,7 @@ email recognizers) are all told to stay local.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -18,6 +19,10 @@ _OFFLINE_ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
     "TLDEXTRACT_CACHE_TIMEOUT": "0",
+    # ONNX Runtime (faster-whisper's voice detector) >= 1.29 starts a telemetry uploader on
+    # Linux and macOS too (DNS for mobile.events.data.microsoft.com, a ".ses" id file in the
+    # working folder); the variable must be set before onnxruntime is imported.
+    "ORT_DISABLE_TELEMETRY": "1",
 }
 
 
@@ -58,6 +63,9 @@ def enforce_offline() -> None:
         os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = str(psl_snapshot())
     if "tldextract" in sys.modules:
         offline_tldextract()
+    if "onnxruntime" in sys.modules:  # imported before us: stop what can still be stopped
+        with contextlib.suppress(Exception):  # an older runtime without it has no uploader
+            sys.modules["onnxruntime"].disable_telemetry_events()
     try:  # huggingface_hub reads the variable at import; patch its constant if already imported
         import huggingface_hub.constants as hf_constants
 

@@ -67,10 +67,11 @@ def _noop(stage: str, fraction: float) -> None:
 def interruptible(work: Callable[[], T], cancel: CancelToken) -> T:
     """Run ``work`` in a helper thread and stop waiting for it the moment cancel is pressed.
 
-    Why: some steps run for seconds without returning to Python (decoding a long file,
-    faster-whisper's voice detection and one 30 s window, detection over a long transcript),
-    yet Stop must answer within a second or two. The abandoned helper shares the token, so it
-    stops at its own next check; whatever it produces is dropped, never saved.
+    Why: detection over a long transcript and speaker separation run for seconds without
+    looking at the token, yet Stop must answer within a second or two (transcription has the
+    same arrangement inside ``Transcriber``). The abandoned helper finishes in the background
+    and its result is dropped, never saved. It is not a daemon, so quitting waits for it
+    rather than killing native code mid-call.
     """
     box: dict[str, Any] = {}
     done = threading.Event()
@@ -83,7 +84,8 @@ def interruptible(work: Callable[[], T], cancel: CancelToken) -> T:
         finally:
             done.set()
 
-    threading.Thread(target=run, name="anonyscribe-stage", daemon=True).start()
+    cancel.check()
+    threading.Thread(target=run, name="anonyscribe-stage", daemon=False).start()
     while not done.wait(CANCEL_POLL_S):
         if cancel.cancelled:
             raise Cancelled()
@@ -163,10 +165,10 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
                          path=entry.path)
     progress("transcribe", 0.0)
-    transcript = interruptible(lambda: engines.transcriber.transcribe(
+    transcript = engines.transcriber.transcribe(  # runs the model in its own worker thread
         Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
         recording=info,
-    ), cancel)
+    )
     transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"

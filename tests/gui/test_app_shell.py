@@ -140,6 +140,9 @@ def test_dropping_a_broken_recording_shows_why_in_plain_words(window: MainWindow
     assert row.name == "Interview 3.m4a"
     assert "Interview 3.m4a" in row.message
     assert row.status_text().startswith("Failed: ")
+    assert "Interview 3.m4a" not in row.status_text()  # the row names it already
+    assert row.message in window.queue_model.data(
+        window.queue_model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
     saved = json.loads((tmp_path / "s" / "study.json").read_text())
     assert saved["recordings"][0]["status"] == "failed"
     assert saved["recordings"][0]["error"] == row.message
@@ -208,35 +211,47 @@ def test_shortcuts_sheet_lists_the_app_and_review_keys(window: MainWindow) -> No
     dialog.close()
 
 
-def test_entry_point_reopens_the_last_study_and_lets_go_of_it(qapp, tmp_path: Path) -> None:
-    from PySide6.QtCore import QTimer
+ENTRY_CHECK = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from anonyscribe.gui.app import main, make_application
+from anonyscribe.gui.main_window import MainWindow
 
-    from anonyscribe.gui.app import main
+app = make_application()
+
+
+def look_then_quit():
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    print("OPEN", windows[0].shared.root if windows and windows[0].shared else None, flush=True)
+    app.quit()
+
+
+QTimer.singleShot(1000, look_then_quit)
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_entry_point_reopens_the_last_study_and_lets_go_of_it(tmp_path: Path) -> None:
+    """``main()`` in its own process (it runs the event loop to the end, as the app does)."""
+    import os
+    import subprocess
+    import sys
 
     prefs = AppSettings(tmp_path / "p.ini")
     folder = tmp_path / "last"
     with Study.open(folder) as study:
         study.save()
     prefs.set_last_study(folder)
-    seen: dict[str, object] = {}
-
-    def look_then_quit() -> None:
-        windows = [w for w in qapp.topLevelWidgets()
-                   if isinstance(w, MainWindow) and w.isVisible()]
-        seen["study"] = windows[0].shared.root if windows and windows[0].shared else None
-        qapp.quit()
-
-    QTimer.singleShot(500, look_then_quit)
-    assert main([f"--settings={prefs.file_name}"]) == 0
-    assert seen["study"] == folder
+    script = tmp_path / "entry.py"
+    script.write_text(ENTRY_CHECK)
+    out = subprocess.run([sys.executable, str(script), f"--settings={prefs.file_name}"],
+                         capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert f"OPEN {folder}" in out.stdout
     with Study.open(folder):  # quitting released the study's lock
         pass
-
-
-def test_module_entry_point_runs() -> None:
-    import subprocess
-    import sys
-
-    out = subprocess.run([sys.executable, "-m", "anonyscribe.gui", "--version"],
-                         capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0 and out.stdout.startswith("Anonyscribe ")
+    version = subprocess.run([sys.executable, "-m", "anonyscribe.gui", "--version"],
+                             capture_output=True, text=True, timeout=120)
+    assert version.returncode == 0 and version.stdout.startswith("Anonyscribe ")

@@ -6,6 +6,7 @@ shows it with a progress bar per row, the per-item buttons, and a friendly empty
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,7 @@ STATUS_WORDS = {
     "cancelled": "Cancelled",
     "running": "Working",
 }
+_NAMES_FILE = re.compile(r'^Cannot use ".*?": ')  # media.MediaError's opening words
 COLUMNS = ("Recording", "Length", "Status", "Progress", "Time left")
 COL_NAME, COL_DURATION, COL_STATUS, COL_PROGRESS, COL_ETA = range(5)
 RecIdRole = Qt.ItemDataRole.UserRole + 1
@@ -108,7 +110,9 @@ class Row:
             return STAGE_WORDS.get(self.stage, "Working")
         words = STATUS_WORDS.get(self.status, self.status.title())
         if self.status == "failed" and self.message:
-            return f"Failed: {self.message}"
+            # The row already names the file: show the problem first (full text in the tooltip)
+            short = _NAMES_FILE.sub("", self.message, count=1)
+            return f"Failed: {short[:1].upper()}{short[1:]}"
         if self.status == "review" and self.pending:
             return f"{words} – {self.pending} to check"
         if self.status == "review" and self.pending == 0:

@@ -83,7 +83,7 @@ class StartPage(QWidget):
         font.setBold(True)
         title.setFont(font)
         intro = QLabel(
-            "Transcribe interview recordings and anonymise them for coding, on this computer.\n"
+            "Transcribe interview recordings and anonymise them for coding, on this computer. "
             "A study keeps its recordings, transcripts, decisions and pseudonyms together in "
             "one private folder.", self)
         intro.setWordWrap(True)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -62,12 +63,13 @@ class DiarizeSettings:
     shift_s: float = 0.75
     min_region_s: float = 1.0  # shorter speech is embedded with this much context around it
     max_cluster_points: int = 3000
-    merge_cos: float = 0.875  # clusters more alike than this are one voice (automatic count)
+    merge_cos: float = 0.8  # clusters more alike than this are one voice (automatic count)
     min_turn_s: float = 0.3
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     batch_size: int = 32
     neighbour_div: int = 4
+    minor_div: int = 12
 
 
 @dataclass
@@ -247,6 +249,7 @@ class Diarizer:
         self.settings = settings or DiarizeSettings()
         self.models = _load_models()
         self._lock = threading.Lock()
+        self.timings: dict[str, float] = {}  # seconds per stage of the last run (for bench/)
 
     # -- stages --
     def segmentation(self, audio: np.ndarray, progress: Progress,
@@ -351,6 +354,7 @@ class Diarizer:
         args = dict(self.models.spectral_args)
         args["mer_cos"] = self.settings.merge_cos
         args["min_pnum"] = max(6, min(n // self.settings.neighbour_div, 40))
+        args["min_cluster_size"] = max(2, min(4, n // self.settings.minor_div))
         if num_speakers:
             args.update(oracle_num=min(int(num_speakers), n), mer_cos=None, min_cluster_size=1)
         clusterer = self.models.clustering_cls(**args)
@@ -373,27 +377,44 @@ class Diarizer:
         report = progress or (lambda _f: None)
         s = self.settings
         with self._lock:
+            clock = _Clock(self.timings)
             duration = len(audio) / SAMPLE_RATE
             probs = self.segmentation(audio, lambda f: report(0.25 * f), cancel)
             speech, overlap = self.regions(probs, duration)
             del probs
+            clock.lap("segmentation")
             if not speech:
                 report(1.0)
                 return Diarization()
             clean = subtract(speech, overlap, min_len=0.2) or speech
             windows = windows_for(clean, duration, s)
             emb = self.embeddings(audio, windows, lambda f: report(0.25 + 0.65 * f), cancel)
+            clock.lap("embeddings")
             if cancel is not None:
                 cancel.check()
             labels = self.cluster(emb, num_speakers)
+            clock.lap("clustering")
             owner = frame_owners(speech, windows, labels)
             turns = fill_gaps(owner_turns(_absorb_short(owner, int(s.min_turn_s / _STEP))),
                               s.fill_gap_s)
             second = second_voices(overlap, owner, s.second_voice_s)
+            clock.lap("turns")
             report(1.0)
             ids = _first_appearance(turns + second)
             return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second])
+
+
+class _Clock:
+    def __init__(self, into: dict[str, float]) -> None:
+        into.clear()
+        self.into = into
+        self.t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = now - self.t
+        self.t = now
 
 
 def _as_mono_float(audio: np.ndarray) -> np.ndarray:

@@ -105,7 +105,7 @@ def _voices(payload: str) -> list[tuple[str, str]]:
         m = _COLON_SPEAKER.match(text)
         if m and len(m.group(1).split()) <= 5 and not m.group(1).strip().isdigit():
             return [(m.group(1).strip(), m.group(2).strip())]
-        return [("", text)]
+        return [("", text)] if text else []
     parts = []
     lead = _clean(payload[: marks[0].start()])
     if lead:
@@ -325,6 +325,9 @@ _TITLE_WORDS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "general", "channel", "standup", "stand-up", "planning", "intro",
+    "ward", "clinic", "unit", "hospital", "practice", "surgery", "centre", "center", "service",
+    "department", "board", "gp", "nurses", "doctors", "carers", "staff", "member", "members",
+    "feedback", "consultation", "appointment", "case", "notes", "recorded", "call", "phone",
 }
 _COMMON_WORDS = {
     "will", "may", "mark", "grace", "hope", "rose", "bill", "sue", "pat", "ray", "joy", "faith",

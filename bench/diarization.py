@@ -1,0 +1,195 @@
+"""Diarization quality, speed and memory, measured side by side in one run.
+
+Run with the interpreter that has the optional diarizer (``pip install anonyscribe[diarize]``):
+
+    /work/venv-diarize/bin/python bench/diarization.py            # everything (~15 min, 2 cores)
+    /work/venv-diarize/bin/python bench/diarization.py --skip-2h  # without the 2-hour memory run
+
+Prints DER (missed + false alarm + confusion, optimal speaker mapping, 0.25 s collar) for:
+the real clips with RTTM in shared/data/speech (automatic and fixed speaker count, and a
+one-speaker baseline through the same speech detection), two espeak-ng voices taking turns,
+and a 25-minute mix of all of them (13 voices). Then speed (seconds per audio second) and
+peak memory of a 2-hour recording in a fresh process.
+
+Targets (issue): 2-speaker clips <= 8 %, espeak voices <= 2 %, 25-min mix <= 25 %,
+3-4-speaker meetings better than one speaker, <= 0.1 x real time, <= 1.5 GB for 2 hours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "speech"
+SR = 16000
+CLIPS = ["pyannote_sample", "ami_ES2003a_0-30s", "ami_EN2006b_0-30s", "ami_EN2009b_0-30s"]
+DIALOGUE = [
+    ("en-gb+m3", "Thank you for agreeing to take part. Could you tell me about your role?"),
+    ("en-us+f2", "Of course. I have worked as a community nurse for about eleven years now."),
+    ("en-gb+m3", "What does a typical week look like for you and your team?"),
+    ("en-us+f2", "Mostly home visits, some clinics, and far too much paperwork, honestly."),
+    ("en-gb+m3", "How has that changed since the new referral system came in?"),
+    ("en-us+f2", "The waiting lists are shorter, but each visit feels more rushed than before."),
+    ("en-gb+m3", "Can you give me an example of a visit that felt rushed?"),
+    ("en-us+f2", "Last winter I had twenty minutes with a patient who needed an hour."),
+]
+
+
+def espeak_dialogue(tmp: Path) -> tuple[np.ndarray, list]:
+    """Two espeak-ng voices taking turns, with the true turns (speech trimmed by energy)."""
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.turns import Turn
+
+    parts, turns, t = [], [], 0.0
+    gap = np.zeros(int(0.6 * SR), dtype=np.float32)
+    for k, (voice, text) in enumerate(DIALOGUE):
+        wav = tmp / f"u{k}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(wav), text], check=True)
+        a = decode(wav)
+        loud = np.flatnonzero(np.abs(a) > 0.01)
+        a = a[loud[0]: loud[-1] + 1]
+        turns.append(Turn(t, t + len(a) / SR, voice))
+        parts += [a, gap]
+        t += (len(a) + len(gap)) / SR
+    return np.concatenate(parts), turns
+
+
+def load_cases(tmp: Path) -> list[tuple[str, np.ndarray, list]]:
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.der import read_rttm
+
+    cases = [(c, decode(SHARED / f"{c}.wav"), read_rttm(SHARED / f"{c}.rttm")) for c in CLIPS]
+    if shutil.which("espeak-ng"):
+        audio, ref = espeak_dialogue(tmp)
+        cases.append(("espeak_two_voices", audio, ref))
+    else:
+        print("espeak-ng not installed: skipping the synthetic two-voice case")
+    return cases
+
+
+def mix(cases: list[tuple[str, np.ndarray, list]], minutes: float,
+        rng: np.random.Generator) -> tuple[np.ndarray, list]:
+    """Cases one after another (gain varied per copy) until ``minutes`` long; speakers keep
+    their identity across copies."""
+    from anonyscribe.speakers.turns import Turn
+
+    parts, ref, t = [], [], 0.0
+    while t < minutes * 60:
+        for name, audio, turns in cases:
+            gain = float(10 ** (rng.uniform(-4, 2) / 20))
+            parts.append(np.clip(audio * gain, -1, 1).astype(np.float32))
+            ref += [Turn(x.start + t, x.end + t, f"{name}:{x.speaker}") for x in turns]
+            t += len(audio) / SR
+    return np.concatenate(parts), ref
+
+
+def score(diarizer, audio: np.ndarray, ref: list, k: int | None):
+    from anonyscribe.speakers.der import diarization_error
+
+    t0 = time.perf_counter()
+    hyp = diarizer(audio, num_speakers=k)
+    took = time.perf_counter() - t0
+    return diarization_error(ref, hyp.all_turns), len(hyp.speakers), took
+
+
+def row(name: str, e, found: int, true: int, extra: str = "") -> str:
+    return (f"{name:24s} DER {100 * e.der:5.1f} %  (missed {100 * e.missed / e.total:4.1f}, "
+            f"false alarm {100 * e.false_alarm / e.total:4.1f}, confusion "
+            f"{100 * e.confusion / e.total:4.1f})  speakers {found}/{true}{extra}")
+
+
+def child_two_hours() -> None:
+    """In a fresh process: diarize a 2-hour recording; print seconds and peak RSS as JSON."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = load_cases(Path(tmp))
+    audio, _ = mix(cases, 120, np.random.default_rng(1))
+    del cases
+    d = Diarizer()
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    result = d(audio)
+    took = time.perf_counter() - t0
+    print(json.dumps({"seconds": took, "audio_s": len(audio) / SR,
+                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "before_mb": base / 1024, "speakers": len(result.speakers),
+                      "timings": d.timings}))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--skip-2h", action="store_true", help="skip the 2-hour memory run")
+    ap.add_argument("--child-2h", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "desktop"))
+    if args.child_2h:
+        child_two_hours()
+        return 0
+    if not SHARED.is_dir():
+        print(f"shared speech data not found at {SHARED}")
+        return 1
+    from anonyscribe.speakers import diarization_available
+    from anonyscribe.speakers.diarize import Diarizer
+
+    if not diarization_available():
+        print("the diarizer is not installed here: pip install 'anonyscribe[diarize]'")
+        return 1
+    t0 = time.perf_counter()
+    d = Diarizer()
+    print(f"models loaded in {time.perf_counter() - t0:.1f} s")
+    with tempfile.TemporaryDirectory() as tmp:
+        cases = load_cases(Path(tmp))
+
+    print("\n== clips: automatic count | fixed count | one-speaker baseline ==")
+    total_audio = total_time = 0.0
+    for name, audio, ref in cases:
+        k = len({t.speaker for t in ref})
+        e, found, took = score(d, audio, ref, None)
+        total_audio += len(audio) / SR
+        total_time += took
+        ef, _, _ = score(d, audio, ref, k)
+        e1, _, _ = score(d, audio, ref, 1)
+        print(row(name, e, found, k,
+                  f"  | fixed {100 * ef.der:5.1f} % | one speaker {100 * e1.der:5.1f} %"))
+    print(f"clips speed: {total_time / total_audio:.3f} s per audio second")
+
+    print("\n== 25-minute mix of all cases ==")
+    audio, ref = mix(cases, 25, np.random.default_rng(0))
+    k = len({t.speaker for t in ref})
+    e, found, took = score(d, audio, ref, None)
+    minutes = len(audio) / SR / 60
+    print(row(f"mix {minutes:.1f} min", e, found, k,
+              f"  | {took / (len(audio) / SR):.3f} s per audio second"))
+    print("   stage seconds: " + ", ".join(f"{s} {v:.1f}" for s, v in d.timings.items()))
+    e1, _, _ = score(d, audio, ref, 1)
+    print(row("mix, one-speaker baseline", e1, 1, k))
+
+    if not args.skip_2h:
+        print("\n== 2-hour recording in a fresh process (speed, peak memory) ==")
+        out = subprocess.run([sys.executable, __file__, "--child-2h"], capture_output=True,
+                             text=True, check=False)
+        lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+        if out.returncode != 0 or not lines:
+            print("2-hour run failed:", out.stderr[-2000:])
+            return 1
+        r = json.loads(lines[-1])
+        print(f"2 h: {r['seconds']:.0f} s = {r['seconds'] / r['audio_s']:.3f} s per audio "
+              f"second; peak memory {r['peak_mb']:.0f} MB (audio and models loaded: "
+              f"{r['before_mb']:.0f} MB); speakers {r['speakers']}/13")
+        print("   stage seconds: " + ", ".join(f"{s} {v:.0f}" for s, v in r["timings"].items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

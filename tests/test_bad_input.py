@@ -1,0 +1,378 @@
+"""Bad input never stops a batch, never half-writes a file, and always says what to do.
+
+One real batch (real tiny.en, real detector, real exports, through the real CLI entry point)
+runs over the whole corpus of ``tests/data/bad/`` plus the files too big or too trivial to
+commit, made here: ten minutes of silence, synthetic music, 5.1 audio, a recording deleted
+while the batch runs, all under a folder name with spaces and accents. Faults that cannot be
+produced for real in a test (a full disk; a read-only folder when running as root) are
+simulated by making one system call fail, nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from anonyscribe import cli
+from anonyscribe.batch import Reporter, run_batch
+from anonyscribe.core.files import TEMP_PREFIX
+from anonyscribe.core.study import Study
+
+BAD = Path(__file__).resolve().parent / "data" / "bad"
+SPEECH = Path(__file__).resolve().parent / "data" / "speech"
+SHARED_51 = (Path(__file__).resolve().parents[1].parent / "shared" / "data" / "speech"
+             / "lhotse_big_buck_bunny_small_5.1ch.mp4")
+sys.path.insert(0, str(BAD))
+import make_bad  # noqa: E402
+
+# What each broken file must fail with (a phrase of the problem) - the advice is checked apart.
+FAILS = {
+    "empty.m4a": "empty (0 bytes)",
+    "meeting notes.mp4": "not an audio or video file",
+    "truncated.m4a": "damaged or incomplete",
+    "screen recording no audio.mp4": "no audio track",
+    "zz deleted while running.m4a": "disappeared",
+}
+ADVICE = re.compile(r"\b(export|copy|put it back|choose|check|free some space|delete it)\b",
+                    re.IGNORECASE)
+NON_ASCII = "Entretien avec Zoë Ørsted – été 2024.m4a"
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def temporaries(*folders: Path) -> list[Path]:
+    return [p for f in folders if f.exists() for p in f.rglob(f"{TEMP_PREFIX}*")]
+
+
+class DeleteLater(Reporter):
+    """Wraps the CLI's reporter; deletes ``victim`` as soon as the first recording starts."""
+
+    def __init__(self, inner: Reporter, victim: Path) -> None:
+        self.inner, self.victim = inner, victim
+
+    def start(self, index: int, total: int, path: Path) -> None:
+        if index == 0 and self.victim.exists():
+            self.victim.unlink()
+        self.inner.start(index, total, path)
+
+    def progress(self, stage: str, fraction: float) -> None:
+        self.inner.progress(stage, fraction)
+
+    def finish(self, item) -> None:  # noqa: ANN001
+        self.inner.finish(item)
+
+    def note(self, message: str) -> None:
+        self.inner.note(message)
+
+
+@pytest.fixture(scope="module")
+def engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
+    from anonyscribe.pipeline import Engines
+
+    return Engines(model="tiny.en", _transcriber=tiny_transcriber, _detector=detector)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every bad input in one folder whose name has spaces and accents."""
+    root = tmp_path_factory.mktemp("corpus") / "Enregistrements équipe 5 (copie)"
+    root.mkdir()
+    for name in make_bad.COMMITTED:
+        if name.endswith((".m4a", ".mp4", ".wav")):
+            shutil.copyfile(BAD / name, root / name)
+    make_bad.write_silence_wav(root / "silence 10 min.wav", 600)
+    make_bad.write_audio(root / "music only.m4a", make_bad.music(), fmt="ipod", codec="aac",
+                         rate=48000, bit_rate=64000)
+    speech = make_bad.read_audio(SPEECH / "interview.wav")
+    make_bad.write_audio(root / "six channels.m4a", make_bad.six_channels(speech), fmt="ipod",
+                         codec="aac", rate=48000, layout="5.1", bit_rate=96000)
+    if SHARED_51.is_file():
+        shutil.copyfile(SHARED_51, root / "film 5.1.mp4")
+    shutil.copyfile(SPEECH / "interview.m4a", root / NON_ASCII)
+    shutil.copyfile(SPEECH / "batch_1.m4a", root / "zz deleted while running.m4a")
+    return root
+
+
+@pytest.fixture(scope="module")
+def run(corpus: Path, engines, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN001, ANN201
+    """The corpus through ``anonyscribe batch --auto``: exit code, stderr, results, files."""
+    import anonyscribe.batch as batch_mod
+
+    out = tmp_path_factory.mktemp("out") / "Anonymisé – équipe 5"
+    before = {p.name: sha(p) for p in corpus.iterdir()}
+    captured = {}
+    real = batch_mod.run_batch
+
+    def with_engines(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - reuse loaded models
+        kwargs["engines"] = engines
+        kwargs["reporter"] = DeleteLater(kwargs["reporter"], victim)
+        captured["result"] = real(*args, **kwargs)
+        return captured["result"]
+
+    victim = corpus / "zz deleted while running.m4a"
+    err = io.StringIO()
+    batch_mod.run_batch = with_engines
+    try:
+        with contextlib.redirect_stderr(err):
+            code = cli.main(["batch", str(corpus), "--out", str(out), "--auto",
+                             "--format", "docx,txt"])
+    finally:
+        batch_mod.run_batch = real
+    items = {i.path.name: i for i in captured["result"].items}
+    return {"code": code, "stderr": err.getvalue(), "items": items, "out": out,
+            "corpus": corpus, "before": before}
+
+
+def _transcript(out: Path, name: str):  # noqa: ANN202
+    with Study.open(out / "private") as study:
+        (entry,) = [e for e in study.recordings.values() if e.name == name]
+        return entry, study.load_transcript(entry.id) if study.has_transcript(entry.id) else None
+
+
+@pytest.mark.slow
+def test_every_file_got_an_answer_and_the_exit_code_says_some_failed(run) -> None:
+    names = {p.name for p in run["corpus"].iterdir()} | {"zz deleted while running.m4a"}
+    assert set(run["items"]) == names
+    assert run["code"] == 1
+    for name in FAILS:
+        assert f"FAILED {run['corpus'] / name}" in run["stderr"], run["stderr"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FAILS))
+def test_broken_file_fails_with_a_clear_message(run, name: str) -> None:
+    item = run["items"][name]
+    assert item.status == "failed", (item.status, item.message)
+    assert name in item.message, item.message
+    assert FAILS[name] in item.message, item.message
+    assert ADVICE.search(item.message), f"no advice in: {item.message}"
+    assert item.outputs == []
+
+
+@pytest.mark.slow
+def test_the_rest_of_the_batch_is_done(run) -> None:
+    done = {n for n, i in run["items"].items() if i.status == "done"}
+    assert done == set(run["items"]) - set(FAILS), {n: i.message for n, i in run["items"].items()}
+    written = set()
+    for name in done:
+        outputs = run["items"][name].outputs
+        assert sorted(p.suffix for p in outputs) == [".docx", ".txt"], (name, outputs)
+        for p in outputs:
+            assert p.parent == run["out"] and p.is_file()
+            written.add(p.name)
+            if p.suffix == ".docx":
+                docx.Document(str(p))  # opens: complete
+            else:
+                p.read_text(encoding="utf-8-sig")
+    on_disk = {p.name for p in run["out"].iterdir() if p.is_file()}
+    assert on_disk == written, "files in the output folder that no finished recording wrote"
+
+
+@pytest.mark.slow
+def test_nothing_half_written_and_originals_untouched(run) -> None:
+    assert temporaries(run["out"], run["corpus"]) == []
+    after = {p.name: sha(p) for p in run["corpus"].iterdir()}
+    expected = {k: v for k, v in run["before"].items() if k != "zz deleted while running.m4a"}
+    assert after == expected
+    with Study.open(run["out"] / "private") as study:
+        failed = {e.name: e.error for e in study.recordings.values() if e.status == "failed"}
+        for name in set(FAILS) - {"zz deleted while running.m4a"}:
+            assert name in failed and name in failed[name]
+        for rid in study.recordings:
+            if study.has_findings(rid):
+                study.load_findings(rid)  # every saved review file reads back
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["silence 10 min.wav", "music only.m4a", "short 0.3s.wav"])
+def test_no_speech_gives_an_empty_transcript(run, name: str) -> None:
+    """Voice detection keeps Whisper from inventing words over silence and music."""
+    entry, transcript = _transcript(run["out"], name)
+    assert entry.status == "exported"
+    words = " ".join(s.text for s in transcript.segments).split()
+    assert len(words) <= 3, words
+    if name.startswith("silence"):
+        assert abs(entry.duration - 600) < 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["six channels.m4a", "phone 8k.wav", NON_ASCII])
+def test_unusual_but_valid_audio_is_transcribed(run, name: str) -> None:
+    """5.1 (voice on the centre channel), 8 kHz mu-law and a non-ASCII path all give words."""
+    _entry, transcript = _transcript(run["out"], name)
+    text = " ".join(s.text for s in transcript.segments).lower()
+    assert "rachel" in text or "morgan" in text, text
+
+
+@pytest.mark.slow
+def test_other_language_does_not_crash(run) -> None:
+    """French fed to the English model: garbage words at worst, never a crash (see
+    docs/privacy.md: choose a multilingual model and the language for such interviews)."""
+    assert run["items"]["french.m4a"].status == "done"
+
+
+@pytest.mark.slow
+def test_english_only_model_refuses_another_language(tmp_path: Path, capsys) -> None:
+    rec = tmp_path / "entretien.m4a"
+    shutil.copyfile(BAD / "french.m4a", rec)
+    code = cli.main(["batch", str(rec), "--out", str(tmp_path / "o"), "--model", "tiny.en",
+                     "--language", "fr", "--speakers", "none"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "English only" in err and "multilingual" in err
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def three(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["1 first.m4a", "2 second.mp3", "3 third.wav"]
+    for src, name in zip(("batch_1.m4a", "batch_2.mp3", "interview.wav"), names, strict=True):
+        shutil.copyfile(SPEECH / src, folder / name)
+    return [folder / n for n in names]
+
+
+class FullDiskWhile(Reporter):
+    """The disk fills up when recording ``index`` starts and is freed when the next starts."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.full = False
+
+    def start(self, index: int, total: int, path: Path) -> None:
+        self.full = index == self.index
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc to name the file")
+def test_full_disk_fails_one_recording_cleanly_and_resumes(tmp_path: Path, three, engines,
+                                                           monkeypatch) -> None:
+    """ENOSPC on every flush under the work folder while recording 2 is being processed."""
+    out = tmp_path / "out"
+    disk = FullDiskWhile(index=1)
+    real_fsync = os.fsync
+    hits = []
+
+    def fsync(fd: int) -> None:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        if disk.full and target.startswith(str(tmp_path)):
+            hits.append(target)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), target)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    result = run_batch(three, out, auto=True, engines=engines, reporter=disk)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert hits, "the simulated fault never fired"
+    status = [i.status for i in result.items]
+    assert status == ["done", "failed", "done"], [i.message for i in result.items]
+    message = result.items[1].message
+    assert "2 second.mp3" in message and "disk is full" in message
+    assert "Free some space" in message
+    assert temporaries(tmp_path) == []
+    assert not [p for p in out.iterdir() if p.name.startswith("2")], "output of the failed one"
+    # The study's own files are whole (each save is all-or-nothing) and it resumes.
+    with Study.open(out / "private") as study:
+        assert [e.status for e in study.recordings.values()].count("exported") == 2
+    again = run_batch(three, out, auto=True, engines=engines)
+    assert [i.status for i in again.items] == ["done"] * 3
+    assert [("Already exported" in i.message) for i in again.items] == [True, False, True]
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path, monkeypatch) -> Path:
+    """A folder nobody may write to: really (chmod) when not root; as root, where chmod does
+    not stop writes, by failing file creation in it with EACCES, as the OS would."""
+    folder = tmp_path / "read-only share"
+    folder.mkdir()
+    folder.chmod(0o555)
+    probe = folder / "probe"
+    try:
+        probe.write_text("x")
+    except PermissionError:
+        yield folder
+    else:
+        probe.unlink()
+        real_mkstemp = tempfile.mkstemp
+
+        def mkstemp(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            where = Path(kwargs.get("dir") or (args[2] if len(args) > 2 else "."))
+            if where.resolve() == folder.resolve():
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES),
+                                      str(folder / f"{TEMP_PREFIX}x"))
+            return real_mkstemp(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+        yield folder
+    folder.chmod(0o755)
+
+
+def test_read_only_output_folder_is_refused_before_any_work(tmp_path: Path, three,
+                                                             read_only_folder: Path,
+                                                             capsys) -> None:
+    code = cli.main(["batch", str(three[0].parent), "--out", str(read_only_folder),
+                     "--private", str(tmp_path / "study"), "--auto"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert str(read_only_folder) in err and "Choose a folder you can write to" in err
+    assert "Traceback" not in err
+    with Study.open(tmp_path / "study") as study:
+        assert not any(study.has_transcript(r) for r in study.recordings)
+    assert list(read_only_folder.iterdir()) == []
+
+
+# --- damaged saved state --------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_corrupt_review_file_fails_that_recording_and_deleting_it_recovers(
+        tmp_path: Path, three, engines) -> None:
+    out, private = tmp_path / "out", tmp_path / "study"
+    first = run_batch(three[:2], out, private, engines=engines)  # review mode
+    assert [i.status for i in first.items] == ["review", "review"]
+    with Study.open(private) as study:
+        rid = next(e.id for e in study.recordings.values() if e.name == "1 first.m4a")
+        findings = study.folder(rid) / "findings.json"
+        transcript = study.folder(rid) / "transcript.json"
+    shutil.copyfile(BAD / "corrupt findings.json", findings)
+    stamp = transcript.stat().st_mtime_ns
+
+    second = run_batch(three[:2], out, private, auto=True, engines=engines)
+    bad, good = second.items
+    assert (bad.status, good.status) == ("failed", "done")
+    assert "1 first.m4a" in bad.message and str(findings) in bad.message
+    assert "delete it" in bad.message
+    assert temporaries(out, private) == []
+
+    findings.unlink()  # follow the advice
+    third = run_batch(three[:2], out, private, auto=True, engines=engines)
+    assert [i.status for i in third.items] == ["done", "done"]
+    assert transcript.stat().st_mtime_ns == stamp, "the transcript was redone"
+
+
+def test_corrupt_study_file_is_a_clear_error(tmp_path: Path, three, capsys) -> None:
+    private = tmp_path / "study"
+    with Study.open(private) as study:
+        study.save()
+    (private / "study.json").write_text('{"schema_version": 1, "recordings": [{"id": "rec-',
+                                        encoding="utf-8")
+    code = cli.main(["batch", str(three[0]), "--out", str(tmp_path / "o"), "--private",
+                     str(private)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert str(private / "study.json") in err and "Restore it from a backup" in err
+    assert "Traceback" not in err

@@ -1,0 +1,96 @@
+"""Long recordings: Stop answers within 2 s wherever it is pressed, and progress keeps moving.
+
+A minute of real speech stands in for an interview (a 2-hour run is ``bench/long_recording.py``):
+the batch runs in a thread as in the app, and Stop is pressed at the points where the work is
+longest out of Python's reach: right as transcription starts (decoding, voice detection and the
+first 30 s window) and in the middle of it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from anonyscribe.batch import BatchResult, Reporter, run_batch
+from anonyscribe.core.cancel import CancelToken
+from anonyscribe.core.files import TEMP_PREFIX
+from anonyscribe.core.study import Study
+
+pytestmark = pytest.mark.slow
+
+CANCEL_WITHIN_S = 2.0
+
+
+class Recorder(Reporter):
+    """Keeps every progress report with its time; fires ``hit`` at the chosen one."""
+
+    def __init__(self, trigger: tuple[str, float] | None = None) -> None:
+        self.events: list[tuple[float, str, float]] = []
+        self.trigger = trigger
+        self.hit = threading.Event()
+
+    def progress(self, stage: str, fraction: float) -> None:
+        self.events.append((time.monotonic(), stage, fraction))
+        if self.trigger and stage == self.trigger[0] and fraction >= self.trigger[1]:
+            self.hit.set()
+
+
+def _in_thread(**kwargs: object) -> tuple[threading.Thread, dict[str, BatchResult]]:
+    box: dict[str, BatchResult] = {}
+    thread = threading.Thread(target=lambda: box.update(result=run_batch(**kwargs)),
+                              daemon=True)
+    thread.start()
+    return thread, box
+
+
+@pytest.mark.parametrize(
+    "stage, at, delay",
+    [("transcribe", 0.0, 0.4), ("transcribe", 0.01, 0.3), ("detect", 0.0, 0.05)],
+    ids=["decoding and first window", "inside a later window", "detection"])
+def test_cancel_returns_within_two_seconds(tmp_path: Path, long_speech: Path, tiny_engines,
+                                           stage: str, at: float, delay: float) -> None:
+    """Stop is pressed ``delay`` s after the chosen progress report, so it lands inside a
+    long call (FFmpeg, voice detection, a CTranslate2 window, spaCy), not between two."""
+    out = tmp_path / "out"
+    token = CancelToken()
+    reporter = Recorder((stage, at))
+    thread, box = _in_thread(inputs=[long_speech], out_dir=out, auto=True,
+                             engines=tiny_engines, reporter=reporter, cancel=token)
+    assert reporter.hit.wait(120), f"never reached {stage} {at}: {reporter.events[-3:]}"
+    time.sleep(delay)
+    pressed = time.monotonic()
+    token.cancel()
+    thread.join(30)
+    took = time.monotonic() - pressed
+    assert not thread.is_alive()
+    print(f"cancel {delay} s after {stage} {at}: returned in {took:.3f} s")
+    assert took <= CANCEL_WITHIN_S, f"cancel took {took:.2f} s"
+    (item,) = box["result"].items
+    assert item.status == "cancelled"
+    with Study.open(out / "private") as study:
+        (entry,) = study.recordings.values()
+        assert entry.status == "queued"
+        assert study.has_transcript(entry.id) == (stage == "detect")
+        assert not study.has_findings(entry.id)
+    assert list(out.rglob(f"{TEMP_PREFIX}*")) == []
+    assert not [p for p in out.iterdir() if p.is_file()]
+
+
+def test_progress_moves_steadily_to_the_end(tmp_path: Path, long_speech: Path,
+                                            tiny_engines) -> None:
+    reporter = Recorder()
+    result = run_batch([long_speech], tmp_path / "out", auto=True, engines=tiny_engines,
+                       reporter=reporter)
+    assert [i.status for i in result.items] == ["done"]
+    stages = [s for _, s, _ in reporter.events]
+    order = [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s]
+    assert order == ["probe", "transcribe", "detect", "save"], order
+    fractions = [f for _, s, f in reporter.events if s == "transcribe"]
+    assert fractions == sorted(fractions), "transcription progress went backwards"
+    assert fractions[-1] == 1.0
+    steps = sorted(set(fractions))
+    assert len(steps) >= 4, steps  # one report per segment, not just start and end
+    assert max(b - a for a, b in zip(steps, steps[1:], strict=False)) <= 0.6, steps
