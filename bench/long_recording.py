@@ -6,8 +6,9 @@ process so every peak is its own:
 
 * decode only, 2 hours by default: peak resident memory above the baseline, against the size
   of the float32 result (the bound: one float32 copy, nothing else of the whole file);
-* faster-whisper's own set-up on the same 2 hours (voice detection, mel features), which
-  needs memory in proportion to the audio; ``--prelude``;
+* the set-up faster-whisper does before its first segment on the same 2 hours (voice
+  detection, mel features of the whole file), with its own feature code and with the app's
+  blocked one (``transcribe/features.py``); ``--prelude``;
 * the whole pipeline (decode, transcribe, speakers, detect, save) on a shorter recording,
   10 minutes by default: wall time, real-time factor, peak memory, and how steadily progress
   moves (longest silence between two progress reports);
@@ -124,13 +125,16 @@ def worker_decode(path: Path) -> dict:
             "base_mb": base, "peak_mb": peak, "above_base_mb": peak - base}
 
 
-def worker_prelude(path: Path, model: str) -> dict:
+def worker_prelude(path: Path, model: str, app: bool) -> dict:
     """faster-whisper's work before the first segment: voice detection and mel features of
-    the whole recording (what it needs, whatever the app does)."""
+    the whole recording; ``app`` with the app's blocked feature extractor installed."""
     from anonyscribe.media import decode
+    from anonyscribe.transcribe.features import install
     from anonyscribe.transcribe.runner import Transcriber
 
     t = Transcriber(model)
+    if app:
+        install(t.whisper)
     audio = decode(path)
     base, _ = rss_mb()
     t0 = time.perf_counter()
@@ -233,8 +237,8 @@ def main() -> int:
         kind, path, *rest = args.worker
         if kind == "decode":
             result = worker_decode(Path(path))
-        elif kind == "prelude":
-            result = worker_prelude(Path(path), rest[0])
+        elif kind.startswith("prelude"):
+            result = worker_prelude(Path(path), rest[0], kind == "prelude-app")
         else:
             cancel_at = float(rest[1]) if len(rest) > 1 else None
             result = worker_pipeline(Path(path), rest[0], cancel_at)
@@ -257,10 +261,12 @@ def main() -> int:
           f"{d['array_mb']:.0f} MB, peak {d['peak_mb']:.0f} MB = baseline {d['base_mb']:.0f} + "
           f"{d['above_base_mb']:.0f} MB ({d['above_base_mb'] / d['array_mb']:.2f} x the result)")
     if args.prelude:
-        p = run_worker("prelude", str(long_path), model)
-        print(f"faster-whisper set-up on {p['audio_s'] / 3600:.2f} h (VAD + features, first "
-              f"segment): {p['seconds']:.1f} s, +{p['above_base_mb']:.0f} MB above the decoded "
-              f"audio ({p['above_base_mb'] / p['array_mb']:.2f} x), peak {p['peak_mb']:.0f} MB")
+        for kind, label in (("prelude-raw", "faster-whisper's own"),
+                            ("prelude-app", "app (blocked features)")):
+            p = run_worker(kind, str(long_path), model)
+            print(f"set-up before the first segment on {p['audio_s'] / 3600:.2f} h, {label}: "
+                  f"{p['seconds']:.1f} s, +{p['above_base_mb']:.0f} MB above the decoded audio "
+                  f"({p['above_base_mb'] / p['array_mb']:.2f} x), peak {p['peak_mb']:.0f} MB")
 
     r = run_worker("pipeline", str(short_path), model)
     minutes = args.minutes

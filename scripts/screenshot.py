@@ -62,6 +62,15 @@ def make_study(folder: Path, model: str) -> str:
         return entry.id
 
 
+def wait(ms: int) -> None:
+    """Run the event loop for ``ms`` (QTest.qWait would hold the GIL and stall the workers)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
 def grab(study_dir: Path, rec_id: str, out: Path, decide: int) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -83,7 +92,7 @@ def grab(study_dir: Path, rec_id: str, out: Path, decide: int) -> None:
     window.activateWindow()
     if not QTest.qWaitForWindowActive(window, 5000):
         sys.exit("the window never became active, so keys would go nowhere")
-    QTest.qWait(500)
+    wait(500)
     review.view.setFocus()
     for _ in range(decide):
         current = review.current_finding
@@ -92,11 +101,11 @@ def grab(study_dir: Path, rec_id: str, out: Path, decide: int) -> None:
         keep = current.type in ("ROLE", "DATE")  # show a kept finding as well as replaced ones
         before = review.session.counts()[0]
         QTest.keyClick(review.view, Qt.Key.Key_R if keep else Qt.Key.Key_A)
-        QTest.qWait(150)
+        wait(150)
         if review.session.counts()[0] == before:
             sys.exit("a review key did nothing")
     window.statusBar().clearMessage()
-    QTest.qWait(800)
+    wait(800)
     app.processEvents()
     pixmap = window.grab()
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no window ever needs a screen in tests
+
 TESTS = Path(__file__).resolve().parent
 SPEECH_DIR = TESTS / "data" / "speech"
 SHARED_DIR = TESTS.parents[0].parent / "shared"

@@ -289,6 +289,14 @@ def test_kill_during_export_leaves_only_whole_files(tmp_path: Path, recording: P
         assert temporaries(private) == []
         assert study.recordings[rec_id].status in ("review", "exported")
     print(f"temporaries left in the output folder by the kills: {left_behind}")
+    hour_ago = time.time() - 3600
+    for stale in temporaries(out):
+        os.utime(stale, (hour_ago, hour_ago))
+    fresh = out / f"{TEMP_PREFIX}another-export-still-writing.txt"
+    fresh.write_text("...")
+    with Study.open(private) as study:  # the app's export sweeps what is surely stale
+        export_recording(study, rec_id, out, ["txt"])
+    assert temporaries(out) == [fresh]
     run_batch([], out, private, auto=True)  # the next batch sweeps the output folder
     assert temporaries(out) == []
     assert _texts(out) == expected

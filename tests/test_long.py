@@ -1,4 +1,5 @@
-"""Long recordings: Stop answers within 2 s wherever it is pressed, and progress keeps moving.
+"""Long recordings: Stop answers within 2 s wherever it is pressed, progress keeps moving, and
+the features of a long recording do not need many copies of it in memory.
 
 A minute of real speech stands in for an interview (a 2-hour run is ``bench/long_recording.py``):
 the batch runs in a thread as in the app, and Stop is pressed at the points where the work is
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from anonyscribe.batch import BatchResult, Reporter, run_batch
@@ -48,7 +51,7 @@ def _in_thread(**kwargs: object) -> tuple[threading.Thread, dict[str, BatchResul
 
 @pytest.mark.parametrize(
     "stage, at, delay",
-    [("transcribe", 0.0, 0.4), ("transcribe", 0.01, 0.3), ("detect", 0.0, 0.05)],
+    [("transcribe", 0.0, 0.4), ("transcribe", 0.01, 0.3), ("detect", 0.0, 0.0)],
     ids=["decoding and first window", "inside a later window", "detection"])
 def test_cancel_returns_within_two_seconds(tmp_path: Path, long_speech: Path, tiny_engines,
                                            stage: str, at: float, delay: float) -> None:
@@ -94,3 +97,40 @@ def test_progress_moves_steadily_to_the_end(tmp_path: Path, long_speech: Path,
     steps = sorted(set(fractions))
     assert len(steps) >= 4, steps  # one report per segment, not just start and end
     assert max(b - a for a, b in zip(steps, steps[1:], strict=False)) <= 0.6, steps
+
+
+# --- memory: features of a long recording --------------------------------------------------------
+
+def _features_peak(extractor, audio) -> tuple[object, int]:  # noqa: ANN001
+    tracemalloc.start()
+    try:
+        features = extractor(audio, chunk_length=30)
+        return features, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_blocked_features_are_identical_and_memory_stays_flat(long_speech: Path) -> None:
+    """The app's feature extractor gives faster-whisper's numbers, and its memory grows with
+    the recording by 1.5 bytes per byte of audio (a padded copy and the features themselves),
+    where faster-whisper's own needs about 13."""
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    from anonyscribe.media import decode
+    from anonyscribe.transcribe.features import BLOCK_FRAMES, BlockedFeatureExtractor
+
+    speech = decode(long_speech)
+    noise = np.random.default_rng(5).standard_normal(len(speech)).astype(np.float32) * 0.01
+    minute = np.concatenate([speech, noise])[: 60 * 16000]
+    threshold = 2 * BLOCK_FRAMES * 160 - 160  # the shortest input that takes the blocked path
+    ours, theirs = BlockedFeatureExtractor(), FeatureExtractor()
+    for n in (threshold + 1, 3 * len(minute) + 37):
+        audio = np.resize(minute, n)
+        a, peak_theirs = _features_peak(theirs, audio)
+        b, peak_ours = _features_peak(ours, audio)
+        assert a.shape == b.shape and float(np.abs(a - b).max()) <= 1e-6, n  # equal here
+    long_audio = np.resize(minute, 9 * len(minute))
+    _, peak_long = _features_peak(ours, long_audio)
+    growth = (peak_long - peak_ours) / (long_audio.nbytes - audio.nbytes)
+    assert growth <= 2.0, f"memory grows {growth:.1f} bytes per byte of audio"
+    assert peak_long < peak_theirs, "ours on 3 times the audio should still need less"

@@ -130,7 +130,7 @@ def test_build_scripts_pin_pyinstaller_and_cover_three_platforms() -> None:
 def test_build_requirements_swap_the_qt_meta_package(tmp_path: Path) -> None:
     """venv.sh's requirement list: pyproject's pins, Qt without WebEngine, and PyInstaller."""
     out = subprocess.run(["bash", "-c", f". packaging/venv.sh && _requirements {sys.executable}"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     qt = next(r for r in project["optional-dependencies"]["gui"] if r.startswith("pyside6=="))
     version = qt.split("==")[1]

@@ -22,7 +22,8 @@ def words(spec: str, start: float, step: float = 0.4) -> list[Word]:
     """Words of ``spec`` one after another, ``step`` seconds each, faster-whisper spacing."""
     out = []
     for i, w in enumerate(spec.split()):
-        out.append(Word(" " + w, round(start + i * step, 3), round(start + (i + 1) * step - 0.05, 3)))
+        a = round(start + i * step, 3)
+        out.append(Word(" " + w, a, round(a + step - 0.05, 3)))
     return out
 
 
@@ -158,3 +159,11 @@ def test_rename_speaker_flows_to_labels() -> None:
         rename_speaker(labelled(), "S2", "  ")
     with pytest.raises(KeyError):
         rename_speaker(labelled(), "S9", "X")
+
+
+def test_words_without_leading_spaces_are_joined_with_spaces() -> None:
+    # our transcriber stores stripped tokens ("He", "began"); faster-whisper's raw ones " He"
+    ws = [Word(w.text.strip(), w.start, w.end) for w in words("Are you well? Yes I am.", 0.0)]
+    t = transcript(Segment(0, 0.0, ws[-1].end, "Are you well? Yes I am.", "S1", ws))
+    out = assign_speakers(t, [Turn(0.0, 1.2, "A"), Turn(1.2, 3.0, "B")])
+    assert [s.text for s in out.segments] == ["Are you well?", "Yes I am."]

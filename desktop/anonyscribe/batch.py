@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import offline  # noqa: F401
 from .core.cancel import Cancelled, CancelToken
-from .core.files import TEMP_PREFIX, CorruptFileError
+from .core.files import TEMP_PREFIX, CorruptFileError, sweep_temporaries
 from .core.study import RecordingEntry, Study
 from .pipeline import Engines, export_recording, process_recording
 
@@ -168,10 +168,7 @@ def _open_study(private_dir: Path) -> Study:
 def _prepare_out(out_dir: Path, auto: bool) -> None:
     """Remove temporaries a killed export left in OUT; with ``auto``, refuse an OUT that
     cannot be written now rather than after an hour of transcription."""
-    with contextlib.suppress(OSError):
-        for stale in out_dir.glob(f"{TEMP_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    sweep_temporaries(out_dir, recursive=False)
     if not auto:
         return
     try:
@@ -222,6 +219,7 @@ def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
         process_recording(study, entry, engines, reporter.progress, cancel)
         if not auto:
             return ItemResult(path, "review", "Transcribed and flagged: ready for review.")
+        cancel.check()  # Stop pressed during the last step: do not start exporting
         from .pipeline import accept_all
 
         findings = study.load_findings(entry.id)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 Progress = Callable[[str, float], None]
 T = TypeVar("T")
 CANCEL_POLL_S = 0.05
+STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
 
 
 @dataclass
@@ -45,10 +46,12 @@ class Engines:
     @property
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
+            from .transcribe.features import install
             from .transcribe.runner import Transcriber
 
             self._transcriber = Transcriber(self.model, language=self.language,
                                             vocabulary=list(self.vocabulary))
+            install(self._transcriber.whisper)  # a 2-hour interview fits a laptop's memory
         return self._transcriber
 
     @property
@@ -240,7 +243,10 @@ def export_recording(
 ) -> list[Path]:
     """Write the anonymised transcript in each per-recording format, and the private log."""
     from . import export
+    from .core.files import sweep_temporaries
 
+    # What an export killed mid-write left here (the app's export has no batch start to do it).
+    sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
     anon, log, findings = anonymised(study, rec_id)
     originals = _leak_originals(findings) | _speaker_originals(study, rec_id, anon)

@@ -310,7 +310,12 @@ def test_restart_after_a_crash_finds_every_decision(qtbot, settings: AppSettings
     assert second.restore_last_study()
     assert second.shared.root == tmp_path / "study"
     assert _status(second, rid) == "review"
-    review = second.open_review(rid)
+    assert second.worker.pending() == [] and second.worker.current() is None  # not redone
+    table = second.queue_view.table
+    row_rect = table.visualRect(table.model().index(second.queue_model.row_of(rid), 0))
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
+    assert second.pages.currentIndex() == PAGE_REVIEW  # double-click opens the review
+    review = second.review
     qtbot.waitUntil(review.isVisible)
     assert {f.id: f.decision.value for f in review.session.findings} == decisions
     qtbot.wait(100)  # let the review finish opening (its player loads after the first paint)

@@ -198,7 +198,7 @@ def test_study_settings_are_saved_in_the_study(window: MainWindow, tmp_path: Pat
     assert saved["model"] == "tiny.en"
     assert saved["language"] == "cy"
     assert saved["vocabulary"] == ["Pinderfields", "Dewsbury"]
-    assert set(saved["formats"]) == {"docx", "srt"}
+    assert set(saved["formats"]) == {"docx", "srt", "log"}  # the private log always
 
 
 def test_shortcuts_sheet_lists_the_app_and_review_keys(window: MainWindow) -> None:

@@ -85,11 +85,23 @@ def read_json(path: Path) -> Any:
         ) from exc
 
 
-def sweep_temporaries(folder: Path) -> int:
-    """Remove temporaries left by a crash; returns how many were removed."""
+def sweep_temporaries(folder: Path, recursive: bool = True, older_than: float = 0.0) -> int:
+    """Remove temporaries left by a crash; returns how many were removed.
+
+    ``older_than`` (seconds) spares fresh ones, for folders another process may be writing
+    into right now (an output folder shared by two studies): no write takes that long.
+    """
+    import time
+
+    folder = Path(folder)
+    found = folder.rglob(f"{TEMP_PREFIX}*") if recursive else folder.glob(f"{TEMP_PREFIX}*")
+    limit = time.time() - older_than
     n = 0
-    for p in Path(folder).rglob(f"{TEMP_PREFIX}*"):
-        with contextlib.suppress(OSError):
-            p.unlink()
-            n += 1
+    with contextlib.suppress(OSError):  # the folder itself may be gone or unreadable
+        for p in found:
+            with contextlib.suppress(OSError):
+                if older_than and p.stat().st_mtime > limit:
+                    continue
+                p.unlink()
+                n += 1
     return n

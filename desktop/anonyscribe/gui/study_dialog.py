@@ -57,6 +57,14 @@ def is_study(folder: Path) -> bool:
     return (Path(folder) / STUDY_FILE).is_file()
 
 
+def default_model_name() -> str:
+    try:
+        from ..transcribe.models import DEFAULT_MODEL
+    except ImportError:
+        return "bundled model"
+    return DEFAULT_MODEL
+
+
 def available_models() -> list[str]:
     """Model names the app can offer (bundled or assembled from installed packages)."""
     try:
@@ -149,7 +157,7 @@ class StudySettingsDialog(QDialog):
         self.setWindowTitle("Study settings")
         self.setModal(True)
         self.model_box = QComboBox(self)
-        self.model_box.addItem("Default (bundled model)", "")
+        self.model_box.addItem(f"Default ({default_model_name()})", "")
         for name in available_models():
             self.model_box.addItem(name, name)
         self.model_box.addItem(CHOOSE_FOLDER, CHOOSE_FOLDER)
@@ -175,6 +183,8 @@ class StudySettingsDialog(QDialog):
         self.format_boxes: dict[str, QCheckBox] = {}
         formats = QVBoxLayout()
         for key, label in FORMATS:
+            if key == "log":  # always written, to the study folder: nothing to choose
+                continue
             box = QCheckBox(label, self)
             box.setChecked(key in settings.formats)
             self.format_boxes[key] = box
@@ -216,4 +226,5 @@ class StudySettingsDialog(QDialog):
                                                     settings.vocabulary)
         settings.model, settings.language, settings.vocabulary = model, language, vocabulary
         settings.formats = [k for k, box in self.format_boxes.items() if box.isChecked()]
+        settings.formats.append("log")
         return changed

@@ -91,7 +91,10 @@ def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelT
         return None
     if not separated:
         log.warning("%s: channels carry the same voices; channel turns may be poor", path.name)
-    return turns
+    ids: dict[str, str] = {}  # "C2" (right channel) speaking first becomes "S1"
+    for t in turns:
+        ids.setdefault(t.speaker, f"S{len(ids) + 1}")
+    return [Turn(t.start, t.end, ids[t.speaker]) for t in turns]
 
 
 def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | None,

