@@ -112,7 +112,7 @@ def _add_and_wait(win: MainWindow, qtbot, paths: list[Path], count: int = 1) -> 
     """Add recordings the way the buttons do; wait until every one is done or failed."""
     task = win.add_paths(paths)
     assert task is not None
-    qtbot.waitUntil(lambda: len(win.queue_model.rows) >= count, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.queue_model.rows) >= count, timeout=120000)
     qtbot.waitUntil(lambda: all(r.status in ("review", "failed")
                                 for r in win.queue_model.rows), timeout=PROCESS_TIMEOUT_MS)
     return [r.rec_id for r in win.queue_model.rows]
@@ -313,6 +313,7 @@ def test_restart_after_a_crash_finds_every_decision(qtbot, settings: AppSettings
     assert second.worker.pending() == [] and second.worker.current() is None  # not redone
     table = second.queue_view.table
     row_rect = table.visualRect(table.model().index(second.queue_model.row_of(rid), 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
     qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=row_rect.center())
     assert second.pages.currentIndex() == PAGE_REVIEW  # double-click opens the review
     review = second.review

@@ -255,3 +255,17 @@ def test_entry_point_reopens_the_last_study_and_lets_go_of_it(tmp_path: Path) ->
     version = subprocess.run([sys.executable, "-m", "anonyscribe.gui", "--version"],
                              capture_output=True, text=True, timeout=120)
     assert version.returncode == 0 and version.stdout.startswith("Anonyscribe ")
+
+
+def test_a_damaged_study_file_is_named_with_what_to_do(window: MainWindow,
+                                                       tmp_path: Path) -> None:
+    folder = tmp_path / "damaged"
+    folder.mkdir()
+    (folder / "study.json").write_text('{"settings": {"model": ')  # cut off mid-write
+    assert not window.open_study(folder)
+    assert str(folder / "study.json") in window.errors[-1]
+    assert "Restore it from a backup" in window.errors[-1]
+    assert window.pages.currentIndex() == PAGE_START
+    lock = Study(folder)._lock
+    lock.acquire()  # the failed open let go of the study again
+    lock.release()

@@ -67,7 +67,8 @@ class DiarizeSettings:
     min_turn_s: float = 0.3
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
-    batch_size: int = 32
+    seg_batch: int = 8  # 10 s chunks per model call (each holds ~20 MB of activations)
+    batch_size: int = 64  # embedding windows per model call
     neighbour_div: int = 4
     minor_div: int = 12
 
@@ -271,10 +272,10 @@ class Diarizer:
         frames = int(n / SAMPLE_RATE / step) + 2
         acc = np.zeros((frames, 2), dtype=np.float64)
         weight = np.zeros(frames, dtype=np.float64)
-        for b in range(0, len(starts), s.batch_size):
+        for b in range(0, len(starts), s.seg_batch):
             if cancel is not None:
                 cancel.check()
-            group = starts[b: b + s.batch_size]
+            group = starts[b: b + s.seg_batch]
             chunk = np.zeros((len(group), 1, width), dtype=np.float32)
             for i, st in enumerate(group):
                 piece = audio[st: st + width]
@@ -336,7 +337,7 @@ class Diarizer:
                 n = max(1, 1 + (int(round((wb - wa) * SAMPLE_RATE)) - _WIN) // _HOP)
                 x = frames[f0: f0 + n]
                 pending.setdefault(len(x), []).append((wi, x - x.mean(axis=0, keepdims=True)))
-                if len(pending[len(x)]) >= self.settings.batch_size * 2:
+                if len(pending[len(x)]) >= self.settings.batch_size:
                     flush(len(x))
         for length in list(pending):
             if cancel is not None:

@@ -141,7 +141,7 @@ class ReviewWidget(QWidget):
             entry = study.recordings.get(rec_id)
             media_path = Path(entry.path) if entry is not None and entry.path else None
         # The player starts after the first paint: opening must not wait for the decoder.
-        QTimer.singleShot(0, lambda: self.player.load(media_path))
+        QTimer.singleShot(0, self.player, lambda: self.player.load(media_path))
 
     # -- layout ----------------------------------------------------------------------
     def _build(self) -> None:
