@@ -187,6 +187,20 @@ def main() -> int:
     e1, _, _ = score(d, audio, ref, 1)
     print(row("mix, one-speaker baseline", e1, 1, k))
 
+    print("\n== speed on a quiet machine: best of 3 runs over 5 minutes of the mix ==")
+    excerpt = audio[: 5 * 60 * SR]
+    best: tuple[float, dict] | None = None
+    for _ in range(3):
+        t0 = time.perf_counter()
+        d(excerpt)
+        took = time.perf_counter() - t0
+        if best is None or took < best[0]:
+            best = (took, dict(d.timings))
+    assert best is not None
+    print(f"best {best[0] / 300:.3f} s per audio second (load average "
+          f"{os.getloadavg()[0]:.1f}); stages per audio second: "
+          + ", ".join(f"{s} {v / 300:.3f}" for s, v in best[1].items()))
+
     if not args.skip_2h:
         print("\n== 2-hour recording in a fresh process (speed, peak memory) ==")
         out = subprocess.run([sys.executable, __file__, "--child-2h"], capture_output=True,

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -193,7 +194,7 @@ player = getattr(widget, "player", None)
 if player is not None and player.ready:
     player.play_from(0.0)
     QTest.qWait(700)
-    player.stop()
+    player.pause()  # (stop() can deadlock Qt's FFmpeg audio thread against the GIL: reported)
 widget.accept_current()
 QTest.qWait(200)
 dialog = window.show_export_dialog()
@@ -247,7 +248,7 @@ def _files(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def audited_run(tmp: Path, cache: Path, body: str, *args: str, timeout: int = 300,
+def audited_run(tmp: Path, cache: Path, body: str, *args: str, timeout: int = 240,
                 allowed: tuple[str, ...] = (), **env: str
                 ) -> tuple[subprocess.CompletedProcess, list[dict], list[str] | None]:
     """Run ``body`` under the audit hook (and strace when available) in a clean environment,
@@ -268,8 +269,15 @@ def audited_run(tmp: Path, cache: Path, body: str, *args: str, timeout: int = 30
     cmd = [sys.executable, str(script), str(report), *args]
     if prefix is not None:
         cmd = [*prefix, "-o", str(trace), *cmd]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=tmp,
-                          env=_clean_env(tmp, cache, **env))
+    child = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             cwd=tmp, env=_clean_env(tmp, cache, **env), start_new_session=True)
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)  # strace and the traced child alike
+        out, err = child.communicate()
+        pytest.fail(f"the child hung for {timeout} s: {out[-2000:]} {err[-4000:]}")
+    proc = subprocess.CompletedProcess(cmd, child.returncode, out, err)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
     harness = ("audit.jsonl", "strace.log", "child.py")
     stray = sorted(f for f in _files(tmp) - before
