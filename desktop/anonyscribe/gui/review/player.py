@@ -137,8 +137,11 @@ class PlayerBar(QWidget):
             self._player.pause()
 
     def stop(self) -> None:
+        """Pause and rewind rather than QMediaPlayer.stop(): on PySide6 6.11 stop() joins
+        FFmpeg's audio thread while holding the GIL, which can deadlock the window."""
         if self._player is not None:
-            self._player.stop()
+            self._player.pause()
+            self._player.setPosition(0)
 
     def is_playing(self) -> bool:
         if self._player is None:
@@ -173,7 +176,7 @@ class PlayerBar(QWidget):
     def _on_error(self, _error: object, text: str) -> None:
         if _error is not None and int(getattr(_error, "value", _error) or 0) == 0:
             return  # NoError
-        self._player.stop()
+        self.stop()
         self._fail(f"Cannot play {self._name}: {text or 'unsupported file'}. "
                    "You can keep reviewing without audio.")
 
