@@ -92,6 +92,7 @@ def interruptible(work: Callable[[], T], cancel: CancelToken) -> T:
     while not done.wait(CANCEL_POLL_S):
         if cancel.cancelled:
             raise Cancelled()
+    cancel.check()  # a Stop that arrived as the work finished still wins: nothing is saved
     if "error" in box:
         raise box["error"]
     return box["value"]
