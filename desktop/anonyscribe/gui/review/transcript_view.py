@@ -9,7 +9,9 @@ remembers where they were inserted to map document positions back to text offset
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
 
 from PySide6.QtCore import QPoint, QRect, Qt, Signal
 from PySide6.QtGui import (
@@ -87,6 +89,28 @@ def finding_format(f: Finding, label: bool = False) -> QTextCharFormat:
     return fmt
 
 
+def lay_out(view: Any, session: ReviewSession,
+            write_body: Callable[[QTextCursor, Segment], None]) -> QTextDocument:
+    """One document for the whole transcript: a header block and a body block per turn.
+
+    Built off-screen and handed to the view at once, so Qt lays it out in one pass (the
+    QTextEdit deletes the document it made itself when given this one)."""
+    doc = QTextDocument(view)
+    doc.setUndoRedoEnabled(False)
+    doc.setDefaultFont(view.font())
+    cursor = QTextCursor(doc)
+    header = TranscriptView._header_block_format()
+    for i, seg in enumerate(session.transcript.segments):
+        if i:
+            cursor.insertBlock(header, QTextCharFormat())
+        else:
+            cursor.setBlockFormat(header)
+        view._write_header(cursor, seg)
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        write_body(cursor, seg)
+    return doc
+
+
 class TranscriptView(QTextEdit):
     """Read-only, selectable transcript; emits what the reviewer clicked."""
 
@@ -110,19 +134,7 @@ class TranscriptView(QTextEdit):
     def load(self, session: ReviewSession) -> None:
         """Lay the whole transcript out in a fresh document, then show it (one layout pass)."""
         self.session = session
-        doc = QTextDocument(self)
-        doc.setUndoRedoEnabled(False)
-        doc.setDefaultFont(self.font())
-        cursor = QTextCursor(doc)
-        for i, seg in enumerate(session.transcript.segments):
-            if i:
-                cursor.insertBlock(self._header_block_format(), QTextCharFormat())
-            else:
-                cursor.setBlockFormat(self._header_block_format())
-            self._write_header(cursor, seg)
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-            self._write_text(cursor, seg)
-        self.setDocument(doc)  # QTextEdit deletes the document it made itself
+        self.setDocument(lay_out(self, session, self._write_text))
         self._current = self._playing = None
 
     @staticmethod
@@ -362,19 +374,11 @@ class PreviewView(QTextEdit):
 
     def load(self, session: ReviewSession) -> None:
         self.session = session
-        doc = QTextDocument(self)
-        doc.setUndoRedoEnabled(False)
-        doc.setDefaultFont(self.font())
-        cursor = QTextCursor(doc)
-        for i, seg in enumerate(session.transcript.segments):
-            if i:
-                cursor.insertBlock(TranscriptView._header_block_format(), QTextCharFormat())
-            else:
-                cursor.setBlockFormat(TranscriptView._header_block_format())
-            self._write_header(cursor, seg)
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+        def body(cursor: QTextCursor, seg: Segment) -> None:
             cursor.insertText(one_line(session.preview_text(seg.id)), QTextCharFormat())
-        self.setDocument(doc)  # QTextEdit deletes the document it made itself
+
+        self.setDocument(lay_out(self, session, body))
         self.loaded = True
 
     def _write_header(self, cursor: QTextCursor, seg: Segment) -> None:
