@@ -8,8 +8,10 @@ Run with the interpreter that has the optional diarizer (``pip install anonyscri
 Prints DER (missed + false alarm + confusion, optimal speaker mapping, 0.25 s collar) for:
 the real clips with RTTM in shared/data/speech (automatic and fixed speaker count, and a
 one-speaker baseline through the same speech detection), two espeak-ng voices taking turns,
-and a 25-minute mix of all of them (13 voices). Then speed (seconds per audio second) and
-peak memory of a 2-hour recording in a fresh process.
+and a 25-minute mix of all of them (13 voices). Then speed (seconds per audio second) as the
+best of 3 runs over 5 minutes (this machine's 2 cores are shared: wall times of single runs
+swing several-fold with other load, so the load average is printed beside them), and speed
+and peak memory of a 2-hour recording in a fresh process.
 
 Targets (issue): 2-speaker clips <= 8 %, espeak voices <= 2 %, 25-min mix <= 25 %,
 3-4-speaker meetings better than one speaker, <= 0.1 x real time, <= 1.5 GB for 2 hours.

@@ -62,13 +62,13 @@ class DiarizeSettings:
     window_s: float = 1.5
     shift_s: float = 0.75
     min_region_s: float = 1.0  # shorter speech is embedded with this much context around it
-    max_cluster_points: int = 3000
+    max_cluster_points: int = 2000  # spectral clustering is O(n^2) memory, O(n^3) time
     merge_cos: float = 0.8  # clusters more alike than this are one voice (automatic count)
     min_turn_s: float = 0.3
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     seg_batch: int = 8  # 10 s chunks per model call (each holds ~20 MB of activations)
-    batch_size: int = 64  # embedding windows per model call
+    batch_size: int = 32  # embedding windows per model call
     neighbour_div: int = 4
     minor_div: int = 12
 
