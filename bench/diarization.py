@@ -214,8 +214,9 @@ def main() -> int:
         r = json.loads(lines[-1])
         print(f"2 h: {r['seconds']:.0f} s = {r['seconds'] / r['audio_s']:.3f} s per audio "
               f"second (wall), {r['cpu'] / r['audio_s']:.3f} CPU-s per audio second")
-        print(f"     peak memory {r['peak_mb']:.0f} MB (audio and models loaded: "
-              f"{r['before_mb']:.0f} MB); speakers {r['speakers']}/13")
+        print(f"     peak memory {r['peak_mb']:.0f} MB in all (peak before diarizing, while "
+              f"the 2 h of audio was built and models loaded: {r['before_mb']:.0f} MB); "
+              f"speakers {r['speakers']}/13")
         print("   stage seconds: " + ", ".join(f"{s} {v:.0f}" for s, v in r["timings"].items()))
     return 0
 
