@@ -197,8 +197,11 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     changed = False
     for name in result.names:
         changed |= study.terms.add_always(name, "PERSON")
+        study.register.label_for("PERSON", name)  # so a speaker label with it is replaced too
     if changed:
         study.save_terms()
+    if result.names:
+        study.save_register()
     progress("speakers", 1.0)
     return result.transcript
 
