@@ -240,7 +240,7 @@ def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
         _mark(study, entry, "failed", msg)
         return ItemResult(path, "failed", msg)
     except OSError as exc:
-        msg = _os_message(path, exc)
+        msg = os_message(path, exc)
         _mark(study, entry, "failed", msg)
         return ItemResult(path, "failed", msg)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
@@ -258,7 +258,7 @@ def _where(exc: OSError, path: Path) -> str:
     return str(named.parent) if named.name.startswith(TEMP_PREFIX) else str(named)
 
 
-def _os_message(path: Path, exc: OSError) -> str:
+def os_message(path: Path, exc: OSError) -> str:
     import errno
 
     if exc.errno == errno.ENOSPC:

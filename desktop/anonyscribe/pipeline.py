@@ -253,9 +253,7 @@ def export_recording(
     sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
     anon, log, findings = anonymised(study, rec_id)
-    originals = _leak_originals(findings) | _speaker_originals(study, rec_id, anon)
-    stem = _claim_stem(study, entry, output_stem(study, entry, originals, detector), out_dir,
-                       formats)
+    stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector)
     written: list[Path] = []
     for fmt in formats:
         if fmt in export.RECORDING_FORMATS:
@@ -266,6 +264,18 @@ def export_recording(
     entry.status = "exported"
     study.save()
     return written
+
+
+def export_stem(study: Study, entry: RecordingEntry, findings: list[Finding], anon: Transcript,
+                out_dir: Path, formats: Sequence[str],
+                detector: Detector | None = None) -> tuple[str, set[str]]:
+    """The file stem a recording's export uses, and the originals its files must not contain.
+
+    The export dialog calls this too (on a dry-run copy), so the names it shows are the names
+    written."""
+    originals = _leak_originals(findings) | _speaker_originals(study, entry.id, anon)
+    base = output_stem(study, entry, originals, detector)
+    return _claim_stem(study, entry, base, out_dir, formats), originals
 
 
 def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
@@ -304,8 +314,10 @@ def _speaker_originals(study: Study, rec_id: str, anon: Transcript) -> set[str]:
     return out
 
 
-def export_study_project(study: Study, out_dir: Path, include_media: bool = False) -> list[Path]:
-    """One REFI-QDA project (.qdpx) holding every exported recording of the study."""
+def export_study_project(study: Study, out_dir: Path, include_media: bool = False,
+                         rec_ids: Sequence[str] | None = None) -> list[Path]:
+    """One REFI-QDA project (.qdpx) holding every exported recording of the study (or of
+    ``rec_ids``)."""
     from . import export
 
     items: list[tuple[str, Transcript]] = []
@@ -313,6 +325,8 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
     originals: set[str] = set()
     for entry in study.recordings.values():
         if entry.status != "exported" or not entry.export_stem:
+            continue
+        if rec_ids is not None and entry.id not in rec_ids:
             continue
         anon, _log, findings = anonymised(study, entry.id)
         originals |= _leak_originals(findings)

@@ -103,9 +103,9 @@ def failure_message(path: Path, exc: BaseException) -> str:
     if isinstance(exc, (MediaError, CorruptFileError)):
         return str(exc)
     if isinstance(exc, OSError):
-        from ..batch import _os_message
+        from ..batch import os_message
 
-        return _os_message(path, exc)
+        return os_message(path, exc)
     return (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
             "recordings are not affected; please report this with the message.")
 
@@ -234,11 +234,8 @@ def planned_stems(shared: SharedStudy, rec_ids: Sequence[str], out_dir: Path,
         findings = shared.load_findings(rid)
         findings = findings + propagate(transcript, findings)
         anon, _log = redact(transcript, findings, dry.register)
-        originals = pipeline._leak_originals(findings) | pipeline._speaker_originals(
-            dry, rid, anon)
-        base = pipeline.output_stem(dry, entry, originals, detector)  # type: ignore[arg-type]
-        names[rid] = pipeline._claim_stem(dry, entry, base, out_dir,  # type: ignore[arg-type]
-                                          formats)
+        names[rid], _ = pipeline.export_stem(dry, entry, findings, anon,  # type: ignore[arg-type]
+                                             out_dir, formats, detector)
     return names
 
 
@@ -446,8 +443,7 @@ class QueueWorker(QThread):
 
     def _export(self, req: ExportRequest) -> None:
         from .. import export
-        from ..pipeline import anonymised, export_recording, output_stem
-        from ..redact import accepted_originals
+        from ..pipeline import export_recording, export_study_project
 
         written: list[str] = []
         problems = list(req.problems)
@@ -471,16 +467,8 @@ class QueueWorker(QThread):
                 problems.append(failure_message(Path(entry.name), exc))
         if "qdpx" in req.formats and done:
             try:
-                items = []
-                originals: set[str] = set()
-                for rid in done:
-                    anon, _log, findings = anonymised(self.shared, rid)
-                    found = accepted_originals(findings)
-                    originals |= found
-                    items.append((output_stem(self.shared, self.shared.recordings[rid], found,
-                                              detector), anon))
-                written += [str(p) for p in
-                            export.export_study("qdpx", items, req.out_dir, "study", originals)]
+                written += [str(p) for p in export_study_project(self.shared, req.out_dir,
+                                                                 rec_ids=done)]
             except Exception as exc:  # noqa: BLE001
                 problems.append(f"The study project (.qdpx) could not be written: {exc}")
         self.export_progress.emit(total, total, "")
