@@ -29,7 +29,6 @@ import argparse
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,6 +44,8 @@ SHARED_CLIPS = ["pyannote_sample.wav", "ami_ES2003a_0-30s.wav", "jfk.flac",
                 "ami_EN2006b_0-30s.wav", "cmu_arctic_awb_a0007.wav",
                 "ami_ES2011a_headset0_40-46s.wav"]
 RATE = 16000
+
+from worker import run_worker as _run_worker  # noqa: E402 - bench/ is on sys.path
 
 
 def source_clips() -> list[Path]:
@@ -209,12 +210,7 @@ def worker_pipeline(path: Path, model: str, cancel_at: float | None) -> dict:
 
 
 def run_worker(*args: str) -> dict:
-    """One measurement in a fresh interpreter (peak memory is per process)."""
-    proc = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-3000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return _run_worker(__file__, *args)
 
 
 def main() -> int:

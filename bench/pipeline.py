@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "desktop"))
 
 from long_recording import build_recording, rss_mb, source_clips  # noqa: E402
+from worker import run_worker as _run_worker  # noqa: E402 - bench/ is on sys.path
 
 
 def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict:
@@ -108,11 +108,7 @@ def worker_app(path: Path, model: str, threads: int, profile: bool) -> dict:
 
 
 def run_worker(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--worker", *args], capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-3000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return _run_worker(__file__, *args)
 
 
 def main() -> int:
