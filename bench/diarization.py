@@ -4,14 +4,16 @@ Run with the interpreter that has the optional diarizer (``pip install anonyscri
 
     /work/venv-diarize/bin/python bench/diarization.py            # everything (~15 min, 2 cores)
     /work/venv-diarize/bin/python bench/diarization.py --skip-2h  # without the 2-hour memory run
+    /work/venv-diarize/bin/python bench/diarization.py --batch-only  # just batch -> .vtt DER
 
 Prints DER (missed + false alarm + confusion, optimal speaker mapping, 0.25 s collar) for:
 the real clips with RTTM in shared/data/speech (automatic and fixed speaker count, and a
 one-speaker baseline through the same speech detection), two espeak-ng voices taking turns,
-and a 25-minute mix of all of them (13 voices). Then speed (seconds per audio second) as the
-best of 3 runs over 5 minutes (this machine's 2 cores are shared: wall times of single runs
-swing several-fold with other load, so the load average is printed beside them), and speed
-and peak memory of a 2-hour recording in a fresh process.
+and a 25-minute mix of all of them (13 voices); then the end-to-end path the issue scores:
+``anonyscribe batch <clips> --format vtt`` read back from the voice tags. Then speed (seconds
+per audio second) as the best of 3 runs over 5 minutes (this machine's 2 cores are shared:
+wall times of single runs swing several-fold with other load, so the load average is printed
+beside them), and speed and peak memory of a 2-hour recording in a fresh process.
 
 Targets (issue): 2-speaker clips <= 8 %, espeak voices <= 2 %, 25-min mix <= 25 %,
 3-4-speaker meetings better than one speaker, <= 0.1 x real time, <= 1.5 GB for 2 hours.
@@ -135,10 +137,61 @@ def child_two_hours() -> None:
                       "timings": d.timings}))
 
 
+def read_vtt_turns(path: Path) -> list:
+    """Voice-tagged cues of an exported .vtt as turns (how the issue scores a batch)."""
+    from anonyscribe.speakers.teams import parse_vtt
+    from anonyscribe.speakers.turns import Turn
+
+    return [Turn(c.start, c.end, c.speaker) for c in parse_vtt(path.read_text("utf-8"))]
+
+
+def batch_section(model: str) -> None:
+    """``anonyscribe batch <clips> --format vtt`` in a fresh process, scored from the voice
+    tags, beside the same transcripts' cues from the words alone (no speaker timeline)."""
+    import copy
+
+    from anonyscribe.core.study import Study
+    from anonyscribe.export.subtitles import cues
+    from anonyscribe.speakers.der import diarization_error, read_rttm
+    from anonyscribe.speakers.turns import Turn
+
+    print(f"\n== end to end: anonyscribe batch --format vtt --auto --model {model} ==")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        t0 = time.perf_counter()
+        run = subprocess.run([sys.executable, "-m", "anonyscribe.cli", "batch",
+                              *[str(SHARED / f"{c}.wav") for c in CLIPS], "--out", str(out),
+                              "--format", "vtt", "--auto", "--model", model],
+                             capture_output=True, text=True, check=False)
+        took = time.perf_counter() - t0
+        if run.returncode != 0:
+            print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
+            return
+        study = Study.open(out / "private", lock=False)
+        by_name = {Path(e.name).stem: e for e in study.recordings.values()}
+        for clip in CLIPS:
+            entry = by_name[clip]
+            ref = read_rttm(SHARED / f"{clip}.rttm")
+            e = diarization_error(ref, read_vtt_turns(out / f"{entry.export_stem}.vtt"))
+            plain = copy.deepcopy(study.load_transcript(entry.id))
+            plain.speaker_times = []
+            w = diarization_error(ref, [Turn(c.start, c.end, c.speaker) for c in cues(plain)])
+            one = diarization_error(ref, [Turn(t.start, t.end, "x") for t in ref])
+            k = len({t.speaker for t in ref})
+            print(row(f"{clip} (vtt)", e, len({t.speaker for t in
+                                               read_vtt_turns(out / f"{entry.export_stem}.vtt")}),
+                      k, f"  | words-only cues {100 * w.der:5.1f} % | one speaker, perfect "
+                      f"speech {100 * one.der:5.1f} %"))
+        print(f"batch of {len(CLIPS)} clips took {took:.0f} s in all (model load included)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--skip-2h", action="store_true", help="skip the 2-hour memory run")
     ap.add_argument("--child-2h", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--batch-only", action="store_true",
+                    help="only the end-to-end batch -> .vtt section")
+    ap.add_argument("--model", default="base", help="speech model for the batch section")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "desktop"))
     if args.child_2h:
@@ -154,6 +207,9 @@ def main() -> int:
     if not diarization_available():
         print("the diarizer is not installed here: pip install 'anonyscribe[diarize]'")
         return 1
+    if args.batch_only:
+        batch_section(args.model)
+        return 0
     d = Diarizer()
     print(f"torch imported and models loaded in {time.perf_counter() - t0:.1f} s; "
           f"load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs "
@@ -202,6 +258,8 @@ def main() -> int:
     print(f"best {best[0] / 300:.3f} s per audio second (load average "
           f"{os.getloadavg()[0]:.1f}); stages per audio second: "
           + ", ".join(f"{s} {v / 300:.3f}" for s, v in best[1].items()))
+
+    batch_section(args.model)
 
     if not args.skip_2h:
         print("\n== 2-hour recording in a fresh process (speed, peak memory) ==")

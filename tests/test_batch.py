@@ -172,3 +172,34 @@ def test_cli_export_after_review_writes_every_format(folder: Path, tmp_path: Pat
         blob = b"".join(z.read(n) for n in z.namelist())
     assert b"Price" not in blob and b"Hannah" not in blob
     assert (private / "log" / entry.id / "anonymisation-log.csv").exists()
+
+
+def test_naming_formats_without_auto_writes_drafts_and_keeps_review(
+        folder: Path, tmp_path: Path, capsys, monkeypatch, tiny_engines):
+    """`anonyscribe batch <recordings> --format vtt` gives files now (every flagged identifier
+    hidden) and leaves every decision for review; the default still exports nothing."""
+    import anonyscribe.batch as batch_mod
+
+    real = batch_mod.run_batch
+    monkeypatch.setattr(batch_mod, "run_batch",
+                        lambda *a, **k: real(*a, **{**k, "engines": tiny_engines}))
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["batch", str(folder / "sub"), "--format", "vtt,txt,qdpx"])
+    err = capsys.readouterr().err
+    assert code == 0 and "Draft anonymised files" in err and ".qdpx project is written" in err
+    out = tmp_path / "anonymised"  # the default output folder
+    written = sorted(p.name for p in out.iterdir() if p.is_file())
+    assert written == ["second.txt", "second.vtt"]
+    for name in written:
+        text = (out / name).read_text("utf-8")
+        assert "Price" not in text and "Hannah" not in text and "[Person 1]" in text
+    with Study.open(out / "private") as study:
+        (entry,) = study.recordings.values()
+        assert entry.status == "review"
+        findings = study.load_findings(entry.id)
+        assert findings and all(f.decision.value == "pending" for f in findings)
+
+    plain = tmp_path / "plain"
+    assert cli.main(["batch", str(folder / "sub"), "--out", str(plain)]) == 0
+    assert "Ready for review in the app" in capsys.readouterr().err
+    assert [p.name for p in plain.iterdir()] == ["private"]

@@ -104,3 +104,16 @@ def test_output_names_per_format():
     assert output_names("nvivo", "a") == ["a_nvivo.docx", "a_nvivo.txt"]
     with pytest.raises(ValueError, match="docx, nvivo, qdpx, srt, txt, vtt"):
         output_names("pdf", "a")
+
+
+def test_file_names_keep_words_the_detector_only_guesses_at(tmp_path, detector):
+    """A tool or corpus name ("pyannote_sample") is not a person; a name list hit still is."""
+    from anonyscribe.core.study import RecordingEntry, Study
+    from anonyscribe.pipeline import output_stem
+
+    study = Study.open(tmp_path / "study", lock=False)
+    guessed = RecordingEntry(id="r1", name="pyannote_sample.wav", path="")
+    named = RecordingEntry(id="r2", name="Interview with Jane Smith-20231012.m4a", path="")
+    assert output_stem(study, guessed, set(), detector) == "pyannote_sample"
+    stem = output_stem(study, named, set(), detector)
+    assert "Jane" not in stem and "Smith" not in stem and stem.startswith("Interview_with_")

@@ -52,6 +52,9 @@ def test_label_turns_auto_uses_channels(tiny_transcriber, shared_speech_dir: Pat
     assert len(late) == 1 and late != early  # the left voice alone at the end
     assert [s.id for s in out.segments] == list(range(len(out.segments)))
     assert all(" " in s.text for s in out.segments if len(s.words) > 1)
+    # the channel timeline is kept for timed exports, in the transcript's speaker ids
+    assert out.speaker_times and {t.speaker for t in out.speaker_times} == {
+        s.speaker for s in out.segments}
 
 
 def test_channels_mode_on_mono_file_says_what_to_do(shared_speech_dir: Path) -> None:

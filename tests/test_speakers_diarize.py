@@ -99,6 +99,12 @@ def test_words_land_on_the_right_voice(dialogue, tiny_transcriber) -> None:  # n
     assert len(set(majority.values())) == 2
     right = sum(v.count(majority[sid]) for sid, v in voice_of.items())
     assert right / sum(len(v) for v in voice_of.values()) >= 0.95
+    # the diarizer's timeline is kept (same ids) and timed exports follow it
+    assert {t.speaker for t in out.speaker_times} == {sp.id for sp in out.speakers}
+    from anonyscribe.export.subtitles import cues
+
+    timed = [Turn(c.start, c.end, c.speaker) for c in cues(out)]
+    assert diarization_error(truth, timed).der <= 0.05
 
 
 @needs_diarizer

@@ -119,6 +119,7 @@ def run_batch(
     always: Sequence[str] = (),
     never: Sequence[str] = (),
     auto: bool = False,
+    draft: bool = False,
     formats: Sequence[str] = ("docx", "txt"),
     speakers: str = "auto",
     num_speakers: int | None = None,
@@ -126,7 +127,9 @@ def run_batch(
     cancel: CancelToken | None = None,
     engines: Engines | None = None,
 ) -> BatchResult:
-    """Transcribe and flag every recording; with ``auto`` also accept everything and export."""
+    """Transcribe and flag every recording; with ``auto`` also accept everything and export;
+    with ``draft`` (no ``auto``) export drafts with every flagged identifier hidden and leave
+    the decisions to review in the app."""
     reporter = reporter or Reporter()
     cancel = cancel or CancelToken()
     out_dir = Path(out_dir)
@@ -136,7 +139,7 @@ def run_batch(
     for n in notes:
         reporter.note(n)
     with _open_study(private_dir) as study:
-        _prepare_out(out_dir, auto)
+        _prepare_out(out_dir, auto or draft)
         _apply_settings(study, model, language, vocabulary, always, never, formats, out_dir)
         if engines is None:
             engines = Engines(model=model or study.settings.model or None, language=language,
@@ -147,11 +150,14 @@ def run_batch(
                 result.items.append(ItemResult(path, "cancelled", "Not started: cancelled."))
                 continue
             reporter.start(index, len(files), path)
-            item = _one(study, path, engines, out_dir, auto, formats, reporter, cancel)
+            item = _one(study, path, engines, out_dir, auto, formats, reporter, cancel, draft)
             result.items.append(item)
             reporter.finish(item)
         if auto and "qdpx" in formats:
             result.study_outputs = _export_study(study, out_dir, result, reporter)
+        elif draft and "qdpx" in formats:
+            reporter.note("The .qdpx project is written after review (the app's Export, or "
+                          "'anonyscribe export'), not for drafts.")
     return result
 
 
@@ -205,7 +211,8 @@ def _apply_settings(study: Study, model: str | Path | None, language: str | None
 
 
 def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
-         formats: Sequence[str], reporter: Reporter, cancel: CancelToken) -> ItemResult:
+         formats: Sequence[str], reporter: Reporter, cancel: CancelToken,
+         draft: bool = False) -> ItemResult:
     from .media import MediaError
     from .transcribe.models import ModelError
 
@@ -217,6 +224,12 @@ def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
             return ItemResult(path, "done", "Already exported earlier; kept as it was.",
                               [Path(p) for p in entry.exported])
         process_recording(study, entry, engines, reporter.progress, cancel)
+        if not auto and draft:
+            cancel.check()
+            outputs = export_recording(study, entry.id, out_dir, formats, engines.detector,
+                                       draft=True)
+            return ItemResult(path, "review", f"Draft exported ({len(outputs)} file(s), every "
+                              "flagged identifier hidden): ready for review.", outputs)
         if not auto:
             return ItemResult(path, "review", "Transcribed and flagged: ready for review.")
         cancel.check()  # Stop pressed during the last step: do not start exporting

@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help="transcribe and flag (or, with --auto, anonymise) "
                        "recordings and folders")
     b.add_argument("inputs", nargs="+", type=Path, help="recordings or folders (recursive)")
-    b.add_argument("--out", required=True, type=Path,
-                   help="folder for anonymised files only")
+    b.add_argument("--out", type=Path, default=Path("anonymised"),
+                   help="folder for anonymised files only (default: ./anonymised)")
     b.add_argument("--private", type=Path, default=None,
                    help="study folder for everything that still identifies anyone "
                    "(default: OUT/private)")
@@ -54,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="text file of terms never redacted")
     b.add_argument("--auto", action="store_true",
                    help="accept every finding and export straight away (no review)")
-    b.add_argument("--format", type=_formats, default=["docx", "txt"],
-                   help=f"comma-separated, from: {','.join(ALL_FORMATS)} (default: docx,txt)")
+    b.add_argument("--format", type=_formats, default=None,
+                   help=f"comma-separated, from: {','.join(ALL_FORMATS)} (default: docx,txt). "
+                   "Without --auto, naming formats writes drafts now (every flagged "
+                   "identifier hidden) and leaves the decisions for review")
     b.add_argument("--speakers", default="auto",
                    choices=["auto", "teams", "channels", "diarize", "none"],
                    help="how to find who spoke when (default: auto)")
@@ -142,7 +144,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         result = run_batch(args.inputs, args.out, args.private, model=args.model,
                            language=language, vocabulary=vocabulary, always=always, never=never,
-                           auto=args.auto, formats=args.format, speakers=args.speakers,
+                           auto=args.auto, draft=args.format is not None,
+                           formats=args.format or ["docx", "txt"], speakers=args.speakers,
                            num_speakers=args.num_speakers, reporter=ConsoleReporter())
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -174,6 +177,10 @@ def _summary(result, args: argparse.Namespace) -> int:
     if args.auto:
         print(f"Anonymised files: {args.out}\nPrivate files (keep safe, never share): {private}",
               file=sys.stderr)
+    elif args.format is not None:
+        print(f"Draft anonymised files (every flagged identifier hidden, not yet reviewed): "
+              f"{args.out}\nReview in the app, then export again: open the study folder "
+              f"{private}", file=sys.stderr)
     else:
         print(f"Ready for review in the app: open the study folder {private}", file=sys.stderr)
     if not result.items:

@@ -7,6 +7,7 @@ cancelled run resume without redoing finished work.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import offline  # noqa: F401 - offline switches before any model library loads
 from .core.cancel import Cancelled, CancelToken
-from .core.model import Decision, Finding, Transcript
+from .core.model import Decision, Finding, Span, Transcript
 from .core.register import normalise
 from .core.study import RecordingEntry, Study, Terms
 from .redact import LogEntry, accepted_originals, propagate, redact
@@ -28,6 +29,8 @@ Progress = Callable[[str, float], None]
 T = TypeVar("T")
 CANCEL_POLL_S = 0.05
 STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
+# Detections in a file name below this score (context guesses) are left alone.
+FILE_NAME_MIN_SCORE = 0.5
 
 
 @dataclass
@@ -212,14 +215,21 @@ def accept_all(findings: list[Finding]) -> None:
             f.decision = Decision.ACCEPTED
 
 
-def anonymised(study: Study, rec_id: str) -> tuple[Transcript, list[LogEntry], list[Finding]]:
-    """The anonymised transcript of one recording, with its log entries; saves the register."""
+def anonymised(study: Study, rec_id: str, hide_pending: bool = False,
+               ) -> tuple[Transcript, list[LogEntry], list[Finding]]:
+    """The anonymised transcript of one recording, with its log entries; saves the register.
+
+    ``hide_pending`` (a draft before review) hides undecided findings too; the decisions on
+    disk stay undecided, and the findings returned are the ones the draft applied."""
     transcript = study.load_transcript(rec_id)
     findings = study.load_findings(rec_id)
     extra = propagate(transcript, findings)
     if extra:
         findings += extra
         study.save_findings(rec_id, findings)
+    if hide_pending:
+        findings = copy.deepcopy(findings)
+        accept_all(findings)
     anon, log = redact(transcript, findings, study.register)
     study.save_register()
     return anon, log, findings
@@ -230,12 +240,18 @@ def output_stem(study: Study, entry: RecordingEntry, originals: set[str],
     """The exported file name for a recording, redacted like its text."""
     from .naming import safe_stem
 
-    detect = detector.detect_text if detector is not None else None
+    def detect(text: str) -> list[Span]:
+        # A file name has no context to judge a guess by: "pyannote_sample" is not a person.
+        # Names the transcript confirmed are already in ``originals``; rules score >= 0.5.
+        assert detector is not None
+        return [s for s in detector.detect_text(text) if s.score >= FILE_NAME_MIN_SCORE]
+
     labels = {o: e.label for e in study.register.entries.values() for o in e.originals
               if o in originals}
     for o in originals:
         labels.setdefault(o, "[Redacted]")
-    return safe_stem(Path(entry.name).stem, labels, detect=detect, fallback=entry.id)
+    return safe_stem(Path(entry.name).stem, labels, detect=detect if detector else None,
+                     fallback=entry.id)
 
 
 def export_recording(
@@ -244,15 +260,19 @@ def export_recording(
     out_dir: Path,
     formats: Sequence[str],
     detector: Detector | None = None,
+    draft: bool = False,
 ) -> list[Path]:
-    """Write the anonymised transcript in each per-recording format, and the private log."""
+    """Write the anonymised transcript in each per-recording format, and the private log.
+
+    ``draft``: before review, with every flagged identifier hidden; the recording stays
+    waiting for review (an export after review writes the same file names again)."""
     from . import export
     from .core.files import sweep_temporaries
 
     # What an export killed mid-write left here (the app's export has no batch start to do it).
     sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
-    anon, log, findings = anonymised(study, rec_id)
+    anon, log, findings = anonymised(study, rec_id, hide_pending=draft)
     stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector)
     written: list[Path] = []
     for fmt in formats:
@@ -261,7 +281,7 @@ def export_recording(
     decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
     export.write_log(log, study.root / "log" / entry.id, decisions)
     entry.exported = [str(p) for p in written]
-    entry.status = "exported"
+    entry.status = "review" if draft else "exported"
     study.save()
     return written
 

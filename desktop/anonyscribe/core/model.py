@@ -72,6 +72,21 @@ class Segment:
 
 
 @dataclass
+class SpeakerTime:
+    """When a voice is heard, as the speaker method found it (diarizer or stereo channels).
+
+    Kept beside the words because the recogniser drops some speech (back-channels, cross-talk,
+    mumbled ends of turns) that timed exports should still show; ``overlap`` marks a voice
+    talking over another one.
+    """
+
+    start: float
+    end: float
+    speaker: str
+    overlap: bool = False
+
+
+@dataclass
 class RecordingInfo:
     """Where a transcript came from. ``name`` is the original file name (private)."""
 
@@ -91,6 +106,7 @@ class Transcript:
     language: str = "en"
     model: str = ""
     schema_version: int = SCHEMA_VERSION
+    speaker_times: list[SpeakerTime] = field(default_factory=list)
 
     def speaker_label(self, speaker_id: str) -> str:
         for sp in self.speakers:
@@ -107,11 +123,12 @@ class Transcript:
     def ensure_speakers(self) -> None:
         """Give every speaker id used by a segment an entry with a readable default label."""
         known = {sp.id for sp in self.speakers}
-        for seg in self.segments:
-            if seg.speaker not in known:
+        used = [seg.speaker for seg in self.segments] + [t.speaker for t in self.speaker_times]
+        for sid in used:
+            if sid not in known:
                 n = len(self.speakers) + 1
-                self.speakers.append(Speaker(id=seg.speaker, label=f"Speaker {n}"))
-                known.add(seg.speaker)
+                self.speakers.append(Speaker(id=sid, label=f"Speaker {n}"))
+                known.add(sid)
 
     def word_count(self) -> int:
         return sum(len(seg.text.split()) for seg in self.segments)
@@ -145,6 +162,9 @@ class Transcript:
             language=data.get("language", "en"),
             model=data.get("model", ""),
             schema_version=SCHEMA_VERSION,
+            speaker_times=[SpeakerTime(float(t["start"]), float(t["end"]), str(t["speaker"]),
+                                       bool(t.get("overlap", False)))
+                           for t in data.get("speaker_times", [])],
         )
 
 

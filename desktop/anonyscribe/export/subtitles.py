@@ -15,13 +15,21 @@ from datetime import date
 from pathlib import Path
 
 from ..core.files import write_text
-from ..core.model import Transcript
-from .common import Part, millis, turns
+from ..core.model import SpeakerTime, Transcript
+from .common import Part, clean_label, millis, turns
 
 MAX_SECONDS = 7.0
 LINE_CHARS = 42
 MAX_CHARS = 2 * LINE_CHARS
 MIN_CUE = 0.1
+# Speaker times (diarizer/channels) beside the words: how far a cue may widen over its
+# speaker's voice, how near a voice must be to count as the cue's, and the shortest voice
+# without words worth a cue of its own.
+STRETCH_S = 1.5
+TOUCH_S = 0.1
+MIN_EXTRA_S = 0.3
+UNCLEAR = "[unclear]"
+CROSSTALK = "[crosstalk]"
 # A pseudonym ("[Person 1]", "[NHS number 2],") is one word: never split across cues or lines.
 _WORD = re.compile(r"\S*\[[^\]]*\]\S*|\S+")
 
@@ -92,8 +100,9 @@ def _pack(speaker: str, parts: list[Part]) -> list[Cue]:
     return cues
 
 
-def cues(transcript: Transcript) -> list[Cue]:
-    """Cues in time order, each at least ``MIN_CUE`` long and none overlapping the next."""
+def _word_cues(transcript: Transcript) -> list[Cue]:
+    """Cues of transcribed words in time order, each at least ``MIN_CUE`` long and none
+    overlapping the next."""
     out: list[Cue] = []
     for turn in turns(transcript):
         pieces = [p for part in turn.parts for p in _split_part(part)]
@@ -104,6 +113,67 @@ def cues(transcript: Transcript) -> list[Cue]:
             cue.end = max(nxt.start, cue.start + MIN_CUE)
     for cue in out:
         cue.end = max(cue.end, cue.start + MIN_CUE)
+    return out
+
+
+def _stretch(out: list[Cue], voices: list[Cue]) -> None:
+    """Widen each cue over its speaker's voice around it (at most ``STRETCH_S`` each side and
+    never into a neighbouring cue): word times end early and start late, the voice does not."""
+    bounds = [(c.start, c.end) for c in out]
+    for i, cue in enumerate(out):
+        lo = bounds[i - 1][1] if i > 0 else 0.0
+        hi = bounds[i + 1][0] if i + 1 < len(out) else math.inf
+        near = [v for v in voices if v.speaker == cue.speaker
+                and v.start <= cue.end + TOUCH_S and v.end >= cue.start - TOUCH_S]
+        if near:
+            start = min(v.start for v in near)
+            end = max(v.end for v in near)
+            cue.start = min(cue.start, max(lo, start, cue.start - STRETCH_S))
+            cue.end = max(cue.end, min(hi, end, cue.end + STRETCH_S))
+
+
+def _minus(span: tuple[float, float], holes: list[Cue]) -> list[tuple[float, float]]:
+    """``span`` without the time the ``holes`` cover."""
+    pieces = [span]
+    for h in holes:
+        if h.end <= span[0] or h.start >= span[1]:
+            continue
+        nxt = []
+        for a, b in pieces:
+            if h.start > a:
+                nxt.append((a, min(b, h.start)))
+            if h.end < b:
+                nxt.append((max(a, h.end), b))
+        pieces = [(a, b) for a, b in nxt if b > a]
+    return pieces
+
+
+def _voice_cues(spans: list[Cue], holes: list[Cue], text: str) -> list[Cue]:
+    """A cue saying ``text`` for each stretch of voice no hole covers, if long enough."""
+    return [Cue(a, b, v.speaker, text) for v in spans for a, b in _minus((v.start, v.end), holes)
+            if b - a >= MIN_EXTRA_S]
+
+
+def cues(transcript: Transcript) -> list[Cue]:
+    """Cues in time order. Word cues never overlap one another. Where the speaker method
+    heard more than the recogniser wrote (``Transcript.speaker_times``), cues are widened over
+    their speaker's voice, voice with no words gets an ``[unclear]`` cue of its own, and a
+    second voice talking over a turn gets a ``[crosstalk]`` cue at the same time."""
+    out = _word_cues(transcript)
+    if not transcript.speaker_times:
+        return out
+
+    def voice(t: SpeakerTime) -> Cue:
+        return Cue(t.start, t.end, clean_label(transcript.speaker_label(t.speaker)), "")
+
+    main = [voice(t) for t in transcript.speaker_times if not t.overlap]
+    second = [voice(t) for t in transcript.speaker_times if t.overlap]
+    _stretch(out, main)
+    out += _voice_cues(main, list(out), UNCLEAR)
+    for label in {v.speaker for v in second}:
+        own = [c for c in out if c.speaker == label]
+        out += _voice_cues([v for v in second if v.speaker == label], own, CROSSTALK)
+    out.sort(key=lambda c: (c.start, c.end))
     return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.cancel import CancelToken
-from ..core.model import Transcript
+from ..core.model import SpeakerTime, Transcript
 from .teams import (
     TeamsFormatError,
     TeamsTranscript,
@@ -98,7 +98,9 @@ def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelT
 
 
 def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | None,
-                   progress: Callable[[float], None], cancel: CancelToken | None) -> list[Turn]:
+                   progress: Callable[[float], None],
+                   cancel: CancelToken | None) -> tuple[list[Turn], list[Turn]]:
+    """One-at-a-time turns (words go to these) and second voices in overlapped speech."""
     from .diarize import DiarizationUnavailable, diarize
 
     if audio is None:
@@ -107,9 +109,18 @@ def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | Non
         audio = decode(path)
     progress(0.05)
     try:
-        return diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel).turns
+        found = diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel)
+        return found.turns, found.overlaps
     except DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
+
+
+def speaker_times(turns: list[Turn], overlaps: list[Turn]) -> list[SpeakerTime]:
+    """The speaker method's own timeline, kept for timed exports (see ``SpeakerTime``)."""
+    out = [SpeakerTime(t.start, t.end, t.speaker) for t in turns if t.end > t.start]
+    out += [SpeakerTime(t.start, t.end, t.speaker, overlap=True) for t in overlaps
+            if t.end > t.start]
+    return sorted(out, key=lambda t: (t.start, t.end, t.overlap))
 
 
 def label_turns(
@@ -141,8 +152,12 @@ def label_turns(
     report = progress or (lambda _f: None)
     teams: TeamsTranscript | None = None
 
-    def done(out: Transcript, method: str, detail: str = "") -> SpeakerResult:
+    def done(out: Transcript, method: str, detail: str = "",
+             turns: list[Turn] | None = None, overlaps: list[Turn] | None = None) -> SpeakerResult:
         report(1.0)
+        out.speaker_times = speaker_times(turns or [], overlaps or [])
+        if out.speaker_times:  # a voice heard only in overlaps still needs a label
+            out.ensure_speakers()
         names = names_for_always_list(teams, transcript.recording.name or media_path.name)
         return SpeakerResult(out, method, names, detail)
 
@@ -172,10 +187,11 @@ def label_turns(
     if mode in ("auto", "channels"):
         turns = _stereo_turns(media_path, report, cancel, require=mode == "channels")
         if turns is not None:
-            return done(assign_speakers(transcript, turns), "channels")
+            return done(assign_speakers(transcript, turns), "channels", turns=turns)
 
     if mode == "diarize" or (mode == "auto" and diarization_available()):
-        turns = _diarize_turns(media_path, audio, num_speakers, report, cancel)
-        return done(assign_speakers(transcript, turns), "diarize")
+        turns, overlaps = _diarize_turns(media_path, audio, num_speakers, report, cancel)
+        return done(assign_speakers(transcript, turns), "diarize", turns=turns,
+                    overlaps=overlaps)
 
     return done(assign_speakers(transcript, []), "none")

@@ -290,13 +290,17 @@ def merge_speakers(transcript: Transcript, keep_id: str, drop_id: str) -> Transc
     for seg in out.segments:
         if seg.speaker == drop_id:
             seg.speaker = keep_id
+    for t in out.speaker_times:
+        if t.speaker == drop_id:
+            t.speaker = keep_id
     out.speakers = [sp for sp in out.speakers if sp.id != drop_id]
     return out
 
 
 def new_speaker_id(transcript: Transcript) -> str:
     """An unused id ("S<n>") for a speaker the reviewer adds."""
-    used = {sp.id for sp in transcript.speakers} | {s.speaker for s in transcript.segments}
+    used = ({sp.id for sp in transcript.speakers} | {s.speaker for s in transcript.segments}
+            | {t.speaker for t in transcript.speaker_times})
     n = 1
     while f"S{n}" in used:
         n += 1
@@ -315,6 +319,6 @@ def move_segment(transcript: Transcript, segment_id: int, speaker_id: str,
     seg.speaker = speaker_id
     if all(sp.id != speaker_id for sp in out.speakers):
         out.speakers.append(Speaker(speaker_id, label or f"Speaker {len(out.speakers) + 1}"))
-    used = {s.speaker for s in out.segments}
+    used = {s.speaker for s in out.segments} | {t.speaker for t in out.speaker_times}
     out.speakers = [sp for sp in out.speakers if sp.id in used]
     return out

@@ -1,0 +1,80 @@
+"""Timed exports use the speaker method's own timeline (``Transcript.speaker_times``) where
+the recogniser wrote less than was said: widened cues, ``[unclear]`` and ``[crosstalk]``."""
+
+from __future__ import annotations
+
+import json
+
+from anonyscribe.core.model import RecordingInfo, SpeakerTime, Transcript
+from anonyscribe.export import export_recording
+from anonyscribe.export.subtitles import CROSSTALK, UNCLEAR, cues
+from anonyscribe.speakers import merge_speakers, move_segment, rename_speaker
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.turns import Turn
+from test_export_subtitles import parse_srt, parse_vtt
+from test_speakers_turns import seg
+
+# Truth: S1 asks 0.0-2.6 s, S2 answers 3.0-8.0 s (the recogniser heard 3.3-5.0 only), S3
+# says "mm" over S2 at 4.0-4.8 s, S1 mumbles 9.0-10.0 s (no words), S1 again 11.0-13.0 s.
+TRUTH = [Turn(0.0, 2.6, "A"), Turn(3.0, 8.0, "B"), Turn(4.0, 4.8, "C"), Turn(9.0, 10.0, "A"),
+         Turn(11.0, 13.0, "A")]
+
+
+def meeting(times: bool = True) -> Transcript:
+    t = Transcript(RecordingInfo("meeting.wav"), [
+        seg(0, "Could you say what changed?", 0.2, "S1"),       # words 0.2-2.15
+        seg(1, "The rota changed first.", 3.3, "S2"),          # words 3.3-4.85
+        seg(2, "Thank you.", 11.1, "S1")])                     # words 11.1-11.85
+    if times:
+        t.speaker_times = [SpeakerTime(0.0, 2.6, "S1"), SpeakerTime(3.0, 8.0, "S2"),
+                           SpeakerTime(4.0, 4.8, "S3", overlap=True),
+                           SpeakerTime(9.0, 10.0, "S1"), SpeakerTime(11.0, 13.0, "S1")]
+    t.ensure_speakers()
+    return t
+
+
+def as_turns(found) -> list[Turn]:  # noqa: ANN001
+    return [Turn(c.start, c.end, c.speaker) for c in found]
+
+
+def test_cues_follow_the_voices_not_only_the_words(tmp_path) -> None:
+    (path,) = export_recording("vtt", meeting(), tmp_path, "meeting", set())
+    read = parse_vtt(path.read_text("utf-8"))
+    words = [c for c in read if c.text not in (UNCLEAR, CROSSTALK)]
+    # widened over the voice, at most 1.5 s, never into the next cue
+    assert words[0].start == 0.0 and abs(words[0].end - 2.6) < 1e-3
+    assert abs(words[1].start - 3.0) < 1e-3 and abs(words[1].end - (4.85 + 1.5)) < 1e-3
+    for a, b in zip(words, words[1:], strict=False):
+        assert a.end <= b.start
+    extra = [(c.speaker, c.text, c.start, c.end) for c in read if c not in words]
+    assert ("Speaker 2", UNCLEAR, 6.35, 8.0) in extra       # the rest of the long answer
+    assert ("Speaker 1", UNCLEAR, 9.0, 10.0) in extra       # voice with no words at all
+    assert ("Speaker 3", CROSSTALK, 4.0, 4.8) in extra      # the second voice, overlapping
+    assert [c.speaker for c in read].count("Speaker 3") == 1
+    plain = diarization_error(TRUTH, as_turns(cues(meeting(times=False))))
+    timed = diarization_error(TRUTH, as_turns(read))
+    assert timed.der < plain.der / 3, (timed, plain)
+
+
+def test_without_speaker_times_cues_are_the_words_only() -> None:
+    assert {c.text for c in cues(meeting(times=False))}.isdisjoint({UNCLEAR, CROSSTALK})
+
+
+def test_srt_carries_the_same_extra_cues(tmp_path) -> None:
+    (path,) = export_recording("srt", meeting(), tmp_path, "meeting", set())
+    said = {(c.speaker, c.text) for c in parse_srt(path.read_text("utf-8"))}
+    assert {("Speaker 3", CROSSTALK), ("Speaker 1", UNCLEAR)} <= said
+
+
+def test_speaker_times_survive_save_merge_move_and_rename() -> None:
+    t = meeting()
+    again = Transcript.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert again.speaker_times == t.speaker_times
+    assert again.speaker_label("S3") == "Speaker 3"   # a voice heard only in overlaps
+    merged = merge_speakers(t, "S2", "S3")
+    assert {x.speaker for x in merged.speaker_times} == {"S1", "S2"}
+    assert all(c.text != CROSSTALK for c in cues(merged))  # no cross-talk with oneself
+    moved = move_segment(t, 1, "S1")
+    assert "S3" in {sp.id for sp in moved.speakers}     # still heard, so still labelled
+    named = rename_speaker(t, "S3", "Observer")
+    assert ("Observer", CROSSTALK) in {(c.speaker, c.text) for c in cues(named)}
