@@ -181,3 +181,28 @@ def test_our_features_equal_senkos_own(shared_speech_dir: Path, tmp_path: Path) 
     ours = ours - ours.mean(axis=0, keepdims=True)
     assert ours.shape == theirs.shape == (148, 80)
     assert np.abs(ours - theirs).max() < 1e-3
+
+
+@needs_diarizer
+@pytest.mark.slow
+def test_batch_vtt_voice_tags_score_well(dialogue, tiny_transcriber, detector, tmp_path,
+                                         monkeypatch) -> None:  # noqa: ANN001
+    """The path the issue measures: `anonyscribe batch <recording> --format vtt`, scored from
+    the voice tags of the file written (draft export, no --auto)."""
+    import anonyscribe.batch as batch_mod
+    from anonyscribe import cli
+    from anonyscribe.pipeline import Engines
+    from anonyscribe.speakers.teams import parse_vtt
+
+    path, _audio, truth = dialogue
+    engines = Engines(model="tiny.en", speakers="auto", _transcriber=tiny_transcriber,
+                      _detector=detector)
+    real = batch_mod.run_batch
+    monkeypatch.setattr(batch_mod, "run_batch",
+                        lambda *a, **k: real(*a, **{**k, "engines": engines}))
+    out = tmp_path / "out"
+    assert cli.main(["batch", str(path), "--out", str(out), "--format", "vtt"]) == 0
+    cues = parse_vtt((out / "dialogue.vtt").read_text("utf-8"))
+    voices = [Turn(c.start, c.end, c.speaker) for c in cues]
+    assert {c.speaker for c in cues} == {"Speaker 1", "Speaker 2"}
+    assert diarization_error(truth, voices).der <= 0.05
