@@ -13,6 +13,7 @@ from anonyscribe.core.model import (
     RecordingInfo,
     Segment,
     Speaker,
+    SpeakerTime,
     Transcript,
     Word,
 )
@@ -353,3 +354,30 @@ def test_timing(study):
 def test_missing_transcript_is_a_clear_error(study):
     with pytest.raises(FileNotFoundError, match="rec-zzz has no transcript"):
         ReviewSession(study, "rec-zzz")
+
+
+def test_move_turn_and_merge_speakers_save_and_undo_exactly(study):
+    s = ReviewSession(study, "rec-a")
+    s.transcript.speaker_times = [SpeakerTime(0.0, 5.0, "S1"), SpeakerTime(2.0, 3.0, "S2", True)]
+    s._save_transcript()
+    ids_before = [f.id for f in s.findings]
+    before = s.move_turn(3, "S1")                       # "And you live in Leeds?"
+    assert reopen(study).transcript.segment(3).speaker == "S1"
+    new = s.new_speaker_id()
+    s.move_turn(1, new, "Observer")
+    assert reopen(study).transcript.speaker_label(new) == "Observer"
+    merged = s.merge_speakers("S1", "S2")               # S2 had nothing left but overlaps
+    t = reopen(study).transcript
+    assert {seg.speaker for seg in t.segments} == {"S1", new}
+    assert {x.speaker for x in t.speaker_times} == {"S1"}
+    assert [f.id for f in reopen(study).findings] == ids_before  # findings stay anchored
+    s.restore_speakers(merged)
+    s.restore_speakers(before)
+    t = reopen(study).transcript
+    assert [seg.speaker for seg in t.segments] == ["S1", "S2", "S1", "S2"]
+    assert [sp.label for sp in t.speakers] == ["Speaker 1", "Speaker 2"]
+    assert t.speaker_times[1].speaker == "S2"
+    with pytest.raises(KeyError):
+        s.move_turn(42, "S1")
+    with pytest.raises(KeyError):
+        s.merge_speakers("S1", "S9")

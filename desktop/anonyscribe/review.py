@@ -16,7 +16,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .core.model import ENTITY_TYPES, Decision, Finding, Segment, Transcript
+from .core.model import (
+    ENTITY_TYPES,
+    Decision,
+    Finding,
+    Segment,
+    Speaker,
+    SpeakerTime,
+    Transcript,
+)
 from .core.register import normalise
 from .core.study import Study
 from .redact import _non_overlapping, redact
@@ -81,6 +89,16 @@ class AddedFindings(list):  # list[Finding], plus what a study-wide add did else
         self.decided: dict[str, Decision] = {}  # existing findings it accepted: old decisions
         self.elsewhere: dict[str, list[Finding]] = {}
         self.old_status: dict[str, str] = {}
+
+
+@dataclass
+class SpeakerState:
+    """Who speaks each turn, the speaker list and the voice timeline: what moving a turn or
+    merging two speakers changes, kept so undo puts it back exactly."""
+
+    speakers: list[Speaker]
+    turn_speakers: dict[int, str]
+    speaker_times: list[SpeakerTime]
 
 
 @dataclass
@@ -509,6 +527,58 @@ class ReviewSession:
         raise KeyError(f"no speaker {speaker_id!r} in recording {self.rec_id}")
 
     # -- pseudonyms ----------------------------------------------------------------
+    def speaker_state(self) -> SpeakerState:
+        t = self.transcript
+        return SpeakerState(copy.deepcopy(t.speakers), {seg.id: seg.speaker for seg in t.segments},
+                            copy.deepcopy(t.speaker_times))
+
+    def restore_speakers(self, state: SpeakerState) -> None:
+        """Undo ``move_turn`` or ``merge_speakers`` exactly."""
+        self._set_speakers(copy.deepcopy(state))
+
+    def _set_speakers(self, state: SpeakerState) -> None:
+        t = self.transcript
+        old = self.speaker_state()
+        t.speakers, t.speaker_times = state.speakers, state.speaker_times
+        for seg in t.segments:
+            seg.speaker = state.turn_speakers.get(seg.id, seg.speaker)
+        self._labels = None  # a speaker label may be a name the projection replaces
+        try:
+            self._save_transcript()
+        except BaseException:
+            t.speakers, t.speaker_times = old.speakers, old.speaker_times
+            for seg in t.segments:
+                seg.speaker = old.turn_speakers[seg.id]
+            raise
+
+    def _take(self, changed: Transcript) -> SpeakerState:
+        before = self.speaker_state()
+        self._set_speakers(SpeakerState(changed.speakers,
+                                        {seg.id: seg.speaker for seg in changed.segments},
+                                        changed.speaker_times))
+        return before
+
+    def move_turn(self, segment_id: int, speaker_id: str, label: str | None = None
+                  ) -> SpeakerState:
+        """Give one turn to another voice (``speaker_id`` may be new, shown as ``label``);
+        returns the state before, for undo. Findings stay anchored: the turn keeps its id."""
+        from .speakers.turns import move_segment
+
+        self.segment(segment_id)  # KeyError names a missing turn before anything changes
+        return self._take(move_segment(self.transcript, segment_id, speaker_id, label))
+
+    def merge_speakers(self, keep_id: str, drop_id: str) -> SpeakerState:
+        """Every turn of ``drop_id`` goes to ``keep_id`` (the diarizer split one voice in two);
+        returns the state before, for undo."""
+        from .speakers.turns import merge_speakers
+
+        return self._take(merge_speakers(self.transcript, keep_id, drop_id))
+
+    def new_speaker_id(self) -> str:
+        from .speakers.turns import new_speaker_id
+
+        return new_speaker_id(self.transcript)
+
     def set_replacement(self, type: str, surface: str, label: str) -> str:
         """Choose the study-wide replacement for an identifier; returns the label it had.
 

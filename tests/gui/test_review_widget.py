@@ -477,3 +477,44 @@ def test_empty_recording_opens_and_ignores_keys(qtbot, tmp_path):
             qtbot.keyClick(w.view, key)
         qtbot.mouseClick(w.view.viewport(), Qt.MouseButton.LeftButton)
         assert w.session.pending() == []
+
+
+def _menu_pick(qtbot, submenu: str, entry: str) -> None:
+    """On the next popup menu, trigger ``entry`` in ``submenu`` and close the menu."""
+    from PySide6.QtWidgets import QMenu
+
+    def poll() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, poll)
+            return
+        sub = next(a.menu() for a in menu.actions() if a.menu() and a.text() == submenu)
+        action = next(a for a in sub.actions() if a.text() == entry)
+        menu.close()
+        action.trigger()
+    QTimer.singleShot(0, poll)
+
+
+def test_give_a_turn_to_another_speaker_and_merge_speakers(qtbot, widget, study):
+    w = widget
+    press(qtbot, w, Qt.Key.Key_J)
+    press(qtbot, w, Qt.Key.Key_J)  # "ward manager", in Speaker 2's first turn
+    saved = lambda: Study.open(study.root, lock=False).load_transcript("rec-a")  # noqa: E731
+    _menu_pick(qtbot, "Give this turn to", "Speaker 1")
+    w._context_menu(w.view.mapToGlobal(w.view.rect().center()))
+    qtbot.waitUntil(lambda: block_text(w, 1, header=True).startswith("Speaker 1"))
+    assert [s.speaker for s in saved().segments] == ["S1", "S1", "S1", "S2"]
+    assert w.undo_stack.undoText().startswith("Give the turn at")
+
+    _menu_pick(qtbot, "Merge this speaker into", "Speaker 2")
+    w._context_menu(w.view.mapToGlobal(w.view.rect().center()))
+    qtbot.waitUntil(lambda: block_text(w, 0, header=True).startswith("Speaker 2"))
+    assert {s.speaker for s in saved().segments} == {"S2"}
+    assert [sp.id for sp in saved().speakers] == ["S2"]
+
+    w.undo_stack.undo()
+    w.undo_stack.undo()
+    assert [s.speaker for s in saved().segments] == ["S1", "S2", "S1", "S2"]
+    assert block_text(w, 1, header=True).startswith("Speaker 2")
+    w.undo_stack.redo()
+    assert saved().segments[1].speaker == "S1"

@@ -13,7 +13,14 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtGui import QUndoCommand
 
 from ...core.model import Decision
-from ...review import AddedFindings, GroupKey, ReviewSession, SegmentState, group_key
+from ...review import (
+    AddedFindings,
+    GroupKey,
+    ReviewSession,
+    SegmentState,
+    SpeakerState,
+    group_key,
+)
 
 T = TypeVar("T")
 
@@ -164,6 +171,24 @@ class RenameSpeakerCommand(ReviewCommand):
     def back(self) -> None:
         self.host.apply_change(lambda: self.session.rename_speaker(self.speaker_id, self.old),
                                speakers=True)
+
+
+class SpeakerChangeCommand(ReviewCommand):
+    """Move a turn to another voice, or merge two voices: ``change`` is the session call (it
+    returns the state before); undo restores that state."""
+
+    def __init__(self, host: ReviewHost, change: Callable[[], SpeakerState], text: str) -> None:
+        super().__init__(host, text)
+        self.change = change
+        self.before: SpeakerState | None = None
+
+    def do(self) -> None:
+        self.before = self.host.apply_change(self.change, speakers=True)
+
+    def back(self) -> None:
+        before = self.before
+        assert before is not None
+        self.host.apply_change(lambda: self.session.restore_speakers(before), speakers=True)
 
 
 class ReplacementCommand(ReviewCommand):

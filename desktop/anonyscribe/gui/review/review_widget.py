@@ -43,6 +43,7 @@ from .commands import (
     RenameSpeakerCommand,
     ReplacementCommand,
     ReviewCommand,
+    SpeakerChangeCommand,
 )
 from .findings_panel import FindingsPanel
 from .player import PlayerBar
@@ -493,6 +494,45 @@ class ReviewWidget(QWidget):
         return self._run(RenameSpeakerCommand(self, speaker_id, label,
                                               f"Rename {_quote(old)} to {_quote(label)}"))
 
+    def move_turn(self, segment_id: int, speaker_id: str | None = None) -> bool:
+        """Give one turn to another voice (undoable); ``None`` makes a new speaker."""
+        seg = self.session.segment(segment_id)
+        if speaker_id == seg.speaker:
+            return False
+        sid = speaker_id or self.session.new_speaker_id()
+        label = (self.session.transcript.speaker_label(sid) if speaker_id
+                 else f"Speaker {len(self.session.transcript.speakers) + 1}")
+        return self._run(SpeakerChangeCommand(
+            self, lambda: self.session.move_turn(segment_id, sid, label),
+            f"Give the turn at {clock(seg.start)} to {_quote(label)}"))
+
+    def merge_speaker(self, drop_id: str, keep_id: str) -> bool:
+        """Every turn of ``drop_id`` goes to ``keep_id`` (undoable)."""
+        if drop_id == keep_id:
+            return False
+        t = self.session.transcript
+        return self._run(SpeakerChangeCommand(
+            self, lambda: self.session.merge_speakers(keep_id, drop_id),
+            f"Merge {_quote(t.speaker_label(drop_id))} into {_quote(t.speaker_label(keep_id))}"))
+
+    def _speaker_menus(self, menu: QMenu) -> None:
+        """"Give this turn to" and "Merge this speaker into": one entry per other voice."""
+        seg_id = self._turn()
+        if seg_id is None:
+            return
+        here = self.session.segment(seg_id).speaker
+        others = [sp for sp in self.session.transcript.speakers if sp.id != here]
+        give = menu.addMenu("Give this turn to")
+        for sp in others:
+            give.addAction(sp.label).triggered.connect(
+                lambda _=False, sid=sp.id: self.move_turn(seg_id, sid))
+        give.addAction("A new speaker").triggered.connect(lambda: self.move_turn(seg_id, None))
+        merge = menu.addMenu("Merge this speaker into")
+        merge.setEnabled(bool(others))
+        for sp in others:
+            merge.addAction(sp.label).triggered.connect(
+                lambda _=False, sid=sp.id: self.merge_speaker(here, sid))
+
     def set_replacement(self, key: GroupKey, label: str) -> bool:
         """Change what an identifier becomes, study-wide ("[Person 1]" -> "[Participant]")."""
         g = self.session.group(key)
@@ -589,5 +629,6 @@ class ReviewWidget(QWidget):
             act = menu.addAction(text)
             act.setEnabled(enabled)
             act.triggered.connect(slot)
+        self._speaker_menus(menu)
         menu.exec(pos)
         menu.deleteLater()
