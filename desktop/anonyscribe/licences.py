@@ -8,10 +8,10 @@ the detection lists, so they are there in a frozen app too).
 
 from __future__ import annotations
 
-import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from .resources import resources_dir
 
 INVENTORY_FILE = "THIRD-PARTY-PACKAGES.txt"  # written by the bundle build, not kept in git
 
@@ -80,15 +80,7 @@ NOTICES: tuple[Notice, ...] = (
 
 def licences_dir() -> Path:
     """``resources/licences``: env override, then the frozen bundle, then the source tree."""
-    env = os.environ.get("ANONYSCRIBE_RESOURCES")
-    frozen = getattr(sys, "_MEIPASS", None)
-    if env:
-        base = Path(env)
-    elif frozen:
-        base = Path(frozen) / "resources"
-    else:
-        base = Path(__file__).resolve().parents[2] / "resources"
-    return base / "licences"
+    return resources_dir() / "licences"
 
 
 def missing_files(folder: Path | None = None) -> list[str]:

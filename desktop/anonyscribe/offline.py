@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .resources import resources_dir
+
 _OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
@@ -39,11 +41,7 @@ _DEFAULT_ENV = {"NUMBA_DISABLE_JIT": "1"}
 
 def psl_snapshot() -> Path:
     """Our copy of the Public Suffix List (resources/psl/, from tldextract's own snapshot)."""
-    env = os.environ.get("ANONYSCRIBE_RESOURCES")
-    frozen = getattr(sys, "_MEIPASS", None)
-    base = Path(env) if env else Path(frozen) / "resources" if frozen else \
-        Path(__file__).resolve().parents[2] / "resources"
-    return base / "psl" / "public_suffix_list.dat"
+    return resources_dir() / "psl" / "public_suffix_list.dat"
 
 
 def offline_tldextract() -> None:
@@ -145,8 +143,9 @@ def enforce_offline() -> None:
         os.environ[key] = value
     for key, value in _DEFAULT_ENV.items():
         os.environ.setdefault(key, value)
-    if psl_snapshot().exists():
-        os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = str(psl_snapshot())
+    snapshot = psl_snapshot()
+    if snapshot.exists():
+        os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = str(snapshot)
     if "tldextract" in sys.modules:
         offline_tldextract()
     if "onnxruntime" in sys.modules:  # imported before us: stop what can still be stopped

@@ -7,9 +7,7 @@ patterns, scores) is read from there, so adapting detection needs no code.
 from __future__ import annotations
 
 import gzip
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,20 +15,11 @@ from typing import Any
 
 import tomllib
 
+from ..resources import resources_dir
+
 
 class ConfigError(ValueError):
     """The detection config cannot be used; the message names the file and the fix."""
-
-
-def resources_dir() -> Path:
-    """The folder with detection.toml and the lists (next to the package, or frozen app)."""
-    env = os.environ.get("ANONYSCRIBE_RESOURCES")
-    if env:
-        return Path(env)
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[3] / "resources"
 
 
 DEFAULT_CONFIG = resources_dir() / "detection.toml"

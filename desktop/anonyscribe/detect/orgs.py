@@ -64,7 +64,7 @@ class OrganisationRecognizer:
             if not score:
                 continue
             end = seg[-1].end
-            if m.entry.possessive and m.end_tok < len(toks) and toks[m.end_tok].lower == "'s":
+            if said_poss:
                 end = toks[m.end_tok].end
             s = seg[0].start
             base = 0.95 if not single else 0.85

@@ -26,6 +26,7 @@ tuesday wednesday thursday friday saturday sunday
 """
 _CALENDAR = frozenset(_CALENDAR_TEXT.split())
 _NAME_POS = {"PROPN", "NOUN"}
+_UNKNOWN_WORD_POS = _NAME_POS | {"ADJ", "VERB", "X", ""}
 _QUOTES = {'"', "“", "‘", "'"}
 # Words right after a name that show a person is meant ("joy said", "precious she's ...").
 _AFTER_STRONG = {"said", "says", "told", "tells", "asked", "asks", "goes", "who", "she's",
@@ -201,7 +202,7 @@ class PersonRecognizer:
             return 0.5  # "Funmilayo Oyelaran." at a sentence start: two unknown capitals
         if not cased and not word and len(lw) >= 3 and lw not in lex.place_words \
                 and not lw.endswith(_ENGLISH_ENDINGS) \
-                and t.pos in _NAME_POS | {"ADJ", "VERB", "X", ""}:
+                and t.pos in _UNKNOWN_WORD_POS:
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
 

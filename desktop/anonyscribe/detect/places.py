@@ -56,7 +56,7 @@ class PlaceRecognizer:
             j -= 1
         if j < 1:
             return False
-        prep, before = toks[j].lower, toks[j - 1].lower
+        prep = toks[j].lower
         k = j - 1
         while k > 0 and toks[k].lower in FILLERS:
             k -= 1

@@ -19,6 +19,7 @@ last next main whole own better worse busy fab awful decent white black asian br
 """
 _PLAIN_ADJ = frozenset(_PLAIN_ADJ_TEXT.split())
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
+_BAND_NUMBERS = NUMBER_WORDS | {"8", "eight"}  # before a band letter: "band eight a", "8 a"
 
 
 class RoleRecognizer:
@@ -64,7 +65,7 @@ class RoleRecognizer:
         k = j
         while k >= 0 and (toks[k].lower in NUMBER_WORDS or toks[k].lower[:1].isdigit()
                           or (toks[k].lower in ("a", "b", "c", "d") and k > 0
-                              and toks[k - 1].lower in NUMBER_WORDS | {"8", "eight"})) \
+                              and toks[k - 1].lower in _BAND_NUMBERS)) \
                 and k > j - 3:
             k -= 1
         if k < j and k >= 0 and toks[k].lower == "band":

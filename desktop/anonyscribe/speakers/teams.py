@@ -338,6 +338,7 @@ _COMMON_WORDS = {
     "north", "south", "west", "east", "ward", "field", "english", "french", "said", "well",
     "sky", "max", "don", "van", "de", "la", "le", "al", "bin",
 }
+_NOT_NAME_PARTS = _COMMON_WORDS | _TITLE_WORDS
 _NAME_TOKEN = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]+)*\.?$")
 
 
@@ -355,7 +356,7 @@ def display_name(teams_name: str) -> str:
 def _name_parts(name: str) -> list[str]:
     return [p for p in re.split(r"[\s,]+", name)
             if len(p) > 1 and _NAME_TOKEN.match(p) and p.casefold().strip(".") not in
-            _COMMON_WORDS | _TITLE_WORDS]
+            _NOT_NAME_PARTS]
 
 
 def names_in_title(title: str) -> list[str]:
