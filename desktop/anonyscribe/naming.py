@@ -198,21 +198,32 @@ def safe_stem(
     return stem
 
 
+Spelling = tuple[tuple[str, ...], str]  # folded words, and the same run together
+
+
+def spelling(text: str) -> Spelling:
+    """What ``spells`` compares: worked out once per name or original, not once per pair."""
+    words = tuple(fold(w) for w in tokens(text))
+    return words, "".join(words)
+
+
+def spells(name: Spelling, original: Spelling) -> bool:
+    """True when the name's words include the original's, or (five letters or more) the name
+    run together holds the original run together ("JaneSmith", "jane_smith")."""
+    words, squashed_name = name
+    target, squashed = original
+    if not target:
+        return False
+    n = len(target)
+    if any(words[i:i + n] == target for i in range(len(words) - n + 1)):
+        return True
+    return len(squashed) >= 5 and squashed in squashed_name
+
+
 def name_contains(name: str, originals: Iterable[str]) -> bool:
     """True when a file name still spells an original, however it is cased or separated."""
-    words = [fold(w) for w in tokens(name)]
-    squashed_name = "".join(words)
-    for original in originals:
-        target = [fold(t) for t in tokens(original)]
-        if not target:
-            continue
-        n = len(target)
-        if any(words[i:i + n] == target for i in range(len(words) - n + 1)):
-            return True
-        squashed = "".join(target)
-        if len(squashed) >= 5 and squashed in squashed_name:
-            return True
-    return False
+    found = spelling(name)
+    return any(spells(found, spelling(original)) for original in originals)
 
 
 def output_names(fmt: str, stem: str) -> list[str]:

@@ -216,12 +216,15 @@ def accept_all(findings: list[Finding]) -> None:
 
 
 def anonymised(study: Study, rec_id: str, hide_pending: bool = False,
+               transcript: Transcript | None = None,
                ) -> tuple[Transcript, list[LogEntry], list[Finding]]:
     """The anonymised transcript of one recording, with its log entries; saves the register.
 
     ``hide_pending`` (a draft before review) hides undecided findings too; the decisions on
-    disk stay undecided, and the findings returned are the ones the draft applied."""
-    transcript = study.load_transcript(rec_id)
+    disk stay undecided, and the findings returned are the ones the draft applied.
+    ``transcript``: the raw transcript when the caller has loaded it already (not changed)."""
+    if transcript is None:
+        transcript = study.load_transcript(rec_id)
     findings = study.load_findings(rec_id)
     extra = propagate(transcript, findings)
     if extra:
@@ -272,8 +275,10 @@ def export_recording(
     # What an export killed mid-write left here (the app's export has no batch start to do it).
     sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
-    anon, log, findings = anonymised(study, rec_id, hide_pending=draft)
-    stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector)
+    raw = study.load_transcript(rec_id)
+    anon, log, findings = anonymised(study, rec_id, hide_pending=draft, transcript=raw)
+    stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector,
+                                  raw=raw)
     written: list[Path] = []
     for fmt in formats:
         if fmt in export.RECORDING_FORMATS:
@@ -287,13 +292,14 @@ def export_recording(
 
 
 def export_stem(study: Study, entry: RecordingEntry, findings: list[Finding], anon: Transcript,
-                out_dir: Path, formats: Sequence[str],
-                detector: Detector | None = None) -> tuple[str, set[str]]:
+                out_dir: Path, formats: Sequence[str], detector: Detector | None = None,
+                raw: Transcript | None = None) -> tuple[str, set[str]]:
     """The file stem a recording's export uses, and the originals its files must not contain.
 
     The export dialog calls this too (on a dry-run copy), so the names it shows are the names
-    written."""
-    originals = _leak_originals(findings) | _speaker_originals(study, entry.id, anon)
+    written. ``raw``: the recording's raw transcript, when the caller has it loaded already."""
+    raw = raw if raw is not None else study.load_transcript(entry.id)
+    originals = _leak_originals(findings) | _speaker_originals(raw, anon)
     base = output_stem(study, entry, originals, detector)
     return _claim_stem(study, entry, base, out_dir, formats), originals
 
@@ -324,9 +330,8 @@ def _leak_originals(findings: list[Finding]) -> set[str]:
     return {t for t in accepted_originals(findings) if normalise(t) not in kept}
 
 
-def _speaker_originals(study: Study, rec_id: str, anon: Transcript) -> set[str]:
+def _speaker_originals(raw: Transcript, anon: Transcript) -> set[str]:
     """Original speaker labels that were replaced count as originals for the leak check."""
-    raw = study.load_transcript(rec_id)
     out = set()
     for before, after in zip(raw.speakers, anon.speakers, strict=False):
         if before.label != after.label:

@@ -25,7 +25,7 @@ from .core.model import (
     SpeakerTime,
     Transcript,
 )
-from .core.register import normalise
+from .core.register import normalise, numbered_label
 from .core.study import Study
 from .redact import _non_overlapping, redact
 
@@ -237,11 +237,18 @@ class ReviewSession:
     def set_decision(self, finding_ids: Iterable[str], decision: Decision | str
                      ) -> dict[str, Decision]:
         """Decide findings; returns their previous decisions (undo = set them back)."""
-        decision = Decision(decision)
-        targets = [self.finding(i) for i in dict.fromkeys(finding_ids)]
+        return self._decide(dict.fromkeys(finding_ids, Decision(decision)))
+
+    def restore_decisions(self, old: dict[str, Decision]) -> None:
+        """Undo ``set_decision``: put back what it returned."""
+        self._decide(old)
+
+    def _decide(self, decisions: dict[str, Decision]) -> dict[str, Decision]:
+        """Set each finding's decision with one save, all or nothing; returns the old ones."""
+        targets = [self.finding(i) for i in decisions]
         old = {f.id: f.decision for f in targets}
         for f in targets:
-            f.decision = decision
+            f.decision = decisions[f.id]
         try:
             self._save_findings()
         except BaseException:
@@ -250,20 +257,6 @@ class ReviewSession:
             raise
         self._labels = None
         return old
-
-    def restore_decisions(self, old: dict[str, Decision]) -> None:
-        """Undo ``set_decision``: put back what it returned."""
-        targets = [self.finding(i) for i in old]
-        before = {f.id: f.decision for f in targets}
-        for f in targets:
-            f.decision = old[f.id]
-        try:
-            self._save_findings()
-        except BaseException:
-            for f in targets:
-                f.decision = before[f.id]
-            raise
-        self._labels = None
 
     def counts(self) -> tuple[int, int]:
         """(decided, total) for "41 of 57 decided"."""
@@ -628,8 +621,7 @@ class ReviewSession:
         key = (type_, normalise(surface))
         if key in labels:
             return labels[key]
-        n = self._next_numbers.get(type_, 0) + 1
-        return f"[{ENTITY_TYPES.get(type_, type_.title())} {n}]"
+        return numbered_label(type_, self._next_numbers.get(type_, 0) + 1)
 
     def known_label(self, type_: str, surface: str) -> str | None:
         """The label if the register or an accepted finding already fixes it, else None."""
@@ -654,8 +646,7 @@ class ReviewSession:
                     labels[key] = entry.label
                     return
                 counters[type_] = counters.get(type_, 0) + 1
-                stem = ENTITY_TYPES.get(type_, type_.title())
-                labels[key] = f"[{stem} {counters[type_]}]"
+                labels[key] = numbered_label(type_, counters[type_])
 
             accepted: dict[int, list[Finding]] = {}
             for f in self.findings:

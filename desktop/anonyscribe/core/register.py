@@ -28,6 +28,11 @@ def normalise(surface: str) -> str:
     return s
 
 
+def numbered_label(type_: str, n: int) -> str:
+    """The ``n``-th pseudonym of a type: ``numbered_label("PERSON", 3)`` is "[Person 3]"."""
+    return f"[{ENTITY_TYPES.get(type_, type_.title())} {n}]"
+
+
 @dataclass
 class Pseudonym:
     """The replacement for one identifier, with every surface form seen for it (private)."""
@@ -60,8 +65,7 @@ class Register:
         if entry is None:
             n = self.counters.get(type_, 0) + 1
             self.counters[type_] = n
-            stem = ENTITY_TYPES.get(type_, type_.title())
-            entry = Pseudonym(type=type_, key=key, label=f"[{stem} {n}]")
+            entry = Pseudonym(type=type_, key=key, label=numbered_label(type_, n))
             self.entries[pid] = entry
         if surface not in entry.originals:
             entry.originals.append(surface)

@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from ..naming import name_contains
+from ..naming import Spelling, spelling, spells
 
 SHORT = 4
 BIG_BINARY = 32 << 20
@@ -86,6 +86,7 @@ class _Term:
     needle: str  # cheap pre-filter: the longest casefolded word of the original
     pattern: re.Pattern[str]
     byte_needles: tuple[bytes, ...]  # empty: too short or numeric to look for in binary
+    spelling: Spelling  # for file and member names (``naming.spells``)
 
 
 def _nfc(text: str) -> str:
@@ -126,11 +127,18 @@ def _compile(index: int, original: str) -> _Term | None:
     lowered = text.casefold()
     byte_needles = (lowered.encode("utf-8"), lowered.encode("utf-16-le")) if (
         has_letters and len(text) > SHORT) else ()
-    return _Term(index, text, needle, re.compile(pattern, re.IGNORECASE), byte_needles)
+    return _Term(index, text, needle, re.compile(pattern, re.IGNORECASE), byte_needles,
+                 spelling(text))
 
 
 def compile_terms(originals: Iterable[str]) -> list[_Term]:
     return [t for i, o in enumerate(originals) if (t := _compile(i, o)) is not None]
+
+
+def _spelled(name: str, terms: list[_Term]) -> list[int]:
+    """The index of every term a file (or ZIP member) name spells (``naming.name_contains``)."""
+    found = spelling(name)
+    return [t.index for t in terms if spells(found, t.spelling)]
 
 
 def count_text(text: str, terms: list[_Term]) -> Counter[int]:
@@ -217,9 +225,7 @@ def _scan_zip(path: Path, shown: Path, terms: list[_Term]) -> list[Leak]:
     baseline = _docx_baseline() if shown.suffix.lower() == ".docx" else {}
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
-            for term in terms:
-                if name_contains(info.filename, [term.original]):
-                    leaks.append(Leak(shown, "member name", term.index))
+            leaks.extend(Leak(shown, "member name", i) for i in _spelled(info.filename, terms))
             with zf.open(info) as fh:
                 data = _read_edges(fh, info.file_size)
             base = baseline.get(info.filename)
@@ -260,9 +266,7 @@ def scan(paths: Iterable[Path], originals: Iterable[str],
     for path in paths:
         path = Path(path)
         shown = path.with_name((shown_names or {}).get(path, path.name))
-        for term in terms:
-            if name_contains(shown.name, [term.original]):
-                leaks.append(Leak(shown, "file name", term.index))
+        leaks.extend(Leak(shown, "file name", i) for i in _spelled(shown.name, terms))
         leaks.extend(_scan_file(path, shown, terms))
     return leaks
 
@@ -270,4 +274,4 @@ def scan(paths: Iterable[Path], originals: Iterable[str],
 def name_leaks(names: Iterable[str], originals: Iterable[str]) -> list[tuple[str, int]]:
     """(name, term index) for every file name that spells an accepted original."""
     terms = compile_terms(originals)
-    return [(n, t.index) for n in names for t in terms if name_contains(n, [t.original])]
+    return [(n, i) for n in names for i in _spelled(n, terms)]

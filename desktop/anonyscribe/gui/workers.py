@@ -235,7 +235,7 @@ def planned_stems(shared: SharedStudy, rec_ids: Sequence[str], out_dir: Path,
         findings = findings + propagate(transcript, findings)
         anon, _log = redact(transcript, findings, dry.register)
         names[rid], _ = pipeline.export_stem(dry, entry, findings, anon,  # type: ignore[arg-type]
-                                             out_dir, formats, detector)
+                                             out_dir, formats, detector, raw=transcript)
     return names
 
 
