@@ -148,8 +148,6 @@ def read_vtt_turns(path: Path) -> list:
 def batch_section(model: str) -> None:
     """``anonyscribe batch <clips> --format vtt`` in a fresh process, scored from the voice
     tags, beside the same transcripts' cues from the words alone (no speaker timeline)."""
-    import copy
-
     from anonyscribe.core.study import Study
     from anonyscribe.export.subtitles import cues
     from anonyscribe.speakers.der import diarization_error, read_rttm
@@ -172,14 +170,14 @@ def batch_section(model: str) -> None:
         for clip in CLIPS:
             entry = by_name[clip]
             ref = read_rttm(SHARED / f"{clip}.rttm")
-            e = diarization_error(ref, read_vtt_turns(out / f"{entry.export_stem}.vtt"))
-            plain = copy.deepcopy(study.load_transcript(entry.id))
+            voiced = read_vtt_turns(out / f"{entry.export_stem}.vtt")
+            e = diarization_error(ref, voiced)
+            plain = study.load_transcript(entry.id)  # a fresh copy from disk
             plain.speaker_times = []
             w = diarization_error(ref, [Turn(c.start, c.end, c.speaker) for c in cues(plain)])
             one = diarization_error(ref, [Turn(t.start, t.end, "x") for t in ref])
             k = len({t.speaker for t in ref})
-            print(row(f"{clip} (vtt)", e, len({t.speaker for t in
-                                               read_vtt_turns(out / f"{entry.export_stem}.vtt")}),
+            print(row(f"{clip} (vtt)", e, len({t.speaker for t in voiced}),
                       k, f"  | words-only cues {100 * w.der:5.1f} % | one speaker, perfect "
                       f"speech {100 * one.der:5.1f} %"))
         print(f"batch of {len(CLIPS)} clips took {took:.0f} s in all (model load included)")

@@ -6,7 +6,6 @@ the build uses, and so the model checks run as ordinary, testable Python.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import os
 import re
@@ -16,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from anonyscribe.core.study import file_sha256
 from anonyscribe.licences import INVENTORY_FILE as INVENTORY_NAME  # noqa: F401 - for the spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -206,14 +206,6 @@ class ModelFolder:
     files: tuple[tuple[str, Path], ...]
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(4 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def verified_models(cache_dir: Path, names: Iterable[str] = BUNDLED_MODELS) -> list[ModelFolder]:
     """Each model assembled (into ``cache_dir``, never the user's cache) and re-hashed here.
 
@@ -235,7 +227,8 @@ def verified_models(cache_dir: Path, names: Iterable[str] = BUNDLED_MODELS) -> l
         files = []
         for mf in spec.files:
             path = folder / mf.name
-            if not path.is_file() or path.stat().st_size != mf.size or sha256(path) != mf.sha256:
+            if (not path.is_file() or path.stat().st_size != mf.size
+                    or file_sha256(path) != mf.sha256):
                 raise BundleError(f"model '{name}': {path} does not match models/manifest.toml "
                                   f"(sha256 {mf.sha256}); reinstall {spec.install_hint()}")
             files.append((mf.name, path))

@@ -21,6 +21,7 @@ layer was watching.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import json
 import os
@@ -215,8 +216,10 @@ control()
 '''
 
 
+@functools.cache
 def _strace() -> list[str] | None:
-    """The strace prefix when strace works here (it needs ptrace); None otherwise."""
+    """The strace prefix when strace works here (it needs ptrace); None otherwise (probed
+    once per session)."""
     exe = shutil.which("strace")
     if exe is None:
         return None

@@ -315,7 +315,7 @@ class ExportDialog(QDialog):
     def _export_finished(self, written: list, problems: list) -> None:
         self.written = [Path(p) for p in written]
         self.problems = list(problems)
-        out = Path(self.destination.text().strip()).expanduser()
+        out = self.out_dir()
         if problems:
             self.run_label.setText(f"Exported {len(written)} file(s) to {out}, with problems:")
         else:
@@ -329,7 +329,7 @@ class ExportDialog(QDialog):
         self.close_button.setDefault(True)
 
     def _open_folder(self) -> None:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(self.destination.text().strip()))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.out_dir())))
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         """Stop listening to the worker once closed (it outlives the dialog)."""

@@ -41,7 +41,7 @@ from .study_dialog import (
     ask_open_study_folder,
     is_study,
 )
-from .workers import WAITING, AddTask, QueueWorker, SharedStudy, add_pool
+from .workers import READY, WAITING, AddTask, QueueWorker, SharedStudy, add_pool
 
 PAGE_START, PAGE_QUEUE, PAGE_REVIEW = range(3)
 MEDIA_FILTER = ("Recordings (*.mp4 *.m4a *.m4v *.mov *.mkv *.webm *.wav *.mp3 *.flac *.ogg "
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
                        self.add_folder_action):
             action.setEnabled(has_study)
         self.export_action.setEnabled(has_study and any(
-            r.status in ("review", "exported") for r in self.queue_model.rows))
+            r.status in READY for r in self.queue_model.rows))
         stack = self.undo_stack()
         self.undo_action.setEnabled(bool(stack and stack.canUndo()))
         self.redo_action.setEnabled(bool(stack and stack.canRedo()))
@@ -313,9 +313,7 @@ class MainWindow(QMainWindow):
         self.worker = QueueWorker(self.shared, self._engines, self)
         self._connect_worker(self.worker)
         self.worker.start()
-        self.queue_model.beginResetModel()
-        self.queue_model.rows.clear()
-        self.queue_model.endResetModel()
+        self.queue_model.clear()
         for entry in self.shared.entries():
             self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
             if entry.status in WAITING:
@@ -345,9 +343,7 @@ class MainWindow(QMainWindow):
         self._tasks.clear()
         self.shared.study.close()
         self.shared = None
-        self.queue_model.beginResetModel()
-        self.queue_model.rows.clear()
-        self.queue_model.endResetModel()
+        self.queue_model.clear()
         self.setWindowTitle("Anonyscribe")
         self._show_start()
         self.study_closed.emit()
@@ -378,6 +374,12 @@ class MainWindow(QMainWindow):
         if self.shared is None or status != "review":
             return None
         return self.shared.pending_count(rec_id)
+
+    def _refresh_rows(self) -> None:
+        """Every row read back from the study's saved entries."""
+        if self.shared is not None:
+            for entry in self.shared.entries():
+                self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
 
     # -- adding recordings -----------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -515,7 +517,7 @@ class MainWindow(QMainWindow):
         if self.shared is None:
             return None
         entry = self.shared.recordings.get(rec_id)
-        if entry is None or entry.status not in ("review", "exported"):
+        if entry is None or entry.status not in READY:
             self.notify("That recording is not ready for review yet.")
             return None
         if self.review_id == rec_id and self.review is not None:
@@ -551,12 +553,7 @@ class MainWindow(QMainWindow):
     def _review_progress(self, done: int, total: int) -> None:
         """Keep the queue's "N to check" in step with the review, for the way back."""
         if self.review_id and self.shared:
-            pending = total - done
-            row = self.queue_model.get(self.review_id)
-            if row is not None and row.status == "review":
-                row.pending = pending
-                i = self.queue_model.row_of(self.review_id)
-                self.queue_model._changed(i)
+            self.queue_model.set_pending(self.review_id, total - done)
 
     def _close_review(self) -> None:
         if self.review is None:
@@ -574,9 +571,8 @@ class MainWindow(QMainWindow):
         if self.shared is None:
             self._show_start()
             return
-        if self.review_id and self.shared:  # decisions may have changed statuses elsewhere
-            for entry in self.shared.entries():
-                self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
+        if self.review_id:  # decisions may have changed statuses elsewhere
+            self._refresh_rows()
         self.pages.setCurrentIndex(PAGE_QUEUE)
         if self.review_id:
             self.queue_view.select(self.review_id)
@@ -606,7 +602,7 @@ class MainWindow(QMainWindow):
     def show_export_dialog(self) -> ExportDialog | None:
         if self.shared is None or self.worker is None:
             return None
-        if not any(r.status in ("review", "exported") for r in self.queue_model.rows):
+        if not any(r.status in READY for r in self.queue_model.rows):
             self.notify("Nothing to export yet: wait until a recording is ready for review.")
             return None
         dialog = ExportDialog(self.shared, self.worker, self)
@@ -618,9 +614,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _exported(self, written: list, problems: list) -> None:
-        if self.shared is not None:
-            for entry in self.shared.entries():
-                self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
+        self._refresh_rows()
         self.notify(f"Exported {len(written)} file(s)" + (
             f"; {len(problems)} problem(s)." if problems else "."), 15000)
         self._update_summary()

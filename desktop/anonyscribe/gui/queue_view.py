@@ -250,6 +250,18 @@ class QueueModel(QAbstractTableModel):
         row.pending = pending
         self._changed(i)
 
+    def set_pending(self, rec_id: str, pending: int) -> None:
+        """A review's "N to check", while the recording is still waiting for review."""
+        i = self.row_of(rec_id)
+        if i >= 0 and self.rows[i].status == "review":
+            self.rows[i].pending = pending
+            self._changed(i)
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self.rows.clear()
+        self.endResetModel()
+
     def waiting(self, rec_id: str) -> None:
         i = self.row_of(rec_id)
         if i >= 0:

@@ -275,9 +275,9 @@ class ReviewWidget(QWidget):
                 self.view.refresh_header(seg.id)
             self.preview.refresh_headers()
         current = self.current_finding
-        if self._current_id is not None and current is None:
+        if current is None:
             self._current_id = None
-        self.view.set_current(current) if current is not None else self.view.set_current(None)
+        self.view.set_current(current)
         self._update_progress()
         return result
 

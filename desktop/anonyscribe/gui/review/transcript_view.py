@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
     QMouseEvent,
+    QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -87,6 +88,16 @@ def finding_format(f: Finding, label: bool = False) -> QTextCharFormat:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setUnderlineColor(colour.darker(160))
     return fmt
+
+
+def rewrite_block(block: QTextBlock, write: Callable[[QTextCursor], None]) -> None:
+    """Replace one block's content with what ``write`` inserts (one edit block)."""
+    cursor = QTextCursor(block)
+    cursor.beginEditBlock()
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+    cursor.removeSelectedText()
+    write(cursor)
+    cursor.endEditBlock()
 
 
 def lay_out(view: Any, session: ReviewSession,
@@ -190,25 +201,19 @@ class TranscriptView(QTextEdit):
     def refresh_segment(self, segment_id: int) -> None:
         """Rewrite one turn's text block (a decision, a new finding, an edit)."""
         assert self.session is not None
-        block = self._block(segment_id)
-        cursor = QTextCursor(block)
-        cursor.beginEditBlock()
-        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
-                            QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        cursor.setCharFormat(QTextCharFormat())
-        self._write_text(cursor, self.session.segment(segment_id))
-        cursor.endEditBlock()
+        seg = self.session.segment(segment_id)
+
+        def write(cursor: QTextCursor) -> None:
+            cursor.setCharFormat(QTextCharFormat())
+            self._write_text(cursor, seg)
+
+        rewrite_block(self._block(segment_id), write)
 
     def refresh_header(self, segment_id: int) -> None:
         assert self.session is not None
-        cursor = QTextCursor(self._block(segment_id, header=True))
-        cursor.beginEditBlock()
-        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
-                            QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        self._write_header(cursor, self.session.segment(segment_id))
-        cursor.endEditBlock()
+        seg = self.session.segment(segment_id)
+        rewrite_block(self._block(segment_id, header=True),
+                      lambda cursor: self._write_header(cursor, seg))
 
     # -- positions -------------------------------------------------------------------
     def doc_position(self, segment_id: int, offset: int, after_labels: bool = True) -> int:
@@ -390,14 +395,8 @@ class PreviewView(QTextEdit):
         cursor.insertText(one_line(self.session.preview_speaker(seg.speaker)), bold)
         cursor.insertText(f"   {clock(seg.start)}", grey)
 
-    def _replace_block(self, number: int, write) -> None:
-        cursor = QTextCursor(self.document().findBlockByNumber(number))
-        cursor.beginEditBlock()
-        cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock,
-                            QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
-        write(cursor)
-        cursor.endEditBlock()
+    def _replace_block(self, number: int, write: Callable[[QTextCursor], None]) -> None:
+        rewrite_block(self.document().findBlockByNumber(number), write)
 
     def refresh_segment(self, segment_id: int) -> None:
         if not self.loaded or self.session is None:
