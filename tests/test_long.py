@@ -134,3 +134,48 @@ def test_blocked_features_are_identical_and_memory_stays_flat(long_speech: Path)
     growth = (peak_long - peak_ours) / (long_audio.nbytes - audio.nbytes)
     assert growth <= 2.0, f"memory grows {growth:.1f} bytes per byte of audio"
     assert peak_long < peak_theirs, "ours on 3 times the audio should still need less"
+
+
+class _SlowDetector:
+    """Simulates the fault: a detection that cannot look at the Stop token, on the detector
+    the whole queue shares. Counts how many calls run at once."""
+
+    def __init__(self) -> None:
+        self.active = self.most = 0
+        self.lock = threading.Lock()
+
+    def set_terms(self, terms) -> None:  # noqa: ANN001
+        pass
+
+    def detect_transcript(self, transcript) -> list:  # noqa: ANN001
+        with self.lock:
+            self.active += 1
+            self.most = max(self.most, self.active)
+        time.sleep(0.6)
+        with self.lock:
+            self.active -= 1
+        return []
+
+
+def test_a_stage_stopped_midway_finishes_before_the_next_uses_the_detector(
+        tmp_path: Path, speech_dir: Path) -> None:
+    from anonyscribe.core.cancel import Cancelled
+    from anonyscribe.core.model import RecordingInfo, Segment, Transcript
+    from anonyscribe.pipeline import Engines, process_recording
+
+    study = Study.open(tmp_path / "study")
+    entries = [study.add_recording(speech_dir / n) for n in ("interview.wav", "batch_1.m4a")]
+    for e in entries:
+        study.save_transcript(e.id, Transcript(RecordingInfo(e.name), [Segment(0, 0, 1, "Hi.")]))
+    fake = _SlowDetector()
+    engines = Engines(speakers="none", _detector=fake)
+    cancel = CancelToken()
+    threading.Timer(0.2, cancel.cancel).start()
+    t0 = time.perf_counter()
+    with pytest.raises(Cancelled):
+        process_recording(study, entries[0], engines, cancel=cancel)
+    assert time.perf_counter() - t0 < 0.55  # Stop answered while the detection still ran
+    process_recording(study, entries[1], engines)  # the next recording in the queue
+    assert fake.most == 1, "two detections ran at once on the shared detector"
+    assert study.has_findings(entries[1].id) and not study.has_findings(entries[0].id)
+    study.close()

@@ -23,6 +23,7 @@ from .redact import LogEntry, accepted_originals, propagate, redact
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
+    from .speakers import SpeakerResult
     from .transcribe.runner import Transcriber
 
 Progress = Callable[[str, float], None]
@@ -45,6 +46,9 @@ class Engines:
     num_speakers: int | None = None
     _transcriber: Any = field(default=None, repr=False)
     _detector: Any = field(default=None, repr=False)
+    # Held while a stage uses the shared detector or diarizer: a stage abandoned by Stop (see
+    # ``interruptible``) finishes before the next recording's stage may touch the same models.
+    models_in_use: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def transcriber(self) -> Transcriber:
@@ -153,8 +157,9 @@ def process_recording(
         terms = study_terms(study)
 
         def detect() -> list[Finding]:
-            engines.detector.set_terms(terms)
-            return engines.detector.detect_transcript(transcript)
+            with engines.models_in_use:
+                engines.detector.set_terms(terms)
+                return engines.detector.detect_transcript(transcript)
 
         findings = interruptible(detect, cancel)
         study.save_findings(entry.id, findings)
@@ -194,9 +199,13 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     except ImportError:
         return transcript
     progress("speakers", 0.0)
-    result = interruptible(lambda: label_turns(
-        transcript, Path(entry.path), num_speakers=engines.num_speakers, mode=engines.speakers,
-        progress=lambda f: progress("speakers", f), cancel=cancel), cancel)
+    def label() -> SpeakerResult:
+        with engines.models_in_use:
+            return label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
+                               mode=engines.speakers,
+                               progress=lambda f: progress("speakers", f), cancel=cancel)
+
+    result = interruptible(label, cancel)
     changed = False
     for name in result.names:
         changed |= study.terms.add_always(name, "PERSON")
