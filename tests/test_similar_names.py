@@ -17,7 +17,8 @@ def test_misheard_spellings_are_the_same_name(a: str, b: str) -> None:
 
 @pytest.mark.parametrize(("a", "b"), [
     ("John", "Joan"), ("Ann", "Ian"), ("Sarah", "Susan"), ("Jones", "James"),
-    ("Richard", "Roberts"), ("Emma", "Emily"), ("Bernadette Kowalczyk", "Grace Kowalczyk"), ("", "x"),
+    ("Richard", "Roberts"), ("Emma", "Emily"), ("Bernadette Kowalczyk", "Grace Kowalczyk"),
+    ("", "x"),
 ])
 def test_different_names_stay_apart(a: str, b: str) -> None:
     assert not same_name(a, b)
