@@ -18,6 +18,7 @@ import hashlib
 import os
 import socket
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,14 @@ class StudyLock:
             self._fh = None
 
 
+class RecordingKind(str, Enum):
+    """What a study's recordings are: it tells speaker separation how many voices to expect."""
+
+    INTERVIEW = "interview"  # one interviewer and one participant: two speakers
+    FOCUS_GROUP = "focus_group"  # a group: ``StudySettings.group_size`` speakers (0: find out)
+    OTHER = "other"  # anything else: the number of speakers is found from the audio
+
+
 @dataclass
 class StudySettings:
     """What a researcher chooses once per study; remembered between runs."""
@@ -81,6 +90,17 @@ class StudySettings:
     vocabulary: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=lambda: ["docx", "txt"])
     out_dir: str = ""
+    recording_kind: str = RecordingKind.INTERVIEW.value
+    group_size: int = 0
+
+    def expected_speakers(self) -> int | None:
+        """How many voices the study's recordings have, or None when it must be found."""
+        kind = RecordingKind(self.recording_kind)
+        if kind is RecordingKind.INTERVIEW:
+            return 2
+        if kind is RecordingKind.FOCUS_GROUP and self.group_size > 0:
+            return self.group_size
+        return None
 
 
 @dataclass
