@@ -1,0 +1,27 @@
+"""WebVTT and SubRip captions (Teams' .vtt, Zoom's, a service's .srt, our own exports).
+
+The cue parser is Teams' (``speakers.teams.parse_vtt``): voice tags, "Name: text" cues, NOTE
+blocks, cue ids, un-padded and negative times. Consecutive cues of one speaker become one turn.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..speakers.teams import TeamsFormatError, parse_vtt
+from . import SourceError, SourceResult
+from .common import RawTurn, build_transcript, read_text
+
+
+def read(path: Path) -> SourceResult:
+    text = read_text(path)
+    try:
+        cues = parse_vtt(text, str(path))
+    except TeamsFormatError as exc:
+        raise SourceError(path, "a caption time line cannot be read",
+                          "export the captions again, or save them as .docx or .txt") from exc
+    if not cues:
+        raise SourceError(path, "no captions with times were found in it",
+                          "check that it is a .vtt or .srt caption file")
+    turns = [RawTurn(c.speaker, c.text, max(0.0, c.start), max(0.0, c.end)) for c in cues]
+    return build_transcript(path, turns)
