@@ -60,22 +60,34 @@ def media_extensions() -> frozenset[str]:
     return frozenset(MEDIA_EXTENSIONS)
 
 
-def collect_inputs(inputs: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Media files from files and folders (recursive); other files skipped with a note."""
-    exts = media_extensions()
+def collect_inputs(inputs: Iterable[Path], exclude: Iterable[Path] = ()
+                   ) -> tuple[list[Path], list[str]]:
+    """Recordings, text transcripts and survey sheets from files and folders (recursive); other
+    files skipped with a note. A Teams transcript beside its recording labels that recording's
+    speakers and is not added on its own; nothing under ``exclude`` (our own output and study
+    folders) is picked up."""
+    from .sources import TEXT_EXTENSIONS
+
+    exts = media_extensions() | TEXT_EXTENSIONS
+    inputs = [Path(i) for i in inputs]
+    # An output folder that holds what was asked for (OUT inside the recordings) is skipped;
+    # one the recordings are inside (OUT is their folder) cannot be.
+    skip = [e for e in (Path(x).resolve() for x in exclude)
+            if not any(i.resolve().is_relative_to(e) for i in inputs)]
     files: list[Path] = []
     notes: list[str] = []
     for raw in inputs:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if not child.is_file() or child.name.startswith("."):
+                if (not child.is_file() or child.name.startswith((".", "~$", TEMP_PREFIX))
+                        or _inside(child, skip)):
                     continue
                 if child.suffix.lower() in exts:
                     files.append(child)
-                elif child.suffix.lower() not in {".vtt", ".docx", ".txt"}:
-                    notes.append(f"Skipped {child}: not a recording ({child.suffix or 'no'} "
-                                 "extension).")
+                else:
+                    notes.append(f"Skipped {child}: not a recording, transcript or survey "
+                                 f"sheet ({child.suffix or 'no'} extension).")
         elif p.is_file():
             files.append(p)  # named explicitly: try it, and say clearly if it is not media
         else:
@@ -87,7 +99,30 @@ def collect_inputs(inputs: Iterable[Path]) -> tuple[list[Path], list[str]]:
         if key not in seen:
             seen.add(key)
             unique.append(f)
-    return unique, notes
+    return _without_companions(unique, notes), notes
+
+
+def _inside(path: Path, folders: list[Path]) -> bool:
+    resolved = path.resolve()
+    return any(resolved.is_relative_to(folder) for folder in folders)
+
+
+def _without_companions(files: list[Path], notes: list[str]) -> list[Path]:
+    """Drop each Teams transcript that sits beside a recording being added: it is that
+    recording's source of speaker names, not an interview of its own."""
+    from .speakers.teams import find_teams_transcript
+
+    exts = media_extensions()
+    companions: dict[Path, Path] = {}
+    for f in files:
+        if f.suffix.lower() in exts:
+            found = find_teams_transcript(f)
+            if found is not None:
+                companions[found.resolve()] = f
+    for key, media in companions.items():
+        notes.append(f"{key.name} is the Teams transcript of {media.name}: it names that "
+                     "recording's speakers and is not added on its own.")
+    return [f for f in files if f.resolve() not in companions]
 
 
 def read_list(path: Path | None) -> list[str]:
@@ -134,7 +169,7 @@ def run_batch(
     cancel = cancel or CancelToken()
     out_dir = Path(out_dir)
     private_dir = Path(private_dir) if private_dir else out_dir / "private"
-    files, notes = collect_inputs(inputs)
+    files, notes = collect_inputs(inputs, exclude=(out_dir, private_dir))
     result = BatchResult(notes=notes)
     for n in notes:
         reporter.note(n)

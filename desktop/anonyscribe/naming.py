@@ -27,6 +27,8 @@ FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "srt": (".srt",),
     "vtt": (".vtt",),
     "qdpx": (".qdpx",),
+    "xlsx": (".xlsx",),  # survey sheets: the researcher's sheet, free text anonymised
+    "csv": (".csv",),
 }
 LOG_FILES = ("anonymisation-log.csv", "anonymisation-log.xlsx")
 REPORT_FILE = "anonymisation-report.txt"

@@ -19,7 +19,9 @@ from .core.cancel import Cancelled, CancelToken
 from .core.model import Decision, Finding, Span, Transcript
 from .core.register import normalise
 from .core.study import RecordingEntry, Study, Terms
+from .export.common import timed
 from .redact import LogEntry, accepted_originals, propagate, redact
+from .sources import SourceKind, is_text_source, kind_of
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
@@ -30,6 +32,8 @@ Progress = Callable[[str, float], None]
 T = TypeVar("T")
 CANCEL_POLL_S = 0.05
 STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
+# Formats that are nothing without times: skipped for a text transcript that had none.
+TIMED_FORMATS = {"srt", "vtt", "nvivo"}
 # Detections in a file name below this score (context guesses) are left alone.
 FILE_NAME_MIN_SCORE = 0.5
 
@@ -143,14 +147,17 @@ def process_recording(
     cancel = cancel or CancelToken()
     progress = _quiet_after_cancel(progress or _noop, cancel)
     path = Path(entry.path)
-    progress("probe", 0.0)
-    info = probe(path)
-    entry.duration = info.duration
-    cancel.check()
-    if study.has_transcript(entry.id):
-        transcript = study.load_transcript(entry.id)
+    if is_text_source(path):  # a transcript or a sheet: no audio, straight to detection
+        transcript = _read_source(study, entry, progress)
     else:
-        transcript = _transcribe(study, entry, engines, progress, cancel)
+        progress("probe", 0.0)
+        info = probe(path)
+        entry.duration = info.duration
+        cancel.check()
+        if study.has_transcript(entry.id):
+            transcript = study.load_transcript(entry.id)
+        else:
+            transcript = _transcribe(study, entry, engines, progress, cancel)
     cancel.check()
     if not study.has_findings(entry.id):
         progress("detect", 0.0)
@@ -168,6 +175,39 @@ def process_recording(
     entry.error = ""
     study.save()
     progress("save", 1.0)
+
+
+def _read_source(study: Study, entry: RecordingEntry, progress: Progress) -> Transcript:
+    """A text transcript or survey sheet as the recording's transcript (read once, saved)."""
+    from .sources import read_source
+
+    if study.has_transcript(entry.id):
+        return study.load_transcript(entry.id)
+    progress("read", 0.0)
+    result = read_source(Path(entry.path), study.folder(entry.id),
+                         progress=lambda f: progress("read", f))
+    _remember_names(study, result.names)
+    if any([study.terms.add_always(term, "PERSON") for term in result.terms]):
+        study.save_terms()
+    study.save_transcript(entry.id, result.transcript)
+    entry.duration = result.transcript.recording.duration
+    entry.status = "transcribed"
+    study.save()
+    progress("read", 1.0)
+    return result.transcript
+
+
+def _remember_names(study: Study, names: Sequence[str]) -> None:
+    """Names a source revealed (speakers, meeting title) go to always-redact and the register,
+    so a speaker label holding one is replaced too."""
+    changed = False
+    for name in names:
+        changed |= study.terms.add_always(name, "PERSON")
+        study.register.label_for("PERSON", name)
+    if changed:
+        study.save_terms()
+    if names:
+        study.save_register()
 
 
 def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress: Progress,
@@ -206,14 +246,7 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
     result = interruptible(label, cancel)
-    changed = False
-    for name in result.names:
-        changed |= study.terms.add_always(name, "PERSON")
-        study.register.label_for("PERSON", name)  # so a speaker label with it is replaced too
-    if changed:
-        study.save_terms()
-    if result.names:
-        study.save_register()
+    _remember_names(study, result.names)
     progress("speakers", 1.0)
     return result.transcript
 
@@ -284,12 +317,16 @@ def export_recording(
     # What an export killed mid-write left here (the app's export has no batch start to do it).
     sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
+    if kind_of(entry.name) is SourceKind.SURVEY:  # a sheet goes out as a sheet
+        return export_survey(study, rec_id, out_dir, detector, draft)
     raw = study.load_transcript(rec_id)
     anon, log, findings = anonymised(study, rec_id, hide_pending=draft, transcript=raw)
     stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector,
                                   raw=raw)
     written: list[Path] = []
     for fmt in formats:
+        if fmt in TIMED_FORMATS and not timed(anon):
+            continue  # captions and NVivo rows need times a text transcript may not have
         if fmt in export.RECORDING_FORMATS:
             written += export.export_recording(fmt, anon, Path(out_dir), stem, originals)
     decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
@@ -371,3 +408,49 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
         return []
     return export.export_study("qdpx", items, Path(out_dir), "study", originals,
                                media=media or None)
+
+
+def survey_formats(entry: RecordingEntry) -> list[str]:
+    """What a survey's export writes: its own kind of sheet, and a .qdpx."""
+    from .sources.sheet import is_csv
+
+    return ["csv" if is_csv(Path(entry.name)) else "xlsx", "qdpx"]
+
+
+def export_survey(study: Study, rec_id: str, out_dir: Path, detector: Detector | None = None,
+                  draft: bool = False) -> list[Path]:
+    """Write a survey's sheet with its free text anonymised (chosen columns dropped), its
+    REFI-QDA project, and the private log. The original sheet is re-read for the columns
+    kept as they were, so it must be the very file that was added."""
+    from . import export
+    from .core.files import CorruptFileError
+    from .core.study import file_sha256
+    from .export.sheet import SurveyAnswers
+    from .sources import SourceError
+    from .sources.survey import load_plan
+
+    entry = study.recordings[rec_id]
+    source = Path(entry.path)
+    if not source.is_file() or file_sha256(source) != entry.sha256:
+        raise SourceError(source, "the sheet is missing or has changed since it was added",
+                          "put the original file back, or add the new version as a new "
+                          "source and review it")
+    plan = load_plan(study.folder(rec_id))
+    if plan is None:
+        raise CorruptFileError(f"{study.folder(rec_id)} has no column choice for this sheet; "
+                               "remove the sheet from the study and add it again.")
+    raw = study.load_transcript(rec_id)
+    anon, log, findings = anonymised(study, rec_id, hide_pending=draft, transcript=raw)
+    answers = {plan.cells[seg.id]: seg.text for seg in anon.segments}
+    formats = survey_formats(entry)
+    stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector,
+                                  raw=raw)
+    written = export.export_sheet(formats[0], SurveyAnswers(source, plan.layout, plan.options,
+                                                            answers), Path(out_dir), stem,
+                                  originals)
+    decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
+    export.write_log(log, study.root / "log" / entry.id, decisions)
+    entry.exported = [str(p) for p in written]
+    entry.status = "review" if draft else "exported"
+    study.save()
+    return written

@@ -69,6 +69,7 @@ class Segment:
     text: str
     speaker: str = "S1"
     words: list[Word] = field(default_factory=list)
+    heading: str = ""  # what the turn answers (a survey question); empty for speech
 
 
 @dataclass
@@ -152,6 +153,7 @@ class Transcript:
                 text=s["text"],
                 speaker=s.get("speaker", "S1"),
                 words=[Word(**w) for w in s.get("words", [])],
+                heading=s.get("heading", ""),
             )
             for s in data.get("segments", [])
         ]

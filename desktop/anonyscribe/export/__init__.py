@@ -11,6 +11,7 @@ Formats:
     nvivo       NVivo transcript rows: _nvivo.docx (table) and _nvivo.txt (tab separated)
     srt, vtt    captions for ATLAS.ti, QualCoder and media players
     qdpx        REFI-QDA project of a whole study (study format)
+    xlsx, csv   a survey's own sheet, free text anonymised, plus its own .qdpx (sheet formats)
     log         anonymisation log .csv/.xlsx + ethics report (private format)
 """
 
@@ -30,6 +31,7 @@ from ..redact import LogEntry
 from . import docx as docx_format
 from . import log as log_format
 from . import nvivo, qdpx, subtitles, text
+from . import sheet as sheet_format
 from .common import ExportError
 from .leakcheck import Leak, LeakError, name_leaks, scan
 from .log import PrivateFolderError
@@ -38,6 +40,8 @@ from .qdpx import QdpxItem, QdpxOptions, VariableValue
 RECORDING_FORMATS = {"txt", "docx", "nvivo", "srt", "vtt"}
 STUDY_FORMATS = {"qdpx"}
 PRIVATE_FORMATS = {"log"}
+SHEET_FORMATS = {"xlsx", "csv"}
+_SHEET_WRITERS = {"xlsx": sheet_format.write_xlsx, "csv": sheet_format.write_csv}
 
 Writer = Callable[[Transcript, list[Path], str, date | None], None]
 _WRITERS: dict[str, Writer] = {
@@ -50,7 +54,8 @@ _WRITERS: dict[str, Writer] = {
 
 __all__ = [
     "PRIVATE_FORMATS", "RECORDING_FORMATS", "STUDY_FORMATS", "ExportError", "Leak", "LeakError",
-    "PrivateFolderError", "QdpxItem", "QdpxOptions", "export_recording", "export_study",
+    "PrivateFolderError", "QdpxItem", "QdpxOptions", "SHEET_FORMATS", "export_recording",
+    "export_sheet", "export_study",
     "write", "write_log",
 ]
 
@@ -150,6 +155,23 @@ def export_study(
     options = QdpxOptions(project_name=name, include_media=bool(media))
     return _publish(fmt, Path(out_dir), naming.output_names(fmt, name), list(originals),
                     lambda paths: qdpx.write_qdpx(qitems, paths[0], options))
+
+
+def export_sheet(fmt: str, answers: sheet_format.SurveyAnswers, out_dir: Path, stem: str,
+                 originals: Iterable[str] = (), project: bool = True) -> list[Path]:
+    """A survey's sheet as ``fmt`` (its free text anonymised, chosen columns dropped) and,
+    with ``project``, its REFI-QDA project (respondents as cases); each file leak-checked."""
+    if fmt not in _SHEET_WRITERS:
+        raise _unknown(fmt, SHEET_FORMATS)
+    _check_stem(stem)
+    out_dir = Path(out_dir)
+    writer = _SHEET_WRITERS[fmt]
+    written = _publish(fmt, out_dir, naming.output_names(fmt, stem), list(originals),
+                       lambda paths: writer(answers, paths[0]))
+    if project:
+        written += _publish("qdpx", out_dir, naming.output_names("qdpx", stem), list(originals),
+                            lambda paths: sheet_format.write_qdpx(answers, paths[0], stem))
+    return written
 
 
 def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, int] | None = None,

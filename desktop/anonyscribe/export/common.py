@@ -82,6 +82,11 @@ def turns(transcript: Transcript) -> list[Turn]:
     return out
 
 
+def timed(transcript: Transcript) -> bool:
+    """False for a text source that had no times: its exports print none (not 00:00:00)."""
+    return transcript.recording.duration > 0 or any(s.end > 0 for s in transcript.segments)
+
+
 def duration(transcript: Transcript) -> float:
     ends = [s.end for s in transcript.segments]
     return max([transcript.recording.duration, *ends]) if ends else transcript.recording.duration

@@ -15,13 +15,15 @@ from pathlib import Path
 
 from ..core.files import write_text
 from ..core.model import Transcript
-from .common import f4_stamp, header_lines, turns
+from .common import f4_stamp, header_lines, timed, turns
 
 BOM = "\ufeff"  # MAXQDA and NVivo on Windows read UTF-8 reliably only with a BOM
 
 
 def paragraphs(transcript: Transcript) -> list[str]:
     """The turn paragraphs, in time order."""
+    if not timed(transcript):
+        return [f"{t.speaker}: {t.text}" for t in turns(transcript)]
     return [f"{t.speaker}: {t.text} {f4_stamp(t.end)}" for t in turns(transcript)]
 
 

@@ -37,10 +37,13 @@ class SourceError(MediaError):
 
 @dataclass
 class SourceResult:
-    """A read source: its transcript and the person names it showed (speaker labels)."""
+    """A read source: its transcript, the person names its speaker labels showed (always
+    redacted, and given a pseudonym now so the labels are replaced), and other names it held
+    (a survey's Name column: always redacted)."""
 
     transcript: Transcript
     names: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
 
 
 def kind_of(path: Path | str) -> SourceKind | None:
@@ -71,3 +74,14 @@ def read_transcript_file(path: Path) -> SourceResult:
         raise SourceError(path, f"{suffix or 'a file without extension'} is not a transcript "
                           "format Anonyscribe reads", "save it as .docx, .txt, .vtt or .srt")
     return reader(Path(path))
+
+
+def read_source(path: Path, private_folder: Path | None = None,
+                progress: Progress | None = None) -> SourceResult:
+    """Any text source as a Transcript. A survey sheet reads its column choices from (and
+    saves proposed ones to) ``private_folder``, the recording's folder in the study."""
+    if kind_of(path) is SourceKind.SURVEY:
+        from . import survey
+
+        return survey.read(Path(path), private_folder, progress)
+    return read_transcript_file(Path(path))

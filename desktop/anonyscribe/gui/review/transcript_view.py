@@ -122,6 +122,14 @@ def lay_out(view: Any, session: ReviewSession,
     return doc
 
 
+
+def turn_note(seg: Segment) -> str:
+    """Beside the speaker: the question a survey answer answers, else the turn's time (none
+    for a text transcript that had no times)."""
+    if seg.heading:
+        return one_line(seg.heading)
+    return clock(seg.start) if (seg.start or seg.end) else ""
+
 class TranscriptView(QTextEdit):
     """Read-only, selectable transcript; emits what the reviewer clicked."""
 
@@ -163,7 +171,7 @@ class TranscriptView(QTextEdit):
         when.setForeground(QColor("#777777"))
         when.setToolTip("Click to hear this turn")
         cursor.insertText(one_line(self.session.transcript.speaker_label(seg.speaker)), name)
-        cursor.insertText(f"   {clock(seg.start)}", when)
+        cursor.insertText(f"   {turn_note(seg)}", when)
 
     def _write_text(self, cursor: QTextCursor, seg: Segment) -> None:
         """Write a turn's text with its findings' formats and the labels of accepted ones."""
@@ -393,7 +401,7 @@ class PreviewView(QTextEdit):
         grey = QTextCharFormat()
         grey.setForeground(QColor("#777777"))
         cursor.insertText(one_line(self.session.preview_speaker(seg.speaker)), bold)
-        cursor.insertText(f"   {clock(seg.start)}", grey)
+        cursor.insertText(f"   {turn_note(seg)}", grey)
 
     def _replace_block(self, number: int, write: Callable[[QTextCursor], None]) -> None:
         rewrite_block(self.document().findBlockByNumber(number), write)
