@@ -1,4 +1,4 @@
-"""The command line: ``anonyscribe batch | detect | models | export | app``.
+"""The command line: ``anonyscribe batch | survey | detect | models | export | app``.
 
 A thin driver over the core; everything it does, the app does through the same functions.
 """
@@ -81,8 +81,77 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--include-pending", action="store_true",
                    help="export even when some findings are still undecided")
 
+    _survey_parser(sub)
     sub.add_parser("app", help="open the desktop app")
     return p
+
+
+def _survey_parser(sub) -> None:
+    s = sub.add_parser("survey", help="anonymise the free-text answers of a survey export "
+                       "(.xlsx, .csv: Microsoft Forms, Qualtrics, JISC Online Surveys, REDCap)")
+    s.add_argument("file", type=Path, help="the survey export (.xlsx, .csv or .tsv)")
+    s.add_argument("--out", type=Path, default=Path("anonymised"),
+                   help="folder for anonymised files only (default: ./anonymised)")
+    s.add_argument("--private", type=Path, default=None,
+                   help="study folder (default: OUT/private); use the interviews' study to "
+                   "share their pseudonyms")
+    s.add_argument("--text-columns", action="append", default=None, metavar="COLUMNS",
+                   help="free-text columns: headings, letters (C) or numbers (3), comma-"
+                   "separated or the option repeated (default: the proposed ones)")
+    s.add_argument("--drop-columns", action="append", default=None, metavar="COLUMNS",
+                   help="columns left out of the anonymised sheet, e.g. Name,Email "
+                   "(default: the proposed identifying ones)")
+    s.add_argument("--per", choices=["respondent", "question"], default="respondent",
+                   help="coding-app project: one document per respondent or per question")
+    s.add_argument("--list-columns", action="store_true",
+                   help="show the columns and what is proposed for each, and stop")
+    s.add_argument("--auto", action="store_true",
+                   help="accept every finding and export straight away (no review)")
+    s.set_defaults(format=None)
+
+
+def cmd_survey(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .core.study import Study, StudyLockedError
+    from .sources import SourceError
+    from .sources import survey
+
+    try:
+        if args.list_columns:
+            for letter, heading, role in survey.describe(args.file):
+                print(f"{letter:>3}  {role:<9}  {heading}")
+            return 0
+        layout = survey.read_layout(args.file)
+        proposal = survey.propose(args.file, layout)
+        text = (survey.resolve_columns(layout, args.text_columns, args.file)
+                if args.text_columns else proposal.text_columns)
+        drop = (survey.resolve_columns(layout, args.drop_columns, args.file)
+                if args.drop_columns else proposal.drop_columns)
+        options = survey.SurveyOptions([c for c in text if c not in drop], drop, args.per)
+        print("Free text: " + "; ".join(layout.questions[i] for i in options.text_columns)
+              + "\nDropped: " + ("; ".join(layout.names[i] for i in drop) or "none"),
+              file=sys.stderr)
+        with Study.open(args.private or args.out / "private") as study:
+            entry = study.add_recording(args.file)
+            folder = study.folder(entry.id)
+            decided = sum(1 for f in study.load_findings(entry.id)
+                          if f.decision.value != "pending" and f.source != "propagated")
+            if survey.choose(folder, args.file, options, decided):
+                for name in ("transcript.json", "findings.json"):
+                    (folder / name).unlink(missing_ok=True)
+                entry.status = "queued"
+            study.save()
+            settings = study.settings
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except StudyLockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    result = run_batch([args.file], args.out, args.private, auto=args.auto,
+                       model=settings.model or None, language=settings.language or None,
+                       formats=settings.formats, reporter=ConsoleReporter())
+    return _summary(result, args)
 
 
 class ConsoleReporter:
@@ -259,7 +328,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"batch": cmd_batch, "detect": cmd_detect, "models": cmd_models,
-               "export": cmd_export, "app": cmd_app}[args.command]
+               "export": cmd_export, "app": cmd_app, "survey": cmd_survey}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -45,7 +45,9 @@ from .workers import READY, WAITING, AddTask, QueueWorker, SharedStudy, add_pool
 
 PAGE_START, PAGE_QUEUE, PAGE_REVIEW = range(3)
 MEDIA_FILTER = ("Recordings (*.mp4 *.m4a *.m4v *.mov *.mkv *.webm *.wav *.mp3 *.flac *.ogg "
-                "*.opus *.aac *.wma *.amr *.aif *.aiff *.3gp *.avi *.wmv);;All files (*)")
+                "*.opus *.aac *.wma *.amr *.aif *.aiff *.3gp *.avi *.wmv);;"
+                "Transcripts and survey exports (*.docx *.txt *.vtt *.srt *.xlsx *.csv *.tsv);;"
+                "All files (*)")
 
 
 def review_widget_class() -> type[QWidget]:

@@ -36,6 +36,7 @@ from ..core.study import RecordingEntry
 STAGE_SPAN: dict[str, tuple[float, float]] = {
     "load": (0.0, 0.0),
     "probe": (0.0, 0.02),
+    "read": (0.0, 0.5),  # a text transcript or survey sheet: read instead of transcribed
     "transcribe": (0.02, 0.85),
     "speakers": (0.85, 0.90),
     "detect": (0.90, 0.99),
@@ -44,6 +45,7 @@ STAGE_SPAN: dict[str, tuple[float, float]] = {
 STAGE_WORDS = {
     "load": "Loading the speech model (once per session)…",
     "probe": "Reading the file…",
+    "read": "Reading the transcript or sheet",
     "transcribe": "Transcribing",
     "speakers": "Telling speakers apart",
     "detect": "Looking for names and other identifiers",
@@ -332,7 +334,8 @@ class QueueView(QWidget):
         title.setFont(font)
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint = QLabel(
-            "Drag recordings (.mp4, .m4a, .wav…) or whole folders onto this window,\n"
+            "Drag recordings (.mp4, .m4a, .wav…), transcripts (.docx, .vtt, .srt, .txt),\n"
+            "survey exports (.xlsx, .csv) or whole folders onto this window,\n"
             "or use the buttons below. Nothing leaves this computer.", page)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)

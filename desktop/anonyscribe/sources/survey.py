@@ -212,10 +212,47 @@ def read(path: Path, folder: Path | None,
     """The sheet's answers as a transcript, with the saved column choice or a proposed one."""
     plan = load_plan(folder) if folder is not None else None
     layout = read_layout(path)
-    proposed = plan is None
     options = plan.options if plan is not None else propose(path, layout)
     result, new_plan = build(path, layout, options, progress)
-    new_plan.proposed = proposed and (plan is None or plan.proposed)
+    new_plan.proposed = plan is None or plan.proposed
     if folder is not None:
         save_plan(folder, new_plan)
     return result
+
+
+class ChoiceLockedError(SourceError):
+    """A new column choice would throw away review decisions already made on this sheet."""
+
+
+def choose(folder: Path, path: Path, options: SurveyOptions, decided: int) -> bool:
+    """Save the researcher's column choice for the sheet whose study folder is ``folder``.
+
+    Returns True when the choice differs from what was read before, so the sheet must be read
+    (and flagged) again; that is refused while ``decided`` findings would be lost.
+    """
+    plan = load_plan(folder)
+    layout = plan.layout if plan is not None else read_layout(path)
+    if plan is not None and (plan.options.text_columns, plan.options.drop_columns) == (
+            options.text_columns, options.drop_columns):
+        if plan.options.per != options.per or plan.proposed:
+            plan.options.per, plan.proposed = options.per, False
+            save_plan(folder, plan)
+        return False
+    if plan is not None and decided:
+        raise ChoiceLockedError(path, f"{decided} review decision(s) were made with another "
+                                "column choice", "export with the choice made then, or add a "
+                                "copy of the sheet to choose again")
+    save_plan(folder, SurveyPlan(layout, options))
+    return plan is not None
+
+
+def describe(path: Path) -> list[tuple[str, str, str]]:
+    """(letter, heading, proposal) per column, for ``anonyscribe survey --list-columns``."""
+    layout = read_layout(path)
+    options = propose(path, layout)
+    out = []
+    for i, q in enumerate(layout.questions):
+        role = ("free text" if i in options.text_columns else
+                "drop" if i in options.drop_columns else "keep")
+        out.append((column_letter(i), q, role))
+    return out

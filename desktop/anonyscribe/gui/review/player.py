@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...sources import is_text_source
 from .transcript_view import clock
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -73,6 +74,9 @@ class PlayerBar(QWidget):
             return self._fail("No recording file linked: reviewing works without audio.")
         path = Path(path)
         self._name = path.name
+        if is_text_source(path):
+            return self._fail("A text transcript or survey has no audio to play: review the "
+                              "text; everything else works as for a recording.")
         if not path.is_file():
             return self._fail(f"Recording not found: {path}. Reconnect the drive or move the "
                               "file back to hear it; reviewing works without audio.")
