@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..speakers.teams import TeamsFormatError, parse_vtt
 from . import SourceError, SourceResult
-from .common import RawTurn, build_transcript, read_text
+from .common import RawTurn, build_transcript, read_text, speaker_line
 
 
 def read(path: Path) -> SourceResult:
@@ -23,5 +23,10 @@ def read(path: Path) -> SourceResult:
     if not cues:
         raise SourceError(path, "no captions with times were found in it",
                           "check that it is a .vtt or .srt caption file")
-    turns = [RawTurn(c.speaker, c.text, max(0.0, c.start), max(0.0, c.end)) for c in cues]
+    turns = []
+    for c in cues:
+        # "[Person 1]: text" (a pseudonym, as our .srt writes it) is a speaker too
+        named = None if c.speaker else speaker_line(c.text)
+        speaker, text = (named.speaker, named.text) if named else (c.speaker, c.text)
+        turns.append(RawTurn(speaker, text, max(0.0, c.start), max(0.0, c.end)))
     return build_transcript(path, turns)

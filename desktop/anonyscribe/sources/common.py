@@ -39,6 +39,8 @@ _SPEAKER = re.compile(
     rf"^(?P<name>[^\W\d_][\w'’.\- ]{{0,40}}?|\[[^\]]{{1,40}}\])\s*(?:[\[(](?P<time>{_T})[\])])?"
     r"\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 _NVIVO = re.compile(rf"^\s*({_T})\s*-\s*({_T})\s*$")
+# Teams' own paragraph "Jane Smith stopped transcription": not part of the conversation.
+_EVENT_LINE = re.compile(r"^.{1,100}\b(?:started|stopped) transcription\.?$", re.IGNORECASE)
 _OWN_HEADER = re.compile(r"^(Anonymised transcript|Recording |Duration \d|Exported \d{4}-)")
 # Speaker labels that name a role, not a person: they stay, and never go to always-redact.
 ROLE_WORDS = {
@@ -92,7 +94,7 @@ def _stamp(text: str) -> tuple[str, float | None]:
     return text[: m.start()].rstrip(), h * 3600 + mi * 60 + s + t / 10
 
 
-def _speaker_line(line: str) -> RawTurn | None:
+def speaker_line(line: str) -> RawTurn | None:
     """A "Name: text" paragraph (with any of the time forms), or None."""
     body, end = _stamp(line)
     start = None
@@ -128,11 +130,13 @@ def parse_lines(lines: list[str]) -> tuple[list[RawTurn], str]:
     nvivo = _nvivo_rows(lines)
     if nvivo is not None:
         return nvivo, ""
-    cues, title = parse_docx_lines(lines)
+    cues, title = parse_docx_lines([ln for ln in lines if not _EVENT_LINE.match(ln.strip())])
     if any(c.speaker for c in cues):
         return [RawTurn(c.speaker, c.text, c.start, c.end) for c in cues], title
     paragraphs = _paragraphs(lines)
-    spoken = [_speaker_line(p) for p in paragraphs]
+    while paragraphs and _OWN_HEADER.match(paragraphs[0]):
+        paragraphs.pop(0)  # the header our own export writes: nothing of the interview
+    spoken = [speaker_line(p) for p in paragraphs]
     labelled = [t for t in spoken if t is not None]
     repeated = {t.speaker for t in labelled if sum(u.speaker == t.speaker for u in labelled) > 1}
     if labelled and len(labelled) * 2 >= len(paragraphs) and repeated:
@@ -146,7 +150,7 @@ def _paragraphs(lines: list[str]) -> list[str]:
     cur: list[str] = []
     for raw in lines + [""]:
         line = raw.strip()
-        if not line or (cur and _speaker_line(line) is not None):
+        if not line or (cur and speaker_line(line) is not None):
             if cur:
                 out.append(" ".join(cur))
             cur = [line] if line else []
