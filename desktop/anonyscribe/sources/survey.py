@@ -40,7 +40,7 @@ _NAME_COLUMN = re.compile(r"^(?:name|full ?name|respondent ?name|first ?name|las
                           r"|recipient ?(?:first|last) ?name)$", re.IGNORECASE)
 _NOT_A_NAME = {"anonymous", "anon", "n/a", "na", "none", "-", "prefer not to say"}
 MIN_TEXT_CHARS = 25
-MIN_DISTINCT = 0.6
+MIN_DISTINCT = 0.3  # a choice list repeats a handful of values; real answers repeat "N/A", "No"
 
 
 @dataclass
@@ -203,8 +203,9 @@ def build(path: Path, layout: SheetLayout, options: SurveyOptions,
     transcript = Transcript(recording=info, segments=segments, speakers=speakers,
                             model="survey")
     people = [TeamsCue(0.0, 0.0, n, "") for n in dict.fromkeys(names)]
+    # A sheet's file name names the survey, not a person ("Leadership survey.xlsx").
     return SourceResult(transcript, [], names_for_always_list(TeamsTranscript(path, people),
-                                                              path.name)), plan
+                                                              "")), plan
 
 
 def read(path: Path, folder: Path | None,
