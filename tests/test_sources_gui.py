@@ -47,5 +47,5 @@ def test_text_transcript_review_has_no_player(qtbot, study):
 def test_survey_review_shows_respondent_and_question(qtbot, study):
     widget = _widget(qtbot, study, "survey.xlsx")
     first = widget.view.toPlainText().splitlines()[0]
-    assert first.startswith("Respondent 1") and "What barriers to progression" in first
+    assert first.startswith("Respondent #1") and "What barriers to progression" in first
     assert widget.session.counts()[1] > 0  # answers are flagged and reviewed like turns

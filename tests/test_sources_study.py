@@ -69,5 +69,5 @@ def test_review_session_opens_text_and_survey_sources(tmp_path: Path, detector):
         assert any(f.text == "Barts Health" for f in teams.findings)
         sheet = ReviewSession(study, by_name["survey.xlsx"].id)
         seg = sheet.transcript.segments[0]
-        assert sheet.transcript.speaker_label(seg.speaker) == "Respondent 1"
+        assert sheet.transcript.speaker_label(seg.speaker) == "Respondent #1"
         assert seg.heading.startswith("What barriers")

@@ -45,7 +45,7 @@ def test_forms_answers_become_turns(tmp_path: Path):
     filled = sum(1 for r in rows for v in r[7:] if v)
     assert len(t.segments) == filled
     first = t.segments[0]
-    assert t.speaker_label(first.speaker) == "Respondent 1"
+    assert t.speaker_label(first.speaker) == "Respondent #1"
     assert first.heading == "What barriers to progression have you experienced?"
     assert first.text == rows[0][7]
     assert all(s.start == 0 and s.end == 0 for s in t.segments)
@@ -115,7 +115,7 @@ def test_batch_exports_the_sheet_anonymised_and_a_valid_project(tmp_path: Path, 
     for original in accepted | {r[3] for r in rows} | {r[4] for r in rows}:
         assert original.casefold() not in text.casefold(), original
     for k, row in enumerate(rows):  # closed answers kept exactly; free text in place
-        assert got[k + 1][:3] == [f"Respondent {k + 1}", row[5], row[6]]
+        assert got[k + 1][:3] == [f"Respondent #{k + 1}", row[5], row[6]]
         assert (got[k + 1][4] is None) == (row[8] is None)
     assert "[Person " in text and "[Organisation " in text
     named = {m.group(1) for r in rows for m in re.finditer(r"manager (\w+ \w+) at", r[7])}
@@ -124,7 +124,7 @@ def test_batch_exports_the_sheet_anonymised_and_a_valid_project(tmp_path: Path, 
 
     root = _validate(qdpx)
     cases = root.findall(".//q:Case", NS)
-    assert len(cases) == 200 and cases[0].get("name") == "Respondent 1"
+    assert len(cases) == 200 and cases[0].get("name") == "Respondent #1"
     variables = {v.get("name"): v.get("typeOfVariable") for v in root.iterfind(".//q:Variable",
                                                                                 NS)}
     assert variables == {"Which programme did you attend?": "Text",
@@ -180,3 +180,25 @@ def _shared_detector(cls):  # noqa: ANN001, ANN202 - one real detector for the C
     if not _DETECTOR:
         _DETECTOR.append(cls())
     return _DETECTOR[0]
+
+
+def test_leak_check_reads_sheet_cells_not_row_numbers(tmp_path: Path):
+    """A sheet of 2,000 rows: an accepted year ("1931") is not "found" in ``<row r="1931">``,
+    while a name left in any cell still is."""
+    from anonyscribe.export.sheet import SurveyAnswers, write_xlsx
+
+    path = tmp_path / "s.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Team", "Comment"])
+        w.writerows([["Ward 5", f"Fine ({i})."] for i in range(2000)])
+    layout = sheet.read_layout(path)
+    answers = {(r, 1): f"Fine ({r})." for r in range(2000)}
+    answers[(1930, 1)] = "Fine ([Date 1])."  # the accepted "1930" replaced in its answer
+    out = tmp_path / "out.xlsx"
+    write_xlsx(SurveyAnswers(path, layout, survey.SurveyOptions([1]), answers), out)
+    assert scan([out], ["1930"]) == []
+    answers[(5, 1)] = "Ask Marguerite Delacroix."
+    write_xlsx(SurveyAnswers(path, layout, survey.SurveyOptions([1]), answers), out)
+    assert [leak.part for leak in scan([out], ["Marguerite Delacroix", "Ward 5"])] == [
+        "xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"]

@@ -36,6 +36,9 @@ TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".srt", ".vtt", ".xml", ".rels", ".qde"
                  ".md", ".html", ".htm", ".rtf"}
 ZIP_SUFFIXES = {".docx", ".xlsx", ".qdpx", ".zip", ".pptx", ".odt"}
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SHEET_LAYOUT = {"r", "spans", "s", "t", "ht", "customHeight", "customFormat", "dyDescent",
+                 "ref", "min", "max", "width", "customWidth", "sqref"}
 _APOSTROPHES = "'\u2019\u2018`\u02bc"
 
 
@@ -177,10 +180,28 @@ def _read_edges(fh: BinaryIO, size: int) -> bytes:
     return head + b"\n" + tail
 
 
+def _sheet_view(data: bytes) -> str | None:
+    """A worksheet's cell texts and its attributes other than cell layout: row numbers and
+    cell references (``<row r="1931">``, ``r="B1931"``) are the writer's, not the answers', and
+    read raw they would match an accepted year or number in any sheet of 1,000 rows."""
+    try:
+        root = etree.fromstring(data)
+    except etree.XMLSyntaxError:
+        return None
+    parts = [el.text for el in root.iter() if isinstance(el.tag, str) and el.text]
+    parts += [v for el in root.iter() if isinstance(el.tag, str)
+              for k, v in el.attrib.items() if etree.QName(k).localname not in _SHEET_LAYOUT]
+    return html.unescape("\n".join(parts))
+
+
 def _xml_views(data: bytes) -> list[str]:
     """The XML as text (entities decoded), plus every Word paragraph's runs joined, so a name
     Word split over two runs ("Ja" + "ne") is still seen."""
     text = data.decode("utf-8", "replace")
+    if _SML in text[:400] and "<worksheet" in text[:400]:
+        view = _sheet_view(data)
+        if view is not None:
+            return [view]
     views = [html.unescape(text)]
     if _W.strip("{}") in text:
         try:

@@ -3,7 +3,7 @@ dropped; and a REFI-QDA project with respondents as cases and closed answers as 
 
 Both re-read the original sheet row by row (it stays untouched) and take every free-text
 cell from the anonymised transcript: a free-text cell never reaches the output from the
-original. The sheet starts with a "Respondent" column ("Respondent 12"), the name the review,
+original. The sheet starts with a "Respondent" column ("Respondent #12"), the name the review,
 the log and the project use for that row.
 """
 

@@ -164,7 +164,9 @@ def _match(layout: SheetLayout, spec: str) -> int | None:
 # -- the transcript ----------------------------------------------------------------------------
 
 def respondent_label(row: int) -> str:
-    return f"Respondent {row + 1}"
+    """"Respondent #12": the "#" keeps the number from reading as an accepted year or number
+    ("1931") to the leak check, in a survey of thousands."""
+    return f"Respondent #{row + 1}"
 
 
 def build(path: Path, layout: SheetLayout, options: SurveyOptions,
