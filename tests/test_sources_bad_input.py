@@ -8,13 +8,13 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from make_sources import forms_xlsx, service_docx
 
 from anonyscribe.batch import run_batch
 from anonyscribe.core.study import Study
 from anonyscribe.pipeline import Engines, export_recording
 from anonyscribe.sources import SourceError, read_source, sheet, survey
 from anonyscribe.sources.document import OLE_MAGIC
+from make_sources import forms_xlsx, service_docx
 
 
 def _encrypted(path: Path) -> Path:

@@ -9,11 +9,11 @@ import shutil
 from pathlib import Path
 
 import docx
-from make_sources import forms_xlsx, teams_docx
 
 from anonyscribe.batch import run_batch
 from anonyscribe.core.study import Study
 from anonyscribe.review import ReviewSession
+from make_sources import forms_xlsx, teams_docx
 
 
 def _service(path: Path) -> Path:

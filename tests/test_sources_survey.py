@@ -11,13 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from lxml import etree
-from make_sources import FORMS_HEADER, forms_rows, forms_xlsx, qualtrics_csv
 
 from anonyscribe.batch import run_batch
 from anonyscribe.core.model import Decision
 from anonyscribe.core.study import Study
 from anonyscribe.export.leakcheck import scan
 from anonyscribe.sources import read_source, sheet, survey
+from make_sources import FORMS_HEADER, forms_rows, forms_xlsx, qualtrics_csv
 
 XSD = Path(__file__).resolve().parents[2] / "shared" / "data" / "refi-qda" / "project.xsd"
 NS = {"q": "urn:QDA-XML:project:1.0"}

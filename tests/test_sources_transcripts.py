@@ -7,7 +7,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from make_sources import SERVICE_LINES, TEAMS_TURNS, service_docx, teams_docx, teams_vtt
 
 from anonyscribe import export
 from anonyscribe.batch import collect_inputs
@@ -21,6 +20,7 @@ from anonyscribe.sources import (
     read_transcript_file,
 )
 from anonyscribe.sources.common import is_role
+from make_sources import SERVICE_LINES, TEAMS_TURNS, service_docx, teams_docx, teams_vtt
 
 
 def test_kinds():

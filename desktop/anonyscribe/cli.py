@@ -113,8 +113,7 @@ def _survey_parser(sub) -> None:
 def cmd_survey(args: argparse.Namespace) -> int:
     from .batch import run_batch
     from .core.study import Study, StudyLockedError
-    from .sources import SourceError
-    from .sources import survey
+    from .sources import SourceError, survey
 
     try:
         if args.list_columns:
