@@ -136,3 +136,15 @@ def test_fifty_thousand_rows_stream_with_progress(tmp_path: Path):
     # the emails (dropped column) are never read into the transcript
     assert "@trust" not in " ".join(s.text for s in result.transcript.segments[:100])
     assert peak < 200 << 20
+
+
+def test_a_sheet_exported_into_its_own_folder_never_replaces_the_original(tmp_path: Path,
+                                                                          detector):
+    path = forms_xlsx(tmp_path / "survey.xlsx", n=10)
+    before = path.read_bytes()
+    result = run_batch([path], tmp_path, tmp_path / "study", auto=True,
+                       engines=Engines(speakers="none", _detector=detector))
+    assert result.items[0].status == "done"
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.glob("survey*")) == [
+        "survey-2.qdpx", "survey-2.xlsx", "survey.xlsx"]

@@ -345,6 +345,8 @@ def export_stem(study: Study, entry: RecordingEntry, findings: list[Finding], an
     The export dialog calls this too (on a dry-run copy), so the names it shows are the names
     written. ``raw``: the recording's raw transcript, when the caller has it loaded already."""
     raw = raw if raw is not None else study.load_transcript(entry.id)
+    if kind_of(entry.name) is SourceKind.SURVEY:
+        formats = survey_formats(entry)  # what it writes, whatever the dialog's choice
     originals = _leak_originals(findings) | _speaker_originals(raw, anon)
     base = output_stem(study, entry, originals, detector)
     return _claim_stem(study, entry, base, out_dir, formats), originals
@@ -363,7 +365,9 @@ def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
     stem, n = base, 2
     while stem in taken:
         stem, n = f"{base}-{n}", n + 1
-    fmts = [f for f in formats if f in export.RECORDING_FORMATS]
+    fmts = [f for f in formats if f in export.RECORDING_FORMATS or f in export.SHEET_FORMATS]
+    if any(f in export.SHEET_FORMATS for f in fmts):
+        fmts.append("qdpx")  # a survey's own project goes beside its sheet
     stem = unique_stem(Path(out_dir), stem, fmts)
     entry.export_stem = stem
     return stem
