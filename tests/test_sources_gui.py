@@ -48,3 +48,33 @@ def test_survey_review_shows_respondent_and_question(qtbot, study):
     first = widget.view.toPlainText().splitlines()[0]
     assert first.startswith("Respondent #1") and "What barriers to progression" in first
     assert widget.session.counts()[1] > 0  # answers are flagged and reviewed like turns
+
+
+def test_adding_a_sheet_asks_for_its_columns_first(qtbot, tmp_path: Path, detector):
+    from anonyscribe.gui.main_window import MainWindow
+    from anonyscribe.gui.settings import AppSettings
+    from anonyscribe.gui.survey_dialog import SurveyColumnsDialog
+    from anonyscribe.sources import survey
+
+    window = MainWindow(AppSettings(tmp_path / "settings.ini"),
+                        engines=Engines(speakers="none", _detector=detector))
+    qtbot.addWidget(window)
+    assert window.open_study(tmp_path / "study")
+    sheet = forms_xlsx(tmp_path / "survey.xlsx", n=8)
+    window.add_paths([sheet])
+    qtbot.waitUntil(lambda: window.survey_dialog is not None, timeout=10000)
+    dialog: SurveyColumnsDialog = window.survey_dialog
+    roles = [c.currentIndex() for c in dialog.combos]
+    assert roles == [2, 2, 2, 2, 2, 1, 1, 0, 0]  # the proposal: drop ids/times/email/name
+    dialog.combos[8].setCurrentIndex(2)  # the researcher drops the second question
+    dialog.per_question.setChecked(True)
+    dialog.accept()
+    (entry,) = window.shared.recordings.values()
+    plan = survey.load_plan(window.shared.folder(entry.id))
+    assert (plan.options.text_columns, plan.options.per) == ([7], "question")
+    assert 8 in plan.options.drop_columns and not plan.proposed
+    qtbot.waitUntil(lambda: window.shared.recordings[entry.id].status == "review",
+                    timeout=60000)
+    t = window.shared.load_transcript(entry.id)
+    assert {s.heading for s in t.segments} == {survey.read_layout(sheet).questions[7]}
+    window.close_study()

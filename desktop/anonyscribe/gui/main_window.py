@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
-from ..core.study import STUDY_FILE, Study, StudyLockedError
+from ..core.study import STUDY_FILE, RecordingEntry, Study, StudyLockedError
 from ..pipeline import Engines
+from ..sources import SourceKind, kind_of
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
 from .queue_view import QueueModel, QueueView, paths_from_urls
@@ -41,6 +42,7 @@ from .study_dialog import (
     ask_open_study_folder,
     is_study,
 )
+from .survey_dialog import SurveyColumnsDialog
 from .workers import READY, WAITING, AddTask, QueueWorker, SharedStudy, add_pool
 
 PAGE_START, PAGE_QUEUE, PAGE_REVIEW = range(3)
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.errors: list[str] = []  # every message shown in an error box, newest last
         self._tasks: list[AddTask] = []
         self._export_dialog: ExportDialog | None = None
+        self.survey_dialog: SurveyColumnsDialog | None = None  # the last one asked
         self.pool = add_pool()
         self.queue_model = QueueModel(self)
 
@@ -428,10 +431,24 @@ class MainWindow(QMainWindow):
             return
         if entry.status in ("failed", "cancelled"):
             self.shared.set_status(entry, "queued")  # added again: the user wants another try
-        if entry.status in WAITING:
+        if entry.status in WAITING and not (new and self._ask_survey_columns(entry)):
             self.worker.enqueue(rec_id)
         self.queue_model.upsert(entry, self._pending(rec_id, entry.status))
         self._update_summary()
+
+    def _ask_survey_columns(self, entry: RecordingEntry) -> bool:
+        """A newly added survey sheet: ask for its free-text columns first; the queue takes it
+        when the dialog closes (with the proposal after Cancel). False: not a sheet."""
+        if kind_of(entry.name) is not SourceKind.SURVEY or self.shared is None:
+            return False
+        try:
+            dialog = SurveyColumnsDialog(Path(entry.path), self.shared.folder(entry.id), self)
+        except Exception:  # noqa: BLE001 - an unreadable sheet is reported by the queue
+            return False
+        dialog.finished.connect(lambda _r, rid=entry.id: self.worker and self.worker.enqueue(rid))
+        self.survey_dialog = dialog
+        dialog.open()
+        return True
 
     def _add_done(self, task: AddTask, count: int) -> None:
         if task in self._tasks:
