@@ -202,3 +202,15 @@ def test_leak_check_reads_sheet_cells_not_row_numbers(tmp_path: Path):
     write_xlsx(SurveyAnswers(path, layout, survey.SurveyOptions([1]), answers), out)
     assert [leak.part for leak in scan([out], ["Marguerite Delacroix", "Ward 5"])] == [
         "xl/worksheets/sheet1.xml", "xl/worksheets/sheet1.xml"]
+
+
+def test_leak_check_ignores_guid_member_names(tmp_path: Path):
+    """A .qdpx's sources are named by random GUIDs; one holding "1931" is not a leak, a
+    member named after a person still is."""
+    path = tmp_path / "p.qdpx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("Sources/3F1931A2-0C4B-4D1E-9A2B-7E5F6A1B2C3D.txt", "fine")
+    assert scan([path], ["1931"]) == []
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("Sources/Marguerite Delacroix.txt", "fine")
+    assert [leak.part for leak in scan([path], ["Marguerite Delacroix"])] == ["member name"]
