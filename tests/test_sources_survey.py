@@ -214,3 +214,26 @@ def test_leak_check_ignores_guid_member_names(tmp_path: Path):
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("Sources/Marguerite Delacroix.txt", "fine")
     assert [leak.part for leak in scan([path], ["Marguerite Delacroix"])] == ["member name"]
+
+
+@pytest.mark.parametrize("tool, header, row", [
+    ("REDCap", ["record_id", "redcap_survey_identifier", "staff_survey_timestamp", "role",
+                "comments", "staff_survey_complete"],
+     ["{i}", "", "2024-05-01 10:{i:02d}", "1", "Comment {i}: the handover on Ward {i} with "
+      "Sister Ruth Ogunleye was rushed.", "2"]),
+    ("JISC Online Surveys", ["Response ID", "Started", "Completed", "1. Your site",
+                             "2. What could we do better?"],
+     ["{i}", "01/05/2024 10:00", "01/05/2024 10:{i:02d}", "North",
+      "Answer {i}: more time for reflection, fewer meetings on Fridays please."]),
+])
+def test_redcap_and_jisc_layouts(tmp_path: Path, tool: str, header: list[str], row: list[str]):
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows([[c.format(i=i) for c in row] for i in range(12)])
+    layout = sheet.read_layout(path)
+    assert layout.tool == tool
+    proposal = survey.propose(path, layout)
+    assert [header[i] for i in proposal.text_columns] == [header[-2 if tool == "REDCap" else -1]]
+    assert [header[i] for i in proposal.drop_columns] == header[:3]
