@@ -41,6 +41,9 @@ _NAME_COLUMN = re.compile(r"^(?:name|full ?name|respondent ?name|first ?name|las
 _NOT_A_NAME = {"anonymous", "anon", "n/a", "na", "none", "-", "prefer not to say"}
 MIN_TEXT_CHARS = 25
 MIN_DISTINCT = 0.3  # a choice list repeats a handful of values; real answers repeat "N/A", "No"
+# ... or this many different answers, whatever the share: no choice list has that many, and
+# a column wrongly proposed as free text costs a review, one wrongly left out a breach.
+MANY_DISTINCT = 50
 
 
 @dataclass
@@ -109,7 +112,7 @@ class ColumnStats:
         if self.texts < 2 or self.texts < 0.8 * self.filled:
             return False
         return (statistics.mean(self.chars) >= MIN_TEXT_CHARS
-                and len(self.distinct) >= MIN_DISTINCT * self.texts)
+                and len(self.distinct) >= min(MIN_DISTINCT * self.texts, MANY_DISTINCT))
 
 
 def propose(path: Path, layout: SheetLayout | None = None) -> SurveyOptions:
