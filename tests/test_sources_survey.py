@@ -237,3 +237,23 @@ def test_redcap_and_jisc_layouts(tmp_path: Path, tool: str, header: list[str], r
     proposal = survey.propose(path, layout)
     assert [header[i] for i in proposal.text_columns] == [header[-2 if tool == "REDCap" else -1]]
     assert [header[i] for i in proposal.drop_columns] == header[:3]
+
+
+def test_leak_count_in_a_big_text_equals_a_full_scan():
+    """The windowed search of big texts finds exactly what a full scan finds."""
+    import random
+
+    from anonyscribe.export import leakcheck
+
+    rnd = random.Random(5)
+    originals = ["1931", "Al", "Siobhán O'Neill", "Leeds  General", "ward 12", "Ann-Marie"]
+    pieces = ["Respondent #1931", "x1931", "1931.", "Al", "also", "Siobhán O’Neill",
+              "SIOBHÁN o'neill", "Leeds General", "leeds\\n  general", "ward 12", "ward 123",
+              "Ann-Marie", "ann marie", "filler text", "(1931)", "Alan", "Al."]
+    text = " ".join(rnd.choice(pieces) for _ in range(20_000))
+    assert len(text) > leakcheck.WINDOWED
+    terms = leakcheck.compile_terms(originals)
+    full = {t.index: sum(1 for _ in t.pattern.finditer(text)) for t in terms}
+    got = leakcheck.count_text(text, terms)
+    assert {i: n for i, n in full.items() if n} == dict(got)
+    assert all(got.values())
