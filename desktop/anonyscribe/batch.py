@@ -113,11 +113,12 @@ def _without_companions(files: list[Path], notes: list[str]) -> list[Path]:
     from .speakers.teams import find_teams_transcript
 
     exts = media_extensions()
+    given = {f.resolve() for f in files}
     companions: dict[Path, Path] = {}
     for f in files:
         if f.suffix.lower() in exts:
             found = find_teams_transcript(f)
-            if found is not None:
+            if found is not None and found.resolve() in given:
                 companions[found.resolve()] = f
     for key, media in companions.items():
         notes.append(f"{key.name} is the Teams transcript of {media.name}: it names that "

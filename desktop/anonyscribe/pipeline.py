@@ -21,7 +21,7 @@ from .core.register import normalise
 from .core.study import RecordingEntry, Study, Terms
 from .export.common import timed
 from .redact import LogEntry, accepted_originals, propagate, redact
-from .sources import SourceKind, is_text_source, kind_of
+from .sources import SourceKind, is_text_source, kind_of, read_source
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
@@ -179,16 +179,12 @@ def process_recording(
 
 def _read_source(study: Study, entry: RecordingEntry, progress: Progress) -> Transcript:
     """A text transcript or survey sheet as the recording's transcript (read once, saved)."""
-    from .sources import read_source
-
     if study.has_transcript(entry.id):
         return study.load_transcript(entry.id)
     progress("read", 0.0)
     result = read_source(Path(entry.path), study.folder(entry.id),
                          progress=lambda f: progress("read", f))
-    _remember_names(study, result.names)
-    if any([study.terms.add_always(term, "PERSON") for term in result.terms]):
-        study.save_terms()
+    _remember_names(study, result.names, result.terms)
     study.save_transcript(entry.id, result.transcript)
     entry.duration = result.transcript.recording.duration
     entry.status = "transcribed"
@@ -197,13 +193,16 @@ def _read_source(study: Study, entry: RecordingEntry, progress: Progress) -> Tra
     return result.transcript
 
 
-def _remember_names(study: Study, names: Sequence[str]) -> None:
-    """Names a source revealed (speakers, meeting title) go to always-redact and the register,
-    so a speaker label holding one is replaced too."""
+def _remember_names(study: Study, names: Sequence[str], others: Sequence[str] = ()) -> None:
+    """Names a source revealed go to always-redact: speakers' (and a meeting title's) also to
+    the register, so a speaker label holding one is replaced too; ``others`` (a survey's
+    respondents) only to the list, so they take no pseudonym number until they turn up."""
     changed = False
     for name in names:
         changed |= study.terms.add_always(name, "PERSON")
         study.register.label_for("PERSON", name)
+    for name in others:
+        changed |= study.terms.add_always(name, "PERSON")
     if changed:
         study.save_terms()
     if names:
