@@ -40,6 +40,9 @@ _NAME_COLUMN = re.compile(r"^(?:name|full ?name|respondent ?name|first ?name|las
                           r"|recipient ?(?:first|last) ?name)$", re.IGNORECASE)
 _NOT_A_NAME = {"anonymous", "anon", "n/a", "na", "none", "-", "prefer not to say"}
 MIN_TEXT_CHARS = 25
+# Respondents' names (a Name column) put on always-redact: the detector matches that list as
+# one pattern, which slows past a few thousand names; beyond, names are left to detection.
+MAX_NAMES = 2000
 MIN_DISTINCT = 0.3  # a choice list repeats a handful of values; real answers repeat "N/A", "No"
 # ... or this many different answers, whatever the share: no choice list has that many, and
 # a column wrongly proposed as free text costs a review, one wrongly left out a breach.
@@ -207,7 +210,7 @@ def build(path: Path, layout: SheetLayout, options: SurveyOptions,
     info = RecordingInfo(name=path.name, sha256=file_sha256(path), path=str(path))
     transcript = Transcript(recording=info, segments=segments, speakers=speakers,
                             model="survey")
-    people = [TeamsCue(0.0, 0.0, n, "") for n in dict.fromkeys(names)]
+    people = [TeamsCue(0.0, 0.0, n, "") for n in list(dict.fromkeys(names))[:MAX_NAMES]]
     # A sheet's file name names the survey, not a person ("Leadership survey.xlsx").
     return SourceResult(transcript, [], names_for_always_list(TeamsTranscript(path, people),
                                                               "")), plan
