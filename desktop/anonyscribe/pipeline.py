@@ -443,6 +443,9 @@ def export_survey(study: Study, rec_id: str, out_dir: Path, detector: Detector |
         raise CorruptFileError(f"{study.folder(rec_id)} has no column choice for this sheet; "
                                "remove the sheet from the study and add it again.")
     raw = study.load_transcript(rec_id)
+    if any(not 0 <= seg.id < len(plan.cells) for seg in raw.segments):
+        raise CorruptFileError(f"{study.folder(rec_id)}: the answers no longer match the "
+                               "sheet's cells; remove the sheet from the study and add it again.")
     anon, log, findings = anonymised(study, rec_id, hide_pending=draft, transcript=raw)
     answers = {plan.cells[seg.id]: seg.text for seg in anon.segments}
     formats = survey_formats(entry)
