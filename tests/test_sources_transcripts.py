@@ -161,3 +161,22 @@ def test_folder_scan_takes_text_sources_but_not_a_recordings_teams_transcript(
     files, notes = collect_inputs([src], exclude=[out])
     assert sorted(f.name for f in files) == ["Weekly catch up.m4a", "interview 7.docx"]
     assert any("Teams transcript of Weekly catch up.m4a" in n for n in notes)
+
+
+def test_teams_surname_forename_labels_in_text(tmp_path: Path):
+    """Teams writes accounts as "Surname, Forename (Organisation)"; pasted or exported as
+    "Label: text" such a label is one speaker, shown as "Forename Surname", and a name."""
+    path = tmp_path / "pasted.txt"
+    path.write_text("Kowalski, Diane: Hello, can you hear me?\n"
+                    "BRENNAN, Sheila (Leeds Teaching Hospitals): Yes, fine.\n"
+                    "Kowalski, Diane: Great, then let's start.\n"
+                    "I asked her, and: she said no.\n", encoding="utf-8")
+    result = read_transcript_file(path)
+    t = result.transcript
+    assert [sp.label for sp in t.speakers] == ["Diane Kowalski", "Sheila Brennan"]
+    assert [t.speaker_label(s.speaker) for s in t.segments] == [
+        "Diane Kowalski", "Sheila Brennan", "Diane Kowalski"]
+    # a line that is a sentence with a colon continues the turn: it is not a label
+    assert t.segments[2].text == "Great, then let's start. I asked her, and: she said no."
+    names = {n.casefold() for n in result.names}
+    assert {"kowalski, diane", "diane kowalski", "sheila brennan", "kowalski", "sheila"} <= names

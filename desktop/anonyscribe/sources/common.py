@@ -35,9 +35,11 @@ JOIN_GAP_S = 2.0
 _T = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
 _F4 = re.compile(r"\s*#(\d{1,2}):(\d{2}):(\d{2})-(\d)#\s*$")
 _LEADING_TIME = re.compile(rf"^\s*[\[(]?({_T})[\])]?\s+(?=\S)")
+_NAME = r"[^\W\d_][\w'’.\- ]{0,40}?"
+# "Name: text", Teams' "Surname, Forename (Organisation): text", "[Person 1]: text"
 _SPEAKER = re.compile(
-    rf"^(?P<name>[^\W\d_][\w'’.\- ]{{0,40}}?|\[[^\]]{{1,40}}\])\s*(?:[\[(](?P<time>{_T})[\])])?"
-    r"\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+    rf"^(?P<name>{_NAME}(?:,\s*{_NAME})?(?:\s*\((?!{_T}\))[^()]{{1,60}}\))?|\[[^\]]{{1,40}}\])\s*"
+    rf"(?:[\[(](?P<time>{_T})[\])])?\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 _NVIVO = re.compile(rf"^\s*({_T})\s*-\s*({_T})\s*$")
 # Teams' own paragraph "Jane Smith stopped transcription": not part of the conversation.
 _EVENT_LINE = re.compile(r"^.{1,100}\b(?:started|stopped) transcription\.?$", re.IGNORECASE)
@@ -107,6 +109,9 @@ def speaker_line(line: str) -> RawTurn | None:
     name = m.group("name").strip()
     if len(name.split()) > 5 or name.endswith("."):
         return None
+    bare = re.sub(r"\s*\([^()]*\)$", "", name)
+    if "," in bare and not all(w[0].isupper() for w in bare.replace(",", " ").split()):
+        return None  # "I went there, and: then" is a sentence; "Kowalski, Diane:" a name
     if m.group("time"):
         start = parse_time(m.group("time"))
     return RawTurn(name, m.group("text").strip(), start, end)
