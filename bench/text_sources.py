@@ -46,6 +46,7 @@ def strip(text: str) -> tuple[str, list[tuple[int, int, str]]]:
 
 def measure(folder: Path, detector, work: Path) -> dict[str, float]:
     from anonyscribe.sources import read_source
+    from anonyscribe.sources.common import shown_label as shown
 
     files = sorted(folder.glob("*.txt"))
     exact = turns_ok = turns_all = 0
@@ -61,7 +62,8 @@ def measure(folder: Path, detector, work: Path) -> dict[str, float]:
         expected = []
         for ln in lines:
             m = LABEL.match(ln)
-            expected.append((m.group(1).strip(), ln[m.end():]) if m else ("Text", ln))
+            # labels as the app shows them: Teams' "Surname, Forename" reads "Forename Surname"
+            expected.append((shown(m.group(1).strip()), ln[m.end():]) if m else ("Text", ln))
         got = [(t.speaker_label(s.speaker), s.text) for s in t.segments]
         ok = sum(1 for a, b in zip(got, expected, strict=False) if a == b)
         turns_ok += ok

@@ -221,7 +221,7 @@ def build_transcript(path: Path, turns: list[RawTurn], title: str = "") -> Sourc
     for n, t in enumerate(turns):
         sid = ids.setdefault(t.speaker, f"S{len(ids) + 1}")
         segments.append(Segment(n, t.start or 0.0, t.end or 0.0, " ".join(t.text.split()), sid))
-    speakers = [Speaker(sid, _label(name)) for name, sid in ids.items()]
+    speakers = [Speaker(sid, shown_label(name)) for name, sid in ids.items()]
     people = [TeamsCue(0.0, 0.0, name, "") for name in ids if name and not is_role(name)]
     names = names_for_always_list(TeamsTranscript(path, people, title), path.name)
     duration = max((s.end for s in segments), default=0.0)
@@ -231,7 +231,8 @@ def build_transcript(path: Path, turns: list[RawTurn], title: str = "") -> Sourc
                                    model="text"), names)
 
 
-def _label(name: str) -> str:
+def shown_label(name: str) -> str:
+    """How a label from the file is shown: roles as written, names as Teams would print them."""
     if not name:
         return PLAIN_LABEL
     return name if is_role(name) else display_name(name)
