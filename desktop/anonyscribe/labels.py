@@ -237,16 +237,18 @@ def commit(register: Register, plan_: LabelPlan, identities: Iterable[IdentityKe
 
 
 # -- a whole study ------------------------------------------------------------------------------
-_CACHE: dict[tuple[str, str], tuple[tuple[int, int, frozenset[str]], list[Appearance]]] = {}
+_Stamp = tuple[tuple[int, int, int], tuple[int, int, int], frozenset[str]]
+_CACHE: dict[tuple[str, str], tuple[_Stamp, list[Appearance]]] = {}
 
 
-def _stamp(path: Path) -> int:
-    st = path.stat()
-    return st.st_mtime_ns ^ (st.st_size << 1)
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()  # every save is a new file (atomic rename): a new inode and time
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def recording_appearances(study: Study, rec_id: str, names: frozenset[str]) -> list[Appearance]:
-    """Appearances of a saved recording, cached until its files change."""
+    """Appearances of a saved recording, cached until its files change (for the other
+    recordings of a plan; the recording being exported or reviewed is read afresh)."""
     folder = study.folder(rec_id)
     stamp = (_stamp(folder / "transcript.json"), _stamp(folder / "findings.json"), names)
     cached = _CACHE.get((str(study.root), rec_id))
@@ -270,6 +272,10 @@ def study_appearances(study: Study, current: tuple[str, list[Appearance]] | None
     return out
 
 
-def study_plan(study: Study) -> LabelPlan:
-    """The study's plan from what is saved."""
-    return plan(study.register, study_appearances(study))
+def study_plan(study: Study, fresh: str | None = None) -> LabelPlan:
+    """The study's plan from what is saved; ``fresh``: a recording read without the cache."""
+    current = None
+    if fresh is not None and study.has_findings(fresh):
+        current = (fresh, appearances(study.load_transcript(fresh), study.load_findings(fresh),
+                                      person_names(study.terms.always)))
+    return plan(study.register, study_appearances(study, current))

@@ -306,7 +306,7 @@ def export_recording(
     # What an export killed mid-write left here (the app's export has no batch start to do it).
     sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
-    plan_ = plan_ if plan_ is not None else labels.study_plan(study)
+    plan_ = plan_ if plan_ is not None else labels.study_plan(study, fresh=rec_id)
     planned = plan_export(study, rec_id, plan_, detector, pending)
     stem = _claim_stem(study, entry, planned.name.stem, out_dir, formats)
     written: list[Path] = []

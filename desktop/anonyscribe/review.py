@@ -30,6 +30,7 @@ from .core.register import Register, normalise
 from .core.study import Study
 from .detect.similar import same_name
 from .labels import (
+    Appearance,
     LabelPlan,
     Pending,
     appearances,
@@ -197,6 +198,9 @@ class ReviewSession:
         self._groups: dict[GroupKey, list[str]] | None = None
         self._plan: LabelPlan | None = None
         self._replaced: dict[int, list[Finding]] | None = None
+        # The other recordings' accepted identities, read once: this session is the study's
+        # only reviewer (the study lock), and nothing else changes what they accepted.
+        self._others: tuple[frozenset[str], dict[str, list[Appearance]]] | None = None
         # Runs detection on a turn whose text the reviewer edited (None: no re-detection).
         self.detect = detect
         self._word_spans: dict[int, list[tuple[int, int, float, float]]] = {}
@@ -614,11 +618,15 @@ class ReviewSession:
         if self._plan is None:
             names = person_names(self.study.terms.always)
             mine = appearances(self.transcript, self.findings, names, self.replaced())
-            recordings = [mine if rid == self.rec_id else
-                          recording_appearances(self.study, rid, names)
+            if self._others is None or self._others[0] != names:
+                self._others = (names, {
+                    rid: recording_appearances(self.study, rid, names)
+                    for rid in self.study.recordings if rid != self.rec_id
+                    and self.study.has_transcript(rid) and self.study.has_findings(rid)})
+            others = self._others[1]
+            recordings = [mine if rid == self.rec_id else others[rid]
                           for rid in self.study.recordings
-                          if rid == self.rec_id or (self.study.has_transcript(rid)
-                                                    and self.study.has_findings(rid))]
+                          if rid == self.rec_id or rid in others]
             if self.rec_id not in self.study.recordings:
                 recordings.append(mine)
             self._plan = plan(self.study.register, recordings)
@@ -751,6 +759,8 @@ class ReviewSession:
         """The replacement shown beside a finding: its label, the pending marker, or ""."""
         if finding.decision is Decision.REJECTED:
             return ""
+        if finding.decision is Decision.PENDING:  # written as the marker until decided
+            return pending_marker(finding.type)
         return self.label_for(finding.type, finding.text)
 
     # -- time ------------------------------------------------------------------------
