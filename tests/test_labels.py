@@ -260,3 +260,55 @@ def test_plan_is_pure_and_numbers_in_order_of_first_appearance():
     assert p.label("PERSON", "Bob") == "[Person 2]"
     assert p.label("DATE", "May") == "[Date 1]"
     assert p.label("PERSON", "Carol") is None
+
+
+def _say(path: Path, text: str) -> Path:
+    import shutil
+    import subprocess
+
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is needed to make the spoken fixture")
+    subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "140", "-w", str(path), text], check=True)
+    return path
+
+
+def test_file_name_identifiers_never_reach_exports_and_reexport_keeps_names(
+        tmp_path: Path, tiny_engines, monkeypatch, capsys):
+    """Issue 14.1: a clip that says only "Sarah", named after Sarah O'Connor (and her
+    trust): batch --auto, then `anonyscribe export` with more formats. Names, headers and
+    .qdpx sources hold no part of the file name's identifiers; the second export reuses the
+    first one's names and leaves no stale duplicate."""
+    from anonyscribe import cli
+    from anonyscribe.batch import run_batch
+
+    rec = tmp_path / "rec"
+    rec.mkdir()
+    _say(rec / "Interview with Sarah O'Connor-20231012_140512-Meeting Recording.wav",
+         "Hi Sarah, thanks for joining.")
+    _say(rec / "Interview with Sarah O'Connor - Leeds Teaching Hospitals.wav",
+         "Hello Sarah, thank you for coming in today.")
+    anon, private = tmp_path / "anon", tmp_path / "study"
+    result = run_batch([rec], anon, private, auto=True, formats=["txt"], engines=tiny_engines)
+    assert [i.status for i in result.items] == ["done", "done"], [i.message for i in result.items]
+    first = sorted(p.name for p in anon.glob("*.txt"))
+    assert len(first) == 2
+
+    code = cli.main(["export", "--private", str(private), "--out", str(anon),
+                     "--format", "txt,vtt,qdpx"])
+    assert code == 0, capsys.readouterr().err
+    names = sorted(p.name for p in anon.iterdir() if p.is_file())
+    stems = sorted(Path(n).stem for n in first)
+    assert names == sorted([f"{s}.txt" for s in stems] + [f"{s}.vtt" for s in stems]
+                           + ["study.qdpx"])  # same names again, no "-2", no stale copy
+    leaky = re.compile(r"sarah|o.?connor|connor|leeds|teaching|2023|140512", re.IGNORECASE)
+    for name in names:
+        assert not leaky.search(name), name
+        body = (anon / name).read_bytes()
+        if name.endswith(".qdpx"):
+            import zipfile
+
+            with zipfile.ZipFile(anon / name) as z:
+                body = b"".join(z.read(n) + n.encode() for n in z.namelist())
+        assert not leaky.search(body.decode("utf-8", "replace")), name
+    for stem in stems:
+        assert f"Recording {stem}" in (anon / f"{stem}.txt").read_text("utf-8-sig")

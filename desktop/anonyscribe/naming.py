@@ -20,6 +20,11 @@ from .core.register import IdentityKey
 from .detect.similar import same_name
 
 MAX_STEM = 100
+# What recording apps write around a name ("Interview with …-Meeting Recording"): never an
+# identifier by itself, so never replaced or searched for on its own.
+FILE_NAME_WORDS = frozenset({
+    "meeting", "recording", "recorded", "interview", "interviews", "with", "and", "call",
+    "audio", "video", "focus", "group", "transcript", "session", "part", "the", "of", "for"})
 DEFAULT_FALLBACK = "recording"
 
 # Files each export format writes, as suffixes appended to the stem.
@@ -79,20 +84,21 @@ def _is_dateish(token: str) -> bool:
     return token.isdigit() and len(token) >= 4
 
 
-def _drop_dates(words: list[str]) -> list[str]:
-    """Remove years, yyyymmdd/hhmmss runs, month and day names, and the short numbers beside
-    them (the "12" and "10" of "12-10-2023"); a lone "2" or "001" stays (an interview number)."""
+def _date_mask(words: list[str]) -> list[bool]:
+    """True for years, yyyymmdd/hhmmss runs, month and day names, and the short numbers
+    beside them (the "12" and "10" of "12-10-2023"); a lone "2" or "001" stays (an
+    interview number)."""
     dateish = [_is_dateish(w) for w in words]
-    keep: list[str] = []
+    mask = list(dateish)
     for i, w in enumerate(words):
-        if dateish[i]:
-            continue
-        if w.isdigit() and len(w) <= 2:
+        if not dateish[i] and w.isdigit() and len(w) <= 2:
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
-            if any(dateish[j] or words[j].isdigit() for j in near):
-                continue
-        keep.append(w)
-    return keep
+            mask[i] = any(dateish[j] or words[j].isdigit() for j in near)
+    return mask
+
+
+def _drop_dates(words: list[str]) -> list[str]:
+    return [w for w, date in zip(words, _date_mask(words), strict=True) if not date]
 
 
 def _placeholder(label: str) -> str:
@@ -249,6 +255,31 @@ def _mark(words: list[str], known: Mapping[str, str],
     return marks
 
 
+def _separators(name: str, words: list[str]) -> list[str]:
+    """What stands before each word in the name ("'" before "Connor" in "O'Connor")."""
+    out, cursor = [], 0
+    for w in words:
+        at = name.find(w, cursor)
+        at = cursor if at < 0 else at
+        out.append(name[cursor:at])
+        cursor = at + len(w)
+    return out
+
+
+_WITHIN_NAME = re.compile(r"^[ '\u2019\u2018`-]?$")  # " ", "'", "-" without spaces around
+
+
+def _extend_names(words: list[str], seps: list[str], marks: list[str | None]) -> None:
+    """A person's name goes on over the capitalised words written right after it
+    ("Sarah" + "O'Connor"), up to a date, a " - " or a word like "Meeting"."""
+    for i in range(1, len(words)):
+        w = words[i]
+        if marks[i - 1] == "PERSON" and marks[i] != "PERSON" and w[:1].isupper() \
+                and w.isalpha() and _WITHIN_NAME.match(seps[i]) \
+                and fold(w) not in FILE_NAME_WORDS:
+            marks[i] = "PERSON"
+
+
 def _runs(marks: list[str | None]) -> list[tuple[int, int, str]]:
     runs: list[tuple[int, int, str]] = []
     for i, m in enumerate(marks):
@@ -288,7 +319,8 @@ def planned_stem(
     if Path(name).suffix and len(Path(name).suffix) <= 6:
         name = Path(name).stem
     name = unicodedata.normalize("NFC", name)
-    words = _drop_dates(tokens(name))
+    words = tokens(name)
+    dates = _date_mask(words)
     known = {s: ident[0] for s, (ident, _) in surfaces.items()}
     known.update(terms or {})
     by_words = {tuple(fold(t) for t in tokens(s)): (ident, label)
@@ -298,8 +330,12 @@ def planned_stem(
     result = PlannedName("")
     out: list[str] = []
     cursor = 0
-    for start, end, type_ in _runs(_mark(words, known, detect)):
-        out += words[cursor:start]
+    marks = [None if date or fold(w) in FILE_NAME_WORDS else m
+             for w, date, m in zip(words, dates, _mark(words, known, detect), strict=True)]
+    _extend_names(words, _separators(name, words), marks)
+    for start, end, type_ in _runs(marks):
+        out += [w for w, date in zip(words[cursor:start], dates[cursor:start], strict=True)
+                if not date]
         cursor = end
         run = words[start:end]
         written = _as_written(name, run)
@@ -315,7 +351,7 @@ def planned_stem(
             result.identities.append(hit[0])
         else:
             out.append(_type_word(type_))
-    out += words[cursor:]
+    out += [w for w, date in zip(words[cursor:], dates[cursor:], strict=True) if not date]
     out = _collapse([a for a in (_keep_case_ascii(w) for w in out) if a])
     stem = _finish("_".join(out))
     if not stem or not re.search(r"[A-Za-z0-9]", stem) or name_contains(

@@ -235,10 +235,21 @@ class PlannedExport:
     decisions: dict[str, int]
 
 
-def _file_name_detect(detector: Detector | None) -> Callable[[str], list[Span]] | None:
-    if detector is None:
-        return None
+_DEFAULT_DETECTOR: list[Detector] = []
 
+
+def default_detector(study: Study) -> Detector:
+    """A detector for callers that bring none: file names are always checked the same way
+    (built once per process; the study's terms are set on each use)."""
+    if not _DEFAULT_DETECTOR:
+        from .detect.engine import Detector
+
+        _DEFAULT_DETECTOR.append(Detector())
+    _DEFAULT_DETECTOR[0].set_terms(study_terms(study))
+    return _DEFAULT_DETECTOR[0]
+
+
+def _file_name_detect(detector: Detector) -> Callable[[str], list[Span]]:
     def detect(text: str) -> list[Span]:
         # A file name has no context to judge a guess by: "pyannote_sample" is not a person.
         return [s for s in detector.detect_text(text) if s.score >= FILE_NAME_MIN_SCORE]
@@ -249,8 +260,10 @@ def _file_name_detect(detector: Detector | None) -> Callable[[str], list[Span]] 
 def output_stem(study: Study, entry: RecordingEntry, plan_: LabelPlan,
                 local: Sequence[IdentityKey] = (), detector: Detector | None = None,
                 ) -> PlannedName:
-    """A recording's export name from the plan, and the identifiers its file name held."""
+    """A recording's export name from the plan, and the identifiers its file name held.
+    Without ``detector`` the process-wide default one is used: never no detection."""
     terms = {t["text"]: t.get("type", "PERSON") for t in study.terms.always}
+    detector = detector if detector is not None else default_detector(study)
     return planned_stem(Path(entry.name).stem, plan_.surface_table(), local, terms,
                         _file_name_detect(detector), fallback=entry.id)
 
