@@ -331,21 +331,32 @@ def export_recording(
                      pending=pending.value)
     labels.commit(study.register, plan_, planned.identities)
     study.save_register()
-    _remove_stale(entry, Path(out_dir), written)
+    kept = _remove_stale(entry, Path(out_dir), stem, written)
     entry.export_stem = stem
-    entry.exported = [str(p) for p in written]
+    entry.exported = [str(p) for p in [*written, *kept]]
     entry.status = "review" if draft else "exported"
     study.save()
     return written
 
 
-def _remove_stale(entry: RecordingEntry, out_dir: Path, written: list[Path]) -> None:
-    """This recording's files from an earlier export under another name, in the same folder."""
+def _remove_stale(entry: RecordingEntry, out_dir: Path, stem: str,
+                  written: list[Path]) -> list[Path]:
+    """Delete this recording's files from an earlier export under another name in the same
+    folder (no stale duplicate); returns its other files under this name (other formats)."""
+    from .naming import FORMAT_SUFFIXES
+
     now = {p.resolve() for p in written}
+    mine = {stem + suffix for suffixes in FORMAT_SUFFIXES.values() for suffix in suffixes}
+    kept: list[Path] = []
     for old in map(Path, entry.exported):
         with contextlib.suppress(OSError):
-            if old.resolve() not in now and old.parent.resolve() == out_dir.resolve():
+            if old.resolve() in now or not old.exists():
+                continue
+            if old.parent.resolve() != out_dir.resolve() or old.name in mine:
+                kept.append(old)
+            else:
                 old.unlink()
+    return kept
 
 
 def planned_stems(study: Study, rec_ids: Sequence[str], out_dir: Path,
