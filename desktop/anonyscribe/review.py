@@ -43,6 +43,7 @@ from .labels import (
     segment_text,
     speaker_text,
 )
+from .pipeline import default_detector
 
 GroupKey = tuple[str, str]  # (type, normalised text)
 MANUAL = "manual"
@@ -124,6 +125,15 @@ class SegmentState:
     segment_id: int
     text: str
     findings: list[Finding] = field(default_factory=list)
+
+
+def turn_detector(study: Study) -> Callable[[str], list[Span]]:
+    """Detection for an edited turn with the study's lists (the detector loads on first use:
+    the review opens at once, and only an edit waits for it)."""
+    def detect(text: str) -> list[Span]:
+        return default_detector(study).detect_text(text)
+
+    return detect
 
 
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...core.model import ENTITY_TYPES, Decision, Finding
 from ...core.register import normalise
 from ...core.study import Study
-from ...review import GroupKey, ReviewSession, group_key
+from ...review import GroupKey, ReviewSession, group_key, turn_detector
 from .commands import (
     AddFindingCommand,
     DecideCommand,
@@ -122,7 +122,7 @@ class ReviewWidget(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.study = study
-        self.session = ReviewSession(study, rec_id)
+        self.session = ReviewSession(study, rec_id, detect=turn_detector(study))
         self.undo_stack = QUndoStack(self)
         self._current_id: str | None = None
         self._current_segment: int | None = None
