@@ -68,6 +68,10 @@ class LabelPlan:
         """The label of an accepted identity; None for one no recording has accepted."""
         return self.labels.get(self.identity(type_, surface))
 
+    def label_of_key(self, key: tuple[str, str]) -> str | None:
+        """``label`` for an already normalised (type, key)."""
+        return self.labels.get(self.aliases.get(key, key))
+
     def surface_table(self) -> dict[str, tuple[IdentityKey, str]]:
         """Every accepted surface -> (its identity, its label): what file names compare."""
         return {s: (i, self.labels[i]) for i in self.order for s in self.surfaces.get(i, ())}

@@ -725,11 +725,11 @@ class ReviewSession:
     def relabel_snapshot(self) -> dict[GroupKey, str]:
         """The label each group shows now; compare two snapshots with ``relabelled``."""
         p = self.plan()
-        out = {k: p.label(k[0], self._by_id[ids[0]].text) or "" for k, ids in
-               self._group_index().items() if ids}
+        out = {k: p.label_of_key(k) or "" for k in self._group_index()}
         for fs in self.replaced().values():
             for f in fs:
-                out.setdefault(group_key(f), p.label(f.type, f.text) or "")
+                if f.id not in self._by_id:  # propagated: not in a group
+                    out.setdefault(group_key(f), p.label(f.type, f.text) or "")
         return out
 
     def relabelled(self, before: dict[GroupKey, str]) -> set[GroupKey]:
@@ -738,12 +738,12 @@ class ReviewSession:
         return {k for k in set(before) | set(now) if before.get(k) != now.get(k)}
 
     def segments_of(self, keys: set[GroupKey]) -> set[int]:
-        """Turns holding a finding (or a replaced occurrence) of one of these identifiers."""
+        """Turns where one of these identifiers is replaced (pending findings show the
+        marker whatever their identity's label, so their turns need no redraw)."""
         if not keys:
             return set()
-        found = {f.segment_id for f in self.findings if group_key(f) in keys}
-        return found | {sid for sid, fs in self.replaced().items()
-                        if any(group_key(f) in keys for f in fs)}
+        return {sid for sid, fs in self.replaced().items()
+                if any(group_key(f) in keys for f in fs)}
 
     def relabelled_segments(self, before: dict[GroupKey, str]) -> set[int]:
         """Turns whose shown replacements differ from ``before``."""
