@@ -312,3 +312,16 @@ def test_file_name_identifiers_never_reach_exports_and_reexport_keeps_names(
         assert not leaky.search(body.decode("utf-8", "replace")), name
     for stem in stems:
         assert f"Recording {stem}" in (anon / f"{stem}.txt").read_text("utf-8-sig")
+
+
+def test_undoing_a_merge_keeps_labels_exported_meanwhile(tmp_path: Path):
+    study = Study.open(tmp_path / "study")
+    _make(study, "a", [("Anna met Tom.", [("Anna", "PERSON"), ("Tom", "PERSON")])])
+    s = ReviewSession(study, "a")
+    _accept(s, "Anna", "Tom")
+    before = s.merge_identities("PERSON", "Anna", "Tom")
+    assert s.preview_text(0) == "[Person 1] met [Person 1]."
+    pipeline.export_recording(study, "a", tmp_path / "out", ["txt"])
+    s.restore_register(before)  # the export froze "Tom" as [Person 1]: it stays so
+    assert s.preview_text(0) == "[Person 1] met [Person 1]."
+    study.close()

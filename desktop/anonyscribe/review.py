@@ -674,8 +674,13 @@ class ReviewSession:
         return self.study.register.copy()
 
     def restore_register(self, state: Register) -> None:
-        before = self.study.register.copy()
-        self.study.register.entries = state.copy().entries
+        """Undo a merge; labels an export froze meanwhile stay frozen."""
+        register = self.study.register
+        before = register.copy()
+        frozen = [e for e in before.entries.values() if e.frozen]
+        register.entries = state.copy().entries
+        for e in frozen:  # exported as one identity: stays one, with its label
+            register.put(e)
         self._save_register(before)
 
     def merge_identities(self, type_: str, keep: str, drop: str) -> Register:

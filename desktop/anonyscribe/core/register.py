@@ -163,6 +163,14 @@ class Register:
             a.add_original(o)
         self.entries.pop(self._id(b.type, b.key), None)
 
+    def put(self, entry: Pseudonym) -> None:
+        """Put an entry back as it was, replacing whatever now holds any of its keys."""
+        keys = set(entry.all_keys())
+        for e in list(self.entries.values()):
+            if e.type == entry.type and keys & set(e.all_keys()):
+                self.entries.pop(self._id(e.type, e.key))
+        self.entries[self._id(entry.type, entry.key)] = entry
+
     def freeze(self, identity: IdentityKey, label: str, originals: list[str]) -> None:
         """An export wrote ``label`` for this identity: keep it for ever."""
         type_, key = identity
