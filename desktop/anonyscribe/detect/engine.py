@@ -53,6 +53,8 @@ _VERB_NEXT_OK = _wordset("said says told asked goes was is and or she he she's h
 _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate dr mr mrs ms "
                       "sister auntie uncle cheers hi hello bye")
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
+# Rules that flag a general word only where it is said of one person ("I was an OT").
+_SAID_OF_ONE = frozenset({"role-cue", "training-grade"})
 
 
 class Detector:
@@ -76,13 +78,15 @@ class Detector:
         self.recognizers = [rec for name, rec in families if self.config.on(name)]
         self.generic_labels = self.config.words("labels", "generic")
         self.never_cfg = {normalise(t) for t in self.lex.never}
+        self.never_study: set[str] = set()
         self.set_terms(terms or Terms())
 
     # -- lists --------------------------------------------------------------------------
     def set_terms(self, terms: Terms) -> None:
         """Use the study's always/never lists from the next call on (re-detection)."""
         self.terms = terms
-        self.never = self.never_cfg | {normalise(t) for t in terms.never}
+        self.never_study = {normalise(t) for t in terms.never}
+        self.never = self.never_cfg | self.never_study
         phrases = sorted({t for t in list(self.lex.never) + [t.casefold() for t in terms.never]
                           if " " in t.strip()}, key=len, reverse=True)
         self._never_rx = (re.compile(r"(?<!\w)(?:" + "|".join(
@@ -278,6 +282,8 @@ class Detector:
     def _allowed(self, sp: Span) -> bool:
         if sp.source == "study-always":
             return True
+        if sp.source in _SAID_OF_ONE:  # "I was an OT": the study's list decides, not ours
+            return normalise(sp.text) not in self.never_study
         return normalise(sp.text) not in self.never
 
 
