@@ -27,6 +27,9 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("they're",), ("you're",), ("we", "were"), ("we're",),
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"))
+_CUE_ENDS: dict[str, list[tuple[str, ...]]] = {}
+for _cue in _CUES:
+    _CUE_ENDS.setdefault(_cue[-1], []).append(_cue)
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
 # Bare words said of anyone in the trade, not a post ("as a nurse", "I'm a doctor").
 _GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "professional", "leader",
@@ -107,7 +110,7 @@ class RoleRecognizer:
 
     def _after_cue(self, toks: list[Tok], i: int) -> int | None:
         """If a cue ends at toks[i] followed by a determiner, the index after it."""
-        for cue in _CUES:
+        for cue in _CUE_ENDS.get(toks[i].lower, ()):
             n = len(cue)
             if i + 1 < n or tuple(toks[k].lower for k in range(i + 1 - n, i + 1)) != cue:
                 continue
