@@ -16,8 +16,9 @@ from ..core.model import Decision, Finding, Span, Transcript
 from ..core.register import normalise
 from ..core.study import Terms
 from .config import DetectionConfig, load_config
+from . import similar
 from .dates import DateRecognizer
-from .lexicon import Lexicon
+from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
 from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
@@ -121,6 +122,7 @@ class Detector:
             cands.extend(_shift(sp, offset) for sp in self._labels(chunk))
             blocked.extend((s + offset, e + offset) for s, e in chunk.blocked)
         cands.extend(self._propagate(text, cands, cased))
+        cands.extend(self._near_misses(text, cands))
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         cands = [c for c in cands if not _inside_any(c, blocked) and self._allowed(c)]
@@ -259,6 +261,49 @@ class Detector:
             out.append(Span(m.start(), m.end(), "PERSON", w, 0.6, "known-name"))
         return out
 
+    def _near_misses(self, text: str, cands: list[Span]) -> list[Span]:
+        """Words in no English lexicon that sound like a name already known (found with
+        confidence here, or a PERSON on the study's always list), and a name split by speech
+        recognition into syllables ("ee fa" for Eva, "kee ron" for Kieran)."""
+        known: dict[str, set[str]] = {}
+        sources = [c.text for c in cands if c.type == "PERSON" and c.score >= 0.6]
+        sources += [t["text"] for t in self.terms.always if t.get("type") == "PERSON"]
+        for name in sources:
+            for w in similar.words(name):
+                if len(w) >= 3 and w not in self.people.titles and w not in STOP:
+                    known.setdefault(similar.phonetic_key(w), set()).add(w)
+        if not known:
+            return []
+        out: list[Span] = []
+        toks = list(_NAME_WORD.finditer(text))
+        for k, m in enumerate(toks):
+            w = m.group().lower()
+            if len(w) >= 4 and not self.lex.is_word(w) and self._sounds_known(w, known):
+                out.append(Span(m.start(), m.end(), "PERSON", m.group(), 0.55, "near-known-name"))
+                continue
+            if k + 1 >= len(toks) or not (2 <= len(w) <= 4):
+                continue
+            m2 = toks[k + 1]
+            w2 = m2.group().lower()
+            if not (2 <= len(w2) <= 4) or text[m.end():m2.start()] != " " or (
+                    self.lex.is_word(w) and self.lex.is_word(w2)) or w in STOP and w2 in STOP:
+                continue
+            if self._sounds_known(w + w2, known, split=True):
+                out.append(Span(m.start(), m2.end(), "PERSON", text[m.start():m2.end()], 0.5,
+                                "split-name"))
+        return out
+
+    @staticmethod
+    def _sounds_known(word: str, known: dict[str, set[str]], split: bool = False) -> bool:
+        """Same sound key as a known name and close in spelling; syllables joined back
+        ("eefa") may differ by two letters from the name (Eva)."""
+        names = known.get(similar.phonetic_key(word))
+        if not names:
+            return False
+        if split:
+            return any(similar.edit_distance(word, n) <= 2 for n in names)
+        return any(similar.similar_word(word, n) for n in names)
+
     def _name_in_context(self, text: str, s: int, e: int) -> bool:
         """Is this lower-case word-name used as a name here (not "no joy", "you will")?"""
         before = re.findall(r"[\w']+", text[max(0, s - 30):s].lower())
@@ -333,6 +378,7 @@ def _chunks(text: str, size: int) -> Iterable[tuple[int, int]]:
         yield cur_start, n
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
 _WORDS = re.compile(r"[\w'’&]+")
 
