@@ -195,3 +195,32 @@ def test_national_bodies_weekdays_drugs_languages_not_flagged(det: Detector) -> 
     for word in ("NES", "Care Inspectorate", "NISCC", "HEIW", "Mondays", "Gentamicin",
                  "Tagalog"):
         assert word not in got, word
+
+
+# -- issue 14 item 15: misses found by the bad-input corpus ---------------------------------
+@pytest.mark.parametrize("text, part", [
+    ("Call me on oh one one three, four nine six, oh two seven one.",
+     "oh one one three, four nine six, oh two seven one"),
+    ("Or the office, 0113, 496, 2345, any time.", "0113, 496, 2345"),
+    ("I work on Ocean ward most days.", "Ocean ward"),
+    ("Before that I was on Ward Twenty-Three.", "Ward Twenty-Three"),
+    ("i was on ward twenty-three for years", "ward twenty-three"),
+    ("It's Sarah, S A R A H, thanks.", "S A R A H"),
+    ("Email sarah.jones at nhs.net please.", "sarah.jones at nhs.net"),
+    ("We moved into the Jubilee Wing last year.", "Jubilee Wing"),
+    ("we moved into the jubilee wing last year", "jubilee wing"),
+])
+def test_bad_input_corpus_detection_misses(det: Detector, text: str, part: str) -> None:
+    assert covered(det, text, part)
+
+
+def test_lower_case_ward_after_capital_is_not_every_ward(det: Detector) -> None:
+    assert untouched(det, "The ward was busy. Then the Sunday ward round.", "ward")
+    assert "ORGANISATION" not in spans(det, "The ward was busy on the Sunday ward round.").values()
+
+
+def test_roles_with_lower_case_words_tagged_as_names(det: Detector) -> None:
+    got = spans(det, "And Ciarán, the union rep, and our research student helped.")
+    assert got.get("union rep") == "ROLE"
+    assert got.get("research student") == "ROLE"
+    assert "ROLE" not in spans(det, "I was a student at the time.").values()

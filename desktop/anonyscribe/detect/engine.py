@@ -15,8 +15,8 @@ from .. import offline  # noqa: F401 - offline switches before spaCy/Presidio/tl
 from ..core.model import Decision, Finding, Span, Transcript
 from ..core.register import normalise
 from ..core.study import Terms
-from .config import DetectionConfig, load_config
 from . import similar
+from .config import DetectionConfig, load_config
 from .dates import DateRecognizer
 from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer

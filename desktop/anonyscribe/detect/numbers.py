@@ -35,12 +35,15 @@ _SPOKEN_EMAIL = re.compile(
     rf"([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{_TLD}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD})"
     r"\b", re.IGNORECASE)
 # Postcode areas of the UK (the letters before the first digit).
-AREAS = frozenset("""
-AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E
-EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN LS LU M
-ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS
-ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
-""".split())
+_AREAS_TEXT = """
+AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
+E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN
+LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM
+SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+"""
+AREAS = frozenset(_AREAS_TEXT.split())
+_AREA_WORDS = {"IN", "AS", "AT", "ON", "IS", "IT", "TO"}
+_DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
 OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
 _POSTCODE_CUES = ("postcode", "post code", "live in", "living in", "lives in", "area", "based in",
                   "address", "near", "round", "move to", "moved to", "out in", "flat in",
@@ -205,7 +208,9 @@ class NumberRecognizer:
         for m in OUTCODE.finditer(text):
             if m.group(1) not in AREAS or POSTCODE_TEXT.match(text, m.start()):
                 continue
-            if len(m.group(2)) == 2 and m.group(2)[1].isalpha() and m.group(2)[1] not in "ABCDEFGHJKPSTUW":
+            district = m.group(2)
+            if len(district) == 2 and district[1].isalpha() \
+                    and district[1] not in _DISTRICT_LETTERS:
                 continue
             cue = self._context(text, m.start(), list(_POSTCODE_CUES), 40)
             yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
@@ -231,12 +236,11 @@ class NumberRecognizer:
             j += got[1]
             end = j
             inward = _inward(toks, j)
+            cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
             if inward:
                 end = inward
-            elif len(area) == 1 or area in ("IN", "AS", "AT", "ON", "IS", "IT", "TO"):
-                if not self._context(text, t.start, list(_POSTCODE_CUES), 60):
-                    continue
-            cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
+            elif (len(area) == 1 or area in _AREA_WORDS) and not cue:
+                continue  # "b two", "is three": a postcode only where one is expected
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")

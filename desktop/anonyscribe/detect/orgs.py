@@ -24,8 +24,17 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
 _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "recruitment",
                   "staffing", "nursing", "solutions", "group", "services", "trust", "charity",
                   "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership", "practice"}
+_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "weekend", "night", "day"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
+
+
+def _number_compound(word: str) -> bool:
+    """'twenty-three', 'forty-one': a number written with a hyphen."""
+    parts = word.split("-")
+    return len(parts) == 2 and all(p in NUMBER_WORDS for p in parts)
 
 
 class OrganisationRecognizer:
@@ -188,8 +197,9 @@ class OrganisationRecognizer:
                 continue
             j = i + 1
             nxt = toks[j]
-            if nxt.lower in NUMBER_WORDS:
-                while j + 1 < len(toks) and toks[j + 1].lower in NUMBER_WORDS:
+            if nxt.lower in NUMBER_WORDS or _number_compound(nxt.lower):
+                while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
+                                             or _number_compound(toks[j + 1].lower)):
                     j += 1
             elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower not in ("a", "i") \
                     and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
@@ -211,8 +221,11 @@ class OrganisationRecognizer:
         for i, t in enumerate(toks):
             if t.lower not in self.heads or i == 0:
                 continue
-            if chunk.cased and not t.is_cap:
-                continue
+            lower_head = chunk.cased and not t.is_cap
+            if lower_head and not (t.lower in _NAMED_PLACES and toks[i - 1].is_cap
+                                   and toks[i - 1].is_word and not toks[i - 1].sent_start
+                                   and toks[i - 1].lower not in STOP):
+                continue  # "Ocean ward", "Tower wing": a capitalised name, then the head
             names: list[Tok] = []
             j = i - 1
             while j >= 0 and len(names) < 5:
@@ -241,7 +254,9 @@ class OrganisationRecognizer:
                 if all(n.lower in self.generic or n.lower in self.heads for n in names) and \
                         t.lower in self.unit_heads and len(names) < 2:
                     continue
-                score = 0.8
+                if lower_head and names[-1].lower in _WEEKDAYS:
+                    continue  # "Sunday ward round"
+                score = 0.6 if lower_head else 0.8
             else:
                 # lower case: the run must start with a name-like word (not a dictionary word)
                 full = list(names)
@@ -258,7 +273,7 @@ class OrganisationRecognizer:
                         and full[-1].lower not in self.generic:
                     names = full[-3:]
                     score = 0.45  # "acute assessment unit": ordinary words naming a unit
-                elif t.lower == "ward" and len(full) == 1 \
+                elif t.lower in _NAMED_PLACES and len(full) == 1 \
                         and full[0].pos in ("NOUN", "PROPN", "ADJ") \
                         and full[0].lower not in self.generic and full[0].i > 0 \
                         and toks[full[0].i - 1].lower in ("the", "on"):

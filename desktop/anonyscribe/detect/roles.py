@@ -23,13 +23,15 @@ _BAND_NUMBERS = NUMBER_WORDS | {"8", "eight"}  # before a band letter: "band eig
 _BAND_DIGIT = re.compile(r"^[2-9][a-d]?$")
 # "I was a porter", "as a registrar", "she's our matron": words that say a post follows.
 _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he's",),
-         ("she", "was"), ("he", "was"), ("she", "is"), ("he", "is"), ("became",),
+         ("was",), ("is",), ("became",),
          ("they're",), ("you're",), ("we", "were"), ("we're",),
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"))
 _CUE_ENDS: dict[str, list[tuple[str, ...]]] = {}
 for _cue in _CUES:
     _CUE_ENDS.setdefault(_cue[-1], []).append(_cue)
+_NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
+                  "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
 # Bare words said of anyone in the trade, not a post ("as a nurse", "I'm a doctor").
 _GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "professional", "leader",
@@ -114,6 +116,8 @@ class RoleRecognizer:
             n = len(cue)
             if i + 1 < n or tuple(toks[k].lower for k in range(i + 1 - n, i + 1)) != cue:
                 continue
+            if cue == ("as",) and i and toks[i - 1].lower in _NOT_BEFORE_AS:
+                continue  # "works well as a coordinator", "such as a porter"
             j = i + 1
             while j < len(toks) and toks[j].lower in FILLERS:
                 j += 1
@@ -195,6 +199,10 @@ class RoleRecognizer:
                                                                      t.text)
                              and e_tok == i + 1):
                 continue
+            prev = toks[i - 1].lower if i else ""
+            if t.lower[:1] == "f" and not t.lower.startswith("fy") and prev not in (
+                    "a", "an", "i'm", "im", "as", "was", "our", "my", "an"):
+                continue  # "the F1 track": F1/F2 only said as a grade after "an", "I'm"
             e_tok = self._specialty(chunk, e_tok)
             s, e = t.start, toks[e_tok - 1].end
             out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.7, "training-grade"))
@@ -306,7 +314,7 @@ class RoleRecognizer:
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
             return False
-        return w.pos in _CONTENT_POS and not (w.pos == "PROPN" and cased)
+        return w.pos in _CONTENT_POS and not (w.pos == "PROPN" and cased and w.is_cap)
 
     def _band_after(self, toks: list[Tok], i: int, right_end: int) -> int:
         """'staff nurse band five': a band said after the title."""
