@@ -224,3 +224,20 @@ def test_roles_with_lower_case_words_tagged_as_names(det: Detector) -> None:
     assert got.get("union rep") == "ROLE"
     assert got.get("research student") == "ROLE"
     assert "ROLE" not in spans(det, "I was a student at the time.").values()
+
+
+# -- places by grammar, hospitals by spoken initials ------------------------------------------
+@pytest.mark.parametrize("text, part", [
+    ("I grew up in Llanfaelog, then Cardiff.", "Llanfaelog"),
+    ("i live in pollokshaws now", "pollokshaws"),
+    ("She's from County Leitrim originally.", "County Leitrim"),
+    ("We were stuck on the M62 for hours.", "M62"),
+    ("i trained at the r v i in the end", "r v i"),
+])
+def test_places_by_grammar(det: Detector, text: str, part: str) -> None:
+    assert covered(det, text, part)
+
+
+def test_place_grammar_negatives(det: Detector) -> None:
+    assert untouched(det, "i live in a flat with my sister", "flat")
+    assert untouched(det, "I live in hope that things change.", "hope")

@@ -208,6 +208,9 @@ class NumberRecognizer:
         for m in OUTCODE.finditer(text):
             if m.group(1) not in AREAS or POSTCODE_TEXT.match(text, m.start()):
                 continue
+            if m.group(1) in ("M", "A") and text[max(0, m.start() - 4):m.start()].lower() \
+                    in ("the ", " on ", "off "):
+                continue  # "the M62": a road, the place recognizer names it
             district = m.group(2)
             if len(district) == 2 and district[1].isalpha() \
                     and district[1] not in _DISTRICT_LETTERS:

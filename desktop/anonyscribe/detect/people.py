@@ -158,7 +158,11 @@ class PersonRecognizer:
                     j == i or text[toks[j - 1].end:toks[j].start] in (" ", ", ", "-", ". ")):
                 j += 1
             letters = "".join(t.lower for t in toks[i:j])
-            if j - i >= 3 and not (j - i == 3 and letters in _NOT_SPELLED):
+            if 2 <= j - i <= 6 and letters.upper() in self.lex.initialisms and (
+                    j - i >= 3 or not chunk.cased):
+                s, e = toks[i].start, toks[j - 1].end  # "r v i": a hospital's initials said
+                out.append(Span(s, e, "ORGANISATION", text[s:e], 0.7, "spoken-initialism"))
+            elif j - i >= 3 and not (j - i == 3 and letters in _NOT_SPELLED):
                 spell = "spell" in text[max(0, toks[i].start - 80):toks[i].start].casefold()
                 s, e = toks[i].start, toks[j - 1].end
                 out.append(Span(s, e, "PERSON", text[s:e], 0.75 if spell or j - i >= 4 else
