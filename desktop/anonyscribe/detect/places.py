@@ -10,7 +10,6 @@ from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
-
 _ROAD = re.compile(r"^[MA]\d{1,4}(?:\(M\))?$")
 
 
