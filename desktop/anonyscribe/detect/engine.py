@@ -275,22 +275,25 @@ class Detector:
         if not known:
             return []
         out: list[Span] = []
-        toks = list(_NAME_WORD.finditer(text))
-        for k, m in enumerate(toks):
-            w = m.group().lower()
-            if len(w) >= 4 and not self.lex.is_word(w) and self._sounds_known(w, known):
-                out.append(Span(m.start(), m.end(), "PERSON", m.group(), 0.55, "near-known-name"))
+        distinct = set(_NAME_WORD.findall(text.lower()))
+        hits = {w for w in distinct if len(w) >= 4 and not self.lex.is_word(w)
+                and self._sounds_known(w, known)}
+        shorts = {w for w in distinct if 2 <= len(w) <= 4 and not self.lex.is_word(w)}
+        if not hits and not shorts:
+            return out
+        toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+        for k, (s, e, w) in enumerate(toks):
+            if w in hits:
+                out.append(Span(s, e, "PERSON", text[s:e], 0.55, "near-known-name"))
                 continue
             if k + 1 >= len(toks) or not (2 <= len(w) <= 4):
                 continue
-            m2 = toks[k + 1]
-            w2 = m2.group().lower()
-            if not (2 <= len(w2) <= 4) or text[m.end():m2.start()] != " " or (
-                    self.lex.is_word(w) and self.lex.is_word(w2)) or w in STOP and w2 in STOP:
+            s2, e2, w2 = toks[k + 1]
+            if (w not in shorts and w2 not in shorts) or not (2 <= len(w2) <= 4) \
+                    or text[e:s2] != " ":
                 continue
             if self._sounds_known(w + w2, known, split=True):
-                out.append(Span(m.start(), m2.end(), "PERSON", text[m.start():m2.end()], 0.5,
-                                "split-name"))
+                out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
         return out
 
     @staticmethod

@@ -27,6 +27,7 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
+_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
 
@@ -170,6 +171,8 @@ class OrganisationRecognizer:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
         for i, t in enumerate(toks):
+            if t.lower not in _SHORT_FORM_WORDS:
+                continue
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if t.lower == "uni" and i and toks[i - 1].is_word and (
                     toks[i - 1].lower in lex.place_words or (chunk.cased and toks[i - 1].is_cap)

@@ -50,6 +50,9 @@ class PersonRecognizer:
         cues = cfg.section("person").get("cues_before", [])
         self.cues = sorted({tuple(t.lower for t in tokenize(c.casefold())) for c in cues},
                            key=len, reverse=True)
+        self.cues_by_last: dict[str, list[tuple[str, ...]]] = {}
+        for cue in self.cues:  # longest first, as in self.cues
+            self.cues_by_last.setdefault(cue[-1], []).append(cue)
         self.role_heads = cfg.words("role", "heads")
         self.relations = {c[0] for c in self.cues if len(c) == 1 and c[0].isalpha()
                           and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
@@ -77,7 +80,7 @@ class PersonRecognizer:
         return lw not in self.titles
 
     def _cue_before(self, toks: list[Tok], i: int) -> tuple[str, ...] | None:
-        for cue in self.cues:
+        for cue in self.cues_by_last.get(toks[i - 1].lower if i else "", ()):
             n = len(cue)
             if i - n < 0:
                 continue
