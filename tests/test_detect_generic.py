@@ -241,3 +241,22 @@ def test_places_by_grammar(det: Detector, text: str, part: str) -> None:
 def test_place_grammar_negatives(det: Detector) -> None:
     assert untouched(det, "i live in a flat with my sister", "flat")
     assert untouched(det, "I live in hope that things change.", "hope")
+
+
+# -- names in name contexts and in Teams labels -----------------------------------------------
+def test_word_names_before_speech_verbs(det: Detector) -> None:
+    got = spans(det, "my colleague joy covered for me then frank rang me at midnight")
+    assert got.get("frank") == "PERSON"
+    got = spans(det, "the doctor said no and everyone said yes and my mum said fine")
+    assert "PERSON" not in got.values()
+
+
+def test_teams_surname_forename_labels(det: Detector) -> None:
+    text = "Okoro, Adaeze: Hello everyone.\nFitzgerald, Ronan: Hi Adaeze, thanks."
+    assert covered(det, text, "Okoro, Adaeze")
+    assert covered(det, text, "Fitzgerald, Ronan")
+
+
+def test_nationalities_and_languages_are_not_names(det: Detector) -> None:
+    got = spans(det, "She is Slovakian and he speaks Japanese and Sylheti at home.")
+    assert not any(w in got for w in ("Slovakian", "Japanese", "Sylheti"))

@@ -30,7 +30,13 @@ _UNKNOWN_WORD_POS = _NAME_POS | {"ADJ", "VERB", "X", ""}
 _QUOTES = {'"', "“", "‘", "'"}
 # Words right after a name that show a person is meant ("joy said", "precious she's ...").
 _AFTER_STRONG = {"said", "says", "told", "tells", "asked", "asks", "goes", "who", "she's",
-                 "he's", "she", "he", "was like", "is like"}
+                 "he's", "she", "he", "was like", "is like", "rang", "rings", "phoned", "emailed",
+                 "texted", "messaged", "replied", "explained", "mentioned", "suggested",
+                 "encouraged", "nominated", "recommended", "shouted", "laughed", "insisted"}
+# Of those, the verbs only a person does: enough on their own after a lower-case word-name.
+_SPEECH_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "phoned", "emailed",
+                 "texted", "messaged", "replied", "explained", "mentioned", "suggested",
+                 "encouraged", "nominated", "recommended", "shouted", "laughed", "insisted"}
 # Words before a name that only count with more evidence ("this guy will and he said").
 _BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "without", "to",
                 "like", "me", "called", "matron", "manager", "time"}
@@ -206,8 +212,9 @@ class PersonRecognizer:
         prev = toks[i - 1].lower if i else ""
         if cased and t.is_cap and lw in lex.first_names and lex.is_word(lw) \
                 and lw not in STOP and lw not in _CALENDAR and self.after_cue(toks, i) \
-                and prev not in _NOT_AFTER:
-            return 0.55  # "Grace said", "Grace, she's our head of midwifery"
+                and prev not in _NOT_AFTER and not (
+                    t.sent_start and i + 1 < len(toks) and toks[i + 1].lower == "who"):
+            return 0.55  # "Grace said", "Grace, she's our head of midwifery" (not "Many who")
         if not cased and lw in STOP and lw in lex.first_names and prev in _BEFORE_WEAK \
                 and prev not in STOP and self.after_cue(toks, i):
             return 0.5  # "the facilitator was this guy will and he said"
@@ -236,6 +243,9 @@ class PersonRecognizer:
             if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
                 return 0.5
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if known and word and not cased and prev not in _NOT_AFTER and nxt is not None \
+                and nxt.lower in _SPEECH_VERBS and lw not in STOP:
+            return 0.5  # "then precious told me off", "and frank rang"
         if known and word and not cased and prev not in _NOT_AFTER and self.after_cue(toks, i) \
                 and (prev in _BEFORE_WEAK or cue is not None or t.sent_start):
             return 0.5  # "this guy will and he said", "at the time precious she's ..."

@@ -104,6 +104,8 @@ class RoleRecognizer:
                 continue  # "I was a band five": a pay band, not a post
             if head in _GENERIC_ALONE and not band and end == k + 1:
                 continue
+            if " ".join(t.lower for t in toks[k:end]) in self.relationship:
+                continue  # "it was my line manager": who, not which post
             e_tok = self._specialty(chunk, end)
             s, e = toks[start].start, toks[e_tok - 1].end
             score = 0.6 if toks[i].lower not in ("my", "his", "her") else 0.5
