@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSlider,
+    QStyle,
     QWidget,
 )
 
@@ -38,11 +39,18 @@ class PlayerBar(QWidget):
         self._output: Any = None
         self._name = ""
         self.broken = False
-        self.play_button = QPushButton("▶ Play")
+        # Qt's standard media icons, not text glyphs: ▶/⏸ are missing from many system fonts.
+        icon = self.style().standardIcon
+        self._play_icon = icon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = icon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button = QPushButton(self._play_icon, "Play")
         self.play_button.setToolTip("Play / pause (Space)")
-        self.back_button = QPushButton("⟲ 5 s")
+        self.play_button.setAccessibleName("Play or pause")
+        self.back_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSeekBackward), "5 s")
         self.back_button.setToolTip("Back 5 seconds (B)")
+        self.back_button.setAccessibleName("Back 5 seconds")
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Position in the recording")
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.time_label = QLabel("--:--:--")
         self.speed = QComboBox()
@@ -50,6 +58,7 @@ class PlayerBar(QWidget):
             self.speed.addItem(f"{s:g}×", s)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.speed.setToolTip("Playback speed ([ slower, ] faster)")
+        self.speed.setAccessibleName("Playback speed")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #8a4b00;")
@@ -198,5 +207,6 @@ class PlayerBar(QWidget):
 
     def _on_state(self, _state: object) -> None:
         playing = self.is_playing()
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setIcon(self._pause_icon if playing else self._play_icon)
         self.playing_changed.emit(playing)
