@@ -648,6 +648,8 @@ class MainWindow(QMainWindow):
             if callable(focus):
                 focus()
         elif self.pages.currentIndex() == PAGE_QUEUE:
+            if not self.isActiveWindow():
+                self.activateWindow()
             self.queue_view.table.setFocus()
 
     @staticmethod

@@ -38,6 +38,7 @@ class PlayerBar(QWidget):
         self._player: Any = None
         self._output: Any = None
         self._name = ""
+        self._pending_seek: int | None = None
         self.broken = False
         # Qt's standard media icons, not text glyphs: ▶/⏸ are missing from many system fonts.
         icon = self.style().standardIcon
@@ -130,8 +131,17 @@ class PlayerBar(QWidget):
     def play_from(self, seconds: float) -> None:
         if not self.ready:
             return
-        self._player.setPosition(int(max(seconds, 0.0) * 1000))
+        self._set_position(int(max(seconds, 0.0) * 1000))
         self._player.play()
+
+    def _set_position(self, ms: int) -> None:
+        """Seek now, or as soon as the file is open (a seek while loading is dropped)."""
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self._player.mediaStatus() in (QMediaPlayer.MediaStatus.LoadingMedia,
+                                          QMediaPlayer.MediaStatus.NoMedia):
+            self._pending_seek = ms
+        self._player.setPosition(ms)
 
     def toggle(self) -> None:
         if not self.ready:
@@ -161,7 +171,7 @@ class PlayerBar(QWidget):
 
     def seek(self, seconds: float) -> None:
         if self.ready:
-            self._player.setPosition(int(max(seconds, 0.0) * 1000))
+            self._set_position(int(max(seconds, 0.0) * 1000))
 
     def skip(self, seconds: float) -> None:
         if self.ready:
@@ -192,6 +202,10 @@ class PlayerBar(QWidget):
     def _on_status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
+        if status in (QMediaPlayer.MediaStatus.LoadedMedia,
+                      QMediaPlayer.MediaStatus.BufferedMedia) and self._pending_seek is not None:
+            ms, self._pending_seek = self._pending_seek, None
+            self._player.setPosition(ms)  # a seek asked for while the file was still opening
         if status == QMediaPlayer.MediaStatus.InvalidMedia and not self.broken:
             self._fail(f"Cannot play {self._name}: the file could not be decoded. "
                        "You can keep reviewing without audio.")

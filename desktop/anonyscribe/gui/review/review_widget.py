@@ -464,7 +464,7 @@ class ReviewWidget(QWidget):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         type_, every, study_wide = dialog.choice()
         dialog.deleteLater()
-        self.view.setFocus()
+        self.focus_transcript()
         if accepted:
             self.add_finding(seg_id, start, end, type_, every, study_wide)
 
@@ -536,7 +536,7 @@ class ReviewWidget(QWidget):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         text = dialog.text()
         dialog.deleteLater()
-        self.view.setFocus()
+        self.focus_transcript()
         if accepted:
             self.edit_turn(seg_id, text)
 
@@ -633,6 +633,9 @@ class ReviewWidget(QWidget):
 
     def focus_transcript(self, *_: object) -> None:
         """Keys act on the transcript again once a dialog closes (no click needed)."""
+        window = self.window()
+        if not window.isActiveWindow():  # some window managers leave no window active
+            window.activateWindow()
         self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- search ------------------------------------------------------------------------
