@@ -382,6 +382,16 @@ class QueueModel(QAbstractTableModel):
 _ERROR_BRUSH = QBrush(QColor("#b00020"))
 
 
+class OneLineDelegate(QStyledItemDelegate):
+    """A name on one line, shortened in the middle (the full name is in its tooltip), while
+    the status column wraps a long message over several lines."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
 class ProgressDelegate(QStyledItemDelegate):
     """A flat, readable bar with its percentage beside it; nothing for a row not working."""
 
@@ -489,6 +499,7 @@ class QueueView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_NAME, OneLineDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
         # A failed row shows its whole message, wrapped over as many lines as it needs.
         self.table.setWordWrap(True)

@@ -184,15 +184,17 @@ class StartPage(QWidget):
         inner.addLayout(buttons)
         inner.addSpacing(8)
         inner.addLayout(recent_bar)
-        inner.addWidget(self.recent, 1)
+        inner.addWidget(self.recent)
+        inner.addSpacing(8)
         inner.addWidget(where)
+        inner.addStretch(1)
         box = QWidget(self)
         box.setLayout(inner)
         box.setMaximumWidth(760)
-        box.setMinimumWidth(520)
+        box.setMinimumWidth(560)
         grid = QGridLayout(self)
-        grid.setContentsMargins(24, 24, 24, 24)
-        grid.addWidget(box, 0, 0, Qt.AlignmentFlag.AlignHCenter)
+        grid.setContentsMargins(24, 48, 24, 24)
+        grid.addWidget(box, 0, 0, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
 
     def set_recent(self, folders: list[Path], opened: dict[str, float] | None = None) -> None:
         """One row per recent study: name, recordings, findings still to check, last opened."""
@@ -214,6 +216,11 @@ class StartPage(QWidget):
                 self.recent.setItem(r, c, item)
         if self.summaries:
             self.recent.selectRow(0)
+        # As tall as its rows (a few more when there are many, then it scrolls).
+        rows = min(max(len(self.summaries), 3), 8)
+        self.recent.setFixedHeight(self.recent.horizontalHeader().sizeHint().height()
+                                   + rows * self.recent.verticalHeader().defaultSectionSize()
+                                   + 2 * self.recent.frameWidth())
         has = bool(folders)
         for w in (self.recent_label, self.recent, self.open_recent_button):
             w.setVisible(has)

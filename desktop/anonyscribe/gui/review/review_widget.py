@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QSplitter,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -170,9 +169,7 @@ class ReviewWidget(QWidget):
         help_button = QToolButton(text="?")
         help_button.setToolTip("Keyboard shortcuts (? or F1)")
         help_button.clicked.connect(self.show_shortcuts)
-        find_button = QToolButton()
-        find_button.setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_FileDialogContentsView))
+        find_button = QToolButton(text="Find…")
         find_button.setToolTip("Find in the transcript (Ctrl+F)")
         find_button.clicked.connect(self.open_search)
         for button, name in ((self.preview_button, "Preview"), (flag_button, "Flag selection"),

@@ -92,6 +92,7 @@ def finding_format(f: Finding, label: bool = False) -> QTextCharFormat:
                    + (f" · {f.source}" if f.source else ""))
     if label:
         fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setForeground(QColor("#000000"))  # on a pastel chip, also in dark mode
         fmt.setBackground(colour.darker(115))
     elif f.decision is Decision.ACCEPTED:
         fmt.setFontStrikeOut(True)
@@ -102,6 +103,7 @@ def finding_format(f: Finding, label: bool = False) -> QTextCharFormat:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         fmt.setUnderlineColor(colour.darker(130))
     else:
+        fmt.setForeground(QColor("#000000"))
         fmt.setBackground(colour)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setUnderlineColor(colour.darker(160))
