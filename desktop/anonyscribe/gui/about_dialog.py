@@ -30,6 +30,9 @@ APP_SHORTCUTS: list[tuple[str, str]] = [
 ]
 
 
+MAX_COLUMN = 300
+
+
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], parent: QWidget) -> QTableWidget:
     table = QTableWidget(len(rows), len(headers), parent)
     table.setHorizontalHeaderLabels(list(headers))
@@ -37,11 +40,14 @@ def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], parent: QWidge
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
-    table.setWordWrap(True)
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)  # the whole text on hover where a column cuts it short
+            table.setItem(r, c, item)
+    table.setWordWrap(False)
     table.resizeColumnsToContents()
+    for c in range(len(headers) - 1):  # no column crowds out the others
+        table.setColumnWidth(c, min(table.columnWidth(c), MAX_COLUMN))
     table.horizontalHeader().setStretchLastSection(True)
-    table.resizeRowsToContents()
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return table

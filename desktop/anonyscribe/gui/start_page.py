@@ -250,7 +250,7 @@ class NewStudyDialog(QDialog):
         where_row.addWidget(self.where, 1)
         where_row.addWidget(browse)
         self.path_note = QLabel(self)
-        self.path_note.setWordWrap(True)
+        self.path_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.kind_group = QButtonGroup(self)
         kinds = QVBoxLayout()
@@ -276,6 +276,10 @@ class NewStudyDialog(QDialog):
                 row.addWidget(self.group_size)
                 row.addStretch()
                 kinds.addLayout(row)
+        self.kind_hint = QLabel(self)
+        self.kind_hint.setWordWrap(True)
+        self.kind_hint.setEnabled(False)  # the palette's quieter text colour, light or dark
+        kinds.addWidget(self.kind_hint)
         self.kind_buttons[RecordingKind.INTERVIEW].setChecked(True)
         self.kind_group.idToggled.connect(self._kind_changed)
         self._kind_changed()
@@ -320,7 +324,7 @@ class NewStudyDialog(QDialog):
         self.name.textChanged.connect(self._update)
         self.where.textChanged.connect(self._update)
         self._update()
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         self.adjustSize()
 
     def _browse(self) -> None:
@@ -329,7 +333,9 @@ class NewStudyDialog(QDialog):
             self.where.setText(folder)
 
     def _kind_changed(self, *_: object) -> None:
-        self.group_size.setEnabled(self.kind() is RecordingKind.FOCUS_GROUP)
+        kind = self.kind()
+        self.group_size.setEnabled(kind is RecordingKind.FOCUS_GROUP)
+        self.kind_hint.setText(next(h for k, _, h in KIND_CHOICES if k is kind))
 
     def kind(self) -> RecordingKind:
         for kind, button in self.kind_buttons.items():

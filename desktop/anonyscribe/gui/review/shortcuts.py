@@ -89,7 +89,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        table.resizeRowsToContents()
+        table.setWordWrap(False)
         table.setAccessibleName("Review shortcuts")
         # Tall enough for every row where the screen allows; the table scrolls otherwise.
         height = table.horizontalHeader().height() + sum(
