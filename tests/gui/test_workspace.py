@@ -395,3 +395,29 @@ def test_escape_from_search_stays_in_the_review_then_goes_back(qtbot, window, st
     assert window.pages.currentIndex() == PAGE_REVIEW  # Esc closed the search only
     window.show_shortcuts().reject()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is review.view, timeout=2000)
+
+
+def test_preferences_remember_the_last_media_folder_and_when_studies_were_opened(tmp_path):
+    settings = AppSettings(tmp_path / "p.ini")
+    media = tmp_path / "Teams recordings"
+    media.mkdir()
+    assert settings.media_folder() == ""
+    settings.set_media_folder(media)
+    study = tmp_path / "study"
+    study.mkdir()
+    settings.add_recent(study)
+    settings.mark_opened(study, 1_700_000_000.0)
+    again = AppSettings(tmp_path / "p.ini")  # as after a restart
+    assert again.media_folder() == str(media)
+    assert again.opened_times() == {str(study.resolve()): 1_700_000_000.0}
+    media.rmdir()
+    assert again.media_folder() == ""  # a folder that went away is not offered
+
+
+def test_a_failed_row_has_no_empty_bar(qtbot, window, tmp_path):
+    window.open_study(tmp_path / "s")
+    window.add_paths([_broken(tmp_path / "inbox")])
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows)
+                    and window.queue_model.rows[0].status == "failed", timeout=30000)
+    assert window.queue_model.data(window.queue_model.index(0, 3)) == ""  # no "0 %"
+    assert window.queue_model.data(window.queue_model.index(0, 4)) == ""  # no time left
