@@ -16,7 +16,7 @@ pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox  # noqa: E402
 
 from anonyscribe.core.model import (  # noqa: E402
     Decision,
@@ -100,12 +100,26 @@ def widget(qtbot, study):
     return w
 
 
-def when_modal(handle, tries: int = 250) -> None:
-    """Run ``handle(dialog)`` on the next modal dialog (dialogs block in exec()); gives up
-    after ~5 s so a dialog that never came cannot be answered in a later test."""
+_TEST = [0]  # which test is running: a poller started in an earlier one stops
+
+
+@pytest.fixture(autouse=True)
+def _one_test_at_a_time():
+    _TEST[0] += 1
+    yield
+    _TEST[0] += 1
+
+
+def when_modal(handle, kind: type = QDialog, tries: int = 500) -> None:
+    """Run ``handle(dialog)`` on the next modal ``kind`` dialog (dialogs block in exec());
+    stops at the end of the test, so a later test's dialog is never answered by this one."""
+    mine = _TEST[0]
+
     def poll(left: int) -> None:
+        if _TEST[0] != mine:
+            return
         dialog = QApplication.activeModalWidget()
-        if dialog is not None:
+        if isinstance(dialog, kind):
             handle(dialog)
         elif left:
             QTimer.singleShot(20, lambda: poll(left - 1))
@@ -181,7 +195,7 @@ def test_flag_dialog_proposes_the_detectors_type(qtbot, widget, detector):
     for seg, text, expected in ((1, "ward manager", "ROLE"), (3, "near the station", None)):
         seen.clear()
         _select(w, seg, text)
-        when_modal(read_and_cancel)
+        when_modal(read_and_cancel, AddFindingDialog)
         qtbot.keyClick(w.view, Qt.Key.Key_F)
         assert "type" in seen  # the dialog opened (the second time: keys came back)
         qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view, timeout=2000)
@@ -201,7 +215,8 @@ def test_focus_returns_to_the_transcript_after_dialogs(qtbot, widget):
     sheet.reject()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view, timeout=2000)
     seen = []
-    when_modal(lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject()))
+    when_modal(lambda dialog: (seen.append(dialog.windowTitle()), dialog.reject()),
+               QInputDialog)
     qtbot.keyClick(w.view, Qt.Key.Key_F2)  # the rename dialog, cancelled
     assert seen == ["Rename speaker"]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.view, timeout=2000)
@@ -356,7 +371,7 @@ def test_delete_removes_a_failed_row_and_its_files(qtbot, window, tmp_path):
         assert isinstance(box, QMessageBox) and "not touched" in box.text()
         box.button(QMessageBox.StandardButton.Yes).click()
 
-    when_modal(yes)
+    when_modal(yes, QMessageBox)
     window.queue_view.table.setFocus()
     qtbot.keyClick(window.queue_view.table, Qt.Key.Key_Delete)
     qtbot.waitUntil(lambda: not window.queue_model.rows, timeout=3000)
@@ -387,7 +402,10 @@ def test_escape_from_search_stays_in_the_review_then_goes_back(qtbot, window, st
     root = study.root
     study.close()
     assert window.open_study(root)
-    review = window.open_review("rec-a")
+    window.queue_view.select("rec-a")
+    window.queue_view.table.setFocus()
+    qtbot.keyClick(window.queue_view.table, Qt.Key.Key_Return)  # Enter opens the review
+    review = window.review
     assert review is not None and window.pages.currentIndex() == PAGE_REVIEW
     qtbot.waitUntil(review.isVisible)
     review.open_search()
@@ -421,3 +439,19 @@ def test_a_failed_row_has_no_empty_bar(qtbot, window, tmp_path):
                     and window.queue_model.rows[0].status == "failed", timeout=30000)
     assert window.queue_model.data(window.queue_model.index(0, 3)) == ""  # no "0 %"
     assert window.queue_model.data(window.queue_model.index(0, 4)) == ""  # no time left
+
+
+def test_the_queue_says_when_everything_will_be_done() -> None:
+    from anonyscribe.gui.queue_view import STAGES, QueueModel, Row, StagePace
+
+    pace = StagePace()
+    model = QueueModel()
+    model.rows = [Row("a", "a.wav", duration=300, status="review"),
+                  Row("b", "b.wav", duration=600), Row("c", "c.wav", duration=1200,
+                                                       status="transcribed")]
+    running = model.rows[1]
+    running.start()
+    assert model.queue_eta(pace) is None  # no estimate yet for the running one: no total
+    running.progress("transcribe", 0.0, now=0.0, pace=pace)
+    expected_c = sum(pace.expected(s, 1200) for s in STAGES[2:])  # transcript already saved
+    assert model.queue_eta(pace) == pytest.approx(running.eta + expected_c)

@@ -9,6 +9,7 @@ nothing: reopening the study shows exactly what was saved, and unfinished items 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from ..core.study import STUDY_FILE, Study, StudyLockedError
 from ..pipeline import Engines
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
-from .queue_view import QueueModel, QueueView, paths_from_urls
+from .queue_view import QueueModel, QueueView, format_eta, paths_from_urls
 from .settings import AppSettings
 from .start_page import NewStudyDialog, StartPage, default_parent_folder
 from .study_dialog import (
@@ -126,7 +127,7 @@ class MainWindow(QMainWindow):
         # Time left counts down between the worker's reports (speaker separation reports rarely).
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
-        self._ticker.timeout.connect(self.queue_model.tick)
+        self._ticker.timeout.connect(self._tick)
         self._ticker.start()
         self.resize(1100, 720)
         geometry = self.app_settings.geometry()
@@ -250,6 +251,11 @@ class MainWindow(QMainWindow):
         self.back_action.setEnabled(self.pages.currentIndex() == PAGE_REVIEW)
 
     # -- messages --------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        if any(r.running for r in self.queue_model.rows):
+            self.queue_model.tick()
+            self._update_summary()
+
     def notify(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
@@ -275,6 +281,10 @@ class MainWindow(QMainWindow):
                               ("cancelled", "cancelled")):
             if counts.get(status):
                 parts.append(f"{counts[status]} {words}")
+        if counts.get("running") or counts.get("queued") or counts.get("transcribed"):
+            eta = self.queue_model.queue_eta()
+            if eta is not None:
+                parts.append(f"all done in {format_eta(eta)}")
         self.summary.setText(" · ".join(parts))
 
     # -- studies ---------------------------------------------------------------------------------
@@ -616,7 +626,10 @@ class MainWindow(QMainWindow):
             signal.connect(self._update_actions)
         widget.progress_changed.connect(self._review_progress)
         if hasattr(widget, "type_guesser"):
-            widget.type_guesser = self._guess_type
+            # A weak link: a review holding the window alive made Qt delete it twice (crash).
+            guess = weakref.WeakMethod(self._guess_type)
+            widget.type_guesser = lambda text, a, b: (
+                g(text, a, b) if (g := guess()) is not None else None)
             self.worker.warm_detector()  # type: ignore[union-attr]
         self.review_title.setText(f"<b>{entry.name}</b>")
         self._review_progress(*self._session_counts(widget))

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -21,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -372,6 +371,20 @@ class QueueModel(QAbstractTableModel):
     def _changed(self, i: int) -> None:
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
+    def queue_eta(self, pace: StagePace = PACE) -> float | None:
+        """Time left for the whole queue: the running row's estimate plus every waiting
+        recording at this session's pace (None while the running one has no estimate)."""
+        total = 0.0
+        for row in self.rows:
+            if row.running:
+                if row.eta is None:
+                    return None
+                total += row.eta
+            elif row.status in ("queued", "transcribed"):
+                stages = STAGES[2:] if row.status == "transcribed" else STAGES
+                total += sum(pace.expected(s, row.duration) for s in stages)
+        return total
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for row in self.rows:
@@ -520,7 +533,15 @@ class QueueView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.installEventFilter(self)
+        # Keys on the table itself (QShortcut, not an event filter: a Python event filter on a
+        # child can be called while the window is being destroyed, and crash it).
+        for keys, slot in (((QKeySequence.StandardKey.Delete, "Backspace"),
+                            lambda: self._emit_selected(self.remove_requested)),
+                           (("Return", "Enter"), self._open_selected)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self.table)
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+                shortcut.activated.connect(slot)
         self.info = QLabel(page)
         self.info.setWordWrap(True)
         self.info.setObjectName("queueInfo")
@@ -587,13 +608,11 @@ class QueueView(QWidget):
         self.info.setText(text)
         self.info.setVisible(bool(text))
 
-    def eventFilter(self, watched: object, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.table and event.type() == QEvent.Type.KeyPress \
-                and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self._emit_selected(self.remove_requested)
-            return True
-        return super().eventFilter(watched, event)
+    def _open_selected(self) -> None:
+        rid = self.selected_id()
+        row = self.model.get(rid) if rid else None
+        if row is not None and row.status in ("review", "exported"):
+            self.review_requested.emit(row.rec_id)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.table.indexAt(pos)

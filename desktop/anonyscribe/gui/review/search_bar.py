@@ -3,9 +3,33 @@ previous one, Esc to close. The match is selected, so F flags it straight away."
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QStyle, QToolButton, QWidget
+
+
+class SearchField(QLineEdit):
+    """The text field: Enter steps, Esc closes (before the window's Esc takes the reviewer
+    back to the recordings)."""
+
+    step = Signal(int)
+    escape = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() == Qt.Key.Key_Escape:
+            event.accept()  # claim Esc: it reaches keyPressEvent instead of the shortcut
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape.emit()
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            back = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self.step.emit(-1 if back else 1)
+        else:
+            super().keyPressEvent(event)
 
 
 class SearchBar(QWidget):
@@ -17,11 +41,12 @@ class SearchBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.field = QLineEdit(self)
+        self.field = SearchField(self)
         self.field.setPlaceholderText("Find in the transcript…")
         self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Find in the transcript")
-        self.field.installEventFilter(self)
+        self.field.step.connect(self.step)
+        self.field.escape.connect(self.close_bar)
         self.count = QLabel(self)
         self.prev_button = self._button(QStyle.StandardPixmap.SP_ArrowUp,
                                         "Previous match (Shift+Enter)", lambda: self.step.emit(-1))
@@ -59,20 +84,3 @@ class SearchBar(QWidget):
         text = self.field.text().strip()
         self.count.setText("" if not text else "no match" if not total
                            else f"{index + 1} of {total}")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.field and isinstance(event, QKeyEvent):
-            key = event.key()
-            # Esc closes the search, not the review: claim it before the window's shortcut.
-            if event.type() == QEvent.Type.ShortcutOverride and key == Qt.Key.Key_Escape:
-                event.accept()
-                return True
-            if event.type() == QEvent.Type.KeyPress:
-                if key == Qt.Key.Key_Escape:
-                    self.close_bar()
-                    return True
-                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                    back = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-                    self.step.emit(-1 if back else 1)
-                    return True
-        return super().eventFilter(watched, event)
