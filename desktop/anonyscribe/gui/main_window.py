@@ -142,8 +142,11 @@ class MainWindow(QMainWindow):
         self.back_button.setToolTip("Back to the list of recordings (Esc). Decisions are "
                                     "already saved.")
         self.back_button.clicked.connect(self.show_queue)
+        self.back_button.setAccessibleName("Back to the recordings")
         self.review_title = QLabel(page)
+        self.review_title.setAccessibleName("Recording under review")
         review_export = QPushButton("Export…", page)
+        review_export.setToolTip("Export the anonymised transcripts (Ctrl+E)")
         review_export.clicked.connect(self.show_export_dialog)
         bar = QHBoxLayout()
         bar.addWidget(self.back_button)
