@@ -15,7 +15,8 @@ import pytest
 pytest.importorskip("PySide6")
 pytest.importorskip("pytestqt")
 
-from PySide6.QtCore import QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, QUrl, Slot  # noqa: E402
+from PySide6.QtGui import QDesktopServices  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox  # noqa: E402
 
 from anonyscribe.core.model import (  # noqa: E402
@@ -455,3 +456,29 @@ def test_the_queue_says_when_everything_will_be_done() -> None:
     running.progress("transcribe", 0.0, now=0.0, pace=pace)
     expected_c = sum(pace.expected(s, 1200) for s in STAGES[2:])  # transcript already saved
     assert model.queue_eta(pace) == pytest.approx(running.eta + expected_c)
+
+
+class _FileManager(QObject):
+    """Stands in for the desktop's file manager through Qt's own URL-handler hook."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def show(self, url: QUrl) -> None:
+        self.opened.append(url.toLocalFile())
+
+
+def test_show_in_folder_opens_the_recordings_folder(qtbot, window, tmp_path):
+    window.open_study(tmp_path / "s")
+    path = _broken(tmp_path / "inbox")
+    window.add_paths([path])
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows), timeout=30000)
+    manager = _FileManager()
+    QDesktopServices.setUrlHandler("file", manager, "show")
+    try:
+        window.queue_view.reveal_requested.emit(window.queue_model.rows[0].rec_id)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [Path(p) for p in manager.opened] == [path.parent]
