@@ -246,17 +246,15 @@ class Detector:
                     names[lw] = w
         if not names:
             return []
-        rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in sorted(
-            names, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE)
         out = []
-        for m in rx.finditer(text):
-            w = m.group()
+        for s, e in _mentions(text, names.keys()):
+            w = text[s:e]
             if self.lex.is_word(w.lower()):
                 if cased and not w[0].isupper():
                     continue
-                if not cased and not self._name_in_context(text, m.start(), m.end()):
+                if not cased and not self._name_in_context(text, s, e):
                     continue
-            out.append(Span(m.start(), m.end(), "PERSON", w, 0.6, "known-name"))
+            out.append(Span(s, e, "PERSON", w, 0.6, "known-name"))
         return out
 
     def _name_in_context(self, text: str, s: int, e: int) -> bool:
@@ -365,6 +363,28 @@ def _windows(text: str, cuts: Iterable[tuple[int, int]]) -> Iterator[_Window]:
             sp = text.rfind(" ", e, hi)
             we = sp if sp > e and hi < len(text) else hi
         yield _Window(ws, we, s, e)
+
+
+_NAME_RUN = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z'\-]*")
+
+
+def _mentions(text: str, names: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """Where a lower-case name occurs as a whole word (ignoring case), longest name first.
+
+    The same matches as one alternation regex of all names, but a set look-up per word: that
+    regex tried every name at every word, so time grew with text x names (quadratic overall).
+    """
+    known = frozenset(names)
+    pos = 0
+    while (m := _NAME_RUN.search(text, pos)) is not None:
+        run, p = m.group().lower(), m.start()
+        cuts = [k for k in range(len(run) - 1, 1, -1) if run[k] in "'-"]
+        if m.end() == len(text) or not (text[m.end()].isalnum() or text[m.end()] == "_"):
+            cuts.insert(0, len(run))
+        k = next((k for k in cuts if run[:k] in known), 0)
+        if k:
+            yield p, p + k
+        pos = p + (k or 1)
 
 
 _FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
