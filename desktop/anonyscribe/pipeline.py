@@ -177,11 +177,13 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
                          path=entry.path)
     progress("transcribe", 0.0)
+    decoded: list[Any] = []  # the samples the model heard: speakers reuse them (no 2nd decode)
     transcript = engines.transcriber.transcribe(  # runs the model in its own worker thread
         Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
-        recording=info,
+        recording=info, on_audio=decoded.append,
     )
-    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
+    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel,
+                                 decoded[0] if decoded else None)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"
     study.save()
@@ -190,7 +192,7 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
 
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
                     transcript: Transcript, progress: Progress,
-                    cancel: CancelToken) -> Transcript:
+                    cancel: CancelToken, audio: Any = None) -> Transcript:
     """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
     if engines.speakers == "none":
         return transcript
@@ -201,7 +203,8 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     progress("speakers", 0.0)
     def label() -> SpeakerResult:
         with engines.models_in_use:
-            return label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
+            return label_turns(transcript, Path(entry.path), audio=audio,
+                               num_speakers=engines.num_speakers,
                                mode=engines.speakers,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
