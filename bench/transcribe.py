@@ -15,7 +15,11 @@ moments; the time from ``cancel()`` to ``Cancelled`` is printed (target: about 2
 few minutes of them joined with pauses (``--batched-minutes``): words, WER, time, and the
 seconds of speech that sequential decoding transcribed and batched decoding left without a
 segment (dropped speech). Batched decoding is adopted only if WER is no worse and nothing is
-dropped.
+dropped. Finding (base, 2 cores): it is not. The batched pipeline cuts speech at 160 ms
+pauses, packs it into 30 s chunks and decodes each chunk once, without timestamps and at
+temperature 0 only; when Whisper ends a chunk early the rest of it is never decoded (sequential
+decoding seeks to the last timestamp and goes on). 3 minutes joined: 357 words sequential, 310
+batched, 14 s of speech without a segment; with timestamps 1.3 s dropped and no faster.
 
     python bench/transcribe.py [--model tiny.en] [--repeat 3] [--threads 0] [--no-cancel]
     python bench/transcribe.py --batched 4 [--model base] [--batched-minutes 3]
