@@ -474,7 +474,8 @@ def test_show_in_folder_opens_the_recordings_folder(qtbot, window, tmp_path):
     window.open_study(tmp_path / "s")
     path = _broken(tmp_path / "inbox")
     window.add_paths([path])
-    qtbot.waitUntil(lambda: bool(window.queue_model.rows), timeout=30000)
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows)
+                    and window.queue_model.rows[0].status == "failed", timeout=30000)
     manager = _FileManager()
     QDesktopServices.setUrlHandler("file", manager, "show")
     try:
