@@ -8,6 +8,7 @@ cancelled run resume without redoing finished work.
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +20,12 @@ from .core.cancel import Cancelled, CancelToken
 from .core.model import Decision, Finding, Span, Transcript
 from .core.register import normalise
 from .core.study import RecordingEntry, Study, Terms
+from .export import audio as export_audio
 from .redact import LogEntry, accepted_originals, propagate, redact
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
+    from .export.audio import AudioPlan, Recogniser
     from .speakers import SpeakerResult
     from .transcribe.runner import Transcriber
 
@@ -273,11 +276,13 @@ def export_recording(
     formats: Sequence[str],
     detector: Detector | None = None,
     draft: bool = False,
+    recogniser: Recogniser | None = None,
 ) -> list[Path]:
     """Write the anonymised transcript in each per-recording format, and the private log.
 
     ``draft``: before review, with every flagged identifier hidden; the recording stays
-    waiting for review (an export after review writes the same file names again)."""
+    waiting for review (an export after review writes the same file names again).
+    ``recogniser``: what checks the anonymised audio by ear (default: the study's model)."""
     from . import export
     from .core.files import sweep_temporaries
 
@@ -289,15 +294,61 @@ def export_recording(
     stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector,
                                   raw=raw)
     written: list[Path] = []
+    audio_lines: list[str] | None = None
     for fmt in formats:
-        if fmt in export.RECORDING_FORMATS:
+        if fmt in export.AUDIO_FORMATS:
+            plan = audio_plan(study, rec_id, raw, findings, anon)
+            written += export.export_audio(recording_path(entry), plan, Path(out_dir), stem,
+                                           originals, audio_options(study),
+                                           recogniser or default_recogniser(study.settings.model))
+            audio_lines = plan.report_lines(audio_options(study).cover)
+        elif fmt in export.RECORDING_FORMATS:
             written += export.export_recording(fmt, anon, Path(out_dir), stem, originals)
     decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
-    export.write_log(log, study.root / "log" / entry.id, decisions)
+    export.write_log(log, study.root / "log" / entry.id, decisions, audio=audio_lines)
     entry.exported = [str(p) for p in written]
     entry.status = "review" if draft else "exported"
     study.save()
     return written
+
+
+def recording_path(entry: RecordingEntry) -> Path:
+    """The original recording, which the anonymised audio is made from (read only)."""
+    from .export import ExportError
+
+    path = Path(entry.path)
+    if not path.is_file():
+        raise ExportError(f"{path}: the recording was not found, so its anonymised audio "
+                          "cannot be made; put it back (or locate it) and export again.")
+    return path
+
+
+def audio_options(study: Study) -> export_audio.AudioOptions:
+    return export_audio.AudioOptions(cover=export_audio.Cover(study.settings.audio_cover))
+
+
+def audio_plan(study: Study, rec_id: str, raw: Transcript | None = None,
+               findings: list[Finding] | None = None,
+               anon: Transcript | None = None) -> AudioPlan:
+    """What the anonymised audio covers, and what it cannot locate (the export's last check
+    shows that). Changes nothing: without ``anon`` it redacts a copy of the register."""
+    raw = raw if raw is not None else study.load_transcript(rec_id)
+    if findings is None:
+        findings = study.load_findings(rec_id)
+        findings = findings + propagate(raw, findings)
+    if anon is None:
+        anon, _log = redact(raw, findings, copy.deepcopy(study.register))
+    duration = study.recordings[rec_id].duration
+    return export_audio.plan(raw, findings, _speaker_originals(raw, anon), audio_options(study),
+                             duration)
+
+
+@functools.lru_cache(maxsize=1)
+def default_recogniser(model: str = "") -> Recogniser:
+    """The study's speech model as the anonymised audio's listener (loaded once)."""
+    from .transcribe.runner import Transcriber
+
+    return export_audio.recogniser_for(Transcriber(model or None))
 
 
 def export_stem(study: Study, entry: RecordingEntry, findings: list[Finding], anon: Transcript,
@@ -349,25 +400,39 @@ def _speaker_originals(raw: Transcript, anon: Transcript) -> set[str]:
 
 
 def export_study_project(study: Study, out_dir: Path, include_media: bool = False,
-                         rec_ids: Sequence[str] | None = None) -> list[Path]:
+                         rec_ids: Sequence[str] | None = None,
+                         recogniser: Recogniser | None = None) -> list[Path]:
     """One REFI-QDA project (.qdpx) holding every exported recording of the study (or of
-    ``rec_ids``)."""
+    ``rec_ids``). ``include_media`` puts in each recording's anonymised audio (identifiers
+    covered, checked like the ``audio`` export; same timeline, so SyncPoints hold), never
+    the original."""
+    import tempfile
+
     from . import export
 
     items: list[tuple[str, Transcript]] = []
     media: dict[str, Path] = {}
     originals: set[str] = set()
-    for entry in study.recordings.values():
-        if entry.status != "exported" or not entry.export_stem:
-            continue
-        if rec_ids is not None and entry.id not in rec_ids:
-            continue
-        anon, _log, findings = anonymised(study, entry.id)
-        originals |= _leak_originals(findings)
-        items.append((entry.export_stem, anon))
-        if include_media and Path(entry.path).exists():
-            media[entry.export_stem] = Path(entry.path)
-    if not items:
-        return []
-    return export.export_study("qdpx", items, Path(out_dir), "study", originals,
-                               media=media or None)
+    # Inside the private study folder: a crash leaves nothing beside the shared exports.
+    with tempfile.TemporaryDirectory(prefix=".audio-", dir=study.root) as tmp:
+        for entry in study.recordings.values():
+            if entry.status != "exported" or not entry.export_stem:
+                continue
+            if rec_ids is not None and entry.id not in rec_ids:
+                continue
+            raw = study.load_transcript(entry.id)
+            anon, _log, findings = anonymised(study, entry.id, transcript=raw)
+            leak_originals = _leak_originals(findings)
+            originals |= leak_originals
+            items.append((entry.export_stem, anon))
+            if include_media and Path(entry.path).exists():
+                plan = audio_plan(study, entry.id, raw, findings, anon)
+                (path,) = export.export_audio(
+                    Path(entry.path), plan, Path(tmp), entry.export_stem,
+                    leak_originals | _speaker_originals(raw, anon), audio_options(study),
+                    recogniser or default_recogniser(study.settings.model))
+                media[entry.export_stem] = path
+        if not items:
+            return []
+        return export.export_study("qdpx", items, Path(out_dir), "study", originals,
+                                   media=media or None)

@@ -85,7 +85,7 @@ def write_xlsx(entries: list[LogEntry], path: Path) -> None:
 
 
 def render_report(entries: list[LogEntry], decisions: Mapping[str, int] | None = None,
-                  generated: date | None = None) -> str:
+                  generated: date | None = None, audio: list[str] | None = None) -> str:
     """The ethics-file report: counts by type and reviewer decisions, no original text."""
     by_type: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
@@ -121,9 +121,12 @@ def render_report(entries: list[LogEntry], decisions: Mapping[str, int] | None =
         if int(decisions.get("pending", 0)) > 0:
             lines += ["", "Note  some flagged text was still awaiting review when this report "
                           "was made; pending items were NOT replaced."]
+    if audio:
+        lines += ["", *audio]
     return "\n".join(lines) + "\n"
 
 
 def write_report(entries: list[LogEntry], path: Path,
-                 decisions: Mapping[str, int] | None = None) -> None:
-    write_text(path, render_report(entries, decisions))
+                 decisions: Mapping[str, int] | None = None,
+                 audio: list[str] | None = None) -> None:
+    write_text(path, render_report(entries, decisions, audio=audio))
