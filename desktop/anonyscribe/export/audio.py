@@ -69,6 +69,7 @@ class AudioOptions:
     silence_level: float = 10 ** (-50 / 20)  # RMS below this counts as silent (-50 dBFS)
     tone_residual: float = 10 ** (-40 / 20)  # RMS of what is not the tone, at most (-40 dBFS)
     context_s: float = 0.6  # heard around each stretch by the recogniser
+    snap_s: float = 0.25  # how far a stretch may widen to the quiet around the word
     check_speech: bool = True
 
 
@@ -98,9 +99,14 @@ class AudioPlan:
     stretches: list[Stretch] = field(default_factory=list)
     located: int = 0
     unlocated: list[Unlocated] = field(default_factory=list)
+    # What was actually covered, once written: the stretches widened to the quiet around them.
+    covered: list[Stretch] | None = None
+
+    def final(self) -> list[Stretch]:
+        return self.stretches if self.covered is None else self.covered
 
     def covered_s(self) -> float:
-        return sum(s.end - s.start for s in self.stretches)
+        return sum(s.end - s.start for s in self.final())
 
     def unlocated_message(self) -> str:
         """One sentence for the export's last check (no original text in it)."""
@@ -118,7 +124,7 @@ class AudioPlan:
         """The anonymised-audio part of the ethics report: counts and times, no text."""
         lines = ["Anonymised audio",
                  f"  Identifiers covered ({cover.value})  {self.located}",
-                 f"  Stretches covered  {len(self.stretches)}, {self.covered_s():.1f} s in all"]
+                 f"  Stretches covered  {len(self.final())}, {self.covered_s():.1f} s in all"]
         if self.unlocated:
             lines.append(f"  Could not be located in the audio  {len(self.unlocated)}")
             for u in self.unlocated:
@@ -277,42 +283,124 @@ def _cover_block(block: np.ndarray, n0: int, ranges: Sequence[tuple[int, int]],
             part += weight * tone.astype(np.float32)
 
 
-def _ranges_in(ranges: list[tuple[int, int]], n0: int, n1: int) -> list[tuple[int, int]]:
-    return [r for r in ranges if r[0] < n1 and n0 < r[1]]
+FRAME_S = 0.01  # the level envelope used to find where a word really starts and ends
+
+
+class _Envelope:
+    """RMS per ``FRAME_S`` of everything decoded so far (2 h: 720,000 floats)."""
+
+    def __init__(self, rate: int, expected_s: float) -> None:
+        self.frame = max(1, round(FRAME_S * rate))
+        self.values = np.zeros(int(expected_s / FRAME_S) + 100, dtype=np.float32)
+        self.n = 0
+        self.rest = np.zeros(0, dtype=np.float32)
+
+    def add(self, block: np.ndarray) -> None:
+        x = np.concatenate([self.rest, block]) if self.rest.size else block
+        k = x.shape[0] // self.frame
+        rms = np.sqrt(np.mean(np.square(x[:k * self.frame]).reshape(k, self.frame), axis=1))
+        if self.n + k > self.values.shape[0]:
+            self.values = np.concatenate([self.values, np.zeros(max(k, self.n // 2),
+                                                                dtype=np.float32)])
+        self.values[self.n:self.n + k] = rms
+        self.n += k
+        self.rest = x[k * self.frame:].copy()
+
+    def snap(self, stretch: Stretch, reach_s: float) -> Stretch:
+        """Widen ``stretch`` (never narrow it) to the nearest quiet point within ``reach_s``
+        each side, or the deepest dip when there is none: the recogniser's word times are
+        often a syllable late or early ("Brad-" still heard before "Bradford")."""
+        env = self.values[:self.n]
+        first, last = int(stretch.start / FRAME_S), math.ceil(stretch.end / FRAME_S)
+        reach = round(reach_s / FRAME_S)
+        lo, hi = max(0, first - reach), min(env.shape[0], last + reach)
+        if lo >= hi or first >= env.shape[0]:
+            return stretch
+        quiet = max(0.15 * float(np.percentile(env[lo:hi], 90)), 1e-3)
+        before = env[lo:first + 1]
+        at = np.flatnonzero(before <= quiet)
+        start = lo + (int(at[-1]) if at.size else int(np.argmin(before)))
+        after = env[max(last - 1, lo):hi]
+        at = np.flatnonzero(after <= quiet)
+        end = max(last - 1, lo) + (int(at[0]) if at.size else int(np.argmin(after))) + 1
+        return Stretch(min(stretch.start, round(start * FRAME_S, 3)),
+                       max(stretch.end, round(end * FRAME_S, 3)))
+
+
+class _Snapped:
+    """The stretches, each widened once the audio up to ``reach`` beyond it is known."""
+
+    def __init__(self, stretches: Sequence[Stretch], options: AudioOptions) -> None:
+        self.todo = list(stretches)
+        self.done: list[Stretch] = []
+        self.reach = options.snap_s if options.snap_s > 0 else 0.0
+
+    def resolve(self, envelope: _Envelope, known_s: float, final: bool) -> None:
+        while self.todo and (final or self.todo[0].end + self.reach + FRAME_S < known_s):
+            s = envelope.snap(self.todo.pop(0), self.reach) if self.reach else self.todo.pop(0)
+            if self.done and s.start <= self.done[-1].end:
+                s = Stretch(self.done[-1].start, max(s.end, self.done[-1].end))
+                self.done[-1] = s
+            else:
+                self.done.append(s)
+
+    def safe_until(self) -> float:
+        """Audio before this time can no longer be touched by a stretch still to resolve."""
+        return self.todo[0].start - self.reach - FRAME_S if self.todo else math.inf
 
 
 def render(source: Path, target: Path, stretches: Sequence[Stretch],
            options: AudioOptions | None = None, progress: Progress | None = None,
-           cancel: CancelToken | None = None) -> float:
+           cancel: CancelToken | None = None) -> tuple[float, list[Stretch]]:
     """Write ``source``'s audio with ``stretches`` covered to ``target`` (AAC .m4a, mono).
 
-    Reads the original only; returns the seconds written."""
+    Blocks are held back only until every stretch that may reach them is settled (snapped to
+    the quiet around it), so memory stays at a few blocks. Reads the original only; returns
+    the seconds written and the stretches as finally covered."""
     options = options or AudioOptions()
     rate = options.sample_rate
     total = max(media.probe(source).duration, 1e-6)
-    ranges = _samples(stretches, rate)
-    written = 0
+    envelope = _Envelope(rate, total)
+    snapped = _Snapped(stretches, options)
+    held: list[np.ndarray] = []
+    decoded = written = 0
     with av.open(str(target), "w", format="ipod") as out:
         stream = out.add_stream("aac", rate=rate, layout="mono")
         stream.bit_rate = options.bit_rate
         stream.codec_context.options = {"aac_coder": "fast"}  # 2x faster, speech sounds alike
-        for block in media.stream(source, rate, BLOCK_S):
-            if cancel is not None:
-                cancel.check()
-            _cover_block(block, written, _ranges_in(ranges, written, written + len(block)),
-                         options, rate)
+
+        def emit(block: np.ndarray) -> None:
+            nonlocal written
+            n1 = written + block.shape[0]
+            ranges = [r for r in _samples(snapped.done, rate) if r[0] < n1 and written < r[1]]
+            _cover_block(block, written, ranges, options, rate)
             frame = av.AudioFrame.from_ndarray(np.clip(block, -1, 1)[None, :], format="fltp",
                                                layout="mono")
             frame.sample_rate = rate
             frame.pts = written
-            written += block.shape[0]
+            written = n1
             for packet in stream.encode(frame):
                 out.mux(packet)
+
+        for block in media.stream(source, rate, BLOCK_S):
+            if cancel is not None:
+                cancel.check()
+            envelope.add(block)
+            held.append(block)
+            decoded += block.shape[0]
+            snapped.resolve(envelope, decoded / rate, final=False)
+            while held and (written + held[0].shape[0]) / rate <= snapped.safe_until():
+                emit(held.pop(0))
             if progress is not None:
                 progress("audio", min(written / rate / total, 1.0))
+        snapped.resolve(envelope, decoded / rate, final=True)
+        for block in held:
+            emit(block)
         for packet in stream.encode(None):
             out.mux(packet)
-    return written / rate
+    if progress is not None:
+        progress("audio", 1.0)
+    return written / rate, snapped.done
 
 
 # -- verify: listen to what was written ----------------------------------------------------
@@ -389,6 +477,8 @@ class _Listener:
     def __init__(self, recogniser: Recogniser, originals: Sequence[str], path: Path) -> None:
         self.recogniser = recogniser
         self.terms = compile_terms(originals)
+        self.words = [(i, w) for i, o in enumerate(originals)
+                      for w in re.findall(r"[^\W\d_]{5,}", o.casefold())]
         self.path = path
         self.batch: list[_Clip] = []
         self.leaks: list[Leak] = []
@@ -411,7 +501,7 @@ class _Listener:
             at += audio.shape[0] + gap.shape[0]
         heard = self.recogniser(np.concatenate(pieces))
         for start, _end, text in heard:
-            hits = count_text(text, self.terms)
+            hits = set(count_text(text, self.terms)) | set(self._partial(text))
             if not hits:
                 continue
             sample = int(start * VERIFY_RATE)
@@ -420,6 +510,13 @@ class _Listener:
             self.leaks += [Leak(self.path, f"an accepted identifier still heard near {hms(when)}",
                                 term) for term in sorted(hits)]
         self.batch = []
+
+    def _partial(self, text: str) -> list[int]:
+        """Originals whose word was heard cut short ("Brad" of "Bradford"): half a name or
+        more, four letters or more, still says whom or where."""
+        heard = set(re.findall(r"[^\W\d_]{4,}", text.casefold()))
+        return [i for i, word in self.words
+                if any(word.startswith(h) and 2 * len(h) >= len(word) for h in heard)]
 
 
 def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
@@ -475,9 +572,11 @@ def write(source: Path, target: Path, audio_plan: AudioPlan, originals: Sequence
     """Render, then verify; ``AudioCheckError`` when the written file fails its check (the
     caller deletes it: it is still under its temporary name)."""
     options = options or AudioOptions()
-    seconds = render(Path(source), Path(target), audio_plan.stretches, options, progress, cancel)
-    leaks = verify(Path(target), audio_plan.stretches, originals, seconds, options, recogniser,
-                   progress, cancel)
+    seconds, covered = render(Path(source), Path(target), audio_plan.stretches, options,
+                              progress, cancel)
+    audio_plan.covered = covered
+    leaks = verify(Path(target), covered, originals, seconds, options, recogniser, progress,
+                   cancel)
     if leaks:
         raise AudioCheckError(leaks)
 
