@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__, offline  # noqa: F401 - offline switches first
 
-ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log")
+ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log", "audio")
 
 
 def _formats(value: str) -> list[str]:
@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "a voice identifies its speaker)")
     e.add_argument("--include-pending", action="store_true",
                    help="export even when some findings are still undecided")
+    e.add_argument("--audio-cover", choices=["tone", "silence"], default=None,
+                   help="with --format audio (the recording, identifiers covered: a voice "
+                   "itself can still identify): cover each identifier with a tone or silence "
+                   "(default: the study's choice, tone)")
 
     sub.add_parser("app", help="open the desktop app")
     return p
@@ -231,6 +235,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 3
     with study:
         formats = args.format or study.settings.formats
+        if args.audio_cover:
+            study.settings.audio_cover = args.audio_cover
+            study.save()
         failed = 0
         for entry in study.recordings.values():
             if entry.status not in ("review", "exported"):
@@ -242,12 +249,23 @@ def cmd_export(args: argparse.Namespace) -> int:
                       "app or pass --include-pending.", file=sys.stderr)
                 failed += 1
                 continue
+            if "audio" in formats:
+                _audio_last_check(study, entry)
             paths = export_recording(study, entry.id, args.out, formats)
             print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
         if "qdpx" in formats:
             for p in export_study_project(study, args.out, include_media=args.qdpx_media):
                 print(f"study project: {p}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _audio_last_check(study, entry) -> None:  # noqa: ANN001 - Study, RecordingEntry
+    """Say, before the audio is written, which identifiers cannot be placed in time."""
+    from .pipeline import audio_plan
+
+    message = audio_plan(study, entry.id).unlocated_message()
+    if message:
+        print(f"{entry.name}: {message}", file=sys.stderr)
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -39,15 +39,14 @@ from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
 
 Progress = Callable[[str, float], None]
-# (start s, end s, text) of what the recogniser heard in a stretch of 16 kHz mono audio.
-Heard = list[tuple[float, float, str]]
-Recogniser = Callable[[np.ndarray], Heard]
+# What the recogniser heard (text) in 16 kHz mono audio.
+Recogniser = Callable[[np.ndarray], str]
 
 VERIFY_RATE = media.SAMPLE_RATE
 BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any length
 EDGE_S = 0.04  # the cross-fade and the AAC transition at each end, left out of the level check
-RECOGNISE_BATCH_S = 90.0  # neighbourhoods are heard in batches of about this much audio
-CLIP_GAP_S = 0.6  # silence between neighbourhoods in one batch, so words do not run together
+WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser window (30 s)
+CLIP_GAP_S = 0.4  # silence between neighbourhoods in one batch, so words do not run together
 
 
 class Cover(str, enum.Enum):
@@ -68,7 +67,7 @@ class AudioOptions:
     bit_rate: int = 64000
     silence_level: float = 10 ** (-50 / 20)  # RMS below this counts as silent (-50 dBFS)
     tone_residual: float = 10 ** (-40 / 20)  # RMS of what is not the tone, at most (-40 dBFS)
-    context_s: float = 0.6  # heard around each stretch by the recogniser
+    context_s: float = 0.4  # heard around each stretch by the recogniser
     snap_s: float = 0.25  # how far a stretch may widen to the quiet around the word
     check_speech: bool = True
 
@@ -481,35 +480,47 @@ class _Listener:
                       for w in re.findall(r"[^\W\d_]{5,}", o.casefold())]
         self.path = path
         self.batch: list[_Clip] = []
+        self.batch_n = 0
+        self.gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
         self.leaks: list[Leak] = []
 
     def add(self, clip: _Clip) -> None:
-        self.batch.append(clip)
-        if sum(c.n for c in self.batch) >= RECOGNISE_BATCH_S * VERIFY_RATE:
+        if self.batch and self.batch_n + clip.n + self.gap.shape[0] > WINDOW_S * VERIFY_RATE:
             self.flush()
+        self.batch.append(clip)
+        self.batch_n += clip.n + self.gap.shape[0]
 
     def flush(self) -> None:
-        if not self.batch or not self.terms:
-            self.batch = []
+        """Hear the batch as one window; only when it holds an original, halve it until the
+        clips that carry it are found (rare, so the usual cost is one window per batch)."""
+        batch, self.batch, self.batch_n = self.batch, [], 0
+        if not batch or not self.terms:
             return
-        gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
-        pieces, offsets, at = [], [], 0
-        for clip in self.batch:
-            audio = np.concatenate(clip.parts) if clip.parts else np.zeros(0, np.float32)
-            offsets.append((at, clip.first))
-            pieces += [audio, gap]
-            at += audio.shape[0] + gap.shape[0]
-        heard = self.recogniser(np.concatenate(pieces))
-        for start, _end, text in heard:
-            hits = set(count_text(text, self.terms)) | set(self._partial(text))
-            if not hits:
-                continue
-            sample = int(start * VERIFY_RATE)
-            origin = max((o for o in offsets if o[0] <= sample), default=offsets[0])
-            when = (origin[1] + max(0, sample - origin[0])) / VERIFY_RATE
-            self.leaks += [Leak(self.path, f"an accepted identifier still heard near {hms(when)}",
-                                term) for term in sorted(hits)]
-        self.batch = []
+        for group, hits in self._locate(batch, self._hear(batch)):
+            first, last = group[0].first / VERIFY_RATE, group[-1].last / VERIFY_RATE
+            where = f"near {hms(first)}" if len(group) == 1 else (
+                f"between {hms(first)} and {hms(last)}")
+            self.leaks += [Leak(self.path, f"an accepted identifier still heard {where}", t)
+                           for t in sorted(hits)]
+
+    def _hear(self, clips: list[_Clip]) -> set[int]:
+        parts = [x for c in clips for x in (*c.parts, self.gap)]
+        return self._hits(self.recogniser(np.concatenate(parts)))
+
+    def _locate(self, clips: list[_Clip], hits: set[int]) -> list[tuple[list[_Clip], set[int]]]:
+        """The smallest groups of clips in which the recogniser still hears an original (a
+        clip alone is sometimes too short for it to understand: then its group is named)."""
+        if not hits:
+            return []
+        if len(clips) == 1:
+            return [(clips, hits)]
+        half = len(clips) // 2
+        found = [g for part in (clips[:half], clips[half:])
+                 for g in self._locate(part, self._hear(part))]
+        return found or [(clips, hits)]
+
+    def _hits(self, text: str) -> set[int]:
+        return set(count_text(text, self.terms)) | set(self._partial(text))
 
     def _partial(self, text: str) -> list[int]:
         """Originals whose word was heard cut short ("Brad" of "Bradford"): half a name or
@@ -582,13 +593,13 @@ def write(source: Path, target: Path, audio_plan: AudioPlan, originals: Sequence
 
 
 def recogniser_for(transcriber: Any) -> Recogniser:
-    """What ``Transcriber``'s model hears, greedy and without word times (a check, not a
-    transcript: fast), and with no voice filter so a covered stretch is heard as it is."""
+    """What ``Transcriber``'s model hears: greedy, one temperature, no times (a check, not a
+    transcript: fast), and no voice filter, so a covered stretch is heard as it is."""
 
-    def hear(audio: np.ndarray) -> Heard:
+    def hear(audio: np.ndarray) -> str:
         segments, _info = transcriber.whisper.transcribe(
-            audio, language=transcriber.language, beam_size=1, vad_filter=False,
-            condition_on_previous_text=False, word_timestamps=False)
-        return [(float(s.start), float(s.end), s.text) for s in segments]
+            audio, language=transcriber.language, beam_size=1, temperature=0.0,
+            vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
+        return " ".join(s.text for s in segments)
 
     return hear
