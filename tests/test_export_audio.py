@@ -258,7 +258,8 @@ def study(spoken, tmp_path):  # noqa: ANN001, ANN201
     source, raw, findings = spoken
     recording = tmp_path / source.name
     shutil.copy(source, recording)
-    with Study.open(tmp_path / "study") as st:
+    with Study.open(tmp_path / "study", lock=False) as st:
+        st.settings.model = "tiny.en"  # the listener the CLI and the app load for the check
         entry = st.add_recording(recording)
         entry.duration = media.probe(recording).duration
         transcript = Transcript.from_dict(raw.to_dict())
@@ -326,3 +327,35 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
         pytest.skip(f"REFI-QDA schema not found at {XSD}")
     schema = etree.XMLSchema(etree.parse(str(XSD)))
     assert schema.validate(root), schema.error_log
+
+
+def test_cli_export_audio_with_last_check(study, tmp_path, capsys) -> None:  # noqa: ANN001
+    """``anonyscribe export --format audio``: a retyped name is reported before the audio is
+    written (and in the ethics report), its gap covered; the names are not heard."""
+    from anonyscribe.cli import main
+
+    st, entry, recording = study
+    raw = st.load_transcript(entry.id)
+    findings = st.load_findings(entry.id)
+    target = next(f for f in findings if f.text == "Hannah Price")
+    seg = raw.segment(target.segment_id)
+    seg.text = seg.text.replace("Hannah Price", "Hanna Pryce")
+    target.text, target.end = "Hanna Pryce", target.start + len("Hanna Pryce")
+    st.save_transcript(entry.id, raw)
+    st.save_findings(entry.id, findings)
+    before = sha256(recording)
+    out = tmp_path / "shared"
+    code = main(["export", "--private", str(st.root), "--out", str(out), "--format",
+                 "txt,audio", "--audio-cover", "silence"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "1 identifier(s) (1 Person) could not be located in the audio" in err
+    (m4a,) = out.glob("*.m4a")
+    assert sha256(recording) == before
+    assert Study.open(st.root, lock=False).settings.audio_cover == "silence"
+    report = (st.root / "log" / entry.id / "anonymisation-report.txt").read_text("utf-8")
+    assert "Could not be located in the audio  1" in report and "Pryce" not in report
+    words = {w.text: w for w in raw.segment(seg.id).words}
+    audio = media.decode(m4a)
+    hannah = audio[round(words["Hannah"].start * RATE):round(words["Price"].end * RATE)]
+    assert float(np.sqrt(np.mean(hannah ** 2))) < 10 ** (-50 / 20)
