@@ -359,3 +359,28 @@ def test_cli_export_audio_with_last_check(study, tmp_path, capsys) -> None:  # n
     audio = media.decode(m4a)
     hannah = audio[round(words["Hannah"].start * RATE):round(words["Price"].end * RATE)]
     assert float(np.sqrt(np.mean(hannah ** 2))) < 10 ** (-50 / 20)
+
+
+def test_memory_does_not_grow_with_length(spoken, tmp_path) -> None:  # noqa: ANN001
+    """Rendering and checking ten times the audio needs about the same memory (blocks)."""
+    import tracemalloc
+
+    source = spoken[0]
+    speech = media.decode(source)
+    peaks = []
+    for copies in (2, 20):
+        path = tmp_path / f"long{copies}.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE)
+            for _ in range(copies):
+                w.writeframes((np.clip(speech, -1, 1) * 32767).astype("<i2").tobytes())
+        seconds = len(speech) * copies / RATE
+        stretches = [Stretch(t, t + 0.8) for t in np.arange(1.0, seconds - 2, 7.0)]
+        tracemalloc.start()
+        written, covered = audio_format.render(path, tmp_path / f"o{copies}.m4a", stretches)
+        assert not audio_format.verify(tmp_path / f"o{copies}.m4a", covered, [], written)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 1.5 * peaks[0], peaks
