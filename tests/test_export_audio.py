@@ -21,7 +21,7 @@ from anonyscribe.core.cancel import Cancelled, CancelToken
 from anonyscribe.core.model import Decision, Finding, Transcript
 from anonyscribe.core.study import Study
 from anonyscribe.export import audio as audio_format
-from anonyscribe.export.audio import AudioOptions, AudioPlan, Cover, Stretch
+from anonyscribe.export.audio import AudioOptions, Cover, Coverage, Stretch
 from anonyscribe.export.leakcheck import compile_terms, count_text
 from conftest import SHARED_DIR
 
@@ -98,11 +98,11 @@ def test_names_are_covered_and_nothing_else_changes(spoken, tiny_transcriber, tm
     source, raw, findings = spoken
     before = sha256(source)
     options = AudioOptions(cover=cover)
-    plan = audio_format.plan(raw, findings, options=options,
+    coverage = audio_format.locate(raw, findings, options=options,
                              duration=media.probe(source).duration)
-    assert plan.located == len(findings) and not plan.unlocated
-    assert 2 <= len(plan.stretches) <= len(findings)
-    (path,) = export.export_audio(source, plan, tmp_path / "out", "interview-01", NAMES,
+    assert coverage.located == len(findings) and not coverage.unlocated
+    assert 2 <= len(coverage.stretches) <= len(findings)
+    (path,) = export.export_audio(source, coverage, tmp_path / "out", "interview-01", NAMES,
                                   options, audio_format.recogniser_for(tiny_transcriber))
     assert path.name == "interview-01.m4a" and sha256(source) == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["interview-01.m4a"]
@@ -112,10 +112,10 @@ def test_names_are_covered_and_nothing_else_changes(spoken, tiny_transcriber, tm
     original, anonymised = media.decode(source), media.decode(path)
     assert abs(len(anonymised) - len(original)) < 0.1 * RATE
 
-    covered = plan.final()  # widened to the quiet around each name, never narrowed
+    covered = coverage.final()  # widened to the quiet around each name, never narrowed
     assert all(any(c.start <= s.start and s.end <= c.end for c in covered)
-               for s in plan.stretches)
-    assert plan.covered_s() < 0.5 * len(original) / RATE
+               for s in coverage.stretches)
+    assert coverage.covered_s() < 0.5 * len(original) / RATE
     for stretch in covered:  # every covered stretch: silent, or the tone and only it
         part = level(anonymised, stretch)
         rms = float(np.sqrt(np.mean(part ** 2)))
@@ -146,8 +146,8 @@ def test_a_stretch_that_misses_the_name_is_refused(spoken, tiny_transcriber, tmp
     """Verification, not trust: covering only the end of each name (word times gone wrong)
     leaves most of it audible; the recogniser hears it, and no file is left behind."""
     source, raw, findings = spoken
-    good = audio_format.plan(raw, findings)
-    wrong = AudioPlan([Stretch(s.end - 0.15, s.end) for s in good.stretches], good.located)
+    good = audio_format.locate(raw, findings)
+    wrong = Coverage([Stretch(s.end - 0.15, s.end) for s in good.stretches], good.located)
     out = tmp_path / "out"
     with pytest.raises(export.AudioCheckError) as caught:
         export.export_audio(source, wrong, out, "interview-01", NAMES, AudioOptions(snap_s=0),
@@ -160,15 +160,15 @@ def test_a_stretch_that_misses_the_name_is_refused(spoken, tiny_transcriber, tmp
 def test_level_check_refuses_uncovered_stretch(spoken, tmp_path) -> None:  # noqa: ANN001
     """A stretch the render did not cover (written with another plan) fails the level check."""
     source, raw, findings = spoken
-    plan = audio_format.plan(raw, findings)
+    coverage = audio_format.locate(raw, findings)
     target = tmp_path / "x.m4a"
     options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
-    seconds, covered = audio_format.render(source, target, plan.stretches[:1], options)
-    assert covered == plan.stretches[:1]
-    problems = audio_format.verify(target, plan.stretches, [], seconds, options)
+    seconds, covered = audio_format.render(source, target, coverage.stretches[:1], options)
+    assert covered == coverage.stretches[:1]
+    problems = audio_format.verify(target, coverage.stretches, [], seconds, options)
     assert problems and all(p.part.startswith("sound where there should be silence")
                             for p in problems)
-    assert len(problems) == len(plan.stretches) - 1
+    assert len(problems) == len(coverage.stretches) - 1
 
 
 def test_edited_words_are_reported_and_their_gap_covered(spoken) -> None:  # noqa: ANN001
@@ -181,37 +181,37 @@ def test_edited_words_are_reported_and_their_gap_covered(spoken) -> None:  # noq
     seg.text = seg.text.replace("Hannah Price", "Hanna Pryce")
     moved = Finding(seg.id, target.start, target.start + len("Hanna Pryce"), "PERSON",
                     "Hanna Pryce", 1.0, "manual", Decision.ACCEPTED)
-    plan = audio_format.plan(edited, [moved])
-    (missing,) = plan.unlocated
+    coverage = audio_format.locate(edited, [moved])
+    (missing,) = coverage.unlocated
     assert missing.finding_id == moved.id and missing.estimate is not None
     words = {w.text: w for w in raw.segment(seg.id).words}
     assert missing.estimate.start <= words["Hannah"].start + 0.05
     assert missing.estimate.end >= words["Price"].end - 0.05
     assert any(s.start <= words["Hannah"].start and s.end >= words["Price"].end
-               for s in plan.stretches)
-    message = plan.unlocated_message()
+               for s in coverage.stretches)
+    message = coverage.unlocated_message()
     assert "could not be located in the audio" in message and "Hanna" not in message
-    lines = "\n".join(plan.report_lines(Cover.TONE))
+    lines = "\n".join(coverage.report_lines(Cover.TONE))
     assert "Could not be located in the audio  1" in lines and "Pryce" not in lines
 
 
 def test_a_turn_without_word_times_is_reported_not_covered() -> None:
     raw = Transcript.from_dict({"recording": {"name": "notes.txt"}, "segments": [
         {"id": 0, "start": 0.0, "end": 0.0, "text": "Rachel Morgan called."}]})
-    plan = audio_format.plan(raw, accept_names(raw, ["Rachel Morgan"]))
-    assert plan.stretches == [] and len(plan.unlocated) == 1
-    assert plan.unlocated[0].estimate is None
-    assert "NOT covered" in "\n".join(plan.report_lines(Cover.SILENCE))
+    coverage = audio_format.locate(raw, accept_names(raw, ["Rachel Morgan"]))
+    assert coverage.stretches == [] and len(coverage.unlocated) == 1
+    assert coverage.unlocated[0].estimate is None
+    assert "NOT covered" in "\n".join(coverage.report_lines(Cover.SILENCE))
 
 
 def test_speaker_names_said_aloud_are_covered(spoken) -> None:  # noqa: ANN001
     _source, raw, _findings = spoken
-    plan = audio_format.plan(raw, [], spoken_names=["Rachel Morgan"])
+    coverage = audio_format.locate(raw, [], spoken_names=["Rachel Morgan"])
     words = [w for s in raw.segments for w in s.words if w.text.strip(",.") in
              ("Rachel", "Morgan")]
-    assert words and plan.located == 0  # not findings: nothing to count as located
+    assert words and coverage.located == 0  # not findings: nothing to count as located
     for w in words:
-        assert any(s.start <= w.start and w.end <= s.end for s in plan.stretches)
+        assert any(s.start <= w.start and w.end <= s.end for s in coverage.stretches)
 
 
 def test_padding_and_merging() -> None:
@@ -226,7 +226,7 @@ def test_cancel_leaves_nothing(spoken, tmp_path) -> None:  # noqa: ANN001
     token.cancel()
     out = tmp_path / "out"
     with pytest.raises(Cancelled):
-        export.export_audio(source, audio_format.plan(raw, findings), out, "a", NAMES,
+        export.export_audio(source, audio_format.locate(raw, findings), out, "a", NAMES,
                             cancel=token)
     assert list(out.iterdir()) == []
 
@@ -243,7 +243,7 @@ def test_streamed_blocks_match_the_whole_decode(spoken) -> None:  # noqa: ANN001
 def test_progress_is_reported(spoken, tmp_path) -> None:  # noqa: ANN001
     source, raw, findings = spoken
     seen: list[tuple[str, float]] = []
-    audio_format.write(source, tmp_path / "p.m4a", audio_format.plan(raw, findings), NAMES,
+    audio_format.write(source, tmp_path / "p.m4a", audio_format.locate(raw, findings), NAMES,
                        progress=lambda stage, f: seen.append((stage, f)))
     stages = [s for s, _ in seen]
     assert "audio" in stages and "audio check" in stages
@@ -292,7 +292,12 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
     from lxml import etree
 
     from anonyscribe.export.qdpx import plain_text
-    from anonyscribe.pipeline import anonymised, audio_plan, export_recording, export_study_project
+    from anonyscribe.pipeline import (
+        anonymised,
+        audio_coverage,
+        export_recording,
+        export_study_project,
+    )
 
     st, entry, recording = study
     before = sha256(recording)
@@ -318,7 +323,7 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
     assert got == expected and got
     audio = media.decode(inner)
     assert abs(len(audio) / RATE - entry.duration) < 0.1
-    for stretch in audio_plan(st, entry.id).stretches:
+    for stretch in audio_coverage(st, entry.id).stretches:
         part = level(audio, stretch)
         assert abs(float(np.sqrt(np.mean(part ** 2))) - 0.1 / math.sqrt(2)) < 0.01  # the tone
     assert not count_text(heard(tiny_transcriber, inner), compile_terms(NAMES))

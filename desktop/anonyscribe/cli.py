@@ -261,9 +261,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _audio_last_check(study, entry) -> None:  # noqa: ANN001 - Study, RecordingEntry
     """Say, before the audio is written, which identifiers cannot be placed in time."""
-    from .pipeline import audio_plan
+    from .pipeline import audio_coverage
 
-    message = audio_plan(study, entry.id).unlocated_message()
+    message = audio_coverage(study, entry.id).unlocated_message()
     if message:
         print(f"{entry.name}: {message}", file=sys.stderr)
 

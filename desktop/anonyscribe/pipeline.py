@@ -25,7 +25,7 @@ from .redact import LogEntry, accepted_originals, propagate, redact
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
-    from .export.audio import AudioPlan, Recogniser
+    from .export.audio import Coverage, Recogniser
     from .speakers import SpeakerResult
     from .transcribe.runner import Transcriber
 
@@ -297,11 +297,11 @@ def export_recording(
     audio_lines: list[str] | None = None
     for fmt in formats:
         if fmt in export.AUDIO_FORMATS:
-            plan = audio_plan(study, rec_id, raw, findings, anon)
-            written += export.export_audio(recording_path(entry), plan, Path(out_dir), stem,
+            coverage = audio_coverage(study, rec_id, raw, findings, anon)
+            written += export.export_audio(recording_path(entry), coverage, Path(out_dir), stem,
                                            originals, audio_options(study),
                                            recogniser or default_recogniser(study.settings.model))
-            audio_lines = plan.report_lines(audio_options(study).cover)
+            audio_lines = coverage.report_lines(audio_options(study).cover)
         elif fmt in export.RECORDING_FORMATS:
             written += export.export_recording(fmt, anon, Path(out_dir), stem, originals)
     decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
@@ -327,9 +327,9 @@ def audio_options(study: Study) -> export_audio.AudioOptions:
     return export_audio.AudioOptions(cover=export_audio.Cover(study.settings.audio_cover))
 
 
-def audio_plan(study: Study, rec_id: str, raw: Transcript | None = None,
-               findings: list[Finding] | None = None,
-               anon: Transcript | None = None) -> AudioPlan:
+def audio_coverage(study: Study, rec_id: str, raw: Transcript | None = None,
+                   findings: list[Finding] | None = None,
+                   anon: Transcript | None = None) -> Coverage:
     """What the anonymised audio covers, and what it cannot locate (the export's last check
     shows that). Changes nothing: without ``anon`` it redacts a copy of the register."""
     raw = raw if raw is not None else study.load_transcript(rec_id)
@@ -339,7 +339,7 @@ def audio_plan(study: Study, rec_id: str, raw: Transcript | None = None,
     if anon is None:
         anon, _log = redact(raw, findings, copy.deepcopy(study.register))
     duration = study.recordings[rec_id].duration
-    return export_audio.plan(raw, findings, _speaker_originals(raw, anon), audio_options(study),
+    return export_audio.locate(raw, findings, _speaker_originals(raw, anon), audio_options(study),
                              duration)
 
 
@@ -426,9 +426,9 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
             originals |= leak_originals
             items.append((entry.export_stem, anon))
             if include_media and Path(entry.path).exists():
-                plan = audio_plan(study, entry.id, raw, findings, anon)
+                coverage = audio_coverage(study, entry.id, raw, findings, anon)
                 (path,) = export.export_audio(
-                    Path(entry.path), plan, Path(tmp), entry.export_stem,
+                    Path(entry.path), coverage, Path(tmp), entry.export_stem,
                     leak_originals | _speaker_originals(raw, anon), audio_options(study),
                     recogniser or default_recogniser(study.settings.model))
                 media[entry.export_stem] = path

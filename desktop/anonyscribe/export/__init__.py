@@ -34,7 +34,7 @@ from . import audio as audio_format
 from . import docx as docx_format
 from . import log as log_format
 from . import nvivo, qdpx, subtitles, text
-from .audio import AudioCheckError, AudioOptions, AudioPlan, Cover, Recogniser
+from .audio import AudioCheckError, AudioOptions, Cover, Coverage, Recogniser
 from .common import ExportError
 from .leakcheck import Leak, LeakError, name_leaks, scan
 from .log import PrivateFolderError
@@ -55,7 +55,7 @@ _WRITERS: dict[str, Writer] = {
 }
 
 __all__ = [
-    "AUDIO_FORMATS", "AudioCheckError", "AudioOptions", "AudioPlan", "Cover", "export_audio",
+    "AUDIO_FORMATS", "AudioCheckError", "AudioOptions", "Coverage", "Cover", "export_audio",
     "PRIVATE_FORMATS", "RECORDING_FORMATS", "STUDY_FORMATS", "ExportError", "Leak", "LeakError",
     "PrivateFolderError", "QdpxItem", "QdpxOptions", "export_recording", "export_study",
     "write", "write_log",
@@ -128,12 +128,12 @@ def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
                     lambda paths: writer(anonymised, paths, stem, exported))
 
 
-def export_audio(recording: Path, audio_plan: AudioPlan, out_dir: Path, stem: str,
+def export_audio(recording: Path, audio_coverage: Coverage, out_dir: Path, stem: str,
                  originals: Iterable[str] = (), options: AudioOptions | None = None,
                  recogniser: Recogniser | None = None,
                  progress: audio_format.Progress | None = None,
                  cancel: CancelToken | None = None) -> list[Path]:
-    """Write the recording with ``audio_plan``'s stretches covered as ``<stem>.m4a``.
+    """Write the recording with ``audio_coverage``'s stretches covered as ``<stem>.m4a``.
 
     Same path as every export: written under a temporary name, checked (here by decoding it
     again and listening, besides the usual name and tag scan), then renamed; a file that
@@ -143,7 +143,7 @@ def export_audio(recording: Path, audio_plan: AudioPlan, out_dir: Path, stem: st
     _check_stem(stem)
     originals = list(originals)
     return _publish("audio", Path(out_dir), naming.output_names("audio", stem), originals,
-                    lambda paths: audio_format.write(Path(recording), paths[0], audio_plan,
+                    lambda paths: audio_format.write(Path(recording), paths[0], audio_coverage,
                                                      originals, options, recogniser, progress,
                                                      cancel))
 
@@ -189,7 +189,7 @@ def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, i
 
     The report is leak-checked against the log's own originals and deleted if any appears.
     Pass ``anonymised_dir`` to have a private folder inside the shared one refused;
-    ``audio``: the anonymised audio's lines for the report (``AudioPlan.report_lines``).
+    ``audio``: the anonymised audio's lines for the report (``Coverage.report_lines``).
     """
     private_dir = Path(private_dir)
     log_format.check_private(private_dir, anonymised_dir)

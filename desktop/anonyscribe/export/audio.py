@@ -92,7 +92,7 @@ class Unlocated:
 
 
 @dataclass
-class AudioPlan:
+class Coverage:
     """What will be covered, worked out from the transcript alone (no audio needed)."""
 
     stretches: list[Stretch] = field(default_factory=list)
@@ -147,7 +147,7 @@ class AudioCheckError(LeakError):
         self.leaks = leaks
 
 
-# -- plan: where the identifiers are said ------------------------------------------------
+# -- locate: where the identifiers are said ------------------------------------------------
 
 def word_spans(seg: Segment) -> list[tuple[int, int, float, float]]:
     """(char start, char end, t0, t1) of each timed word found, in order, in the turn's text;
@@ -204,8 +204,8 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
 
 
-def plan(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[str] = (),
-         options: AudioOptions | None = None, duration: float = 0.0) -> AudioPlan:
+def locate(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[str] = (),
+         options: AudioOptions | None = None, duration: float = 0.0) -> Coverage:
     """The stretches to cover: accepted findings, and replaced speaker names said aloud.
 
     ``raw`` is the raw transcript (with word times), never the anonymised one.
@@ -216,7 +216,7 @@ def plan(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[st
         if f.decision is Decision.ACCEPTED and f.text.strip():
             by_segment.setdefault(f.segment_id, []).append((f.start, f.end, f))
     names = _name_pattern(spoken_names)
-    out = AudioPlan()
+    out = Coverage()
     times: list[tuple[float, float]] = []
     for seg in raw.segments:
         items = by_segment.get(seg.id, [])
@@ -577,15 +577,15 @@ def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
     return leaks + (listener.leaks if listener is not None else [])
 
 
-def write(source: Path, target: Path, audio_plan: AudioPlan, originals: Sequence[str],
+def write(source: Path, target: Path, audio_coverage: Coverage, originals: Sequence[str],
           options: AudioOptions | None = None, recogniser: Recogniser | None = None,
           progress: Progress | None = None, cancel: CancelToken | None = None) -> None:
     """Render, then verify; ``AudioCheckError`` when the written file fails its check (the
     caller deletes it: it is still under its temporary name)."""
     options = options or AudioOptions()
-    seconds, covered = render(Path(source), Path(target), audio_plan.stretches, options,
+    seconds, covered = render(Path(source), Path(target), audio_coverage.stretches, options,
                               progress, cancel)
-    audio_plan.covered = covered
+    audio_coverage.covered = covered
     leaks = verify(Path(target), covered, originals, seconds, options, recogniser, progress,
                    cancel)
     if leaks:

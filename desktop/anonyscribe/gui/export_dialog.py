@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..pipeline import audio_plan
+from ..pipeline import audio_coverage
 
 if TYPE_CHECKING:
     from .workers import QueueWorker, SharedStudy
@@ -281,7 +281,7 @@ class ExportDialog(QDialog):
                              "checked")
             if "audio" in self.chosen_formats():
                 rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
-                message = audio_plan(self.shared, rid).unlocated_message()  # type: ignore[arg-type]
+                message = audio_coverage(self.shared, rid).unlocated_message()  # type: ignore[arg-type]
                 if message:
                     lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {message}")
         return lines
