@@ -389,3 +389,18 @@ def test_memory_does_not_grow_with_length(spoken, tmp_path) -> None:  # noqa: AN
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     assert peaks[1] < 1.5 * peaks[0], peaks
+
+
+def test_video_is_dropped_and_the_original_untouched(speech_dir: Path, tmp_path) -> None:  # noqa: ANN001
+    source = speech_dir / "interview.mp4"
+    with av.open(str(source)) as container:
+        assert container.streams.video  # the fixture has a picture
+    before = sha256(source)
+    (path,) = export.export_audio(source, Coverage([Stretch(0.5, 1.5)], 1), tmp_path, "a",
+                                  ["Rachel Morgan"], AudioOptions(cover=Cover.SILENCE))
+    with av.open(str(path)) as container:
+        assert not container.streams.video and len(container.streams.audio) == 1
+        assert not {k for k in container.metadata if k not in (
+            "major_brand", "minor_version", "compatible_brands", "encoder")}
+    assert sha256(source) == before
+    assert abs(media.probe(path).duration - media.probe(source).duration) < 0.1
