@@ -79,20 +79,21 @@ def main() -> int:
     t_render, c_render = time.perf_counter() - w0, time.process_time() - c0
     render_peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.reset_peak()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     problems = audio.verify(target, covered, [], written, options)
-    t_check = time.perf_counter() - t0
+    t_check, c_check = time.perf_counter() - t0, time.process_time() - c0
     check_peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
 
     transcriber = Transcriber(args.model)
     hear = audio.recogniser_for(transcriber)
-    listened = {"s": 0.0, "audio_s": 0.0, "calls": 0}
+    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0}
 
     def timed(samples: np.ndarray) -> str:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = hear(samples)
         listened["s"] += time.perf_counter() - t
+        listened["cpu_s"] += time.process_time() - c
         listened["audio_s"] += samples.shape[0] / audio.VERIFY_RATE
         listened["calls"] += 1
         return out
@@ -114,8 +115,10 @@ def main() -> int:
         "recording_s": round(duration, 1),
         "identifiers": len(identifier_times(duration, args.per_minute)),
         "stretches": len(covered), "covered_s": round(sum(s.end - s.start for s in covered), 1),
-        "render_s": round(t_render, 1), "level_check_s": round(t_check, 1),
-        "listen_s": round(listened["s"], 1), "listen_calls": listened["calls"],
+        "render_s": round(t_render, 1), "render_cpu_s": round(c_render, 1),
+        "level_check_s": round(t_check, 1), "level_check_cpu_s": round(c_check, 1),
+        "listen_s": round(listened["s"], 1), "listen_cpu_s": round(listened["cpu_s"], 1),
+        "listen_calls": listened["calls"],
         "listened_audio_s": round(listened["audio_s"], 1),
         "check_and_listen_s": round(t_verify, 1), "total_s": round(total, 1),
         "total_cpu_s": round(cpu_total, 1),

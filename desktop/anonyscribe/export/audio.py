@@ -47,6 +47,7 @@ BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any l
 EDGE_S = 0.04  # the cross-fade and the AAC transition at each end, left out of the level check
 WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser window (30 s)
 CLIP_GAP_S = 0.4  # silence between neighbourhoods in one batch, so words do not run together
+KEEP_S = 0.2  # of each covered stretch, the recogniser hears this much at either end
 
 
 class Cover(str, enum.Enum):
@@ -445,14 +446,37 @@ class _Clip:
 
     first: int
     last: int
+    skip: list[tuple[int, int]] = field(default_factory=list)  # the middles of long stretches
     parts: list[np.ndarray] = field(default_factory=list)
     n: int = 0
 
     def add(self, block: np.ndarray, n0: int) -> None:
         lo, hi = max(self.first, n0), min(self.last, n0 + block.shape[0])
+        for a, b in self.skip:
+            if lo < hi and a < hi and lo < b:
+                if lo < a:
+                    self._keep(block, n0, lo, a)
+                lo = max(lo, b)
         if lo < hi:
-            self.parts.append(block[lo - n0:hi - n0].copy())
-            self.n += hi - lo
+            self._keep(block, n0, lo, hi)
+
+    def _keep(self, block: np.ndarray, n0: int, lo: int, hi: int) -> None:
+        self.parts.append(block[lo - n0:hi - n0].copy())
+        self.n += hi - lo
+
+
+def _clips(stretches: Sequence[Stretch], context_s: float, duration: float,
+           rate: int) -> list[_Clip]:
+    """What the recogniser hears: each neighbourhood, with the middle of every covered
+    stretch longer than ``2 * KEEP_S`` left out (it was checked to be the tone or silence;
+    the ends stay, where a cut-short name would be). Fewer recogniser windows, same words."""
+    keep = round(KEEP_S * rate)
+    clips = []
+    for hood in neighbourhoods(stretches, context_s, duration):
+        skip = [(round(s.start * rate) + keep, round(s.end * rate) - keep) for s in stretches
+                if hood.start <= s.start and s.end <= hood.end and s.end - s.start > 2 * KEEP_S]
+        clips.append(_Clip(round(hood.start * rate), round(hood.end * rate), skip))
+    return clips
 
 
 def neighbourhoods(stretches: Sequence[Stretch], context_s: float,
@@ -541,8 +565,7 @@ def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
     edge = round(EDGE_S * rate)
     levels = [_Level(round(s.start * rate) + edge, round(s.end * rate) - edge)
               for s in stretches]
-    clips = iter([_Clip(round(s.start * rate), round(s.end * rate))
-                  for s in neighbourhoods(stretches, options.context_s, duration)])
+    clips = iter(_clips(stretches, options.context_s, duration, rate))
     listener = _Listener(recogniser, originals, path) if (
         recogniser is not None and options.check_speech) else None
     clip = next(clips, None)
