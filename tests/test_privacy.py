@@ -164,7 +164,7 @@ from anonyscribe.pipeline import Engines
 assert os.environ["HF_HUB_OFFLINE"] == "1"
 engines = Engines(model="tiny.en")
 result = run_batch([recording], out, auto=True, engines=engines,
-                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx"])
+                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx", "audio"])
 print("ITEMS", json.dumps([[i.status, i.message] for i in result.items]))
 print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
@@ -237,7 +237,8 @@ def _clean_env(tmp: Path, cache: Path, **extra: str) -> dict[str, str]:
     home.mkdir(exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
            "LANG": "C.UTF-8", "TMPDIR": str(tmp), "ANONYSCRIBE_CACHE_DIR": str(cache),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTHONPATH": str(ROOT / "desktop")}  # this checkout's code, not an installed copy
     env.update(extra)
     return env
 
@@ -342,7 +343,7 @@ def test_whole_batch_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     assert json.loads(lines["STUDY"]), "the study project (.qdpx) was not written"
     assert {"EMAIL", "URL"} <= set(json.loads(lines["SPANS"]))
     names = {p.suffix for p in out.iterdir() if p.is_file()}
-    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx"} <= names
+    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx", ".m4a"} <= names
 
 
 @pytest.mark.slow
