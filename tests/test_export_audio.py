@@ -404,3 +404,16 @@ def test_video_is_dropped_and_the_original_untouched(speech_dir: Path, tmp_path)
             "major_brand", "minor_version", "compatible_brands", "encoder")}
     assert sha256(source) == before
     assert abs(media.probe(path).duration - media.probe(source).duration) < 0.1
+
+
+def test_listener_hears_the_edges_of_long_stretches_only() -> None:
+    stretches = [Stretch(1.0, 3.0), Stretch(3.3, 3.6)]
+    (clip,) = audio_format._clips(stretches, 0.4, 10.0, RATE)
+    assert (clip.first, clip.last) == (round(0.6 * RATE), round(4.0 * RATE))
+    assert clip.skip == [(round(1.2 * RATE), round(2.8 * RATE))]  # the short one is heard whole
+    for n0 in range(0, 5 * RATE, RATE // 2):  # fed in blocks, as verify does
+        clip.add(np.arange(n0, n0 + RATE // 2, dtype=np.float32), n0)
+    heard = np.concatenate(clip.parts)
+    assert len(heard) == clip.n == round((4.0 - 0.6 - 1.6) * RATE)
+    assert heard[0] == round(0.6 * RATE) and heard[-1] == round(4.0 * RATE) - 1
+    assert not np.any((heard >= 1.2 * RATE) & (heard < 2.8 * RATE))
