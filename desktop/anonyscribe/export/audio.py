@@ -48,6 +48,7 @@ EDGE_S = 0.04  # the cross-fade and the AAC transition at each end, left out of 
 WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser window (30 s)
 CLIP_GAP_S = 0.4  # silence between neighbourhoods in one batch, so words do not run together
 KEEP_S = 0.2  # of each covered stretch, the recogniser hears this much at either end
+NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
 
 
 class Cover(str, enum.Enum):
@@ -591,12 +592,12 @@ def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
         if clip is not None and clip.n:
             listener.add(clip)
         listener.flush()
-    leaks = [Leak(path, f"{problem} at {hms(s.start)}", -1)
+    leaks = [Leak(path, f"{problem} at {hms(s.start)}", NO_TERM)
              for s, level in zip(stretches, levels, strict=True)
              if (problem := level.problem(options))]
     if abs(n0 / rate - duration) > 0.5:
         leaks.append(Leak(path, f"audio of {n0 / rate:.1f} s where the recording lasts "
-                          f"{duration:.1f} s", -1))
+                          f"{duration:.1f} s", NO_TERM))
     return leaks + (listener.leaks if listener is not None else [])
 
 
