@@ -291,12 +291,13 @@ def test_pipeline_writes_audio_and_reports_it(study, tiny_transcriber, tmp_path)
 def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
     from lxml import etree
 
+    from anonyscribe import labels
     from anonyscribe.export.qdpx import plain_text
     from anonyscribe.pipeline import (
-        anonymised,
         audio_coverage,
         export_recording,
         export_study_project,
+        plan_export,
     )
 
     st, entry, recording = study
@@ -316,7 +317,8 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
     ns = {"q": "urn:QDA-XML:project:1.0"}
     assert root.find(".//q:AudioSource", ns) is not None
     # SyncPoints as for the original recording: the anonymised audio keeps its timeline.
-    _text, spans = plain_text(anonymised(st, entry.id)[0])
+    rendered = plan_export(st, entry.id, labels.study_plan(st)).rendered.transcript
+    _text, spans = plain_text(rendered)
     expected = [(str(round(t * 1000)), str(pos)) for a, b, t0, t1 in spans
                 for pos, t in ((a, t0), (b, t1))]
     got = [(p.get("timeStamp"), p.get("position")) for p in root.iterfind(".//q:SyncPoint", ns)]

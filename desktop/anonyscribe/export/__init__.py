@@ -183,13 +183,14 @@ def export_study(
 
 
 def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, int] | None = None,
-              anonymised_dir: Path | None = None, audio: list[str] | None = None,
-              ) -> list[Path]:
+              anonymised_dir: Path | None = None, pending: str = "mark",
+              audio: list[str] | None = None) -> list[Path]:
     """Write the log (.csv, .xlsx) and the ethics report (.txt) into ``private_dir``.
 
-    The report is leak-checked against the log's own originals and deleted if any appears.
-    Pass ``anonymised_dir`` to have a private folder inside the shared one refused;
+    The report is leak-checked against the log's own originals and deleted if any appears;
+    ``pending`` ("mark" or "original") says what happened to findings still undecided;
     ``audio``: the anonymised audio's lines for the report (``Coverage.report_lines``).
+    Pass ``anonymised_dir`` to have a private folder inside the shared one refused.
     """
     private_dir = Path(private_dir)
     log_format.check_private(private_dir, anonymised_dir)
@@ -199,5 +200,5 @@ def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, i
     originals = [e.original for e in entries]
     report = _publish("report", private_dir, [naming.REPORT_FILE], originals,
                       lambda paths: log_format.write_report(entries, paths[0], decisions,
-                                                            audio))
+                                                            pending, audio))
     return [private_dir / csv_name, private_dir / xlsx_name, *report]

@@ -208,14 +208,15 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 def locate(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[str] = (),
          options: AudioOptions | None = None, duration: float = 0.0) -> Coverage:
-    """The stretches to cover: accepted findings, and replaced speaker names said aloud.
+    """The stretches to cover: ``findings`` (all but rejected ones: the caller passes what
+    the text replaces or marks), and replaced speaker names said aloud.
 
     ``raw`` is the raw transcript (with word times), never the anonymised one.
     """
     options = options or AudioOptions()
     by_segment: dict[int, list[tuple[int, int, Finding | None]]] = {}
     for f in findings:
-        if f.decision is Decision.ACCEPTED and f.text.strip():
+        if f.decision is not Decision.REJECTED and f.text.strip():
             by_segment.setdefault(f.segment_id, []).append((f.start, f.end, f))
     names = _name_pattern(spoken_names)
     out = Coverage()
