@@ -164,7 +164,7 @@ from anonyscribe.pipeline import Engines
 assert os.environ["HF_HUB_OFFLINE"] == "1"
 engines = Engines(model="tiny.en")
 result = run_batch([recording], out, auto=True, engines=engines,
-                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx", "audio"])
+                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx"])
 print("ITEMS", json.dumps([[i.status, i.message] for i in result.items]))
 print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
@@ -343,7 +343,7 @@ def test_whole_batch_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     assert json.loads(lines["STUDY"]), "the study project (.qdpx) was not written"
     assert {"EMAIL", "URL"} <= set(json.loads(lines["SPANS"]))
     names = {p.suffix for p in out.iterdir() if p.is_file()}
-    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx", ".m4a"} <= names
+    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx"} <= names
 
 
 @pytest.mark.slow
