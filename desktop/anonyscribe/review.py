@@ -37,7 +37,7 @@ from .labels import (
     pending_marker,
     person_names,
     plan,
-    recording_appearances,
+    readable_appearances,
     render,
     replaced,
     segment_text,
@@ -629,10 +629,9 @@ class ReviewSession:
             names = person_names(self.study.terms.always)
             mine = appearances(self.transcript, self.findings, names, self.replaced())
             if self._others is None or self._others[0] != names:
-                self._others = (names, {
-                    rid: recording_appearances(self.study, rid, names)
-                    for rid in self.study.recordings if rid != self.rec_id
-                    and self.study.has_transcript(rid) and self.study.has_findings(rid)})
+                found = {rid: readable_appearances(self.study, rid, names)
+                         for rid in self.study.recordings if rid != self.rec_id}
+                self._others = (names, {r: a for r, a in found.items() if a is not None})
             others = self._others[1]
             recordings = [mine if rid == self.rec_id else others[rid]
                           for rid in self.study.recordings
