@@ -35,6 +35,7 @@ CANCEL_POLL_S = 0.05
 STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
 # Detections in a file name below this score (context guesses) are left alone.
 FILE_NAME_MIN_SCORE = 0.5
+HOTWORDS_MAX_CHARS = 400  # about 100 tokens: half of Whisper's 224-token prompt
 
 
 @dataclass
@@ -133,6 +134,28 @@ def study_terms(study: Study) -> Terms:
     return Terms(always=always, never=list(study.terms.never))
 
 
+def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]:
+    """What the recogniser is told to expect: the study's vocabulary, then names the study
+    already knows (confirmed PERSON originals in the register, names in this recording's
+    file name), so a later recording spells them as the researcher did and detection finds
+    them. Capped: faster-whisper keeps hotwords within half of its prompt."""
+    words = [w.strip() for w in engines.vocabulary if w and w.strip()]
+    names: list[str] = []
+    for e in study.register.entries.values():
+        if e.type == "PERSON":
+            names.extend(o for o in e.originals if len(o) > 2)
+    stem = Path(entry.name).stem
+    if stem:
+        with engines.models_in_use:
+            spans = engines.detector.detect_text(stem.replace("_", " "))
+        names.extend(s.text for s in spans
+                     if s.type == "PERSON" and s.score >= FILE_NAME_MIN_SCORE)
+    out = list(dict.fromkeys(words + names))
+    while out and len(", ".join(out)) > HOTWORDS_MAX_CHARS:
+        out.pop()
+    return out
+
+
 def process_recording(
     study: Study,
     entry: RecordingEntry,
@@ -180,10 +203,16 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
                          path=entry.path)
     progress("transcribe", 0.0)
-    transcript = engines.transcriber.transcribe(  # runs the model in its own worker thread
-        Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
-        recording=info,
-    )
+    transcriber = engines.transcriber
+    before = transcriber.vocabulary
+    transcriber.vocabulary = hotwords(study, entry, engines)  # for this recording only
+    try:
+        transcript = transcriber.transcribe(  # runs the model in its own worker thread
+            Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
+            recording=info,
+        )
+    finally:
+        transcriber.vocabulary = before
     transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"
