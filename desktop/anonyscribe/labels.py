@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.files import CorruptFileError
 from .core.model import Decision, Finding, Transcript
 from .core.register import (
     IdentityKey,
@@ -284,7 +285,7 @@ def readable_appearances(study: Study, rec_id: str, names: frozenset[str]
         return None
     try:
         return recording_appearances(study, rec_id, names)
-    except (OSError, ValueError):  # CorruptFileError is a ValueError
+    except (OSError, CorruptFileError):
         return None
 
 

@@ -209,14 +209,16 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     transcriber = engines.transcriber
     before = transcriber.vocabulary
     transcriber.vocabulary = hotwords(study, entry, engines)  # for this recording only
+    decoded: list[Any] = []  # the samples the model heard: speakers reuse them (no 2nd decode)
     try:
         transcript = transcriber.transcribe(  # runs the model in its own worker thread
             Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
-            recording=info,
+            recording=info, on_audio=decoded.append,
         )
     finally:
         transcriber.vocabulary = before
-    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
+    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel,
+                                 decoded[0] if decoded else None)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"
     study.save()
@@ -225,7 +227,7 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
 
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
                     transcript: Transcript, progress: Progress,
-                    cancel: CancelToken) -> Transcript:
+                    cancel: CancelToken, audio: Any = None) -> Transcript:
     """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
     if engines.speakers == "none":
         return transcript
@@ -236,7 +238,8 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     progress("speakers", 0.0)
     def label() -> SpeakerResult:
         with engines.models_in_use:
-            return label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
+            return label_turns(transcript, Path(entry.path), audio=audio,
+                               num_speakers=engines.num_speakers,
                                mode=engines.speakers,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
