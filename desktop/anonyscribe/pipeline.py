@@ -140,7 +140,7 @@ def study_terms(study: Study) -> Terms:
 
 def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]:
     """What the recogniser is told to expect: the study's vocabulary, then names the study
-    already knows (confirmed PERSON originals in the register, names in this recording's
+    already knows (PERSON names in the register or accepted anywhere, names in this recording's
     file name), so a later recording spells them as the researcher did and detection finds
     them. Capped: faster-whisper keeps hotwords within half of its prompt."""
     words = [w.strip() for w in engines.vocabulary if w and w.strip()]
@@ -148,6 +148,9 @@ def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]
     for e in study.register.entries.values():
         if e.type == "PERSON":
             names.extend(o for o in e.originals if len(o) > 2)
+    for (type_, _), surfaces in labels.study_plan(study).surfaces.items():  # accepted names
+        if type_ == "PERSON":
+            names.extend(o for o in surfaces if len(o) > 2)
     stem = Path(entry.name).stem
     if stem:
         with engines.models_in_use:

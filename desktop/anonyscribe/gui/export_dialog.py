@@ -145,6 +145,8 @@ class ExportDialog(QDialog):
         naming = QLabel("File names are redacted like the transcripts: names, places and dates "
                         "in a recording's name never reach the exported file names.", page)
         naming.setWordWrap(True)
+        self.pending_note = QLabel(page)
+        self.pending_note.setWordWrap(True)
 
         self.export_button = QPushButton("Export", page)
         self.export_button.setDefault(True)
@@ -161,6 +163,7 @@ class ExportDialog(QDialog):
         layout.addLayout(dest)
         layout.addWidget(self.table, 1)
         layout.addWidget(naming)
+        layout.addWidget(self.pending_note)
         layout.addLayout(buttons)
         return page
 
@@ -245,6 +248,11 @@ class ExportDialog(QDialog):
             self.destination.setText(folder)
 
     def _update_buttons(self, *args: object) -> None:
+        n = self.pending_total()
+        self.pending_note.setText(
+            f"{n} identifier(s) not yet checked: exported as markers such as "
+            f"{pending_marker('PERSON')}, never as spoken." if n else "")
+        self.pending_note.setVisible(bool(n))
         formats = [f for f in self.chosen_formats() if f != "log"]
         self.export_button.setEnabled(bool(formats and self.recording_ids(True)
                                            and self.destination.text().strip()))
