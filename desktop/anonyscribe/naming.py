@@ -37,6 +37,7 @@ FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "qdpx": (".qdpx",),
     "xlsx": (".xlsx",),  # survey sheets: the researcher's sheet, free text anonymised
     "csv": (".csv",),
+    "audio": (".m4a",),
 }
 LOG_FILES = ("anonymisation-log.csv", "anonymisation-log.xlsx")
 REPORT_FILE = "anonymisation-report.txt"

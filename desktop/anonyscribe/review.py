@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import copy
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ from .core.model import (
 )
 from .core.register import Register, normalise
 from .core.study import Study
-from .detect.similar import same_name
+from .detect.similar import fold, phonetic_key, same_name, words
 from .labels import (
     Appearance,
     LabelPlan,
@@ -37,7 +38,7 @@ from .labels import (
     pending_marker,
     person_names,
     plan,
-    recording_appearances,
+    readable_appearances,
     render,
     replaced,
     segment_text,
@@ -125,6 +126,28 @@ class SegmentState:
     segment_id: int
     text: str
     findings: list[Finding] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _signs(name: str) -> tuple[frozenset[str], ...]:
+    """Per word, what a similar word always shares with it (a cheap test before
+    ``same_name``): the first letter, or the sound key within one deletion."""
+    out = []
+    for w in words(name):
+        key = phonetic_key(w)
+        out.append(frozenset({"^" + fold(w)[:1], key}
+                             | {key[:i] + key[i + 1:] for i in range(len(key))}))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def similar_names(a: str, b: str) -> bool:
+    """``same_name``, answered at once for the many pairs that cannot match: every word of
+    the shorter name must share a sign with some word of the longer one."""
+    sa, sb = _signs(a), _signs(b)
+    short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    pool = frozenset().union(*long_)
+    return bool(short) and all(w & pool for w in short) and same_name(a, b)
 
 
 def turn_detector(study: Study) -> Callable[[str], list[Span]]:
@@ -629,10 +652,9 @@ class ReviewSession:
             names = person_names(self.study.terms.always)
             mine = appearances(self.transcript, self.findings, names, self.replaced())
             if self._others is None or self._others[0] != names:
-                self._others = (names, {
-                    rid: recording_appearances(self.study, rid, names)
-                    for rid in self.study.recordings if rid != self.rec_id
-                    and self.study.has_transcript(rid) and self.study.has_findings(rid)})
+                found = {rid: readable_appearances(self.study, rid, names)
+                         for rid in self.study.recordings if rid != self.rec_id}
+                self._others = (names, {r: a for r, a in found.items() if a is not None})
             others = self._others[1]
             recordings = [mine if rid == self.rec_id else others[rid]
                           for rid in self.study.recordings
@@ -704,7 +726,7 @@ class ReviewSession:
             if ident[0] != g.type or ident == own:
                 continue
             surfaces = p.surfaces.get(ident, ())
-            similar = g.type == "PERSON" and any(same_name(g.text, s) for s in surfaces)
+            similar = g.type == "PERSON" and any(similar_names(g.text, s) for s in surfaces)
             out.append((p.labels[ident], surfaces[0], similar))
         out.sort(key=lambda c: not c[2])
         return out
