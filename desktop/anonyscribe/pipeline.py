@@ -199,9 +199,12 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     except ImportError:
         return transcript
     progress("speakers", 0.0)
+    # A count given for this run wins; else what the study says its recordings are.
+    expected = engines.num_speakers or study.settings.expected_speakers()
+
     def label() -> SpeakerResult:
         with engines.models_in_use:
-            return label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
+            return label_turns(transcript, Path(entry.path), num_speakers=expected,
                                mode=engines.speakers,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
