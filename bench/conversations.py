@@ -70,11 +70,16 @@ ESPEAK_DEV = {
     "espeak_mm_a": (("en-gb+m3", 45, 155), ("en-us+m2", 40, 150)),
     "espeak_ff_a": (("en-us+f2", 55, 150), ("en-gb+f3", 60, 155)),
     "espeak_mf_a": (("en-gb-x-rp+m1", 50, 150), ("en-us+f4", 55, 150)),
+    # the hardest: one voice variant, two accents, pitch a few steps apart
+    "espeak_near_m_a": (("en-gb+m3", 45, 150), ("en-us+m3", 53, 160)),
+    "espeak_near_f_a": (("en-us+f2", 60, 150), ("en-gb+f2", 68, 145)),
 }
 ESPEAK_HELDOUT = {
     "espeak_mm_b": (("en-gb-scotland+m4", 45, 150), ("en-029+m5", 50, 155)),
     "espeak_ff_b": (("en-us+f1", 60, 150), ("en-gb-x-gbclan+f5", 55, 145)),
     "espeak_mf_b": (("en-us-nyc+m6", 40, 150), ("en-gb+f2", 50, 150)),
+    "espeak_near_m_b": (("en-us+m5", 40, 155), ("en-gb-x-rp+m5", 50, 145)),
+    "espeak_near_f_b": (("en-gb+f4", 55, 150), ("en-us+f4", 63, 160)),
 }
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),

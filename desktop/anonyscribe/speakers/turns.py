@@ -329,7 +329,8 @@ def split_point(text: str, offset: int) -> int:
     """Where a split asked for at ``offset`` falls: the start of the word holding it (or of
     the next word when it is in a space); ``len(text)`` when no word follows."""
     offset = max(0, min(offset, len(text)))
-    while 0 < offset < len(text) and not text[offset - 1].isspace():
+    while 0 < offset < len(text) and not text[offset].isspace() \
+            and not text[offset - 1].isspace():
         offset -= 1
     while offset < len(text) and text[offset].isspace():
         offset += 1
