@@ -112,3 +112,20 @@ def test_swap_and_roles():
     assert suggest_roles(t) == {"S2": "Interviewer", "S1": "Participant"}
     assert suggest_roles(swapped) == {"S1": "Interviewer", "S2": "Participant"}
     assert suggest_roles(_transcript()) == {}  # one voice: nothing to suggest
+
+
+def test_the_cli_saves_what_the_recordings_are(tmp_path: Path):
+    from anonyscribe.batch import _apply_recording_kind
+    from anonyscribe.cli import _recording_kind, build_parser
+
+    args = build_parser().parse_args(["batch", "x.wav", "--recordings", "focus-group",
+                                      "--group-size", "6"])
+    with Study.open(tmp_path / "s") as study:
+        assert study.settings.expected_speakers() == 2  # an interview unless told otherwise
+        _apply_recording_kind(study, _recording_kind(args.recordings), args.group_size)
+    with Study.open(tmp_path / "s") as study:
+        assert study.settings.expected_speakers() == 6
+        _apply_recording_kind(study, "other", None)
+        assert study.settings.expected_speakers() is None
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["batch", "x.wav", "--group-size", "-1"])

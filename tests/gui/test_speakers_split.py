@@ -137,3 +137,25 @@ def _cursor_at(w, seg: int, offset: int):
     c = w.view.textCursor()
     c.setPosition(w.view.doc_position(seg, offset))
     return c
+
+
+def test_study_settings_say_what_the_recordings_are(qtbot):
+    from anonyscribe.core.study import RecordingKind, StudySettings
+    from anonyscribe.gui.study_dialog import StudySettingsDialog
+
+    settings = StudySettings()
+    dialog = StudySettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    assert dialog.kind_box.currentData() == RecordingKind.INTERVIEW.value  # the default
+    assert dialog.group_size.isHidden()
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(RecordingKind.FOCUS_GROUP.value))
+    assert not dialog.group_size.isHidden()
+    dialog.group_size.setValue(5)
+    dialog.apply_to(settings)
+    assert settings.expected_speakers() == 5
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData(RecordingKind.OTHER.value))
+    dialog.apply_to(settings)
+    assert settings.expected_speakers() is None
+    reopened = StudySettingsDialog(settings)
+    qtbot.addWidget(reopened)
+    assert reopened.kind_box.currentData() == RecordingKind.OTHER.value
