@@ -159,3 +159,23 @@ def test_study_settings_say_what_the_recordings_are(qtbot):
     reopened = StudySettingsDialog(settings)
     qtbot.addWidget(reopened)
     assert reopened.kind_box.currentData() == RecordingKind.OTHER.value
+
+
+def test_renaming_an_unnamed_voice_offers_its_role(qtbot, widget):
+    w = widget
+    seen = []
+
+    def look(dialog):
+        seen.append(dialog.textValue())
+        dialog.reject()
+
+    w.set_current(None)
+    put_cursor(w, 1, "How long")  # Speaker 2 asks the questions
+    base.when_modal(qtbot, look)
+    press(qtbot, w, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: len(seen) == 1)
+    put_cursor(w, 0, "Hello")
+    base.when_modal(qtbot, look)
+    w.rename_current_speaker()
+    qtbot.waitUntil(lambda: len(seen) == 2)
+    assert seen == ["Interviewer", "Participant"]

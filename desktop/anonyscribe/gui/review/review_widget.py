@@ -689,9 +689,12 @@ class ReviewWidget(QWidget):
     def _on_header_double_clicked(self, seg_id: int) -> None:
         speaker = self.session.segment(seg_id).speaker
         old = self.session.transcript.speaker_label(speaker)
+        # An unnamed voice is offered its role: the one asking the questions is the interviewer.
+        offer = (self.session.suggested_roles().get(speaker, old)
+                 if old.startswith("Speaker ") else old)
         label, ok = QInputDialog.getText(self, "Rename speaker",
                                          f"New name for {old} (every turn of this voice):",
-                                         text=old)
+                                         text=offer)
         if ok:
             self.rename_speaker(speaker, label)
 
