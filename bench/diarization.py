@@ -210,6 +210,27 @@ def direct_section(d, parts: list[str]) -> None:
         print(f"worst fixed-2 DER on {part}: {100 * worst:.1f} %")
 
 
+MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"]}
+
+
+def direct_meetings(d, parts: list[str]) -> None:
+    """The real meeting clips, diarizer alone: automatic | their own count | interview (2)."""
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.der import read_rttm
+
+    for part in parts:
+        print(f"\n== {part} real meetings, diarizer alone: automatic | own count | 2 | one ==")
+        for clip in MEETINGS[part]:
+            audio, ref = decode(SHARED / f"{clip}.wav"), read_rttm(SHARED / f"{clip}.rttm")
+            k = len({t.speaker for t in ref})
+            e, found, _ = score(d, audio, ref, None)
+            ek, _, _ = score(d, audio, ref, k)
+            e2, _, _ = score(d, audio, ref, 2)
+            e1, _, _ = score(d, audio, ref, 1)
+            print(row(clip, e, found, k, f"  | own {100 * ek.der:5.1f} % | 2: {100 * e2.der:5.1f}"
+                      f" % | one speaker {100 * e1.der:5.1f} %"))
+
+
 def batch_clips(clips: list[tuple[Path, Path]], model: str, extra: list[str],
                 title: str) -> None:
     """``anonyscribe batch <clips> --auto --format vtt [extra]`` in a fresh process, scored
@@ -249,12 +270,14 @@ def batch_clips(clips: list[tuple[Path, Path]], model: str, extra: list[str],
 
 
 def batch_conversations(parts: list[str], model: str, extra: list[str]) -> None:
+    """Conversations as interviews (the study default: 2 voices), then the real meetings
+    with the count found from the audio (``--recordings other``)."""
     for part in parts:
         clips = [(c, c.with_suffix(".rttm")) for c in conversation_clips(part)]
-        if part == "heldout":  # a real meeting never used for tuning
-            clips.append((SHARED / "ami_ES2004a_750-810s.wav",
-                          SHARED / "ami_ES2004a_750-810s.rttm"))
         batch_clips(clips, model, extra, f"{part} conversations end to end")
+        meetings = [(SHARED / f"{c}.wav", SHARED / f"{c}.rttm") for c in MEETINGS[part]]
+        batch_clips(meetings, model, ["--recordings", "other", *extra],
+                    f"{part} real meetings end to end")
 
 
 def main() -> int:
@@ -291,7 +314,9 @@ def main() -> int:
         return 0
     if args.conversations:
         parts = ["dev", "heldout"] if args.conversations == "both" else [args.conversations]
-        direct_section(Diarizer(), parts)
+        d = Diarizer()
+        direct_section(d, parts)
+        direct_meetings(d, parts)
         if not args.direct_only:
             batch_conversations(parts, args.model, args.batch_args.split())
         return 0

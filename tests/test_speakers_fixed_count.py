@@ -80,10 +80,9 @@ def test_a_known_count_separates_a_near_pair_and_beats_one_speaker(near_pair) ->
 
 
 @needs_diarizer
-def test_fixed_count_is_not_fooled_by_a_few_odd_windows() -> None:
-    """Voice prints of two voices that share most of their print (one room, one codec), plus
-    a few odd windows: exactly two voices come back, split between the voices, not the odd
-    windows off the rest."""
+def test_fixed_count_splits_two_voices_sharing_most_of_their_print() -> None:
+    """Voice prints of two voices that share most of their print (one room, one codec), 60:40,
+    plus a few odd windows: exactly two voices come back, split between the voices."""
     from anonyscribe.speakers.diarize import Diarizer
 
     rng = np.random.default_rng(3)
