@@ -112,3 +112,20 @@ def test_local_voice_changes_are_found_inside_a_chunk() -> None:
     assert marks[1].sum() == 0
     hit = np.flatnonzero(marks[0])
     assert hit.min() >= 40 and hit.max() <= 54 and len(hit) == 7
+
+
+@needs_diarizer
+def test_a_short_exchange_with_a_known_count_keeps_both_voices(near_pair) -> None:
+    """A question and its answer, a few seconds (fewer than ten voice-print windows): the
+    clustering used to call anything that short one speaker, whatever the count said."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, truth = near_pair
+    end = truth[1].start + 2.5  # the question and the start of the answer
+    short = audio[: int(end * 16000)]
+    found = Diarizer()(short, num_speakers=2)
+    assert len(found.speakers) == 2
+    said = [truth[0], Turn(truth[1].start, end, truth[1].speaker)]
+    e = diarization_error(said, found.all_turns)
+    one = diarization_error(said, [Turn(t.start, t.end, "x") for t in said])
+    assert e.der < one.der
