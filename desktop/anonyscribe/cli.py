@@ -26,6 +26,25 @@ def _formats(value: str) -> list[str]:
     return fmts
 
 
+RECORDING_CHOICES = ("interview", "focus-group", "other")
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of speakers (0 or more)")
+    return value
+
+
+def _recording_kind(choice: str | None) -> str | None:
+    """The CLI's spelling ("focus-group") as the study's ``RecordingKind`` value."""
+    return None if choice is None else choice.replace("-", "_")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="anonyscribe",
@@ -62,7 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=["auto", "teams", "channels", "diarize", "none"],
                    help="how to find who spoke when (default: auto)")
     b.add_argument("--num-speakers", type=int, default=None,
-                   help="number of speakers, if known (an interview is usually 2)")
+                   help="number of speakers in every recording of this run (overrides "
+                   "--recordings for this run only)")
+    b.add_argument("--recordings", default=None, choices=RECORDING_CHOICES,
+                   help="what the study's recordings are, saved in the study: interview (one "
+                   "interviewer, one participant: 2 speakers, the default), focus-group "
+                   "(--group-size speakers) or other (speaker count found from the audio)")
+    b.add_argument("--group-size", type=_count, default=None,
+                   help="speakers in a focus group, saved in the study (0: find out)")
 
     d = sub.add_parser("detect", help="find identifiers in a plain-text file")
     d.add_argument("file", type=Path)
@@ -154,7 +180,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            language=language, vocabulary=vocabulary, always=always, never=never,
                            auto=args.auto, draft=args.format is not None,
                            formats=args.format or ["docx", "txt"], speakers=args.speakers,
-                           num_speakers=args.num_speakers, reporter=ConsoleReporter())
+                           num_speakers=args.num_speakers,
+                           recording_kind=_recording_kind(args.recordings),
+                           group_size=args.group_size, reporter=ConsoleReporter())
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

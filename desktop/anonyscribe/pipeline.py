@@ -240,10 +240,13 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     except ImportError:
         return transcript
     progress("speakers", 0.0)
+    # A count given for this run wins; else what the study says its recordings are.
+    expected = engines.num_speakers or study.settings.expected_speakers()
+
     def label() -> SpeakerResult:
         with engines.models_in_use:
             return label_turns(transcript, Path(entry.path), audio=audio,
-                               num_speakers=engines.num_speakers,
+                               num_speakers=expected,
                                mode=engines.speakers,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
