@@ -27,6 +27,7 @@ import pytest
 from anonyscribe import cli
 from anonyscribe.batch import Reporter, run_batch
 from anonyscribe.core.files import TEMP_PREFIX
+from anonyscribe.core.layout import default_private
 from anonyscribe.core.study import Study
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -137,7 +138,7 @@ def run(corpus: Path, engines, tmp_path_factory: pytest.TempPathFactory):  # noq
 
 
 def _transcript(out: Path, name: str):  # noqa: ANN202
-    with Study.open(out / "private") as study:
+    with Study.open(default_private(out)) as study:
         (entry,) = [e for e in study.recordings.values() if e.name == name]
         return entry, study.load_transcript(entry.id) if study.has_transcript(entry.id) else None
 
@@ -187,7 +188,7 @@ def test_nothing_half_written_and_originals_untouched(run) -> None:
     after = {p.name: sha(p) for p in run["corpus"].iterdir()}
     expected = {k: v for k, v in run["before"].items() if k != "zz deleted while running.m4a"}
     assert after == expected
-    with Study.open(run["out"] / "private") as study:
+    with Study.open(default_private(run["out"])) as study:
         failed = {e.name: e.error for e in study.recordings.values() if e.status == "failed"}
         for name in set(FAILS) - {"zz deleted while running.m4a"}:
             assert name in failed and name in failed[name]
@@ -287,7 +288,7 @@ def test_full_disk_fails_one_recording_cleanly_and_resumes(tmp_path: Path, three
     assert temporaries(tmp_path) == []
     assert not [p for p in out.iterdir() if p.name.startswith("2")], "output of the failed one"
     # The study's own files are whole (each save is all-or-nothing) and it resumes.
-    with Study.open(out / "private") as study:
+    with Study.open(default_private(out)) as study:
         assert [e.status for e in study.recordings.values()].count("exported") == 2
     again = run_batch(three, out, auto=True, engines=engines)
     assert [i.status for i in again.items] == ["done"] * 3

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from anonyscribe.core.layout import default_private
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "desktop" / "anonyscribe"
 SPEECH = Path(__file__).resolve().parent / "data" / "speech"
@@ -322,7 +324,7 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, isolated_cache: Path):
     shutil.copyfile(SPEECH / "interview.m4a", recording)
     out = tmp / "anonymised"
     proc, real, syscalls = audited_run(tmp, isolated_cache, BATCH, str(recording), str(out),
-                                       allowed=("anonymised/",))
+                                       allowed=("anonymised/", "anonymised-private/"))
     return tmp, out, proc, real, syscalls
 
 
@@ -352,7 +354,7 @@ def test_gui_session_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     tmp, out, *_ = batch_run
     gui_tmp = tmp / "gui"
     gui_tmp.mkdir()
-    proc, real, syscalls = audited_run(gui_tmp, isolated_cache, GUI, str(out / "private"),
+    proc, real, syscalls = audited_run(gui_tmp, isolated_cache, GUI, str(default_private(out)),
                                        str(gui_tmp / "settings.ini"), allowed=("settings.ini",),
                                        QT_QPA_PLATFORM="offscreen")
     _assert_silent(real, syscalls, "the GUI session")

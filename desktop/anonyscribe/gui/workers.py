@@ -97,17 +97,10 @@ class SharedStudy:
 
 
 def failure_message(path: Path, exc: BaseException) -> str:
-    """What went wrong with one recording, in words a researcher can act on."""
-    from ..media import MediaError
+    """What went wrong with one recording: the same words as the batch (``batch``)."""
+    from ..batch import failure_message as message
 
-    if isinstance(exc, (MediaError, CorruptFileError)):
-        return str(exc)
-    if isinstance(exc, OSError):
-        from ..batch import os_message
-
-        return os_message(path, exc)
-    return (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
-            "recordings are not affected; please report this with the message.")
+    return message(path, exc)
 
 
 def _model_error_type() -> type[BaseException]:
