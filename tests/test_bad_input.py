@@ -14,6 +14,7 @@ import contextlib
 import errno
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -377,3 +378,240 @@ def test_corrupt_study_file_is_a_clear_error(tmp_path: Path, three, capsys) -> N
     assert code == 2
     assert str(private / "study.json") in err and "Restore it from a backup" in err
     assert "Traceback" not in err
+
+
+# --- the independent bad-input corpus (issue 14): every case a clear message ---------------------
+
+TERMS = ["police", "Zoë Ørsted", "PERSON: Siobhán Ní Bhriain", "# a comment", "", "St James's"]
+EXPECTED_TERMS = ["police", "Zoë Ørsted", "PERSON: Siobhán Ní Bhriain", "St James's"]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"]
+LINE_ENDS = ["\n", "\r\n", "\r"]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("newline", LINE_ENDS, ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("trailing", [True, False])
+def test_term_files_read_the_same_in_every_encoding(tmp_path: Path, encoding: str,
+                                                   newline: str, trailing: bool) -> None:
+    """Notepad's UTF-8 with a BOM, its "Unicode" (UTF-16), Mac and Windows line ends: the
+    same terms, the first one included (a BOM once made it "\\ufeffpolice", never matched)."""
+    from anonyscribe.core.textfile import read_terms
+
+    text = newline.join(TERMS) + (newline if trailing else "")
+    path = tmp_path / "always.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_terms(path) == EXPECTED_TERMS
+
+
+def _docx_bytes(tmp_path: Path) -> bytes:
+    d = docx.Document()
+    d.add_paragraph("police")
+    d.save(str(tmp_path / "terms.docx"))
+    return (tmp_path / "terms.docx").read_bytes()
+
+
+BINARY = {
+    "png": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+    "random": bytes((i * 7919 + 13) % 256 for i in range(3000)),
+    "nul-padded": b"police\x00\x00\x00\x00\x01\x02\x03\x04\x05court",
+}
+
+
+@pytest.mark.parametrize("kind", [*BINARY, "docx"])
+@pytest.mark.parametrize("option", ["--vocabulary", "--always", "--never"])
+def test_binary_term_file_is_refused_with_a_message(tmp_path: Path, kind: str, option: str,
+                                                     capsys) -> None:
+    path = tmp_path / f"{kind} terms.txt"
+    path.write_bytes(_docx_bytes(tmp_path) if kind == "docx" else BINARY[kind])
+    code = cli.main(["batch", str(tmp_path / "none.wav"), "--out", str(tmp_path / "o"),
+                     option, str(path)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert str(path) in err and "not a text file" in err and "plain-text file" in err
+    assert "Traceback" not in err
+
+
+def test_term_file_in_an_8_bit_code_page_gets_advice(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "never.txt"
+    path.write_bytes("Zoë\r\nSiobhán\r\n".encode("cp1252"))
+    code = cli.main(["batch", str(tmp_path / "none.wav"), "--out", str(tmp_path / "o"),
+                     "--never", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and str(path) in err and "Save it as UTF-8" in err
+
+
+def test_bom_term_list_reaches_the_study_whole(tmp_path: Path, capsys) -> None:
+    always, vocabulary = tmp_path / "always.txt", tmp_path / "vocabulary.txt"
+    always.write_bytes("police\r\nPERSON: Zoë Ørsted\r\n".encode("utf-8-sig"))
+    vocabulary.write_bytes("Ørsted\r\nSiobhán\r\n".encode("utf-16"))
+    out, private = tmp_path / "o", tmp_path / "study"
+    code = cli.main(["batch", str(tmp_path / "none.wav"), "--out", str(out), "--private",
+                     str(private), "--always", str(always), "--vocabulary", str(vocabulary)])
+    assert code == 1  # no recording found, but the lists were read
+    with Study.open(private) as study:
+        assert study.terms.always == [{"text": "police", "type": "OTHER"},
+                                      {"text": "Zoë Ørsted", "type": "PERSON"}]
+        assert study.settings.vocabulary == ["Ørsted", "Siobhán"]
+
+
+def test_detect_on_text_that_is_not_utf8_gives_advice(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes("Interview with Zoë at St James’s".encode("cp1252"))
+    assert cli.main(["detect", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "Save it as UTF-8" in err and "Notepad" in err
+
+
+# Valid JSON of the wrong shape, for each study file: exit 2 naming the file, no traceback.
+WRONG_SHAPES = {
+    "study.json": ["[]", "null", "1", '"x"', '{"recordings": {}}', '{"recordings": [1]}',
+                   '{"recordings": [{"id": "rec-1"}]}', '{"settings": []}',
+                   '{"settings": {"colour": "red"}}', '{"settings": {"language": 5}}',
+                   '{"settings": {"recording_kind": "podcast"}}',
+                   '{"recordings": [{"id": "rec-1", "name": "a.wav", "path": "/a.wav", '
+                   '"duration": "long"}]}', '{"schema_version": "one"}'],
+    "register.json": ["[]", "null", '{"entries": {}}', '{"entries": [{"type": "PERSON"}]}',
+                      '{"counters": []}', '{"counters": {"PERSON": "many"}}'],
+    "terms.json": ["[]", '{"always": ["police"]}', '{"never": [1]}', '{"always": {}}'],
+}
+CASES = [(f, c) for f, shapes in WRONG_SHAPES.items() for c in shapes]
+
+
+def _study_with(tmp_path: Path, name: str, content: str) -> Path:
+    private = tmp_path / "study"
+    with Study.open(private) as study:
+        study.save()
+        study.save_register()
+        study.save_terms()
+    (private / name).write_text(content, encoding="utf-8")
+    return private
+
+
+@pytest.mark.parametrize(("name", "content"), CASES, ids=[f"{f}={c}" for f, c in CASES])
+@pytest.mark.parametrize("command", ["batch", "export"])
+def test_wrong_shape_of_a_study_file_is_a_clear_error(tmp_path: Path, name: str, content: str,
+                                                      command: str, capsys) -> None:
+    private = _study_with(tmp_path, name, content)
+    out = tmp_path / "o"
+    argv = (["batch", str(tmp_path / "none.wav"), "--out", str(out), "--private", str(private)]
+            if command == "batch" else ["export", "--private", str(private), "--out", str(out)])
+    code = cli.main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert str(private / name) in err and "Restore it from a backup" in err
+    assert "Traceback" not in err
+    assert (private / name).read_text(encoding="utf-8") == content  # left as it was
+
+
+@pytest.mark.parametrize("name", ["study.json", "register.json", "terms.json"])
+@pytest.mark.parametrize("version", [2, 99])
+def test_a_study_from_a_newer_version_is_refused_not_rewritten(tmp_path: Path, name: str,
+                                                               version: int, capsys) -> None:
+    private = _study_with(tmp_path, name, "{}")
+    (private / name).write_text(json.dumps({"schema_version": version, "future": True}),
+                                encoding="utf-8")
+    before = (private / name).read_bytes()
+    code = cli.main(["batch", str(tmp_path / "none.wav"), "--out", str(tmp_path / "o"),
+                     "--private", str(private)])
+    err = capsys.readouterr().err
+    assert code == 2 and "made by a newer Anonyscribe" in err and str(private / name) in err
+    assert (private / name).read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "1000", "two", "1.5"])
+def test_impossible_number_of_speakers_is_refused_up_front(tmp_path: Path, value: str,
+                                                           capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["batch", str(SPEECH / "interview.wav"), "--out", str(tmp_path / "o"),
+                  "--num-speakers", value])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "number of speakers" in err and "from 1 to" in err
+    assert not (tmp_path / "o-private").exists()
+
+
+def test_impossible_number_of_speakers_is_refused_by_run_batch(tmp_path: Path) -> None:
+    from anonyscribe.batch import OptionError
+
+    with pytest.raises(OptionError, match="from 1 to"):
+        run_batch([SPEECH / "interview.wav"], tmp_path / "o", num_speakers=0)
+    assert not (tmp_path / "o-private").exists()
+
+
+def test_empty_format_list_is_refused(tmp_path: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["batch", str(SPEECH / "interview.wav"), "--out", str(tmp_path / "o"),
+                  "--format", ""])
+    assert stop.value.code == 2 and "no format given" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
+def test_odd_entries_in_a_folder_are_each_named(tmp_path: Path) -> None:
+    """A named pipe (given or in a folder), a folder called x.mp4, hidden recordings: each is
+    named in a note saying what it is, rather than "no such file" or nothing at all."""
+    from anonyscribe.batch import collect_inputs
+
+    folder = tmp_path / "in"
+    (folder / "x.mp4").mkdir(parents=True)
+    shutil.copyfile(SPEECH / "interview.wav", folder / "x.mp4" / "inside.wav")
+    shutil.copyfile(SPEECH / "interview.wav", folder / ".hidden.wav")
+    shutil.copyfile(SPEECH / "interview.wav", folder / "._copy.m4a")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "config").write_text("x")
+    os.mkfifo(folder / "pipe.wav")
+    os.mkfifo(tmp_path / "given.m4a")
+    files, notes = collect_inputs([folder, tmp_path / "given.m4a"])
+    assert files == [folder / "x.mp4" / "inside.wav"]
+    said = "\n".join(notes)
+    for p in (folder / "pipe.wav", tmp_path / "given.m4a"):
+        assert f"Skipped {p}: not a regular file" in said
+    for p in (folder / ".hidden.wav", folder / "._copy.m4a"):
+        assert f"Skipped {p}: a hidden file" in said and "Rename it" in said
+    assert f"{folder / 'x.mp4'} is a folder named like a recording" in said
+    assert "no such file" not in said and ".git" not in said
+
+
+def test_unreadable_recording_is_told_it_cannot_be_read(tmp_path: Path, monkeypatch) -> None:
+    """Simulated (tests run as root, where chmod 000 does not stop reading): opening the
+    recording fails with EACCES, as it would for a file of another user."""
+    import anonyscribe.core.study as study_module
+
+    rec = tmp_path / "in" / "locked.wav"
+    rec.parent.mkdir()
+    shutil.copyfile(SPEECH / "interview.wav", rec)
+
+    def no_read(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if Path(path) == rec:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(study_module, "open", no_read, raising=False)
+    result = run_batch([rec], tmp_path / "o", tmp_path / "study")
+    (item,) = result.items
+    assert item.status == "failed"
+    assert "permission to read this recording" in item.message
+    assert "Choose a folder you can write to" not in item.message
+
+
+@pytest.mark.slow
+def test_unknown_language_code_is_named_as_such(tmp_path: Path, capsys) -> None:
+    code = cli.main(["batch", str(SPEECH / "interview.wav"), "--out", str(tmp_path / "o"),
+                     "--model", "tiny.en", "--language", "xx", "--speakers", "none"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Unknown language code 'xx'" in err and "English only" not in err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("bad", [["--model", "nonexistent"], ["--language", "fr"]],
+                         ids=["model", "language"])
+def test_failed_settings_are_not_saved(tmp_path: Path, bad: list[str], capsys) -> None:
+    private = tmp_path / "study"
+    with Study.open(private) as study:
+        study.settings.model, study.settings.language = "tiny.en", "en"
+        study.save()
+    code = cli.main(["batch", str(SPEECH / "interview.wav"), "--out", str(tmp_path / "o"),
+                     "--private", str(private), "--speakers", "none", "--model", "tiny.en",
+                     *bad])
+    assert code == 2, capsys.readouterr().err
+    with Study.open(private) as study:
+        assert (study.settings.model, study.settings.language) == ("tiny.en", "en")

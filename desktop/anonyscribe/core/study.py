@@ -165,6 +165,14 @@ class _Term:
     type: str
 
 
+@dataclass
+class _Pseudonym:  # the saved shape of ``register.Pseudonym``
+    type: str
+    key: str
+    label: str
+    originals: list[str] = field(default_factory=list)
+
+
 _SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float),
                                                "bool": bool, "list": list}
 
@@ -261,6 +269,10 @@ class Study:
         if reg.exists():
             data = read_document(reg, REGISTER_SCHEMA, REGISTER_REPAIR)
             try:
+                for e in _list(data, "entries"):
+                    record(_Pseudonym, e)
+                if not isinstance(data.get("counters", {}), dict):
+                    raise TypeError(f"'counters' is {data['counters']!r}, not a record")
                 self.register = Register.from_dict(data)
             except (TypeError, ValueError, KeyError, AttributeError) as exc:
                 raise shape_error(reg, exc, REGISTER_REPAIR) from exc
