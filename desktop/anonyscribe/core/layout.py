@@ -8,6 +8,7 @@ export) and the app's export all ask ``check_apart`` before writing anything.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .study import STUDY_FILE
@@ -35,18 +36,19 @@ def check_apart(private_dir: Path, out_dir: Path) -> None:
         how = "the output folder is inside the study folder"
     else:
         return
+    hint = default_private(out_dir)
+    example = "" if out in _real(hint).parents else f', for example "{hint}" for the study'
     raise LayoutError(
         f'The study folder "{private_dir}" and the output folder "{out_dir}" overlap ({how}). '
         "The output folder gets only anonymised files, to share; the study folder keeps the "
-        "raw transcripts and the key to every pseudonym. Choose two separate folders, for "
-        f'example "{default_private(out_dir)}" for the study.'
+        f"raw transcripts and the key to every pseudonym. Choose two separate folders{example}."
     )
 
 
 def default_private(out_dir: Path) -> Path:
     """The study folder used when none is named: beside the output folder, never in it."""
-    out = Path(out_dir)
-    if not out.name:  # "." or "/": name it after the real folder
+    out = Path(os.path.normpath(out_dir))
+    if out.name in ("", ".."):  # ".", "x/..", "/": name it after the real folder
         out = _real(out)
     return out.parent / f"{out.name}{PRIVATE_SUFFIX}"
 
