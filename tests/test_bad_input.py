@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -615,3 +616,80 @@ def test_failed_settings_are_not_saved(tmp_path: Path, bad: list[str], capsys) -
     assert code == 2, capsys.readouterr().err
     with Study.open(private) as study:
         assert (study.settings.model, study.settings.language) == ("tiny.en", "en")
+
+
+# --- a real full disk (a 2 MB file system of its own) ---------------------------------------------
+
+FULL_DISK = r"""
+import contextlib, io, json, os, sys
+from pathlib import Path
+from anonyscribe import cli
+
+disk, recording, where = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+free_kb = int(sys.argv[4])
+out = disk / "out"
+private = (disk if where == "both" else Path(sys.argv[5])) / "study"
+out.mkdir()
+filler = disk / "filler.bin"
+st = os.statvfs(disk)
+filler.write_bytes(b"\0" * max(0, st.f_bavail * st.f_frsize - free_kb * 1024))
+
+def run():
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = cli.main(["batch", str(recording), "--out", str(out), "--private", str(private),
+                         "--auto", "--format", "txt,docx", "--model", "tiny.en",
+                         "--speakers", "none"])
+    return code, err.getvalue(), sorted(p.name for p in out.iterdir())
+
+first = run()
+filler.unlink()
+second = run()
+print(json.dumps({"first": first, "second": second}))
+"""
+
+
+def _unshare_works() -> bool:
+    if shutil.which("unshare") is None or sys.platform != "linux":
+        return False
+    probe = subprocess.run(["unshare", "-rm", "sh", "-c",
+                            "mount -t tmpfs -o size=1m tmpfs /mnt 2>/dev/null || "
+                            "mount -t tmpfs -o size=1m tmpfs /tmp"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _unshare_works(), reason="needs unshare to mount a small tmpfs")
+@pytest.mark.parametrize(("where", "free_kb"), [("both", 8), ("both", 28), ("both", 48),
+                                                ("both", 72), ("out", 16)])
+def test_a_really_full_disk(tmp_path: Path, where: str, free_kb: int,
+                            isolated_cache: Path) -> None:
+    """A 2 MB disk filled to ``free_kb`` (the study on it too, or only the output folder):
+    the failure names the file being written, prints no traceback (no ZipFile.__del__), leaves
+    no anonymised file of the failed recording in OUT; after freeing space the re-run writes
+    each file once, under its own name (no "good-2.txt")."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    recording = tmp_path / "good.wav"
+    shutil.copyfile(SPEECH / "interview.wav", recording)
+    script = ('mount -t tmpfs -o size=2m tmpfs "$1" && exec "$2" -c "$3" "$1" "$4" "$5" "$6" '
+              '"$7"')
+    env = {**os.environ, "ANONYSCRIBE_CACHE_DIR": str(isolated_cache),
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", str(disk),
+                           sys.executable, FULL_DISK, str(recording), where, str(free_kb),
+                           str(tmp_path)], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    runs = json.loads(proc.stdout.strip().splitlines()[-1])
+    (code1, err1, listing1), (code2, err2, listing2) = runs["first"], runs["second"]
+    for text in (err1, err2, proc.stderr):
+        assert "Traceback" not in text and "Exception ignored" not in text, text
+    if code1 != 0:  # the disk was full somewhere: said clearly, nothing of it in OUT
+        assert "disk is full" in err1 and "Free some space" in err1, err1
+        named = re.search(r"disk is full \(writing (?:in )?(.+?)\)", err1)
+        assert named and named.group(1).startswith(str(disk)), err1
+        assert str(recording) not in named.group(1)
+        assert listing1 == [], listing1
+    print(f"free {free_kb} KB, study on the small disk: {where == 'both'}: {err1}")
+    assert code2 == 0, err2
+    assert listing2 == ["good.docx", "good.txt"], listing2

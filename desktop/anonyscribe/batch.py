@@ -188,7 +188,13 @@ def run_batch(
     with _open_study(private_dir) as study:
         _prepare_out(out_dir, auto or draft)
         before = copy.deepcopy(study.settings)
-        _apply_settings(study, model, language, vocabulary, always, never, formats, out_dir)
+        try:
+            _apply_settings(study, model, language, vocabulary, always, never, formats,
+                            out_dir)
+        except OSError as exc:
+            raise FolderError(
+                f"Cannot save the study's settings: {os_message(private_dir, exc)} Nothing "
+                "was processed.") from exc
         if engines is None:
             engines = Engines(model=model or study.settings.model or None, language=language,
                               vocabulary=list(study.settings.vocabulary), terms=study.terms,
