@@ -693,3 +693,118 @@ def test_a_really_full_disk(tmp_path: Path, where: str, free_kb: int,
     print(f"free {free_kb} KB, study on the small disk: {where == 'both'}: {err1}")
     assert code2 == 0, err2
     assert listing2 == ["good.docx", "good.txt"], listing2
+
+
+# --- a finished study, damaged or asked for more --------------------------------------------
+
+@pytest.fixture(scope="module")
+def quiet_engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
+    from anonyscribe.pipeline import Engines
+
+    return Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
+                   _detector=detector)
+
+
+@pytest.fixture(scope="module")
+def finished_template(tmp_path_factory: pytest.TempPathFactory, quiet_engines) -> Path:
+    """Two recordings through ``batch --auto --format docx,txt``, done once for the module."""
+    root = tmp_path_factory.mktemp("finished")
+    (root / "in").mkdir()
+    for src, name in (("batch_1.m4a", "1 first.m4a"), ("batch_2.mp3", "2 second.mp3")):
+        shutil.copyfile(SPEECH / src, root / "in" / name)
+    result = run_batch(sorted((root / "in").iterdir()), root / "out", root / "study", auto=True,
+                       formats=["docx", "txt"], engines=quiet_engines)
+    assert [i.status for i in result.items] == ["done", "done"]
+    return root
+
+
+@pytest.fixture
+def finished(finished_template: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "copy"
+    shutil.copytree(finished_template, root)
+    return root
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _rerun(root: Path, engines, formats=("docx", "txt")):  # noqa: ANN001, ANN202
+    return run_batch(sorted((root / "in").iterdir()), root / "out", root / "study", auto=True,
+                     formats=list(formats), engines=engines)
+
+
+@pytest.mark.slow
+def test_rerun_after_study_json_was_deleted_writes_no_duplicates(finished: Path,
+                                                                 quiet_engines) -> None:
+    before = _listing(finished / "out")
+    assert len(before) == 4
+    (finished / "study" / "study.json").unlink()
+    again = _rerun(finished, quiet_engines)
+    assert [i.status for i in again.items] == ["done", "done"], [i.message for i in again.items]
+    assert _listing(finished / "out") == before  # the same names, no "-2" copies
+
+
+@pytest.mark.slow
+def test_rerun_with_new_formats_writes_them(finished: Path, quiet_engines) -> None:
+    before = _listing(finished / "out")
+    again = _rerun(finished, quiet_engines, formats=("srt", "vtt"))
+    assert [i.status for i in again.items] == ["done", "done"]
+    assert not any("Already exported" in i.message for i in again.items)
+    after = _listing(finished / "out")
+    stems = {Path(n).stem for n in before}
+    assert after == sorted(before + [f"{s}{x}" for s in stems for x in (".srt", ".vtt")])
+    with Study.open(finished / "study") as study:
+        for entry in study.recordings.values():
+            assert sorted(Path(p).suffix for p in entry.exported) == [".docx", ".srt", ".txt",
+                                                                       ".vtt"]
+    same = _rerun(finished, quiet_engines, formats=("vtt",))
+    assert all("Already exported" in i.message for i in same.items)
+
+
+def _drop_transcript(root: Path, name: str) -> tuple[str, str]:
+    """Reject one finding of ``name``, then delete its transcript; returns (id, finding id)."""
+    from anonyscribe.core.model import Decision
+
+    with Study.open(root / "study") as study:
+        entry = next(e for e in study.recordings.values() if e.name == name)
+        findings = study.load_findings(entry.id)
+        assert findings, "the fixture recording has no finding to decide"
+        findings[0].decision = Decision.REJECTED
+        study.save_findings(entry.id, findings)
+        (study.folder(entry.id) / "transcript.json").unlink()
+        return entry.id, findings[0].id
+
+
+@pytest.mark.slow
+def test_export_with_a_lost_transcript_names_it_and_exports_the_others(finished: Path,
+                                                                       capsys) -> None:
+    _drop_transcript(finished, "1 first.m4a")
+    fresh = finished / "fresh out"
+    code = cli.main(["export", "--private", str(finished / "study"), "--out", str(fresh),
+                     "--format", "txt"])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert "FAILED 1 first.m4a" in err and "transcript.json is missing" in err
+    assert "Run the batch again" in err and "Traceback" not in err
+    assert "2 second.mp3: exported 1 file(s)" in err
+    assert len(_listing(fresh)) == 1
+
+
+@pytest.mark.slow
+def test_batch_brings_a_lost_transcript_back_and_keeps_the_decisions(finished: Path,
+                                                                     quiet_engines) -> None:
+    from anonyscribe.core.model import Decision
+
+    before = _listing(finished / "out")
+    rec_id, rejected = _drop_transcript(finished, "1 first.m4a")
+    again = _rerun(finished, quiet_engines)
+    first = again.items[0]
+    assert first.status == "done", first.message
+    assert "transcribed again" in first.message, first.message
+    assert re.search(r"(\d+) of \1 earlier decision\(s\) carried over", first.message)
+    with Study.open(finished / "study") as study:
+        assert study.has_transcript(rec_id)
+        decisions = {f.id: f.decision for f in study.load_findings(rec_id)}
+    assert decisions[rejected] is Decision.REJECTED
+    assert _listing(finished / "out") == before
