@@ -287,6 +287,9 @@ def test_full_disk_fails_one_recording_cleanly_and_resumes(tmp_path: Path, three
     message = result.items[1].message
     assert "2 second.mp3" in message and "disk is full" in message
     assert "Free some space" in message
+    written = re.search(r"\(writing (?:in )?(.+?)\)", message)
+    assert written and Path(written.group(1)).resolve() != three[1].resolve(), message
+    assert written.group(1) in hits or Path(written.group(1)).exists(), (message, hits)
     assert temporaries(tmp_path) == []
     assert not [p for p in out.iterdir() if p.name.startswith("2")], "output of the failed one"
     # The study's own files are whole (each save is all-or-nothing) and it resumes.
@@ -808,3 +811,112 @@ def test_batch_brings_a_lost_transcript_back_and_keeps_the_decisions(finished: P
         decisions = {f.id: f.decision for f in study.load_findings(rec_id)}
     assert decisions[rejected] is Decision.REJECTED
     assert _listing(finished / "out") == before
+
+
+# --- speech the recogniser wrote no words for ---------------------------------------------------
+
+def _covered(a: float, b: float, intervals: list[tuple[float, float]]) -> float:
+    return sum(max(0.0, min(b, e) - max(a, s)) for s, e in intervals)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_unheard_stretches_are_exactly_the_long_voiced_ones_without_words(seed: int) -> None:
+    """Generated voice and word times: every stretch found is voiced, holds no word, has
+    at least the minimum of voice; every long enough voiced piece without words is found."""
+    import random
+
+    from anonyscribe.transcribe.coverage import JOIN_S, MIN_UNHEARD_S, WORD_PAD_S, unheard
+
+    rng = random.Random(seed)
+    voiced, words, t = [], [], 0.0
+    for _ in range(rng.randint(1, 12)):
+        t += rng.uniform(0.1, 6.0)
+        start, t = t, t + rng.uniform(0.5, 40.0)
+        voiced.append((start, t))
+        at = start
+        while rng.random() < 0.8:  # some words in this voiced run, some long gaps
+            at += rng.uniform(0.0, 15.0)
+            if at >= t:
+                break
+            words.append((at, min(t, at + rng.uniform(0.1, 0.8))))
+            at = words[-1][1]
+    found = unheard(voiced, words)
+    padded = [(a - WORD_PAD_S, b + WORD_PAD_S) for a, b in words]
+    assert found == sorted(found)
+    for i, (s, e) in enumerate(found):
+        assert _covered(s, e, padded) == pytest.approx(0.0, abs=1e-9), (s, e)
+        assert _covered(s, e, voiced) >= MIN_UNHEARD_S - 1e-9
+        assert i + 1 == len(found) or found[i + 1][0] - e >= JOIN_S - 1e-9
+    # completeness: a voiced piece of MIN_UNHEARD_S with no padded word is inside a stretch
+    for vs, ve in voiced:
+        edges = sorted({vs, ve, *[x for w in padded for x in w if vs < x < ve]})
+        for a, b in zip(edges, edges[1:], strict=False):
+            if b - a >= MIN_UNHEARD_S and _covered(a, b, padded) == 0:
+                assert any(s <= a + 1e-9 and b <= e + 1e-9 for s, e in found), (a, b, found)
+
+
+def test_no_marker_where_words_cover_the_voice() -> None:
+    from anonyscribe.transcribe.coverage import clock, marker_text, unheard
+
+    assert unheard([(0, 60)], [(t, t + 0.4) for t in range(0, 60, 3)]) == []
+    assert unheard([(0, 7.5)], []) == []  # shorter than the minimum
+    assert marker_text(54.2, 84.4) == "[no transcript 00:54–01:24]"
+    assert clock(3723) == "1:02:03"
+
+
+class DropsSpeech:
+    """The fault: the recogniser writes nothing for ``window`` (as Whisper did for 90 s of a
+    3-minute clip); everything else is the real model's transcript."""
+
+    def __init__(self, inner, window: tuple[float, float]) -> None:  # noqa: ANN001
+        self.inner, self.window = inner, window
+
+    def transcribe(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        transcript = self.inner.transcribe(*args, **kwargs)
+        a, b = self.window
+        transcript.segments = [s for s in transcript.segments
+                               if not a <= (s.start + s.end) / 2 <= b]
+        for i, seg in enumerate(transcript.segments):
+            seg.id = i
+        return transcript
+
+
+@pytest.mark.slow
+def test_speech_without_words_is_marked_in_review_and_exports_and_counted(
+        tmp_path: Path, long_speech: Path, tiny_transcriber, detector, capsys) -> None:
+    import anonyscribe.batch as batch_mod
+    from anonyscribe.pipeline import Engines
+    from anonyscribe.review import ReviewSession
+
+    rec = tmp_path / "in" / "long interview.wav"
+    rec.parent.mkdir()
+    shutil.copyfile(long_speech, rec)
+    out, private = tmp_path / "out", tmp_path / "study"
+    window = (4.0, 26.0)
+    engines = Engines(model="tiny.en", speakers="none", _detector=detector,
+                      _transcriber=DropsSpeech(tiny_transcriber, window))
+    real = batch_mod.run_batch
+
+    def with_engines(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        return real(*args, **{**kwargs, "engines": engines})
+
+    batch_mod.run_batch = with_engines
+    try:
+        code = cli.main(["batch", str(rec), "--out", str(out), "--private", str(private),
+                         "--auto", "--format", "txt"])
+    finally:
+        batch_mod.run_batch = real
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "Speech without words: 1 stretch(es) in 1 recording(s)" in err, err
+    markers = re.findall(r"\[no transcript (\d\d):(\d\d)–(\d\d):(\d\d)\]",
+                         (out / "long_interview.txt").read_text(encoding="utf-8-sig"))
+    assert len(markers) == 1, markers
+    m1, s1, m2, s2 = map(int, markers[0])
+    start, end = m1 * 60 + s1, m2 * 60 + s2
+    assert window[0] - 4 <= start and end <= window[1] + 4 and end - start >= 8
+    with Study.open(private) as study:
+        (entry,) = study.recordings.values()
+        session = ReviewSession(study, entry.id)
+        shown = [s for s in session.transcript.segments if s.unheard]
+        assert len(shown) == 1 and shown[0].text.startswith("[no transcript ")
