@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 from .. import offline  # noqa: F401 - offline switches before any model library loads
 from ..core.cancel import Cancelled, CancelToken
 from ..core.files import CorruptFileError
+from ..core.layout import LayoutError, check_apart
 from ..core.model import Decision
 from ..core.study import RecordingEntry, Study, file_sha256
 from ..pipeline import Engines
@@ -441,6 +442,11 @@ class QueueWorker(QThread):
         written: list[str] = []
         problems = list(req.problems)
         per_recording = [f for f in req.formats if f in export.RECORDING_FORMATS]
+        try:
+            check_apart(self.shared.root, req.out_dir)  # said once, not once per recording
+        except LayoutError as exc:
+            self.export_finished.emit([], [*problems, str(exc)])
+            return
         try:
             detector = self._detector()
         except Exception as exc:  # noqa: BLE001
