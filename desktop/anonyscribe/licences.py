@@ -75,6 +75,13 @@ NOTICES: tuple[Notice, ...] = (
            ("scowl-wordlist.txt",)),
     Notice("US Census 1990 name lists", "Public domain", "https://github.com/treyhunner/names",
            ("name-lists-public-domain.txt",)),
+    Notice("World given names and surnames, derived from names-dataset 3.3.1",
+           "Apache 2.0 (MIT in its metadata)", "https://github.com/philipperemy/name-dataset",
+           ("names-dataset-Apache-2.0.txt",)),
+    Notice("ONS Standard Occupational Classification 2010 index (occupation titles)",
+           "Open Government Licence v3.0",
+           "https://www.ons.gov.uk/methodology/classificationsandstandards",
+           ("ons-soc-index-OGL-3.0.txt",)),
 )
 
 

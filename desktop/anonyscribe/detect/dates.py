@@ -34,6 +34,15 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"), 0.9, "numeric-date"),
     (re.compile(rf"\b(?:spring|summer|autumn|fall|winter|christmas|easter|end|beginning|start|"
                 rf"middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
+    (re.compile(rf"\b(?:new\s+year['’]?s(?:\s+(?:eve|day))?|christmas(?:\s+(?:eve|day))?|"
+                rf"boxing\s+day|easter(?:\s+(?:sunday|monday|weekend))?|bonfire\s+night|"
+                rf"hogmanay|burns\s+night|st\.?\s+patrick['’]?s\s+day|st\.?\s+david['’]?s\s+day|"
+                rf"halloween|valentine['’]?s\s+day|eid|diwali)\s+(?:of\s+)?{YEAR}\b", re.I), 0.85,
+     "holiday-year"),
+    (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died) in\s+"
+                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d)"
+                rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months))\b", re.I), 0.6,
+     "short-year"),
     (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
     (re.compile(rf"\b{YEAR_W}\b", re.I), 0.7, "spoken-year"),
     (re.compile(r"(?<=\bthe\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
@@ -59,6 +68,10 @@ class DateRecognizer:
         text = chunk.text
         for rx, score, name in _PATTERNS:
             for m in rx.finditer(text):
+                if "d" in rx.groupindex:  # only the date part of a matched phrase
+                    out.append(Span(m.start("d"), m.end("d"), "DATE", m.group("d"), score,
+                                    f"date-{name}"))
+                    continue
                 s = m.group()
                 if name == "spoken-year" and re.fullmatch(r"two thousand", s, re.I):
                     continue

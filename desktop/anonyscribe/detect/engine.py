@@ -15,9 +15,10 @@ from .. import offline  # noqa: F401 - offline switches before spaCy/Presidio/tl
 from ..core.model import Decision, Finding, Span, Transcript
 from ..core.register import normalise
 from ..core.study import Terms
+from . import similar
 from .config import DetectionConfig, load_config
 from .dates import DateRecognizer
-from .lexicon import Lexicon
+from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
 from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
@@ -53,6 +54,8 @@ _VERB_NEXT_OK = _wordset("said says told asked goes was is and or she he she's h
 _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate dr mr mrs ms "
                       "sister auntie uncle cheers hi hello bye")
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
+# Rules that flag a general word only where it is said of one person ("I was an OT").
+_SAID_OF_ONE = frozenset({"role-cue", "training-grade"})
 
 
 class Detector:
@@ -76,13 +79,15 @@ class Detector:
         self.recognizers = [rec for name, rec in families if self.config.on(name)]
         self.generic_labels = self.config.words("labels", "generic")
         self.never_cfg = {normalise(t) for t in self.lex.never}
+        self.never_study: set[str] = set()
         self.set_terms(terms or Terms())
 
     # -- lists --------------------------------------------------------------------------
     def set_terms(self, terms: Terms) -> None:
         """Use the study's always/never lists from the next call on (re-detection)."""
         self.terms = terms
-        self.never = self.never_cfg | {normalise(t) for t in terms.never}
+        self.never_study = {normalise(t) for t in terms.never}
+        self.never = self.never_cfg | self.never_study
         phrases = sorted({t for t in list(self.lex.never) + [t.casefold() for t in terms.never]
                           if " " in t.strip()}, key=len, reverse=True)
         self._never_rx = (re.compile(r"(?<!\w)(?:" + "|".join(
@@ -117,6 +122,7 @@ class Detector:
             cands.extend(_shift(sp, offset) for sp in self._labels(chunk))
             blocked.extend((s + offset, e + offset) for s, e in chunk.blocked)
         cands.extend(self._propagate(text, cands, cased))
+        cands.extend(self._near_misses(text, cands))
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         cands = [c for c in cands if not _inside_any(c, blocked) and self._allowed(c)]
@@ -255,6 +261,52 @@ class Detector:
             out.append(Span(m.start(), m.end(), "PERSON", w, 0.6, "known-name"))
         return out
 
+    def _near_misses(self, text: str, cands: list[Span]) -> list[Span]:
+        """Words in no English lexicon that sound like a name already known (found with
+        confidence here, or a PERSON on the study's always list), and a name split by speech
+        recognition into syllables ("ee fa" for Eva, "kee ron" for Kieran)."""
+        known: dict[str, set[str]] = {}
+        sources = [c.text for c in cands if c.type == "PERSON" and c.score >= 0.6]
+        sources += [t["text"] for t in self.terms.always if t.get("type") == "PERSON"]
+        for name in sources:
+            for w in similar.words(name):
+                if len(w) >= 3 and w not in self.people.titles and w not in STOP:
+                    known.setdefault(similar.phonetic_key(w), set()).add(w)
+        if not known:
+            return []
+        out: list[Span] = []
+        distinct = set(_NAME_WORD.findall(text.lower()))
+        hits = {w for w in distinct if len(w) >= 4 and not self.lex.is_word(w)
+                and self._sounds_known(w, known)}
+        shorts = {w for w in distinct if 2 <= len(w) <= 4 and not self.lex.is_word(w)}
+        if not hits and not shorts:
+            return out
+        toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+        for k, (s, e, w) in enumerate(toks):
+            if w in hits:
+                out.append(Span(s, e, "PERSON", text[s:e], 0.55, "near-known-name"))
+                continue
+            if k + 1 >= len(toks) or not (2 <= len(w) <= 4):
+                continue
+            s2, e2, w2 = toks[k + 1]
+            if (w not in shorts and w2 not in shorts) or not (2 <= len(w2) <= 4) \
+                    or text[e:s2] != " ":
+                continue
+            if self._sounds_known(w + w2, known, split=True):
+                out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
+        return out
+
+    @staticmethod
+    def _sounds_known(word: str, known: dict[str, set[str]], split: bool = False) -> bool:
+        """Same sound key as a known name and close in spelling; syllables joined back
+        ("eefa") may differ by two letters from the name (Eva)."""
+        names = known.get(similar.phonetic_key(word))
+        if not names:
+            return False
+        if split:
+            return any(similar.edit_distance(word, n) <= 2 for n in names)
+        return any(similar.similar_word(word, n) for n in names)
+
     def _name_in_context(self, text: str, s: int, e: int) -> bool:
         """Is this lower-case word-name used as a name here (not "no joy", "you will")?"""
         before = re.findall(r"[\w']+", text[max(0, s - 30):s].lower())
@@ -278,6 +330,8 @@ class Detector:
     def _allowed(self, sp: Span) -> bool:
         if sp.source == "study-always":
             return True
+        if sp.source in _SAID_OF_ONE:  # "I was an OT": the study's list decides, not ours
+            return normalise(sp.text) not in self.never_study
         return normalise(sp.text) not in self.never
 
 
@@ -327,6 +381,7 @@ def _chunks(text: str, size: int) -> Iterable[tuple[int, int]]:
         yield cur_start, n
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
 _WORDS = re.compile(r"[\w'’&]+")
 

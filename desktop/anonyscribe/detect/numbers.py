@@ -28,10 +28,26 @@ _JOINERS = {"-", "(", ")", "+", ","}
 
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 POSTCODE_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
+_TLD = r"(?:com|net|org|uk|nhs|gov|ac|co|edu|io|info|scot|wales|ie)"
 _SPOKEN_EMAIL = re.compile(
-    r"\b([a-z0-9]+(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*)\s+at\s+"
-    r"([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+(?:com|net|org|uk|nhs|gov|ac|co|edu|io|info))"
+    r"\b([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*)"
+    r"\s+(?:at|@)\s+"
+    rf"([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{_TLD}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD})"
     r"\b", re.IGNORECASE)
+# Postcode areas of the UK (the letters before the first digit).
+_AREAS_TEXT = """
+AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
+E EC EH EN EX FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV KA KT KW KY L LA LD LE LL LN
+LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM
+SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+"""
+AREAS = frozenset(_AREAS_TEXT.split())
+_AREA_WORDS = {"IN", "AS", "AT", "ON", "IS", "IT", "TO"}
+_DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
+OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
+_POSTCODE_CUES = ("postcode", "post code", "live in", "living in", "lives in", "area", "based in",
+                  "address", "near", "round", "move to", "moved to", "out in", "flat in",
+                  "road ", "street ", "avenue ", "lane ", "drive ", "crescent ", "estate ")
 
 
 @dataclass
@@ -83,6 +99,12 @@ def _token_digits(toks: list[Tok], i: int) -> tuple[str, int] | None:
     return None
 
 
+def _phone_so_far(digits: str) -> bool:
+    """Could these digits be the first groups of a phone number (a comma may follow)?"""
+    return (digits.startswith("0") and 3 <= len(digits) <= 8) or \
+        (digits.startswith("44") and 4 <= len(digits) <= 9)
+
+
 def digit_runs(toks: list[Tok], text: str) -> Iterator[DigitRun]:
     i, n = 0, len(toks)
     while i < n:
@@ -93,8 +115,9 @@ def digit_runs(toks: list[Tok], text: str) -> Iterator[DigitRun]:
         start, digits, words = i, "", 0
         while i < n:
             if toks[i].text in _JOINERS and digits:
-                if i + 1 < n and _token_digits(toks, i + 1) and toks[i].text != ",":
-                    i += 1
+                if i + 1 < n and _token_digits(toks, i + 1) and (
+                        toks[i].text != "," or _phone_so_far(digits)):
+                    i += 1  # "0113, 496, 2345": a phone number read out in groups
                     continue
                 break
             got = _token_digits(toks, i)
@@ -108,6 +131,23 @@ def digit_runs(toks: list[Tok], text: str) -> Iterator[DigitRun]:
         if toks[start].lower == "o" and words and digits.startswith("0") and len(digits) < 3:
             continue
         yield DigitRun(digits, start, i, words)
+
+
+def _inward(toks: list[Tok], j: int) -> int:
+    """Index after an inward code ('three a b', '6LH') starting at j, else 0."""
+    if j >= len(toks):
+        return 0
+    w = toks[j].lower
+    if re.fullmatch(r"\d[a-z]{2}", w):
+        return j + 1
+    if w in UNITS or (w.isdigit() and len(w) == 1):
+        if j + 2 < len(toks) and all(len(toks[k].text) == 1 and toks[k].text.isalpha()
+                                     for k in (j + 1, j + 2)):
+            return j + 3
+        if j + 1 < len(toks) and re.fullmatch(r"[a-z]{2}", toks[j + 1].lower) and \
+                toks[j + 1].text.isupper():
+            return j + 2
+    return 0
 
 
 class NumberRecognizer:
@@ -125,6 +165,8 @@ class NumberRecognizer:
             if span:
                 out.append(span)
         out.extend(self._postcodes(chunk))
+        out.extend(self._outcodes(chunk))
+        out.extend(self._spoken_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
             out.append(Span(m.start(), m.end(), "EMAIL", m.group(), 0.85, "spoken-email"))
@@ -160,6 +202,52 @@ class NumberRecognizer:
             return Span(start, end, "ID", surface, 0.45, "long-number")
         return None
 
+    def _outcodes(self, chunk: Chunk) -> Iterator[Span]:
+        """'LS9', 'BT9', 'CF24' on their own: a postcode district; surer after 'postcode'."""
+        text = chunk.text
+        for m in OUTCODE.finditer(text):
+            if m.group(1) not in AREAS or POSTCODE_TEXT.match(text, m.start()):
+                continue
+            if m.group(1) in ("M", "A") and text[max(0, m.start() - 4):m.start()].lower() \
+                    in ("the ", " on ", "off "):
+                continue  # "the M62": a road, the place recognizer names it
+            district = m.group(2)
+            if len(district) == 2 and district[1].isalpha() \
+                    and district[1] not in _DISTRICT_LETTERS:
+                continue
+            cue = self._context(text, m.start(), list(_POSTCODE_CUES), 40)
+            yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
+                       "outcode")
+
+    def _spoken_postcodes(self, chunk: Chunk) -> Iterator[Span]:
+        """'l s nine', 'c f twenty four three a b', 'm twenty two': letters then numbers."""
+        toks, text = chunk.toks, chunk.text
+        n = len(toks)
+        for i, t in enumerate(toks):
+            if len(t.text) != 1 or not t.text.isalpha():
+                continue
+            area, j = t.text.upper(), i + 1
+            if j < n and len(toks[j].text) == 1 and toks[j].text.isalpha() \
+                    and area + toks[j].text.upper() in AREAS:
+                area, j = area + toks[j].text.upper(), j + 1
+            if area not in AREAS or (i and len(toks[i - 1].text) == 1
+                                     and toks[i - 1].text.isalpha()):
+                continue
+            got = _token_digits(toks, j) if j < n else None
+            if got is None or len(got[0]) > 2 or toks[j].lower == "hundred":
+                continue
+            j += got[1]
+            end = j
+            inward = _inward(toks, j)
+            cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
+            if inward:
+                end = inward
+            elif (len(area) == 1 or area in _AREA_WORDS) and not cue:
+                continue  # "b two", "is three": a postcode only where one is expected
+            s, e = t.start, toks[end - 1].end
+            score = 0.85 if inward or cue else 0.45
+            yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
+
     def _spelled_codes(self, chunk: Chunk) -> Iterator[Span]:
         """'my pin is one six h zero eight two two o': letters and digits read out one by one
         after an ID cue (a PIN, a staff or reference number)."""
@@ -173,12 +261,14 @@ class NumberRecognizer:
                     digits += len(w) if w.isdigit() else 1
                 elif len(w) == 1 and w.isalpha() and w not in ("a", "i"):
                     letters += 1
+                elif 2 <= len(w) <= 3 and toks[j].text.isupper() and w.isalpha():
+                    letters += len(w)  # "KC 40 77 19"
                 elif w in TEENS or w in TENS:
                     digits += 2
                 else:
                     break
                 j += 1
-            if letters and digits >= 4 and letters + digits >= 6 and \
+            if letters and digits >= 3 and letters + digits >= 5 and \
                     self._context(text, toks[i].start, self.id_context, 160):
                 s, e = toks[i].start, toks[j - 1].end
                 yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")

@@ -12,7 +12,30 @@ from .numbers import NUMBER_WORDS
 from .places import accept_phrase
 from .text import FILLERS, Chunk, Tok
 
+# Words after which a place of work is named: "worked for X", "a dispenser at X".
+_EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
+                  ("worked", "at"), ("work", "at"), ("working", "at"), ("works", "at"),
+                  ("employed", "by"), ("job", "at"), ("job", "with"), ("placement", "at"),
+                  ("placement", "with"), ("shifts", "at"), ("shifts", "for"), ("agency", "called"),
+                  ("company", "called"), ("home", "called"), ("joined",), ("worked", "with"),
+                  ("contract", "with"), ("bank", "at"), ("volunteered", "at"), ("started", "at"),
+                  ("trained", "at"), ("studied", "at"), ("qualified", "at")}
+# Last words of care agencies, companies and charities said in lower case ("bluebird care").
+_COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "recruitment",
+                  "staffing", "nursing", "solutions", "group", "services", "trust", "charity",
+                  "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership", "practice"}
+_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+_WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "weekend", "night", "day"}
+_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint"}
+_TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
+
+
+def _number_compound(word: str) -> bool:
+    """'twenty-three', 'forty-one': a number written with a hyphen."""
+    parts = word.split("-")
+    return len(parts) == 2 and all(p in NUMBER_WORDS for p in parts)
 
 
 class OrganisationRecognizer:
@@ -24,6 +47,8 @@ class OrganisationRecognizer:
         self.openers = cfg.words("organisation", "name_openers")
         self.cues = cfg.words("organisation", "workplace_cues")
         self.generic_single = cfg.words("organisation", "generic_single")
+        self.role_words = cfg.words("role", "heads") | {"dispenser", "porter", "carer",
+                                                        "volunteer", "cleaner", "pharmacist"}
 
     def _workplace_cue(self, toks: list[Tok], i: int, single: bool,
                        possessive: bool = False) -> bool:
@@ -78,6 +103,8 @@ class OrganisationRecognizer:
                     out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.5, "initialism"))
         out.extend(self._wards(chunk))
         out.extend(self._named_units(chunk))
+        out.extend(self._employers(chunk))
+        out.extend(self._short_forms(chunk))
         out.extend(self._universities(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
             if t.text == "Royal" and toks[i - 1].lower == "the" and chunk.cased:
@@ -86,6 +113,82 @@ class OrganisationRecognizer:
                         and not toks[i + 1].sent_start:
                     e = toks[i + 1].end
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.6, "the-royal"))
+        return out
+
+    def _employers(self, chunk: Chunk) -> list[Span]:
+        """'worked for Helping Hands', 'a dispenser at Boots', 'i worked for bluebird care':
+        the name after words that say someone worked there, even made of ordinary words."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i, t in enumerate(toks):
+            cue = (t.lower,) in _EMPLOYER_CUES or (
+                i and (toks[i - 1].lower, t.lower) in _EMPLOYER_CUES) or (
+                t.lower == "at" and i and toks[i - 1].lower in self.role_words)
+            if not cue:
+                continue
+            j = i + 1
+            while j < len(toks) and (toks[j].lower in FILLERS or toks[j].lower == "the"):
+                j += 1
+            run: list[Tok] = []
+            k = j
+            while k < len(toks) and len(run) < 5:
+                w = toks[k]
+                if chunk.cased:
+                    ok = w.is_word and (w.is_cap or w.text.isupper()) and w.lower not in STOP \
+                        or (w.lower in ("and", "&", "of", "'s") and run)
+                else:
+                    ok = w.is_word and w.lower not in STOP and w.lower not in FILLERS \
+                        and w.lower not in NUMBER_WORDS or (w.lower == "'s" and run)
+                if not ok:
+                    break
+                run.append(w)
+                k += 1
+            while run and run[-1].lower in ("and", "&", "of", "'s"):
+                run.pop()
+            if not run or (chunk.cased and run[0].sent_start):
+                continue
+            words = [w.lower for w in run if w.is_word]
+            if chunk.cased:
+                if len(run) == 1 and (run[0].lower in lex.place_words or run[0].lower
+                                      in lex.first_names and not lex.is_word(run[0].lower)):
+                    continue  # "worked at Leeds" is a place, "worked with Sam" a person
+                score = 0.55
+            else:
+                tail = next((n for n in range(len(run)) if run[n].lower in _COMPANY_TAILS
+                             and n > 0), None)
+                if tail is None or t.lower == "at":
+                    continue
+                run = run[:tail + 1]
+                score = 0.5
+            if all(w in self.generic or w in _COMPANY_TAILS for w in words[:len(run)]):
+                continue
+            s, e = run[0].start, run[-1].end
+            out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
+        return out
+
+    def _short_forms(self, chunk: Chunk) -> list[Span]:
+        """'Leeds uni', 'the royal', "St Mungo's": how people name a place of work."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i, t in enumerate(toks):
+            if t.lower not in _SHORT_FORM_WORDS:
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if t.lower == "uni" and i and toks[i - 1].is_word and (
+                    toks[i - 1].lower in lex.place_words or (chunk.cased and toks[i - 1].is_cap)
+                    or not lex.is_word(toks[i - 1].lower)) and toks[i - 1].lower not in STOP:
+                s = toks[i - 1].start
+                out.append(Span(s, t.end, "ORGANISATION", text[s:t.end], 0.7, "uni"))
+            elif t.lower == "royal" and not chunk.cased and i >= 2 and toks[i - 1].lower == "the" \
+                    and toks[i - 2].lower in ("at", "to", "from", "in", "on", "joined", "left"):
+                out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "the-royal"))
+            elif t.lower in ("st", "saint") and nxt is not None and nxt.is_word and (
+                    nxt.is_cap or not chunk.cased) and nxt.lower not in STOP and (
+                    t.is_cap or not chunk.cased):
+                e = nxt.end
+                if i + 2 < len(toks) and toks[i + 2].lower == "'s":
+                    e = toks[i + 2].end
+                out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.5, "saint"))
         return out
 
     def _wards(self, chunk: Chunk) -> list[Span]:
@@ -97,9 +200,14 @@ class OrganisationRecognizer:
                 continue
             j = i + 1
             nxt = toks[j]
-            if nxt.lower in NUMBER_WORDS:
-                while j + 1 < len(toks) and toks[j + 1].lower in NUMBER_WORDS:
+            if nxt.lower in NUMBER_WORDS or _number_compound(nxt.lower):
+                while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
+                                             or _number_compound(toks[j + 1].lower)):
                     j += 1
+            elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower not in ("a", "i") \
+                    and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
+                                               or toks[j + 1].text.isdigit()):
+                j += 1  # "ward b two", "Ward C 3"
             elif not _WARD_NUMBER.match(nxt.text) or nxt.lower in {"a", "i"} or (
                     nxt.text.isalpha() and len(nxt.text) > 1 and not nxt.text.isupper()):
                 continue
@@ -116,8 +224,11 @@ class OrganisationRecognizer:
         for i, t in enumerate(toks):
             if t.lower not in self.heads or i == 0:
                 continue
-            if chunk.cased and not t.is_cap:
-                continue
+            lower_head = chunk.cased and not t.is_cap
+            if lower_head and not (t.lower in _NAMED_PLACES and toks[i - 1].is_cap
+                                   and toks[i - 1].is_word and not toks[i - 1].sent_start
+                                   and toks[i - 1].lower not in STOP):
+                continue  # "Ocean ward", "Tower wing": a capitalised name, then the head
             names: list[Tok] = []
             j = i - 1
             while j >= 0 and len(names) < 5:
@@ -146,7 +257,9 @@ class OrganisationRecognizer:
                 if all(n.lower in self.generic or n.lower in self.heads for n in names) and \
                         t.lower in self.unit_heads and len(names) < 2:
                     continue
-                score = 0.8
+                if lower_head and names[-1].lower in _WEEKDAYS:
+                    continue  # "Sunday ward round"
+                score = 0.6 if lower_head else 0.8
             else:
                 # lower case: the run must start with a name-like word (not a dictionary word)
                 full = list(names)
@@ -163,7 +276,7 @@ class OrganisationRecognizer:
                         and full[-1].lower not in self.generic:
                     names = full[-3:]
                     score = 0.45  # "acute assessment unit": ordinary words naming a unit
-                elif t.lower == "ward" and len(full) == 1 \
+                elif t.lower in _NAMED_PLACES and len(full) == 1 \
                         and full[0].pos in ("NOUN", "PROPN", "ADJ") \
                         and full[0].lower not in self.generic and full[0].i > 0 \
                         and toks[full[0].i - 1].lower in ("the", "on"):
@@ -172,6 +285,8 @@ class OrganisationRecognizer:
                 else:
                     continue
             s, e = names[0].start, t.end
+            if i + 1 < len(toks) and toks[i + 1].text in _TRAILING_NATION:
+                e = toks[i + 1].end  # "Filipino Nurses Association UK"
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "named-unit"))
         return out
 

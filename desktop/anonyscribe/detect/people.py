@@ -30,10 +30,19 @@ _UNKNOWN_WORD_POS = _NAME_POS | {"ADJ", "VERB", "X", ""}
 _QUOTES = {'"', "“", "‘", "'"}
 # Words right after a name that show a person is meant ("joy said", "precious she's ...").
 _AFTER_STRONG = {"said", "says", "told", "tells", "asked", "asks", "goes", "who", "she's",
-                 "he's", "she", "he", "was like", "is like"}
+                 "he's", "she", "he", "was like", "is like", "rang", "rings", "phoned", "emailed",
+                 "texted", "messaged", "replied", "explained", "mentioned", "suggested",
+                 "encouraged", "nominated", "recommended", "shouted", "laughed", "insisted"}
+# Of those, the verbs only a person does: enough on their own after a lower-case word-name.
+_SPEECH_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "phoned", "emailed",
+                 "texted", "messaged", "replied", "explained", "mentioned", "suggested",
+                 "encouraged", "nominated", "recommended", "shouted", "laughed", "insisted"}
 # Words before a name that only count with more evidence ("this guy will and he said").
 _BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "without", "to",
                 "like", "me", "called", "matron", "manager", "time"}
+# Three letters that spell a word more often than a name.
+_NOT_SPELLED = frozenset({"abc", "bbc", "itv", "nhs", "gcs", "ocd", "ptsd", "dna", "gmc", "nmc",
+                          "icu", "itu", "hdu", "ppe", "dbs", "edi", "bme", "hca", "mdt"})
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -47,6 +56,9 @@ class PersonRecognizer:
         cues = cfg.section("person").get("cues_before", [])
         self.cues = sorted({tuple(t.lower for t in tokenize(c.casefold())) for c in cues},
                            key=len, reverse=True)
+        self.cues_by_last: dict[str, list[tuple[str, ...]]] = {}
+        for cue in self.cues:  # longest first, as in self.cues
+            self.cues_by_last.setdefault(cue[-1], []).append(cue)
         self.role_heads = cfg.words("role", "heads")
         self.relations = {c[0] for c in self.cues if len(c) == 1 and c[0].isalpha()
                           and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
@@ -74,7 +86,7 @@ class PersonRecognizer:
         return lw not in self.titles
 
     def _cue_before(self, toks: list[Tok], i: int) -> tuple[str, ...] | None:
-        for cue in self.cues:
+        for cue in self.cues_by_last.get(toks[i - 1].lower if i else "", ()):
             n = len(cue)
             if i - n < 0:
                 continue
@@ -134,6 +146,8 @@ class PersonRecognizer:
             if score >= 0.5:
                 out.extend(self._listed_after(chunk, j))
             i = j
+        out.extend(self._letter_runs(chunk))
+        out.extend(self._initials(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
                 continue
@@ -142,11 +156,65 @@ class PersonRecognizer:
                 out.append(span)
         return [sp for sp in out if sp.text.casefold() not in self.never]
 
+    def _letter_runs(self, chunk: Chunk) -> list[Span]:
+        """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        i = 0
+        while i < len(toks):
+            j = i
+            while j < len(toks) and len(toks[j].text) == 1 and toks[j].text.isalpha() and (
+                    j == i or text[toks[j - 1].end:toks[j].start] in (" ", ", ", "-", ". ")):
+                j += 1
+            letters = "".join(t.lower for t in toks[i:j])
+            if 2 <= j - i <= 6 and letters.upper() in self.lex.initialisms and (
+                    j - i >= 3 or not chunk.cased):
+                s, e = toks[i].start, toks[j - 1].end  # "r v i": a hospital's initials said
+                out.append(Span(s, e, "ORGANISATION", text[s:e], 0.7, "spoken-initialism"))
+            elif j - i >= 3 and not (j - i == 3 and letters in _NOT_SPELLED):
+                spell = "spell" in text[max(0, toks[i].start - 80):toks[i].start].casefold()
+                s, e = toks[i].start, toks[j - 1].end
+                out.append(Span(s, e, "PERSON", text[s:e], 0.75 if spell or j - i >= 4 else
+                                0.5, "spelled-name"))
+            i = max(j, i + 1)
+        return out
+
+    def _initials(self, chunk: Chunk) -> list[Span]:
+        """'Mr T', 'mr t', 'Dr K.', 'A K' said for a person: a title or a pair of capitals."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        for i, t in enumerate(toks):
+            if len(t.text) != 1 or not t.text.isalpha():
+                continue
+            prev = toks[i - 1] if i else None
+            if prev is not None and prev.lower in self.titles and (
+                    t.text.isupper() or not chunk.cased) and prev.lower not in (
+                    "sister", "nurse", "doctor", "lady", "father"):
+                out.append(Span(t.start, t.end, "PERSON", t.text, 0.7, "initial"))
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if chunk.cased and t.text.isupper() and nxt is not None and len(nxt.text) == 1 \
+                    and nxt.text.isupper() and nxt.text.isalpha() and t.text not in "I" \
+                    and text[t.end:nxt.start] in (" ", ". ", ".") \
+                    and (i == 0 or len(toks[i - 1].text) != 1 or not toks[i - 1].text.isalpha()) \
+                    and (i + 2 >= len(toks) or len(toks[i + 2].text) != 1
+                         or not toks[i + 2].text.isalpha()):
+                if t.text == "A" and i + 2 < len(toks) and toks[i + 2].is_word:
+                    continue  # "a K shaped", article
+                out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.5,
+                                "initials"))
+        return out
+
     def _score_start(self, chunk: Chunk, i: int) -> float:
         toks, lex, cased = chunk.toks, self.lex, chunk.cased
         t = toks[i]
         lw = t.lower
         prev = toks[i - 1].lower if i else ""
+        if cased and t.is_cap and lw in lex.first_names and lex.is_word(lw) \
+                and lw not in STOP and lw not in _CALENDAR and self.after_cue(toks, i) \
+                and prev not in _NOT_AFTER and not (
+                    t.sent_start and i + 1 < len(toks) and toks[i + 1].lower == "who"):
+            return 0.55  # "Grace said", "Grace, she's our head of midwifery" (not "Many who")
         if not cased and lw in STOP and lw in lex.first_names and prev in _BEFORE_WEAK \
                 and prev not in STOP and self.after_cue(toks, i):
             return 0.5  # "the facilitator was this guy will and he said"
@@ -175,6 +243,9 @@ class PersonRecognizer:
             if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
                 return 0.5
         nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if known and word and not cased and prev not in _NOT_AFTER and nxt is not None \
+                and nxt.lower in _SPEECH_VERBS and lw not in STOP:
+            return 0.5  # "then precious told me off", "and frank rang"
         if known and word and not cased and prev not in _NOT_AFTER and self.after_cue(toks, i) \
                 and (prev in _BEFORE_WEAK or cue is not None or t.sent_start):
             return 0.5  # "this guy will and he said", "at the time precious she's ..."

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from ..core.model import Span
 from .config import DetectionConfig
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
+
+_ROAD = re.compile(r"^[MA]\d{1,4}(?:\(M\))?$")
 
 
 def accept_phrase(toks: list[Tok], lex: Lexicon, cased: bool) -> float:
@@ -47,6 +51,41 @@ class PlaceRecognizer:
                 s, e = seg[0].start, seg[-1].end
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
+        out.extend(self._cued(chunk))
+        return out
+
+    def _cued(self, chunk: Chunk) -> list[Span]:
+        """'County Clare', 'Co. Tyrone', 'the M62', 'i live in dennistoun', 'I grew up in
+        Llanrug': a place by its grammar, when no list knows it."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i, t in enumerate(toks[:-1]):
+            nxt = toks[i + 1]
+            if t.lower in ("county", "co") and nxt.is_word and (nxt.is_cap or not chunk.cased) \
+                    and (t.is_cap or not chunk.cased) and nxt.lower not in STOP \
+                    and not lex.is_word(nxt.lower) or (
+                        t.lower in ("county", "co") and chunk.cased and t.is_cap
+                        and nxt.is_cap and not nxt.sent_start and nxt.lower not in STOP):
+                out.append(Span(t.start, nxt.end, "LOCATION", text[t.start:nxt.end], 0.75,
+                                "county"))
+            if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
+                out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
+            if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \
+                    or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS:
+                continue
+            if chunk.cased:
+                if not nxt.is_cap or nxt.sent_start:
+                    continue
+                k = i + 2
+                while k < len(toks) and k < i + 4 and toks[k].is_cap and toks[k].is_word \
+                        and not toks[k].sent_start:
+                    k += 1
+            else:
+                if lex.is_word(nxt.lower) or len(nxt.lower) < 3:
+                    continue
+                k = i + 2
+            s, e = nxt.start, toks[k - 1].end
+            out.append(Span(s, e, "LOCATION", text[s:e], 0.55, "home-cue"))
         return out
 
     def _home_cue(self, toks: list[Tok], i: int) -> bool:

@@ -20,6 +20,29 @@ last next main whole own better worse busy fab awful decent white black asian br
 _PLAIN_ADJ = frozenset(_PLAIN_ADJ_TEXT.split())
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 _BAND_NUMBERS = NUMBER_WORDS | {"8", "eight"}  # before a band letter: "band eight a", "8 a"
+_BAND_DIGIT = re.compile(r"^[2-9][a-d]?$")
+# "I was a porter", "as a registrar", "she's our matron": words that say a post follows.
+_CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he's",),
+         ("was",), ("is",), ("became",),
+         ("they're",), ("you're",), ("we", "were"), ("we're",),
+         ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
+         ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"))
+_CUE_ENDS: dict[str, list[tuple[str, ...]]] = {}
+for _cue in _CUES:
+    _CUE_ENDS.setdefault(_cue[-1], []).append(_cue)
+_NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
+                  "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
+_DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
+# Bare words said of anyone in the trade, not a post ("as a nurse", "I'm a doctor").
+_GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "professional", "leader",
+                  "member", "clinician", "nurses", "doctors", "trainee", "locum", "volunteer",
+                  "chair", "head", "lead"}
+# Training grades of doctors: FY1, F2, CT2, ST5, IMT1, GPST3, StR, SpR, SHO.
+_GRADE = re.compile(r"^(?:FY|F|CT|ST|IMT|GPST|CMT|ACCS|KF|SFP)[1-8]$|^(?:SHO|SpR|StR|FY|IMT|"
+                    r"GPST|CT|ST)$", re.IGNORECASE)
+_GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
+_SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
+                   "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then"}
 
 
 class RoleRecognizer:
@@ -31,6 +54,8 @@ class RoleRecognizer:
         self.relationship = cfg.words("role", "relationship")
         self.posts_alone = cfg.words("role", "posts_alone")
         self.post_cues = cfg.words("role", "post_cues")
+        self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations"))
+        self._occ_max = 3
         phrases = sorted(cfg.words("role", "phrases"), key=len, reverse=True)
         self._phrases = re.compile(r"(?<!\w)(?:" + "|".join(
             r"\s+".join(re.escape(w) for w in p.split()) for p in phrases) + r")(?!\w)",
@@ -54,6 +79,135 @@ class RoleRecognizer:
         if self._phrases is not None:
             for m in self._phrases.finditer(chunk.text):
                 out.append(Span(m.start(), m.end(), "ROLE", m.group(), 0.75, "role-phrase"))
+        out.extend(self._grades(chunk))
+        out.extend(self._cued(chunk))
+        return out
+
+    # -- posts said after a cue ------------------------------------------------------------
+    def _cued(self, chunk: Chunk) -> list[Span]:
+        """'I was a porter', 'as a registrar', 'she's our matron', 'I'm an OT': the title an
+        occupation list knows, right after words that say a post follows."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i in range(len(toks)):
+            k = self._after_cue(toks, i)
+            if k is None:
+                continue
+            while k < len(toks) and toks[k].lower in FILLERS:
+                k += 1
+            start = k
+            band = self._band_ahead(toks, k)
+            if band:
+                k = band
+            end, head = self._occupation(toks, k)
+            if end is None:
+                continue  # "I was a band five": a pay band, not a post
+            if head in _GENERIC_ALONE and not band and end == k + 1:
+                continue
+            if " ".join(t.lower for t in toks[k:end]) in self.relationship:
+                continue  # "it was my line manager": who, not which post
+            e_tok = self._specialty(chunk, end)
+            s, e = toks[start].start, toks[e_tok - 1].end
+            score = 0.6 if toks[i].lower not in ("my", "his", "her") else 0.5
+            out.append(Span(s, e, "ROLE", chunk.text[s:e], score, "role-cue"))
+        return out
+
+    def _after_cue(self, toks: list[Tok], i: int) -> int | None:
+        """If a cue ends at toks[i] followed by a determiner, the index after it."""
+        for cue in _CUE_ENDS.get(toks[i].lower, ()):
+            n = len(cue)
+            if i + 1 < n or tuple(toks[k].lower for k in range(i + 1 - n, i + 1)) != cue:
+                continue
+            if cue == ("as",) and i and toks[i - 1].lower in _NOT_BEFORE_AS:
+                continue  # "works well as a coordinator", "such as a porter"
+            j = i + 1
+            while j < len(toks) and toks[j].lower in FILLERS:
+                j += 1
+            if j < len(toks) and toks[j].lower in _DETS:
+                return j + 1
+            if cue[-1] == "as" and j < len(toks):
+                return j  # "worked as porter", "started as band five"
+            if cue in (("i'm",), ("i", "was"), ("she's",), ("he's",)) and j < len(toks) \
+                    and _GRADE.match(toks[j].text):
+                return j  # "I'm CT2"
+        return None
+
+    def _band_ahead(self, toks: list[Tok], k: int) -> int:
+        """Index after 'band six' / 'band 8a' / 'band eight a' starting at k, else 0."""
+        if k + 1 >= len(toks) or toks[k].lower != "band":
+            return 0
+        j = k + 1
+        while j < len(toks) and j <= k + 3 and (toks[j].lower in NUMBER_WORDS
+                                                 or toks[j].lower[:1].isdigit()
+                                                 or (toks[j].lower in ("a", "b", "c", "d")
+                                                     and j > k + 1)):
+            j += 1
+        return j if j > k + 1 else 0
+
+    def _occupation(self, toks: list[Tok], k: int) -> tuple[int | None, str]:
+        """Longest occupation title (or role head) starting at k, with modifiers before it."""
+        best: int | None = None
+        head = ""
+        j = k
+        words: list[str] = []
+        while j < len(toks) and j < k + 5 and toks[j].is_word:
+            words.append(toks[j].lower)
+            j += 1
+            phrase = " ".join(words)
+            if phrase in self.occupations or self.is_head(toks[j - 1]) and all(
+                    w in self.mods or w in self.occupations or w in self.heads
+                    for w in words[:-1]) or (len(words) == 1 and _GRADE.match(toks[j - 1].text)):
+                best, head = j, words[-1]
+            if words[-1] in STOP and len(words) > 1:
+                break
+        if best is not None and best < len(toks) and self.is_head(toks[best]) \
+                and toks[best].lower not in STOP:
+            best, head = best + 1, toks[best].lower  # "porter supervisor"
+        return best, head
+
+    def _specialty(self, chunk: Chunk, end: int) -> int:
+        """'ST5 in old age psychiatry', 'lecturer in medical education': 'in' and the field."""
+        toks = chunk.toks
+        if end + 1 >= len(toks) or toks[end].lower not in ("in", "for") or \
+                toks[end - 1].lower == "nurse" and toks[end].lower == "in":
+            return end
+        j = end + 1
+        taken = 0
+        while j < len(toks) and taken < 4:
+            w = toks[j]
+            if not w.is_word or w.lower in STOP or w.lower in _SPECIALTY_STOP \
+                    or w.lower in NUMBER_WORDS:
+                break
+            if w.pos not in _CONTENT_POS and w.pos:
+                break
+            taken += 1
+            j += 1
+        return j if taken else end
+
+    def _grades(self, chunk: Chunk) -> list[Span]:
+        """Doctors' training grades anywhere: 'an FY2', 'CT2', 'IMT one', 'ST5 in psychiatry'."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            grade = bool(_GRADE.match(t.text)) and (t.text[:1].isupper() or not chunk.cased)
+            e_tok = i + 1
+            if t.lower in _GRADE_BASE and i + 1 < len(toks) \
+                    and toks[i + 1].lower in ("one", "two", "three", "four", "five", "six",
+                                              "seven", "eight") \
+                    and (t.text.isupper() or not chunk.cased) and t.lower != "f" \
+                    and (t.lower not in ("st", "ct") or i and toks[i - 1].lower in _DETS):
+                grade, e_tok = True, i + 2  # "IMT one", "an ST five"
+            if not grade or (t.lower in ("f", "st", "ct") and not any(c.isdigit() for c in
+                                                                     t.text)
+                             and e_tok == i + 1):
+                continue
+            prev = toks[i - 1].lower if i else ""
+            if t.lower[:1] == "f" and not t.lower.startswith("fy") and prev not in (
+                    "a", "an", "i'm", "im", "as", "was", "our", "my", "an"):
+                continue  # "the F1 track": F1/F2 only said as a grade after "an", "I'm"
+            e_tok = self._specialty(chunk, e_tok)
+            s, e = t.start, toks[e_tok - 1].end
+            out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.7, "training-grade"))
         return out
 
     def _named_post(self, toks: list[Tok], i: int) -> bool:
@@ -88,6 +242,11 @@ class RoleRecognizer:
                 left[:0] = toks[band_start:j + 1]
                 has_band = True
                 j = band_start - 1
+                continue
+            if _BAND_DIGIT.match(w.lower) and j > 0 and toks[j - 1].lower in ("a", "an"):
+                left.insert(0, w)  # "an 8a clinical lead": the band without the word "band"
+                has_band = True
+                j -= 1
                 continue
             if not w.is_word:
                 if w.text == "-" and left:
@@ -153,11 +312,11 @@ class RoleRecognizer:
         lw = w.lower
         if lw in STOP or lw in _PLAIN_ADJ or lw in NUMBER_WORDS or lw[:1].isdigit():
             return False
-        if cased and head.is_cap:
+        if cased and head.is_cap and not head.text.isupper():
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
             return False
-        return w.pos in _CONTENT_POS and not (w.pos == "PROPN" and cased)
+        return w.pos in _CONTENT_POS and not (w.pos == "PROPN" and cased and w.is_cap)
 
     def _band_after(self, toks: list[Tok], i: int, right_end: int) -> int:
         """'staff nurse band five': a band said after the title."""

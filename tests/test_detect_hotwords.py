@@ -1,0 +1,60 @@
+"""Issue 12 item 5: names the study knows are passed to faster-whisper as hotwords.
+
+Real parts: a real espeak-ng clip named after the person in it, the real tiny.en model, the
+real Detector. bench/hotwords.py prints the same comparison with and without hotwords.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from anonyscribe.core.study import RecordingEntry, Study
+from anonyscribe.pipeline import Engines, hotwords, process_recording
+
+SAYS = ("Hello Siobhan Kowalczyk, thank you for joining us today. Siobhan, could you tell me "
+        "about your work on the ward?")
+
+
+def test_hotwords_are_vocabulary_then_known_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
+    study = Study(tmp_path / "study")
+    study.register.label_for("PERSON", "Bernadette Okonjo")
+    study.register.label_for("ORGANISATION", "Leeds Teaching Hospitals")
+    engines = Engines(vocabulary=["Datix", " "], speakers="none", _detector=detector)
+    entry = RecordingEntry(id="r1", name="Interview with Tamsin Achterberg-20231012.wav",
+                           path="unused.wav")
+    words = hotwords(study, entry, engines)
+    assert words[0] == "Datix"
+    assert "Bernadette Okonjo" in words
+    assert any("Tamsin" in w for w in words)
+    assert "Leeds Teaching Hospitals" not in words  # only names
+    assert " " not in words
+
+
+def test_hotwords_are_capped(tmp_path: Path, detector) -> None:  # noqa: ANN001
+    study = Study(tmp_path / "study")
+    for i in range(200):
+        study.register.label_for("PERSON", f"Person Number{i:03d}")
+    engines = Engines(speakers="none", _detector=detector)
+    entry = RecordingEntry(id="r1", name="clip.wav", path="unused.wav")
+    assert len(", ".join(hotwords(study, entry, engines))) <= 400
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+def test_name_in_file_name_is_spelled_right_and_found(tmp_path: Path, tiny_engines) -> None:  # noqa: ANN001
+    clip = tmp_path / "Interview with Siobhan Kowalczyk.wav"
+    subprocess.run(["espeak-ng", "-v", "en-gb+m3", "-s", "150", "-w", str(clip), SAYS],
+                   check=True, capture_output=True)
+    study = Study.open(tmp_path / "study")
+    try:
+        entry = study.add_recording(clip)
+        process_recording(study, entry, tiny_engines)
+        text = " ".join(s.text for s in study.load_transcript(entry.id).segments)
+        found = {f.text for f in study.load_findings(entry.id) if f.type == "PERSON"}
+    finally:
+        study.close()
+    assert "Kowalczyk" in text, text
+    assert any("Kowalczyk" in f for f in found), found
