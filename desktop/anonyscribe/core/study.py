@@ -30,12 +30,12 @@ from .files import (
     write_json,
 )
 from .model import SCHEMA_VERSION, Finding, Transcript
-from .register import Register
+from .register import REGISTER_SCHEMA, Register
 
 STUDY_FILE = "study.json"
 EXPORT_RECORD = "export.json"
 # The file formats this release writes (and the newest it reads).
-STUDY_SCHEMA = REGISTER_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = 1
+STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = 1
 STUDY_REPAIR = ("Restore it from a backup, or move it out of the study folder and run the batch "
                 "again on the same recordings: their transcripts and decisions are kept in "
                 "the recordings folder and found again.")
@@ -169,8 +169,11 @@ class _Term:
 class _Pseudonym:  # the saved shape of ``register.Pseudonym``
     type: str
     key: str
-    label: str
+    label: str = ""
     originals: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    custom: bool = False
+    frozen: bool = False
 
 
 _SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float),
@@ -295,8 +298,7 @@ class Study:
         })
 
     def save_register(self) -> None:
-        write_json(self.root / "register.json",
-                   {"schema_version": REGISTER_SCHEMA, **self.register.to_dict()})
+        write_json(self.root / "register.json", self.register.to_dict())  # has its version
 
     def save_terms(self) -> None:
         write_json(self.root / "terms.json", {"schema_version": TERMS_SCHEMA,
