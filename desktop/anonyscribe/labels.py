@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.files import CorruptFileError
 from .core.model import Decision, Finding, Transcript
 from .core.register import (
     IdentityKey,
@@ -272,7 +273,10 @@ def study_appearances(study: Study, current: tuple[str, list[Appearance]] | None
         if current is not None and rid == current[0]:
             out.append(current[1])
         elif study.has_transcript(rid) and study.has_findings(rid):
-            out.append(recording_appearances(study, rid, names))
+            try:
+                out.append(recording_appearances(study, rid, names))
+            except CorruptFileError:  # that recording fails on its own; the others go on
+                continue
     return out
 
 
