@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__, offline  # noqa: F401 - offline switches first
 
-ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log")
+ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log", "audio")
 
 
 def _formats(value: str) -> list[str]:
@@ -101,6 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--write-pending-originals", action="store_true",
                    help="NOT ANONYMISED: write findings nobody has reviewed yet as spoken "
                    "(the ethics report records this choice)")
+    e.add_argument("--audio-cover", choices=["tone", "silence"], default=None,
+                   help="with --format audio (the recording, identifiers covered: a voice "
+                   "itself can still identify): cover each identifier with a tone or silence "
+                   "(default: the study's choice, tone)")
 
     sub.add_parser("app", help="open the desktop app")
     return p
@@ -263,6 +267,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     policy = Pending.ORIGINAL if args.write_pending_originals else Pending.MARK
     with study:
         formats = args.format or study.settings.formats
+        if args.audio_cover:
+            study.settings.audio_cover = args.audio_cover
+            study.save()
         ready = [e for e in study.recordings.values() if e.status in ("review", "exported")]
         # The same detector as the batch: identifiers in a file name are found the same way,
         # so a re-export gives the same names and never leaks what the batch hid.
@@ -272,6 +279,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             try:
                 pending = sum(1 for f in study.load_findings(entry.id)
                               if f.decision is Decision.PENDING)
+                if "audio" in formats:
+                    _audio_last_check(study, entry, policy)
                 paths = export_recording(study, entry.id, args.out, formats, detector,
                                          pending=policy)
             except Exception as exc:  # noqa: BLE001 - one recording never stops the others
@@ -297,6 +306,15 @@ def cmd_export(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 failed += 1
     return 1 if failed else 0
+
+
+def _audio_last_check(study, entry, pending) -> None:  # noqa: ANN001 - Study, entry, Pending
+    """Say, before the audio is written, which identifiers cannot be placed in time."""
+    from .pipeline import audio_coverage
+
+    message = audio_coverage(study, entry.id, pending).unlocated_message()
+    if message:
+        print(f"{entry.name}: {message}", file=sys.stderr)
 
 
 def cmd_app(args: argparse.Namespace) -> int:

@@ -275,8 +275,8 @@ def study_appearances(study: Study, current: tuple[str, list[Appearance]] | None
         elif study.has_transcript(rid) and study.has_findings(rid):
             try:
                 out.append(recording_appearances(study, rid, names))
-            except CorruptFileError:  # that recording fails on its own; the others go on
-                continue
+            except CorruptFileError:
+                continue  # that recording fails on its own, with its own message; the rest go on
     return out
 
 

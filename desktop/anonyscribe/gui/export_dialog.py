@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QGridLayout,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..labels import Pending, pending_marker
+from ..pipeline import audio_coverage
 
 if TYPE_CHECKING:
     from .workers import QueueWorker, SharedStudy
@@ -47,8 +49,15 @@ FORMATS: list[tuple[str, str]] = [
     ("srt", "Subtitles with times (.srt)"),
     ("vtt", "Web subtitles (.vtt)"),
     ("qdpx", "Study project for MAXQDA, NVivo, ATLAS.ti, QualCoder (.qdpx)"),
+    ("audio", "Anonymised recording, identifiers covered (.m4a)"),
     ("log", "Anonymisation log (private: kept in the study folder, never with the exports)"),
 ]
+AUDIO_WARNING = ("The anonymised recording still holds every voice, and a voice itself can "
+                 "identify someone even with every name covered. Share it only where your "
+                 "ethics approval and consent allow.")
+AUDIO_UNLOCATED = ("Some identifiers cannot be placed in the recording's time line: the "
+                   "anonymised audio covers the gap around them. Listen there after the "
+                   "export, or go back and correct the transcript.")
 COL_USE, COL_ORIGINAL, COL_EXPORTED, COL_PENDING = range(4)
 PAGE_CHOOSE, PAGE_CHECK, PAGE_RUN = range(3)
 CHECKING = "checking the name…"
@@ -113,6 +122,7 @@ class ExportDialog(QDialog):
                        "original identifiers, so it never goes beside the exports.")
         for box in self.format_boxes.values():
             box.toggled.connect(self._update_buttons)
+        self._audio_options(formats, grid, settings.audio_cover)
 
         self.destination = QLineEdit(page)
         self.destination.setText(settings.out_dir or str(default_destination(self.shared.root)))
@@ -154,6 +164,22 @@ class ExportDialog(QDialog):
         layout.addWidget(naming)
         layout.addLayout(buttons)
         return page
+
+    def _audio_options(self, parent: QWidget, grid: QGridLayout, cover: str) -> None:
+        """The plain warning and the tone/silence choice, shown while audio is chosen."""
+        self.audio_cover = QComboBox(parent)
+        self.audio_cover.addItem("Cover identifiers with a tone", "tone")
+        self.audio_cover.addItem("Cover identifiers with silence", "silence")
+        self.audio_cover.setCurrentIndex(max(0, self.audio_cover.findData(cover)))
+        self.audio_warning = QLabel(AUDIO_WARNING, parent)
+        self.audio_warning.setWordWrap(True)
+        row = grid.rowCount()
+        grid.addWidget(self.audio_cover, row, 0)
+        grid.addWidget(self.audio_warning, row + 1, 0, 1, 2)
+        box = self.format_boxes["audio"]
+        for widget in (self.audio_cover, self.audio_warning):
+            widget.setVisible(box.isChecked())
+            box.toggled.connect(widget.setVisible)
 
     def _fill_recordings(self) -> None:
         self.table.blockSignals(True)
@@ -277,6 +303,12 @@ class ExportDialog(QDialog):
             if pending:
                 lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {pending} not yet "
                              "checked")
+            if "audio" in self.chosen_formats():
+                rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
+                message = audio_coverage(self.shared, rid,  # type: ignore[arg-type]
+                                         self.pending_policy()).unlocated_message()
+                if message:
+                    lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {message}")
         return lines
 
     def _export_clicked(self) -> None:
@@ -286,8 +318,10 @@ class ExportDialog(QDialog):
             self.pending_explain.setText(
                 f"{n} identifier(s) not yet checked will be replaced in every exported file by "
                 f"a marker such as {pending_marker('PERSON')}, so you can find them later "
-                "(search for \u201c?]\u201d). Go back to review them, or export with markers.")
+                "(search for \u201c?]\u201d). Go back to review them, or export with markers."
+                if n else AUDIO_UNLOCATED)
             self.clear_box.setChecked(False)
+            self.clear_box.setVisible(bool(n))
             self.pending_list.setPlainText("\n".join(lines))
             self.pages.setCurrentIndex(PAGE_CHECK)
             return
@@ -332,6 +366,7 @@ class ExportDialog(QDialog):
         formats = self.chosen_formats()
         settings = self.shared.settings
         settings.formats = formats
+        settings.audio_cover = self.audio_cover.currentData()
         settings.out_dir = str(out_dir)
         self.shared.save()
         self.pages.setCurrentIndex(PAGE_RUN)
