@@ -148,6 +148,7 @@ def read_vtt_turns(path: Path) -> list:
 def batch_section(model: str) -> None:
     """``anonyscribe batch <clips> --format vtt`` in a fresh process, scored from the voice
     tags, beside the same transcripts' cues from the words alone (no speaker timeline)."""
+    from anonyscribe.core.layout import default_private
     from anonyscribe.core.study import Study
     from anonyscribe.export.subtitles import cues
     from anonyscribe.speakers.der import diarization_error, read_rttm
@@ -165,7 +166,7 @@ def batch_section(model: str) -> None:
         if run.returncode != 0:
             print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
             return
-        study = Study.open(out / "private", lock=False)
+        study = Study.open(default_private(out), lock=False)
         by_name = {Path(e.name).stem: e for e in study.recordings.values()}
         for clip in CLIPS:
             entry = by_name[clip]

@@ -69,6 +69,9 @@ class Segment:
     text: str
     speaker: str = "S1"
     words: list[Word] = field(default_factory=list)
+    # True for a "[no transcript …]" turn: voice was heard here but no words were recognised
+    # (see transcribe/coverage.py); the researcher listens to it.
+    unheard: bool = False
 
 
 @dataclass
@@ -152,6 +155,7 @@ class Transcript:
                 text=s["text"],
                 speaker=s.get("speaker", "S1"),
                 words=[Word(**w) for w in s.get("words", [])],
+                unheard=bool(s.get("unheard", False)),
             )
             for s in data.get("segments", [])
         ]
