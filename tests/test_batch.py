@@ -14,6 +14,7 @@ import pytest
 
 from anonyscribe import cli
 from anonyscribe.batch import collect_inputs, run_batch
+from anonyscribe.core.layout import default_private
 from anonyscribe.core.study import Study
 
 
@@ -58,7 +59,7 @@ def test_auto_batch_end_to_end(folder: Path, tmp_path: Path, tiny_engines):
     assert by_name["Interview with Hannah Price-20240101.m4a"].status == "done"
 
     # one .docx and one .txt per good recording; nothing else but the private folder
-    shared = sorted(p.name for p in out.iterdir() if p.name != "private")
+    shared = sorted(p.name for p in out.iterdir())
     assert len([n for n in shared if n.endswith(".docx")]) == 2
     assert len([n for n in shared if n.endswith(".txt")]) == 2
     assert not any(re.search(r"hannah|price|2024", n, re.I) for n in shared)
@@ -77,7 +78,7 @@ def test_auto_batch_end_to_end(folder: Path, tmp_path: Path, tiny_engines):
 
     # originals untouched; private material only under private/
     assert {p: sha(p) for p in folder.rglob("*") if p.is_file()} == before
-    with Study.open(out / "private") as study:
+    with Study.open(default_private(out)) as study:
         statuses = sorted(e.status for e in study.recordings.values())
         assert statuses == ["exported", "exported", "failed"]
         assert study.register.find("PERSON", "Hannah Price") is not None
@@ -92,7 +93,7 @@ def test_auto_batch_end_to_end(folder: Path, tmp_path: Path, tiny_engines):
 def test_rerun_skips_finished_recordings(folder: Path, tmp_path: Path, tiny_engines):
     out = tmp_path / "out"
     run_batch([folder], out, auto=True, engines=tiny_engines)
-    transcript = next((out / "private" / "recordings").glob("*/transcript.json"))
+    transcript = next((default_private(out) / "recordings").glob("*/transcript.json"))
     stamp = transcript.stat().st_mtime_ns
     again = run_batch([folder], out, auto=True, engines=tiny_engines)
     assert transcript.stat().st_mtime_ns == stamp
@@ -204,7 +205,7 @@ def test_naming_formats_without_auto_writes_drafts_and_keeps_review(
     for name in written:
         text = (out / name).read_text("utf-8")
         assert "Price" not in text and "Hannah" not in text and "[Person ?]" in text
-    with Study.open(out / "private") as study:
+    with Study.open(default_private(out)) as study:
         (entry,) = study.recordings.values()
         assert entry.status == "review"
         findings = study.load_findings(entry.id)
@@ -213,4 +214,5 @@ def test_naming_formats_without_auto_writes_drafts_and_keeps_review(
     plain = tmp_path / "plain"
     assert cli.main(["batch", str(folder / "sub"), "--out", str(plain)]) == 0
     assert "Ready for review in the app" in capsys.readouterr().err
-    assert [p.name for p in plain.iterdir()] == ["private"]
+    assert not plain.exists() or list(plain.iterdir()) == []
+    assert (default_private(plain) / "study.json").is_file()

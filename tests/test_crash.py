@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from anonyscribe.core.model import (
     Word,
 )
 from anonyscribe.core.study import Study
-from anonyscribe.pipeline import export_recording
+from anonyscribe.pipeline import export_recording, export_study_project
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 
@@ -237,12 +238,13 @@ EXPORT = r"""
 import sys
 from pathlib import Path
 from anonyscribe.core.study import Study
-from anonyscribe.pipeline import export_recording
+from anonyscribe.pipeline import export_recording, export_study_project
 
 study = Study.open(Path(sys.argv[1]))
 n = 0
 while True:
     export_recording(study, sys.argv[2], Path(sys.argv[3]), sys.argv[4].split(","))
+    export_study_project(study, Path(sys.argv[3]))
     n += 1
     print("EXPORTED", n, flush=True)
 """
@@ -253,7 +255,10 @@ def _texts(folder: Path) -> dict[str, str]:
     out = {}
     for p in sorted(folder.iterdir()):
         if p.is_file() and not p.name.startswith(TEMP_PREFIX):
-            if p.suffix == ".docx":
+            if p.suffix == ".qdpx":
+                with zipfile.ZipFile(p) as z:  # a torn .qdpx would not open
+                    out[p.name] = str("project.qde" in z.namelist())
+            elif p.suffix == ".docx":
                 d = docx.Document(str(p))  # a torn .docx would not open
                 cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
                 out[p.name] = "\n".join([par.text for par in d.paragraphs] + cells)
@@ -264,6 +269,9 @@ def _texts(folder: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_kill_during_export_leaves_only_whole_files(tmp_path: Path, recording: Path) -> None:
+    """Killed at random moments while exporting (.docx/.txt/NVivo/.srt/.vtt and the study's
+    .qdpx): every final file is whole, and nothing that has not passed the leak check is ever
+    in the output folder, not even a temporary: unchecked files are written in the study."""
     private, out, reference = tmp_path / "study", tmp_path / "out", tmp_path / "reference"
     rec_id = synthetic_study(private, recording, segments=300)
     with Study.open(private) as study:
@@ -272,35 +280,53 @@ def test_kill_during_export_leaves_only_whole_files(tmp_path: Path, recording: P
             f.decision = Decision.ACCEPTED
         study.save_findings(rec_id, findings)
         export_recording(study, rec_id, reference, FORMATS)
+        export_study_project(study, reference)
     expected = _texts(reference)
-    assert len(expected) == 6
+    assert len(expected) == 7
 
-    left_behind = 0
-    for attempt in range(5):  # kill at random moments until one lands mid-write
+    staged = 0
+    for attempt in range(8):  # kill at random moments until one lands mid-write
         lines = kill_when(child(EXPORT, str(private), rec_id, str(out), ",".join(FORMATS)),
-                          lambda seen: len(seen) >= 1, delay=random.uniform(0.05, 0.6))
+                          lambda seen: len(seen) >= 1, delay=random.uniform(0.05, 0.8))
         assert lines and all(ln.startswith("EXPORTED") for ln in lines)
-        left_behind += len(temporaries(out))
+        assert temporaries(out) == [], f"an unchecked temporary in OUT (attempt {attempt})"
+        staged += len(temporaries(private))
         assert _texts(out) == expected, f"a final file is incomplete (attempt {attempt})"
-        if left_behind:
+        if staged:
             break
-
-    with Study.open(private) as study:
+    print(f"kills that left a temporary in the study folder: {staged}")
+    with Study.open(private) as study:  # opening the study sweeps its own temporaries
         assert temporaries(private) == []
         assert study.recordings[rec_id].status in ("review", "exported")
-    print(f"temporaries left in the output folder by the kills: {left_behind}")
-    hour_ago = time.time() - 3600
-    for stale in temporaries(out):
-        os.utime(stale, (hour_ago, hour_ago))
-    fresh = out / f"{TEMP_PREFIX}another-export-still-writing.txt"
-    fresh.write_text("...")
-    with Study.open(private) as study:  # the app's export sweeps what is surely stale
-        export_recording(study, rec_id, out, ["txt"])
-    assert temporaries(out) == [fresh]
-    run_batch([], out, private, auto=True)  # the next batch sweeps the output folder
-    assert temporaries(out) == []
-    assert _texts(out) == expected
     assert sha(recording) == sha(SPEECH / "interview.wav")
+
+
+def test_a_fresh_temporary_of_another_export_in_out_survives_every_sweep(
+        tmp_path: Path, recording: Path) -> None:
+    """Two studies may export into one shared folder: neither the app's export, nor
+    ``anonyscribe export``, nor a batch deletes the other's temporary while it is being
+    written (that crashed 33 of 129 concurrent exports); stale ones (an hour old) go."""
+    private, out = tmp_path / "study", tmp_path / "out"
+    rec_id = synthetic_study(private, recording, segments=3)
+    out.mkdir()
+    fresh = out / f"{TEMP_PREFIX}another-export-still-writing.txt"
+    stale = out / f"{TEMP_PREFIX}killed-long-ago.docx"
+    for sweep in ("export", "batch", "cli"):
+        fresh.write_text("...")
+        stale.write_text("...")
+        hour_ago = time.time() - 3600
+        os.utime(stale, (hour_ago, hour_ago))
+        if sweep == "export":
+            with Study.open(private) as study:
+                export_recording(study, rec_id, out, ["txt"])
+        elif sweep == "batch":
+            run_batch([], out, private, auto=True)
+        else:
+            from anonyscribe import cli
+
+            assert cli.main(["export", "--private", str(private), "--out", str(out),
+                             "--format", "txt", "--include-pending"]) == 0
+        assert temporaries(out) == [fresh], sweep
 
 
 # --- two writers --------------------------------------------------------------------------------

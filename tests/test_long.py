@@ -20,6 +20,7 @@ import pytest
 from anonyscribe.batch import BatchResult, Reporter, run_batch
 from anonyscribe.core.cancel import CancelToken
 from anonyscribe.core.files import TEMP_PREFIX
+from anonyscribe.core.layout import default_private
 from anonyscribe.core.study import Study
 
 pytestmark = pytest.mark.slow
@@ -73,7 +74,7 @@ def test_cancel_returns_within_two_seconds(tmp_path: Path, long_speech: Path, ti
     assert took <= CANCEL_WITHIN_S, f"cancel took {took:.2f} s"
     (item,) = box["result"].items
     assert item.status == "cancelled"
-    with Study.open(out / "private") as study:
+    with Study.open(default_private(out)) as study:
         (entry,) = study.recordings.values()
         assert entry.status == "queued"
         assert study.has_transcript(entry.id) == (stage == "detect")

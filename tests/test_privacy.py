@@ -34,6 +34,8 @@ from pathlib import Path
 
 import pytest
 
+from anonyscribe.core.layout import default_private
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "desktop" / "anonyscribe"
 SPEECH = Path(__file__).resolve().parent / "data" / "speech"
@@ -323,7 +325,7 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory, isolated_cache: Path):
     shutil.copyfile(SPEECH / "interview.m4a", recording)
     out = tmp / "anonymised"
     proc, real, syscalls = audited_run(tmp, isolated_cache, BATCH, str(recording), str(out),
-                                       allowed=("anonymised/",))
+                                       allowed=("anonymised/", "anonymised-private/"))
     return tmp, out, proc, real, syscalls
 
 
@@ -353,7 +355,7 @@ def test_gui_session_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     tmp, out, *_ = batch_run
     gui_tmp = tmp / "gui"
     gui_tmp.mkdir()
-    proc, real, syscalls = audited_run(gui_tmp, isolated_cache, GUI, str(out / "private"),
+    proc, real, syscalls = audited_run(gui_tmp, isolated_cache, GUI, str(default_private(out)),
                                        str(gui_tmp / "settings.ini"), allowed=("settings.ini",),
                                        QT_QPA_PLATFORM="offscreen")
     _assert_silent(real, syscalls, "the GUI session")
@@ -420,3 +422,92 @@ def test_app_code_has_no_networking() -> None:
                     problems.append(f"{rel}: openUrl({arg})")
     assert problems == []
 
+
+
+# --- the key never lands in the shareable folder --------------------------------------------------
+
+def _layouts(tmp: Path) -> dict[str, tuple[Path, Path]]:
+    """(private, out) pairs that overlap, spelt every way a user might."""
+    base = tmp / "work"
+    (base / "real").mkdir(parents=True, exist_ok=True)
+    link = base / "link"
+    if not link.exists():
+        link.symlink_to(base / "real", target_is_directory=True)
+    return {
+        "same": (base / "a", base / "a"),
+        "same, spelt with ..": (base / "a", base / "b" / ".." / "a"),
+        "same, trailing slash": (base / "a", Path(f"{base / 'a'}/")),
+        "same, through a link": (base / "real", link),
+        "private inside out": (base / "out" / "private", base / "out"),
+        "private deep inside out": (base / "out" / "x" / "y", base / "out"),
+        "out inside private": (base / "study", base / "study" / "anonymised"),
+        "out inside private, through a link": (base / "real", link / "anonymised"),
+    }
+
+
+LAYOUTS = list(_layouts(Path("/nonexistent")))  # only the names, for the test ids
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("command", ["batch", "export"])
+def test_overlapping_study_and_output_folders_are_refused(tmp_path: Path, layout: str,
+                                                          command: str, capsys) -> None:
+    """--out equal to --private, or either inside the other: exit 2, a clear message, and
+    nothing written (the key would otherwise be shared with the anonymised files)."""
+    from anonyscribe import cli
+
+    private, out = _layouts(tmp_path)[layout]
+    before = sorted(p for p in tmp_path.rglob("*"))
+    argv = (["batch", str(SPEECH / "interview.wav"), "--out", str(out), "--private",
+             str(private), "--auto"] if command == "batch"
+            else ["export", "--private", str(private), "--out", str(out)])
+    code = cli.main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "overlap" in err and "Choose two separate folders" in err and "Traceback" not in err
+    assert sorted(p for p in tmp_path.rglob("*")) == before, "something was written"
+
+
+def test_the_default_study_folder_is_beside_the_output_folder(tmp_path: Path) -> None:
+    from anonyscribe.batch import run_batch
+    from anonyscribe.core.layout import LayoutError, check_apart
+
+    out = tmp_path / "anonymised"
+    run_batch([tmp_path / "none.wav"], out)
+    assert (tmp_path / "anonymised-private" / "study.json").is_file()
+    assert not out.exists() or not any(out.iterdir())
+    for out in (tmp_path / "x", Path("."), tmp_path / "x" / "..", Path("rel") / "out"):
+        check_apart(default_private(out), out)  # never inside: no error
+    with pytest.raises(LayoutError, match="Choose two separate folders[.]"):
+        check_apart(default_private(Path("/")), Path("/"))  # no folder is beside "/"
+
+
+def test_a_study_at_the_old_default_inside_out_is_not_silently_replaced(tmp_path: Path,
+                                                                         capsys) -> None:
+    from anonyscribe import cli
+    from anonyscribe.core.study import Study
+
+    out = tmp_path / "anonymised"
+    with Study.open(out / "private") as study:
+        study.save()
+    code = cli.main(["batch", str(SPEECH / "interview.wav"), "--out", str(out), "--auto"])
+    err = capsys.readouterr().err
+    assert code == 2 and str(out / "private") in err and "Move it out" in err
+    assert not default_private(out).exists()
+
+
+def test_the_apps_export_refuses_an_output_folder_inside_the_study(tmp_path: Path) -> None:
+    """The app exports through ``pipeline.export_recording``: the same check, same words."""
+    from anonyscribe.batch import failure_message
+    from anonyscribe.core.layout import LayoutError
+    from anonyscribe.core.study import Study
+    from anonyscribe.pipeline import export_recording
+
+    private = tmp_path / "study"
+    with Study.open(private) as study:
+        for out in (private, private / "anonymised"):
+            with pytest.raises(LayoutError) as refused:
+                export_recording(study, "rec-none", out, ["txt"])
+            message = failure_message(Path("Interview.m4a"), refused.value)
+            assert message.startswith("Interview.m4a: ") and "overlap" in message
+    assert sorted(p.name for p in private.iterdir()) == ["study.lock"]

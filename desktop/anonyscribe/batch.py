@@ -7,6 +7,8 @@ the exit code say how many failed. Finished recordings are not redone on a re-ru
 from __future__ import annotations
 
 import contextlib
+import copy
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -16,12 +18,24 @@ from pathlib import Path
 from . import offline  # noqa: F401
 from .core.cancel import Cancelled, CancelToken
 from .core.files import TEMP_PREFIX, CorruptFileError, sweep_temporaries
-from .core.study import RecordingEntry, Study
-from .pipeline import Engines, export_recording, process_recording
+from .core.layout import LayoutError, study_folders
+from .core.study import RecordingEntry, RecordingKind, Study, StudySettings
+from .core.textfile import TextFileError, read_terms
+from .export.common import ExportError
+from .export.leakcheck import LeakError
+from .media import MediaError
+from .naming import output_names
+from .pipeline import STALE_TEMPORARY_S, Engines, export_recording, process_recording
+from .transcribe.coverage import count_unheard
+from .transcribe.models import ModelError
 
 
 class FolderError(RuntimeError):
     """The output or study folder cannot be written; said before any recording is touched."""
+
+
+class OptionError(ValueError):
+    """A batch option that cannot work; said before any recording is touched."""
 
 
 @dataclass
@@ -32,6 +46,7 @@ class ItemResult:
     status: str  # "done", "review", "failed", "skipped", "cancelled"
     message: str = ""
     outputs: list[Path] = field(default_factory=list)
+    unheard: int = 0  # stretches of speech without words, marked for listening in review
 
 
 @dataclass
@@ -43,6 +58,11 @@ class BatchResult:
     @property
     def failed(self) -> list[ItemResult]:
         return [i for i in self.items if i.status == "failed"]
+
+    @property
+    def unheard(self) -> list[ItemResult]:
+        """The recordings with speech the recogniser wrote no words for."""
+        return [i for i in self.items if i.unheard]
 
 
 class Reporter:
@@ -80,16 +100,17 @@ def collect_inputs(inputs: Iterable[Path], exclude: Iterable[Path] = ()
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if (not child.is_file() or child.name.startswith((".", "~$", TEMP_PREFIX))
-                        or _inside(child, skip)):
-                    continue
-                if child.suffix.lower() in exts:
+                if child.name.startswith(("~$", TEMP_PREFIX)) or _inside(child, skip):
+                    continue  # Office lock files, our temporaries, our own output folders
+                found, note = _scanned(child, p, exts)
+                if found:
                     files.append(child)
-                else:
-                    notes.append(f"Skipped {child}: not a recording, transcript or survey "
-                                 f"sheet ({child.suffix or 'no'} extension).")
+                if note:
+                    notes.append(note)
         elif p.is_file():
             files.append(p)  # named explicitly: try it, and say clearly if it is not media
+        elif p.exists():
+            notes.append(_not_a_file(p))
         else:
             notes.append(f"Skipped {p}: no such file or folder. Check the path.")
     seen: set[Path] = set()
@@ -126,12 +147,39 @@ def _without_companions(files: list[Path], notes: list[str]) -> list[Path]:
     return [f for f in files if f.resolve() not in companions]
 
 
+def _scanned(child: Path, root: Path, exts: frozenset[str]) -> tuple[bool, str]:
+    """Whether a file found in a folder is a recording to do, and what to tell about it."""
+    media = child.suffix.lower() in exts
+    hidden = any(part.startswith(".") for part in child.relative_to(root).parts)
+    if child.is_dir():
+        if media and not hidden:
+            return False, (f"Note: {child} is a folder named like a recording; the recordings "
+                           "inside it (if any) are included.")
+        return False, ""
+    if hidden:
+        if media:
+            return False, (f"Skipped {child}: a hidden file (its name starts with a dot, like "
+                           "the \"._\" copies macOS leaves). Rename it without the dot, or name "
+                           "it on the command line, to include it.")
+        return False, ""
+    if not child.is_file():
+        return False, _not_a_file(child) if media else ""
+    if media:
+        return True, ""
+    if child.suffix.lower() in {".vtt", ".docx", ".txt"}:
+        return False, ""
+    return False, (f"Skipped {child}: not a recording, transcript or survey sheet "
+                   f"({child.suffix or 'no'} extension).")
+
+
+def _not_a_file(p: Path) -> str:
+    return (f"Skipped {p}: not a regular file (a pipe, socket or device). Save the recording as "
+            "a file and give that.")
+
+
 def read_list(path: Path | None) -> list[str]:
-    """A term file: one term per line; blank lines and lines starting with # are ignored."""
-    if path is None:
-        return []
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+    """A term file (vocabulary, always, never): see ``core.textfile.read_terms``."""
+    return read_terms(path)
 
 
 def split_typed_term(line: str) -> tuple[str, str]:
@@ -159,6 +207,8 @@ def run_batch(
     formats: Sequence[str] = ("docx", "txt"),
     speakers: str = "auto",
     num_speakers: int | None = None,
+    recording_kind: str | None = None,
+    group_size: int | None = None,
     reporter: Reporter | None = None,
     cancel: CancelToken | None = None,
     engines: Engines | None = None,
@@ -169,26 +219,40 @@ def run_batch(
     reporter = reporter or Reporter()
     cancel = cancel or CancelToken()
     out_dir = Path(out_dir)
-    private_dir = Path(private_dir) if private_dir else out_dir / "private"
+    check_options(formats, num_speakers)
+    private_dir = study_folders(out_dir, Path(private_dir) if private_dir else None)
     files, notes = collect_inputs(inputs, exclude=(out_dir, private_dir))
     result = BatchResult(notes=notes)
     for n in notes:
         reporter.note(n)
     with _open_study(private_dir) as study:
         _prepare_out(out_dir, auto or draft)
-        _apply_settings(study, model, language, vocabulary, always, never, formats, out_dir)
+        before = copy.deepcopy(study.settings)
+        try:
+            _apply_settings(study, model, language, vocabulary, always, never, formats,
+                            out_dir)
+            _apply_recording_kind(study, recording_kind, group_size)
+        except OSError as exc:
+            raise FolderError(
+                f"Cannot save the study's settings: {os_message(private_dir, exc)} Nothing "
+                "was processed.") from exc
         if engines is None:
             engines = Engines(model=model or study.settings.model or None, language=language,
                               vocabulary=list(study.settings.vocabulary), terms=study.terms,
                               speakers=speakers, num_speakers=num_speakers)
-        for index, path in enumerate(files):
-            if cancel.cancelled:
-                result.items.append(ItemResult(path, "cancelled", "Not started: cancelled."))
-                continue
-            reporter.start(index, len(files), path)
-            item = _one(study, path, engines, out_dir, auto, formats, reporter, cancel, draft)
-            result.items.append(item)
-            reporter.finish(item)
+        try:
+            for index, path in enumerate(files):
+                if cancel.cancelled:
+                    result.items.append(ItemResult(path, "cancelled", "Not started: cancelled."))
+                    continue
+                reporter.start(index, len(files), path)
+                item = _one(study, path, engines, out_dir, auto, formats, reporter, cancel,
+                            draft)
+                result.items.append(item)
+                reporter.finish(item)
+        except ModelError:
+            _restore_settings(study, before)  # a model or language that failed is not kept
+            raise
         if auto and "qdpx" in formats:
             result.study_outputs = _export_study(study, out_dir, result, reporter,
                                                  engines.detector)
@@ -196,6 +260,26 @@ def run_batch(
             reporter.note("The .qdpx project is written after review (the app's Export, or "
                           "'anonyscribe export'), not for drafts.")
     return result
+
+
+def check_options(formats: Sequence[str], num_speakers: int | None) -> None:
+    """Refuse options that cannot work before any recording is touched."""
+    if not formats:
+        raise OptionError("No export format given: name at least one, for example "
+                          "--format docx,txt.")
+    if num_speakers is not None and not 1 <= num_speakers <= MAX_SPEAKERS:
+        raise OptionError(f"--num-speakers {num_speakers}: give the number of people who speak "
+                          f"in each recording, from 1 to {MAX_SPEAKERS} (an interview is "
+                          "usually 2), or leave it out to have it found.")
+
+
+MAX_SPEAKERS = 50
+
+
+def _restore_settings(study: Study, before: StudySettings) -> None:
+    study.settings = before
+    with contextlib.suppress(OSError):  # the model's message is what matters now
+        study.save()
 
 
 def _open_study(private_dir: Path) -> Study:
@@ -209,9 +293,10 @@ def _open_study(private_dir: Path) -> Study:
 
 
 def _prepare_out(out_dir: Path, auto: bool) -> None:
-    """Remove temporaries a killed export left in OUT; with ``auto``, refuse an OUT that
-    cannot be written now rather than after an hour of transcription."""
-    sweep_temporaries(out_dir, recursive=False)
+    """Remove stale temporaries from OUT (never another export's fresh ones: OUT may be
+    shared by studies); with ``auto``, refuse an OUT that cannot be written now rather than
+    after an hour of transcription."""
+    sweep_temporaries(out_dir, recursive=False, older_than=STALE_TEMPORARY_S)
     if not auto:
         return
     try:
@@ -247,28 +332,45 @@ def _apply_settings(study: Study, model: str | Path | None, language: str | None
     study.save_terms()
 
 
+def _apply_recording_kind(study: Study, kind: str | None, group_size: int | None) -> None:
+    """Save what the recordings are (the speaker count the diarizer expects) when given;
+    a group size alone means a focus group."""
+    s = study.settings
+    if kind is not None:
+        s.recording_kind = RecordingKind(kind).value
+    if group_size is not None:
+        if group_size < 0:
+            raise ValueError("--group-size must be 0 (find out) or more")
+        s.group_size = group_size
+        if kind is None:
+            s.recording_kind = RecordingKind.FOCUS_GROUP.value
+    if kind is not None or group_size is not None:
+        study.save()
+
+
 def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
          formats: Sequence[str], reporter: Reporter, cancel: CancelToken,
          draft: bool = False) -> ItemResult:
-    from .media import MediaError
-    from .transcribe.models import ModelError
-
     entry: RecordingEntry | None = None
     try:
         entry = study.add_recording(path)
         study.save()
-        if auto and entry.status == "exported" and all(Path(p).exists() for p in entry.exported):
+        if auto and _already_exported(study, entry, out_dir, formats):
             return ItemResult(path, "done", "Already exported earlier; kept as it was.",
-                              [Path(p) for p in entry.exported])
-        process_recording(study, entry, engines, reporter.progress, cancel)
+                              [Path(p) for p in entry.exported], _unheard(study, entry))
+        notes = process_recording(study, entry, engines, reporter.progress, cancel)
+        said = "".join(f" Note: {n}." for n in notes)
+        unheard = _unheard(study, entry)
         if not auto and draft:
             cancel.check()
             outputs = export_recording(study, entry.id, out_dir, formats, engines.detector,
                                        draft=True)
             return ItemResult(path, "review", f"Draft exported ({len(outputs)} file(s), every "
-                              "flagged identifier hidden): ready for review.", outputs)
+                              f"flagged identifier hidden): ready for review.{said}", outputs,
+                              unheard)
         if not auto:
-            return ItemResult(path, "review", "Transcribed and flagged: ready for review.")
+            return ItemResult(path, "review", f"Transcribed and flagged: ready for review.{said}",
+                              unheard=unheard)
         cancel.check()  # Stop pressed during the last step: do not start exporting
         from .pipeline import accept_all
 
@@ -276,51 +378,84 @@ def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
         accept_all(findings)
         study.save_findings(entry.id, findings)
         outputs = export_recording(study, entry.id, out_dir, formats, engines.detector)
-        return ItemResult(path, "done", f"Exported {len(outputs)} file(s).", outputs)
+        return ItemResult(path, "done", f"Exported {len(outputs)} file(s).{said}", outputs,
+                          unheard)
     except Cancelled:
         _mark(study, entry, "queued", "Cancelled; will resume from the last finished step.")
         return ItemResult(path, "cancelled", "Cancelled.")
     except ModelError:
         raise  # no recording can succeed without the model: stop with the model's message
-    except MediaError as exc:  # its message already names the recording
-        _mark(study, entry, "failed", str(exc))
-        return ItemResult(path, "failed", str(exc))
-    except CorruptFileError as exc:  # names a file in the study: say which recording it is
-        msg = f"{path.name}: {exc}"
-        _mark(study, entry, "failed", msg)
-        return ItemResult(path, "failed", msg)
-    except OSError as exc:
-        msg = os_message(path, exc)
-        _mark(study, entry, "failed", msg)
-        return ItemResult(path, "failed", msg)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        msg = (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
-               "recordings are not affected; please report this with the message.")
+        msg = failure_message(path, exc)
         _mark(study, entry, "failed", msg)
         return ItemResult(path, "failed", msg)
 
 
-def _where(exc: OSError, path: Path) -> str:
-    """The file an error names, or its folder when it is one of our temporaries."""
-    if not exc.filename:
-        return str(path)
-    named = Path(os.fsdecode(exc.filename))
-    return str(named.parent) if named.name.startswith(TEMP_PREFIX) else str(named)
+def _already_exported(study: Study, entry: RecordingEntry, out_dir: Path,
+                      formats: Sequence[str]) -> bool:
+    """Finished earlier into this folder, in every format asked for now, with its saved
+    transcript and decisions still there (else it is brought back and exported again)."""
+    from .export import RECORDING_FORMATS
+
+    if entry.status != "exported" or not entry.export_stem:
+        return False
+    if not (study.has_transcript(entry.id) and study.has_findings(entry.id)):
+        return False
+    names = [n for f in formats if f in RECORDING_FORMATS
+             for n in output_names(f, entry.export_stem)]
+    return all((out_dir / n).is_file() for n in names)
+
+
+def _unheard(study: Study, entry: RecordingEntry) -> int:
+    if not study.has_transcript(entry.id):
+        return 0
+    return count_unheard(study.load_transcript(entry.id))
+
+
+def failure_message(path: Path, exc: BaseException) -> str:
+    """What went wrong with one recording, in words a researcher can act on: chosen by the
+    error's type, for the batch, ``anonyscribe export`` and the app alike."""
+    if isinstance(exc, MediaError):  # its message already names the recording
+        return str(exc)
+    if isinstance(exc, (CorruptFileError, LayoutError, LeakError, ExportError, TextFileError)):
+        return f"{path.name}: {exc}"  # names a file of the study: say which recording it is
+    if isinstance(exc, OSError):
+        return os_message(path, exc)
+    return (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
+            "recordings are not affected; please report this with the message.")
 
 
 def os_message(path: Path, exc: OSError) -> str:
-    import errno
-
-    if exc.errno == errno.ENOSPC:
-        return (f"{path.name}: the disk is full (writing in {_where(exc, path)}). Free some "
+    """An operating-system error while doing ``path``, by its number and the file it names."""
+    named = os.fsdecode(exc.filename) if exc.filename else ""
+    reading = bool(named) and _same_file(named, path)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (f"{path.name}: the disk is full (writing {_where(named, path)}). Free some "
                 "space and run the batch again; finished recordings will not be redone.")
+    if exc.errno in (errno.EACCES, errno.EPERM) and reading:
+        return (f"{path.name}: you do not have permission to read this recording. Copy it to "
+                "a folder of your own or ask its owner for access, then run the batch again.")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"{path.name}: permission denied writing or reading {_where(exc, path)}. "
+        return (f"{path.name}: permission denied writing {_where(named, path)}. "
                 "Choose a folder you can write to.")
     if exc.errno == errno.ENOENT:
-        return (f"{path.name}: the file disappeared ({exc.filename or path}). Put it back and "
+        return (f"{path.name}: the file disappeared ({named or path}). Put it back and "
                 "run the batch again.")
-    return f"{path.name}: {exc.strerror or exc} ({exc.filename or path})."
+    return f"{path.name}: {exc.strerror or exc} ({named or path})."
+
+
+def _same_file(named: str, path: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return Path(named).resolve() == Path(path).resolve()
+    return False
+
+
+def _where(named: str, path: Path) -> str:
+    """The file an error names, or its folder when it is one of our temporaries."""
+    if not named:
+        return f"in {Path(path).parent}"
+    p = Path(named)
+    return f"in {p.parent}" if p.name.startswith(TEMP_PREFIX) else str(p)
 
 
 def _mark(study: Study, entry: RecordingEntry | None, status: str, message: str) -> None:

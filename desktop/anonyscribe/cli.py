@@ -23,7 +23,43 @@ def _formats(value: str) -> list[str]:
     if bad:
         raise argparse.ArgumentTypeError(
             f"unknown format {', '.join(bad)}; choose from {', '.join(ALL_FORMATS)}")
+    if not fmts:
+        raise argparse.ArgumentTypeError(
+            f"no format given; choose one or more of {', '.join(ALL_FORMATS)}, e.g. docx,txt")
     return fmts
+
+
+RECORDING_CHOICES = ("interview", "focus-group", "other")
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of speakers (0 or more)")
+    return value
+
+
+def _recording_kind(choice: str | None) -> str | None:
+    """The CLI's spelling ("focus-group") as the study's ``RecordingKind`` value."""
+    return None if choice is None else choice.replace("-", "_")
+
+
+def _speaker_count(value: str) -> int:
+    from .batch import MAX_SPEAKERS
+
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= MAX_SPEAKERS:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of speakers; give a whole number from 1 to "
+            f"{MAX_SPEAKERS} (an interview is usually 2), or leave the option out")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=Path("anonymised"),
                    help="folder for anonymised files only (default: ./anonymised)")
     b.add_argument("--private", type=Path, default=None,
-                   help="study folder for everything that still identifies anyone "
-                   "(default: OUT/private)")
+                   help="study folder for everything that still identifies anyone; never "
+                   "inside OUT (default: OUT-private, beside OUT)")
     b.add_argument("--model", default=None,
                    help="model name (see 'anonyscribe models') or a faster-whisper model folder")
     b.add_argument("--language", default="en",
@@ -61,8 +97,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--speakers", default="auto",
                    choices=["auto", "teams", "channels", "diarize", "none"],
                    help="how to find who spoke when (default: auto)")
-    b.add_argument("--num-speakers", type=int, default=None,
-                   help="number of speakers, if known (an interview is usually 2)")
+    b.add_argument("--num-speakers", type=_speaker_count, default=None,
+                   help="number of speakers in every recording of this run (overrides "
+                   "--recordings for this run only)")
+    b.add_argument("--recordings", default=None, choices=RECORDING_CHOICES,
+                   help="what the study's recordings are, saved in the study: interview (one "
+                   "interviewer, one participant: 2 speakers, the default), focus-group "
+                   "(--group-size speakers) or other (speaker count found from the audio)")
+    b.add_argument("--group-size", type=_count, default=None,
+                   help="speakers in a focus group, saved in the study (0: find out)")
 
     d = sub.add_parser("detect", help="find identifiers in a plain-text file")
     d.add_argument("file", type=Path)
@@ -206,38 +249,32 @@ class ConsoleReporter:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import read_list, run_batch
+    from .batch import FolderError, OptionError, run_batch
+    from .core.files import CorruptFileError
+    from .core.layout import LayoutError
+    from .core.study import StudyLockedError
+    from .core.textfile import TextFileError, read_terms
     from .transcribe.models import ModelError
 
     language = None if args.language in ("auto", "") else args.language
     try:
-        vocabulary = read_list(args.vocabulary)
-        always = read_list(args.always)
-        never = read_list(args.never)
-    except OSError as exc:
-        print(f"error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
-        return 2
-    try:
+        vocabulary = read_terms(args.vocabulary, "vocabulary file")
+        always = read_terms(args.always, "always-redact list")
+        never = read_terms(args.never, "never-redact list")
         result = run_batch(args.inputs, args.out, args.private, model=args.model,
                            language=language, vocabulary=vocabulary, always=always, never=never,
                            auto=args.auto, draft=args.format is not None,
                            formats=args.format or ["docx", "txt"], speakers=args.speakers,
-                           num_speakers=args.num_speakers, reporter=ConsoleReporter())
-    except ModelError as exc:
+                           num_speakers=args.num_speakers,
+                           recording_kind=_recording_kind(args.recordings),
+                           group_size=args.group_size, reporter=ConsoleReporter())
+    except StudyLockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except (ModelError, FolderError, CorruptFileError, LayoutError, OptionError,
+            TextFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # StudyLockedError and the like: one clear line
-        from .batch import FolderError
-        from .core.files import CorruptFileError
-        from .core.study import StudyLockedError
-
-        if isinstance(exc, StudyLockedError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 3
-        if isinstance(exc, (FolderError, CorruptFileError)):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        raise
     return _summary(result, args)
 
 
@@ -249,7 +286,16 @@ def _summary(result, args: argparse.Namespace) -> int:
     print(f"\nSummary: {len(result.items)} recording(s): {parts}.", file=sys.stderr)
     for item in result.failed:
         print(f"  FAILED {item.path}: {item.message}", file=sys.stderr)
-    private = args.private or args.out / "private"
+    if result.unheard:
+        stretches = sum(i.unheard for i in result.unheard)
+        print(f"Speech without words: {stretches} stretch(es) in {len(result.unheard)} "
+              "recording(s), marked [no transcript …]. Listen to them in review and type "
+              "what is said:", file=sys.stderr)
+        for item in result.unheard:
+            print(f"  {item.path.name}: {item.unheard}", file=sys.stderr)
+    from .core.layout import default_private
+
+    private = args.private or default_private(args.out)
     if args.auto:
         print(f"Anonymised files: {args.out}\nPrivate files (keep safe, never share): {private}",
               file=sys.stderr)
@@ -265,12 +311,13 @@ def _summary(result, args: argparse.Namespace) -> int:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
+    from .core.textfile import TextFileError, read_text
     from .detect.engine import Detector
 
     try:
-        text = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"error: cannot read {args.file} as UTF-8 text ({exc})", file=sys.stderr)
+        text = read_text(args.file, "text file")
+    except TextFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     spans = Detector().detect_text(text)
     if args.json:
@@ -296,16 +343,23 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .batch import failure_message
+    from .core.files import CorruptFileError
+    from .core.layout import LayoutError, check_apart
     from .core.model import Decision
     from .core.study import Study, StudyLockedError
     from .labels import Pending, pending_marker
     from .pipeline import Engines, export_recording, export_study_project, study_terms
 
     try:
+        check_apart(args.private, args.out)
         study = Study.open(args.private)
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    except (LayoutError, CorruptFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     policy = Pending.ORIGINAL if args.write_pending_originals else Pending.MARK
     with study:
         formats = args.format or study.settings.formats
@@ -316,13 +370,19 @@ def cmd_export(args: argparse.Namespace) -> int:
         # The same detector as the batch: identifiers in a file name are found the same way,
         # so a re-export gives the same names and never leaks what the batch hid.
         detector = Engines(terms=study_terms(study)).detector if ready else None
+        failed = 0
         for entry in ready:
-            pending = sum(1 for f in study.load_findings(entry.id)
-                          if f.decision is Decision.PENDING)
-            if "audio" in formats:
-                _audio_last_check(study, entry, policy)
-            paths = export_recording(study, entry.id, args.out, formats, detector,
-                                     pending=policy)
+            try:
+                pending = sum(1 for f in study.load_findings(entry.id)
+                              if f.decision is Decision.PENDING)
+                if "audio" in formats:
+                    _audio_last_check(study, entry, policy)
+                paths = export_recording(study, entry.id, args.out, formats, detector,
+                                         pending=policy)
+            except Exception as exc:  # noqa: BLE001 - one recording never stops the others
+                print(f"FAILED {failure_message(Path(entry.name), exc)}", file=sys.stderr)
+                failed += 1
+                continue
             print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
             if pending and policy is Pending.ORIGINAL:
                 print(f"  WARNING: {pending} finding(s) not yet reviewed were written as "
@@ -333,10 +393,15 @@ def cmd_export(args: argparse.Namespace) -> int:
                       f"as {pending_marker('PERSON')}; review them in the app and export "
                       "again.", file=sys.stderr)
         if "qdpx" in formats:
-            for p in export_study_project(study, args.out, include_media=args.qdpx_media,
-                                          detector=detector, pending=policy):
-                print(f"study project: {p}", file=sys.stderr)
-    return 0
+            try:
+                for p in export_study_project(study, args.out, include_media=args.qdpx_media,
+                                              detector=detector, pending=policy):
+                    print(f"study project: {p}", file=sys.stderr)
+            except Exception as exc:  # noqa: BLE001 - the per-recording files are written
+                print(f"FAILED the study project (.qdpx): {failure_message(Path('study'), exc)}",
+                      file=sys.stderr)
+                failed += 1
+    return 1 if failed else 0
 
 
 def _audio_last_check(study, entry, pending) -> None:  # noqa: ANN001 - Study, entry, Pending

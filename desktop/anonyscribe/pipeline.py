@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -173,13 +174,18 @@ def process_recording(
     engines: Engines,
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
-) -> None:
-    """Bring one recording to the review stage; skips any stage whose result is saved."""
+) -> list[str]:
+    """Bring one recording to the review stage; skips any stage whose result is saved.
+
+    Returns notes for the researcher (a lost transcript made again; speech without words)."""
     from .media import probe
+    from .transcribe.coverage import count_unheard
 
     cancel = cancel or CancelToken()
     progress = _quiet_after_cancel(progress or _noop, cancel)
     path = Path(entry.path)
+    notes: list[str] = []
+    earlier: list[Finding] = []
     if is_text_source(path):  # a transcript or a sheet: no audio, straight to detection
         transcript = _read_source(study, entry, progress)
     else:
@@ -190,9 +196,11 @@ def process_recording(
         if study.has_transcript(entry.id):
             transcript = study.load_transcript(entry.id)
         else:
+            if study.has_findings(entry.id):  # the transcript was deleted after review began
+                earlier = study.load_findings(entry.id)
             transcript = _transcribe(study, entry, engines, progress, cancel)
     cancel.check()
-    if not study.has_findings(entry.id):
+    if earlier or not study.has_findings(entry.id):
         progress("detect", 0.0)
         terms = study_terms(study)
 
@@ -202,12 +210,54 @@ def process_recording(
                 return engines.detector.detect_transcript(transcript)
 
         findings = interruptible(detect, cancel)
+        if earlier:
+            kept = carry_decisions(earlier, findings, transcript)
+            decided = sum(1 for f in earlier if f.decision is not Decision.PENDING)
+            notes.append(f"its saved transcript was missing, so it was transcribed again; "
+                         f"{kept} of {decided} earlier decision(s) carried over")
         study.save_findings(entry.id, findings)
         progress("detect", 1.0)
+    unheard = count_unheard(transcript)
+    if unheard:
+        notes.append(f"{unheard} stretch(es) of speech without words, marked "
+                     "[no transcript …]: listen to them in review")
     entry.status = "review"
     entry.error = ""
     study.save()
     progress("save", 1.0)
+    return notes
+
+
+def carry_decisions(earlier: list[Finding], findings: list[Finding],
+                    transcript: Transcript) -> int:
+    """Bring the reviewer's decisions over to the findings of a transcript made again.
+
+    A finding at the same place with the same text takes the earlier decision (and id); an
+    earlier finding the detector did not make again (one the reviewer added) is kept when its
+    text is still at its place. Returns how many earlier decisions were carried over."""
+    def place(f: Finding) -> tuple[int, int, int, str]:
+        return f.segment_id, f.start, f.end, f.text
+
+    new = {place(f): f for f in findings}
+    kept = 0
+    for old in earlier:
+        match = new.get(place(old))
+        if match is not None:
+            match.decision, match.id = old.decision, old.id
+        elif _still_there(transcript, old):
+            findings.append(old)
+        else:
+            continue
+        kept += old.decision is not Decision.PENDING
+    return kept
+
+
+def _still_there(transcript: Transcript, finding: Finding) -> bool:
+    try:
+        text = transcript.segment(finding.segment_id).text
+    except KeyError:
+        return False
+    return text[finding.start:finding.end] == finding.text
 
 
 def _read_source(study: Study, entry: RecordingEntry, progress: Progress) -> Transcript:
@@ -256,10 +306,21 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
         transcriber.vocabulary = before
     transcript = _label_speakers(study, entry, engines, transcript, progress, cancel,
                                  decoded[0] if decoded else None)
+    _mark_unheard(entry, transcript, cancel)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"
     study.save()
     return transcript
+
+
+def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelToken) -> None:
+    """Mark voiced stretches the recogniser wrote no words for (see transcribe/coverage)."""
+    from .transcribe.coverage import mark_unheard, voiced_times
+
+    voiced = [(t.start, t.end) for t in transcript.speaker_times]
+    if not voiced:
+        voiced = interruptible(lambda: voiced_times(Path(entry.path)), cancel)
+    mark_unheard(transcript, voiced)
 
 
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
@@ -273,10 +334,13 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     except ImportError:
         return transcript
     progress("speakers", 0.0)
+    # A count given for this run wins; else what the study says its recordings are.
+    expected = engines.num_speakers or study.settings.expected_speakers()
+
     def label() -> SpeakerResult:
         with engines.models_in_use:
             return label_turns(transcript, Path(entry.path), audio=audio,
-                               num_speakers=engines.num_speakers,
+                               num_speakers=expected,
                                mode=engines.speakers,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
@@ -385,9 +449,13 @@ def export_recording(
     ``recogniser``: what checks the anonymised audio by ear (default: the study's model)."""
     from . import export
     from .core.files import sweep_temporaries
+    from .core.layout import check_apart
 
-    # What an export killed mid-write left here (the app's export has no batch start to do it).
-    sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
+    out_dir = Path(out_dir)
+    check_apart(study.root, out_dir)
+    # What an export killed mid-write long ago left here (from older versions, or a copy to
+    # another disk); others' fresh temporaries are spared. Unchecked ones live in the study.
+    sweep_temporaries(out_dir, recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
     if kind_of(entry.name) is SourceKind.SURVEY:  # a sheet goes out as a sheet
         return export_survey(study, rec_id, out_dir, detector, draft, pending, plan_)
@@ -396,30 +464,66 @@ def export_recording(
     stem = _claim_stem(study, entry, planned.name.stem, out_dir, formats)
     written: list[Path] = []
     audio_lines: list[str] | None = None
-    for fmt in formats:
-        if fmt in TIMED_FORMATS and not timed(planned.rendered.transcript):
-            continue  # captions and NVivo rows need times a text transcript may not have
-        if fmt in export.AUDIO_FORMATS and is_text_source(Path(entry.name)):
-            continue  # a text source has no audio to cover
-        if fmt in export.AUDIO_FORMATS:
-            coverage = audio_coverage(study, rec_id, pending, planned)
-            written += export.export_audio(recording_path(entry), coverage, Path(out_dir), stem,
-                                           planned.originals, audio_options(study),
-                                           recogniser or default_recogniser(study.settings.model))
-            audio_lines = coverage.report_lines(audio_options(study).cover)
-        elif fmt in export.RECORDING_FORMATS:
-            written += export.export_recording(fmt, planned.rendered.transcript, Path(out_dir),
-                                               stem, planned.originals)
-    export.write_log(planned.rendered.log, study.root / "log" / entry.id, planned.decisions,
-                     pending=pending.value, audio=audio_lines)
+    try:
+        for fmt in formats:
+            if fmt in TIMED_FORMATS and not timed(planned.rendered.transcript):
+                continue  # captions and NVivo rows need times a text transcript may not have
+            if fmt in export.AUDIO_FORMATS and is_text_source(Path(entry.name)):
+                continue  # a text source has no audio to cover
+            if fmt in export.AUDIO_FORMATS:
+                coverage = audio_coverage(study, rec_id, pending, planned)
+                with _naming_failures(out_dir, stem, fmt):
+                    written += export.export_audio(
+                        recording_path(entry), coverage, out_dir, stem, planned.originals,
+                        audio_options(study),
+                        recogniser or default_recogniser(study.settings.model),
+                        staging=study.root)
+                audio_lines = coverage.report_lines(audio_options(study).cover)
+            elif fmt in export.RECORDING_FORMATS:
+                with _naming_failures(out_dir, stem, fmt):
+                    written += export.export_recording(fmt, planned.rendered.transcript, out_dir,
+                                                       stem, planned.originals,
+                                                       staging=study.root)
+        export.write_log(planned.rendered.log, study.root / "log" / entry.id,
+                         planned.decisions, pending=pending.value, audio=audio_lines)
+    except BaseException:
+        _withdraw(entry, written)
+        raise
     labels.commit(study.register, plan_, planned.identities)
     study.save_register()
-    kept = _remove_stale(entry, Path(out_dir), stem, written)
+    kept = _remove_stale(entry, out_dir, stem, written)
     entry.export_stem = stem
     entry.exported = [str(p) for p in [*written, *kept]]
     entry.status = "review" if draft else "exported"
+    study.save_export_record(entry)
     study.save()
     return written
+
+
+@contextlib.contextmanager
+def _naming_failures(out_dir: Path, stem: str, fmt: str) -> Iterator[None]:
+    """A write error while exporting names the exported file, not a staging temporary."""
+    from .core.files import TEMP_PREFIX, WriteError
+    from .naming import output_names
+
+    try:
+        yield
+    except OSError as exc:
+        named = Path(os.fsdecode(exc.filename)) if exc.filename else None
+        if named is not None and not named.name.startswith(TEMP_PREFIX):
+            raise
+        final = out_dir / output_names(fmt, stem)[0]
+        raise WriteError(exc.errno, exc.strerror or str(exc), str(final)) from exc
+
+
+def _withdraw(entry: RecordingEntry, written: list[Path]) -> None:
+    """An export that failed halfway takes back the files it wrote: a recording marked failed
+    has no anonymised files in the output folder, and the re-run writes the same names."""
+    for path in written:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    gone = {str(p) for p in written}
+    entry.exported = [p for p in entry.exported if p not in gone]
 
 
 def recording_path(entry: RecordingEntry) -> Path:
@@ -562,8 +666,11 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
                 media[entry.export_stem] = path
         if not items:
             return []
+        from .core.layout import check_apart
+
+        check_apart(study.root, Path(out_dir))
         return export.export_study("qdpx", items, Path(out_dir), "study", originals,
-                                   media=media or None)
+                                   media=media or None, staging=study.root)
 
 
 def survey_formats(entry: RecordingEntry) -> list[str]:
@@ -607,7 +714,7 @@ def export_survey(study: Study, rec_id: str, out_dir: Path, detector: Detector |
     answers = {cells.cells[seg.id]: seg.text for seg in planned.rendered.transcript.segments}
     written = export.export_sheet(formats[0], SurveyAnswers(source, cells.layout, cells.options,
                                                             answers), Path(out_dir), stem,
-                                  planned.originals)
+                                  planned.originals, staging=study.root)
     export.write_log(planned.rendered.log, study.root / "log" / entry.id, planned.decisions,
                      pending=pending.value)
     labels.commit(study.register, plan_, planned.identities)

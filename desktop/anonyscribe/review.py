@@ -120,6 +120,21 @@ class SpeakerState:
 
 
 @dataclass
+class SplitState:
+    """What splitting a turn changed (the turn, its findings, the speakers), so undo puts it
+    back exactly and redo makes the same new turn id again."""
+
+    segment_id: int
+    new_id: int
+    cut: int
+    speaker_id: str
+    label: str | None
+    turn: Segment
+    findings: list[Finding]
+    speakers: SpeakerState
+
+
+@dataclass
 class SegmentState:
     """A snapshot of one turn (text + its findings) so a text edit can be undone exactly."""
 
@@ -644,6 +659,103 @@ class ReviewSession:
         from .speakers.turns import new_speaker_id
 
         return new_speaker_id(self.transcript)
+
+    def swap_speakers(self, a: str, b: str) -> SpeakerState:
+        """Every turn of ``a`` becomes ``b``'s and the other way round (whole recording);
+        returns the state before, for undo."""
+        from .speakers.turns import swap_speakers
+
+        return self._take(swap_speakers(self.transcript, a, b))
+
+    def suggested_roles(self) -> dict[str, str]:
+        """{speaker id: "Interviewer" / "Participant"} from who asks the questions; empty
+        when not two voices or not clear."""
+        from .speakers.turns import suggest_roles
+
+        return suggest_roles(self.transcript)
+
+    def split_turn(self, segment_id: int, offset: int, speaker_id: str,
+                   label: str | None = None) -> SplitState:
+        """Cut a turn at the word holding character ``offset``; the rest becomes a new turn
+        of ``speaker_id`` (new if unknown, shown as ``label``). Findings after the cut move
+        with their words; one straddling it moves the cut to its start. Returns the state
+        before, for ``restore_split``."""
+        from .speakers.turns import split_point
+
+        seg = self.segment(segment_id)
+        cut = split_point(seg.text, offset)
+        for f in self.findings_in(segment_id):
+            if f.start < cut < f.end:
+                cut = f.start
+        state = SplitState(segment_id, max(s.id for s in self.transcript.segments) + 1, cut,
+                           speaker_id, label, copy.deepcopy(seg),
+                           copy.deepcopy(self.findings_in(segment_id)), self.speaker_state())
+        self._apply_split(state)
+        return state
+
+    def redo_split(self, state: SplitState) -> None:
+        """Split again exactly as ``state`` says (after an undo)."""
+        self._apply_split(state)
+
+    def _apply_split(self, state: SplitState) -> None:
+        from .speakers.turns import split_segment
+
+        changed = split_segment(self.transcript, state.segment_id, state.cut, state.new_id,
+                                state.speaker_id, state.label)
+        old = (self.transcript.segments, copy.deepcopy(self.findings), self.speaker_state())
+        self.transcript.segments = changed.segments
+        self.transcript.speakers = changed.speakers
+        self.transcript.speaker_times = changed.speaker_times
+        for f in self.findings_in(state.segment_id):
+            if f.start >= state.cut:  # the new turn's text starts at the cut (a word start)
+                self._unindex(f)
+                f.segment_id = state.new_id
+                f.start -= state.cut
+                f.end -= state.cut
+                self._index(f)
+        self._segments_changed(state.segment_id, state.new_id)
+        try:
+            self._save_transcript()
+            self._save_findings()
+        except BaseException:
+            self.transcript.segments, self.findings = old[0], old[1]
+            self._reindex_all()
+            self._set_speakers_quietly(old[2])
+            raise
+
+    def restore_split(self, state: SplitState) -> None:
+        """Undo ``split_turn`` exactly: one turn again, its findings where they were."""
+        t = self.transcript
+        for f in self.findings_in(state.new_id) + self.findings_in(state.segment_id):
+            self._unindex(f)
+        self.findings = [f for f in self.findings
+                         if f.segment_id not in (state.segment_id, state.new_id)]
+        t.segments = [s for s in t.segments if s.id != state.new_id]
+        t.segments[self._seg_index[state.segment_id]] = copy.deepcopy(state.turn)
+        for f in copy.deepcopy(state.findings):
+            self._index(f)
+            self.findings.append(f)
+        self._segments_changed(state.segment_id, state.new_id)
+        self._set_speakers(copy.deepcopy(state.speakers))
+        self._save_findings()
+
+    def _segments_changed(self, *segment_ids: int) -> None:
+        self._seg_index = {seg.id: i for i, seg in enumerate(self.transcript.segments)}
+        self._timeline = None
+        for sid in segment_ids:
+            self._text_changed(sid)
+
+    def _reindex_all(self) -> None:
+        self._by_id, self._by_segment = {}, {}
+        for f in self.findings:
+            self._index(f)
+        self._segments_changed()
+
+    def _set_speakers_quietly(self, state: SpeakerState) -> None:
+        t = self.transcript
+        t.speakers, t.speaker_times = state.speakers, state.speaker_times
+        for seg in t.segments:
+            seg.speaker = state.turn_speakers.get(seg.id, seg.speaker)
 
     # -- labels: one plan for the screen, the preview and the export ----------------------
     def plan(self) -> LabelPlan:

@@ -70,6 +70,9 @@ class Segment:
     speaker: str = "S1"
     words: list[Word] = field(default_factory=list)
     heading: str = ""  # what the turn answers (a survey question); empty for speech
+    # True for a "[no transcript …]" turn: voice was heard here but no words were recognised
+    # (see transcribe/coverage.py); the researcher listens to it.
+    unheard: bool = False
 
 
 @dataclass
@@ -154,6 +157,7 @@ class Transcript:
                 speaker=s.get("speaker", "S1"),
                 words=[Word(**w) for w in s.get("words", [])],
                 heading=s.get("heading", ""),
+                unheard=bool(s.get("unheard", False)),
             )
             for s in data.get("segments", [])
         ]

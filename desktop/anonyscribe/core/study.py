@@ -17,16 +17,35 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from .files import CorruptFileError, read_json, sweep_temporaries, write_json
-from .model import Finding, Transcript
-from .register import Register
+from .files import (
+    CorruptFileError,
+    read_document,
+    shape_error,
+    sweep_temporaries,
+    write_json,
+)
+from .model import SCHEMA_VERSION, Finding, Transcript
+from .register import REGISTER_SCHEMA, Register
 
 STUDY_FILE = "study.json"
+EXPORT_RECORD = "export.json"
+# The file formats this release writes (and the newest it reads).
+STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = 1
+STUDY_REPAIR = ("Restore it from a backup, or move it out of the study folder and run the batch "
+                "again on the same recordings: their transcripts and decisions are kept in "
+                "the recordings folder and found again.")
+REGISTER_REPAIR = ("Restore it from a backup: without it, pseudonyms would be numbered afresh "
+                   "and no longer match earlier exports.")
+TERMS_REPAIR = "Restore it from a backup, or delete it and give the term lists again."
+
+
+class MissingFileError(CorruptFileError):
+    """A file the study needs is gone (deleted by hand); the message says how to recover."""
 
 
 class StudyLockedError(RuntimeError):
@@ -141,6 +160,55 @@ class RecordingEntry:
     export_stem: str = ""
 
 
+@dataclass
+class _Term:
+    text: str
+    type: str
+
+
+@dataclass
+class _Pseudonym:  # the saved shape of ``register.Pseudonym``
+    type: str
+    key: str
+    label: str = ""
+    originals: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    custom: bool = False
+    frozen: bool = False
+
+
+_SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float),
+                                               "bool": bool, "list": list}
+
+
+def record(cls: type, data: Any) -> Any:
+    """``cls(**data)`` for a flat dataclass, refusing a non-record, an unknown or missing
+    field and a value of the wrong type (``TypeError`` saying which) rather than failing
+    later, far from the file."""
+    if not isinstance(data, dict):
+        raise TypeError(f"a {cls.__name__.strip('_')} entry is {data!r}, not a record")
+    for f in fields(cls):
+        if f.name not in data:
+            continue
+        want = _SCALARS.get(str(f.type).split("[")[0])
+        value = data[f.name]
+        if want is not None and (not isinstance(value, want) or (
+                isinstance(value, bool) and want is not bool)):
+            raise TypeError(f"field {f.name!r} is {value!r}")
+    return cls(**data)
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise TypeError(f"{key!r} is {value!r}, not a list")
+    return value
+
+
+def _bad(value: Any) -> bool:
+    raise TypeError(f"a term is {value!r}, not a text")
+
+
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -190,31 +258,52 @@ class Study:
         self.close()
 
     def _load(self) -> None:
+        """Read the study's files, each checked for shape and version before use."""
         f = self.root / STUDY_FILE
         if f.exists():
-            data = read_json(f)
-            self.settings = StudySettings(**data.get("settings", {}))
-            self.recordings = {r["id"]: RecordingEntry(**r) for r in data.get("recordings", [])}
+            data = read_document(f, STUDY_SCHEMA, STUDY_REPAIR)
+            try:
+                self.settings = record(StudySettings, data.get("settings", {}))
+                RecordingKind(self.settings.recording_kind)
+                entries = [record(RecordingEntry, r) for r in _list(data, "recordings")]
+            except (TypeError, ValueError) as exc:
+                raise shape_error(f, exc, STUDY_REPAIR) from exc
+            self.recordings = {e.id: e for e in entries}
         reg = self.root / "register.json"
         if reg.exists():
-            self.register = Register.from_dict(read_json(reg))
+            data = read_document(reg, REGISTER_SCHEMA, REGISTER_REPAIR)
+            try:
+                for e in _list(data, "entries"):
+                    record(_Pseudonym, e)
+                if not isinstance(data.get("counters", {}), dict):
+                    raise TypeError(f"'counters' is {data['counters']!r}, not a record")
+                self.register = Register.from_dict(data)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                raise shape_error(reg, exc, REGISTER_REPAIR) from exc
         terms = self.root / "terms.json"
         if terms.exists():
-            self.terms = Terms(**read_json(terms))
+            data = read_document(terms, TERMS_SCHEMA, TERMS_REPAIR)
+            try:
+                always = [record(_Term, t) for t in _list(data, "always")]
+                never = [t for t in _list(data, "never") if isinstance(t, str) or _bad(t)]
+            except (TypeError, ValueError) as exc:
+                raise shape_error(terms, exc, TERMS_REPAIR) from exc
+            self.terms = Terms(always=[asdict(t) for t in always], never=never)
 
     # -- saving ----------------------------------------------------------------
     def save(self) -> None:
         write_json(self.root / STUDY_FILE, {
-            "schema_version": 1,
+            "schema_version": STUDY_SCHEMA,
             "settings": asdict(self.settings),
             "recordings": [asdict(r) for r in self.recordings.values()],
         })
 
     def save_register(self) -> None:
-        write_json(self.root / "register.json", self.register.to_dict())
+        write_json(self.root / "register.json", self.register.to_dict())  # has its version
 
     def save_terms(self) -> None:
-        write_json(self.root / "terms.json", asdict(self.terms))
+        write_json(self.root / "terms.json", {"schema_version": TERMS_SCHEMA,
+                                              **asdict(self.terms)})
 
     # -- recordings ------------------------------------------------------------
     def add_recording(self, path: Path, sha256: str | None = None) -> RecordingEntry:
@@ -228,6 +317,7 @@ class Study:
         entry = self.recordings.get(rid)
         if entry is None:
             entry = RecordingEntry(id=rid, name=path.name, path=str(path.resolve()), sha256=sha)
+            self._restore_export_record(entry)
             self.recordings[rid] = entry
         else:
             entry.path = str(path.resolve())
@@ -241,12 +331,16 @@ class Study:
 
     def load_transcript(self, rec_id: str) -> Transcript:
         path = self.folder(rec_id) / "transcript.json"
+        repair = "Restore it from a backup, or delete it to transcribe again."
+        if not path.exists():
+            raise MissingFileError(
+                f"{path} is missing. Run the batch again on this recording: it is transcribed "
+                "again and the decisions already made are kept.")
+        data = read_document(path, SCHEMA_VERSION, repair)
         try:
-            return Transcript.from_dict(read_json(path))
-        except (KeyError, TypeError) as exc:
-            raise CorruptFileError(
-                f"{path} is not a valid transcript ({exc}). Delete it to transcribe again."
-            ) from exc
+            return Transcript.from_dict(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise shape_error(path, exc, repair) from exc
 
     def save_transcript(self, rec_id: str, transcript: Transcript) -> None:
         write_json(self.folder(rec_id) / "transcript.json", transcript.to_dict())
@@ -258,15 +352,33 @@ class Study:
         path = self.folder(rec_id) / "findings.json"
         if not path.exists():
             return []
+        repair = "Restore it from a backup, or delete it to detect again."
+        data = read_document(path, FINDINGS_SCHEMA, repair)
         try:
-            return [Finding.from_dict(f) for f in read_json(path)["findings"]]
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, CorruptFileError):
-                raise
-            raise CorruptFileError(
-                f"{path} is not a valid review file ({exc}). Delete it to detect again."
-            ) from exc
+            return [Finding.from_dict(f) for f in data["findings"]]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise shape_error(path, exc, repair) from exc
 
     def save_findings(self, rec_id: str, findings: list[Finding]) -> None:
         write_json(self.folder(rec_id) / "findings.json",
-                   {"schema_version": 1, "findings": [f.to_dict() for f in findings]})
+                   {"schema_version": FINDINGS_SCHEMA,
+                    "findings": [f.to_dict() for f in findings]})
+
+    # -- what was exported, kept with the recording too ----------------------------------------
+    def save_export_record(self, entry: RecordingEntry) -> None:
+        """Keep the recording's export name and files beside its transcript as well, so a
+        study whose list was lost (``study.json`` deleted) exports under the same names
+        again rather than beside its own earlier files as "-2" copies."""
+        write_json(self.folder(entry.id) / EXPORT_RECORD,
+                   {"schema_version": EXPORT_SCHEMA, "export_stem": entry.export_stem,
+                    "exported": list(entry.exported)})
+
+    def _restore_export_record(self, entry: RecordingEntry) -> None:
+        path = self.folder(entry.id) / EXPORT_RECORD
+        if not path.exists():
+            return
+        data = read_document(path, EXPORT_SCHEMA)
+        stem, exported = data.get("export_stem"), data.get("exported")
+        if isinstance(stem, str) and isinstance(exported, list):
+            entry.export_stem = stem
+            entry.exported = [str(p) for p in exported]

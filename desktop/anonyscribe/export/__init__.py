@@ -20,7 +20,6 @@ Formats:
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from .. import naming
 from ..core.cancel import CancelToken
-from ..core.files import TEMP_PREFIX
+from ..core.files import TEMP_PREFIX, move_into
 from ..core.model import Transcript
 from ..redact import LogEntry
 from . import audio as audio_format
@@ -90,13 +89,19 @@ def _staged(out_dir: Path, names: list[str]) -> dict[Path, str]:
 
 
 def _publish(fmt: str, out_dir: Path, names: list[str], originals: list[str],
-             produce: Callable[[list[Path]], None]) -> list[Path]:
-    """Refuse leaking names up front; write under temporary names; scan; rename or delete."""
+             produce: Callable[[list[Path]], None], staging: Path | None = None) -> list[Path]:
+    """Refuse leaking names up front; write under temporary names; scan; rename or delete.
+
+    ``staging``: where the unchecked temporaries are written (the private study folder), so
+    that nothing which has not passed the leak check is ever in ``out_dir``, even after a
+    kill; without it, beside the destination."""
     bad = name_leaks(names, originals)
     if bad:
         raise LeakError(fmt, [Leak(out_dir / n, "file name", i) for n, i in bad])
     out_dir.mkdir(parents=True, exist_ok=True)
-    staged = _staged(out_dir, names)
+    if staging is not None:
+        staging.mkdir(parents=True, exist_ok=True)
+    staged = _staged(staging or out_dir, names)
     try:
         produce(list(staged))
         leaks = scan(staged, originals, shown_names=staged)
@@ -104,7 +109,7 @@ def _publish(fmt: str, out_dir: Path, names: list[str], originals: list[str],
             raise LeakError(fmt, leaks)
         finals = []
         for tmp, name in staged.items():
-            os.replace(tmp, out_dir / name)
+            move_into(tmp, out_dir / name)
             finals.append(out_dir / name)
         return finals
     finally:
@@ -114,7 +119,8 @@ def _publish(fmt: str, out_dir: Path, names: list[str], originals: list[str],
 
 
 def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
-                     originals: Iterable[str] = (), exported: date | None = None) -> list[Path]:
+                     originals: Iterable[str] = (), exported: date | None = None,
+                     staging: Path | None = None) -> list[Path]:
     """Write one anonymised transcript as ``fmt`` into ``out_dir``; returns the files.
 
     ``originals`` are the accepted originals (study-wide is safest): any of them found in
@@ -130,14 +136,14 @@ def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
     names = naming.output_names(fmt, stem)
     writer = _WRITERS[fmt]
     return _publish(fmt, out_dir, names, list(originals),
-                    lambda paths: writer(anonymised, paths, stem, exported))
+                    lambda paths: writer(anonymised, paths, stem, exported), staging)
 
 
 def export_audio(recording: Path, audio_coverage: Coverage, out_dir: Path, stem: str,
                  originals: Iterable[str] = (), options: AudioOptions | None = None,
                  recogniser: Recogniser | None = None,
                  progress: audio_format.Progress | None = None,
-                 cancel: CancelToken | None = None) -> list[Path]:
+                 cancel: CancelToken | None = None, staging: Path | None = None) -> list[Path]:
     """Write the recording with ``audio_coverage``'s stretches covered as ``<stem>.m4a``.
 
     Same path as every export: written under a temporary name, checked (here by decoding it
@@ -150,7 +156,7 @@ def export_audio(recording: Path, audio_coverage: Coverage, out_dir: Path, stem:
     return _publish("audio", Path(out_dir), naming.output_names("audio", stem), originals,
                     lambda paths: audio_format.write(Path(recording), paths[0], audio_coverage,
                                                      originals, options, recogniser, progress,
-                                                     cancel))
+                                                     cancel), staging)
 
 
 def write(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
@@ -168,6 +174,7 @@ def export_study(
     media: dict[str, Path] | None = None,
     variables: Mapping[str, Mapping[str, VariableValue]] | None = None,
     speaker_roles: Mapping[str, Mapping[str, str]] | None = None,
+    staging: Path | None = None,
 ) -> list[Path]:
     """Write a whole study (``(stem, anonymised transcript)`` pairs) as one project file.
 
@@ -184,11 +191,12 @@ def export_study(
     ]
     options = QdpxOptions(project_name=name, include_media=bool(media))
     return _publish(fmt, Path(out_dir), naming.output_names(fmt, name), list(originals),
-                    lambda paths: qdpx.write_qdpx(qitems, paths[0], options))
+                    lambda paths: qdpx.write_qdpx(qitems, paths[0], options), staging)
 
 
 def export_sheet(fmt: str, answers: sheet_format.SurveyAnswers, out_dir: Path, stem: str,
-                 originals: Iterable[str] = (), project: bool = True) -> list[Path]:
+                 originals: Iterable[str] = (), project: bool = True,
+                 staging: Path | None = None) -> list[Path]:
     """A survey's sheet as ``fmt`` (its free text anonymised, chosen columns dropped) and,
     with ``project``, its REFI-QDA project (respondents as cases); each file leak-checked."""
     if fmt not in _SHEET_WRITERS:
@@ -197,10 +205,11 @@ def export_sheet(fmt: str, answers: sheet_format.SurveyAnswers, out_dir: Path, s
     out_dir = Path(out_dir)
     writer = _SHEET_WRITERS[fmt]
     written = _publish(fmt, out_dir, naming.output_names(fmt, stem), list(originals),
-                       lambda paths: writer(answers, paths[0]))
+                       lambda paths: writer(answers, paths[0]), staging)
     if project:
         written += _publish("qdpx", out_dir, naming.output_names("qdpx", stem), list(originals),
-                            lambda paths: sheet_format.write_qdpx(answers, paths[0], stem))
+                            lambda paths: sheet_format.write_qdpx(answers, paths[0], stem),
+                            staging)
     return written
 
 

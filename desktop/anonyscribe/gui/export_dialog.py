@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -361,9 +362,15 @@ class ExportDialog(QDialog):
 
     def start_export(self, pending: Pending = Pending.MARK) -> None:
         """Remember the choices for this study and hand the export to the worker."""
+        from ..core.layout import LayoutError, check_apart
         from .workers import ExportRequest
 
         out_dir = self.out_dir()
+        try:
+            check_apart(self.shared.root, out_dir)  # the same check as the command line's
+        except LayoutError as exc:
+            QMessageBox.warning(self, "Choose another folder", str(exc))
+            return
         formats = self.chosen_formats()
         settings = self.shared.settings
         settings.formats = formats

@@ -27,6 +27,7 @@ from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 from .. import offline  # noqa: F401 - offline switches before any model library loads
 from ..core.cancel import Cancelled, CancelToken
 from ..core.files import CorruptFileError
+from ..core.layout import LayoutError, check_apart
 from ..core.model import Decision
 from ..core.study import RecordingEntry, Study, file_sha256
 from ..labels import Pending
@@ -111,17 +112,10 @@ class SharedStudy:
 
 
 def failure_message(path: Path, exc: BaseException) -> str:
-    """What went wrong with one recording, in words a researcher can act on."""
-    from ..media import MediaError
+    """What went wrong with one recording: the same words as the batch (``batch``)."""
+    from ..batch import failure_message as message
 
-    if isinstance(exc, (MediaError, CorruptFileError)):
-        return str(exc)
-    if isinstance(exc, OSError):
-        from ..batch import os_message
-
-        return os_message(path, exc)
-    return (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
-            "recordings are not affected; please report this with the message.")
+    return message(path, exc)
 
 
 def _model_error_type() -> type[BaseException]:
@@ -444,6 +438,11 @@ class QueueWorker(QThread):
         written: list[str] = []
         problems = list(req.problems)
         per_recording = [f for f in req.formats if f in export.RECORDING_FORMATS]
+        try:
+            check_apart(self.shared.root, req.out_dir)  # said once, not once per recording
+        except LayoutError as exc:
+            self.export_finished.emit([], [*problems, str(exc)])
+            return
         try:
             detector = self._detector()
         except Exception as exc:  # noqa: BLE001

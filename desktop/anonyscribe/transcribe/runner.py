@@ -27,6 +27,7 @@ from .models import ModelError, model_name, resolve_model
 offline.enforce_offline()
 
 from faster_whisper import WhisperModel  # noqa: E402 - only after the offline switches
+from faster_whisper.tokenizer import _LANGUAGE_CODES as LANGUAGE_CODES  # noqa: E402
 
 Progress = Callable[[float], None]
 
@@ -81,16 +82,16 @@ class Transcriber:
         self.cpu_threads = cpu_threads or default_threads()
         self.whisper = WhisperModel(str(self.model_path), device="cpu", compute_type="int8",
                                     cpu_threads=self.cpu_threads)
+        if self.language is not None and self.language not in LANGUAGE_CODES:
+            raise ModelError(
+                f"Unknown language code '{self.language}'. Use a two-letter code such as "
+                "'en', 'fr' or 'cy', or leave the language empty to detect it."
+            )
         if self.language not in (None, "en") and not self.whisper.model.is_multilingual:
             raise ModelError(
                 f"The model '{self.model_name}' understands English only, so it cannot "
                 f"transcribe language '{self.language}'. Choose a multilingual model such as "
                 "'base', or set the language to English."
-            )
-        if self.language is not None and self.language not in self.whisper.supported_languages:
-            raise ModelError(
-                f"Unknown language code '{self.language}'. Use a two-letter code such as "
-                "'en', 'fr' or 'cy', or leave the language empty to detect it."
             )
 
     def options(self) -> dict[str, Any]:

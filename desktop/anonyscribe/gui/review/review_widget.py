@@ -45,6 +45,7 @@ from .commands import (
     ReviewCommand,
     SamePersonCommand,
     SpeakerChangeCommand,
+    SplitTurnCommand,
 )
 from .findings_panel import FindingsPanel
 from .overview import OverviewBar
@@ -265,6 +266,7 @@ class ReviewWidget(QWidget):
             "preview": self.preview_button.toggle, "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo, "help": self.show_shortcuts,
             "find": self.open_search,
+            "split": self.split_here,
         }
         for b in BINDINGS:
             for key in b.keys:
@@ -596,6 +598,100 @@ class ReviewWidget(QWidget):
             merge.addAction(sp.label).triggered.connect(
                 lambda _=False, sid=sp.id: self.merge_speaker(here, sid))
 
+    # -- splitting turns, swapping voices, naming roles ------------------------------------------
+    def reload_turns(self) -> None:
+        """Lay every turn out again (a split adds a turn, its undo removes it)."""
+        self.view.load(self.session)
+        if self.preview.loaded:
+            self.preview.load(self.session)
+
+    def _other_voice(self, speaker_id: str) -> str | None:
+        """The one other voice of a two-voice recording (None: several, or none, to pick)."""
+        others = [sp.id for sp in self.session.transcript.speakers if sp.id != speaker_id]
+        return others[0] if len(others) == 1 else None
+
+    def split_turn(self, segment_id: int, offset: int, speaker_id: str | None = None) -> bool:
+        """Split a turn at the word holding ``offset``; the rest goes to ``speaker_id`` (None:
+        a new speaker). Undoable, saved at once."""
+        seg = self.session.segment(segment_id)
+        if speaker_id == seg.speaker:
+            return False
+        sid = speaker_id or self.session.new_speaker_id()
+        t = self.session.transcript
+        label = (t.speaker_label(sid) if speaker_id
+                 else f"Speaker {len(t.speakers) + 1}")
+        return self._run(SplitTurnCommand(
+            self, segment_id, offset, sid, label,
+            f"Split the turn at {clock(seg.start)} and give the rest to {_quote(label)}"))
+
+    def _cursor_point(self, pos: QPoint | None = None) -> tuple[int, int] | None:
+        """(turn, text offset) under the mouse (``pos``, global) or at the text cursor."""
+        cursor = (self.view.cursorForPosition(self.view.viewport().mapFromGlobal(pos))
+                  if pos is not None else self.view.textCursor())
+        seg_id, offset = self.view.text_position(cursor.position())
+        if seg_id < 0 or offset is None:
+            return None
+        return seg_id, offset
+
+    def split_here(self) -> None:
+        """S: split the turn at the word under the text cursor; in a two-voice recording the
+        rest goes to the other voice, else to a new speaker (move it on with the menu)."""
+        point = self._cursor_point()
+        if point is None:
+            self._info("Click on the word where the other voice begins, then press S.")
+            return
+        seg_id, offset = point
+        self.split_turn(seg_id, offset, self._other_voice(self.session.segment(seg_id).speaker))
+
+    def swap_speakers(self, a: str, b: str) -> bool:
+        """Every turn of ``a`` goes to ``b`` and back, for the whole recording (undoable)."""
+        if a == b:
+            return False
+        t = self.session.transcript
+        return self._run(SpeakerChangeCommand(
+            self, lambda: self.session.swap_speakers(a, b),
+            f"Swap {_quote(t.speaker_label(a))} and {_quote(t.speaker_label(b))}"))
+
+    def name_roles(self) -> bool:
+        """Name the voice asking the questions "Interviewer" and the other "Participant"
+        (one undo step)."""
+        roles = self.session.suggested_roles()
+        if not roles:
+            return False
+        self.undo_stack.beginMacro("Name the interviewer and the participant")
+        try:
+            done = [self.rename_speaker(sid, label) for sid, label in roles.items()]
+        finally:
+            self.undo_stack.endMacro()
+        return any(done)
+
+    def _split_menus(self, menu: QMenu, pos: QPoint) -> None:
+        """"Split here, give the rest to", "Swap speakers with" and the role suggestion."""
+        point = self._cursor_point(pos)
+        t = self.session.transcript
+        if point is not None:
+            seg_id, offset = point
+            here = self.session.segment(seg_id).speaker
+            split = menu.addMenu("Split here, give the rest to")
+            for sp in t.speakers:
+                if sp.id != here:
+                    split.addAction(sp.label).triggered.connect(
+                        lambda _=False, sid=sp.id: self.split_turn(seg_id, offset, sid))
+            split.addAction("A new speaker").triggered.connect(
+                lambda: self.split_turn(seg_id, offset, None))
+            swap = menu.addMenu("Swap speakers with")
+            others = [sp for sp in t.speakers if sp.id != here]
+            swap.setEnabled(bool(others))
+            for sp in others:
+                swap.addAction(sp.label).triggered.connect(
+                    lambda _=False, sid=sp.id: self.swap_speakers(here, sid))
+        roles = self.session.suggested_roles()
+        if roles and any(t.speaker_label(sid) != label for sid, label in roles.items()):
+            who = next(sid for sid, label in roles.items() if label == "Interviewer")
+            act = menu.addAction(f"Name {_quote(t.speaker_label(who))} Interviewer, the other "
+                                 "Participant (asks the questions)")
+            act.triggered.connect(self.name_roles)
+
     def set_replacement(self, key: GroupKey, label: str) -> bool:
         """Change what an identifier becomes, study-wide ("[Person 1]" -> "[Participant]")."""
         g = self.session.group(key)
@@ -715,9 +811,12 @@ class ReviewWidget(QWidget):
     def _on_header_double_clicked(self, seg_id: int) -> None:
         speaker = self.session.segment(seg_id).speaker
         old = self.session.transcript.speaker_label(speaker)
+        # An unnamed voice is offered its role: the one asking the questions is the interviewer.
+        offer = (self.session.suggested_roles().get(speaker, old)
+                 if old.startswith("Speaker ") else old)
         label, ok = QInputDialog.getText(self, "Rename speaker",
                                          f"New name for {old} (every turn of this voice):",
-                                         text=old)
+                                         text=offer)
         self.focus_transcript()
         if ok:
             self.rename_speaker(speaker, label)
@@ -753,5 +852,6 @@ class ReviewWidget(QWidget):
             act.setEnabled(enabled)
             act.triggered.connect(slot)
         self._speaker_menus(menu)
+        self._split_menus(menu, pos)
         menu.exec(pos)
         menu.deleteLater()

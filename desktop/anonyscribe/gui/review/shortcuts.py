@@ -39,6 +39,8 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("remove", ("Delete",), "Remove the finding (a wrong manual flag)"),
     Binding("edit", ("E",), "Edit the text of this turn (fix a transcription error)…"),
     Binding("rename", ("F2",), "Rename this turn's speaker…"),
+    Binding("split", ("S",), "Split the turn at the word under the cursor; the rest goes to "
+            "the other voice (or a new speaker)"),
     Binding("play_here", ("P",), "Play from the current finding or turn"),
     Binding("play_pause", ("Space",), "Play / pause"),
     Binding("back", ("B",), "Back 5 seconds"),
