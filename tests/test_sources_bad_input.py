@@ -93,7 +93,7 @@ def test_one_bad_file_never_stops_a_batch(tmp_path: Path, detector):
     forms_xlsx(src / "d survey.xlsx", n=10)
     before = {p.name: p.read_bytes() for p in src.iterdir()}
     out = tmp_path / "out"
-    result = run_batch([src], out, auto=True, formats=["txt"],
+    result = run_batch([src], out, tmp_path / "study", auto=True, formats=["txt"],
                        engines=Engines(speakers="none", _detector=detector))
     status = {i.path.name: (i.status, i.message) for i in result.items}
     assert status["a protected.docx"][0] == "failed"
@@ -108,9 +108,10 @@ def test_one_bad_file_never_stops_a_batch(tmp_path: Path, detector):
 def test_a_changed_sheet_is_not_exported(tmp_path: Path, detector):
     path = forms_xlsx(tmp_path / "survey.xlsx", n=10)
     out = tmp_path / "out"
-    run_batch([path], out, engines=Engines(speakers="none", _detector=detector))
+    run_batch([path], out, tmp_path / "study",
+              engines=Engines(speakers="none", _detector=detector))
     forms_xlsx(path, n=12)  # the researcher re-downloaded it: rows no longer match
-    with Study.open(out / "private") as study:
+    with Study.open(tmp_path / "study") as study:
         (entry,) = study.recordings.values()
         with pytest.raises(SourceError, match="survey.xlsx.*changed since it was added"):
             export_recording(study, entry.id, out, ["txt"])
@@ -140,13 +141,14 @@ def test_fifty_thousand_rows_stream_with_progress(tmp_path: Path):
 
 def test_a_sheet_exported_into_its_own_folder_never_replaces_the_original(tmp_path: Path,
                                                                           detector):
-    path = forms_xlsx(tmp_path / "survey.xlsx", n=10)
+    (tmp_path / "sheets").mkdir()
+    path = forms_xlsx(tmp_path / "sheets" / "survey.xlsx", n=10)
     before = path.read_bytes()
-    result = run_batch([path], tmp_path, tmp_path / "study", auto=True,
+    result = run_batch([path], path.parent, tmp_path / "study", auto=True,
                        engines=Engines(speakers="none", _detector=detector))
     assert result.items[0].status == "done"
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.glob("survey*")) == [
+    assert sorted(p.name for p in path.parent.glob("survey*")) == [
         "survey-2.qdpx", "survey-2.xlsx", "survey.xlsx"]
 
 

@@ -22,8 +22,9 @@ def study(tmp_path: Path, detector):
     src.mkdir()
     service_docx(src / "interview 7.docx")
     forms_xlsx(src / "survey.xlsx", n=5)
-    run_batch([src], tmp_path / "out", engines=Engines(speakers="none", _detector=detector))
-    with Study.open(tmp_path / "out" / "private") as s:
+    run_batch([src], tmp_path / "out", tmp_path / "study",
+              engines=Engines(speakers="none", _detector=detector))
+    with Study.open(tmp_path / "study") as s:
         yield s
 
 

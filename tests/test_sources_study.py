@@ -34,12 +34,13 @@ def test_audio_and_text_sources_share_pseudonyms(tmp_path: Path, speech_dir: Pat
     shutil.copy(speech_dir / "batch_1.m4a", src / "interview 1.m4a")  # "Doctor Hannah Price
     _service(src / "interview 2.docx")                                 #  ... in Bradford."
     out = tmp_path / "out"
-    result = run_batch([src], out, auto=True, formats=["txt"], engines=tiny_engines)
+    result = run_batch([src], out, tmp_path / "study", auto=True, formats=["txt"],
+                       engines=tiny_engines)
     assert [i.status for i in result.items] == ["done", "done"], [i.message for i in
                                                                    result.items]
     audio = (out / "interview_1.txt").read_text("utf-8-sig")
     text = (out / "interview_2.txt").read_text("utf-8-sig")
-    with Study.open(out / "private") as study:
+    with Study.open(tmp_path / "study") as study:
         labels = {o: e.label for e in study.register.entries.values() for o in e.originals}
     assert {"Hannah Price", "Bradford"} <= set(labels)
     for body in (audio, text):  # the same pseudonym in the recording and in the text
@@ -57,9 +58,10 @@ def test_review_session_opens_text_and_survey_sources(tmp_path: Path, detector):
     teams_docx(src / "Marcus interview.docx")
     forms_xlsx(src / "survey.xlsx", n=20)
     out = tmp_path / "out"
-    result = run_batch([src], out, engines=Engines(speakers="none", _detector=detector))
+    result = run_batch([src], out, tmp_path / "study",
+                       engines=Engines(speakers="none", _detector=detector))
     assert [i.status for i in result.items] == ["review", "review"]
-    with Study.open(out / "private") as study:
+    with Study.open(tmp_path / "study") as study:
         by_name = {e.name: e for e in study.recordings.values()}
         teams = ReviewSession(study, by_name["Marcus interview.docx"].id)
         # the speakers' names are on the always list and their labels are replaced in preview

@@ -93,12 +93,13 @@ def test_batch_exports_the_sheet_anonymised_and_a_valid_project(tmp_path: Path, 
     from anonyscribe.pipeline import Engines
 
     engines = Engines(speakers="none", _detector=detector)
-    result = run_batch([src], out, auto=True, formats=["docx"], engines=engines)
+    result = run_batch([src], out, tmp_path / "study", auto=True, formats=["docx"],
+                       engines=engines)
     assert [i.status for i in result.items] == ["done"], result.items[0].message
     xlsx, qdpx = out / "Leadership_survey.xlsx", out / "Leadership_survey.qdpx"
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == [qdpx.name, xlsx.name]
 
-    with Study.open(out / "private") as study:
+    with Study.open(tmp_path / "study") as study:
         (entry,) = study.recordings.values()
         findings = study.load_findings(entry.id)
         accepted = {f.text for f in findings if f.decision is Decision.ACCEPTED}
@@ -148,7 +149,8 @@ def test_cli_survey_qualtrics_csv_per_question(tmp_path: Path, capsys, monkeypat
     monkeypatch.setattr("anonyscribe.pipeline.Engines.detector",
                         property(lambda self: _shared_detector(Detector)))
     out = tmp_path / "out"
-    code = cli.main(["survey", str(path), "--out", str(out), "--text-columns", "Q2_TEXT",
+    code = cli.main(["survey", str(path), "--out", str(out), "--private", str(tmp_path / "s"),
+                     "--text-columns", "Q2_TEXT",
                      "--drop-columns", "StartDate,EndDate,ResponseId,RecipientEmail",
                      "--per", "question", "--auto"])
     assert code == 0, capsys.readouterr().err

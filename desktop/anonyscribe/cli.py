@@ -144,8 +144,8 @@ def _survey_parser(sub) -> None:
     s.add_argument("--out", type=Path, default=Path("anonymised"),
                    help="folder for anonymised files only (default: ./anonymised)")
     s.add_argument("--private", type=Path, default=None,
-                   help="study folder (default: OUT/private); use the interviews' study to "
-                   "share their pseudonyms")
+                   help="study folder (default: OUT-private, beside OUT); use the interviews' "
+                   "study to share their pseudonyms")
     s.add_argument("--text-columns", action="append", default=None, metavar="COLUMNS",
                    help="free-text columns: headings, letters (C) or numbers (3), comma-"
                    "separated or the option repeated (default: the proposed ones)")
@@ -163,6 +163,7 @@ def _survey_parser(sub) -> None:
 
 def cmd_survey(args: argparse.Namespace) -> int:
     from .batch import run_batch
+    from .core.layout import LayoutError, study_folders
     from .core.study import Study, StudyLockedError
     from .sources import SourceError, survey
 
@@ -181,7 +182,8 @@ def cmd_survey(args: argparse.Namespace) -> int:
         print("Free text: " + "; ".join(layout.questions[i] for i in options.text_columns)
               + "\nDropped: " + ("; ".join(layout.names[i] for i in drop) or "none"),
               file=sys.stderr)
-        with Study.open(args.private or args.out / "private") as study:
+        private = study_folders(args.out, args.private)
+        with Study.open(private) as study:
             entry = study.add_recording(args.file)
             folder = study.folder(entry.id)
             decided = sum(1 for f in study.load_findings(entry.id)
@@ -192,13 +194,13 @@ def cmd_survey(args: argparse.Namespace) -> int:
                 entry.status = "queued"
             study.save()
             settings = study.settings
-    except SourceError as exc:
+    except (SourceError, LayoutError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    result = run_batch([args.file], args.out, args.private, auto=args.auto,
+    result = run_batch([args.file], args.out, private, auto=args.auto,
                        model=settings.model or None, language=settings.language or None,
                        formats=settings.formats, reporter=ConsoleReporter())
     return _summary(result, args)
