@@ -260,3 +260,13 @@ def test_teams_surname_forename_labels(det: Detector) -> None:
 def test_nationalities_and_languages_are_not_names(det: Detector) -> None:
     got = spans(det, "She is Slovakian and he speaks Japanese and Sylheti at home.")
     assert not any(w in got for w in ("Slovakian", "Japanese", "Sylheti"))
+
+
+def test_companies_agencies_and_care_homes(det: Detector) -> None:
+    text = ("I did nights at Larkspur Lodge, then agency shifts for Swift Care at Home Ltd "
+            "and Medivale Recruitment.")
+    for part in ("Larkspur Lodge", "Swift Care at Home Ltd", "Medivale Recruitment"):
+        assert spans(det, text).get(part) == "ORGANISATION", part
+    kinds = det.detect_text("She moved from Social Care to Primary Care, then Intensive Care.")
+    assert not any(s.source in ("company", "named-unit") for s in kinds)  # kinds of care
+    assert all(s.score < 0.5 for s in kinds)  # at most spaCy's low guess

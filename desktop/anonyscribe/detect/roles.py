@@ -104,7 +104,8 @@ class RoleRecognizer:
                 continue  # "I was a band five": a pay band, not a post
             if head in _GENERIC_ALONE and not band and end == k + 1:
                 continue
-            if " ".join(t.lower for t in toks[k:end]) in self.relationship:
+            if start and toks[start - 1].lower in _OWNERS - {"the"} and \
+                    " ".join(t.lower for t in toks[k:end]) in self.relationship:
                 continue  # "it was my line manager": who, not which post
             e_tok = self._specialty(chunk, end)
             s, e = toks[start].start, toks[e_tok - 1].end
