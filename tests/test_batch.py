@@ -155,8 +155,19 @@ def test_cli_export_after_review_writes_every_format(folder: Path, tmp_path: Pat
                                                      tiny_engines):
     private, out = tmp_path / "study", tmp_path / "shared"
     run_batch([folder / "sub"], tmp_path / "unused", private, engines=tiny_engines)
-    assert cli.main(["export", "--private", str(private), "--out", str(out)]) == 1
-    assert "still undecided" in capsys.readouterr().err
+    assert cli.main(["export", "--private", str(private), "--out", str(out),
+                     "--format", "txt"]) == 0
+    assert "replaced by markers such as [Person ?]" in capsys.readouterr().err
+    (draft,) = out.glob("*.txt")
+    assert "[Person ?]" in draft.read_text("utf-8")
+    assert "Hannah" not in draft.read_text("utf-8")  # pending: never in the clear by default
+    clear = tmp_path / "clear"
+    assert cli.main(["export", "--private", str(private), "--out", str(clear), "--format",
+                     "txt", "--write-pending-originals"]) == 0
+    assert "NOT anonymised" in capsys.readouterr().err
+    assert "Hannah" in next(clear.glob("*.txt")).read_text("utf-8")  # the explicit choice
+    report = next((private / "log").rglob("anonymisation-report.txt")).read_text("utf-8")
+    assert "written AS SPOKEN" in report
     with Study.open(private) as study:
         (entry,) = study.recordings.values()
         findings = study.load_findings(entry.id)
@@ -192,7 +203,7 @@ def test_naming_formats_without_auto_writes_drafts_and_keeps_review(
     assert written == ["second.txt", "second.vtt"]
     for name in written:
         text = (out / name).read_text("utf-8")
-        assert "Price" not in text and "Hannah" not in text and "[Person 1]" in text
+        assert "Price" not in text and "Hannah" not in text and "[Person ?]" in text
     with Study.open(out / "private") as study:
         (entry,) = study.recordings.values()
         assert entry.status == "review"

@@ -21,7 +21,14 @@ from anonyscribe.core.model import (
 )
 from anonyscribe.core.register import Register, normalise
 from anonyscribe.core.study import Study, StudyLockedError
-from anonyscribe.redact import propagate, redact
+from anonyscribe.labels import appearances, plan, render
+from anonyscribe.redact import propagate
+
+
+def redact(t: Transcript, findings: list[Finding], register: Register):
+    """One recording alone through the labelling plan and the renderer."""
+    r = render(plan(register, [appearances(t, findings)]), t, findings)
+    return r.transcript, r.log
 
 
 def make_transcript() -> Transcript:
@@ -70,17 +77,32 @@ def test_normalise_folds_variants(a, b):
     assert normalise(a) == normalise(b)
 
 
-def test_register_is_consistent_and_editable():
+def test_register_keeps_custom_merged_and_frozen_labels():
     reg = Register()
-    assert reg.label_for("PERSON", "Sarah") == "[Person 1]"
-    assert reg.label_for("PERSON", "Tom") == "[Person 2]"
-    assert reg.label_for("PERSON", "sarah's") == "[Person 1]"
-    assert reg.label_for("ORGANISATION", "Leeds General") == "[Organisation 1]"
     reg.set_label("PERSON", "Sarah", "[Participant]")
+    reg.merge("PERSON", "Bernadette Kowalczyk", "Bernadette Cowalknik")
+    reg.freeze(("ORGANISATION", "leeds general"), "[Organisation 2]", ["Leeds General"])
     again = Register.from_dict(json.loads(json.dumps(reg.to_dict())))
-    assert again.label_for("PERSON", "SARAH") == "[Participant]"
-    assert again.label_for("PERSON", "Ann") == "[Person 3]"
-    assert again.find("PERSON", "sarah").originals == ["Sarah", "sarah's", "SARAH"]
+    assert again.find("PERSON", "SARAH's").label == "[Participant]"
+    assert again.identity("PERSON", "bernadette cowalknik") == (
+        "PERSON", "bernadette kowalczyk")
+    assert again.find("ORGANISATION", "Leeds General").frozen
+    with pytest.raises(ValueError, match="exported already"):
+        again.set_label("ORGANISATION", "Leeds General", "[Hospital]")
+    again.set_label("PERSON", "Sarah", "")  # back to numbering: nothing left to keep
+    assert again.find("PERSON", "Sarah") is None
+
+
+def test_version_1_register_labels_count_as_exported():
+    old = {"counters": {"PERSON": 2}, "entries": [
+        {"type": "PERSON", "key": "sarah", "label": "[Person 2]", "originals": ["Sarah"]},
+        {"type": "PERSON", "key": "tom", "label": "[Participant]", "originals": ["Tom"]}]}
+    reg = Register.from_dict(old)
+    assert reg.find("PERSON", "sarah").frozen and not reg.find("PERSON", "sarah").custom
+    assert reg.find("PERSON", "tom").custom
+    p = plan(reg, [[("PERSON", "Ann"), ("PERSON", "Sarah")]])
+    assert p.label("PERSON", "Ann") == "[Person 1]"  # the lowest number still free
+    assert p.label("PERSON", "Sarah") == "[Person 2]"
 
 
 def test_redact_replaces_only_accepted_and_logs():
@@ -96,19 +118,20 @@ def test_redact_replaces_only_accepted_and_logs():
     texts = [s.text for s in anon.segments]
     assert texts[0] == "Hello [Person 1], thanks for joining."
     assert texts[1] == "I'm [Person 2], ward manager at [Organisation 1]."
-    assert "2019" in texts[2]  # pending is not replaced
+    assert texts[2].endswith("in [Date ?].")  # pending: a searchable marker, no number
     assert all(s.words == [] for s in anon.segments)
     assert anon.recording.path == "" and t.recording.path == "/x/y.mp4"  # raw untouched
-    assert {(e.original, e.replacement, e.count) for e in log} == {
-        ("Sarah", "[Person 1]", 1), ("Sarah Thompson", "[Person 2]", 1),
-        ("Leeds General", "[Organisation 1]", 1)}
+    assert {(e.original, e.replacement, e.count) for e in log} == {  # every occurrence
+        ("Sarah", "[Person 1]", 2), ("Sarah Thompson", "[Person 2]", 1),
+        ("Leeds General", "[Organisation 1]", 2)}
 
 
 def test_overlapping_findings_longer_wins():
     t = make_transcript()
     findings = [finding(t, 1, "Sarah", "PERSON"), finding(t, 1, "Sarah Thompson", "PERSON")]
     anon, _ = redact(t, findings, Register())
-    assert anon.segments[1].text.startswith("I'm [Person 1], ward")
+    assert anon.segments[0].text == "Hello [Person 1], thanks for joining."  # "Sarah"
+    assert anon.segments[1].text.startswith("I'm [Person 2], ward")
     assert "Thompson" not in anon.segments[1].text
 
 
@@ -139,14 +162,14 @@ def test_study_persists_everything(tmp_path):
         t = make_transcript()
         study.save_transcript(entry.id, t)
         study.save_findings(entry.id, [finding(t, 0, "Sarah", "PERSON")])
-        study.register.label_for("PERSON", "Sarah")
+        study.register.set_label("PERSON", "Sarah", "[Participant]")
         study.terms.add_always("Thompson", "PERSON")
         study.save(), study.save_register(), study.save_terms()
     with Study.open(tmp_path / "study") as again:
         assert again.recordings[entry.id].name == "a.wav"
         assert again.load_transcript(entry.id) == t
         assert again.load_findings(entry.id)[0].text == "Sarah"
-        assert again.register.find("PERSON", "sarah").label == "[Person 1]"
+        assert again.register.find("PERSON", "sarah").label == "[Participant]"
         assert again.terms.always == [{"text": "Thompson", "type": "PERSON"}]
         assert again.add_recording(media).id == entry.id  # same content, same id
 

@@ -23,7 +23,8 @@ from anonyscribe.core.model import (
 )
 from anonyscribe.core.register import Register
 from anonyscribe.export import common
-from anonyscribe.redact import LogEntry, redact
+from anonyscribe.labels import appearances, commit, plan, render
+from anonyscribe.redact import LogEntry
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -87,7 +88,10 @@ def sample(recording_name: str = "Interview with Jane Smith-20231012_140512-Meet
             for text, type_ in sorted(group, key=lambda g: -len(g[0])):
                 findings.extend(_find_all(seg, text, type_, decision, taken))
     register = Register()
-    anonymised, log = redact(raw, findings, register)
+    p = plan(register, [appearances(raw, findings)])
+    rendered = render(p, raw, findings)
+    commit(register, p, p.order)
+    anonymised, log = rendered.transcript, rendered.log
     originals = sorted({f.text for f in findings if f.decision is Decision.ACCEPTED})
     return Sample(raw, anonymised, findings, log, register, originals)
 
@@ -120,7 +124,7 @@ def test_sample_is_really_redacted():
     assert_no_original(joined, s.originals)
     assert "[Person 1]" in joined and "[Phone 1]" in joined
     assert "ward sister" in joined  # rejected: kept
-    assert "café" in joined  # pending: kept, and reported as pending
+    assert "café" not in joined and "[Location ?]" in joined  # pending: marked
     assert s.anonymised.speaker_label("S2") == "[Person 1]"
 
 

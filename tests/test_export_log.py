@@ -72,7 +72,7 @@ def test_report_counts_by_type_and_decisions_without_original_text(tmp_path):
     assert f"Accepted  {decisions['accepted']:>6}" in text
     assert f"Rejected  {decisions['rejected']:>6}" in text
     assert f"Pending   {decisions['pending']:>6}" in text
-    assert "pending items were NOT replaced" in text
+    assert "replaced by a marker such as [Person ?]" in text
 
 
 def test_report_that_would_leak_is_refused(tmp_path):

@@ -54,7 +54,8 @@ def test_txt_paragraph_per_turn_speaker_first_stamp_last(tmp_path):
     paragraphs = [p for p in raw.decode("utf-8-sig").split("\n\n") if p.strip()]
     header = paragraphs[0].split("\n")
     _check_paragraphs(header + [p.strip() for p in paragraphs[1:]], s)
-    assert "Zoë" not in raw.decode("utf-8-sig") and "café" in raw.decode("utf-8-sig")
+    text = raw.decode("utf-8-sig")
+    assert "Zoë" not in text and "café" not in text and "[Location ?]" in text  # pending
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary left
 
 

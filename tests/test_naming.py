@@ -109,11 +109,13 @@ def test_output_names_per_format():
 def test_file_names_keep_words_the_detector_only_guesses_at(tmp_path, detector):
     """A tool or corpus name ("pyannote_sample") is not a person; a name list hit still is."""
     from anonyscribe.core.study import RecordingEntry, Study
+    from anonyscribe.labels import plan
     from anonyscribe.pipeline import output_stem
 
     study = Study.open(tmp_path / "study", lock=False)
     guessed = RecordingEntry(id="r1", name="pyannote_sample.wav", path="")
     named = RecordingEntry(id="r2", name="Interview with Jane Smith-20231012.m4a", path="")
-    assert output_stem(study, guessed, set(), detector) == "pyannote_sample"
-    stem = output_stem(study, named, set(), detector)
+    empty = plan(study.register, [])
+    assert output_stem(study, guessed, empty, detector=detector).stem == "pyannote_sample"
+    stem = output_stem(study, named, empty, detector=detector).stem
     assert "Jane" not in stem and "Smith" not in stem and stem.startswith("Interview_with_")

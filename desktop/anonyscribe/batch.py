@@ -154,7 +154,8 @@ def run_batch(
             result.items.append(item)
             reporter.finish(item)
         if auto and "qdpx" in formats:
-            result.study_outputs = _export_study(study, out_dir, result, reporter)
+            result.study_outputs = _export_study(study, out_dir, result, reporter,
+                                                 engines.detector)
         elif draft and "qdpx" in formats:
             reporter.note("The .qdpx project is written after review (the app's Export, or "
                           "'anonyscribe export'), not for drafts.")
@@ -296,11 +297,11 @@ def _mark(study: Study, entry: RecordingEntry | None, status: str, message: str)
 
 
 def _export_study(study: Study, out_dir: Path, result: BatchResult,
-                  reporter: Reporter) -> list[Path]:
+                  reporter: Reporter, detector: object = None) -> list[Path]:
     from .pipeline import export_study_project
 
     try:
-        return export_study_project(study, out_dir)
+        return export_study_project(study, out_dir, detector=detector)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - the per-recording files are already safe
         msg = f"The study project (.qdpx) could not be written: {exc}"
         result.notes.append(msg)

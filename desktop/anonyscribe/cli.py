@@ -79,7 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="put the recordings themselves into the .qdpx project (off by default: "
                    "a voice identifies its speaker)")
     e.add_argument("--include-pending", action="store_true",
-                   help="export even when some findings are still undecided")
+                   help="kept for old scripts: findings still undecided are always exported "
+                   "as searchable markers such as [Person ?], never as spoken")
+    e.add_argument("--write-pending-originals", action="store_true",
+                   help="NOT ANONYMISED: write findings nobody has reviewed yet as spoken "
+                   "(the ethics report records this choice)")
 
     sub.add_parser("app", help="open the desktop app")
     return p
@@ -222,32 +226,40 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from .core.model import Decision
     from .core.study import Study, StudyLockedError
-    from .pipeline import export_recording, export_study_project
+    from .labels import Pending, pending_marker
+    from .pipeline import Engines, export_recording, export_study_project, study_terms
 
     try:
         study = Study.open(args.private)
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    policy = Pending.ORIGINAL if args.write_pending_originals else Pending.MARK
     with study:
         formats = args.format or study.settings.formats
-        failed = 0
-        for entry in study.recordings.values():
-            if entry.status not in ("review", "exported"):
-                continue
+        ready = [e for e in study.recordings.values() if e.status in ("review", "exported")]
+        # The same detector as the batch: identifiers in a file name are found the same way,
+        # so a re-export gives the same names and never leaks what the batch hid.
+        detector = Engines(terms=study_terms(study)).detector if ready else None
+        for entry in ready:
             pending = sum(1 for f in study.load_findings(entry.id)
                           if f.decision is Decision.PENDING)
-            if pending and not args.include_pending:
-                print(f"{entry.name}: {pending} finding(s) still undecided; review them in the "
-                      "app or pass --include-pending.", file=sys.stderr)
-                failed += 1
-                continue
-            paths = export_recording(study, entry.id, args.out, formats)
+            paths = export_recording(study, entry.id, args.out, formats, detector,
+                                     pending=policy)
             print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
+            if pending and policy is Pending.ORIGINAL:
+                print(f"  WARNING: {pending} finding(s) not yet reviewed were written as "
+                      "spoken (--write-pending-originals): these files are NOT anonymised.",
+                      file=sys.stderr)
+            elif pending:
+                print(f"  {pending} finding(s) not yet reviewed were replaced by markers such "
+                      f"as {pending_marker('PERSON')}; review them in the app and export "
+                      "again.", file=sys.stderr)
         if "qdpx" in formats:
-            for p in export_study_project(study, args.out, include_media=args.qdpx_media):
+            for p in export_study_project(study, args.out, include_media=args.qdpx_media,
+                                          detector=detector, pending=policy):
                 print(f"study project: {p}", file=sys.stderr)
-    return 1 if failed else 0
+    return 0
 
 
 def cmd_app(args: argparse.Namespace) -> int:

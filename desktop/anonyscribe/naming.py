@@ -12,11 +12,19 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .core.model import ENTITY_TYPES, Span
+from .core.register import IdentityKey
+from .detect.similar import same_name
 
 MAX_STEM = 100
+# What recording apps write around a name ("Interview with …-Meeting Recording"): never an
+# identifier by itself, so never replaced or searched for on its own.
+FILE_NAME_WORDS = frozenset({
+    "meeting", "recording", "recorded", "interview", "interviews", "with", "and", "call",
+    "audio", "video", "focus", "group", "transcript", "session", "part", "the", "of", "for"})
 DEFAULT_FALLBACK = "recording"
 
 # Files each export format writes, as suffixes appended to the stem.
@@ -76,20 +84,21 @@ def _is_dateish(token: str) -> bool:
     return token.isdigit() and len(token) >= 4
 
 
-def _drop_dates(words: list[str]) -> list[str]:
-    """Remove years, yyyymmdd/hhmmss runs, month and day names, and the short numbers beside
-    them (the "12" and "10" of "12-10-2023"); a lone "2" or "001" stays (an interview number)."""
+def _date_mask(words: list[str]) -> list[bool]:
+    """True for years, yyyymmdd/hhmmss runs, month and day names, and the short numbers
+    beside them (the "12" and "10" of "12-10-2023"); a lone "2" or "001" stays (an
+    interview number)."""
     dateish = [_is_dateish(w) for w in words]
-    keep: list[str] = []
+    mask = list(dateish)
     for i, w in enumerate(words):
-        if dateish[i]:
-            continue
-        if w.isdigit() and len(w) <= 2:
+        if not dateish[i] and w.isdigit() and len(w) <= 2:
             near = [j for j in (i - 1, i + 1) if 0 <= j < len(words)]
-            if any(dateish[j] or words[j].isdigit() for j in near):
-                continue
-        keep.append(w)
-    return keep
+            mask[i] = any(dateish[j] or words[j].isdigit() for j in near)
+    return mask
+
+
+def _drop_dates(words: list[str]) -> list[str]:
+    return [w for w, date in zip(words, _date_mask(words), strict=True) if not date]
 
 
 def _placeholder(label: str) -> str:
@@ -196,6 +205,160 @@ def safe_stem(
     if not stem or not re.search(r"[A-Za-z0-9]", stem) or name_contains(stem, mapping):
         return fallback_stem
     return stem
+
+
+@dataclass
+class PlannedName:
+    """An export stem from the labelling plan, with what it had to hide."""
+
+    stem: str
+    originals: list[str] = field(default_factory=list)  # identifiers the file name held
+    identities: list[IdentityKey] = field(default_factory=list)  # plan labels it shows
+
+
+def _type_word(type_: str) -> str:
+    return ENTITY_TYPES.get(type_, "Redacted").replace(" ", "-")
+
+
+def _mark(words: list[str], known: Mapping[str, str],
+          detect: Callable[[str], list[Span]] | None) -> list[str | None]:
+    """The identifier type of each word: known surfaces (study-wide), then the detector."""
+    folded = [fold(w) for w in words]
+    marks: list[str | None] = [None] * len(words)
+    for surface, type_ in sorted(known.items(), key=lambda kv: -len(kv[0])):
+        target = [fold(t) for t in tokens(surface)]
+        n = len(target)
+        if not n:
+            continue
+        for i in range(len(words) - n + 1):
+            if folded[i:i + n] == target:
+                marks[i:i + n] = [type_] * n
+        squashed = "".join(target)
+        if len(squashed) >= 5:  # "janesmith" inside one word
+            for i, f in enumerate(folded):
+                if squashed in f and len(f) > len(target[0]):
+                    marks[i] = type_
+    if detect is not None:
+        text = " ".join(words)
+        starts, pos = [], 0
+        for w in words:
+            starts.append(pos)
+            pos += len(w) + 1
+        for span in detect(text):
+            for i, s in enumerate(starts):
+                if s < span.end and s + len(words[i]) > span.start and marks[i] is None:
+                    marks[i] = span.type
+    for i, w in enumerate(words):  # "O" of "O'Connor", "J" of "Jane J Smith"
+        if marks[i] is None and len(w) == 1 and w.isalpha() and i + 1 < len(words) \
+                and marks[i + 1] == "PERSON":
+            marks[i] = "PERSON"
+    return marks
+
+
+def _separators(name: str, words: list[str]) -> list[str]:
+    """What stands before each word in the name ("'" before "Connor" in "O'Connor")."""
+    out, cursor = [], 0
+    for w in words:
+        at = name.find(w, cursor)
+        at = cursor if at < 0 else at
+        out.append(name[cursor:at])
+        cursor = at + len(w)
+    return out
+
+
+_WITHIN_NAME = re.compile(r"^[ '\u2019\u2018`-]?$")  # " ", "'", "-" without spaces around
+
+
+def _extend_names(words: list[str], seps: list[str], marks: list[str | None]) -> None:
+    """A person's name goes on over the capitalised words written right after it
+    ("Sarah" + "O'Connor"), up to a date, a " - " or a word like "Meeting"."""
+    for i in range(1, len(words)):
+        w = words[i]
+        if marks[i - 1] == "PERSON" and marks[i] != "PERSON" and w[:1].isupper() \
+                and w.isalpha() and _WITHIN_NAME.match(seps[i]) \
+                and fold(w) not in FILE_NAME_WORDS:
+            marks[i] = "PERSON"
+
+
+def _runs(marks: list[str | None]) -> list[tuple[int, int, str]]:
+    runs: list[tuple[int, int, str]] = []
+    for i, m in enumerate(marks):
+        if m is None:
+            continue
+        if runs and runs[-1][1] == i and runs[-1][2] == m:
+            runs[-1] = (runs[-1][0], i + 1, m)
+        else:
+            runs.append((i, i + 1, m))
+    return runs
+
+
+def _as_written(name: str, run: list[str]) -> str:
+    """The run as the file name spells it ("Sarah O'Connor", not "Sarah O Connor")."""
+    pattern = r"[\W_]*".join(re.escape(w) for w in run)
+    m = re.search(pattern, name, re.IGNORECASE)
+    return m.group(0) if m else " ".join(run)
+
+
+def planned_stem(
+    original_name: str,
+    surfaces: Mapping[str, tuple[IdentityKey, str]],
+    local: Iterable[IdentityKey] = (),
+    terms: Mapping[str, str] | None = None,
+    detect: Callable[[str], list[Span]] | None = None,
+    fallback: str = "",
+) -> PlannedName:
+    """One rule for every recording's export name: each identifier in the file name (a known
+    surface of the study, an always-flag term, or what ``detect`` finds) becomes the plan's
+    label when the whole identifier is an accepted identity (``surfaces``: surface ->
+    (identity, label)), or a near-miss of a name accepted in this recording (``local``),
+    and its type word otherwise ("Interview_with_Person-1", "Interview_with_Person").
+    Dates and times go. The identifiers found are returned for the leak check.
+    """
+    fallback_stem = _finish(re.sub(r"\s+", "_", _keep_case_ascii(fallback))) or DEFAULT_FALLBACK
+    name = Path(original_name).name
+    if Path(name).suffix and len(Path(name).suffix) <= 6:
+        name = Path(name).stem
+    name = unicodedata.normalize("NFC", name)
+    words = tokens(name)
+    dates = _date_mask(words)
+    known = {s: ident[0] for s, (ident, _) in surfaces.items()}
+    known.update(terms or {})
+    by_words = {tuple(fold(t) for t in tokens(s)): (ident, label)
+                for s, (ident, label) in surfaces.items()}
+    local = set(local)
+    people = {s: v for s, v in surfaces.items() if v[0] in local and v[0][0] == "PERSON"}
+    result = PlannedName("")
+    out: list[str] = []
+    cursor = 0
+    marks = [None if date or fold(w) in FILE_NAME_WORDS else m
+             for w, date, m in zip(words, dates, _mark(words, known, detect), strict=True)]
+    _extend_names(words, _separators(name, words), marks)
+    for start, end, type_ in _runs(marks):
+        out += [w for w, date in zip(words[cursor:start], dates[cursor:start], strict=True)
+                if not date]
+        cursor = end
+        run = words[start:end]
+        written = _as_written(name, run)
+        result.originals.append(written)
+        if type_ == "PERSON":
+            result.originals += [w for w in run if len(w) >= 3]
+        hit = by_words.get(tuple(fold(w) for w in run))
+        if hit is None and type_ == "PERSON":
+            near = {v for s, v in people.items() if same_name(written, s)}
+            hit = near.pop() if len(near) == 1 else None
+        if hit is not None and hit[0][0] == type_:
+            out.append(_placeholder(hit[1]))
+            result.identities.append(hit[0])
+        else:
+            out.append(_type_word(type_))
+    out += [w for w, date in zip(words[cursor:], dates[cursor:], strict=True) if not date]
+    out = _collapse([a for a in (_keep_case_ascii(w) for w in out) if a])
+    stem = _finish("_".join(out))
+    if not stem or not re.search(r"[A-Za-z0-9]", stem) or name_contains(
+            stem, [*surfaces, *result.originals]):
+        stem = fallback_stem
+    result.stem = stem
+    return result
 
 
 Spelling = tuple[tuple[str, ...], str]  # folded words, and the same run together

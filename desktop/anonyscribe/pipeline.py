@@ -7,19 +7,22 @@ cancelled run resume without redoing finished work.
 
 from __future__ import annotations
 
-import copy
+import contextlib
+import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import offline  # noqa: F401 - offline switches before any model library loads
+from . import labels, offline  # noqa: F401 - offline switches before any model library loads
 from .core.cancel import Cancelled, CancelToken
 from .core.model import Decision, Finding, Span, Transcript
-from .core.register import normalise
+from .core.register import IdentityKey, normalise
 from .core.study import RecordingEntry, Study, Terms
-from .redact import LogEntry, accepted_originals, propagate, redact
+from .labels import LabelPlan, Pending, Rendered, render
+from .naming import PlannedName, planned_stem
+from .redact import accepted_originals
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
@@ -238,11 +241,8 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     changed = False
     for name in result.names:
         changed |= study.terms.add_always(name, "PERSON")
-        study.register.label_for("PERSON", name)  # so a speaker label with it is replaced too
     if changed:
         study.save_terms()
-    if result.names:
-        study.save_register()
     progress("speakers", 1.0)
     return result.transcript
 
@@ -253,46 +253,76 @@ def accept_all(findings: list[Finding]) -> None:
             f.decision = Decision.ACCEPTED
 
 
-def anonymised(study: Study, rec_id: str, hide_pending: bool = False,
-               transcript: Transcript | None = None,
-               ) -> tuple[Transcript, list[LogEntry], list[Finding]]:
-    """The anonymised transcript of one recording, with its log entries; saves the register.
+@dataclass
+class PlannedExport:
+    """One recording as its export will write it: text, file stem and what must not leak."""
 
-    ``hide_pending`` (a draft before review) hides undecided findings too; the decisions on
-    disk stay undecided, and the findings returned are the ones the draft applied.
-    ``transcript``: the raw transcript when the caller has loaded it already (not changed)."""
-    if transcript is None:
-        transcript = study.load_transcript(rec_id)
-    findings = study.load_findings(rec_id)
-    extra = propagate(transcript, findings)
-    if extra:
-        findings += extra
-        study.save_findings(rec_id, findings)
-    if hide_pending:
-        findings = copy.deepcopy(findings)
-        accept_all(findings)
-    anon, log = redact(transcript, findings, study.register)
-    study.save_register()
-    return anon, log, findings
+    rendered: Rendered
+    name: PlannedName
+    originals: set[str]
+    identities: list[IdentityKey]
+    decisions: dict[str, int]
 
 
-def output_stem(study: Study, entry: RecordingEntry, originals: set[str],
-                detector: Detector | None = None) -> str:
-    """The exported file name for a recording, redacted like its text."""
-    from .naming import safe_stem
+_DEFAULT_DETECTOR: list[Detector] = []
 
+
+def default_detector(study: Study) -> Detector:
+    """A detector for callers that bring none: file names are always checked the same way
+    (built once per process; the study's terms are set on each use)."""
+    if not _DEFAULT_DETECTOR:
+        from .detect.engine import Detector
+
+        _DEFAULT_DETECTOR.append(Detector())
+    _DEFAULT_DETECTOR[0].set_terms(study_terms(study))
+    return _DEFAULT_DETECTOR[0]
+
+
+def _file_name_detect(detector: Detector) -> Callable[[str], list[Span]]:
     def detect(text: str) -> list[Span]:
         # A file name has no context to judge a guess by: "pyannote_sample" is not a person.
-        # Names the transcript confirmed are already in ``originals``; rules score >= 0.5.
-        assert detector is not None
         return [s for s in detector.detect_text(text) if s.score >= FILE_NAME_MIN_SCORE]
 
-    labels = {o: e.label for e in study.register.entries.values() for o in e.originals
-              if o in originals}
-    for o in originals:
-        labels.setdefault(o, "[Redacted]")
-    return safe_stem(Path(entry.name).stem, labels, detect=detect if detector else None,
-                     fallback=entry.id)
+    return detect
+
+
+def output_stem(study: Study, entry: RecordingEntry, plan_: LabelPlan,
+                local: Sequence[IdentityKey] = (), detector: Detector | None = None,
+                ) -> PlannedName:
+    """A recording's export name from the plan, and the identifiers its file name held.
+    Without ``detector`` the process-wide default one is used: never no detection."""
+    terms = {t["text"]: t.get("type", "PERSON") for t in study.terms.always}
+    detector = detector if detector is not None else default_detector(study)
+    return planned_stem(Path(entry.name).stem, plan_.surface_table(), local, terms,
+                        _file_name_detect(detector), fallback=entry.id)
+
+
+def plan_export(study: Study, rec_id: str, plan_: LabelPlan, detector: Detector | None = None,
+                pending: Pending = Pending.MARK, transcript: Transcript | None = None,
+                ) -> PlannedExport:
+    """Everything an export of one recording writes, worked out without writing anything.
+
+    The export dialog shows ``name.stem`` from this very function, so what it shows is what
+    is written. File-name identifiers are always among the originals the leak check uses."""
+    entry = study.recordings[rec_id]
+    raw = transcript if transcript is not None else study.load_transcript(rec_id)
+    findings = study.load_findings(rec_id)
+    rendered = render(plan_, raw, findings, pending)
+    seen = labels.appearances(raw, findings, labels.person_names(study.terms.always))
+    local = [plan_.identity(t, s) for t, s in seen]
+    name = output_stem(study, entry, plan_, local, detector)
+    kept = {normalise(f.text) for f in findings if f.decision is Decision.REJECTED}
+    spoken = " \n ".join(normalise(f.text) for f in rendered.pending) \
+        if pending is Pending.ORIGINAL else ""  # written as spoken, by the researcher's choice
+    originals = {t for t in {*accepted_originals(findings), *name.originals}
+                 if normalise(t) not in kept and not _within(normalise(t), spoken)
+                 } | set(rendered.speakers_replaced)
+    decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
+    return PlannedExport(rendered, name, originals, [*local, *name.identities], decisions)
+
+
+def _within(key: str, text: str) -> bool:
+    return bool(key) and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text) is not None
 
 
 def export_recording(
@@ -302,48 +332,78 @@ def export_recording(
     formats: Sequence[str],
     detector: Detector | None = None,
     draft: bool = False,
+    pending: Pending = Pending.MARK,
+    plan_: LabelPlan | None = None,
 ) -> list[Path]:
-    """Write the anonymised transcript in each per-recording format, and the private log.
+    """Write the anonymised transcript in each per-recording format, and the private log;
+    then freeze the labels written (``labels.commit``).
 
-    ``draft``: before review, with every flagged identifier hidden; the recording stays
-    waiting for review (an export after review writes the same file names again)."""
+    Findings still pending become "[Person ?]"-style markers unless ``pending`` is
+    ``Pending.ORIGINAL`` (the researcher's explicit choice, recorded in the ethics report).
+    ``draft``: before review; the recording stays waiting for review. A re-export under a
+    new name removes this recording's earlier files, so no stale duplicate stays behind."""
     from . import export
     from .core.files import sweep_temporaries
 
     # What an export killed mid-write left here (the app's export has no batch start to do it).
     sweep_temporaries(Path(out_dir), recursive=False, older_than=STALE_TEMPORARY_S)
     entry = study.recordings[rec_id]
-    raw = study.load_transcript(rec_id)
-    anon, log, findings = anonymised(study, rec_id, hide_pending=draft, transcript=raw)
-    stem, originals = export_stem(study, entry, findings, anon, out_dir, formats, detector,
-                                  raw=raw)
+    plan_ = plan_ if plan_ is not None else labels.study_plan(study, fresh=rec_id)
+    planned = plan_export(study, rec_id, plan_, detector, pending)
+    stem = _claim_stem(study, entry, planned.name.stem, out_dir, formats)
     written: list[Path] = []
     for fmt in formats:
         if fmt in export.RECORDING_FORMATS:
-            written += export.export_recording(fmt, anon, Path(out_dir), stem, originals)
-    decisions = {d.value: sum(1 for f in findings if f.decision is d) for d in Decision}
-    export.write_log(log, study.root / "log" / entry.id, decisions)
-    entry.exported = [str(p) for p in written]
+            written += export.export_recording(fmt, planned.rendered.transcript, Path(out_dir),
+                                               stem, planned.originals)
+    export.write_log(planned.rendered.log, study.root / "log" / entry.id, planned.decisions,
+                     pending=pending.value)
+    labels.commit(study.register, plan_, planned.identities)
+    study.save_register()
+    kept = _remove_stale(entry, Path(out_dir), stem, written)
+    entry.export_stem = stem
+    entry.exported = [str(p) for p in [*written, *kept]]
     entry.status = "review" if draft else "exported"
     study.save()
     return written
 
 
-def export_stem(study: Study, entry: RecordingEntry, findings: list[Finding], anon: Transcript,
-                out_dir: Path, formats: Sequence[str], detector: Detector | None = None,
-                raw: Transcript | None = None) -> tuple[str, set[str]]:
-    """The file stem a recording's export uses, and the originals its files must not contain.
+def _remove_stale(entry: RecordingEntry, out_dir: Path, stem: str,
+                  written: list[Path]) -> list[Path]:
+    """Delete this recording's files from an earlier export under another name in the same
+    folder (no stale duplicate); returns its other files under this name (other formats)."""
+    from .naming import FORMAT_SUFFIXES
 
-    The export dialog calls this too (on a dry-run copy), so the names it shows are the names
-    written. ``raw``: the recording's raw transcript, when the caller has it loaded already."""
-    raw = raw if raw is not None else study.load_transcript(entry.id)
-    originals = _leak_originals(findings) | _speaker_originals(raw, anon)
-    base = output_stem(study, entry, originals, detector)
-    return _claim_stem(study, entry, base, out_dir, formats), originals
+    now = {p.resolve() for p in written}
+    mine = {stem + suffix for suffixes in FORMAT_SUFFIXES.values() for suffix in suffixes}
+    kept: list[Path] = []
+    for old in map(Path, entry.exported):
+        with contextlib.suppress(OSError):
+            if old.resolve() in now or not old.exists():
+                continue
+            if old.parent.resolve() != out_dir.resolve() or old.name in mine:
+                kept.append(old)
+            else:
+                old.unlink()
+    return kept
 
 
-def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
-                formats: Sequence[str]) -> str:
+def planned_stems(study: Study, rec_ids: Sequence[str], out_dir: Path,
+                  formats: Sequence[str], detector: Detector | None = None) -> dict[str, str]:
+    """The file name each recording's export will use (what the export dialog shows)."""
+    plan_ = labels.study_plan(study)
+    claimed: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for rid in rec_ids:
+        entry = study.recordings[rid]
+        base = plan_export(study, rid, plan_, detector).name.stem
+        out[rid] = _free_stem(study, entry, base, out_dir, formats, claimed)
+        claimed[rid] = out[rid]
+    return out
+
+
+def _free_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
+               formats: Sequence[str], claimed: Mapping[str, str] | None = None) -> str:
     """A stem no other recording of the study uses, stable across re-exports of this one."""
     from . import export
     from .naming import unique_stem
@@ -351,38 +411,30 @@ def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
     mine = entry.export_stem
     if mine and (mine == base or mine.startswith(base + "-")):
         return mine
-    taken = {e.export_stem for e in study.recordings.values() if e.id != entry.id}
+    claimed = claimed or {}
+    taken = {claimed.get(e.id, e.export_stem) for e in study.recordings.values()
+             if e.id != entry.id}
     stem, n = base, 2
     while stem in taken:
         stem, n = f"{base}-{n}", n + 1
     fmts = [f for f in formats if f in export.RECORDING_FORMATS]
-    stem = unique_stem(Path(out_dir), stem, fmts)
-    entry.export_stem = stem
-    return stem
+    return unique_stem(Path(out_dir), stem, fmts)
 
 
-def _leak_originals(findings: list[Finding]) -> set[str]:
-    """Accepted texts the exported files must not contain, less those the reviewer chose to
-    keep somewhere (a rejected "Grace" in "by the grace of God")."""
-    kept = {normalise(f.text) for f in findings if f.decision is Decision.REJECTED}
-    return {t for t in accepted_originals(findings) if normalise(t) not in kept}
-
-
-def _speaker_originals(raw: Transcript, anon: Transcript) -> set[str]:
-    """Original speaker labels that were replaced count as originals for the leak check."""
-    out = set()
-    for before, after in zip(raw.speakers, anon.speakers, strict=False):
-        if before.label != after.label:
-            out.add(before.label)
-    return out
+def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
+                formats: Sequence[str]) -> str:
+    return _free_stem(study, entry, base, out_dir, formats)
 
 
 def export_study_project(study: Study, out_dir: Path, include_media: bool = False,
-                         rec_ids: Sequence[str] | None = None) -> list[Path]:
+                         rec_ids: Sequence[str] | None = None,
+                         detector: Detector | None = None,
+                         pending: Pending = Pending.MARK) -> list[Path]:
     """One REFI-QDA project (.qdpx) holding every exported recording of the study (or of
-    ``rec_ids``)."""
+    ``rec_ids``), from the same plan as the per-recording files."""
     from . import export
 
+    plan_ = labels.study_plan(study)
     items: list[tuple[str, Transcript]] = []
     media: dict[str, Path] = {}
     originals: set[str] = set()
@@ -391,9 +443,9 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
             continue
         if rec_ids is not None and entry.id not in rec_ids:
             continue
-        anon, _log, findings = anonymised(study, entry.id)
-        originals |= _leak_originals(findings)
-        items.append((entry.export_stem, anon))
+        planned = plan_export(study, entry.id, plan_, detector, pending)
+        originals |= planned.originals
+        items.append((entry.export_stem, planned.rendered.transcript))
         if include_media and Path(entry.path).exists():
             media[entry.export_stem] = Path(entry.path)
     if not items:

@@ -1,18 +1,15 @@
-"""Decisions + register -> anonymised transcript and the anonymisation log.
+"""What redaction shares: the log line, overlap rules and propagation of accepted text.
 
-Only accepted findings are replaced. The anonymised transcript has the same shape as the raw
-one (speakers, turns, times) but no words list, so no export can reach an original word by
-accident: exports read this and nothing else.
+The labelling and rendering themselves live in ``labels`` (``plan``, ``render``): one place
+assigns labels, so the review screen, the preview and every export agree.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
 from .core.model import Decision, Finding, Transcript
-from .core.register import Register, normalise
 
 
 @dataclass
@@ -28,7 +25,7 @@ class LogEntry:
     source: str = ""
 
 
-def _non_overlapping(findings: list[Finding]) -> list[Finding]:
+def non_overlapping(findings: list[Finding]) -> list[Finding]:
     """Accepted findings of one segment, left to right; where two overlap the longer wins."""
     chosen: list[Finding] = []
     for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
@@ -74,52 +71,3 @@ def propagate(transcript: Transcript, findings: list[Finding]) -> list[Finding]:
                                  "propagated", Decision.ACCEPTED))
             taken.append((m.start(), m.end()))
     return added
-
-
-def redact(
-    transcript: Transcript, findings: list[Finding], register: Register
-) -> tuple[Transcript, list[LogEntry]]:
-    """Replace every accepted finding by its pseudonym; return the copy and the log entries."""
-    out = copy.deepcopy(transcript)
-    out.recording.path = ""
-    out.recording.sha256 = ""
-    by_segment: dict[int, list[Finding]] = {}
-    for f in findings:
-        if f.decision is Decision.ACCEPTED:
-            by_segment.setdefault(f.segment_id, []).append(f)
-    log: dict[tuple[str, str], LogEntry] = {}
-    for seg in out.segments:
-        seg.words = []
-        todo = _non_overlapping(by_segment.get(seg.id, []))
-        if not todo:
-            continue
-        parts: list[str] = []
-        cursor = 0
-        for f in todo:
-            label = register.label_for(f.type, f.text)
-            parts.append(seg.text[cursor:f.start])
-            parts.append(label)
-            cursor = f.end
-            key = (f.type, f.text)
-            entry = log.get(key)
-            if entry is None:
-                log[key] = LogEntry(transcript.recording.name, f.type, f.text, label, 1,
-                                    seg.start, f.source)
-            else:
-                entry.count += 1
-        parts.append(seg.text[cursor:])
-        seg.text = "".join(parts)
-    _redact_speaker_labels(out, findings, register)
-    return out, list(log.values())
-
-
-def _redact_speaker_labels(out: Transcript, findings: list[Finding], register: Register) -> None:
-    """A speaker label that is an accepted name is replaced like the name itself."""
-    names = {normalise(f.text): f for f in findings
-             if f.decision is Decision.ACCEPTED and f.type == "PERSON"}
-    for sp in out.speakers:
-        hit = names.get(normalise(sp.label))
-        if hit is not None:
-            sp.label = register.label_for("PERSON", hit.text)
-        elif register.find("PERSON", sp.label) is not None:
-            sp.label = register.label_for("PERSON", sp.label)

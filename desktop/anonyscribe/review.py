@@ -13,7 +13,7 @@ import copy
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .core.model import (
@@ -21,17 +21,34 @@ from .core.model import (
     Decision,
     Finding,
     Segment,
+    Span,
     Speaker,
     SpeakerTime,
     Transcript,
 )
-from .core.register import normalise, numbered_label
+from .core.register import Register, normalise
 from .core.study import Study
-from .redact import _non_overlapping, redact
+from .detect.similar import same_name
+from .labels import (
+    Appearance,
+    LabelPlan,
+    Pending,
+    appearances,
+    pending_marker,
+    person_names,
+    plan,
+    recording_appearances,
+    render,
+    replaced,
+    segment_text,
+    speaker_text,
+)
+from .pipeline import default_detector
 
 GroupKey = tuple[str, str]  # (type, normalised text)
 MANUAL = "manual"
 STUDY_TERM = "study term"
+EDITED = "edited text"  # found again in a turn the reviewer edited
 _EDGE = ",;:!?\"“”‘’'()[]"  # punctuation a drag-selection picks up by accident
 _WORD_RUN = re.compile(r"\w*")
 _NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029]")
@@ -110,6 +127,15 @@ class SegmentState:
     findings: list[Finding] = field(default_factory=list)
 
 
+def turn_detector(study: Study) -> Callable[[str], list[Span]]:
+    """Detection for an edited turn with the study's lists (the detector loads on first use:
+    the review opens at once, and only an edit waits for it)."""
+    def detect(text: str) -> list[Span]:
+        return default_detector(study).detect_text(text)
+
+    return detect
+
+
 def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     """Whole-word, case-insensitive matches of ``needle`` (any run of spaces matches any)."""
     words = needle.split()
@@ -163,7 +189,8 @@ def reanchor(old: str, new: str, start: int, end: int) -> tuple[int, int] | None
 class ReviewSession:
     """One recording under review: its transcript, its findings and the study they belong to."""
 
-    def __init__(self, study: Study, rec_id: str) -> None:
+    def __init__(self, study: Study, rec_id: str,
+                 detect: Callable[[str], list[Span]] | None = None) -> None:
         if not study.has_transcript(rec_id):
             raise FileNotFoundError(
                 f"Recording {rec_id} has no transcript in {study.root} yet. "
@@ -179,9 +206,13 @@ class ReviewSession:
         self._by_segment: dict[int, list[Finding]] = {}
         self._order: list[Finding] | None = None
         self._groups: dict[GroupKey, list[str]] | None = None
-        self._labels: dict[GroupKey, str] | None = None
-        self._next_numbers: dict[str, int] = {}
-        self._created: dict[GroupKey, int] = {}  # register entries set_replacement created
+        self._plan: LabelPlan | None = None
+        self._replaced: dict[int, list[Finding]] | None = None
+        # The other recordings' accepted identities, read once: this session is the study's
+        # only reviewer (the study lock), and nothing else changes what they accepted.
+        self._others: tuple[frozenset[str], dict[str, list[Appearance]]] | None = None
+        # Runs detection on a turn whose text the reviewer edited (None: no re-detection).
+        self.detect = detect
         self._word_spans: dict[int, list[tuple[int, int, float, float]]] = {}
         self._timeline: list[tuple[float, int]] | None = None
         for f in self.findings:
@@ -199,7 +230,11 @@ class ReviewSession:
     def _structure_changed(self) -> None:
         self._order = None
         self._groups = None
-        self._labels = None
+        self._labels_changed()
+
+    def _labels_changed(self) -> None:
+        self._plan = None
+        self._replaced = None
 
     def finding(self, finding_id: str) -> Finding:
         try:
@@ -255,7 +290,7 @@ class ReviewSession:
             for f in targets:
                 f.decision = old[f.id]
             raise
-        self._labels = None
+        self._labels_changed()
         return old
 
     def counts(self) -> tuple[int, int]:
@@ -473,7 +508,8 @@ class ReviewSession:
         self._text_changed(seg.id)
 
     def edit_segment_text(self, segment_id: int, new_text: str) -> str:
-        """Fix a transcription error; the turn's findings follow their words (or go with them)."""
+        """Fix a transcription error; the turn's findings follow their words (or go with them)
+        and detection runs on the new text: what it finds anew is added, pending."""
         seg = self.segment(segment_id)
         old_text = seg.text
         new_text = _NEWLINES.sub(" ", new_text)
@@ -489,6 +525,9 @@ class ReviewSession:
                 f.start, f.end = span
                 f.text = new_text[f.start:f.end]
         seg.text = new_text
+        for f in self._detect_again(seg):
+            self._index(f)
+            self.findings.append(f)
         self._text_changed(segment_id)
         try:
             self._save_transcript()
@@ -497,6 +536,17 @@ class ReviewSession:
             self._put_segment(state)
             raise
         return old_text
+
+    def _detect_again(self, seg: Segment) -> list[Finding]:
+        """Detection over an edited turn: what it finds beyond the existing findings, pending
+        (a corrected name must not slip through because the transcriber misheard it first)."""
+        if self.detect is None or not seg.text.strip():
+            return []
+        have = [(f.start, f.end) for f in self._by_segment.get(seg.id, ())]
+        return [Finding(segment_id=seg.id, start=sp.start, end=sp.end, type=sp.type,
+                        text=seg.text[sp.start:sp.end], score=sp.score, source=EDITED)
+                for sp in self.detect(seg.text)
+                if not any(sp.start < e and s < sp.end for s, e in have)]
 
     def _text_changed(self, segment_id: int) -> None:
         self._word_spans.pop(segment_id, None)
@@ -515,7 +565,7 @@ class ReviewSession:
                 except BaseException:
                     sp.label = old
                     raise
-                self._labels = None
+                self._labels_changed()
                 return old
         raise KeyError(f"no speaker {speaker_id!r} in recording {self.rec_id}")
 
@@ -535,7 +585,7 @@ class ReviewSession:
         t.speakers, t.speaker_times = state.speakers, state.speaker_times
         for seg in t.segments:
             seg.speaker = state.turn_speakers.get(seg.id, seg.speaker)
-        self._labels = None  # a speaker label may be a name the projection replaces
+        self._labels_changed()  # a speaker label may be a name the plan replaces
         try:
             self._save_transcript()
         except BaseException:
@@ -572,158 +622,161 @@ class ReviewSession:
 
         return new_speaker_id(self.transcript)
 
-    def set_replacement(self, type: str, surface: str, label: str) -> str:
-        """Choose the study-wide replacement for an identifier; returns the label it had.
+    # -- labels: one plan for the screen, the preview and the export ----------------------
+    def plan(self) -> LabelPlan:
+        """The study's labelling plan with this recording's decisions as they are now."""
+        if self._plan is None:
+            names = person_names(self.study.terms.always)
+            mine = appearances(self.transcript, self.findings, names, self.replaced())
+            if self._others is None or self._others[0] != names:
+                self._others = (names, {
+                    rid: recording_appearances(self.study, rid, names)
+                    for rid in self.study.recordings if rid != self.rec_id
+                    and self.study.has_transcript(rid) and self.study.has_findings(rid)})
+            others = self._others[1]
+            recordings = [mine if rid == self.rec_id else others[rid]
+                          for rid in self.study.recordings
+                          if rid == self.rec_id or rid in others]
+            if self.rec_id not in self.study.recordings:
+                recordings.append(mine)
+            self._plan = plan(self.study.register, recordings)
+        return self._plan
 
-        The old label is "" when the identifier had no register entry yet; setting "" removes
-        such an entry again (that is the undo), giving its number back only if no other
-        identifier was numbered since: a gap, never one number for two people.
-        """
-        label = " ".join(label.split())
+    def replaced(self) -> dict[int, list[Finding]]:
+        """Per turn, the accepted findings the export replaces (propagated ones included)."""
+        if self._replaced is None:
+            self._replaced = replaced(self.transcript, self.findings)
+        return self._replaced
+
+    def set_replacement(self, type: str, surface: str, label: str) -> str:
+        """Choose the study-wide replacement for an identifier; returns the custom label it
+        had ("" = numbered by the plan; setting "" goes back to numbering: the undo).
+        An exported label never changes: ``RegisterError`` says so."""
         register = self.study.register
         entry = register.find(type, surface)
-        old = entry.label if entry is not None else ""
-        counters = dict(register.counters)
-        if label:
-            register.set_label(type, surface, label)
-            if entry is None:  # a new entry took a number: remember it to give it back
-                self._created[(type, normalise(surface))] = register.counters.get(type, 0)
-        elif entry is not None:
-            register.entries = {k: e for k, e in register.entries.items() if e is not entry}
-            taken = self._created.pop((type, normalise(surface)), None)
-            if taken is not None and register.counters.get(type) == taken:
-                register.counters[type] = taken - 1  # nobody numbered since: no gap
-        else:
-            return old
+        old = entry.label if entry is not None and entry.custom else ""
+        before = register.copy()
+        register.set_label(type, surface, label)
+        self._save_register(before)
+        return old
+
+    def _save_register(self, before: Register) -> None:
         try:
             self.study.save_register()
         except BaseException:
-            self._rollback_register(type, surface, entry, old)
-            register.counters = counters
+            self.study.register.entries = before.entries
             raise
-        self._labels = None
-        return old
+        finally:
+            self._labels_changed()
 
-    def _rollback_register(self, type_: str, surface: str, entry: object, old: str) -> None:
+    def register_state(self) -> Register:
+        """A copy of the register, for undoing a merge exactly."""
+        return self.study.register.copy()
+
+    def restore_register(self, state: Register) -> None:
+        """Undo a merge; labels an export froze meanwhile stay frozen."""
         register = self.study.register
-        current = register.find(type_, surface)
-        if entry is None and current is not None:
-            register.entries = {k: e for k, e in register.entries.items() if e is not current}
-        elif current is not None:
-            current.label = old
+        before = register.copy()
+        frozen = [e for e in before.entries.values() if e.frozen]
+        register.entries = state.copy().entries
+        for e in frozen:  # exported as one identity: stays one, with its label
+            register.put(e)
+        self._save_register(before)
+
+    def merge_identities(self, type_: str, keep: str, drop: str) -> Register:
+        """"Same person": ``drop`` takes ``keep``'s label, here and in every recording of the
+        study, from now on; returns the register before (``restore_register`` undoes it)."""
+        before = self.register_state()
+        self.study.register.merge(type_, keep, drop)
+        self._save_register(before)
+        return before
+
+    def same_person_candidates(self, key: GroupKey) -> list[tuple[str, str, bool]]:
+        """Accepted identities of the group's type this group could be merged into, as
+        (label, a surface, looks similar), near-miss spellings (``same_name``) first."""
+        g = self.group(key)
+        if g is None:
+            return []
+        p = self.plan()
+        own = p.identity(g.type, g.text)
+        out = []
+        for ident in p.order:
+            if ident[0] != g.type or ident == own:
+                continue
+            surfaces = p.surfaces.get(ident, ())
+            similar = g.type == "PERSON" and any(same_name(g.text, s) for s in surfaces)
+            out.append((p.labels[ident], surfaces[0], similar))
+        out.sort(key=lambda c: not c[2])
+        return out
+
+    def proposal(self, key: GroupKey) -> tuple[str, str] | None:
+        """(label, surface) of the one known person this name is probably a misspelling of."""
+        similar = [c for c in self.same_person_candidates(key) if c[2]]
+        return (similar[0][0], similar[0][1]) if len(similar) == 1 else None
 
     def label_for(self, type_: str, surface: str) -> str:
-        """The replacement the export would print for this identifier right now."""
-        entry = self.study.register.find(type_, surface)
-        if entry is not None:
-            return entry.label
-        labels = self._projected_labels()
-        key = (type_, normalise(surface))
-        if key in labels:
-            return labels[key]
-        return numbered_label(type_, self._next_numbers.get(type_, 0) + 1)
+        """What the export prints for this identifier now: its label once accepted, else
+        the pending marker."""
+        return self.plan().label(type_, surface) or pending_marker(type_)
 
     def known_label(self, type_: str, surface: str) -> str | None:
-        """The label if the register or an accepted finding already fixes it, else None."""
-        entry = self.study.register.find(type_, surface)
-        if entry is not None:
-            return entry.label
-        return self._projected_labels().get((type_, normalise(surface)))
-
-    def _projected_labels(self) -> dict[GroupKey, str]:
-        """The labels ``redact`` would give, without touching the register (mirrors its order)."""
-        if self._labels is None:
-            register = self.study.register
-            counters = dict(register.counters)
-            labels: dict[GroupKey, str] = {}
-
-            def assign(type_: str, surface: str) -> None:
-                key = (type_, normalise(surface))
-                if key in labels:
-                    return
-                entry = register.find(type_, surface)
-                if entry is not None:
-                    labels[key] = entry.label
-                    return
-                counters[type_] = counters.get(type_, 0) + 1
-                labels[key] = numbered_label(type_, counters[type_])
-
-            accepted: dict[int, list[Finding]] = {}
-            for f in self.findings:
-                if f.decision is Decision.ACCEPTED:
-                    accepted.setdefault(f.segment_id, []).append(f)
-            for seg_id in sorted(accepted, key=lambda i: self._seg_index.get(i, 0)):
-                for f in _non_overlapping(accepted[seg_id]):  # the export's order exactly
-                    assign(f.type, f.text)
-            names = {normalise(f.text): f for f in self.findings
-                     if f.decision is Decision.ACCEPTED and f.type == "PERSON"}
-            for sp in self.transcript.speakers:
-                hit = names.get(normalise(sp.label))
-                if hit is not None:
-                    assign("PERSON", hit.text)
-            self._labels = labels
-            self._next_numbers = counters
-        return self._labels
+        """The label if an accepted finding (anywhere in the study) gives it one, else None."""
+        return self.plan().label(type_, surface)
 
     def winners(self, segment_id: int) -> list[Finding]:
         """The accepted findings the export replaces in a turn (overlaps: the longer wins)."""
-        accepted = [f for f in self._by_segment.get(segment_id, ())
-                    if f.decision is Decision.ACCEPTED]
-        return _non_overlapping(accepted) if accepted else []
+        return list(self.replaced().get(segment_id, ()))
 
     def relabel_snapshot(self) -> dict[GroupKey, str]:
-        """The current projected labels; compare two snapshots with ``relabelled``."""
-        return dict(self._projected_labels())
+        """The label each group shows now; compare two snapshots with ``relabelled``."""
+        p = self.plan()
+        out = {k: p.label_of_key(k) or "" for k in self._group_index()}
+        for fs in self.replaced().values():
+            for f in fs:
+                if f.id not in self._by_id:  # propagated: not in a group
+                    out.setdefault(group_key(f), p.label(f.type, f.text) or "")
+        return out
 
     def relabelled(self, before: dict[GroupKey, str]) -> set[GroupKey]:
         """Identifiers whose shown replacement differs from ``before`` (a label renumbered)."""
-        now = self._projected_labels()
+        now = self.relabel_snapshot()
         return {k for k in set(before) | set(now) if before.get(k) != now.get(k)}
 
     def segments_of(self, keys: set[GroupKey]) -> set[int]:
-        """Turns holding an accepted finding of one of these identifiers."""
+        """Turns where one of these identifiers is replaced (pending findings show the
+        marker whatever their identity's label, so their turns need no redraw)."""
         if not keys:
             return set()
-        return {f.segment_id for f in self.findings
-                if f.decision is Decision.ACCEPTED and group_key(f) in keys}
+        return {sid for sid, fs in self.replaced().items()
+                if any(group_key(f) in keys for f in fs)}
 
     def relabelled_segments(self, before: dict[GroupKey, str]) -> set[int]:
         """Turns whose shown replacements differ from ``before``."""
         return self.segments_of(self.relabelled(before))
 
     # -- preview -------------------------------------------------------------------
-    def preview(self) -> Transcript:
-        """The anonymised transcript as the export would write it now (register untouched)."""
-        out, _ = redact(self.transcript, self.findings, copy.deepcopy(self.study.register))
-        return out
+    def preview(self, policy: Pending = Pending.MARK) -> Transcript:
+        """The anonymised transcript exactly as the export writes it now (nothing saved)."""
+        return render(self.plan(), self.transcript, self.findings, policy).transcript
 
     def preview_text(self, segment_id: int) -> str:
         """One turn of ``preview()``, cheaply, for a live pane that updates turn by turn."""
         seg = self.segment(segment_id)
-        labels = self._projected_labels()
-        parts: list[str] = []
-        cursor = 0
-        for f in self.winners(segment_id):
-            parts += [seg.text[cursor:f.start], labels[group_key(f)]]
-            cursor = f.end
-        parts.append(seg.text[cursor:])
-        return "".join(parts)
+        pending = [f for f in self._by_segment.get(segment_id, ())
+                   if f.decision is Decision.PENDING]
+        return segment_text(self.plan(), seg.text, self.winners(segment_id), pending)[0]
 
     def preview_speaker(self, speaker_id: str) -> str:
         """A speaker label as the export prints it (a label that is an accepted name is hidden)."""
-        label = self.transcript.speaker_label(speaker_id)
-        labels = self._projected_labels()
-        key = ("PERSON", normalise(label))
-        if key in labels and any(f.decision is Decision.ACCEPTED and group_key(f) == key
-                                 for f in self.findings):
-            return labels[key]
-        entry = self.study.register.find("PERSON", label)
-        return entry.label if entry is not None else label
+        return speaker_text(self.plan(), self.transcript.speaker_label(speaker_id))
 
     def display_label(self, finding: Finding) -> str:
-        """The replacement shown beside an accepted finding."""
-        return self._projected_labels().get(group_key(finding)) or self.label_for(
-            finding.type, finding.text)
+        """The replacement shown beside a finding: its label, the pending marker, or ""."""
+        if finding.decision is Decision.REJECTED:
+            return ""
+        if finding.decision is Decision.PENDING:  # written as the marker until decided
+            return pending_marker(finding.type)
+        return self.label_for(finding.type, finding.text)
 
     # -- time ------------------------------------------------------------------------
     def word_spans(self, segment_id: int) -> list[tuple[int, int, float, float]]:

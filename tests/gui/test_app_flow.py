@@ -227,27 +227,73 @@ def test_recording_to_reviewed_anonymised_docx(window: MainWindow, qtbot, clip: 
     assert clip.read_bytes()[:4] == b"RIFF"  # the original is untouched
 
 
-def test_last_check_lists_what_is_still_pending(window: MainWindow, qtbot, clip: Path,
-                                                tmp_path: Path) -> None:
+def _everything_written(folder: Path) -> str:
+    """Every file's name and text under ``folder`` (.docx through python-docx, ZIPs member by
+    member), for checking that no original is anywhere in it."""
+    import zipfile
+
+    parts = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        parts.append(path.name)
+        if path.suffix == ".docx":
+            parts.append(_docx_text(path))
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                parts += [z.read(n).decode("utf-8", "replace") for n in z.namelist()]
+        else:
+            parts.append(path.read_bytes().decode("utf-8", "replace"))
+    return "\n".join(parts)
+
+
+def test_pending_findings_are_never_exported_in_the_clear_unless_chosen(
+        window: MainWindow, qtbot, clip: Path, tmp_path: Path) -> None:
+    """The last check says how many are pending; "Export with markers" writes none of their
+    originals into any file; only the separately worded choice writes them as spoken."""
     [rid] = _add_and_wait(window, qtbot, [clip])
-    pending = window.shared.pending_count(rid)
-    assert pending > 0
+    findings = window.shared.load_findings(rid)
+    pending = [f for f in findings if f.decision is Decision.PENDING]
+    assert pending and len(pending) == window.shared.pending_count(rid)
+    originals = {f.text for f in pending} | {"Rachel", "Morgan"}
     dialog = window.show_export_dialog()
-    dialog.destination.setText(str(tmp_path / "out"))
+    for key, box in dialog.format_boxes.items():
+        if box.isEnabled():
+            box.setChecked(key in ("docx", "txt", "nvivo", "srt", "vtt", "qdpx"))
+    marked = tmp_path / "marked"
+    dialog.destination.setText(str(marked))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == PAGE_CHECK
     listed = dialog.pending_list.toPlainText()
-    assert clip.name in listed and f"{pending} not yet checked" in listed
+    assert clip.name in listed and f"{len(pending)} not yet checked" in listed
+    assert f"{len(pending)} identifier(s) not yet checked" in dialog.pending_explain.text()
     qtbot.mouseClick(dialog.back_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == PAGE_CHOOSE
-    assert not (tmp_path / "out").exists()  # going back wrote nothing
+    assert not marked.exists()  # going back wrote nothing
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.anyway_button.text() == "Export with markers"
     with qtbot.waitSignal(window.worker.export_finished, timeout=120000) as done:
         qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
     written, problems = done.args
-    assert problems == [] and written
-    docx_files = [Path(p) for p in written if p.endswith(".docx")]
-    assert "Rachel" in _docx_text(docx_files[0])  # nothing accepted: nothing replaced
+    assert problems == [] and len(written) >= 6
+    everything = _everything_written(marked).casefold()
+    for original in originals:
+        assert original.casefold() not in everything, "a pending original was exported"
+    assert "?]" in everything  # the markers a researcher searches for
+    dialog.close()
+
+    dialog = window.show_export_dialog()
+    clear = tmp_path / "clear"
+    dialog.destination.setText(str(clear))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    dialog.clear_box.setChecked(True)
+    assert dialog.anyway_button.text() == "Export NOT anonymised"
+    with qtbot.waitSignal(window.worker.export_finished, timeout=120000) as done:
+        qtbot.mouseClick(dialog.anyway_button, Qt.MouseButton.LeftButton)
+    assert done.args[1] == []
+    assert "Rachel" in _everything_written(clear)  # the explicit choice, and only then
+    report = (window.shared.root / "log" / rid / "anonymisation-report.txt").read_text("utf-8")
+    assert "written AS SPOKEN" in report
     dialog.close()
 
 

@@ -153,10 +153,11 @@ def export_study(
 
 
 def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, int] | None = None,
-              anonymised_dir: Path | None = None) -> list[Path]:
+              anonymised_dir: Path | None = None, pending: str = "mark") -> list[Path]:
     """Write the log (.csv, .xlsx) and the ethics report (.txt) into ``private_dir``.
 
-    The report is leak-checked against the log's own originals and deleted if any appears.
+    The report is leak-checked against the log's own originals and deleted if any appears;
+    ``pending`` ("mark" or "original") says what happened to findings still undecided.
     Pass ``anonymised_dir`` to have a private folder inside the shared one refused.
     """
     private_dir = Path(private_dir)
@@ -166,5 +167,6 @@ def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, i
     log_format.write_xlsx(entries, private_dir / xlsx_name)
     originals = [e.original for e in entries]
     report = _publish("report", private_dir, [naming.REPORT_FILE], originals,
-                      lambda paths: log_format.write_report(entries, paths[0], decisions))
+                      lambda paths: log_format.write_report(entries, paths[0], decisions,
+                                                         pending))
     return [private_dir / csv_name, private_dir / xlsx_name, *report]

@@ -1,6 +1,6 @@
 """What every export format shares: speaker turns, time stamps, the header, clean .docx files.
 
-Exports read only the anonymised transcript (``redact.redact()``'s result), never raw text.
+Exports read only the anonymised transcript (``labels.render()``'s result), never raw text.
 A "turn" is what coding apps call a paragraph: consecutive segments of one speaker merged, so
 MAXQDA, NVivo and ATLAS.ti see one contribution per speaker change.
 """

@@ -85,7 +85,7 @@ def write_xlsx(entries: list[LogEntry], path: Path) -> None:
 
 
 def render_report(entries: list[LogEntry], decisions: Mapping[str, int] | None = None,
-                  generated: date | None = None) -> str:
+                  generated: date | None = None, pending: str = "mark") -> str:
     """The ethics-file report: counts by type and reviewer decisions, no original text."""
     by_type: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
@@ -118,12 +118,17 @@ def render_report(entries: list[LogEntry], decisions: Mapping[str, int] | None =
             lines.append(f"  {key.capitalize():<9} {int(decisions.get(key, 0)):>6}")
         for key in sorted(set(decisions) - {"accepted", "rejected", "pending"}):
             lines.append(f"  {key.capitalize():<9} {int(decisions[key]):>6}")
-        if int(decisions.get("pending", 0)) > 0:
-            lines += ["", "Note  some flagged text was still awaiting review when this report "
-                          "was made; pending items were NOT replaced."]
+        waiting = int(decisions.get("pending", 0))
+        if waiting and pending == "original":
+            lines += ["", f"WARNING  {waiting} flagged item(s) were still awaiting review and "
+                          "were written AS SPOKEN, by the researcher's explicit choice: these "
+                          "exports are not fully anonymised."]
+        elif waiting:
+            lines += ["", f"Note  {waiting} flagged item(s) were still awaiting review; each "
+                          "was replaced by a marker such as [Person ?] (not reviewed)."]
     return "\n".join(lines) + "\n"
 
 
 def write_report(entries: list[LogEntry], path: Path,
-                 decisions: Mapping[str, int] | None = None) -> None:
-    write_text(path, render_report(entries, decisions))
+                 decisions: Mapping[str, int] | None = None, pending: str = "mark") -> None:
+    write_text(path, render_report(entries, decisions, pending=pending))

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..labels import Pending, pending_marker
+
 if TYPE_CHECKING:
     from .workers import QueueWorker, SharedStudy
 
@@ -49,6 +51,8 @@ FORMATS: list[tuple[str, str]] = [
 COL_USE, COL_ORIGINAL, COL_EXPORTED, COL_PENDING = range(4)
 PAGE_CHOOSE, PAGE_CHECK, PAGE_RUN = range(3)
 CHECKING = "checking the name…"
+MARKED_EXPORT = "Export with markers"
+CLEAR_EXPORT = "Export NOT anonymised"
 
 
 def default_destination(study_root: Path) -> Path:
@@ -223,27 +227,44 @@ class ExportDialog(QDialog):
     def _check_page(self) -> QWidget:
         page = QWidget(self)
         title = QLabel("<b>Some identifiers have not been checked yet</b>", page)
-        explain = QLabel(
-            "Unchecked identifiers are left as they are in the exported files. Go back to "
-            "review them, or export anyway.", page)
-        explain.setWordWrap(True)
+        self.pending_explain = QLabel(page)
+        self.pending_explain.setWordWrap(True)
         self.pending_list = QPlainTextEdit(page)
         self.pending_list.setReadOnly(True)
+        self.clear_box = QCheckBox(
+            "Write the unchecked identifiers as spoken instead. The files will NOT be "
+            "anonymised; the ethics report records this choice.", page)
+        self.clear_box.toggled.connect(self._clear_toggled)
         self.back_button = QPushButton("Go back", page)
-        self.anyway_button = QPushButton("Export anyway", page)
+        self.anyway_button = QPushButton(MARKED_EXPORT, page)
         self.back_button.setDefault(True)
         self.back_button.clicked.connect(lambda: self.pages.setCurrentIndex(PAGE_CHOOSE))
-        self.anyway_button.clicked.connect(self.start_export)
+        self.anyway_button.clicked.connect(lambda: self.start_export(self.pending_policy()))
         buttons = QHBoxLayout()
         buttons.addStretch()
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.anyway_button)
         layout = QVBoxLayout(page)
         layout.addWidget(title)
-        layout.addWidget(explain)
+        layout.addWidget(self.pending_explain)
         layout.addWidget(self.pending_list, 1)
+        layout.addWidget(self.clear_box)
         layout.addLayout(buttons)
         return page
+
+    def pending_policy(self) -> Pending:
+        """Markers, unless the researcher ticked the separately worded "as spoken" choice."""
+        return Pending.ORIGINAL if self.clear_box.isChecked() else Pending.MARK
+
+    def _clear_toggled(self, on: bool) -> None:
+        self.anyway_button.setText(CLEAR_EXPORT if on else MARKED_EXPORT)
+
+    def pending_total(self) -> int:
+        total = 0
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, COL_USE).checkState() == Qt.CheckState.Checked:
+                total += self.table.item(r, COL_PENDING).data(Qt.ItemDataRole.UserRole) or 0
+        return total
 
     def pending_summary(self) -> list[str]:
         """One line per chosen recording that still has findings awaiting a decision."""
@@ -260,6 +281,12 @@ class ExportDialog(QDialog):
     def _export_clicked(self) -> None:
         lines = self.pending_summary()
         if lines:
+            n = self.pending_total()
+            self.pending_explain.setText(
+                f"{n} identifier(s) not yet checked will be replaced in every exported file by "
+                f"a marker such as {pending_marker('PERSON')}, so you can find them later "
+                "(search for \u201c?]\u201d). Go back to review them, or export with markers.")
+            self.clear_box.setChecked(False)
             self.pending_list.setPlainText("\n".join(lines))
             self.pages.setCurrentIndex(PAGE_CHECK)
             return
@@ -290,7 +317,7 @@ class ExportDialog(QDialog):
         layout.addLayout(buttons)
         return page
 
-    def start_export(self) -> None:
+    def start_export(self, pending: Pending = Pending.MARK) -> None:
         """Remember the choices for this study and hand the export to the worker."""
         from .workers import ExportRequest
 
@@ -304,7 +331,8 @@ class ExportDialog(QDialog):
         self.run_label.setText(
             "Exporting… (waits for the recording being transcribed to finish)"
             if self.worker.current() else "Exporting…")
-        self.worker.request_export(ExportRequest(self.recording_ids(True), out_dir, formats))
+        self.worker.request_export(ExportRequest(self.recording_ids(True), out_dir, formats,
+                                                 pending=pending))
 
     def _export_progress(self, done: int, total: int, name: str) -> None:
         self.run_bar.setMaximum(max(total, 1))

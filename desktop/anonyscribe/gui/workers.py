@@ -13,7 +13,6 @@ additions so that one thread never writes ``study.json`` while another adds a re
 from __future__ import annotations
 
 import contextlib
-import copy
 import threading
 import traceback
 from collections import deque
@@ -29,7 +28,8 @@ from ..core.cancel import Cancelled, CancelToken
 from ..core.files import CorruptFileError
 from ..core.model import Decision
 from ..core.study import RecordingEntry, Study, file_sha256
-from ..pipeline import Engines
+from ..labels import Pending
+from ..pipeline import Engines, planned_stems
 
 # Statuses a recording can have in the study (plus "cancelled", set by the app).
 WAITING = ("queued", "transcribed")
@@ -199,44 +199,7 @@ class ExportRequest:
     out_dir: Path
     formats: list[str]
     problems: list[str] = field(default_factory=list)
-
-
-class _DryRun:
-    """The study seen through copies of its register and entries: an export can be planned
-    (pseudonyms, claimed file names) without creating or saving anything."""
-
-    def __init__(self, shared: SharedStudy) -> None:
-        with shared.lock:
-            self.register = copy.deepcopy(shared.register)
-            self.recordings = {k: copy.copy(v) for k, v in shared.recordings.items()}
-        self._shared = shared
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._shared, name)
-
-
-def planned_stems(shared: SharedStudy, rec_ids: Sequence[str], out_dir: Path,
-                  formats: Sequence[str], detector: Any = None) -> dict[str, str]:
-    """The file name each recording's export will use, worked out without writing anything.
-
-    Goes through the same steps as ``pipeline.export_recording`` (propagated names, rejected
-    occurrences, replaced speaker labels, pseudonym placeholders, names already claimed by
-    other recordings or present in ``out_dir``), in the order the export will run.
-    """
-    from .. import pipeline
-    from ..redact import propagate, redact
-
-    dry = _DryRun(shared)
-    names: dict[str, str] = {}
-    for rid in rec_ids:
-        entry = dry.recordings[rid]
-        transcript = shared.load_transcript(rid)
-        findings = shared.load_findings(rid)
-        findings = findings + propagate(transcript, findings)
-        anon, _log = redact(transcript, findings, dry.register)
-        names[rid], _ = pipeline.export_stem(dry, entry, findings, anon,  # type: ignore[arg-type]
-                                             out_dir, formats, detector, raw=transcript)
-    return names
+    pending: Pending = Pending.MARK  # ORIGINAL only on the researcher's explicit choice
 
 
 _STILL_STOPPING: list[QThread] = []
@@ -436,7 +399,10 @@ class QueueWorker(QThread):
     def _names(self, serial: int, rec_ids: list[str], out_dir: Path,
                formats: list[str]) -> None:
         try:
-            names = planned_stems(self.shared, rec_ids, out_dir, formats, self._detector())
+            detector = self._detector()
+            with self.shared.lock:  # the review screen may merge or relabel meanwhile
+                names = planned_stems(self.shared, rec_ids, out_dir,  # type: ignore[arg-type]
+                                      formats, detector)
         except Exception as exc:  # noqa: BLE001 - the dialog shows why instead of a name
             names = {rid: f"(cannot work out the name: {exc})" for rid in rec_ids}
         self.names_ready.emit(serial, names)
@@ -461,14 +427,15 @@ class QueueWorker(QThread):
             try:
                 written += [str(p) for p in
                             export_recording(self.shared, rid, req.out_dir, per_recording,
-                                             detector)]
+                                             detector, pending=req.pending)]
                 done.append(rid)
             except Exception as exc:  # noqa: BLE001 - the other recordings still export
                 problems.append(failure_message(Path(entry.name), exc))
         if "qdpx" in req.formats and done:
             try:
-                written += [str(p) for p in export_study_project(self.shared, req.out_dir,
-                                                                 rec_ids=done)]
+                written += [str(p) for p in export_study_project(
+                    self.shared, req.out_dir, rec_ids=done, detector=detector,
+                    pending=req.pending)]
             except Exception as exc:  # noqa: BLE001
                 problems.append(f"The study project (.qdpx) could not be written: {exc}")
         self.export_progress.emit(total, total, "")

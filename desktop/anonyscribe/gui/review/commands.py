@@ -13,6 +13,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtGui import QUndoCommand
 
 from ...core.model import Decision
+from ...core.register import Register
 from ...review import (
     AddedFindings,
     GroupKey,
@@ -209,3 +210,22 @@ class ReplacementCommand(ReviewCommand):
         self.host.apply_change(
             lambda: self.session.set_replacement(self.type, self.surface, self.old),
             speakers=True)
+
+
+class SamePersonCommand(ReviewCommand):
+    """Two identifiers are one identity (one pseudonym), study-wide; undo restores the
+    register as it was."""
+
+    def __init__(self, host: ReviewHost, type_: str, keep: str, drop: str, text: str) -> None:
+        super().__init__(host, text)
+        self.args = (type_, keep, drop)
+        self.before: Register | None = None
+
+    def do(self) -> None:
+        self.before = self.host.apply_change(
+            lambda: self.session.merge_identities(*self.args), speakers=True)
+
+    def back(self) -> None:
+        before = self.before
+        assert before is not None
+        self.host.apply_change(lambda: self.session.restore_register(before), speakers=True)

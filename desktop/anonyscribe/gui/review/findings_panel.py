@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyledItemDelegate,
     QTreeWidget,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.model import ENTITY_TYPES, Decision
+from ...labels import pending_marker
 from ...review import FindingGroup, GroupKey, ReviewSession
 from .transcript_view import type_colour
 
@@ -41,6 +43,7 @@ class FindingsPanel(QWidget):
     group_selected = Signal(object)  # GroupKey
     group_decided = Signal(object, object)  # GroupKey, Decision
     replacement_edited = Signal(object, str)  # GroupKey, new label
+    same_person = Signal(object, str)  # GroupKey, a surface of the identity it is the same as
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,12 +76,16 @@ class FindingsPanel(QWidget):
         self.reject_button.setToolTip("Keep every finding in this group as it is (Shift+R)")
         self.label_button = QPushButton("Replacement…")
         self.label_button.setToolTip("Change what this identifier becomes, study-wide")
+        self.same_button = QPushButton("Same as…")
+        self.same_button.setToolTip("This is the same person (or place…) as another identifier: "
+                                    "one pseudonym for both, study-wide")
         self.accept_button.clicked.connect(lambda: self._decide(Decision.ACCEPTED))
         self.reject_button.clicked.connect(lambda: self._decide(Decision.REJECTED))
         self.label_button.clicked.connect(self._edit_label)
+        self.same_button.clicked.connect(self._same_menu)
 
         buttons = QHBoxLayout()
-        for b in (self.accept_button, self.reject_button, self.label_button):
+        for b in (self.accept_button, self.reject_button, self.label_button, self.same_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -121,10 +128,15 @@ class FindingsPanel(QWidget):
         assert self.session is not None
         label = self.session.known_label(g.type, g.text)
         stem = ENTITY_TYPES.get(g.type, g.type)
+        proposal = (self.session.proposal((g.type, g.key))
+                    if g.type == "PERSON" and label is None else None)
+        shown = label if label is not None else pending_marker(g.type)
+        if proposal is not None and label is None:
+            shown += f"  same as {proposal[0]}?"
         texts = {
             COL_TEXT: g.title,
             COL_TYPE: stem,
-            COL_LABEL: label if label is not None else f"[{stem} …]",
+            COL_LABEL: shown,
             COL_STATE: _STATE_TEXT[g.state] if g.state != "mixed" else
             f"{g.accepted}✓ {g.rejected}✗ {g.pending}?",
         }
@@ -133,9 +145,13 @@ class FindingsPanel(QWidget):
                 item.setText(col, text)
         if item.data(COL_TYPE, Qt.ItemDataRole.BackgroundRole) is None:
             item.setBackground(COL_TYPE, QBrush(type_colour(g.type)))
-        item.setToolTip(COL_LABEL, "Double-click to change the replacement (study-wide)"
-                        if label is not None else
-                        "Numbered when accepted; double-click to choose your own label")
+        tip = ("Double-click to change the replacement (study-wide)" if label is not None else
+               "Not decided yet: exports write this marker. Numbered when accepted; "
+               "double-click to choose your own label")
+        if proposal is not None:
+            tip += (f"\nSpelled like {proposal[1]!r} ({proposal[0]}): if it is the same "
+                    "person, press \u201cSame as\u2026\u201d")
+        item.setToolTip(COL_LABEL, tip)
 
     def update_groups(self, keys: set[GroupKey]) -> None:
         """Refresh only these rows (a decision or a relabel touches a few groups)."""
@@ -184,6 +200,26 @@ class FindingsPanel(QWidget):
         item = self.tree.currentItem()
         if item is not None:
             self.tree.editItem(item, COL_LABEL)
+
+    def same_candidates(self) -> list[tuple[str, str, bool]]:
+        key = self.current_key()
+        if key is None or self.session is None:
+            return []
+        return self.session.same_person_candidates(key)
+
+    def _same_menu(self) -> None:
+        """Identifiers the current group could be the same as, likely spellings first."""
+        key = self.current_key()
+        candidates = self.same_candidates()
+        if key is None or not candidates:
+            return
+        menu = QMenu(self)
+        for label, surface, similar in candidates:
+            text = f"{label}  ({surface}){'  — similar spelling' if similar else ''}"
+            menu.addAction(text).triggered.connect(
+                lambda _=False, s=surface: self.same_person.emit(key, s))
+        menu.exec(self.same_button.mapToGlobal(self.same_button.rect().bottomLeft()))
+        menu.deleteLater()
 
     def _on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
         if self._updating or self.session is None:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...core.model import ENTITY_TYPES, Decision, Finding
 from ...core.register import normalise
 from ...core.study import Study
-from ...review import GroupKey, ReviewSession, group_key
+from ...review import GroupKey, ReviewSession, group_key, turn_detector
 from .commands import (
     AddFindingCommand,
     DecideCommand,
@@ -43,6 +43,7 @@ from .commands import (
     RenameSpeakerCommand,
     ReplacementCommand,
     ReviewCommand,
+    SamePersonCommand,
     SpeakerChangeCommand,
 )
 from .findings_panel import FindingsPanel
@@ -121,7 +122,7 @@ class ReviewWidget(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.study = study
-        self.session = ReviewSession(study, rec_id)
+        self.session = ReviewSession(study, rec_id, detect=turn_detector(study))
         self.undo_stack = QUndoStack(self)
         self._current_id: str | None = None
         self._current_segment: int | None = None
@@ -201,6 +202,7 @@ class ReviewWidget(QWidget):
         self.panel.group_selected.connect(self._on_group_selected)
         self.panel.group_decided.connect(self.decide_group)
         self.panel.replacement_edited.connect(self.set_replacement)
+        self.panel.same_person.connect(self.same_person)
         self.player.position_changed.connect(self._on_position)
         self._bind_keys()
 
@@ -547,6 +549,14 @@ class ReviewWidget(QWidget):
         ok = self._run(command)
         self.panel.update_groups({(g.type, normalise(g.text))})
         return ok
+
+    def same_person(self, key: GroupKey, surface: str) -> bool:
+        """The group is the same identity as ``surface``: one pseudonym, study-wide (undoable)."""
+        g = self.session.group(key)
+        if g is None:
+            return False
+        return self._run(SamePersonCommand(self, g.type, surface, g.text,
+                                           f"Same as {_quote(surface)}: {_quote(g.text)}"))
 
     # -- preview, help ---------------------------------------------------------------------
     def show_preview(self, on: bool) -> None:
