@@ -21,8 +21,8 @@ SAYS = ("Hello Siobhan Kowalczyk, thank you for joining us today. Siobhan, could
 
 def test_hotwords_are_vocabulary_then_known_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
     study = Study(tmp_path / "study")
-    study.register.label_for("PERSON", "Bernadette Okonjo")
-    study.register.label_for("ORGANISATION", "Leeds Teaching Hospitals")
+    study.register.entry("PERSON", "Bernadette Okonjo")
+    study.register.entry("ORGANISATION", "Leeds Teaching Hospitals")
     engines = Engines(vocabulary=["Datix", " "], speakers="none", _detector=detector)
     entry = RecordingEntry(id="r1", name="Interview with Tamsin Achterberg-20231012.wav",
                            path="unused.wav")
@@ -37,7 +37,7 @@ def test_hotwords_are_vocabulary_then_known_names(tmp_path: Path, detector) -> N
 def test_hotwords_are_capped(tmp_path: Path, detector) -> None:  # noqa: ANN001
     study = Study(tmp_path / "study")
     for i in range(200):
-        study.register.label_for("PERSON", f"Person Number{i:03d}")
+        study.register.entry("PERSON", f"Person Number{i:03d}")
     engines = Engines(speakers="none", _detector=detector)
     entry = RecordingEntry(id="r1", name="clip.wav", path="unused.wav")
     assert len(", ".join(hotwords(study, entry, engines))) <= 400

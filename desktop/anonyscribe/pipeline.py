@@ -136,14 +136,11 @@ def study_terms(study: Study) -> Terms:
 
 def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]:
     """What the recogniser is told to expect: the study's vocabulary, then names the study
-    already knows (confirmed PERSON originals in the register, names in this recording's
-    file name), so a later recording spells them as the researcher did and detection finds
-    them. Capped: faster-whisper keeps hotwords within half of its prompt."""
+    already knows (``study_terms``: its always-list and confirmed names; names in this
+    recording's file name), so a later recording spells them as the researcher did and
+    detection finds them. Capped: faster-whisper keeps hotwords within half of its prompt."""
     words = [w.strip() for w in engines.vocabulary if w and w.strip()]
-    names: list[str] = []
-    for e in study.register.entries.values():
-        if e.type == "PERSON":
-            names.extend(o for o in e.originals if len(o) > 2)
+    names = [t["text"] for t in study_terms(study).always if t.get("type") == "PERSON"]
     stem = Path(entry.name).stem
     if stem:
         with engines.models_in_use:
