@@ -270,3 +270,10 @@ def test_companies_agencies_and_care_homes(det: Detector) -> None:
     kinds = det.detect_text("She moved from Social Care to Primary Care, then Intensive Care.")
     assert not any(s.source in ("company", "named-unit") for s in kinds)  # kinds of care
     assert all(s.score < 0.5 for s in kinds)  # at most spaCy's low guess
+
+
+def test_acronym_before_a_title_and_uk_bodies(det: Detector) -> None:
+    assert spans(det, "I'm an AHP lead now.").get("AHP lead") == "ROLE"
+    assert spans(det, "He volunteers with Carers UK on Fridays.").get("Carers UK") \
+        == "ORGANISATION"
+    assert untouched(det, "I moved to the UK in June.", "UK")

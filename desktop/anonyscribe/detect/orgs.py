@@ -45,7 +45,7 @@ _CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "cri
                  "independent", "assisted", "extra", "white", "opera", "council", "parliament",
                  "commons", "lords", "care", "full", "free", "out", "big", "first", "next"}
 _COMPANY_ENDS = {"ltd", "limited", "plc", "llp", "cic"}
-_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint"}
+_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
 
@@ -234,6 +234,11 @@ class OrganisationRecognizer:
             elif t.lower == "royal" and not chunk.cased and i >= 2 and toks[i - 1].lower == "the" \
                     and toks[i - 2].lower in ("at", "to", "from", "in", "on", "joined", "left"):
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "the-royal"))
+            elif t.text == "UK" and i and toks[i - 1].is_word and toks[i - 1].is_cap \
+                    and toks[i - 1].lower not in STOP and not toks[i - 1].text.isupper() \
+                    and chunk.cased and not toks[i - 1].sent_start:
+                s = toks[i - 1].start  # "Age UK", "Carers UK": a charity or company
+                out.append(Span(s, t.end, "ORGANISATION", text[s:t.end], 0.5, "uk-body"))
             elif t.lower in ("st", "saint") and nxt is not None and nxt.is_word and (
                     nxt.is_cap or not chunk.cased) and nxt.lower not in STOP and (
                     t.is_cap or not chunk.cased):
