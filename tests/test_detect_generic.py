@@ -277,3 +277,10 @@ def test_acronym_before_a_title_and_uk_bodies(det: Detector) -> None:
     assert spans(det, "He volunteers with Carers UK on Fridays.").get("Carers UK") \
         == "ORGANISATION"
     assert untouched(det, "I moved to the UK in June.", "UK")
+
+
+def test_villages_districts_and_named_estates(det: Detector) -> None:
+    assert "Ystradgynlais" in det.lex.places  # GeoNames places of 1,000+ people
+    assert covered(det, "We lived on the Gipton estate, then in Ystradgynlais.", "Ystradgynlais")
+    text = "Her front room at Broadwater Farm was tiny."
+    assert covered(det, text, "Broadwater Farm")

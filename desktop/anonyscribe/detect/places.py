@@ -10,6 +10,12 @@ from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
+# Words after a place name that make a named estate, village part or landmark of it.
+_FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "end", "vale",
+             "valley", "hill", "hills", "moor", "fields", "gardens", "square", "cross",
+             "bridge", "town", "road", "street", "lane", "avenue", "way", "drive", "crescent",
+             "close", "terrace", "grove", "place", "row", "walk", "wharf", "quay", "docks",
+             "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
 _ROAD = re.compile(r"^[MA]\d{1,4}(?:\(M\))?$")
 
 
@@ -49,6 +55,10 @@ class PlaceRecognizer:
                 score = 0.55  # "i live in tower hamlets", "royal berkshire in reading"
             if score:
                 s, e = seg[0].start, seg[-1].end
+                k = m.end_tok
+                if k < len(toks) and toks[k].lower in _FEATURES and (
+                        toks[k].is_cap or not chunk.cased):
+                    e = toks[k].end  # "Broadwater Farm", "Gipton estate": a named part of it
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
         out.extend(self._cued(chunk))
