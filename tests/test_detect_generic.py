@@ -284,3 +284,9 @@ def test_villages_districts_and_named_estates(det: Detector) -> None:
     assert covered(det, "We lived on the Gipton estate, then in Ystradgynlais.", "Ystradgynlais")
     text = "Her front room at Broadwater Farm was tiny."
     assert covered(det, text, "Broadwater Farm")
+
+
+def test_used_to_be_and_isles(det: Detector) -> None:
+    assert spans(det, "I used to be a driver for the trust.").get("driver") == "ROLE"
+    assert "ROLE" not in spans(det, "One day I want to be a driver.").values()
+    assert covered(det, "She moved from the Isle of Arran to Ayr.", "Isle of Arran")

@@ -78,6 +78,11 @@ class PlaceRecognizer:
                         and nxt.is_cap and not nxt.sent_start and nxt.lower not in STOP):
                 out.append(Span(t.start, nxt.end, "LOCATION", text[t.start:nxt.end], 0.75,
                                 "county"))
+            if t.lower in ("isle", "isles") and nxt.lower == "of" and i + 2 < len(toks) \
+                    and toks[i + 2].is_word and toks[i + 2].lower not in STOP \
+                    and (t.is_cap or not chunk.cased):
+                e = toks[i + 2].end  # "the Isle of Lewis", "isle of wight"
+                out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
             if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \

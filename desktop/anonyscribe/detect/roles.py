@@ -24,7 +24,7 @@ _ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _BAND_DIGIT = re.compile(r"^[2-9][a-d]?$")
 # "I was a porter", "as a registrar", "she's our matron": words that say a post follows.
 _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he's",),
-         ("was",), ("is",), ("became",),
+         ("was",), ("is",), ("became",), ("used", "to", "be"),
          ("they're",), ("you're",), ("we", "were"), ("we're",),
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"))
