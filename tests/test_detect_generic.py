@@ -290,3 +290,12 @@ def test_used_to_be_and_isles(det: Detector) -> None:
     assert spans(det, "I used to be a driver for the trust.").get("driver") == "ROLE"
     assert "ROLE" not in spans(det, "One day I want to be a driver.").values()
     assert covered(det, "She moved from the Isle of Arran to Ayr.", "Isle of Arran")
+
+
+def test_surnames_that_are_words(det: Detector) -> None:
+    assert covered(det, "my manager was sarah white and her deputy was tom green",
+                   "sarah white")
+    assert covered(det, "my manager was sarah white and her deputy was tom green", "tom green")
+    assert covered(det, "My manager was Sarah White, a lovely woman.", "Sarah White")
+    assert untouched(det, "it's an acute male ward at the end of the corridor", "ward")
+    assert untouched(det, "i gave sarah white coats for the winter", "coats")
