@@ -299,3 +299,9 @@ def test_surnames_that_are_words(det: Detector) -> None:
     assert covered(det, "My manager was Sarah White, a lovely woman.", "Sarah White")
     assert untouched(det, "it's an acute male ward at the end of the corridor", "ward")
     assert untouched(det, "i gave sarah white coats for the winter", "coats")
+
+
+def test_spelled_code_after_any_code_cue(det: Detector) -> None:
+    assert spans(det, "and the code they gave me was k x four four nine one").get(
+        "k x four four nine one") == "ID"
+    assert "ID" not in spans(det, "we had four five six patients and two beds").values()
