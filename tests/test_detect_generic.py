@@ -305,3 +305,8 @@ def test_spelled_code_after_any_code_cue(det: Detector) -> None:
     assert spans(det, "and the code they gave me was k x four four nine one").get(
         "k x four four nine one") == "ID"
     assert "ID" not in spans(det, "we had four five six patients and two beds").values()
+
+
+def test_town_after_in_is_a_place_even_if_also_a_name(det: Detector) -> None:
+    assert spans(det, "She runs the diabetes clinic in Bradford.").get("Bradford") == "LOCATION"
+    assert spans(det, "I was talking to Bradford, he said no.").get("Bradford") == "PERSON"

@@ -58,3 +58,11 @@ def test_name_in_file_name_is_spelled_right_and_found(tmp_path: Path, tiny_engin
         study.close()
     assert "Kowalczyk" in text, text
     assert any("Kowalczyk" in f for f in found), found
+
+
+def test_file_name_dates_and_separators_do_not_hide_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
+    engines = Engines(speakers="none", _detector=detector)
+    entry = RecordingEntry(id="r1", name="Interview_with_Hannah_Okafor-20240101_0930.m4a",
+                           path="unused.m4a")
+    words = hotwords(Study(tmp_path / "study"), entry, engines)
+    assert any("Okafor" in w for w in words), words

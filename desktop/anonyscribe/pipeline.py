@@ -35,6 +35,7 @@ CANCEL_POLL_S = 0.05
 STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
 # Detections in a file name below this score (context guesses) are left alone.
 FILE_NAME_MIN_SCORE = 0.5
+_FILE_NAME_GAPS = re.compile(r"[_\-]+|\d+")  # "Hannah_Price-20240101": words, no date
 HOTWORDS_MAX_CHARS = 400  # about 100 tokens: half of Whisper's 224-token prompt
 
 
@@ -144,7 +145,7 @@ def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]
     stem = Path(entry.name).stem
     if stem:
         with engines.models_in_use:
-            spans = engines.detector.detect_text(stem.replace("_", " "))
+            spans = engines.detector.detect_text(_FILE_NAME_GAPS.sub(" ", stem))
         names.extend(s.text for s in spans
                      if s.type == "PERSON" and s.score >= FILE_NAME_MIN_SCORE)
     out = list(dict.fromkeys(words + names))

@@ -43,6 +43,7 @@ _BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "wit
 # Three letters that spell a word more often than a name.
 _NOT_SPELLED = frozenset({"abc", "bbc", "itv", "nhs", "gcs", "ocd", "ptsd", "dna", "gmc", "nmc",
                           "icu", "itu", "hdu", "ppe", "dbs", "edi", "bme", "hca", "mdt"})
+_PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
                 "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
@@ -243,6 +244,8 @@ class PersonRecognizer:
         if cased and t.is_cap and t.sent_start and i and toks[i - 1].text in _QUOTES \
                 and lw in lex.first_names and i + 1 < len(toks) and toks[i + 1].text == ",":
             return 0.5  # She said, "Blessing, you ..." - a name called out
+        if lw in lex.place_words and prev in _PLACE_PREPS and not self.after_cue(toks, i):
+            return 0.0  # "the clinic in Bradford": the place rules name it
         after_title = i > 0 and toks[i - 1].lower in self.titles
         if not self.name_like(t, cased, loose=after_title):
             return 0.0
