@@ -19,28 +19,24 @@ SAYS = ("Hello Siobhan Kowalczyk, thank you for joining us today. Siobhan, could
         "about your work on the ward?")
 
 
-def test_hotwords_are_vocabulary_then_known_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
+def test_hotwords_are_vocabulary_then_file_name_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
     study = Study(tmp_path / "study")
-    study.register.entry("PERSON", "Bernadette Okonjo")
-    study.register.entry("ORGANISATION", "Leeds Teaching Hospitals")
+    study.register.entry("PERSON", "Bernadette Okonjo")  # known elsewhere: not a hotword
     engines = Engines(vocabulary=["Datix", " "], speakers="none", _detector=detector)
     entry = RecordingEntry(id="r1", name="Interview with Tamsin Achterberg-20231012.wav",
                            path="unused.wav")
     words = hotwords(study, entry, engines)
     assert words[0] == "Datix"
-    assert "Bernadette Okonjo" in words
     assert any("Tamsin" in w for w in words)
-    assert "Leeds Teaching Hospitals" not in words  # only names
+    assert "Bernadette Okonjo" not in words
     assert " " not in words
 
 
 def test_hotwords_are_capped(tmp_path: Path, detector) -> None:  # noqa: ANN001
-    study = Study(tmp_path / "study")
-    for i in range(200):
-        study.register.entry("PERSON", f"Person Number{i:03d}")
-    engines = Engines(speakers="none", _detector=detector)
+    engines = Engines(vocabulary=[f"Term{i:03d}" for i in range(200)], speakers="none",
+                      _detector=detector)
     entry = RecordingEntry(id="r1", name="clip.wav", path="unused.wav")
-    assert len(", ".join(hotwords(study, entry, engines))) <= 400
+    assert len(", ".join(hotwords(Study(tmp_path / "study"), entry, engines))) <= 400
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")

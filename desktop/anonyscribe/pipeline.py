@@ -136,12 +136,14 @@ def study_terms(study: Study) -> Terms:
 
 
 def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]:
-    """What the recogniser is told to expect: the study's vocabulary, then names the study
-    already knows (``study_terms``: its always-list and confirmed names; names in this
-    recording's file name), so a later recording spells them as the researcher did and
-    detection finds them. Capped: faster-whisper keeps hotwords within half of its prompt."""
+    """What the recogniser is told to expect: the study's vocabulary, then the names in this
+    recording's file name ("Interview with Siobhan Kowalczyk"), so they are spelled as the
+    researcher wrote them and detection finds them. Names known elsewhere in the study are
+    not added: a prompt of names the recording may never say makes small Whisper models
+    write them over unrelated speech (seen with tiny.en on short clips). Capped:
+    faster-whisper keeps hotwords within half of its prompt."""
     words = [w.strip() for w in engines.vocabulary if w and w.strip()]
-    names = [t["text"] for t in study_terms(study).always if t.get("type") == "PERSON"]
+    names: list[str] = []
     stem = Path(entry.name).stem
     if stem:
         with engines.models_in_use:
