@@ -1,6 +1,7 @@
 """Detection on the annotated dev set: vanilla Presidio vs Anonyscribe, side by side.
 
     python bench/detection.py [--set ../shared/data/pii/dev] [--misses]
+    python bench/detection.py --scaling [--sizes 10K,100K,1M,10M]
 
 ``--set DIR`` (or ``--data``) scores any folder of ``*.txt`` files in the dev set's format
 (``{{TYPE:surface}}`` inline), such as our own held-out snippets in tests/data/detect_heldout.
@@ -10,11 +11,15 @@ entity recall (every word of the identifier covered by some predicted span, of a
 reviewer redacts it either way), the same with the type required to match (for information),
 token recall; then precision (share of predicted spans that overlap a true identifier) and
 words per second (detection only, after a warm-up).
+
+``--scaling`` times one Detector on generated interview text (``synthetic_text``) of growing
+size and prints words/s per size and the spread (target: flat within 20 %, i.e. linear).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import sys
 import time
@@ -150,6 +155,88 @@ def run_ours(docs: list[Doc]) -> tuple[dict[str, list], float]:
     return preds, time.perf_counter() - t0
 
 
+# -- scaling mode ------------------------------------------------------------------------------
+_TURNS = [
+    "I: And how long have you worked at {org}?",
+    "P: About {n} years now. Before that I was in {place}, my manager was {first} {last}.",
+    "I: Can you tell me a bit more about that?",
+    "P: Yeah, so um, {first} used to say that the ward was short every night, you know, "
+    "and I rang {first2} on {phone} about it on {date}.",
+    "P: My NHS number is {nhs}, they wrote to me at {n} {last2} Road, {place}.",
+    "I: Right. And did {first} stay at {org}?",
+    "P: No, she moved to {place2} in {year}, I think. You can email her, {mail}.",
+    "P: It was hard, honestly. The training was good but nobody told us what to expect, and "
+    "the first months on nights were long.",
+]
+_LONG = ("P: " + " ".join([
+    "So what happened was I spoke to Dr. {first} {last} from {org} and she said that "
+    "{first2} would ring back, but nobody did, so on {date} I went to {place} myself.",
+    "It is a long story, honestly, and um it went on for months.",
+] * 8))  # one turn over chunk_chars: cut inside the line, with overlap
+
+
+def _names(rel: str) -> list[str]:
+    lines = (ROOT / "resources" / rel).read_text(encoding="utf-8").splitlines()
+    return [ln.strip().title() if ln.strip().islower() else ln.strip()
+            for ln in lines if ln.strip() and not ln.startswith("#")]
+
+
+def synthetic_text(chars: int, seed: int = 0) -> str:
+    """Interview-like text of about ``chars`` characters, the same for the same seed.
+
+    Names, places and organisations are drawn from the bundled lists, so the number of
+    distinct identifiers grows with the text as in a long real source; one turn in ten is a
+    single over-long line that detection has to cut.
+    """
+    rng = random.Random(seed)
+    firsts, lasts = _names("terms/first_names.txt"), _names("terms/surnames.txt")[:3000]
+    places, orgs = _names("gazetteer/places_uk.txt"), _names("gazetteer/nhs_organisations.txt")
+    out: list[str] = []
+    size = 0
+    while size < chars:
+        tpl = _LONG if rng.random() < 0.1 else rng.choice(_TURNS)
+        line = tpl.format(
+            first=rng.choice(firsts), first2=rng.choice(firsts), last=rng.choice(lasts),
+            last2=rng.choice(lasts), place=rng.choice(places), place2=rng.choice(places),
+            org=rng.choice(orgs), n=rng.randint(2, 40), year=rng.randint(1990, 2024),
+            date=f"{rng.randint(1, 28)} March {rng.randint(2000, 2024)}",
+            phone=f"07{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            nhs=f"{rng.randint(400, 499)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+            mail=f"{rng.choice(firsts).lower()}.{rng.choice(lasts).lower()}@example.org")
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out)[:chars]
+
+
+def _size(text: str) -> int:
+    units = {"K": 1_000, "M": 1_000_000}
+    t = text.strip().upper().removesuffix("B")
+    return int(float(t[:-1]) * units[t[-1]]) if t[-1:] in units else int(t)
+
+
+def run_scaling(sizes: list[int]) -> int:
+    """Words/s of one Detector per text size; flat means linear in text length."""
+    from anonyscribe.detect.engine import Detector
+
+    det = Detector()
+    det.detect_text(synthetic_text(5_000, seed=99))  # warm-up
+    rates = []
+    print(f"{'size':>10} {'words':>10} {'seconds':>9} {'words/s':>9} {'spans':>8}")
+    for n in sizes:
+        text = synthetic_text(n)
+        words = len(text.split())
+        t0 = time.perf_counter()
+        spans = det.detect_text(text)
+        dt = time.perf_counter() - t0
+        rates.append(words / dt)
+        print(f"{n:>10,} {words:>10,} {dt:>9.2f} {words / dt:>9,.0f} {len(spans):>8,}",
+              flush=True)
+    spread = (max(rates) - min(rates)) / max(rates)
+    print(f"words/s spread {spread:.0%} (slowest {min(rates):,.0f} vs fastest "
+          f"{max(rates):,.0f}; target <= 20 %)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--set", "--data", dest="data", type=Path,
@@ -157,7 +244,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder of annotated *.txt files (default: the shared dev set)")
     ap.add_argument("--misses", action="store_true", help="print our misses and false hits")
     ap.add_argument("--ours-only", action="store_true")
+    ap.add_argument("--scaling", action="store_true",
+                    help="words/s on generated text of growing size (see --sizes)")
+    ap.add_argument("--sizes", default="10K,100K,1M,10M",
+                    help="text sizes in characters for --scaling (default 10K,100K,1M,10M)")
     args = ap.parse_args(argv)
+    if args.scaling:
+        return run_scaling([_size(x) for x in args.sizes.split(",")])
     if not args.data.is_dir():
         print(f"error: {args.data} not found; pass --set FOLDER", file=sys.stderr)
         return 2

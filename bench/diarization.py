@@ -183,6 +183,103 @@ def batch_section(model: str) -> None:
         print(f"batch of {len(CLIPS)} clips took {took:.0f} s in all (model load included)")
 
 
+def conversation_clips(part: str) -> list[Path]:
+    """Built (once, into .cache/) two-person conversations of one part: "dev" or "heldout"."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from conversations import CACHE, build
+
+    return build(CACHE)[part]
+
+
+def direct_section(d, parts: list[str]) -> None:
+    """The diarizer alone on decoded conversations: automatic, fixed 2, one speaker."""
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.der import read_rttm
+
+    for part in parts:
+        print(f"\n== {part} conversations, diarizer alone: automatic | fixed 2 | one speaker ==")
+        worst = 0.0
+        for clip in conversation_clips(part):
+            audio, ref = decode(clip), read_rttm(clip.with_suffix(".rttm"))
+            e, found, _ = score(d, audio, ref, None)
+            ef, found_f, _ = score(d, audio, ref, 2)
+            e1, _, _ = score(d, audio, ref, 1)
+            worst = max(worst, ef.der)
+            print(row(clip.stem, e, found, 2, f"  | fixed {100 * ef.der:5.1f} % ({found_f})"
+                      f" | one speaker {100 * e1.der:5.1f} %"))
+        print(f"worst fixed-2 DER on {part}: {100 * worst:.1f} %")
+
+
+MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"]}
+
+
+def direct_meetings(d, parts: list[str]) -> None:
+    """The real meeting clips, diarizer alone: automatic | their own count | interview (2)."""
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.der import read_rttm
+
+    for part in parts:
+        print(f"\n== {part} real meetings, diarizer alone: automatic | own count | 2 | one ==")
+        for clip in MEETINGS[part]:
+            audio, ref = decode(SHARED / f"{clip}.wav"), read_rttm(SHARED / f"{clip}.rttm")
+            k = len({t.speaker for t in ref})
+            e, found, _ = score(d, audio, ref, None)
+            ek, _, _ = score(d, audio, ref, k)
+            e2, _, _ = score(d, audio, ref, 2)
+            e1, _, _ = score(d, audio, ref, 1)
+            print(row(clip, e, found, k, f"  | own {100 * ek.der:5.1f} % | 2: {100 * e2.der:5.1f}"
+                      f" % | one speaker {100 * e1.der:5.1f} %"))
+
+
+def batch_clips(clips: list[tuple[Path, Path]], model: str, extra: list[str],
+                title: str) -> None:
+    """``anonyscribe batch <clips> --auto --format vtt [extra]`` in a fresh process, scored
+    from the .vtt voice tags beside the one-speaker baseline (perfect speech, one label)."""
+    from anonyscribe.core.study import Study
+    from anonyscribe.speakers.der import diarization_error, read_rttm
+    from anonyscribe.speakers.turns import Turn
+
+    print(f"\n== {title}: anonyscribe batch --auto --format vtt --model {model} "
+          f"{' '.join(extra)} ==")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        t0 = time.perf_counter()
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
+        run = subprocess.run([sys.executable, "-m", "anonyscribe.cli", "batch",
+                              *[str(a) for a, _ in clips], "--out", str(out),
+                              "--format", "vtt", "--auto", "--model", model, *extra],
+                             capture_output=True, text=True, check=False, env=env)
+        took = time.perf_counter() - t0
+        if run.returncode != 0:
+            print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
+            return
+        study = Study.open(out / "private", lock=False)
+        by_name = {Path(e.name).stem: e for e in study.recordings.values()}
+        worst = 0.0
+        for audio, rttm in clips:
+            entry = by_name[audio.stem]
+            ref = read_rttm(rttm)
+            voiced = read_vtt_turns(out / f"{entry.export_stem}.vtt")
+            e = diarization_error(ref, voiced)
+            one = diarization_error(ref, [Turn(t.start, t.end, "x") for t in ref])
+            worst = max(worst, e.der)
+            print(row(f"{audio.stem}", e, len({t.speaker for t in voiced}),
+                      len({t.speaker for t in ref}), f"  | one speaker {100 * one.der:5.1f} %"
+                      f"{'  BETTER' if e.der < one.der else '  NOT BETTER'}"))
+        print(f"worst DER {100 * worst:.1f} %; batch took {took:.0f} s (model load included)")
+
+
+def batch_conversations(parts: list[str], model: str, extra: list[str]) -> None:
+    """Conversations as interviews (the study default: 2 voices), then the real meetings
+    with the count found from the audio (``--recordings other``)."""
+    for part in parts:
+        clips = [(c, c.with_suffix(".rttm")) for c in conversation_clips(part)]
+        batch_clips(clips, model, extra, f"{part} conversations end to end")
+        meetings = [(SHARED / f"{c}.wav", SHARED / f"{c}.rttm") for c in MEETINGS[part]]
+        batch_clips(meetings, model, ["--recordings", "other", *extra],
+                    f"{part} real meetings end to end")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--skip-2h", action="store_true", help="skip the 2-hour memory run")
@@ -190,6 +287,13 @@ def main() -> int:
     ap.add_argument("--batch-only", action="store_true",
                     help="only the end-to-end batch -> .vtt section")
     ap.add_argument("--model", default="base", help="speech model for the batch section")
+    ap.add_argument("--conversations", choices=["dev", "heldout", "both"],
+                    help="only the built two-person conversations (bench/conversations.py): "
+                         "the diarizer alone, then end to end through batch")
+    ap.add_argument("--direct-only", action="store_true",
+                    help="with --conversations: the diarizer alone, no batch")
+    ap.add_argument("--batch-args", default="",
+                    help="extra batch options for the conversations, e.g. '--recordings other'")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "desktop"))
     if args.child_2h:
@@ -207,6 +311,14 @@ def main() -> int:
         return 1
     if args.batch_only:
         batch_section(args.model)
+        return 0
+    if args.conversations:
+        parts = ["dev", "heldout"] if args.conversations == "both" else [args.conversations]
+        d = Diarizer()
+        direct_section(d, parts)
+        direct_meetings(d, parts)
+        if not args.direct_only:
+            batch_conversations(parts, args.model, args.batch_args.split())
         return 0
     d = Diarizer()
     print(f"torch imported and models loaded in {time.perf_counter() - t0:.1f} s; "

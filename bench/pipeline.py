@@ -1,21 +1,29 @@
-"""A long interview through the app vs raw faster-whisper, side by side in one run.
+"""The whole app path vs raw faster-whisper, stage by stage, side by side in one run.
 
 A recording of ``--minutes`` of real speech (default 10; the shared clips with pauses, encoded
 as AAC 48 kHz mono like a Teams audio export) goes through:
 
 * raw: ``faster_whisper.WhisperModel.transcribe(path, **the app's settings)``, segments consumed
-  (faster-whisper decodes the file itself);
+  (faster-whisper decodes the file itself): recognition alone, the yardstick;
 * app: ``pipeline.process_recording`` exactly as the batch and the GUI run it (our decoder, the
-  model in a worker thread, progress, speakers, conversion, saving), then detection.
+  model in a worker thread, progress, speakers with the app's default method, detection,
+  saving).
+
+Each stage is timed inside the run: decode and voice detection (VAD) by wrapping the
+functions that do them (calls counted, so a second decode shows), recognition as the rest of
+transcription, speakers, detection and saving from the app's progress reports. Printed: the
+stages of both, whole app / raw recognition (target <= 1.15), the app's real-time factor
+(target <= 0.10 on 2 cores with the default model), detection words/s, peak memory, and what
+an hour would take.
 
 Each run is a fresh process, so its peak memory is its own; raw and app alternate
 (``--repeat``) so a busy neighbour on a shared machine slows both alike, and the best time of
-each is kept. Printed: real-time factors, app/raw transcription time (target <= 1.05),
-detection words per second, peak memory, and what an hour would take. ``--profile`` adds a
-cProfile of the app run (where the time goes outside faster-whisper).
+each is kept. ``--profile`` adds a cProfile of the app run; ``--same-samples`` also runs raw
+faster-whisper on the app's decoded audio, to show the app changes nothing but the decoder.
+Restrict cores with ``taskset -c 0,1 python bench/pipeline.py ...`` for the 2-core figure.
 
     python bench/pipeline.py [--minutes 10] [--model base] [--repeat 1] [--threads 0]
-                             [--profile] [--workdir DIR]
+                             [--speakers auto] [--profile] [--same-samples] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -25,7 +33,9 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -33,6 +43,42 @@ sys.path.insert(0, str(HERE.parent / "desktop"))
 
 from long_recording import build_recording, rss_mb, source_clips  # noqa: E402
 from worker import run_worker as _run_worker  # noqa: E402 - bench/ is on sys.path
+
+STAGES = ("decode", "vad", "recognition", "speakers", "detection", "saving")
+
+
+class Stopwatch:
+    """Seconds and calls per wrapped function, each call stamped (start, end)."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, list[tuple[float, float]]] = {}
+
+    def wrap(self, owner: object, attr: str, name: str) -> None:
+        inner = getattr(owner, attr)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.calls.setdefault(name, []).append((t0, time.perf_counter()))
+
+        setattr(owner, attr, timed)
+
+    def seconds(self, name: str, lo: float = float("-inf"), hi: float = float("inf")) -> float:
+        """Time spent in ``name`` by calls that started within [lo, hi)."""
+        return sum(b - a for a, b in self.calls.get(name, []) if lo <= a < hi)
+
+    def count(self, name: str) -> int:
+        return len(self.calls.get(name, []))
+
+
+def _watch_whisper(watch: Stopwatch) -> None:
+    """faster-whisper's own decode and VAD, as ``WhisperModel.transcribe`` calls them."""
+    import faster_whisper.transcribe as fwt
+
+    watch.wrap(fwt, "decode_audio", "decode")
+    watch.wrap(fwt, "get_speech_timestamps", "vad")
 
 
 def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict:
@@ -47,39 +93,47 @@ def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict
     whisper = WhisperModel(str(resolve_model(model)), device="cpu", compute_type="int8",
                            cpu_threads=threads or default_threads())
     options = decode_options("en", [], 5)
+    watch = Stopwatch()
+    _watch_whisper(watch)
     t0 = time.perf_counter()
     source = decode(path) if same_samples else str(path)
+    ours = time.perf_counter() - t0  # the app's decoder, with --same-samples
     segments, _ = whisper.transcribe(source, **options)
     text = [s.text.strip() for s in segments]
     took = time.perf_counter() - t0
-    return {"transcribe_s": took, "text": " ".join(t for t in text if t),
+    stages = {"decode": watch.seconds("decode") + ours, "vad": watch.seconds("vad")}
+    stages["recognition"] = took - stages["decode"] - stages["vad"]
+    return {"total_s": took, "stages": stages, "text": " ".join(t for t in text if t),
             "peak_mb": rss_mb()[1]}
 
 
-def worker_app(path: Path, model: str, threads: int, profile: bool) -> dict:
+def worker_app(path: Path, model: str, threads: int, speakers: str, profile: bool) -> dict:
+    import anonyscribe.media as media
+    import anonyscribe.transcribe.runner as runner
     from anonyscribe.core.study import Study
     from anonyscribe.pipeline import Engines, process_recording
     from anonyscribe.transcribe.features import install
     from anonyscribe.transcribe.runner import Transcriber, default_threads
 
-    engines = Engines(model=model)
+    engines = Engines(model=model, speakers=speakers)
     if threads and threads != default_threads():  # the app always uses every core it has
         engines._transcriber = Transcriber(model, language="en", cpu_threads=threads)
         install(engines._transcriber.whisper)  # as Engines.transcriber does
     engines.transcriber  # noqa: B018 - the app's own construction
     engines.detector  # noqa: B018 - loaded once per batch, outside the timing
+    _warm_speakers(speakers)
     models_mb = rss_mb()[0]
+    watch = Stopwatch()
+    _watch_whisper(watch)
+    watch.wrap(media, "decode", "decode")  # what the speaker stage would import
+    watch.wrap(runner, "decode", "decode")  # the name the transcriber calls
     marks: dict[str, float] = {}
 
     def progress(stage: str, fraction: float) -> None:
         marks.setdefault(f"{stage}0", time.perf_counter())
         marks[f"{stage}1"] = time.perf_counter()
 
-    profiler = None
-    if profile:
-        import cProfile
-
-        profiler = cProfile.Profile()
+    profiler = _profiler(profile)
     with tempfile.TemporaryDirectory() as tmp, Study.open(Path(tmp) / "study") as study:
         entry = study.add_recording(path)
         t0 = time.perf_counter()
@@ -92,23 +146,141 @@ def worker_app(path: Path, model: str, threads: int, profile: bool) -> dict:
         transcript = study.load_transcript(entry.id)
         findings = len(study.load_findings(entry.id))
     out = {"total_s": end - t0,
-           "transcribe_s": marks.get("detect0", end) - marks["transcribe0"],
-           "detect_s": marks.get("detect1", end) - marks.get("detect0", end),
+           "stages": app_stages(marks, watch, t0, end),
+           "decodes": watch.count("decode"), "vads": watch.count("vad"),
+           "speaker_method": _speaker_method(transcript),
+           "diarizer": _diarizer_timings(),
            "words": transcript.word_count(), "findings": findings,
            "text": " ".join(s.text for s in transcript.segments), "peak_mb": rss_mb()[1],
            "models_mb": models_mb}
     if profiler:
-        import io
-        import pstats
-
-        buf = io.StringIO()
-        pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(20)
-        out["profile"] = buf.getvalue()
+        out["profile"] = _profile_text(profiler)
     return out
+
+
+def app_stages(marks: dict[str, float], watch: Stopwatch, t0: float,
+               end: float) -> dict[str, float]:
+    """Seconds per stage; they add up to the whole run (saving takes what is left)."""
+    trans0 = marks.get("transcribe0", t0)
+    spk0, spk1 = marks.get("speakers0"), marks.get("speakers1")
+    det0, det1 = marks.get("detect0"), marks.get("detect1")
+    trans1 = spk0 or det0 or end
+    decode_in_trans = watch.seconds("decode", trans0, trans1)
+    vad = watch.seconds("vad", trans0, trans1)
+    stages = {"decode": watch.seconds("decode"), "vad": vad,
+              "recognition": trans1 - trans0 - decode_in_trans - vad}
+    if spk0 is not None and spk1 is not None:
+        stages["speakers"] = spk1 - spk0 - watch.seconds("decode", spk0, spk1)
+    else:
+        stages["speakers"] = 0.0
+    stages["detection"] = (det1 - det0) if det0 is not None and det1 is not None else 0.0
+    stages["saving"] = (end - t0) - sum(stages.values())
+    return stages
+
+
+def _warm_speakers(method: str) -> None:
+    """Load the diarizer's models outside the timing, as a batch does once."""
+    if method not in ("auto", "diarize"):
+        return
+    from anonyscribe.speakers import diarization_available
+
+    if diarization_available():
+        from anonyscribe.speakers.diarize import _load_models
+
+        _load_models()
+
+
+def _speaker_method(transcript: Any) -> str:
+    n = len({s.speaker for s in transcript.segments})
+    return f"{n} speaker(s), {len(transcript.speaker_times)} timeline entries"
+
+
+def _diarizer_timings() -> dict[str, float]:
+    try:
+        from anonyscribe.speakers import diarize
+    except ImportError:
+        return {}
+    shared = getattr(diarize, "_shared", None)
+    return dict(shared.timings) if shared is not None else {}
+
+
+def _profiler(on: bool) -> Any:
+    if not on:
+        return None
+    import cProfile
+
+    return cProfile.Profile()
+
+
+def _profile_text(profiler: Any) -> str:
+    import io
+    import pstats
+
+    buf = io.StringIO()
+    pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(20)
+    return buf.getvalue()
 
 
 def run_worker(*args: str) -> dict:
     return _run_worker(__file__, *args)
+
+
+def _worker_main(argv: list[str]) -> int:
+    kind, path, model, threads, *rest = argv
+    if kind.startswith("raw"):
+        result = worker_raw(Path(path), model, int(threads), kind == "raw-samples")
+    else:
+        result = worker_app(Path(path), model, int(threads), rest[0], rest[1] == "1")
+    print(json.dumps(result))
+    return 0
+
+
+def _best_runs(path: Path, model: str, threads: int, args: argparse.Namespace,
+               say: Callable[[str], None]) -> dict[str, dict]:
+    best: dict[str, dict] = {}
+    for i in range(max(1, args.repeat)):
+        for kind in ("raw", "app"):
+            profile = "1" if args.profile and kind == "app" and i == 0 else "0"
+            r = run_worker(kind, str(path), model, str(threads), args.speakers, profile)
+            say(f"run {i + 1} {kind}: {r['total_s']:.1f} s")
+            if profile == "1":
+                say(r["profile"])
+            if kind not in best or r["total_s"] < best[kind]["total_s"]:
+                best[kind] = r
+    return best
+
+
+def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
+    rec = raw["stages"]["recognition"] + raw["stages"]["vad"] + raw["stages"]["decode"]
+    print(f"\n{'stage (s)':<22}{'raw faster-whisper':>20}{'app':>10}{'app/raw':>9}"
+          f"{'share of app':>14}")
+    for name in STAGES:
+        r, a = raw["stages"].get(name), app["stages"].get(name, 0.0)
+        ratio = f"{a / r:.2f}" if r else ""
+        shown = f"{r:.1f}" if r is not None else "-"
+        print(f"{name:<22}{shown:>20}{a:>10.1f}{ratio:>9}{a / app['total_s']:>14.0%}")
+    print(f"{'whole':<22}{raw['total_s']:>20.1f}{app['total_s']:>10.1f}"
+          f"{app['total_s'] / raw['total_s']:>9.2f}")
+    print(f"\napp decodes the file {app['decodes']}x, runs faster-whisper's VAD "
+          f"{app['vads']}x; speakers: {app['speaker_method']}"
+          + (f"; diarizer {', '.join(f'{k} {v:.1f} s' for k, v in app['diarizer'].items())}"
+             if app["diarizer"] else ""))
+    print(f"peak memory MB: raw {raw['peak_mb']:.0f}, app {app['peak_mb']:.0f} "
+          f"(app: {app['models_mb']:.0f} MB after loading the models)")
+    print(f"same text as raw: {'yes' if raw['text'] == app['text'] else 'no'} "
+          "(different decoders: FFmpeg via faster-whisper vs the app's)")
+    whole = app["total_s"] / rec
+    rtf = app["total_s"] / audio_s
+    print(f"\nwhole app pipeline / raw recognition = {whole:.2f} (target <= 1.15): "
+          f"{'OK' if whole <= 1.15 else 'OVER'}")
+    print(f"app transcription (decode+VAD+recognition) / raw = "
+          f"{sum(app['stages'][k] for k in STAGES[:3]) / rec:.2f}")
+    print(f"RTF: raw {rec / audio_s:.3f}, app {rtf:.3f} (target <= 0.10): "
+          f"{'OK' if rtf <= 0.10 else 'OVER'}; 1 hour would take about {rtf * 60:.0f} min "
+          "(extrapolated)")
+    det = app["stages"]["detection"]
+    print(f"detection: {app['words']} words, {app['findings']} findings in {det:.2f} s = "
+          f"{app['words'] / max(det, 1e-9):,.0f} words/s")
 
 
 def main() -> int:
@@ -117,20 +289,17 @@ def main() -> int:
     parser.add_argument("--model", default=None, help="default: the app's default model")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--threads", type=int, default=0, help="0: the cores this process has")
+    parser.add_argument("--speakers", default="auto",
+                        help="the app's speaker method (auto: the diarizer when installed)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--same-samples", action="store_true",
+                        help="also run raw faster-whisper on the app's decoded audio")
     parser.add_argument("--workdir", type=Path,
                         default=Path(tempfile.gettempdir()) / "anonyscribe-bench")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
-
     if args.worker:
-        kind, path, model, threads, *rest = args.worker
-        if kind.startswith("raw"):
-            result = worker_raw(Path(path), model, int(threads), kind == "raw-samples")
-        else:
-            result = worker_app(Path(path), model, int(threads), bool(rest and rest[0] == "1"))
-        print(json.dumps(result))
-        return 0
+        return _worker_main(args.worker)
 
     from anonyscribe.transcribe.models import DEFAULT_MODEL
     from anonyscribe.transcribe.runner import default_threads
@@ -140,39 +309,13 @@ def main() -> int:
     path = build_recording(args.workdir / f"long-{args.minutes:g}min.m4a", args.minutes * 60)
     audio_s = args.minutes * 60
     print(f"{args.minutes:g} min of real speech ({source_clips()[0].parent}), model {model}, "
-          f"{threads} CPU threads, best of {args.repeat}\n")
-    best: dict[str, dict] = {}
-    for i in range(max(1, args.repeat)):
-        for kind in ("raw", "app"):
-            profile = "1" if args.profile and kind == "app" and i == 0 else "0"
-            r = run_worker(kind, str(path), model, str(threads), profile)
-            print(f"run {i + 1} {kind}: transcription {r['transcribe_s']:.1f} s"
-                  + (f", detect {r['detect_s']:.1f} s" if kind == "app" else ""), flush=True)
-            if profile == "1":
-                print(r["profile"])
-            if kind not in best or r["transcribe_s"] < best[kind]["transcribe_s"]:
-                best[kind] = r
-    same = run_worker("raw-samples", str(path), model, str(threads), "0")
-    raw, app = best["raw"], best["app"]
-    ratio = app["transcribe_s"] / raw["transcribe_s"]
-    rtf = app["total_s"] / audio_s
-    print(f"\n{'':<26}{'raw faster-whisper':>20}{'app':>12}")
-    print(f"{'transcription s':<26}{raw['transcribe_s']:>20.1f}{app['transcribe_s']:>12.1f}")
-    print(f"{'transcription RTF':<26}{raw['transcribe_s'] / audio_s:>20.3f}"
-          f"{app['transcribe_s'] / audio_s:>12.3f}")
-    print(f"{'peak memory MB':<26}{raw['peak_mb']:>20.0f}{app['peak_mb']:>12.0f}"
-          f"  (app: {app['models_mb']:.0f} MB after loading the model and the detector)")
-    print(f"{'same text as raw':<26}{'':>20}{'yes' if raw['text'] == app['text'] else 'no':>12}"
-          "  (different decoders: FFmpeg via faster-whisper vs the app's)")
-    print(f"{'same text, same samples':<26}{'':>20}"
-          f"{'yes' if same['text'] == app['text'] else 'NO':>12}"
-          "  (raw faster-whisper fed the app's decoded audio)")
-    print(f"\napp / raw transcription time = {ratio:.3f} (target <= 1.05): "
-          f"{'OK' if ratio <= 1.05 else 'OVER'}")
-    print(f"detection: {app['words']} words, {app['findings']} findings in {app['detect_s']:.2f} "
-          f"s = {app['words'] / max(app['detect_s'], 1e-9):.0f} words/s")
-    print(f"whole pipeline: {app['total_s']:.1f} s for {args.minutes:g} min, RTF {rtf:.3f}; "
-          f"1 hour would take about {rtf * 60:.0f} min (extrapolated)")
+          f"{threads} CPU threads, speakers {args.speakers}, best of {args.repeat}\n")
+    best = _best_runs(path, model, threads, args, lambda s: print(s, flush=True))
+    report(best["raw"], best["app"], audio_s, args.minutes)
+    if args.same_samples:
+        same = run_worker("raw-samples", str(path), model, str(threads), args.speakers, "0")
+        print(f"same text, same samples: {'yes' if same['text'] == best['app']['text'] else 'NO'}"
+              " (raw faster-whisper fed the app's decoded audio)")
     return 0
 
 

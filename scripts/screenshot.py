@@ -1,11 +1,14 @@
-"""Take docs/screenshot-review.png: the real app, on a real processed recording, under Xvfb.
+"""Take the README's screenshots (start page, queue, review, export): the real app, on a real
+processed recording, under Xvfb.
 
-    python scripts/screenshot.py [--out docs/screenshot-review.png] [--model base]
+    python scripts/screenshot.py [--out-dir docs] [--model base]
 
 Processes the bundled synthetic sample interview (resources/sample) into a throwaway study
-with the real model and detector, opens it in the app, makes a few review decisions with the
-keyboard, and grabs the window. Without a display it re-runs itself under ``xvfb-run``
-(``apt-get install xvfb``). Nothing is downloaded; the study lives in a temporary folder.
+with the real model and detector, opens it in the app, adds a broken file and a second
+recording (caught while it is transcribed), makes a few review decisions with the keyboard,
+opens the export dialog, and grabs each screen. Without a display it re-runs itself under
+``xvfb-run`` (``apt-get install xvfb``). Nothing is downloaded; the study lives in a
+temporary folder.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ WIDTH, HEIGHT = 1280, 800
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot-review.png")
+    parser.add_argument("--out-dir", type=Path, default=ROOT / "docs")
     parser.add_argument("--model", default="base", help="speech model (default: base)")
     parser.add_argument("--decide", type=int, default=3,
                         help="how many findings to decide before the grab")
@@ -71,21 +74,77 @@ def wait(ms: int) -> None:
     loop.exec()
 
 
-def grab(study_dir: Path, rec_id: str, out: Path, decide: int) -> None:
+def save(widget: object, out: Path) -> None:
+    """Grab one widget (the window or a dialog) as a small PNG."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    pixmap = widget.grab()  # type: ignore[attr-defined]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not pixmap.save(str(out), "PNG", 9):
+        sys.exit(f"could not write {out}")
+    print(f"{out}: {pixmap.width()}x{pixmap.height()}, {out.stat().st_size / 1024:.0f} KB")
+
+
+def wait_for(condition: object, seconds: float, what: str) -> None:
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > end:
+            sys.exit(f"gave up waiting for {what}")
+        wait(100)
+
+
+def grab(study_dir: Path, rec_id: str, out_dir: Path, decide: int) -> None:
+    import time
+
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
+    from anonyscribe.core.study import Study
     from anonyscribe.gui.app import make_application
     from anonyscribe.gui.main_window import MainWindow
     from anonyscribe.gui.settings import AppSettings
 
-    app = make_application()
-    window = MainWindow(AppSettings(study_dir.parent / "prefs.ini"))
+    app = make_application()  # noqa: F841 - kept alive for the whole run
+    settings = AppSettings(study_dir.parent / "prefs.ini")
+    pilot = study_dir.parent / "Pilot interviews"
+    with Study.open(pilot) as study:
+        study.save()
+    settings.add_recent(pilot)
+    settings.mark_opened(pilot, time.time() - 3 * 86400)
+    settings.add_recent(study_dir)
+    settings.mark_opened(study_dir, time.time() - 86400)
+    window = MainWindow(settings)
     window.resize(WIDTH, HEIGHT)
     window.show()
     QTest.qWaitForWindowExposed(window)
+    window._show_start()
+    wait(300)
+    save(window, out_dir / "screenshot-start.png")
+
     if not window.open_study(study_dir):
         sys.exit("; ".join(window.errors))
+    inbox = study_dir.parent / "inbox"
+    inbox.mkdir()
+    broken = inbox / "Interview 4 - Teams export.m4a"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypM4A half a download" * 40)
+    second = ROOT / "tests" / "data" / "speech" / "batch_1.m4a"
+    if second.is_file():
+        shutil.copyfile(second, inbox / "Interview 2 - ward sister.m4a")
+    window.add_paths(sorted(inbox.iterdir(), reverse=True))
+    rows = window.queue_model.rows
+    wait_for(lambda: any(r.status == "failed" for r in rows), 120, "the broken file")
+    wait_for(lambda: not window.worker.busy() or any(
+        r.running and r.stage in ("transcribe", "speakers") and r.stage_fraction > 0.1
+        for r in rows), 300, "the second recording's transcription")
+    window.queue_view.select(rec_id)
+    window.statusBar().clearMessage()
+    wait(300)
+    save(window, out_dir / "screenshot-queue.png")
+    wait_for(lambda: not window.worker.busy(), 300, "the queue to finish")
+
     review = window.open_review(rec_id)
     if review is None:
         sys.exit("the recording did not reach the review stage")
@@ -104,14 +163,20 @@ def grab(study_dir: Path, rec_id: str, out: Path, decide: int) -> None:
         wait(150)
         if review.session.counts()[0] == before:
             sys.exit("a review key did nothing")
+    review.go_to_time(review.overview.duration * 0.35)
+    wait(300)
+    review.player.pause()
     window.statusBar().clearMessage()
     wait(800)
-    app.processEvents()
-    pixmap = window.grab()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if not pixmap.save(str(out), "PNG"):
-        sys.exit(f"could not write {out}")
-    print(f"{out}: {pixmap.width()}x{pixmap.height()}, {out.stat().st_size / 1024:.0f} KB")
+    save(window, out_dir / "screenshot-review.png")
+
+    dialog = window.show_export_dialog()
+    if dialog is None:
+        sys.exit("the export dialog did not open")
+    wait_for(lambda: dialog.names_settled(), 120, "the export file names")
+    wait(300)
+    save(dialog, out_dir / "screenshot-export.png")
+    dialog.reject()
     window.close()
 
 
@@ -120,10 +185,10 @@ def main() -> None:
     ensure_display()
     work = Path(tempfile.mkdtemp(prefix="anonyscribe-screenshot-"))
     try:
-        study_dir = work / "Sample study"
+        study_dir = work / "Ward managers 2024"
         print(f"Processing the sample interview with '{args.model}'…")
         rec_id = make_study(study_dir, args.model)
-        grab(study_dir, rec_id, args.out.resolve(), args.decide)
+        grab(study_dir, rec_id, args.out_dir.resolve(), args.decide)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -21,7 +21,7 @@ SAYS = ("Hello Siobhan Kowalczyk, thank you for joining us today. Siobhan, could
 
 def test_hotwords_are_vocabulary_then_file_name_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
     study = Study(tmp_path / "study")
-    study.register.entry("PERSON", "Bernadette Okonjo")  # known elsewhere: not a hotword
+    study.register.set_label("PERSON", "Bernadette Okonjo", "[Participant]")  # not a hotword
     engines = Engines(vocabulary=["Datix", " "], speakers="none", _detector=detector)
     entry = RecordingEntry(id="r1", name="Interview with Tamsin Achterberg-20231012.wav",
                            path="unused.wav")

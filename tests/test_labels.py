@@ -325,3 +325,30 @@ def test_undoing_a_merge_keeps_labels_exported_meanwhile(tmp_path: Path):
     s.restore_register(before)  # the export froze "Tom" as [Person 1]: it stays so
     assert s.preview_text(0) == "[Person 1] met [Person 1]."
     study.close()
+
+
+def test_fast_same_person_check_agrees_with_same_name():
+    """The review panel's prefilter never hides a proposal ``same_name`` would make."""
+    from anonyscribe.detect.similar import same_name
+    from anonyscribe.review import similar_names
+
+    root = Path(__file__).resolve().parents[1] / "resources" / "terms"
+    first = [w.strip().title() for w in (root / "first_names.txt").read_text("utf-8")
+             .splitlines() if w.strip() and not w.startswith("#")]
+    last = [w.strip().title() for w in (root / "surnames.txt").read_text("utf-8")
+            .splitlines() if w.strip() and not w.startswith("#")]
+    rng = random.Random(5)
+
+    def misspelt(name: str) -> str:
+        chars = list(name)
+        i = rng.randrange(len(chars))
+        chars[i:i + 1] = rng.choice([[], [rng.choice("aeiouckszv")], [chars[i], "h"]])
+        return "".join(chars)
+
+    pairs = []
+    for _ in range(1500):
+        name = f"{rng.choice(first)} {rng.choice(last)}"
+        pairs += [(name, misspelt(name)), (name, name.split()[1]),
+                  (name, f"{rng.choice(first)} {rng.choice(last)}")]
+    assert sum(same_name(a, b) for a, b in pairs) > 1500  # the pairs do test something
+    assert [similar_names(a, b) for a, b in pairs] == [same_name(a, b) for a, b in pairs]

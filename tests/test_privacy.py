@@ -237,7 +237,8 @@ def _clean_env(tmp: Path, cache: Path, **extra: str) -> dict[str, str]:
     home.mkdir(exist_ok=True)
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
            "LANG": "C.UTF-8", "TMPDIR": str(tmp), "ANONYSCRIBE_CACHE_DIR": str(cache),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1",
+           "PYTHONPATH": str(ROOT / "desktop")}  # this checkout's code, not an installed copy
     env.update(extra)
     return env
 

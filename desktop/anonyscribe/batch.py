@@ -16,7 +16,7 @@ from pathlib import Path
 from . import offline  # noqa: F401
 from .core.cancel import Cancelled, CancelToken
 from .core.files import TEMP_PREFIX, CorruptFileError, sweep_temporaries
-from .core.study import RecordingEntry, Study
+from .core.study import RecordingEntry, RecordingKind, Study
 from .pipeline import Engines, export_recording, process_recording
 
 
@@ -123,6 +123,8 @@ def run_batch(
     formats: Sequence[str] = ("docx", "txt"),
     speakers: str = "auto",
     num_speakers: int | None = None,
+    recording_kind: str | None = None,
+    group_size: int | None = None,
     reporter: Reporter | None = None,
     cancel: CancelToken | None = None,
     engines: Engines | None = None,
@@ -141,6 +143,7 @@ def run_batch(
     with _open_study(private_dir) as study:
         _prepare_out(out_dir, auto or draft)
         _apply_settings(study, model, language, vocabulary, always, never, formats, out_dir)
+        _apply_recording_kind(study, recording_kind, group_size)
         if engines is None:
             engines = Engines(model=model or study.settings.model or None, language=language,
                               vocabulary=list(study.settings.vocabulary), terms=study.terms,
@@ -209,6 +212,22 @@ def _apply_settings(study: Study, model: str | Path | None, language: str | None
         study.terms.add_never(term)
     study.save()
     study.save_terms()
+
+
+def _apply_recording_kind(study: Study, kind: str | None, group_size: int | None) -> None:
+    """Save what the recordings are (the speaker count the diarizer expects) when given;
+    a group size alone means a focus group."""
+    s = study.settings
+    if kind is not None:
+        s.recording_kind = RecordingKind(kind).value
+    if group_size is not None:
+        if group_size < 0:
+            raise ValueError("--group-size must be 0 (find out) or more")
+        s.group_size = group_size
+        if kind is None:
+            s.recording_kind = RecordingKind.FOCUS_GROUP.value
+    if kind is not None or group_size is not None:
+        study.save()
 
 
 def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,

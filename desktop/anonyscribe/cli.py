@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import __version__, offline  # noqa: F401 - offline switches first
 
-ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log")
+ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log", "audio")
 
 
 def _formats(value: str) -> list[str]:
@@ -24,6 +24,25 @@ def _formats(value: str) -> list[str]:
         raise argparse.ArgumentTypeError(
             f"unknown format {', '.join(bad)}; choose from {', '.join(ALL_FORMATS)}")
     return fmts
+
+
+RECORDING_CHOICES = ("interview", "focus-group", "other")
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0 (argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of speakers (0 or more)")
+    return value
+
+
+def _recording_kind(choice: str | None) -> str | None:
+    """The CLI's spelling ("focus-group") as the study's ``RecordingKind`` value."""
+    return None if choice is None else choice.replace("-", "_")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=["auto", "teams", "channels", "diarize", "none"],
                    help="how to find who spoke when (default: auto)")
     b.add_argument("--num-speakers", type=int, default=None,
-                   help="number of speakers, if known (an interview is usually 2)")
+                   help="number of speakers in every recording of this run (overrides "
+                   "--recordings for this run only)")
+    b.add_argument("--recordings", default=None, choices=RECORDING_CHOICES,
+                   help="what the study's recordings are, saved in the study: interview (one "
+                   "interviewer, one participant: 2 speakers, the default), focus-group "
+                   "(--group-size speakers) or other (speaker count found from the audio)")
+    b.add_argument("--group-size", type=_count, default=None,
+                   help="speakers in a focus group, saved in the study (0: find out)")
 
     d = sub.add_parser("detect", help="find identifiers in a plain-text file")
     d.add_argument("file", type=Path)
@@ -84,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--write-pending-originals", action="store_true",
                    help="NOT ANONYMISED: write findings nobody has reviewed yet as spoken "
                    "(the ethics report records this choice)")
+    e.add_argument("--audio-cover", choices=["tone", "silence"], default=None,
+                   help="with --format audio (the recording, identifiers covered: a voice "
+                   "itself can still identify): cover each identifier with a tone or silence "
+                   "(default: the study's choice, tone)")
 
     sub.add_parser("app", help="open the desktop app")
     return p
@@ -150,7 +180,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
                            language=language, vocabulary=vocabulary, always=always, never=never,
                            auto=args.auto, draft=args.format is not None,
                            formats=args.format or ["docx", "txt"], speakers=args.speakers,
-                           num_speakers=args.num_speakers, reporter=ConsoleReporter())
+                           num_speakers=args.num_speakers,
+                           recording_kind=_recording_kind(args.recordings),
+                           group_size=args.group_size, reporter=ConsoleReporter())
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -237,6 +269,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     policy = Pending.ORIGINAL if args.write_pending_originals else Pending.MARK
     with study:
         formats = args.format or study.settings.formats
+        if args.audio_cover:
+            study.settings.audio_cover = args.audio_cover
+            study.save()
         ready = [e for e in study.recordings.values() if e.status in ("review", "exported")]
         # The same detector as the batch: identifiers in a file name are found the same way,
         # so a re-export gives the same names and never leaks what the batch hid.
@@ -244,6 +279,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         for entry in ready:
             pending = sum(1 for f in study.load_findings(entry.id)
                           if f.decision is Decision.PENDING)
+            if "audio" in formats:
+                _audio_last_check(study, entry, policy)
             paths = export_recording(study, entry.id, args.out, formats, detector,
                                      pending=policy)
             print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
@@ -260,6 +297,15 @@ def cmd_export(args: argparse.Namespace) -> int:
                                           detector=detector, pending=policy):
                 print(f"study project: {p}", file=sys.stderr)
     return 0
+
+
+def _audio_last_check(study, entry, pending) -> None:  # noqa: ANN001 - Study, entry, Pending
+    """Say, before the audio is written, which identifiers cannot be placed in time."""
+    from .pipeline import audio_coverage
+
+    message = audio_coverage(study, entry.id, pending).unlocated_message()
+    if message:
+        print(f"{entry.name}: {message}", file=sys.stderr)
 
 
 def cmd_app(args: argparse.Namespace) -> int:

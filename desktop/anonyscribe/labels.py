@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.files import CorruptFileError
 from .core.model import Decision, Finding, Transcript
 from .core.register import (
     IdentityKey,
@@ -271,9 +272,21 @@ def study_appearances(study: Study, current: tuple[str, list[Appearance]] | None
     for rid in list(study.recordings):
         if current is not None and rid == current[0]:
             out.append(current[1])
-        elif study.has_transcript(rid) and study.has_findings(rid):
-            out.append(recording_appearances(study, rid, names))
+        elif (found := readable_appearances(study, rid, names)) is not None:
+            out.append(found)
     return out
+
+
+def readable_appearances(study: Study, rec_id: str, names: frozenset[str]
+                         ) -> list[Appearance] | None:
+    """A processed recording's appearances; None when it has none yet or its files cannot
+    be read (that recording fails on its own; the others still get their labels)."""
+    if not (study.has_transcript(rec_id) and study.has_findings(rec_id)):
+        return None
+    try:
+        return recording_appearances(study, rec_id, names)
+    except (OSError, CorruptFileError):
+        return None
 
 
 def study_plan(study: Study, fresh: str | None = None) -> LabelPlan:

@@ -274,3 +274,47 @@ def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
             "copy or export the recording again; the copy or upload did not finish",
         )
     return audio if keep_channels else audio[0]
+
+
+def stream(path: Path | str, sample_rate: int = SAMPLE_RATE,
+           block_s: float = 10.0) -> Iterator[np.ndarray]:
+    """The recording as float32 mono blocks of about ``block_s`` seconds, in order.
+
+    For work over a whole 2-hour recording that must not hold it in memory at once (the
+    anonymised audio export): same mixdown, level and error messages as ``decode``.
+    """
+    path = Path(path)
+    block = max(int(block_s * sample_rate), 1)
+    with _open(path) as container:
+        stream_ = container.streams.audio[0]
+        stream_.thread_type = "AUTO"
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=sample_rate)
+        parts: list[np.ndarray] = []
+        held = 0
+        scale: float | None = None
+        try:
+            for packet in container.demux(stream_):
+                try:
+                    frames = packet.decode()
+                except av.error.InvalidDataError:
+                    continue  # a damaged packet: skip it, as ``decode`` does
+                for frame in frames:
+                    frame.pts = None
+                    if scale is None:
+                        scale = 1.0 / _downmix_gain(_layout_name(frame),
+                                                    len(frame.layout.channels))
+                    for out in resampler.resample(frame):
+                        parts.append(out.to_ndarray()[0] * scale)
+                        held += parts[-1].shape[0]
+                if held >= block:
+                    yield np.concatenate(parts).astype(np.float32, copy=False)
+                    parts, held = [], 0
+            for out in resampler.resample(None):
+                parts.append(out.to_ndarray()[0] * (scale or 1.0))
+        except av.error.FFmpegError as exc:
+            raise MediaError(
+                path, f"the audio could not be decoded ({exc})",
+                "the file may be damaged; open it in a media player, then export it again",
+            ) from exc
+        if parts:
+            yield np.concatenate(parts).astype(np.float32, copy=False)

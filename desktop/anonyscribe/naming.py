@@ -35,6 +35,7 @@ FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {
     "srt": (".srt",),
     "vtt": (".vtt",),
     "qdpx": (".qdpx",),
+    "audio": (".m4a",),
 }
 LOG_FILES = ("anonymisation-log.csv", "anonymisation-log.xlsx")
 REPORT_FILE = "anonymisation-report.txt"

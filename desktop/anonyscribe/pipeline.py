@@ -8,7 +8,9 @@ cancelled run resume without redoing finished work.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
+import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,12 +22,14 @@ from .core.cancel import Cancelled, CancelToken
 from .core.model import Decision, Finding, Span, Transcript
 from .core.register import IdentityKey, normalise
 from .core.study import RecordingEntry, Study, Terms
+from .export import audio as export_audio
 from .labels import LabelPlan, Pending, Rendered, render
 from .naming import PlannedName, planned_stem
 from .redact import accepted_originals
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
+    from .export.audio import Coverage, Recogniser
     from .speakers import SpeakerResult
     from .transcribe.runner import Transcriber
 
@@ -206,14 +210,16 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     transcriber = engines.transcriber
     before = transcriber.vocabulary
     transcriber.vocabulary = hotwords(study, entry, engines)  # for this recording only
+    decoded: list[Any] = []  # the samples the model heard: speakers reuse them (no 2nd decode)
     try:
         transcript = transcriber.transcribe(  # runs the model in its own worker thread
             Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
-            recording=info,
+            recording=info, on_audio=decoded.append,
         )
     finally:
         transcriber.vocabulary = before
-    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel)
+    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel,
+                                 decoded[0] if decoded else None)
     study.save_transcript(entry.id, transcript)
     entry.status = "transcribed"
     study.save()
@@ -222,7 +228,7 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
 
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
                     transcript: Transcript, progress: Progress,
-                    cancel: CancelToken) -> Transcript:
+                    cancel: CancelToken, audio: Any = None) -> Transcript:
     """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
     if engines.speakers == "none":
         return transcript
@@ -231,9 +237,13 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     except ImportError:
         return transcript
     progress("speakers", 0.0)
+    # A count given for this run wins; else what the study says its recordings are.
+    expected = engines.num_speakers or study.settings.expected_speakers()
+
     def label() -> SpeakerResult:
         with engines.models_in_use:
-            return label_turns(transcript, Path(entry.path), num_speakers=engines.num_speakers,
+            return label_turns(transcript, Path(entry.path), audio=audio,
+                               num_speakers=expected,
                                mode=engines.speakers,
                                progress=lambda f: progress("speakers", f), cancel=cancel)
 
@@ -334,6 +344,7 @@ def export_recording(
     draft: bool = False,
     pending: Pending = Pending.MARK,
     plan_: LabelPlan | None = None,
+    recogniser: Recogniser | None = None,
 ) -> list[Path]:
     """Write the anonymised transcript in each per-recording format, and the private log;
     then freeze the labels written (``labels.commit``).
@@ -341,7 +352,8 @@ def export_recording(
     Findings still pending become "[Person ?]"-style markers unless ``pending`` is
     ``Pending.ORIGINAL`` (the researcher's explicit choice, recorded in the ethics report).
     ``draft``: before review; the recording stays waiting for review. A re-export under a
-    new name removes this recording's earlier files, so no stale duplicate stays behind."""
+    new name removes this recording's earlier files, so no stale duplicate stays behind.
+    ``recogniser``: what checks the anonymised audio by ear (default: the study's model)."""
     from . import export
     from .core.files import sweep_temporaries
 
@@ -352,12 +364,19 @@ def export_recording(
     planned = plan_export(study, rec_id, plan_, detector, pending)
     stem = _claim_stem(study, entry, planned.name.stem, out_dir, formats)
     written: list[Path] = []
+    audio_lines: list[str] | None = None
     for fmt in formats:
-        if fmt in export.RECORDING_FORMATS:
+        if fmt in export.AUDIO_FORMATS:
+            coverage = audio_coverage(study, rec_id, pending, planned)
+            written += export.export_audio(recording_path(entry), coverage, Path(out_dir), stem,
+                                           planned.originals, audio_options(study),
+                                           recogniser or default_recogniser(study.settings.model))
+            audio_lines = coverage.report_lines(audio_options(study).cover)
+        elif fmt in export.RECORDING_FORMATS:
             written += export.export_recording(fmt, planned.rendered.transcript, Path(out_dir),
                                                stem, planned.originals)
     export.write_log(planned.rendered.log, study.root / "log" / entry.id, planned.decisions,
-                     pending=pending.value)
+                     pending=pending.value, audio=audio_lines)
     labels.commit(study.register, plan_, planned.identities)
     study.save_register()
     kept = _remove_stale(entry, Path(out_dir), stem, written)
@@ -366,6 +385,51 @@ def export_recording(
     entry.status = "review" if draft else "exported"
     study.save()
     return written
+
+
+def recording_path(entry: RecordingEntry) -> Path:
+    """The original recording, which the anonymised audio is made from (read only)."""
+    from .export import ExportError
+
+    path = Path(entry.path)
+    if not path.is_file():
+        raise ExportError(f"{path}: the recording was not found, so its anonymised audio "
+                          "cannot be made; put it back (or locate it) and export again.")
+    return path
+
+
+def audio_options(study: Study) -> export_audio.AudioOptions:
+    return export_audio.AudioOptions(cover=export_audio.Cover(study.settings.audio_cover))
+
+
+def audio_coverage(study: Study, rec_id: str, pending: Pending = Pending.MARK,
+                   planned: PlannedExport | None = None,
+                   raw: Transcript | None = None) -> Coverage:
+    """What the anonymised audio covers, and what it cannot locate (the export's last check
+    shows that): every finding the text replaces (accepted ones and their other occurrences),
+    those still pending unless written as spoken, and speaker names said aloud. Reads only."""
+    raw = raw if raw is not None else study.load_transcript(rec_id)
+    findings = study.load_findings(rec_id)
+    cover = [f for fs in labels.replaced(raw, findings).values() for f in fs]
+    if pending is not Pending.ORIGINAL:
+        cover += [f for f in findings if f.decision is Decision.PENDING]
+    if planned is not None:
+        spoken = planned.rendered.speakers_replaced
+    else:
+        people = {normalise(f.text) for f in findings
+                  if f.decision is Decision.ACCEPTED and f.type == "PERSON"}
+        people |= labels.person_names(study.terms.always)
+        spoken = [sp.label for sp in raw.speakers if normalise(sp.label) in people]
+    return export_audio.locate(raw, cover, spoken, audio_options(study),
+                               study.recordings[rec_id].duration)
+
+
+@functools.lru_cache(maxsize=1)
+def default_recogniser(model: str = "") -> Recogniser:
+    """The study's speech model as the anonymised audio's listener (loaded once)."""
+    from .transcribe.runner import Transcriber
+
+    return export_audio.recogniser_for(Transcriber(model or None))
 
 
 def _remove_stale(entry: RecordingEntry, out_dir: Path, stem: str,
@@ -429,26 +493,35 @@ def _claim_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
 def export_study_project(study: Study, out_dir: Path, include_media: bool = False,
                          rec_ids: Sequence[str] | None = None,
                          detector: Detector | None = None,
-                         pending: Pending = Pending.MARK) -> list[Path]:
+                         pending: Pending = Pending.MARK,
+                         recogniser: Recogniser | None = None) -> list[Path]:
     """One REFI-QDA project (.qdpx) holding every exported recording of the study (or of
-    ``rec_ids``), from the same plan as the per-recording files."""
+    ``rec_ids``), from the same plan as the per-recording files. ``include_media`` puts in
+    each recording's anonymised audio (identifiers covered, checked like the ``audio``
+    export; same timeline, so SyncPoints hold), never the original."""
     from . import export
 
     plan_ = labels.study_plan(study)
     items: list[tuple[str, Transcript]] = []
     media: dict[str, Path] = {}
     originals: set[str] = set()
-    for entry in study.recordings.values():
-        if entry.status != "exported" or not entry.export_stem:
-            continue
-        if rec_ids is not None and entry.id not in rec_ids:
-            continue
-        planned = plan_export(study, entry.id, plan_, detector, pending)
-        originals |= planned.originals
-        items.append((entry.export_stem, planned.rendered.transcript))
-        if include_media and Path(entry.path).exists():
-            media[entry.export_stem] = Path(entry.path)
-    if not items:
-        return []
-    return export.export_study("qdpx", items, Path(out_dir), "study", originals,
-                               media=media or None)
+    # Inside the private study folder: a crash leaves nothing beside the shared exports.
+    with tempfile.TemporaryDirectory(prefix=".audio-", dir=study.root) as tmp:
+        for entry in study.recordings.values():
+            if entry.status != "exported" or not entry.export_stem:
+                continue
+            if rec_ids is not None and entry.id not in rec_ids:
+                continue
+            planned = plan_export(study, entry.id, plan_, detector, pending)
+            originals |= planned.originals
+            items.append((entry.export_stem, planned.rendered.transcript))
+            if include_media and Path(entry.path).exists():
+                coverage = audio_coverage(study, entry.id, pending, planned)
+                (path,) = export.export_audio(
+                    Path(entry.path), coverage, Path(tmp), entry.export_stem, planned.originals,
+                    audio_options(study), recogniser or default_recogniser(study.settings.model))
+                media[entry.export_stem] = path
+        if not items:
+            return []
+        return export.export_study("qdpx", items, Path(out_dir), "study", originals,
+                                   media=media or None)

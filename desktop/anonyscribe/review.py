@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import copy
 import difflib
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -28,7 +29,7 @@ from .core.model import (
 )
 from .core.register import Register, normalise
 from .core.study import Study
-from .detect.similar import same_name
+from .detect.similar import fold, phonetic_key, same_name, words
 from .labels import (
     Appearance,
     LabelPlan,
@@ -37,7 +38,7 @@ from .labels import (
     pending_marker,
     person_names,
     plan,
-    recording_appearances,
+    readable_appearances,
     render,
     replaced,
     segment_text,
@@ -119,12 +120,49 @@ class SpeakerState:
 
 
 @dataclass
+class SplitState:
+    """What splitting a turn changed (the turn, its findings, the speakers), so undo puts it
+    back exactly and redo makes the same new turn id again."""
+
+    segment_id: int
+    new_id: int
+    cut: int
+    speaker_id: str
+    label: str | None
+    turn: Segment
+    findings: list[Finding]
+    speakers: SpeakerState
+
+
+@dataclass
 class SegmentState:
     """A snapshot of one turn (text + its findings) so a text edit can be undone exactly."""
 
     segment_id: int
     text: str
     findings: list[Finding] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _signs(name: str) -> tuple[frozenset[str], ...]:
+    """Per word, what a similar word always shares with it (a cheap test before
+    ``same_name``): the first letter, or the sound key within one deletion."""
+    out = []
+    for w in words(name):
+        key = phonetic_key(w)
+        out.append(frozenset({"^" + fold(w)[:1], key}
+                             | {key[:i] + key[i + 1:] for i in range(len(key))}))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def similar_names(a: str, b: str) -> bool:
+    """``same_name``, answered at once for the many pairs that cannot match: every word of
+    the shorter name must share a sign with some word of the longer one."""
+    sa, sb = _signs(a), _signs(b)
+    short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    pool = frozenset().union(*long_)
+    return bool(short) and all(w & pool for w in short) and same_name(a, b)
 
 
 def turn_detector(study: Study) -> Callable[[str], list[Span]]:
@@ -622,6 +660,103 @@ class ReviewSession:
 
         return new_speaker_id(self.transcript)
 
+    def swap_speakers(self, a: str, b: str) -> SpeakerState:
+        """Every turn of ``a`` becomes ``b``'s and the other way round (whole recording);
+        returns the state before, for undo."""
+        from .speakers.turns import swap_speakers
+
+        return self._take(swap_speakers(self.transcript, a, b))
+
+    def suggested_roles(self) -> dict[str, str]:
+        """{speaker id: "Interviewer" / "Participant"} from who asks the questions; empty
+        when not two voices or not clear."""
+        from .speakers.turns import suggest_roles
+
+        return suggest_roles(self.transcript)
+
+    def split_turn(self, segment_id: int, offset: int, speaker_id: str,
+                   label: str | None = None) -> SplitState:
+        """Cut a turn at the word holding character ``offset``; the rest becomes a new turn
+        of ``speaker_id`` (new if unknown, shown as ``label``). Findings after the cut move
+        with their words; one straddling it moves the cut to its start. Returns the state
+        before, for ``restore_split``."""
+        from .speakers.turns import split_point
+
+        seg = self.segment(segment_id)
+        cut = split_point(seg.text, offset)
+        for f in self.findings_in(segment_id):
+            if f.start < cut < f.end:
+                cut = f.start
+        state = SplitState(segment_id, max(s.id for s in self.transcript.segments) + 1, cut,
+                           speaker_id, label, copy.deepcopy(seg),
+                           copy.deepcopy(self.findings_in(segment_id)), self.speaker_state())
+        self._apply_split(state)
+        return state
+
+    def redo_split(self, state: SplitState) -> None:
+        """Split again exactly as ``state`` says (after an undo)."""
+        self._apply_split(state)
+
+    def _apply_split(self, state: SplitState) -> None:
+        from .speakers.turns import split_segment
+
+        changed = split_segment(self.transcript, state.segment_id, state.cut, state.new_id,
+                                state.speaker_id, state.label)
+        old = (self.transcript.segments, copy.deepcopy(self.findings), self.speaker_state())
+        self.transcript.segments = changed.segments
+        self.transcript.speakers = changed.speakers
+        self.transcript.speaker_times = changed.speaker_times
+        for f in self.findings_in(state.segment_id):
+            if f.start >= state.cut:  # the new turn's text starts at the cut (a word start)
+                self._unindex(f)
+                f.segment_id = state.new_id
+                f.start -= state.cut
+                f.end -= state.cut
+                self._index(f)
+        self._segments_changed(state.segment_id, state.new_id)
+        try:
+            self._save_transcript()
+            self._save_findings()
+        except BaseException:
+            self.transcript.segments, self.findings = old[0], old[1]
+            self._reindex_all()
+            self._set_speakers_quietly(old[2])
+            raise
+
+    def restore_split(self, state: SplitState) -> None:
+        """Undo ``split_turn`` exactly: one turn again, its findings where they were."""
+        t = self.transcript
+        for f in self.findings_in(state.new_id) + self.findings_in(state.segment_id):
+            self._unindex(f)
+        self.findings = [f for f in self.findings
+                         if f.segment_id not in (state.segment_id, state.new_id)]
+        t.segments = [s for s in t.segments if s.id != state.new_id]
+        t.segments[self._seg_index[state.segment_id]] = copy.deepcopy(state.turn)
+        for f in copy.deepcopy(state.findings):
+            self._index(f)
+            self.findings.append(f)
+        self._segments_changed(state.segment_id, state.new_id)
+        self._set_speakers(copy.deepcopy(state.speakers))
+        self._save_findings()
+
+    def _segments_changed(self, *segment_ids: int) -> None:
+        self._seg_index = {seg.id: i for i, seg in enumerate(self.transcript.segments)}
+        self._timeline = None
+        for sid in segment_ids:
+            self._text_changed(sid)
+
+    def _reindex_all(self) -> None:
+        self._by_id, self._by_segment = {}, {}
+        for f in self.findings:
+            self._index(f)
+        self._segments_changed()
+
+    def _set_speakers_quietly(self, state: SpeakerState) -> None:
+        t = self.transcript
+        t.speakers, t.speaker_times = state.speakers, state.speaker_times
+        for seg in t.segments:
+            seg.speaker = state.turn_speakers.get(seg.id, seg.speaker)
+
     # -- labels: one plan for the screen, the preview and the export ----------------------
     def plan(self) -> LabelPlan:
         """The study's labelling plan with this recording's decisions as they are now."""
@@ -629,10 +764,9 @@ class ReviewSession:
             names = person_names(self.study.terms.always)
             mine = appearances(self.transcript, self.findings, names, self.replaced())
             if self._others is None or self._others[0] != names:
-                self._others = (names, {
-                    rid: recording_appearances(self.study, rid, names)
-                    for rid in self.study.recordings if rid != self.rec_id
-                    and self.study.has_transcript(rid) and self.study.has_findings(rid)})
+                found = {rid: readable_appearances(self.study, rid, names)
+                         for rid in self.study.recordings if rid != self.rec_id}
+                self._others = (names, {r: a for r, a in found.items() if a is not None})
             others = self._others[1]
             recordings = [mine if rid == self.rec_id else others[rid]
                           for rid in self.study.recordings
@@ -704,7 +838,7 @@ class ReviewSession:
             if ident[0] != g.type or ident == own:
                 continue
             surfaces = p.surfaces.get(ident, ())
-            similar = g.type == "PERSON" and any(same_name(g.text, s) for s in surfaces)
+            similar = g.type == "PERSON" and any(similar_names(g.text, s) for s in surfaces)
             out.append((p.labels[ident], surfaces[0], similar))
         out.sort(key=lambda c: not c[2])
         return out

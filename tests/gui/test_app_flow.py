@@ -262,6 +262,7 @@ def test_pending_findings_are_never_exported_in_the_clear_unless_chosen(
             box.setChecked(key in ("docx", "txt", "nvivo", "srt", "vtt", "qdpx"))
     marked = tmp_path / "marked"
     dialog.destination.setText(str(marked))
+    assert dialog.pending_note.text().startswith(f"{len(pending)} identifier(s) not yet checked")
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert dialog.pages.currentIndex() == PAGE_CHECK
     listed = dialog.pending_list.toPlainText()

@@ -21,7 +21,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 from anonyscribe.core.study import Study  # noqa: E402
 from anonyscribe.gui.about_dialog import AboutDialog  # noqa: E402
 from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_START, MainWindow  # noqa: E402
-from anonyscribe.gui.queue_view import Row, format_duration, format_eta  # noqa: E402
+from anonyscribe.gui.queue_view import (  # noqa: E402
+    STAGES,
+    Row,
+    StagePace,
+    format_duration,
+    format_eta,
+)
 from anonyscribe.gui.settings import AppSettings  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -75,7 +81,10 @@ def test_new_study_opens_on_the_friendly_empty_queue(window: MainWindow, tmp_pat
     window.close_study_by_user()
     assert window.pages.currentIndex() == PAGE_START
     assert window.app_settings.last_study() is None
-    assert window.start_page.recent.count() == 1
+    assert window.start_page.recent.rowCount() == 1
+    assert window.start_page.recent.item(0, 0).text() == "Study A"
+    assert window.start_page.recent.item(0, 1).text() == "0"  # recordings
+    assert window.start_page.recent.item(0, 3).text().startswith("today")
     with Study.open(folder):  # the lock was released
         pass
 
@@ -151,17 +160,25 @@ def test_dropping_a_broken_recording_shows_why_in_plain_words(window: MainWindow
     assert not window.queue_view.review_button.isEnabled()
 
 
-def test_time_left_comes_from_the_pace_of_transcription() -> None:
+def test_time_left_covers_every_stage_and_names_the_stage() -> None:
+    pace = StagePace()
     row = Row("rec-1", "a.wav", duration=600)
     row.start()
-    row.progress("load", 0.0, now=0.0)
-    row.progress("transcribe", 0.0, now=20.0)  # 20 s of model loading is not the pace
-    assert row.eta is None
-    row.progress("transcribe", 0.5, now=30.0)
-    # 41.5 % of the job in 10 s -> the remaining 56.5 % take about 13.6 s
-    assert row.fraction == pytest.approx(0.02 + 0.83 * 0.5)
-    assert row.eta == pytest.approx((1 - row.fraction) / ((row.fraction - 0.02) / 10.0))
-    assert format_eta(row.eta) == "under a minute"
+    row.progress("load", 0.0, now=0.0, pace=pace)
+    row.progress("transcribe", 0.0, now=20.0, pace=pace)  # loading the model is not the pace
+    assert row.eta == pytest.approx(sum(pace.expected(s, 600) for s in STAGES[1:]))
+    row.progress("transcribe", 0.5, now=80.0, pace=pace)
+    # half transcribed in 60 s: 60 s more, then speakers, identifiers and saving
+    later = sum(pace.expected(s, 600) for s in ("speakers", "detect", "save"))
+    assert row.eta == pytest.approx(60 + later)
+    assert row.status_text() == "Transcribing 50 % · speakers next"
+    assert 0.3 < row.fraction < 0.5  # one smooth bar: transcription is most of the job
+    row.progress("speakers", 0.0, now=140.0, pace=pace)  # transcription took 120 s
+    assert pace.seconds_per_second["transcribe"] == pytest.approx(0.3 * 0.5 + 0.7 * 0.2)
+    assert row.status_text() == "Telling speakers apart · identifiers next"
+    row.tick(now=140.0 + pace.expected("speakers", 600) + 30, pace=pace)  # speakers overran by 30 s
+    assert row.eta is None  # no made-up "under a minute"
+    assert row.eta_text().startswith("speakers taking longer")
     assert format_eta(3700) == "about 1 h 02 min"
     assert format_duration(3725) == "1:02:05"
     assert format_duration(65) == "1:05"

@@ -29,7 +29,11 @@ from anonyscribe.core.study import RecordingEntry, Study  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
 from anonyscribe.gui.review.findings_panel import COL_LABEL, COL_STATE  # noqa: E402
 from anonyscribe.gui.review.review_widget import AddFindingDialog, EditTurnDialog  # noqa: E402
-from anonyscribe.gui.review.shortcuts import BINDINGS, ShortcutsDialog  # noqa: E402
+from anonyscribe.gui.review.shortcuts import (  # noqa: E402
+    BINDINGS,
+    WINDOW_KEYS,
+    ShortcutsDialog,
+)
 from anonyscribe.gui.review.transcript_view import FINDING_ID  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -342,9 +346,9 @@ def test_shortcuts_sheet_lists_every_binding(qtbot, widget):
     press(qtbot, widget, Qt.Key.Key_F1)
     dialog = widget.findChild(ShortcutsDialog)
     assert dialog is not None and dialog.isVisible()
-    assert dialog.table.rowCount() == len(BINDINGS)
+    assert dialog.table.rowCount() == len(BINDINGS) + len(WINDOW_KEYS)
     keys = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
-    assert {"J", "K", "A", "R", "Shift+A", "Ctrl+Z", "? or F1"} <= keys
+    assert {"J", "K", "A", "R", "Shift+A", "Ctrl+Z", "? or F1", "Escape", "Ctrl+F"} <= keys
     dialog.close()
 
 

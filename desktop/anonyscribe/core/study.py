@@ -92,6 +92,7 @@ class StudySettings:
     out_dir: str = ""
     recording_kind: str = RecordingKind.INTERVIEW.value
     group_size: int = 0
+    audio_cover: str = "tone"  # anonymised audio: identifiers become "tone" or "silence"
 
     def expected_speakers(self) -> int | None:
         """How many voices the study's recordings have, or None when it must be found."""

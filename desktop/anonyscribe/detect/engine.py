@@ -8,7 +8,9 @@ same per word; offsets always refer to the caller's text or segment.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import offline  # noqa: F401 - offline switches before spaCy/Presidio/tldextract load
@@ -106,30 +108,32 @@ class Detector:
         if not text.strip():
             return []
         cased = is_cased(tokenize(text[:20000]))
-        chunks = list(_chunks(text, self.config.chunk_chars))
-        texts = [text[s:e] for s, e in chunks]
+        chunks = list(_windows(text, _chunks(text, self.config.chunk_chars)))
+        texts = (text[w.start:w.end] for w in chunks)  # a generator: spaCy streams them
         docs: Iterable[object] = (self.nlp.pipe(texts, batch_size=16) if self.nlp
-                                  else (None for _ in texts))
+                                  else (None for _ in chunks))
         cands: list[Span] = []
         blocked: list[tuple[int, int]] = []
-        for (offset, _end), chunk_text, doc in zip(chunks, texts, docs, strict=True):
-            chunk = self._chunk(chunk_text, doc, cased)
-            for rec in self.recognizers:
-                for sp in rec(chunk):
-                    cands.append(_shift(sp, offset))
+        for win, doc in zip(chunks, docs, strict=True):
+            chunk = self._chunk(text[win.start:win.end], doc, cased)
+            offset = win.start
+            found = [sp for rec in self.recognizers for sp in rec(chunk)]
             if doc is not None and self.config.on("spacy"):
-                cands.extend(_shift(sp, offset) for sp in self._spacy_spans(chunk))
-            cands.extend(_shift(sp, offset) for sp in self._labels(chunk))
-            blocked.extend((s + offset, e + offset) for s, e in chunk.blocked)
+                found.extend(self._spacy_spans(chunk))
+            found.extend(self._labels(chunk))
+            cands.extend(_shift(sp, offset) for sp in found if win.owns(sp.start + offset))
+            blocked.extend((s + offset, e + offset) for s, e in chunk.blocked
+                           if win.owns(s + offset))
         cands.extend(self._propagate(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
-        cands = [c for c in cands if not _inside_any(c, blocked) and self._allowed(c)]
+        stops = _Intervals(blocked)
+        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
         if self._never_rx is not None:  # "England" inside "NHS England"
-            inside = [m.span() for m in self._never_rx.finditer(text)]
-            cands = [c for c in cands if c.source == "study-always" or not any(
-                s <= c.start and c.end <= e for s, e in inside)]
+            inside = _Intervals(m.span() for m in self._never_rx.finditer(text))
+            cands = [c for c in cands if c.source == "study-always"
+                     or not inside.contains(c.start, c.end)]
         return _resolve(cands, self.config.min_score)
 
     def detect_transcript(self, transcript: Transcript) -> list[Finding]:
@@ -248,17 +252,15 @@ class Detector:
                     names[lw] = w
         if not names:
             return []
-        rx = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(n) for n in sorted(
-            names, key=len, reverse=True)) + r")(?![\w])", re.IGNORECASE)
         out = []
-        for m in rx.finditer(text):
-            w = m.group()
+        for s, e in _mentions(text, names.keys()):
+            w = text[s:e]
             if self.lex.is_word(w.lower()):
                 if cased and not w[0].isupper():
                     continue
-                if not cased and not self._name_in_context(text, m.start(), m.end()):
+                if not cased and not self._name_in_context(text, s, e):
                     continue
-            out.append(Span(m.start(), m.end(), "PERSON", w, 0.6, "known-name"))
+            out.append(Span(s, e, "PERSON", w, 0.6, "known-name"))
         return out
 
     def _near_misses(self, text: str, cands: list[Span]) -> list[Span]:
@@ -381,6 +383,64 @@ def _chunks(text: str, size: int) -> Iterable[tuple[int, int]]:
         yield cur_start, n
 
 
+# Context either side of a cut made inside a line, so that an identifier it crosses
+# ("Dr. | Amira Shah", a long address) is seen whole by the chunk that owns its start.
+_OVERLAP = 200
+
+
+@dataclass(frozen=True)
+class _Window:
+    """A chunk's text ``[start, end)``; it owns what starts in ``[own_start, own_end)``."""
+
+    start: int
+    end: int
+    own_start: int
+    own_end: int
+
+    def owns(self, pos: int) -> bool:
+        return self.own_start <= pos < self.own_end
+
+
+def _windows(text: str, cuts: Iterable[tuple[int, int]]) -> Iterator[_Window]:
+    """Each chunk widened by ``_OVERLAP`` at a border inside a line (to a word boundary).
+
+    Chunks that meet at a line break (turns) are left as they are: nothing crosses a turn.
+    """
+    for s, e in cuts:
+        ws, we = s, e
+        if s > 0 and text[s - 1] != "\n":
+            lo = max(0, s - _OVERLAP)
+            sp = text.find(" ", lo, s)
+            ws = sp + 1 if sp >= 0 and lo > 0 else lo
+        if e < len(text) and text[e - 1] != "\n":
+            hi = min(len(text), e + _OVERLAP)
+            sp = text.rfind(" ", e, hi)
+            we = sp if sp > e and hi < len(text) else hi
+        yield _Window(ws, we, s, e)
+
+
+_NAME_RUN = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z'\-]*")
+
+
+def _mentions(text: str, names: Iterable[str]) -> Iterator[tuple[int, int]]:
+    """Where a lower-case name occurs as a whole word (ignoring case), longest name first.
+
+    The same matches as one alternation regex of all names, but a set look-up per word: that
+    regex tried every name at every word, so time grew with text x names (quadratic overall).
+    """
+    known = frozenset(names)
+    pos = 0
+    while (m := _NAME_RUN.search(text, pos)) is not None:
+        run, p = m.group().lower(), m.start()
+        cuts = [k for k in range(len(run) - 1, 1, -1) if run[k] in "'-"]
+        if m.end() == len(text) or not (text[m.end()].isalnum() or text[m.end()] == "_"):
+            cuts.insert(0, len(run))
+        k = next((k for k in cuts if run[:k] in known), 0)
+        if k:
+            yield p, p + k
+        pos = p + (k or 1)
+
+
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
 _WORDS = re.compile(r"[\w'’&]+")
@@ -430,25 +490,51 @@ def _shift(sp: Span, offset: int) -> Span:
                 sp.source)
 
 
-def _inside_any(sp: Span, blocked: list[tuple[int, int]]) -> bool:
-    return any(s < sp.end and sp.start < e for s, e in blocked)
+class _Intervals:
+    """Character ranges asked "does any overlap / contain this span?" by binary search.
+
+    A scan of every range per candidate made detection quadratic in text length.
+    """
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self.starts = [s for s, _ in self.ranges]
+        self.max_end: list[int] = []  # the furthest end among ranges[:i + 1]
+        for _, e in self.ranges:
+            self.max_end.append(max(e, self.max_end[-1]) if self.max_end else e)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # ranges[:i] start before ``end``
+        return i > 0 and self.max_end[i - 1] > start
+
+    def contains(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)  # ranges[:i] start at or before ``start``
+        return i > 0 and self.max_end[i - 1] >= end
 
 
 def _resolve(cands: list[Span], min_score: float) -> list[Span]:
-    """Highest score first, no overlaps; a longer span that holds a surer one takes its place."""
+    """Highest score first, no overlaps; a longer span that holds a surer one takes its place.
+
+    ``chosen`` never overlaps itself, so it is kept in text order and the spans a candidate
+    clashes with are one slice found by binary search (a scan of all was quadratic).
+    """
     cands = [c for c in cands if c.score >= min_score and c.end > c.start]
     cands.sort(key=lambda c: (-c.score, -(c.end - c.start), c.start))
     chosen: list[Span] = []
+    starts: list[int] = []
+    ends: list[int] = []  # disjoint spans in start order: their ends are in order too
     for c in cands:
-        clash = [k for k in chosen if k.start < c.end and c.start < k.end]
+        lo, hi = bisect_right(ends, c.start), bisect_left(starts, c.end)
+        clash = chosen[lo:hi]
         if not clash:
-            chosen.append(c)
+            chosen.insert(lo, c)
+            starts.insert(lo, c.start)
+            ends.insert(lo, c.end)
             continue
         if c.score >= 0.5 and all(c.start <= k.start and k.end <= c.end for k in clash) \
                 and any((k.end - k.start) < (c.end - c.start) for k in clash):
             best = max(k.score for k in clash)
-            for k in clash:
-                chosen.remove(k)
-            chosen.append(Span(c.start, c.end, c.type, c.text, max(best, c.score), c.source))
-    chosen.sort(key=lambda c: c.start)
+            chosen[lo:hi] = [Span(c.start, c.end, c.type, c.text, max(best, c.score), c.source)]
+            starts[lo:hi] = [c.start]
+            ends[lo:hi] = [c.end]
     return chosen

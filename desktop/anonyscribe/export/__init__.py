@@ -11,6 +11,8 @@ Formats:
     nvivo       NVivo transcript rows: _nvivo.docx (table) and _nvivo.txt (tab separated)
     srt, vtt    captions for ATLAS.ti, QualCoder and media players
     qdpx        REFI-QDA project of a whole study (study format)
+    audio       the recording with every accepted identifier covered (.m4a; off by default:
+                a voice identifies); checked by listening, not by reading (export/audio.py)
     log         anonymisation log .csv/.xlsx + ethics report (private format)
 """
 
@@ -24,18 +26,22 @@ from datetime import date
 from pathlib import Path
 
 from .. import naming
+from ..core.cancel import CancelToken
 from ..core.files import TEMP_PREFIX
 from ..core.model import Transcript
 from ..redact import LogEntry
+from . import audio as audio_format
 from . import docx as docx_format
 from . import log as log_format
 from . import nvivo, qdpx, subtitles, text
+from .audio import AudioCheckError, AudioOptions, Cover, Coverage, Recogniser
 from .common import ExportError
 from .leakcheck import Leak, LeakError, name_leaks, scan
 from .log import PrivateFolderError
 from .qdpx import QdpxItem, QdpxOptions, VariableValue
 
-RECORDING_FORMATS = {"txt", "docx", "nvivo", "srt", "vtt"}
+RECORDING_FORMATS = {"txt", "docx", "nvivo", "srt", "vtt", "audio"}
+AUDIO_FORMATS = {"audio"}  # made from the recording and word times: ``export_audio``
 STUDY_FORMATS = {"qdpx"}
 PRIVATE_FORMATS = {"log"}
 
@@ -49,6 +55,7 @@ _WRITERS: dict[str, Writer] = {
 }
 
 __all__ = [
+    "AUDIO_FORMATS", "AudioCheckError", "AudioOptions", "Coverage", "Cover", "export_audio",
     "PRIVATE_FORMATS", "RECORDING_FORMATS", "STUDY_FORMATS", "ExportError", "Leak", "LeakError",
     "PrivateFolderError", "QdpxItem", "QdpxOptions", "export_recording", "export_study",
     "write", "write_log",
@@ -108,6 +115,9 @@ def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
     ``originals`` are the accepted originals (study-wide is safest): any of them found in
     what was written makes the export fail with ``LeakError`` and leaves no file behind.
     """
+    if fmt in AUDIO_FORMATS:
+        raise ExportError("The anonymised audio is made from the recording itself: use "
+                          "export_audio (pipeline.export_recording does).")
     if fmt not in _WRITERS:
         raise _unknown(fmt, RECORDING_FORMATS)
     _check_stem(stem)
@@ -116,6 +126,26 @@ def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
     writer = _WRITERS[fmt]
     return _publish(fmt, out_dir, names, list(originals),
                     lambda paths: writer(anonymised, paths, stem, exported))
+
+
+def export_audio(recording: Path, audio_coverage: Coverage, out_dir: Path, stem: str,
+                 originals: Iterable[str] = (), options: AudioOptions | None = None,
+                 recogniser: Recogniser | None = None,
+                 progress: audio_format.Progress | None = None,
+                 cancel: CancelToken | None = None) -> list[Path]:
+    """Write the recording with ``audio_coverage``'s stretches covered as ``<stem>.m4a``.
+
+    Same path as every export: written under a temporary name, checked (here by decoding it
+    again and listening, besides the usual name and tag scan), then renamed; a file that
+    fails is deleted and ``AudioCheckError`` (a ``LeakError``) raised. ``recording`` is only
+    ever read.
+    """
+    _check_stem(stem)
+    originals = list(originals)
+    return _publish("audio", Path(out_dir), naming.output_names("audio", stem), originals,
+                    lambda paths: audio_format.write(Path(recording), paths[0], audio_coverage,
+                                                     originals, options, recogniser, progress,
+                                                     cancel))
 
 
 def write(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
@@ -153,11 +183,13 @@ def export_study(
 
 
 def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, int] | None = None,
-              anonymised_dir: Path | None = None, pending: str = "mark") -> list[Path]:
+              anonymised_dir: Path | None = None, pending: str = "mark",
+              audio: list[str] | None = None) -> list[Path]:
     """Write the log (.csv, .xlsx) and the ethics report (.txt) into ``private_dir``.
 
     The report is leak-checked against the log's own originals and deleted if any appears;
-    ``pending`` ("mark" or "original") says what happened to findings still undecided.
+    ``pending`` ("mark" or "original") says what happened to findings still undecided;
+    ``audio``: the anonymised audio's lines for the report (``Coverage.report_lines``).
     Pass ``anonymised_dir`` to have a private folder inside the shared one refused.
     """
     private_dir = Path(private_dir)
@@ -168,5 +200,5 @@ def write_log(entries: list[LogEntry], private_dir: Path, decisions: dict[str, i
     originals = [e.original for e in entries]
     report = _publish("report", private_dir, [naming.REPORT_FILE], originals,
                       lambda paths: log_format.write_report(entries, paths[0], decisions,
-                                                         pending))
+                                                            pending, audio))
     return [private_dir / csv_name, private_dir / xlsx_name, *report]

@@ -85,7 +85,8 @@ def write_xlsx(entries: list[LogEntry], path: Path) -> None:
 
 
 def render_report(entries: list[LogEntry], decisions: Mapping[str, int] | None = None,
-                  generated: date | None = None, pending: str = "mark") -> str:
+                  generated: date | None = None, pending: str = "mark",
+                  audio: list[str] | None = None) -> str:
     """The ethics-file report: counts by type and reviewer decisions, no original text."""
     by_type: dict[str, set[str]] = defaultdict(set)
     counts: dict[str, int] = defaultdict(int)
@@ -126,9 +127,12 @@ def render_report(entries: list[LogEntry], decisions: Mapping[str, int] | None =
         elif waiting:
             lines += ["", f"Note  {waiting} flagged item(s) were still awaiting review; each "
                           "was replaced by a marker such as [Person ?] (not reviewed)."]
+    if audio:
+        lines += ["", *audio]
     return "\n".join(lines) + "\n"
 
 
 def write_report(entries: list[LogEntry], path: Path,
-                 decisions: Mapping[str, int] | None = None, pending: str = "mark") -> None:
-    write_text(path, render_report(entries, decisions, pending=pending))
+                 decisions: Mapping[str, int] | None = None, pending: str = "mark",
+                 audio: list[str] | None = None) -> None:
+    write_text(path, render_report(entries, decisions, pending=pending, audio=audio))

@@ -4,8 +4,9 @@ MAXQDA, NVivo and QualCoder alike.
 A .qdpx is a ZIP holding ``project.qde`` (XML, namespace ``urn:QDA-XML:project:1.0``) and
 ``Sources/``. Each anonymised transcript becomes a TextSource whose text lives in
 ``Sources/<guid>.txt``. Only on request (a voice identifies as surely as a name) the
-recording itself goes in as an AudioSource/VideoSource whose Transcript carries SyncPoints,
-milliseconds paired with character offsets, at the start and end of every turn. Study
+recording goes in as an AudioSource/VideoSource whose Transcript carries SyncPoints,
+milliseconds paired with character offsets, at the start and end of every turn; the pipeline
+hands over the anonymised audio (``export/audio.py``, same timeline), never the original. Study
 variables (recording date, site code...) and speaker roles become Variables and Cases.
 """
 

@@ -30,6 +30,9 @@ APP_SHORTCUTS: list[tuple[str, str]] = [
 ]
 
 
+MAX_COLUMN = 300
+
+
 def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], parent: QWidget) -> QTableWidget:
     table = QTableWidget(len(rows), len(headers), parent)
     table.setHorizontalHeaderLabels(list(headers))
@@ -37,10 +40,26 @@ def _table(rows: Sequence[Sequence[str]], headers: Sequence[str], parent: QWidge
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)  # the whole text on hover where a column cuts it short
+            table.setItem(r, c, item)
+    table.setWordWrap(False)
     table.resizeColumnsToContents()
+    for c in range(len(headers) - 1):  # no column crowds out the others
+        table.setColumnWidth(c, min(table.columnWidth(c), MAX_COLUMN))
     table.horizontalHeader().setStretchLastSection(True)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     return table
+
+
+def fit_to_screen(dialog: QDialog, width: int, table: QTableWidget, extra: int) -> None:
+    """As tall as the content where the screen allows it; the table scrolls beyond that."""
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    wanted = table.horizontalHeader().height() + rows + extra
+    screen = dialog.screen().availableGeometry() if dialog.screen() else None
+    limit = int(screen.height() * 0.85) if screen is not None else 700
+    dialog.resize(width, min(wanted, limit))
 
 
 class AboutDialog(QDialog):
@@ -49,7 +68,6 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("About Anonyscribe")
-        self.resize(640, 420)
         head = QLabel(
             f"<h2>Anonyscribe {__version__}</h2>"
             "<p>Transcribes interview recordings and anonymises them for qualitative coding. "
@@ -59,12 +77,14 @@ class AboutDialog(QDialog):
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.RichText)
         self.licences = _table(LICENCES, ("Component", "Licence", "Where"), self)
+        self.licences.setAccessibleName("Licences of the included components")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(head)
         layout.addWidget(self.licences, 1)
         layout.addWidget(buttons)
+        fit_to_screen(self, 720, self.licences, head.sizeHint().height() + 90)
 
 
 class ShortcutsDialog(QDialog):
@@ -74,11 +94,12 @@ class ShortcutsDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(520, 460)
         rows = [*APP_SHORTCUTS, *review_shortcuts]
         self.table = _table(rows, ("Keys", "What it does"), self)
+        self.table.setAccessibleName("Keyboard shortcuts")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
+        fit_to_screen(self, 600, self.table, 80)

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QGridLayout,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..labels import Pending, pending_marker
+from ..pipeline import audio_coverage
 
 if TYPE_CHECKING:
     from .workers import QueueWorker, SharedStudy
@@ -46,8 +48,15 @@ FORMATS: list[tuple[str, str]] = [
     ("srt", "Subtitles with times (.srt)"),
     ("vtt", "Web subtitles (.vtt)"),
     ("qdpx", "Study project for MAXQDA, NVivo, ATLAS.ti, QualCoder (.qdpx)"),
+    ("audio", "Anonymised recording, identifiers covered (.m4a)"),
     ("log", "Anonymisation log (private: kept in the study folder, never with the exports)"),
 ]
+AUDIO_WARNING = ("The anonymised recording still holds every voice, and a voice itself can "
+                 "identify someone even with every name covered. Share it only where your "
+                 "ethics approval and consent allow.")
+AUDIO_UNLOCATED = ("Some identifiers cannot be placed in the recording's time line: the "
+                   "anonymised audio covers the gap around them. Listen there after the "
+                   "export, or go back and correct the transcript.")
 COL_USE, COL_ORIGINAL, COL_EXPORTED, COL_PENDING = range(4)
 PAGE_CHOOSE, PAGE_CHECK, PAGE_RUN = range(3)
 CHECKING = "checking the name…"
@@ -112,6 +121,7 @@ class ExportDialog(QDialog):
                        "original identifiers, so it never goes beside the exports.")
         for box in self.format_boxes.values():
             box.toggled.connect(self._update_buttons)
+        self._audio_options(formats, grid, settings.audio_cover)
 
         self.destination = QLineEdit(page)
         self.destination.setText(settings.out_dir or str(default_destination(self.shared.root)))
@@ -135,6 +145,8 @@ class ExportDialog(QDialog):
         naming = QLabel("File names are redacted like the transcripts: names, places and dates "
                         "in a recording's name never reach the exported file names.", page)
         naming.setWordWrap(True)
+        self.pending_note = QLabel(page)
+        self.pending_note.setWordWrap(True)
 
         self.export_button = QPushButton("Export", page)
         self.export_button.setDefault(True)
@@ -151,8 +163,25 @@ class ExportDialog(QDialog):
         layout.addLayout(dest)
         layout.addWidget(self.table, 1)
         layout.addWidget(naming)
+        layout.addWidget(self.pending_note)
         layout.addLayout(buttons)
         return page
+
+    def _audio_options(self, parent: QWidget, grid: QGridLayout, cover: str) -> None:
+        """The plain warning and the tone/silence choice, shown while audio is chosen."""
+        self.audio_cover = QComboBox(parent)
+        self.audio_cover.addItem("Cover identifiers with a tone", "tone")
+        self.audio_cover.addItem("Cover identifiers with silence", "silence")
+        self.audio_cover.setCurrentIndex(max(0, self.audio_cover.findData(cover)))
+        self.audio_warning = QLabel(AUDIO_WARNING, parent)
+        self.audio_warning.setWordWrap(True)
+        row = grid.rowCount()
+        grid.addWidget(self.audio_cover, row, 0)
+        grid.addWidget(self.audio_warning, row + 1, 0, 1, 2)
+        box = self.format_boxes["audio"]
+        for widget in (self.audio_cover, self.audio_warning):
+            widget.setVisible(box.isChecked())
+            box.toggled.connect(widget.setVisible)
 
     def _fill_recordings(self) -> None:
         self.table.blockSignals(True)
@@ -219,6 +248,11 @@ class ExportDialog(QDialog):
             self.destination.setText(folder)
 
     def _update_buttons(self, *args: object) -> None:
+        n = self.pending_total()
+        self.pending_note.setText(
+            f"{n} identifier(s) not yet checked: exported as markers such as "
+            f"{pending_marker('PERSON')}, never as spoken." if n else "")
+        self.pending_note.setVisible(bool(n))
         formats = [f for f in self.chosen_formats() if f != "log"]
         self.export_button.setEnabled(bool(formats and self.recording_ids(True)
                                            and self.destination.text().strip()))
@@ -276,6 +310,12 @@ class ExportDialog(QDialog):
             if pending:
                 lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {pending} not yet "
                              "checked")
+            if "audio" in self.chosen_formats():
+                rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
+                message = audio_coverage(self.shared, rid,  # type: ignore[arg-type]
+                                         self.pending_policy()).unlocated_message()
+                if message:
+                    lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {message}")
         return lines
 
     def _export_clicked(self) -> None:
@@ -285,8 +325,10 @@ class ExportDialog(QDialog):
             self.pending_explain.setText(
                 f"{n} identifier(s) not yet checked will be replaced in every exported file by "
                 f"a marker such as {pending_marker('PERSON')}, so you can find them later "
-                "(search for \u201c?]\u201d). Go back to review them, or export with markers.")
+                "(search for \u201c?]\u201d). Go back to review them, or export with markers."
+                if n else AUDIO_UNLOCATED)
             self.clear_box.setChecked(False)
+            self.clear_box.setVisible(bool(n))
             self.pending_list.setPlainText("\n".join(lines))
             self.pages.setCurrentIndex(PAGE_CHECK)
             return
@@ -325,6 +367,7 @@ class ExportDialog(QDialog):
         formats = self.chosen_formats()
         settings = self.shared.settings
         settings.formats = formats
+        settings.audio_cover = self.audio_cover.currentData()
         settings.out_dir = str(out_dir)
         self.shared.save()
         self.pages.setCurrentIndex(PAGE_RUN)

@@ -9,11 +9,19 @@ nothing: reopening the study shows exactly what was saved, and unfinished items 
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -32,12 +40,11 @@ from ..core.study import STUDY_FILE, Study, StudyLockedError
 from ..pipeline import Engines
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
-from .queue_view import QueueModel, QueueView, paths_from_urls
+from .queue_view import QueueModel, QueueView, format_eta, paths_from_urls
 from .settings import AppSettings
+from .start_page import NewStudyDialog, StartPage, default_parent_folder
 from .study_dialog import (
-    StartPage,
     StudySettingsDialog,
-    ask_new_study_folder,
     ask_open_study_folder,
     is_study,
 )
@@ -99,6 +106,7 @@ class MainWindow(QMainWindow):
         self.review_id: str | None = None
         self.errors: list[str] = []  # every message shown in an error box, newest last
         self._tasks: list[AddTask] = []
+        self._again: dict[int, list[str]] = {}  # add task -> names already in the study
         self._export_dialog: ExportDialog | None = None
         self.pool = add_pool()
         self.queue_model = QueueModel(self)
@@ -116,6 +124,11 @@ class MainWindow(QMainWindow):
         self.summary = QLabel(self)
         self.statusBar().addPermanentWidget(self.summary)
         self.setAcceptDrops(True)
+        # Time left counts down between the worker's reports (speaker separation reports rarely).
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self._tick)
+        self._ticker.start()
         self.resize(1100, 720)
         geometry = self.app_settings.geometry()
         if geometry is not None:
@@ -129,8 +142,11 @@ class MainWindow(QMainWindow):
         self.back_button.setToolTip("Back to the list of recordings (Esc). Decisions are "
                                     "already saved.")
         self.back_button.clicked.connect(self.show_queue)
+        self.back_button.setAccessibleName("Back to the recordings")
         self.review_title = QLabel(page)
+        self.review_title.setAccessibleName("Recording under review")
         review_export = QPushButton("Export…", page)
+        review_export.setToolTip("Export the anonymised transcripts (Ctrl+E)")
         review_export.clicked.connect(self.show_export_dialog)
         bar = QHBoxLayout()
         bar.addWidget(self.back_button)
@@ -154,6 +170,8 @@ class MainWindow(QMainWindow):
         qv.review_requested.connect(self.open_review)
         qv.cancel_requested.connect(self.cancel_item)
         qv.retry_requested.connect(self.retry_item)
+        qv.remove_requested.connect(self.remove_item)
+        qv.reveal_requested.connect(self.reveal_item)
         qv.export_requested.connect(self.show_export_dialog)
 
     def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
@@ -236,6 +254,11 @@ class MainWindow(QMainWindow):
         self.back_action.setEnabled(self.pages.currentIndex() == PAGE_REVIEW)
 
     # -- messages --------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        if any(r.running for r in self.queue_model.rows):
+            self.queue_model.tick()
+            self._update_summary()
+
     def notify(self, text: str, timeout_ms: int = 8000) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
@@ -261,19 +284,21 @@ class MainWindow(QMainWindow):
                               ("cancelled", "cancelled")):
             if counts.get(status):
                 parts.append(f"{counts[status]} {words}")
+        if counts.get("running") or counts.get("queued") or counts.get("transcribed"):
+            eta = self.queue_model.queue_eta()
+            if eta is not None:
+                parts.append(f"all done in {format_eta(eta)}")
         self.summary.setText(" · ".join(parts))
 
     # -- studies ---------------------------------------------------------------------------------
-    def new_study(self) -> None:
-        folder = ask_new_study_folder(self)
-        if folder is None:
-            return
-        if any(folder.iterdir()) and not is_study(folder):
-            self.show_error("Choose an empty folder",
-                            f"{folder} already holds other files. A new study needs an empty "
-                            "folder of its own (it will hold private files).")
-            return
-        self.open_study(folder)
+    def new_study(self) -> NewStudyDialog:
+        """Ask for a name, a place and what the recordings are; OK creates and opens it."""
+        dialog = NewStudyDialog(default_parent_folder(self.app_settings.recent_studies()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: dialog.folder and self.open_study(dialog.folder))
+        dialog.finished.connect(self._after_dialog)
+        dialog.open()
+        return dialog
 
     def choose_study(self) -> None:
         folder = ask_open_study_folder(self)
@@ -319,6 +344,7 @@ class MainWindow(QMainWindow):
             if entry.status in WAITING:
                 self.worker.enqueue(entry.id)
         self.app_settings.add_recent(folder)
+        self.app_settings.mark_opened(folder)
         self.app_settings.set_last_study(folder)
         self.setWindowTitle(f"Anonyscribe — {folder.name}")
         self.show_queue()
@@ -361,12 +387,13 @@ class MainWindow(QMainWindow):
         def apply() -> None:
             if self.shared is None:
                 return
-            changed = dialog.apply_to(self.shared.settings)
+            changed = dialog.apply_to(self.shared.settings)  # type: ignore[union-attr]
             self.shared.save()
             if changed and self.worker is not None:
                 self.worker.settings_changed()
                 self.notify("Settings saved; they apply to recordings transcribed from now on.")
         dialog.accepted.connect(apply)
+        dialog.finished.connect(self._after_dialog)
         dialog.open()
         return dialog
 
@@ -385,15 +412,19 @@ class MainWindow(QMainWindow):
     def choose_files(self) -> None:
         if not self._need_study():
             return
-        files, _ = QFileDialog.getOpenFileNames(self, "Add recordings", "", MEDIA_FILTER)
+        files, _ = QFileDialog.getOpenFileNames(self, "Add recordings",
+                                                self.app_settings.media_folder(), MEDIA_FILTER)
         if files:
+            self.app_settings.set_media_folder(Path(files[0]).parent)
             self.add_paths([Path(f) for f in files])
 
     def choose_folder(self) -> None:
         if not self._need_study():
             return
-        folder = QFileDialog.getExistingDirectory(self, "Add every recording in a folder")
+        folder = QFileDialog.getExistingDirectory(self, "Add every recording in a folder",
+                                                  self.app_settings.media_folder())
         if folder:
+            self.app_settings.set_media_folder(Path(folder).parent)
             self.add_paths([Path(folder)])
 
     def _need_study(self) -> bool:
@@ -409,7 +440,10 @@ class MainWindow(QMainWindow):
             return None
         task = AddTask(self.shared, list(paths))
         task.setAutoDelete(False)
+        self._again[id(task)] = []
         task.signals.added.connect(self._added)
+        task.signals.added.connect(lambda rid, new, t=task: new or self._again[id(t)].append(
+            self._name(rid)))
         task.signals.failed.connect(lambda path, msg: self.show_error("Cannot add a file", msg))
         task.signals.note.connect(lambda text: self.notify(text, 15000))
         task.signals.done.connect(lambda n, t=task: self._add_done(t, n))
@@ -434,10 +468,21 @@ class MainWindow(QMainWindow):
     def _add_done(self, task: AddTask, count: int) -> None:
         if task in self._tasks:
             self._tasks.remove(task)
-        if count:
-            self.notify(f"Added {count} recording(s).")
+        again = self._again.pop(id(task), [])
+        new = count - len(again)
+        parts = []
+        if new:
+            parts.append(f"Added {new} recording(s).")
+        if again:
+            parts.append("Already in this study: " + ", ".join(again) + (
+                "" if new else " — nothing new added") + ".")
+        if parts:
+            text = " ".join(parts)
+            self.notify(text, 15000)
+            self.queue_view.show_info(text)
         elif not self.statusBar().currentMessage().startswith("Skipped"):
             self.notify("No recordings found in what was added.")
+            self.queue_view.show_info("No recordings found in what was added.")
 
     # -- drag and drop ---------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
@@ -511,6 +556,51 @@ class MainWindow(QMainWindow):
         self.worker.enqueue(rec_id)
         self._update_summary()
 
+    def remove_item(self, rec_id: str) -> bool:
+        """Take a recording out of the study (after asking): its transcript and decisions go,
+        the recording file and anything already exported stay where they are."""
+        if self.shared is None or self.worker is None:
+            return False
+        entry = self.shared.recordings.get(rec_id)
+        if entry is None:
+            return False
+        if self.worker.current() == rec_id:
+            self.notify(f"{entry.name} is being worked on: cancel it first, then remove it.")
+            return False
+        answer = QMessageBox.question(
+            self, "Remove from the study",
+            f"Remove “{entry.name}” from this study?\n\nIts transcript and review decisions "
+            "are deleted from the study folder. The recording file itself and any files "
+            "already exported are not touched.")
+        self._after_dialog()
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if rec_id in self.worker.pending():
+            self.worker.cancel(rec_id)
+        if self.review_id == rec_id:
+            self._close_review()
+        try:
+            self.shared.remove_recording(rec_id)
+        except OSError as exc:
+            self.show_error("Cannot remove the recording", f"{entry.name}: {exc}")
+            return False
+        self.queue_model.remove(rec_id)
+        self.queue_view.show_info(f"Removed {entry.name} from the study.")
+        self._update_summary()
+        return True
+
+    def reveal_item(self, rec_id: str) -> bool:
+        """Open the folder holding the original recording in the file manager."""
+        entry = self.shared.recordings.get(rec_id) if self.shared else None
+        if entry is None:
+            return False
+        folder = Path(entry.path).parent
+        if not folder.is_dir():
+            self.show_error("Folder not found", f"{folder} is not there any more (a "
+                            "disconnected drive?). Reconnect it or add the recording again.")
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
     # -- review ------------------------------------------------------------------------------------
     def open_review(self, rec_id: str) -> QWidget | None:
         """Show one recording's review screen (only once it is processed)."""
@@ -538,12 +628,45 @@ class MainWindow(QMainWindow):
                        stack.redoTextChanged):
             signal.connect(self._update_actions)
         widget.progress_changed.connect(self._review_progress)
+        if hasattr(widget, "type_guesser"):
+            # A weak link: a review holding the window alive made Qt delete it twice (crash).
+            guess = weakref.WeakMethod(self._guess_type)
+            widget.type_guesser = lambda text, a, b: (
+                g(text, a, b) if (g := guess()) is not None else None)
+            self.worker.warm_detector()  # type: ignore[union-attr]
         self.review_title.setText(f"<b>{entry.name}</b>")
         self._review_progress(*self._session_counts(widget))
         self.pages.setCurrentIndex(PAGE_REVIEW)
         widget.setFocus()
         self._update_actions()
         return widget
+
+    def _guess_type(self, text: str, start: int, end: int) -> str | None:
+        """The detector's type for a selection, if it is loaded and not busy elsewhere."""
+        from ..detect.guess import guess_type
+
+        detector = self.worker.ready_detector() if self.worker else None
+        if detector is None:
+            return None
+        lock = self.worker.models_lock()  # type: ignore[union-attr]
+        if lock is not None and not lock.acquire(blocking=False):
+            return None  # the worker is detecting: never make the window wait for it
+        try:
+            return guess_type(detector, text, start, end)
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _after_dialog(self, *_: object) -> None:
+        """Give the keys back to the review (or the queue) once a dialog closes."""
+        if self.pages.currentIndex() == PAGE_REVIEW and self.review is not None:
+            focus = getattr(self.review, "focus_transcript", None)
+            if callable(focus):
+                focus()
+        elif self.pages.currentIndex() == PAGE_QUEUE:
+            if not self.isActiveWindow():
+                self.activateWindow()
+            self.queue_view.table.setFocus()
 
     @staticmethod
     def _session_counts(widget: QWidget) -> tuple[int, int]:
@@ -579,7 +702,8 @@ class MainWindow(QMainWindow):
         self._update_summary()
 
     def _show_start(self) -> None:
-        self.start_page.set_recent(self.app_settings.recent_studies())
+        self.start_page.set_recent(self.app_settings.recent_studies(),
+                                   self.app_settings.opened_times())
         self.pages.setCurrentIndex(PAGE_START)
         self._update_actions()
 
@@ -608,6 +732,7 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.shared, self.worker, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._export_closed)
+        dialog.finished.connect(self._after_dialog)
         self.worker.export_finished.connect(self._exported)
         self._export_dialog = dialog
         dialog.open()
@@ -634,12 +759,14 @@ class MainWindow(QMainWindow):
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._after_dialog)
         dialog.open()
         return dialog
 
     def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(_review_shortcuts(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._after_dialog)
         dialog.open()
         return dialog
 

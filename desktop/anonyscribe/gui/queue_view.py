@@ -11,19 +11,27 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
@@ -32,23 +40,45 @@ from PySide6.QtWidgets import (
 
 from ..core.study import RecordingEntry
 
-# Each stage's share of the whole job, so one bar runs 0 -> 100 % once per recording.
-STAGE_SPAN: dict[str, tuple[float, float]] = {
-    "load": (0.0, 0.0),
-    "probe": (0.0, 0.02),
-    "transcribe": (0.02, 0.85),
-    "speakers": (0.85, 0.90),
-    "detect": (0.90, 0.99),
-    "save": (0.99, 1.0),
+STAGES = ("probe", "transcribe", "speakers", "detect", "save")
+# Seconds of work per second of audio for each stage, until this session has measured its own
+# (a CPU laptop with the default model); each finished stage updates its figure.
+DEFAULT_PACE: dict[str, float] = {
+    "probe": 0.005, "transcribe": 0.5, "speakers": 0.15, "detect": 0.03, "save": 0.002,
 }
 STAGE_WORDS = {
-    "load": "Loading the speech model (once per session)…",
-    "probe": "Reading the file…",
+    "load": "Loading the speech model (once per session)",
+    "probe": "Reading the file",
     "transcribe": "Transcribing",
     "speakers": "Telling speakers apart",
     "detect": "Looking for names and other identifiers",
     "save": "Saving",
 }
+NEXT_WORDS = {"transcribe": "transcription", "speakers": "speakers", "detect": "identifiers",
+              "save": "saving"}
+
+
+class StagePace:
+    """How long each stage takes per second of audio, learned as recordings finish."""
+
+    def __init__(self) -> None:
+        self.seconds_per_second = dict(DEFAULT_PACE)
+
+    def learn(self, stage: str, elapsed: float, duration: float) -> None:
+        if stage in self.seconds_per_second and duration > 1.0 and elapsed > 0:
+            old = self.seconds_per_second[stage]
+            self.seconds_per_second[stage] = 0.3 * old + 0.7 * elapsed / duration
+
+    def expected(self, stage: str, duration: float) -> float:
+        return self.seconds_per_second.get(stage, 0.0) * duration
+
+    def weight(self, stage: str) -> float:
+        """A stage's share of a whole job (for one smooth bar)."""
+        total = sum(self.seconds_per_second[s] for s in STAGES)
+        return self.seconds_per_second.get(stage, 0.0) / total if total else 0.0
+
+
+PACE = StagePace()
 STATUS_WORDS = {
     "queued": "Waiting",
     "transcribed": "Waiting (transcript saved)",
@@ -63,6 +93,7 @@ COLUMNS = ("Recording", "Length", "Status", "Progress", "Time left")
 COL_NAME, COL_DURATION, COL_STATUS, COL_PROGRESS, COL_ETA = range(5)
 RecIdRole = Qt.ItemDataRole.UserRole + 1
 FractionRole = Qt.ItemDataRole.UserRole + 2
+StatusRole = Qt.ItemDataRole.UserRole + 3
 
 
 def format_duration(seconds: float) -> str:
@@ -97,9 +128,11 @@ class Row:
     fraction: float = 0.0
     message: str = ""
     pending: int | None = None
-    _t0: float | None = None
-    _f0: float = 0.0
     eta: float | None = None
+    stage_fraction: float = 0.0
+    _stage_t0: float | None = None
+    overran: float = 0.0  # seconds a stage has run past its estimate (no honest time left)
+    stage_elapsed: float = 0.0
 
     @property
     def running(self) -> bool:
@@ -107,10 +140,10 @@ class Row:
 
     def status_text(self) -> str:
         if self.running:
-            return STAGE_WORDS.get(self.stage, "Working")
+            return self.stage_text()
         words = STATUS_WORDS.get(self.status, self.status.title())
         if self.status == "failed" and self.message:
-            # The row already names the file: show the problem first (full text in the tooltip)
+            # The row already names the file: show the whole problem, from its first word
             short = _NAMES_FILE.sub("", self.message, count=1)
             return f"Failed: {short[:1].upper()}{short[1:]}"
         if self.status == "review" and self.pending:
@@ -119,24 +152,73 @@ class Row:
             return "Reviewed – ready to export"
         return words
 
-    def progress(self, stage: str, fraction: float, now: float | None = None) -> None:
-        """Move the bar and re-estimate the time left from the speed so far."""
+    def stage_text(self) -> str:
+        """"Transcribing 42 % · speakers next": the stage, how far, and what follows."""
+        words = STAGE_WORDS.get(self.stage, "Working")
+        if self.stage in ("transcribe", "speakers") and 0 < self.stage_fraction < 1:
+            words += f" {int(self.stage_fraction * 100)} %"
+        later = [s for s in STAGES[STAGES.index(self.stage) + 1:]
+                 if s in NEXT_WORDS] if self.stage in STAGES else []
+        if later and later[0] != "save":
+            words += f" · {NEXT_WORDS[later[0]]} next"
+        return words
+
+    def eta_text(self) -> str:
+        if not self.running:
+            return ""
+        if self.stage == "load":
+            return "after the model loads"
+        if self.eta is not None:
+            return format_eta(self.eta)
+        if self.overran:
+            what = NEXT_WORDS.get(self.stage, "this step")
+            return f"{what} taking longer ({format_duration(self.stage_elapsed)} so far)"
+        return "estimating…"
+
+    def progress(self, stage: str, fraction: float, now: float | None = None,
+                 pace: StagePace = PACE) -> None:
+        """Move the bar and estimate the time left over every stage still to come."""
         now = time.monotonic() if now is None else now
-        lo, hi = STAGE_SPAN.get(stage, (self.fraction, self.fraction))
-        overall = max(self.fraction, lo + (hi - lo) * min(max(fraction, 0.0), 1.0))
-        self.stage = stage
-        self.fraction = overall
-        if stage == "transcribe" and self._t0 is None:
-            self._t0, self._f0 = now, overall  # model loading is not part of the pace
-        if self._t0 is not None and overall - self._f0 > 0.02 and now - self._t0 > 1.0:
-            rate = (overall - self._f0) / (now - self._t0)
-            self.eta = (1.0 - overall) / rate
-        if overall >= 1.0:
-            self.eta = None
+        fraction = min(max(fraction, 0.0), 1.0)
+        if stage != self.stage:
+            if self.stage in STAGES and self._stage_t0 is not None and stage in STAGES:
+                pace.learn(self.stage, now - self._stage_t0, self.duration)
+            self._stage_t0 = now  # model loading is not part of any stage's pace
+        self.stage, self.stage_fraction = stage, fraction
+        if stage not in STAGES:
+            return
+        i = STAGES.index(stage)
+        done = sum(pace.weight(s) for s in STAGES[:i]) + pace.weight(stage) * fraction
+        self.fraction = max(self.fraction, min(done, 1.0))
+        self.eta = self._time_left(stage, fraction, now - (self._stage_t0 or now), pace)
+
+    def _time_left(self, stage: str, fraction: float, elapsed: float,
+                   pace: StagePace) -> float | None:
+        self.stage_elapsed = elapsed
+        later = sum(pace.expected(s, self.duration) for s in STAGES[STAGES.index(stage) + 1:])
+        if fraction >= 0.03 and elapsed > 1.0:  # this stage's own pace
+            here = elapsed * (1.0 - fraction) / fraction
+        elif self.duration > 0:
+            here = pace.expected(stage, self.duration) - elapsed
+        else:
+            return None
+        self.overran = max(-here, 0.0)
+        if here < 0 and stage != "save":
+            return None  # longer than expected: say how long it has run, not a guess
+        return max(here, 0.0) + later
+
+    def tick(self, now: float | None = None, pace: StagePace = PACE) -> None:
+        """Count the time left down in a stage that reports no progress of its own."""
+        if self.running and self.stage in STAGES and self._stage_t0 is not None \
+                and self.stage_fraction < 0.03:
+            now = time.monotonic() if now is None else now
+            self.eta = self._time_left(self.stage, self.stage_fraction, now - self._stage_t0,
+                                       pace)
 
     def start(self) -> None:
         self.status, self.stage, self.fraction = "running", "probe", 0.0
-        self.message, self.eta, self._t0 = "", None, None
+        self.message, self.eta, self._stage_t0 = "", None, None
+        self.stage_fraction, self.overran = 0.0, 0.0
 
 
 class QueueModel(QAbstractTableModel):
@@ -169,6 +251,8 @@ class QueueModel(QAbstractTableModel):
             return row.rec_id
         if role == FractionRole:
             return row.fraction
+        if role == StatusRole:
+            return row.status
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, col)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -190,11 +274,10 @@ class QueueModel(QAbstractTableModel):
         if col == COL_STATUS:
             return row.status_text()
         if col == COL_PROGRESS:
-            return f"{int(row.fraction * 100)} %"
+            return f"{int(row.fraction * 100)} %" if row.status in (
+                "running", "review", "exported") else ""
         if col == COL_ETA:
-            if row.running:
-                return format_eta(row.eta) or "estimating…"
-            return ""
+            return row.eta_text()
         return None
 
     # -- updates ------------------------------------------------------------------------------
@@ -257,6 +340,22 @@ class QueueModel(QAbstractTableModel):
             self.rows[i].pending = pending
             self._changed(i)
 
+    def remove(self, rec_id: str) -> bool:
+        i = self.row_of(rec_id)
+        if i < 0:
+            return False
+        self.beginRemoveRows(QModelIndex(), i, i)
+        del self.rows[i]
+        self.endRemoveRows()
+        return True
+
+    def tick(self) -> None:
+        """Refresh the time left of running rows (called once a second)."""
+        for i, row in enumerate(self.rows):
+            if row.running:
+                row.tick()
+                self.dataChanged.emit(self.index(i, COL_STATUS), self.index(i, COL_ETA))
+
     def clear(self) -> None:
         self.beginResetModel()
         self.rows.clear()
@@ -272,6 +371,20 @@ class QueueModel(QAbstractTableModel):
     def _changed(self, i: int) -> None:
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
+    def queue_eta(self, pace: StagePace = PACE) -> float | None:
+        """Time left for the whole queue: the running row's estimate plus every waiting
+        recording at this session's pace (None while the running one has no estimate)."""
+        total = 0.0
+        for row in self.rows:
+            if row.running:
+                if row.eta is None:
+                    return None
+                total += row.eta
+            elif row.status in ("queued", "transcribed"):
+                stages = STAGES[2:] if row.status == "transcribed" else STAGES
+                total += sum(pace.expected(s, row.duration) for s in stages)
+        return total
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for row in self.rows:
@@ -282,20 +395,53 @@ class QueueModel(QAbstractTableModel):
 _ERROR_BRUSH = QBrush(QColor("#b00020"))
 
 
+class OneLineDelegate(QStyledItemDelegate):
+    """A name on one line, shortened in the middle (the full name is in its tooltip), while
+    the status column wraps a long message over several lines."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.features &= ~QStyleOptionViewItem.ViewItemFeature.WrapText
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
 class ProgressDelegate(QStyledItemDelegate):
-    """Draws the progress column as a real progress bar."""
+    """A flat, readable bar with its percentage beside it; nothing for a row not working."""
 
     def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # type: ignore[override]
-        fraction = index.data(FractionRole) or 0.0
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(4, 6, -4, -6)
-        bar.minimum, bar.maximum = 0, 100
-        bar.progress = int(round(fraction * 100))
-        bar.text = f"{bar.progress} %"
-        bar.textVisible = True
-        bar.state = option.state
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        cell = QStyleOptionViewItem(option)
+        self.initStyleOption(cell, index)
+        cell.text = ""  # the background and selection only; the bar and its text follow
+        widget = option.widget
+        (widget.style() if widget else QApplication.style()).drawControl(
+            QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
+        status = index.data(StatusRole)
+        if status not in ("running", "review", "exported"):
+            return
+        fraction = float(index.data(FractionRole) or 0.0)
+        palette = option.palette
+        text = f"{int(fraction * 100)} %"
+        metrics = option.fontMetrics
+        text_w = metrics.horizontalAdvance("100 %") + 6
+        r = option.rect.adjusted(4, 0, -4 - text_w, 0)
+        bar_h = max(8, metrics.height() // 2)
+        bar = QRect(r.left(), r.center().y() - bar_h // 2, max(r.width(), 10), bar_h)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(palette.mid().color(), 1))
+        painter.setBrush(palette.base())
+        painter.drawRoundedRect(bar, 3, 3)
+        if fraction > 0:
+            fill = QRect(bar.left(), bar.top(), max(int(bar.width() * fraction), 4),
+                         bar.height())
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.highlight())
+            painter.drawRoundedRect(fill, 3, 3)
+        painter.setPen(palette.text().color() if not option.state & QStyle.StateFlag.State_Selected
+                       else palette.highlightedText().color())
+        painter.drawText(QRect(bar.right() + 6, option.rect.top(), text_w, option.rect.height()),
+                         Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        painter.restore()
 
 
 class QueueView(QWidget):
@@ -306,6 +452,8 @@ class QueueView(QWidget):
     review_requested = Signal(str)
     cancel_requested = Signal(str)
     retry_requested = Signal(str)
+    remove_requested = Signal(str)
+    reveal_requested = Signal(str)
     export_requested = Signal()
 
     def __init__(self, model: QueueModel, parent: QWidget | None = None) -> None:
@@ -318,6 +466,7 @@ class QueueView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.stack)
         model.rowsInserted.connect(self._update_page)
+        model.rowsRemoved.connect(self._update_page)
         model.modelReset.connect(self._update_page)
         model.dataChanged.connect(self._update_buttons)
         self._update_page()
@@ -363,24 +512,55 @@ class QueueView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
+        self.table.setItemDelegateForColumn(COL_NAME, OneLineDelegate(self.table))
         self.table.verticalHeader().setVisible(False)
-        self.table.setWordWrap(False)
+        # A failed row shows its whole message, wrapped over as many lines as it needs.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setShowGrid(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setAccessibleName("Recordings in this study")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_STATUS, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnWidth(COL_NAME, 260)
-        self.table.setColumnWidth(COL_DURATION, 70)
-        self.table.setColumnWidth(COL_PROGRESS, 140)
-        self.table.setColumnWidth(COL_ETA, 120)
+        metrics = self.table.fontMetrics()
+        self.table.setColumnWidth(COL_DURATION, metrics.horizontalAdvance("0:00:00") + 24)
+        self.table.setColumnWidth(COL_PROGRESS, 150)
+        self.table.setColumnWidth(COL_ETA, metrics.horizontalAdvance("about 1 h 00 min") + 24)
         self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        # Keys on the table itself (QShortcut, not an event filter: a Python event filter on a
+        # child can be called while the window is being destroyed, and crash it).
+        for keys, slot in (((QKeySequence.StandardKey.Delete, "Backspace"),
+                            lambda: self._emit_selected(self.remove_requested)),
+                           (("Return", "Enter"), self._open_selected)):
+            for key in keys:
+                shortcut = QShortcut(QKeySequence(key), self.table)
+                shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+                shortcut.activated.connect(slot)
+        self.info = QLabel(page)
+        self.info.setWordWrap(True)
+        self.info.setObjectName("queueInfo")
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.info.hide()
 
         self.add_files_button = QPushButton("Add files…", page)
         self.add_folder_button = QPushButton("Add folder…", page)
+        icon = self.style().standardIcon
+        SP = QStyle.StandardPixmap
+        self.add_files_button.setIcon(icon(SP.SP_FileIcon))
+        self.add_folder_button.setIcon(icon(SP.SP_DirIcon))
         self.review_button = QPushButton("Review", page)
-        self.cancel_button = QPushButton("Cancel", page)
-        self.retry_button = QPushButton("Retry", page)
-        self.export_button = QPushButton("Export…", page)
+        self.cancel_button = QPushButton(icon(SP.SP_BrowserStop), "Cancel", page)
+        self.retry_button = QPushButton(icon(SP.SP_BrowserReload), "Retry", page)
+        self.remove_button = QPushButton(icon(SP.SP_TrashIcon), "Remove", page)
+        self.export_button = QPushButton(icon(SP.SP_DialogSaveButton), "Export…", page)
+        self.remove_button.setToolTip("Take this recording out of the study (Delete); the "
+                                      "recording file itself is not touched")
         self.review_button.setToolTip("Check the identifiers found in this recording "
                                       "(or double-click it)")
         self.cancel_button.setToolTip("Stop working on this recording")
@@ -391,15 +571,17 @@ class QueueView(QWidget):
         self.review_button.clicked.connect(lambda: self._emit_selected(self.review_requested))
         self.cancel_button.clicked.connect(lambda: self._emit_selected(self.cancel_requested))
         self.retry_button.clicked.connect(lambda: self._emit_selected(self.retry_requested))
+        self.remove_button.clicked.connect(lambda: self._emit_selected(self.remove_requested))
         buttons = QHBoxLayout()
         for b in (self.add_files_button, self.add_folder_button):
             buttons.addWidget(b)
         buttons.addStretch()
         for b in (self.review_button, self.cancel_button, self.retry_button,
-                  self.export_button):
+                  self.remove_button, self.export_button):
             buttons.addWidget(b)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.info)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
         return page
@@ -421,6 +603,43 @@ class QueueView(QWidget):
         if rid is not None:
             signal.emit(rid)
 
+    def show_info(self, text: str) -> None:
+        """What the last action did, above the table until the next one ("" hides it)."""
+        self.info.setText(text)
+        self.info.setVisible(bool(text))
+
+    def _open_selected(self) -> None:
+        rid = self.selected_id()
+        row = self.model.get(rid) if rid else None
+        if row is not None and row.status in ("review", "exported"):
+            self.review_requested.emit(row.rec_id)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        row = self.model.rows[index.row()]
+        menu = QMenu(self)
+        SP = QStyle.StandardPixmap
+        icon = self.style().standardIcon
+        entries = [
+            ("Review", None, self.review_requested, row.status in ("review", "exported")),
+            ("Retry", SP.SP_BrowserReload, self.retry_requested,
+             row.status in ("failed", "cancelled")),
+            ("Cancel", SP.SP_BrowserStop, self.cancel_requested,
+             row.status in ("running", "queued", "transcribed")),
+            ("Show the recording in its folder", SP.SP_DirOpenIcon, self.reveal_requested, True),
+            ("Remove from the study\tDel", SP.SP_TrashIcon, self.remove_requested,
+             row.status != "running"),
+        ]
+        for text, pixmap, signal, enabled in entries:
+            action = menu.addAction(icon(pixmap), text) if pixmap else menu.addAction(text)
+            action.setEnabled(enabled)
+            action.triggered.connect(lambda _=False, s=signal, r=row.rec_id: s.emit(r))
+        self.context_menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
     def _double_clicked(self, index: QModelIndex) -> None:
         row = self.model.rows[index.row()]
         if row.status in ("review", "exported"):
@@ -437,6 +656,7 @@ class QueueView(QWidget):
         self.review_button.setEnabled(status in ("review", "exported"))
         self.cancel_button.setEnabled(status in ("running", "queued", "transcribed"))
         self.retry_button.setEnabled(status in ("failed", "cancelled"))
+        self.remove_button.setEnabled(bool(status) and status != "running")
         self.export_button.setEnabled(any(r.status in ("review", "exported")
                                           for r in self.model.rows))
 

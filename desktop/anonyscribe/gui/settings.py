@@ -7,7 +7,9 @@ the real user's preferences.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -44,6 +46,31 @@ class AppSettings:
         folder = Path(folder).resolve()
         items = [p for p in self.recent_studies() if p.resolve() != folder]
         self._qs.setValue("recent", [str(p) for p in [folder, *items][:MAX_RECENT]])
+        self._qs.sync()
+
+    def opened_times(self) -> dict[str, float]:
+        """Resolved study folder -> when it was last opened (seconds since the epoch)."""
+        try:
+            data = json.loads(str(self._qs.value("opened", "{}") or "{}"))
+        except ValueError:
+            return {}
+        return {k: float(v) for k, v in data.items() if isinstance(v, (int, float))} \
+            if isinstance(data, dict) else {}
+
+    def mark_opened(self, folder: Path, when: float | None = None) -> None:
+        known = {str(p.resolve()) for p in self.recent_studies()}
+        times = {k: v for k, v in self.opened_times().items() if k in known}
+        times[str(Path(folder).resolve())] = time.time() if when is None else when
+        self._qs.setValue("opened", json.dumps(times))
+        self._qs.sync()
+
+    # -- where the last recordings came from ---------------------------------------------
+    def media_folder(self) -> str:
+        raw = self._qs.value("media_folder", "")
+        return str(raw) if raw and Path(str(raw)).is_dir() else ""
+
+    def set_media_folder(self, folder: Path) -> None:
+        self._qs.setValue("media_folder", str(folder))
         self._qs.sync()
 
     def clear_recent(self) -> None:

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core.study import STUDY_FILE, StudySettings
+from ..core.study import STUDY_FILE, RecordingKind, StudySettings
 from .export_dialog import FORMATS
 
 LANGUAGES: list[tuple[str, str]] = [
@@ -51,6 +52,11 @@ LANGUAGES: list[tuple[str, str]] = [
     ("zh", "Chinese"),
 ]
 CHOOSE_FOLDER = "Choose a model folder…"
+RECORDING_KINDS: list[tuple[RecordingKind, str]] = [
+    (RecordingKind.INTERVIEW, "Interviews (one interviewer, one participant: 2 voices)"),
+    (RecordingKind.FOCUS_GROUP, "Focus groups (several voices)"),
+    (RecordingKind.OTHER, "Something else (find the number of voices)"),
+]
 
 
 def is_study(folder: Path) -> bool:
@@ -150,7 +156,7 @@ def ask_open_study_folder(parent: QWidget) -> Path | None:
 
 
 class StudySettingsDialog(QDialog):
-    """Model, language, vocabulary and default export formats of one study."""
+    """What the recordings are, model, language, vocabulary and export formats of a study."""
 
     def __init__(self, settings: StudySettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -190,7 +196,27 @@ class StudySettingsDialog(QDialog):
             self.format_boxes[key] = box
             formats.addWidget(box)
 
+        self.kind_box = QComboBox(self)
+        for kind, label in RECORDING_KINDS:
+            self.kind_box.addItem(label, kind.value)
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(settings.recording_kind)))
+        self.kind_box.setToolTip("Tells speaker separation how many voices to expect, so the "
+                                 "interviewer and the participant are kept apart")
+        self.group_size = QSpinBox(self)
+        self.group_size.setRange(0, 30)
+        self.group_size.setSpecialValueText("find out")
+        self.group_size.setSuffix(" voices")
+        self.group_size.setValue(settings.group_size)
+        self.group_size.setToolTip("How many people speak in each group, moderator included "
+                                   "(\"find out\": from the audio)")
+        self.kind_box.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.kind_box, 1)
+        kind_row.addWidget(self.group_size)
+
         form = QFormLayout()
+        form.addRow("What are the recordings?", kind_row)
         form.addRow("Speech model", self.model_box)
         form.addRow("Language spoken", self.language_box)
         form.addRow("Vocabulary", self.vocabulary)
@@ -202,6 +228,9 @@ class StudySettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def _kind_changed(self) -> None:
+        self.group_size.setVisible(self.kind_box.currentData() == RecordingKind.FOCUS_GROUP.value)
 
     def _select_model(self, model: str) -> None:
         i = self.model_box.findData(model)
@@ -227,4 +256,7 @@ class StudySettingsDialog(QDialog):
         settings.model, settings.language, settings.vocabulary = model, language, vocabulary
         settings.formats = [k for k, box in self.format_boxes.items() if box.isChecked()]
         settings.formats.append("log")
+        settings.recording_kind = self.kind_box.currentData()
+        if settings.recording_kind == RecordingKind.FOCUS_GROUP.value:
+            settings.group_size = self.group_size.value()
         return changed

@@ -13,6 +13,7 @@ additions so that one thread never writes ``study.json`` while another adds a re
 from __future__ import annotations
 
 import contextlib
+import shutil
 import threading
 import traceback
 from collections import deque
@@ -74,6 +75,19 @@ class SharedStudy:
     def add_recording(self, path: Path, sha256: str | None = None) -> RecordingEntry:
         with self.lock:
             return self._study.add_recording(path, sha256)
+
+    def remove_recording(self, rec_id: str) -> None:
+        """Forget a recording: its entry, transcript and findings (never the original file)."""
+        with self.lock:
+            entry = self._study.recordings.pop(rec_id, None)
+            if entry is None:
+                return
+            try:
+                self._study.save()
+            except OSError:
+                self._study.recordings[rec_id] = entry  # nothing half-removed
+                raise
+        shutil.rmtree(self._study.folder(rec_id), ignore_errors=True)
 
     def entries(self) -> list[RecordingEntry]:
         with self.lock:
@@ -307,6 +321,22 @@ class QueueWorker(QThread):
         _STILL_STOPPING.append(self)
         self.finished.connect(lambda: _STILL_STOPPING.remove(self))
         return False
+
+    def warm_detector(self) -> None:
+        """Load the detector in the background (the review's Flag dialog asks it for a type)."""
+        def load() -> None:
+            with contextlib.suppress(Exception):
+                self._detector()
+        if self.ready_detector() is None:
+            self._submit(load)
+
+    def ready_detector(self) -> Any:
+        """The detector if it is already loaded, else None (never loads it here)."""
+        engines = self._engines
+        return getattr(engines, "_detector", None) if engines is not None else None
+
+    def models_lock(self) -> Any:
+        return getattr(self._engines, "models_in_use", None)
 
     def _submit(self, job: Callable[[], None]) -> None:
         with self._cond:

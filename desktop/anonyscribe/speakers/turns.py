@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import bisect
 import copy
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..core.model import Segment, Speaker, Transcript, Word
+from ..core.model import Segment, Speaker, SpeakerTime, Transcript, Word
 
 # A change of speaker is believable after sentence-ending punctuation or a pause this long.
 PLAUSIBLE_PAUSE_S = 0.5
@@ -322,3 +323,124 @@ def move_segment(transcript: Transcript, segment_id: int, speaker_id: str,
     used = {s.speaker for s in out.segments} | {t.speaker for t in out.speaker_times}
     out.speakers = [sp for sp in out.speakers if sp.id in used]
     return out
+
+
+def split_point(text: str, offset: int) -> int:
+    """Where a split asked for at ``offset`` falls: the start of the word holding it (or of
+    the next word when it is in a space); ``len(text)`` when no word follows."""
+    offset = max(0, min(offset, len(text)))
+    while 0 < offset < len(text) and not text[offset].isspace() \
+            and not text[offset - 1].isspace():
+        offset -= 1
+    while offset < len(text) and text[offset].isspace():
+        offset += 1
+    return offset
+
+
+def _word_positions(seg: Segment) -> list[int]:
+    """Character start of each of the turn's words in its text (-1: edited away), found as
+    the review finds them (in order, near the last match)."""
+    low, cursor, out = seg.text.casefold(), 0, []
+    for w in seg.words:
+        token = w.text.strip().casefold()
+        at = low.find(token, cursor) if token else -1
+        if at < 0 or at - cursor > 40:
+            out.append(-1)
+            continue
+        out.append(at)
+        cursor = at + len(token)
+    return out
+
+
+def split_segment(transcript: Transcript, segment_id: int, cut: int, new_id: int,
+                  speaker_id: str, label: str | None = None) -> Transcript:
+    """A copy where turn ``segment_id``'s text from character ``cut`` on (a word start, see
+    ``split_point``) is a new turn ``new_id`` of ``speaker_id`` (added as ``label`` if new),
+    right after it. Words and times go with their text; the voice timeline of the old
+    speaker after the split point goes to the new one, so timed exports show it too."""
+    out = copy.deepcopy(transcript)
+    out.ensure_speakers()
+    seg = out.segment(segment_id)
+    if not 0 < cut < len(seg.text.rstrip()):
+        raise ValueError("split a turn between two of its words, not at its start or end")
+    left_text, right_text = seg.text[:cut].rstrip(), seg.text[cut:].strip()
+    positions = _word_positions(seg)
+    left_words, right_words = [], []
+    for w, at in zip(seg.words, positions, strict=True):
+        gone_right = at >= cut or (at < 0 and right_words)
+        (right_words if gone_right else left_words).append(w)
+    if right_words:
+        t = right_words[0].start
+    else:  # no timed word (text edited): interpolate by characters
+        t = seg.start + (seg.end - seg.start) * cut / max(1, len(seg.text))
+    t = min(max(t, seg.start), seg.end)
+    right = Segment(new_id, t, seg.end, right_text, speaker_id, right_words)
+    seg.text, seg.words = left_text, left_words
+    old_speaker, seg.end = seg.speaker, max(seg.start, left_words[-1].end if left_words else t)
+    at = out.segments.index(seg)
+    out.segments.insert(at + 1, right)
+    if all(sp.id != speaker_id for sp in out.speakers):
+        out.speakers.append(Speaker(speaker_id, label or f"Speaker {len(out.speakers) + 1}"))
+    times = []
+    for st in out.speaker_times:
+        if st.speaker != old_speaker or st.overlap or st.end <= t or st.start >= right.end:
+            times.append(st)
+            continue
+        if st.start < t:
+            times.append(SpeakerTime(st.start, t, st.speaker))
+        times.append(SpeakerTime(max(st.start, t), min(st.end, right.end), speaker_id))
+        if st.end > right.end:
+            times.append(SpeakerTime(right.end, st.end, st.speaker))
+    out.speaker_times = sorted(times, key=lambda x: (x.start, x.end, x.overlap))
+    return out
+
+
+def swap_speakers(transcript: Transcript, a: str, b: str) -> Transcript:
+    """A copy where every turn (and voice time) of ``a`` is ``b``'s and the other way round:
+    the diarizer told the voices apart but the labels went to the wrong people."""
+    out = copy.deepcopy(transcript)
+    out.ensure_speakers()
+    ids = {sp.id for sp in out.speakers}
+    for sid in (a, b):
+        if sid not in ids:
+            raise KeyError(f"no speaker {sid!r} in this transcript")
+    swap = {a: b, b: a}
+    for seg in out.segments:
+        seg.speaker = swap.get(seg.speaker, seg.speaker)
+    for st in out.speaker_times:
+        st.speaker = swap.get(st.speaker, st.speaker)
+    return out
+
+
+_QUESTION_START = ("what", "how", "why", "when", "where", "who", "which", "could you",
+                   "can you", "would you", "do you", "did you", "have you", "are you",
+                   "is there", "tell me")
+
+
+def question_share(transcript: Transcript) -> dict[str, float]:
+    """Per speaker, the share of their sentences that are questions (a "?" or a question
+    opening), weighted so that a voice with short turns counts as asking."""
+    asked: dict[str, float] = {}
+    said: dict[str, float] = {}
+    for seg in transcript.segments:
+        for sentence in re.split(r"(?<=[.?!…])\s+", seg.text.strip()):
+            s = sentence.strip().casefold()
+            if not s:
+                continue
+            said[seg.speaker] = said.get(seg.speaker, 0.0) + 1
+            if s.endswith("?") or s.startswith(_QUESTION_START):
+                asked[seg.speaker] = asked.get(seg.speaker, 0.0) + 1
+    return {sid: asked.get(sid, 0.0) / n for sid, n in said.items() if n}
+
+
+def suggest_roles(transcript: Transcript) -> dict[str, str]:
+    """For a two-voice interview: {id: "Interviewer"} for the voice that asks the questions
+    and {id: "Participant"} for the other; empty when it is not clear (or not two voices)."""
+    share = question_share(transcript)
+    voices = sorted({seg.speaker for seg in transcript.segments})
+    if len(voices) != 2:
+        return {}
+    a, b = sorted(voices, key=lambda v: share.get(v, 0.0), reverse=True)
+    if share.get(a, 0.0) < 0.2 or share.get(a, 0.0) < 2 * share.get(b, 0.0):
+        return {}
+    return {a: "Interviewer", b: "Participant"}

@@ -102,11 +102,14 @@ class Transcriber:
         progress: Progress | None = None,
         cancel: CancelToken | None = None,
         recording: RecordingInfo | None = None,
+        on_audio: Callable[[np.ndarray], None] | None = None,
     ) -> Transcript:
         """Transcribe a file (any format ``media`` reads) or 16 kHz float32 mono samples.
 
         ``progress`` is called in the caller's thread with the share of audio done.
         ``cancel`` is honoured within ``_POLL_S`` (``Cancelled`` is raised).
+        ``on_audio`` receives the decoded 16 kHz mono samples (one track only), so that a
+        later stage (speaker separation) need not decode and resample the file again.
         """
         if cancel is not None:
             cancel.check()
@@ -120,6 +123,8 @@ class Transcriber:
             if kind == "audio":
                 tracks, duration = event[1], event[2]
                 reporter.tracks = tracks
+                if on_audio is not None and event[3] is not None:
+                    on_audio(event[3])
             elif kind == "segment":
                 index, raw = event[1], event[2]
                 seg = _convert(raw, f"S{index + 1}", duration)
@@ -161,7 +166,8 @@ class Transcriber:
     def _events(self, source: str | Path | np.ndarray, stop: threading.Event) -> Iterator[tuple]:
         """The slow part, run in the worker thread: decode, then stream model segments."""
         tracks = self._tracks(source)
-        yield ("audio", len(tracks), max(len(t) for t in tracks) / SAMPLE_RATE)
+        yield ("audio", len(tracks), max(len(t) for t in tracks) / SAMPLE_RATE,
+               tracks[0] if len(tracks) == 1 else None)
         for index, audio in enumerate(tracks):
             generated, info = self.whisper.transcribe(audio, **self.options())
             for raw in generated:

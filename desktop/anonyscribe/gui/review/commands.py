@@ -20,6 +20,7 @@ from ...review import (
     ReviewSession,
     SegmentState,
     SpeakerState,
+    SplitState,
     group_key,
 )
 
@@ -36,6 +37,8 @@ class ReviewHost(Protocol):
                      speakers: bool = False) -> T: ...
 
     def report_error(self, action: str, exc: BaseException) -> None: ...
+
+    def reload_turns(self) -> None: ...
 
 
 class ReviewCommand(QUndoCommand):
@@ -229,3 +232,38 @@ class SamePersonCommand(ReviewCommand):
         before = self.before
         assert before is not None
         self.host.apply_change(lambda: self.session.restore_register(before), speakers=True)
+
+
+class SplitTurnCommand(ReviewCommand):
+    """Split a turn at a word and give the rest to another (or a new) voice. The turn list
+    itself changes, so the host lays the turns out again (``reload_turns``)."""
+
+    def __init__(self, host: ReviewHost, segment_id: int, offset: int, speaker_id: str,
+                 label: str | None, text: str) -> None:
+        super().__init__(host, text)
+        self.args = (segment_id, offset, speaker_id, label)
+        self.state: SplitState | None = None
+
+    def _relaid(self, op: Callable[[], T]) -> Callable[[], T]:
+        def run() -> T:
+            result = op()
+            self.host.reload_turns()
+            return result
+        return run
+
+    def do(self) -> None:
+        self.state = self.host.apply_change(
+            self._relaid(lambda: self.session.split_turn(*self.args)),
+            structure=True, speakers=True)
+
+    def again(self) -> None:
+        state = self.state
+        assert state is not None
+        self.host.apply_change(self._relaid(lambda: self.session.redo_split(state)),
+                               structure=True, speakers=True)
+
+    def back(self) -> None:
+        state = self.state
+        assert state is not None
+        self.host.apply_change(self._relaid(lambda: self.session.restore_split(state)),
+                               structure=True, speakers=True)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSlider,
+    QStyle,
     QWidget,
 )
 
@@ -37,12 +38,20 @@ class PlayerBar(QWidget):
         self._player: Any = None
         self._output: Any = None
         self._name = ""
+        self._pending_seek: int | None = None
         self.broken = False
-        self.play_button = QPushButton("▶ Play")
+        # Qt's standard media icons, not text glyphs: ▶/⏸ are missing from many system fonts.
+        icon = self.style().standardIcon
+        self._play_icon = icon(QStyle.StandardPixmap.SP_MediaPlay)
+        self._pause_icon = icon(QStyle.StandardPixmap.SP_MediaPause)
+        self.play_button = QPushButton(self._play_icon, "Play")
         self.play_button.setToolTip("Play / pause (Space)")
-        self.back_button = QPushButton("⟲ 5 s")
+        self.play_button.setAccessibleName("Play or pause")
+        self.back_button = QPushButton(icon(QStyle.StandardPixmap.SP_MediaSeekBackward), "5 s")
         self.back_button.setToolTip("Back 5 seconds (B)")
+        self.back_button.setAccessibleName("Back 5 seconds")
         self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setAccessibleName("Position in the recording")
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.time_label = QLabel("--:--:--")
         self.speed = QComboBox()
@@ -50,6 +59,7 @@ class PlayerBar(QWidget):
             self.speed.addItem(f"{s:g}×", s)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.speed.setToolTip("Playback speed ([ slower, ] faster)")
+        self.speed.setAccessibleName("Playback speed")
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #8a4b00;")
@@ -121,8 +131,17 @@ class PlayerBar(QWidget):
     def play_from(self, seconds: float) -> None:
         if not self.ready:
             return
-        self._player.setPosition(int(max(seconds, 0.0) * 1000))
+        self._set_position(int(max(seconds, 0.0) * 1000))
         self._player.play()
+
+    def _set_position(self, ms: int) -> None:
+        """Seek now, or as soon as the file is open (a seek while loading is dropped)."""
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if self._player.mediaStatus() in (QMediaPlayer.MediaStatus.LoadingMedia,
+                                          QMediaPlayer.MediaStatus.NoMedia):
+            self._pending_seek = ms
+        self._player.setPosition(ms)
 
     def toggle(self) -> None:
         if not self.ready:
@@ -152,7 +171,7 @@ class PlayerBar(QWidget):
 
     def seek(self, seconds: float) -> None:
         if self.ready:
-            self._player.setPosition(int(max(seconds, 0.0) * 1000))
+            self._set_position(int(max(seconds, 0.0) * 1000))
 
     def skip(self, seconds: float) -> None:
         if self.ready:
@@ -183,6 +202,10 @@ class PlayerBar(QWidget):
     def _on_status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
+        if status in (QMediaPlayer.MediaStatus.LoadedMedia,
+                      QMediaPlayer.MediaStatus.BufferedMedia) and self._pending_seek is not None:
+            ms, self._pending_seek = self._pending_seek, None
+            self._player.setPosition(ms)  # a seek asked for while the file was still opening
         if status == QMediaPlayer.MediaStatus.InvalidMedia and not self.broken:
             self._fail(f"Cannot play {self._name}: the file could not be decoded. "
                        "You can keep reviewing without audio.")
@@ -198,5 +221,6 @@ class PlayerBar(QWidget):
 
     def _on_state(self, _state: object) -> None:
         playing = self.is_playing()
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setIcon(self._pause_icon if playing else self._play_icon)
         self.playing_changed.emit(playing)

@@ -45,13 +45,17 @@ from .commands import (
     ReviewCommand,
     SamePersonCommand,
     SpeakerChangeCommand,
+    SplitTurnCommand,
 )
 from .findings_panel import FindingsPanel
+from .overview import OverviewBar
 from .player import PlayerBar
+from .search_bar import SearchBar
 from .shortcuts import BINDINGS, ShortcutsDialog
-from .transcript_view import TYPE_COLOURS, PreviewView, TranscriptView, clock
+from .transcript_view import TYPE_COLOURS, PreviewView, TranscriptView, clock, speaker_colour
 
 T = TypeVar("T")
+TypeGuesser = Callable[[str, int, int], "str | None"]  # turn text, start, end -> entity type
 LEAD_IN = 0.4  # seconds of audio before a finding, so the reviewer hears it in context
 
 
@@ -131,10 +135,16 @@ class ReviewWidget(QWidget):
         self._last_type = "PERSON"
         self._playing_at: tuple[int, int, int] | None = None
         self._shortcuts: dict[str, list[QShortcut]] = {}
+        # What the detector would call a selection (the window sets it once a detector runs).
+        self.type_guesser: TypeGuesser | None = None
+        self._hits: list[tuple[int, int, int]] = []
+        self._hit = -1
 
         self._build()
         self.view.load(self.session)
         self.panel.load(self.session)
+        self.overview.load(self.session)
+        self.speaker_legend.setText(self._speaker_legend_html())
         self._update_progress()
         pending = self.session.pending()
         if pending:
@@ -161,13 +171,30 @@ class ReviewWidget(QWidget):
         help_button = QToolButton(text="?")
         help_button.setToolTip("Keyboard shortcuts (? or F1)")
         help_button.clicked.connect(self.show_shortcuts)
+        find_button = QToolButton(text="Find…")
+        find_button.setToolTip("Find in the transcript (Ctrl+F)")
+        find_button.clicked.connect(self.open_search)
+        for button, name in ((self.preview_button, "Preview"), (flag_button, "Flag selection"),
+                             (help_button, "Keyboard shortcuts"), (find_button, "Find")):
+            button.setAccessibleName(name)
         top = QHBoxLayout()
         top.addWidget(self.progress_label)
         top.addSpacing(16)
         top.addWidget(self.legend, 1)
+        top.addWidget(find_button)
         top.addWidget(flag_button)
         top.addWidget(self.preview_button)
         top.addWidget(help_button)
+        self.speaker_legend = QLabel()
+        self.speaker_legend.setTextFormat(Qt.TextFormat.RichText)
+        self.speaker_legend.setToolTip("Double-click a speaker's name in the transcript to "
+                                       "rename the voice (F2)")
+        self.overview = OverviewBar()
+        self.search = SearchBar()
+        self.search.hide()
+        self.search.search_changed.connect(self._search)
+        self.search.step.connect(self._search_step)
+        self.search.closed.connect(self._search_closed)
 
         self.view = TranscriptView()
         self.preview = PreviewView()
@@ -190,14 +217,19 @@ class ReviewWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.speaker_legend)
+        layout.addWidget(self.search)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.banner)
+        layout.addWidget(self.overview)
         layout.addWidget(self.player)
 
         self.view.finding_clicked.connect(self._on_finding_clicked)
         self.view.header_clicked.connect(self._on_header_clicked)
         self.view.header_double_clicked.connect(self._on_header_double_clicked)
         self.view.context_menu_requested.connect(self._context_menu)
+        self.view.time_clicked.connect(self.go_to_time)
+        self.overview.seek_requested.connect(self.go_to_time)
         self.view.cursorPositionChanged.connect(self._on_cursor_moved)
         self.panel.group_selected.connect(self._on_group_selected)
         self.panel.group_decided.connect(self.decide_group)
@@ -214,6 +246,12 @@ class ReviewWidget(QWidget):
         return (" ".join(chips) + "&nbsp;&nbsp;<s>struck</s> = replaced, "
                 '<span style="color:#a0a0a0">grey</span> = kept')
 
+    def _speaker_legend_html(self) -> str:
+        t = self.session.transcript
+        chips = [f'<span style="color:{speaker_colour(self.session, sp.id).name()}">'
+                 f'&#9632;</span>&nbsp;{html.escape(sp.label)}' for sp in t.speakers]
+        return "Speakers: " + "&nbsp;&nbsp;&nbsp;".join(chips) if chips else ""
+
     def _bind_keys(self) -> None:
         handlers: dict[str, Callable[[], object]] = {
             "next": self.next_finding, "previous": self.previous_finding,
@@ -227,6 +265,8 @@ class ReviewWidget(QWidget):
             "faster": lambda: self.player.step_speed(1),
             "preview": self.preview_button.toggle, "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo, "help": self.show_shortcuts,
+            "find": self.open_search,
+            "split": self.split_here,
         }
         for b in BINDINGS:
             for key in b.keys:
@@ -280,6 +320,9 @@ class ReviewWidget(QWidget):
         if current is None:
             self._current_id = None
         self.view.set_current(current)
+        self.overview.refresh()
+        if speakers:
+            self.speaker_legend.setText(self._speaker_legend_html())
         self._update_progress()
         return result
 
@@ -337,6 +380,7 @@ class ReviewWidget(QWidget):
             return
         self._current_segment = f.segment_id
         self.view.set_current(f)
+        self.overview.set_current(self.session.time_at(f.segment_id, f.start))
         if not scroll:
             self.view.verticalScrollBar().setValue(0)
         self.panel.select(group_key(f))
@@ -383,7 +427,7 @@ class ReviewWidget(QWidget):
             return
         verb = "Accept" if decision is Decision.ACCEPTED else "Reject"
         if self._run(DecideCommand(self, [f.id], decision, f"{verb} {_quote(f.text)}")):
-            self.next_finding()
+            self.next_pending()  # the next undecided one, wrapping to the first
 
     def accept_current(self) -> None:
         self._decide_current(Decision.ACCEPTED)
@@ -417,12 +461,30 @@ class ReviewWidget(QWidget):
             return
         seg_id, start, end = sel
         dialog = AddFindingDialog(self.session.segment(seg_id).text[start:end],
-                                  self._last_type, self)
+                                  self.guess_type(seg_id, start, end), self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         type_, every, study_wide = dialog.choice()
         dialog.deleteLater()
+        self.focus_transcript()
         if accepted:
             self.add_finding(seg_id, start, end, type_, every, study_wide)
+
+    def guess_type(self, segment_id: int, start: int, end: int) -> str:
+        """The type to propose for a selection: what the same words are already flagged as,
+        else what the detector would call them in their sentence, else the last type used."""
+        text = self.session.segment(segment_id).text
+        said = normalise(text[start:end])
+        same = [f.type for f in self.session.findings if normalise(f.text) == said]
+        if same:
+            return max(set(same), key=same.count)
+        if self.type_guesser is not None:
+            try:
+                found = self.type_guesser(text, start, end)
+            except (OSError, RuntimeError, ValueError):
+                found = None  # a guess only: the reviewer chooses anyway
+            if found in ENTITY_TYPES:
+                return found
+        return self._last_type
 
     def add_finding(self, segment_id: int, start: int, end: int, type_: str,
                     apply_to_all: bool = False, study_wide: bool = False) -> list[Finding]:
@@ -475,6 +537,7 @@ class ReviewWidget(QWidget):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         text = dialog.text()
         dialog.deleteLater()
+        self.focus_transcript()
         if accepted:
             self.edit_turn(seg_id, text)
 
@@ -535,6 +598,100 @@ class ReviewWidget(QWidget):
             merge.addAction(sp.label).triggered.connect(
                 lambda _=False, sid=sp.id: self.merge_speaker(here, sid))
 
+    # -- splitting turns, swapping voices, naming roles ------------------------------------------
+    def reload_turns(self) -> None:
+        """Lay every turn out again (a split adds a turn, its undo removes it)."""
+        self.view.load(self.session)
+        if self.preview.loaded:
+            self.preview.load(self.session)
+
+    def _other_voice(self, speaker_id: str) -> str | None:
+        """The one other voice of a two-voice recording (None: several, or none, to pick)."""
+        others = [sp.id for sp in self.session.transcript.speakers if sp.id != speaker_id]
+        return others[0] if len(others) == 1 else None
+
+    def split_turn(self, segment_id: int, offset: int, speaker_id: str | None = None) -> bool:
+        """Split a turn at the word holding ``offset``; the rest goes to ``speaker_id`` (None:
+        a new speaker). Undoable, saved at once."""
+        seg = self.session.segment(segment_id)
+        if speaker_id == seg.speaker:
+            return False
+        sid = speaker_id or self.session.new_speaker_id()
+        t = self.session.transcript
+        label = (t.speaker_label(sid) if speaker_id
+                 else f"Speaker {len(t.speakers) + 1}")
+        return self._run(SplitTurnCommand(
+            self, segment_id, offset, sid, label,
+            f"Split the turn at {clock(seg.start)} and give the rest to {_quote(label)}"))
+
+    def _cursor_point(self, pos: QPoint | None = None) -> tuple[int, int] | None:
+        """(turn, text offset) under the mouse (``pos``, global) or at the text cursor."""
+        cursor = (self.view.cursorForPosition(self.view.viewport().mapFromGlobal(pos))
+                  if pos is not None else self.view.textCursor())
+        seg_id, offset = self.view.text_position(cursor.position())
+        if seg_id < 0 or offset is None:
+            return None
+        return seg_id, offset
+
+    def split_here(self) -> None:
+        """S: split the turn at the word under the text cursor; in a two-voice recording the
+        rest goes to the other voice, else to a new speaker (move it on with the menu)."""
+        point = self._cursor_point()
+        if point is None:
+            self._info("Click on the word where the other voice begins, then press S.")
+            return
+        seg_id, offset = point
+        self.split_turn(seg_id, offset, self._other_voice(self.session.segment(seg_id).speaker))
+
+    def swap_speakers(self, a: str, b: str) -> bool:
+        """Every turn of ``a`` goes to ``b`` and back, for the whole recording (undoable)."""
+        if a == b:
+            return False
+        t = self.session.transcript
+        return self._run(SpeakerChangeCommand(
+            self, lambda: self.session.swap_speakers(a, b),
+            f"Swap {_quote(t.speaker_label(a))} and {_quote(t.speaker_label(b))}"))
+
+    def name_roles(self) -> bool:
+        """Name the voice asking the questions "Interviewer" and the other "Participant"
+        (one undo step)."""
+        roles = self.session.suggested_roles()
+        if not roles:
+            return False
+        self.undo_stack.beginMacro("Name the interviewer and the participant")
+        try:
+            done = [self.rename_speaker(sid, label) for sid, label in roles.items()]
+        finally:
+            self.undo_stack.endMacro()
+        return any(done)
+
+    def _split_menus(self, menu: QMenu, pos: QPoint) -> None:
+        """"Split here, give the rest to", "Swap speakers with" and the role suggestion."""
+        point = self._cursor_point(pos)
+        t = self.session.transcript
+        if point is not None:
+            seg_id, offset = point
+            here = self.session.segment(seg_id).speaker
+            split = menu.addMenu("Split here, give the rest to")
+            for sp in t.speakers:
+                if sp.id != here:
+                    split.addAction(sp.label).triggered.connect(
+                        lambda _=False, sid=sp.id: self.split_turn(seg_id, offset, sid))
+            split.addAction("A new speaker").triggered.connect(
+                lambda: self.split_turn(seg_id, offset, None))
+            swap = menu.addMenu("Swap speakers with")
+            others = [sp for sp in t.speakers if sp.id != here]
+            swap.setEnabled(bool(others))
+            for sp in others:
+                swap.addAction(sp.label).triggered.connect(
+                    lambda _=False, sid=sp.id: self.swap_speakers(here, sid))
+        roles = self.session.suggested_roles()
+        if roles and any(t.speaker_label(sid) != label for sid, label in roles.items()):
+            who = next(sid for sid, label in roles.items() if label == "Interviewer")
+            act = menu.addAction(f"Name {_quote(t.speaker_label(who))} Interviewer, the other "
+                                 "Participant (asks the questions)")
+            act.triggered.connect(self.name_roles)
+
     def set_replacement(self, key: GroupKey, label: str) -> bool:
         """Change what an identifier becomes, study-wide ("[Person 1]" -> "[Participant]")."""
         g = self.session.group(key)
@@ -570,10 +727,48 @@ class ReviewWidget(QWidget):
         if self.preview_button.isChecked() != on:
             self.preview_button.setChecked(on)
 
-    def show_shortcuts(self) -> None:
+    def show_shortcuts(self) -> ShortcutsDialog:
         dialog = ShortcutsDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self.focus_transcript)
         dialog.open()
+        return dialog
+
+    def focus_transcript(self, *_: object) -> None:
+        """Keys act on the transcript again once a dialog closes (no click needed)."""
+        window = self.window()
+        if not window.isActiveWindow():  # some window managers leave no window active
+            window.activateWindow()
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- search ------------------------------------------------------------------------
+    def open_search(self) -> None:
+        sel = self.view.textCursor().selectedText()
+        if sel and "\u2029" not in sel and len(sel) < 80:
+            self.search.field.setText(sel.replace("\u2028", " ").strip())
+        self.search.open_bar()
+
+    def _search(self, needle: str) -> None:
+        self._hits = self.view.find_all(needle)
+        self.view.set_found(self._hits)
+        here = self.view.textCursor().selectionStart()
+        self._hit = next((i for i, h in enumerate(self._hits)
+                          if self.view.text_range(*h)[0] >= here), 0) - 1
+        self._search_step(1)
+
+    def _search_step(self, delta: int) -> None:
+        if not self._hits:
+            self.search.set_count(0, 0)
+            return
+        self._hit = (self._hit + delta) % len(self._hits)
+        self.view.select_text(*self._hits[self._hit])
+        self._current_segment = self._hits[self._hit][0]
+        self.search.set_count(self._hit, len(self._hits))
+
+    def _search_closed(self) -> None:
+        self._hits = []
+        self.view.set_found([])
+        self.focus_transcript()
 
     # -- audio ---------------------------------------------------------------------------------
     def play_here(self) -> None:
@@ -583,7 +778,20 @@ class ReviewWidget(QWidget):
         elif self._current_segment is not None:
             self.player.play_from(self.session.segment(self._current_segment).start)
 
+    def go_to_time(self, seconds: float) -> None:
+        """Show and play the recording from ``seconds`` (overview bar, paragraph times)."""
+        self.overview.set_position(seconds)
+        where = self.session.locate(seconds)
+        if where is not None:
+            self._current_segment = where[0]
+            self.view.set_playing(where, follow=True)
+        if self.player.is_playing():
+            self.player.seek(seconds)
+        else:
+            self.player.play_from(seconds)
+
     def _on_position(self, seconds: float) -> None:
+        self.overview.set_position(seconds)
         where = self.session.locate(seconds)
         if where != self._playing_at:
             self._playing_at = where
@@ -603,9 +811,13 @@ class ReviewWidget(QWidget):
     def _on_header_double_clicked(self, seg_id: int) -> None:
         speaker = self.session.segment(seg_id).speaker
         old = self.session.transcript.speaker_label(speaker)
+        # An unnamed voice is offered its role: the one asking the questions is the interviewer.
+        offer = (self.session.suggested_roles().get(speaker, old)
+                 if old.startswith("Speaker ") else old)
         label, ok = QInputDialog.getText(self, "Rename speaker",
                                          f"New name for {old} (every turn of this voice):",
-                                         text=old)
+                                         text=offer)
+        self.focus_transcript()
         if ok:
             self.rename_speaker(speaker, label)
 
@@ -640,5 +852,6 @@ class ReviewWidget(QWidget):
             act.setEnabled(enabled)
             act.triggered.connect(slot)
         self._speaker_menus(menu)
+        self._split_menus(menu, pos)
         menu.exec(pos)
         menu.deleteLater()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -38,15 +39,25 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("remove", ("Delete",), "Remove the finding (a wrong manual flag)"),
     Binding("edit", ("E",), "Edit the text of this turn (fix a transcription error)…"),
     Binding("rename", ("F2",), "Rename this turn's speaker…"),
+    Binding("split", ("S",), "Split the turn at the word under the cursor; the rest goes to "
+            "the other voice (or a new speaker)"),
     Binding("play_here", ("P",), "Play from the current finding or turn"),
     Binding("play_pause", ("Space",), "Play / pause"),
     Binding("back", ("B",), "Back 5 seconds"),
     Binding("slower", ("[",), "Slower playback"),
     Binding("faster", ("]",), "Faster playback"),
     Binding("preview", ("V",), "Show / hide the anonymised preview"),
+    Binding("find", ("Ctrl+F",), "Find in the transcript (Enter: next, Esc: close)"),
     Binding("undo", ("Ctrl+Z",), "Undo"),
     Binding("redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo"),
     Binding("help", ("?", "F1"), "This list of shortcuts"),
+)
+
+
+# Keys the window binds while the review is shown: listed on the sheet, not bound by the widget.
+WINDOW_KEYS: tuple[Binding, ...] = (
+    Binding("", ("Escape",), "Back to the list of recordings (decisions are already saved)"),
+    Binding("", ("Ctrl+E",), "Export…"),
 )
 
 
@@ -63,11 +74,12 @@ class ShortcutsDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Review shortcuts")
-        table = QTableWidget(len(BINDINGS), 2, self)
+        rows = BINDINGS + WINDOW_KEYS
+        table = QTableWidget(len(rows), 2, self)
         table.setHorizontalHeaderLabels(["Keys", "Does"])
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for row, b in enumerate(BINDINGS):
+        for row, b in enumerate(rows):
             table.setItem(row, 0, QTableWidgetItem(" or ".join(b.keys)))
             table.setItem(row, 1, QTableWidgetItem(b.what))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -78,4 +90,10 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(table)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        table.setWordWrap(False)
+        table.setAccessibleName("Review shortcuts")
+        # Tall enough for every row where the screen allows; the table scrolls otherwise.
+        height = table.horizontalHeader().height() + sum(
+            table.rowHeight(r) for r in range(table.rowCount())) + 70
+        self.resize(560, min(height, 640))

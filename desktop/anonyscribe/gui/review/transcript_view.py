@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from ...core.model import Decision, Finding, Segment
+from ...core.paragraphs import paragraph_starts
 from ...review import ReviewSession
 
 TYPE_COLOURS: dict[str, str] = {
@@ -46,9 +47,26 @@ TYPE_COLOURS: dict[str, str] = {
     "OTHER": "#e6e6e6",
 }
 FINDING_ID = QTextFormat.Property.UserProperty + 1  # char format property: the finding's id
+PARAGRAPH_TIME = QTextFormat.Property.UserProperty + 2  # a paragraph's clickable timestamp
+# Speaker names: strong colours that read on light and dark backgrounds, in speaking order.
+SPEAKER_COLOURS = ("#1f6fb2", "#c2410c", "#2f8a3b", "#8e44ad", "#b0306a", "#0f8a8a",
+                   "#8a6d00", "#5b5bd6")
+FOUND_COLOUR = "#fff59d"
 CURRENT_COLOUR = "#ffae42"
 PLAYING_COLOUR = "#8ecbff"
 _RANK = {Decision.ACCEPTED: 0, Decision.PENDING: 1, Decision.REJECTED: 2}
+
+
+def speaker_colour(session: ReviewSession, speaker_id: str) -> QColor:
+    """One colour per voice, the same in the transcript, the legend and the overview."""
+    ids = [sp.id for sp in session.transcript.speakers]
+    i = ids.index(speaker_id) if speaker_id in ids else len(ids)
+    return QColor(SPEAKER_COLOURS[i % len(SPEAKER_COLOURS)])
+
+
+def paragraph_mark(seconds: float) -> str:
+    """What stands at the start of a paragraph inside a turn: a line break and its time."""
+    return f"\u2028{clock(seconds)}  "
 
 
 def type_colour(type_: str) -> QColor:
@@ -74,6 +92,7 @@ def finding_format(f: Finding, label: bool = False) -> QTextCharFormat:
                    + (f" · {f.source}" if f.source else ""))
     if label:
         fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setForeground(QColor("#000000"))  # on a pastel chip, also in dark mode
         fmt.setBackground(colour.darker(115))
     elif f.decision is Decision.ACCEPTED:
         fmt.setFontStrikeOut(True)
@@ -84,6 +103,7 @@ def finding_format(f: Finding, label: bool = False) -> QTextCharFormat:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
         fmt.setUnderlineColor(colour.darker(130))
     else:
+        fmt.setForeground(QColor("#000000"))
         fmt.setBackground(colour)
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
         fmt.setUnderlineColor(colour.darker(160))
@@ -129,6 +149,7 @@ class TranscriptView(QTextEdit):
     header_clicked = Signal(int)  # segment id
     header_double_clicked = Signal(int)
     context_menu_requested = Signal(QPoint)
+    time_clicked = Signal(float)  # a paragraph's timestamp
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +161,7 @@ class TranscriptView(QTextEdit):
         self._inserts: dict[int, list[tuple[int, int]]] = {}  # seg id -> [(text offset, len)]
         self._current: QTextEdit.ExtraSelection | None = None
         self._playing: QTextEdit.ExtraSelection | None = None
+        self._found: list[QTextEdit.ExtraSelection] = []
 
     # -- building ----------------------------------------------------------------
     def load(self, session: ReviewSession) -> None:
@@ -147,6 +169,7 @@ class TranscriptView(QTextEdit):
         self.session = session
         self.setDocument(lay_out(self, session, self._write_text))
         self._current = self._playing = None
+        self._found = []
 
     @staticmethod
     def _header_block_format() -> QTextBlockFormat:
@@ -158,6 +181,7 @@ class TranscriptView(QTextEdit):
         assert self.session is not None
         name = QTextCharFormat()
         name.setFontWeight(QFont.Weight.Bold)
+        name.setForeground(speaker_colour(self.session, seg.speaker))
         name.setToolTip("Double-click to rename this speaker (F2)")
         when = QTextCharFormat()
         when.setForeground(QColor("#777777"))
@@ -171,26 +195,52 @@ class TranscriptView(QTextEdit):
         text = one_line(seg.text)
         findings = self.session.findings_in(seg.id)
         inserts: list[tuple[int, int]] = []
+        breaks = self._paragraphs(seg)
+        plain = QTextCharFormat()
         if not findings:
-            cursor.insertText(text, QTextCharFormat())
+            for a, b in pairwise(sorted({0, len(text)} | set(breaks))):
+                self._write_run(cursor, text[a:b], plain, breaks.get(a), a, inserts)
             self._inserts[seg.id] = inserts
             return
         winners = {f.id for f in self.session.winners(seg.id)}
-        bounds = sorted({0, len(text)} | {f.start for f in findings} | {f.end for f in findings})
-        plain = QTextCharFormat()
+        bounds = sorted({0, len(text)} | {f.start for f in findings} | {f.end for f in findings}
+                        | set(breaks))
         for a, b in pairwise(bounds):
             covering = [f for f in findings if f.start <= a and f.end >= b]
             if covering:
                 top = min(covering, key=lambda f: (_RANK[f.decision], f.end - f.start))
-                cursor.insertText(text[a:b], finding_format(top))
+                self._write_run(cursor, text[a:b], finding_format(top), breaks.get(a), a,
+                                inserts)
             else:
-                cursor.insertText(text[a:b], plain)
+                self._write_run(cursor, text[a:b], plain, breaks.get(a), a, inserts)
             for f in findings:
                 if f.end == b and f.id in winners:
                     label = " " + self.session.display_label(f)
                     cursor.insertText(label, finding_format(f, label=True))
                     inserts.append((b, len(label)))
         self._inserts[seg.id] = inserts
+
+    def _paragraphs(self, seg: Segment) -> dict[int, float]:
+        """Text offset -> time of each paragraph after a turn's first (pure rule in core)."""
+        assert self.session is not None
+        starts = paragraph_starts(seg.text, self.session.word_spans(seg.id))
+        return {at: t if t is not None else self.session.time_at(seg.id, at)
+                for at, t in starts}
+
+    @staticmethod
+    def _write_run(cursor: QTextCursor, text: str, fmt: QTextCharFormat,
+                   paragraph_at: float | None, offset: int,
+                   inserts: list[tuple[int, int]]) -> None:
+        """A piece of a turn's text, after its paragraph's line break and time if it opens one."""
+        if paragraph_at is not None:
+            mark = paragraph_mark(paragraph_at)
+            when = QTextCharFormat()
+            when.setForeground(QColor("#777777"))
+            when.setProperty(PARAGRAPH_TIME, float(paragraph_at))
+            when.setToolTip("Click to hear from here")
+            cursor.insertText(mark, when)
+            inserts.append((offset, len(mark)))
+        cursor.insertText(text, fmt)
 
     # -- updating ------------------------------------------------------------------
     def _block(self, segment_id: int, header: bool = False):
@@ -270,6 +320,17 @@ class TranscriptView(QTextEdit):
         hits = [f for f in self.session.findings_in(seg_id) if f.start <= offset < f.end]
         return min(hits, key=lambda f: f.end - f.start).id if hits else None
 
+    def _paragraph_time(self, pos: int) -> float | None:
+        """The time of the paragraph mark under ``pos`` (None: not on a mark)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(pos)
+        if cursor.atBlockEnd():
+            return None
+        cursor.movePosition(QTextCursor.MoveOperation.NextCharacter,
+                            QTextCursor.MoveMode.KeepAnchor)
+        value = cursor.charFormat().property(PARAGRAPH_TIME)
+        return float(value) if isinstance(value, float) else None
+
     def _format_finding(self, pos: int) -> str | None:
         cursor = QTextCursor(self.document())
         cursor.setPosition(pos)
@@ -296,7 +357,41 @@ class TranscriptView(QTextEdit):
         return sel
 
     def _apply_extras(self) -> None:
-        self.setExtraSelections([s for s in (self._playing, self._current) if s is not None])
+        self.setExtraSelections(self._found + [s for s in (self._playing, self._current)
+                                               if s is not None])
+
+    # -- search ------------------------------------------------------------------------
+    def find_all(self, needle: str) -> list[tuple[int, int, int]]:
+        """(segment id, start, end) of every case-insensitive match in the turns' text."""
+        needle = needle.strip().casefold()
+        if not needle or self.session is None:
+            return []
+        hits = []
+        for seg in self.session.transcript.segments:
+            low, at = seg.text.casefold(), 0
+            while (at := low.find(needle, at)) >= 0:
+                hits.append((seg.id, at, at + len(needle)))
+                at += len(needle)
+        return hits
+
+    def text_range(self, segment_id: int, start: int, end: int) -> tuple[int, int]:
+        return (self.doc_position(segment_id, start),
+                self.doc_position(segment_id, end, after_labels=False))
+
+    def set_found(self, hits: list[tuple[int, int, int]]) -> None:
+        """Tint every search match (the current one is the text selection)."""
+        self._found = [self._extra(*self.text_range(*h), FOUND_COLOUR, underline=False)
+                       for h in hits]
+        self._apply_extras()
+
+    def select_text(self, segment_id: int, start: int, end: int) -> None:
+        """Select a piece of a turn (search, or ready to flag) and scroll to it."""
+        a, b = self.text_range(segment_id, start, end)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(a)
+        cursor.setPosition(b, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensure_visible(a)
 
     def finding_range(self, f: Finding) -> tuple[int, int]:
         start = self.doc_position(f.segment_id, f.start)
@@ -349,6 +444,10 @@ class TranscriptView(QTextEdit):
             return
         if offset is None:
             self.header_clicked.emit(seg_id)
+            return
+        when = self._paragraph_time(pos)
+        if when is not None:
+            self.time_clicked.emit(when)
             return
         fid = self.finding_at(pos) or (self.finding_at(pos - 1) if pos else None)
         if fid is not None:

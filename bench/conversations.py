@@ -1,0 +1,299 @@
+"""Two-person conversations with known turns, for measuring "who said what" on unseen voices.
+
+Built from real single voices (the four AMI ES2004a headsets in shared/data/speech, each kept
+only inside its own speaker's reference turns, so the others' crosstalk is gone) and from
+espeak-ng voices of similar pitch. An interviewer asks short questions, the participant gives
+long answers; the interviewer's back-channels ("mm-hmm") fall inside answers, some turns start
+before the last one ends (overlap). The mix gets mild noise and is encoded as Teams records
+(AAC, 48 kHz mono, 64-96 kb/s, .m4a) via PyAV. Each clip gets an .rttm with its true turns.
+
+Two parts, never mixed: ``dev`` (espeak voice set A; tune on these) and ``heldout`` (all
+real-voice pairs, espeak voice set B, with other seeds; measured, never tuned on).
+
+    python bench/conversations.py [--out DIR]     # writes DIR/{dev,heldout}/*.m4a + .rttm
+
+The AMI audio is CC BY 4.0 (AMI Meeting Corpus, via pyannote-audio's tutorial assets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "speech"
+CACHE = ROOT / ".cache" / "conversations"
+SR = 16000
+AMI = "ami_ES2004a_750-810s"
+HEADSETS = {"MEO015": 0, "FEE013": 1, "FEE016": 3}  # MEE014 only says "Mm. Yeah."
+
+QUESTIONS = [
+    "Could you tell me a little about your work?",
+    "How long have you been doing that?",
+    "What does a normal day look like?",
+    "And how did that make you feel?",
+    "Can you give me an example?",
+    "What would you change, if you could?",
+    "Who do you turn to when things get difficult?",
+    "Did anything surprise you about it?",
+    "How do the other staff see it?",
+    "Is there anything else you would like to add?",
+    "What happened after that?",
+    "Why do you think that was?",
+]
+ANSWERS = [
+    "Well, I started on the ward about six years ago, straight after my training.",
+    "Most mornings begin with the handover, and then it is medication rounds until lunch.",
+    "To be honest it was hard at first, because nobody really explained the new system.",
+    "We had one patient last winter who waited nearly four hours for a bed.",
+    "I think the paperwork has doubled since I began, and the staffing has not.",
+    "My manager is good, but she is stretched across three different teams.",
+    "I would give the night staff more support, they carry a lot on their own.",
+    "It surprised me how quickly the families adapted once things were explained.",
+    "Some colleagues are very positive about it, others are tired of the changes.",
+    "After that we set up a weekly meeting, which helped a great deal actually.",
+    "Probably because there was no time set aside for training at all.",
+    "I suppose the main thing is that people want to be listened to.",
+    "We tried a new rota in the spring, and it made the weekends much calmer.",
+    "There is a lot of goodwill, but goodwill only goes so far in the end.",
+]
+BACKCHANNELS = ["mm hmm", "yeah", "right", "okay", "I see"]
+
+# (voice, pitch, speed): pairs of similar pitch; set A for dev, set B held out.
+ESPEAK_DEV = {
+    "espeak_mm_a": (("en-gb+m3", 45, 155), ("en-us+m2", 40, 150)),
+    "espeak_ff_a": (("en-us+f2", 55, 150), ("en-gb+f3", 60, 155)),
+    "espeak_mf_a": (("en-gb-x-rp+m1", 50, 150), ("en-us+f4", 55, 150)),
+    # the hardest: one voice variant, two accents, pitch a few steps apart
+    "espeak_near_m_a": (("en-gb+m3", 45, 150), ("en-us+m3", 53, 160)),
+    "espeak_near_f_a": (("en-us+f2", 60, 150), ("en-gb+f2", 68, 145)),
+    # added after the first held-out run failed on a near male pair (espeak_near_m_b):
+    # more near male pairs to find out why, on dev only
+    "espeak_near_m_c": (("en-gb+m6", 42, 150), ("en-us+m6", 52, 155)),
+    "espeak_near_m_d": (("en-029+m7", 45, 150), ("en-gb-scotland+m7", 55, 150)),
+    "espeak_near_m_e": (("en-us+m1", 38, 150), ("en-gb-x-rp+m1", 48, 150)),
+}
+ESPEAK_HELDOUT = {
+    "espeak_mm_b": (("en-gb-scotland+m4", 45, 150), ("en-029+m5", 50, 155)),
+    "espeak_ff_b": (("en-us+f1", 60, 150), ("en-gb-x-gbclan+f5", 55, 145)),
+    "espeak_mf_b": (("en-us-nyc+m6", 40, 150), ("en-gb+f2", 50, 150)),
+    "espeak_near_m_b": (("en-us+m5", 40, 155), ("en-gb-x-rp+m5", 50, 145)),
+    "espeak_near_f_b": (("en-gb+f4", 55, 150), ("en-us+f4", 63, 160)),
+}
+REAL_HELDOUT = {
+    "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
+    "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
+    "real_fm_FEE016_MEO015": ("FEE016", "MEO015"),
+}
+
+
+@dataclass
+class Voice:
+    """A speaker's material: question/answer utterances and back-channels (16 kHz float32)."""
+
+    name: str
+    long: list[np.ndarray]
+    short: list[np.ndarray]
+
+
+def trim(a: np.ndarray, floor_db: float = -40.0) -> np.ndarray:
+    """``a`` without leading/trailing sound quieter than ``floor_db`` below its peak."""
+    frame = 160
+    n = len(a) // frame
+    if n == 0:
+        return a
+    rms = np.sqrt(np.mean(a[: n * frame].reshape(n, frame) ** 2, axis=1) + 1e-12)
+    loud = np.flatnonzero(20 * np.log10(rms / (rms.max() + 1e-12)) > floor_db)
+    if len(loud) == 0:
+        return a[:0]
+    return a[loud[0] * frame: (loud[-1] + 1) * frame]
+
+
+def split_at_pauses(a: np.ndarray, min_pause_s: float = 0.25,
+                    floor_db: float = -35.0) -> list[np.ndarray]:
+    """Utterances of ``a`` separated by pauses (quiet 10 ms frames) of at least
+    ``min_pause_s``."""
+    frame = 160
+    n = len(a) // frame
+    rms = np.sqrt(np.mean(a[: n * frame].reshape(n, frame) ** 2, axis=1) + 1e-12)
+    loud = 20 * np.log10(rms / (rms.max() + 1e-12)) > floor_db
+    out, start, quiet = [], None, 0
+    for i, on in enumerate(loud):
+        if on:
+            if start is None:
+                start = i
+            quiet = 0
+        elif start is not None:
+            quiet += 1
+            if quiet * 0.01 >= min_pause_s:
+                out.append(a[start * frame: (i - quiet + 1) * frame])
+                start, quiet = None, 0
+    if start is not None:
+        out.append(a[start * frame:])
+    return [u for u in out if len(u) >= 0.2 * SR]
+
+
+def real_voice(speaker: str) -> Voice:
+    """A real AMI voice from its own headset, silenced outside its reference turns."""
+    from anonyscribe.media import decode
+    from anonyscribe.speakers.der import read_rttm
+
+    audio = decode(SHARED / f"{AMI}_headset{HEADSETS[speaker]}_{speaker}.wav")
+    keep = np.zeros(len(audio), dtype=bool)
+    for t in read_rttm(SHARED / f"{AMI}.rttm"):
+        if t.speaker == speaker:
+            keep[int(t.start * SR): int(t.end * SR)] = True
+    utts = split_at_pauses(np.where(keep, audio, 0.0).astype(np.float32))
+    long_ = [u for u in utts if len(u) >= 0.9 * SR]
+    short = [u for u in utts if len(u) < 0.9 * SR] or [u[: int(0.6 * SR)] for u in long_[:3]]
+    peak = max(float(np.abs(u).max()) for u in utts)
+    return Voice(speaker, [u / peak * 0.7 for u in long_], [u / peak * 0.7 for u in short])
+
+
+def espeak_voice(tmp: Path, name: str, voice: str, pitch: int, speed: int) -> Voice:
+    from anonyscribe.media import decode
+
+    def say(text: str, i: int) -> np.ndarray:
+        wav = tmp / f"{name}_{i}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-p", str(pitch), "-s", str(speed), "-w",
+                        str(wav), text], check=True, capture_output=True)
+        a = trim(decode(wav))
+        return a / (np.abs(a).max() + 1e-9) * 0.6
+
+    lines = QUESTIONS + ANSWERS
+    long_ = [say(t, i) for i, t in enumerate(lines)]
+    short = [say(t, 100 + i) for i, t in enumerate(BACKCHANNELS)]
+    return Voice(name, long_, short)
+
+
+def converse(a: Voice, b: Voice, rng: np.random.Generator, minutes: float = 1.5,
+             ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """An interview: ``a`` asks (1-2 utterances), ``b`` answers (2-4 utterances, short
+    pauses), ``a`` sometimes says "mm-hmm" inside an answer, a turn sometimes starts before
+    the last ends. Returns the mix and the true turns (start, end, speaker)."""
+    total = int(minutes * 60 * SR)
+    tracks = {a.name: np.zeros(total + 20 * SR, np.float32),
+              b.name: np.zeros(total + 20 * SR, np.float32)}
+    turns: list[tuple[float, float, str]] = []
+    t = int(0.5 * SR)
+
+    def place(v: Voice, u: np.ndarray, at: int) -> int:
+        tracks[v.name][at: at + len(u)] += u
+        turns.append((at / SR, (at + len(u)) / SR, v.name))
+        return at + len(u)
+
+    asker, answerer = a, b
+    k = 0
+    while t < total:
+        who, n_utt = (asker, rng.integers(1, 3)) if k % 2 == 0 else (answerer, rng.integers(2, 5))
+        start_turn = t
+        for _ in range(n_utt):
+            u = who.long[rng.integers(len(who.long))]
+            t = place(who, u, t) + int(rng.uniform(0.15, 0.5) * SR)
+        if who is answerer and rng.random() < 0.6:  # a back-channel inside the answer
+            bc = asker.short[rng.integers(len(asker.short))]
+            at = int(rng.uniform(start_turn + 0.5 * SR, max(start_turn + 0.6 * SR, t - SR)))
+            place(asker, bc, at)
+        gap = rng.uniform(-0.5, 0.8) if rng.random() < 0.3 else rng.uniform(0.2, 0.9)
+        t = max(start_turn + SR, t + int(gap * SR))  # negative gap: next turn overlaps
+        k += 1
+    end = max(int(e * SR) for _, e, _ in turns) + int(0.5 * SR)
+    gains = {a.name: 10 ** (rng.uniform(-3, 0) / 20), b.name: 10 ** (rng.uniform(-3, 0) / 20)}
+    mix = sum(tracks[n][:end] * g for n, g in gains.items())
+    return mix.astype(np.float32), sorted(turns)
+
+
+def add_noise(x: np.ndarray, rng: np.random.Generator, snr_db: float) -> np.ndarray:
+    """Mild room noise: low-passed (brownish) plus white noise at ``snr_db`` below speech."""
+    white = rng.standard_normal(len(x)).astype(np.float32)
+    brown = np.cumsum(white)
+    brown -= np.convolve(brown, np.ones(400) / 400, mode="same")
+    noise = brown / (brown.std() + 1e-9) + 0.3 * white
+    speech_rms = np.sqrt(np.mean(x[np.abs(x) > 0.01] ** 2)) if np.any(np.abs(x) > 0.01) else 0.1
+    noise *= speech_rms / 10 ** (snr_db / 20) / (noise.std() + 1e-9)
+    return np.clip(x + noise, -1, 1).astype(np.float32)
+
+
+def encode_aac(x: np.ndarray, path: Path, bitrate: int) -> None:
+    """48 kHz mono AAC in an .m4a, as a Teams/Stream download holds it."""
+    import av
+
+    tmp = path.with_name(path.name + ".part")
+    with av.open(str(tmp), "w", format="mp4") as out:
+        stream = out.add_stream("aac", rate=48000)
+        stream.layout = "mono"
+        stream.bit_rate = bitrate
+        resampler = av.AudioResampler(format="fltp", layout="mono", rate=48000)
+        frame = av.AudioFrame.from_ndarray(x[None, :].astype(np.float32), format="fltp",
+                                           layout="mono")
+        frame.sample_rate = SR
+        for f in resampler.resample(frame) + resampler.resample(None):
+            for p in stream.encode(f):
+                out.mux(p)
+        for p in stream.encode(None):
+            out.mux(p)
+    tmp.replace(path)
+
+
+def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
+    lines = [f"SPEAKER {path.stem} 1 {a:.3f} {b - a:.3f} <NA> <NA> {s} <NA> <NA>"
+             for a, b, s in turns]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def build(out: Path) -> dict[str, list[Path]]:
+    """Write both parts under ``out`` (skipped when already there); the clip paths per part."""
+    parts: dict[str, list[Path]] = {"dev": [], "heldout": []}
+    with tempfile.TemporaryDirectory() as tmp_s:
+        tmp = Path(tmp_s)
+        cache: dict[str, Voice] = {}
+
+        def voice(spec: str | tuple[str, int, int]) -> Voice:
+            key = spec if isinstance(spec, str) else f"{spec[0]}_p{spec[1]}"
+            if key not in cache:
+                cache[key] = (real_voice(spec) if isinstance(spec, str)
+                              else espeak_voice(tmp, key.replace("+", "_"), *spec))
+            return cache[key]
+
+        plan: list[tuple[str, str, tuple, int]] = []
+        for i, (name, pair) in enumerate(ESPEAK_DEV.items()):
+            plan.append(("dev", name, pair, 100 + i))
+        for i, (name, pair) in enumerate({**REAL_HELDOUT, **ESPEAK_HELDOUT}.items()):
+            plan.append(("heldout", name, pair, 200 + i))
+        for part, name, pair, seed in plan:
+            folder = out / part
+            folder.mkdir(parents=True, exist_ok=True)
+            clip = folder / f"{name}.m4a"
+            parts[part].append(clip)
+            if clip.exists() and clip.with_suffix(".rttm").exists():
+                continue
+            rng = np.random.default_rng(seed)
+            a, b = voice(pair[0]), voice(pair[1])
+            mix, turns = converse(a, b, rng, minutes=rng.uniform(1.2, 2.0))
+            mix = add_noise(mix, rng, snr_db=rng.uniform(20, 30))
+            encode_aac(mix, clip, int(rng.choice([64000, 80000, 96000])))
+            write_rttm(clip.with_suffix(".rttm"), turns)
+    return parts
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=CACHE)
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "desktop"))
+    if not SHARED.is_dir():
+        print(f"shared speech data not found at {SHARED}")
+        return 1
+    for part, clips in build(args.out).items():
+        print(part, ", ".join(c.stem for c in clips))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,630 @@
+"""The anonymised recording: every accepted identifier covered by a tone or silence (.m4a).
+
+Coders play the audio beside the transcript, so a name replaced in the text must not be heard
+either. Each accepted finding (detected, propagated or manual) and each replaced speaker name
+said aloud is found in time through the recogniser's word times, padded a little (word times
+are approximate) and merged with its neighbours when close; that stretch is replaced by a tone
+or by silence. The copy is written as AAC in .m4a, mono; video is dropped (a face identifies)
+and the original file is only ever read.
+
+An identifier whose words have no reliable time (the text was edited, the turn has no words)
+"could not be located in the audio": where its neighbours have times, the whole gap between
+them is covered as well, and every such identifier is reported, before the export and in the
+ethics report, never silently left audible.
+
+Verification, not trust: after writing, the file is decoded again; each covered stretch must
+be silent or the tone, the length must match, and the recogniser listens to each stretch with
+its neighbourhood. An accepted original heard there refuses the file like the text leak check.
+Everything streams in blocks (bounded memory for a 2-hour recording, progress, cancel).
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+
+from .. import media
+from ..core.cancel import CancelToken
+from ..core.model import ENTITY_TYPES, Decision, Finding, Segment, Transcript
+from .common import hms
+from .leakcheck import Leak, LeakError, compile_terms, count_text
+
+Progress = Callable[[str, float], None]
+# What the recogniser heard (text) in 16 kHz mono audio.
+Recogniser = Callable[[np.ndarray], str]
+
+VERIFY_RATE = media.SAMPLE_RATE
+BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any length
+EDGE_S = 0.04  # the cross-fade and the AAC transition at each end, left out of the level check
+WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser window (30 s)
+CLIP_GAP_S = 0.4  # silence between neighbourhoods in one batch, so words do not run together
+KEEP_S = 0.2  # of each covered stretch, the recogniser hears this much at either end
+NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
+
+
+class Cover(str, enum.Enum):
+    """What an identifier's stretch becomes (the researcher's choice)."""
+
+    TONE = "tone"  # a 1 kHz bleep: the listener hears that something was removed
+    SILENCE = "silence"
+
+
+@dataclass(frozen=True)
+class AudioOptions:
+    cover: Cover = Cover.TONE
+    pad_s: float = 0.1  # before and after each identifier's words (word times are approximate)
+    merge_gap_s: float = 0.3  # stretches closer than this become one
+    tone_hz: float = 1000.0
+    tone_level: float = 0.1  # -20 dBFS: audible, not startling
+    sample_rate: int = 16000  # speech for coding; also what the recogniser hears
+    bit_rate: int = 32000  # AAC-LC, 16 kHz mono speech: clear; half the encoding time of 64k
+    silence_level: float = 10 ** (-50 / 20)  # RMS below this counts as silent (-50 dBFS)
+    tone_residual: float = 10 ** (-40 / 20)  # RMS of what is not the tone, at most (-40 dBFS)
+    context_s: float = 0.4  # heard around each stretch by the recogniser
+    snap_s: float = 0.25  # how far a stretch may widen to the quiet around the word
+    check_speech: bool = True
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Seconds of the recording to cover."""
+
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Unlocated:
+    """An identifier whose words have no reliable time. ``estimate``: the gap between its
+    timed neighbours, covered anyway (None: nothing to go by, so nothing was covered)."""
+
+    finding_id: str
+    type: str
+    segment_id: int
+    estimate: Stretch | None
+
+
+@dataclass
+class Coverage:
+    """What will be covered, worked out from the transcript alone (no audio needed)."""
+
+    stretches: list[Stretch] = field(default_factory=list)
+    located: int = 0
+    unlocated: list[Unlocated] = field(default_factory=list)
+    # What was actually covered, once written: the stretches widened to the quiet around them.
+    covered: list[Stretch] | None = None
+
+    def final(self) -> list[Stretch]:
+        return self.stretches if self.covered is None else self.covered
+
+    def covered_s(self) -> float:
+        return sum(s.end - s.start for s in self.final())
+
+    def unlocated_message(self) -> str:
+        """One sentence for the export's last check (no original text in it)."""
+        n = len(self.unlocated)
+        if not n:
+            return ""
+        kinds = Counter(ENTITY_TYPES.get(u.type, u.type.title()) for u in self.unlocated)
+        what = ", ".join(f"{c} {k}" for k, c in sorted(kinds.items()))
+        times = ", ".join(hms(u.estimate.start) for u in self.unlocated if u.estimate)
+        near = f" (near {times}; the gap there was covered as well)" if times else ""
+        return (f"{n} identifier(s) ({what}) could not be located in the audio{near}: the text "
+                "was edited or has no word times. Listen to the anonymised audio there.")
+
+    def report_lines(self, cover: Cover) -> list[str]:
+        """The anonymised-audio part of the ethics report: counts and times, no text."""
+        lines = ["Anonymised audio",
+                 f"  Identifiers covered ({cover.value})  {self.located}",
+                 f"  Stretches covered  {len(self.final())}, {self.covered_s():.1f} s in all"]
+        if self.unlocated:
+            lines.append(f"  Could not be located in the audio  {len(self.unlocated)}")
+            for u in self.unlocated:
+                name = ENTITY_TYPES.get(u.type, u.type.title())
+                where = (f"gap {hms(u.estimate.start)}-{hms(u.estimate.end)} covered"
+                         if u.estimate else "NOT covered: nothing to time it by")
+                lines.append(f"    {name:<14} {where}")
+        return lines
+
+
+class AudioCheckError(LeakError):
+    """The anonymised audio failed its check after writing; the file was deleted."""
+
+    def __init__(self, leaks: list[Leak]) -> None:
+        RuntimeError.__init__(self, (
+            "The anonymised audio was not written: the check after writing found "
+            f"{'; '.join(sorted({leak.part for leak in leaks}))}. Look at the word times of "
+            "the identifiers there (correct the transcript, or mark the identifier again) and "
+            "export again."))
+        self.fmt = "audio"
+        self.leaks = leaks
+
+
+# -- locate: where the identifiers are said ------------------------------------------------
+
+def word_spans(seg: Segment) -> list[tuple[int, int, float, float]]:
+    """(char start, char end, t0, t1) of each timed word found, in order, in the turn's text;
+    a word edited away is skipped (it no longer says what the text says)."""
+    low = seg.text.casefold()
+    spans, cursor = [], 0
+    for w in seg.words:
+        token = w.text.strip().casefold()
+        if not token:
+            continue
+        at = low.find(token, cursor)
+        if at < 0 or at - cursor > 40:
+            continue
+        spans.append((at, at + len(token), float(w.start), float(w.end)))
+        cursor = at + len(token)
+    return spans
+
+
+def _timed(text: str, spans: list[tuple[int, int, float, float]], start: int,
+           end: int) -> tuple[float, float] | None:
+    """The time of text[start:end] when every letter and digit of it lies in a timed word."""
+    words = [sp for sp in spans if sp[0] < end and start < sp[1]]
+    if not words:
+        return None
+    inside = {i for s, e, _, _ in words for i in range(max(s, start), min(e, end))}
+    if any(text[i].isalnum() and i not in inside for i in range(start, end)):
+        return None
+    return min(w[2] for w in words), max(w[3] for w in words)
+
+
+def _estimate(seg: Segment, spans: list[tuple[int, int, float, float]], start: int,
+              end: int) -> Stretch | None:
+    """From the end of the last timed word before to the start of the first one after."""
+    if not spans and seg.end <= seg.start:
+        return None
+    before = [sp for sp in spans if sp[1] <= start]
+    after = [sp for sp in spans if sp[0] >= end]
+    t0 = before[-1][3] if before else seg.start
+    t1 = after[0][2] if after else seg.end
+    return Stretch(t0, max(t0, t1))
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """Each replaced speaker name whole, and each of its words of three letters or more."""
+    parts: set[str] = set()
+    for name in names:
+        words = re.findall(r"\w+", name)
+        if words:
+            parts.add(r"\s+".join(re.escape(w) for w in words))
+            parts.update(re.escape(w) for w in words if len(w) >= 3 and not w.isdigit())
+    if not parts:
+        return None
+    ordered = sorted(parts, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
+
+
+def locate(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[str] = (),
+         options: AudioOptions | None = None, duration: float = 0.0) -> Coverage:
+    """The stretches to cover: ``findings`` (all but rejected ones: the caller passes what
+    the text replaces or marks), and replaced speaker names said aloud.
+
+    ``raw`` is the raw transcript (with word times), never the anonymised one.
+    """
+    options = options or AudioOptions()
+    by_segment: dict[int, list[tuple[int, int, Finding | None]]] = {}
+    for f in findings:
+        if f.decision is not Decision.REJECTED and f.text.strip():
+            by_segment.setdefault(f.segment_id, []).append((f.start, f.end, f))
+    names = _name_pattern(spoken_names)
+    out = Coverage()
+    times: list[tuple[float, float]] = []
+    for seg in raw.segments:
+        items = by_segment.get(seg.id, [])
+        if names is not None:
+            items += [(m.start(), m.end(), None) for m in names.finditer(seg.text)
+                      if not any(m.start() < e and s < m.end() for s, e, _ in items)]
+        if not items:
+            continue
+        spans = word_spans(seg)
+        for start, end, finding in items:
+            timed = _timed(seg.text, spans, start, end)
+            if timed is not None:
+                times.append(timed)
+                out.located += finding is not None
+            elif finding is not None:
+                guess = _estimate(seg, spans, start, end)
+                out.unlocated.append(Unlocated(finding.id, finding.type, seg.id, guess))
+                if guess is not None:
+                    times.append((guess.start, guess.end))
+    out.stretches = merge(times, options, duration or raw.recording.duration)
+    return out
+
+
+def merge(times: Iterable[tuple[float, float]], options: AudioOptions,
+          duration: float = 0.0) -> list[Stretch]:
+    """Padded, clipped to the recording, and merged where closer than ``merge_gap_s``."""
+    padded = sorted((max(0.0, a - options.pad_s), b + options.pad_s) for a, b in times)
+    out: list[list[float]] = []
+    for a, b in padded:
+        if duration > 0:
+            b = min(b, duration)
+        if b <= a:
+            continue
+        if out and a - out[-1][1] < options.merge_gap_s:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [Stretch(round(a, 3), round(b, 3)) for a, b in out]
+
+
+# -- render: write the covered copy --------------------------------------------------------
+
+def _samples(stretches: Sequence[Stretch], rate: int) -> list[tuple[int, int]]:
+    return [(round(s.start * rate), round(s.end * rate)) for s in stretches]
+
+
+def _cover_block(block: np.ndarray, n0: int, ranges: Sequence[tuple[int, int]],
+                 options: AudioOptions, rate: int) -> None:
+    """Cover, in place, the parts of ``block`` (first sample ``n0``) inside ``ranges``, with
+    a short cross-fade at each end (inside the padding) so the cut does not click."""
+    n1 = n0 + block.shape[0]
+    ramp = max(1.0, 0.01 * rate)
+    for a, b in ranges:
+        lo, hi = max(a, n0), min(b, n1)
+        if lo >= hi:
+            continue
+        idx = np.arange(lo, hi, dtype=np.float64)
+        weight = np.minimum(1.0, np.minimum(idx - a + 1, b - idx) / ramp).astype(np.float32)
+        part = block[lo - n0:hi - n0]
+        part *= 1.0 - weight
+        if options.cover is Cover.TONE:
+            tone = options.tone_level * np.sin(2 * np.pi * options.tone_hz * idx / rate)
+            part += weight * tone.astype(np.float32)
+
+
+FRAME_S = 0.01  # the level envelope used to find where a word really starts and ends
+
+
+class _Envelope:
+    """RMS per ``FRAME_S`` of everything decoded so far (2 h: 720,000 floats)."""
+
+    def __init__(self, rate: int, expected_s: float) -> None:
+        self.frame = max(1, round(FRAME_S * rate))
+        self.values = np.zeros(int(expected_s / FRAME_S) + 100, dtype=np.float32)
+        self.n = 0
+        self.rest = np.zeros(0, dtype=np.float32)
+
+    def add(self, block: np.ndarray) -> None:
+        x = np.concatenate([self.rest, block]) if self.rest.size else block
+        k = x.shape[0] // self.frame
+        rms = np.sqrt(np.mean(np.square(x[:k * self.frame]).reshape(k, self.frame), axis=1))
+        if self.n + k > self.values.shape[0]:
+            self.values = np.concatenate([self.values, np.zeros(max(k, self.n // 2),
+                                                                dtype=np.float32)])
+        self.values[self.n:self.n + k] = rms
+        self.n += k
+        self.rest = x[k * self.frame:].copy()
+
+    def snap(self, stretch: Stretch, reach_s: float) -> Stretch:
+        """Widen ``stretch`` (never narrow it) to the nearest quiet point within ``reach_s``
+        each side, or the deepest dip when there is none: the recogniser's word times are
+        often a syllable late or early ("Brad-" still heard before "Bradford")."""
+        env = self.values[:self.n]
+        first, last = int(stretch.start / FRAME_S), math.ceil(stretch.end / FRAME_S)
+        reach = round(reach_s / FRAME_S)
+        lo, hi = max(0, first - reach), min(env.shape[0], last + reach)
+        if lo >= hi or first >= env.shape[0]:
+            return stretch
+        quiet = max(0.15 * float(np.percentile(env[lo:hi], 90)), 1e-3)
+        before = env[lo:first + 1]
+        at = np.flatnonzero(before <= quiet)
+        start = lo + (int(at[-1]) if at.size else int(np.argmin(before)))
+        after = env[max(last - 1, lo):hi]
+        at = np.flatnonzero(after <= quiet)
+        end = max(last - 1, lo) + (int(at[0]) if at.size else int(np.argmin(after))) + 1
+        return Stretch(min(stretch.start, round(start * FRAME_S, 3)),
+                       max(stretch.end, round(end * FRAME_S, 3)))
+
+
+class _Snapped:
+    """The stretches, each widened once the audio up to ``reach`` beyond it is known."""
+
+    def __init__(self, stretches: Sequence[Stretch], options: AudioOptions) -> None:
+        self.todo = list(stretches)
+        self.done: list[Stretch] = []
+        self.reach = options.snap_s if options.snap_s > 0 else 0.0
+
+    def resolve(self, envelope: _Envelope, known_s: float, final: bool) -> None:
+        while self.todo and (final or self.todo[0].end + self.reach + FRAME_S < known_s):
+            s = envelope.snap(self.todo.pop(0), self.reach) if self.reach else self.todo.pop(0)
+            if self.done and s.start <= self.done[-1].end:
+                s = Stretch(self.done[-1].start, max(s.end, self.done[-1].end))
+                self.done[-1] = s
+            else:
+                self.done.append(s)
+
+    def safe_until(self) -> float:
+        """Audio before this time can no longer be touched by a stretch still to resolve."""
+        return self.todo[0].start - self.reach - FRAME_S if self.todo else math.inf
+
+
+def render(source: Path, target: Path, stretches: Sequence[Stretch],
+           options: AudioOptions | None = None, progress: Progress | None = None,
+           cancel: CancelToken | None = None) -> tuple[float, list[Stretch]]:
+    """Write ``source``'s audio with ``stretches`` covered to ``target`` (AAC .m4a, mono).
+
+    Blocks are held back only until every stretch that may reach them is settled (snapped to
+    the quiet around it), so memory stays at a few blocks. Reads the original only; returns
+    the seconds written and the stretches as finally covered."""
+    options = options or AudioOptions()
+    rate = options.sample_rate
+    total = max(media.probe(source).duration, 1e-6)
+    envelope = _Envelope(rate, total)
+    snapped = _Snapped(stretches, options)
+    held: list[np.ndarray] = []
+    decoded = written = 0
+    with av.open(str(target), "w", format="ipod") as out:
+        stream = out.add_stream("aac", rate=rate, layout="mono")
+        stream.bit_rate = options.bit_rate
+        stream.codec_context.options = {"aac_coder": "fast"}  # 2x faster, speech sounds alike
+
+        def emit(block: np.ndarray) -> None:
+            nonlocal written
+            n1 = written + block.shape[0]
+            ranges = [r for r in _samples(snapped.done, rate) if r[0] < n1 and written < r[1]]
+            _cover_block(block, written, ranges, options, rate)
+            frame = av.AudioFrame.from_ndarray(np.clip(block, -1, 1)[None, :], format="fltp",
+                                               layout="mono")
+            frame.sample_rate = rate
+            frame.pts = written
+            written = n1
+            for packet in stream.encode(frame):
+                out.mux(packet)
+
+        for block in media.stream(source, rate, BLOCK_S):
+            if cancel is not None:
+                cancel.check()
+            envelope.add(block)
+            held.append(block)
+            decoded += block.shape[0]
+            snapped.resolve(envelope, decoded / rate, final=False)
+            while held and (written + held[0].shape[0]) / rate <= snapped.safe_until():
+                emit(held.pop(0))
+            if progress is not None:
+                progress("audio", min(written / rate / total, 1.0))
+        snapped.resolve(envelope, decoded / rate, final=True)
+        for block in held:
+            emit(block)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    if progress is not None:
+        progress("audio", 1.0)
+    return written / rate, snapped.done
+
+
+# -- verify: listen to what was written ----------------------------------------------------
+
+@dataclass
+class _Level:
+    """Running sums over one stretch's inside: energy and its projection on the tone."""
+
+    first: int
+    last: int
+    n: int = 0
+    energy: float = 0.0
+    sin: float = 0.0
+    cos: float = 0.0
+
+    def add(self, block: np.ndarray, n0: int, omega: float) -> None:
+        lo, hi = max(self.first, n0), min(self.last, n0 + block.shape[0])
+        if lo >= hi:
+            return
+        x = block[lo - n0:hi - n0].astype(np.float64)
+        phase = omega * np.arange(lo, hi, dtype=np.float64)
+        self.n += x.shape[0]
+        self.energy += float(np.dot(x, x))
+        self.sin += float(np.dot(x, np.sin(phase)))
+        self.cos += float(np.dot(x, np.cos(phase)))
+
+    def problem(self, options: AudioOptions) -> str:
+        if self.n == 0:
+            return ""
+        rms = math.sqrt(self.energy / self.n)
+        if options.cover is Cover.SILENCE:
+            return "" if rms <= options.silence_level else "sound where there should be silence"
+        amplitude = 2.0 * math.hypot(self.sin, self.cos) / self.n
+        residual = math.sqrt(max(0.0, rms ** 2 - amplitude ** 2 / 2))
+        if abs(amplitude - options.tone_level) > 0.3 * options.tone_level:
+            return "the tone is missing"
+        return "" if residual <= options.tone_residual else "sound under the tone"
+
+
+@dataclass
+class _Clip:
+    """A neighbourhood of covered stretches, gathered for the recogniser."""
+
+    first: int
+    last: int
+    skip: list[tuple[int, int]] = field(default_factory=list)  # the middles of long stretches
+    parts: list[np.ndarray] = field(default_factory=list)
+    n: int = 0
+
+    def add(self, block: np.ndarray, n0: int) -> None:
+        lo, hi = max(self.first, n0), min(self.last, n0 + block.shape[0])
+        for a, b in self.skip:
+            if lo < hi and a < hi and lo < b:
+                if lo < a:
+                    self._keep(block, n0, lo, a)
+                lo = max(lo, b)
+        if lo < hi:
+            self._keep(block, n0, lo, hi)
+
+    def _keep(self, block: np.ndarray, n0: int, lo: int, hi: int) -> None:
+        self.parts.append(block[lo - n0:hi - n0].copy())
+        self.n += hi - lo
+
+
+def _clips(stretches: Sequence[Stretch], context_s: float, duration: float,
+           rate: int) -> list[_Clip]:
+    """What the recogniser hears: each neighbourhood, with the middle of every covered
+    stretch longer than ``2 * KEEP_S`` left out (it was checked to be the tone or silence;
+    the ends stay, where a cut-short name would be). Fewer recogniser windows, same words."""
+    keep = round(KEEP_S * rate)
+    clips = []
+    for hood in neighbourhoods(stretches, context_s, duration):
+        skip = [(round(s.start * rate) + keep, round(s.end * rate) - keep) for s in stretches
+                if hood.start <= s.start and s.end <= hood.end and s.end - s.start > 2 * KEEP_S]
+        clips.append(_Clip(round(hood.start * rate), round(hood.end * rate), skip))
+    return clips
+
+
+def neighbourhoods(stretches: Sequence[Stretch], context_s: float,
+                   duration: float) -> list[Stretch]:
+    """Each stretch widened by ``context_s`` each side, overlapping ones joined."""
+    out: list[Stretch] = []
+    for s in stretches:
+        a, b = max(0.0, s.start - context_s), s.end + context_s
+        if duration > 0:
+            b = min(b, duration)
+        if out and a <= out[-1].end:
+            out[-1] = Stretch(out[-1].start, max(out[-1].end, b))
+        else:
+            out.append(Stretch(a, b))
+    return out
+
+
+class _Listener:
+    """Hears neighbourhoods in batches and notes any accepted original it hears."""
+
+    def __init__(self, recogniser: Recogniser, originals: Sequence[str], path: Path) -> None:
+        self.recogniser = recogniser
+        self.terms = compile_terms(originals)
+        self.words = [(i, w) for i, o in enumerate(originals)
+                      for w in re.findall(r"[^\W\d_]{5,}", o.casefold())]
+        self.path = path
+        self.batch: list[_Clip] = []
+        self.batch_n = 0
+        self.gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
+        self.leaks: list[Leak] = []
+
+    def add(self, clip: _Clip) -> None:
+        if self.batch and self.batch_n + clip.n + self.gap.shape[0] > WINDOW_S * VERIFY_RATE:
+            self.flush()
+        self.batch.append(clip)
+        self.batch_n += clip.n + self.gap.shape[0]
+
+    def flush(self) -> None:
+        """Hear the batch as one window; only when it holds an original, halve it until the
+        clips that carry it are found (rare, so the usual cost is one window per batch)."""
+        batch, self.batch, self.batch_n = self.batch, [], 0
+        if not batch or not self.terms:
+            return
+        for group, hits in self._locate(batch, self._hear(batch)):
+            first, last = group[0].first / VERIFY_RATE, group[-1].last / VERIFY_RATE
+            where = f"near {hms(first)}" if len(group) == 1 else (
+                f"between {hms(first)} and {hms(last)}")
+            self.leaks += [Leak(self.path, f"an accepted identifier still heard {where}", t)
+                           for t in sorted(hits)]
+
+    def _hear(self, clips: list[_Clip]) -> set[int]:
+        parts = [x for c in clips for x in (*c.parts, self.gap)]
+        return self._hits(self.recogniser(np.concatenate(parts)))
+
+    def _locate(self, clips: list[_Clip], hits: set[int]) -> list[tuple[list[_Clip], set[int]]]:
+        """The smallest groups of clips in which the recogniser still hears an original (a
+        clip alone is sometimes too short for it to understand: then its group is named)."""
+        if not hits:
+            return []
+        if len(clips) == 1:
+            return [(clips, hits)]
+        half = len(clips) // 2
+        found = [g for part in (clips[:half], clips[half:])
+                 for g in self._locate(part, self._hear(part))]
+        return found or [(clips, hits)]
+
+    def _hits(self, text: str) -> set[int]:
+        return set(count_text(text, self.terms)) | set(self._partial(text))
+
+    def _partial(self, text: str) -> list[int]:
+        """Originals whose word was heard cut short ("Brad" of "Bradford"): half a name or
+        more, four letters or more, still says whom or where."""
+        heard = set(re.findall(r"[^\W\d_]{4,}", text.casefold()))
+        return [i for i, word in self.words
+                if any(word.startswith(h) and 2 * len(h) >= len(word) for h in heard)]
+
+
+def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
+           duration: float, options: AudioOptions | None = None,
+           recogniser: Recogniser | None = None, progress: Progress | None = None,
+           cancel: CancelToken | None = None) -> list[Leak]:
+    """Decode ``path`` again: each stretch silent or the tone, the length right, and (with a
+    recogniser) no accepted original heard in any stretch's neighbourhood."""
+    options = options or AudioOptions()
+    rate = VERIFY_RATE
+    edge = round(EDGE_S * rate)
+    levels = [_Level(round(s.start * rate) + edge, round(s.end * rate) - edge)
+              for s in stretches]
+    clips = iter(_clips(stretches, options.context_s, duration, rate))
+    listener = _Listener(recogniser, originals, path) if (
+        recogniser is not None and options.check_speech) else None
+    clip = next(clips, None)
+    omega = 2 * np.pi * options.tone_hz / rate
+    n0 = 0
+    for block in media.stream(path, rate, BLOCK_S):
+        if cancel is not None:
+            cancel.check()
+        n1 = n0 + block.shape[0]
+        for level in levels:
+            if level.first < n1 and n0 < level.last:
+                level.add(block, n0, omega)
+        while listener is not None and clip is not None and clip.first < n1:
+            clip.add(block, n0)
+            if clip.last > n1:
+                break
+            listener.add(clip)
+            clip = next(clips, None)
+        n0 = n1
+        if progress is not None:
+            progress("audio check", min(n0 / rate / max(duration, 1e-6), 1.0))
+    if listener is not None:
+        if clip is not None and clip.n:
+            listener.add(clip)
+        listener.flush()
+    leaks = [Leak(path, f"{problem} at {hms(s.start)}", NO_TERM)
+             for s, level in zip(stretches, levels, strict=True)
+             if (problem := level.problem(options))]
+    if abs(n0 / rate - duration) > 0.5:
+        leaks.append(Leak(path, f"audio of {n0 / rate:.1f} s where the recording lasts "
+                          f"{duration:.1f} s", NO_TERM))
+    return leaks + (listener.leaks if listener is not None else [])
+
+
+def write(source: Path, target: Path, audio_coverage: Coverage, originals: Sequence[str],
+          options: AudioOptions | None = None, recogniser: Recogniser | None = None,
+          progress: Progress | None = None, cancel: CancelToken | None = None) -> None:
+    """Render, then verify; ``AudioCheckError`` when the written file fails its check (the
+    caller deletes it: it is still under its temporary name)."""
+    options = options or AudioOptions()
+    seconds, covered = render(Path(source), Path(target), audio_coverage.stretches, options,
+                              progress, cancel)
+    audio_coverage.covered = covered
+    leaks = verify(Path(target), covered, originals, seconds, options, recogniser, progress,
+                   cancel)
+    if leaks:
+        raise AudioCheckError(leaks)
+
+
+def recogniser_for(transcriber: Any) -> Recogniser:
+    """What ``Transcriber``'s model hears: greedy, one temperature, no times (a check, not a
+    transcript: fast), and no voice filter, so a covered stretch is heard as it is."""
+
+    def hear(audio: np.ndarray) -> str:
+        segments, _info = transcriber.whisper.transcribe(
+            audio, language=transcriber.language, beam_size=1, temperature=0.0,
+            vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
+        return " ".join(s.text for s in segments)
+
+    return hear

@@ -1,0 +1,421 @@
+"""The anonymised audio (``audio`` format): espeak-ng speech with planted names, transcribed by
+the real tiny.en model, names accepted, the recording written with them covered, then checked
+by decoding it (levels) and by listening to it again (the recogniser)."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+import subprocess
+import wave
+import zipfile
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from anonyscribe import export, media
+from anonyscribe.core.cancel import Cancelled, CancelToken
+from anonyscribe.core.model import Decision, Finding, Transcript
+from anonyscribe.core.study import Study
+from anonyscribe.export import audio as audio_format
+from anonyscribe.export.audio import AudioOptions, Cover, Coverage, Stretch
+from anonyscribe.export.leakcheck import compile_terms, count_text
+from conftest import SHARED_DIR
+
+RATE = media.SAMPLE_RATE
+# Invented people and places; each line is said by espeak-ng with a pause after it.
+LINES = [
+    "My name is Rachel Morgan and I am a ward manager.",
+    "The weather was lovely that spring and the garden was full of roses.",
+    "I worked with Doctor Hannah Price at the clinic in Bradford.",
+    "We talked about the new rota and the long night shifts.",
+]
+NAMES = ["Rachel Morgan", "Hannah Price", "Bradford"]
+XSD = SHARED_DIR / "data" / "refi-qda" / "project.xsd"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def espeak(lines: list[str], out: Path, pause_s: float = 0.7) -> Path:
+    """Speak ``lines`` into a 16 kHz mono WAV (skips the test without espeak-ng)."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    chunks = []
+    for i, line in enumerate(lines):
+        part = out.with_name(f"line{i}.wav")
+        subprocess.run(["espeak-ng", "-v", "en-gb", "-s", "150", "-w", str(part), line],
+                       check=True)
+        chunks += [media.decode(part), np.zeros(int(pause_s * RATE), np.float32)]
+        part.unlink()
+    audio = np.concatenate(chunks)
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return out
+
+
+def accept_names(raw: Transcript, names: list[str]) -> list[Finding]:
+    """An accepted finding for every occurrence of ``names`` the recogniser wrote."""
+    out = []
+    for seg in raw.segments:
+        for name in names:
+            at = seg.text.find(name)
+            if at >= 0:
+                out.append(Finding(seg.id, at, at + len(name), "PERSON", name, 1.0, "manual",
+                                   Decision.ACCEPTED))
+    return out
+
+
+@pytest.fixture(scope="module")
+def spoken(tmp_path_factory, tiny_transcriber):  # noqa: ANN001, ANN201
+    """(recording, raw transcript, accepted findings) for the planted-names speech."""
+    path = espeak(LINES, tmp_path_factory.mktemp("speech") / "Interview Rachel Morgan.wav")
+    raw = tiny_transcriber.transcribe(path)
+    findings = accept_names(raw, NAMES)
+    found = {f.text for f in findings}
+    assert found == set(NAMES), ("tiny.en did not write every planted name", raw.segments)
+    return path, raw, findings
+
+
+def heard(transcriber, path: Path) -> str:  # noqa: ANN001
+    return " ".join(s.text for s in transcriber.transcribe(path).segments)
+
+
+def level(audio: np.ndarray, stretch: Stretch, edge: float = 0.04) -> np.ndarray:
+    return audio[round((stretch.start + edge) * RATE):round((stretch.end - edge) * RATE)]
+
+
+@pytest.mark.parametrize("cover", list(Cover))
+def test_names_are_covered_and_nothing_else_changes(spoken, tiny_transcriber, tmp_path,  # noqa: ANN001
+                                                    cover: Cover) -> None:
+    source, raw, findings = spoken
+    before = sha256(source)
+    options = AudioOptions(cover=cover)
+    coverage = audio_format.locate(raw, findings, options=options,
+                             duration=media.probe(source).duration)
+    assert coverage.located == len(findings) and not coverage.unlocated
+    assert 2 <= len(coverage.stretches) <= len(findings)
+    (path,) = export.export_audio(source, coverage, tmp_path / "out", "interview-01", NAMES,
+                                  options, audio_format.recogniser_for(tiny_transcriber))
+    assert path.name == "interview-01.m4a" and sha256(source) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["interview-01.m4a"]
+    with av.open(str(path)) as container:
+        assert container.streams.audio[0].codec_context.name == "aac"
+        assert not container.streams.video
+    original, anonymised = media.decode(source), media.decode(path)
+    assert abs(len(anonymised) - len(original)) < 0.1 * RATE
+
+    covered = coverage.final()  # widened to the quiet around each name, never narrowed
+    assert all(any(c.start <= s.start and s.end <= c.end for c in covered)
+               for s in coverage.stretches)
+    assert coverage.covered_s() < 0.5 * len(original) / RATE
+    for stretch in covered:  # every covered stretch: silent, or the tone and only it
+        part = level(anonymised, stretch)
+        rms = float(np.sqrt(np.mean(part ** 2)))
+        if cover is Cover.SILENCE:
+            assert rms < 10 ** (-50 / 20), (stretch, rms)
+        else:
+            spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part)))) ** 2
+            freqs = np.fft.rfftfreq(len(part), 1 / RATE)
+            share = spectrum[np.abs(freqs - options.tone_hz) < 30].sum() / spectrum.sum()
+            assert share > 0.99 and abs(rms - options.tone_level / math.sqrt(2)) < 0.01, (
+                stretch, share, rms)
+        assert float(np.sqrt(np.mean(level(original, stretch) ** 2))) > 0.02  # speech was there
+
+    keep = np.ones(min(len(original), len(anonymised)), bool)  # the rest: unchanged
+    for stretch in covered:
+        keep[max(0, round((stretch.start - 0.05) * RATE)):round((stretch.end + 0.05) * RATE)] = 0
+    diff = original[: len(keep)][keep] - anonymised[: len(keep)][keep]
+    assert np.sqrt(np.mean(diff ** 2)) < 0.1 * np.sqrt(np.mean(original[: len(keep)][keep] ** 2))
+
+    terms = compile_terms(NAMES)
+    text = heard(tiny_transcriber, path)
+    assert not count_text(text, terms), text
+    assert "roses" in text.lower() and "night shifts" in text.lower()  # the rest is heard
+    assert count_text(heard(tiny_transcriber, source), terms)  # and the names were there
+
+
+def test_a_stretch_that_misses_the_name_is_refused(spoken, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
+    """Verification, not trust: covering only the end of each name (word times gone wrong)
+    leaves most of it audible; the recogniser hears it, and no file is left behind."""
+    source, raw, findings = spoken
+    good = audio_format.locate(raw, findings)
+    wrong = Coverage([Stretch(s.end - 0.15, s.end) for s in good.stretches], good.located)
+    out = tmp_path / "out"
+    with pytest.raises(export.AudioCheckError) as caught:
+        export.export_audio(source, wrong, out, "interview-01", NAMES, AudioOptions(snap_s=0),
+                            audio_format.recogniser_for(tiny_transcriber))
+    assert "still heard" in str(caught.value)
+    assert not any(n in str(caught.value) for n in NAMES)
+    assert list(out.iterdir()) == []
+
+
+def test_level_check_refuses_uncovered_stretch(spoken, tmp_path) -> None:  # noqa: ANN001
+    """A stretch the render did not cover (written with another plan) fails the level check."""
+    source, raw, findings = spoken
+    coverage = audio_format.locate(raw, findings)
+    target = tmp_path / "x.m4a"
+    options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
+    seconds, covered = audio_format.render(source, target, coverage.stretches[:1], options)
+    assert covered == coverage.stretches[:1]
+    problems = audio_format.verify(target, coverage.stretches, [], seconds, options)
+    assert problems and all(p.part.startswith("sound where there should be silence")
+                            for p in problems)
+    assert len(problems) == len(coverage.stretches) - 1
+
+
+def test_edited_words_are_reported_and_their_gap_covered(spoken) -> None:  # noqa: ANN001
+    """A name the reviewer retyped no longer matches the recogniser's words: it cannot be
+    located exactly, so the gap between its timed neighbours is covered and it is reported."""
+    _source, raw, findings = spoken
+    edited = Transcript.from_dict(raw.to_dict())
+    target = next(f for f in findings if f.text == "Hannah Price")
+    seg = edited.segment(target.segment_id)
+    seg.text = seg.text.replace("Hannah Price", "Hanna Pryce")
+    moved = Finding(seg.id, target.start, target.start + len("Hanna Pryce"), "PERSON",
+                    "Hanna Pryce", 1.0, "manual", Decision.ACCEPTED)
+    coverage = audio_format.locate(edited, [moved])
+    (missing,) = coverage.unlocated
+    assert missing.finding_id == moved.id and missing.estimate is not None
+    words = {w.text: w for w in raw.segment(seg.id).words}
+    assert missing.estimate.start <= words["Hannah"].start + 0.05
+    assert missing.estimate.end >= words["Price"].end - 0.05
+    assert any(s.start <= words["Hannah"].start and s.end >= words["Price"].end
+               for s in coverage.stretches)
+    message = coverage.unlocated_message()
+    assert "could not be located in the audio" in message and "Hanna" not in message
+    lines = "\n".join(coverage.report_lines(Cover.TONE))
+    assert "Could not be located in the audio  1" in lines and "Pryce" not in lines
+
+
+def test_a_turn_without_word_times_is_reported_not_covered() -> None:
+    raw = Transcript.from_dict({"recording": {"name": "notes.txt"}, "segments": [
+        {"id": 0, "start": 0.0, "end": 0.0, "text": "Rachel Morgan called."}]})
+    coverage = audio_format.locate(raw, accept_names(raw, ["Rachel Morgan"]))
+    assert coverage.stretches == [] and len(coverage.unlocated) == 1
+    assert coverage.unlocated[0].estimate is None
+    assert "NOT covered" in "\n".join(coverage.report_lines(Cover.SILENCE))
+
+
+def test_speaker_names_said_aloud_are_covered(spoken) -> None:  # noqa: ANN001
+    _source, raw, _findings = spoken
+    coverage = audio_format.locate(raw, [], spoken_names=["Rachel Morgan"])
+    words = [w for s in raw.segments for w in s.words if w.text.strip(",.") in
+             ("Rachel", "Morgan")]
+    assert words and coverage.located == 0  # not findings: nothing to count as located
+    for w in words:
+        assert any(s.start <= w.start and w.end <= s.end for s in coverage.stretches)
+
+
+def test_padding_and_merging() -> None:
+    options = AudioOptions(pad_s=0.1, merge_gap_s=0.3)
+    got = audio_format.merge([(1.0, 1.5), (1.8, 2.0), (5.0, 5.2), (9.95, 10.5)], options, 10.0)
+    assert got == [Stretch(0.9, 2.1), Stretch(4.9, 5.3), Stretch(9.85, 10.0)]
+
+
+def test_cancel_leaves_nothing(spoken, tmp_path) -> None:  # noqa: ANN001
+    source, raw, findings = spoken
+    token = CancelToken()
+    token.cancel()
+    out = tmp_path / "out"
+    with pytest.raises(Cancelled):
+        export.export_audio(source, audio_format.locate(raw, findings), out, "a", NAMES,
+                            cancel=token)
+    assert list(out.iterdir()) == []
+
+
+def test_streamed_blocks_match_the_whole_decode(spoken) -> None:  # noqa: ANN001
+    source = spoken[0]
+    blocks = list(media.stream(source, RATE, block_s=1.0))
+    assert len(blocks) > 3 and all(b.dtype == np.float32 for b in blocks)
+    whole = media.decode(source)
+    joined = np.concatenate(blocks)
+    assert len(joined) == len(whole) and np.allclose(joined, whole, atol=1e-6)
+
+
+def test_progress_is_reported(spoken, tmp_path) -> None:  # noqa: ANN001
+    source, raw, findings = spoken
+    seen: list[tuple[str, float]] = []
+    audio_format.write(source, tmp_path / "p.m4a", audio_format.locate(raw, findings), NAMES,
+                       progress=lambda stage, f: seen.append((stage, f)))
+    stages = [s for s, _ in seen]
+    assert "audio" in stages and "audio check" in stages
+    assert seen[-1][1] == pytest.approx(1.0, abs=0.02)
+
+
+# -- through the study: pipeline, CLI, ethics report, .qdpx ----------------------------------
+
+@pytest.fixture
+def study(spoken, tmp_path):  # noqa: ANN001, ANN201
+    """A study with the planted-names recording reviewed: names accepted."""
+    source, raw, findings = spoken
+    recording = tmp_path / source.name
+    shutil.copy(source, recording)
+    with Study.open(tmp_path / "study", lock=False) as st:
+        st.settings.model = "tiny.en"  # the listener the CLI and the app load for the check
+        entry = st.add_recording(recording)
+        entry.duration = media.probe(recording).duration
+        transcript = Transcript.from_dict(raw.to_dict())
+        transcript.recording.name = recording.name
+        transcript.recording.path = str(recording)
+        st.save_transcript(entry.id, transcript)
+        st.save_findings(entry.id, [Finding.from_dict(f.to_dict()) for f in findings])
+        entry.status = "review"
+        st.save()
+        yield st, entry, recording
+
+
+def test_pipeline_writes_audio_and_reports_it(study, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
+    from anonyscribe.pipeline import export_recording
+
+    st, entry, recording = study
+    before = sha256(recording)
+    st.settings.audio_cover = "silence"
+    written = export_recording(st, entry.id, tmp_path / "anon", ["txt", "audio"],
+                               recogniser=audio_format.recogniser_for(tiny_transcriber))
+    names = sorted(p.suffix for p in written)
+    assert names == [".m4a", ".txt"] and sha256(recording) == before
+    assert not any(n.split()[0] in p.name for p in written for n in NAMES)
+    report = (st.root / "log" / entry.id / "anonymisation-report.txt").read_text("utf-8")
+    assert "Anonymised audio" in report and "Identifiers covered (silence)" in report
+    assert not any(n in report for n in NAMES)
+
+
+def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
+    from lxml import etree
+
+    from anonyscribe import labels
+    from anonyscribe.export.qdpx import plain_text
+    from anonyscribe.pipeline import (
+        audio_coverage,
+        export_recording,
+        export_study_project,
+        plan_export,
+    )
+
+    st, entry, recording = study
+    before = sha256(recording)
+    recogniser = audio_format.recogniser_for(tiny_transcriber)
+    export_recording(st, entry.id, tmp_path / "anon", ["txt"], recogniser=recogniser)
+    (qdpx,) = export_study_project(st, tmp_path / "anon", include_media=True,
+                                   recogniser=recogniser)
+    assert sha256(recording) == before
+    with zipfile.ZipFile(qdpx) as zf:
+        members = [n for n in zf.namelist() if n.startswith("Sources/") and
+                   not n.endswith(".txt")]
+        assert len(members) == 1 and members[0].endswith(".m4a")
+        inner = tmp_path / "inner.m4a"
+        inner.write_bytes(zf.read(members[0]))
+        root = etree.fromstring(zf.read("project.qde"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    assert root.find(".//q:AudioSource", ns) is not None
+    # SyncPoints as for the original recording: the anonymised audio keeps its timeline.
+    rendered = plan_export(st, entry.id, labels.study_plan(st)).rendered.transcript
+    _text, spans = plain_text(rendered)
+    expected = [(str(round(t * 1000)), str(pos)) for a, b, t0, t1 in spans
+                for pos, t in ((a, t0), (b, t1))]
+    got = [(p.get("timeStamp"), p.get("position")) for p in root.iterfind(".//q:SyncPoint", ns)]
+    assert got == expected and got
+    audio = media.decode(inner)
+    assert abs(len(audio) / RATE - entry.duration) < 0.1
+    for stretch in audio_coverage(st, entry.id).stretches:
+        part = level(audio, stretch)
+        assert abs(float(np.sqrt(np.mean(part ** 2))) - 0.1 / math.sqrt(2)) < 0.01  # the tone
+    assert not count_text(heard(tiny_transcriber, inner), compile_terms(NAMES))
+    assert list(st.root.glob(".audio-*")) == []
+    if not XSD.is_file():
+        pytest.skip(f"REFI-QDA schema not found at {XSD}")
+    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    assert schema.validate(root), schema.error_log
+
+
+def test_cli_export_audio_with_last_check(study, tmp_path, capsys) -> None:  # noqa: ANN001
+    """``anonyscribe export --format audio``: a retyped name is reported before the audio is
+    written (and in the ethics report), its gap covered; the names are not heard."""
+    from anonyscribe.cli import main
+
+    st, entry, recording = study
+    raw = st.load_transcript(entry.id)
+    findings = st.load_findings(entry.id)
+    target = next(f for f in findings if f.text == "Hannah Price")
+    seg = raw.segment(target.segment_id)
+    seg.text = seg.text.replace("Hannah Price", "Hanna Pryce")
+    target.text, target.end = "Hanna Pryce", target.start + len("Hanna Pryce")
+    st.save_transcript(entry.id, raw)
+    st.save_findings(entry.id, findings)
+    before = sha256(recording)
+    out = tmp_path / "shared"
+    code = main(["export", "--private", str(st.root), "--out", str(out), "--format",
+                 "txt,audio", "--audio-cover", "silence"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "1 identifier(s) (1 Person) could not be located in the audio" in err
+    (m4a,) = out.glob("*.m4a")
+    assert sha256(recording) == before
+    assert Study.open(st.root, lock=False).settings.audio_cover == "silence"
+    report = (st.root / "log" / entry.id / "anonymisation-report.txt").read_text("utf-8")
+    assert "Could not be located in the audio  1" in report and "Pryce" not in report
+    words = {w.text: w for w in raw.segment(seg.id).words}
+    audio = media.decode(m4a)
+    hannah = audio[round(words["Hannah"].start * RATE):round(words["Price"].end * RATE)]
+    assert float(np.sqrt(np.mean(hannah ** 2))) < 10 ** (-50 / 20)
+
+
+def test_memory_does_not_grow_with_length(spoken, tmp_path) -> None:  # noqa: ANN001
+    """Rendering and checking ten times the audio needs about the same memory (blocks)."""
+    import tracemalloc
+
+    source = spoken[0]
+    speech = media.decode(source)
+    peaks = []
+    for copies in (2, 20):
+        path = tmp_path / f"long{copies}.wav"
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE)
+            for _ in range(copies):
+                w.writeframes((np.clip(speech, -1, 1) * 32767).astype("<i2").tobytes())
+        seconds = len(speech) * copies / RATE
+        stretches = [Stretch(t, t + 0.8) for t in np.arange(1.0, seconds - 2, 7.0)]
+        tracemalloc.start()
+        written, covered = audio_format.render(path, tmp_path / f"o{copies}.m4a", stretches)
+        assert not audio_format.verify(tmp_path / f"o{copies}.m4a", covered, [], written)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < 1.5 * peaks[0], peaks
+
+
+def test_video_is_dropped_and_the_original_untouched(speech_dir: Path, tmp_path) -> None:  # noqa: ANN001
+    source = speech_dir / "interview.mp4"
+    with av.open(str(source)) as container:
+        assert container.streams.video  # the fixture has a picture
+    before = sha256(source)
+    (path,) = export.export_audio(source, Coverage([Stretch(0.5, 1.5)], 1), tmp_path, "a",
+                                  ["Rachel Morgan"], AudioOptions(cover=Cover.SILENCE))
+    with av.open(str(path)) as container:
+        assert not container.streams.video and len(container.streams.audio) == 1
+        assert not {k for k in container.metadata if k not in (
+            "major_brand", "minor_version", "compatible_brands", "encoder")}
+    assert sha256(source) == before
+    assert abs(media.probe(path).duration - media.probe(source).duration) < 0.1
+
+
+def test_listener_hears_the_edges_of_long_stretches_only() -> None:
+    stretches = [Stretch(1.0, 3.0), Stretch(3.3, 3.6)]
+    (clip,) = audio_format._clips(stretches, 0.4, 10.0, RATE)
+    assert (clip.first, clip.last) == (round(0.6 * RATE), round(4.0 * RATE))
+    assert clip.skip == [(round(1.2 * RATE), round(2.8 * RATE))]  # the short one is heard whole
+    for n0 in range(0, 5 * RATE, RATE // 2):  # fed in blocks, as verify does
+        clip.add(np.arange(n0, n0 + RATE // 2, dtype=np.float32), n0)
+    heard = np.concatenate(clip.parts)
+    assert len(heard) == clip.n == round((4.0 - 0.6 - 1.6) * RATE)
+    assert heard[0] == round(0.6 * RATE) and heard[-1] == round(4.0 * RATE) - 1
+    assert not np.any((heard >= 1.2 * RATE) & (heard < 2.8 * RATE))

