@@ -260,3 +260,53 @@ def test_teams_surname_forename_labels(det: Detector) -> None:
 def test_nationalities_and_languages_are_not_names(det: Detector) -> None:
     got = spans(det, "She is Slovakian and he speaks Japanese and Sylheti at home.")
     assert not any(w in got for w in ("Slovakian", "Japanese", "Sylheti"))
+
+
+def test_companies_agencies_and_care_homes(det: Detector) -> None:
+    text = ("I did nights at Larkspur Lodge, then agency shifts for Swift Care at Home Ltd "
+            "and Medivale Recruitment.")
+    for part in ("Larkspur Lodge", "Swift Care at Home Ltd", "Medivale Recruitment"):
+        assert spans(det, text).get(part) == "ORGANISATION", part
+    kinds = det.detect_text("She moved from Social Care to Primary Care, then Intensive Care.")
+    assert not any(s.source in ("company", "named-unit") for s in kinds)  # kinds of care
+    assert all(s.score < 0.5 for s in kinds)  # at most spaCy's low guess
+
+
+def test_acronym_before_a_title_and_uk_bodies(det: Detector) -> None:
+    assert spans(det, "I'm an AHP lead now.").get("AHP lead") == "ROLE"
+    assert spans(det, "He volunteers with Carers UK on Fridays.").get("Carers UK") \
+        == "ORGANISATION"
+    assert untouched(det, "I moved to the UK in June.", "UK")
+
+
+def test_villages_districts_and_named_estates(det: Detector) -> None:
+    assert "Ystradgynlais" in det.lex.places  # GeoNames places of 1,000+ people
+    assert covered(det, "We lived on the Gipton estate, then in Ystradgynlais.", "Ystradgynlais")
+    text = "Her front room at Broadwater Farm was tiny."
+    assert covered(det, text, "Broadwater Farm")
+
+
+def test_used_to_be_and_isles(det: Detector) -> None:
+    assert spans(det, "I used to be a driver for the trust.").get("driver") == "ROLE"
+    assert "ROLE" not in spans(det, "One day I want to be a driver.").values()
+    assert covered(det, "She moved from the Isle of Arran to Ayr.", "Isle of Arran")
+
+
+def test_surnames_that_are_words(det: Detector) -> None:
+    assert covered(det, "my manager was sarah white and her deputy was tom green",
+                   "sarah white")
+    assert covered(det, "my manager was sarah white and her deputy was tom green", "tom green")
+    assert covered(det, "My manager was Sarah White, a lovely woman.", "Sarah White")
+    assert untouched(det, "it's an acute male ward at the end of the corridor", "ward")
+    assert untouched(det, "i gave sarah white coats for the winter", "coats")
+
+
+def test_spelled_code_after_any_code_cue(det: Detector) -> None:
+    assert spans(det, "and the code they gave me was k x four four nine one").get(
+        "k x four four nine one") == "ID"
+    assert "ID" not in spans(det, "we had four five six patients and two beds").values()
+
+
+def test_town_after_in_is_a_place_even_if_also_a_name(det: Detector) -> None:
+    assert spans(det, "She runs the diabetes clinic in Bradford.").get("Bradford") == "LOCATION"
+    assert spans(det, "I was talking to Bradford, he said no.").get("Bradford") == "PERSON"

@@ -19,28 +19,24 @@ SAYS = ("Hello Siobhan Kowalczyk, thank you for joining us today. Siobhan, could
         "about your work on the ward?")
 
 
-def test_hotwords_are_vocabulary_then_known_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
+def test_hotwords_are_vocabulary_then_file_name_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
     study = Study(tmp_path / "study")
-    study.register.set_label("PERSON", "Bernadette Okonjo", "[Participant]")
-    study.register.set_label("ORGANISATION", "Leeds Teaching Hospitals", "[Trust]")
+    study.register.set_label("PERSON", "Bernadette Okonjo", "[Participant]")  # not a hotword
     engines = Engines(vocabulary=["Datix", " "], speakers="none", _detector=detector)
     entry = RecordingEntry(id="r1", name="Interview with Tamsin Achterberg-20231012.wav",
                            path="unused.wav")
     words = hotwords(study, entry, engines)
     assert words[0] == "Datix"
-    assert "Bernadette Okonjo" in words
     assert any("Tamsin" in w for w in words)
-    assert "Leeds Teaching Hospitals" not in words  # only names
+    assert "Bernadette Okonjo" not in words
     assert " " not in words
 
 
 def test_hotwords_are_capped(tmp_path: Path, detector) -> None:  # noqa: ANN001
-    study = Study(tmp_path / "study")
-    for i in range(200):
-        study.register.set_label("PERSON", f"Person Number{i:03d}", f"[P{i}]")
-    engines = Engines(speakers="none", _detector=detector)
+    engines = Engines(vocabulary=[f"Term{i:03d}" for i in range(200)], speakers="none",
+                      _detector=detector)
     entry = RecordingEntry(id="r1", name="clip.wav", path="unused.wav")
-    assert len(", ".join(hotwords(study, entry, engines))) <= 400
+    assert len(", ".join(hotwords(Study(tmp_path / "study"), entry, engines))) <= 400
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
@@ -58,3 +54,11 @@ def test_name_in_file_name_is_spelled_right_and_found(tmp_path: Path, tiny_engin
         study.close()
     assert "Kowalczyk" in text, text
     assert any("Kowalczyk" in f for f in found), found
+
+
+def test_file_name_dates_and_separators_do_not_hide_names(tmp_path: Path, detector) -> None:  # noqa: ANN001
+    engines = Engines(speakers="none", _detector=detector)
+    entry = RecordingEntry(id="r1", name="Interview_with_Hannah_Okafor-20240101_0930.m4a",
+                           path="unused.m4a")
+    words = hotwords(Study(tmp_path / "study"), entry, engines)
+    assert any("Okafor" in w for w in words), words

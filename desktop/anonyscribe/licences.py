@@ -75,6 +75,8 @@ NOTICES: tuple[Notice, ...] = (
            ("scowl-wordlist.txt",)),
     Notice("US Census 1990 name lists", "Public domain", "https://github.com/treyhunner/names",
            ("name-lists-public-domain.txt",)),
+    Notice("GeoNames place names (UK and Ireland towns, villages, districts)", "CC BY 4.0",
+           "https://www.geonames.org", ("geonames-CC-BY-4.0.txt",)),
     Notice("World given names and surnames, derived from names-dataset 3.3.1",
            "Apache 2.0 (MIT in its metadata)", "https://github.com/philipperemy/name-dataset",
            ("names-dataset-Apache-2.0.txt",)),

@@ -44,6 +44,7 @@ STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
 TIMED_FORMATS = {"srt", "vtt", "nvivo"}
 # Detections in a file name below this score (context guesses) are left alone.
 FILE_NAME_MIN_SCORE = 0.5
+_FILE_NAME_GAPS = re.compile(r"[_\-]+|\d+")  # "Hannah_Price-20240101": words, no date
 HOTWORDS_MAX_CHARS = 400  # about 100 tokens: half of Whisper's 224-token prompt
 
 
@@ -144,22 +145,18 @@ def study_terms(study: Study) -> Terms:
 
 
 def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]:
-    """What the recogniser is told to expect: the study's vocabulary, then names the study
-    already knows (PERSON names in the register or accepted anywhere, names in this recording's
-    file name), so a later recording spells them as the researcher did and detection finds
-    them. Capped: faster-whisper keeps hotwords within half of its prompt."""
+    """What the recogniser is told to expect: the study's vocabulary, then the names in this
+    recording's file name ("Interview with Siobhan Kowalczyk"), so they are spelled as the
+    researcher wrote them and detection finds them. Names known elsewhere in the study are
+    not added: a prompt of names the recording may never say makes small Whisper models
+    write them over unrelated speech (seen with tiny.en on short clips). Capped:
+    faster-whisper keeps hotwords within half of its prompt."""
     words = [w.strip() for w in engines.vocabulary if w and w.strip()]
     names: list[str] = []
-    for e in study.register.entries.values():
-        if e.type == "PERSON":
-            names.extend(o for o in e.originals if len(o) > 2)
-    for (type_, _), surfaces in labels.study_plan(study).surfaces.items():  # accepted names
-        if type_ == "PERSON":
-            names.extend(o for o in surfaces if len(o) > 2)
     stem = Path(entry.name).stem
     if stem:
         with engines.models_in_use:
-            spans = engines.detector.detect_text(stem.replace("_", " "))
+            spans = engines.detector.detect_text(_FILE_NAME_GAPS.sub(" ", stem))
         names.extend(s.text for s in spans
                      if s.type == "PERSON" and s.score >= FILE_NAME_MIN_SCORE)
     out = list(dict.fromkeys(words + names))

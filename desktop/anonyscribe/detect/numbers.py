@@ -156,6 +156,10 @@ class NumberRecognizer:
     def __init__(self, cfg: DetectionConfig) -> None:
         self.id_context = sorted(cfg.words("numbers", "id_context"))
         self.nhs_context = sorted(cfg.words("numbers", "nhs_context"))
+        # Letters and digits read out one by one are a code wherever a number or code is
+        # being given, not only after the words that make a bare number an ID.
+        self.code_context = sorted(set(self.id_context) | {"number", "code", " id", "reg",
+                                                           "licence", "passport", "account"})
 
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -269,7 +273,7 @@ class NumberRecognizer:
                     break
                 j += 1
             if letters and digits >= 3 and letters + digits >= 5 and \
-                    self._context(text, toks[i].start, self.id_context, 160):
+                    self._context(text, toks[i].start, self.code_context, 160):
                 s, e = toks[i].start, toks[j - 1].end
                 yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
                 i = j

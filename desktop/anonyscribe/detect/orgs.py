@@ -27,7 +27,25 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
-_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint"}
+# Last words of companies, agencies and care homes ("Bluebird Care", "Rosebank Lodge").
+_COMPANY_HEADS = {"care", "homecare", "healthcare", "recruitment", "staffing", "nursing",
+                  "ltd", "limited", "plc", "llp", "cic", "homes", "housing", "solutions",
+                  "agency", "lodge", "manor", "house", "court", "medical", "pharmacy",
+                  "chemists", "carers", "support", "living"}
+# Words before "Care" (and the like) that name a kind of care, not a company.
+_CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "critical",
+                 "palliative", "end", "urgent", "emergency", "community", "personal", "home",
+                 "health", "adult", "adults", "child", "children", "residential", "respite",
+                 "day", "acute", "continuing", "managed", "integrated", "specialist", "mental",
+                 "elderly", "dementia", "patient", "person", "self", "foster", "shared",
+                 "outpatient", "inpatient", "general", "private", "public", "national", "nhs",
+                 "royal", "old", "new", "my", "our", "the", "domiciliary", "maternity",
+                 "neonatal", "paediatric", "high", "low", "quality", "clinical", "nursing",
+                 "medical", "dental", "eye", "spiritual", "pastoral", "sheltered", "supported",
+                 "independent", "assisted", "extra", "white", "opera", "council", "parliament",
+                 "commons", "lords", "care", "full", "free", "out", "big", "first", "next"}
+_COMPANY_ENDS = {"ltd", "limited", "plc", "llp", "cic"}
+_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
 
@@ -104,6 +122,7 @@ class OrganisationRecognizer:
         out.extend(self._wards(chunk))
         out.extend(self._named_units(chunk))
         out.extend(self._employers(chunk))
+        out.extend(self._companies(chunk))
         out.extend(self._short_forms(chunk))
         out.extend(self._universities(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
@@ -166,6 +185,39 @@ class OrganisationRecognizer:
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
         return out
 
+    def _companies(self, chunk: Chunk) -> list[Span]:
+        """'Bluebird Care', 'Rosebank Lodge', 'Medacs Healthcare', 'Swift Care at Home Ltd':
+        capitalised words ending in what companies, agencies and care homes are called."""
+        out: list[Span] = []
+        if not chunk.cased:
+            return out
+        toks, text = chunk.toks, chunk.text
+        for i, t in enumerate(toks):
+            if t.lower not in _COMPANY_HEADS or not t.is_cap or i == 0:
+                continue
+            end = t.end
+            if t.lower == "care" and i + 2 < len(toks) and toks[i + 1].lower == "at" \
+                    and toks[i + 2].lower == "home":
+                end = toks[i + 2].end  # "... Care at Home"
+            j = i - 1
+            names: list[Tok] = []
+            while j >= 0 and len(names) < 4 and toks[j].is_word and toks[j].is_cap \
+                    and toks[j].lower not in STOP:
+                names.insert(0, toks[j])
+                if toks[j].sent_start:
+                    break
+                j -= 1
+            if not names or names[0].lower in _CARE_GENERIC or names[-1].lower in _CARE_GENERIC:
+                continue
+            if len(names) == 1 and names[0].sent_start and self.lex.is_word(names[0].lower):
+                continue
+            k = i + 1 if end == t.end else i + 3
+            if k < len(toks) and toks[k].lower in ("ltd", "limited", "plc", "llp", "cic"):
+                end = toks[k].end
+            s = names[0].start
+            out.append(Span(s, end, "ORGANISATION", text[s:end], 0.55, "company"))
+        return out
+
     def _short_forms(self, chunk: Chunk) -> list[Span]:
         """'Leeds uni', 'the royal', "St Mungo's": how people name a place of work."""
         out: list[Span] = []
@@ -182,6 +234,11 @@ class OrganisationRecognizer:
             elif t.lower == "royal" and not chunk.cased and i >= 2 and toks[i - 1].lower == "the" \
                     and toks[i - 2].lower in ("at", "to", "from", "in", "on", "joined", "left"):
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "the-royal"))
+            elif t.text == "UK" and i and toks[i - 1].is_word and toks[i - 1].is_cap \
+                    and toks[i - 1].lower not in STOP and not toks[i - 1].text.isupper() \
+                    and chunk.cased and not toks[i - 1].sent_start:
+                s = toks[i - 1].start  # "Age UK", "Carers UK": a charity or company
+                out.append(Span(s, t.end, "ORGANISATION", text[s:t.end], 0.5, "uk-body"))
             elif t.lower in ("st", "saint") and nxt is not None and nxt.is_word and (
                     nxt.is_cap or not chunk.cased) and nxt.lower not in STOP and (
                     t.is_cap or not chunk.cased):
@@ -243,8 +300,8 @@ class OrganisationRecognizer:
                         j -= 1
                         continue
                     break
-                if chunk.cased and not w.is_cap:
-                    break
+                if chunk.cased and not w.is_cap or w.lower in _COMPANY_ENDS:
+                    break  # "... Ltd and Medivale Recruitment": one company ends there
                 names.insert(0, w)
                 j -= 1
             while names and names[0].lower in ("and", "of", "&"):

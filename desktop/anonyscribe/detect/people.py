@@ -43,6 +43,9 @@ _BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "wit
 # Three letters that spell a word more often than a name.
 _NOT_SPELLED = frozenset({"abc", "bbc", "itv", "nhs", "gcs", "ocd", "ptsd", "dna", "gmc", "nmc",
                           "icu", "itu", "hdu", "ppe", "dbs", "edi", "bme", "hca", "mdt"})
+_PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
+_NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
+                "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -112,7 +115,10 @@ class PersonRecognizer:
             t = toks[j]
             if chunk.text[toks[j - 1].end:t.start] not in (" ", "-"):
                 break
-            if not self.name_like(t, chunk.cased, loose=True) or t.lower in self.role_heads:
+            group_surname = t.lower in self.never and t.lower in lex.surnames and \
+                t.is_alpha and (t.is_cap or not chunk.cased)  # "Sarah White", "Ann English"
+            if not (self.name_like(t, chunk.cased, loose=True) or group_surname) \
+                    or t.lower in self.role_heads:
                 break
             if chunk.cased:
                 if t.sent_start or t.lower in _CALENDAR or t.lower in self.org_heads \
@@ -120,10 +126,27 @@ class PersonRecognizer:
                     break
             else:
                 known = (t.lower in lex.surnames or t.lower in lex.first_names)
-                if lex.is_word(t.lower) or not (known or len(t.lower) >= 3):
+                if lex.is_word(t.lower) and not self._word_surname(chunk, i, j):
+                    break
+                if not (known or len(t.lower) >= 3):
                     break
             j += 1
         return j
+
+    def _word_surname(self, chunk: Chunk, i: int, j: int) -> bool:
+        """'sarah white and ...', 'tom green.': a surname that is also a word, right after a
+        sure given name and before a pause or a function word (not 'sarah white coat')."""
+        toks, lex = chunk.toks, self.lex
+        first, t = toks[i], toks[j]
+        if j != i + 1 or t.lower not in lex.surnames or t.lower in STOP or \
+                t.lower in self.org_heads or first.lower in STOP or \
+                first.lower not in lex.first_names:
+            return False
+        if lex.is_word(first.lower) and (i == 0 or toks[i - 1].lower not in _NAME_BEFORE):
+            return False  # "an acute male ward": a word, not a name, before the word
+        nxt = toks[j + 1] if j + 1 < len(toks) else None
+        return nxt is None or not nxt.is_word or nxt.lower in STOP or \
+            nxt.lower in _AFTER_STRONG or chunk.text[t.end:nxt.start].count("\n") > 0
 
     # -- recognition ---------------------------------------------------------------------
     def __call__(self, chunk: Chunk) -> list[Span]:
@@ -221,6 +244,8 @@ class PersonRecognizer:
         if cased and t.is_cap and t.sent_start and i and toks[i - 1].text in _QUOTES \
                 and lw in lex.first_names and i + 1 < len(toks) and toks[i + 1].text == ",":
             return 0.5  # She said, "Blessing, you ..." - a name called out
+        if lw in lex.place_words and prev in _PLACE_PREPS and not self.after_cue(toks, i):
+            return 0.0  # "the clinic in Bradford": the place rules name it
         after_title = i > 0 and toks[i - 1].lower in self.titles
         if not self.name_like(t, cased, loose=after_title):
             return 0.0

@@ -10,6 +10,12 @@ from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
+# Words after a place name that make a named estate, village part or landmark of it.
+_FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "end", "vale",
+             "valley", "hill", "hills", "moor", "fields", "gardens", "square", "cross",
+             "bridge", "town", "road", "street", "lane", "avenue", "way", "drive", "crescent",
+             "close", "terrace", "grove", "place", "row", "walk", "wharf", "quay", "docks",
+             "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
 _ROAD = re.compile(r"^[MA]\d{1,4}(?:\(M\))?$")
 
 
@@ -49,6 +55,10 @@ class PlaceRecognizer:
                 score = 0.55  # "i live in tower hamlets", "royal berkshire in reading"
             if score:
                 s, e = seg[0].start, seg[-1].end
+                k = m.end_tok
+                if k < len(toks) and toks[k].lower in _FEATURES and (
+                        toks[k].is_cap or not chunk.cased):
+                    e = toks[k].end  # "Broadwater Farm", "Gipton estate": a named part of it
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
         out.extend(self._cued(chunk))
@@ -68,6 +78,11 @@ class PlaceRecognizer:
                         and nxt.is_cap and not nxt.sent_start and nxt.lower not in STOP):
                 out.append(Span(t.start, nxt.end, "LOCATION", text[t.start:nxt.end], 0.75,
                                 "county"))
+            if t.lower in ("isle", "isles") and nxt.lower == "of" and i + 2 < len(toks) \
+                    and toks[i + 2].is_word and toks[i + 2].lower not in STOP \
+                    and (t.is_cap or not chunk.cased):
+                e = toks[i + 2].end  # "the Isle of Lewis", "isle of wight"
+                out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
             if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \

@@ -20,10 +20,11 @@ last next main whole own better worse busy fab awful decent white black asian br
 _PLAIN_ADJ = frozenset(_PLAIN_ADJ_TEXT.split())
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 _BAND_NUMBERS = NUMBER_WORDS | {"8", "eight"}  # before a band letter: "band eight a", "8 a"
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
 _BAND_DIGIT = re.compile(r"^[2-9][a-d]?$")
 # "I was a porter", "as a registrar", "she's our matron": words that say a post follows.
 _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he's",),
-         ("was",), ("is",), ("became",),
+         ("was",), ("is",), ("became",), ("used", "to", "be"),
          ("they're",), ("you're",), ("we", "were"), ("we're",),
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"))
@@ -104,7 +105,8 @@ class RoleRecognizer:
                 continue  # "I was a band five": a pay band, not a post
             if head in _GENERIC_ALONE and not band and end == k + 1:
                 continue
-            if " ".join(t.lower for t in toks[k:end]) in self.relationship:
+            if start and toks[start - 1].lower in _OWNERS - {"the"} and \
+                    " ".join(t.lower for t in toks[k:end]) in self.relationship:
                 continue  # "it was my line manager": who, not which post
             e_tok = self._specialty(chunk, end)
             s, e = toks[start].start, toks[e_tok - 1].end
@@ -315,7 +317,7 @@ class RoleRecognizer:
         if cased and head.is_cap and not head.text.isupper():
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
-            return False
+            return _ACRONYM.match(w.text) is not None  # "AHP lead", "EDI lead", "IT lead"
         return w.pos in _CONTENT_POS and not (w.pos == "PROPN" and cased and w.is_cap)
 
     def _band_after(self, toks: list[Tok], i: int, right_end: int) -> int:
