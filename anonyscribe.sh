@@ -78,7 +78,7 @@ case "$cmd" in
     setup "gui$DIARIZE"
     out=${1:-demo-output}
     "$VENV/bin/anonyscribe" batch resources/sample --out "$out" --auto
-    echo "Anonymised files are in $out (private files in $out/private)." ;;
+    echo "Anonymised files are in $out (private files, the key included, in $out-private)." ;;
   *)
     setup "gui$DIARIZE"
     exec "$VENV/bin/anonyscribe" "$cmd" "$@" ;;

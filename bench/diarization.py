@@ -236,6 +236,7 @@ def batch_clips(clips: list[tuple[Path, Path]], model: str, extra: list[str],
                 title: str) -> None:
     """``anonyscribe batch <clips> --auto --format vtt [extra]`` in a fresh process, scored
     from the .vtt voice tags beside the one-speaker baseline (perfect speech, one label)."""
+    from anonyscribe.core.layout import default_private
     from anonyscribe.core.study import Study
     from anonyscribe.speakers.der import diarization_error, read_rttm
     from anonyscribe.speakers.turns import Turn
@@ -254,7 +255,7 @@ def batch_clips(clips: list[tuple[Path, Path]], model: str, extra: list[str],
         if run.returncode != 0:
             print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
             return
-        study = Study.open(out / "private", lock=False)
+        study = Study.open(default_private(out), lock=False)
         by_name = {Path(e.name).stem: e for e in study.recordings.values()}
         worst = 0.0
         for audio, rttm in clips:
