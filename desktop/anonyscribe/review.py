@@ -29,6 +29,7 @@ from .core.model import (
 )
 from .core.register import Register, normalise
 from .core.study import Study
+from .core.timeline import word_spans
 from .detect.similar import fold, phonetic_key, same_name, words
 from .labels import (
     Appearance,
@@ -917,18 +918,7 @@ class ReviewSession:
         """(char start, char end, t0, t1) of each timed word found in the turn's text."""
         spans = self._word_spans.get(segment_id)
         if spans is None:
-            seg = self.segment(segment_id)
-            low = seg.text.casefold()
-            spans, cursor = [], 0
-            for w in seg.words:
-                token = w.text.strip().casefold()
-                if not token:
-                    continue
-                at = low.find(token, cursor)
-                if at < 0 or at - cursor > 40:  # edited away: keep looking from here
-                    continue
-                spans.append((at, at + len(token), w.start, w.end))
-                cursor = at + len(token)
+            spans = word_spans(self.segment(segment_id))
             self._word_spans[segment_id] = spans
         return spans
 

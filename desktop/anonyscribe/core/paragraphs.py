@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WordSpan = tuple[int, int, float, float]  # char start, char end, t0, t1 (ReviewSession.word_spans)
+from .timeline import WordSpan
+
 SENTENCE_END = (".", "?", "!", "…")
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from .. import media
 from ..core.cancel import CancelToken
 from ..core.model import ENTITY_TYPES, Decision, Finding, Segment, Transcript
+from ..core.timeline import word_spans
 from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
 
@@ -150,23 +151,6 @@ class AudioCheckError(LeakError):
 
 
 # -- locate: where the identifiers are said ------------------------------------------------
-
-def word_spans(seg: Segment) -> list[tuple[int, int, float, float]]:
-    """(char start, char end, t0, t1) of each timed word found, in order, in the turn's text;
-    a word edited away is skipped (it no longer says what the text says)."""
-    low = seg.text.casefold()
-    spans, cursor = [], 0
-    for w in seg.words:
-        token = w.text.strip().casefold()
-        if not token:
-            continue
-        at = low.find(token, cursor)
-        if at < 0 or at - cursor > 40:
-            continue
-        spans.append((at, at + len(token), float(w.start), float(w.end)))
-        cursor = at + len(token)
-    return spans
-
 
 def _timed(text: str, spans: list[tuple[int, int, float, float]], start: int,
            end: int) -> tuple[float, float] | None:
