@@ -1,0 +1,83 @@
+"""Review stumbles from issue 16: the findings' "Says" column and the speaker legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from anonyscribe.core.model import Finding, Speaker  # noqa: E402
+from anonyscribe.core.study import RecordingEntry, Study  # noqa: E402
+from anonyscribe.gui.review import ReviewWidget  # noqa: E402
+from anonyscribe.gui.review.findings_panel import COL_TEXT  # noqa: E402
+
+from .test_workspace import _show, _transcript  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+ORG = "Wakefield General Hospital"
+
+
+def _study(tmp_path: Path, speakers: list[Speaker] | None = None) -> Study:
+    s = Study.open(tmp_path / "study")
+    s.recordings["rec-a"] = RecordingEntry("rec-a", "interview.wav",
+                                           str(tmp_path / "missing.wav"), status="review")
+    t = _transcript()
+    t.segments[3].text += f" She works at {ORG} now."
+    if speakers is not None:
+        t.speakers = speakers
+    s.save_transcript("rec-a", t)
+    text = t.segments[3].text
+    s.save_findings("rec-a", [
+        Finding(3, text.index(ORG), text.index(ORG) + len(ORG), "ORGANISATION", ORG, 0.8, "t"),
+        Finding(3, text.index("Dr Patel"), text.index("Dr Patel") + 8, "PERSON", "Dr Patel",
+                0.8, "t")])
+    s.save()
+    return s
+
+
+@pytest.fixture
+def review(qtbot, tmp_path):
+    s = _study(tmp_path)
+    w = ReviewWidget(s, "rec-a")
+    _show(qtbot, w)
+    yield w
+    s.close()
+
+
+def _org_item(w: ReviewWidget):
+    return next(w.panel.item(k) for k in w.panel._items if k[0] == "ORGANISATION")
+
+
+def test_says_column_shows_an_organisation_in_full_with_and_without_preview(qtbot, review):
+    w = review
+    item = _org_item(w)
+    needed = w.panel.tree.fontMetrics().horizontalAdvance(item.text(COL_TEXT))
+    assert w.panel.tree.columnWidth(COL_TEXT) >= needed, "cut off with the preview closed"
+    w.show_preview(True)
+    qtbot.waitUntil(lambda: w.preview.isVisible())
+    assert w.panel.tree.columnWidth(COL_TEXT) >= needed, "cut off with the preview open"
+    # Even dragged as narrow as the splitter allows, a typical name stays whole.
+    sizes = w.splitter.sizes()
+    w.splitter.setSizes([sizes[0] + sizes[2], sizes[1], 0])
+    assert w.panel.width() >= w.panel.minimumWidth() > 0
+    assert w.panel.tree.columnWidth(COL_TEXT) >= needed
+
+
+def test_says_has_its_full_text_on_hover(review):
+    item = _org_item(review)
+    assert ORG in item.toolTip(COL_TEXT)
+    assert "Organisation" in item.toolTip(COL_TEXT)
+
+
+def test_legend_lists_a_shared_speaker_label_once(qtbot, tmp_path):
+    s = _study(tmp_path, [Speaker("S1", "Speaker 1"), Speaker("S2", "Speaker 2"),
+                          Speaker("S3", "Speaker 1")])
+    w = ReviewWidget(s, "rec-a")
+    _show(qtbot, w)
+    legend = w.speaker_legend.text()
+    assert legend.count("Speaker 1") == 1 and legend.count("Speaker 2") == 1
+    assert legend.count("&#9632;") == 3  # each voice keeps its colour swatch
+    s.close()
