@@ -1,4 +1,5 @@
-"""Review stumbles from issue 16: the findings' "Says" column and the speaker legend."""
+"""Stumbles from issue 16: the findings' "Says" column, the speaker legend and the export
+dialog's "not yet checked" page."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ pytest.importorskip("pytestqt")
 
 from anonyscribe.core.model import Finding, Speaker  # noqa: E402
 from anonyscribe.core.study import RecordingEntry, Study  # noqa: E402
+from anonyscribe.gui.export_dialog import PAGE_CHECK, PAGE_CHOOSE, ExportDialog  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
 from anonyscribe.gui.review.findings_panel import COL_TEXT  # noqa: E402
+from anonyscribe.gui.workers import QueueWorker, SharedStudy  # noqa: E402
 
 from .test_workspace import _show, _transcript  # noqa: E402
 
@@ -80,4 +83,28 @@ def test_legend_lists_a_shared_speaker_label_once(qtbot, tmp_path):
     legend = w.speaker_legend.text()
     assert legend.count("Speaker 1") == 1 and legend.count("Speaker 2") == 1
     assert legend.count("&#9632;") == 3  # each voice keeps its colour swatch
+    s.close()
+
+
+def test_not_yet_checked_page_lists_markers_and_fits_its_content(qtbot, tmp_path):
+    s = _study(tmp_path)
+    shared = SharedStudy(s)
+    worker = QueueWorker(shared)  # never started: the page needs no worker answer
+    dialog = ExportDialog(shared, worker)
+    qtbot.addWidget(dialog)
+    dialog.destination.setText(str(tmp_path / "out"))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    full = dialog.size()
+    dialog._export_clicked()
+    assert dialog.pages.currentIndex() == PAGE_CHECK
+    listed = dialog.pending_list.toPlainText()
+    assert "interview.wav: 2 not yet checked" in listed
+    assert "[Organisation ?] ×1" in listed and "[Person ?] ×1" in listed
+    assert dialog.height() < full.height() * 0.75, "the check page is mostly empty"
+    qtbot.waitUntil(lambda: dialog.pending_list.verticalScrollBar().maximum() == 0,
+                    timeout=2000)  # its lines show whole
+    dialog.back_button.click()
+    assert dialog.pages.currentIndex() == PAGE_CHOOSE and dialog.size() == full
+    dialog.close()
     s.close()
