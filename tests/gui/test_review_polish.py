@@ -1,8 +1,11 @@
 """Stumbles from issue 16: the findings' "Says" column, the speaker legend and the export
-dialog's "not yet checked" page."""
+dialog's "not yet checked" page, a queue row ahead of study.json."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ from anonyscribe.gui.review import ReviewWidget  # noqa: E402
 from anonyscribe.gui.review.findings_panel import COL_TEXT  # noqa: E402
 from anonyscribe.gui.workers import QueueWorker, SharedStudy  # noqa: E402
 
-from .test_workspace import _show, _transcript  # noqa: E402
+from .test_workspace import _broken, _show, _transcript, window  # noqa: E402, F401
 
 pytestmark = pytest.mark.gui
 
@@ -108,3 +111,42 @@ def test_not_yet_checked_page_lists_markers_and_fits_its_content(qtbot, tmp_path
     assert dialog.pages.currentIndex() == PAGE_CHOOSE and dialog.size() == full
     dialog.close()
     s.close()
+
+
+def test_a_queue_row_shows_a_status_only_once_it_is_saved(qtbot, window, tmp_path,  # noqa: F811
+                                                          monkeypatch):
+    """The worker can fail a broken file before the GUI has drawn its row (a busy machine):
+    the row must not show "failed" while study.json still says "queued"."""
+    window.open_study(tmp_path / "s")
+    saving_failed = threading.Event()
+    save = Study.save
+
+    def slow_save(study: Study) -> None:  # a slow disk, while the worker records the failure
+        if (threading.current_thread() is not threading.main_thread()
+                and any(e.status == "failed" for e in study.recordings.values())):
+            saving_failed.set()
+            time.sleep(0.5)
+        save(study)
+
+    monkeypatch.setattr(Study, "save", slow_save)
+    enqueue = window.worker.enqueue
+
+    def enqueue_then_lag(rec_id: str) -> None:  # the GUI thread falls behind the worker
+        enqueue(rec_id)
+        saving_failed.wait(30)
+
+    monkeypatch.setattr(window.worker, "enqueue", enqueue_then_lag)
+    shown: list[tuple[str, str]] = []
+    upsert = window.queue_model.upsert
+
+    def upsert_and_compare(entry, pending=None):
+        row = upsert(entry, pending)
+        saved = json.loads((tmp_path / "s" / "study.json").read_text())
+        shown.append((row.status, saved["recordings"][0]["status"]))
+        return row
+
+    monkeypatch.setattr(window.queue_model, "upsert", upsert_and_compare)
+    window.add_paths([_broken(tmp_path / "inbox")])
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows)
+                    and window.queue_model.rows[0].status == "failed", timeout=30000)
+    assert shown and all(row == saved for row, saved in shown), shown
