@@ -11,7 +11,7 @@ import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -70,6 +71,16 @@ def default_destination(study_root: Path) -> Path:
     return study_root.parent / f"{study_root.name} - anonymised"
 
 
+class _Page(QWidget):
+    """A page of the stack that, while set aside (size policy Ignored), asks for no height:
+    QStackedLayout takes the tallest page's height-for-width, shown or not."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        if self.sizePolicy().verticalPolicy() == QSizePolicy.Policy.Ignored:
+            return 0
+        return super().heightForWidth(width)
+
+
 class ExportDialog(QDialog):
     """Choose → last check (only if something is still pending) → export with progress."""
 
@@ -81,12 +92,15 @@ class ExportDialog(QDialog):
         self.written: list[Path] = []
         self.problems: list[str] = []
         self.names: dict[str, str] = {}
+        self._pending_types: dict[str, dict[str, int]] = {}
+        self._full_size: QSize | None = None
         self.setWindowTitle("Export anonymised transcripts")
         self.resize(820, 560)
         self.pages = QStackedWidget(self)
         self.pages.addWidget(self._choose_page())
         self.pages.addWidget(self._check_page())
         self.pages.addWidget(self._run_page())
+        self.pages.currentChanged.connect(self._fit_page)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
         self._serial = 0
@@ -105,7 +119,7 @@ class ExportDialog(QDialog):
 
     # -- page 1: choices -----------------------------------------------------------------------
     def _choose_page(self) -> QWidget:
-        page = QWidget(self)
+        page = _Page(self)
         settings = self.shared.settings
         formats = QGroupBox("Formats", page)
         grid = QGridLayout(formats)
@@ -198,7 +212,8 @@ class ExportDialog(QDialog):
             self.table.setItem(r, COL_USE, use)
             self.table.setItem(r, COL_ORIGINAL, QTableWidgetItem(entry.name))
             self.table.setItem(r, COL_EXPORTED, QTableWidgetItem(CHECKING))
-            pending = self.shared.pending_count(entry.id)
+            self._pending_types[entry.id] = self.shared.pending_types(entry.id)
+            pending = sum(self._pending_types[entry.id].values())
             item = QTableWidgetItem(str(pending) if pending else "–")
             item.setData(Qt.ItemDataRole.UserRole, pending)
             self.table.setItem(r, COL_PENDING, item)
@@ -260,7 +275,7 @@ class ExportDialog(QDialog):
 
     # -- page 2: last check --------------------------------------------------------------------
     def _check_page(self) -> QWidget:
-        page = QWidget(self)
+        page = _Page(self)
         title = QLabel("<b>Some identifiers have not been checked yet</b>", page)
         self.pending_explain = QLabel(page)
         self.pending_explain.setWordWrap(True)
@@ -282,8 +297,9 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(title)
         layout.addWidget(self.pending_explain)
-        layout.addWidget(self.pending_list, 1)
+        layout.addWidget(self.pending_list)
         layout.addWidget(self.clear_box)
+        layout.addStretch(1)
         layout.addLayout(buttons)
         return page
 
@@ -308,11 +324,13 @@ class ExportDialog(QDialog):
             if self.table.item(r, COL_USE).checkState() != Qt.CheckState.Checked:
                 continue
             pending = self.table.item(r, COL_PENDING).data(Qt.ItemDataRole.UserRole) or 0
+            rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
             if pending:
+                markers = ", ".join(f"{pending_marker(t)} ×{n}" for t, n in sorted(
+                    self._pending_types.get(rid, {}).items(), key=lambda tn: -tn[1]))
                 lines.append(f"{self.table.item(r, COL_ORIGINAL).text()}: {pending} not yet "
-                             "checked")
+                             f"checked" + (f", exported as {markers}" if markers else ""))
             if "audio" in self.chosen_formats():
-                rid = self.table.item(r, COL_USE).data(Qt.ItemDataRole.UserRole)
                 message = audio_coverage(self.shared, rid,  # type: ignore[arg-type]
                                          self.pending_policy()).unlocated_message()
                 if message:
@@ -331,13 +349,40 @@ class ExportDialog(QDialog):
             self.clear_box.setChecked(False)
             self.clear_box.setVisible(bool(n))
             self.pending_list.setPlainText("\n".join(lines))
+            self._fit_list(len(lines))
             self.pages.setCurrentIndex(PAGE_CHECK)
             return
         self.start_export()
 
+    def _fit_list(self, lines: int) -> None:
+        """As tall as its lines (up to a dozen, then it scrolls), not half an empty dialog."""
+        fm = self.pending_list.fontMetrics()
+        shown = min(max(lines, 1), 12)
+        self.pending_list.setFixedHeight(
+            (2 * shown + 1) * fm.lineSpacing() // 2 + 2 * self.pending_list.frameWidth()
+            + 2 * int(self.pending_list.document().documentMargin()))
+
+    def _fit_page(self, index: int) -> None:
+        """The last check is a short page: the dialog shrinks to it and grows back after."""
+        for i in range(self.pages.count()):
+            policy = (QSizePolicy.Policy.Preferred if i == index
+                      else QSizePolicy.Policy.Ignored)
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.updateGeometry()  # now, not at the next event: the resize below reads it
+        self.layout().invalidate()
+        self.layout().activate()
+        if index == PAGE_CHECK:
+            if self._full_size is None:
+                self._full_size = self.size()
+            wanted = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+            self.resize(self.width(), max(wanted, self.sizeHint().height()))
+        elif self._full_size is not None:
+            self.resize(self._full_size)
+            self._full_size = None
+
     # -- page 3: running -------------------------------------------------------------------------
     def _run_page(self) -> QWidget:
-        page = QWidget(self)
+        page = _Page(self)
         self.run_label = QLabel("Exporting…", page)
         self.run_label.setWordWrap(True)
         self.run_bar = QProgressBar(page)

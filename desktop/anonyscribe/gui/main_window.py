@@ -410,8 +410,9 @@ class MainWindow(QMainWindow):
     def _refresh_rows(self) -> None:
         """Every row read back from the study's saved entries."""
         if self.shared is not None:
-            for entry in self.shared.entries():
-                self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
+            with self.shared.lock:  # as in ``_added``: never a status the worker has not saved
+                for entry in self.shared.entries():
+                    self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
 
     # -- adding recordings -----------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -467,7 +468,10 @@ class MainWindow(QMainWindow):
             self.shared.set_status(entry, "queued")  # added again: the user wants another try
         if entry.status in WAITING and not (new and self._ask_survey_columns(entry)):
             self.worker.enqueue(rec_id)
-        self.queue_model.upsert(entry, self._pending(rec_id, entry.status))
+        # The worker may already be failing it: it sets a status and saves it under this lock,
+        # so the row shows a status only once it is on disk.
+        with self.shared.lock:
+            self.queue_model.upsert(entry, self._pending(rec_id, entry.status))
         self._update_summary()
 
     def _ask_survey_columns(self, entry: RecordingEntry) -> bool:

@@ -104,11 +104,19 @@ class SharedStudy:
 
     def pending_count(self, rec_id: str) -> int:
         """Findings of one recording still waiting for a decision."""
+        return sum(self.pending_types(rec_id).values())
+
+    def pending_types(self, rec_id: str) -> dict[str, int]:
+        """Undecided findings of one recording by type (what markers its export will show)."""
         try:
             findings = self._study.load_findings(rec_id)
         except (OSError, CorruptFileError):
-            return 0
-        return sum(1 for f in findings if f.decision is Decision.PENDING)
+            return {}
+        counts: dict[str, int] = {}
+        for f in findings:
+            if f.decision is Decision.PENDING:
+                counts[f.type] = counts.get(f.type, 0) + 1
+        return counts
 
 
 def failure_message(path: Path, exc: BaseException) -> str:

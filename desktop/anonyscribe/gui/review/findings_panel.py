@@ -24,6 +24,8 @@ from .transcript_view import type_colour
 
 COL_TEXT, COL_TYPE, COL_LABEL, COL_STATE = range(4)
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+# What "Says" must show in full at the panel's narrowest: a typical hospital or full name.
+TYPICAL_SAYS = "Wakefield General Hospital ×12"
 _STATE_TEXT = {"pending": "pending", "accepted": "✓ accepted", "rejected": "✗ rejected",
                "mixed": "mixed"}
 
@@ -50,6 +52,7 @@ class FindingsPanel(QWidget):
         self.session: ReviewSession | None = None
         self._items: dict[GroupKey, QTreeWidgetItem] = {}
         self._updating = False
+        self._preferred_width = 0
 
         self.filter = QLineEdit(placeholderText="Filter findings…")
         self.filter.setClearButtonEnabled(True)
@@ -67,6 +70,7 @@ class FindingsPanel(QWidget):
         # setText, which made one accept on a 1,500-finding transcript several ms slower.
         header.setStretchLastSection(False)
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the "×7" in view
         self.tree.currentItemChanged.connect(self._on_current)
         self.tree.itemChanged.connect(self._on_item_changed)
 
@@ -117,6 +121,7 @@ class FindingsPanel(QWidget):
             widest = self.tree.fontMetrics().horizontalAdvance("99✓ 99✗ 99?  ") + 8
             if self.tree.columnWidth(COL_STATE) < widest:  # room for a mixed group later
                 self.tree.setColumnWidth(COL_STATE, widest)
+            self._fit_width(items)
         finally:
             self.tree.setUpdatesEnabled(True)
             self._updating = False
@@ -143,6 +148,9 @@ class FindingsPanel(QWidget):
         for col, text in texts.items():
             if item.text(col) != text:  # each change costs a repaint of the row
                 item.setText(col, text)
+        says_tip = f"{g.text}\n{g.count} × {stem}"
+        if item.toolTip(COL_TEXT) != says_tip:
+            item.setToolTip(COL_TEXT, says_tip)
         if item.data(COL_TYPE, Qt.ItemDataRole.BackgroundRole) is None:
             item.setBackground(COL_TYPE, QBrush(type_colour(g.type)))
         tip = ("Double-click to change the replacement (study-wide)" if label is not None else
@@ -152,6 +160,27 @@ class FindingsPanel(QWidget):
             tip += (f"\nSpelled like {proposal[1]!r} ({proposal[0]}): if it is the same "
                     "person, press \u201cSame as\u2026\u201d")
         item.setToolTip(COL_LABEL, tip)
+
+    def _width_for(self, says: int) -> int:
+        """The panel width at which "Says" gets ``says`` pixels beside the other columns."""
+        others = sum(self.tree.columnWidth(c) for c in (COL_TYPE, COL_LABEL, COL_STATE))
+        chrome = (2 * self.tree.frameWidth() + self.tree.verticalScrollBar().sizeHint().width()
+                  + 2 * self.tree.style().pixelMetric(
+                      self.tree.style().PixelMetric.PM_FocusFrameHMargin) + 12)
+        return others + says + chrome
+
+    def _fit_width(self, items: list[QTreeWidgetItem]) -> None:
+        """Never so narrow that a typical name or organisation is cut; wide enough for all
+        when the screen allows (the splitter asks ``preferred_width``)."""
+        fm = self.tree.fontMetrics()
+        widest = max((fm.horizontalAdvance(i.text(COL_TEXT)) for i in items), default=0)
+        typical = fm.horizontalAdvance(TYPICAL_SAYS)
+        self.setMinimumWidth(self._width_for(min(widest, typical)))
+        self._preferred_width = self._width_for(min(widest, 2 * typical))
+
+    def preferred_width(self) -> int:
+        """Room for every "Says" up to twice a typical one, and the other columns in full."""
+        return max(self._preferred_width, self.minimumWidth())
 
     def update_groups(self, keys: set[GroupKey]) -> None:
         """Refresh only these rows (a decision or a relabel touches a few groups)."""

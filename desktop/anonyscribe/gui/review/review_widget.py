@@ -143,6 +143,7 @@ class ReviewWidget(QWidget):
         self._build()
         self.view.load(self.session)
         self.panel.load(self.session)
+        self.splitter.setSizes([640, 0, max(420, self.panel.preferred_width())])
         self.overview.load(self.session)
         self.speaker_legend.setText(self._speaker_legend_html())
         self._update_progress()
@@ -247,9 +248,13 @@ class ReviewWidget(QWidget):
                 '<span style="color:#a0a0a0">grey</span> = kept')
 
     def _speaker_legend_html(self) -> str:
-        t = self.session.transcript
-        chips = [f'<span style="color:{speaker_colour(self.session, sp.id).name()}">'
-                 f'&#9632;</span>&nbsp;{html.escape(sp.label)}' for sp in t.speakers]
+        # One chip per label: two voices merged into "Speaker 1" are one person to the reader.
+        by_label: dict[str, list[str]] = {}
+        for sp in self.session.transcript.speakers:
+            by_label.setdefault(sp.label, []).append(sp.id)
+        chips = ["".join(f'<span style="color:{speaker_colour(self.session, sid).name()}">'
+                         '&#9632;</span>' for sid in ids) + f"&nbsp;{html.escape(label)}"
+                 for label, ids in by_label.items()]
         return "Speakers: " + "&nbsp;&nbsp;&nbsp;".join(chips) if chips else ""
 
     def _bind_keys(self) -> None:
@@ -721,7 +726,9 @@ class ReviewWidget(QWidget):
             self.preview.load(self.session)
         self.preview.setVisible(on)
         total = sum(self.splitter.sizes()) or self.width()
-        panel = max(total * 3 // 10, 360)
+        # The findings keep room for what they say; the texts share the rest.
+        panel = max(total * 3 // 10, min(self.panel.preferred_width(), total // 2),
+                    self.panel.minimumWidth())
         self.splitter.setSizes([(total - panel) // 2, (total - panel) // 2, panel] if on
                                else [total - panel, 0, panel])
         if self.preview_button.isChecked() != on:
