@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,13 +15,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -80,74 +73,6 @@ def available_models() -> list[str]:
     # verify=False: checksumming 75 MB-1.5 GB of weights has no place in opening a dialog;
     # the worker verifies the model when it loads it.
     return [m.name for m in list_models(verify=False) if m.available]
-
-
-class StartPage(QWidget):
-    """What the window shows with no study open: new, open, or one of the recent studies."""
-
-    new_requested = Signal()
-    open_requested = Signal()
-    recent_chosen = Signal(Path)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        title = QLabel("Anonyscribe", self)
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 2.2)
-        font.setBold(True)
-        title.setFont(font)
-        intro = QLabel(
-            "Transcribe interview recordings and anonymise them for coding, on this computer. "
-            "A study keeps its recordings, transcripts, decisions and pseudonyms together in "
-            "one private folder.", self)
-        intro.setWordWrap(True)
-        self.new_button = QPushButton("New study…", self)
-        self.open_button = QPushButton("Open study…", self)
-        self.new_button.setDefault(True)
-        self.new_button.clicked.connect(self.new_requested)
-        self.open_button.clicked.connect(self.open_requested)
-        self.recent_label = QLabel("Recent studies", self)
-        self.recent = QListWidget(self)
-        self.recent.itemActivated.connect(self._activated)
-        self.recent.itemDoubleClicked.connect(self._activated)
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.open_button)
-        buttons.addStretch()
-        inner = QVBoxLayout()
-        inner.addWidget(title)
-        inner.addWidget(intro)
-        inner.addSpacing(12)
-        inner.addLayout(buttons)
-        inner.addSpacing(12)
-        inner.addWidget(self.recent_label)
-        inner.addWidget(self.recent)
-        box = QWidget(self)
-        box.setLayout(inner)
-        box.setMaximumWidth(640)
-        grid = QGridLayout(self)
-        grid.addWidget(box, 0, 0, Qt.AlignmentFlag.AlignCenter)
-
-    def set_recent(self, folders: list[Path]) -> None:
-        self.recent.clear()
-        for folder in folders:
-            item = QListWidgetItem(f"{folder.name}    —    {folder}")
-            item.setData(Qt.ItemDataRole.UserRole, str(folder))
-            item.setToolTip(str(folder))
-            self.recent.addItem(item)
-        self.recent_label.setVisible(bool(folders))
-        self.recent.setVisible(bool(folders))
-
-    def _activated(self, item: QListWidgetItem) -> None:
-        self.recent_chosen.emit(Path(item.data(Qt.ItemDataRole.UserRole)))
-
-
-def ask_new_study_folder(parent: QWidget) -> Path | None:
-    """A folder for a new study (an empty one, or an existing study to reopen)."""
-    folder = QFileDialog.getExistingDirectory(
-        parent, "Choose or create an empty folder for the new study (private files go here)")
-    return Path(folder) if folder else None
 
 
 def ask_open_study_folder(parent: QWidget) -> Path | None:
