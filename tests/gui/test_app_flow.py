@@ -36,6 +36,7 @@ from anonyscribe.gui.export_dialog import (  # noqa: E402
 )
 from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_REVIEW, MainWindow  # noqa: E402
 from anonyscribe.gui.settings import AppSettings  # noqa: E402
+from anonyscribe.media import SAMPLE_RATE, decode  # noqa: E402
 from anonyscribe.pipeline import Engines  # noqa: E402
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -67,24 +68,21 @@ def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _read_wav(path: Path) -> tuple[np.ndarray, int, int]:
-    with wave.open(str(path)) as w:
-        return (np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16),
-                w.getframerate(), w.getnchannels())
-
-
 @pytest.fixture(scope="module")
 def long_clip(clip: Path) -> Path:
-    """The clip six times over with pauses (~31 s, two model windows): long enough to cancel
-    in the middle."""
-    samples, rate, channels = _read_wav(clip)
-    pause = np.zeros(rate * channels, dtype=np.int16)
+    """Three different sentences three times over with pauses (~42 s, two model windows): long
+    enough to cancel in the middle. Different sentences, not one clip six times: a window
+    holding one sentence six times is so repetitive that Whisper falls back to random
+    sampling and may skip words, which made this test flaky."""
+    parts = [decode(clip)] + [decode(SPEECH / n) for n in ("batch_1.m4a", "batch_2.mp3")]
+    pause = np.zeros(SAMPLE_RATE, dtype=np.float32)
+    audio = np.concatenate([np.concatenate([p, pause]) for p in parts * 3])
     out = clip.parent / "Long interview.wav"
     with wave.open(str(out), "wb") as w:
-        w.setnchannels(channels)
+        w.setnchannels(1)
         w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(np.concatenate([np.concatenate([samples, pause])] * 6).tobytes())
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype(np.int16).tobytes())
     return out
 
 
