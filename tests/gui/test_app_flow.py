@@ -302,7 +302,7 @@ def test_cancel_in_the_middle_then_retry(window: MainWindow, qtbot, long_clip: P
     # Wait for the first transcribed words: the model is loaded and working on this file.
     qtbot.waitUntil(lambda: bool(window.queue_model.rows)
                     and window.queue_model.rows[0].stage == "transcribe"
-                    and window.queue_model.rows[0].fraction > 0.03,
+                    and window.queue_model.rows[0].stage_fraction > 0.03,
                     timeout=PROCESS_TIMEOUT_MS)
     rid = window.queue_model.rows[0].rec_id
     window.queue_view.select(rid)
