@@ -30,7 +30,7 @@ from .files import (
     write_json,
 )
 from .model import SCHEMA_VERSION, Finding, Transcript
-from .register import REGISTER_SCHEMA, Register
+from .register import REGISTER_SCHEMA, Pseudonym, Register
 
 STUDY_FILE = "study.json"
 EXPORT_RECORD = "export.json"
@@ -166,17 +166,6 @@ class _Term:
     type: str
 
 
-@dataclass
-class _Pseudonym:  # the saved shape of ``register.Pseudonym``
-    type: str
-    key: str
-    label: str = ""
-    originals: list[str] = field(default_factory=list)
-    aliases: list[str] = field(default_factory=list)
-    custom: bool = False
-    frozen: bool = False
-
-
 _SCALARS: dict[str, type | tuple[type, ...]] = {"str": str, "int": int, "float": (int, float),
                                                "bool": bool, "list": list}
 
@@ -274,7 +263,7 @@ class Study:
             data = read_document(reg, REGISTER_SCHEMA, REGISTER_REPAIR)
             try:
                 for e in _list(data, "entries"):
-                    record(_Pseudonym, e)
+                    record(Pseudonym, e)
                 if not isinstance(data.get("counters", {}), dict):
                     raise TypeError(f"'counters' is {data['counters']!r}, not a record")
                 self.register = Register.from_dict(data)
