@@ -330,24 +330,22 @@ class TranscriptView(QTextEdit):
 
     def _paragraph_time(self, pos: int) -> float | None:
         """The time of the paragraph mark under ``pos`` (None: not on a mark)."""
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(pos)
-        if cursor.atBlockEnd():
-            return None
-        cursor.movePosition(QTextCursor.MoveOperation.NextCharacter,
-                            QTextCursor.MoveMode.KeepAnchor)
-        value = cursor.charFormat().property(PARAGRAPH_TIME)
+        value = self._char_property(pos, PARAGRAPH_TIME)
         return float(value) if isinstance(value, float) else None
 
     def _format_finding(self, pos: int) -> str | None:
+        value = self._char_property(pos, FINDING_ID)
+        return value if isinstance(value, str) and value else None
+
+    def _char_property(self, pos: int, prop: int) -> object:
+        """A property of the character after ``pos`` (None at the end of a paragraph)."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(pos)
         if cursor.atBlockEnd():
             return None
         cursor.movePosition(QTextCursor.MoveOperation.NextCharacter,
                             QTextCursor.MoveMode.KeepAnchor)
-        value = cursor.charFormat().property(FINDING_ID)
-        return value if isinstance(value, str) and value else None
+        return cursor.charFormat().property(prop)
 
     # -- highlights ------------------------------------------------------------------
     def _extra(self, a: int, b: int, colour: str, underline: bool) -> QTextEdit.ExtraSelection:
