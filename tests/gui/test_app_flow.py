@@ -297,18 +297,28 @@ def test_pending_findings_are_never_exported_in_the_clear_unless_chosen(
 
 
 def test_cancel_in_the_middle_then_retry(window: MainWindow, qtbot, long_clip: Path) -> None:
+    # Hold the worker after its first transcribed words, so that Cancel is pressed in the
+    # middle of transcription however fast the machine is (polling the queue's rows missed
+    # the whole stage on a fast CI machine: its progress arrived in one batch of events).
+    in_the_middle, go_on = threading.Event(), threading.Event()
+
+    def hold(_rid: str, stage: str, fraction: float) -> None:  # runs on the worker thread
+        if stage == "transcribe" and fraction > 0 and not in_the_middle.is_set():
+            in_the_middle.set()
+            go_on.wait(PROCESS_TIMEOUT_MS / 1000)
+
+    window.worker.item_progress.connect(hold, Qt.ConnectionType.DirectConnection)
     task = window.add_paths([long_clip])
     assert task is not None
-    # Wait for the first transcribed words: the model is loaded and working on this file.
-    qtbot.waitUntil(lambda: bool(window.queue_model.rows)
-                    and window.queue_model.rows[0].stage == "transcribe"
-                    and window.queue_model.rows[0].stage_fraction > 0.03,
-                    timeout=PROCESS_TIMEOUT_MS)
+    qtbot.waitUntil(in_the_middle.is_set, timeout=PROCESS_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(window.queue_model.rows), timeout=PROCESS_TIMEOUT_MS)
     rid = window.queue_model.rows[0].rec_id
     window.queue_view.select(rid)
-    assert window.queue_view.cancel_button.isEnabled()
+    qtbot.waitUntil(window.queue_view.cancel_button.isEnabled, timeout=10000)
     with qtbot.waitSignal(window.worker.item_finished, timeout=PROCESS_TIMEOUT_MS) as finished:
         qtbot.mouseClick(window.queue_view.cancel_button, Qt.MouseButton.LeftButton)
+        go_on.set()
+    window.worker.item_progress.disconnect(hold)
     assert finished.args[:2] == [rid, "cancelled"]
     assert _status(window, rid) == "cancelled"
     assert not window.shared.has_findings(rid)  # detection never ran
