@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...core.model import ENTITY_TYPES, Decision
 from ...labels import pending_marker
-from ...review import FindingGroup, GroupKey, ReviewSession
+from ...review.session import FindingGroup, GroupKey, ReviewSession
 from .transcript_view import type_colour
 
 COL_TEXT, COL_TYPE, COL_LABEL, COL_STATE = range(4)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.model import Decision
-from ...review import ReviewSession
+from ...review.session import ReviewSession
 from .transcript_view import CURRENT_COLOUR, clock, speaker_colour, type_colour
 
 HEIGHT = 22

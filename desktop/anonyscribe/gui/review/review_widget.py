@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...core.model import ENTITY_TYPES, Decision, Finding
 from ...core.register import normalise
 from ...core.study import Study
-from ...review import GroupKey, ReviewSession, group_key, turn_detector
+from ...review.session import GroupKey, ReviewSession, group_key, turn_detector
 from .commands import (
     AddFindingCommand,
     DecideCommand,
