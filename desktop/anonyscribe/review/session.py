@@ -35,18 +35,17 @@ from ..core.register import Register, normalise
 from ..core.study import Study
 from ..core.timeline import TurnStarts, WordSpan, time_at, turn_at, turn_starts, word_at, word_spans
 from ..labels import (
-    Appearance,
     LabelPlan,
     Pending,
     appearances,
     pending_marker,
     person_names,
     plan,
-    readable_appearances,
     render,
     replaced,
     segment_text,
     speaker_text,
+    study_appearances,
 )
 from ..pipeline import default_detector
 from ..speakers import turns
@@ -194,9 +193,6 @@ class ReviewSession:
         self._groups: dict[GroupKey, list[str]] | None = None
         self._plan: LabelPlan | None = None
         self._replaced: dict[int, list[Finding]] | None = None
-        # The other recordings' accepted identities, read once: this session is the study's
-        # only reviewer (the study lock), and nothing else changes what they accepted.
-        self._others: tuple[frozenset[str], dict[str, list[Appearance]]] | None = None
         # Runs detection on a turn whose text the reviewer edited (None: no re-detection).
         self.detect = detect
         self._word_spans: dict[int, list[WordSpan]] = {}
@@ -637,18 +633,12 @@ class ReviewSession:
 
     # -- labels: one plan for the screen, the preview and the export ----------------------
     def plan(self) -> LabelPlan:
-        """The study's labelling plan with this recording's decisions as they are now."""
+        """The study's labelling plan with this recording's decisions as they are now (the
+        others as saved, read through ``labels``' cache)."""
         if self._plan is None:
             names = person_names(self.study.terms.always)
             mine = appearances(self.transcript, self.findings, names, self.replaced())
-            if self._others is None or self._others[0] != names:
-                found = {rid: readable_appearances(self.study, rid, names)
-                         for rid in self.study.recordings if rid != self.rec_id}
-                self._others = (names, {r: a for r, a in found.items() if a is not None})
-            others = self._others[1]
-            recordings = [mine if rid == self.rec_id else others[rid]
-                          for rid in self.study.recordings
-                          if rid == self.rec_id or rid in others]
+            recordings = study_appearances(self.study, (self.rec_id, mine))
             if self.rec_id not in self.study.recordings:
                 recordings.append(mine)
             self._plan = plan(self.study.register, recordings)
