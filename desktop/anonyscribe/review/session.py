@@ -645,7 +645,8 @@ class ReviewSession:
         return self._plan
 
     def replaced(self) -> dict[int, list[Finding]]:
-        """Per turn, the accepted findings the export replaces (propagated ones included)."""
+        """Per turn, the accepted findings the export replaces, other occurrences of an
+        accepted text included (``redact.propagate``: within this transcript only)."""
         if self._replaced is None:
             self._replaced = replaced(self.transcript, self.findings)
         return self._replaced
@@ -664,7 +665,7 @@ class ReviewSession:
         out = {k: p.label_of_key(k) or "" for k in self._group_index()}
         for fs in self.replaced().values():
             for f in fs:
-                if f.id not in self._by_id:  # propagated: not in a group
+                if f.id not in self._by_id:  # another occurrence (redact.propagate): no group
                     out.setdefault(group_key(f), p.label(f.type, f.text) or "")
         return out
 
