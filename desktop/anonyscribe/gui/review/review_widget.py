@@ -1,7 +1,7 @@
 """The review screen: transcript, findings panel, preview and player, driven from the keyboard.
 
-All the logic lives in ``anonyscribe.review.ReviewSession`` (Qt-free, saved at every step);
-this widget draws it, turns keys and clicks into undoable commands, and redraws only the
+All the logic lives in ``review.session.ReviewSession`` (Qt-free, saved at every step); this
+widget draws it, turns keys and clicks into undoable commands, and redraws only the
 turns a command touched.
 """
 
