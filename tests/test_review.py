@@ -424,3 +424,29 @@ def test_any_failed_save_puts_memory_back_as_the_disk_holds_it(study, monkeypatc
     assert _held(s) == before == _held(reopen(study))
     s.set_decision([f.id for f in s.findings], "rejected")  # the indexes still work
     assert {f.decision for f in reopen(study).findings} == {Decision.REJECTED}
+
+
+REGISTER_ACTIONS = {
+    "replacement": lambda s, _: s.set_replacement("PERSON", "Sarah Thompson", "[Participant]"),
+    "same person": lambda s, _: s.merge_identities("PERSON", "Sarah Thompson", "Sarah"),
+    "undo same person": lambda s, before: s.restore_register(before),
+}
+
+
+@pytest.mark.parametrize("name", REGISTER_ACTIONS)
+def test_a_failed_register_save_puts_the_register_and_labels_back(study, monkeypatch, name):
+    s = ReviewSession(study, "rec-a")
+    s.set_decision([f.id for f in s.findings if f.type == "PERSON"], "accepted")
+    before = s.merge_identities("PERSON", "Sarah Thompson", "Sarah") if name.startswith(
+        "undo") else None
+    register, shown = study.register.to_dict(), [s.preview_text(i) for i in range(4)]
+
+    def disk_full(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(study, "save_register", disk_full)
+    with pytest.raises(OSError):
+        REGISTER_ACTIONS[name](s, before)
+    assert study.register.to_dict() == register
+    assert [s.preview_text(i) for i in range(4)] == shown
+    assert Study.open(study.root, lock=False).register.to_dict() == register

@@ -9,8 +9,9 @@ open recording's own findings stay with ``ReviewSession``, which calls this.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from ..core.model import Decision, Finding
@@ -120,12 +121,10 @@ class StudyReview:
         """Choose the study-wide replacement for an identifier; returns the custom label it
         had ("" = numbered by the plan; setting "" goes back to numbering: the undo).
         An exported label never changes: ``RegisterError`` says so."""
-        register = self.study.register
-        entry = register.find(type_, surface)
-        old = entry.label if entry is not None and entry.custom else ""
-        before = register.copy()
-        register.set_label(type_, surface, label)
-        self._save_register(before)
+        with self._register_change() as register:
+            entry = register.find(type_, surface)
+            old = entry.label if entry is not None and entry.custom else ""
+            register.set_label(type_, surface, label)
         return old
 
     def register_state(self) -> Register:
@@ -134,28 +133,31 @@ class StudyReview:
 
     def restore_register(self, state: Register) -> None:
         """Undo a merge; labels an export froze meanwhile stay frozen."""
-        register = self.study.register
-        before = register.copy()
-        frozen = [e for e in before.entries.values() if e.frozen]
-        register.entries = state.copy().entries
-        for e in frozen:  # exported as one identity: stays one, with its label
-            register.put(e)
-        self._save_register(before)
+        with self._register_change() as register:
+            frozen = [e for e in register.entries.values() if e.frozen]
+            register.entries = state.copy().entries
+            for e in frozen:  # exported as one identity: stays one, with its label
+                register.put(e)
 
     def merge_identities(self, type_: str, keep: str, drop: str) -> Register:
         """"Same person": ``drop`` takes ``keep``'s label, in every recording of the study,
         from now on; returns the register before (``restore_register`` undoes it)."""
         before = self.register_state()
-        self.study.register.merge(type_, keep, drop)
-        self._save_register(before)
+        with self._register_change() as register:
+            register.merge(type_, keep, drop)
         return before
 
-    def _save_register(self, before: Register) -> None:
-        """Save the changed register; on failure put ``before`` back (memory = disk)."""
+    @contextlib.contextmanager
+    def _register_change(self) -> Iterator[Register]:
+        """Change the register inside the block, then save it; if either fails, the register
+        goes back to what it was. The open recording's labels are redrawn either way."""
+        register = self.study.register
+        before = register.copy()
         try:
+            yield register
             self.study.save_register()
         except BaseException:
-            self.study.register.entries = before.entries
+            register.entries = before.entries
             raise
         finally:
             self.labels_changed()
