@@ -136,7 +136,7 @@ if SAMPLING:
 
 IMPORTS = r'''
 import importlib, pkgutil
-for name in ("presidio_analyzer", "presidio_anonymizer", "spacy", "faster_whisper",
+for name in ("presidio_analyzer", "spacy", "faster_whisper",
              "ctranslate2", "huggingface_hub", "tldextract", "av", "docx", "openpyxl"):
     importlib.import_module(name)
 ort_first = "onnxruntime" in sys.modules

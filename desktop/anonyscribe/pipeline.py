@@ -326,10 +326,8 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
     if engines.speakers == "none":
         return transcript
-    try:
-        from .speakers import label_turns
-    except ImportError:
-        return transcript
+    from .speakers import label_turns
+
     progress("speakers", 0.0)
     # A count given for this run wins; else what the study says its recordings are.
     expected = engines.num_speakers or study.settings.expected_speakers()

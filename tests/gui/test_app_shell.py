@@ -76,8 +76,8 @@ def test_new_study_opens_on_the_friendly_empty_queue(window: MainWindow, tmp_pat
         type(window.summary))]
     assert "Drop Teams recordings here" in empty_texts
     assert "Study A" in window.windowTitle()
-    assert window.add_files_action.isEnabled()
-    assert not window.export_action.isEnabled()  # nothing processed yet
+    assert window.menus.add_files_action.isEnabled()
+    assert not window.menus.export_action.isEnabled()  # nothing processed yet
     window.close_study_by_user()
     assert window.pages.currentIndex() == PAGE_START
     assert window.app_settings.last_study() is None

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -79,7 +80,6 @@ class StagePace:
         return self.seconds_per_second.get(stage, 0.0) / total if total else 0.0
 
 
-PACE = StagePace()
 STATUS_WORDS = {
     "queued": "Waiting",
     "transcribed": "Waiting (transcript saved)",
@@ -176,8 +176,8 @@ class Row:
             return f"{what} taking longer ({format_duration(self.stage_elapsed)} so far)"
         return "estimating…"
 
-    def progress(self, stage: str, fraction: float, now: float | None = None,
-                 pace: StagePace = PACE) -> None:
+    def progress(self, stage: str, fraction: float, now: float | None = None, *,
+                 pace: StagePace) -> None:
         """Move the bar and estimate the time left over every stage still to come."""
         now = time.monotonic() if now is None else now
         fraction = min(max(fraction, 0.0), 1.0)
@@ -208,7 +208,7 @@ class Row:
             return None  # longer than expected: say how long it has run, not a guess
         return max(here, 0.0) + later
 
-    def tick(self, now: float | None = None, pace: StagePace = PACE) -> None:
+    def tick(self, now: float | None = None, *, pace: StagePace) -> None:
         """Count the time left down in a stage that reports no progress of its own."""
         if self.running and self.stage in STAGES and self._stage_t0 is not None \
                 and self.stage_fraction < 0.03:
@@ -223,11 +223,15 @@ class Row:
 
 
 class QueueModel(QAbstractTableModel):
-    """One row per recording of the study, in the order they were added."""
+    """One row per recording of the study, in the order they were added.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Each model learns its own stages' pace (one per window), never one shared by the process.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Row] = []
+        self.pace = StagePace()
 
     # -- Qt model interface ---------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
@@ -320,7 +324,7 @@ class QueueModel(QAbstractTableModel):
     def progressed(self, rec_id: str, stage: str, fraction: float) -> None:
         i = self.row_of(rec_id)
         if i >= 0:
-            self.rows[i].progress(stage, fraction)
+            self.rows[i].progress(stage, fraction, pace=self.pace)
             self._changed(i)
 
     def finished(self, rec_id: str, status: str, message: str,
@@ -354,7 +358,7 @@ class QueueModel(QAbstractTableModel):
         """Refresh the time left of running rows (called once a second)."""
         for i, row in enumerate(self.rows):
             if row.running:
-                row.tick()
+                row.tick(pace=self.pace)
                 self.dataChanged.emit(self.index(i, COL_STATUS), self.index(i, COL_ETA))
 
     def clear(self) -> None:
@@ -372,9 +376,10 @@ class QueueModel(QAbstractTableModel):
     def _changed(self, i: int) -> None:
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
-    def queue_eta(self, pace: StagePace = PACE) -> float | None:
+    def queue_eta(self, pace: StagePace | None = None) -> float | None:
         """Time left for the whole queue: the running row's estimate plus every waiting
-        recording at this session's pace (None while the running one has no estimate)."""
+        recording at this model's pace (None while the running one has no estimate)."""
+        pace = pace or self.pace
         total = 0.0
         for row in self.rows:
             if row.running:

@@ -32,6 +32,7 @@ from ..core.model import Decision
 from ..core.study import RecordingEntry, Study, file_sha256
 from ..labels import Pending
 from ..pipeline import Engines, planned_stems
+from ..transcribe.models import ModelError
 
 # Statuses a recording can have in the study (plus "cancelled", set by the app).
 WAITING = ("queued", "transcribed")
@@ -124,14 +125,6 @@ def failure_message(path: Path, exc: BaseException) -> str:
     from ..batch import failure_message as message
 
     return message(path, exc)
-
-
-def _model_error_type() -> type[BaseException]:
-    try:
-        from ..transcribe.models import ModelError
-    except ImportError:  # models module not installed: nothing can raise it
-        return type("_NoModelError", (Exception,), {})
-    return ModelError
 
 
 # -- adding files ------------------------------------------------------------------------------
@@ -395,7 +388,6 @@ class QueueWorker(QThread):
         def progress(stage: str, fraction: float) -> None:
             self.item_progress.emit(rec_id, stage, float(fraction))
 
-        model_error = _model_error_type()
         try:
             engines = self.engines()
             if engines._transcriber is None and not self.shared.has_transcript(rec_id):
@@ -408,7 +400,7 @@ class QueueWorker(QThread):
                    "Cancelled. Press Retry to continue from the last finished step.")
             self.item_finished.emit(rec_id, status, msg)
             return
-        except model_error as exc:
+        except ModelError as exc:
             self.shared.set_status(entry, "queued")
             with self._cond:
                 self._paused = True
