@@ -23,6 +23,7 @@ from typing import Any
 
 from ..core.model import (
     ENTITY_TYPES,
+    AudioMark,
     Decision,
     Finding,
     Segment,
@@ -197,6 +198,8 @@ class ReviewSession:
         self.detect = detect
         self._word_spans: dict[int, list[WordSpan]] = {}
         self._turn_starts: TurnStarts | None = None
+        # Stretches marked by hand for the anonymised audio (the text never changes by them).
+        self.audio_marks: list[AudioMark] = study.load_audio_marks(rec_id)
         for f in self.findings:
             self._index(f)
 
@@ -710,6 +713,50 @@ class ReviewSession:
         if finding.decision is Decision.PENDING:  # written as the marker until decided
             return pending_marker(finding.type)
         return self.plan().label(finding.type, finding.text) or pending_marker(finding.type)
+
+    # -- stretches marked by hand for the anonymised audio -------------------------------
+    MIN_MARK_S = 0.1  # shorter is a slip of the mouse, not a word
+
+    def add_audio_mark(self, start: float, end: float) -> AudioMark:
+        """Mark seconds of the recording to cover in the anonymised audio (clipped to it);
+        saved at once. ``ValueError`` for a stretch too short to hold a word."""
+        duration = self.transcript.recording.duration or max(
+            [s.end for s in self.transcript.segments] + [0.0])
+        start, end = sorted((start, end))
+        start = max(0.0, start)
+        if duration > 0:
+            end = min(end, duration)
+        if end - start < self.MIN_MARK_S:
+            raise ValueError(f"a marked stretch must last at least {self.MIN_MARK_S} s")
+        mark = AudioMark(round(start, 3), round(end, 3))
+        self.restore_audio_mark(mark)
+        return mark
+
+    def restore_audio_mark(self, mark: AudioMark) -> None:
+        """Put a mark (back): redo of an add, undo of a removal."""
+        self._save_marks(sorted([*self.audio_marks, mark], key=lambda m: (m.start, m.end)))
+
+    def remove_audio_mark(self, mark_id: str) -> AudioMark:
+        mark = next(m for m in self.audio_marks if m.id == mark_id)
+        self._save_marks([m for m in self.audio_marks if m.id != mark_id])
+        return mark
+
+    def audio_mark_at(self, seconds: float, slack: float = 0.0) -> AudioMark | None:
+        return next((m for m in self.audio_marks
+                     if m.start - slack <= seconds <= m.end + slack), None)
+
+    def selection_times(self, segment_id: int, start: int, end: int) -> tuple[float, float]:
+        """The seconds of the words a selection of a turn's text covers (the whole turn's
+        time when it has no timed words there)."""
+        seg = self.segment(segment_id)
+        timed = [(t0, t1) for a, b, t0, t1 in self.word_spans(segment_id) if a < end and start < b]
+        if not timed:
+            return seg.start, seg.end
+        return min(t0 for t0, _ in timed), max(t1 for _, t1 in timed)
+
+    def _save_marks(self, marks: list[AudioMark]) -> None:
+        self.study.save_audio_marks(self.rec_id, marks)  # memory changes only once saved
+        self.audio_marks = marks
 
     # -- time (``core/timeline.py``, cached per turn) ----------------------------------
     def word_spans(self, segment_id: int) -> list[WordSpan]:

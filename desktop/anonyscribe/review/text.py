@@ -69,3 +69,19 @@ def reanchor(old: str, new: str, start: int, end: int) -> tuple[int, int] | None
     if new_end <= new_start:
         return None
     return new_start, new_end
+
+
+_WORD = re.compile(r"\w[\w'’-]*")
+
+
+def word_around(text: str, offset: int) -> tuple[int, int] | None:
+    """(start, end) of the word holding ``offset``, or of the word just before it (a cursor
+    sits after the word it was put at); None when the text has no word there."""
+    before = None
+    for m in _WORD.finditer(text):
+        if m.start() <= offset < m.end():
+            return m.start(), m.end()
+        if m.start() > offset:
+            break
+        before = (m.start(), m.end())
+    return before if before is not None and before[1] == offset else None
