@@ -12,6 +12,7 @@ additions so that one thread never writes ``study.json`` while another adds a re
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import shutil
 import threading
@@ -212,6 +213,15 @@ class ExportRequest:
 
 
 _STILL_STOPPING: list[QThread] = []
+EXIT_WAIT_MS = 120_000  # a model call that outlived the window's close gets this long to end
+
+
+@atexit.register
+def _let_stopping_workers_end() -> None:
+    """At exit, wait for a worker that was still inside a model call when its study closed:
+    Python tearing down a running QThread aborts the whole process (a crash report on exit)."""
+    for thread in list(_STILL_STOPPING):
+        thread.wait(EXIT_WAIT_MS)
 
 
 class QueueWorker(QThread):
