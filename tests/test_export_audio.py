@@ -273,7 +273,7 @@ def study(spoken, tmp_path):  # noqa: ANN001, ANN201
 
 
 def test_pipeline_writes_audio_and_reports_it(study, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
-    from anonyscribe.pipeline import export_recording
+    from anonyscribe.exporting import export_recording
 
     st, entry, recording = study
     before = sha256(recording)
@@ -293,7 +293,7 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
 
     from anonyscribe import labels
     from anonyscribe.export.qdpx import plain_text
-    from anonyscribe.pipeline import (
+    from anonyscribe.exporting import (
         audio_coverage,
         export_recording,
         export_study_project,

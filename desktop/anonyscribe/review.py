@@ -31,6 +31,7 @@ from .core.register import Register, normalise
 from .core.study import Study
 from .core.timeline import word_spans
 from .detect.similar import fold, phonetic_key, same_name, words
+from .exporting import default_detector
 from .labels import (
     Appearance,
     LabelPlan,
@@ -45,7 +46,6 @@ from .labels import (
     segment_text,
     speaker_text,
 )
-from .pipeline import default_detector
 
 GroupKey = tuple[str, str]  # (type, normalised text)
 MANUAL = "manual"

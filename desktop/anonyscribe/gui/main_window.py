@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
+from ..core.status import READY, WAITING
 from ..core.study import STUDY_FILE, RecordingEntry, Study, StudyLockedError
-from ..pipeline import Engines
+from ..processing import Engines
 from ..sources import SourceKind, kind_of
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
@@ -50,7 +51,7 @@ from .study_dialog import (
     is_study,
 )
 from .survey_dialog import SurveyColumnsDialog
-from .workers import READY, WAITING, AddTask, QueueWorker, SharedStudy, add_pool
+from .workers import AddTask, QueueWorker, SharedStudy, add_pool
 
 PAGE_START, PAGE_QUEUE, PAGE_REVIEW = range(3)
 MEDIA_FILTER = ("Recordings (*.mp4 *.m4a *.m4v *.mov *.mkv *.webm *.wav *.mp3 *.flac *.ogg "
@@ -543,8 +544,8 @@ class MainWindow(QMainWindow):
         self.notify(f"Working on {self._name(rec_id)}…", 0)
         self._update_summary()
 
-    def _item_finished(self, rec_id: str, status: str, message: str) -> None:
-        self.queue_model.finished(rec_id, status, message, self._pending(rec_id, status))
+    def _item_finished(self, rec_id: str, status: str, message: str, detail: str = "") -> None:
+        self.queue_model.finished(rec_id, status, message, self._pending(rec_id, status), detail)
         name = self._name(rec_id)
         if status == "failed":
             self.notify(f"{name} could not be processed: {message}", 15000)
