@@ -209,6 +209,27 @@ class Finding:
         return cls(**d)
 
 
+@dataclass(frozen=True)
+class AudioMark:
+    """Seconds of a recording the researcher marked by hand to be covered in the anonymised
+    audio: a name the recogniser missed, misheard or timed badly, so the text has nothing
+    to time it by. Only the audio export reads it; the text is never changed by a mark."""
+
+    start: float
+    end: float
+    id: str = field(default_factory=new_finding_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "id": self.id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AudioMark:
+        start, end = float(data["start"]), float(data["end"])
+        if not 0 <= start < end:
+            raise ValueError(f"a marked stretch must start before it ends: {start}-{end}")
+        return cls(start, end, str(data["id"]))
+
+
 @dataclass
 class Span:
     """A finding over flat text (what detection returns before anchoring to segments)."""
