@@ -899,7 +899,7 @@ def test_speech_without_words_is_marked_in_review_and_exports_and_counted(
         tmp_path: Path, long_speech: Path, tiny_transcriber, detector, capsys) -> None:
     import anonyscribe.batch as batch_mod
     from anonyscribe.processing import Engines
-    from anonyscribe.review import ReviewSession
+    from anonyscribe.review.session import ReviewSession
 
     rec = tmp_path / "in" / "long interview.wav"
     rec.parent.mkdir()

@@ -195,7 +195,7 @@ import sys
 from pathlib import Path
 from anonyscribe.core.model import Decision
 from anonyscribe.core.study import Study
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
 
 study = Study.open(Path(sys.argv[1]))
 session = ReviewSession(study, sys.argv[2])

@@ -19,7 +19,8 @@ from anonyscribe.core.register import RegisterError, label_number
 from anonyscribe.core.study import RecordingEntry, Study
 from anonyscribe.export import common
 from anonyscribe.labels import plan, study_plan
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
+from anonyscribe.review.study_wide import similar_names
 
 PEOPLE = ["Sarah Thompson", "Tom Baker", "Bernadette Kowalczyk", "Bernadette Cowalknik",
           "Anna", "Priya Shah"]
@@ -331,7 +332,6 @@ def test_undoing_a_merge_keeps_labels_exported_meanwhile(tmp_path: Path):
 def test_fast_same_person_check_agrees_with_same_name():
     """The review panel's prefilter never hides a proposal ``same_name`` would make."""
     from anonyscribe.detect.similar import same_name
-    from anonyscribe.review import similar_names
 
     root = Path(__file__).resolve().parents[1] / "resources" / "terms"
     first = [w.strip().title() for w in (root / "first_names.txt").read_text("utf-8")

@@ -12,7 +12,7 @@ import docx
 
 from anonyscribe.batch import BatchOptions, run_batch
 from anonyscribe.core.study import Study
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
 from make_sources import forms_xlsx, teams_docx
 
 

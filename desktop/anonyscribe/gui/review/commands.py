@@ -14,7 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ...core.model import Decision
 from ...core.register import Register
-from ...review import (
+from ...review.session import (
     AddedFindings,
     GroupKey,
     ReviewSession,

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.model import Decision
-from ...review import ReviewSession
+from ...review.session import ReviewSession
 from .transcript_view import CURRENT_COLOUR, clock, speaker_colour, type_colour
 
 HEIGHT = 22
@@ -69,7 +69,8 @@ class OverviewBar(QWidget):
     def x_of(self, seconds: float) -> float:
         return 2 + (self.width() - 4) * min(max(seconds / self.duration, 0.0), 1.0)
 
-    def time_at(self, x: float) -> float:
+    def seconds_at(self, x: float) -> float:
+        """The recording time under pixel column ``x`` (the inverse of ``x_of``)."""
         return min(max((x - 2) / max(self.width() - 4, 1), 0.0), 1.0) * self.duration
 
     # -- painting and mouse ------------------------------------------------------------
@@ -97,10 +98,10 @@ class OverviewBar(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         if event.button() == Qt.MouseButton.LeftButton and self.session is not None:
-            self.seek_requested.emit(self.time_at(event.position().x()))
+            self.seek_requested.emit(self.seconds_at(event.position().x()))
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
-        t = self.time_at(event.position().x())
+        t = self.seconds_at(event.position().x())
         self.setToolTip(f"{clock(t)} — click to go there")
         if event.buttons() & Qt.MouseButton.LeftButton and self.session is not None:
             self.seek_requested.emit(t)

@@ -1,7 +1,7 @@
 """The review screen: transcript, findings panel, preview and player, driven from the keyboard.
 
-All the logic lives in ``anonyscribe.review.ReviewSession`` (Qt-free, saved at every step);
-this widget draws it, turns keys and clicks into undoable commands, and redraws only the
+All the logic lives in ``review.session.ReviewSession`` (Qt-free, saved at every step); this
+widget draws it, turns keys and clicks into undoable commands, and redraws only the
 turns a command touched.
 """
 
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from ...core.model import ENTITY_TYPES, Decision, Finding
 from ...core.register import normalise
 from ...core.study import Study
-from ...review import GroupKey, ReviewSession, group_key, turn_detector
+from ...review.session import GroupKey, ReviewSession, group_key, turn_detector
 from .commands import (
     AddFindingCommand,
     DecideCommand,
