@@ -37,7 +37,7 @@ from anonyscribe.gui.export_dialog import (  # noqa: E402
 from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_REVIEW, MainWindow  # noqa: E402
 from anonyscribe.gui.settings import AppSettings  # noqa: E402
 from anonyscribe.media import SAMPLE_RATE, decode  # noqa: E402
-from anonyscribe.pipeline import Engines  # noqa: E402
+from anonyscribe.processing import Engines  # noqa: E402
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
+from anonyscribe.exporting import audio_coverage  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
-from anonyscribe.pipeline import audio_coverage  # noqa: E402
 from anonyscribe.review.text import word_around  # noqa: E402
 
 from .test_workspace import _show, study  # noqa: E402, F401

@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.layout import LayoutError, check_apart
+from ..core.status import READY
+from ..exporting import audio_coverage
 from ..labels import Pending, pending_marker
-from ..pipeline import audio_coverage
 from .workers import ExportRequest, QueueWorker, SharedStudy
 
 # (key, label) in the order shown. "log" is private and always goes to the study folder.
@@ -199,7 +200,7 @@ class ExportDialog(QDialog):
     def _fill_recordings(self) -> None:
         self.table.blockSignals(True)
         for entry in self.shared.entries():
-            if entry.status not in ("review", "exported"):
+            if entry.status not in READY:
                 continue
             r = self.table.rowCount()
             self.table.insertRow(r)

@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
+from ..core.status import READY
 from ..core.study import STUDY_FILE, RecordingEntry
 from ..media import MEDIA_EXTENSIONS
-from ..pipeline import Engines
+from ..processing import Engines
 from ..sources import TEXT_EXTENSIONS
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
@@ -55,7 +56,7 @@ from .study_dialog import (
     is_study,
 )
 from .survey_dialog import SurveyColumnsDialog
-from .workers import READY, AddTask, QueueWorker, SharedStudy
+from .workers import AddTask, QueueWorker, SharedStudy
 
 PAGE_START, PAGE_QUEUE, PAGE_REVIEW = range(3)
 

@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
-from ..core.model import Decision
+from ..core.status import READY, RecordingStatus
 from ..core.study import RecordingKind, Study, StudySettings
+from ..exporting import undecided
 from ..transcribe.models import DEFAULT_MODEL
 from .export_dialog import default_destination
 from .study_dialog import LANGUAGES, available_models, is_study
@@ -84,14 +85,10 @@ def summarise(folder: Path) -> StudySummary:
         return out
     out.recordings = len(study.recordings)
     for entry in study.recordings.values():
-        if entry.status in ("review", "exported"):
+        if entry.status in READY:
             out.ready += 1
-        if entry.status == "review":
-            try:
-                out.pending += sum(f.decision is Decision.PENDING
-                                   for f in study.load_findings(entry.id))
-            except (CorruptFileError, OSError):
-                continue
+        if entry.status == RecordingStatus.REVIEW:
+            out.pending += sum(undecided(study, entry.id).values())
     return out
 
 

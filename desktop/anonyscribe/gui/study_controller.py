@@ -17,12 +17,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..core.files import CorruptFileError
+from ..core.status import WAITING, RecordingStatus
 from ..core.study import STUDY_FILE, RecordingEntry, Study, StudyLockedError
 from ..detect.guess import guess_type
-from ..pipeline import Engines
+from ..processing import Engines
 from ..sources import SourceKind, kind_of
 from .queue_view import QueueModel
-from .workers import WAITING, AddTask, QueueWorker, SharedStudy, add_pool
+from .workers import AddTask, QueueWorker, SharedStudy, add_pool
 
 
 class StudyController(QObject):
@@ -135,12 +136,12 @@ class StudyController(QObject):
         self.message.emit(f"Working on {self.name(rec_id)}…", 0)
         self.changed.emit()
 
-    def _item_finished(self, rec_id: str, status: str, message: str) -> None:
-        self.queue_model.finished(rec_id, status, message, self.pending(rec_id, status))
+    def _item_finished(self, rec_id: str, status: str, message: str, detail: str = "") -> None:
+        self.queue_model.finished(rec_id, status, message, self.pending(rec_id, status), detail)
         name = self.name(rec_id)
-        if status == "failed":
+        if status == RecordingStatus.FAILED:
             self.message.emit(f"{name} could not be processed: {message}", 15000)
-        elif status == "review":
+        elif status == RecordingStatus.REVIEW:
             self.message.emit(f"{name} is ready for review.", 8000)
         elif message:
             self.message.emit(f"{name}: {message}", 8000)
@@ -168,7 +169,7 @@ class StudyController(QObject):
         entry = self.entry(rec_id)
         if entry is None or self.shared is None or self.worker is None:
             return
-        self.shared.set_status(entry, "queued")
+        self.shared.set_status(entry, RecordingStatus.QUEUED)
         self.queue_model.waiting(rec_id)
         self.worker.enqueue(rec_id)
         self.changed.emit()

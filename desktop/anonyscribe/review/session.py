@@ -35,6 +35,7 @@ from ..core.model import (
 from ..core.register import Register, normalise
 from ..core.study import Study
 from ..core.timeline import TurnStarts, WordSpan, time_at, turn_at, turn_starts, word_at, word_spans
+from ..exporting import default_detector
 from ..labels import (
     LabelPlan,
     Pending,
@@ -48,7 +49,6 @@ from ..labels import (
     speaker_text,
     study_appearances,
 )
-from ..pipeline import default_detector
 from ..speakers import turns
 from .study_wide import MergeCandidate, StudyFlag, StudyReview, merge_candidates, merge_proposal
 from .text import occurrences, reanchor, trim_selection
