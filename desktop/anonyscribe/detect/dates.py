@@ -26,14 +26,16 @@ YEAR = rf"(?:{YEAR_D}|{YEAR_W})"
 DAY = rf"(?:{DAY_D}|{DAY_W})"
 
 _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
-    (re.compile(rf"\b{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9, "day-month"),
+    (re.compile(rf"\b(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9,
+     "day-month"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:the\s+)?{DAY}\b(?:,?\s+{YEAR}\b)?", re.I), 0.85,
      "month-day"),
     (re.compile(rf"\b(?:{MONTHS})(?:\s+of)?,?\s+{YEAR}\b", re.I), 0.9, "month-year"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:this|last|next)\s+year\b", re.I), 0.7, "month-rel"),
     (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"), 0.9, "numeric-date"),
-    (re.compile(rf"\b(?:spring|summer|autumn|fall|winter|christmas|easter|end|beginning|start|"
-                rf"middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
+    (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|fall|winter|christmas|easter|end|"
+                rf"beginning|start|middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
+    (re.compile(rf"\b(?:spring|summer|autumn|winter)\s+{YEAR}\b", re.I), 0.8, "season-year"),
     (re.compile(rf"\b(?:new\s+year['’]?s(?:\s+(?:eve|day))?|christmas(?:\s+(?:eve|day))?|"
                 rf"boxing\s+day|easter(?:\s+(?:sunday|monday|weekend))?|bonfire\s+night|"
                 rf"hogmanay|burns\s+night|st\.?\s+patrick['’]?s\s+day|st\.?\s+david['’]?s\s+day|"

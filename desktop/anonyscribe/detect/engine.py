@@ -24,7 +24,7 @@ from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
 from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
-from .people import PersonRecognizer
+from .people import PARTICLES, PersonRecognizer
 from .places import PlaceRecognizer
 from .roles import RoleRecognizer
 from .text import Chunk, is_cased, tokenize
@@ -108,6 +108,24 @@ class Detector:
         if not text.strip():
             return []
         cased = is_cased(tokenize(text[:20000]))
+        cands, blocked = self._scan(text, cased)
+        if cased:  # survey answers and pasted notes: some lines written all in lower case
+            cands.extend(self._lower_case_lines(text))
+        cands.extend(self._propagate(text, cands, cased))
+        cands.extend(self._near_misses(text, cands))
+        cands.extend(_echoes(text, cands))
+        cands.extend(self._always(text))
+        stops = _Intervals(blocked)
+        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
+        if self._never_rx is not None:  # "England" inside "NHS England"
+            inside = _Intervals(m.span() for m in self._never_rx.finditer(text))
+            cands = [c for c in cands if c.source == "study-always"
+                     or not inside.contains(c.start, c.end)]
+        return _resolve(cands, self.config.min_score)
+
+    def _scan(self, text: str, cased: bool) -> tuple[list[Span], list[tuple[int, int]]]:
+        """Every recognizer over ``text`` in overlapping windows: candidates and the ranges
+        (labels, timestamps) nothing may be found in."""
         chunks = list(_windows(text, _chunks(text, self.config.chunk_chars)))
         texts = (text[w.start:w.end] for w in chunks)  # a generator: spaCy streams them
         docs: Iterable[object] = (self.nlp.pipe(texts, batch_size=16) if self.nlp
@@ -124,17 +142,30 @@ class Detector:
             cands.extend(_shift(sp, offset) for sp in found if win.owns(sp.start + offset))
             blocked.extend((s + offset, e + offset) for s, e in chunk.blocked
                            if win.owns(s + offset))
-        cands.extend(self._propagate(text, cands, cased))
-        cands.extend(self._near_misses(text, cands))
-        cands.extend(_echoes(text, cands))
-        cands.extend(self._always(text))
-        stops = _Intervals(blocked)
-        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
-        if self._never_rx is not None:  # "England" inside "NHS England"
-            inside = _Intervals(m.span() for m in self._never_rx.finditer(text))
-            cands = [c for c in cands if c.source == "study-always"
-                     or not inside.contains(c.start, c.end)]
-        return _resolve(cands, self.config.min_score)
+        return cands, blocked
+
+    def _lower_case_lines(self, text: str) -> list[Span]:
+        """In normally-cased text, lines written wholly in lower case ("my manager deb at
+        kirkby community hub") are read again with the lower-case rules, which the casing of
+        the rest of the document switched off. All such lines go through in one pass."""
+        regions = _lower_regions(text)
+        if not regions:
+            return []
+        starts, parts, pos = [], [], 0
+        for s, e in regions:
+            starts.append(pos)
+            parts.append(text[s:e])
+            pos += e - s + 1
+        joined = "\n".join(parts)
+        found, _ = self._scan(joined, False)
+        out: list[Span] = []
+        for sp in found:
+            k = bisect_right(starts, sp.start) - 1
+            s, e = regions[k]
+            if sp.end - starts[k] > e - s or sp.type == "PERSON" and sp.source == "speaker-label":
+                continue  # across two lines, or a label the main pass already judged
+            out.append(_shift(sp, s - starts[k]))
+        return out
 
     def detect_transcript(self, transcript: Transcript) -> list[Finding]:
         """Findings anchored per segment (decision PENDING); context spans whole turns."""
@@ -202,7 +233,8 @@ class Detector:
                 or _SPEAKER_N.match(label):
             return False
         toks = tokenize(label)
-        core = [t for t in toks if t.lower not in self.people.titles and t.is_word]
+        core = [t for n, t in enumerate(toks) if t.lower not in self.people.titles and t.is_word
+                and not (t.lower in PARTICLES and 0 < n < len(toks) - 1)]
         if not core or any(not t.is_alpha for t in core):
             return False
         if not all(t.is_cap for t in core):
@@ -482,6 +514,25 @@ def _echoes(text: str, cands: list[Span]) -> list[Span]:
             if w.group().lower() in inits and not (c.start <= w.start() < c.end):
                 out.append(Span(w.start(), w.end(), "ORGANISATION", w.group(), 0.6,
                                 "initials-nearby"))
+    return out
+
+
+_LINE = re.compile(r"[^\n]+")
+_WORD_RX = re.compile(r"[^\W\d_]+")
+_LINE_LABEL = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]+")
+
+
+def _lower_regions(text: str) -> list[tuple[int, int]]:
+    """Lines (after a speaker or respondent label) of four words or more with no capital."""
+    out = []
+    for m in _LINE.finditer(text):
+        s, line = m.start(), m.group()
+        lab = _LINE_LABEL.match(line)
+        if lab:
+            s, line = s + lab.end(), line[lab.end():]
+        if any(c.isupper() for c in line) or len(_WORD_RX.findall(line)) < 4:
+            continue
+        out.append((s, m.end()))
     return out
 
 

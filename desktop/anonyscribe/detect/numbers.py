@@ -29,8 +29,13 @@ _JOINERS = {"-", "(", ")", "+", ","}
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 POSTCODE_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 _TLD = r"(?:com|net|org|uk|nhs|gov|ac|co|edu|io|info|scot|wales|ie)"
+# A part of a spoken address: "chikwanha seventy two", number words said after the word.
+_EMAIL_NUM = ("(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+              "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+              "forty|fifty|sixty|seventy|eighty|ninety|double|triple)")
+_EMAIL_PART = rf"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\s+{_EMAIL_NUM})*"
 _SPOKEN_EMAIL = re.compile(
-    r"\b([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*)"
+    rf"\b({_EMAIL_PART}(?:\s+(?:dot|underscore|dash|hyphen)\s+{_EMAIL_PART})*)"
     r"\s+(?:at|@)\s+"
     rf"([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{_TLD}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD})"
     r"\b", re.IGNORECASE)

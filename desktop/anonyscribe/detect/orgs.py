@@ -19,7 +19,20 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
                   ("placement", "with"), ("shifts", "at"), ("shifts", "for"), ("agency", "called"),
                   ("company", "called"), ("home", "called"), ("joined",), ("worked", "with"),
                   ("contract", "with"), ("bank", "at"), ("volunteered", "at"), ("started", "at"),
-                  ("trained", "at"), ("studied", "at"), ("qualified", "at")}
+                  ("trained", "at"), ("studied", "at"), ("qualified", "at"),
+                  ("drives", "for"), ("drove", "for"), ("driving", "for"), ("run", "by"),
+                  ("owned", "by"), ("managed", "by"), ("runs", "for"), ("worked", "under")}
+# Cues so sure of a workplace that one unknown lower-case word after them is its name
+# ("i work for medacs"); "at" is not among them ("at night", "at weekends").
+_STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
+                    ("employed", "by"), ("agency", "called"), ("company", "called"),
+                    ("shifts", "for"), ("owned", "by"), ("run", "by")}
+# Heads said in lower case after a town in cased text: "Stoke council", "Newark hospital".
+_TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", "hospice",
+               "college", "uni", "university"}
+# "School of Nursing", "Faculty of Health": a part of a university named by its field.
+_FACULTY_HEADS = {"school", "faculty", "department", "institute", "centre", "division",
+                  "college"}
 # Last words of care agencies, companies and charities said in lower case ("bluebird care").
 _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "recruitment",
                   "staffing", "nursing", "solutions", "group", "services", "trust", "charity",
@@ -65,6 +78,8 @@ class OrganisationRecognizer:
         self.openers = cfg.words("organisation", "name_openers")
         self.cues = cfg.words("organisation", "workplace_cues")
         self.generic_single = cfg.words("organisation", "generic_single")
+        self._place_phrases = frozenset(p.casefold() for p in cfg.list_lines("places")
+                                        if " " in p)
         self.role_words = cfg.words("role", "heads") | {"dispenser", "porter", "carer",
                                                         "volunteer", "cleaner", "pharmacist"}
 
@@ -125,6 +140,7 @@ class OrganisationRecognizer:
         out.extend(self._companies(chunk))
         out.extend(self._short_forms(chunk))
         out.extend(self._universities(chunk))
+        out.extend(self._faculties(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
             if t.text == "Royal" and toks[i - 1].lower == "the" and chunk.cased:
                 e = t.end
@@ -140,9 +156,9 @@ class OrganisationRecognizer:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
         for i, t in enumerate(toks):
-            cue = (t.lower,) in _EMPLOYER_CUES or (
-                i and (toks[i - 1].lower, t.lower) in _EMPLOYER_CUES) or (
-                t.lower == "at" and i and toks[i - 1].lower in self.role_words)
+            pair = (toks[i - 1].lower, t.lower) if i else ("", t.lower)
+            cue = (t.lower,) in _EMPLOYER_CUES or pair in _EMPLOYER_CUES or (
+                t.lower in ("at", "for") and i and toks[i - 1].lower in self.role_words)
             if not cue:
                 continue
             j = i + 1
@@ -175,6 +191,8 @@ class OrganisationRecognizer:
             else:
                 tail = next((n for n in range(len(run)) if run[n].lower in _COMPANY_TAILS
                              and n > 0), None)
+                if tail is None and pair in _STRONG_EMPLOYER and self._unknown(run[0]):
+                    tail = 0  # "i work for medacs": a word no list knows, after "work for"
                 if tail is None or t.lower == "at":
                     continue
                 run = run[:tail + 1]
@@ -183,6 +201,34 @@ class OrganisationRecognizer:
                 continue
             s, e = run[0].start, run[-1].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
+        return out
+
+    def _unknown(self, w: Tok) -> bool:
+        lw = w.lower
+        return w.is_alpha and len(lw) >= 3 and not self.lex.is_word(lw) \
+            and lw not in self.lex.place_words and lw not in self.lex.first_names
+
+    def _faculties(self, chunk: Chunk) -> list[Span]:
+        """'the School of Human and Behavioural Sciences', 'Faculty of Health': capitalised
+        head, 'of', capitalised field words (and 'and' between them)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        if not chunk.cased:
+            return out
+        for i, t in enumerate(toks[:-2]):
+            if t.lower not in _FACULTY_HEADS or not t.is_cap or toks[i + 1].lower != "of":
+                continue
+            k, end = i + 2, 0
+            while k < len(toks) and k < i + 9:
+                w = toks[k]
+                if w.is_word and w.is_cap and w.lower not in STOP:
+                    end = w.end
+                elif not (w.lower in ("and", "&") and end):
+                    break
+                k += 1
+            if end:
+                out.append(Span(t.start, end, "ORGANISATION", chunk.text[t.start:end], 0.6,
+                                "faculty"))
         return out
 
     def _companies(self, chunk: Chunk) -> list[Span]:
@@ -207,8 +253,9 @@ class OrganisationRecognizer:
                 if toks[j].sent_start:
                     break
                 j -= 1
-            if not names or names[0].lower in _CARE_GENERIC or names[-1].lower in _CARE_GENERIC:
-                continue
+            if not names or names[0].lower in _CARE_GENERIC or (
+                    names[-1].lower in _CARE_GENERIC and len(names) < 2):
+                continue  # "Primary Care"; but "Trentside Home Care" is a company
             if len(names) == 1 and names[0].sent_start and self.lex.is_word(names[0].lower):
                 continue
             k = i + 1 if end == t.end else i + 3
@@ -282,10 +329,13 @@ class OrganisationRecognizer:
             if t.lower not in self.heads or i == 0:
                 continue
             lower_head = chunk.cased and not t.is_cap
-            if lower_head and not (t.lower in _NAMED_PLACES and toks[i - 1].is_cap
-                                   and toks[i - 1].is_word and not toks[i - 1].sent_start
-                                   and toks[i - 1].lower not in STOP):
-                continue  # "Ocean ward", "Tower wing": a capitalised name, then the head
+            prev = toks[i - 1]
+            town = prev.is_cap and prev.is_word and prev.lower in lex.place_words \
+                and t.lower in _TOWN_HEADS
+            if lower_head and not ((t.lower in _NAMED_PLACES or town) and prev.is_cap
+                                   and prev.is_word and not prev.sent_start
+                                   and prev.lower not in STOP):
+                continue  # "Ocean ward", "Tower wing", "Stoke council": a name, then the head
             names: list[Tok] = []
             j = i - 1
             while j >= 0 and len(names) < 5:
@@ -324,8 +374,9 @@ class OrganisationRecognizer:
                 while k < len(names) and lex.is_word(names[k].lower):
                     k += 1
                 if k < len(names):
-                    while k > 0 and names[k - 1].lower in self.openers:
-                        k -= 1
+                    while k > 0 and (names[k - 1].lower in self.openers or " ".join(
+                            n.lower for n in names[k - 1:]) in self._place_phrases):
+                        k -= 1  # "fort william station": the whole town's name
                     names = names[k:]
                     score = 0.6
                 elif t.lower in self.unit_heads and len(full) >= 2 and all(

@@ -1,0 +1,176 @@
+"""Issue 12 (session 4): identifiers said in passing - posts, workplaces, spoken references,
+name particles, lower-case lines inside cased text.
+
+Each rule family through the real Detector with a positive and a negative of our own (names,
+places, numbers invented here, none taken from any annotated set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from anonyscribe.detect.engine import Detector
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector()
+
+
+def found(det: Detector, text: str) -> dict[str, str]:
+    return {s.text: s.type for s in det.detect_text(text)}
+
+
+def untouched(det: Detector, text: str, part: str) -> bool:
+    start = text.index(part)
+    end = start + len(part)
+    return not any(s.start < end and start < s.end for s in det.detect_text(text))
+
+
+# -- posts ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, role", [
+    ("and then there's marcus who's a paramedic on the rapid response car", "paramedic"),
+    ("Ana is great, she's an accuracy checking technician now.", "accuracy checking technician"),
+    ("She moved on to be a tissue viability nurse at the new hospital.", "tissue viability nurse"),
+    ("Toby is a reader in midwifery at the university.", "reader in midwifery"),
+    ("nowadays i'm a locum for the agency on nights", "locum"),
+])
+def test_post_after_more_cues(det: Detector, text: str, role: str) -> None:
+    assert found(det, text).get(role) == "ROLE"
+
+
+def test_post_cue_negatives(det: Detector) -> None:
+    text = "I'd like to be a tissue viability nurse one day. I'm a big reader of novels."
+    assert untouched(det, text, "tissue viability nurse")
+    assert untouched(det, text, "reader")
+    assert untouched(det, "I'm a reader in Leeds libraries.", "reader")
+
+
+def test_band_said_after_the_title(det: Detector) -> None:
+    text = "I'm a community nurse, band six, in the south team."
+    assert found(det, text).get("community nurse, band six") == "ROLE"
+    assert untouched(det, "She's a community nurse, which is hard.", "which")
+
+
+def test_unknown_acronym_said_of_a_person(det: Detector) -> None:
+    assert found(det, "There's Ferdia, he's a CNM3 in the east house.").get("CNM3") == "ROLE"
+    # listed everyday acronyms and things said of no one stay alone
+    assert untouched(det, "It's a DBS check and an MRI.", "DBS")
+    assert found(det, "The XJR is parked outside.").get("XJR") != "ROLE"
+
+
+def test_post_beside_a_name(det: Detector) -> None:
+    text = "We have a postdoc, Ifeoma, and two dispensers, Lin and Dara. Dr Ochoa the surgeon."
+    got = found(det, text)
+    assert got.get("postdoc") == "ROLE"
+    assert got.get("dispensers") == "ROLE"
+    assert got.get("surgeon") == "ROLE"
+
+
+def test_post_beside_a_name_negatives(det: Detector) -> None:
+    # relationship words and ordinary nouns next to a capital are not posts
+    assert untouched(det, "I rang my manager, Kezia, straight away.", "manager")
+    assert untouched(det, "He fell at the counter, Christmas Eve it was.", "counter")
+
+
+# -- workplaces -----------------------------------------------------------------------------
+def test_unknown_word_after_work_for(det: Detector) -> None:
+    assert found(det, "i work for zentaria as a carer on weekends").get("zentaria") \
+        == "ORGANISATION"
+    assert untouched(det, "i work for myself now and it is fine", "myself")
+
+
+def test_company_run_by_and_drives_for(det: Detector) -> None:
+    got = found(det, "The home is run by Brindlewood Group. My son drives for Quillon.")
+    assert got.get("Brindlewood Group") == "ORGANISATION"
+    assert got.get("Quillon") == "ORGANISATION"
+    assert untouched(det, "The clinic is run by nurses on Fridays.", "nurses")
+
+
+def test_carer_for_a_care_company_is_the_company(det: Detector) -> None:
+    got = found(det, "i was a carer for larkspur care before that")
+    assert got.get("larkspur care") == "ORGANISATION"
+    assert got.get("carer") == "ROLE"
+
+
+def test_home_care_company(det: Detector) -> None:
+    assert found(det, "I did shifts with Fernleigh Home Care in town.").get(
+        "Fernleigh Home Care") == "ORGANISATION"
+    spans = det.detect_text("It was all about Primary Care in those days.")
+    assert not any(s.source == "company" for s in spans)  # spaCy may still guess at it
+
+
+def test_faculty_of_a_university(det: Detector) -> None:
+    text = "I'm in the School of Health and Social Sciences. I went to school of course."
+    assert found(det, text).get("School of Health and Social Sciences") == "ORGANISATION"
+    assert untouched(det, text, "school of course")
+
+
+def test_town_then_lower_case_head(det: Detector) -> None:
+    assert found(det, "We were sent to the Carlisle hospital for scans.").get(
+        "Carlisle hospital") == "ORGANISATION"
+    assert untouched(det, "The Carlisle team were lovely.", "team")
+
+
+def test_whole_town_name_before_a_unit(det: Detector) -> None:
+    got = found(det, "i was based at the market harborough station for a year")
+    assert got.get("market harborough station") == "ORGANISATION"
+
+
+def test_hub_is_a_named_unit(det: Detector) -> None:
+    assert found(det, "I was at Marlow Community Hub on Tuesdays.").get(
+        "Marlow Community Hub") == "ORGANISATION"
+    assert untouched(det, "The hub was closed on Tuesdays.", "hub")
+
+
+# -- people ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("Mostly Eirlys, Eirlys ap Rhydderch, she runs the clinic.", "Eirlys ap Rhydderch"),
+    ("It was a medic, Colm Ó Briain, who came.", "Colm Ó Briain"),
+    ("the team leader is fionnuala ni dhomhnaill she started in june", "fionnuala ni dhomhnaill"),
+])
+def test_surname_particles(det: Detector, text: str, name: str) -> None:
+    assert found(det, text).get(name) == "PERSON"
+
+
+def test_particle_label_and_negatives(det: Detector) -> None:
+    text = "Gethin ap Hywel: I think so.\nInterviewer: And then?\n"
+    assert found(det, text).get("Gethin ap Hywel") == "PERSON"
+    # a particle-like word between ordinary words is not a name part
+    assert untouched(det, "it was o k and then oh two one four", "o k")
+
+
+def test_lower_case_lines_in_cased_text(det: Detector) -> None:
+    text = ("Q3. Tell us about support.\n\nRespondent 4: my manager at ketterby community hub "
+            "was great\n\nRespondent 5: i work for dravonix as a cleaner\n\n"
+            "Respondent 6: None that I can think of.")
+    got = found(det, text)
+    assert got.get("ketterby community hub") == "ORGANISATION"
+    assert got.get("dravonix") == "ORGANISATION"
+    assert untouched(det, text, "None that I can think of")
+
+
+# -- numbers, dates -------------------------------------------------------------------------
+def test_spoken_email_with_number_words(det: Detector) -> None:
+    text = "email me, it's pip dot walsh sixty one at outlook dot com"
+    assert found(det, text).get("pip dot walsh sixty one at outlook dot com") == "EMAIL"
+    assert untouched(det, "we were sixty one at the time, a big team", "sixty one")
+
+
+def test_grouped_reference(det: Detector) -> None:
+    assert found(det, "It is logged as KX-230415-0912 on the system.").get(
+        "KX-230415-0912") == "ID"
+    assert untouched(det, "It was COVID-19 and a 24-7 rota.", "COVID-19")
+
+
+def test_eircode(det: Detector) -> None:
+    assert found(det, "She lives at 4 Mill Lane, H91 E2K7, in the west.").get(
+        "H91 E2K7") == "POSTCODE"
+    assert untouched(det, "We drove the N17 road north.", "road")
+
+
+def test_season_with_year(det: Detector) -> None:
+    got = found(det, "I finished in the summer of 2021 and started summer 2022.")
+    assert got.get("the summer of 2021") == "DATE"
+    assert got.get("summer 2022") == "DATE"
+    assert untouched(det, "We go away in the summer usually.", "summer")
