@@ -174,3 +174,44 @@ def test_season_with_year(det: Detector) -> None:
     assert got.get("the summer of 2021") == "DATE"
     assert got.get("summer 2022") == "DATE"
     assert untouched(det, "We go away in the summer usually.", "summer")
+
+
+# -- more cues, plurals, names joined by "and", spoken codes ----------------------------------
+def test_post_after_then_and_one_of(det: Detector) -> None:
+    got = found(det, "I was a cashier then a dispenser. She's one of our ward sisters.")
+    assert got.get("dispenser") == "ROLE"
+    assert got.get("ward sisters") == "ROLE"
+    assert found(det, "and then a patient came in, one of the regulars").get("patient") is None
+
+
+def test_office_holder_without_article(det: Detector) -> None:
+    assert found(det, "I'm co-chair of the carers forum.").get("co-chair of the carers forum") \
+        == "ROLE"
+    assert untouched(det, "We pulled a chair over.", "chair")
+
+
+def test_name_joined_to_a_name(det: Detector) -> None:
+    got = found(det, "Faith and Nyasha both work nights.")
+    assert got.get("Faith") == "PERSON"
+    assert untouched(det, "Peace and quiet, Ewurabena said.", "Peace")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("my pin is nine one a four four two seven c", "nine one a four four two seven c"),
+    ("the incident was ay bee four one two three nine", "ay bee four one two three nine"),
+    ("reference k l two oh two two dash oh six", "k l two oh two two dash oh six"),
+])
+def test_spoken_codes(det: Detector, text: str, code: str) -> None:
+    assert found(det, text).get(code) == "ID"
+
+
+def test_spoken_code_negatives(det: Detector) -> None:
+    # "a" and letter names only inside a code; a dash alone is a dash
+    text = "the number was a lot and we had a dash to the car"
+    assert not any(s.type == "ID" for s in det.detect_text(text))
+
+
+def test_code_without_cue_is_a_low_guess(det: Detector) -> None:
+    spans = det.detect_text("she read out p q seven seven one four two and left")
+    ids = [s for s in spans if s.type == "ID"]
+    assert ids and ids[0].score < 0.5

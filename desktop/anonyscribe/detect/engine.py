@@ -112,6 +112,7 @@ class Detector:
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
         cands.extend(self._propagate(text, cands, cased))
+        cands.extend(self._coordinated(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
@@ -294,6 +295,32 @@ class Detector:
                     continue
             out.append(Span(s, e, "PERSON", w, 0.6, "known-name"))
         return out
+
+    def _coordinated(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
+        """'Faith and Hope', 'Memory and Mercy, two of the carers': a given name joined by
+        'and'/'or'/'&' to a name already found is a name too, even a word-name at the start
+        of a sentence. Lower case needs a word no dictionary has."""
+        out: list[Span] = []
+        for c in cands:
+            if c.type != "PERSON" or c.score < 0.5:
+                continue
+            m = _BEFORE_AND.search(text, max(0, c.start - 40), c.start)
+            if m and m.end() == c.start:
+                out.extend(self._coordinate_word(m.start(1), m.end(1), text, cased))
+            m = _AFTER_AND.match(text, c.end)
+            if m:
+                out.extend(self._coordinate_word(m.start(1), m.end(1), text, cased))
+        return out
+
+    def _coordinate_word(self, s: int, e: int, text: str, cased: bool) -> list[Span]:
+        w = text[s:e]
+        lw = w.lower()
+        if lw not in self.lex.first_names or lw in self.lex.never or lw in STOP \
+                or lw in self.people.titles or lw in self.lex.place_words:
+            return []
+        if cased and not w[0].isupper() or not cased and self.lex.is_word(lw):
+            return []
+        return [Span(s, e, "PERSON", w, 0.45, "name-and-name")]
 
     def _near_misses(self, text: str, cands: list[Span]) -> list[Span]:
         """Words in no English lexicon that sound like a name already known (found with
@@ -517,6 +544,9 @@ def _echoes(text: str, cands: list[Span]) -> list[Span]:
     return out
 
 
+# A word joined to what follows or precedes it by "and"/"or"/"&" ("Faith and Hope").
+_BEFORE_AND = re.compile(r"\b([^\W\d_][\w'’-]*) (?:and|or|&) ")
+_AFTER_AND = re.compile(r" (?:and|or|&) ([^\W\d_][\w'’-]*)\b")
 _LINE = re.compile(r"[^\n]+")
 _WORD_RX = re.compile(r"[^\W\d_]+")
 _LINE_LABEL = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]+")

@@ -138,6 +138,17 @@ def digit_runs(toks: list[Tok], text: str) -> Iterator[DigitRun]:
         yield DigitRun(digits, start, i, words)
 
 
+# Letters said by their names in a spoken code ("ay bee one two"); only inside a code run.
+LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "haitch", "jay",
+                          "kay", "el", "em", "en", "pee", "cue", "ar", "ess", "tee", "vee",
+                          "ex", "zed", "zee"})
+_CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
+
+
+def _code_digit(w: str) -> bool:
+    return w in UNITS or w in REPEAT or w.isdigit()
+
+
 def _inward(toks: list[Tok], j: int) -> int:
     """Index after an inward code ('three a b', '6LH') starting at j, else 0."""
     if j >= len(toks):
@@ -264,12 +275,19 @@ class NumberRecognizer:
         i = 0
         while i < len(toks):
             j, letters, digits = i, 0, 0
-            while j < len(toks) and j - i < 14:
+            while j < len(toks) and j - i < 16:
                 w = toks[j].lower
                 if w in UNITS or w.isdigit() or w in REPEAT:
                     digits += len(w) if w.isdigit() else 1
-                elif len(w) == 1 and w.isalpha() and w not in ("a", "i"):
-                    letters += 1
+                elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or digits and (
+                        j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
+                    letters += 1  # "one two a three": "a" between digits is a letter
+                elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
+                        toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
+                    letters += 1  # "ay bee one two three"
+                elif w in _CODE_JOINERS and (digits or letters) and j + 1 < len(toks) and (
+                        _code_digit(toks[j + 1].lower) or len(toks[j + 1].lower) == 1):
+                    pass  # "c r two oh two one dash oh four"
                 elif 2 <= len(w) <= 3 and toks[j].text.isupper() and w.isalpha():
                     letters += len(w)  # "KC 40 77 19"
                 elif w in TEENS or w in TENS:
@@ -277,12 +295,16 @@ class NumberRecognizer:
                 else:
                     break
                 j += 1
-            if letters and digits >= 3 and letters + digits >= 5 and \
-                    self._context(text, toks[i].start, self.code_context, 160):
+            if letters and digits >= 3 and letters + digits >= 5:
                 s, e = toks[i].start, toks[j - 1].end
-                yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
-                i = j
-                continue
+                if self._context(text, toks[i].start, self.code_context, 160):
+                    yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
+                    i = j
+                    continue
+                if digits >= 4 and letters + digits >= 6:
+                    yield Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
+                    i = j
+                    continue
             i = max(j, i + 1)
 
     def _postcodes(self, chunk: Chunk) -> Iterator[Span]:

@@ -28,7 +28,8 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("they're",), ("you're",), ("we", "were"), ("we're",),
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"),
-         ("who's",), ("who", "is"), ("who", "was"), ("there's",))
+         ("who's",), ("who", "is"), ("who", "was"), ("there's",), ("then",),
+         ("one", "of"))
 # Cues said of a person: after these an unknown acronym is a post ("he's a CNM2").
 _PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
                 ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
@@ -60,6 +61,17 @@ _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited",
                    "services", "recruitment", "staffing", "homes"}
 _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
                    "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then"}
+
+
+def _singular(word: str) -> str:
+    """'midwives' -> 'midwife', 'secretaries' -> 'secretary', 'partners' -> 'partner'."""
+    if word.endswith("ves"):
+        return word[:-3] + "fe"
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 class RoleRecognizer:
@@ -154,7 +166,7 @@ class RoleRecognizer:
             band = self._band_ahead(toks, k)
             if band:
                 k = band
-            end, head = self._occupation(toks, k)
+            end, head = self._occupation(toks, k, plural=toks[i].lower == "of")
             if end is None:
                 acr = self._acronym_post(toks, i, k, chunk)
                 if acr:
@@ -225,8 +237,10 @@ class RoleRecognizer:
             j += 1
         return j if j > k + 1 else 0
 
-    def _occupation(self, toks: list[Tok], k: int) -> tuple[int | None, str]:
-        """Longest occupation title (or role head) starting at k, with modifiers before it."""
+    def _occupation(self, toks: list[Tok], k: int,
+                    plural: bool = False) -> tuple[int | None, str]:
+        """Longest occupation title (or role head) starting at k, with modifiers before it;
+        with ``plural``, its last word may be plural ("one of the community midwives")."""
         best: int | None = None
         head = ""
         j = k
@@ -234,8 +248,11 @@ class RoleRecognizer:
         while j < len(toks) and j < k + 5 and toks[j].is_word:
             words.append(toks[j].lower)
             j += 1
+            if plural and len(words[-1]) > 3 and _singular(words[-1]) != words[-1]:
+                words[-1] = _singular(words[-1])
             phrase = " ".join(words)
-            if phrase in self.occupations or self.is_head(toks[j - 1]) and all(
+            if phrase in self.occupations or (words[-1] in self.heads
+                                              or self.is_head(toks[j - 1])) and all(
                     w in self.mods or w in self.occupations or w in self.heads
                     for w in words[:-1]) or (len(words) == 1 and _GRADE.match(toks[j - 1].text)):
                 best, head = j, words[-1]
@@ -352,7 +369,8 @@ class RoleRecognizer:
             left.pop(0)
         right_end = self._complement(chunk, i, bool(left) or head.lower == "consultant",
                                      head.lower in (
-            "head", "director", "lead", "chair", "deputy", "officer", "matron"))
+            "head", "director", "lead", "chair", "deputy", "officer", "matron", "co-chair",
+            "vice-chair", "president", "secretary", "treasurer"))
         band_end = self._band_after(toks, i, right_end)
         if band_end:
             right_end, has_band = band_end, True
