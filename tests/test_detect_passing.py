@@ -215,3 +215,35 @@ def test_code_without_cue_is_a_low_guess(det: Detector) -> None:
     spans = det.detect_text("she read out p q seven seven one four two and left")
     ids = [s for s in spans if s.type == "ID"]
     assert ids and ids[0].score < 0.5
+
+
+# -- places, years, regional bodies ----------------------------------------------------------
+def test_county_in_lower_case_before_a_capital(det: Detector) -> None:
+    assert found(det, "We moved to county Leitrim in the end.").get("county Leitrim") \
+        == "LOCATION"
+    assert untouched(det, "The county council met on Monday.", "county council")
+
+
+def test_spoken_road_number(det: Detector) -> None:
+    assert found(det, "we live just off the a four one nine").get("a four one nine") \
+        == "LOCATION"
+    assert untouched(det, "it was a one off and the a team won", "a one off")
+
+
+def test_short_year_after_more_verbs(det: Detector) -> None:
+    got = found(det, "i started in ninety four and we left in the summer of eighty six")
+    assert got.get("ninety four") == "DATE"
+    assert got.get("the summer of eighty six") == "DATE"
+    assert untouched(det, "it started in ninety percent of the cases", "ninety")
+
+
+def test_regional_trust_and_town_hospital(det: Detector) -> None:
+    got = found(det, "she's in the north western trust now and i was at dundee royal")
+    assert got.get("north western trust") == "ORGANISATION"
+    assert got.get("dundee royal") == "ORGANISATION"
+    assert untouched(det, "every trust has a board and the royal family", "trust")
+
+
+def test_gazetteer_name_takes_a_following_nation(det: Detector) -> None:
+    assert found(det, "i trained at university hospital wales").get(
+        "university hospital wales") == "ORGANISATION"

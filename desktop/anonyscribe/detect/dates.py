@@ -41,7 +41,11 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"hogmanay|burns\s+night|st\.?\s+patrick['’]?s\s+day|st\.?\s+david['’]?s\s+day|"
                 rf"halloween|valentine['’]?s\s+day|eid|diwali)\s+(?:of\s+)?{YEAR}\b", re.I), 0.85,
      "holiday-year"),
-    (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died) in\s+"
+    (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|winter)\s+of\s+"
+                rf"(?:{_TENS})(?:[\s-](?:{_UNIT}))?\b(?!\s*(?:%|percent|per cent|years))",
+                re.I), 0.6, "season-short-year"),
+    (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died|started|joined|left|"
+                rf"retired|emigrated|arrived|moved here|moved over|trained) in\s+"
                 rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d)"
                 rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months))\b", re.I), 0.6,
      "short-year"),

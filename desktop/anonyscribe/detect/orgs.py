@@ -30,6 +30,11 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
 # Heads said in lower case after a town in cased text: "Stoke council", "Newark hospital".
 _TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", "hospice",
                "college", "uni", "university"}
+_NATIONS = {"wales", "scotland", "england", "ireland"}
+# "the western trust", "the south eastern trust", "north board": one region's body.
+_REGION_HEADS = {"trust", "board"}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+            "central", "mid", "north-east", "north-west", "south-east", "south-west"}
 # "School of Nursing", "Faculty of Health": a part of a university named by its field.
 _FACULTY_HEADS = {"school", "faculty", "department", "institute", "centre", "division",
                   "college"}
@@ -124,6 +129,9 @@ class OrganisationRecognizer:
             end = seg[-1].end
             if said_poss:
                 end = toks[m.end_tok].end
+            elif m.end_tok < len(toks) and toks[m.end_tok].lower in _NATIONS \
+                    and seg[-1].lower in self.heads:
+                end = toks[m.end_tok].end  # "university hospital wales"
             s = seg[0].start
             base = 0.95 if not single else 0.85
             out.append(Span(s, end, "ORGANISATION", text[s:end], base * score / 0.9 * 0.95
@@ -141,6 +149,7 @@ class OrganisationRecognizer:
         out.extend(self._short_forms(chunk))
         out.extend(self._universities(chunk))
         out.extend(self._faculties(chunk))
+        out.extend(self._regional_bodies(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
             if t.text == "Royal" and toks[i - 1].lower == "the" and chunk.cased:
                 e = t.end
@@ -201,6 +210,32 @@ class OrganisationRecognizer:
                 continue
             s, e = run[0].start, run[-1].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
+        return out
+
+    def _regional_bodies(self, chunk: Chunk) -> list[Span]:
+        """'the south eastern trust', 'the western board': compass words before 'trust' or
+        '(health) board' name one body; 'perth royal', 'leeds general': a town's hospital."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if i == 0:
+                continue
+            prev = toks[i - 1]
+            if t.lower in _REGION_HEADS:
+                j = i
+                while j > 0 and toks[j - 1].lower in _COMPASS and i - j < 2:
+                    j -= 1
+                if j == i or j > 0 and toks[j - 1].lower in ("a", "an", "every", "each"):
+                    continue
+                if chunk.cased and not (toks[j].is_cap or t.is_cap) and toks[j].sent_start:
+                    continue
+                s = toks[j].start
+                out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.55,
+                                "regional-body"))
+            elif t.lower in ("royal", "general") and prev.lower in self.lex.place_words \
+                    and prev.is_word and not (chunk.cased and not prev.is_cap):
+                out.append(Span(prev.start, t.end, "ORGANISATION",
+                                chunk.text[prev.start:t.end], 0.55, "town-hospital"))
         return out
 
     def _unknown(self, w: Tok) -> bool:

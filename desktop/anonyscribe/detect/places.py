@@ -74,7 +74,8 @@ class PlaceRecognizer:
             if t.lower in ("county", "co") and nxt.is_word and (nxt.is_cap or not chunk.cased) \
                     and (t.is_cap or not chunk.cased) and nxt.lower not in STOP \
                     and not lex.is_word(nxt.lower) or (
-                        t.lower in ("county", "co") and chunk.cased and t.is_cap
+                        t.lower in ("county", "co") and chunk.cased and (t.is_cap or t.lower
+                                                                           == "county")
                         and nxt.is_cap and not nxt.sent_start and nxt.lower not in STOP):
                 out.append(Span(t.start, nxt.end, "LOCATION", text[t.start:nxt.end], 0.75,
                                 "county"))
@@ -85,6 +86,14 @@ class PlaceRecognizer:
                 out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
             if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
+            elif nxt.lower in ("a", "m") and t.lower in ("the", "off", "via", "onto") \
+                    and i + 2 < len(toks) and toks[i + 2].lower in NUMBER_WORDS:
+                k = i + 2  # "off the a six two nine", "down the m six": a road said aloud
+                while k < len(toks) and k < i + 6 and toks[k].lower in NUMBER_WORDS:
+                    k += 1
+                e = toks[k - 1].end
+                out.append(Span(nxt.start, e, "LOCATION", text[nxt.start:e], 0.5,
+                                "road-number"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \
                     or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS:
                 continue
