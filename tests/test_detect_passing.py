@@ -247,3 +247,22 @@ def test_regional_trust_and_town_hospital(det: Detector) -> None:
 def test_gazetteer_name_takes_a_following_nation(det: Detector) -> None:
     assert found(det, "i trained at university hospital wales").get(
         "university hospital wales") == "ORGANISATION"
+
+
+# -- e-mails said aloud -----------------------------------------------------------------------
+@pytest.mark.parametrize("text, email", [
+    ("it's r okoro at nhs dot net", "r okoro at nhs dot net"),
+    ("my email is t u l i at gmail dot com", "t u l i at gmail dot com"),
+    ("it's ben dot ashby at n h s dot net", "ben dot ashby at n h s dot net"),
+    ("it's niamh dot o'hara at hse dot ie", "niamh dot o'hara at hse dot ie"),
+    ("just use dervla at hotmail", "dervla at hotmail"),
+])
+def test_spoken_email_forms(det: Detector, text: str, email: str) -> None:
+    assert found(det, text).get(email) == "EMAIL"
+
+
+def test_spoken_email_negatives(det: Detector) -> None:
+    got = found(det, "i think kofi at gmail dot com is right")
+    assert got.get("kofi at gmail dot com") == "EMAIL"  # not "i think ..."
+    text = "we were at hotmail offices once"
+    assert not any(s.type == "EMAIL" for s in det.detect_text(text))

@@ -75,7 +75,7 @@ class Detector:
             ("organisation", OrganisationRecognizer(self.config, self.lex)),
             ("location", PlaceRecognizer(self.config, self.lex)),
             ("date", DateRecognizer()),
-            ("numbers", NumberRecognizer(self.config)),
+            ("numbers", NumberRecognizer(self.config, self.lex)),
             ("patterns", PatternRecognizer(self.config)),
         ]
         self.recognizers = [rec for name, rec in families if self.config.on(name)]

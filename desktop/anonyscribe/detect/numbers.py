@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .lexicon import STOP, Lexicon
 from .text import Chunk, Tok
 
 UNITS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2",
@@ -33,12 +34,22 @@ _TLD = r"(?:com|net|org|uk|nhs|gov|ac|co|edu|io|info|scot|wales|ie)"
 _EMAIL_NUM = ("(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
               "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
               "forty|fifty|sixty|seventy|eighty|ninety|double|triple)")
-_EMAIL_PART = rf"[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\s+{_EMAIL_NUM})*"
+_EMAIL_PART = rf"[a-z0-9]+(?:[._'’-][a-z0-9]+)*(?:\s+{_EMAIL_NUM})*"
+# A domain part, said as a word or spelled out letter by letter ("n h s dot net").
+_DOMAIN_PART = r"(?:[a-z](?:\s+[a-z]){1,5}|[a-z0-9]+)"
+# Mail providers people name without the ending ("bob at gmail").
+_PROVIDERS = r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|btinternet|aol|protonmail)"
 _SPOKEN_EMAIL = re.compile(
     rf"\b({_EMAIL_PART}(?:\s+(?:dot|underscore|dash|hyphen)\s+{_EMAIL_PART})*)"
     r"\s+(?:at|@)\s+"
-    rf"([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{_TLD}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD})"
+    rf"({_DOMAIN_PART}(?:\s+dot\s+{_DOMAIN_PART})*\s+dot\s+{_TLD}|"
+    rf"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}|{_PROVIDERS}(?![\s.]+dot\b))"
     r"\b", re.IGNORECASE)
+# Words said before an address that are never part of it.
+_EMAIL_LEAD_STOP = {"is", "it's", "its", "email", "e-mail", "mail", "me", "on", "at", "my",
+                    "address", "use", "try", "send", "to", "it", "was", "and", "or", "the",
+                    "contact", "reach", "work", "personal", "one", "that's", "thats", "um",
+                    "uh", "er", "erm", "so", "just", "yeah", "ok", "okay", "well", "s"}
 # Postcode areas of the UK (the letters before the first digit).
 _AREAS_TEXT = """
 AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
@@ -169,7 +180,8 @@ def _inward(toks: list[Tok], j: int) -> int:
 class NumberRecognizer:
     """PHONE, NHS_NUMBER, ID, POSTCODE and spelled-out EMAIL."""
 
-    def __init__(self, cfg: DetectionConfig) -> None:
+    def __init__(self, cfg: DetectionConfig, lex: Lexicon | None = None) -> None:
+        self.lex = lex
         self.id_context = sorted(cfg.words("numbers", "id_context"))
         self.nhs_context = sorted(cfg.words("numbers", "nhs_context"))
         # Letters and digits read out one by one are a code wherever a number or code is
@@ -189,8 +201,34 @@ class NumberRecognizer:
         out.extend(self._spoken_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
-            out.append(Span(m.start(), m.end(), "EMAIL", m.group(), 0.85, "spoken-email"))
+            s = self._email_lead(toks, m.start())
+            if m.group(1).lower() in STOP and s == m.start():
+                continue  # "we were at gmail", "the talk was at ...": no address
+            score = 0.85 if " dot " in m.group(2) or "." in m.group(2) else 0.6
+            out.append(Span(s, m.end(), "EMAIL", text[s:m.end()], score, "spoken-email"))
         return out
+
+    def _email_lead(self, toks: list[Tok], start: int) -> int:
+        """Start of a spoken address whose first part was said in pieces: 'j smith at ...',
+        'f o l a at ...', 'priya k at ...': single letters and words before the match, up
+        to four, stopping at the words that introduce an address."""
+        k = next((n for n, t in enumerate(toks) if t.start == start), None)
+        if k is None:
+            return start
+        n = k
+        while n > 0 and k - n < 4:
+            w = toks[n - 1]
+            if not w.is_word or not w.text.isalpha() or w.lower in _EMAIL_LEAD_STOP \
+                    or len(w.text) > 12 or len(w.text) > 1 and self.lex is not None \
+                    and self.lex.is_word(w.lower) and w.lower not in self.lex.first_names:
+                break  # "i think john at ...": ordinary words are not part of it
+            n -= 1
+        if n == k:
+            return start
+        pieces = toks[n:k]
+        if all(len(p.text) == 1 for p in pieces) or len(pieces) <= 2:
+            return pieces[0].start
+        return start
 
     def _context(self, text: str, start: int, words: list[str], width: int = 60) -> bool:
         before = text[max(0, start - width):start].casefold()
