@@ -266,3 +266,9 @@ def test_spoken_email_negatives(det: Detector) -> None:
     assert got.get("kofi at gmail dot com") == "EMAIL"  # not "i think ..."
     text = "we were at hotmail offices once"
     assert not any(s.type == "EMAIL" for s in det.detect_text(text))
+
+
+def test_bare_office_said_of_a_person(det: Detector) -> None:
+    assert found(det, "she's head of midwifery now").get("head of midwifery") == "ROLE"
+    assert found(det, "I'm lead for frailty.").get("lead for frailty") == "ROLE"
+    assert found(det, "it was a lead for the story").get("lead for the story") is None

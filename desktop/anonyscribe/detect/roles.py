@@ -34,6 +34,8 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
 _PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
                 ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
                 ("working", "as"), ("became",)}
+# Words right before a bare office ("he's head of nursing", "I'm lead for dementia").
+_SAID_OF = {"i'm", "im", "he's", "she's", "was", "is", "as", "became", "now", "am"}
 _POST_ACRONYM = re.compile(r"^[A-Z]{2,5}\d?$")
 # Words before "to be a" that make the title an aspiration, not a post held.
 _WISH = {"like", "want", "wanted", "wants", "wanna", "'d", "would", "hope", "hoping", "hoped",
@@ -396,8 +398,8 @@ class RoleRecognizer:
             if phrase in self.relationship and not right_end:
                 return None
             if not left and right_end and head.lower in ("lead", "head", "chair") and \
-                    not (cased and head.is_cap) and prev not in _OWNERS:
-                return None
+                    not (cased and head.is_cap) and prev not in _OWNERS | _SAID_OF:
+                return None  # "at the head of the queue"; but "he's head of nursing"
             if has_band:
                 score = 0.9
             elif has_mod or right_end or (cased and head.is_cap):
