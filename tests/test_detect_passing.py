@@ -272,3 +272,11 @@ def test_bare_office_said_of_a_person(det: Detector) -> None:
     assert found(det, "she's head of midwifery now").get("head of midwifery") == "ROLE"
     assert found(det, "I'm lead for frailty.").get("lead for frailty") == "ROLE"
     assert found(det, "it was a lead for the story").get("lead for the story") is None
+
+
+def test_word_name_after_speech_cues(det: Detector) -> None:
+    assert found(det, "i said to hope look this is not fair").get("hope look", found(
+        det, "i said to hope look this is not fair").get("hope")) == "PERSON"
+    assert found(det, "me and ivy went to the canteen").get("ivy") == "PERSON"
+    assert not any(s.type == "PERSON" for s in det.detect_text(
+        "i told them no and asked if it was ok and me and my friend left"))
