@@ -280,3 +280,8 @@ def test_word_name_after_speech_cues(det: Detector) -> None:
     assert found(det, "me and ivy went to the canteen").get("ivy") == "PERSON"
     assert not any(s.type == "PERSON" for s in det.detect_text(
         "i told them no and asked if it was ok and me and my friend left"))
+
+
+def test_ward_letter_after_spoken_number(det: Detector) -> None:
+    assert found(det, "she's on ward eleven d now").get("ward eleven d") == "ORGANISATION"
+    assert found(det, "then ward nine a lot of the time").get("ward nine") == "ORGANISATION"

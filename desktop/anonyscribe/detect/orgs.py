@@ -68,6 +68,14 @@ _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
 
 
+def _ward_letter(toks: list[Tok], k: int) -> bool:
+    """A ward's letter said after its number: b-h always, 'a' only before a pause."""
+    w = toks[k].lower
+    if len(w) != 1 or w not in "abcdefgh":
+        return False
+    return w != "a" or k + 1 >= len(toks) or not toks[k + 1].is_word
+
+
 def _number_compound(word: str) -> bool:
     """'twenty-three', 'forty-one': a number written with a hyphen."""
     parts = word.split("-")
@@ -343,6 +351,8 @@ class OrganisationRecognizer:
                 while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                              or _number_compound(toks[j + 1].lower)):
                     j += 1
+                if j + 1 < len(toks) and _ward_letter(toks, j + 1):
+                    j += 1  # "ward seven c", "ward twelve b"
             elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower not in ("a", "i") \
                     and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                                or toks[j + 1].text.isdigit()):
