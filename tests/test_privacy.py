@@ -51,6 +51,8 @@ _NAMED = {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex
           "http.client.send", "ftplib.connect", "smtplib.connect", "poplib.connect",
           "imaplib.open", "nntplib.connect", "telnetlib.Telnet.open", "webbrowser.open"}
 CONTROL = {"on": False}
+SAMPLED = threading.Event()  # the sampler saw the control's connection
+SAMPLING = os.path.isdir("/proc/self/fd")
 MARKER = "/nonexistent/anonyscribe-privacy-control"
 
 def _report(kind, detail):
@@ -96,6 +98,8 @@ def _sample():
         for inode in (sockets & _inet_inodes()) - seen:
             seen.add(inode)
             _report("sampler", f"internet socket inode {inode} open")
+            if CONTROL["on"]:
+                SAMPLED.set()
         time.sleep(0.01)
 
 def control():
@@ -113,7 +117,12 @@ def control():
     server.listen(1)
     client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     client.connect(server.getsockname())
-    time.sleep(0.15)  # let the sampler see it
+    # Hold the connection open until the sampler has seen it (a busy machine can keep its
+    # 10 ms loop waiting for seconds after a long export), or give up after 20 s.
+    if SAMPLING:
+        SAMPLED.wait(20)
+    else:
+        time.sleep(0.15)
     client.close()
     server.close()
 
@@ -121,7 +130,7 @@ for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TLDEXTRACT_CACHE_TIMEOU
               "ORT_DISABLE_TELEMETRY"):
     assert _name not in os.environ, f"{_name} leaked into the clean environment"
 sys.addaudithook(_hook)
-if os.path.isdir("/proc/self/fd"):
+if SAMPLING:
     threading.Thread(target=_sample, daemon=True).start()
 '''
 
@@ -166,7 +175,7 @@ from anonyscribe.pipeline import Engines
 assert os.environ["HF_HUB_OFFLINE"] == "1"
 engines = Engines(model="tiny.en")
 result = run_batch([recording], out, auto=True, engines=engines,
-                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx"])
+                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx", "audio"])
 print("ITEMS", json.dumps([[i.status, i.message] for i in result.items]))
 print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
@@ -345,7 +354,7 @@ def test_whole_batch_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     assert json.loads(lines["STUDY"]), "the study project (.qdpx) was not written"
     assert {"EMAIL", "URL"} <= set(json.loads(lines["SPANS"]))
     names = {p.suffix for p in out.iterdir() if p.is_file()}
-    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx"} <= names
+    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx", ".m4a"} <= names  # .m4a: anonymised audio
 
 
 @pytest.mark.slow

@@ -557,7 +557,8 @@ def audio_coverage(study: Study, rec_id: str, pending: Pending = Pending.MARK,
         people |= labels.person_names(study.terms.always)
         spoken = [sp.label for sp in raw.speakers if normalise(sp.label) in people]
     return export_audio.locate(raw, cover, spoken, audio_options(study),
-                               study.recordings[rec_id].duration)
+                               study.recordings[rec_id].duration,
+                               study.load_audio_marks(rec_id))
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,13 +29,13 @@ from .files import (
     sweep_temporaries,
     write_json,
 )
-from .model import SCHEMA_VERSION, Finding, Transcript
+from .model import SCHEMA_VERSION, AudioMark, Finding, Transcript
 from .register import REGISTER_SCHEMA, Pseudonym, Register
 
 STUDY_FILE = "study.json"
 EXPORT_RECORD = "export.json"
 # The file formats this release writes (and the newest it reads).
-STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = 1
+STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = MARKS_SCHEMA = 1
 STUDY_REPAIR = ("Restore it from a backup, or move it out of the study folder and run the batch "
                 "again on the same recordings: their transcripts and decisions are kept in "
                 "the recordings folder and found again.")
@@ -352,6 +352,23 @@ class Study:
         write_json(self.folder(rec_id) / "findings.json",
                    {"schema_version": FINDINGS_SCHEMA,
                     "findings": [f.to_dict() for f in findings]})
+
+    def load_audio_marks(self, rec_id: str) -> list[AudioMark]:
+        """The stretches marked by hand for the anonymised audio, in time order."""
+        path = self.folder(rec_id) / "audio-marks.json"
+        if not path.exists():
+            return []
+        repair = "Restore it from a backup, or delete it and mark those stretches again."
+        data = read_document(path, MARKS_SCHEMA, repair)
+        try:
+            return sorted((AudioMark.from_dict(m) for m in data["marks"]),
+                          key=lambda m: (m.start, m.end))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise shape_error(path, exc, repair) from exc
+
+    def save_audio_marks(self, rec_id: str, marks: list[AudioMark]) -> None:
+        write_json(self.folder(rec_id) / "audio-marks.json",
+                   {"schema_version": MARKS_SCHEMA, "marks": [m.to_dict() for m in marks]})
 
     # -- what was exported, kept with the recording too ----------------------------------------
     def save_export_record(self, entry: RecordingEntry) -> None:
