@@ -285,3 +285,8 @@ def test_word_name_after_speech_cues(det: Detector) -> None:
 def test_ward_letter_after_spoken_number(det: Detector) -> None:
     assert found(det, "she's on ward eleven d now").get("ward eleven d") == "ORGANISATION"
     assert found(det, "then ward nine a lot of the time").get("ward nine") == "ORGANISATION"
+
+
+def test_lower_case_initials_acting_as_a_person(det: Detector) -> None:
+    assert found(det, "it was m k who rang me in the end").get("m k") == "PERSON"
+    assert not any(s.type == "PERSON" for s in det.detect_text("we had vitamin b c and e"))

@@ -250,7 +250,27 @@ class PersonRecognizer:
                     continue  # "a K shaped", article
                 out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.5,
                                 "initials"))
+            elif not chunk.cased and nxt is not None and self._lower_initials(toks, i):
+                out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.45,
+                                "initials"))
         return out
+
+    @staticmethod
+    def _lower_initials(toks: list[Tok], i: int) -> bool:
+        """'it was a k who told me', 'j p said no': two lone letters that act as a person
+        (a speech verb or 'who' right after them), not part of a longer spelled run."""
+        if i + 2 >= len(toks) or toks[i].lower == "i":
+            return False
+        a, b, after = toks[i], toks[i + 1], toks[i + 2]
+        if len(b.text) != 1 or not b.text.isalpha() or b.lower == "i":
+            return False
+        if i and len(toks[i - 1].text) == 1 and toks[i - 1].text.isalpha():
+            return False
+        if len(after.text) == 1 and after.text.isalpha():
+            return False
+        return a.is_word and after.lower in _SPEECH_VERBS | {"who", "was", "is", "and"} \
+            and (after.lower not in ("was", "is", "and") or i and toks[i - 1].lower in (
+                "called", "named", "me", "with", "colleague", "manager", "friend"))
 
     def _score_start(self, chunk: Chunk, i: int) -> float:
         toks, lex, cased = chunk.toks, self.lex, chunk.cased
