@@ -290,3 +290,11 @@ def test_ward_letter_after_spoken_number(det: Detector) -> None:
 def test_lower_case_initials_acting_as_a_person(det: Detector) -> None:
     assert found(det, "it was m k who rang me in the end").get("m k") == "PERSON"
     assert not any(s.type == "PERSON" for s in det.detect_text("we had vitamin b c and e"))
+
+
+def test_more_date_forms(det: Detector) -> None:
+    got = found(det, "it was friday the thirteenth, the 2019/20 intake; i came over in oh six")
+    assert got.get("friday the thirteenth") == "DATE"
+    assert got.get("2019/20") == "DATE"
+    assert got.get("oh six") == "DATE"
+    assert not any(s.type == "DATE" for s in det.detect_text("we work monday the same hours"))

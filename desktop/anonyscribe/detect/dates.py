@@ -46,10 +46,13 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 re.I), 0.6, "season-short-year"),
     (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died|started|joined|left|"
                 rf"retired|emigrated|arrived|moved here|moved over|trained) in\s+"
-                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d)"
+                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d|oh[\s-](?:{_UNIT}))"
                 rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months))\b", re.I), 0.6,
      "short-year"),
-    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d)?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
+                rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
+     "weekday-nth"),
     (re.compile(rf"\b{YEAR_W}\b", re.I), 0.7, "spoken-year"),
     (re.compile(r"(?<=\bthe\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
     (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
