@@ -298,3 +298,10 @@ def test_more_date_forms(det: Detector) -> None:
     assert got.get("2019/20") == "DATE"
     assert got.get("oh six") == "DATE"
     assert not any(s.type == "DATE" for s in det.detect_text("we work monday the same hours"))
+
+
+def test_bank_company_and_specialty_words(det: Detector) -> None:
+    got = found(det, "my husband got a job with the nationwide bank and i went to gastro")
+    assert got.get("nationwide bank") == "ORGANISATION"
+    assert got.get("gastro") is None  # a specialty said short, not a name
+    assert found(det, "i got a job with the bank in the end").get("bank") is None

@@ -40,8 +40,9 @@ _FACULTY_HEADS = {"school", "faculty", "department", "institute", "centre", "div
                   "college"}
 # Last words of care agencies, companies and charities said in lower case ("bluebird care").
 _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "recruitment",
-                  "staffing", "nursing", "solutions", "group", "services", "trust", "charity",
-                  "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership", "practice"}
+                  "bank", "staffing", "nursing", "solutions", "group", "services", "trust",
+                  "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
+                  "practice"}
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
