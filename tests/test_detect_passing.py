@@ -305,3 +305,11 @@ def test_bank_company_and_specialty_words(det: Detector) -> None:
     assert got.get("nationwide bank") == "ORGANISATION"
     assert got.get("gastro") is None  # a specialty said short, not a name
     assert found(det, "i got a job with the bank in the end").get("bank") is None
+
+
+def test_from_after_a_person_names_a_workplace(det: Detector) -> None:
+    text = "There's a link worker, Dorota, from One Harrowgate, who comes in on Mondays."
+    assert found(det, text).get("One Harrowgate") == "ORGANISATION"
+    got = found(det, "I got a letter from Boots. I worked for Mr Okafor.")
+    assert got.get("Boots") is None
+    assert "ORGANISATION" not in (got.get("Mr Okafor"), got.get("Okafor"))  # a person

@@ -92,6 +92,7 @@ class OrganisationRecognizer:
         self.openers = cfg.words("organisation", "name_openers")
         self.cues = cfg.words("organisation", "workplace_cues")
         self.generic_single = cfg.words("organisation", "generic_single")
+        self.titles = cfg.words("person", "titles")
         self._place_phrases = frozenset(p.casefold() for p in cfg.list_lines("places")
                                         if " " in p)
         self.role_words = cfg.words("role", "heads") | {"dispenser", "porter", "carer",
@@ -176,7 +177,8 @@ class OrganisationRecognizer:
         for i, t in enumerate(toks):
             pair = (toks[i - 1].lower, t.lower) if i else ("", t.lower)
             cue = (t.lower,) in _EMPLOYER_CUES or pair in _EMPLOYER_CUES or (
-                t.lower in ("at", "for") and i and toks[i - 1].lower in self.role_words)
+                t.lower in ("at", "for") and i and toks[i - 1].lower in self.role_words) or (
+                t.lower == "from" and chunk.cased and self._person_before(toks, i))
             if not cue:
                 continue
             j = i + 1
@@ -187,8 +189,9 @@ class OrganisationRecognizer:
             while k < len(toks) and len(run) < 5:
                 w = toks[k]
                 if chunk.cased:
-                    ok = w.is_word and (w.is_cap or w.text.isupper()) and w.lower not in STOP \
-                        or (w.lower in ("and", "&", "of", "'s") and run)
+                    ok = w.is_word and (w.is_cap or w.text.isupper()) and (
+                        w.lower not in STOP or not w.sent_start and w.text != "I") \
+                        or (w.lower in ("and", "&", "of", "'s") and run)  # "One Barnet"
                 else:
                     ok = w.is_word and w.lower not in STOP and w.lower not in FILLERS \
                         and w.lower not in NUMBER_WORDS or (w.lower == "'s" and run)
@@ -198,8 +201,8 @@ class OrganisationRecognizer:
                 k += 1
             while run and run[-1].lower in ("and", "&", "of", "'s"):
                 run.pop()
-            if not run or (chunk.cased and run[0].sent_start):
-                continue
+            if not run or (chunk.cased and run[0].sent_start) or run[0].lower in self.titles:
+                continue  # "worked for Mr Khan": a person
             words = [w.lower for w in run if w.is_word]
             if chunk.cased:
                 if len(run) == 1 and (run[0].lower in lex.place_words or run[0].lower
@@ -246,6 +249,20 @@ class OrganisationRecognizer:
                 out.append(Span(prev.start, t.end, "ORGANISATION",
                                 chunk.text[prev.start:t.end], 0.55, "town-hospital"))
         return out
+
+    def _person_before(self, toks: list[Tok], i: int) -> bool:
+        """'Raj from ...', 'a social prescriber, Zofia, from ...', 'the physio from ...':
+        'from' said of a person names where they work."""
+        j = i - 1
+        if j >= 0 and toks[j].text == ",":
+            j -= 1
+        if j < 0:
+            return False
+        w = toks[j]
+        if w.lower in self.role_words:
+            return True
+        return w.is_cap and not w.sent_start and w.lower in self.lex.first_names \
+            and not self.lex.is_word(w.lower)
 
     def _unknown(self, w: Tok) -> bool:
         lw = w.lower
