@@ -313,3 +313,18 @@ def test_from_after_a_person_names_a_workplace(det: Detector) -> None:
     got = found(det, "I got a letter from Boots. I worked for Mr Okafor.")
     assert got.get("Boots") is None
     assert "ORGANISATION" not in (got.get("Mr Okafor"), got.get("Okafor"))  # a person
+
+
+def test_unknown_initialism_where_a_workplace_goes(det: Detector) -> None:
+    spans = det.detect_text("The nearest ED is the WCGH, two hours away.")
+    guess = [s for s in spans if s.text == "WCGH"]
+    assert guess and guess[0].type == "ORGANISATION" and guess[0].score < 0.5
+    # listed acronyms and capitals followed by a post or team word are left to other rules
+    text = "We had the MDT, then the QI team met."
+    assert not any(s.source == "unknown-initialism" for s in det.detect_text(text))
+
+
+def test_unit_acronym_after_a_name(det: Detector) -> None:
+    assert found(det, "He was moved to the Telford ICU overnight.").get("Telford ICU") \
+        == "ORGANISATION"
+    assert untouched(det, "He was moved to the Neonatal ICU overnight.", "Neonatal")

@@ -30,6 +30,11 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
 # Heads said in lower case after a town in cased text: "Stoke council", "Newark hospital".
 _TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", "hospice",
                "college", "uni", "university"}
+_CAPS = re.compile(r"^[A-Z]{3,6}$")
+_UNIT_ACRONYMS = {"icu", "itu", "hdu", "ccu", "nicu", "picu", "scbu", "amu", "mau", "sau",
+                  "cdu", "eau", "ed", "opd"}
+# Words before a place of work: "at the SWAH", "with ABUHB", "joined NIAS".
+_AT_WORDS = {"the", "at", "with", "from", "to", "joined", "for", "in", "left"}
 _NATIONS = {"wales", "scotland", "england", "ireland"}
 # "the western trust", "the south eastern trust", "north board": one region's body.
 _REGION_HEADS = {"trust", "board"}
@@ -160,6 +165,7 @@ class OrganisationRecognizer:
         out.extend(self._universities(chunk))
         out.extend(self._faculties(chunk))
         out.extend(self._regional_bodies(chunk))
+        out.extend(self._unknown_initialisms(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
             if t.text == "Royal" and toks[i - 1].lower == "the" and chunk.cased:
                 e = t.end
@@ -248,6 +254,34 @@ class OrganisationRecognizer:
                     and prev.is_word and not (chunk.cased and not prev.is_cap):
                 out.append(Span(prev.start, t.end, "ORGANISATION",
                                 chunk.text[prev.start:t.end], 0.55, "town-hospital"))
+        return out
+
+    def _unknown_initialisms(self, chunk: Chunk) -> list[Span]:
+        """'the nearest ED is the SWAH', 'ABUHB took four months', 'the Brunel ICU': capitals
+        no list knows, said where a place of work goes, are a guess worth a look (low
+        score); a unit acronym after a name makes the name a unit."""
+        out: list[Span] = []
+        if not chunk.cased:
+            return out
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks):
+            if i == 0 or not _CAPS.match(t.text):
+                continue
+            prev = toks[i - 1]
+            lw = t.lower
+            if lw in _UNIT_ACRONYMS:
+                if prev.is_cap and prev.is_word and not prev.sent_start \
+                        and not lex.is_word(prev.lower) and not prev.text.isupper():
+                    out.append(Span(prev.start, t.end, "ORGANISATION",
+                                    chunk.text[prev.start:t.end], 0.55, "named-unit-acronym"))
+                continue
+            if lw in lex.acronyms or lw in lex.never or t.text in lex.initialisms \
+                    or lex.is_word(lw) or prev.lower not in _AT_WORDS:
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and (nxt.lower in self.role_words or nxt.lower in self.heads):
+                continue  # "the EDI lead", "the QI team": the rules for those decide
+            out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.35, "unknown-initialism"))
         return out
 
     def _person_before(self, toks: list[Tok], i: int) -> bool:
