@@ -328,3 +328,8 @@ def test_unit_acronym_after_a_name(det: Detector) -> None:
     assert found(det, "He was moved to the Telford ICU overnight.").get("Telford ICU") \
         == "ORGANISATION"
     assert untouched(det, "He was moved to the Neonatal ICU overnight.", "Neonatal")
+
+
+def test_home_cue_across_the(det: Detector) -> None:
+    assert found(det, "she lives up in the Pollokshaws now").get("Pollokshaws") == "LOCATION"
+    assert untouched(det, "We moved to the city and live in the house.", "house")

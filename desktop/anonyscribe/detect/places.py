@@ -117,6 +117,9 @@ class PlaceRecognizer:
         j = i - 1
         while j >= 0 and toks[j].lower in FILLERS:
             j -= 1
+        if j >= 1 and toks[j].lower == "the" and toks[j - 1].lower in ("in", "near", "round",
+                                                                        "from", "to"):
+            j -= 1  # "she lives up in the Gorbals", "we're from the Shankill"
         if j < 1:
             return False
         prep = toks[j].lower
