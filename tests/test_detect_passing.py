@@ -10,21 +10,13 @@ from __future__ import annotations
 import pytest
 
 from anonyscribe.detect.engine import Detector
+from test_detect_generic import spans as found
+from test_detect_generic import untouched
 
 
 @pytest.fixture(scope="module")
 def det() -> Detector:
     return Detector()
-
-
-def found(det: Detector, text: str) -> dict[str, str]:
-    return {s.text: s.type for s in det.detect_text(text)}
-
-
-def untouched(det: Detector, text: str, part: str) -> bool:
-    start = text.index(part)
-    end = start + len(part)
-    return not any(s.start < end and start < s.end for s in det.detect_text(text))
 
 
 # -- posts ----------------------------------------------------------------------------------
