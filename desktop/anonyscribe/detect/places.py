@@ -118,7 +118,7 @@ class PlaceRecognizer:
         while j >= 0 and toks[j].lower in FILLERS:
             j -= 1
         if j >= 1 and toks[j].lower == "the" and toks[j - 1].lower in ("in", "near", "round",
-                                                                        "from", "to"):
+                                                                        "from"):
             j -= 1  # "she lives up in the Gorbals", "we're from the Shankill"
         if j < 1:
             return False
