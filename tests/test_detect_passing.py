@@ -325,3 +325,12 @@ def test_unit_acronym_after_a_name(det: Detector) -> None:
 def test_home_cue_across_the(det: Detector) -> None:
     assert found(det, "she lives up in the Pollokshaws now").get("Pollokshaws") == "LOCATION"
     assert untouched(det, "We moved to the city and live in the house.", "house")
+
+
+def test_outcode_after_a_town_and_named_estate(det: Detector) -> None:
+    got = found(det, "we moved to rutherglen g seventy three last year")
+    assert got.get("g seventy three") == "POSTCODE"
+    assert not any(s.type == "POSTCODE" for s in det.detect_text("and then b two was free"))
+    got = found(det, "he grew up on the hollin bank estate and later the council estate")
+    assert got.get("hollin bank estate") == "LOCATION"
+    assert got.get("council estate") is None

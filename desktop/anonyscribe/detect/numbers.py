@@ -208,6 +208,11 @@ class NumberRecognizer:
             out.append(Span(s, m.end(), "EMAIL", text[s:m.end()], score, "spoken-email"))
         return out
 
+    def _after_place(self, toks: list[Tok], i: int) -> bool:
+        """'bishopbriggs g sixty four': an outcode said right after a town's name."""
+        return self.lex is not None and i > 0 and toks[i - 1].is_word \
+            and toks[i - 1].lower in self.lex.place_words
+
     def _email_lead(self, toks: list[Tok], start: int) -> int:
         """Start of a spoken address whose first part was said in pieces: 'j smith at ...',
         'f o l a at ...', 'priya k at ...': single letters and words before the match, up
@@ -300,7 +305,8 @@ class NumberRecognizer:
             cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
             if inward:
                 end = inward
-            elif (len(area) == 1 or area in _AREA_WORDS) and not cue:
+            elif (len(area) == 1 or area in _AREA_WORDS) and not cue \
+                    and not self._after_place(toks, i):
                 continue  # "b two", "is three": a postcode only where one is expected
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.45

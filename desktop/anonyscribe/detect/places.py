@@ -10,6 +10,9 @@ from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
+# Words before "estate" that say what kind of estate, not which one.
+_GENERIC_ESTATE = {"council", "housing", "industrial", "business", "trading", "retail", "new",
+                   "big", "private", "local", "social", "real", "rough", "old", "same", "whole"}
 # Words after a place name that make a named estate, village part or landmark of it.
 _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "end", "vale",
              "valley", "hill", "hills", "moor", "fields", "gardens", "square", "cross",
@@ -164,7 +167,8 @@ class PlaceRecognizer:
             has_number = k < j
             start_tok = toks[k + 1] if has_number else names[0]
             if not chunk.cased and not has_number and all(
-                    self.lex.is_word(n.lower) for n in names):
+                    self.lex.is_word(n.lower) for n in names) and not self._named_estate(
+                    toks, names, t):
                 continue
             if chunk.cased and len(names) == 1 and names[0].sent_start and not has_number:
                 continue
@@ -173,6 +177,16 @@ class PlaceRecognizer:
             out.append(Span(s, e, "LOCATION", chunk.text[s:e], score, "address"))
             out.extend(self._locality(chunk, i + 1))
         return out
+
+    @staticmethod
+    def _named_estate(toks: list[Tok], names: list[Tok], head: Tok) -> bool:
+        """'on the lodge park estate', 'from the meadow farm estate': two or more ordinary
+        words before 'estate' after 'the' name one estate (not 'the council estate')."""
+        first = names[0].i
+        return head.lower == "estate" and len(names) >= 2 and first >= 2 \
+            and toks[first - 1].lower == "the" and toks[first - 2].lower in (
+                "on", "in", "from", "off", "near", "round") \
+            and not any(n.lower in _GENERIC_ESTATE for n in names)
 
     def _locality(self, chunk: Chunk, j: int) -> list[Span]:
         """'41 Chestnut Avenue, Low Fell, NE9': the district named after a street."""
