@@ -334,3 +334,10 @@ def test_outcode_after_a_town_and_named_estate(det: Detector) -> None:
     got = found(det, "he grew up on the hollin bank estate and later the council estate")
     assert got.get("hollin bank estate") == "LOCATION"
     assert got.get("council estate") is None
+
+
+def test_name_split_in_two_short_pieces(det: Detector) -> None:
+    got = found(det, "ee fa that's my manager she said we should all go home")
+    assert got.get("ee fa") == "PERSON"
+    # two short words with no name about them stay words
+    assert not any(s.type == "PERSON" for s in det.detect_text("and then the man ran to a car"))

@@ -27,7 +27,7 @@ from .patterns import PatternRecognizer
 from .people import PARTICLES, PersonRecognizer
 from .places import PlaceRecognizer
 from .roles import RoleRecognizer
-from .text import Chunk, is_cased, tokenize
+from .text import FILLERS, Chunk, is_cased, tokenize
 
 _LABEL = re.compile(
     r"^[ \t]*(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?)?[ \t]*"
@@ -80,6 +80,7 @@ class Detector:
         ]
         self.recognizers = [rec for name, rec in families if self.config.on(name)]
         self.generic_labels = self.config.words("labels", "generic")
+        self._name_keys: dict[str, list[str]] | None = None
         self.never_cfg = {normalise(t) for t in self.lex.never}
         self.never_study: set[str] = set()
         self.set_terms(terms or Terms())
@@ -114,6 +115,7 @@ class Detector:
         cands.extend(self._propagate(text, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
+        cands.extend(self._split_listed_names(text, cands))
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         stops = _Intervals(blocked)
@@ -356,6 +358,49 @@ class Detector:
             if self._sounds_known(w + w2, known, split=True):
                 out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
         return out
+
+    def _split_listed_names(self, text: str, cands: list[Span]) -> list[Span]:
+        """'shiv on', 'tee gan', 'ee fa': speech recognition cut a name in two short pieces,
+        and one piece is already flagged as a name. Joined back, they sound like a given name
+        the lists know (same sound key, at most two letters apart): flag both pieces."""
+        by_start: dict[int, int] = {}
+        by_end: dict[int, int] = {}
+        for c in cands:
+            if c.type == "PERSON":
+                by_start[c.start] = max(by_start.get(c.start, c.end), c.end)
+                by_end[c.end] = min(by_end.get(c.end, c.start), c.start)
+        named = set(by_start) | {e - 1 for e in by_end}
+        if not named:
+            return []
+        out: list[Span] = []
+        toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+        for k in range(len(toks) - 1):
+            s, e, w = toks[k]
+            s2, e2, w2 = toks[k + 1]
+            if not (2 <= len(w) <= 4 and 2 <= len(w2) <= 4) or text[e:s2] != " ":
+                continue
+            if not (s in named or e - 1 in named or s2 in named or e2 - 1 in named):
+                continue  # neither piece begins or ends a name found already
+            if w2 in STOP or w in STOP or w2 in FILLERS:
+                continue
+            joined = w + w2
+            names = self._listed_keys().get(similar.phonetic_key(joined), ())
+            if any(similar.edit_distance(joined, n) <= 2 for n in names):
+                # one span over the pieces and the name found across them ("tee gan teagan")
+                a = min(s, by_end.get(e, s), by_end.get(e2, s))
+                b = max(e2, by_start.get(s, e2), by_start.get(s2, e2))
+                out.append(Span(a, b, "PERSON", text[a:b], 0.5, "split-name"))
+        return out
+
+    def _listed_keys(self) -> dict[str, list[str]]:
+        """Sound keys of the listed given names (built on first use, once per detector)."""
+        if self._name_keys is None:
+            keys: dict[str, list[str]] = {}
+            for n in self.lex.first_names:
+                if 3 <= len(n) <= 9 and n.isalpha():
+                    keys.setdefault(similar.phonetic_key(n), []).append(n)
+            self._name_keys = keys
+        return self._name_keys
 
     @staticmethod
     def _sounds_known(word: str, known: dict[str, set[str]], split: bool = False) -> bool:
