@@ -341,3 +341,9 @@ def test_name_split_in_two_short_pieces(det: Detector) -> None:
     assert got.get("ee fa") == "PERSON"
     # two short words with no name about them stay words
     assert not any(s.type == "PERSON" for s in det.detect_text("and then the man ran to a car"))
+
+
+def test_post_after_a_name_and_comma(det: Detector) -> None:
+    got = found(det, "We met Dr Oyinlola, the anaesthetist, twice.")
+    assert got.get("anaesthetist") == "ROLE"
+    assert found(det, "I went to Leeds, the city, on Friday.").get("city") is None

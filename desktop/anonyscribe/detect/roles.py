@@ -135,8 +135,9 @@ class RoleRecognizer:
                 continue  # "my manager, Sam", "my partner, Alex": who, not which post
             after = i + 2 < len(toks) and toks[i + 1].text == "," \
                 and self._name_word(toks[i + 2], chunk.cased)
-            before = i >= 2 and toks[i - 1].lower in ("the", "our", "their") \
-                and self._name_word(toks[i - 2], chunk.cased) and not toks[i - 2].sent_start
+            n = i - 3 if i >= 3 and toks[i - 2].text == "," else i - 2  # "Ama, our porter"
+            before = n >= 0 and toks[i - 1].lower in ("the", "our", "their") \
+                and self._name_word(toks[n], chunk.cased) and not toks[n].sent_start
             if after or before:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.45, "role-beside-name"))
         return out
