@@ -347,3 +347,9 @@ def test_post_after_a_name_and_comma(det: Detector) -> None:
     got = found(det, "We met Dr Oyinlola, the anaesthetist, twice.")
     assert got.get("anaesthetist") == "ROLE"
     assert found(det, "I went to Leeds, the city, on Friday.").get("city") is None
+
+
+def test_letter_between_spoken_digits_is_a_code(det: Detector) -> None:
+    spans = det.detect_text("yeah it was oh nine k oh six i think")
+    assert any(s.type == "ID" and s.text == "oh nine k oh six" for s in spans)
+    assert not any(s.type == "ID" for s in det.detect_text("we were in room c one oh four"))

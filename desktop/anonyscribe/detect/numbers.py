@@ -208,6 +208,15 @@ class NumberRecognizer:
             out.append(Span(s, m.end(), "EMAIL", text[s:m.end()], score, "spoken-email"))
         return out
 
+    @staticmethod
+    def _spoken_mix(toks: list[Tok], i: int, j: int) -> bool:
+        """A letter between number words ('oh eight j oh two'): a code read out, not a
+        letter and a number said one after the other ('ward b two')."""
+        kinds = ["d" if _code_digit(t.lower) or t.lower in TEENS or t.lower in TENS else "l"
+                 for t in toks[i:j]]
+        return any(kinds[n] == "l" and "d" in kinds[:n] and "d" in kinds[n + 1:]
+                   for n in range(len(kinds)))
+
     def _after_place(self, toks: list[Tok], i: int) -> bool:
         """'bishopbriggs g sixty four': an outcode said right after a town's name."""
         return self.lex is not None and i > 0 and toks[i - 1].is_word \
@@ -345,7 +354,8 @@ class NumberRecognizer:
                     yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
                     i = j
                     continue
-                if digits >= 4 and letters + digits >= 6:
+                if digits >= 4 and letters + digits >= 6 or digits >= 3 and letters >= 1 \
+                        and letters + digits >= 5 and self._spoken_mix(toks, i, j):
                     yield Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
                     i = j
                     continue
