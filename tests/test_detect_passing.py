@@ -353,3 +353,8 @@ def test_letter_between_spoken_digits_is_a_code(det: Detector) -> None:
     spans = det.detect_text("yeah it was oh nine k oh six i think")
     assert any(s.type == "ID" and s.text == "oh nine k oh six" for s in spans)
     assert not any(s.type == "ID" for s in det.detect_text("we were in room c one oh four"))
+
+
+def test_degree_before_student(det: Detector) -> None:
+    assert found(det, "Keturah is a PhD student in our group.").get("PhD student") == "ROLE"
+    assert not any(s.type == "ROLE" for s in det.detect_text("I did a PhD in the end."))
