@@ -273,7 +273,7 @@ def study(spoken, tmp_path):  # noqa: ANN001, ANN201
 
 
 def test_pipeline_writes_audio_and_reports_it(study, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
-    from anonyscribe.pipeline import export_recording
+    from anonyscribe.exporting import export_recording
 
     st, entry, recording = study
     before = sha256(recording)
@@ -293,7 +293,7 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
 
     from anonyscribe import labels
     from anonyscribe.export.qdpx import plain_text
-    from anonyscribe.pipeline import (
+    from anonyscribe.exporting import (
         audio_coverage,
         export_recording,
         export_study_project,
@@ -426,7 +426,7 @@ def test_a_stretch_marked_by_hand_is_covered_kept_and_reported(study, tiny_trans
     """A name the recogniser never wrote has no finding to time: the researcher marks its
     stretch by hand; the mark is kept with the recording, covered, and counted (no text)."""
     from anonyscribe.core.model import AudioMark
-    from anonyscribe.pipeline import audio_coverage, export_recording
+    from anonyscribe.exporting import audio_coverage, export_recording
 
     st, entry, _recording = study
     raw = st.load_transcript(entry.id)

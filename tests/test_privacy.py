@@ -136,7 +136,7 @@ if SAMPLING:
 
 IMPORTS = r'''
 import importlib, pkgutil
-for name in ("presidio_analyzer", "presidio_anonymizer", "spacy", "faster_whisper",
+for name in ("presidio_analyzer", "spacy", "faster_whisper",
              "ctranslate2", "huggingface_hub", "tldextract", "av", "docx", "openpyxl"):
     importlib.import_module(name)
 ort_first = "onnxruntime" in sys.modules
@@ -170,12 +170,13 @@ BATCH = r'''
 from pathlib import Path
 recording, out = Path(sys.argv[2]), Path(sys.argv[3])
 from anonyscribe import cli
-from anonyscribe.batch import run_batch
-from anonyscribe.pipeline import Engines
+from anonyscribe.batch import BatchOptions, run_batch
+from anonyscribe.processing import Engines
 assert os.environ["HF_HUB_OFFLINE"] == "1"
 engines = Engines(model="tiny.en")
-result = run_batch([recording], out, auto=True, engines=engines,
-                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx", "audio"])
+result = run_batch([recording], out, options=BatchOptions(
+                   auto=True, formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx", "audio"]),
+                   engines=engines)
 print("ITEMS", json.dumps([[i.status, i.message] for i in result.items]))
 print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
@@ -506,17 +507,17 @@ def test_a_study_at_the_old_default_inside_out_is_not_silently_replaced(tmp_path
 
 
 def test_the_apps_export_refuses_an_output_folder_inside_the_study(tmp_path: Path) -> None:
-    """The app exports through ``pipeline.export_recording``: the same check, same words."""
-    from anonyscribe.batch import failure_message
+    """The app exports through ``exporting.export_recording``: the same check, same words."""
     from anonyscribe.core.layout import LayoutError
     from anonyscribe.core.study import Study
-    from anonyscribe.pipeline import export_recording
+    from anonyscribe.exporting import export_recording
+    from anonyscribe.failures import classify
 
     private = tmp_path / "study"
     with Study.open(private) as study:
         for out in (private, private / "anonymised"):
             with pytest.raises(LayoutError) as refused:
                 export_recording(study, "rec-none", out, ["txt"])
-            message = failure_message(Path("Interview.m4a"), refused.value)
+            message = classify(refused.value, Path("Interview.m4a")).message
             assert message.startswith("Interview.m4a: ") and "overlap" in message
     assert sorted(p.name for p in private.iterdir()) == ["study.lock"]

@@ -37,7 +37,7 @@ from anonyscribe.gui.export_dialog import (  # noqa: E402
 from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_REVIEW, MainWindow  # noqa: E402
 from anonyscribe.gui.settings import AppSettings  # noqa: E402
 from anonyscribe.media import SAMPLE_RATE, decode  # noqa: E402
-from anonyscribe.pipeline import Engines  # noqa: E402
+from anonyscribe.processing import Engines  # noqa: E402
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -183,10 +183,10 @@ def test_recording_to_reviewed_anonymised_docx(window: MainWindow, qtbot, clip: 
     assert all(f.decision is Decision.REJECTED for f in others)
 
     # Edit > Undo / Redo act on the review's own undo stack.
-    assert window.undo_action.isEnabled()
-    window.undo_action.trigger()
+    assert window.menus.undo_action.isEnabled()
+    window.menus.undo_action.trigger()
     assert review.session.counts()[0] == len(decisions) - 1
-    window.redo_action.trigger()
+    window.menus.redo_action.trigger()
     assert {f.id: f.decision.value for f in review.session.findings} == decisions
 
     QTest.keyClick(review.view, Qt.Key.Key_Escape)  # back to the recordings

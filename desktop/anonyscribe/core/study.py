@@ -30,7 +30,8 @@ from .files import (
     write_json,
 )
 from .model import SCHEMA_VERSION, AudioMark, Finding, Transcript
-from .register import REGISTER_SCHEMA, Pseudonym, Register
+from .register import REGISTER_SCHEMA, Pseudonym, Register, normalise
+from .status import RecordingStatus
 
 STUDY_FILE = "study.json"
 EXPORT_RECORD = "export.json"
@@ -154,10 +155,13 @@ class RecordingEntry:
     path: str
     sha256: str = ""
     duration: float = 0.0
-    status: str = "queued"  # queued, transcribed, review, exported, failed
+    status: RecordingStatus = RecordingStatus.QUEUED
     error: str = ""
     exported: list[str] = field(default_factory=list)
     export_stem: str = ""
+
+    def __post_init__(self) -> None:
+        self.status = RecordingStatus(self.status)  # ValueError for a word we never wrote
 
 
 @dataclass
@@ -388,3 +392,18 @@ class Study:
         if isinstance(stem, str) and isinstance(exported, list):
             entry.export_stem = stem
             entry.exported = [str(p) for p in exported]
+
+
+def study_terms(study: Study) -> Terms:
+    """The study's lists plus every name already confirmed anywhere in the study."""
+    always = [dict(t) for t in study.terms.always]
+    seen = {normalise(t["text"]) for t in always}
+    for entry in study.register.entries.values():
+        if entry.type != "PERSON":
+            continue
+        for original in entry.originals:
+            key = normalise(original)
+            if key and key not in seen and len(key) > 2:
+                always.append({"text": original, "type": "PERSON"})
+                seen.add(key)
+    return Terms(always=always, never=list(study.terms.never))
