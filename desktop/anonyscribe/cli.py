@@ -13,8 +13,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, offline  # noqa: F401 - offline switches first
-from .batch import MAX_SPEAKERS, BatchOptions, FolderError, OptionError, run_batch
+from . import (
+    __version__,
+    batch,  # run_batch is called through its module: a test may replace it there
+    offline,  # noqa: F401 - offline switches first (batch imports it first too)
+)
+from .batch import MAX_SPEAKERS, BatchOptions, FolderError, OptionError
 from .core.files import CorruptFileError
 from .core.layout import LayoutError, check_apart, default_private, study_folders
 from .core.status import READY, RecordingStatus, Stage
@@ -209,7 +213,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
         return 3
     options = BatchOptions(auto=args.auto, model=settings.model or None,
                            language=settings.language or None, formats=settings.formats)
-    result = run_batch([args.file], args.out, private, options, reporter=ConsoleReporter())
+    result = batch.run_batch([args.file], args.out, private, options, reporter=ConsoleReporter())
     return _summary(result, args)
 
 
@@ -270,7 +274,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                                num_speakers=args.num_speakers,
                                recording_kind=_recording_kind(args.recordings),
                                group_size=args.group_size)
-        result = run_batch(args.inputs, args.out, args.private, options,
+        result = batch.run_batch(args.inputs, args.out, args.private, options,
                            reporter=ConsoleReporter())
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
