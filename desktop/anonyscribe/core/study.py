@@ -67,12 +67,12 @@ class StudyLock:
         fh = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         try:
             if os.name == "nt":
-                import msvcrt
+                import msvcrt  # Windows only: not importable elsewhere
 
                 fh.seek(0)
                 msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
             else:
-                import fcntl
+                import fcntl  # POSIX only: not importable on Windows
 
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
-from ..core.status import READY
+from ..core.status import READY, WAITING, RecordingStatus
 from ..core.study import STUDY_FILE, RecordingEntry
 from ..media import MEDIA_EXTENSIONS
 from ..processing import Engines
@@ -226,13 +226,16 @@ class MainWindow(QMainWindow):
             self.summary.setText("")
             return
         parts = [f"{len(self.queue_model.rows)} recording(s)"]
-        for status, words in (("running", "working"), ("queued", "waiting"),
-                              ("transcribed", "waiting"), ("review", "ready for review"),
-                              ("exported", "exported"), ("failed", "failed"),
-                              ("cancelled", "cancelled")):
+        for status, words in ((RecordingStatus.RUNNING, "working"),
+                              (RecordingStatus.QUEUED, "waiting"),
+                              (RecordingStatus.TRANSCRIBED, "waiting"),
+                              (RecordingStatus.REVIEW, "ready for review"),
+                              (RecordingStatus.EXPORTED, "exported"),
+                              (RecordingStatus.FAILED, "failed"),
+                              (RecordingStatus.CANCELLED, "cancelled")):
             if counts.get(status):
                 parts.append(f"{counts[status]} {words}")
-        if counts.get("running") or counts.get("queued") or counts.get("transcribed"):
+        if counts.get(RecordingStatus.RUNNING) or any(counts.get(s) for s in WAITING):
             eta = self.queue_model.queue_eta()
             if eta is not None:
                 parts.append(f"all done in {format_eta(eta)}")
