@@ -167,3 +167,20 @@ def test_words_without_leading_spaces_are_joined_with_spaces() -> None:
     t = transcript(Segment(0, 0.0, ws[-1].end, "Are you well? Yes I am.", "S1", ws))
     out = assign_speakers(t, [Turn(0.0, 1.2, "A"), Turn(1.2, 3.0, "B")])
     assert [s.text for s in out.segments] == ["Are you well?", "Yes I am."]
+
+
+def test_found_voices_never_share_the_recognisers_placeholder_label() -> None:
+    """The recogniser hears one voice, S1 "Speaker 1"; the diarizer's voices appear as S2,
+    S3, then S1. Each gets its own "Speaker n" (two voices both called "Speaker 1" became one
+    voice in every export); a label the researcher or Teams gave is kept."""
+    t = transcript(seg(0, "one two three four", 0.0), seg(1, "five six seven eight", 2.0),
+                   seg(2, "nine ten eleven twelve", 4.0))
+    t.speakers = [Speaker("S1", "Speaker 1")]
+    out = assign_speakers(t, [Turn(0.0, 1.9, "S2"), Turn(2.0, 3.9, "S3"), Turn(4.0, 6.0, "S1")])
+    assert [(sp.id, sp.label) for sp in out.speakers] == [
+        ("S2", "Speaker 1"), ("S3", "Speaker 2"), ("S1", "Speaker 3")]
+    t.speakers = [Speaker("S1", "Dr Okafor")]
+    out = assign_speakers(t, [Turn(0.0, 1.9, "S2"), Turn(2.0, 3.9, "S3"), Turn(4.0, 6.0, "S1")],
+                          labels={"S3": "Speaker 1"})
+    assert [(sp.id, sp.label) for sp in out.speakers] == [
+        ("S2", "Speaker 2"), ("S3", "Speaker 1"), ("S1", "Dr Okafor")]

@@ -191,17 +191,31 @@ def merge_adjacent(segments: list[Segment], max_gap: float = MERGE_GAP_S) -> lis
     return out
 
 
+_PLACEHOLDER = re.compile(r"Speaker \d+")
+
+
 def build_speaker_list(transcript: Transcript, segments: list[Segment],
                   labels: dict[str, str] | None) -> list[Speaker]:
-    """Speakers in order of first appearance: given label, else the old one, else "Speaker n"."""
-    old = {sp.id: sp.label for sp in transcript.speakers}
+    """Speakers in order of first appearance: given label, else the old one, else "Speaker n".
+
+    An old label that is itself a "Speaker n" placeholder (the recogniser's one voice before
+    the speakers were found) is numbered afresh, so two voices never share a default label."""
+    old = {sp.id: sp.label for sp in transcript.speakers
+           if not _PLACEHOLDER.fullmatch(sp.label)}
     seen: list[str] = []
     for seg in segments:
         if seg.speaker not in seen:
             seen.append(seg.speaker)
+    named = {sid: (labels or {}).get(sid) or old.get(sid) for sid in seen}
+    taken = {label for label in named.values() if label}
     out = []
     for n, sid in enumerate(seen, start=1):
-        label = (labels or {}).get(sid) or old.get(sid) or f"Speaker {n}"
+        label = named[sid]
+        if not label:
+            while f"Speaker {n}" in taken:
+                n += 1
+            label = f"Speaker {n}"
+            taken.add(label)
         out.append(Speaker(id=sid, label=label))
     return out
 
