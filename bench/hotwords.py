@@ -4,7 +4,7 @@
 
 Makes a short espeak-ng clip that says two rare names, saves it under a file name that holds
 them ("Interview with Siobhan Kowalczyk.wav", as Teams and researchers name recordings), then
-transcribes it twice with the app's settings: without hotwords, and with ``pipeline.hotwords``
+transcribes it twice with the app's settings: without hotwords, and with ``processing.hotwords``
 (the names detected in the file name). Prints each transcript, whether each name is spelled as
 in the file name, and whether detection flags it. Synthetic speech: a check of the mechanism,
 not a word error rate.
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from anonyscribe.core.study import RecordingEntry, Study
-    from anonyscribe.pipeline import Engines, hotwords
+    from anonyscribe.processing import Engines, hotwords
     from anonyscribe.transcribe.runner import Transcriber
 
     with tempfile.TemporaryDirectory() as tmp:

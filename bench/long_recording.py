@@ -154,7 +154,7 @@ def worker_pipeline(path: Path, model: str, cancel_at: float | None) -> dict:
 
     from anonyscribe.core.cancel import Cancelled, CancelToken
     from anonyscribe.core.study import Study
-    from anonyscribe.pipeline import Engines, process_recording
+    from anonyscribe.processing import Engines, process_recording
 
     engines = Engines(model=model)
     t_load = time.perf_counter()

@@ -5,7 +5,7 @@ as AAC 48 kHz mono like a Teams audio export) goes through:
 
 * raw: ``faster_whisper.WhisperModel.transcribe(path, **the app's settings)``, segments consumed
   (faster-whisper decodes the file itself): recognition alone, the yardstick;
-* app: ``pipeline.process_recording`` exactly as the batch and the GUI run it (our decoder, the
+* app: ``processing.process_recording`` exactly as the batch and the GUI run it (our decoder, the
   model in a worker thread, progress, speakers with the app's default method, detection,
   saving).
 
@@ -111,7 +111,7 @@ def worker_app(path: Path, model: str, threads: int, speakers: str, profile: boo
     import anonyscribe.media as media
     import anonyscribe.transcribe.runner as runner
     from anonyscribe.core.study import Study
-    from anonyscribe.pipeline import Engines, process_recording
+    from anonyscribe.processing import Engines, process_recording
     from anonyscribe.transcribe.features import install
     from anonyscribe.transcribe.runner import Transcriber, default_threads
 

@@ -34,7 +34,8 @@ def main() -> int:
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args()
     from anonyscribe.core.study import Study
-    from anonyscribe.pipeline import Engines, accept_all, export_recording, process_recording
+    from anonyscribe.exporting import export_recording
+    from anonyscribe.processing import Engines, accept_all, process_recording
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="anonyscribe-bench-sources-"))
     t0 = time.perf_counter()

@@ -50,7 +50,7 @@ def ensure_display() -> None:
 def make_study(folder: Path, model: str) -> str:
     """A study with the sample interview transcribed and flagged; returns its recording id."""
     from anonyscribe.core.study import Study
-    from anonyscribe.pipeline import Engines, process_recording
+    from anonyscribe.processing import Engines, process_recording
 
     samples = sorted(p for p in SAMPLE_DIR.iterdir() if p.suffix.lower() in {".mp4", ".wav"})
     if not samples:

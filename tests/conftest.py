@@ -66,7 +66,7 @@ def detector():  # noqa: ANN201 - avoid importing Presidio at collection time
 @pytest.fixture
 def tiny_engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
     """Pipeline engines sharing the session's model and detector (no speaker labelling)."""
-    from anonyscribe.pipeline import Engines
+    from anonyscribe.processing import Engines
 
     return Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
                    _detector=detector)

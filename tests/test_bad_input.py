@@ -27,7 +27,7 @@ import docx
 import pytest
 
 from anonyscribe import cli
-from anonyscribe.batch import Reporter, run_batch
+from anonyscribe.batch import BatchOptions, Reporter, run_batch
 from anonyscribe.core.files import TEMP_PREFIX
 from anonyscribe.core.layout import default_private
 from anonyscribe.core.study import Study
@@ -83,7 +83,7 @@ class DeleteLater(Reporter):
 
 @pytest.fixture(scope="module")
 def engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
-    from anonyscribe.pipeline import Engines
+    from anonyscribe.processing import Engines
 
     return Engines(model="tiny.en", _transcriber=tiny_transcriber, _detector=detector)
 
@@ -279,7 +279,7 @@ def test_full_disk_fails_one_recording_cleanly_and_resumes(tmp_path: Path, three
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    result = run_batch(three, out, auto=True, engines=engines, reporter=disk)
+    result = run_batch(three, out, options=BatchOptions(auto=True), engines=engines, reporter=disk)
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert hits, "the simulated fault never fired"
     status = [i.status for i in result.items]
@@ -295,7 +295,7 @@ def test_full_disk_fails_one_recording_cleanly_and_resumes(tmp_path: Path, three
     # The study's own files are whole (each save is all-or-nothing) and it resumes.
     with Study.open(default_private(out)) as study:
         assert [e.status for e in study.recordings.values()].count("exported") == 2
-    again = run_batch(three, out, auto=True, engines=engines)
+    again = run_batch(three, out, options=BatchOptions(auto=True), engines=engines)
     assert [i.status for i in again.items] == ["done"] * 3
     assert [("Already exported" in i.message) for i in again.items] == [True, False, True]
 
@@ -357,7 +357,7 @@ def test_corrupt_review_file_fails_that_recording_and_deleting_it_recovers(
     shutil.copyfile(BAD / "corrupt findings.json", findings)
     stamp = transcript.stat().st_mtime_ns
 
-    second = run_batch(three[:2], out, private, auto=True, engines=engines)
+    second = run_batch(three[:2], out, private, BatchOptions(auto=True), engines=engines)
     bad, good = second.items
     assert (bad.status, good.status) == ("failed", "done"), good.message
     assert "1 first.m4a" in bad.message and str(findings) in bad.message
@@ -365,7 +365,7 @@ def test_corrupt_review_file_fails_that_recording_and_deleting_it_recovers(
     assert temporaries(out, private) == []
 
     findings.unlink()  # follow the advice
-    third = run_batch(three[:2], out, private, auto=True, engines=engines)
+    third = run_batch(three[:2], out, private, BatchOptions(auto=True), engines=engines)
     assert [i.status for i in third.items] == ["done", "done"]
     assert transcript.stat().st_mtime_ns == stamp, "the transcript was redone"
 
@@ -544,7 +544,7 @@ def test_impossible_number_of_speakers_is_refused_by_run_batch(tmp_path: Path) -
     from anonyscribe.batch import OptionError
 
     with pytest.raises(OptionError, match="from 1 to"):
-        run_batch([SPEECH / "interview.wav"], tmp_path / "o", num_speakers=0)
+        run_batch([SPEECH / "interview.wav"], tmp_path / "o", options=BatchOptions(num_speakers=0))
     assert not (tmp_path / "o-private").exists()
 
 
@@ -709,7 +709,7 @@ def test_a_really_full_disk(tmp_path: Path, where: str, free_kb: int,
 
 @pytest.fixture(scope="module")
 def quiet_engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
-    from anonyscribe.pipeline import Engines
+    from anonyscribe.processing import Engines
 
     return Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
                    _detector=detector)
@@ -722,8 +722,9 @@ def finished_template(tmp_path_factory: pytest.TempPathFactory, quiet_engines) -
     (root / "in").mkdir()
     for src, name in (("batch_1.m4a", "1 first.m4a"), ("batch_2.mp3", "2 second.mp3")):
         shutil.copyfile(SPEECH / src, root / "in" / name)
-    result = run_batch(sorted((root / "in").iterdir()), root / "out", root / "study", auto=True,
-                       formats=["docx", "txt"], engines=quiet_engines)
+    result = run_batch(sorted((root / "in").iterdir()), root / "out", root / "study",
+                       BatchOptions(auto=True, formats=["docx", "txt"]),
+                       engines=quiet_engines)
     assert [i.status for i in result.items] == ["done", "done"]
     return root
 
@@ -740,8 +741,8 @@ def _listing(folder: Path) -> list[str]:
 
 
 def _rerun(root: Path, engines, formats=("docx", "txt")):  # noqa: ANN001, ANN202
-    return run_batch(sorted((root / "in").iterdir()), root / "out", root / "study", auto=True,
-                     formats=list(formats), engines=engines)
+    return run_batch(sorted((root / "in").iterdir()), root / "out", root / "study",
+                     BatchOptions(auto=True, formats=list(formats)), engines=engines)
 
 
 @pytest.mark.slow
@@ -897,8 +898,8 @@ class DropsSpeech:
 def test_speech_without_words_is_marked_in_review_and_exports_and_counted(
         tmp_path: Path, long_speech: Path, tiny_transcriber, detector, capsys) -> None:
     import anonyscribe.batch as batch_mod
-    from anonyscribe.pipeline import Engines
-    from anonyscribe.review import ReviewSession
+    from anonyscribe.processing import Engines
+    from anonyscribe.review.session import ReviewSession
 
     rec = tmp_path / "in" / "long interview.wav"
     rec.parent.mkdir()

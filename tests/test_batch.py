@@ -13,7 +13,7 @@ import docx
 import pytest
 
 from anonyscribe import cli
-from anonyscribe.batch import collect_inputs, run_batch
+from anonyscribe.batch import BatchOptions, collect_inputs, run_batch
 from anonyscribe.core.layout import default_private
 from anonyscribe.core.study import Study
 
@@ -50,7 +50,9 @@ def test_collect_inputs_recurses_and_notes_non_media(folder: Path):
 def test_auto_batch_end_to_end(folder: Path, tmp_path: Path, tiny_engines):
     before = {p: sha(p) for p in folder.rglob("*") if p.is_file()}
     out = tmp_path / "out"
-    result = run_batch([folder], out, auto=True, formats=["docx", "txt"], engines=tiny_engines)
+    result = run_batch([folder], out,
+                       options=BatchOptions(auto=True, formats=["docx", "txt"]),
+                       engines=tiny_engines)
 
     by_name = {i.path.name: i for i in result.items}
     assert by_name["broken.mp4"].status == "failed"
@@ -92,10 +94,10 @@ def test_auto_batch_end_to_end(folder: Path, tmp_path: Path, tiny_engines):
 
 def test_rerun_skips_finished_recordings(folder: Path, tmp_path: Path, tiny_engines):
     out = tmp_path / "out"
-    run_batch([folder], out, auto=True, engines=tiny_engines)
+    run_batch([folder], out, options=BatchOptions(auto=True), engines=tiny_engines)
     transcript = next((default_private(out) / "recordings").glob("*/transcript.json"))
     stamp = transcript.stat().st_mtime_ns
-    again = run_batch([folder], out, auto=True, engines=tiny_engines)
+    again = run_batch([folder], out, options=BatchOptions(auto=True), engines=tiny_engines)
     assert transcript.stat().st_mtime_ns == stamp
     assert "Already exported" in {i.path.name: i for i in again.items}["second.mp3"].message
 

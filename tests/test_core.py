@@ -217,3 +217,24 @@ def test_corrupt_review_file_names_the_file(tmp_path):
         (folder / "findings.json").write_text("{not json")
         with pytest.raises(CorruptFileError, match="findings.json"):
             study.load_findings("rec-x")
+
+
+def test_lookups_by_id_follow_every_change_to_the_lists() -> None:
+    """Speakers and segments are found through an index (a survey has one speaker per
+    respondent); it must never answer from a list that has since changed."""
+    t = Transcript(RecordingInfo(name="x"),
+                   segments=[Segment(id=i, start=i, end=i + 1, text="a") for i in range(3)],
+                   speakers=[Speaker("S1", "Ann"), Speaker("S2", "Ben")])
+    assert t.speaker_label("S2") == "Ben" and t.speaker_label("S9") == "S9"
+    t.speakers[1].id = "S3"  # an id changed in place
+    assert t.speaker_label("S3") == "Ben" and t.speaker_label("S2") == "S2"
+    t.speakers.insert(0, Speaker("S3", "Cat"))  # the first of two with one id wins
+    assert t.speaker_label("S3") == "Cat"
+    t.speakers = [Speaker("S1", "Zoe")]  # the list replaced
+    assert t.speaker_label("S1") == "Zoe" and t.speaker_label("S2") == "S2"
+    t.segments.reverse()  # reordered in place
+    assert t.segment(2) is t.segments[0]
+    del t.segments[0]
+    with pytest.raises(KeyError):
+        t.segment(2)
+    assert Transcript.from_dict(t.to_dict()) == t  # the index is neither saved nor compared

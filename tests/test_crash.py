@@ -26,7 +26,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from anonyscribe.batch import run_batch
+from anonyscribe.batch import BatchOptions, run_batch
 from anonyscribe.core.files import TEMP_PREFIX
 from anonyscribe.core.model import (
     Decision,
@@ -38,7 +38,7 @@ from anonyscribe.core.model import (
     Word,
 )
 from anonyscribe.core.study import Study
-from anonyscribe.pipeline import export_recording, export_study_project
+from anonyscribe.exporting import export_recording, export_study_project
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 
@@ -135,7 +135,7 @@ def recording(tmp_path: Path) -> Path:
 TRANSCRIBE = r"""
 import sys
 from pathlib import Path
-from anonyscribe.batch import Reporter, run_batch
+from anonyscribe.batch import BatchOptions, Reporter, run_batch
 
 class Say(Reporter):
     def start(self, index, total, path): print("START", index, flush=True)
@@ -143,7 +143,7 @@ class Say(Reporter):
     def finish(self, item): print("FINISH", item.status, item.message, flush=True)
 
 run_batch([Path(p) for p in sys.argv[3:]], Path(sys.argv[1]), Path(sys.argv[2]),
-          model="tiny.en", speakers="none", auto=True, reporter=Say())
+          BatchOptions(model="tiny.en", speakers="none", auto=True), reporter=Say())
 print("END", flush=True)
 """
 
@@ -180,7 +180,7 @@ def test_kill_during_transcription_then_resume_without_redoing(
         done = study.folder(entries["a short.m4a"].id) / "transcript.json"
     stamp = done.stat().st_mtime_ns
 
-    again = run_batch([first, second], out, private, auto=True, engines=tiny_engines)
+    again = run_batch([first, second], out, private, BatchOptions(auto=True), engines=tiny_engines)
     assert [i.status for i in again.items] == ["done", "done"]
     assert "Already exported" in again.items[0].message
     assert done.stat().st_mtime_ns == stamp, "the finished recording was transcribed again"
@@ -195,7 +195,7 @@ import sys
 from pathlib import Path
 from anonyscribe.core.model import Decision
 from anonyscribe.core.study import Study
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
 
 study = Study.open(Path(sys.argv[1]))
 session = ReviewSession(study, sys.argv[2])
@@ -238,7 +238,7 @@ EXPORT = r"""
 import sys
 from pathlib import Path
 from anonyscribe.core.study import Study
-from anonyscribe.pipeline import export_recording, export_study_project
+from anonyscribe.exporting import export_recording, export_study_project
 
 study = Study.open(Path(sys.argv[1]))
 n = 0
@@ -320,7 +320,7 @@ def test_a_fresh_temporary_of_another_export_in_out_survives_every_sweep(
             with Study.open(private) as study:
                 export_recording(study, rec_id, out, ["txt"])
         elif sweep == "batch":
-            run_batch([], out, private, auto=True)
+            run_batch([], out, private, BatchOptions(auto=True))
         else:
             from anonyscribe import cli
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from anonyscribe.core.study import RecordingEntry, Study
-from anonyscribe.pipeline import Engines, hotwords, process_recording
+from anonyscribe.processing import Engines, hotwords, process_recording
 
 SAYS = ("Hello Siobhan Kowalczyk, thank you for joining us today. Siobhan, could you tell me "
         "about your work on the ward?")

@@ -273,7 +273,7 @@ def study(spoken, tmp_path):  # noqa: ANN001, ANN201
 
 
 def test_pipeline_writes_audio_and_reports_it(study, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
-    from anonyscribe.pipeline import export_recording
+    from anonyscribe.exporting import export_recording
 
     st, entry, recording = study
     before = sha256(recording)
@@ -293,7 +293,7 @@ def test_qdpx_media_is_the_anonymised_audio(study, tiny_transcriber, tmp_path) -
 
     from anonyscribe import labels
     from anonyscribe.export.qdpx import plain_text
-    from anonyscribe.pipeline import (
+    from anonyscribe.exporting import (
         audio_coverage,
         export_recording,
         export_study_project,
@@ -419,3 +419,44 @@ def test_listener_hears_the_edges_of_long_stretches_only() -> None:
     assert len(heard) == clip.n == round((4.0 - 0.6 - 1.6) * RATE)
     assert heard[0] == round(0.6 * RATE) and heard[-1] == round(4.0 * RATE) - 1
     assert not np.any((heard >= 1.2 * RATE) & (heard < 2.8 * RATE))
+
+
+def test_a_stretch_marked_by_hand_is_covered_kept_and_reported(study, tiny_transcriber,  # noqa: ANN001
+                                                               tmp_path) -> None:
+    """A name the recogniser never wrote has no finding to time: the researcher marks its
+    stretch by hand; the mark is kept with the recording, covered, and counted (no text)."""
+    from anonyscribe.core.model import AudioMark
+    from anonyscribe.exporting import audio_coverage, export_recording
+
+    st, entry, _recording = study
+    raw = st.load_transcript(entry.id)
+    words = {w.text.strip(" .,").lower(): w for s in raw.segments for w in s.words}
+    lovely = words["lovely"]  # no finding there: only the mark can cover it
+    st.save_audio_marks(entry.id, [AudioMark(lovely.start, lovely.end)])
+    marks = st.load_audio_marks(entry.id)
+    assert [(m.start, m.end) for m in marks] == [(lovely.start, lovely.end)]
+    coverage = audio_coverage(st, entry.id)
+    assert coverage.marked == 1
+    assert any(s.start <= lovely.start and lovely.end <= s.end for s in coverage.stretches)
+
+    st.settings.audio_cover = "silence"
+    written = export_recording(st, entry.id, tmp_path / "anon", ["audio"],
+                               recogniser=audio_format.recogniser_for(tiny_transcriber))
+    (m4a,) = written
+    anonymised = media.decode(m4a)
+    inside = level(anonymised, Stretch(lovely.start, lovely.end))
+    assert float(np.sqrt(np.mean(inside ** 2))) < 10 ** (-50 / 20)
+    assert "lovely" not in heard(tiny_transcriber, m4a).lower()
+    report = (st.root / "log" / entry.id / "anonymisation-report.txt").read_text("utf-8")
+    assert "Marked by hand  1" in report
+
+
+def test_a_damaged_marks_file_names_itself(study) -> None:  # noqa: ANN001
+    from anonyscribe.core.files import CorruptFileError
+
+    st, entry, _recording = study
+    (st.folder(entry.id) / "audio-marks.json").write_text(
+        '{"schema_version": 1, "marks": [{"start": 5, "end": 2, "id": "x"}]}', "utf-8")
+    with pytest.raises(CorruptFileError) as info:
+        st.load_audio_marks(entry.id)
+    assert "audio-marks.json" in str(info.value)

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from anonyscribe import pipeline
+from anonyscribe import exporting
 from anonyscribe.core.model import Decision, Finding, RecordingInfo, Segment, Speaker, Transcript
 from anonyscribe.core.register import RegisterError, label_number
 from anonyscribe.core.study import RecordingEntry, Study
 from anonyscribe.export import common
 from anonyscribe.labels import plan, study_plan
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
+from anonyscribe.review.study_wide import similar_names
 
 PEOPLE = ["Sarah Thompson", "Tom Baker", "Bernadette Kowalczyk", "Bernadette Cowalknik",
           "Anna", "Priya Shah"]
@@ -130,7 +131,7 @@ def test_screen_preview_and_export_agree_in_random_reviews(tmp_path: Path, seed:
 
     out = tmp_path / "out"
     for rid in study.recordings:
-        (path,) = pipeline.export_recording(study, rid, out, ["txt"])
+        (path,) = exporting.export_recording(study, rid, out, ["txt"])
         assert txt_body(path) == shown[rid][0]
     for rid in study.recordings:  # exporting froze the labels: nothing shown has moved
         s = ReviewSession(study, rid)
@@ -177,7 +178,7 @@ def test_exported_labels_never_change_when_another_recording_is_reviewed(tmp_pat
                                                                "ORGANISATION")])])
     _accept(ReviewSession(study, "second"), "Sarah Thompson", "York", "Anna", "Leeds General")
     out = tmp_path / "out"
-    (before,) = pipeline.export_recording(study, "second", out, ["txt"])
+    (before,) = exporting.export_recording(study, "second", out, ["txt"])
     exported = before.read_text("utf-8")
     assert "I am [Person 1] from [Location 1]." in exported
     assert "[Person 2] works at [Organisation 1]." in exported
@@ -188,8 +189,8 @@ def test_exported_labels_never_change_when_another_recording_is_reviewed(tmp_pat
     assert first.preview_text(1) == "Then [Organisation 1] called."
     with pytest.raises(RegisterError):  # an exported label cannot be renamed
         first.set_replacement("PERSON", "Sarah Thompson", "[Participant]")
-    pipeline.export_recording(study, "first", out, ["txt"])
-    (again,) = pipeline.export_recording(study, "second", out, ["txt"])
+    exporting.export_recording(study, "first", out, ["txt"])
+    (again,) = exporting.export_recording(study, "second", out, ["txt"])
     assert again == before and again.read_text("utf-8") == exported
     assert sorted(p.name for p in out.iterdir()) == ["first.txt", "second.txt"]
     study.close()
@@ -205,7 +206,7 @@ def test_rejected_findings_and_file_names_take_no_number(tmp_path: Path):
     assert s.preview_text(0) == "Hello Bob, this is [Person 1]."
     study.terms.add_always("Priya Shah", "PERSON")  # a name from the file name
     out = tmp_path / "out"
-    (path,) = pipeline.export_recording(study, "Interview with Priya Shah", out, ["txt"])
+    (path,) = exporting.export_recording(study, "Interview with Priya Shah", out, ["txt"])
     assert path.name == "Interview_with_Person.txt"
     assert "[Person 1]" in path.read_text("utf-8") and "Priya" not in path.read_text("utf-8")
     study.close()
@@ -279,7 +280,7 @@ def test_file_name_identifiers_never_reach_exports_and_reexport_keeps_names(
     .qdpx sources hold no part of the file name's identifiers; the second export reuses the
     first one's names and leaves no stale duplicate."""
     from anonyscribe import cli
-    from anonyscribe.batch import run_batch
+    from anonyscribe.batch import BatchOptions, run_batch
 
     rec = tmp_path / "rec"
     rec.mkdir()
@@ -288,7 +289,8 @@ def test_file_name_identifiers_never_reach_exports_and_reexport_keeps_names(
     _say(rec / "Interview with Sarah O'Connor - Leeds Teaching Hospitals.wav",
          "Hello Sarah, thank you for coming in today.")
     anon, private = tmp_path / "anon", tmp_path / "study"
-    result = run_batch([rec], anon, private, auto=True, formats=["txt"], engines=tiny_engines)
+    result = run_batch([rec], anon, private,
+                       BatchOptions(auto=True, formats=["txt"]), engines=tiny_engines)
     assert [i.status for i in result.items] == ["done", "done"], [i.message for i in result.items]
     first = sorted(p.name for p in anon.glob("*.txt"))
     assert len(first) == 2
@@ -321,7 +323,7 @@ def test_undoing_a_merge_keeps_labels_exported_meanwhile(tmp_path: Path):
     _accept(s, "Anna", "Tom")
     before = s.merge_identities("PERSON", "Anna", "Tom")
     assert s.preview_text(0) == "[Person 1] met [Person 1]."
-    pipeline.export_recording(study, "a", tmp_path / "out", ["txt"])
+    exporting.export_recording(study, "a", tmp_path / "out", ["txt"])
     s.restore_register(before)  # the export froze "Tom" as [Person 1]: it stays so
     assert s.preview_text(0) == "[Person 1] met [Person 1]."
     study.close()
@@ -330,7 +332,6 @@ def test_undoing_a_merge_keeps_labels_exported_meanwhile(tmp_path: Path):
 def test_fast_same_person_check_agrees_with_same_name():
     """The review panel's prefilter never hides a proposal ``same_name`` would make."""
     from anonyscribe.detect.similar import same_name
-    from anonyscribe.review import similar_names
 
     root = Path(__file__).resolve().parents[1] / "resources" / "terms"
     first = [w.strip().title() for w in (root / "first_names.txt").read_text("utf-8")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from anonyscribe.batch import BatchResult, Reporter, run_batch
+from anonyscribe.batch import BatchOptions, BatchResult, Reporter, run_batch
 from anonyscribe.core.cancel import CancelToken
 from anonyscribe.core.files import TEMP_PREFIX
 from anonyscribe.core.layout import default_private
@@ -61,7 +61,7 @@ def test_cancel_returns_within_two_seconds(tmp_path: Path, long_speech: Path, ti
     out = tmp_path / "out"
     token = CancelToken()
     reporter = Recorder((stage, at))
-    thread, box = _in_thread(inputs=[long_speech], out_dir=out, auto=True,
+    thread, box = _in_thread(inputs=[long_speech], out_dir=out, options=BatchOptions(auto=True),
                              engines=tiny_engines, reporter=reporter, cancel=token)
     assert reporter.hit.wait(120), f"never reached {stage} {at}: {reporter.events[-3:]}"
     time.sleep(delay)
@@ -86,7 +86,8 @@ def test_cancel_returns_within_two_seconds(tmp_path: Path, long_speech: Path, ti
 def test_progress_moves_steadily_to_the_end(tmp_path: Path, long_speech: Path,
                                             tiny_engines) -> None:
     reporter = Recorder()
-    result = run_batch([long_speech], tmp_path / "out", auto=True, engines=tiny_engines,
+    result = run_batch([long_speech], tmp_path / "out",
+                       options=BatchOptions(auto=True), engines=tiny_engines,
                        reporter=reporter)
     assert [i.status for i in result.items] == ["done"]
     stages = [s for _, s, _ in reporter.events]
@@ -162,7 +163,7 @@ def test_a_stage_stopped_midway_finishes_before_the_next_uses_the_detector(
         tmp_path: Path, speech_dir: Path) -> None:
     from anonyscribe.core.cancel import Cancelled
     from anonyscribe.core.model import RecordingInfo, Segment, Transcript
-    from anonyscribe.pipeline import Engines, process_recording
+    from anonyscribe.processing import Engines, process_recording
 
     study = Study.open(tmp_path / "study")
     entries = [study.add_recording(speech_dir / n) for n in ("interview.wav", "batch_1.m4a")]

@@ -109,8 +109,8 @@ def test_output_names_per_format():
 def test_file_names_keep_words_the_detector_only_guesses_at(tmp_path, detector):
     """A tool or corpus name ("pyannote_sample") is not a person; a name list hit still is."""
     from anonyscribe.core.study import RecordingEntry, Study
+    from anonyscribe.exporting import output_stem
     from anonyscribe.labels import plan
-    from anonyscribe.pipeline import output_stem
 
     study = Study.open(tmp_path / "study", lock=False)
     guessed = RecordingEntry(id="r1", name="pyannote_sample.wav", path="")

@@ -10,7 +10,7 @@ import pytest
 import anonyscribe.media as media
 import anonyscribe.transcribe.runner as runner
 from anonyscribe.core.study import Study
-from anonyscribe.pipeline import Engines, process_recording
+from anonyscribe.processing import Engines, process_recording
 from anonyscribe.speakers import diarization_available
 
 

@@ -51,6 +51,8 @@ _NAMED = {"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex
           "http.client.send", "ftplib.connect", "smtplib.connect", "poplib.connect",
           "imaplib.open", "nntplib.connect", "telnetlib.Telnet.open", "webbrowser.open"}
 CONTROL = {"on": False}
+SAMPLED = threading.Event()  # the sampler saw the control's connection
+SAMPLING = os.path.isdir("/proc/self/fd")
 MARKER = "/nonexistent/anonyscribe-privacy-control"
 
 def _report(kind, detail):
@@ -96,6 +98,8 @@ def _sample():
         for inode in (sockets & _inet_inodes()) - seen:
             seen.add(inode)
             _report("sampler", f"internet socket inode {inode} open")
+            if CONTROL["on"]:
+                SAMPLED.set()
         time.sleep(0.01)
 
 def control():
@@ -113,7 +117,12 @@ def control():
     server.listen(1)
     client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     client.connect(server.getsockname())
-    time.sleep(0.15)  # let the sampler see it
+    # Hold the connection open until the sampler has seen it (a busy machine can keep its
+    # 10 ms loop waiting for seconds after a long export), or give up after 20 s.
+    if SAMPLING:
+        SAMPLED.wait(20)
+    else:
+        time.sleep(0.15)
     client.close()
     server.close()
 
@@ -121,13 +130,13 @@ for _name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TLDEXTRACT_CACHE_TIMEOU
               "ORT_DISABLE_TELEMETRY"):
     assert _name not in os.environ, f"{_name} leaked into the clean environment"
 sys.addaudithook(_hook)
-if os.path.isdir("/proc/self/fd"):
+if SAMPLING:
     threading.Thread(target=_sample, daemon=True).start()
 '''
 
 IMPORTS = r'''
 import importlib, pkgutil
-for name in ("presidio_analyzer", "presidio_anonymizer", "spacy", "faster_whisper",
+for name in ("presidio_analyzer", "spacy", "faster_whisper",
              "ctranslate2", "huggingface_hub", "tldextract", "av", "docx", "openpyxl"):
     importlib.import_module(name)
 ort_first = "onnxruntime" in sys.modules
@@ -161,12 +170,13 @@ BATCH = r'''
 from pathlib import Path
 recording, out = Path(sys.argv[2]), Path(sys.argv[3])
 from anonyscribe import cli
-from anonyscribe.batch import run_batch
-from anonyscribe.pipeline import Engines
+from anonyscribe.batch import BatchOptions, run_batch
+from anonyscribe.processing import Engines
 assert os.environ["HF_HUB_OFFLINE"] == "1"
 engines = Engines(model="tiny.en")
-result = run_batch([recording], out, auto=True, engines=engines,
-                   formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx"])
+result = run_batch([recording], out, options=BatchOptions(
+                   auto=True, formats=["docx", "txt", "nvivo", "srt", "vtt", "qdpx", "audio"]),
+                   engines=engines)
 print("ITEMS", json.dumps([[i.status, i.message] for i in result.items]))
 print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
@@ -345,7 +355,7 @@ def test_whole_batch_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     assert json.loads(lines["STUDY"]), "the study project (.qdpx) was not written"
     assert {"EMAIL", "URL"} <= set(json.loads(lines["SPANS"]))
     names = {p.suffix for p in out.iterdir() if p.is_file()}
-    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx"} <= names
+    assert {".docx", ".txt", ".srt", ".vtt", ".qdpx", ".m4a"} <= names  # .m4a: anonymised audio
 
 
 @pytest.mark.slow
@@ -497,17 +507,17 @@ def test_a_study_at_the_old_default_inside_out_is_not_silently_replaced(tmp_path
 
 
 def test_the_apps_export_refuses_an_output_folder_inside_the_study(tmp_path: Path) -> None:
-    """The app exports through ``pipeline.export_recording``: the same check, same words."""
-    from anonyscribe.batch import failure_message
+    """The app exports through ``exporting.export_recording``: the same check, same words."""
     from anonyscribe.core.layout import LayoutError
     from anonyscribe.core.study import Study
-    from anonyscribe.pipeline import export_recording
+    from anonyscribe.exporting import export_recording
+    from anonyscribe.failures import classify
 
     private = tmp_path / "study"
     with Study.open(private) as study:
         for out in (private, private / "anonymised"):
             with pytest.raises(LayoutError) as refused:
                 export_recording(study, "rec-none", out, ["txt"])
-            message = failure_message(Path("Interview.m4a"), refused.value)
+            message = classify(refused.value, Path("Interview.m4a")).message
             assert message.startswith("Interview.m4a: ") and "overlap" in message
     assert sorted(p.name for p in private.iterdir()) == ["study.lock"]

@@ -18,7 +18,8 @@ from anonyscribe.core.model import (
     Word,
 )
 from anonyscribe.core.study import RecordingEntry, Study
-from anonyscribe.review import ReviewSession, occurrences, reanchor
+from anonyscribe.review.session import ReviewSession
+from anonyscribe.review.text import occurrences, reanchor
 
 TURNS = [
     ("S1", "Hello, my name is Sarah Thompson and I work at Leeds Teaching Hospitals."),
@@ -380,3 +381,72 @@ def test_move_turn_and_merge_speakers_save_and_undo_exactly(study):
         s.move_turn(42, "S1")
     with pytest.raises(KeyError):
         s.merge_speakers("S1", "S9")
+
+
+def _held(s: ReviewSession) -> tuple[dict, list[dict], dict[int, list[str]]]:
+    """What a session holds, comparable with a reopened one: transcript, findings, and which
+    findings each turn's index names."""
+    return (s.transcript.to_dict(), sorted((f.to_dict() for f in s.findings), key=str),
+            {seg.id: sorted(f.id for f in s.findings_in(seg.id)) for seg in s.transcript.segments})
+
+
+# Each: (set-up that succeeds, the action whose save fails).
+ACTIONS = {
+    "decide": (None, lambda s, _: s.set_decision([by_text(s, "Leeds", 3).id], "accepted")),
+    "add everywhere": (None, lambda s, _: s.add_finding(0, 0, 5, "PERSON", apply_to_all=True)),
+    "remove": (None, lambda s, _: s.remove_findings([by_text(s, "Leeds", 3).id])),
+    "edit text": (None, lambda s, _: s.edit_segment_text(3, "So you moved to York, not Leeds?")),
+    "undo edit": (lambda s: (s.segment_state(3), s.edit_segment_text(3, "You live in York?"))[0],
+                  lambda s, state: s.restore_segment(state)),
+    "rename speaker": (None, lambda s, _: s.rename_speaker("S1", "Interviewer")),
+    "move turn": (None, lambda s, _: s.move_turn(3, "S1")),
+    "undo move": (lambda s: s.move_turn(3, "S1"), lambda s, before: s.restore_speakers(before)),
+    "split": (None, lambda s, _: s.split_turn(2, 20, "S2")),
+    "undo split": (lambda s: s.split_turn(2, 20, "S2"), lambda s, state: s.restore_split(state)),
+}
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_any_failed_save_puts_memory_back_as_the_disk_holds_it(study, monkeypatch, name):
+    set_up, action = ACTIONS[name]
+    s = ReviewSession(study, "rec-a", detect=lambda text: [])
+    given = set_up(s) if set_up is not None else None
+    before = _held(s)
+
+    def disk_full(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(study, "save_findings", disk_full)
+    monkeypatch.setattr(study, "save_transcript", disk_full)
+    with pytest.raises(OSError):
+        action(s, given)
+    monkeypatch.undo()
+    assert _held(s) == before == _held(reopen(study))
+    s.set_decision([f.id for f in s.findings], "rejected")  # the indexes still work
+    assert {f.decision for f in reopen(study).findings} == {Decision.REJECTED}
+
+
+REGISTER_ACTIONS = {
+    "replacement": lambda s, _: s.set_replacement("PERSON", "Sarah Thompson", "[Participant]"),
+    "same person": lambda s, _: s.merge_identities("PERSON", "Sarah Thompson", "Sarah"),
+    "undo same person": lambda s, before: s.restore_register(before),
+}
+
+
+@pytest.mark.parametrize("name", REGISTER_ACTIONS)
+def test_a_failed_register_save_puts_the_register_and_labels_back(study, monkeypatch, name):
+    s = ReviewSession(study, "rec-a")
+    s.set_decision([f.id for f in s.findings if f.type == "PERSON"], "accepted")
+    before = s.merge_identities("PERSON", "Sarah Thompson", "Sarah") if name.startswith(
+        "undo") else None
+    register, shown = study.register.to_dict(), [s.preview_text(i) for i in range(4)]
+
+    def disk_full(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(study, "save_register", disk_full)
+    with pytest.raises(OSError):
+        REGISTER_ACTIONS[name](s, before)
+    assert study.register.to_dict() == register
+    assert [s.preview_text(i) for i in range(4)] == shown
+    assert Study.open(study.root, lock=False).register.to_dict() == register

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from anonyscribe.batch import run_batch
+from anonyscribe.batch import BatchOptions, run_batch
 from anonyscribe.core.study import Study
-from anonyscribe.pipeline import Engines, export_recording
+from anonyscribe.exporting import export_recording
+from anonyscribe.processing import Engines
 from anonyscribe.sources import SourceError, read_source, sheet, survey
 from anonyscribe.sources.document import OLE_MAGIC
 from make_sources import forms_xlsx, service_docx
@@ -93,7 +94,7 @@ def test_one_bad_file_never_stops_a_batch(tmp_path: Path, detector):
     forms_xlsx(src / "d survey.xlsx", n=10)
     before = {p.name: p.read_bytes() for p in src.iterdir()}
     out = tmp_path / "out"
-    result = run_batch([src], out, tmp_path / "study", auto=True, formats=["txt"],
+    result = run_batch([src], out, tmp_path / "study", BatchOptions(auto=True, formats=["txt"]),
                        engines=Engines(speakers="none", _detector=detector))
     status = {i.path.name: (i.status, i.message) for i in result.items}
     assert status["a protected.docx"][0] == "failed"
@@ -144,7 +145,7 @@ def test_a_sheet_exported_into_its_own_folder_never_replaces_the_original(tmp_pa
     (tmp_path / "sheets").mkdir()
     path = forms_xlsx(tmp_path / "sheets" / "survey.xlsx", n=10)
     before = path.read_bytes()
-    result = run_batch([path], path.parent, tmp_path / "study", auto=True,
+    result = run_batch([path], path.parent, tmp_path / "study", BatchOptions(auto=True),
                        engines=Engines(speakers="none", _detector=detector))
     assert result.items[0].status == "done"
     assert path.read_bytes() == before

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import docx
 
-from anonyscribe.batch import run_batch
+from anonyscribe.batch import BatchOptions, run_batch
 from anonyscribe.core.study import Study
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
 from make_sources import forms_xlsx, teams_docx
 
 
@@ -34,7 +34,7 @@ def test_audio_and_text_sources_share_pseudonyms(tmp_path: Path, speech_dir: Pat
     shutil.copy(speech_dir / "batch_1.m4a", src / "interview 1.m4a")  # "Doctor Hannah Price
     _service(src / "interview 2.docx")                                 #  ... in Bradford."
     out = tmp_path / "out"
-    result = run_batch([src], out, tmp_path / "study", auto=True, formats=["txt"],
+    result = run_batch([src], out, tmp_path / "study", BatchOptions(auto=True, formats=["txt"]),
                        engines=tiny_engines)
     assert [i.status for i in result.items] == ["done", "done"], [i.message for i in
                                                                    result.items]
@@ -53,7 +53,7 @@ def test_audio_and_text_sources_share_pseudonyms(tmp_path: Path, speech_dir: Pat
 
 
 def test_review_session_opens_text_and_survey_sources(tmp_path: Path, detector):
-    from anonyscribe.pipeline import Engines
+    from anonyscribe.processing import Engines
 
     src = tmp_path / "in"
     src.mkdir()

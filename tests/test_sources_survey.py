@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from lxml import etree
 
-from anonyscribe.batch import run_batch
+from anonyscribe.batch import BatchOptions, run_batch
 from anonyscribe.core.model import Decision
 from anonyscribe.core.study import Study
 from anonyscribe.export.leakcheck import scan
@@ -90,10 +90,10 @@ def test_batch_exports_the_sheet_anonymised_and_a_valid_project(tmp_path: Path, 
     src = forms_xlsx(tmp_path / "in" / "Leadership survey.xlsx") if (
         tmp_path / "in").mkdir() is None else None
     out = tmp_path / "out"
-    from anonyscribe.pipeline import Engines
+    from anonyscribe.processing import Engines
 
     engines = Engines(speakers="none", _detector=detector)
-    result = run_batch([src], out, tmp_path / "study", auto=True, formats=["docx"],
+    result = run_batch([src], out, tmp_path / "study", BatchOptions(auto=True, formats=["docx"]),
                        engines=engines)
     assert [i.status for i in result.items] == ["done"], result.items[0].message
     xlsx, qdpx = out / "Leadership_survey.xlsx", out / "Leadership_survey.qdpx"
@@ -146,7 +146,7 @@ def test_cli_survey_qualtrics_csv_per_question(tmp_path: Path, capsys, monkeypat
     listed = capsys.readouterr().out
     assert "free text  What would improve" in listed and "drop       Recipient Email" in listed
 
-    monkeypatch.setattr("anonyscribe.pipeline.Engines.detector",
+    monkeypatch.setattr("anonyscribe.processing.Engines.detector",
                         property(lambda self: _shared_detector(Detector)))
     out = tmp_path / "out"
     code = cli.main(["survey", str(path), "--out", str(out), "--private", str(tmp_path / "s"),

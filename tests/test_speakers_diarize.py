@@ -194,7 +194,7 @@ def test_batch_vtt_voice_tags_score_well(dialogue, tiny_transcriber, detector, t
     the voice tags of the file written (draft export, no --auto)."""
     import anonyscribe.batch as batch_mod
     from anonyscribe import cli
-    from anonyscribe.pipeline import Engines
+    from anonyscribe.processing import Engines
     from anonyscribe.speakers.teams import parse_vtt
 
     path, _audio, truth = dialogue

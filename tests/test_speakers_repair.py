@@ -17,7 +17,7 @@ from anonyscribe.core.model import (
     Word,
 )
 from anonyscribe.core.study import RecordingEntry, Study
-from anonyscribe.review import ReviewSession
+from anonyscribe.review.session import ReviewSession
 from anonyscribe.speakers.turns import split_point, split_segment, suggest_roles, swap_speakers
 
 TEXT = "Yes, I met Dr Patel in Leeds. So what happened next?"

@@ -1,4 +1,4 @@
-"""Many recordings through the pipeline, with one model load and no single point of failure.
+"""Many recordings processed (and exported), with one model load and no single point of failure.
 
 A bad file is reported (what is wrong, what to do) and the batch goes on; the summary and
 the exit code say how many failed. Finished recordings are not redone on a re-run.
@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import errno
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import offline  # noqa: F401
-from .core.cancel import Cancelled, CancelToken
-from .core.files import TEMP_PREFIX, CorruptFileError, sweep_temporaries
-from .core.layout import LayoutError, study_folders
+from .core.cancel import CancelToken
+from .core.files import TEMP_PREFIX, sweep_temporaries
+from .core.layout import study_folders
+from .core.status import Outcome, RecordingStatus, Stage
 from .core.study import RecordingEntry, RecordingKind, Study, StudySettings
-from .core.textfile import TextFileError, read_terms
-from .export.common import ExportError
-from .export.leakcheck import LeakError
-from .media import MediaError
+from .core.textfile import read_terms
+from .exporting import STALE_TEMPORARY_S, export_recording, export_study_project
+from .failures import os_message
 from .naming import output_names
-from .pipeline import STALE_TEMPORARY_S, Engines, export_recording, process_recording
+from .processing import Engines, accept_all, process_recording, settle
 from .transcribe.coverage import count_unheard
 from .transcribe.models import ModelError
 
@@ -43,7 +42,7 @@ class ItemResult:
     """How one recording fared."""
 
     path: Path
-    status: str  # "done", "review", "failed", "skipped", "cancelled"
+    status: Outcome
     message: str = ""
     outputs: list[Path] = field(default_factory=list)
     unheard: int = 0  # stretches of speech without words, marked for listening in review
@@ -57,7 +56,7 @@ class BatchResult:
 
     @property
     def failed(self) -> list[ItemResult]:
-        return [i for i in self.items if i.status == "failed"]
+        return [i for i in self.items if i.status == Outcome.FAILED]
 
     @property
     def unheard(self) -> list[ItemResult]:
@@ -69,7 +68,7 @@ class Reporter:
     """What the batch tells its user; the CLI prints, the GUI turns these into signals."""
 
     def start(self, index: int, total: int, path: Path) -> None: ...
-    def progress(self, stage: str, fraction: float) -> None: ...
+    def progress(self, stage: Stage, fraction: float) -> None: ...
     def finish(self, item: ItemResult) -> None: ...
     def note(self, message: str) -> None: ...
 
@@ -192,23 +191,34 @@ def split_typed_term(line: str) -> tuple[str, str]:
     return "OTHER", line.strip()
 
 
+@dataclass
+class BatchOptions:
+    """What a batch does (the CLI's options); saved in the study where they are settings."""
+
+    model: str | Path | None = None
+    language: str | None = "en"
+    vocabulary: Sequence[str] = ()
+    always: Sequence[str] = ()  # "TYPE: text" or text (OTHER)
+    never: Sequence[str] = ()
+    auto: bool = False  # accept every finding and export
+    draft: bool = False  # (without auto) export with every flagged identifier hidden
+    formats: Sequence[str] = ("docx", "txt")
+    speakers: str = "auto"
+    num_speakers: int | None = None
+    recording_kind: str | None = None
+    group_size: int | None = None
+
+    @property
+    def exports(self) -> bool:
+        return self.auto or self.draft
+
+
 def run_batch(
     inputs: Sequence[Path],
     out_dir: Path,
     private_dir: Path | None = None,
+    options: BatchOptions | None = None,
     *,
-    model: str | Path | None = None,
-    language: str | None = "en",
-    vocabulary: Sequence[str] = (),
-    always: Sequence[str] = (),
-    never: Sequence[str] = (),
-    auto: bool = False,
-    draft: bool = False,
-    formats: Sequence[str] = ("docx", "txt"),
-    speakers: str = "auto",
-    num_speakers: int | None = None,
-    recording_kind: str | None = None,
-    group_size: int | None = None,
     reporter: Reporter | None = None,
     cancel: CancelToken | None = None,
     engines: Engines | None = None,
@@ -216,47 +226,48 @@ def run_batch(
     """Transcribe and flag every recording; with ``auto`` also accept everything and export;
     with ``draft`` (no ``auto``) export drafts with every flagged identifier hidden and leave
     the decisions to review in the app."""
+    opts = options or BatchOptions()
     reporter = reporter or Reporter()
     cancel = cancel or CancelToken()
     out_dir = Path(out_dir)
-    check_options(formats, num_speakers)
+    check_options(opts.formats, opts.num_speakers)
     private_dir = study_folders(out_dir, Path(private_dir) if private_dir else None)
     files, notes = collect_inputs(inputs, exclude=(out_dir, private_dir))
     result = BatchResult(notes=notes)
     for n in notes:
         reporter.note(n)
     with _open_study(private_dir) as study:
-        _prepare_out(out_dir, auto or draft)
+        _prepare_out(out_dir, opts.exports)
         before = copy.deepcopy(study.settings)
         try:
-            _apply_settings(study, model, language, vocabulary, always, never, formats,
-                            out_dir)
-            _apply_recording_kind(study, recording_kind, group_size)
+            _apply_settings(study, opts, out_dir)
+            _apply_recording_kind(study, opts.recording_kind, opts.group_size)
         except OSError as exc:
             raise FolderError(
                 f"Cannot save the study's settings: {os_message(private_dir, exc)} Nothing "
                 "was processed.") from exc
         if engines is None:
-            engines = Engines(model=model or study.settings.model or None, language=language,
+            engines = Engines(model=opts.model or study.settings.model or None,
+                              language=opts.language,
                               vocabulary=list(study.settings.vocabulary), terms=study.terms,
-                              speakers=speakers, num_speakers=num_speakers)
+                              speakers=opts.speakers, num_speakers=opts.num_speakers)
         try:
             for index, path in enumerate(files):
                 if cancel.cancelled:
-                    result.items.append(ItemResult(path, "cancelled", "Not started: cancelled."))
+                    result.items.append(ItemResult(path, Outcome.CANCELLED,
+                                                   "Not started: cancelled."))
                     continue
                 reporter.start(index, len(files), path)
-                item = _one(study, path, engines, out_dir, auto, formats, reporter, cancel,
-                            draft)
+                item = _one(study, path, engines, out_dir, opts, reporter, cancel)
                 result.items.append(item)
                 reporter.finish(item)
         except ModelError:
             _restore_settings(study, before)  # a model or language that failed is not kept
             raise
-        if auto and "qdpx" in formats:
+        if opts.auto and "qdpx" in opts.formats:
             result.study_outputs = _export_study(study, out_dir, result, reporter,
                                                  engines.detector)
-        elif draft and "qdpx" in formats:
+        elif opts.draft and "qdpx" in opts.formats:
             reporter.note("The .qdpx project is written after review (the app's Export, or "
                           "'anonyscribe export'), not for drafts.")
     return result
@@ -311,22 +322,20 @@ def _prepare_out(out_dir: Path, auto: bool) -> None:
         ) from exc
 
 
-def _apply_settings(study: Study, model: str | Path | None, language: str | None,
-                    vocabulary: Sequence[str], always: Sequence[str], never: Sequence[str],
-                    formats: Sequence[str], out_dir: Path) -> None:
+def _apply_settings(study: Study, opts: BatchOptions, out_dir: Path) -> None:
     s = study.settings
-    if model:
-        s.model = str(model)
-    s.language = language or ""
-    for word in vocabulary:
+    if opts.model:
+        s.model = str(opts.model)
+    s.language = opts.language or ""
+    for word in opts.vocabulary:
         if word not in s.vocabulary:
             s.vocabulary.append(word)
-    s.formats = list(formats)
+    s.formats = list(opts.formats)
     s.out_dir = str(out_dir)
-    for term in always:
+    for term in opts.always:
         type_, text = split_typed_term(term)
         study.terms.add_always(text, type_)
-    for term in never:
+    for term in opts.never:
         study.terms.add_never(term)
     study.save()
     study.save_terms()
@@ -348,47 +357,40 @@ def _apply_recording_kind(study: Study, kind: str | None, group_size: int | None
         study.save()
 
 
-def _one(study: Study, path: Path, engines: Engines, out_dir: Path, auto: bool,
-         formats: Sequence[str], reporter: Reporter, cancel: CancelToken,
-         draft: bool = False) -> ItemResult:
+def _one(study: Study, path: Path, engines: Engines, out_dir: Path, opts: BatchOptions,
+         reporter: Reporter, cancel: CancelToken) -> ItemResult:
+    """One recording: processed, then (auto, draft) exported; what went wrong is settled by
+    ``processing.settle`` (a model failure stops the batch)."""
     entry: RecordingEntry | None = None
     try:
         entry = study.add_recording(path)
         study.save()
-        if auto and _already_exported(study, entry, out_dir, formats):
-            return ItemResult(path, "done", "Already exported earlier; kept as it was.",
+        if opts.auto and _already_exported(study, entry, out_dir, opts.formats):
+            return ItemResult(path, Outcome.DONE, "Already exported earlier; kept as it was.",
                               [Path(p) for p in entry.exported], _unheard(study, entry))
         notes = process_recording(study, entry, engines, reporter.progress, cancel)
         said = "".join(f" Note: {n}." for n in notes)
         unheard = _unheard(study, entry)
-        if not auto and draft:
-            cancel.check()
-            outputs = export_recording(study, entry.id, out_dir, formats, engines.detector,
-                                       draft=True)
-            return ItemResult(path, "review", f"Draft exported ({len(outputs)} file(s), every "
-                              f"flagged identifier hidden): ready for review.{said}", outputs,
-                              unheard)
-        if not auto:
-            return ItemResult(path, "review", f"Transcribed and flagged: ready for review.{said}",
-                              unheard=unheard)
+        if not opts.exports:
+            return ItemResult(path, Outcome.REVIEW,
+                              f"Transcribed and flagged: ready for review.{said}", unheard=unheard)
         cancel.check()  # Stop pressed during the last step: do not start exporting
-        from .pipeline import accept_all
-
-        findings = study.load_findings(entry.id)
-        accept_all(findings)
-        study.save_findings(entry.id, findings)
-        outputs = export_recording(study, entry.id, out_dir, formats, engines.detector)
-        return ItemResult(path, "done", f"Exported {len(outputs)} file(s).{said}", outputs,
-                          unheard)
-    except Cancelled:
-        _mark(study, entry, "queued", "Cancelled; will resume from the last finished step.")
-        return ItemResult(path, "cancelled", "Cancelled.")
-    except ModelError:
-        raise  # no recording can succeed without the model: stop with the model's message
+        if opts.auto:
+            findings = study.load_findings(entry.id)
+            accept_all(findings)
+            study.save_findings(entry.id, findings)
+        outputs = export_recording(study, entry.id, out_dir, opts.formats, engines.detector,
+                                   draft=not opts.auto)
     except Exception as exc:  # noqa: BLE001 - one bad file never stops the batch
-        msg = failure_message(path, exc)
-        _mark(study, entry, "failed", msg)
-        return ItemResult(path, "failed", msg)
+        ended = settle(study, entry, exc, path)
+        if ended.failure is None:
+            return ItemResult(path, Outcome.CANCELLED, "Cancelled.")
+        return ItemResult(path, Outcome.FAILED, ended.message)
+    if opts.auto:
+        return ItemResult(path, Outcome.DONE, f"Exported {len(outputs)} file(s).{said}",
+                          outputs, unheard)
+    return ItemResult(path, Outcome.REVIEW, f"Draft exported ({len(outputs)} file(s), every "
+                      f"flagged identifier hidden): ready for review.{said}", outputs, unheard)
 
 
 def _already_exported(study: Study, entry: RecordingEntry, out_dir: Path,
@@ -397,7 +399,7 @@ def _already_exported(study: Study, entry: RecordingEntry, out_dir: Path,
     transcript and decisions still there (else it is brought back and exported again)."""
     from .export import RECORDING_FORMATS
 
-    if entry.status != "exported" or not entry.export_stem:
+    if entry.status != RecordingStatus.EXPORTED or not entry.export_stem:
         return False
     if not (study.has_transcript(entry.id) and study.has_findings(entry.id)):
         return False
@@ -412,65 +414,8 @@ def _unheard(study: Study, entry: RecordingEntry) -> int:
     return count_unheard(study.load_transcript(entry.id))
 
 
-def failure_message(path: Path, exc: BaseException) -> str:
-    """What went wrong with one recording, in words a researcher can act on: chosen by the
-    error's type, for the batch, ``anonyscribe export`` and the app alike."""
-    if isinstance(exc, MediaError):  # its message already names the recording
-        return str(exc)
-    if isinstance(exc, (CorruptFileError, LayoutError, LeakError, ExportError, TextFileError)):
-        return f"{path.name}: {exc}"  # names a file of the study: say which recording it is
-    if isinstance(exc, OSError):
-        return os_message(path, exc)
-    return (f"{path.name}: unexpected problem ({type(exc).__name__}: {exc}). The other "
-            "recordings are not affected; please report this with the message.")
-
-
-def os_message(path: Path, exc: OSError) -> str:
-    """An operating-system error while doing ``path``, by its number and the file it names."""
-    named = os.fsdecode(exc.filename) if exc.filename else ""
-    reading = bool(named) and _same_file(named, path)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return (f"{path.name}: the disk is full (writing {_where(named, path)}). Free some "
-                "space and run the batch again; finished recordings will not be redone.")
-    if exc.errno in (errno.EACCES, errno.EPERM) and reading:
-        return (f"{path.name}: you do not have permission to read this recording. Copy it to "
-                "a folder of your own or ask its owner for access, then run the batch again.")
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"{path.name}: permission denied writing {_where(named, path)}. "
-                "Choose a folder you can write to.")
-    if exc.errno == errno.ENOENT:
-        return (f"{path.name}: the file disappeared ({named or path}). Put it back and "
-                "run the batch again.")
-    return f"{path.name}: {exc.strerror or exc} ({named or path})."
-
-
-def _same_file(named: str, path: Path) -> bool:
-    with contextlib.suppress(OSError):
-        return Path(named).resolve() == Path(path).resolve()
-    return False
-
-
-def _where(named: str, path: Path) -> str:
-    """The file an error names, or its folder when it is one of our temporaries."""
-    if not named:
-        return f"in {Path(path).parent}"
-    p = Path(named)
-    return f"in {p.parent}" if p.name.startswith(TEMP_PREFIX) else str(p)
-
-
-def _mark(study: Study, entry: RecordingEntry | None, status: str, message: str) -> None:
-    if entry is None:
-        return
-    entry.status = status
-    entry.error = message if status == "failed" else ""
-    with contextlib.suppress(OSError):  # the item already failed; its message is what matters
-        study.save()
-
-
 def _export_study(study: Study, out_dir: Path, result: BatchResult,
                   reporter: Reporter, detector: object = None) -> list[Path]:
-    from .pipeline import export_study_project
-
     try:
         return export_study_project(study, out_dir, detector=detector)  # type: ignore[arg-type]
     except Exception as exc:  # noqa: BLE001 - the per-recording files are already safe
@@ -479,5 +424,3 @@ def _export_study(study: Study, out_dir: Path, result: BatchResult,
         reporter.note(msg)
         return []
 
-
-ProgressCallback = Callable[[str, float], None]

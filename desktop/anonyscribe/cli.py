@@ -6,6 +6,7 @@ A thin driver over the core; everything it does, the app does through the same f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, offline  # noqa: F401 - offline switches first
+from .core.status import READY, RecordingStatus, Stage
 
 ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log", "audio")
 
@@ -162,7 +164,7 @@ def _survey_parser(sub) -> None:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import BatchOptions, run_batch
     from .core.layout import LayoutError, study_folders
     from .core.study import Study, StudyLockedError
     from .sources import SourceError, survey
@@ -191,7 +193,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
             if survey.choose(folder, args.file, options, decided):
                 for name in ("transcript.json", "findings.json"):
                     (folder / name).unlink(missing_ok=True)
-                entry.status = "queued"
+                entry.status = RecordingStatus.QUEUED
             study.save()
             settings = study.settings
     except (SourceError, LayoutError) as exc:
@@ -200,9 +202,9 @@ def cmd_survey(args: argparse.Namespace) -> int:
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    result = run_batch([args.file], args.out, private, auto=args.auto,
-                       model=settings.model or None, language=settings.language or None,
-                       formats=settings.formats, reporter=ConsoleReporter())
+    options = BatchOptions(auto=args.auto, model=settings.model or None,
+                           language=settings.language or None, formats=settings.formats)
+    result = run_batch([args.file], args.out, private, options, reporter=ConsoleReporter())
     return _summary(result, args)
 
 
@@ -221,7 +223,7 @@ class ConsoleReporter:
         self.t0 = time.monotonic()
         self._write(f"{self.label}: starting")
 
-    def progress(self, stage: str, fraction: float) -> None:
+    def progress(self, stage: Stage, fraction: float) -> None:
         if not self.tty:
             return
         width = 24
@@ -251,7 +253,7 @@ class ConsoleReporter:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import FolderError, OptionError, run_batch
+    from .batch import BatchOptions, FolderError, OptionError, run_batch
     from .core.files import CorruptFileError
     from .core.layout import LayoutError
     from .core.study import StudyLockedError
@@ -263,13 +265,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
         vocabulary = read_terms(args.vocabulary, "vocabulary file")
         always = read_terms(args.always, "always-redact list")
         never = read_terms(args.never, "never-redact list")
-        result = run_batch(args.inputs, args.out, args.private, model=args.model,
-                           language=language, vocabulary=vocabulary, always=always, never=never,
-                           auto=args.auto, draft=args.format is not None,
-                           formats=args.format or ["docx", "txt"], speakers=args.speakers,
-                           num_speakers=args.num_speakers,
-                           recording_kind=_recording_kind(args.recordings),
-                           group_size=args.group_size, reporter=ConsoleReporter())
+        options = BatchOptions(model=args.model, language=language, vocabulary=vocabulary,
+                               always=always, never=never, auto=args.auto,
+                               draft=args.format is not None,
+                               formats=args.format or ["docx", "txt"], speakers=args.speakers,
+                               num_speakers=args.num_speakers,
+                               recording_kind=_recording_kind(args.recordings),
+                               group_size=args.group_size)
+        result = run_batch(args.inputs, args.out, args.private, options,
+                           reporter=ConsoleReporter())
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -345,13 +349,12 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .batch import failure_message
     from .core.files import CorruptFileError
     from .core.layout import LayoutError, check_apart
-    from .core.model import Decision
-    from .core.study import Study, StudyLockedError
-    from .labels import Pending, pending_marker
-    from .pipeline import Engines, export_recording, export_study_project, study_terms
+    from .core.study import Study, StudyLockedError, study_terms
+    from .exporting import export_recordings
+    from .labels import Pending
+    from .processing import Engines
 
     try:
         check_apart(args.private, args.out)
@@ -368,51 +371,54 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.audio_cover:
             study.settings.audio_cover = args.audio_cover
             study.save()
-        ready = [e for e in study.recordings.values() if e.status in ("review", "exported")]
+        ready = [e.id for e in study.recordings.values() if e.status in READY]
         # The same detector as the batch: identifiers in a file name are found the same way,
         # so a re-export gives the same names and never leaks what the batch hid.
         detector = Engines(terms=study_terms(study)).detector if ready else None
-        failed = 0
-        for entry in ready:
-            try:
-                pending = sum(1 for f in study.load_findings(entry.id)
-                              if f.decision is Decision.PENDING)
-                if "audio" in formats:
-                    _audio_last_check(study, entry, policy)
-                paths = export_recording(study, entry.id, args.out, formats, detector,
-                                         pending=policy)
-            except Exception as exc:  # noqa: BLE001 - one recording never stops the others
-                print(f"FAILED {failure_message(Path(entry.name), exc)}", file=sys.stderr)
-                failed += 1
-                continue
-            print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
-            if pending and policy is Pending.ORIGINAL:
-                print(f"  WARNING: {pending} finding(s) not yet reviewed were written as "
-                      "spoken (--write-pending-originals): these files are NOT anonymised.",
-                      file=sys.stderr)
-            elif pending:
-                print(f"  {pending} finding(s) not yet reviewed were replaced by markers such "
-                      f"as {pending_marker('PERSON')}; review them in the app and export "
-                      "again.", file=sys.stderr)
-        if "qdpx" in formats:
-            try:
-                for p in export_study_project(study, args.out, include_media=args.qdpx_media,
-                                              detector=detector, pending=policy):
-                    print(f"study project: {p}", file=sys.stderr)
-            except Exception as exc:  # noqa: BLE001 - the per-recording files are written
-                print(f"FAILED the study project (.qdpx): {failure_message(Path('study'), exc)}",
-                      file=sys.stderr)
-                failed += 1
-    return 1 if failed else 0
+        run = export_recordings(study, ready, args.out, formats, detector, policy,
+                                ConsoleExport(study, policy, "audio" in formats),
+                                include_media=args.qdpx_media)
+        for p in run.project:
+            print(f"study project: {p}", file=sys.stderr)
+    return 1 if run.problems else 0
 
 
-def _audio_last_check(study, entry, pending) -> None:  # noqa: ANN001 - Study, entry, Pending
-    """Say, before the audio is written, which identifiers cannot be placed in time."""
-    from .pipeline import audio_coverage
+class ConsoleExport:
+    """``anonyscribe export``'s words for each recording (``exporting.ExportReporter``)."""
 
-    message = audio_coverage(study, entry.id, pending).unlocated_message()
-    if message:
-        print(f"{entry.name}: {message}", file=sys.stderr)
+    def __init__(self, study, pending, audio: bool) -> None:  # noqa: ANN001 - Study, Pending
+        self.study, self.pending, self.audio = study, pending, audio
+
+    def starting(self, index: int, total: int, entry) -> None:  # noqa: ANN001
+        if self.audio:  # say, before the audio is written, what cannot be placed in time
+            from .exporting import audio_coverage
+
+            with contextlib.suppress(Exception):  # its export says what is wrong
+                message = audio_coverage(self.study, entry.id, self.pending).unlocated_message()
+                if message:
+                    print(f"{entry.name}: {message}", file=sys.stderr)
+
+    def exported(self, entry, paths: list[Path], pending: int) -> None:  # noqa: ANN001
+        from .labels import Pending, pending_marker
+
+        print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
+        if pending and self.pending is Pending.ORIGINAL:
+            print(f"  WARNING: {pending} finding(s) not yet reviewed were written as "
+                  "spoken (--write-pending-originals): these files are NOT anonymised.",
+                  file=sys.stderr)
+        elif pending:
+            print(f"  {pending} finding(s) not yet reviewed were replaced by markers such "
+                  f"as {pending_marker('PERSON')}; review them in the app and export "
+                  "again.", file=sys.stderr)
+
+    def failed(self, entry, failure) -> None:  # noqa: ANN001 - RecordingEntry, Failure
+        print(f"FAILED {failure.message}", file=sys.stderr)
+
+    def project_failed(self, exc: Exception) -> None:
+        from .failures import classify
+
+        print(f"FAILED the study project (.qdpx): {classify(exc, Path('study')).message}",
+              file=sys.stderr)
 
 
 def cmd_app(args: argparse.Namespace) -> int:

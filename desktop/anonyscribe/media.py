@@ -52,6 +52,11 @@ class MediaError(Exception):
     def __str__(self) -> str:
         return f'Cannot use "{self.path}": {self.problem}; {self.advice}.'
 
+    @property
+    def detail(self) -> str:
+        """The problem and what to do, without the file (for a place that names it already)."""
+        return f"{self.problem}; {self.advice}."
+
 
 @dataclass(frozen=True)
 class MediaInfo:

@@ -26,6 +26,9 @@ FILE_NAME_WORDS = frozenset({
     "meeting", "recording", "recorded", "interview", "interviews", "with", "and", "call",
     "audio", "video", "focus", "group", "transcript", "session", "part", "the", "of", "for"})
 DEFAULT_FALLBACK = "recording"
+# Detections in a file name below this score (context guesses) are left alone: a file name
+# has no context to judge a guess by ("pyannote_sample" is not a person).
+FILE_NAME_MIN_SCORE = 0.5
 
 # Files each export format writes, as suffixes appended to the stem.
 FORMAT_SUFFIXES: dict[str, tuple[str, ...]] = {

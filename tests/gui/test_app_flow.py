@@ -37,7 +37,7 @@ from anonyscribe.gui.export_dialog import (  # noqa: E402
 from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_REVIEW, MainWindow  # noqa: E402
 from anonyscribe.gui.settings import AppSettings  # noqa: E402
 from anonyscribe.media import SAMPLE_RATE, decode  # noqa: E402
-from anonyscribe.pipeline import Engines  # noqa: E402
+from anonyscribe.processing import Engines  # noqa: E402
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -183,10 +183,10 @@ def test_recording_to_reviewed_anonymised_docx(window: MainWindow, qtbot, clip: 
     assert all(f.decision is Decision.REJECTED for f in others)
 
     # Edit > Undo / Redo act on the review's own undo stack.
-    assert window.undo_action.isEnabled()
-    window.undo_action.trigger()
+    assert window.menus.undo_action.isEnabled()
+    window.menus.undo_action.trigger()
     assert review.session.counts()[0] == len(decisions) - 1
-    window.redo_action.trigger()
+    window.menus.redo_action.trigger()
     assert {f.id: f.decision.value for f in review.session.findings} == decisions
 
     QTest.keyClick(review.view, Qt.Key.Key_Escape)  # back to the recordings
@@ -328,10 +328,15 @@ def test_cancel_in_the_middle_then_retry(window: MainWindow, qtbot, long_clip: P
     qtbot.mouseClick(window.queue_view.retry_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _status(window, rid) == "review", timeout=PROCESS_TIMEOUT_MS)
     assert window.queue_model.get(rid).duration > 30
-    # All of it again, not only what came after the cancel. One voice throughout: with the
-    # diarizer installed its repetitions make one speaker turn, so count words, not segments.
-    words = [w for s in window.shared.load_transcript(rid).segments for w in s.words]
-    assert len(words) >= 30 and words[0].start < 2 and words[-1].end > 25
+    # All of it again, not only what came after the cancel (at ~30 s, after the first window).
+    # One voice throughout: with the diarizer installed its repetitions make one speaker turn,
+    # so count words, not segments. tiny.en now and then drops a whole window of this
+    # repetitive clip (a temperature fallback); the transcript then starts with its
+    # "[no transcript 00:00–00:30]" marker, which also shows the retry started from 0.
+    segments = window.shared.load_transcript(rid).segments
+    words = [w for s in segments for w in s.words]
+    assert len(words) >= 20 and words[-1].end > 25
+    assert segments[0].start < 2, segments[0]
     assert window.shared.has_findings(rid)
 
 

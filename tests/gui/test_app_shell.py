@@ -6,6 +6,9 @@ Real widgets, real study folders in tmp_path, real QSettings (in a temporary INI
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -76,8 +79,8 @@ def test_new_study_opens_on_the_friendly_empty_queue(window: MainWindow, tmp_pat
         type(window.summary))]
     assert "Drop Teams recordings here" in empty_texts
     assert "Study A" in window.windowTitle()
-    assert window.add_files_action.isEnabled()
-    assert not window.export_action.isEnabled()  # nothing processed yet
+    assert window.menus.add_files_action.isEnabled()
+    assert not window.menus.export_action.isEnabled()  # nothing processed yet
     window.close_study_by_user()
     assert window.pages.currentIndex() == PAGE_START
     assert window.app_settings.last_study() is None
@@ -286,3 +289,34 @@ def test_a_damaged_study_file_is_named_with_what_to_do(window: MainWindow,
     lock = Study(folder)._lock
     lock.acquire()  # the failed open let go of the study again
     lock.release()
+
+
+EXIT_WHILE_BUSY = r'''
+import sys, threading, time
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from anonyscribe.core.study import Study
+from anonyscribe.gui.workers import QueueWorker, SharedStudy
+app = QCoreApplication([])
+worker = QueueWorker(SharedStudy(Study.open(Path(sys.argv[1]))))
+busy = threading.Event()
+def long_model_call():  # a detector load or a model window: not interruptible
+    busy.set()
+    time.sleep(2.0)
+worker.start()
+worker._submit(long_model_call)
+busy.wait(30)
+print("STOPPED" if worker.stop(wait_ms=100) else "STILL-RUNNING", flush=True)
+del worker
+'''
+
+
+def test_closing_while_a_model_call_runs_does_not_abort_at_exit(tmp_path: Path) -> None:
+    """The window's close waits a while for the worker, then lets it finish on its own; the
+    process must still exit cleanly (Python destroying a running QThread aborts it)."""
+    proc = subprocess.run([sys.executable, "-c", EXIT_WHILE_BUSY, str(tmp_path / "study")],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert "STILL-RUNNING" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "Destroyed while thread" not in proc.stderr

@@ -12,7 +12,7 @@ pytest.importorskip("pytestqt")
 from anonyscribe.batch import run_batch  # noqa: E402
 from anonyscribe.core.study import Study  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
-from anonyscribe.pipeline import Engines  # noqa: E402
+from anonyscribe.processing import Engines  # noqa: E402
 from make_sources import forms_xlsx, service_docx  # noqa: E402
 
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMenu  # noqa: E402
 
 from anonyscribe.core.model import Decision  # noqa: E402
 from anonyscribe.core.study import Study  # noqa: E402
-from anonyscribe.pipeline import export_recording  # noqa: E402
+from anonyscribe.exporting import export_recording  # noqa: E402
 from anonyscribe.speakers.teams import parse_vtt  # noqa: E402
 
 from . import test_review_widget as base  # noqa: E402

@@ -267,7 +267,7 @@ def test_clicking_the_overview_seeks_the_player(qtbot, study, tmp_path):
     qtbot.waitUntil(lambda: w.player.slider.maximum() > 0, timeout=5000)
     bar = w.overview
     x = int(bar.x_of(duration * 0.6))
-    target = bar.time_at(x)
+    target = bar.seconds_at(x)
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(x, bar.height() // 2))
     qtbot.waitUntil(lambda: abs(w.player.position() - target) < 1.0, timeout=5000)
     assert bar.position == pytest.approx(target, abs=1.0)

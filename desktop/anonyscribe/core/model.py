@@ -113,16 +113,14 @@ class Transcript:
     speaker_times: list[SpeakerTime] = field(default_factory=list)
 
     def speaker_label(self, speaker_id: str) -> str:
-        for sp in self.speakers:
-            if sp.id == speaker_id:
-                return sp.label
-        return speaker_id
+        sp = _by_id(self, "speakers", speaker_id)
+        return speaker_id if sp is None else sp.label
 
     def segment(self, segment_id: int) -> Segment:
-        for seg in self.segments:
-            if seg.id == segment_id:
-                return seg
-        raise KeyError(segment_id)
+        seg = _by_id(self, "segments", segment_id)
+        if seg is None:
+            raise KeyError(segment_id)
+        return seg
 
     def ensure_speakers(self) -> None:
         """Give every speaker id used by a segment an entry with a readable default label."""
@@ -174,6 +172,24 @@ class Transcript:
         )
 
 
+def _by_id(owner: Any, attr: str, key: Any) -> Any:
+    """The first item of ``owner.<attr>`` whose ``id`` is ``key``, or None.
+
+    Looked up in an index kept beside the list (not a dataclass field: never saved or
+    compared) and rebuilt when the list is replaced, resized or its ids changed, so a survey
+    with 50,000 respondents (one speaker each) is not searched from the start per answer."""
+    items = getattr(owner, attr)
+    cached = owner.__dict__.get(f"_index_{attr}")
+    for attempt in range(2):
+        if attempt or cached is None or cached[0] is not items or cached[1] != len(items):
+            cached = (items, len(items), {it.id: i for i, it in reversed(list(enumerate(items)))})
+            owner.__dict__[f"_index_{attr}"] = cached
+        i = cached[2].get(key)
+        if i is not None and items[i].id == key:
+            return items[i]
+    return None
+
+
 def new_finding_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -207,6 +223,27 @@ class Finding:
         d = dict(data)
         d["decision"] = Decision(d.get("decision", "pending"))
         return cls(**d)
+
+
+@dataclass(frozen=True)
+class AudioMark:
+    """Seconds of a recording the researcher marked by hand to be covered in the anonymised
+    audio: a name the recogniser missed, misheard or timed badly, so the text has nothing
+    to time it by. Only the audio export reads it; the text is never changed by a mark."""
+
+    start: float
+    end: float
+    id: str = field(default_factory=new_finding_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "id": self.id}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AudioMark:
+        start, end = float(data["start"]), float(data["end"])
+        if not 0 <= start < end:
+            raise ValueError(f"a marked stretch must start before it ends: {start}-{end}")
+        return cls(start, end, str(data["id"]))
 
 
 @dataclass

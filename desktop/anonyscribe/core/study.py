@@ -29,13 +29,14 @@ from .files import (
     sweep_temporaries,
     write_json,
 )
-from .model import SCHEMA_VERSION, Finding, Transcript
-from .register import REGISTER_SCHEMA, Pseudonym, Register
+from .model import SCHEMA_VERSION, AudioMark, Finding, Transcript
+from .register import REGISTER_SCHEMA, Pseudonym, Register, normalise
+from .status import RecordingStatus
 
 STUDY_FILE = "study.json"
 EXPORT_RECORD = "export.json"
 # The file formats this release writes (and the newest it reads).
-STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = 1
+STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = MARKS_SCHEMA = 1
 STUDY_REPAIR = ("Restore it from a backup, or move it out of the study folder and run the batch "
                 "again on the same recordings: their transcripts and decisions are kept in "
                 "the recordings folder and found again.")
@@ -154,10 +155,13 @@ class RecordingEntry:
     path: str
     sha256: str = ""
     duration: float = 0.0
-    status: str = "queued"  # queued, transcribed, review, exported, failed
+    status: RecordingStatus = RecordingStatus.QUEUED
     error: str = ""
     exported: list[str] = field(default_factory=list)
     export_stem: str = ""
+
+    def __post_init__(self) -> None:
+        self.status = RecordingStatus(self.status)  # ValueError for a word we never wrote
 
 
 @dataclass
@@ -353,6 +357,23 @@ class Study:
                    {"schema_version": FINDINGS_SCHEMA,
                     "findings": [f.to_dict() for f in findings]})
 
+    def load_audio_marks(self, rec_id: str) -> list[AudioMark]:
+        """The stretches marked by hand for the anonymised audio, in time order."""
+        path = self.folder(rec_id) / "audio-marks.json"
+        if not path.exists():
+            return []
+        repair = "Restore it from a backup, or delete it and mark those stretches again."
+        data = read_document(path, MARKS_SCHEMA, repair)
+        try:
+            return sorted((AudioMark.from_dict(m) for m in data["marks"]),
+                          key=lambda m: (m.start, m.end))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise shape_error(path, exc, repair) from exc
+
+    def save_audio_marks(self, rec_id: str, marks: list[AudioMark]) -> None:
+        write_json(self.folder(rec_id) / "audio-marks.json",
+                   {"schema_version": MARKS_SCHEMA, "marks": [m.to_dict() for m in marks]})
+
     # -- what was exported, kept with the recording too ----------------------------------------
     def save_export_record(self, entry: RecordingEntry) -> None:
         """Keep the recording's export name and files beside its transcript as well, so a
@@ -371,3 +392,18 @@ class Study:
         if isinstance(stem, str) and isinstance(exported, list):
             entry.export_stem = stem
             entry.exported = [str(p) for p in exported]
+
+
+def study_terms(study: Study) -> Terms:
+    """The study's lists plus every name already confirmed anywhere in the study."""
+    always = [dict(t) for t in study.terms.always]
+    seen = {normalise(t["text"]) for t in always}
+    for entry in study.register.entries.values():
+        if entry.type != "PERSON":
+            continue
+        for original in entry.originals:
+            key = normalise(original)
+            if key and key not in seen and len(key) > 2:
+                always.append({"text": original, "type": "PERSON"})
+                seen.add(key)
+    return Terms(always=always, never=list(study.terms.never))

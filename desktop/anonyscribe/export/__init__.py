@@ -128,7 +128,7 @@ def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
     """
     if fmt in AUDIO_FORMATS:
         raise ExportError("The anonymised audio is made from the recording itself: use "
-                          "export_audio (pipeline.export_recording does).")
+                          "export_audio (exporting.export_recording does).")
     if fmt not in _WRITERS:
         raise _unknown(fmt, RECORDING_FORMATS)
     _check_stem(stem)

@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import media
 from ..core.cancel import CancelToken
-from ..core.model import ENTITY_TYPES, Decision, Finding, Segment, Transcript
+from ..core.model import ENTITY_TYPES, AudioMark, Decision, Finding, Segment, Transcript
 from ..core.timeline import word_spans
 from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
@@ -100,6 +100,7 @@ class Coverage:
 
     stretches: list[Stretch] = field(default_factory=list)
     located: int = 0
+    marked: int = 0  # stretches the researcher marked by hand
     unlocated: list[Unlocated] = field(default_factory=list)
     # What was actually covered, once written: the stretches widened to the quiet around them.
     covered: list[Stretch] | None = None
@@ -120,13 +121,16 @@ class Coverage:
         times = ", ".join(hms(u.estimate.start) for u in self.unlocated if u.estimate)
         near = f" (near {times}; the gap there was covered as well)" if times else ""
         return (f"{n} identifier(s) ({what}) could not be located in the audio{near}: the text "
-                "was edited or has no word times. Listen to the anonymised audio there.")
+                "was edited or has no word times. Listen to the anonymised audio there, and "
+                "mark by hand in review (Shift+drag on the overview bar) what is still heard.")
 
     def report_lines(self, cover: Cover) -> list[str]:
         """The anonymised-audio part of the ethics report: counts and times, no text."""
         lines = ["Anonymised audio",
                  f"  Identifiers covered ({cover.value})  {self.located}",
                  f"  Stretches covered  {len(self.final())}, {self.covered_s():.1f} s in all"]
+        if self.marked:
+            lines.append(f"  Marked by hand  {self.marked}")
         if self.unlocated:
             lines.append(f"  Could not be located in the audio  {len(self.unlocated)}")
             for u in self.unlocated:
@@ -191,9 +195,11 @@ def _name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def locate(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[str] = (),
-         options: AudioOptions | None = None, duration: float = 0.0) -> Coverage:
+         options: AudioOptions | None = None, duration: float = 0.0,
+         marks: Sequence[AudioMark] = ()) -> Coverage:
     """The stretches to cover: ``findings`` (all but rejected ones: the caller passes what
-    the text replaces or marks), and replaced speaker names said aloud.
+    the text replaces or marks), replaced speaker names said aloud, and ``marks`` (stretches
+    the researcher marked by hand).
 
     ``raw`` is the raw transcript (with word times), never the anonymised one.
     """
@@ -223,6 +229,8 @@ def locate(raw: Transcript, findings: Sequence[Finding], spoken_names: Iterable[
                 out.unlocated.append(Unlocated(finding.id, finding.type, seg.id, guess))
                 if guess is not None:
                     times.append((guess.start, guess.end))
+    times += [(m.start, m.end) for m in marks]
+    out.marked = len(marks)
     out.stretches = merge(times, options, duration or raw.recording.duration)
     return out
 

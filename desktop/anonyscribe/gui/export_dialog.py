@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -36,11 +35,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.layout import LayoutError, check_apart
+from ..core.status import READY
+from ..exporting import audio_coverage
 from ..labels import Pending, pending_marker
-from ..pipeline import audio_coverage
-
-if TYPE_CHECKING:
-    from .workers import QueueWorker, SharedStudy
+from .workers import ExportRequest, QueueWorker, SharedStudy
 
 # (key, label) in the order shown. "log" is private and always goes to the study folder.
 FORMATS: list[tuple[str, str]] = [
@@ -201,7 +200,7 @@ class ExportDialog(QDialog):
     def _fill_recordings(self) -> None:
         self.table.blockSignals(True)
         for entry in self.shared.entries():
-            if entry.status not in ("review", "exported"):
+            if entry.status not in READY:
                 continue
             r = self.table.rowCount()
             self.table.insertRow(r)
@@ -407,9 +406,6 @@ class ExportDialog(QDialog):
 
     def start_export(self, pending: Pending = Pending.MARK) -> None:
         """Remember the choices for this study and hand the export to the worker."""
-        from ..core.layout import LayoutError, check_apart
-        from .workers import ExportRequest
-
         out_dir = self.out_dir()
         try:
             check_apart(self.shared.root, out_dir)  # the same check as the command line's

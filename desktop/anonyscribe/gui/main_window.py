@@ -1,15 +1,15 @@
 """The main window: start page, the study's queue, the review screen, menus and status bar.
 
-The window holds no anonymisation logic: it opens a ``Study``, hands recordings to the
-``QueueWorker`` (one thread, one model load for the whole queue) and shows the review widget.
-Every state it shows is read back from the study, which is what lets a crash or a kill lose
-nothing: reopening the study shows exactly what was saved, and unfinished items resume.
+The window holds no anonymisation logic and owns no work: the ``StudyController`` opens the
+``Study`` and runs its workers; the window composes the pages and the ``MenuBar``, wires their
+signals, and asks the researcher what only the researcher can answer. Every state it shows is
+read back from the study, which is what lets a crash or a kill lose nothing: reopening the
+study shows exactly what was saved, and unfinished items resume.
 """
 
 from __future__ import annotations
 
 import contextlib
-import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,7 +29,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -36,57 +36,38 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
-from ..core.study import STUDY_FILE, RecordingEntry, Study, StudyLockedError
-from ..pipeline import Engines
-from ..sources import SourceKind, kind_of
+from ..core.status import READY
+from ..core.study import STUDY_FILE, RecordingEntry
+from ..media import MEDIA_EXTENSIONS
+from ..processing import Engines
+from ..sources import TEXT_EXTENSIONS
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
-from .queue_view import QueueModel, QueueView, format_eta, paths_from_urls
+from .menus import MenuBar
+from .queue_view import QueueView, format_eta, paths_from_urls
+from .review import ReviewWidget
+from .review.shortcuts import BINDINGS
 from .settings import AppSettings
 from .start_page import NewStudyDialog, StartPage, default_parent_folder
+from .study_controller import StudyController
 from .study_dialog import (
     StudySettingsDialog,
     ask_open_study_folder,
     is_study,
 )
 from .survey_dialog import SurveyColumnsDialog
-from .workers import READY, WAITING, AddTask, QueueWorker, SharedStudy, add_pool
+from .workers import AddTask, QueueWorker, SharedStudy
 
 PAGE_START, PAGE_QUEUE, PAGE_REVIEW = range(3)
-MEDIA_FILTER = ("Recordings (*.mp4 *.m4a *.m4v *.mov *.mkv *.webm *.wav *.mp3 *.flac *.ogg "
-                "*.opus *.aac *.wma *.amr *.aif *.aiff *.3gp *.avi *.wmv);;"
-                "Transcripts and survey exports (*.docx *.txt *.vtt *.srt *.xlsx *.csv *.tsv);;"
+
+
+def _patterns(extensions: Iterable[str]) -> str:
+    return " ".join(f"*{ext}" for ext in sorted(extensions))
+
+
+MEDIA_FILTER = (f"Recordings ({_patterns(MEDIA_EXTENSIONS)});;"
+                f"Transcripts and survey exports ({_patterns(TEXT_EXTENSIONS)});;"
                 "All files (*)")
-
-
-def review_widget_class() -> type[QWidget]:
-    """The review screen; a bare read-only view if that module is missing from this build."""
-    try:
-        from .review import ReviewWidget
-    except ImportError:
-        return PlaceholderReview
-    return ReviewWidget
-
-
-class PlaceholderReview(QWidget):
-    """Shows the transcript read-only: used only when the review screen is not installed."""
-
-    progress_changed = Signal(int, int)
-
-    def __init__(self, study: object, rec_id: str, media_path: Path | None = None,
-                 parent: QWidget | None = None) -> None:
-        from PySide6.QtGui import QUndoStack
-
-        super().__init__(parent)
-        self.undo_stack = QUndoStack(self)
-        self.session = None
-        text = QPlainTextEdit(self)
-        text.setReadOnly(True)
-        transcript = study.load_transcript(rec_id)  # type: ignore[attr-defined]
-        text.setPlainText("\n\n".join(
-            f"{transcript.speaker_label(s.speaker)}: {s.text}" for s in transcript.segments))
-        layout = QVBoxLayout(self)
-        layout.addWidget(text)
 
 
 class MainWindow(QMainWindow):
@@ -103,18 +84,13 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.app_settings = settings or AppSettings()
-        self._engines = engines
-        self.shared: SharedStudy | None = None
-        self.worker: QueueWorker | None = None
-        self.review: QWidget | None = None
+        self.controller = StudyController(engines, self)
+        self.queue_model = self.controller.queue_model
+        self.review: ReviewWidget | None = None
         self.review_id: str | None = None
         self.errors: list[str] = []  # every message shown in an error box, newest last
-        self._tasks: list[AddTask] = []
-        self._again: dict[int, list[str]] = {}  # add task -> names already in the study
         self._export_dialog: ExportDialog | None = None
         self.survey_dialog: SurveyColumnsDialog | None = None  # the last one asked
-        self.pool = add_pool()
-        self.queue_model = QueueModel(self)
 
         self.pages = QStackedWidget(self)
         self.start_page = StartPage(self)
@@ -123,9 +99,16 @@ class MainWindow(QMainWindow):
         for page in (self.start_page, self.queue_view, self.review_page):
             self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
+        self.menus = MenuBar(self.app_settings.recent_studies, self)
+        self.setMenuBar(self.menus)
+        self.back_action = QAction("Back to recordings", self)
+        self.back_action.setShortcut(QKeySequence("Escape"))
+        self.back_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.back_action.triggered.connect(self.show_queue)
+        self.addAction(self.back_action)
         self._connect_pages()
-        self._make_actions()
-        self._make_menus()
+        self._connect_menus()
+        self._connect_controller()
         self.summary = QLabel(self)
         self.statusBar().addPermanentWidget(self.summary)
         self.setAcceptDrops(True)
@@ -139,6 +122,15 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._show_start()
+
+    @property
+    def shared(self) -> SharedStudy | None:
+        """The open study (None on the start page)."""
+        return self.controller.shared
+
+    @property
+    def worker(self) -> QueueWorker | None:
+        return self.controller.worker
 
     # -- building --------------------------------------------------------------------------------
     def _review_page(self) -> QWidget:
@@ -173,89 +165,40 @@ class MainWindow(QMainWindow):
         qv.add_files_requested.connect(self.choose_files)
         qv.add_folder_requested.connect(self.choose_folder)
         qv.review_requested.connect(self.open_review)
-        qv.cancel_requested.connect(self.cancel_item)
-        qv.retry_requested.connect(self.retry_item)
+        qv.cancel_requested.connect(self.controller.cancel)
+        qv.retry_requested.connect(self.controller.retry)
         qv.remove_requested.connect(self.remove_item)
         qv.reveal_requested.connect(self.reveal_item)
         qv.export_requested.connect(self.show_export_dialog)
 
-    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
+    def _connect_menus(self) -> None:
+        m = self.menus
+        for action, slot in ((m.new_action, self.new_study), (m.open_action, self.choose_study),
+                             (m.close_study_action, self.close_study_by_user),
+                             (m.settings_action, self.edit_study_settings),
+                             (m.add_files_action, self.choose_files),
+                             (m.add_folder_action, self.choose_folder),
+                             (m.export_action, self.show_export_dialog),
+                             (m.quit_action, self.close), (m.undo_action, self.undo),
+                             (m.redo_action, self.redo),
+                             (m.shortcuts_action, self.show_shortcuts),
+                             (m.about_action, self.show_about)):
+            action.triggered.connect(slot)
+        m.recent_chosen.connect(self.open_study)
 
-    def _make_actions(self) -> None:
-        K = QKeySequence.StandardKey
-        self.new_action = self._action("&New study…", self.new_study, K.New,
-                                       "Create a study in an empty folder")
-        self.open_action = self._action("&Open study…", self.choose_study, K.Open)
-        self.close_study_action = self._action("&Close study", self.close_study_by_user)
-        self.settings_action = self._action("Study &settings…", self.edit_study_settings)
-        self.add_files_action = self._action("&Add recordings…", self.choose_files,
-                                             "Ctrl+Shift+A")
-        self.add_folder_action = self._action("Add a &folder of recordings…",
-                                              self.choose_folder)
-        self.export_action = self._action("&Export…", self.show_export_dialog, "Ctrl+E")
-        self.quit_action = self._action("&Quit", self.close, K.Quit)
-        self.undo_action = self._action("&Undo", self.undo, K.Undo)
-        self.redo_action = self._action("&Redo", self.redo, K.Redo)
-        # The review widget sees these window-wide keys and leaves Ctrl+Z / Ctrl+Y to the menu
-        # (two bindings of one key would be ambiguous and do nothing).
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.back_action = self._action("Back to recordings", self.show_queue, "Escape")
-        self.back_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.addAction(self.back_action)
-        self.shortcuts_action = self._action("&Keyboard shortcuts", self.show_shortcuts)
-        self.about_action = self._action("&About Anonyscribe", self.show_about)
-
-    def _make_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addAction(self.open_action)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.close_study_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.add_files_action)
-        file_menu.addAction(self.add_folder_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addAction(self.about_action)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        for folder in self.app_settings.recent_studies():
-            action = self.recent_menu.addAction(str(folder))
-            action.triggered.connect(lambda _=False, f=folder: self.open_study(f))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent studies").setEnabled(False)
+    def _connect_controller(self) -> None:
+        c = self.controller
+        c.message.connect(self.notify)
+        c.error.connect(self.show_error)
+        c.changed.connect(self._update_summary)
+        c.columns_needed.connect(self._ask_survey_columns)
+        c.add_finished.connect(self._add_done)
 
     def _update_actions(self) -> None:
-        has_study = self.shared is not None
-        for action in (self.close_study_action, self.settings_action, self.add_files_action,
-                       self.add_folder_action):
-            action.setEnabled(has_study)
-        self.export_action.setEnabled(has_study and any(
-            r.status in READY for r in self.queue_model.rows))
-        stack = self.undo_stack()
-        self.undo_action.setEnabled(bool(stack and stack.canUndo()))
-        self.redo_action.setEnabled(bool(stack and stack.canRedo()))
-        self.undo_action.setText(f"&Undo {stack.undoText()}".strip() if stack else "&Undo")
-        self.redo_action.setText(f"&Redo {stack.redoText()}".strip() if stack else "&Redo")
+        self.menus.update_state(
+            self.shared is not None,
+            self.shared is not None and any(r.status in READY for r in self.queue_model.rows),
+            self.undo_stack())
         self.back_action.setEnabled(self.pages.currentIndex() == PAGE_REVIEW)
 
     # -- messages --------------------------------------------------------------------------------
@@ -324,36 +267,17 @@ class MainWindow(QMainWindow):
     def open_study(self, folder: Path | str) -> bool:
         """Open (or create) the study in ``folder``; resumes anything left unfinished."""
         folder = Path(folder).expanduser()
-        if self.shared is not None:
-            if self.shared.root.resolve() == folder.resolve():
-                return True
-            self.close_study()
-        try:
-            study = Study.open(folder)
-        except StudyLockedError as exc:
-            self.show_error("Study in use", str(exc))
+        if self.controller.is_open(folder):
+            return True
+        self.close_study()
+        if not self.controller.open(folder):
             return False
-        except (CorruptFileError, OSError, ValueError, TypeError) as exc:
-            self.show_error("Cannot open the study",
-                            f"The study in {folder} could not be opened: {exc}")
-            return False
-        if not (folder / STUDY_FILE).exists():
-            study.save()
-        self.shared = SharedStudy(study)
-        self.worker = QueueWorker(self.shared, self._engines, self)
-        self._connect_worker(self.worker)
-        self.worker.start()
-        self.queue_model.clear()
-        for entry in self.shared.entries():
-            self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
-            if entry.status in WAITING:
-                self.worker.enqueue(entry.id)
         self.app_settings.add_recent(folder)
         self.app_settings.mark_opened(folder)
         self.app_settings.set_last_study(folder)
         self.setWindowTitle(f"Anonyscribe — {folder.name}")
         self.show_queue()
-        waiting = len(self.worker.pending())
+        waiting = len(self.worker.pending()) if self.worker else 0
         self.notify(f"Opened {folder}." + (f" Continuing with {waiting} unfinished "
                                            "recording(s)." if waiting else ""))
         self.study_opened.emit(folder)
@@ -366,15 +290,7 @@ class MainWindow(QMainWindow):
         self._close_review()
         if self._export_dialog is not None:
             self._export_dialog.reject()
-        if self.worker is not None:
-            self.notify("Stopping… unfinished recordings will continue next time.")
-            self.worker.stop()
-            self.worker = None
-        self.pool.waitForDone()
-        self._tasks.clear()
-        self.shared.study.close()
-        self.shared = None
-        self.queue_model.clear()
+        self.controller.close()
         self.setWindowTitle("Anonyscribe")
         self._show_start()
         self.study_closed.emit()
@@ -393,26 +309,12 @@ class MainWindow(QMainWindow):
             if self.shared is None:
                 return
             changed = dialog.apply_to(self.shared.settings)  # type: ignore[union-attr]
-            self.shared.save()
-            if changed and self.worker is not None:
-                self.worker.settings_changed()
+            if self.controller.save_settings(changed):
                 self.notify("Settings saved; they apply to recordings transcribed from now on.")
         dialog.accepted.connect(apply)
         dialog.finished.connect(self._after_dialog)
         dialog.open()
         return dialog
-
-    def _pending(self, rec_id: str, status: str) -> int | None:
-        if self.shared is None or status != "review":
-            return None
-        return self.shared.pending_count(rec_id)
-
-    def _refresh_rows(self) -> None:
-        """Every row read back from the study's saved entries."""
-        if self.shared is not None:
-            with self.shared.lock:  # as in ``_added``: never a status the worker has not saved
-                for entry in self.shared.entries():
-                    self.queue_model.upsert(entry, self._pending(entry.id, entry.status))
 
     # -- adding recordings -----------------------------------------------------------------------
     def choose_files(self) -> None:
@@ -442,65 +344,26 @@ class MainWindow(QMainWindow):
 
     def add_paths(self, paths: Iterable[Path]) -> AddTask | None:
         """Add files and folders (hashing and scanning run off the GUI thread)."""
-        if not self._need_study() or self.shared is None:
+        if not self._need_study():
             return None
-        task = AddTask(self.shared, list(paths))
-        task.setAutoDelete(False)
-        self._again[id(task)] = []
-        task.signals.added.connect(self._added)
-        task.signals.added.connect(lambda rid, new, t=task: new or self._again[id(t)].append(
-            self._name(rid)))
-        task.signals.failed.connect(lambda path, msg: self.show_error("Cannot add a file", msg))
-        task.signals.note.connect(lambda text: self.notify(text, 15000))
-        task.signals.done.connect(lambda n, t=task: self._add_done(t, n))
-        self._tasks.append(task)
-        self.notify("Adding recordings…", 0)
-        self.pool.start(task)
-        return task
+        return self.controller.add_paths(paths)
 
-    def _added(self, rec_id: str, new: bool) -> None:
-        if self.shared is None or self.worker is None:
-            return
-        entry = self.shared.recordings.get(rec_id)
-        if entry is None:
-            return
-        if entry.status in ("failed", "cancelled"):
-            self.shared.set_status(entry, "queued")  # added again: the user wants another try
-        if entry.status in WAITING and not (new and self._ask_survey_columns(entry)):
-            self.worker.enqueue(rec_id)
-        # The worker may already be failing it: it sets a status and saves it under this lock,
-        # so the row shows a status only once it is on disk.
-        with self.shared.lock:
-            self.queue_model.upsert(entry, self._pending(rec_id, entry.status))
-        self._update_summary()
-
-    def _ask_survey_columns(self, entry: RecordingEntry) -> bool:
+    def _ask_survey_columns(self, entry: RecordingEntry) -> None:
         """A newly added survey sheet: ask for its free-text columns first; the queue takes it
-        when the dialog closes (with the proposal after Cancel). False: not a sheet."""
-        if kind_of(entry.name) is not SourceKind.SURVEY or self.shared is None:
-            return False
+        when the dialog closes (with the proposal after Cancel)."""
+        if self.shared is None:
+            return
         try:
             dialog = SurveyColumnsDialog(Path(entry.path), self.shared.folder(entry.id), self)
         except Exception:  # noqa: BLE001 - an unreadable sheet is reported by the queue
-            return False
-        dialog.finished.connect(lambda _r, rid=entry.id: self.worker and self.worker.enqueue(rid))
+            self.controller.enqueue(entry.id)
+            return
+        dialog.finished.connect(lambda _r, rid=entry.id: self.controller.enqueue(rid))
         self.survey_dialog = dialog
         dialog.open()
-        return True
 
-    def _add_done(self, task: AddTask, count: int) -> None:
-        if task in self._tasks:
-            self._tasks.remove(task)
-        again = self._again.pop(id(task), [])
-        new = count - len(again)
-        parts = []
-        if new:
-            parts.append(f"Added {new} recording(s).")
-        if again:
-            parts.append("Already in this study: " + ", ".join(again) + (
-                "" if new else " — nothing new added") + ".")
-        if parts:
-            text = " ".join(parts)
+    def _add_done(self, text: str) -> None:
+        if text:
             self.notify(text, 15000)
             self.queue_view.show_info(text)
         elif not self.statusBar().currentMessage().startswith("Skipped"):
@@ -526,68 +389,14 @@ class MainWindow(QMainWindow):
             return
         self.add_paths(paths)
 
-    # -- the queue -------------------------------------------------------------------------------
-    def _connect_worker(self, worker: QueueWorker) -> None:
-        worker.item_started.connect(self._item_started)
-        worker.item_progress.connect(self.queue_model.progressed)
-        worker.item_finished.connect(self._item_finished)
-        worker.model_failed.connect(self._model_failed)
-        worker.idle.connect(self._idle)
-
-    def _name(self, rec_id: str) -> str:
-        entry = self.shared.recordings.get(rec_id) if self.shared else None
-        return entry.name if entry else rec_id
-
-    def _item_started(self, rec_id: str) -> None:
-        self.queue_model.started(rec_id)
-        self.notify(f"Working on {self._name(rec_id)}…", 0)
-        self._update_summary()
-
-    def _item_finished(self, rec_id: str, status: str, message: str) -> None:
-        self.queue_model.finished(rec_id, status, message, self._pending(rec_id, status))
-        name = self._name(rec_id)
-        if status == "failed":
-            self.notify(f"{name} could not be processed: {message}", 15000)
-        elif status == "review":
-            self.notify(f"{name} is ready for review.")
-        elif message:
-            self.notify(f"{name}: {message}")
-        self._update_summary()
-
-    def _model_failed(self, message: str) -> None:
-        self.show_error("The speech model could not be loaded",
-                        f"{message}\n\nChoose another model in File → Study settings; the "
-                        "queue continues when the settings are saved.")
-
-    def _idle(self) -> None:
-        self._update_summary()
-        if self.worker is not None and not self.worker.busy():
-            self.notify("All recordings processed.")
-
-    def cancel_item(self, rec_id: str) -> None:
-        if self.worker is not None and self.worker.cancel(rec_id):
-            self.notify(f"Cancelling {self._name(rec_id)}…")
-
-    def retry_item(self, rec_id: str) -> None:
-        if self.shared is None or self.worker is None:
-            return
-        entry = self.shared.recordings.get(rec_id)
-        if entry is None:
-            return
-        self.shared.set_status(entry, "queued")
-        self.queue_model.waiting(rec_id)
-        self.worker.enqueue(rec_id)
-        self._update_summary()
-
+    # -- the queue's row actions that ask or show ------------------------------------------------
     def remove_item(self, rec_id: str) -> bool:
         """Take a recording out of the study (after asking): its transcript and decisions go,
         the recording file and anything already exported stay where they are."""
-        if self.shared is None or self.worker is None:
+        entry = self.controller.entry(rec_id)
+        if entry is None or self.worker is None:
             return False
-        entry = self.shared.recordings.get(rec_id)
-        if entry is None:
-            return False
-        if self.worker.current() == rec_id:
+        if self.controller.is_working_on(rec_id):
             self.notify(f"{entry.name} is being worked on: cancel it first, then remove it.")
             return False
         answer = QMessageBox.question(
@@ -598,23 +407,20 @@ class MainWindow(QMainWindow):
         self._after_dialog()
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        if rec_id in self.worker.pending():
-            self.worker.cancel(rec_id)
         if self.review_id == rec_id:
             self._close_review()
         try:
-            self.shared.remove_recording(rec_id)
+            self.controller.remove(rec_id)
         except OSError as exc:
             self.show_error("Cannot remove the recording", f"{entry.name}: {exc}")
             return False
-        self.queue_model.remove(rec_id)
         self.queue_view.show_info(f"Removed {entry.name} from the study.")
         self._update_summary()
         return True
 
     def reveal_item(self, rec_id: str) -> bool:
         """Open the folder holding the original recording in the file manager."""
-        entry = self.shared.recordings.get(rec_id) if self.shared else None
+        entry = self.controller.entry(rec_id)
         if entry is None:
             return False
         folder = Path(entry.path).parent
@@ -625,7 +431,7 @@ class MainWindow(QMainWindow):
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # -- review ------------------------------------------------------------------------------------
-    def open_review(self, rec_id: str) -> QWidget | None:
+    def open_review(self, rec_id: str) -> ReviewWidget | None:
         """Show one recording's review screen (only once it is processed)."""
         if self.shared is None:
             return None
@@ -638,9 +444,8 @@ class MainWindow(QMainWindow):
             return self.review
         self._close_review()
         media = Path(entry.path) if entry.path and Path(entry.path).exists() else None
-        cls = review_widget_class()
         try:
-            widget = cls(self.shared, rec_id, media, self.review_page)
+            widget = ReviewWidget(self.shared, rec_id, media, self.review_page)
         except (CorruptFileError, OSError, ValueError) as exc:
             self.show_error("Cannot open the review", str(exc))
             return None
@@ -651,50 +456,22 @@ class MainWindow(QMainWindow):
                        stack.redoTextChanged):
             signal.connect(self._update_actions)
         widget.progress_changed.connect(self._review_progress)
-        if hasattr(widget, "type_guesser"):
-            # A weak link: a review holding the window alive made Qt delete it twice (crash).
-            guess = weakref.WeakMethod(self._guess_type)
-            widget.type_guesser = lambda text, a, b: (
-                g(text, a, b) if (g := guess()) is not None else None)
-            self.worker.warm_detector()  # type: ignore[union-attr]
+        widget.type_guesser = self.controller.type_guesser()
         self.review_title.setText(f"<b>{entry.name}</b>")
-        self._review_progress(*self._session_counts(widget))
+        self._review_progress(*widget.session.counts())
         self.pages.setCurrentIndex(PAGE_REVIEW)
         widget.setFocus()
         self._update_actions()
         return widget
 
-    def _guess_type(self, text: str, start: int, end: int) -> str | None:
-        """The detector's type for a selection, if it is loaded and not busy elsewhere."""
-        from ..detect.guess import guess_type
-
-        detector = self.worker.ready_detector() if self.worker else None
-        if detector is None:
-            return None
-        lock = self.worker.models_lock()  # type: ignore[union-attr]
-        if lock is not None and not lock.acquire(blocking=False):
-            return None  # the worker is detecting: never make the window wait for it
-        try:
-            return guess_type(detector, text, start, end)
-        finally:
-            if lock is not None:
-                lock.release()
-
     def _after_dialog(self, *_: object) -> None:
         """Give the keys back to the review (or the queue) once a dialog closes."""
         if self.pages.currentIndex() == PAGE_REVIEW and self.review is not None:
-            focus = getattr(self.review, "focus_transcript", None)
-            if callable(focus):
-                focus()
+            self.review.focus_transcript()
         elif self.pages.currentIndex() == PAGE_QUEUE:
             if not self.isActiveWindow():
                 self.activateWindow()
             self.queue_view.table.setFocus()
-
-    @staticmethod
-    def _session_counts(widget: QWidget) -> tuple[int, int]:
-        session = getattr(widget, "session", None)
-        return tuple(session.counts()) if session is not None else (0, 0)  # type: ignore
 
     def _review_progress(self, done: int, total: int) -> None:
         """Keep the queue's "N to check" in step with the review, for the way back."""
@@ -705,9 +482,6 @@ class MainWindow(QMainWindow):
         if self.review is None:
             return
         widget, self.review, self.review_id = self.review, None, None
-        flush = getattr(widget, "flush", None)
-        if callable(flush):
-            flush()
         self.review_holder.removeWidget(widget)
         widget.hide()
         widget.deleteLater()
@@ -718,7 +492,7 @@ class MainWindow(QMainWindow):
             self._show_start()
             return
         if self.review_id:  # decisions may have changed statuses elsewhere
-            self._refresh_rows()
+            self.controller.refresh_rows()
         self.pages.setCurrentIndex(PAGE_QUEUE)
         if self.review_id:
             self.queue_view.select(self.review_id)
@@ -730,7 +504,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentIndex(PAGE_START)
         self._update_actions()
 
-    def undo_stack(self) -> object | None:
+    def undo_stack(self) -> QUndoStack | None:
         if self.review is not None and self.pages.currentIndex() == PAGE_REVIEW:
             return self.review.undo_stack
         return None
@@ -762,7 +536,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _exported(self, written: list, problems: list) -> None:
-        self._refresh_rows()
+        self.controller.refresh_rows()
         self.notify(f"Exported {len(written)} file(s)" + (
             f"; {len(problems)} problem(s)." if problems else "."), 15000)
         self._update_summary()
@@ -787,7 +561,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(_review_shortcuts(), self)
+        dialog = ShortcutsDialog([(" or ".join(b.keys), b.what) for b in BINDINGS], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._after_dialog)
         dialog.open()
@@ -798,11 +572,3 @@ class MainWindow(QMainWindow):
         self.app_settings.set_geometry(self.saveGeometry())
         self.close_study()  # keeps last_study: the next start reopens it
         event.accept()
-
-
-def _review_shortcuts() -> list[tuple[str, str]]:
-    try:
-        from .review.shortcuts import BINDINGS
-    except ImportError:
-        return []
-    return [(" or ".join(b.keys), b.what) for b in BINDINGS]

@@ -6,7 +6,6 @@ shows it with a progress bar per row, the per-item buttons, and a friendly empty
 
 from __future__ import annotations
 
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -38,25 +38,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.status import AUDIO_STAGES as STAGES
+from ..core.status import READY, RETRYABLE, WAITING, RecordingStatus, Stage
 from ..core.study import RecordingEntry
 
-STAGES = ("probe", "transcribe", "speakers", "detect", "save")
 # Seconds of work per second of audio for each stage, until this session has measured its own
 # (a CPU laptop with the default model); each finished stage updates its figure.
-DEFAULT_PACE: dict[str, float] = {
-    "probe": 0.005, "transcribe": 0.5, "speakers": 0.15, "detect": 0.03, "save": 0.002,
+DEFAULT_PACE: dict[Stage, float] = {
+    Stage.PROBE: 0.005, Stage.TRANSCRIBE: 0.5, Stage.SPEAKERS: 0.15, Stage.DETECT: 0.03,
+    Stage.SAVE: 0.002,
 }
 STAGE_WORDS = {
-    "load": "Loading the speech model (once per session)",
-    "probe": "Reading the file",
-    "read": "Reading the transcript or sheet",
-    "transcribe": "Transcribing",
-    "speakers": "Telling speakers apart",
-    "detect": "Looking for names and other identifiers",
-    "save": "Saving",
+    Stage.LOAD: "Loading the speech model (once per session)",
+    Stage.PROBE: "Reading the file",
+    Stage.READ: "Reading the transcript or sheet",
+    Stage.TRANSCRIBE: "Transcribing",
+    Stage.SPEAKERS: "Telling speakers apart",
+    Stage.DETECT: "Looking for names and other identifiers",
+    Stage.SAVE: "Saving",
 }
-NEXT_WORDS = {"transcribe": "transcription", "speakers": "speakers", "detect": "identifiers",
-              "save": "saving"}
+NEXT_WORDS = {Stage.TRANSCRIBE: "transcription", Stage.SPEAKERS: "speakers",
+              Stage.DETECT: "identifiers", Stage.SAVE: "saving"}
+# What a row that is not working can show (a bar and its percentage for READY ones).
+SHOWS_PROGRESS = READY | {RecordingStatus.RUNNING}
+CANCELLABLE = WAITING | {RecordingStatus.RUNNING}
 
 
 class StagePace:
@@ -65,31 +70,29 @@ class StagePace:
     def __init__(self) -> None:
         self.seconds_per_second = dict(DEFAULT_PACE)
 
-    def learn(self, stage: str, elapsed: float, duration: float) -> None:
+    def learn(self, stage: Stage, elapsed: float, duration: float) -> None:
         if stage in self.seconds_per_second and duration > 1.0 and elapsed > 0:
             old = self.seconds_per_second[stage]
             self.seconds_per_second[stage] = 0.3 * old + 0.7 * elapsed / duration
 
-    def expected(self, stage: str, duration: float) -> float:
+    def expected(self, stage: Stage, duration: float) -> float:
         return self.seconds_per_second.get(stage, 0.0) * duration
 
-    def weight(self, stage: str) -> float:
+    def weight(self, stage: Stage) -> float:
         """A stage's share of a whole job (for one smooth bar)."""
         total = sum(self.seconds_per_second[s] for s in STAGES)
         return self.seconds_per_second.get(stage, 0.0) / total if total else 0.0
 
 
-PACE = StagePace()
 STATUS_WORDS = {
-    "queued": "Waiting",
-    "transcribed": "Waiting (transcript saved)",
-    "review": "Ready for review",
-    "exported": "Exported",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-    "running": "Working",
+    RecordingStatus.QUEUED: "Waiting",
+    RecordingStatus.TRANSCRIBED: "Waiting (transcript saved)",
+    RecordingStatus.REVIEW: "Ready for review",
+    RecordingStatus.EXPORTED: "Exported",
+    RecordingStatus.FAILED: "Failed",
+    RecordingStatus.CANCELLED: "Cancelled",
+    RecordingStatus.RUNNING: "Working",
 }
-_NAMES_FILE = re.compile(r'^Cannot use ".*?": ')  # media.MediaError's opening words
 COLUMNS = ("Recording", "Length", "Status", "Progress", "Time left")
 COL_NAME, COL_DURATION, COL_STATUS, COL_PROGRESS, COL_ETA = range(5)
 RecIdRole = Qt.ItemDataRole.UserRole + 1
@@ -124,10 +127,11 @@ class Row:
     rec_id: str
     name: str
     duration: float = 0.0
-    status: str = "queued"
-    stage: str = ""
+    status: RecordingStatus = RecordingStatus.QUEUED
+    stage: Stage | str = ""  # "" before it starts
     fraction: float = 0.0
     message: str = ""
+    detail: str = ""  # the message without the recording's name (when the worker gave it)
     pending: int | None = None
     eta: float | None = None
     stage_fraction: float = 0.0
@@ -137,37 +141,37 @@ class Row:
 
     @property
     def running(self) -> bool:
-        return self.status == "running"
+        return self.status == RecordingStatus.RUNNING
 
     def status_text(self) -> str:
         if self.running:
             return self.stage_text()
         words = STATUS_WORDS.get(self.status, self.status.title())
-        if self.status == "failed" and self.message:
+        if self.status == RecordingStatus.FAILED and self.message:
             # The row already names the file: show the whole problem, from its first word
-            short = _NAMES_FILE.sub("", self.message, count=1)
+            short = self.detail or self.message
             return f"Failed: {short[:1].upper()}{short[1:]}"
-        if self.status == "review" and self.pending:
+        if self.status == RecordingStatus.REVIEW and self.pending:
             return f"{words} – {self.pending} to check"
-        if self.status == "review" and self.pending == 0:
+        if self.status == RecordingStatus.REVIEW and self.pending == 0:
             return "Reviewed – ready to export"
         return words
 
     def stage_text(self) -> str:
         """"Transcribing 42 % · speakers next": the stage, how far, and what follows."""
         words = STAGE_WORDS.get(self.stage, "Working")
-        if self.stage in ("transcribe", "speakers") and 0 < self.stage_fraction < 1:
+        if self.stage in (Stage.TRANSCRIBE, Stage.SPEAKERS) and 0 < self.stage_fraction < 1:
             words += f" {int(self.stage_fraction * 100)} %"
         later = [s for s in STAGES[STAGES.index(self.stage) + 1:]
                  if s in NEXT_WORDS] if self.stage in STAGES else []
-        if later and later[0] != "save":
+        if later and later[0] != Stage.SAVE:
             words += f" · {NEXT_WORDS[later[0]]} next"
         return words
 
     def eta_text(self) -> str:
         if not self.running:
             return ""
-        if self.stage == "load":
+        if self.stage == Stage.LOAD:
             return "after the model loads"
         if self.eta is not None:
             return format_eta(self.eta)
@@ -176,8 +180,8 @@ class Row:
             return f"{what} taking longer ({format_duration(self.stage_elapsed)} so far)"
         return "estimating…"
 
-    def progress(self, stage: str, fraction: float, now: float | None = None,
-                 pace: StagePace = PACE) -> None:
+    def progress(self, stage: Stage, fraction: float, now: float | None = None, *,
+                 pace: StagePace) -> None:
         """Move the bar and estimate the time left over every stage still to come."""
         now = time.monotonic() if now is None else now
         fraction = min(max(fraction, 0.0), 1.0)
@@ -193,7 +197,7 @@ class Row:
         self.fraction = max(self.fraction, min(done, 1.0))
         self.eta = self._time_left(stage, fraction, now - (self._stage_t0 or now), pace)
 
-    def _time_left(self, stage: str, fraction: float, elapsed: float,
+    def _time_left(self, stage: Stage, fraction: float, elapsed: float,
                    pace: StagePace) -> float | None:
         self.stage_elapsed = elapsed
         later = sum(pace.expected(s, self.duration) for s in STAGES[STAGES.index(stage) + 1:])
@@ -204,11 +208,11 @@ class Row:
         else:
             return None
         self.overran = max(-here, 0.0)
-        if here < 0 and stage != "save":
+        if here < 0 and stage != Stage.SAVE:
             return None  # longer than expected: say how long it has run, not a guess
         return max(here, 0.0) + later
 
-    def tick(self, now: float | None = None, pace: StagePace = PACE) -> None:
+    def tick(self, now: float | None = None, *, pace: StagePace) -> None:
         """Count the time left down in a stage that reports no progress of its own."""
         if self.running and self.stage in STAGES and self._stage_t0 is not None \
                 and self.stage_fraction < 0.03:
@@ -217,17 +221,21 @@ class Row:
                                        pace)
 
     def start(self) -> None:
-        self.status, self.stage, self.fraction = "running", "probe", 0.0
-        self.message, self.eta, self._stage_t0 = "", None, None
+        self.status, self.stage, self.fraction = RecordingStatus.RUNNING, Stage.PROBE, 0.0
+        self.message, self.detail, self.eta, self._stage_t0 = "", "", None, None
         self.stage_fraction, self.overran = 0.0, 0.0
 
 
 class QueueModel(QAbstractTableModel):
-    """One row per recording of the study, in the order they were added."""
+    """One row per recording of the study, in the order they were added.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    Each model learns its own stages' pace (one per window), never one shared by the process.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Row] = []
+        self.pace = StagePace()
 
     # -- Qt model interface ---------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008,N802
@@ -262,7 +270,7 @@ class QueueModel(QAbstractTableModel):
             if col == COL_NAME:
                 return row.name
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_STATUS \
-                and row.status == "failed":
+                and row.status == RecordingStatus.FAILED:
             return _ERROR_BRUSH
         return None
 
@@ -275,8 +283,7 @@ class QueueModel(QAbstractTableModel):
         if col == COL_STATUS:
             return row.status_text()
         if col == COL_PROGRESS:
-            return f"{int(row.fraction * 100)} %" if row.status in (
-                "running", "review", "exported") else ""
+            return f"{int(row.fraction * 100)} %" if row.status in SHOWS_PROGRESS else ""
         if col == COL_ETA:
             return row.eta_text()
         return None
@@ -304,9 +311,9 @@ class QueueModel(QAbstractTableModel):
         row = self.rows[i]
         row.name, row.duration = entry.name, entry.duration or row.duration
         if not row.running:
-            row.status = entry.status
-            row.message = entry.error
-            row.fraction = 1.0 if entry.status in ("review", "exported") else 0.0
+            row.status = RecordingStatus(entry.status)
+            row.message, row.detail = entry.error, ""
+            row.fraction = 1.0 if entry.status in READY else 0.0
         row.pending = pending
         self._changed(i)
         return row
@@ -320,24 +327,25 @@ class QueueModel(QAbstractTableModel):
     def progressed(self, rec_id: str, stage: str, fraction: float) -> None:
         i = self.row_of(rec_id)
         if i >= 0:
-            self.rows[i].progress(stage, fraction)
+            self.rows[i].progress(stage, fraction, pace=self.pace)
             self._changed(i)
 
-    def finished(self, rec_id: str, status: str, message: str,
-                 pending: int | None = None) -> None:
+    def finished(self, rec_id: str, status: RecordingStatus | str, message: str,
+                 pending: int | None = None, detail: str = "") -> None:
         i = self.row_of(rec_id)
         if i < 0:
             return
         row = self.rows[i]
-        row.status, row.message, row.eta, row.stage = status, message, None, ""
-        row.fraction = 1.0 if status in ("review", "exported") else 0.0
+        row.status, row.message, row.eta, row.stage = RecordingStatus(status), message, None, ""
+        row.detail = detail
+        row.fraction = 1.0 if row.status in READY else 0.0
         row.pending = pending
         self._changed(i)
 
     def set_pending(self, rec_id: str, pending: int) -> None:
         """A review's "N to check", while the recording is still waiting for review."""
         i = self.row_of(rec_id)
-        if i >= 0 and self.rows[i].status == "review":
+        if i >= 0 and self.rows[i].status == RecordingStatus.REVIEW:
             self.rows[i].pending = pending
             self._changed(i)
 
@@ -354,7 +362,7 @@ class QueueModel(QAbstractTableModel):
         """Refresh the time left of running rows (called once a second)."""
         for i, row in enumerate(self.rows):
             if row.running:
-                row.tick()
+                row.tick(pace=self.pace)
                 self.dataChanged.emit(self.index(i, COL_STATUS), self.index(i, COL_ETA))
 
     def clear(self) -> None:
@@ -366,23 +374,25 @@ class QueueModel(QAbstractTableModel):
         i = self.row_of(rec_id)
         if i >= 0:
             row = self.rows[i]
-            row.status, row.message, row.fraction, row.eta = "queued", "", 0.0, None
+            row.status, row.message, row.fraction, row.eta = RecordingStatus.QUEUED, "", 0.0, None
+            row.detail = ""
             self._changed(i)
 
     def _changed(self, i: int) -> None:
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
 
-    def queue_eta(self, pace: StagePace = PACE) -> float | None:
+    def queue_eta(self, pace: StagePace | None = None) -> float | None:
         """Time left for the whole queue: the running row's estimate plus every waiting
-        recording at this session's pace (None while the running one has no estimate)."""
+        recording at this model's pace (None while the running one has no estimate)."""
+        pace = pace or self.pace
         total = 0.0
         for row in self.rows:
             if row.running:
                 if row.eta is None:
                     return None
                 total += row.eta
-            elif row.status in ("queued", "transcribed"):
-                stages = STAGES[2:] if row.status == "transcribed" else STAGES
+            elif row.status in WAITING:
+                stages = STAGES[2:] if row.status == RecordingStatus.TRANSCRIBED else STAGES
                 total += sum(pace.expected(s, row.duration) for s in stages)
         return total
 
@@ -417,7 +427,7 @@ class ProgressDelegate(QStyledItemDelegate):
         (widget.style() if widget else QApplication.style()).drawControl(
             QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
         status = index.data(StatusRole)
-        if status not in ("running", "review", "exported"):
+        if status not in SHOWS_PROGRESS:
             return
         fraction = float(index.data(FractionRole) or 0.0)
         palette = option.palette
@@ -613,7 +623,7 @@ class QueueView(QWidget):
     def _open_selected(self) -> None:
         rid = self.selected_id()
         row = self.model.get(rid) if rid else None
-        if row is not None and row.status in ("review", "exported"):
+        if row is not None and row.status in READY:
             self.review_requested.emit(row.rec_id)
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -626,14 +636,12 @@ class QueueView(QWidget):
         SP = QStyle.StandardPixmap
         icon = self.style().standardIcon
         entries = [
-            ("Review", None, self.review_requested, row.status in ("review", "exported")),
-            ("Retry", SP.SP_BrowserReload, self.retry_requested,
-             row.status in ("failed", "cancelled")),
-            ("Cancel", SP.SP_BrowserStop, self.cancel_requested,
-             row.status in ("running", "queued", "transcribed")),
+            ("Review", None, self.review_requested, row.status in READY),
+            ("Retry", SP.SP_BrowserReload, self.retry_requested, row.status in RETRYABLE),
+            ("Cancel", SP.SP_BrowserStop, self.cancel_requested, row.status in CANCELLABLE),
             ("Show the recording in its folder", SP.SP_DirOpenIcon, self.reveal_requested, True),
             ("Remove from the study\tDel", SP.SP_TrashIcon, self.remove_requested,
-             row.status != "running"),
+             row.status != RecordingStatus.RUNNING),
         ]
         for text, pixmap, signal, enabled in entries:
             action = menu.addAction(icon(pixmap), text) if pixmap else menu.addAction(text)
@@ -644,7 +652,7 @@ class QueueView(QWidget):
 
     def _double_clicked(self, index: QModelIndex) -> None:
         row = self.model.rows[index.row()]
-        if row.status in ("review", "exported"):
+        if row.status in READY:
             self.review_requested.emit(row.rec_id)
 
     def _update_page(self, *args: object) -> None:
@@ -655,12 +663,11 @@ class QueueView(QWidget):
         rid = self.selected_id()
         row = self.model.get(rid) if rid else None
         status = row.status if row else ""
-        self.review_button.setEnabled(status in ("review", "exported"))
-        self.cancel_button.setEnabled(status in ("running", "queued", "transcribed"))
-        self.retry_button.setEnabled(status in ("failed", "cancelled"))
-        self.remove_button.setEnabled(bool(status) and status != "running")
-        self.export_button.setEnabled(any(r.status in ("review", "exported")
-                                          for r in self.model.rows))
+        self.review_button.setEnabled(status in READY)
+        self.cancel_button.setEnabled(status in CANCELLABLE)
+        self.retry_button.setEnabled(status in RETRYABLE)
+        self.remove_button.setEnabled(bool(status) and status != RecordingStatus.RUNNING)
+        self.export_button.setEnabled(any(r.status in READY for r in self.model.rows))
 
 
 def paths_from_urls(urls: list) -> list[Path]:

@@ -38,10 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
-from ..core.model import Decision
+from ..core.status import READY, RecordingStatus
 from ..core.study import RecordingKind, Study, StudySettings
+from ..exporting import undecided
+from ..transcribe.models import DEFAULT_MODEL
 from .export_dialog import default_destination
-from .study_dialog import LANGUAGES, available_models, default_model_name, is_study
+from .study_dialog import LANGUAGES, available_models, is_study
 
 WHERE_FILES_LIVE = (
     "The study folder is private: it holds the transcripts, your decisions and the pseudonym "
@@ -83,14 +85,10 @@ def summarise(folder: Path) -> StudySummary:
         return out
     out.recordings = len(study.recordings)
     for entry in study.recordings.values():
-        if entry.status in ("review", "exported"):
+        if entry.status in READY:
             out.ready += 1
-        if entry.status == "review":
-            try:
-                out.pending += sum(f.decision is Decision.PENDING
-                                   for f in study.load_findings(entry.id))
-            except (CorruptFileError, OSError):
-                continue
+        if entry.status == RecordingStatus.REVIEW:
+            out.pending += sum(undecided(study, entry.id).values())
     return out
 
 
@@ -290,7 +288,7 @@ class NewStudyDialog(QDialog):
             self.language.addItem(f"{name} ({code})" if code else name, code)
         self.model = QComboBox(self)
         self.model.setAccessibleName("Speech model")
-        self.model.addItem(f"Default ({default_model_name()})", "")
+        self.model.addItem(f"Default ({DEFAULT_MODEL})", "")
         for name in available_models():
             self.model.addItem(name, name)
         self.model.setToolTip("Larger models transcribe more accurately but more slowly; "

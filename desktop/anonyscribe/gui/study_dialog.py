@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.study import STUDY_FILE, RecordingKind, StudySettings
+from ..transcribe.models import DEFAULT_MODEL, list_models
 from .export_dialog import FORMATS
 
 LANGUAGES: list[tuple[str, str]] = [
@@ -56,20 +57,8 @@ def is_study(folder: Path) -> bool:
     return (Path(folder) / STUDY_FILE).is_file()
 
 
-def default_model_name() -> str:
-    try:
-        from ..transcribe.models import DEFAULT_MODEL
-    except ImportError:
-        return "bundled model"
-    return DEFAULT_MODEL
-
-
 def available_models() -> list[str]:
     """Model names the app can offer (bundled or assembled from installed packages)."""
-    try:
-        from ..transcribe.models import list_models
-    except ImportError:
-        return []
     # verify=False: checksumming 75 MB-1.5 GB of weights has no place in opening a dialog;
     # the worker verifies the model when it loads it.
     return [m.name for m in list_models(verify=False) if m.available]
@@ -88,7 +77,7 @@ class StudySettingsDialog(QDialog):
         self.setWindowTitle("Study settings")
         self.setModal(True)
         self.model_box = QComboBox(self)
-        self.model_box.addItem(f"Default ({default_model_name()})", "")
+        self.model_box.addItem(f"Default ({DEFAULT_MODEL})", "")
         for name in available_models():
             self.model_box.addItem(name, name)
         self.model_box.addItem(CHOOSE_FOLDER, CHOOSE_FOLDER)

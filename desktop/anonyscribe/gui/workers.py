@@ -12,6 +12,7 @@ additions so that one thread never writes ``study.json`` while another adds a re
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import shutil
 import threading
@@ -25,17 +26,15 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from .. import offline  # noqa: F401 - offline switches before any model library loads
-from ..core.cancel import Cancelled, CancelToken
-from ..core.files import CorruptFileError
+from ..core.cancel import CancelToken
 from ..core.layout import LayoutError, check_apart
-from ..core.model import Decision
+from ..core.status import RecordingStatus, Stage
 from ..core.study import RecordingEntry, Study, file_sha256
+from ..exporting import ExportReporter, export_recordings, planned_stems, undecided
+from ..failures import classify
 from ..labels import Pending
-from ..pipeline import Engines, planned_stems
-
-# Statuses a recording can have in the study (plus "cancelled", set by the app).
-WAITING = ("queued", "transcribed")
-READY = ("review", "exported")
+from ..processing import Engines, process_recording, settle
+from ..transcribe.models import ModelError
 
 
 class SharedStudy:
@@ -94,10 +93,10 @@ class SharedStudy:
         with self.lock:
             return list(self._study.recordings.values())
 
-    def set_status(self, entry: RecordingEntry, status: str, error: str = "") -> None:
+    def set_status(self, entry: RecordingEntry, status: RecordingStatus, error: str = "") -> None:
         """Record how far a recording got; a failed save must not hide the first problem."""
         with self.lock:
-            entry.status = status
+            entry.status = RecordingStatus(status)
             entry.error = error
             with contextlib.suppress(OSError):
                 self._study.save()
@@ -108,30 +107,7 @@ class SharedStudy:
 
     def pending_types(self, rec_id: str) -> dict[str, int]:
         """Undecided findings of one recording by type (what markers its export will show)."""
-        try:
-            findings = self._study.load_findings(rec_id)
-        except (OSError, CorruptFileError):
-            return {}
-        counts: dict[str, int] = {}
-        for f in findings:
-            if f.decision is Decision.PENDING:
-                counts[f.type] = counts.get(f.type, 0) + 1
-        return counts
-
-
-def failure_message(path: Path, exc: BaseException) -> str:
-    """What went wrong with one recording: the same words as the batch (``batch``)."""
-    from ..batch import failure_message as message
-
-    return message(path, exc)
-
-
-def _model_error_type() -> type[BaseException]:
-    try:
-        from ..transcribe.models import ModelError
-    except ImportError:  # models module not installed: nothing can raise it
-        return type("_NoModelError", (Exception,), {})
-    return ModelError
+        return undecided(self._study, rec_id)
 
 
 # -- adding files ------------------------------------------------------------------------------
@@ -178,7 +154,7 @@ class AddTask(QRunnable):
         try:
             sha = file_sha256(path)
         except OSError as exc:
-            self.signals.failed.emit(str(path), failure_message(path, exc))
+            self.signals.failed.emit(str(path), classify(exc, path).message)
             return False
         known = {e.id for e in self.shared.entries()}
         entry = self.shared.add_recording(path, sha)
@@ -219,6 +195,15 @@ class ExportRequest:
 
 
 _STILL_STOPPING: list[QThread] = []
+EXIT_WAIT_MS = 120_000  # a model call that outlived the window's close gets this long to end
+
+
+@atexit.register
+def _let_stopping_workers_end() -> None:
+    """At exit, wait for a worker that was still inside a model call when its study closed:
+    Python tearing down a running QThread aborts the whole process (a crash report on exit)."""
+    for thread in list(_STILL_STOPPING):
+        thread.wait(EXIT_WAIT_MS)
 
 
 class QueueWorker(QThread):
@@ -230,7 +215,8 @@ class QueueWorker(QThread):
 
     item_started = Signal(str)
     item_progress = Signal(str, str, float)  # recording id, stage, fraction of that stage
-    item_finished = Signal(str, str, str)  # recording id, new status, message
+    # recording id, new status, message, the message without the recording's name
+    item_finished = Signal(str, str, str, str)
     model_failed = Signal(str)
     names_ready = Signal(int, dict)  # request number, recording id -> planned file stem
     export_progress = Signal(int, int, str)  # done, total, recording name
@@ -272,8 +258,9 @@ class QueueWorker(QThread):
             self._pending.remove(rec_id)
         entry = self.shared.recordings.get(rec_id)
         if entry is not None:
-            self.shared.set_status(entry, "cancelled")
-        self.item_finished.emit(rec_id, "cancelled", "Cancelled before it started.")
+            self.shared.set_status(entry, RecordingStatus.CANCELLED)
+        self.item_finished.emit(rec_id, RecordingStatus.CANCELLED, "Cancelled before it started.",
+                                "")
         return True
 
     def current(self) -> str | None:
@@ -385,45 +372,43 @@ class QueueWorker(QThread):
         return self._engines
 
     def _process(self, rec_id: str, token: CancelToken) -> None:
-        from ..pipeline import process_recording
-
         entry = self.shared.recordings.get(rec_id)
         if entry is None:
             return
         self.item_started.emit(rec_id)
 
-        def progress(stage: str, fraction: float) -> None:
+        def progress(stage: Stage, fraction: float) -> None:
             self.item_progress.emit(rec_id, stage, float(fraction))
 
-        model_error = _model_error_type()
         try:
             engines = self.engines()
             if engines._transcriber is None and not self.shared.has_transcript(rec_id):
-                progress("load", 0.0)
+                progress(Stage.LOAD, 0.0)
             process_recording(self.shared, entry, engines, progress, token)
-        except Cancelled:
-            status = "queued" if self._stopping else "cancelled"
-            self.shared.set_status(entry, status)
-            msg = ("Stopped; will continue next time." if self._stopping else
-                   "Cancelled. Press Retry to continue from the last finished step.")
-            self.item_finished.emit(rec_id, status, msg)
-            return
-        except model_error as exc:
-            self.shared.set_status(entry, "queued")
+        except ModelError as exc:  # no recording can go on: pause the queue, keep this one
+            self.shared.set_status(entry, RecordingStatus.QUEUED)
             with self._cond:
                 self._paused = True
                 self._pending.insert(0, rec_id)
-            self.item_finished.emit(rec_id, "queued", str(exc))
+            self.item_finished.emit(rec_id, RecordingStatus.QUEUED, str(exc), "")
             self.model_failed.emit(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - one bad file never stops the queue
-            msg = failure_message(Path(entry.path), exc)
-            if msg.endswith("please report this with the message."):
+            with self.shared.lock:
+                ended = settle(self.shared, entry, exc, Path(entry.path),  # type: ignore[arg-type]
+                               RecordingStatus.QUEUED if self._stopping
+                               else RecordingStatus.CANCELLED)
+            if ended.failure is None:
+                msg = ("Stopped; will continue next time." if self._stopping else
+                       "Cancelled. Press Retry to continue from the last finished step.")
+                self.item_finished.emit(rec_id, ended.status, msg, "")
+                return
+            if ended.failure.is_bug:
                 traceback.print_exc()  # a bug, not a bad file: keep the details for a report
-            self.shared.set_status(entry, "failed", msg)
-            self.item_finished.emit(rec_id, "failed", msg)
+            self.item_finished.emit(rec_id, ended.status, ended.failure.message,
+                                    ended.failure.detail)
             return
-        self.item_finished.emit(rec_id, entry.status, "")
+        self.item_finished.emit(rec_id, entry.status, "", "")
 
     def _detector(self) -> Any:
         return self.engines().detector
@@ -440,40 +425,29 @@ class QueueWorker(QThread):
         self.names_ready.emit(serial, names)
 
     def _export(self, req: ExportRequest) -> None:
-        from .. import export
-        from ..pipeline import export_recording, export_study_project
-
-        written: list[str] = []
-        problems = list(req.problems)
-        per_recording = [f for f in req.formats if f in export.RECORDING_FORMATS]
         try:
             check_apart(self.shared.root, req.out_dir)  # said once, not once per recording
         except LayoutError as exc:
-            self.export_finished.emit([], [*problems, str(exc)])
+            self.export_finished.emit([], [*req.problems, str(exc)])
             return
         try:
             detector = self._detector()
         except Exception as exc:  # noqa: BLE001
             self.export_finished.emit([], [f"The identifier detector could not start: {exc}"])
             return
-        done: list[str] = []
+        run = export_recordings(self.shared, req.rec_ids, req.out_dir,  # type: ignore[arg-type]
+                                req.formats, detector, req.pending, _ExportSignals(self))
         total = len(req.rec_ids)
-        for i, rid in enumerate(req.rec_ids):
-            entry = self.shared.recordings[rid]
-            self.export_progress.emit(i, total, entry.name)
-            try:
-                written += [str(p) for p in
-                            export_recording(self.shared, rid, req.out_dir, per_recording,
-                                             detector, pending=req.pending)]
-                done.append(rid)
-            except Exception as exc:  # noqa: BLE001 - the other recordings still export
-                problems.append(failure_message(Path(entry.name), exc))
-        if "qdpx" in req.formats and done:
-            try:
-                written += [str(p) for p in export_study_project(
-                    self.shared, req.out_dir, rec_ids=done, detector=detector,
-                    pending=req.pending)]
-            except Exception as exc:  # noqa: BLE001
-                problems.append(f"The study project (.qdpx) could not be written: {exc}")
         self.export_progress.emit(total, total, "")
-        self.export_finished.emit(written, problems)
+        self.export_finished.emit([str(p) for p in [*run.written, *run.project]],
+                                  [*req.problems, *run.problems])
+
+
+class _ExportSignals(ExportReporter):
+    """An export run's progress as the worker's signal."""
+
+    def __init__(self, worker: QueueWorker) -> None:
+        self.worker = worker
+
+    def starting(self, index: int, total: int, entry: RecordingEntry) -> None:
+        self.worker.export_progress.emit(index, total, entry.name)

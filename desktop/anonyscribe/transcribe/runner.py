@@ -10,7 +10,6 @@ request is honoured at once, even in the middle of a 30 s window.
 from __future__ import annotations
 
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import offline
-from ..core.cancel import CancelToken
+from ..core.cancel import CancelToken, stream_cancellable
 from ..core.model import RecordingInfo, Segment, Speaker, Transcript, Word
 from ..media import SAMPLE_RATE, decode, decode_channels, probe
 from .models import ModelError, model_name, resolve_model
@@ -119,7 +118,9 @@ class Transcriber:
         reporter = _Reporter(progress)
         language = self.language or "en"
         tracks, duration = 1, 0.0
-        for event in _in_worker(lambda stop: self._events(source, stop), cancel):
+        events = stream_cancellable(lambda stop: self._events(source, stop), cancel,
+                                    poll_s=_POLL_S, lock=_RUN_LOCK, name="anonyscribe-transcribe")
+        for event in events:
             kind = event[0]
             if kind == "audio":
                 tracks, duration = event[1], event[2]
@@ -180,57 +181,9 @@ class Transcriber:
 
 # How often the caller looks at the cancel token while the model works in the worker thread.
 _POLL_S = 0.1
-_END = object()
 # One model run at a time per process: an abandoned (cancelled) run finishes its current
 # 30 s window in the background before the next run starts, rather than competing for the CPU.
 _RUN_LOCK = threading.Lock()
-
-
-def _in_worker(make: Callable[[threading.Event], Iterator[tuple]],
-               cancel: CancelToken | None) -> Iterator[tuple]:
-    """Yield what ``make(stop)`` yields, computed in a worker thread, so cancel lands at once.
-
-    faster-whisper decodes a whole 30 s window inside one native call (seconds on a laptop),
-    which cannot be interrupted. Running it in a daemon thread lets the caller raise
-    ``Cancelled`` within ``_POLL_S``; the worker sees ``stop`` at its next segment and ends.
-    The thread is not a daemon: quitting right after a cancel waits for that window to end
-    instead of killing native code mid-call (which aborts the process).
-    """
-    items: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
-
-    def work() -> None:
-        with _RUN_LOCK:
-            try:
-                if not stop.is_set():
-                    for item in make(stop):
-                        items.put(item)
-                        if stop.is_set():
-                            break
-            except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-                items.put(exc)
-            finally:
-                items.put(_END)
-
-    worker = threading.Thread(target=work, name="anonyscribe-transcribe", daemon=False)
-    worker.start()
-    try:
-        while True:
-            try:
-                item = items.get(timeout=_POLL_S)
-            except queue.Empty:
-                if cancel is not None:
-                    cancel.check()
-                continue
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            if cancel is not None:
-                cancel.check()
-            yield item
-    finally:
-        stop.set()  # cancelled, failed or finished: the worker stops at its next step
 
 
 class _Reporter:

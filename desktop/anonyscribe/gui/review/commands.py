@@ -12,9 +12,9 @@ from typing import Any, Protocol, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from ...core.model import Decision
+from ...core.model import AudioMark, Decision
 from ...core.register import Register
-from ...review import (
+from ...review.session import (
     AddedFindings,
     GroupKey,
     ReviewSession,
@@ -267,3 +267,44 @@ class SplitTurnCommand(ReviewCommand):
         assert state is not None
         self.host.apply_change(self._relaid(lambda: self.session.restore_split(state)),
                                structure=True, speakers=True)
+
+
+class AudioMarkCommand(ReviewCommand):
+    """Mark seconds of the recording by hand to be covered in the anonymised audio, or
+    (``remove``) take such a mark away; the text is never changed by either."""
+
+    def __init__(self, host: ReviewHost, text: str, *, span: tuple[float, float] | None = None,
+                 remove: str | None = None) -> None:
+        super().__init__(host, text)
+        self.span, self.remove_id = span, remove
+        self.mark: AudioMark | None = None
+
+    def do(self) -> None:
+        if self.remove_id is not None:
+            self.mark = self.host.apply_change(
+                lambda: self.session.remove_audio_mark(self.remove_id or ""))
+        else:
+            start, end = self.span or (0.0, 0.0)
+            self.mark = self.host.apply_change(lambda: self.session.add_audio_mark(start, end))
+
+    def _put(self) -> None:
+        mark = self.mark
+        assert mark is not None
+        self.host.apply_change(lambda: self.session.restore_audio_mark(mark))
+
+    def _take(self) -> None:
+        mark = self.mark
+        assert mark is not None
+        self.host.apply_change(lambda: self.session.remove_audio_mark(mark.id))
+
+    def again(self) -> None:
+        if self.remove_id is not None:
+            self._take()
+        else:
+            self._put()
+
+    def back(self) -> None:
+        if self.remove_id is not None:
+            self._put()
+        else:
+            self._take()

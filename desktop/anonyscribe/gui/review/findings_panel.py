@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from ...core.model import ENTITY_TYPES, Decision
 from ...labels import pending_marker
-from ...review import FindingGroup, GroupKey, ReviewSession
+from ...review.session import FindingGroup, GroupKey, ReviewSession
+from ...review.study_wide import MergeCandidate
 from .transcript_view import type_colour
 
 COL_TEXT, COL_TYPE, COL_LABEL, COL_STATE = range(4)
@@ -230,7 +231,7 @@ class FindingsPanel(QWidget):
         if item is not None:
             self.tree.editItem(item, COL_LABEL)
 
-    def same_candidates(self) -> list[tuple[str, str, bool]]:
+    def same_candidates(self) -> list[MergeCandidate]:
         key = self.current_key()
         if key is None or self.session is None:
             return []

@@ -1,7 +1,7 @@
 """The review screen: transcript, findings panel, preview and player, driven from the keyboard.
 
-All the logic lives in ``anonyscribe.review.ReviewSession`` (Qt-free, saved at every step);
-this widget draws it, turns keys and clicks into undoable commands, and redraws only the
+All the logic lives in ``review.session.ReviewSession`` (Qt-free, saved at every step); this
+widget draws it, turns keys and clicks into undoable commands, and redraws only the
 turns a command touched.
 """
 
@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
 from ...core.model import ENTITY_TYPES, Decision, Finding
 from ...core.register import normalise
 from ...core.study import Study
-from ...review import GroupKey, ReviewSession, group_key, turn_detector
+from ...review.session import GroupKey, ReviewSession, group_key, turn_detector
+from ...review.text import word_around
 from .commands import (
     AddFindingCommand,
+    AudioMarkCommand,
     DecideCommand,
     EditTextCommand,
     RemoveFindingsCommand,
@@ -231,6 +233,8 @@ class ReviewWidget(QWidget):
         self.view.context_menu_requested.connect(self._context_menu)
         self.view.time_clicked.connect(self.go_to_time)
         self.overview.seek_requested.connect(self.go_to_time)
+        self.overview.mark_requested.connect(self.mark_audio)
+        self.overview.unmark_requested.connect(self.unmark_audio)
         self.view.cursorPositionChanged.connect(self._on_cursor_moved)
         self.panel.group_selected.connect(self._on_group_selected)
         self.panel.group_decided.connect(self.decide_group)
@@ -271,7 +275,7 @@ class ReviewWidget(QWidget):
             "preview": self.preview_button.toggle, "undo": self.undo_stack.undo,
             "redo": self.undo_stack.redo, "help": self.show_shortcuts,
             "find": self.open_search,
-            "split": self.split_here,
+            "split": self.split_here, "mark_audio": self.mark_audio_here,
         }
         for b in BINDINGS:
             for key in b.keys:
@@ -648,6 +652,39 @@ class ReviewWidget(QWidget):
         seg_id, offset = point
         self.split_turn(seg_id, offset, self._other_voice(self.session.segment(seg_id).speaker))
 
+    # -- covering stretches of the anonymised audio by hand ------------------------------
+    def mark_audio(self, start: float, end: float) -> bool:
+        """Cover ``start``–``end`` in the anonymised audio (undoable); the text is unchanged.
+        For what the recogniser missed or timed badly: the export's last check names it."""
+        a, b = sorted((start, end))
+        return self._run(AudioMarkCommand(
+            self, f"Cover {clock(a)}–{clock(b)} in the anonymised audio", span=(a, b)))
+
+    def unmark_audio(self, mark_id: str) -> bool:
+        mark = next((m for m in self.session.audio_marks if m.id == mark_id), None)
+        if mark is None:
+            return False
+        return self._run(AudioMarkCommand(
+            self, f"Remove the audio mark {clock(mark.start)}–{clock(mark.end)}",
+            remove=mark_id))
+
+    def mark_audio_here(self) -> None:
+        """M: cover the selected words, else the word at the text cursor, in the audio."""
+        sel = self.view.selection()
+        if sel is None:
+            point = self._cursor_point()
+            where = None if point is None else word_around(
+                self.session.segment(point[0]).text, point[1])
+            if where is None or point is None:
+                self._info("Select the words to cover in the anonymised audio (or click on "
+                           "one), then press M; or Shift+drag on the bar below.")
+                return
+            sel = (point[0], *where)
+        a, b = self.session.selection_times(*sel)
+        if self.mark_audio(a, b):
+            self._info(f"{clock(a)}–{clock(b)} will be covered in the anonymised audio "
+                       "(Ctrl+Z undoes).")
+
     def swap_speakers(self, a: str, b: str) -> bool:
         """Every turn of ``a`` goes to ``b`` and back, for the whole recording (undoable)."""
         if a == b:
@@ -853,6 +890,8 @@ class ReviewWidget(QWidget):
             ("Edit this turn's text…\tE", self.edit_current_turn, self._turn() is not None),
             ("Rename speaker…\tF2", self.rename_current_speaker, self._turn() is not None),
             ("Play from here\tP", self.play_here, self.player.ready),
+            ("Cover in the anonymised audio\tM", self.mark_audio_here,
+             has_sel or self._turn() is not None),
         ]
         for text, slot, enabled in entries:
             act = menu.addAction(text)

@@ -41,6 +41,9 @@ BINDINGS: tuple[Binding, ...] = (
     Binding("rename", ("F2",), "Rename this turn's speaker…"),
     Binding("split", ("S",), "Split the turn at the word under the cursor; the rest goes to "
             "the other voice (or a new speaker)"),
+    Binding("mark_audio", ("M",), "Cover the selected words (or the word at the cursor) in "
+            "the anonymised audio, without changing the text; Shift+drag on the overview bar "
+            "does the same for any stretch"),
     Binding("play_here", ("P",), "Play from the current finding or turn"),
     Binding("play_pause", ("Space",), "Play / pause"),
     Binding("back", ("B",), "Back 5 seconds"),

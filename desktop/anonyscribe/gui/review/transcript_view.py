@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from ...core.model import Decision, Finding, Segment
 from ...core.paragraphs import paragraph_starts
-from ...review import ReviewSession
+from ...review.session import ReviewSession
 
 TYPE_COLOURS: dict[str, str] = {
     "PERSON": "#ffc9c9",

@@ -1,24 +1,29 @@
-"""The review of one recording, without Qt: decisions, manual findings, text fixes, labels.
+"""The review of one recording, without Qt: decisions, manual findings, text fixes, speakers.
 
 Every operation saves at once, atomically, so a crash (or a pulled plug) loses at most the
 click in progress; each returns what its inverse needs, so the GUI's undo stack is a thin
 wrapper. Only the files an operation touches are written: a decision rewrites findings.json
-(~300 KB for 1,500 findings), never the much larger transcript.
+(~300 KB for 1,500 findings), never the much larger transcript. A failed save puts memory back
+(``_transaction``), so the screen never shows what the disk does not hold.
+
+What an action changes beyond this recording (flags in other recordings, the register) is
+``StudyReview``'s; labels come from ``labels.plan``/``render``; word timing from
+``core/timeline.py``.
 """
 
 from __future__ import annotations
 
-import bisect
+import contextlib
 import copy
-import difflib
-import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from .core.model import (
+from ..core.model import (
     ENTITY_TYPES,
+    AudioMark,
     Decision,
     Finding,
     Segment,
@@ -27,32 +32,30 @@ from .core.model import (
     SpeakerTime,
     Transcript,
 )
-from .core.register import Register, normalise
-from .core.study import Study
-from .core.timeline import word_spans
-from .detect.similar import fold, phonetic_key, same_name, words
-from .labels import (
-    Appearance,
+from ..core.register import Register, normalise
+from ..core.study import Study
+from ..core.timeline import TurnStarts, WordSpan, time_at, turn_at, turn_starts, word_at, word_spans
+from ..exporting import default_detector
+from ..labels import (
     LabelPlan,
     Pending,
     appearances,
     pending_marker,
     person_names,
     plan,
-    readable_appearances,
     render,
     replaced,
     segment_text,
     speaker_text,
+    study_appearances,
 )
-from .pipeline import default_detector
+from ..speakers import turns
+from .study_wide import MergeCandidate, StudyFlag, StudyReview, merge_candidates, merge_proposal
+from .text import occurrences, reanchor, trim_selection
 
 GroupKey = tuple[str, str]  # (type, normalised text)
 MANUAL = "manual"
-STUDY_TERM = "study term"
 EDITED = "edited text"  # found again in a turn the reviewer edited
-_EDGE = ",;:!?\"“”‘’'()[]"  # punctuation a drag-selection picks up by accident
-_WORD_RUN = re.compile(r"\w*")
 _NEWLINES = re.compile(r"\r\n|[\r\n\u2028\u2029]")
 
 
@@ -96,7 +99,7 @@ class FindingGroup:
 
 
 class AddedFindings(list):  # list[Finding], plus what a study-wide add did elsewhere
-    """The findings one ``add_finding`` created here, and what it changed in other recordings.
+    """The findings one ``add_finding`` created here, and what it changed elsewhere.
 
     Carries everything ``retract``/``reinstate`` need, so undo and redo restore the very same
     findings (same ids) and later undo steps that name them still work.
@@ -104,10 +107,13 @@ class AddedFindings(list):  # list[Finding], plus what a study-wide add did else
 
     def __init__(self, items: Iterable[Finding] = ()) -> None:
         super().__init__(items)
-        self.term: tuple[str, str] | None = None  # (text, type) added to terms.always
         self.decided: dict[str, Decision] = {}  # existing findings it accepted: old decisions
-        self.elsewhere: dict[str, list[Finding]] = {}
-        self.old_status: dict[str, str] = {}
+        self.study = StudyFlag()  # the study term and the findings in other recordings
+
+    @property
+    def elsewhere(self) -> dict[str, list[Finding]]:
+        """Recording -> the pending findings this add put there."""
+        return self.study.elsewhere
 
 
 @dataclass
@@ -144,28 +150,6 @@ class SegmentState:
     findings: list[Finding] = field(default_factory=list)
 
 
-@functools.lru_cache(maxsize=1 << 14)
-def _signs(name: str) -> tuple[frozenset[str], ...]:
-    """Per word, what a similar word always shares with it (a cheap test before
-    ``same_name``): the first letter, or the sound key within one deletion."""
-    out = []
-    for w in words(name):
-        key = phonetic_key(w)
-        out.append(frozenset({"^" + fold(w)[:1], key}
-                             | {key[:i] + key[i + 1:] for i in range(len(key))}))
-    return tuple(out)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def similar_names(a: str, b: str) -> bool:
-    """``same_name``, answered at once for the many pairs that cannot match: every word of
-    the shorter name must share a sign with some word of the longer one."""
-    sa, sb = _signs(a), _signs(b)
-    short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
-    pool = frozenset().union(*long_)
-    return bool(short) and all(w & pool for w in short) and same_name(a, b)
-
-
 def turn_detector(study: Study) -> Callable[[str], list[Span]]:
     """Detection for an edited turn with the study's lists (the detector loads on first use:
     the review opens at once, and only an edit waits for it)."""
@@ -175,54 +159,16 @@ def turn_detector(study: Study) -> Callable[[str], list[Span]]:
     return detect
 
 
-def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
-    """Whole-word, case-insensitive matches of ``needle`` (any run of spaces matches any)."""
-    words = needle.split()
-    if not words:
-        return []
-    pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+@dataclass
+class _Memory:
+    """A recording's in-memory state before a change: the lists, and each object's fields
+    (objects are restored in place: undo steps and the views hold them)."""
 
-
-def reanchor(old: str, new: str, start: int, end: int) -> tuple[int, int] | None:
-    """Where ``old[start:end]`` went in ``new``; None when the edit deleted all of it.
-
-    Text inserted exactly at either edge stays outside the span ("Sarah" -> "Dr Sarah" keeps
-    "Sarah"); text inserted inside it joins it ("Sarah Thompson" -> "Sarah J Thompson"). A
-    rewritten word at an edge keeps only its word characters ("Hospitals." -> "Hospital,
-    you know." ends the span at "Hospital").
-    """
-    ops = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-           if op[0] != "insert"]
-    new_start = new_end = None
-    for tag, i1, i2, j1, j2 in ops:
-        wordy = tag == "replace" and _WORD_RUN.fullmatch(old[i1:i2]) is not None
-        if new_start is None and i1 <= start < i2:
-            if tag == "equal":
-                new_start = j1 + (start - i1)
-            elif wordy and start == i1:
-                tail = _WORD_RUN.search(new[j1:j2][::-1])
-                new_start = j2 - (tail.end() if tail else 0)
-            else:
-                new_start = j1
-        if new_end is None and i1 < end <= i2:
-            if tag == "equal":
-                new_end = j1 + (end - i1)
-            elif tag == "delete":
-                new_end = j1
-            elif wordy and end == i2:
-                new_end = _WORD_RUN.match(new, j1, j2).end()  # absolute index
-            else:
-                new_end = j2
-    if new_start is None or new_end is None:
-        return None
-    while new_start < new_end and new[new_start].isspace():
-        new_start += 1
-    while new_end > new_start and new[new_end - 1].isspace():
-        new_end -= 1
-    if new_end <= new_start:
-        return None
-    return new_start, new_end
+    findings: list[Finding]
+    segments: list[Segment]
+    speakers: list[Speaker]
+    speaker_times: list[SpeakerTime]
+    fields: list[tuple[Any, dict[str, Any]]]
 
 
 class ReviewSession:
@@ -237,6 +183,7 @@ class ReviewSession:
             )
         self.study = study
         self.rec_id = rec_id
+        self.study_review = StudyReview(study, labels_changed=self._labels_changed)
         self.transcript: Transcript = study.load_transcript(rec_id)
         self.transcript.ensure_speakers()
         self.findings: list[Finding] = study.load_findings(rec_id)
@@ -247,13 +194,12 @@ class ReviewSession:
         self._groups: dict[GroupKey, list[str]] | None = None
         self._plan: LabelPlan | None = None
         self._replaced: dict[int, list[Finding]] | None = None
-        # The other recordings' accepted identities, read once: this session is the study's
-        # only reviewer (the study lock), and nothing else changes what they accepted.
-        self._others: tuple[frozenset[str], dict[str, list[Appearance]]] | None = None
         # Runs detection on a turn whose text the reviewer edited (None: no re-detection).
         self.detect = detect
-        self._word_spans: dict[int, list[tuple[int, int, float, float]]] = {}
-        self._timeline: list[tuple[float, int]] | None = None
+        self._word_spans: dict[int, list[WordSpan]] = {}
+        self._turn_starts: TurnStarts | None = None
+        # Stretches marked by hand for the anonymised audio (the text never changes by them).
+        self.audio_marks: list[AudioMark] = study.load_audio_marks(rec_id)
         for f in self.findings:
             self._index(f)
 
@@ -266,6 +212,11 @@ class ReviewSession:
         del self._by_id[f.id]
         self._by_segment[f.segment_id].remove(f)
 
+    def _add(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self._index(f)
+            self.findings.append(f)
+
     def _structure_changed(self) -> None:
         self._order = None
         self._groups = None
@@ -274,6 +225,16 @@ class ReviewSession:
     def _labels_changed(self) -> None:
         self._plan = None
         self._replaced = None
+
+    def _segments_changed(self, *segment_ids: int) -> None:
+        self._seg_index = {seg.id: i for i, seg in enumerate(self.transcript.segments)}
+        self._turn_starts = None
+        for sid in segment_ids:
+            self._text_changed(sid)
+
+    def _text_changed(self, segment_id: int) -> None:
+        self._word_spans.pop(segment_id, None)
+        self._structure_changed()
 
     def finding(self, finding_id: str) -> Finding:
         try:
@@ -300,12 +261,47 @@ class ReviewSession:
             )
         return self._order
 
-    # -- saving ------------------------------------------------------------------
+    # -- saving: every change is one transaction ------------------------------------
+    @contextlib.contextmanager
+    def _transaction(self, *, transcript: bool = False, findings: bool = True
+                     ) -> Iterator[None]:
+        """Change memory inside the block, then save the files named (the transcript first);
+        if the block or a save fails, memory goes back to what it was and the error goes on."""
+        before = self._memory()
+        try:
+            yield
+            if transcript:
+                self._save_transcript()
+            if findings:
+                self._save_findings()
+        except BaseException:
+            self._restore_memory(before)
+            raise
+
     def _save_findings(self) -> None:
         self.study.save_findings(self.rec_id, self.findings)
 
     def _save_transcript(self) -> None:
         self.study.save_transcript(self.rec_id, self.transcript)
+
+    def _memory(self) -> _Memory:
+        t = self.transcript
+        objects = [*self.findings, *t.segments, *t.speakers]
+        return _Memory(list(self.findings), list(t.segments), list(t.speakers),
+                       list(t.speaker_times), [(o, dict(vars(o))) for o in objects])
+
+    def _restore_memory(self, m: _Memory) -> None:
+        for obj, fields in m.fields:
+            vars(obj).clear()
+            vars(obj).update(fields)
+        t = self.transcript
+        self.findings = m.findings
+        t.segments, t.speakers, t.speaker_times = m.segments, m.speakers, m.speaker_times
+        self._by_id, self._by_segment = {}, {}
+        for f in self.findings:
+            self._index(f)
+        self._word_spans.clear()
+        self._segments_changed()
 
     # -- decisions ---------------------------------------------------------------
     def set_decision(self, finding_ids: Iterable[str], decision: Decision | str
@@ -321,14 +317,9 @@ class ReviewSession:
         """Set each finding's decision with one save, all or nothing; returns the old ones."""
         targets = [self.finding(i) for i in decisions]
         old = {f.id: f.decision for f in targets}
-        for f in targets:
-            f.decision = decisions[f.id]
-        try:
-            self._save_findings()
-        except BaseException:
+        with self._transaction():
             for f in targets:
-                f.decision = old[f.id]
-            raise
+                f.decision = decisions[f.id]
         self._labels_changed()
         return old
 
@@ -383,10 +374,7 @@ class ReviewSession:
         seg = self.segment(segment_id)
         if not 0 <= start < end <= len(seg.text):
             raise ValueError(f"selection {start}-{end} is outside turn {segment_id}")
-        while start < end and (seg.text[start].isspace() or seg.text[start] in _EDGE):
-            start += 1
-        while end > start and (seg.text[end - 1].isspace() or seg.text[end - 1] in _EDGE + "."):
-            end -= 1
+        start, end = trim_selection(seg.text, start, end)
         surface = seg.text[start:end]
         if not surface:
             raise ValueError("the selection is only spaces or punctuation; "
@@ -407,10 +395,7 @@ class ReviewSession:
                 added.decided[same.id] = same.decision
         self._insert(added, added.decided)
         if study_wide:
-            if self.study.terms.add_always(surface, type):
-                added.term = (surface, type)  # undo removes only a term this call added
-                self.study.save_terms()
-            self._flag_elsewhere(added, surface, type)
+            added.study = self.study_review.flag_everywhere(surface, type, here=self.rec_id)
         return added
 
     def _same_span(self, segment_id: int, start: int, end: int, type_: str) -> Finding | None:
@@ -423,128 +408,55 @@ class ReviewSession:
                 decide: dict[str, Decision] | None = None) -> None:
         """Add findings (and accept the ``decide`` ones) with one save, all or nothing."""
         decide = {i: d for i, d in (decide or {}).items() if i in self._by_id}
-        for f in findings:
-            self._index(f)
-            self.findings.append(f)
-        for fid in decide:
-            self._by_id[fid].decision = Decision.ACCEPTED
-        self._structure_changed()
-        try:
-            self._save_findings()
-        except BaseException:
-            for f in findings:
-                self._unindex(f)
-                self.findings.remove(f)
-            for fid, old in decide.items():
-                self._by_id[fid].decision = old
-            raise
+        with self._transaction():
+            self._add(findings)
+            for fid in decide:
+                self._by_id[fid].decision = Decision.ACCEPTED
+            self._structure_changed()
 
     def reinstate(self, added: AddedFindings) -> None:
         """Redo an ``add_finding``: the same findings (same ids), here and elsewhere."""
         self._insert([f for f in added if f.id not in self._by_id], added.decided)
-        if added.term is not None:
-            self.study.terms.add_always(*added.term)
-            self.study.save_terms()
-        self._restore_elsewhere(added)
-
-    def _other_processed(self) -> list[str]:
-        return [rid for rid in self.study.recordings
-                if rid != self.rec_id and self.study.has_transcript(rid)
-                and self.study.has_findings(rid)]
-
-    def _flag_elsewhere(self, added: AddedFindings, text: str, type_: str) -> None:
-        """Add pending findings for ``text`` in every other processed recording of the study."""
-        for rid in self._other_processed():
-            transcript = self.study.load_transcript(rid)
-            findings = self.study.load_findings(rid)
-            taken = {(f.segment_id, f.start, f.end, f.type) for f in findings}
-            new = [Finding(segment_id=seg.id, start=s, end=e, type=type_, text=seg.text[s:e],
-                           score=1.0, source=STUDY_TERM)
-                   for seg in transcript.segments for s, e in occurrences(seg.text, text)
-                   if (seg.id, s, e, type_) not in taken]
-            if not new:
-                continue
-            self.study.save_findings(rid, findings + new)
-            added.elsewhere[rid] = new
-            entry = self.study.recordings[rid]
-            if entry.status == "exported":  # its export now misses a name: review it again
-                added.old_status[rid] = entry.status
-                entry.status = "review"
-        if added.old_status:
-            self.study.save()
-
-    def _restore_elsewhere(self, added: AddedFindings) -> None:
-        for rid, new in added.elsewhere.items():
-            findings = self.study.load_findings(rid)
-            have = {f.id for f in findings}
-            self.study.save_findings(rid, findings + [f for f in new if f.id not in have])
-        for rid in added.old_status:
-            self.study.recordings[rid].status = "review"
-        if added.old_status:
-            self.study.save()
+        self.study_review.reflag_everywhere(added.study)
 
     def retract(self, added: AddedFindings) -> None:
         """Undo an ``add_finding``: remove its findings here and elsewhere, and its study term."""
         self.remove_findings([f.id for f in added if f.id in self._by_id])
         if added.decided:
             self.restore_decisions({i: d for i, d in added.decided.items() if i in self._by_id})
-        if added.term is not None:
-            text, _ = added.term
-            self.study.terms.always = [t for t in self.study.terms.always
-                                       if t["text"].casefold() != text.casefold()]
-            self.study.save_terms()
-        for rid, new in added.elsewhere.items():
-            gone = {f.id for f in new}
-            self.study.save_findings(
-                rid, [f for f in self.study.load_findings(rid) if f.id not in gone])
-        for rid, status in added.old_status.items():
-            self.study.recordings[rid].status = status
-        if added.old_status:
-            self.study.save()
+        self.study_review.unflag_everywhere(added.study)
 
     def remove_findings(self, ids: Iterable[str]) -> list[Finding]:
         """Delete findings (a wrong manual flag); returns them for ``restore_findings``."""
         removed = [self.finding(i) for i in dict.fromkeys(ids)]
         gone = {f.id for f in removed}
-        before = list(self.findings)
-        self.findings = [f for f in self.findings if f.id not in gone]
-        for f in removed:
-            self._unindex(f)
-        self._structure_changed()
-        try:
-            self._save_findings()
-        except BaseException:
-            self.findings = before
+        with self._transaction():
+            self.findings = [f for f in self.findings if f.id not in gone]
             for f in removed:
-                self._index(f)
-            raise
+                self._unindex(f)
+            self._structure_changed()
         return removed
 
     def restore_findings(self, findings: Iterable[Finding]) -> None:
         """Undo ``remove_findings``."""
         self._insert([f for f in findings if f.id not in self._by_id])
 
-    # -- text and speakers -------------------------------------------------------------
+    # -- text ---------------------------------------------------------------------
     def segment_state(self, segment_id: int) -> SegmentState:
         return SegmentState(segment_id, self.segment(segment_id).text,
                             copy.deepcopy(self.findings_in(segment_id)))
 
     def restore_segment(self, state: SegmentState) -> None:
         """Undo ``edit_segment_text`` exactly: the old text and the old findings, same ids."""
-        self._put_segment(copy.deepcopy(state))
-        self._save_transcript()
-        self._save_findings()
-
-    def _put_segment(self, state: SegmentState) -> None:
-        seg = self.segment(state.segment_id)
-        for f in self.findings_in(seg.id):
-            self._unindex(f)
-        self.findings = [f for f in self.findings if f.segment_id != seg.id]
-        seg.text = state.text
-        for f in state.findings:
-            self._index(f)
-            self.findings.append(f)
-        self._text_changed(seg.id)
+        state = copy.deepcopy(state)
+        with self._transaction(transcript=True):
+            seg = self.segment(state.segment_id)
+            for f in self.findings_in(seg.id):
+                self._unindex(f)
+            self.findings = [f for f in self.findings if f.segment_id != seg.id]
+            seg.text = state.text
+            self._add(state.findings)
+            self._text_changed(seg.id)
 
     def edit_segment_text(self, segment_id: int, new_text: str) -> str:
         """Fix a transcription error; the turn's findings follow their words (or go with them)
@@ -554,26 +466,18 @@ class ReviewSession:
         new_text = _NEWLINES.sub(" ", new_text)
         if new_text == old_text:
             return old_text
-        state = self.segment_state(segment_id)
-        for f in self.findings_in(segment_id):
-            span = reanchor(old_text, new_text, f.start, f.end)
-            if span is None:
-                self._unindex(f)
-                self.findings.remove(f)
-            else:
-                f.start, f.end = span
-                f.text = new_text[f.start:f.end]
-        seg.text = new_text
-        for f in self._detect_again(seg):
-            self._index(f)
-            self.findings.append(f)
-        self._text_changed(segment_id)
-        try:
-            self._save_transcript()
-            self._save_findings()
-        except BaseException:
-            self._put_segment(state)
-            raise
+        with self._transaction(transcript=True):
+            for f in self.findings_in(segment_id):
+                span = reanchor(old_text, new_text, f.start, f.end)
+                if span is None:
+                    self._unindex(f)
+                    self.findings.remove(f)
+                else:
+                    f.start, f.end = span
+                    f.text = new_text[f.start:f.end]
+            seg.text = new_text
+            self._add(self._detect_again(seg))
+            self._text_changed(segment_id)
         return old_text
 
     def _detect_again(self, seg: Segment) -> list[Finding]:
@@ -587,10 +491,7 @@ class ReviewSession:
                 for sp in self.detect(seg.text)
                 if not any(sp.start < e and s < sp.end for s, e in have)]
 
-    def _text_changed(self, segment_id: int) -> None:
-        self._word_spans.pop(segment_id, None)
-        self._structure_changed()
-
+    # -- speakers -------------------------------------------------------------------
     def rename_speaker(self, speaker_id: str, label: str) -> str:
         """Give a voice a readable label ("Speaker 1" -> "Interviewer"); returns the old one."""
         label = " ".join(label.split())
@@ -598,17 +499,13 @@ class ReviewSession:
             raise ValueError("a speaker label cannot be empty")
         for sp in self.transcript.speakers:
             if sp.id == speaker_id:
-                old, sp.label = sp.label, label
-                try:
-                    self._save_transcript()
-                except BaseException:
-                    sp.label = old
-                    raise
+                old = sp.label
+                with self._transaction(transcript=True, findings=False):
+                    sp.label = label
                 self._labels_changed()
                 return old
         raise KeyError(f"no speaker {speaker_id!r} in recording {self.rec_id}")
 
-    # -- pseudonyms ----------------------------------------------------------------
     def speaker_state(self) -> SpeakerState:
         t = self.transcript
         return SpeakerState(copy.deepcopy(t.speakers), {seg.id: seg.speaker for seg in t.segments},
@@ -616,64 +513,49 @@ class ReviewSession:
 
     def restore_speakers(self, state: SpeakerState) -> None:
         """Undo ``move_turn`` or ``merge_speakers`` exactly."""
-        self._set_speakers(copy.deepcopy(state))
+        with self._transaction(transcript=True, findings=False):
+            self._put_speakers(copy.deepcopy(state))
 
-    def _set_speakers(self, state: SpeakerState) -> None:
+    def _put_speakers(self, state: SpeakerState) -> None:
         t = self.transcript
-        old = self.speaker_state()
         t.speakers, t.speaker_times = state.speakers, state.speaker_times
         for seg in t.segments:
             seg.speaker = state.turn_speakers.get(seg.id, seg.speaker)
         self._labels_changed()  # a speaker label may be a name the plan replaces
-        try:
-            self._save_transcript()
-        except BaseException:
-            t.speakers, t.speaker_times = old.speakers, old.speaker_times
-            for seg in t.segments:
-                seg.speaker = old.turn_speakers[seg.id]
-            raise
 
     def _take(self, changed: Transcript) -> SpeakerState:
+        """Adopt the speakers of ``changed`` (a changed copy of this transcript)."""
         before = self.speaker_state()
-        self._set_speakers(SpeakerState(changed.speakers,
-                                        {seg.id: seg.speaker for seg in changed.segments},
-                                        changed.speaker_times))
+        with self._transaction(transcript=True, findings=False):
+            self._put_speakers(SpeakerState(changed.speakers,
+                                            {seg.id: seg.speaker for seg in changed.segments},
+                                            changed.speaker_times))
         return before
 
     def move_turn(self, segment_id: int, speaker_id: str, label: str | None = None
                   ) -> SpeakerState:
         """Give one turn to another voice (``speaker_id`` may be new, shown as ``label``);
         returns the state before, for undo. Findings stay anchored: the turn keeps its id."""
-        from .speakers.turns import move_segment
-
         self.segment(segment_id)  # KeyError names a missing turn before anything changes
-        return self._take(move_segment(self.transcript, segment_id, speaker_id, label))
+        return self._take(turns.move_segment(self.transcript, segment_id, speaker_id, label))
 
     def merge_speakers(self, keep_id: str, drop_id: str) -> SpeakerState:
         """Every turn of ``drop_id`` goes to ``keep_id`` (the diarizer split one voice in two);
         returns the state before, for undo."""
-        from .speakers.turns import merge_speakers
-
-        return self._take(merge_speakers(self.transcript, keep_id, drop_id))
+        return self._take(turns.merge_speakers(self.transcript, keep_id, drop_id))
 
     def new_speaker_id(self) -> str:
-        from .speakers.turns import new_speaker_id
-
-        return new_speaker_id(self.transcript)
+        return turns.new_speaker_id(self.transcript)
 
     def swap_speakers(self, a: str, b: str) -> SpeakerState:
         """Every turn of ``a`` becomes ``b``'s and the other way round (whole recording);
         returns the state before, for undo."""
-        from .speakers.turns import swap_speakers
-
-        return self._take(swap_speakers(self.transcript, a, b))
+        return self._take(turns.swap_speakers(self.transcript, a, b))
 
     def suggested_roles(self) -> dict[str, str]:
         """{speaker id: "Interviewer" / "Participant"} from who asks the questions; empty
         when not two voices or not clear."""
-        from .speakers.turns import suggest_roles
-
-        return suggest_roles(self.transcript)
+        return turns.suggest_roles(self.transcript)
 
     def split_turn(self, segment_id: int, offset: int, speaker_id: str,
                    label: str | None = None) -> SplitState:
@@ -681,10 +563,8 @@ class ReviewSession:
         of ``speaker_id`` (new if unknown, shown as ``label``). Findings after the cut move
         with their words; one straddling it moves the cut to its start. Returns the state
         before, for ``restore_split``."""
-        from .speakers.turns import split_point
-
         seg = self.segment(segment_id)
-        cut = split_point(seg.text, offset)
+        cut = turns.split_point(seg.text, offset)
         for f in self.findings_in(segment_id):
             if f.start < cut < f.end:
                 cut = f.start
@@ -699,160 +579,80 @@ class ReviewSession:
         self._apply_split(state)
 
     def _apply_split(self, state: SplitState) -> None:
-        from .speakers.turns import split_segment
-
-        changed = split_segment(self.transcript, state.segment_id, state.cut, state.new_id,
-                                state.speaker_id, state.label)
-        old = (self.transcript.segments, copy.deepcopy(self.findings), self.speaker_state())
-        self.transcript.segments = changed.segments
-        self.transcript.speakers = changed.speakers
-        self.transcript.speaker_times = changed.speaker_times
-        for f in self.findings_in(state.segment_id):
-            if f.start >= state.cut:  # the new turn's text starts at the cut (a word start)
-                self._unindex(f)
-                f.segment_id = state.new_id
-                f.start -= state.cut
-                f.end -= state.cut
-                self._index(f)
-        self._segments_changed(state.segment_id, state.new_id)
-        try:
-            self._save_transcript()
-            self._save_findings()
-        except BaseException:
-            self.transcript.segments, self.findings = old[0], old[1]
-            self._reindex_all()
-            self._set_speakers_quietly(old[2])
-            raise
+        changed = turns.split_segment(self.transcript, state.segment_id, state.cut,
+                                      state.new_id, state.speaker_id, state.label)
+        with self._transaction(transcript=True):
+            self.transcript.segments = changed.segments
+            self.transcript.speakers = changed.speakers
+            self.transcript.speaker_times = changed.speaker_times
+            for f in self.findings_in(state.segment_id):
+                if f.start >= state.cut:  # the new turn's text starts at the cut (a word start)
+                    self._unindex(f)
+                    f.segment_id = state.new_id
+                    f.start -= state.cut
+                    f.end -= state.cut
+                    self._index(f)
+            self._segments_changed(state.segment_id, state.new_id)
 
     def restore_split(self, state: SplitState) -> None:
         """Undo ``split_turn`` exactly: one turn again, its findings where they were."""
         t = self.transcript
-        for f in self.findings_in(state.new_id) + self.findings_in(state.segment_id):
-            self._unindex(f)
-        self.findings = [f for f in self.findings
-                         if f.segment_id not in (state.segment_id, state.new_id)]
-        t.segments = [s for s in t.segments if s.id != state.new_id]
-        t.segments[self._seg_index[state.segment_id]] = copy.deepcopy(state.turn)
-        for f in copy.deepcopy(state.findings):
-            self._index(f)
-            self.findings.append(f)
-        self._segments_changed(state.segment_id, state.new_id)
-        self._set_speakers(copy.deepcopy(state.speakers))
-        self._save_findings()
+        with self._transaction(transcript=True):
+            for f in self.findings_in(state.new_id) + self.findings_in(state.segment_id):
+                self._unindex(f)
+            self.findings = [f for f in self.findings
+                             if f.segment_id not in (state.segment_id, state.new_id)]
+            t.segments = [s for s in t.segments if s.id != state.new_id]
+            t.segments[self._seg_index[state.segment_id]] = copy.deepcopy(state.turn)
+            self._add(copy.deepcopy(state.findings))
+            self._segments_changed(state.segment_id, state.new_id)
+            self._put_speakers(copy.deepcopy(state.speakers))
 
-    def _segments_changed(self, *segment_ids: int) -> None:
-        self._seg_index = {seg.id: i for i, seg in enumerate(self.transcript.segments)}
-        self._timeline = None
-        for sid in segment_ids:
-            self._text_changed(sid)
+    # -- the study's register (``StudyReview``), as seen from this recording -------------
+    def set_replacement(self, type: str, surface: str, label: str) -> str:
+        """``StudyReview.set_replacement``: returns the custom label it had, for undo."""
+        return self.study_review.set_replacement(type, surface, label)
 
-    def _reindex_all(self) -> None:
-        self._by_id, self._by_segment = {}, {}
-        for f in self.findings:
-            self._index(f)
-        self._segments_changed()
+    def register_state(self) -> Register:
+        return self.study_review.register_state()
 
-    def _set_speakers_quietly(self, state: SpeakerState) -> None:
-        t = self.transcript
-        t.speakers, t.speaker_times = state.speakers, state.speaker_times
-        for seg in t.segments:
-            seg.speaker = state.turn_speakers.get(seg.id, seg.speaker)
+    def restore_register(self, state: Register) -> None:
+        """Undo a merge (``StudyReview.restore_register``)."""
+        self.study_review.restore_register(state)
+
+    def merge_identities(self, type_: str, keep: str, drop: str) -> Register:
+        """"Same person", study-wide (``StudyReview.merge_identities``); returns the register
+        before, for ``restore_register``."""
+        return self.study_review.merge_identities(type_, keep, drop)
+
+    def same_person_candidates(self, key: GroupKey) -> list[MergeCandidate]:
+        """Accepted identities this group could be merged into, near-miss spellings first."""
+        g = self.group(key)
+        return [] if g is None else merge_candidates(self.plan(), g.type, g.text)
+
+    def proposal(self, key: GroupKey) -> tuple[str, str] | None:
+        """(label, surface) of the one known person this name is probably a misspelling of."""
+        return merge_proposal(self.same_person_candidates(key))
 
     # -- labels: one plan for the screen, the preview and the export ----------------------
     def plan(self) -> LabelPlan:
-        """The study's labelling plan with this recording's decisions as they are now."""
+        """The study's labelling plan with this recording's decisions as they are now (the
+        others as saved, read through ``labels``' cache)."""
         if self._plan is None:
             names = person_names(self.study.terms.always)
             mine = appearances(self.transcript, self.findings, names, self.replaced())
-            if self._others is None or self._others[0] != names:
-                found = {rid: readable_appearances(self.study, rid, names)
-                         for rid in self.study.recordings if rid != self.rec_id}
-                self._others = (names, {r: a for r, a in found.items() if a is not None})
-            others = self._others[1]
-            recordings = [mine if rid == self.rec_id else others[rid]
-                          for rid in self.study.recordings
-                          if rid == self.rec_id or rid in others]
+            recordings = study_appearances(self.study, (self.rec_id, mine))
             if self.rec_id not in self.study.recordings:
                 recordings.append(mine)
             self._plan = plan(self.study.register, recordings)
         return self._plan
 
     def replaced(self) -> dict[int, list[Finding]]:
-        """Per turn, the accepted findings the export replaces (propagated ones included)."""
+        """Per turn, the accepted findings the export replaces, other occurrences of an
+        accepted text included (``redact.propagate``: within this transcript only)."""
         if self._replaced is None:
             self._replaced = replaced(self.transcript, self.findings)
         return self._replaced
-
-    def set_replacement(self, type: str, surface: str, label: str) -> str:
-        """Choose the study-wide replacement for an identifier; returns the custom label it
-        had ("" = numbered by the plan; setting "" goes back to numbering: the undo).
-        An exported label never changes: ``RegisterError`` says so."""
-        register = self.study.register
-        entry = register.find(type, surface)
-        old = entry.label if entry is not None and entry.custom else ""
-        before = register.copy()
-        register.set_label(type, surface, label)
-        self._save_register(before)
-        return old
-
-    def _save_register(self, before: Register) -> None:
-        try:
-            self.study.save_register()
-        except BaseException:
-            self.study.register.entries = before.entries
-            raise
-        finally:
-            self._labels_changed()
-
-    def register_state(self) -> Register:
-        """A copy of the register, for undoing a merge exactly."""
-        return self.study.register.copy()
-
-    def restore_register(self, state: Register) -> None:
-        """Undo a merge; labels an export froze meanwhile stay frozen."""
-        register = self.study.register
-        before = register.copy()
-        frozen = [e for e in before.entries.values() if e.frozen]
-        register.entries = state.copy().entries
-        for e in frozen:  # exported as one identity: stays one, with its label
-            register.put(e)
-        self._save_register(before)
-
-    def merge_identities(self, type_: str, keep: str, drop: str) -> Register:
-        """"Same person": ``drop`` takes ``keep``'s label, here and in every recording of the
-        study, from now on; returns the register before (``restore_register`` undoes it)."""
-        before = self.register_state()
-        self.study.register.merge(type_, keep, drop)
-        self._save_register(before)
-        return before
-
-    def same_person_candidates(self, key: GroupKey) -> list[tuple[str, str, bool]]:
-        """Accepted identities of the group's type this group could be merged into, as
-        (label, a surface, looks similar), near-miss spellings (``same_name``) first."""
-        g = self.group(key)
-        if g is None:
-            return []
-        p = self.plan()
-        own = p.identity(g.type, g.text)
-        out = []
-        for ident in p.order:
-            if ident[0] != g.type or ident == own:
-                continue
-            surfaces = p.surfaces.get(ident, ())
-            similar = g.type == "PERSON" and any(similar_names(g.text, s) for s in surfaces)
-            out.append((p.labels[ident], surfaces[0], similar))
-        out.sort(key=lambda c: not c[2])
-        return out
-
-    def proposal(self, key: GroupKey) -> tuple[str, str] | None:
-        """(label, surface) of the one known person this name is probably a misspelling of."""
-        similar = [c for c in self.same_person_candidates(key) if c[2]]
-        return (similar[0][0], similar[0][1]) if len(similar) == 1 else None
-
-    def label_for(self, type_: str, surface: str) -> str:
-        """What the export prints for this identifier now: its label once accepted, else
-        the pending marker."""
-        return self.plan().label(type_, surface) or pending_marker(type_)
 
     def known_label(self, type_: str, surface: str) -> str | None:
         """The label if an accepted finding (anywhere in the study) gives it one, else None."""
@@ -868,7 +668,7 @@ class ReviewSession:
         out = {k: p.label_of_key(k) or "" for k in self._group_index()}
         for fs in self.replaced().values():
             for f in fs:
-                if f.id not in self._by_id:  # propagated: not in a group
+                if f.id not in self._by_id:  # another occurrence (redact.propagate): no group
                     out.setdefault(group_key(f), p.label(f.type, f.text) or "")
         return out
 
@@ -906,15 +706,60 @@ class ReviewSession:
         return speaker_text(self.plan(), self.transcript.speaker_label(speaker_id))
 
     def display_label(self, finding: Finding) -> str:
-        """The replacement shown beside a finding: its label, the pending marker, or ""."""
+        """The replacement shown beside a finding, as the export prints it: its identity's
+        label once accepted, the pending marker while undecided, "" when rejected."""
         if finding.decision is Decision.REJECTED:
             return ""
         if finding.decision is Decision.PENDING:  # written as the marker until decided
             return pending_marker(finding.type)
-        return self.label_for(finding.type, finding.text)
+        return self.plan().label(finding.type, finding.text) or pending_marker(finding.type)
 
-    # -- time ------------------------------------------------------------------------
-    def word_spans(self, segment_id: int) -> list[tuple[int, int, float, float]]:
+    # -- stretches marked by hand for the anonymised audio -------------------------------
+    MIN_MARK_S = 0.1  # shorter is a slip of the mouse, not a word
+
+    def add_audio_mark(self, start: float, end: float) -> AudioMark:
+        """Mark seconds of the recording to cover in the anonymised audio (clipped to it);
+        saved at once. ``ValueError`` for a stretch too short to hold a word."""
+        duration = self.transcript.recording.duration or max(
+            [s.end for s in self.transcript.segments] + [0.0])
+        start, end = sorted((start, end))
+        start = max(0.0, start)
+        if duration > 0:
+            end = min(end, duration)
+        if end - start < self.MIN_MARK_S:
+            raise ValueError(f"a marked stretch must last at least {self.MIN_MARK_S} s")
+        mark = AudioMark(round(start, 3), round(end, 3))
+        self.restore_audio_mark(mark)
+        return mark
+
+    def restore_audio_mark(self, mark: AudioMark) -> None:
+        """Put a mark (back): redo of an add, undo of a removal."""
+        self._save_marks(sorted([*self.audio_marks, mark], key=lambda m: (m.start, m.end)))
+
+    def remove_audio_mark(self, mark_id: str) -> AudioMark:
+        mark = next(m for m in self.audio_marks if m.id == mark_id)
+        self._save_marks([m for m in self.audio_marks if m.id != mark_id])
+        return mark
+
+    def audio_mark_at(self, seconds: float, slack: float = 0.0) -> AudioMark | None:
+        return next((m for m in self.audio_marks
+                     if m.start - slack <= seconds <= m.end + slack), None)
+
+    def selection_times(self, segment_id: int, start: int, end: int) -> tuple[float, float]:
+        """The seconds of the words a selection of a turn's text covers (the whole turn's
+        time when it has no timed words there)."""
+        seg = self.segment(segment_id)
+        timed = [(t0, t1) for a, b, t0, t1 in self.word_spans(segment_id) if a < end and start < b]
+        if not timed:
+            return seg.start, seg.end
+        return min(t0 for t0, _ in timed), max(t1 for _, t1 in timed)
+
+    def _save_marks(self, marks: list[AudioMark]) -> None:
+        self.study.save_audio_marks(self.rec_id, marks)  # memory changes only once saved
+        self.audio_marks = marks
+
+    # -- time (``core/timeline.py``, cached per turn) ----------------------------------
+    def word_spans(self, segment_id: int) -> list[WordSpan]:
         """(char start, char end, t0, t1) of each timed word found in the turn's text."""
         spans = self._word_spans.get(segment_id)
         if spans is None:
@@ -923,30 +768,15 @@ class ReviewSession:
         return spans
 
     def time_at(self, segment_id: int, offset: int) -> float:
-        """When the character at ``offset`` of a turn is spoken (interpolated without words)."""
-        seg = self.segment(segment_id)
-        for _, e, t0, _ in self.word_spans(segment_id):
-            if e > offset:  # the word holding the offset, or the first one after it
-                return t0
-        if not seg.text:
-            return seg.start
-        frac = min(max(offset / len(seg.text), 0.0), 1.0)
-        return seg.start + frac * max(seg.end - seg.start, 0.0)
+        """When the character at ``offset`` of a turn is spoken."""
+        return time_at(self.segment(segment_id), self.word_spans(segment_id), offset)
 
     def locate(self, seconds: float) -> tuple[int, int, int] | None:
         """(segment id, char start, char end) of the word spoken at ``seconds``, if any."""
-        if self._timeline is None:
-            self._timeline = sorted((s.start, s.id) for s in self.transcript.segments)
-        i = bisect.bisect_right(self._timeline, (seconds, float("inf"))) - 1
-        if i < 0:
+        if self._turn_starts is None:
+            self._turn_starts = turn_starts(self.transcript.segments)
+        sid = turn_at(self._turn_starts, seconds)
+        if sid is None:
             return None
-        seg = self.segment(self._timeline[i][1])
-        if seconds > seg.end + 0.5:
-            return None
-        spans = self.word_spans(seg.id)
-        if not spans:
-            return seg.id, 0, len(seg.text)
-        j = bisect.bisect_right([sp[2] for sp in spans], seconds) - 1
-        s, e, _, _ = spans[max(j, 0)]
-        return seg.id, s, e
-
+        where = word_at(self.segment(sid), self.word_spans(sid), seconds)
+        return None if where is None else (sid, *where)

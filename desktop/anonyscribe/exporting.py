@@ -1,8 +1,9 @@
-"""One recording through the whole path: probe -> transcribe -> speakers -> detect -> save.
+"""Exporting one recording (or the study's REFI-QDA project): plan -> render -> write ->
+leak-check -> publish, and the policy for a run over many recordings (``export_recordings``).
 
-Shared by the CLI batch and the GUI queue, so both behave the same. Each stage saves its
-result atomically in the study before the next starts, which is what lets a crashed or
-cancelled run resume without redoing finished work.
+Export reads the study's state and never changes a decision; it records what it wrote (the
+recording's files, its status, the labels it froze). Shared by ``anonyscribe export``, the
+batch and the app's export, so all three write the same names and the same words.
 """
 
 from __future__ import annotations
@@ -12,345 +13,32 @@ import functools
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from . import labels, offline  # noqa: F401 - offline switches before any model library loads
-from .core.cancel import Cancelled, CancelToken
-from .core.model import Decision, Finding, Span, Transcript
+from .core.files import CorruptFileError
+from .core.model import Decision, Span, Transcript
 from .core.register import IdentityKey, normalise
-from .core.study import RecordingEntry, Study, Terms
+from .core.status import RecordingStatus
+from .core.study import RecordingEntry, Study, study_terms
 from .export import audio as export_audio
 from .export.common import timed
+from .failures import Failure, classify
 from .labels import LabelPlan, Pending, Rendered, render
-from .naming import PlannedName, planned_stem
+from .naming import FILE_NAME_MIN_SCORE, PlannedName, planned_stem
 from .redact import accepted_originals
-from .sources import SourceKind, is_text_source, kind_of, read_source
+from .sources import SourceKind, is_text_source, kind_of
 
 if TYPE_CHECKING:
     from .detect.engine import Detector
     from .export.audio import Coverage, Recogniser
-    from .speakers import SpeakerResult
-    from .transcribe.runner import Transcriber
 
-Progress = Callable[[str, float], None]
-T = TypeVar("T")
-CANCEL_POLL_S = 0.05
 STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
 # Formats that are nothing without times: skipped for a text transcript that had none.
 TIMED_FORMATS = {"srt", "vtt", "nvivo"}
-# Detections in a file name below this score (context guesses) are left alone.
-FILE_NAME_MIN_SCORE = 0.5
-_FILE_NAME_GAPS = re.compile(r"[_\-]+|\d+")  # "Hannah_Price-20240101": words, no date
-HOTWORDS_MAX_CHARS = 400  # about 100 tokens: half of Whisper's 224-token prompt
-
-
-@dataclass
-class Engines:
-    """The heavy objects (speech model, detector), built once and reused for a whole queue."""
-
-    model: str | Path | None = None
-    language: str | None = "en"
-    vocabulary: Sequence[str] = ()
-    terms: Terms | None = None
-    speakers: str = "auto"
-    num_speakers: int | None = None
-    _transcriber: Any = field(default=None, repr=False)
-    _detector: Any = field(default=None, repr=False)
-    # Held while a stage uses the shared detector or diarizer: a stage abandoned by Stop (see
-    # ``interruptible``) finishes before the next recording's stage may touch the same models.
-    models_in_use: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @property
-    def transcriber(self) -> Transcriber:
-        if self._transcriber is None:
-            from .transcribe.features import install
-            from .transcribe.runner import Transcriber
-
-            self._transcriber = Transcriber(self.model, language=self.language,
-                                            vocabulary=list(self.vocabulary))
-            install(self._transcriber.whisper)  # a 2-hour interview fits a laptop's memory
-        return self._transcriber
-
-    @property
-    def detector(self) -> Detector:
-        if self._detector is None:
-            from .detect.engine import Detector
-
-            self._detector = Detector(terms=self.terms)
-        return self._detector
-
-
-def _noop(stage: str, fraction: float) -> None:
-    pass
-
-
-def interruptible(work: Callable[[], T], cancel: CancelToken) -> T:
-    """Run ``work`` in a helper thread and stop waiting for it the moment cancel is pressed.
-
-    Why: detection over a long transcript and speaker separation run for seconds without
-    looking at the token, yet Stop must answer within a second or two (transcription has the
-    same arrangement inside ``Transcriber``). The abandoned helper finishes in the background
-    and its result is dropped, never saved. It is not a daemon, so quitting waits for it
-    rather than killing native code mid-call.
-    """
-    box: dict[str, Any] = {}
-    done = threading.Event()
-
-    def run() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            box["error"] = exc
-        finally:
-            done.set()
-
-    cancel.check()
-    threading.Thread(target=run, name="anonyscribe-stage", daemon=False).start()
-    while not done.wait(CANCEL_POLL_S):
-        if cancel.cancelled:
-            raise Cancelled()
-    cancel.check()  # a Stop that arrived as the work finished still wins: nothing is saved
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def _quiet_after_cancel(progress: Progress, cancel: CancelToken) -> Progress:
-    """An abandoned helper must not move a progress bar that now belongs to the next item."""
-
-    def report(stage: str, fraction: float) -> None:
-        if not cancel.cancelled:
-            progress(stage, fraction)
-
-    return report
-
-
-def study_terms(study: Study) -> Terms:
-    """The study's lists plus every name already confirmed anywhere in the study."""
-    always = [dict(t) for t in study.terms.always]
-    seen = {normalise(t["text"]) for t in always}
-    for entry in study.register.entries.values():
-        if entry.type != "PERSON":
-            continue
-        for original in entry.originals:
-            key = normalise(original)
-            if key and key not in seen and len(key) > 2:
-                always.append({"text": original, "type": "PERSON"})
-                seen.add(key)
-    return Terms(always=always, never=list(study.terms.never))
-
-
-def hotwords(study: Study, entry: RecordingEntry, engines: Engines) -> list[str]:
-    """What the recogniser is told to expect: the study's vocabulary, then the names in this
-    recording's file name ("Interview with Siobhan Kowalczyk"), so they are spelled as the
-    researcher wrote them and detection finds them. Names known elsewhere in the study are
-    not added: a prompt of names the recording may never say makes small Whisper models
-    write them over unrelated speech (seen with tiny.en on short clips). Capped:
-    faster-whisper keeps hotwords within half of its prompt."""
-    words = [w.strip() for w in engines.vocabulary if w and w.strip()]
-    names: list[str] = []
-    stem = Path(entry.name).stem
-    if stem:
-        with engines.models_in_use:
-            spans = engines.detector.detect_text(_FILE_NAME_GAPS.sub(" ", stem))
-        names.extend(s.text for s in spans
-                     if s.type == "PERSON" and s.score >= FILE_NAME_MIN_SCORE)
-    out = list(dict.fromkeys(words + names))
-    while out and len(", ".join(out)) > HOTWORDS_MAX_CHARS:
-        out.pop()
-    return out
-
-
-def process_recording(
-    study: Study,
-    entry: RecordingEntry,
-    engines: Engines,
-    progress: Progress | None = None,
-    cancel: CancelToken | None = None,
-) -> list[str]:
-    """Bring one recording to the review stage; skips any stage whose result is saved.
-
-    Returns notes for the researcher (a lost transcript made again; speech without words)."""
-    from .media import probe
-    from .transcribe.coverage import count_unheard
-
-    cancel = cancel or CancelToken()
-    progress = _quiet_after_cancel(progress or _noop, cancel)
-    path = Path(entry.path)
-    notes: list[str] = []
-    earlier: list[Finding] = []
-    if is_text_source(path):  # a transcript or a sheet: no audio, straight to detection
-        transcript = _read_source(study, entry, progress)
-    else:
-        progress("probe", 0.0)
-        info = probe(path)
-        entry.duration = info.duration
-        cancel.check()
-        if study.has_transcript(entry.id):
-            transcript = study.load_transcript(entry.id)
-        else:
-            if study.has_findings(entry.id):  # the transcript was deleted after review began
-                earlier = study.load_findings(entry.id)
-            transcript = _transcribe(study, entry, engines, progress, cancel)
-    cancel.check()
-    if earlier or not study.has_findings(entry.id):
-        progress("detect", 0.0)
-        terms = study_terms(study)
-
-        def detect() -> list[Finding]:
-            with engines.models_in_use:
-                engines.detector.set_terms(terms)
-                return engines.detector.detect_transcript(transcript)
-
-        findings = interruptible(detect, cancel)
-        if earlier:
-            kept = carry_decisions(earlier, findings, transcript)
-            decided = sum(1 for f in earlier if f.decision is not Decision.PENDING)
-            notes.append(f"its saved transcript was missing, so it was transcribed again; "
-                         f"{kept} of {decided} earlier decision(s) carried over")
-        study.save_findings(entry.id, findings)
-        progress("detect", 1.0)
-    unheard = count_unheard(transcript)
-    if unheard:
-        notes.append(f"{unheard} stretch(es) of speech without words, marked "
-                     "[no transcript …]: listen to them in review")
-    entry.status = "review"
-    entry.error = ""
-    study.save()
-    progress("save", 1.0)
-    return notes
-
-
-def carry_decisions(earlier: list[Finding], findings: list[Finding],
-                    transcript: Transcript) -> int:
-    """Bring the reviewer's decisions over to the findings of a transcript made again.
-
-    A finding at the same place with the same text takes the earlier decision (and id); an
-    earlier finding the detector did not make again (one the reviewer added) is kept when its
-    text is still at its place. Returns how many earlier decisions were carried over."""
-    def place(f: Finding) -> tuple[int, int, int, str]:
-        return f.segment_id, f.start, f.end, f.text
-
-    new = {place(f): f for f in findings}
-    kept = 0
-    for old in earlier:
-        match = new.get(place(old))
-        if match is not None:
-            match.decision, match.id = old.decision, old.id
-        elif _still_there(transcript, old):
-            findings.append(old)
-        else:
-            continue
-        kept += old.decision is not Decision.PENDING
-    return kept
-
-
-def _still_there(transcript: Transcript, finding: Finding) -> bool:
-    try:
-        text = transcript.segment(finding.segment_id).text
-    except KeyError:
-        return False
-    return text[finding.start:finding.end] == finding.text
-
-
-def _read_source(study: Study, entry: RecordingEntry, progress: Progress) -> Transcript:
-    """A text transcript or survey sheet as the recording's transcript (read once, saved)."""
-    if study.has_transcript(entry.id):
-        return study.load_transcript(entry.id)
-    progress("read", 0.0)
-    result = read_source(Path(entry.path), study.folder(entry.id),
-                         progress=lambda f: progress("read", f))
-    _remember_names(study, result.names, result.terms)
-    study.save_transcript(entry.id, result.transcript)
-    entry.duration = result.transcript.recording.duration
-    entry.status = "transcribed"
-    study.save()
-    progress("read", 1.0)
-    return result.transcript
-
-
-def _remember_names(study: Study, names: Sequence[str], others: Sequence[str] = ()) -> None:
-    """Names a source revealed (speakers, a meeting title, a survey's respondents) go to the
-    study's always-redact list; a speaker label that is one is then replaced like it."""
-    changed = False
-    for name in [*names, *others]:
-        changed |= study.terms.add_always(name, "PERSON")
-    if changed:
-        study.save_terms()
-
-
-def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress: Progress,
-                cancel: CancelToken) -> Transcript:
-    from .core.model import RecordingInfo
-
-    info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
-                         path=entry.path)
-    progress("transcribe", 0.0)
-    transcriber = engines.transcriber
-    before = transcriber.vocabulary
-    transcriber.vocabulary = hotwords(study, entry, engines)  # for this recording only
-    decoded: list[Any] = []  # the samples the model heard: speakers reuse them (no 2nd decode)
-    try:
-        transcript = transcriber.transcribe(  # runs the model in its own worker thread
-            Path(entry.path), progress=lambda f: progress("transcribe", f), cancel=cancel,
-            recording=info, on_audio=decoded.append,
-        )
-    finally:
-        transcriber.vocabulary = before
-    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel,
-                                 decoded[0] if decoded else None)
-    _mark_unheard(entry, transcript, cancel)
-    study.save_transcript(entry.id, transcript)
-    entry.status = "transcribed"
-    study.save()
-    return transcript
-
-
-def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelToken) -> None:
-    """Mark voiced stretches the recogniser wrote no words for (see transcribe/coverage)."""
-    from .transcribe.coverage import mark_unheard, voiced_times
-
-    voiced = [(t.start, t.end) for t in transcript.speaker_times]
-    if not voiced:
-        voiced = interruptible(lambda: voiced_times(Path(entry.path)), cancel)
-    mark_unheard(transcript, voiced)
-
-
-def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
-                    transcript: Transcript, progress: Progress,
-                    cancel: CancelToken, audio: Any = None) -> Transcript:
-    """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
-    if engines.speakers == "none":
-        return transcript
-    try:
-        from .speakers import label_turns
-    except ImportError:
-        return transcript
-    progress("speakers", 0.0)
-    # A count given for this run wins; else what the study says its recordings are.
-    expected = engines.num_speakers or study.settings.expected_speakers()
-
-    def label() -> SpeakerResult:
-        with engines.models_in_use:
-            return label_turns(transcript, Path(entry.path), audio=audio,
-                               num_speakers=expected,
-                               mode=engines.speakers,
-                               progress=lambda f: progress("speakers", f), cancel=cancel)
-
-    result = interruptible(label, cancel)
-    _remember_names(study, result.names)
-    progress("speakers", 1.0)
-    return result.transcript
-
-
-def accept_all(findings: list[Finding]) -> None:
-    for f in findings:
-        if f.decision is Decision.PENDING:
-            f.decision = Decision.ACCEPTED
 
 
 @dataclass
@@ -491,7 +179,7 @@ def export_recording(
     kept = _remove_stale(entry, out_dir, stem, written)
     entry.export_stem = stem
     entry.exported = [str(p) for p in [*written, *kept]]
-    entry.status = "review" if draft else "exported"
+    entry.status = RecordingStatus.REVIEW if draft else RecordingStatus.EXPORTED
     study.save_export_record(entry)
     study.save()
     return written
@@ -557,7 +245,8 @@ def audio_coverage(study: Study, rec_id: str, pending: Pending = Pending.MARK,
         people |= labels.person_names(study.terms.always)
         spoken = [sp.label for sp in raw.speakers if normalise(sp.label) in people]
     return export_audio.locate(raw, cover, spoken, audio_options(study),
-                               study.recordings[rec_id].duration)
+                               study.recordings[rec_id].duration,
+                               study.load_audio_marks(rec_id))
 
 
 @functools.lru_cache(maxsize=1)
@@ -647,7 +336,7 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
     # Inside the private study folder: a crash leaves nothing beside the shared exports.
     with tempfile.TemporaryDirectory(prefix=".audio-", dir=study.root) as tmp:
         for entry in study.recordings.values():
-            if entry.status != "exported" or not entry.export_stem:
+            if entry.status != RecordingStatus.EXPORTED or not entry.export_stem:
                 continue
             if rec_ids is not None and entry.id not in rec_ids:
                 continue
@@ -719,6 +408,74 @@ def export_survey(study: Study, rec_id: str, out_dir: Path, detector: Detector |
     kept = _remove_stale(entry, Path(out_dir), stem, written)
     entry.export_stem = stem
     entry.exported = [str(p) for p in [*written, *kept]]
-    entry.status = "review" if draft else "exported"
+    entry.status = RecordingStatus.REVIEW if draft else RecordingStatus.EXPORTED
     study.save()
     return written
+
+
+def undecided(study: Study, rec_id: str) -> dict[str, int]:
+    """Findings of one recording still waiting for a decision, by type (the markers its
+    export will show); none when its findings cannot be read (its export says why)."""
+    try:
+        findings = study.load_findings(rec_id)
+    except (OSError, CorruptFileError):
+        return {}
+    counts: dict[str, int] = {}
+    for f in findings:
+        if f.decision is Decision.PENDING:
+            counts[f.type] = counts.get(f.type, 0) + 1
+    return counts
+
+
+class ExportReporter:
+    """What an export run tells its user; the CLI prints, the app turns these into signals."""
+
+    def starting(self, index: int, total: int, entry: RecordingEntry) -> None: ...
+    def exported(self, entry: RecordingEntry, paths: list[Path], pending: int) -> None: ...
+    def failed(self, entry: RecordingEntry, failure: Failure) -> None: ...
+    def project_failed(self, exc: Exception) -> None: ...
+
+
+@dataclass
+class ExportRun:
+    """What an export run wrote and what it could not."""
+
+    written: list[Path] = field(default_factory=list)  # per-recording files
+    project: list[Path] = field(default_factory=list)  # the study's .qdpx
+    done: list[str] = field(default_factory=list)  # recordings exported
+    problems: list[str] = field(default_factory=list)  # one message per failure
+
+
+def export_recordings(study: Study, rec_ids: Sequence[str], out_dir: Path,
+                      formats: Sequence[str], detector: Detector | None = None,
+                      pending: Pending = Pending.MARK, reporter: ExportReporter | None = None,
+                      include_media: bool = False) -> ExportRun:
+    """Export each recording in each per-recording format, then (with "qdpx") one project of
+    those exported. The one policy of every export run: a recording that fails is reported
+    (``failures.classify``) and the others still export; its status stays as it was; a
+    project that fails leaves the per-recording files in place."""
+    reporter = reporter or ExportReporter()
+    run = ExportRun()
+    out_dir = Path(out_dir)
+    for index, rid in enumerate(rec_ids):
+        entry = study.recordings[rid]
+        reporter.starting(index, len(rec_ids), entry)
+        try:
+            waiting = sum(undecided(study, rid).values())
+            paths = export_recording(study, rid, out_dir, formats, detector, pending=pending)
+        except Exception as exc:  # noqa: BLE001 - one recording never stops the others
+            failure = classify(exc, Path(entry.name))
+            run.problems.append(failure.message)
+            reporter.failed(entry, failure)
+            continue
+        run.written += paths
+        run.done.append(rid)
+        reporter.exported(entry, paths, waiting)
+    if "qdpx" in formats and run.done:
+        try:
+            run.project = export_study_project(study, out_dir, include_media, run.done,
+                                               detector, pending)
+        except Exception as exc:  # noqa: BLE001 - the per-recording files are written
+            run.problems.append(f"The study project (.qdpx) could not be written: {exc}")
+            reporter.project_failed(exc)
+    return run
