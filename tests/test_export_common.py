@@ -130,7 +130,7 @@ def test_sample_is_really_redacted():
 
 def test_turns_merge_same_speaker_and_sort_by_time():
     s = sample()
-    got = [(t.speaker, t.start, t.end, t.text) for t in common.turns(s.anonymised)]
+    got = [(t.speaker, t.start, t.end, t.text) for t in common.export_turns(s.anonymised)]
     assert got == expected_turns(s)
     assert [t[0] for t in got] == ["Interviewer", "[Person 1]", "Observer", "[Person 1]",
                                    "Interviewer"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from anonyscribe.core.files import TEMP_PREFIX
-from anonyscribe.export import LeakError, export_recording, export_study, leakcheck
+from anonyscribe.export import LeakError, export_study, leakcheck, write_format
 from anonyscribe.export.common import save_docx
 from anonyscribe.export.docx import build
 from test_export_common import assert_no_original, sample
@@ -85,7 +85,7 @@ def test_export_refuses_and_leaves_nothing_when_text_still_has_an_original(tmp_p
     s.anonymised.segments[3].text = "And I sat in with Zoë Ångström, as the café was closed."
     for fmt in ("txt", "docx", "nvivo", "srt", "vtt"):
         with pytest.raises(LeakError) as err:
-            export_recording(fmt, s.anonymised, tmp_path, "interview-001", s.originals)
+            write_format(fmt, s.anonymised, tmp_path, "interview-001", s.originals)
         assert fmt in str(err.value)
         assert_no_original(str(err.value), s.originals)
     assert list(tmp_path.iterdir()) == []
@@ -95,10 +95,10 @@ def test_export_refuses_a_leaking_speaker_label_or_stem(tmp_path):
     s = sample()
     s.anonymised.speakers[2].label = "Leeds observer"
     with pytest.raises(LeakError):
-        export_recording("docx", s.anonymised, tmp_path, "interview-001", s.originals)
+        write_format("docx", s.anonymised, tmp_path, "interview-001", s.originals)
     s = sample()
     with pytest.raises(LeakError, match="file name") as err:
-        export_recording("txt", s.anonymised, tmp_path, "Interview_with_Jane_Smith",
+        write_format("txt", s.anonymised, tmp_path, "Interview_with_Jane_Smith",
                          s.originals)
     assert "jane" not in str(err.value).casefold()
     with pytest.raises(LeakError):
@@ -117,7 +117,7 @@ def test_a_crash_mid_write_leaves_only_sweepable_temporaries(tmp_path, monkeypat
 
     monkeypatch.setitem(_WRITERS, "txt", crash)
     with pytest.raises(OSError, match="disk full"):
-        export_recording("txt", s.anonymised, tmp_path, "interview-001", s.originals)
+        write_format("txt", s.anonymised, tmp_path, "interview-001", s.originals)
     assert all(p.name.startswith(TEMP_PREFIX) for p in tmp_path.iterdir())
     assert list(tmp_path.iterdir()) == []
 
@@ -125,13 +125,13 @@ def test_a_crash_mid_write_leaves_only_sweepable_temporaries(tmp_path, monkeypat
 def test_unknown_format_lists_the_valid_ones(tmp_path):
     s = sample()
     with pytest.raises(ValueError, match="docx, nvivo, srt, txt, vtt"):
-        export_recording("pdf", s.anonymised, tmp_path, "x")
+        write_format("pdf", s.anonymised, tmp_path, "x")
 
 
 def test_no_export_carries_the_original_file_name_or_path(tmp_path):
     s = sample()
     paths = [p for fmt in ("txt", "docx", "nvivo", "srt", "vtt")
-             for p in export_recording(fmt, s.anonymised, tmp_path, "interview-001",
+             for p in write_format(fmt, s.anonymised, tmp_path, "interview-001",
                                        s.originals)]
     paths += export_study("qdpx", [("interview-001", s.anonymised)], tmp_path,
                           originals=s.originals)

@@ -9,7 +9,7 @@ from datetime import date
 import docx
 import pytest
 
-from anonyscribe.export import common, export_recording
+from anonyscribe.export import common, write_format
 from test_export_common import assert_no_original, expected_turns, sample
 
 # MAXQDA's speaker rule: the name ends at the paragraph's first colon, within 63 characters.
@@ -46,7 +46,7 @@ def _check_paragraphs(paragraphs: list[str], s) -> None:
 
 def test_txt_paragraph_per_turn_speaker_first_stamp_last(tmp_path):
     s = sample()
-    (path,) = export_recording("txt", s.anonymised, tmp_path, "interview-001", s.originals,
+    (path,) = write_format("txt", s.anonymised, tmp_path, "interview-001", s.originals,
                                exported=date(2024, 5, 1))
     assert path.name == "interview-001.txt"
     raw = path.read_bytes()
@@ -61,7 +61,7 @@ def test_txt_paragraph_per_turn_speaker_first_stamp_last(tmp_path):
 
 def test_colon_in_text_keeps_speaker_colon_first(tmp_path):
     s = sample()
-    (path,) = export_recording("txt", s.anonymised, tmp_path, "interview-001", s.originals)
+    (path,) = write_format("txt", s.anonymised, tmp_path, "interview-001", s.originals)
     para = next(p for p in path.read_text("utf-8-sig").split("\n\n") if "Happy to" in p)
     assert para.index(":") == len("[Person 1]")
     assert para.startswith("[Person 1]: Happy to: I work at")
@@ -69,7 +69,7 @@ def test_colon_in_text_keeps_speaker_colon_first(tmp_path):
 
 def test_docx_same_paragraphs_bold_speaker(tmp_path):
     s = sample()
-    (path,) = export_recording("docx", s.anonymised, tmp_path, "interview-001", s.originals,
+    (path,) = write_format("docx", s.anonymised, tmp_path, "interview-001", s.originals,
                                exported=date(2024, 5, 1))
     doc = docx.Document(str(path))
     paragraphs = [p.text for p in doc.paragraphs]
@@ -77,7 +77,7 @@ def test_docx_same_paragraphs_bold_speaker(tmp_path):
     turn_paras = doc.paragraphs[4:]
     assert all(p.runs[0].bold and p.runs[0].text.endswith(":") for p in turn_paras)
     txt_dir = tmp_path / "txt"
-    (txt,) = export_recording("txt", s.anonymised, txt_dir, "interview-001", s.originals,
+    (txt,) = write_format("txt", s.anonymised, txt_dir, "interview-001", s.originals,
                               exported=date(2024, 5, 1))
     txt_paras = [p.strip() for p in txt.read_text("utf-8-sig").split("\n\n")[1:]]
     assert [p.text for p in turn_paras] == txt_paras
@@ -85,7 +85,7 @@ def test_docx_same_paragraphs_bold_speaker(tmp_path):
 
 def test_docx_metadata_is_empty(tmp_path):
     s = sample()
-    (path,) = export_recording("docx", s.anonymised, tmp_path, "interview-001", s.originals)
+    (path,) = write_format("docx", s.anonymised, tmp_path, "interview-001", s.originals)
     props = docx.Document(str(path)).core_properties
     for name in ("author", "last_modified_by", "title", "subject", "comments", "keywords",
                  "category", "content_status", "identifier", "version"):

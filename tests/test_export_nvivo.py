@@ -7,7 +7,7 @@ import re
 import docx
 import pytest
 
-from anonyscribe.export import export_recording
+from anonyscribe.export import write_format
 from test_export_common import assert_no_original, expected_turns, sample
 
 SPAN = re.compile(r"^(\d\d):(\d\d):(\d\d)\.(\d) - (\d\d):(\d\d):(\d\d)\.(\d)$")
@@ -39,7 +39,7 @@ def _check_rows(rows: list[list[str]], s) -> None:
 
 def test_nvivo_docx_table_and_tab_text(tmp_path):
     s = sample()
-    paths = export_recording("nvivo", s.anonymised, tmp_path, "interview-001", s.originals)
+    paths = write_format("nvivo", s.anonymised, tmp_path, "interview-001", s.originals)
     assert [p.name for p in paths] == ["interview-001_nvivo.docx", "interview-001_nvivo.txt"]
     document = docx.Document(str(paths[0]))
     assert [p.text for p in document.paragraphs if p.text.strip()] == []  # rows only
@@ -61,7 +61,7 @@ def test_nvivo_docx_table_and_tab_text(tmp_path):
 def test_tabs_and_line_breaks_in_text_never_split_a_row(tmp_path):
     s = sample()
     s.anonymised.segments[0].text = "first\tpart\nsecond line\r\nthird"
-    (_docx, txt) = export_recording("nvivo", s.anonymised, tmp_path, "x", s.originals)
+    (_docx, txt) = write_format("nvivo", s.anonymised, tmp_path, "x", s.originals)
     lines = txt.read_text("utf-8-sig").splitlines()
     assert {line.count("\t") for line in lines} == {2}
     assert lines[0].split("\t")[2] == "first part second line third"

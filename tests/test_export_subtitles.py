@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from anonyscribe.export import export_recording
+from anonyscribe.export import write_format
 from test_export_common import assert_no_original, expected_turns, sample
 
 TIME = r"(\d\d):(\d\d):(\d\d)[,.](\d\d\d)"
@@ -78,7 +78,7 @@ def _check(cues: list[ReadCue], s) -> None:
 
 def test_srt_cues(tmp_path):
     s = sample()
-    (path,) = export_recording("srt", s.anonymised, tmp_path, "interview-001", s.originals)
+    (path,) = write_format("srt", s.anonymised, tmp_path, "interview-001", s.originals)
     assert path.suffix == ".srt"
     _check(parse_srt(path.read_text("utf-8")), s)
 
@@ -86,7 +86,7 @@ def test_srt_cues(tmp_path):
 def test_vtt_cues_with_voice_tags(tmp_path):
     s = sample()
     s.anonymised.segments[3].text = "I sat in <quietly> & took notes --> then left."
-    (path,) = export_recording("vtt", s.anonymised, tmp_path, "interview-001", s.originals)
+    (path,) = write_format("vtt", s.anonymised, tmp_path, "interview-001", s.originals)
     text = path.read_text("utf-8")
     body = [line for line in text.splitlines() if not re.fullmatch(rf"{TIME} --> {TIME}", line)]
     assert not any("<quietly>" in line or "-->" in line for line in body)

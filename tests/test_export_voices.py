@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from anonyscribe.core.model import RecordingInfo, SpeakerTime, Transcript
-from anonyscribe.export import export_recording
+from anonyscribe.export import write_format
 from anonyscribe.export.subtitles import CROSSTALK, UNCLEAR, cues
 from anonyscribe.speakers import merge_speakers, move_segment, rename_speaker
 from anonyscribe.speakers.der import diarization_error
@@ -38,7 +38,7 @@ def as_turns(found) -> list[Turn]:  # noqa: ANN001
 
 
 def test_cues_follow_the_voices_not_only_the_words(tmp_path) -> None:
-    (path,) = export_recording("vtt", meeting(), tmp_path, "meeting", set())
+    (path,) = write_format("vtt", meeting(), tmp_path, "meeting", set())
     read = parse_vtt(path.read_text("utf-8"))
     words = [c for c in read if c.text not in (UNCLEAR, CROSSTALK)]
     # widened over the voice, at most 1.5 s, never into the next cue
@@ -61,7 +61,7 @@ def test_without_speaker_times_cues_are_the_words_only() -> None:
 
 
 def test_srt_carries_the_same_extra_cues(tmp_path) -> None:
-    (path,) = export_recording("srt", meeting(), tmp_path, "meeting", set())
+    (path,) = write_format("srt", meeting(), tmp_path, "meeting", set())
     said = {(c.speaker, c.text) for c in parse_srt(path.read_text("utf-8"))}
     assert {("Speaker 3", CROSSTALK), ("Speaker 1", UNCLEAR)} <= said
 

@@ -124,7 +124,7 @@ def test_screen_preview_and_export_agree_in_random_reviews(tmp_path: Path, seed:
             if f.decision is Decision.PENDING:
                 assert s.display_label(f) == f"[{common_stem(f.type)} ?]"
         labels = {f.id: s.display_label(f) for f in s.findings}
-        shown[rid] = ([f"{t.speaker}: {t.text}" for t in common.turns(preview)], labels)
+        shown[rid] = ([f"{t.speaker}: {t.text}" for t in common.export_turns(preview)], labels)
         assert_dense(dict(s.plan().labels), study.register)
     everyone = study_plan(study)
     assert_dense(dict(everyone.labels), study.register)

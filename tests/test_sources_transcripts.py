@@ -107,7 +107,7 @@ def _transcript() -> Transcript:
 
 @pytest.mark.parametrize("fmt", ["txt", "docx", "nvivo", "vtt", "srt"])
 def test_our_own_exports_read_back(tmp_path: Path, fmt: str):
-    written = export.export_recording(fmt, _transcript(), tmp_path, "interview")
+    written = export.write_format(fmt, _transcript(), tmp_path, "interview")
     t = read_transcript_file(written[-1] if fmt == "nvivo" else written[0]).transcript
     got = [(t.speaker_label(s.speaker), s.text) for s in t.segments]
     assert got == [("Interviewer", "Thanks for coming in today."),
@@ -120,17 +120,17 @@ def test_our_own_exports_read_back(tmp_path: Path, fmt: str):
 
 
 def test_nvivo_docx_table_read_back(tmp_path: Path):
-    written = export.export_recording("nvivo", _transcript(), tmp_path, "rows")
+    written = export.write_format("nvivo", _transcript(), tmp_path, "rows")
     t = read_transcript_file(written[0]).transcript
     assert [s.text for s in t.segments][1] == "Happy to: I work as a ward sister."
 
 
 def test_untimed_text_exports_without_time_stamps(tmp_path: Path):
     t = read_transcript_file(service_docx(tmp_path / "s.docx")).transcript
-    (path,) = export.export_recording("txt", t, tmp_path / "out", "s")
+    (path,) = export.write_format("txt", t, tmp_path / "out", "s")
     body = path.read_text(encoding="utf-8-sig")
     assert "#00:" not in body and "Interviewer: What has helped you most?" in body
-    (path,) = export.export_recording("docx", t, tmp_path / "out", "s")
+    (path,) = export.write_format("docx", t, tmp_path / "out", "s")
     assert "#00:" not in "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
 
 

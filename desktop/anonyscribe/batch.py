@@ -18,13 +18,18 @@ from . import offline  # noqa: F401
 from .core.cancel import CancelToken
 from .core.files import TEMP_PREFIX, sweep_temporaries
 from .core.layout import study_folders
+from .core.model import ENTITY_TYPES
 from .core.status import Outcome, RecordingStatus, Stage
 from .core.study import RecordingEntry, RecordingKind, Study, StudySettings
 from .core.textfile import read_terms
+from .export import RECORDING_FORMATS
 from .exporting import STALE_TEMPORARY_S, export_recording, export_study_project
 from .failures import os_message
+from .media import MEDIA_EXTENSIONS
 from .naming import output_names
 from .processing import Engines, accept_all, process_recording, settle
+from .sources import TEXT_EXTENSIONS
+from .speakers.teams import find_teams_transcript
 from .transcribe.coverage import count_unheard
 from .transcribe.models import ModelError
 
@@ -74,8 +79,6 @@ class Reporter:
 
 
 def media_extensions() -> frozenset[str]:
-    from .media import MEDIA_EXTENSIONS
-
     return frozenset(MEDIA_EXTENSIONS)
 
 
@@ -85,8 +88,6 @@ def collect_inputs(inputs: Iterable[Path], exclude: Iterable[Path] = ()
     files skipped with a note. A Teams transcript beside its recording labels that recording's
     speakers and is not added on its own; nothing under ``exclude`` (our own output and study
     folders) is picked up."""
-    from .sources import TEXT_EXTENSIONS
-
     exts = media_extensions() | TEXT_EXTENSIONS
     inputs = [Path(i) for i in inputs]
     # An output folder that holds what was asked for (OUT inside the recordings) is skipped;
@@ -130,8 +131,6 @@ def _inside(path: Path, folders: list[Path]) -> bool:
 def _without_companions(files: list[Path], notes: list[str]) -> list[Path]:
     """Drop each Teams transcript that sits beside a recording being added: it is that
     recording's source of speaker names, not an interview of its own."""
-    from .speakers.teams import find_teams_transcript
-
     exts = media_extensions()
     given = {f.resolve() for f in files}
     companions: dict[Path, Path] = {}
@@ -183,8 +182,6 @@ def read_list(path: Path | None) -> list[str]:
 
 def split_typed_term(line: str) -> tuple[str, str]:
     """``PERSON: Sarah Thompson`` -> ("PERSON", "Sarah Thompson"); untyped terms are OTHER."""
-    from .core.model import ENTITY_TYPES
-
     head, sep, rest = line.partition(":")
     if sep and head.strip().upper() in ENTITY_TYPES and rest.strip():
         return head.strip().upper(), rest.strip()
@@ -397,8 +394,6 @@ def _already_exported(study: Study, entry: RecordingEntry, out_dir: Path,
                       formats: Sequence[str]) -> bool:
     """Finished earlier into this folder, in every format asked for now, with its saved
     transcript and decisions still there (else it is brought back and exported again)."""
-    from .export import RECORDING_FORMATS
-
     if entry.status != RecordingStatus.EXPORTED or not entry.export_stem:
         return False
     if not (study.has_transcript(entry.id) and study.has_findings(entry.id)):

@@ -13,8 +13,24 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, offline  # noqa: F401 - offline switches first
+from . import (
+    __version__,
+    batch,  # run_batch is called through its module: a test may replace it there
+    offline,  # noqa: F401 - offline switches first (batch imports it first too)
+)
+from .batch import MAX_SPEAKERS, BatchOptions, FolderError, OptionError
+from .core.files import CorruptFileError
+from .core.layout import LayoutError, check_apart, default_private, study_folders
 from .core.status import READY, RecordingStatus, Stage
+from .core.study import Study, StudyLockedError, study_terms
+from .core.textfile import TextFileError, read_terms, read_text
+from .detect.engine import Detector
+from .exporting import audio_coverage, export_recordings
+from .failures import classify
+from .labels import Pending, pending_marker
+from .processing import Engines
+from .sources import SourceError, survey
+from .transcribe.models import DEFAULT_MODEL, ModelError, list_models
 
 ALL_FORMATS = ("txt", "docx", "nvivo", "qdpx", "srt", "vtt", "log", "audio")
 
@@ -51,8 +67,6 @@ def _recording_kind(choice: str | None) -> str | None:
 
 
 def _speaker_count(value: str) -> int:
-    from .batch import MAX_SPEAKERS
-
     try:
         n = int(value)
     except ValueError:
@@ -164,11 +178,6 @@ def _survey_parser(sub) -> None:
 
 
 def cmd_survey(args: argparse.Namespace) -> int:
-    from .batch import BatchOptions, run_batch
-    from .core.layout import LayoutError, study_folders
-    from .core.study import Study, StudyLockedError
-    from .sources import SourceError, survey
-
     try:
         if args.list_columns:
             for letter, heading, role in survey.describe(args.file):
@@ -204,7 +213,7 @@ def cmd_survey(args: argparse.Namespace) -> int:
         return 3
     options = BatchOptions(auto=args.auto, model=settings.model or None,
                            language=settings.language or None, formats=settings.formats)
-    result = run_batch([args.file], args.out, private, options, reporter=ConsoleReporter())
+    result = batch.run_batch([args.file], args.out, private, options, reporter=ConsoleReporter())
     return _summary(result, args)
 
 
@@ -253,13 +262,6 @@ class ConsoleReporter:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import BatchOptions, FolderError, OptionError, run_batch
-    from .core.files import CorruptFileError
-    from .core.layout import LayoutError
-    from .core.study import StudyLockedError
-    from .core.textfile import TextFileError, read_terms
-    from .transcribe.models import ModelError
-
     language = None if args.language in ("auto", "") else args.language
     try:
         vocabulary = read_terms(args.vocabulary, "vocabulary file")
@@ -272,7 +274,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                                num_speakers=args.num_speakers,
                                recording_kind=_recording_kind(args.recordings),
                                group_size=args.group_size)
-        result = run_batch(args.inputs, args.out, args.private, options,
+        result = batch.run_batch(args.inputs, args.out, args.private, options,
                            reporter=ConsoleReporter())
     except StudyLockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -299,8 +301,6 @@ def _summary(result, args: argparse.Namespace) -> int:
               "what is said:", file=sys.stderr)
         for item in result.unheard:
             print(f"  {item.path.name}: {item.unheard}", file=sys.stderr)
-    from .core.layout import default_private
-
     private = args.private or default_private(args.out)
     if args.auto:
         print(f"Anonymised files: {args.out}\nPrivate files (keep safe, never share): {private}",
@@ -317,9 +317,6 @@ def _summary(result, args: argparse.Namespace) -> int:
 
 
 def cmd_detect(args: argparse.Namespace) -> int:
-    from .core.textfile import TextFileError, read_text
-    from .detect.engine import Detector
-
     try:
         text = read_text(args.file, "text file")
     except TextFileError as exc:
@@ -338,8 +335,6 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from .transcribe.models import DEFAULT_MODEL, list_models
-
     for m in list_models():
         mark = "ok " if m.verified else ("?? " if m.available else "-- ")
         default = " (default)" if m.name == DEFAULT_MODEL else ""
@@ -349,13 +344,6 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .core.files import CorruptFileError
-    from .core.layout import LayoutError, check_apart
-    from .core.study import Study, StudyLockedError, study_terms
-    from .exporting import export_recordings
-    from .labels import Pending
-    from .processing import Engines
-
     try:
         check_apart(args.private, args.out)
         study = Study.open(args.private)
@@ -391,16 +379,12 @@ class ConsoleExport:
 
     def starting(self, index: int, total: int, entry) -> None:  # noqa: ANN001
         if self.audio:  # say, before the audio is written, what cannot be placed in time
-            from .exporting import audio_coverage
-
             with contextlib.suppress(Exception):  # its export says what is wrong
                 message = audio_coverage(self.study, entry.id, self.pending).unlocated_message()
                 if message:
                     print(f"{entry.name}: {message}", file=sys.stderr)
 
     def exported(self, entry, paths: list[Path], pending: int) -> None:  # noqa: ANN001
-        from .labels import Pending, pending_marker
-
         print(f"{entry.name}: exported {len(paths)} file(s)", file=sys.stderr)
         if pending and self.pending is Pending.ORIGINAL:
             print(f"  WARNING: {pending} finding(s) not yet reviewed were written as "
@@ -415,14 +399,12 @@ class ConsoleExport:
         print(f"FAILED {failure.message}", file=sys.stderr)
 
     def project_failed(self, exc: Exception) -> None:
-        from .failures import classify
-
         print(f"FAILED the study project (.qdpx): {classify(exc, Path('study')).message}",
               file=sys.stderr)
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from .gui.app import main as app_main
+    from .gui.app import main as app_main  # deferred: PySide6 is the optional [gui] extra
 
     return app_main([])
 

@@ -16,25 +16,38 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import labels, offline  # noqa: F401 - offline switches before any model library loads
-from .core.files import CorruptFileError
+from . import (
+    export,
+    labels,
+    offline,  # noqa: F401 - offline switches before any model library loads
+)
+from .core.files import TEMP_PREFIX, CorruptFileError, WriteError, sweep_temporaries
+from .core.layout import check_apart
 from .core.model import Decision, Span, Transcript
 from .core.register import IdentityKey, normalise
 from .core.status import RecordingStatus
-from .core.study import RecordingEntry, Study, study_terms
+from .core.study import RecordingEntry, Study, file_sha256, study_terms
+from .detect.engine import Detector
+from .export import ExportError
 from .export import audio as export_audio
+from .export.audio import Coverage, Recogniser
 from .export.common import timed
+from .export.sheet import SurveyAnswers
 from .failures import Failure, classify
 from .labels import LabelPlan, Pending, Rendered, render
-from .naming import FILE_NAME_MIN_SCORE, PlannedName, planned_stem
+from .naming import (
+    FILE_NAME_MIN_SCORE,
+    FORMAT_SUFFIXES,
+    PlannedName,
+    output_names,
+    planned_stem,
+    unique_stem,
+)
 from .redact import accepted_originals
-from .sources import SourceKind, is_text_source, kind_of
-
-if TYPE_CHECKING:
-    from .detect.engine import Detector
-    from .export.audio import Coverage, Recogniser
+from .sources import SourceError, SourceKind, is_text_source, kind_of
+from .sources.sheet import is_csv
+from .sources.survey import load_plan
 
 STALE_TEMPORARY_S = 600.0  # no export writes one file for this long
 # Formats that are nothing without times: skipped for a text transcript that had none.
@@ -59,8 +72,6 @@ def default_detector(study: Study) -> Detector:
     """A detector for callers that bring none: file names are always checked the same way
     (built once per process; the study's terms are set on each use)."""
     if not _DEFAULT_DETECTOR:
-        from .detect.engine import Detector
-
         _DEFAULT_DETECTOR.append(Detector())
     _DEFAULT_DETECTOR[0].set_terms(study_terms(study))
     return _DEFAULT_DETECTOR[0]
@@ -132,10 +143,6 @@ def export_recording(
     ``draft``: before review; the recording stays waiting for review. A re-export under a
     new name removes this recording's earlier files, so no stale duplicate stays behind.
     ``recogniser``: what checks the anonymised audio by ear (default: the study's model)."""
-    from . import export
-    from .core.files import sweep_temporaries
-    from .core.layout import check_apart
-
     out_dir = Path(out_dir)
     check_apart(study.root, out_dir)
     # What an export killed mid-write long ago left here (from older versions, or a copy to
@@ -166,9 +173,9 @@ def export_recording(
                 audio_lines = coverage.report_lines(audio_options(study).cover)
             elif fmt in export.RECORDING_FORMATS:
                 with _naming_failures(out_dir, stem, fmt):
-                    written += export.export_recording(fmt, planned.rendered.transcript, out_dir,
-                                                       stem, planned.originals,
-                                                       staging=study.root)
+                    written += export.write_format(fmt, planned.rendered.transcript, out_dir,
+                                                   stem, planned.originals,
+                                                   staging=study.root)
         export.write_log(planned.rendered.log, study.root / "log" / entry.id,
                          planned.decisions, pending=pending.value, audio=audio_lines)
     except BaseException:
@@ -188,9 +195,6 @@ def export_recording(
 @contextlib.contextmanager
 def _naming_failures(out_dir: Path, stem: str, fmt: str) -> Iterator[None]:
     """A write error while exporting names the exported file, not a staging temporary."""
-    from .core.files import TEMP_PREFIX, WriteError
-    from .naming import output_names
-
     try:
         yield
     except OSError as exc:
@@ -213,8 +217,6 @@ def _withdraw(entry: RecordingEntry, written: list[Path]) -> None:
 
 def recording_path(entry: RecordingEntry) -> Path:
     """The original recording, which the anonymised audio is made from (read only)."""
-    from .export import ExportError
-
     path = Path(entry.path)
     if not path.is_file():
         raise ExportError(f"{path}: the recording was not found, so its anonymised audio "
@@ -252,6 +254,7 @@ def audio_coverage(study: Study, rec_id: str, pending: Pending = Pending.MARK,
 @functools.lru_cache(maxsize=1)
 def default_recogniser(model: str = "") -> Recogniser:
     """The study's speech model as the anonymised audio's listener (loaded once)."""
+    # Deferred: faster-whisper (and CTranslate2) load only when audio is exported.
     from .transcribe.runner import Transcriber
 
     return export_audio.recogniser_for(Transcriber(model or None))
@@ -261,8 +264,6 @@ def _remove_stale(entry: RecordingEntry, out_dir: Path, stem: str,
                   written: list[Path]) -> list[Path]:
     """Delete this recording's files from an earlier export under another name in the same
     folder (no stale duplicate); returns its other files under this name (other formats)."""
-    from .naming import FORMAT_SUFFIXES
-
     now = {p.resolve() for p in written}
     mine = {stem + suffix for suffixes in FORMAT_SUFFIXES.values() for suffix in suffixes}
     kept: list[Path] = []
@@ -294,9 +295,6 @@ def planned_stems(study: Study, rec_ids: Sequence[str], out_dir: Path,
 def _free_stem(study: Study, entry: RecordingEntry, base: str, out_dir: Path,
                formats: Sequence[str], claimed: Mapping[str, str] | None = None) -> str:
     """A stem no other recording of the study uses, stable across re-exports of this one."""
-    from . import export
-    from .naming import unique_stem
-
     mine = entry.export_stem
     if mine and (mine == base or mine.startswith(base + "-")):
         return mine
@@ -327,8 +325,6 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
     ``rec_ids``), from the same plan as the per-recording files. ``include_media`` puts in
     each recording's anonymised audio (identifiers covered, checked like the ``audio``
     export; same timeline, so SyncPoints hold), never the original."""
-    from . import export
-
     plan_ = labels.study_plan(study)
     items: list[tuple[str, Transcript]] = []
     media: dict[str, Path] = {}
@@ -352,8 +348,6 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
                 media[entry.export_stem] = path
         if not items:
             return []
-        from .core.layout import check_apart
-
         check_apart(study.root, Path(out_dir))
         return export.export_study("qdpx", items, Path(out_dir), "study", originals,
                                    media=media or None, staging=study.root)
@@ -361,8 +355,6 @@ def export_study_project(study: Study, out_dir: Path, include_media: bool = Fals
 
 def survey_formats(entry: RecordingEntry) -> list[str]:
     """What a survey's export writes: its own kind of sheet, and a .qdpx."""
-    from .sources.sheet import is_csv
-
     return ["csv" if is_csv(Path(entry.name)) else "xlsx", "qdpx"]
 
 
@@ -372,13 +364,6 @@ def export_survey(study: Study, rec_id: str, out_dir: Path, detector: Detector |
     """Write a survey's sheet with its free text anonymised (chosen columns dropped), its
     REFI-QDA project, and the private log; then freeze the labels written. The original sheet
     is re-read for the columns kept as they were, so it must be the very file that was added."""
-    from . import export
-    from .core.files import CorruptFileError
-    from .core.study import file_sha256
-    from .export.sheet import SurveyAnswers
-    from .sources import SourceError
-    from .sources.survey import load_plan
-
     entry = study.recordings[rec_id]
     source = Path(entry.path)
     if not source.is_file() or file_sha256(source) != entry.sha256:

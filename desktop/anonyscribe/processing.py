@@ -11,27 +11,29 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import offline  # noqa: F401 - offline switches before any model library loads
 from .core.cancel import Cancelled, CancelToken, wait_cancellable
-from .core.model import Decision, Finding, Transcript
+from .core.model import Decision, Finding, RecordingInfo, Transcript
+from .core.progress import StageProgress
 from .core.status import RecordingStatus, Stage
 from .core.study import RecordingEntry, Study, Terms, study_terms
+from .detect.engine import Detector
 from .failures import Failure, classify
+from .media import probe
 from .naming import FILE_NAME_MIN_SCORE
 from .sources import is_text_source, read_source
+from .speakers import SpeakerResult, label_turns
+from .transcribe.coverage import count_unheard, mark_unheard, voiced_times
 from .transcribe.models import ModelError
 
-if TYPE_CHECKING:
-    from .detect.engine import Detector
-    from .speakers import SpeakerResult
+if TYPE_CHECKING:  # faster-whisper loads only when a recording is transcribed (see Engines)
     from .transcribe.runner import Transcriber
 
-Progress = Callable[[Stage, float], None]
 _FILE_NAME_GAPS = re.compile(r"[_\-]+|\d+")  # "Hannah_Price-20240101": words, no date
 HOTWORDS_MAX_CHARS = 400  # about 100 tokens: half of Whisper's 224-token prompt
 
@@ -55,6 +57,7 @@ class Engines:
     @property
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
+            # Deferred: faster-whisper (and CTranslate2) load only when a recording needs them.
             from .transcribe.features import install
             from .transcribe.runner import Transcriber
 
@@ -66,8 +69,6 @@ class Engines:
     @property
     def detector(self) -> Detector:
         if self._detector is None:
-            from .detect.engine import Detector
-
             self._detector = Detector(terms=self.terms)
         return self._detector
 
@@ -75,7 +76,7 @@ class Engines:
 def _noop(stage: Stage, fraction: float) -> None:
     pass
 
-def _quiet_after_cancel(progress: Progress, cancel: CancelToken) -> Progress:
+def _quiet_after_cancel(progress: StageProgress, cancel: CancelToken) -> StageProgress:
     """An abandoned helper must not move a progress bar that now belongs to the next item."""
 
     def report(stage: Stage, fraction: float) -> None:
@@ -109,15 +110,12 @@ def process_recording(
     study: Study,
     entry: RecordingEntry,
     engines: Engines,
-    progress: Progress | None = None,
+    progress: StageProgress | None = None,
     cancel: CancelToken | None = None,
 ) -> list[str]:
     """Bring one recording to the review stage; skips any stage whose result is saved.
 
     Returns notes for the researcher (a lost transcript made again; speech without words)."""
-    from .media import probe
-    from .transcribe.coverage import count_unheard
-
     cancel = cancel or CancelToken()
     progress = _quiet_after_cancel(progress or _noop, cancel)
     path = Path(entry.path)
@@ -197,7 +195,7 @@ def _still_there(transcript: Transcript, finding: Finding) -> bool:
     return text[finding.start:finding.end] == finding.text
 
 
-def _read_source(study: Study, entry: RecordingEntry, progress: Progress) -> Transcript:
+def _read_source(study: Study, entry: RecordingEntry, progress: StageProgress) -> Transcript:
     """A text transcript or survey sheet as the recording's transcript (read once, saved)."""
     if study.has_transcript(entry.id):
         return study.load_transcript(entry.id)
@@ -223,10 +221,8 @@ def _remember_names(study: Study, names: Sequence[str], others: Sequence[str] = 
         study.save_terms()
 
 
-def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress: Progress,
+def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress: StageProgress,
                 cancel: CancelToken) -> Transcript:
-    from .core.model import RecordingInfo
-
     info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
                          path=entry.path)
     progress(Stage.TRANSCRIBE, 0.0)
@@ -252,8 +248,6 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
 
 def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelToken) -> None:
     """Mark voiced stretches the recogniser wrote no words for (see transcribe/coverage)."""
-    from .transcribe.coverage import mark_unheard, voiced_times
-
     voiced = [(t.start, t.end) for t in transcript.speaker_times]
     if not voiced:
         voiced = wait_cancellable(lambda: voiced_times(Path(entry.path)), cancel)
@@ -261,13 +255,11 @@ def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelT
 
 
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
-                    transcript: Transcript, progress: Progress,
+                    transcript: Transcript, progress: StageProgress,
                     cancel: CancelToken, audio: Any = None) -> Transcript:
     """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
     if engines.speakers == "none":
         return transcript
-    from .speakers import label_turns
-
     progress(Stage.SPEAKERS, 0.0)
     # A count given for this run wins; else what the study says its recordings are.
     expected = engines.num_speakers or study.settings.expected_speakers()

@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -195,8 +196,6 @@ def sweep_temporaries(folder: Path, recursive: bool = True, older_than: float = 
     ``older_than`` (seconds) spares fresh ones, for folders another process may be writing
     into right now (an output folder shared by two studies): no write takes that long.
     """
-    import time
-
     folder = Path(folder)
     found = folder.rglob(f"{TEMP_PREFIX}*") if recursive else folder.glob(f"{TEMP_PREFIX}*")
     limit = time.time() - older_than

@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .files import (
     CorruptFileError,
@@ -37,6 +38,7 @@ STUDY_FILE = "study.json"
 EXPORT_RECORD = "export.json"
 # The file formats this release writes (and the newest it reads).
 STUDY_SCHEMA = TERMS_SCHEMA = FINDINGS_SCHEMA = EXPORT_SCHEMA = MARKS_SCHEMA = 1
+T = TypeVar("T")
 STUDY_REPAIR = ("Restore it from a backup, or move it out of the study folder and run the batch "
                 "again on the same recordings: their transcripts and decisions are kept in "
                 "the recordings folder and found again.")
@@ -65,12 +67,12 @@ class StudyLock:
         fh = open(self.path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         try:
             if os.name == "nt":
-                import msvcrt
+                import msvcrt  # Windows only: not importable elsewhere
 
                 fh.seek(0)
                 msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
             else:
-                import fcntl
+                import fcntl  # POSIX only: not importable on Windows
 
                 fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -342,15 +344,9 @@ class Study:
         return (self.folder(rec_id) / "findings.json").exists()
 
     def load_findings(self, rec_id: str) -> list[Finding]:
-        path = self.folder(rec_id) / "findings.json"
-        if not path.exists():
-            return []
-        repair = "Restore it from a backup, or delete it to detect again."
-        data = read_document(path, FINDINGS_SCHEMA, repair)
-        try:
-            return [Finding.from_dict(f) for f in data["findings"]]
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise shape_error(path, exc, repair) from exc
+        return self._load_records(rec_id, "findings.json", FINDINGS_SCHEMA, "findings",
+                                  Finding.from_dict,
+                                  "Restore it from a backup, or delete it to detect again.")
 
     def save_findings(self, rec_id: str, findings: list[Finding]) -> None:
         write_json(self.folder(rec_id) / "findings.json",
@@ -359,20 +355,26 @@ class Study:
 
     def load_audio_marks(self, rec_id: str) -> list[AudioMark]:
         """The stretches marked by hand for the anonymised audio, in time order."""
-        path = self.folder(rec_id) / "audio-marks.json"
-        if not path.exists():
-            return []
-        repair = "Restore it from a backup, or delete it and mark those stretches again."
-        data = read_document(path, MARKS_SCHEMA, repair)
-        try:
-            return sorted((AudioMark.from_dict(m) for m in data["marks"]),
-                          key=lambda m: (m.start, m.end))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise shape_error(path, exc, repair) from exc
+        marks = self._load_records(
+            rec_id, "audio-marks.json", MARKS_SCHEMA, "marks", AudioMark.from_dict,
+            "Restore it from a backup, or delete it and mark those stretches again.")
+        return sorted(marks, key=lambda m: (m.start, m.end))
 
     def save_audio_marks(self, rec_id: str, marks: list[AudioMark]) -> None:
         write_json(self.folder(rec_id) / "audio-marks.json",
                    {"schema_version": MARKS_SCHEMA, "marks": [m.to_dict() for m in marks]})
+
+    def _load_records(self, rec_id: str, name: str, schema: int, key: str,
+                      make: Callable[[dict[str, Any]], T], repair: str) -> list[T]:
+        """A recording's list file (none yet: empty), each record checked as it is made."""
+        path = self.folder(rec_id) / name
+        if not path.exists():
+            return []
+        data = read_document(path, schema, repair)
+        try:
+            return [make(item) for item in data[key]]
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise shape_error(path, exc, repair) from exc
 
     # -- what was exported, kept with the recording too ----------------------------------------
     def save_export_record(self, entry: RecordingEntry) -> None:

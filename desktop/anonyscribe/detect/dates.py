@@ -26,24 +26,33 @@ YEAR = rf"(?:{YEAR_D}|{YEAR_W})"
 DAY = rf"(?:{DAY_D}|{DAY_W})"
 
 _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
-    (re.compile(rf"\b{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9, "day-month"),
+    (re.compile(rf"\b(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9,
+     "day-month"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:the\s+)?{DAY}\b(?:,?\s+{YEAR}\b)?", re.I), 0.85,
      "month-day"),
     (re.compile(rf"\b(?:{MONTHS})(?:\s+of)?,?\s+{YEAR}\b", re.I), 0.9, "month-year"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:this|last|next)\s+year\b", re.I), 0.7, "month-rel"),
     (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"), 0.9, "numeric-date"),
-    (re.compile(rf"\b(?:spring|summer|autumn|fall|winter|christmas|easter|end|beginning|start|"
-                rf"middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
+    (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|fall|winter|christmas|easter|end|"
+                rf"beginning|start|middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
+    (re.compile(rf"\b(?:spring|summer|autumn|winter)\s+{YEAR}\b", re.I), 0.8, "season-year"),
     (re.compile(rf"\b(?:new\s+year['’]?s(?:\s+(?:eve|day))?|christmas(?:\s+(?:eve|day))?|"
                 rf"boxing\s+day|easter(?:\s+(?:sunday|monday|weekend))?|bonfire\s+night|"
                 rf"hogmanay|burns\s+night|st\.?\s+patrick['’]?s\s+day|st\.?\s+david['’]?s\s+day|"
                 rf"halloween|valentine['’]?s\s+day|eid|diwali)\s+(?:of\s+)?{YEAR}\b", re.I), 0.85,
      "holiday-year"),
-    (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died) in\s+"
-                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d)"
+    (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|winter)\s+of\s+"
+                rf"(?:{_TENS})(?:[\s-](?:{_UNIT}))?\b(?!\s*(?:%|percent|per cent|years))",
+                re.I), 0.6, "season-short-year"),
+    (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died|started|joined|left|"
+                rf"retired|emigrated|arrived|moved here|moved over|trained) in\s+"
+                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d|oh[\s-](?:{_UNIT}))"
                 rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months))\b", re.I), 0.6,
      "short-year"),
-    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d)?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
+                rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
+     "weekday-nth"),
     (re.compile(rf"\b{YEAR_W}\b", re.I), 0.7, "spoken-year"),
     (re.compile(r"(?<=\bthe\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
     (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,

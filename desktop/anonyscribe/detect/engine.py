@@ -24,10 +24,10 @@ from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
 from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
-from .people import PersonRecognizer
+from .people import PARTICLES, PersonRecognizer
 from .places import PlaceRecognizer
 from .roles import RoleRecognizer
-from .text import Chunk, is_cased, tokenize
+from .text import FILLERS, Chunk, is_cased, tokenize
 
 _LABEL = re.compile(
     r"^[ \t]*(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?)?[ \t]*"
@@ -75,11 +75,12 @@ class Detector:
             ("organisation", OrganisationRecognizer(self.config, self.lex)),
             ("location", PlaceRecognizer(self.config, self.lex)),
             ("date", DateRecognizer()),
-            ("numbers", NumberRecognizer(self.config)),
+            ("numbers", NumberRecognizer(self.config, self.lex)),
             ("patterns", PatternRecognizer(self.config)),
         ]
         self.recognizers = [rec for name, rec in families if self.config.on(name)]
         self.generic_labels = self.config.words("labels", "generic")
+        self._name_keys = self._listed_keys()  # once here: detection itself stays linear
         self.never_cfg = {normalise(t) for t in self.lex.never}
         self.never_study: set[str] = set()
         self.set_terms(terms or Terms())
@@ -108,6 +109,26 @@ class Detector:
         if not text.strip():
             return []
         cased = is_cased(tokenize(text[:20000]))
+        cands, blocked = self._scan(text, cased)
+        if cased:  # survey answers and pasted notes: some lines written all in lower case
+            cands.extend(self._lower_case_lines(text))
+        cands.extend(self._propagate(text, cands, cased))
+        cands.extend(self._coordinated(text, cands, cased))
+        cands.extend(self._near_misses(text, cands))
+        cands.extend(self._split_listed_names(text, cands))
+        cands.extend(_echoes(text, cands))
+        cands.extend(self._always(text))
+        stops = _Intervals(blocked)
+        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
+        if self._never_rx is not None:  # "England" inside "NHS England"
+            inside = _Intervals(m.span() for m in self._never_rx.finditer(text))
+            cands = [c for c in cands if c.source == "study-always"
+                     or not inside.contains(c.start, c.end)]
+        return _resolve(cands, self.config.min_score)
+
+    def _scan(self, text: str, cased: bool) -> tuple[list[Span], list[tuple[int, int]]]:
+        """Every recognizer over ``text`` in overlapping windows: candidates and the ranges
+        (labels, timestamps) nothing may be found in."""
         chunks = list(_windows(text, _chunks(text, self.config.chunk_chars)))
         texts = (text[w.start:w.end] for w in chunks)  # a generator: spaCy streams them
         docs: Iterable[object] = (self.nlp.pipe(texts, batch_size=16) if self.nlp
@@ -124,17 +145,30 @@ class Detector:
             cands.extend(_shift(sp, offset) for sp in found if win.owns(sp.start + offset))
             blocked.extend((s + offset, e + offset) for s, e in chunk.blocked
                            if win.owns(s + offset))
-        cands.extend(self._propagate(text, cands, cased))
-        cands.extend(self._near_misses(text, cands))
-        cands.extend(_echoes(text, cands))
-        cands.extend(self._always(text))
-        stops = _Intervals(blocked)
-        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
-        if self._never_rx is not None:  # "England" inside "NHS England"
-            inside = _Intervals(m.span() for m in self._never_rx.finditer(text))
-            cands = [c for c in cands if c.source == "study-always"
-                     or not inside.contains(c.start, c.end)]
-        return _resolve(cands, self.config.min_score)
+        return cands, blocked
+
+    def _lower_case_lines(self, text: str) -> list[Span]:
+        """In normally-cased text, lines written wholly in lower case ("my manager deb at
+        kirkby community hub") are read again with the lower-case rules, which the casing of
+        the rest of the document switched off. All such lines go through in one pass."""
+        regions = _lower_regions(text)
+        if not regions:
+            return []
+        starts, parts, pos = [], [], 0
+        for s, e in regions:
+            starts.append(pos)
+            parts.append(text[s:e])
+            pos += e - s + 1
+        joined = "\n".join(parts)
+        found, _ = self._scan(joined, False)
+        out: list[Span] = []
+        for sp in found:
+            k = bisect_right(starts, sp.start) - 1
+            s, e = regions[k]
+            if sp.end - starts[k] > e - s or sp.type == "PERSON" and sp.source == "speaker-label":
+                continue  # across two lines, or a label the main pass already judged
+            out.append(_shift(sp, s - starts[k]))
+        return out
 
     def detect_transcript(self, transcript: Transcript) -> list[Finding]:
         """Findings anchored per segment (decision PENDING); context spans whole turns."""
@@ -202,7 +236,8 @@ class Detector:
                 or _SPEAKER_N.match(label):
             return False
         toks = tokenize(label)
-        core = [t for t in toks if t.lower not in self.people.titles and t.is_word]
+        core = [t for n, t in enumerate(toks) if t.lower not in self.people.titles and t.is_word
+                and not (t.lower in PARTICLES and 0 < n < len(toks) - 1)]
         if not core or any(not t.is_alpha for t in core):
             return False
         if not all(t.is_cap for t in core):
@@ -263,6 +298,32 @@ class Detector:
             out.append(Span(s, e, "PERSON", w, 0.6, "known-name"))
         return out
 
+    def _coordinated(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
+        """'Faith and Hope', 'Memory and Mercy, two of the carers': a given name joined by
+        'and'/'or'/'&' to a name already found is a name too, even a word-name at the start
+        of a sentence. Lower case needs a word no dictionary has."""
+        out: list[Span] = []
+        for c in cands:
+            if c.type != "PERSON" or c.score < 0.5:
+                continue
+            m = _BEFORE_AND.search(text, max(0, c.start - 40), c.start)
+            if m and m.end() == c.start:
+                out.extend(self._coordinate_word(m.start(1), m.end(1), text, cased))
+            m = _AFTER_AND.match(text, c.end)
+            if m:
+                out.extend(self._coordinate_word(m.start(1), m.end(1), text, cased))
+        return out
+
+    def _coordinate_word(self, s: int, e: int, text: str, cased: bool) -> list[Span]:
+        w = text[s:e]
+        lw = w.lower()
+        if lw not in self.lex.first_names or lw in self.lex.never or lw in STOP \
+                or lw in self.people.titles or lw in self.lex.place_words:
+            return []
+        if cased and not w[0].isupper() or not cased and self.lex.is_word(lw):
+            return []
+        return [Span(s, e, "PERSON", w, 0.45, "name-and-name")]
+
     def _near_misses(self, text: str, cands: list[Span]) -> list[Span]:
         """Words in no English lexicon that sound like a name already known (found with
         confidence here, or a PERSON on the study's always list), and a name split by speech
@@ -297,6 +358,47 @@ class Detector:
             if self._sounds_known(w + w2, known, split=True):
                 out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
         return out
+
+    def _split_listed_names(self, text: str, cands: list[Span]) -> list[Span]:
+        """'shiv on', 'tee gan', 'ee fa': speech recognition cut a name in two short pieces,
+        and one piece is already flagged as a name. Joined back, they sound like a given name
+        the lists know (same sound key, at most two letters apart): flag both pieces."""
+        by_start: dict[int, int] = {}
+        by_end: dict[int, int] = {}
+        for c in cands:
+            if c.type == "PERSON":
+                by_start[c.start] = max(by_start.get(c.start, c.end), c.end)
+                by_end[c.end] = min(by_end.get(c.end, c.start), c.start)
+        named = set(by_start) | {e - 1 for e in by_end}
+        if not named:
+            return []
+        out: list[Span] = []
+        toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+        for k in range(len(toks) - 1):
+            s, e, w = toks[k]
+            s2, e2, w2 = toks[k + 1]
+            if not (2 <= len(w) <= 4 and 2 <= len(w2) <= 4) or text[e:s2] != " ":
+                continue
+            if not (s in named or e - 1 in named or s2 in named or e2 - 1 in named):
+                continue  # neither piece begins or ends a name found already
+            if w2 in STOP or w in STOP or w2 in FILLERS:
+                continue
+            joined = w + w2
+            names = self._name_keys.get(similar.phonetic_key(joined), ())
+            if any(similar.edit_distance(joined, n) <= 2 for n in names):
+                # one span over the pieces and the name found across them ("tee gan teagan")
+                a = min(s, by_end.get(e, s), by_end.get(e2, s))
+                b = max(e2, by_start.get(s, e2), by_start.get(s2, e2))
+                out.append(Span(a, b, "PERSON", text[a:b], 0.5, "split-name"))
+        return out
+
+    def _listed_keys(self) -> dict[str, list[str]]:
+        """Sound keys of the listed given names (about 0.4 s, once per detector)."""
+        keys: dict[str, list[str]] = {}
+        for n in self.lex.first_names:
+            if 3 <= len(n) <= 9 and n.isalpha():
+                keys.setdefault(similar.phonetic_key(n), []).append(n)
+        return keys
 
     @staticmethod
     def _sounds_known(word: str, known: dict[str, set[str]], split: bool = False) -> bool:
@@ -482,6 +584,28 @@ def _echoes(text: str, cands: list[Span]) -> list[Span]:
             if w.group().lower() in inits and not (c.start <= w.start() < c.end):
                 out.append(Span(w.start(), w.end(), "ORGANISATION", w.group(), 0.6,
                                 "initials-nearby"))
+    return out
+
+
+# A word joined to what follows or precedes it by "and"/"or"/"&" ("Faith and Hope").
+_BEFORE_AND = re.compile(r"\b([^\W\d_][\w'’-]*) (?:and|or|&) ")
+_AFTER_AND = re.compile(r" (?:and|or|&) ([^\W\d_][\w'’-]*)\b")
+_LINE = re.compile(r"[^\n]+")
+_WORD_RX = re.compile(r"[^\W\d_]+")
+_LINE_LABEL = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]+")
+
+
+def _lower_regions(text: str) -> list[tuple[int, int]]:
+    """Lines (after a speaker or respondent label) of four words or more with no capital."""
+    out = []
+    for m in _LINE.finditer(text):
+        s, line = m.start(), m.group()
+        lab = _LINE_LABEL.match(line)
+        if lab:
+            s, line = s + lab.end(), line[lab.end():]
+        if any(c.isupper() for c in line) or len(_WORD_RX.findall(line)) < 4:
+            continue
+        out.append((s, m.end()))
     return out
 
 

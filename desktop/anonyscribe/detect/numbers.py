@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .lexicon import STOP, Lexicon
 from .text import Chunk, Tok
 
 UNITS = {"zero": "0", "oh": "0", "o": "0", "nought": "0", "nil": "0", "one": "1", "two": "2",
@@ -29,11 +30,26 @@ _JOINERS = {"-", "(", ")", "+", ","}
 POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 POSTCODE_TEXT = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b", re.IGNORECASE)
 _TLD = r"(?:com|net|org|uk|nhs|gov|ac|co|edu|io|info|scot|wales|ie)"
+# A part of a spoken address: "chikwanha seventy two", number words said after the word.
+_EMAIL_NUM = ("(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+              "thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|"
+              "forty|fifty|sixty|seventy|eighty|ninety|double|triple)")
+_EMAIL_PART = rf"[a-z0-9]+(?:[._'’-][a-z0-9]+)*(?:\s+{_EMAIL_NUM})*"
+# A domain part, said as a word or spelled out letter by letter ("n h s dot net").
+_DOMAIN_PART = r"(?:[a-z](?:\s+[a-z]){1,5}|[a-z0-9]+)"
+# Mail providers people name without the ending ("bob at gmail").
+_PROVIDERS = r"(?:gmail|googlemail|hotmail|outlook|yahoo|icloud|btinternet|aol|protonmail)"
 _SPOKEN_EMAIL = re.compile(
-    r"\b([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*)"
+    rf"\b({_EMAIL_PART}(?:\s+(?:dot|underscore|dash|hyphen)\s+{_EMAIL_PART})*)"
     r"\s+(?:at|@)\s+"
-    rf"([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{_TLD}|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD})"
+    rf"({_DOMAIN_PART}(?:\s+dot\s+{_DOMAIN_PART})*\s+dot\s+{_TLD}|"
+    rf"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}|{_PROVIDERS}(?![\s.]+dot\b))"
     r"\b", re.IGNORECASE)
+# Words said before an address that are never part of it.
+_EMAIL_LEAD_STOP = {"is", "it's", "its", "email", "e-mail", "mail", "me", "on", "at", "my",
+                    "address", "use", "try", "send", "to", "it", "was", "and", "or", "the",
+                    "contact", "reach", "work", "personal", "one", "that's", "thats", "um",
+                    "uh", "er", "erm", "so", "just", "yeah", "ok", "okay", "well", "s"}
 # Postcode areas of the UK (the letters before the first digit).
 _AREAS_TEXT = """
 AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
@@ -133,6 +149,17 @@ def digit_runs(toks: list[Tok], text: str) -> Iterator[DigitRun]:
         yield DigitRun(digits, start, i, words)
 
 
+# Letters said by their names in a spoken code ("ay bee one two"); only inside a code run.
+LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "haitch", "jay",
+                          "kay", "el", "em", "en", "pee", "cue", "ar", "ess", "tee", "vee",
+                          "ex", "zed", "zee"})
+_CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
+
+
+def _code_digit(w: str) -> bool:
+    return w in UNITS or w in REPEAT or w.isdigit()
+
+
 def _inward(toks: list[Tok], j: int) -> int:
     """Index after an inward code ('three a b', '6LH') starting at j, else 0."""
     if j >= len(toks):
@@ -153,7 +180,8 @@ def _inward(toks: list[Tok], j: int) -> int:
 class NumberRecognizer:
     """PHONE, NHS_NUMBER, ID, POSTCODE and spelled-out EMAIL."""
 
-    def __init__(self, cfg: DetectionConfig) -> None:
+    def __init__(self, cfg: DetectionConfig, lex: Lexicon | None = None) -> None:
+        self.lex = lex
         self.id_context = sorted(cfg.words("numbers", "id_context"))
         self.nhs_context = sorted(cfg.words("numbers", "nhs_context"))
         # Letters and digits read out one by one are a code wherever a number or code is
@@ -173,8 +201,48 @@ class NumberRecognizer:
         out.extend(self._spoken_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
-            out.append(Span(m.start(), m.end(), "EMAIL", m.group(), 0.85, "spoken-email"))
+            s = self._email_lead(toks, m.start())
+            if m.group(1).lower() in STOP and s == m.start():
+                continue  # "we were at gmail", "the talk was at ...": no address
+            score = 0.85 if " dot " in m.group(2) or "." in m.group(2) else 0.6
+            out.append(Span(s, m.end(), "EMAIL", text[s:m.end()], score, "spoken-email"))
         return out
+
+    @staticmethod
+    def _spoken_mix(toks: list[Tok], i: int, j: int) -> bool:
+        """A letter between number words ('oh eight j oh two'): a code read out, not a
+        letter and a number said one after the other ('ward b two')."""
+        kinds = ["d" if _code_digit(t.lower) or t.lower in TEENS or t.lower in TENS else "l"
+                 for t in toks[i:j]]
+        return any(kinds[n] == "l" and "d" in kinds[:n] and "d" in kinds[n + 1:]
+                   for n in range(len(kinds)))
+
+    def _after_place(self, toks: list[Tok], i: int) -> bool:
+        """'bishopbriggs g sixty four': an outcode said right after a town's name."""
+        return self.lex is not None and i > 0 and toks[i - 1].is_word \
+            and toks[i - 1].lower in self.lex.place_words
+
+    def _email_lead(self, toks: list[Tok], start: int) -> int:
+        """Start of a spoken address whose first part was said in pieces: 'j smith at ...',
+        'f o l a at ...', 'priya k at ...': single letters and words before the match, up
+        to four, stopping at the words that introduce an address."""
+        k = next((n for n, t in enumerate(toks) if t.start == start), None)
+        if k is None:
+            return start
+        n = k
+        while n > 0 and k - n < 4:
+            w = toks[n - 1]
+            if not w.is_word or not w.text.isalpha() or w.lower in _EMAIL_LEAD_STOP \
+                    or len(w.text) > 12 or len(w.text) > 1 and self.lex is not None \
+                    and self.lex.is_word(w.lower) and w.lower not in self.lex.first_names:
+                break  # "i think john at ...": ordinary words are not part of it
+            n -= 1
+        if n == k:
+            return start
+        pieces = toks[n:k]
+        if all(len(p.text) == 1 for p in pieces) or len(pieces) <= 2:
+            return pieces[0].start
+        return start
 
     def _context(self, text: str, start: int, words: list[str], width: int = 60) -> bool:
         before = text[max(0, start - width):start].casefold()
@@ -246,7 +314,8 @@ class NumberRecognizer:
             cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
             if inward:
                 end = inward
-            elif (len(area) == 1 or area in _AREA_WORDS) and not cue:
+            elif (len(area) == 1 or area in _AREA_WORDS) and not cue \
+                    and not self._after_place(toks, i):
                 continue  # "b two", "is three": a postcode only where one is expected
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.45
@@ -259,12 +328,19 @@ class NumberRecognizer:
         i = 0
         while i < len(toks):
             j, letters, digits = i, 0, 0
-            while j < len(toks) and j - i < 14:
+            while j < len(toks) and j - i < 16:
                 w = toks[j].lower
                 if w in UNITS or w.isdigit() or w in REPEAT:
                     digits += len(w) if w.isdigit() else 1
-                elif len(w) == 1 and w.isalpha() and w not in ("a", "i"):
-                    letters += 1
+                elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or digits and (
+                        j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
+                    letters += 1  # "one two a three": "a" between digits is a letter
+                elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
+                        toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
+                    letters += 1  # "ay bee one two three"
+                elif w in _CODE_JOINERS and (digits or letters) and j + 1 < len(toks) and (
+                        _code_digit(toks[j + 1].lower) or len(toks[j + 1].lower) == 1):
+                    pass  # "c r two oh two one dash oh four"
                 elif 2 <= len(w) <= 3 and toks[j].text.isupper() and w.isalpha():
                     letters += len(w)  # "KC 40 77 19"
                 elif w in TEENS or w in TENS:
@@ -272,12 +348,17 @@ class NumberRecognizer:
                 else:
                     break
                 j += 1
-            if letters and digits >= 3 and letters + digits >= 5 and \
-                    self._context(text, toks[i].start, self.code_context, 160):
+            if letters and digits >= 3 and letters + digits >= 5:
                 s, e = toks[i].start, toks[j - 1].end
-                yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
-                i = j
-                continue
+                if self._context(text, toks[i].start, self.code_context, 160):
+                    yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
+                    i = j
+                    continue
+                if digits >= 4 and letters + digits >= 6 or digits >= 3 and letters >= 1 \
+                        and letters + digits >= 5 and self._spoken_mix(toks, i, j):
+                    yield Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
+                    i = j
+                    continue
             i = max(j, i + 1)
 
     def _postcodes(self, chunk: Chunk) -> Iterator[Span]:

@@ -19,11 +19,35 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
                   ("placement", "with"), ("shifts", "at"), ("shifts", "for"), ("agency", "called"),
                   ("company", "called"), ("home", "called"), ("joined",), ("worked", "with"),
                   ("contract", "with"), ("bank", "at"), ("volunteered", "at"), ("started", "at"),
-                  ("trained", "at"), ("studied", "at"), ("qualified", "at")}
+                  ("trained", "at"), ("studied", "at"), ("qualified", "at"),
+                  ("drives", "for"), ("drove", "for"), ("driving", "for"), ("run", "by"),
+                  ("owned", "by"), ("managed", "by"), ("runs", "for"), ("worked", "under")}
+# Cues so sure of a workplace that one unknown lower-case word after them is its name
+# ("i work for medacs"); "at" is not among them ("at night", "at weekends").
+_STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
+                    ("employed", "by"), ("agency", "called"), ("company", "called"),
+                    ("shifts", "for"), ("owned", "by"), ("run", "by")}
+# Heads said in lower case after a town in cased text: "Stoke council", "Newark hospital".
+_TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", "hospice",
+               "college", "uni", "university"}
+_CAPS = re.compile(r"^[A-Z]{3,6}$")
+_UNIT_ACRONYMS = {"icu", "itu", "hdu", "ccu", "nicu", "picu", "scbu", "amu", "mau", "sau",
+                  "cdu", "eau", "ed", "opd"}
+# Words before a place of work: "at the SWAH", "with ABUHB", "joined NIAS".
+_AT_WORDS = {"the", "at", "with", "from", "to", "joined", "for", "in", "left"}
+_NATIONS = {"wales", "scotland", "england", "ireland"}
+# "the western trust", "the south eastern trust", "north board": one region's body.
+_REGION_HEADS = {"trust", "board"}
+_COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+            "central", "mid", "north-east", "north-west", "south-east", "south-west"}
+# "School of Nursing", "Faculty of Health": a part of a university named by its field.
+_FACULTY_HEADS = {"school", "faculty", "department", "institute", "centre", "division",
+                  "college"}
 # Last words of care agencies, companies and charities said in lower case ("bluebird care").
 _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "recruitment",
-                  "staffing", "nursing", "solutions", "group", "services", "trust", "charity",
-                  "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership", "practice"}
+                  "bank", "staffing", "nursing", "solutions", "group", "services", "trust",
+                  "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
+                  "practice"}
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
@@ -50,6 +74,14 @@ _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
 
 
+def _ward_letter(toks: list[Tok], k: int) -> bool:
+    """A ward's letter said after its number: b-h always, 'a' only before a pause."""
+    w = toks[k].lower
+    if len(w) != 1 or w not in "abcdefgh":
+        return False
+    return w != "a" or k + 1 >= len(toks) or not toks[k + 1].is_word
+
+
 def _number_compound(word: str) -> bool:
     """'twenty-three', 'forty-one': a number written with a hyphen."""
     parts = word.split("-")
@@ -65,6 +97,9 @@ class OrganisationRecognizer:
         self.openers = cfg.words("organisation", "name_openers")
         self.cues = cfg.words("organisation", "workplace_cues")
         self.generic_single = cfg.words("organisation", "generic_single")
+        self.titles = cfg.words("person", "titles")
+        self._place_phrases = frozenset(p.casefold() for p in cfg.list_lines("places")
+                                        if " " in p)
         self.role_words = cfg.words("role", "heads") | {"dispenser", "porter", "carer",
                                                         "volunteer", "cleaner", "pharmacist"}
 
@@ -109,6 +144,9 @@ class OrganisationRecognizer:
             end = seg[-1].end
             if said_poss:
                 end = toks[m.end_tok].end
+            elif m.end_tok < len(toks) and toks[m.end_tok].lower in _NATIONS \
+                    and seg[-1].lower in self.heads:
+                end = toks[m.end_tok].end  # "university hospital wales"
             s = seg[0].start
             base = 0.95 if not single else 0.85
             out.append(Span(s, end, "ORGANISATION", text[s:end], base * score / 0.9 * 0.95
@@ -125,6 +163,9 @@ class OrganisationRecognizer:
         out.extend(self._companies(chunk))
         out.extend(self._short_forms(chunk))
         out.extend(self._universities(chunk))
+        out.extend(self._faculties(chunk))
+        out.extend(self._regional_bodies(chunk))
+        out.extend(self._unknown_initialisms(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
             if t.text == "Royal" and toks[i - 1].lower == "the" and chunk.cased:
                 e = t.end
@@ -140,9 +181,10 @@ class OrganisationRecognizer:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
         for i, t in enumerate(toks):
-            cue = (t.lower,) in _EMPLOYER_CUES or (
-                i and (toks[i - 1].lower, t.lower) in _EMPLOYER_CUES) or (
-                t.lower == "at" and i and toks[i - 1].lower in self.role_words)
+            pair = (toks[i - 1].lower, t.lower) if i else ("", t.lower)
+            cue = (t.lower,) in _EMPLOYER_CUES or pair in _EMPLOYER_CUES or (
+                t.lower in ("at", "for") and i and toks[i - 1].lower in self.role_words) or (
+                t.lower == "from" and chunk.cased and self._person_before(toks, i))
             if not cue:
                 continue
             j = i + 1
@@ -153,8 +195,9 @@ class OrganisationRecognizer:
             while k < len(toks) and len(run) < 5:
                 w = toks[k]
                 if chunk.cased:
-                    ok = w.is_word and (w.is_cap or w.text.isupper()) and w.lower not in STOP \
-                        or (w.lower in ("and", "&", "of", "'s") and run)
+                    ok = w.is_word and (w.is_cap or w.text.isupper()) and (
+                        w.lower not in STOP or not w.sent_start and w.text != "I") \
+                        or (w.lower in ("and", "&", "of", "'s") and run)  # "One Barnet"
                 else:
                     ok = w.is_word and w.lower not in STOP and w.lower not in FILLERS \
                         and w.lower not in NUMBER_WORDS or (w.lower == "'s" and run)
@@ -164,8 +207,8 @@ class OrganisationRecognizer:
                 k += 1
             while run and run[-1].lower in ("and", "&", "of", "'s"):
                 run.pop()
-            if not run or (chunk.cased and run[0].sent_start):
-                continue
+            if not run or (chunk.cased and run[0].sent_start) or run[0].lower in self.titles:
+                continue  # "worked for Mr Khan": a person
             words = [w.lower for w in run if w.is_word]
             if chunk.cased:
                 if len(run) == 1 and (run[0].lower in lex.place_words or run[0].lower
@@ -175,6 +218,8 @@ class OrganisationRecognizer:
             else:
                 tail = next((n for n in range(len(run)) if run[n].lower in _COMPANY_TAILS
                              and n > 0), None)
+                if tail is None and pair in _STRONG_EMPLOYER and self._unknown(run[0]):
+                    tail = 0  # "i work for medacs": a word no list knows, after "work for"
                 if tail is None or t.lower == "at":
                     continue
                 run = run[:tail + 1]
@@ -183,6 +228,102 @@ class OrganisationRecognizer:
                 continue
             s, e = run[0].start, run[-1].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
+        return out
+
+    def _regional_bodies(self, chunk: Chunk) -> list[Span]:
+        """'the south eastern trust', 'the western board': compass words before 'trust' or
+        '(health) board' name one body; 'perth royal', 'leeds general': a town's hospital."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if i == 0:
+                continue
+            prev = toks[i - 1]
+            if t.lower in _REGION_HEADS:
+                j = i
+                while j > 0 and toks[j - 1].lower in _COMPASS and i - j < 2:
+                    j -= 1
+                if j == i or j > 0 and toks[j - 1].lower in ("a", "an", "every", "each"):
+                    continue
+                if chunk.cased and not (toks[j].is_cap or t.is_cap) and toks[j].sent_start:
+                    continue
+                s = toks[j].start
+                out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.55,
+                                "regional-body"))
+            elif t.lower in ("royal", "general") and prev.lower in self.lex.place_words \
+                    and prev.is_word and not (chunk.cased and not prev.is_cap):
+                out.append(Span(prev.start, t.end, "ORGANISATION",
+                                chunk.text[prev.start:t.end], 0.55, "town-hospital"))
+        return out
+
+    def _unknown_initialisms(self, chunk: Chunk) -> list[Span]:
+        """'the nearest ED is the SWAH', 'ABUHB took four months', 'the Brunel ICU': capitals
+        no list knows, said where a place of work goes, are a guess worth a look (low
+        score); a unit acronym after a name makes the name a unit."""
+        out: list[Span] = []
+        if not chunk.cased:
+            return out
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks):
+            if i == 0 or not _CAPS.match(t.text):
+                continue
+            prev = toks[i - 1]
+            lw = t.lower
+            if lw in _UNIT_ACRONYMS:
+                if prev.is_cap and prev.is_word and not prev.sent_start \
+                        and not lex.is_word(prev.lower) and not prev.text.isupper():
+                    out.append(Span(prev.start, t.end, "ORGANISATION",
+                                    chunk.text[prev.start:t.end], 0.55, "named-unit-acronym"))
+                continue
+            if lw in lex.acronyms or lw in lex.never or t.text in lex.initialisms \
+                    or lex.is_word(lw) or prev.lower not in _AT_WORDS:
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and (nxt.lower in self.role_words or nxt.lower in self.heads):
+                continue  # "the EDI lead", "the QI team": the rules for those decide
+            out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.35, "unknown-initialism"))
+        return out
+
+    def _person_before(self, toks: list[Tok], i: int) -> bool:
+        """'Raj from ...', 'a social prescriber, Zofia, from ...', 'the physio from ...':
+        'from' said of a person names where they work."""
+        j = i - 1
+        if j >= 0 and toks[j].text == ",":
+            j -= 1
+        if j < 0:
+            return False
+        w = toks[j]
+        if w.lower in self.role_words:
+            return True
+        return w.is_cap and not w.sent_start and w.lower in self.lex.first_names \
+            and not self.lex.is_word(w.lower)
+
+    def _unknown(self, w: Tok) -> bool:
+        lw = w.lower
+        return w.is_alpha and len(lw) >= 3 and not self.lex.is_word(lw) \
+            and lw not in self.lex.place_words and lw not in self.lex.first_names
+
+    def _faculties(self, chunk: Chunk) -> list[Span]:
+        """'the School of Human and Behavioural Sciences', 'Faculty of Health': capitalised
+        head, 'of', capitalised field words (and 'and' between them)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        if not chunk.cased:
+            return out
+        for i, t in enumerate(toks[:-2]):
+            if t.lower not in _FACULTY_HEADS or not t.is_cap or toks[i + 1].lower != "of":
+                continue
+            k, end = i + 2, 0
+            while k < len(toks) and k < i + 9:
+                w = toks[k]
+                if w.is_word and w.is_cap and w.lower not in STOP:
+                    end = w.end
+                elif not (w.lower in ("and", "&") and end):
+                    break
+                k += 1
+            if end:
+                out.append(Span(t.start, end, "ORGANISATION", chunk.text[t.start:end], 0.6,
+                                "faculty"))
         return out
 
     def _companies(self, chunk: Chunk) -> list[Span]:
@@ -207,8 +348,9 @@ class OrganisationRecognizer:
                 if toks[j].sent_start:
                     break
                 j -= 1
-            if not names or names[0].lower in _CARE_GENERIC or names[-1].lower in _CARE_GENERIC:
-                continue
+            if not names or names[0].lower in _CARE_GENERIC or (
+                    names[-1].lower in _CARE_GENERIC and len(names) < 2):
+                continue  # "Primary Care"; but "Trentside Home Care" is a company
             if len(names) == 1 and names[0].sent_start and self.lex.is_word(names[0].lower):
                 continue
             k = i + 1 if end == t.end else i + 3
@@ -261,6 +403,8 @@ class OrganisationRecognizer:
                 while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                              or _number_compound(toks[j + 1].lower)):
                     j += 1
+                if j + 1 < len(toks) and _ward_letter(toks, j + 1):
+                    j += 1  # "ward seven c", "ward twelve b"
             elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower not in ("a", "i") \
                     and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                                or toks[j + 1].text.isdigit()):
@@ -282,10 +426,13 @@ class OrganisationRecognizer:
             if t.lower not in self.heads or i == 0:
                 continue
             lower_head = chunk.cased and not t.is_cap
-            if lower_head and not (t.lower in _NAMED_PLACES and toks[i - 1].is_cap
-                                   and toks[i - 1].is_word and not toks[i - 1].sent_start
-                                   and toks[i - 1].lower not in STOP):
-                continue  # "Ocean ward", "Tower wing": a capitalised name, then the head
+            prev = toks[i - 1]
+            town = prev.is_cap and prev.is_word and prev.lower in lex.place_words \
+                and t.lower in _TOWN_HEADS
+            if lower_head and not ((t.lower in _NAMED_PLACES or town) and prev.is_cap
+                                   and prev.is_word and not prev.sent_start
+                                   and prev.lower not in STOP):
+                continue  # "Ocean ward", "Tower wing", "Stoke council": a name, then the head
             names: list[Tok] = []
             j = i - 1
             while j >= 0 and len(names) < 5:
@@ -324,8 +471,9 @@ class OrganisationRecognizer:
                 while k < len(names) and lex.is_word(names[k].lower):
                     k += 1
                 if k < len(names):
-                    while k > 0 and names[k - 1].lower in self.openers:
-                        k -= 1
+                    while k > 0 and (names[k - 1].lower in self.openers or " ".join(
+                            n.lower for n in names[k - 1:]) in self._place_phrases):
+                        k -= 1  # "fort william station": the whole town's name
                     names = names[k:]
                     score = 0.6
                 elif t.lower in self.unit_heads and len(full) >= 2 and all(

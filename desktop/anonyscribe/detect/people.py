@@ -46,6 +46,11 @@ _NOT_SPELLED = frozenset({"abc", "bbc", "itv", "nhs", "gcs", "ocd", "ptsd", "dna
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
                 "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
+# Small words inside surnames: "Iolo ap Dafydd", "Caoimhe Ní Chonaill", "Cathal Ó Fearghail",
+# "Ruud van Dijk", "Aisha bin Salleh". A name part only between two name words.
+PARTICLES = frozenset({"ap", "ab", "ferch", "ní", "nic", "ó", "ua", "uí", "mac", "van", "von",
+                       "der", "den", "de", "da", "di", "del", "della", "dos", "du", "le", "la",
+                       "bin", "binti", "bint", "ibn", "al", "el", "o"})
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -111,10 +116,15 @@ class PersonRecognizer:
         """Index after the last token of the name that starts at ``i`` (surnames, 2 more)."""
         toks, lex = chunk.toks, self.lex
         j = i + 1
-        while j < len(toks) and j <= i + 2:
+        last = i + 2
+        while j < len(toks) and j <= last:
             t = toks[j]
             if chunk.text[toks[j - 1].end:t.start] not in (" ", "-"):
                 break
+            if self._particle_before_name(chunk, j):
+                j += 2
+                last += 1
+                continue
             group_surname = t.lower in self.never and t.lower in lex.surnames and \
                 t.is_alpha and (t.is_cap or not chunk.cased)  # "Sarah White", "Ann English"
             if not (self.name_like(t, chunk.cased, loose=True) or group_surname) \
@@ -132,6 +142,20 @@ class PersonRecognizer:
                     break
             j += 1
         return j
+
+    def _particle_before_name(self, chunk: Chunk, j: int) -> bool:
+        """Is toks[j] a surname particle ("ap", "Ní", "o") followed by a surname?"""
+        toks, lex = chunk.toks, self.lex
+        t = toks[j]
+        if t.lower not in PARTICLES or j + 1 >= len(toks) or \
+                chunk.text[t.end:toks[j + 1].start] != " ":
+            return False
+        nxt = toks[j + 1]
+        if not nxt.is_alpha or nxt.lower in STOP or len(nxt.lower) < 3:
+            return False
+        if chunk.cased:
+            return nxt.is_cap and not nxt.text.isupper()
+        return nxt.lower in lex.surnames or not lex.is_word(nxt.lower)
 
     def _word_surname(self, chunk: Chunk, i: int, j: int) -> bool:
         """'sarah white and ...', 'tom green.': a surname that is also a word, right after a
@@ -226,7 +250,27 @@ class PersonRecognizer:
                     continue  # "a K shaped", article
                 out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.5,
                                 "initials"))
+            elif not chunk.cased and nxt is not None and self._lower_initials(toks, i):
+                out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.45,
+                                "initials"))
         return out
+
+    @staticmethod
+    def _lower_initials(toks: list[Tok], i: int) -> bool:
+        """'it was a k who told me', 'j p said no': two lone letters that act as a person
+        (a speech verb or 'who' right after them), not part of a longer spelled run."""
+        if i + 2 >= len(toks) or toks[i].lower == "i":
+            return False
+        a, b, after = toks[i], toks[i + 1], toks[i + 2]
+        if len(b.text) != 1 or not b.text.isalpha() or b.lower == "i":
+            return False
+        if i and len(toks[i - 1].text) == 1 and toks[i - 1].text.isalpha():
+            return False
+        if len(after.text) == 1 and after.text.isalpha():
+            return False
+        return a.is_word and after.lower in _SPEECH_VERBS | {"who", "was", "is", "and"} \
+            and (after.lower not in ("was", "is", "and") or i and toks[i - 1].lower in (
+                "called", "named", "me", "with", "colleague", "manager", "friend"))
 
     def _score_start(self, chunk: Chunk, i: int) -> float:
         toks, lex, cased = chunk.toks, self.lex, chunk.cased

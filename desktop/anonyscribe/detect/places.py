@@ -10,6 +10,9 @@ from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
+# Words before "estate" that say what kind of estate, not which one.
+_GENERIC_ESTATE = {"council", "housing", "industrial", "business", "trading", "retail", "new",
+                   "big", "private", "local", "social", "real", "rough", "old", "same", "whole"}
 # Words after a place name that make a named estate, village part or landmark of it.
 _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "end", "vale",
              "valley", "hill", "hills", "moor", "fields", "gardens", "square", "cross",
@@ -74,7 +77,8 @@ class PlaceRecognizer:
             if t.lower in ("county", "co") and nxt.is_word and (nxt.is_cap or not chunk.cased) \
                     and (t.is_cap or not chunk.cased) and nxt.lower not in STOP \
                     and not lex.is_word(nxt.lower) or (
-                        t.lower in ("county", "co") and chunk.cased and t.is_cap
+                        t.lower in ("county", "co") and chunk.cased and (t.is_cap or t.lower
+                                                                           == "county")
                         and nxt.is_cap and not nxt.sent_start and nxt.lower not in STOP):
                 out.append(Span(t.start, nxt.end, "LOCATION", text[t.start:nxt.end], 0.75,
                                 "county"))
@@ -85,6 +89,14 @@ class PlaceRecognizer:
                 out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
             if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
+            elif nxt.lower in ("a", "m") and t.lower in ("the", "off", "via", "onto") \
+                    and i + 2 < len(toks) and toks[i + 2].lower in NUMBER_WORDS:
+                k = i + 2  # "off the a six two nine", "down the m six": a road said aloud
+                while k < len(toks) and k < i + 6 and toks[k].lower in NUMBER_WORDS:
+                    k += 1
+                e = toks[k - 1].end
+                out.append(Span(nxt.start, e, "LOCATION", text[nxt.start:e], 0.5,
+                                "road-number"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \
                     or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS:
                 continue
@@ -108,6 +120,9 @@ class PlaceRecognizer:
         j = i - 1
         while j >= 0 and toks[j].lower in FILLERS:
             j -= 1
+        if j >= 1 and toks[j].lower == "the" and toks[j - 1].lower in ("in", "near", "round",
+                                                                        "from"):
+            j -= 1  # "she lives up in the Gorbals", "we're from the Shankill"
         if j < 1:
             return False
         prep = toks[j].lower
@@ -152,7 +167,8 @@ class PlaceRecognizer:
             has_number = k < j
             start_tok = toks[k + 1] if has_number else names[0]
             if not chunk.cased and not has_number and all(
-                    self.lex.is_word(n.lower) for n in names):
+                    self.lex.is_word(n.lower) for n in names) and not self._named_estate(
+                    toks, names, t):
                 continue
             if chunk.cased and len(names) == 1 and names[0].sent_start and not has_number:
                 continue
@@ -161,6 +177,16 @@ class PlaceRecognizer:
             out.append(Span(s, e, "LOCATION", chunk.text[s:e], score, "address"))
             out.extend(self._locality(chunk, i + 1))
         return out
+
+    @staticmethod
+    def _named_estate(toks: list[Tok], names: list[Tok], head: Tok) -> bool:
+        """'on the lodge park estate', 'from the meadow farm estate': two or more ordinary
+        words before 'estate' after 'the' name one estate (not 'the council estate')."""
+        first = names[0].i
+        return head.lower == "estate" and len(names) >= 2 and first >= 2 \
+            and toks[first - 1].lower == "the" and toks[first - 2].lower in (
+                "on", "in", "from", "off", "near", "round") \
+            and not any(n.lower in _GENERIC_ESTATE for n in names)
 
     def _locality(self, chunk: Chunk, j: int) -> list[Span]:
         """'41 Chestnut Avenue, Low Fell, NE9': the district named after a street."""

@@ -27,7 +27,21 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("was",), ("is",), ("became",), ("used", "to", "be"),
          ("they're",), ("you're",), ("we", "were"), ("we're",),
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
-         ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"))
+         ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"),
+         ("who's",), ("who", "is"), ("who", "was"), ("there's",), ("then",),
+         ("one", "of"))
+# Cues said of a person: after these an unknown acronym is a post ("he's a CNM2").
+_PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
+                ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
+                ("working", "as"), ("became",)}
+# Words right before a bare office ("he's head of nursing", "I'm lead for dementia").
+_SAID_OF = {"i'm", "im", "he's", "she's", "was", "is", "as", "became", "now", "am"}
+_POST_ACRONYM = re.compile(r"^[A-Z]{2,5}\d?$")
+# Words before "to be a" that make the title an aspiration, not a post held.
+_WISH = {"like", "want", "wanted", "wants", "wanna", "'d", "would", "hope", "hoping", "hoped",
+         "love", "aspire", "aspired", "aspiring", "dream", "dreamed", "planning", "plan",
+         "aim", "aiming", "going", "gonna", "trying", "try", "could", "might", "should",
+         "ambition", "someday", "one", "never", "wish", "keen", "interested"}
 _CUE_ENDS: dict[str, list[tuple[str, ...]]] = {}
 for _cue in _CUES:
     _CUE_ENDS.setdefault(_cue[-1], []).append(_cue)
@@ -36,14 +50,30 @@ _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", 
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
 # Bare words said of anyone in the trade, not a post ("as a nurse", "I'm a doctor").
 _GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "professional", "leader",
-                  "member", "clinician", "nurses", "doctors", "trainee", "locum", "volunteer",
-                  "chair", "head", "lead"}
+                  "member", "clinician", "nurses", "doctors", "trainee", "volunteer",
+                  "chair", "head", "lead", "reader"}
+# Of those, the ones that are a post when their field follows ("a reader in nursing").
+_FIELD_POSTS = {"reader", "student", "trainee", "fellow"}
 # Training grades of doctors: FY1, F2, CT2, ST5, IMT1, GPST3, StR, SpR, SHO.
 _GRADE = re.compile(r"^(?:FY|F|CT|ST|IMT|GPST|CMT|ACCS|KF|SFP)[1-8]$|^(?:SHO|SpR|StR|FY|IMT|"
                     r"GPST|CT|ST)$", re.IGNORECASE)
 _GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
+# Last words of an employer's name: "a carer for kestrel care" names whom, not a field.
+_EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
+                   "services", "recruitment", "staffing", "homes"}
 _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
                    "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then"}
+
+
+def _singular(word: str) -> str:
+    """'midwives' -> 'midwife', 'secretaries' -> 'secretary', 'partners' -> 'partner'."""
+    if word.endswith("ves"):
+        return word[:-3] + "fe"
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
 
 
 class RoleRecognizer:
@@ -82,7 +112,46 @@ class RoleRecognizer:
                 out.append(Span(m.start(), m.end(), "ROLE", m.group(), 0.75, "role-phrase"))
         out.extend(self._grades(chunk))
         out.extend(self._cued(chunk))
+        out.extend(self._appositive(chunk))
         return out
+
+    # -- a post said next to a name --------------------------------------------------------
+    def _appositive(self, chunk: Chunk) -> list[Span]:
+        """'a physio from X, Tomos' no; 'our postdoc, Anwen', 'two dispensers, Wei and Sade',
+        'Dr Lamont the consultant', 'a j the gp': one occupation word right beside a name
+        is that person's post, even a word that is generic on its own."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if not t.is_word or i == 0 or toks[i - 1].lower not in _DETS | {"two", "three"}:
+                continue
+            lw = t.lower
+            single = lw[:-1] if lw.endswith("s") and toks[i - 1].lower in ("two", "three") \
+                else lw
+            post = self.is_head(t) or single in self.heads or (
+                single in self.occupations and not self.lex.is_word(single))
+            if not post or lw in STOP \
+                    or single in self.relationship:
+                continue  # "my manager, Sam", "my partner, Alex": who, not which post
+            after = i + 2 < len(toks) and toks[i + 1].text == "," \
+                and self._name_word(toks[i + 2], chunk.cased)
+            n = i - 3 if i >= 3 and toks[i - 2].text == "," else i - 2  # "Ama, our porter"
+            before = n >= 0 and toks[i - 1].lower in ("the", "our", "their") \
+                and self._name_word(toks[n], chunk.cased) and not toks[n].sent_start
+            if after or before:
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.45, "role-beside-name"))
+        return out
+
+    def _name_word(self, t: Tok, cased: bool) -> bool:
+        """A word the name lists know and the dictionary does not (or a capitalised one)."""
+        lw = t.lower
+        if not t.is_word or lw in STOP or (cased and not t.is_cap) or lw in self.lex.never \
+                or lw in self.lex.place_words:
+            return False
+        known = lw in self.lex.first_names or lw in self.lex.surnames
+        if cased:  # "our postdoc, Anwen": a capital on a word no dictionary has
+            return t.is_alpha and (known or not self.lex.is_word(lw))
+        return known and not self.lex.is_word(lw)
 
     # -- posts said after a cue ------------------------------------------------------------
     def _cued(self, chunk: Chunk) -> list[Span]:
@@ -100,10 +169,15 @@ class RoleRecognizer:
             band = self._band_ahead(toks, k)
             if band:
                 k = band
-            end, head = self._occupation(toks, k)
+            end, head = self._occupation(toks, k, plural=toks[i].lower == "of")
             if end is None:
+                acr = self._acronym_post(toks, i, k, chunk)
+                if acr:
+                    out.append(acr)
                 continue  # "I was a band five": a pay band, not a post
-            if head in _GENERIC_ALONE and not band and end == k + 1:
+            if head in _GENERIC_ALONE and not band and end == k + 1 and not (
+                    head in _FIELD_POSTS and self._specialty(chunk, end) > end
+                    and self._lower_field(chunk, end)):
                 continue
             if start and toks[start - 1].lower in _OWNERS - {"the"} and \
                     " ".join(t.lower for t in toks[k:end]) in self.relationship:
@@ -113,6 +187,26 @@ class RoleRecognizer:
             score = 0.6 if toks[i].lower not in ("my", "his", "her") else 0.5
             out.append(Span(s, e, "ROLE", chunk.text[s:e], score, "role-cue"))
         return out
+
+    def _lower_field(self, chunk: Chunk, end: int) -> bool:
+        """The word after 'in'/'for' is a field, not a town: lower case where text is cased."""
+        toks = chunk.toks
+        return end + 1 < len(toks) and (not chunk.cased or not toks[end + 1].is_cap)
+
+    def _acronym_post(self, toks: list[Tok], i: int, k: int, chunk: Chunk) -> Span | None:
+        """'he's a CNM2', 'I'm the PPIM': an acronym nobody lists, said of a person, is most
+        likely their post; a low score, as it may be anything else."""
+        if k >= len(toks) or not chunk.cased or not _POST_ACRONYM.match(toks[k].text):
+            return None
+        if toks[k].lower in self.lex.acronyms or toks[k].text.upper() in self.lex.initialisms:
+            return None
+        said_of_person = any(
+            tuple(toks[n].lower for n in range(i + 1 - len(c), i + 1)) == c
+            for c in _PERSON_CUES if i + 1 >= len(c))
+        if not said_of_person:
+            return None
+        t = toks[k]
+        return Span(t.start, t.end, "ROLE", t.text, 0.4, "role-acronym")
 
     def _after_cue(self, toks: list[Tok], i: int) -> int | None:
         """If a cue ends at toks[i] followed by a determiner, the index after it."""
@@ -146,8 +240,10 @@ class RoleRecognizer:
             j += 1
         return j if j > k + 1 else 0
 
-    def _occupation(self, toks: list[Tok], k: int) -> tuple[int | None, str]:
-        """Longest occupation title (or role head) starting at k, with modifiers before it."""
+    def _occupation(self, toks: list[Tok], k: int,
+                    plural: bool = False) -> tuple[int | None, str]:
+        """Longest occupation title (or role head) starting at k, with modifiers before it;
+        with ``plural``, its last word may be plural ("one of the community midwives")."""
         best: int | None = None
         head = ""
         j = k
@@ -155,8 +251,11 @@ class RoleRecognizer:
         while j < len(toks) and j < k + 5 and toks[j].is_word:
             words.append(toks[j].lower)
             j += 1
+            if plural and len(words[-1]) > 3 and _singular(words[-1]) != words[-1]:
+                words[-1] = _singular(words[-1])
             phrase = " ".join(words)
-            if phrase in self.occupations or self.is_head(toks[j - 1]) and all(
+            if phrase in self.occupations or (words[-1] in self.heads
+                                              or self.is_head(toks[j - 1])) and all(
                     w in self.mods or w in self.occupations or w in self.heads
                     for w in words[:-1]) or (len(words) == 1 and _GRADE.match(toks[j - 1].text)):
                 best, head = j, words[-1]
@@ -182,6 +281,9 @@ class RoleRecognizer:
                 break
             if w.pos not in _CONTENT_POS and w.pos:
                 break
+            if toks[end].lower == "for" and (chunk.cased and w.is_cap
+                                              or w.lower in _EMPLOYER_TAILS):
+                return end  # "a carer for Mrs Jones", "a carer for kestrel care": whom for
             taken += 1
             j += 1
         return j if taken else end
@@ -270,7 +372,8 @@ class RoleRecognizer:
             left.pop(0)
         right_end = self._complement(chunk, i, bool(left) or head.lower == "consultant",
                                      head.lower in (
-            "head", "director", "lead", "chair", "deputy", "officer", "matron"))
+            "head", "director", "lead", "chair", "deputy", "officer", "matron", "co-chair",
+            "vice-chair", "president", "secretary", "treasurer"))
         band_end = self._band_after(toks, i, right_end)
         if band_end:
             right_end, has_band = band_end, True
@@ -296,8 +399,8 @@ class RoleRecognizer:
             if phrase in self.relationship and not right_end:
                 return None
             if not left and right_end and head.lower in ("lead", "head", "chair") and \
-                    not (cased and head.is_cap) and prev not in _OWNERS:
-                return None
+                    not (cased and head.is_cap) and prev not in _OWNERS | _SAID_OF:
+                return None  # "at the head of the queue"; but "he's head of nursing"
             if has_band:
                 score = 0.9
             elif has_mod or right_end or (cased and head.is_cap):
@@ -305,10 +408,16 @@ class RoleRecognizer:
             else:
                 score = 0.6
         if prev in ("a", "an") and first.i >= 2 and toks[first.i - 2].lower in (
-                "be", "become", "becoming") and not has_band:
+                "be", "become", "becoming") and not has_band and self._wished(toks, first.i - 2):
             return None  # "I'd like to be a service manager": aspiration, not a post
         s = first.start
         return Span(s, last_end, "ROLE", chunk.text[s:last_end], score, "role-grammar")
+
+    @staticmethod
+    def _wished(toks: list[Tok], be: int) -> bool:
+        """Do wishing words come just before 'be' ("I'd like to be", "want to become")?
+        "She moved on to be a tissue viability nurse" is a post held."""
+        return any(toks[n].lower in _WISH for n in range(max(0, be - 4), be))
 
     def _roleish(self, w: Tok, cased: bool, head: Tok) -> bool:
         lw = w.lower
@@ -318,6 +427,8 @@ class RoleRecognizer:
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
             return _ACRONYM.match(w.text) is not None  # "AHP lead", "EDI lead", "IT lead"
+        if w.pos == "VERB" and lw.endswith("ing") and not (cased and w.is_cap):
+            return True  # "accuracy checking technician", "visiting nurse"
         return w.pos in _CONTENT_POS and not (w.pos == "PROPN" and cased and w.is_cap)
 
     def _band_after(self, toks: list[Tok], i: int, right_end: int) -> int:
@@ -325,6 +436,8 @@ class RoleRecognizer:
         j = i + 1
         while j < len(toks) and toks[j].start < right_end:
             j += 1
+        if j + 2 < len(toks) and toks[j].text == "," and toks[j + 1].lower == "band":
+            j += 1  # "a district nurse, band six"
         if j + 1 < len(toks) and toks[j].lower == "band":
             k = j + 1
             while k < len(toks) and k <= j + 2 and (toks[k].lower in NUMBER_WORDS

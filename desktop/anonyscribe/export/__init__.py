@@ -29,6 +29,7 @@ from .. import naming
 from ..core.cancel import CancelToken
 from ..core.files import TEMP_PREFIX, move_into
 from ..core.model import Transcript
+from ..core.progress import StepProgress
 from ..redact import LogEntry
 from . import audio as audio_format
 from . import docx as docx_format
@@ -60,9 +61,8 @@ _WRITERS: dict[str, Writer] = {
 __all__ = [
     "AUDIO_FORMATS", "AudioCheckError", "AudioOptions", "Coverage", "Cover", "export_audio",
     "PRIVATE_FORMATS", "RECORDING_FORMATS", "STUDY_FORMATS", "ExportError", "Leak", "LeakError",
-    "PrivateFolderError", "QdpxItem", "QdpxOptions", "SHEET_FORMATS", "export_recording",
-    "export_sheet", "export_study",
-    "write", "write_log",
+    "PrivateFolderError", "QdpxItem", "QdpxOptions", "SHEET_FORMATS", "export_sheet",
+    "export_study", "write_format", "write_log",
 ]
 
 
@@ -118,10 +118,11 @@ def _publish(fmt: str, out_dir: Path, names: list[str], originals: list[str],
                 tmp.unlink()
 
 
-def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
-                     originals: Iterable[str] = (), exported: date | None = None,
-                     staging: Path | None = None) -> list[Path]:
+def write_format(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
+                 originals: Iterable[str] = (), exported: date | None = None,
+                 staging: Path | None = None) -> list[Path]:
     """Write one anonymised transcript as ``fmt`` into ``out_dir``; returns the files.
+    (One format of one transcript; ``exporting.export_recording`` exports a study's recording.)
 
     ``originals`` are the accepted originals (study-wide is safest): any of them found in
     what was written makes the export fail with ``LeakError`` and leaves no file behind.
@@ -142,7 +143,7 @@ def export_recording(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
 def export_audio(recording: Path, audio_coverage: Coverage, out_dir: Path, stem: str,
                  originals: Iterable[str] = (), options: AudioOptions | None = None,
                  recogniser: Recogniser | None = None,
-                 progress: audio_format.Progress | None = None,
+                 progress: StepProgress | None = None,
                  cancel: CancelToken | None = None, staging: Path | None = None) -> list[Path]:
     """Write the recording with ``audio_coverage``'s stretches covered as ``<stem>.m4a``.
 
@@ -157,12 +158,6 @@ def export_audio(recording: Path, audio_coverage: Coverage, out_dir: Path, stem:
                     lambda paths: audio_format.write(Path(recording), paths[0], audio_coverage,
                                                      originals, options, recogniser, progress,
                                                      cancel), staging)
-
-
-def write(fmt: str, anonymised: Transcript, out_dir: Path, stem: str,
-          originals: Iterable[str] = ()) -> list[Path]:
-    """Alias kept for the architecture document's ``export.write``."""
-    return export_recording(fmt, anonymised, out_dir, stem, originals)
 
 
 def export_study(

@@ -35,11 +35,11 @@ import numpy as np
 from .. import media
 from ..core.cancel import CancelToken
 from ..core.model import ENTITY_TYPES, AudioMark, Decision, Finding, Segment, Transcript
+from ..core.progress import StepProgress
 from ..core.timeline import word_spans
 from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
 
-Progress = Callable[[str, float], None]
 # What the recogniser heard (text) in 16 kHz mono audio.
 Recogniser = Callable[[np.ndarray], str]
 
@@ -344,7 +344,7 @@ class _Snapped:
 
 
 def render(source: Path, target: Path, stretches: Sequence[Stretch],
-           options: AudioOptions | None = None, progress: Progress | None = None,
+           options: AudioOptions | None = None, progress: StepProgress | None = None,
            cancel: CancelToken | None = None) -> tuple[float, list[Stretch]]:
     """Write ``source``'s audio with ``stretches`` covered to ``target`` (AAC .m4a, mono).
 
@@ -550,7 +550,7 @@ class _Listener:
 
 def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
            duration: float, options: AudioOptions | None = None,
-           recogniser: Recogniser | None = None, progress: Progress | None = None,
+           recogniser: Recogniser | None = None, progress: StepProgress | None = None,
            cancel: CancelToken | None = None) -> list[Leak]:
     """Decode ``path`` again: each stretch silent or the tone, the length right, and (with a
     recogniser) no accepted original heard in any stretch's neighbourhood."""
@@ -596,7 +596,7 @@ def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
 
 def write(source: Path, target: Path, audio_coverage: Coverage, originals: Sequence[str],
           options: AudioOptions | None = None, recogniser: Recogniser | None = None,
-          progress: Progress | None = None, cancel: CancelToken | None = None) -> None:
+          progress: StepProgress | None = None, cancel: CancelToken | None = None) -> None:
     """Render, then verify; ``AudioCheckError`` when the written file fails its check (the
     caller deletes it: it is still under its temporary name)."""
     options = options or AudioOptions()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import docx
+
 from ..core.files import atomic_path
 from ..core.model import Transcript
 
@@ -39,8 +41,9 @@ class Part:
 
 
 @dataclass
-class Turn:
-    """One speaker's uninterrupted contribution."""
+class ExportTurn:
+    """One speaker's uninterrupted contribution as an export writes it (one paragraph, one
+    line or one coded segment); not ``speakers.turns.Turn``, a diarizer's stretch of voice."""
 
     speaker: str
     start: float
@@ -61,9 +64,9 @@ def clean_label(label: str) -> str:
     return text[:MAX_LABEL].rstrip() or "Speaker"
 
 
-def turns(transcript: Transcript) -> list[Turn]:
+def export_turns(transcript: Transcript) -> list[ExportTurn]:
     """Segments in time order, consecutive ones of the same speaker merged into one turn."""
-    out: list[Turn] = []
+    out: list[ExportTurn] = []
     for seg in sorted(transcript.segments, key=lambda s: (s.start, s.end, s.id)):
         text = clean_text(seg.text)
         if not text:
@@ -76,7 +79,7 @@ def turns(transcript: Transcript) -> list[Turn]:
             turn.end = max(turn.end, end)
             turn.text = f"{turn.text} {text}".strip()
         else:
-            turn = Turn(label, start, end, text)
+            turn = ExportTurn(label, start, end, text)
             out.append(turn)
         turn.parts.append(Part(start, end, text))
     return out
@@ -159,8 +162,6 @@ _MINIMAL_APP_XML = (
 
 def new_document():  # -> docx.document.Document (python-docx has no public type to import)
     """A blank python-docx document, stripped of the template's metadata."""
-    import docx
-
     document = docx.Document()
     scrub_document(document)
     return document

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.model import Transcript
-from .common import f4_stamp, header_lines, new_document, save_docx, timed, turns
+from .common import export_turns, f4_stamp, header_lines, new_document, save_docx, timed
 
 
 def build(transcript: Transcript, stem: str, exported: date | None = None):
@@ -19,7 +19,7 @@ def build(transcript: Transcript, stem: str, exported: date | None = None):
     for line in rest:
         document.add_paragraph(line)
     stamped = timed(transcript)
-    for turn in turns(transcript):
+    for turn in export_turns(transcript):
         para = document.add_paragraph()
         para.add_run(f"{turn.speaker}:").bold = True
         para.add_run(f" {turn.text} {f4_stamp(turn.end)}" if stamped else f" {turn.text}")

@@ -28,6 +28,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from ..naming import Spelling, spelling, spells
+from .common import new_document, scrub_document
 
 SHORT = 4
 WINDOWED = 1 << 16  # texts longer than this are searched around each needle (``_count_near``)
@@ -254,8 +255,6 @@ def _docx_baseline() -> dict[str, tuple[str, bytes]]:
     """Each part of a blank export .docx: (sha256, bytes). Parts identical to the blank
     template (styles, theme, fonts) cannot hold anything of ours; fonts like "Latha" or
     "Georgia" in them are someone's name only by coincidence."""
-    from .common import new_document, scrub_document
-
     document = new_document()
     scrub_document(document)
     buf = io.BytesIO()

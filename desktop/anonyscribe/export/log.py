@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
 from ..core.files import atomic_path, write_text
 from ..core.model import ENTITY_TYPES
 from ..redact import LogEntry
@@ -61,9 +64,6 @@ def write_csv(entries: list[LogEntry], path: Path) -> None:
 
 
 def write_xlsx(entries: list[LogEntry], path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     wb = Workbook()
     ws = wb.active
     ws.title = "Anonymisation log"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core.files import write_text
 from ..core.model import Transcript
-from .common import hms_tenths, new_document, save_docx, turns
+from .common import export_turns, hms_tenths, new_document, save_docx
 from .text import BOM
 
 COLUMNS = ("Timespan", "Speaker", "Content")
@@ -21,7 +21,7 @@ COLUMNS = ("Timespan", "Speaker", "Content")
 def rows(transcript: Transcript) -> list[tuple[str, str, str]]:
     """One row per speaker turn, in time order; no cell holds a tab or line break."""
     return [(f"{hms_tenths(t.start)} - {hms_tenths(t.end)}", t.speaker, t.text)
-            for t in turns(transcript)]
+            for t in export_turns(transcript)]
 
 
 def render_tsv(transcript: Transcript) -> str:

@@ -23,7 +23,7 @@ from lxml import etree
 
 from ..core.files import atomic_path
 from ..core.model import Transcript
-from .common import APP_NAME, ExportError, clean_label, turns
+from .common import APP_NAME, ExportError, clean_label, export_turns
 
 NS = "urn:QDA-XML:project:1.0"
 VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".avi", ".mkv", ".webm", ".wmv", ".mpg", ".mpeg"}
@@ -68,7 +68,7 @@ def plain_text(transcript: Transcript) -> tuple[str, list[tuple[int, int, float,
     lines: list[str] = []
     spans: list[tuple[int, int, float, float]] = []
     pos = 0
-    for turn in turns(transcript):
+    for turn in export_turns(transcript):
         line = f"{turn.speaker}: {turn.text}"
         spans.append((pos, pos + len(line), turn.start, turn.end))
         lines.append(line)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+import openpyxl
 from lxml import etree
+from openpyxl.cell import WriteOnlyCell
 
 from ..core.files import atomic_open, atomic_path
 from ..sources.sheet import Cell, SheetLayout, all_rows
@@ -66,9 +68,6 @@ def _rows(data: SurveyAnswers) -> Iterator[list[Cell]]:
 
 
 def write_xlsx(data: SurveyAnswers, path: Path) -> None:
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-
     wb = openpyxl.Workbook(write_only=True)
     _scrub(wb)
     ws = wb.create_sheet(clean_label(data.layout.sheet_name or "Responses")[:31])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.files import write_text
 from ..core.model import SpeakerTime, Transcript
-from .common import Part, clean_label, millis, turns
+from .common import Part, clean_label, export_turns, millis
 
 MAX_SECONDS = 7.0
 LINE_CHARS = 42
@@ -104,7 +104,7 @@ def _word_cues(transcript: Transcript) -> list[Cue]:
     """Cues of transcribed words in time order, each at least ``MIN_CUE`` long and none
     overlapping the next."""
     out: list[Cue] = []
-    for turn in turns(transcript):
+    for turn in export_turns(transcript):
         pieces = [p for part in turn.parts for p in _split_part(part)]
         out.extend(_pack(turn.speaker, pieces))
     out.sort(key=lambda c: c.start)

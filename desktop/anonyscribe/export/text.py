@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core.files import write_text
 from ..core.model import Transcript
-from .common import f4_stamp, header_lines, timed, turns
+from .common import export_turns, f4_stamp, header_lines, timed
 
 BOM = "\ufeff"  # MAXQDA and NVivo on Windows read UTF-8 reliably only with a BOM
 
@@ -23,8 +23,8 @@ BOM = "\ufeff"  # MAXQDA and NVivo on Windows read UTF-8 reliably only with a BO
 def paragraphs(transcript: Transcript) -> list[str]:
     """The turn paragraphs, in time order."""
     if not timed(transcript):
-        return [f"{t.speaker}: {t.text}" for t in turns(transcript)]
-    return [f"{t.speaker}: {t.text} {f4_stamp(t.end)}" for t in turns(transcript)]
+        return [f"{t.speaker}: {t.text}" for t in export_turns(transcript)]
+    return [f"{t.speaker}: {t.text} {f4_stamp(t.end)}" for t in export_turns(transcript)]
 
 
 def render(transcript: Transcript, stem: str, exported: date | None = None) -> str:

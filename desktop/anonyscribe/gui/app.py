@@ -34,6 +34,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def make_application(argv: Sequence[str] = ()) -> object:
     """The QApplication, named so QSettings and the window manager know the app."""
+    # Qt loads here, not at the top: the offline switches run first (see the docstring).
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -48,6 +49,7 @@ def make_application(argv: Sequence[str] = ()) -> object:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    # Qt and the window load only after the arguments parse and the offline switches ran.
     from PySide6.QtCore import QTimer
 
     from .main_window import MainWindow

@@ -9,7 +9,6 @@ study shows exactly what was saved, and unfinished items resume.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.files import CorruptFileError
-from ..core.status import READY
+from ..core.status import READY, WAITING, RecordingStatus
 from ..core.study import STUDY_FILE, RecordingEntry
 from ..media import MEDIA_EXTENSIONS
 from ..processing import Engines
@@ -90,6 +89,7 @@ class MainWindow(QMainWindow):
         self.review_id: str | None = None
         self.errors: list[str] = []  # every message shown in an error box, newest last
         self._export_dialog: ExportDialog | None = None
+        self._export_hooked: QueueWorker | None = None  # the worker whose exports notify here
         self.survey_dialog: SurveyColumnsDialog | None = None  # the last one asked
 
         self.pages = QStackedWidget(self)
@@ -226,13 +226,16 @@ class MainWindow(QMainWindow):
             self.summary.setText("")
             return
         parts = [f"{len(self.queue_model.rows)} recording(s)"]
-        for status, words in (("running", "working"), ("queued", "waiting"),
-                              ("transcribed", "waiting"), ("review", "ready for review"),
-                              ("exported", "exported"), ("failed", "failed"),
-                              ("cancelled", "cancelled")):
+        for status, words in ((RecordingStatus.RUNNING, "working"),
+                              (RecordingStatus.QUEUED, "waiting"),
+                              (RecordingStatus.TRANSCRIBED, "waiting"),
+                              (RecordingStatus.REVIEW, "ready for review"),
+                              (RecordingStatus.EXPORTED, "exported"),
+                              (RecordingStatus.FAILED, "failed"),
+                              (RecordingStatus.CANCELLED, "cancelled")):
             if counts.get(status):
                 parts.append(f"{counts[status]} {words}")
-        if counts.get("running") or counts.get("queued") or counts.get("transcribed"):
+        if counts.get(RecordingStatus.RUNNING) or any(counts.get(s) for s in WAITING):
             eta = self.queue_model.queue_eta()
             if eta is not None:
                 parts.append(f"all done in {format_eta(eta)}")
@@ -530,7 +533,9 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(self._export_closed)
         dialog.finished.connect(self._after_dialog)
-        self.worker.export_finished.connect(self._exported)
+        if self._export_hooked is not self.worker:  # once per worker: a study has one
+            self.worker.export_finished.connect(self._exported)
+            self._export_hooked = self.worker
         self._export_dialog = dialog
         dialog.open()
         return dialog
@@ -543,14 +548,6 @@ class MainWindow(QMainWindow):
 
     def _export_closed(self) -> None:
         self._export_dialog = None
-        if self.worker is not None:
-            QTimer.singleShot(0, self._disconnect_export)
-
-    def _disconnect_export(self) -> None:
-        if self.worker is None:
-            return
-        with contextlib.suppress(RuntimeError, TypeError):
-            self.worker.export_finished.disconnect(self._exported)
 
     # -- help --------------------------------------------------------------------------------------
     def show_about(self) -> AboutDialog:

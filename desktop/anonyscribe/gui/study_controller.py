@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..core.files import CorruptFileError
-from ..core.status import WAITING, RecordingStatus
+from ..core.status import RETRYABLE, WAITING, RecordingStatus
 from ..core.study import STUDY_FILE, RecordingEntry, Study, StudyLockedError
 from ..detect.guess import guess_type
 from ..processing import Engines
@@ -112,7 +112,7 @@ class StudyController(QObject):
 
     def pending(self, rec_id: str, status: str) -> int | None:
         """A processed recording's findings still waiting for a decision (None otherwise)."""
-        if self.shared is None or status != "review":
+        if self.shared is None or status != RecordingStatus.REVIEW:
             return None
         return self.shared.pending_count(rec_id)
 
@@ -210,8 +210,8 @@ class StudyController(QObject):
         entry = self.entry(rec_id)
         if entry is None or self.shared is None or self.worker is None:
             return
-        if entry.status in ("failed", "cancelled"):
-            self.shared.set_status(entry, "queued")  # added again: the user wants another try
+        if entry.status in RETRYABLE:  # added again: the user wants another try
+            self.shared.set_status(entry, RecordingStatus.QUEUED)
         if entry.status in WAITING:
             if new and kind_of(entry.name) is SourceKind.SURVEY:
                 self.columns_needed.emit(entry)  # the window asks, then calls ``enqueue``

@@ -26,6 +26,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal
 
 from .. import offline  # noqa: F401 - offline switches before any model library loads
+from ..batch import collect_inputs
 from ..core.cancel import CancelToken
 from ..core.layout import LayoutError, check_apart
 from ..core.status import RecordingStatus, Stage
@@ -33,6 +34,7 @@ from ..core.study import RecordingEntry, Study, file_sha256
 from ..exporting import ExportReporter, export_recordings, planned_stems, undecided
 from ..failures import classify
 from ..labels import Pending
+from ..media import probe
 from ..processing import Engines, process_recording, settle
 from ..transcribe.models import ModelError
 
@@ -134,8 +136,6 @@ class AddTask(QRunnable):
         self.signals = AddSignals()
 
     def run(self) -> None:
-        from ..batch import collect_inputs
-
         try:
             files, notes = collect_inputs(self.paths)
         except Exception as exc:  # noqa: BLE001 - report, never crash the pool
@@ -168,8 +168,6 @@ class AddTask(QRunnable):
 def _probe_duration(path: Path) -> float:
     """The length shown in the queue at once; a bad file is reported by the worker later."""
     try:
-        from ..media import probe
-
         return float(probe(path).duration)
     except Exception:  # noqa: BLE001 - processing reports the real problem in words
         return 0.0

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..core.model import Decision, Finding
 from ..core.register import Register
+from ..core.status import RecordingStatus
 from ..core.study import Study
 from ..detect.similar import fold, phonetic_key, same_name, words
 from ..labels import LabelPlan
@@ -34,7 +35,8 @@ class StudyFlag:
 
     term: tuple[str, str] | None = None  # (text, type) this flag added to terms.always
     elsewhere: dict[str, list[Finding]] = field(default_factory=dict)  # recording -> added
-    old_status: dict[str, str] = field(default_factory=dict)  # recordings sent back to review
+    # Recordings sent back to review, and the status each had.
+    old_status: dict[str, RecordingStatus] = field(default_factory=dict)
 
 
 class StudyReview:
@@ -61,9 +63,10 @@ class StudyReview:
             if new:
                 flag.elsewhere[rid] = new
                 entry = self.study.recordings[rid]
-                if entry.status == "exported":  # its export now misses a name: review it again
+                # Its export now misses a name: review it again.
+                if entry.status == RecordingStatus.EXPORTED:
                     flag.old_status[rid] = entry.status
-                    entry.status = "review"
+                    entry.status = RecordingStatus.REVIEW
         if flag.old_status:
             self.study.save()
         return flag
@@ -78,7 +81,7 @@ class StudyReview:
             have = {f.id for f in findings}
             self.study.save_findings(rid, findings + [f for f in new if f.id not in have])
         for rid in flag.old_status:
-            self.study.recordings[rid].status = "review"
+            self.study.recordings[rid].status = RecordingStatus.REVIEW
         if flag.old_status:
             self.study.save()
 

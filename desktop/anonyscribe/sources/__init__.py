@@ -12,17 +12,16 @@ Errors are ``SourceError``: a ``MediaError`` (the type batch and the app already
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.model import Transcript
+from ..core.progress import FractionProgress
 from ..media import MEDIA_EXTENSIONS, MediaError
 
 TRANSCRIPT_EXTENSIONS: frozenset[str] = frozenset({".docx", ".txt", ".vtt", ".srt"})
 SURVEY_EXTENSIONS: frozenset[str] = frozenset({".xlsx", ".csv", ".tsv"})
 TEXT_EXTENSIONS = TRANSCRIPT_EXTENSIONS | SURVEY_EXTENSIONS
-Progress = Callable[[float], None]
 
 
 class SourceKind(str, enum.Enum):
@@ -65,7 +64,7 @@ def is_text_source(path: Path | str) -> bool:
 
 def read_transcript_file(path: Path) -> SourceResult:
     """A text transcript (.docx, .txt, .vtt, .srt) as a Transcript; dispatches by extension."""
-    from . import captions, document, plaintext
+    from . import captions, document, plaintext  # cycle: they import SourceResult from here
 
     suffix = Path(path).suffix.lower()
     reader = {".vtt": captions.read, ".srt": captions.read, ".docx": document.read,
@@ -77,11 +76,11 @@ def read_transcript_file(path: Path) -> SourceResult:
 
 
 def read_source(path: Path, private_folder: Path | None = None,
-                progress: Progress | None = None) -> SourceResult:
+                progress: FractionProgress | None = None) -> SourceResult:
     """Any text source as a Transcript. A survey sheet reads its column choices from (and
     saves proposed ones to) ``private_folder``, the recording's folder in the study."""
     if kind_of(path) is SourceKind.SURVEY:
-        from . import survey
+        from . import survey  # cycle: sources.survey imports SourceResult from here
 
         return survey.read(Path(path), private_folder, progress)
     return read_transcript_file(Path(path))

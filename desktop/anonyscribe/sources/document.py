@@ -10,6 +10,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import docx
+
 from . import SourceError, SourceResult
 from .common import RawTurn, build_transcript, parse_lines
 
@@ -57,8 +59,6 @@ def _table_turns(document) -> list[RawTurn]:
 
 def read(path: Path) -> SourceResult:
     check_office_file(path, "Word")
-    import docx
-
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds for a bad package

@@ -19,6 +19,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+
 from . import SourceError
 from .document import check_office_file
 
@@ -111,8 +113,6 @@ def _csv_rows(path: Path, layout: SheetLayout | None) -> Iterator[list[Cell]]:
 
 def _workbook(path: Path):
     check_office_file(path, "Excel")
-    import openpyxl
-
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad package

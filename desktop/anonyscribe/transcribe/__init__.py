@@ -16,7 +16,7 @@ __all__ = ["DEFAULT_MODEL", "ModelError", "ModelStatus", "Transcriber", "list_mo
 
 def __getattr__(name: str) -> Any:
     if name == "Transcriber":
-        from .runner import Transcriber
+        from .runner import Transcriber  # deferred: loads faster-whisper (see above)
 
         return Transcriber
     raise AttributeError(name)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.model import Segment, Transcript
+from ..media import SAMPLE_RATE, decode
 
 Interval = tuple[float, float]
 
@@ -73,9 +74,8 @@ def unheard(voiced: Sequence[Interval], heard: Sequence[Interval],
 
 def voiced_times(path: Path) -> list[Interval]:
     """When a voice is heard in the recording, by the voice detector Whisper itself uses."""
+    # Deferred: faster-whisper loads only when a recording is checked, not when this is imported.
     from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    from ..media import SAMPLE_RATE, decode
 
     audio = decode(path)
     stamps = get_speech_timestamps(audio, VadOptions(), sampling_rate=SAMPLE_RATE)

@@ -20,6 +20,7 @@ import numpy as np
 from .. import offline
 from ..core.cancel import CancelToken, stream_cancellable
 from ..core.model import RecordingInfo, Segment, Speaker, Transcript, Word
+from ..core.progress import FractionProgress
 from ..media import SAMPLE_RATE, decode, decode_channels, probe
 from .models import ModelError, model_name, resolve_model
 
@@ -27,8 +28,6 @@ offline.enforce_offline()
 
 from faster_whisper import WhisperModel  # noqa: E402 - only after the offline switches
 from faster_whisper.tokenizer import _LANGUAGE_CODES as LANGUAGE_CODES  # noqa: E402
-
-Progress = Callable[[float], None]
 
 
 def default_threads() -> int:
@@ -99,7 +98,7 @@ class Transcriber:
     def transcribe(
         self,
         source: str | Path | np.ndarray,
-        progress: Progress | None = None,
+        progress: FractionProgress | None = None,
         cancel: CancelToken | None = None,
         recording: RecordingInfo | None = None,
         on_audio: Callable[[np.ndarray], None] | None = None,
@@ -189,7 +188,7 @@ _RUN_LOCK = threading.Lock()
 class _Reporter:
     """Monotonic overall progress across tracks (a stereo file's left then right channel)."""
 
-    def __init__(self, callback: Progress | None, tracks: int = 1) -> None:
+    def __init__(self, callback: FractionProgress | None, tracks: int = 1) -> None:
         self.callback = callback
         self.tracks = tracks
         self.last = 0.0

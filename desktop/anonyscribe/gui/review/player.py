@@ -90,7 +90,7 @@ class PlayerBar(QWidget):
         if not path.is_file():
             return self._fail(f"Recording not found: {path}. Reconnect the drive or move the "
                               "file back to hear it; reviewing works without audio.")
-        try:
+        try:  # here, not at the top: a missing multimedia library must not stop the review
             from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
         except Exception as exc:  # noqa: BLE001 - missing system library (libpulse, ffmpeg)
             return self._fail(f"Audio playback is not available on this computer ({exc}); "
@@ -140,10 +140,8 @@ class PlayerBar(QWidget):
 
     def _set_position(self, ms: int) -> None:
         """Seek now, or as soon as the file is open (a seek while loading is dropped)."""
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        if self._player.mediaStatus() in (QMediaPlayer.MediaStatus.LoadingMedia,
-                                          QMediaPlayer.MediaStatus.NoMedia):
+        status = self._player.MediaStatus  # QtMultimedia's enum, reached through the player
+        if self._player.mediaStatus() in (status.LoadingMedia, status.NoMedia):
             self._pending_seek = ms
         self._player.setPosition(ms)
 
@@ -169,9 +167,7 @@ class PlayerBar(QWidget):
     def is_playing(self) -> bool:
         if self._player is None:
             return False
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        return self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        return self._player.playbackState() == self._player.PlaybackState.PlayingState
 
     def seek(self, seconds: float) -> None:
         if self.ready:
@@ -204,13 +200,11 @@ class PlayerBar(QWidget):
                    "You can keep reviewing without audio.")
 
     def _on_status(self, status: object) -> None:
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        if status in (QMediaPlayer.MediaStatus.LoadedMedia,
-                      QMediaPlayer.MediaStatus.BufferedMedia) and self._pending_seek is not None:
+        media = self._player.MediaStatus  # QtMultimedia's enum, reached through the player
+        if status in (media.LoadedMedia, media.BufferedMedia) and self._pending_seek is not None:
             ms, self._pending_seek = self._pending_seek, None
             self._player.setPosition(ms)  # a seek asked for while the file was still opening
-        if status == QMediaPlayer.MediaStatus.InvalidMedia and not self.broken:
+        if status == media.InvalidMedia and not self.broken:
             self._fail(f"Cannot play {self._name}: the file could not be decoded. "
                        "You can keep reviewing without audio.")
 
