@@ -129,3 +129,65 @@ def test_a_short_exchange_with_a_known_count_keeps_both_voices(near_pair) -> Non
     e = diarization_error(said, found.all_turns)
     one = diarization_error(said, [Turn(t.start, t.end, "x") for t in said])
     assert e.der < one.der
+
+
+
+@needs_diarizer
+def test_a_split_of_one_voice_is_not_credible_a_split_of_two_is(near_pair) -> None:
+    """Real CAM++ prints of the near pair: split by who speaks, the two sides lie well apart
+    (a credible split); one voice's prints split at random (what a split by content looks
+    like to this check: nothing of the voice in it) do not, so a known count falls back to
+    about one speaker's score instead of confusing half of each voice's time."""
+    from anonyscribe.speakers.diarize import Diarizer, _unit, separation, windows_for
+
+    audio, truth = near_pair
+    d = Diarizer()
+    who = {t.speaker: i for i, t in enumerate(truth[:2])}
+    windows, owner = [], []
+    for t in truth:
+        inside = windows_for([(t.start, t.end)], len(audio) / 16000, d.settings)
+        windows += inside
+        owner += [who[t.speaker]] * len(inside)
+    x = _unit(d.embeddings(audio, windows, lambda _f: None, None))
+    owner_a = np.array(owner)
+    assert separation(x, owner_a) >= d.settings.min_separation
+    one = x[owner_a == 0]
+    coin = np.random.default_rng(2).integers(0, 2, len(one))
+    assert separation(one, coin) < d.settings.min_separation
+
+
+@needs_diarizer
+def test_voices_apart_are_not_called_alike(near_pair) -> None:
+    """The credibility check does not fire on a pair CAM++ does tell apart."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, truth = near_pair
+    found = Diarizer()(audio, num_speakers=2)
+    assert not found.alike
+    assert diarization_error(truth, found.all_turns).der <= 0.10
+
+
+@needs_diarizer
+def test_turns_stay_whole_along_the_timeline() -> None:
+    """Voice prints of one voice alternate between two kinds of content every other window
+    inside each turn (what a split by what is said looks like), while the true voice
+    changes only between turns: the timeline-aware split follows the turns."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    rng = np.random.default_rng(5)
+    content = rng.normal(size=(2, 192)) * 1.0
+    voice = rng.normal(size=(2, 192)) * 0.6
+    base = rng.normal(size=192) * 4.0
+    emb, windows, truth, t = [], [], [], 0.0
+    for turn in range(12):
+        who = turn % 2
+        for w in range(6):
+            emb.append(base + voice[who] + content[w % 2] + rng.normal(size=192) * 0.5)
+            windows.append((t, t + 1.5))
+            truth.append(who)
+            t += 0.75
+        t += 1.5  # a pause: windows of the next turn do not overlap
+    labels = Diarizer().cluster(np.array(emb, dtype=np.float32), 2, windows)
+    truth_a = np.array(truth)
+    agree = max(np.mean(labels == truth_a), np.mean(labels != truth_a))
+    assert agree >= 0.95

@@ -44,6 +44,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MODES = ("auto", "teams", "channels", "diarize", "none")
+ALIKE_NOTE = ("the voices sound too alike to tell apart: almost all speech is on one speaker; "
+              "split the turns in review (S at a word)")
 
 
 class SpeakerError(ValueError):
@@ -99,8 +101,9 @@ def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelT
 
 def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | None,
                    progress: Callable[[float], None],
-                   cancel: CancelToken | None) -> tuple[list[Turn], list[Turn]]:
-    """One-at-a-time turns (words go to these) and second voices in overlapped speech."""
+                   cancel: CancelToken | None) -> tuple[list[Turn], list[Turn], str]:
+    """One-at-a-time turns (words go to these), second voices in overlapped speech, and a
+    note for the researcher when the known count's voices could not be told apart."""
     from .diarize import DiarizationUnavailable, diarize
 
     if audio is None:
@@ -110,7 +113,7 @@ def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | Non
     progress(0.05)
     try:
         found = diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel)
-        return found.turns, found.overlaps
+        return found.turns, found.overlaps, ALIKE_NOTE if found.alike else ""
     except DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
 
@@ -190,8 +193,8 @@ def label_turns(
             return done(assign_speakers(transcript, turns), "channels", turns=turns)
 
     if mode == "diarize" or (mode == "auto" and diarization_available()):
-        turns, overlaps = _diarize_turns(media_path, audio, num_speakers, report, cancel)
-        return done(assign_speakers(transcript, turns), "diarize", turns=turns,
+        turns, overlaps, note = _diarize_turns(media_path, audio, num_speakers, report, cancel)
+        return done(assign_speakers(transcript, turns), "diarize", note, turns=turns,
                     overlaps=overlaps)
 
     return done(assign_speakers(transcript, []), "none")
