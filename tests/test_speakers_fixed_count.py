@@ -191,3 +191,32 @@ def test_turns_stay_whole_along_the_timeline() -> None:
     truth_a = np.array(truth)
     agree = max(np.mean(labels == truth_a), np.mean(labels != truth_a))
     assert agree >= 0.95
+
+
+@needs_diarizer
+def test_voices_too_alike_are_said_to_the_researcher(near_pair, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """When the known count's voices cannot be told apart, the speaker step's result carries
+    a note for the researcher (the batch prints it, the app shows it with the recording):
+    split turns in review. Here the real diarizer is asked for a separation no pair reaches."""
+    import anonyscribe.speakers.diarize as diarize_module
+    from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
+    from anonyscribe.speakers import ALIKE_NOTE, label_turns
+
+    audio, _truth = near_pair
+    seconds = len(audio) / 16000
+    words = [Word(" word", s, s + 0.3) for s in np.arange(0.0, seconds - 0.5, 0.5)]
+    transcript = Transcript(RecordingInfo("near pair.wav", seconds),
+                            [Segment(0, 0.0, seconds, "".join(w.text for w in words).strip(),
+                                     "S1", words)])
+
+    def run() -> object:
+        return label_turns(transcript, tmp_path / "near pair.wav", audio=audio,
+                           num_speakers=2, mode="diarize")
+
+    assert run().note == ""  # this pair is told apart (see above): nothing to say
+    shared = diarize_module._shared
+    assert shared is not None
+    monkeypatch.setattr(shared.settings, "min_separation", 1e9)
+    result = run()
+    assert result.note == ALIKE_NOTE
+    assert "split the turns in review" in result.note

@@ -133,7 +133,7 @@ def process_recording(
         else:
             if study.has_findings(entry.id):  # the transcript was deleted after review began
                 earlier = study.load_findings(entry.id)
-            transcript = _transcribe(study, entry, engines, progress, cancel)
+            transcript = _transcribe(study, entry, engines, progress, cancel, notes)
     cancel.check()
     if earlier or not study.has_findings(entry.id):
         progress(Stage.DETECT, 0.0)
@@ -222,7 +222,7 @@ def _remember_names(study: Study, names: Sequence[str], others: Sequence[str] = 
 
 
 def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress: StageProgress,
-                cancel: CancelToken) -> Transcript:
+                cancel: CancelToken, notes: list[str]) -> Transcript:
     info = RecordingInfo(name=entry.name, duration=entry.duration, sha256=entry.sha256,
                          path=entry.path)
     progress(Stage.TRANSCRIBE, 0.0)
@@ -237,8 +237,11 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
         )
     finally:
         transcriber.vocabulary = before
-    transcript = _label_speakers(study, entry, engines, transcript, progress, cancel,
-                                 decoded[0] if decoded else None)
+    result = _label_speakers(study, entry, engines, transcript, progress, cancel,
+                             decoded[0] if decoded else None)
+    transcript = result.transcript
+    if result.note:
+        notes.append(result.note)
     _mark_unheard(entry, transcript, cancel)
     study.save_transcript(entry.id, transcript)
     entry.status = RecordingStatus.TRANSCRIBED
@@ -256,10 +259,10 @@ def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelT
 
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
                     transcript: Transcript, progress: StageProgress,
-                    cancel: CancelToken, audio: Any = None) -> Transcript:
+                    cancel: CancelToken, audio: Any = None) -> SpeakerResult:
     """Speaker turns (Teams transcript, channels or diarizer); names go to always-redact."""
     if engines.speakers == "none":
-        return transcript
+        return SpeakerResult(transcript, "none")
     progress(Stage.SPEAKERS, 0.0)
     # A count given for this run wins; else what the study says its recordings are.
     expected = engines.num_speakers or study.settings.expected_speakers()
@@ -274,7 +277,7 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     result = wait_cancellable(label, cancel)
     _remember_names(study, result.names)
     progress(Stage.SPEAKERS, 1.0)
-    return result.transcript
+    return result
 
 
 def accept_all(findings: list[Finding]) -> None:

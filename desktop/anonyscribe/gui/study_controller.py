@@ -142,7 +142,8 @@ class StudyController(QObject):
         if status == RecordingStatus.FAILED:
             self.message.emit(f"{name} could not be processed: {message}", 15000)
         elif status == RecordingStatus.REVIEW:
-            self.message.emit(f"{name} is ready for review.", 8000)
+            said = f": {message}." if message else "."
+            self.message.emit(f"{name} is ready for review{said}", 15000 if message else 8000)
         elif message:
             self.message.emit(f"{name}: {message}", 8000)
         self.changed.emit()

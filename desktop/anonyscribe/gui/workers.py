@@ -382,7 +382,7 @@ class QueueWorker(QThread):
             engines = self.engines()
             if engines._transcriber is None and not self.shared.has_transcript(rec_id):
                 progress(Stage.LOAD, 0.0)
-            process_recording(self.shared, entry, engines, progress, token)
+            notes = process_recording(self.shared, entry, engines, progress, token)
         except ModelError as exc:  # no recording can go on: pause the queue, keep this one
             self.shared.set_status(entry, RecordingStatus.QUEUED)
             with self._cond:
@@ -406,7 +406,9 @@ class QueueWorker(QThread):
             self.item_finished.emit(rec_id, ended.status, ended.failure.message,
                                     ended.failure.detail)
             return
-        self.item_finished.emit(rec_id, entry.status, "", "")
+        # What the researcher should know (voices too alike, speech without words) goes with
+        # the row and the status bar.
+        self.item_finished.emit(rec_id, entry.status, "; ".join(notes), "")
 
     def _detector(self) -> Any:
         return self.engines().detector

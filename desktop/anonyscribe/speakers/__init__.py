@@ -61,6 +61,7 @@ class SpeakerResult:
     method: str  # "teams", "channels", "diarize" or "none"
     names: list[str] = field(default_factory=list)
     detail: str = ""  # e.g. the Teams file used and its time shift, for the log
+    note: str = ""  # what the researcher should know (voices too alike to tell apart)
 
 
 def diarization_available() -> bool:
@@ -156,13 +157,14 @@ def label_turns(
     teams: TeamsTranscript | None = None
 
     def done(out: Transcript, method: str, detail: str = "",
-             turns: list[Turn] | None = None, overlaps: list[Turn] | None = None) -> SpeakerResult:
+             turns: list[Turn] | None = None, overlaps: list[Turn] | None = None,
+             note: str = "") -> SpeakerResult:
         report(1.0)
         out.speaker_times = speaker_times(turns or [], overlaps or [])
         if out.speaker_times:  # a voice heard only in overlaps still needs a label
             out.ensure_speakers()
         names = names_for_always_list(teams, transcript.recording.name or media_path.name)
-        return SpeakerResult(out, method, names, detail)
+        return SpeakerResult(out, method, names, detail, note)
 
     if mode == "none" or not transcript.segments:
         return done(assign_speakers(transcript, []), "none")
@@ -194,7 +196,7 @@ def label_turns(
 
     if mode == "diarize" or (mode == "auto" and diarization_available()):
         turns, overlaps, note = _diarize_turns(media_path, audio, num_speakers, report, cancel)
-        return done(assign_speakers(transcript, turns), "diarize", note, turns=turns,
-                    overlaps=overlaps)
+        return done(assign_speakers(transcript, turns), "diarize", turns=turns,
+                    overlaps=overlaps, note=note)
 
     return done(assign_speakers(transcript, []), "none")

@@ -25,19 +25,17 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..core.cancel import CancelToken
+from ..core.progress import FractionProgress
 from .turns import Turn
 
 SAMPLE_RATE = 16000
 _HOP = 160  # fbank: 10 ms frames
 _WIN = 400  # fbank: 25 ms window
-
-Progress = Callable[[float], None]
 
 
 class DiarizationUnavailable(RuntimeError):
@@ -195,11 +193,11 @@ def fbank(samples: np.ndarray) -> np.ndarray:
 
 # -- time helpers ----------------------------------------------------------------------------
 
-Span = tuple[float, float]
+TimeSpan = tuple[float, float]
 
 
 def runs_of(mask: np.ndarray, frame_step: float, frame_offset: float = 0.0,
-            min_on: float = 0.0, min_off: float = 0.0) -> list[Span]:
+            min_on: float = 0.0, min_off: float = 0.0) -> list[TimeSpan]:
     """Spans (seconds) where ``mask`` is true; gaps up to ``min_off`` closed, then spans
     shorter than ``min_on`` dropped."""
     padded = np.concatenate([[False], mask.astype(bool), [False]])
@@ -214,9 +212,9 @@ def runs_of(mask: np.ndarray, frame_step: float, frame_offset: float = 0.0,
     return [(a, b) for a, b in spans if b - a >= min_on]
 
 
-def subtract(spans: list[Span], holes: list[Span], min_len: float = 0.0) -> list[Span]:
+def subtract(spans: list[TimeSpan], holes: list[TimeSpan], min_len: float = 0.0) -> list[TimeSpan]:
     """``spans`` with ``holes`` cut out (both sorted, each non-overlapping)."""
-    out: list[Span] = []
+    out: list[TimeSpan] = []
     j = 0
     for a, b in spans:
         cur = a
@@ -233,7 +231,7 @@ def subtract(spans: list[Span], holes: list[Span], min_len: float = 0.0) -> list
     return [(a, b) for a, b in out if b - a >= min_len]
 
 
-def cut_at(spans: list[Span], points: list[float], gap: float) -> list[Span]:
+def cut_at(spans: list[TimeSpan], points: list[float], gap: float) -> list[TimeSpan]:
     """``spans`` cut at each point (a ``gap`` left out around it), so no analysis window
     holds two voices handing over without a pause."""
     return subtract(spans, [(t - gap / 2, t + gap / 2) for t in sorted(points)])
@@ -263,10 +261,10 @@ def local_changes(probs: np.ndarray, reach: int) -> np.ndarray:
     return out
 
 
-def windows_for(regions: list[Span], duration: float, s: DiarizeSettings) -> list[Span]:
+def windows_for(regions: list[TimeSpan], duration: float, s: DiarizeSettings) -> list[TimeSpan]:
     """Overlapping analysis windows covering each region; a short region gets one window of
     ``min_region_s`` around it, so the voice print has enough sound to go on."""
-    out: list[Span] = []
+    out: list[TimeSpan] = []
     for a, b in regions:
         if b - a < s.min_region_s:
             mid = (a + b) / 2
@@ -295,7 +293,7 @@ class Diarizer:
         self.alike = False  # the last known-count run could not tell its voices apart
 
     # -- stages --
-    def segmentation(self, audio: np.ndarray, progress: Progress,
+    def segmentation(self, audio: np.ndarray, progress: FractionProgress,
                      cancel: CancelToken | None) -> np.ndarray:
         """Per model frame: probability of speech, of two voices at once, and that the voice
         changes here (frames x 3).
@@ -341,7 +339,7 @@ class Diarizer:
         return acc / np.maximum(weight, 1e-9)[:, None]
 
     def regions(self, probs: np.ndarray, duration: float
-                ) -> tuple[list[Span], list[Span], list[float]]:
+                ) -> tuple[list[TimeSpan], list[TimeSpan], list[float]]:
         """Speech regions, overlapped-speech regions and points (seconds) inside speech where
         the segmentation model hears one voice hand over to another without a pause."""
         s = self.settings
@@ -357,7 +355,7 @@ class Diarizer:
         return ([(a, b) for a, b in clip if b > a], [(a, b) for a, b in overlap if b > a],
                 [t for t in changes if 0.0 < t < duration])
 
-    def embeddings(self, audio: np.ndarray, windows: list[Span], progress: Progress,
+    def embeddings(self, audio: np.ndarray, windows: list[TimeSpan], progress: FractionProgress,
                    cancel: CancelToken | None) -> np.ndarray:
         """One 192-d voice print per window. Features are computed once per stretch of
         overlapping windows and sliced per window (windows start on the 10 ms frame grid,
@@ -396,7 +394,7 @@ class Diarizer:
         return out
 
     def cluster(self, emb: np.ndarray, num_speakers: int | None,
-                windows: list[Span] | None = None) -> np.ndarray:
+                windows: list[TimeSpan] | None = None) -> np.ndarray:
         """A speaker index per window: spectral clustering with the count found by eigengap
         (clusters whose mean prints are more alike than ``merge_cos`` merged), or exactly the
         known count (``fixed_count``).
@@ -450,7 +448,7 @@ class Diarizer:
         start = _relabel(np.asarray(self.models.clustering_cls(**args)(emb.copy())))
         return _relabel(_spherical_kmeans(x, start, k))
 
-    def viterbi_voices(self, x: np.ndarray, windows: list[Span], start: np.ndarray,
+    def viterbi_voices(self, x: np.ndarray, windows: list[TimeSpan], start: np.ndarray,
                        k: int) -> np.ndarray:
         """Exactly ``k`` voices chosen along the timeline, not window by window.
 
@@ -489,7 +487,7 @@ class Diarizer:
 
     # -- whole run --
     def __call__(self, audio: np.ndarray, num_speakers: int | None = None,
-                 progress: Progress | None = None,
+                 progress: FractionProgress | None = None,
                  cancel: CancelToken | None = None) -> Diarization:
         """Who spoke when; speaker ids "S1", "S2"... in order of first appearance."""
         audio = _as_mono_float(audio)
@@ -556,9 +554,9 @@ def _as_mono_float(audio: np.ndarray) -> np.ndarray:
     return audio
 
 
-def _group_windows(windows: list[Span]) -> list[tuple[Span, list[int]]]:
+def _group_windows(windows: list[TimeSpan]) -> list[tuple[TimeSpan, list[int]]]:
     """Chains of overlapping windows, each with the stretch of audio that holds them all."""
-    groups: list[tuple[Span, list[int]]] = []
+    groups: list[tuple[TimeSpan, list[int]]] = []
     for i, (wa, wb) in enumerate(windows):
         if groups and groups[-1][0][0] <= wa < groups[-1][0][1]:
             (ga, gb), members = groups[-1]
@@ -673,7 +671,7 @@ def _relabel(labels: np.ndarray) -> np.ndarray:
 _STEP = 0.01
 
 
-def frame_owners(speech: list[Span], windows: list[Span], labels: np.ndarray) -> np.ndarray:
+def frame_owners(speech: list[TimeSpan], windows: list[TimeSpan], labels: np.ndarray) -> np.ndarray:
     """Speaker index per 10 ms (-1: silence). Each window votes for its speaker, its middle
     more than its edges; speech no window covers (overlaps) takes the nearest owner in time."""
     end = max([b for _, b in speech] + [b for _, b in windows])
@@ -732,7 +730,7 @@ def owner_turns(owner: np.ndarray) -> list[Turn]:
     return turns
 
 
-def second_voices(overlap: list[Span], owner: np.ndarray, reach_s: float) -> list[Turn]:
+def second_voices(overlap: list[TimeSpan], owner: np.ndarray, reach_s: float) -> list[Turn]:
     """In each overlap, the other voice is the nearest different speaker in time."""
     out: list[Turn] = []
     n = len(owner)
@@ -779,7 +777,8 @@ _shared_lock = threading.Lock()
 
 
 def diarize(audio: np.ndarray, num_speakers: int | None = None,
-            progress: Progress | None = None, cancel: CancelToken | None = None) -> Diarization:
+            progress: FractionProgress | None = None,
+            cancel: CancelToken | None = None) -> Diarization:
     """Who spoke when in 16 kHz mono audio, with a process-wide ``Diarizer`` (models load
     once)."""
     global _shared
