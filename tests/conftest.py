@@ -72,27 +72,56 @@ def tiny_engines(tiny_transcriber, detector):  # noqa: ANN001, ANN201
                    _detector=detector)
 
 
+# Different sentences, so no window of the long clip repeats itself (see ``long_speech``).
+LONG_SPEECH_LINES = [
+    "I started on the surgical ward about six years ago, straight after qualifying.",
+    "The first winter was hard, because we were short of staff most nights.",
+    "Handovers used to take forty minutes, and now they take about fifteen.",
+    "We changed the way we record observations, which saved a lot of time.",
+    "Some of the older patients found the new system confusing at first.",
+    "Our manager pushed for more training, and that made a real difference.",
+    "I think the biggest change was how we talk to families on the phone.",
+    "Looking back, I would still choose nursing, but I would ask for more support.",
+    "The pharmacy team started coming to the ward rounds twice a week.",
+    "By the end of the year, sickness absence had gone down quite a bit.",
+]
+
+
 @pytest.fixture(scope="session")
 def long_speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """About a minute of real speech (16 kHz mono WAV) with pauses: long enough that
     transcription takes several seconds and several windows, for cancel and crash tests.
 
-    The shared real clips when present, else the committed fixtures repeated.
+    The shared real clips when present, else the committed fixtures once each and different
+    espeak-ng sentences (the fixtures five times over made tiny.en drop whole windows of
+    repeated text, which tests of "speech without words" then counted), else the fixtures
+    repeated.
     """
+    import shutil
+    import subprocess
     import wave
 
     import numpy as np
 
     from anonyscribe.media import decode
 
+    folder = tmp_path_factory.mktemp("long")
     names = ["pyannote_sample.wav", "jfk.flac", "ami_ES2011a_headset0_40-46s.wav",
              "librispeech_2412-153948-0000.flac"]
     sources = [SHARED_SPEECH_DIR / n for n in names]
     if not all(p.is_file() for p in sources):
-        sources = [SPEECH_DIR / n for n in ("interview.wav", "batch_1.m4a", "batch_2.mp3")] * 5
+        fixtures = [SPEECH_DIR / n for n in ("interview.wav", "batch_1.m4a", "batch_2.mp3")]
+        sources = fixtures * 5
+        if shutil.which("espeak-ng") is not None:
+            sources = list(fixtures)
+            for i, line in enumerate(LONG_SPEECH_LINES):
+                wav = folder / f"line{i}.wav"
+                subprocess.run(["espeak-ng", "-v", "en-gb+m3" if i % 2 else "en-gb+f3",
+                                "-s", "150", "-w", str(wav), line], check=True)
+                sources.append(wav)
     pause = np.zeros(8000, dtype=np.float32)
     audio = np.concatenate([part for p in sources for part in (decode(p), pause)])
-    out = tmp_path_factory.mktemp("long") / "long interview.wav"
+    out = folder / "long interview.wav"
     with wave.open(str(out), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
