@@ -198,7 +198,7 @@ def test_voices_too_alike_are_said_to_the_researcher(near_pair, tmp_path, monkey
     """When the known count's voices cannot be told apart, the speaker step's result carries
     a note for the researcher (the batch prints it, the app shows it with the recording):
     split turns in review. Here the real diarizer is asked for a separation no pair reaches."""
-    import anonyscribe.speakers.diarize as diarize_module
+    diarize_module = importlib.import_module("anonyscribe.speakers.diarize")
     from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
     from anonyscribe.speakers import ALIKE_NOTE, label_turns
 

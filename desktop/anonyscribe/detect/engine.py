@@ -441,7 +441,7 @@ class Detector:
 
 def _load_spacy(model: str):  # noqa: ANN202 - spacy.Language
     """Load the bundled model by package name or folder; never download."""
-    import spacy
+    import spacy  # deferred: heavy, and loaded only when a detector is built
 
     exclude = ["parser", "lemmatizer"]
     try:

@@ -9,6 +9,7 @@ from .text import Chunk
 
 class PatternRecognizer:
     def __init__(self, cfg: DetectionConfig) -> None:
+        # deferred: the offline tldextract must be in place before these recognizers exist
         from presidio_analyzer.predefined_recognizers import EmailRecognizer, UrlRecognizer
 
         from ..offline import offline_tldextract

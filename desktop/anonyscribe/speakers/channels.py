@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.cancel import CancelToken
+from ..media import decode_channels
 from .turns import Turn
 
 SAMPLE_RATE = 16000
@@ -138,8 +139,6 @@ def channel_turns(audio: np.ndarray, sample_rate: int = SAMPLE_RATE,
 def channel_turns_from_file(path: Path, progress: Callable[[float], None] | None = None,
                             cancel: CancelToken | None = None) -> tuple[list[Turn], bool]:
     """Decode ``path`` with its channels kept apart and return ``channel_turns`` of it."""
-    from ..media import decode_channels
-
     audio = decode_channels(path)
     if progress is not None:
         progress(0.7)

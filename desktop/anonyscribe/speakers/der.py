@@ -66,7 +66,7 @@ def _best_mapping(overlap: np.ndarray) -> float:
     if overlap.size == 0:
         return 0.0
     try:
-        from scipy.optimize import linear_sum_assignment
+        from scipy.optimize import linear_sum_assignment  # optional: a slower search without
     except ImportError:
         linear_sum_assignment = None
     if linear_sum_assignment is not None:

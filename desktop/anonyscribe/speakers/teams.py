@@ -22,6 +22,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import docx
+import numpy as np
+from docx.opc.exceptions import PackageNotFoundError
+
 from ..core.model import Segment, Transcript
 from .turns import Turn, assign_speakers, build_speaker_list, merge_adjacent
 
@@ -174,11 +178,6 @@ def _looks_like_name(text: str) -> bool:
 
 
 def _docx_lines(path: Path) -> list[str]:
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError as exc:  # pragma: no cover - python-docx is a core dependency
-        raise TeamsFormatError(f"{path}: python-docx is missing; reinstall Anonyscribe") from exc
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:
@@ -485,8 +484,6 @@ def _activity(spans: list[tuple[float, float]], n: int, step: float, origin: flo
 def _offset_by_activity(transcript: Transcript, cues: list[TeamsCue],
                         max_shift: float, step: float = 0.1) -> float:
     """The shift that best lines up their speech with ours; 0 unless clearly better than 0."""
-    import numpy as np
-
     ours = [(w.start, w.end) for s in transcript.segments for w in s.words] or \
         [(s.start, s.end) for s in transcript.segments]
     theirs = [(c.start, c.end) for c in cues]
