@@ -289,6 +289,17 @@ def rename_speaker(transcript: Transcript, speaker_id: str, label: str) -> Trans
     raise KeyError(f"no speaker {speaker_id!r} in this transcript")
 
 
+def _copy_with_speakers(transcript: Transcript, *speaker_ids: str) -> Transcript:
+    """A deep copy with every voice listed; ``KeyError`` unless each of ``speaker_ids`` is one."""
+    out = copy.deepcopy(transcript)
+    out.ensure_speakers()
+    ids = {sp.id for sp in out.speakers}
+    for sid in speaker_ids:
+        if sid not in ids:
+            raise KeyError(f"no speaker {sid!r} in this transcript")
+    return out
+
+
 def merge_speakers(transcript: Transcript, keep_id: str, drop_id: str) -> Transcript:
     """A copy where every turn of ``drop_id`` belongs to ``keep_id`` (two clusters, one voice).
 
@@ -296,12 +307,7 @@ def merge_speakers(transcript: Transcript, keep_id: str, drop_id: str) -> Transc
     """
     if keep_id == drop_id:
         return copy.deepcopy(transcript)
-    out = copy.deepcopy(transcript)
-    out.ensure_speakers()
-    ids = {sp.id for sp in out.speakers}
-    for sid in (keep_id, drop_id):
-        if sid not in ids:
-            raise KeyError(f"no speaker {sid!r} in this transcript")
+    out = _copy_with_speakers(transcript, keep_id, drop_id)
     for seg in out.segments:
         if seg.speaker == drop_id:
             seg.speaker = keep_id
@@ -412,12 +418,7 @@ def split_segment(transcript: Transcript, segment_id: int, cut: int, new_id: int
 def swap_speakers(transcript: Transcript, a: str, b: str) -> Transcript:
     """A copy where every turn (and voice time) of ``a`` is ``b``'s and the other way round:
     the diarizer told the voices apart but the labels went to the wrong people."""
-    out = copy.deepcopy(transcript)
-    out.ensure_speakers()
-    ids = {sp.id for sp in out.speakers}
-    for sid in (a, b):
-        if sid not in ids:
-            raise KeyError(f"no speaker {sid!r} in this transcript")
+    out = _copy_with_speakers(transcript, a, b)
     swap = {a: b, b: a}
     for seg in out.segments:
         seg.speaker = swap.get(seg.speaker, seg.speaker)
