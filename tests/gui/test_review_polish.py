@@ -12,13 +12,14 @@ import pytest
 
 pytest.importorskip("pytestqt")
 
-from anonyscribe.core.model import Finding, Speaker  # noqa: E402
-from anonyscribe.core.study import RecordingEntry, Study  # noqa: E402
+from anonyscribe.core.model import Speaker  # noqa: E402
+from anonyscribe.core.study import Study  # noqa: E402
 from anonyscribe.gui.export_dialog import PAGE_CHECK, PAGE_CHOOSE, ExportDialog  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
 from anonyscribe.gui.review.findings_panel import COL_TEXT  # noqa: E402
 from anonyscribe.gui.workers import QueueWorker, SharedStudy  # noqa: E402
 
+from .studies import flagged, review_study  # noqa: E402
 from .test_workspace import _broken, _show, _transcript, window  # noqa: E402, F401
 
 pytestmark = pytest.mark.gui
@@ -27,21 +28,12 @@ ORG = "Wakefield General Hospital"
 
 
 def _study(tmp_path: Path, speakers: list[Speaker] | None = None) -> Study:
-    s = Study.open(tmp_path / "study")
-    s.recordings["rec-a"] = RecordingEntry("rec-a", "interview.wav",
-                                           str(tmp_path / "missing.wav"), status="review")
     t = _transcript()
     t.segments[3].text += f" She works at {ORG} now."
     if speakers is not None:
         t.speakers = speakers
-    s.save_transcript("rec-a", t)
-    text = t.segments[3].text
-    s.save_findings("rec-a", [
-        Finding(3, text.index(ORG), text.index(ORG) + len(ORG), "ORGANISATION", ORG, 0.8, "t"),
-        Finding(3, text.index("Dr Patel"), text.index("Dr Patel") + 8, "PERSON", "Dr Patel",
-                0.8, "t")])
-    s.save()
-    return s
+    return review_study(tmp_path, t, flagged(t, [(3, ORG, "ORGANISATION"),
+                                                 (3, "Dr Patel", "PERSON")]))
 
 
 @pytest.fixture

@@ -36,6 +36,8 @@ from anonyscribe.gui.review.shortcuts import (  # noqa: E402
 )
 from anonyscribe.gui.review.transcript_view import FINDING_ID  # noqa: E402
 
+from .studies import flagged, review_study  # noqa: E402
+
 pytestmark = pytest.mark.gui
 
 TURNS = [
@@ -66,16 +68,8 @@ def _transcript() -> Transcript:
 
 @pytest.fixture
 def study(tmp_path: Path):
-    s = Study.open(tmp_path / "study")
-    s.recordings["rec-a"] = RecordingEntry("rec-a", "interview.m4a",
-                                           str(tmp_path / "missing.m4a"), status="review")
     t = _transcript()
-    s.save_transcript("rec-a", t)
-    s.save_findings("rec-a", [
-        Finding(seg, t.segments[seg].text.index(text),
-                t.segments[seg].text.index(text) + len(text), type_, text, 0.8, "test")
-        for seg, text, type_ in FLAGS])
-    s.save()
+    s = review_study(tmp_path, t, flagged(t, FLAGS))
     yield s
     s.close()
 

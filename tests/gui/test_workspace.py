@@ -21,14 +21,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QMessageBox  
 
 from anonyscribe.core.model import (  # noqa: E402
     Decision,
-    Finding,
     RecordingInfo,
     Segment,
     Speaker,
     Transcript,
     Word,
 )
-from anonyscribe.core.study import RecordingEntry, RecordingKind, Study  # noqa: E402
+from anonyscribe.core.study import RecordingKind  # noqa: E402
 from anonyscribe.detect.guess import guess_type  # noqa: E402
 from anonyscribe.gui.main_window import PAGE_QUEUE, PAGE_REVIEW, MainWindow  # noqa: E402
 from anonyscribe.gui.review import ReviewWidget  # noqa: E402
@@ -37,6 +36,8 @@ from anonyscribe.gui.review.shortcuts import ShortcutsDialog  # noqa: E402
 from anonyscribe.gui.review.transcript_view import paragraph_mark  # noqa: E402
 from anonyscribe.gui.settings import AppSettings  # noqa: E402
 from anonyscribe.gui.start_page import NewStudyDialog  # noqa: E402
+
+from .studies import flagged, review_study  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -70,16 +71,8 @@ def _transcript() -> Transcript:
 
 @pytest.fixture
 def study(tmp_path: Path):
-    s = Study.open(tmp_path / "study")
-    s.recordings["rec-a"] = RecordingEntry("rec-a", "interview.wav",
-                                           str(tmp_path / "missing.wav"), status="review")
     t = _transcript()
-    s.save_transcript("rec-a", t)
-    s.save_findings("rec-a", [
-        Finding(seg, t.segments[seg].text.index(text),
-                t.segments[seg].text.index(text) + len(text), type_, text, 0.8, "test")
-        for seg, text, type_ in FLAGS])
-    s.save()
+    s = review_study(tmp_path, t, flagged(t, FLAGS))
     yield s
     s.close()
 
