@@ -145,29 +145,40 @@ def read_vtt_turns(path: Path) -> list:
     return [Turn(c.start, c.end, c.speaker) for c in parse_vtt(path.read_text("utf-8"))]
 
 
+def _batch_vtt(paths: list[Path], model: str, extra: list[str], out: Path):  # noqa: ANN202
+    """Run ``anonyscribe batch --format vtt --auto`` on ``paths`` (this tree's code): the
+    output folder, its study, recordings by file stem and the seconds it took; None (said
+    why) when the batch failed."""
+    from anonyscribe.core.layout import default_private
+    from anonyscribe.core.study import Study
+
+    t0 = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
+    run = subprocess.run([sys.executable, "-m", "anonyscribe.cli", "batch",
+                          *[str(p) for p in paths], "--out", str(out),
+                          "--format", "vtt", "--auto", "--model", model, *extra],
+                         capture_output=True, text=True, check=False, env=env)
+    took = time.perf_counter() - t0
+    if run.returncode != 0:
+        print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
+        return None
+    study = Study.open(default_private(out), lock=False)
+    return out, study, {Path(e.name).stem: e for e in study.recordings.values()}, took
+
+
 def batch_section(model: str) -> None:
     """``anonyscribe batch <clips> --format vtt`` in a fresh process, scored from the voice
     tags, beside the same transcripts' cues from the words alone (no speaker timeline)."""
-    from anonyscribe.core.layout import default_private
-    from anonyscribe.core.study import Study
     from anonyscribe.export.subtitles import cues
     from anonyscribe.speakers.der import diarization_error, read_rttm
     from anonyscribe.speakers.turns import Turn
 
     print(f"\n== end to end: anonyscribe batch --format vtt --auto --model {model} ==")
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        t0 = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "anonyscribe.cli", "batch",
-                              *[str(SHARED / f"{c}.wav") for c in CLIPS], "--out", str(out),
-                              "--format", "vtt", "--auto", "--model", model],
-                             capture_output=True, text=True, check=False)
-        took = time.perf_counter() - t0
-        if run.returncode != 0:
-            print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
+        ran = _batch_vtt([SHARED / f"{c}.wav" for c in CLIPS], model, [], Path(tmp) / "out")
+        if ran is None:
             return
-        study = Study.open(default_private(out), lock=False)
-        by_name = {Path(e.name).stem: e for e in study.recordings.values()}
+        out, study, by_name, took = ran
         for clip in CLIPS:
             entry = by_name[clip]
             ref = read_rttm(SHARED / f"{clip}.rttm")
@@ -236,27 +247,16 @@ def batch_clips(clips: list[tuple[Path, Path]], model: str, extra: list[str],
                 title: str) -> None:
     """``anonyscribe batch <clips> --auto --format vtt [extra]`` in a fresh process, scored
     from the .vtt voice tags beside the one-speaker baseline (perfect speech, one label)."""
-    from anonyscribe.core.layout import default_private
-    from anonyscribe.core.study import Study
     from anonyscribe.speakers.der import diarization_error, read_rttm
     from anonyscribe.speakers.turns import Turn
 
     print(f"\n== {title}: anonyscribe batch --auto --format vtt --model {model} "
           f"{' '.join(extra)} ==")
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out"
-        t0 = time.perf_counter()
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "desktop"))
-        run = subprocess.run([sys.executable, "-m", "anonyscribe.cli", "batch",
-                              *[str(a) for a, _ in clips], "--out", str(out),
-                              "--format", "vtt", "--auto", "--model", model, *extra],
-                             capture_output=True, text=True, check=False, env=env)
-        took = time.perf_counter() - t0
-        if run.returncode != 0:
-            print("batch failed:", run.stdout[-1500:], run.stderr[-1500:])
+        ran = _batch_vtt([a for a, _ in clips], model, extra, Path(tmp) / "out")
+        if ran is None:
             return
-        study = Study.open(default_private(out), lock=False)
-        by_name = {Path(e.name).stem: e for e in study.recordings.values()}
+        out, study, by_name, took = ran
         worst = 0.0
         for audio, rttm in clips:
             entry = by_name[audio.stem]
