@@ -68,6 +68,16 @@ _EVENT_MONTH = re.compile(
     r"married|starting|finishing|start|begin|finish|join|leave|qualify|graduate)\s+(?:in|on)\s+(?:(?:like|um|uh|er|erm|the|about|around)\s+)*"
     rf"(?P<m>{_FULL_MONTHS})\b(?!\s+(?:and|or|to)\s+(?:{_FULL_MONTHS}))", re.I)
 
+# A bare month after a word that pins it to one year ("since September", "last march", "I
+# did, in May"); not a habit ("usually in January", "every March") nor a range of months.
+_PINNED_MONTH = re.compile(
+    r"\b(?:since|until|till|til|last|next|by|from|in|early|late|mid|(?:end|beginning|start|"
+    r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around)\s+)*"
+    rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
+    r"(?!\s*(?:\d|the\b|of\b|this\b|last\b|next\b))", re.I)
+_HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
+                    r"annual|annually|yearly|sometimes)\b", re.I)
+
 
 class DateRecognizer:
     """Regular patterns over the chunk text; "May" needs a capital or a day/year with it."""
@@ -93,4 +103,14 @@ class DateRecognizer:
         for m in _EVENT_MONTH.finditer(text):
             s, e = m.span("m")
             out.append(Span(s, e, "DATE", text[s:e], 0.5, "date-event-month"))
+        for m in _PINNED_MONTH.finditer(text):
+            s, e = m.span("m")
+            word = text[s:e]
+            if chunk.cased and not word[0].isupper() or word.lower() == "may" \
+                    and not chunk.cased:
+                continue  # "in may" is too often the verb in lower-case speech
+            line = text.rfind("\n", 0, m.start()) + 1
+            if _HABIT.search(text, max(line, m.start() - 40), m.start()):
+                continue
+            out.append(Span(s, e, "DATE", word, 0.45, "date-pinned-month"))
         return out

@@ -43,6 +43,17 @@ _BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "wit
 # Three letters that spell a word more often than a name.
 _NOT_SPELLED = frozenset({"abc", "bbc", "itv", "nhs", "gcs", "ocd", "ptsd", "dna", "gmc", "nmc",
                           "icu", "itu", "hdu", "ppe", "dbs", "edi", "bme", "hca", "mdt"})
+# After a post and a word-name, words that make it the post-holder's name ("the professional
+# lead hope is great", "our ward clerk sunday was off").
+_AFTER_POST_NAME = {"is", "was", "has", "had", "who", "she", "he", "she's", "he's", "and",
+                    "said", "says", "told", "asked", "rang", "phoned", "came", "left", "moved",
+                    "started", "retired", "helped", "got", "gave", "took", "did", "does",
+                    "were", "knows", "knew", "runs", "ran", "covers", "sorted", "organised"}
+# Before a weekday or month, words that make it the day or month ("on Sunday", "last June").
+_CALENDAR_BEFORE = {"on", "last", "next", "this", "every", "each", "by", "since", "until",
+                    "till", "of", "in", "from", "a", "the", "that", "early", "late", "mid",
+                    "before", "after", "during", "through", "to", "or", "and", "sundays",
+                    "saturday", "friday", "til", "'til", "between"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
                 "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
@@ -195,13 +206,43 @@ class PersonRecognizer:
             i = j
         out.extend(self._letter_runs(chunk))
         out.extend(self._initials(chunk))
+        out.extend(self._blocked_word_names(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
                 continue
             span = self._from_spacy(chunk, s, e)
             if span:
                 out.append(span)
-        return [sp for sp in out if sp.text.casefold() not in self.never]
+        return [sp for sp in out if sp.text.casefold() not in self.never
+                or sp.source == "word-name-context"]
+
+    def _blocked_word_names(self, chunk: Chunk) -> list[Span]:
+        """'Sunday Okonkwo', 'April said', 'the occupational health nurse sunday was good':
+        a given name that is also a weekday, month or never-flagged word is a name where a
+        surname, a speech verb or a post right before it says so (not 'on Sunday')."""
+        out: list[Span] = []
+        toks, lex, cased = chunk.toks, self.lex, chunk.cased
+        for i, t in enumerate(toks[:-1]):
+            lw = t.lower
+            if lw not in lex.first_names or lw in STOP or not (
+                    lw in _CALENDAR or lw in self.never) or (cased and not t.is_cap):
+                continue
+            prev = toks[i - 1].lower if i else ""
+            if prev in _CALENDAR_BEFORE or prev in NUMBER_WORDS or prev[:1].isdigit():
+                continue
+            nxt = toks[i + 1]
+            glued = chunk.text[t.end:nxt.start] == " "
+            surname = glued and nxt.is_alpha and nxt.lower in lex.surnames \
+                and not lex.is_word(nxt.lower) and nxt.lower not in self.never \
+                and (nxt.is_cap and not nxt.sent_start if cased else True)
+            spoke = nxt.lower in _SPEECH_VERBS
+            post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME
+            if not (surname or spoke or post):
+                continue
+            e = nxt.end if surname else t.end
+            out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e], 0.5,
+                            "word-name-context"))
+        return out
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:
         """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
@@ -309,6 +350,9 @@ class PersonRecognizer:
                 return 0.6
             if known and word and not cased and not weak and cue != ("role",):
                 return 0.5
+            if known and word and cue == ("role",) and i + 1 < len(toks) \
+                    and toks[i + 1].lower in _AFTER_POST_NAME and lw not in STOP:
+                return 0.5  # "the professional lead hope is great"
             if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
                 return 0.5
         nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -328,6 +372,9 @@ class PersonRecognizer:
                     return 0.0
                 return 0.8 if not t.sent_start or i + 1 < len(toks) else 0.6
             return 0.65
+        if cased and known and word and t.sent_start and t.is_cap and lw not in STOP \
+                and lw not in _CALENDAR and nxt is not None and self._named_here(chunk, i):
+            return 0.55  # "Hope McCusker." / "Hope, the practice educator at ..."
         if cased and known and word and not t.sent_start and prev not in _NOT_AFTER:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.is_cap and not lex.is_word(nxt.lower):
@@ -345,6 +392,24 @@ class PersonRecognizer:
                 and t.pos in _UNKNOWN_WORD_POS:
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
+
+    def _named_here(self, chunk: Chunk, i: int) -> bool:
+        """After a word-name at a sentence start: a surname no dictionary has ('Hope
+        McCusker'), or ', the/our <post>' ('Hope, the practice educator')."""
+        toks, lex = chunk.toks, self.lex
+        nxt = toks[i + 1]
+        if nxt.is_cap and not nxt.sent_start and nxt.is_alpha and chunk.text[
+                toks[i].end:nxt.start] == " " and nxt.lower in lex.surnames \
+                and not lex.is_word(nxt.lower) and nxt.lower not in self.never:
+            return True
+        if nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
+            return False
+        k = i + 3
+        while k < len(toks) and k < i + 7 and toks[k].is_word and not toks[k].is_cap:
+            if toks[k].lower in self.role_heads:
+                return True
+            k += 1
+        return False
 
     def _listed_after(self, chunk: Chunk, j: int) -> list[Span]:
         """'maricel or joy', 'priya and sam': a given name listed right after a name."""

@@ -19,7 +19,8 @@ _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "e
              "bridge", "town", "road", "street", "lane", "avenue", "way", "drive", "crescent",
              "close", "terrace", "grove", "place", "row", "walk", "wharf", "quay", "docks",
              "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
-_ROAD = re.compile(r"^[MA]\d{1,4}(?:\(M\))?$")
+_ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4})(?:\(M\))?$")
+_PLACE_AND = {"and", "or", "&"}
 
 
 def accept_phrase(toks: list[Tok], lex: Lexicon, cased: bool) -> float:
@@ -65,7 +66,39 @@ class PlaceRecognizer:
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
         out.extend(self._cued(chunk))
+        out.extend(self._coordinated(chunk, out))
         return out
+
+    def _coordinated(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """'from Belleek and Garrison', 'in Brae or Voe': a name joined by 'and'/'or' to a
+        place found here is a place too (a capital in cased text, an unknown word in
+        lower case); not a person's given name."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for sp in found:
+            i = chunk.tok_at(sp.end)
+            if i is None or i + 1 >= len(toks) or toks[i].lower not in _PLACE_AND \
+                    or toks[i].start != sp.end + 1:
+                continue
+            k = i + 1
+            while k < len(toks) and k < i + 4 and self._coordinate_word(toks[k], chunk.cased):
+                k += 1
+            if k == i + 1:
+                continue
+            s, e = toks[i + 1].start, toks[k - 1].end
+            out.append(Span(s, e, "LOCATION", chunk.text[s:e], 0.45, "place-and-place"))
+        return out
+
+    def _coordinate_word(self, t: Tok, cased: bool) -> bool:
+        lw = t.lower
+        if not t.is_word or not lw.isalpha() or lw in STOP or lw in self.lex.never \
+                or lw in self.org_heads or lw in NUMBER_WORDS or lw in FILLERS:
+            return False
+        if lw in self.lex.first_names and lw not in self.lex.place_words:
+            return False  # "Leeds and Sarah": a person, for the person rules
+        if cased:
+            return t.is_cap and not t.sent_start and not t.text.isupper()
+        return not self.lex.is_word(lw) and len(lw) >= 3
 
     def _cued(self, chunk: Chunk) -> list[Span]:
         """'County Clare', 'Co. Tyrone', 'the M62', 'i live in dennistoun', 'I grew up in
@@ -87,7 +120,8 @@ class PlaceRecognizer:
                     and (t.is_cap or not chunk.cased):
                 e = toks[i + 2].end  # "the Isle of Lewis", "isle of wight"
                 out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
-            if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
+            road = nxt.text if chunk.cased else nxt.text.upper()
+            if _ROAD.match(road) and t.lower in ("the", "on", "off", "via", "onto", "near"):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
             elif nxt.lower in ("a", "m") and t.lower in ("the", "off", "via", "onto") \
                     and i + 2 < len(toks) and toks[i + 2].lower in NUMBER_WORDS:
@@ -111,6 +145,8 @@ class PlaceRecognizer:
                 if lex.is_word(nxt.lower) or len(nxt.lower) < 3:
                     continue
                 k = i + 2
+                if k < len(toks) and toks[k].lower in _FEATURES:
+                    k += 1  # "near fullwell cross", "up in hillside estate"
             s, e = nxt.start, toks[k - 1].end
             out.append(Span(s, e, "LOCATION", text[s:e], 0.55, "home-cue"))
         return out
@@ -132,6 +168,8 @@ class PlaceRecognizer:
         before = toks[k].lower
         if prep in ("in", "to", "near", "round", "around") and before in self.home_verbs:
             return True
+        if prep == "near" and toks[i].lower not in self.lex.first_names:
+            return True  # "barkingside near fullwell cross", "a farm near Brough"
         if prep == "from" and before in self.origin_words:
             return True
         return prep == "in" and (before in self.lex.place_words or before in self.org_heads)

@@ -45,6 +45,25 @@ _WISH = {"like", "want", "wanted", "wants", "wanna", "'d", "would", "hope", "hop
 _CUE_ENDS: dict[str, list[tuple[str, ...]]] = {}
 for _cue in _CUES:
     _CUE_ENDS.setdefault(_cue[-1], []).append(_cue)
+# Adverbs between a cue and the title ("I'm also the minister", "she's now our matron").
+_CUE_ADVERBS = FILLERS | {"also", "now", "still", "currently", "actually", "just", "already",
+                          "technically", "officially", "basically"}
+# Relationship words that are posts all the same when "the" and a name go with them.
+_POSTS_WITH_THE = {"consultant", "doctor", "nurse", "carer", "governor"}
+_NAME_TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor"}
+# Bare posts that, with "the"/"our" and a verb only a person does, are said of one holder.
+_SAID_POSTS = {"sister", "consultant", "registrar", "manager", "matron", "doctor", "nurse",
+               "midwife", "clerk", "tutor", "supervisor", "director", "gp", "coordinator",
+               "co-ordinator", "receptionist", "pharmacist", "physio", "therapist", "surgeon",
+               "anaesthetist", "physician", "chaplain", "governor", "inspector", "teacher",
+               "head", "housekeeper", "porter", "superintendent", "educator", "facilitator"}
+_SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned",
+               "emailed", "texted", "came", "comes", "sent", "wrote", "replied", "explained",
+               "shouted", "decided", "covers", "covered", "called", "goes", "insisted",
+               "refused", "agreed", "laughed", "apologised"}
+_ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone", "call",
+              "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
+              "fetched", "get", "got"}
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
@@ -113,6 +132,7 @@ class RoleRecognizer:
         out.extend(self._grades(chunk))
         out.extend(self._cued(chunk))
         out.extend(self._appositive(chunk))
+        out.extend(self._said_by(chunk))
         return out
 
     # -- a post said next to a name --------------------------------------------------------
@@ -130,16 +150,63 @@ class RoleRecognizer:
                 else lw
             post = self.is_head(t) or single in self.heads or (
                 single in self.occupations and not self.lex.is_word(single))
-            if not post or lw in STOP \
-                    or single in self.relationship:
+            det = toks[i - 1].lower
+            if not post or lw in STOP or single in self.relationship and not (
+                    det == "the" and single in _POSTS_WITH_THE):
                 continue  # "my manager, Sam", "my partner, Alex": who, not which post
             after = i + 2 < len(toks) and toks[i + 1].text == "," \
                 and self._name_word(toks[i + 2], chunk.cased)
             n = i - 3 if i >= 3 and toks[i - 2].text == "," else i - 2  # "Ama, our porter"
-            before = n >= 0 and toks[i - 1].lower in ("the", "our", "their") \
-                and self._name_word(toks[n], chunk.cased) and not toks[n].sent_start
-            if after or before:
+            before = n >= 0 and det in ("the", "our", "their") \
+                and self._name_word(toks[n], chunk.cased) and (
+                    not toks[n].sent_start or self._sure_given_name(toks[n]))
+            if after or before or det in ("the", "our", "their") and (
+                    self._named_next(chunk, i + 1)):
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.45, "role-beside-name"))
+        return out
+
+    def _sure_given_name(self, t: Tok) -> bool:
+        """'Hamish, the electrician': a given name no dictionary has, even at a sentence start."""
+        return t.lower in self.lex.first_names and not self.lex.is_word(t.lower)
+
+    def _named_next(self, chunk: Chunk, k: int) -> bool:
+        """Is the post at k-1 followed by whose it is: 'the consultant is Dr Nguyen', 'the
+        superintendent kwame asante', 'our matron Bola'?"""
+        toks = chunk.toks
+        if k < len(toks) and toks[k].lower in ("is", "was") and k + 1 < len(toks):
+            k += 1  # "the chair is Jerome", "the consultant was doctor nguyen"
+        elif k < len(toks) and chunk.text[toks[k - 1].end:toks[k].start] != " ":
+            return False
+        if k + 1 < len(toks) and toks[k].lower in _NAME_TITLES and (
+                toks[k].is_cap or not chunk.cased):
+            k += 1
+        if k >= len(toks):
+            return False
+        t = toks[k]
+        return self._name_word(t, chunk.cased) and not t.sent_start and (
+            not chunk.cased or t.lower in self.lex.first_names or t.lower in self.lex.surnames
+            or toks[k - 1].lower in _NAME_TITLES)
+
+    def _said_by(self, chunk: Chunk) -> list[Span]:
+        """'the sister said', 'ask the ward clerk', 'Matron rang': a bare post said of the one
+        person who holds it here; a low score, as it may be said of anyone in the trade."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            lw = t.lower
+            if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS):
+                continue
+            prev = toks[i - 1].lower if i else ""
+            nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+            if prev in ("the", "our", "their"):
+                before = toks[i - 2].lower if i >= 2 else ""
+                if nxt in _SAID_VERBS or before in _ASK_VERBS and nxt in (".", ",", "?", "and",
+                                                                          "to", "if", "about"):
+                    out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
+            elif (t.sent_start or not chunk.cased) and prev not in _DETS and (
+                    not chunk.cased or t.is_cap) and nxt in _SAID_VERBS \
+                    and lw in self.posts_alone | {"sister"} and prev not in ("a", "an"):
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
         return out
 
     def _name_word(self, t: Tok, cased: bool) -> bool:
@@ -217,7 +284,7 @@ class RoleRecognizer:
             if cue == ("as",) and i and toks[i - 1].lower in _NOT_BEFORE_AS:
                 continue  # "works well as a coordinator", "such as a porter"
             j = i + 1
-            while j < len(toks) and toks[j].lower in FILLERS:
+            while j < len(toks) and toks[j].lower in _CUE_ADVERBS and j < i + 4:
                 j += 1
             if j < len(toks) and toks[j].lower in _DETS:
                 return j + 1
@@ -358,6 +425,11 @@ class RoleRecognizer:
                     continue
                 break
             lw = w.lower
+            if lw in ("and", "&") and left and j > 0 and self._field_word(toks[j - 1], cased,
+                                                                         head):
+                left.insert(0, w)  # "speech and language therapist": two fields, one post
+                j -= 1
+                continue
             if lw in FILLERS and left and j > 0 and self._roleish(toks[j - 1], cased, head):
                 left.insert(0, w)
                 j -= 1
@@ -368,7 +440,7 @@ class RoleRecognizer:
                 break
             left.insert(0, w)
             j -= 1
-        while left and left[0].lower in FILLERS:
+        while left and (left[0].lower in FILLERS or left[0].lower in ("and", "&")):
             left.pop(0)
         right_end = self._complement(chunk, i, bool(left) or head.lower == "consultant",
                                      head.lower in (
@@ -381,7 +453,7 @@ class RoleRecognizer:
         last_end = right_end if right_end else head.end
         words = [x.lower for x in left if x.lower not in FILLERS] + [head.lower]
         phrase = " ".join(words)
-        prev = toks[first.i - 1].lower if first.i > 0 else ""
+        prev = self._det_before(toks, first.i)
         plural = head.lower.endswith("s") and head.lower[:-1] in self.heads
         if plural and not (cased and head.is_cap and (left or right_end)):
             return None
@@ -414,6 +486,25 @@ class RoleRecognizer:
         return Span(s, last_end, "ROLE", chunk.text[s:last_end], score, "role-grammar")
 
     @staticmethod
+    def _det_before(toks: list[Tok], i: int) -> str:
+        """The word before a title, past plain adjectives: 'the new head of therapies'."""
+        k = i - 1
+        while k > 0 and toks[k].lower in _PLAIN_ADJ and k > i - 3:
+            k -= 1
+        return toks[k].lower if k >= 0 else ""
+
+    def _field_word(self, w: Tok, cased: bool, head: Tok) -> bool:
+        """A field before 'and' inside a title ('speech' in 'speech and language therapist'):
+        a common noun or adjective, not a person's name nor a post of its own."""
+        lw = w.lower
+        if not w.is_word or lw in STOP or lw in self.lex.first_names or self.is_head(w) \
+                or _singular(lw) in self.heads:
+            return False
+        if cased and w.is_cap != head.is_cap:
+            return False
+        return lw in self.mods or w.pos in ("NOUN", "ADJ")
+
+    @staticmethod
     def _wished(toks: list[Tok], be: int) -> bool:
         """Do wishing words come just before 'be' ("I'd like to be", "want to become")?
         "She moved on to be a tissue viability nurse" is a post held."""
@@ -426,6 +517,9 @@ class RoleRecognizer:
         if cased and head.is_cap and not head.text.isupper():
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
+            if w.sent_start and w.text[1:].islower() and lw not in self.lex.first_names:
+                return lw in self.mods or w.pos in ("NOUN", "ADJ") or (
+                    w.pos == "VERB" and lw.endswith("ing"))  # "Reporting radiographer."
             return _ACRONYM.match(w.text) is not None  # "AHP lead", "EDI lead", "IT lead"
         if w.pos == "VERB" and lw.endswith("ing") and not (cased and w.is_cap):
             return True  # "accuracy checking technician", "visiting nurse"
