@@ -232,16 +232,17 @@ class PersonRecognizer:
                 continue
             nxt = toks[i + 1]
             glued = chunk.text[t.end:nxt.start] == " "
-            surname = glued and nxt.is_alpha and nxt.lower in lex.surnames \
-                and not lex.is_word(nxt.lower) and nxt.lower not in self.never \
-                and (nxt.is_cap and not nxt.sent_start if cased else True)
+            surname = glued and nxt.is_alpha and not lex.is_word(nxt.lower) \
+                and nxt.lower not in self.never and nxt.lower not in STOP and (
+                    nxt.is_cap and not nxt.sent_start and not nxt.text.isupper() if cased
+                    else nxt.lower in lex.surnames)  # "Sunday Adeyemi-Cole"
             spoke = nxt.lower in _SPEECH_VERBS
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME
             if not (surname or spoke or post):
                 continue
             e = nxt.end if surname else t.end
-            out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e], 0.5,
-                            "word-name-context"))
+            out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e],
+                            0.65 if surname else 0.5, "word-name-context"))
         return out
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:

@@ -21,6 +21,8 @@ _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "e
              "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
 _ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4})(?:\(M\))?$")
 _PLACE_AND = {"and", "or", "&"}
+# Prepositions that end a street name read backwards ("the a686 near Garrigill Green").
+_NOT_IN_STREET = {"near", "past", "opposite", "behind", "beside", "towards", "via", "outside"}
 
 
 def accept_phrase(toks: list[Tok], lex: Lexicon, cased: bool) -> float:
@@ -121,7 +123,8 @@ class PlaceRecognizer:
                 e = toks[i + 2].end  # "the Isle of Lewis", "isle of wight"
                 out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
             road = nxt.text if chunk.cased else nxt.text.upper()
-            if _ROAD.match(road) and t.lower in ("the", "on", "off", "via", "onto", "near"):
+            if _ROAD.match(road) and t.lower in (("the", "on", "off", "via", "onto", "near")
+                                                 if chunk.cased else ("the", "via", "onto")):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
             elif nxt.lower in ("a", "m") and t.lower in ("the", "off", "via", "onto") \
                     and i + 2 < len(toks) and toks[i + 2].lower in NUMBER_WORDS:
@@ -188,8 +191,12 @@ class PlaceRecognizer:
             while j >= 0 and len(names) < 3:
                 w = toks[j]
                 if not w.is_word or w.lower in STOP or w.lower in NUMBER_WORDS \
-                        or w.text[0].isdigit():
+                        or w.text[0].isdigit() or _ROAD.match(w.text.upper()):
                     break
+                if w.lower in _NOT_IN_STREET and not (
+                        j and toks[j - 1].sent_start and toks[j - 1].is_word
+                        and toks[j - 1].lower not in STOP):
+                    break  # but "reddish near houldsworth square": an answer, one place
                 if chunk.cased and not w.is_cap:
                     break
                 if "'" in w.text and w.lower.split("'")[0] in STOP:

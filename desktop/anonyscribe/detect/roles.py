@@ -148,9 +148,11 @@ class RoleRecognizer:
             lw = t.lower
             single = lw[:-1] if lw.endswith("s") and toks[i - 1].lower in ("two", "three") \
                 else lw
-            post = self.is_head(t) or single in self.heads or (
-                single in self.occupations and not self.lex.is_word(single))
             det = toks[i - 1].lower
+            framed = det in ("the", "our", "their") and i >= 3 and toks[i - 2].text == "," \
+                and i + 1 < len(toks) and toks[i + 1].text == ","  # "Ewan, the locksmith,"
+            post = self.is_head(t) or single in self.heads or single in self.occupations and (
+                framed or not self.lex.is_word(single))
             if not post or lw in STOP or single in self.relationship and not (
                     det == "the" and single in _POSTS_WITH_THE):
                 continue  # "my manager, Sam", "my partner, Alex": who, not which post
@@ -470,8 +472,9 @@ class RoleRecognizer:
         else:
             if phrase in self.relationship and not right_end:
                 return None
-            if not left and right_end and head.lower in ("lead", "head", "chair") and \
-                    not (cased and head.is_cap) and prev not in _OWNERS | _SAID_OF:
+            if not left and right_end and head.lower in ("lead", "head", "chair") and (
+                    not (cased and head.is_cap) and prev not in _OWNERS | _SAID_OF
+                    or first.i >= 2 and toks[first.i - 2].lower == "at"):
                 return None  # "at the head of the queue"; but "he's head of nursing"
             if has_band:
                 score = 0.9

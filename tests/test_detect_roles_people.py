@@ -1,0 +1,148 @@
+"""Issue 12 (session 5): posts, word-names, places and months said in passing.
+
+Each rule family through the real Detector with positives and negatives of our own (names,
+places and posts invented here, none taken from any annotated set).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from anonyscribe.detect.engine import Detector
+from test_detect_generic import covered, untouched
+from test_detect_generic import spans as found
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector()
+
+
+# -- ROLE: a post with two fields joined by "and" -------------------------------------------
+@pytest.mark.parametrize("text, role", [
+    ("i work with tobiah he's a speech and language therapist on the stroke unit",
+     "speech and language therapist"),
+    ("Our health and safety officer, Marguerite, checked the fire doors.",
+     "health and safety officer"),
+])
+def test_title_with_two_fields(det: Detector, text: str, role: str) -> None:
+    assert found(det, text).get(role) == "ROLE"
+
+
+def test_two_posts_joined_by_and_stay_two(det: Detector) -> None:
+    got = found(det, "Ngozi and district nurse Halloran went out together.")
+    assert got.get("Ngozi") == "PERSON"
+    assert "Ngozi and district nurse" not in got
+
+
+# -- ROLE: bare post said of its holder ------------------------------------------------------
+@pytest.mark.parametrize("text, role", [
+    ("On the night shift the sister said we had to wait.", "sister"),
+    ("if you need a bed you ring the registrar and wait", "registrar"),
+    ("Matron rang me on my day off.", "Matron"),
+    ("The consultant is Dr Abiodun, he's fair.", "consultant"),
+    ("the physio wendell told me to rest it", "physio"),
+    ("I was locked out. Ewan, the locksmith, came at midnight.", "locksmith"),
+])
+def test_bare_post_said_of_one_person(det: Detector, text: str, role: str) -> None:
+    assert covered(det, text, role)
+
+
+@pytest.mark.parametrize("text, part", [
+    ("Nurses are tired and doctors are leaving.", "Nurses"),
+    ("My sister said I should apply.", "sister"),
+    ("I'd like to be a registrar one day.", "registrar"),
+    ("Sister wards across the region share a rota.", "Sister"),
+])
+def test_generic_posts_and_family_stay_unflagged(det: Detector, text: str, part: str) -> None:
+    assert untouched(det, text, part)
+
+
+def test_cue_with_an_adverb_and_the_new_head(det: Detector) -> None:
+    assert covered(det, "I'm also the verger at the parish church.", "verger")
+    assert covered(det, "the new head of radiology starts in a fortnight", "head of radiology")
+    assert untouched(det, "We were at the head of the queue.", "head")
+
+
+def test_modifier_at_sentence_start(det: Detector) -> None:
+    text = "Respondent 4: Paediatric sonographer, two days a week."
+    assert covered(det, text, "Paediatric sonographer")
+    text = "Respondent 4: Sending radiographers home early saves money."
+    assert untouched(det, text, "Sending")
+
+
+# -- PERSON: word-names that are also weekdays, months or flagged-never words --------------
+@pytest.mark.parametrize("text, name", [
+    ("The new porter is Sunday Adeyemi-Cole from Lagos.", "Sunday Adeyemi-Cole"),
+    ("On the ward round Sunday said nothing at all.", "Sunday"),
+    ("our bank nurse sunday was brilliant with the family", "sunday"),
+    ("April Ferreira joined us from the agency.", "April Ferreira"),
+])
+def test_calendar_word_names_in_name_contexts(det: Detector, text: str, name: str) -> None:
+    assert found(det, text).get(name) == "PERSON"
+
+
+@pytest.mark.parametrize("text, part", [
+    ("We met on Sunday and again last Sunday.", "Sunday"),
+    ("It rained in April. April said nothing, it was a month.", "rained in April"),
+    ("every sunday said the vicar the bells ring", "sunday"),
+])
+def test_weekdays_and_months_stay_dates_or_nothing(det: Detector, text: str,
+                                                   part: str) -> None:
+    got = [s for s in det.detect_text(text) if s.type == "PERSON"]
+    start = text.index(part)
+    assert not any(s.start < start + len(part) and start < s.end for s in got)
+
+
+def test_word_name_at_sentence_start_with_surname_or_post(det: Detector) -> None:
+    assert found(det, "Hope Tshabalala. She trained me.").get("Hope Tshabalala") == "PERSON"
+    text = "On Monday I asked. Grace, the practice educator, signed it off."
+    assert found(det, text).get("Grace") == "PERSON"
+    assert untouched(det, "I looked it up. Grace, the word, means a gift.", "Grace")
+
+
+def test_lower_case_word_name_after_a_post(det: Detector) -> None:
+    text = "participant: and the team lead joy is lovely she sorted the rota"
+    assert found(det, text).get("joy") == "PERSON"
+    assert untouched(det, "participant: there was no joy in it for the team at all", "joy")
+
+
+def test_lower_case_line_with_an_acronym_reads_as_lower_case(det: Detector) -> None:
+    text = ("Q1. Tell us about your job.\n\nRespondent 6: the sonographer temitope adeleke "
+            "got me onto the MRI course\n")
+    assert covered(det, text, "temitope adeleke")
+
+
+# -- LOCATION ------------------------------------------------------------------------------
+def test_place_joined_to_a_place(det: Detector) -> None:
+    text = "Our patients come from Keswick and Threlkeld mostly."
+    assert found(det, text).get("Threlkeld") == "LOCATION"
+    got = found(det, "She lives in Keswick and Marjorie visits her.")
+    assert got.get("Marjorie") != "LOCATION"
+
+
+def test_lower_case_road_number_and_near_place(det: Detector) -> None:
+    text = "participant: we got stuck on the a686 near garrigill green for an hour"
+    got = found(det, text)
+    assert got.get("a686") == "LOCATION"
+    assert covered(det, text, "garrigill green")
+    assert untouched(det, "participant: we printed it on a4 paper near enough", "a4")
+
+
+# -- DATE: a month pinned to one year --------------------------------------------------------
+@pytest.mark.parametrize("text, month", [
+    ("The post was vacant until October.", "October"),
+    ("participant: she's been off since november with her back", "november"),
+    ("I applied, in June, and heard nothing.", "June"),
+])
+def test_pinned_bare_month(det: Detector, text: str, month: str) -> None:
+    assert found(det, text).get(month) == "DATE"
+
+
+@pytest.mark.parametrize("text, part", [
+    ("The audit is usually in October and November.", "October"),
+    ("Every year in June the students arrive.", "June"),
+    ("participant: in may be a bit late", "may"),
+])
+def test_habitual_months_stay_unflagged(det: Detector, text: str, part: str) -> None:
+    assert untouched(det, text, part)
