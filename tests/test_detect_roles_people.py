@@ -146,3 +146,30 @@ def test_pinned_bare_month(det: Detector, text: str, month: str) -> None:
 ])
 def test_habitual_months_stay_unflagged(det: Detector, text: str, part: str) -> None:
     assert untouched(det, text, part)
+
+
+def test_weekday_name_with_surname_is_the_name_again_later(det: Detector) -> None:
+    text = ("Our chaplain was Monday Ezeh-Obi. Monday retired in the end. "
+            "We still meet on Monday mornings and Monday evening.")
+    got = [(s.text, s.start) for s in det.detect_text(text) if s.type == "PERSON"]
+    second = text.index("Monday retired")
+    assert ("Monday", second) in got
+    assert not any(s >= text.index("on Monday") for _, s in got)
+
+
+def test_two_ordinary_word_places_joined_by_and(det: Detector) -> None:
+    text = "participant: i cover the surgeries in poplar and bow most days"
+    assert found(det, text).get("poplar") == "LOCATION"
+    assert found(det, text).get("bow") == "LOCATION"
+    assert untouched(det, "participant: we work in theatres and wards on nights", "wards")
+
+
+def test_course_named_after_a_post_is_no_post(det: Detector) -> None:
+    text = "Maybe the assistant practitioner course next year, if there's money."
+    assert untouched(det, text, "assistant practitioner")
+    assert covered(det, "She's our assistant practitioner now.", "assistant practitioner")
+
+
+def test_pinned_month_before_a_new_clause(det: Detector) -> None:
+    text = "participant: it's been empty since october the deputy covers it"
+    assert found(det, text).get("october") == "DATE"

@@ -74,7 +74,7 @@ _PINNED_MONTH = re.compile(
     r"\b(?:since|until|till|til|last|next|by|from|in|early|late|mid|(?:end|beginning|start|"
     r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around)\s+)*"
     rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
-    r"(?!\s*(?:\d|the\b|of\b|this\b|last\b|next\b))", re.I)
+    r"(?!\s*(?:\d|of\b|this\b|last\b|next\b))", re.I)
 _HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
                     r"annual|annually|yearly|sometimes)\b", re.I)
 

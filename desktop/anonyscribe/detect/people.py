@@ -54,6 +54,9 @@ _CALENDAR_BEFORE = {"on", "last", "next", "this", "every", "each", "by", "since"
                     "till", "of", "in", "from", "a", "the", "that", "early", "late", "mid",
                     "before", "after", "during", "through", "to", "or", "and", "sundays",
                     "saturday", "friday", "til", "'til", "between"}
+_DAY_PARTS = {"morning", "mornings", "afternoon", "evening", "night", "nights", "lunch",
+              "lunchtime", "service", "school", "roast", "shift", "shifts", "rota", "clinic",
+              "times", "paper", "papers", "best", "league", "trading", "opening", "hours"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
                 "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
@@ -243,6 +246,24 @@ class PersonRecognizer:
             e = nxt.end if surname else t.end
             out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e],
                             0.65 if surname else 0.5, "word-name-context"))
+            if surname and cased:
+                out.extend(self._again(chunk, t))
+        return out
+
+    def _again(self, chunk: Chunk, first: Tok) -> list[Span]:
+        """'Sunday Okonkwo ... Sunday moved to Derriford': once a weekday or month name came
+        with a surname, its later capitalised mentions that are not the day are the name."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for k in range(first.i + 2, len(toks)):
+            t = toks[k]
+            if t.text != first.text:
+                continue
+            prev = toks[k - 1].lower
+            nxt = toks[k + 1].lower if k + 1 < len(toks) else ""
+            if prev in _CALENDAR_BEFORE or nxt in _DAY_PARTS or prev in NUMBER_WORDS:
+                continue
+            out.append(Span(t.start, t.end, "PERSON", t.text, 0.45, "word-name-context"))
         return out
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:

@@ -21,6 +21,7 @@ _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "e
              "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
 _ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4})(?:\(M\))?$")
 _PLACE_AND = {"and", "or", "&"}
+_PAIR_PREPS = {"in", "from", "between", "across", "around", "round", "near", "covering"}
 # Prepositions that end a street name read backwards ("the a686 near Garrigill Green").
 _NOT_IN_STREET = {"near", "past", "opposite", "behind", "beside", "towards", "via", "outside"}
 
@@ -54,11 +55,14 @@ class PlaceRecognizer:
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
         toks, text = chunk.toks, chunk.text
+        common: dict[int, int] = {}  # ordinary-word hits in lower case: start -> end token
         for m in self.lex.places.find(toks):
             seg = toks[m.start_tok:m.end_tok]
             score = accept_phrase(seg, self.lex, chunk.cased)
             if not score and not chunk.cased and self._home_cue(toks, m.start_tok):
                 score = 0.55  # "i live in tower hamlets", "royal berkshire in reading"
+            if not score and not chunk.cased:
+                common[m.start_tok] = m.end_tok
             if score:
                 s, e = seg[0].start, seg[-1].end
                 k = m.end_tok
@@ -69,6 +73,23 @@ class PlaceRecognizer:
         out.extend(self._addresses(chunk))
         out.extend(self._cued(chunk))
         out.extend(self._coordinated(chunk, out))
+        out.extend(self._place_pairs(chunk, common))
+        return out
+
+    @staticmethod
+    def _place_pairs(chunk: Chunk, common: dict[int, int]) -> list[Span]:
+        """'a secondary in poplar and bow': two places the gazetteer knows, joined by 'and'
+        after 'in'/'from'/'between', are places even when each is also an ordinary word."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for a, a_end in common.items():
+            b = a_end + 1
+            if b not in common or toks[a_end].lower not in _PLACE_AND or a == 0 \
+                    or toks[a - 1].lower not in _PAIR_PREPS:
+                continue
+            for s_tok, e_tok in ((a, a_end), (b, common[b])):
+                s, e = toks[s_tok].start, toks[e_tok - 1].end
+                out.append(Span(s, e, "LOCATION", chunk.text[s:e], 0.45, "place-pair"))
         return out
 
     def _coordinated(self, chunk: Chunk, found: list[Span]) -> list[Span]:
@@ -100,7 +121,7 @@ class PlaceRecognizer:
             return False  # "Leeds and Sarah": a person, for the person rules
         if cased:
             return t.is_cap and not t.sent_start and not t.text.isupper()
-        return not self.lex.is_word(lw) and len(lw) >= 3
+        return (not self.lex.is_word(lw) or lw in self.lex.place_words) and len(lw) >= 3
 
     def _cued(self, chunk: Chunk) -> list[Span]:
         """'County Clare', 'Co. Tyrone', 'the M62', 'i live in dennistoun', 'I grew up in

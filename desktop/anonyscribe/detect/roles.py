@@ -104,6 +104,7 @@ class RoleRecognizer:
         self.relationship = cfg.words("role", "relationship")
         self.posts_alone = cfg.words("role", "posts_alone")
         self.post_cues = cfg.words("role", "post_cues")
+        self.courses = cfg.words("role", "course_words")
         self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations"))
         self._occ_max = 3
         phrases = sorted(cfg.words("role", "phrases"), key=len, reverse=True)
@@ -485,6 +486,9 @@ class RoleRecognizer:
         if prev in ("a", "an") and first.i >= 2 and toks[first.i - 2].lower in (
                 "be", "become", "becoming") and not has_band and self._wished(toks, first.i - 2):
             return None  # "I'd like to be a service manager": aspiration, not a post
+        after = chunk.tok_at(last_end + 1)
+        if after is not None and toks[after].lower in self.courses:
+            return None  # "the nursing associate course": a course, nobody's post
         s = first.start
         return Span(s, last_end, "ROLE", chunk.text[s:last_end], score, "role-grammar")
 
