@@ -173,3 +173,24 @@ def test_course_named_after_a_post_is_no_post(det: Detector) -> None:
 def test_pinned_month_before_a_new_clause(det: Detector) -> None:
     text = "participant: it's been empty since october the deputy covers it"
     assert found(det, text).get("october") == "DATE"
+
+
+def test_posts_listed_after_a_cued_post(det: Detector) -> None:
+    text = "I was a porter, HCA, and then a phlebotomist for years."
+    got = found(det, text)
+    assert got.get("HCA") == "ROLE"
+    assert got.get("phlebotomist") == "ROLE"  # "for years" is no specialty
+    assert untouched(det, "I was a porter and the rest of them laughed.", "rest")
+
+
+def test_never_listed_word_name_called_out_or_described(det: Detector) -> None:
+    text = "interviewer: that's everything\nparticipant: ok\ninterviewer: cheers shona\n"
+    assert found(det, text).get("shona") == "PERSON"
+    text = "Participant: There's Kayode, and Friday, he's a porter on nights."
+    assert found(det, text).get("Friday") == "PERSON"
+    assert untouched(det, "We worked Thursday and Friday, it was busy.", "Friday")
+    assert untouched(det, "participant: they speak shona at home mostly", "shona")
+
+
+def test_assessor_is_a_post(det: Detector) -> None:
+    assert covered(det, "My practice assessor is Nuala, she's great.", "practice assessor")

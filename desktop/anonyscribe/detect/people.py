@@ -57,6 +57,7 @@ _CALENDAR_BEFORE = {"on", "last", "next", "this", "every", "each", "by", "since"
 _DAY_PARTS = {"morning", "mornings", "afternoon", "evening", "night", "nights", "lunch",
               "lunchtime", "service", "school", "roast", "shift", "shifts", "rota", "clinic",
               "times", "paper", "papers", "best", "league", "trading", "opening", "hours"}
+_GREETINGS = {"thanks", "cheers", "hi", "hello", "bye", "morning", "evening", "sorry"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
                 "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
@@ -231,17 +232,22 @@ class PersonRecognizer:
                     lw in _CALENDAR or lw in self.never) or (cased and not t.is_cap):
                 continue
             prev = toks[i - 1].lower if i else ""
-            if prev in _CALENDAR_BEFORE or prev in NUMBER_WORDS or prev[:1].isdigit():
-                continue
             nxt = toks[i + 1]
+            who = nxt.text == "," and i + 2 < len(toks) and toks[i + 2].lower in (
+                "she's", "he's", "who's")  # "and Sunday, he's a carer"
+            if (prev in _CALENDAR_BEFORE and not (who and prev in ("and", "or"))) \
+                    or prev in NUMBER_WORDS or prev[:1].isdigit():
+                continue
             glued = chunk.text[t.end:nxt.start] == " "
             surname = glued and nxt.is_alpha and not lex.is_word(nxt.lower) \
                 and nxt.lower not in self.never and nxt.lower not in STOP and (
                     nxt.is_cap and not nxt.sent_start and not nxt.text.isupper() if cased
                     else nxt.lower in lex.surnames)  # "Sunday Adeyemi-Cole"
-            spoke = nxt.lower in _SPEECH_VERBS
+            spoke = nxt.lower in _SPEECH_VERBS or who
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME
-            if not (surname or spoke or post):
+            called = prev in _GREETINGS and (not nxt.is_word or chunk.text[
+                t.end:nxt.start].count("\n") > 0)  # "thanks shona" at the end of a turn
+            if not (surname or spoke or post or called):
                 continue
             e = nxt.end if surname else t.end
             out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e],

@@ -103,6 +103,8 @@ class PlaceRecognizer:
             if i is None or i + 1 >= len(toks) or toks[i].lower not in _PLACE_AND \
                     or toks[i].start != sp.end + 1:
                 continue
+            if toks[i + 1].lower == "then" and i + 2 < len(toks):
+                i += 1  # "byker and then walker"
             k = i + 1
             while k < len(toks) and k < i + 4 and self._coordinate_word(toks[k], chunk.cased):
                 k += 1

@@ -64,6 +64,8 @@ _SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings"
 _ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone", "call",
               "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
               "fetched", "get", "got"}
+# Between posts listed one after another: "a porter, HCA, and then a nurse".
+_LIST_GLUE = {",", "and", "or", "/", "then", "now", "later", "eventually", "finally", "also"}
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
@@ -81,7 +83,9 @@ _GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
 _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
-                   "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then"}
+                   "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then",
+                   "years", "months", "weeks", "days", "ages", "decades", "year", "month",
+                   "week", "day", "while", "time", "life", "ever", "nights"}
 
 
 def _singular(word: str) -> str:
@@ -256,6 +260,29 @@ class RoleRecognizer:
             s, e = toks[start].start, toks[e_tok - 1].end
             score = 0.6 if toks[i].lower not in ("my", "his", "her") else 0.5
             out.append(Span(s, e, "ROLE", chunk.text[s:e], score, "role-cue"))
+            out.extend(self._listed_posts(chunk, e_tok))
+        return out
+
+    def _listed_posts(self, chunk: Chunk, k: int) -> list[Span]:
+        """'I was a porter, HCA, and then a nurse associate': the posts listed after a cued
+        one are posts of the same person, each without its own cue."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for _ in range(4):
+            j = k
+            while j < len(toks) and toks[j].lower in _LIST_GLUE:
+                j += 1
+            if j == k or toks[k].lower not in (",", "and", "or", "/", "then"):
+                break
+            if j < len(toks) and toks[j].lower in ("a", "an"):
+                j += 1
+            end, head = self._occupation(toks, j)
+            if end is None or head in _GENERIC_ALONE and end == j + 1:
+                break
+            end = self._specialty(chunk, end)
+            s, e = toks[j].start, toks[end - 1].end
+            out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.5, "role-cue"))
+            k = end
         return out
 
     def _lower_field(self, chunk: Chunk, end: int) -> bool:
