@@ -226,13 +226,14 @@ class PersonRecognizer:
         surname, a speech verb or a post right before it says so (not 'on Sunday')."""
         out: list[Span] = []
         toks, lex, cased = chunk.toks, self.lex, chunk.cased
-        for i, t in enumerate(toks[:-1]):
+        end_tok = Tok(".", len(chunk.text), len(chunk.text), ".")  # after the last word
+        for i, t in enumerate(toks):
             lw = t.lower
             if lw not in lex.first_names or lw in STOP or not (
                     lw in _CALENDAR or lw in self.never) or (cased and not t.is_cap):
                 continue
             prev = toks[i - 1].lower if i else ""
-            nxt = toks[i + 1]
+            nxt = toks[i + 1] if i + 1 < len(toks) else end_tok
             who = nxt.text == "," and i + 2 < len(toks) and toks[i + 2].lower in (
                 "she's", "he's", "who's")  # "and Sunday, he's a carer"
             if (prev in _CALENDAR_BEFORE and not (who and prev in ("and", "or"))) \
