@@ -194,3 +194,12 @@ def test_never_listed_word_name_called_out_or_described(det: Detector) -> None:
 
 def test_assessor_is_a_post(det: Detector) -> None:
     assert covered(det, "My practice assessor is Nuala, she's great.", "practice assessor")
+
+
+def test_word_names_said_as_names(det: Detector) -> None:
+    assert found(det, "Participant: Her name was Monday, a lovely lady.").get("Monday") == "PERSON"
+    assert found(det, "participant: we call him friday on the ward").get("friday") == "PERSON"
+    assert untouched(det, "Participant: The clinic was on Monday, a long day.", "Monday")
+    text = "Participant: I was new. Mercy is our ward clerk, she knows everyone."
+    assert found(det, text).get("Mercy") == "PERSON"
+    assert untouched(det, "Participant: I was new. Mercy is a virtue, they say.", "Mercy")

@@ -57,6 +57,9 @@ _CALENDAR_BEFORE = {"on", "last", "next", "this", "every", "each", "by", "since"
 _DAY_PARTS = {"morning", "mornings", "afternoon", "evening", "night", "nights", "lunch",
               "lunchtime", "service", "school", "roast", "shift", "shifts", "rota", "clinic",
               "times", "paper", "papers", "best", "league", "trading", "opening", "hours"}
+_NAMED_AS = {("name", "is"), ("name", "was"), ("name", "'s"), ("known", "as"), ("call", "her"),
+             ("call", "him"), ("calls", "her"), ("calls", "him"), ("called", "her"),
+             ("called", "him")}
 _GREETINGS = {"thanks", "cheers", "hi", "hello", "bye", "morning", "evening", "sorry"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
@@ -247,7 +250,7 @@ class PersonRecognizer:
             spoke = nxt.lower in _SPEECH_VERBS or who
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME
             called = prev in _GREETINGS and (not nxt.is_word or chunk.text[
-                t.end:nxt.start].count("\n") > 0)  # "thanks shona" at the end of a turn
+                t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
             if not (surname or spoke or post or called):
                 continue
             e = nxt.end if surname else t.end
@@ -256,6 +259,12 @@ class PersonRecognizer:
             if surname and cased:
                 out.extend(self._again(chunk, t))
         return out
+
+    @staticmethod
+    def _named_as(toks: list[Tok], i: int) -> bool:
+        """'her name was Sunday', 'known as Tamil', 'we call her Friday': said as a name."""
+        before = tuple(t.lower for t in toks[max(0, i - 2):i])
+        return before[-1:] == ("named",) or before in _NAMED_AS
 
     def _again(self, chunk: Chunk, first: Tok) -> list[Span]:
         """'Sunday Okonkwo ... Sunday moved to Derriford': once a weekday or month name came
@@ -431,9 +440,13 @@ class PersonRecognizer:
                 toks[i].end:nxt.start] == " " and nxt.lower in lex.surnames \
                 and not lex.is_word(nxt.lower) and nxt.lower not in self.never:
             return True
-        if nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
+        if nxt.lower in ("is", "was") and i + 2 < len(toks) \
+                and toks[i + 2].lower in ("the", "our", "a", "an", "my"):
+            k = i + 3  # "Faith is our ward clerk", "Hope was a lovely nurse"
+        elif nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
             return False
-        k = i + 3
+        else:
+            k = i + 3
         while k < len(toks) and k < i + 7 and toks[k].is_word and not toks[k].is_cap:
             if toks[k].lower in self.role_heads:
                 return True
