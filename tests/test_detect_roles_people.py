@@ -200,6 +200,6 @@ def test_word_names_said_as_names(det: Detector) -> None:
     assert found(det, "Participant: Her name was Monday, a lovely lady.").get("Monday") == "PERSON"
     assert found(det, "participant: we call him friday on the ward").get("friday") == "PERSON"
     assert untouched(det, "Participant: The clinic was on Monday, a long day.", "Monday")
-    text = "Participant: I was new. Mercy is our ward clerk, she knows everyone."
+    text = "Participant: When I started it was hard. Mercy is our ward clerk, she knows everyone."
     assert found(det, text).get("Mercy") == "PERSON"
-    assert untouched(det, "Participant: I was new. Mercy is a virtue, they say.", "Mercy")
+    assert untouched(det, "Participant: When I started it was hard. Mercy is a virtue, they say.", "Mercy")
