@@ -202,4 +202,12 @@ def test_word_names_said_as_names(det: Detector) -> None:
     assert untouched(det, "Participant: The clinic was on Monday, a long day.", "Monday")
     text = "Participant: When I started it was hard. Mercy is our ward clerk, she knows everyone."
     assert found(det, text).get("Mercy") == "PERSON"
-    assert untouched(det, "Participant: When I started it was hard. Mercy is a virtue, they say.", "Mercy")
+    text = "Participant: When I started it was hard. Mercy is a virtue, they say."
+    assert untouched(det, text, "Mercy")
+
+
+def test_possessive_cue_and_nursing_acronyms(det: Detector) -> None:
+    got = found(det, "Participant: My aunt's a phlebotomist and Tunde's a CPN in Hull.")
+    assert got.get("phlebotomist") == "ROLE"
+    assert got.get("CPN") == "ROLE"
+    assert untouched(det, "Participant: The ward's a mess and the car's a wreck.", "mess")

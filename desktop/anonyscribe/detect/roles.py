@@ -29,7 +29,7 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"),
          ("who's",), ("who", "is"), ("who", "was"), ("there's",), ("then",),
-         ("one", "of"))
+         ("one", "of"), ("'s",))  # "Kelechi's a porter", "my mum's a carer"
 # Cues said of a person: after these an unknown acronym is a post ("he's a CNM2").
 _PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
                 ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
@@ -378,6 +378,9 @@ class RoleRecognizer:
                 break
             if w.pos not in _CONTENT_POS and w.pos:
                 break
+            if w.lower in self.lex.place_words and (
+                    w.is_cap if chunk.cased else not self.lex.is_word(w.lower)):
+                break  # "a CPN in Hull": where, not which field
             if toks[end].lower == "for" and (chunk.cased and w.is_cap
                                               or w.lower in _EMPLOYER_TAILS):
                 return end  # "a carer for Mrs Jones", "a carer for kestrel care": whom for
