@@ -211,3 +211,17 @@ def test_possessive_cue_and_nursing_acronyms(det: Detector) -> None:
     assert got.get("phlebotomist") == "ROLE"
     assert got.get("CPN") == "ROLE"
     assert untouched(det, "Participant: The ward's a mess and the car's a wreck.", "mess")
+
+
+def test_weekday_name_after_a_relation(det: Detector) -> None:
+    text = "participant: my cousin saturday drove me and we met on saturday at ten"
+    got = [(s.text, s.start) for s in det.detect_text(text) if s.type == "PERSON"]
+    assert ("saturday", text.index("saturday drove")) in got
+    assert ("saturday", text.index("saturday at")) not in got
+
+
+def test_over_at_a_village_and_street_names(det: Detector) -> None:
+    text = "participant: we were over at porthallow all weekend"
+    assert found(det, text).get("porthallow") == "LOCATION"
+    got = found(det, "Participant: I was born in Truro and she lives on Tregolls Road now.")
+    assert got.get("Tregolls Road") == "LOCATION"

@@ -90,6 +90,7 @@ class PersonRecognizer:
                           and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
             | set(cfg.words("role", "relationship"))
         self.org_heads = cfg.words("organisation", "heads")
+        self.streets = cfg.words("location", "street_words")
         self.never = lex.never
 
     # -- helpers -----------------------------------------------------------------------
@@ -150,8 +151,8 @@ class PersonRecognizer:
                 break
             if chunk.cased:
                 if t.sent_start or t.lower in _CALENDAR or t.lower in self.org_heads \
-                        or t.text.isupper():
-                    break
+                        or t.text.isupper() or t.lower in self.streets:
+                    break  # "Penwinnick Road" is the address rule's
             else:
                 known = (t.lower in lex.surnames or t.lower in lex.first_names)
                 if lex.is_word(t.lower) and not self._word_surname(chunk, i, j):
@@ -248,7 +249,9 @@ class PersonRecognizer:
                     nxt.is_cap and not nxt.sent_start and not nxt.text.isupper() if cased
                     else nxt.lower in lex.surnames)  # "Sunday Adeyemi-Cole"
             spoke = nxt.lower in _SPEECH_VERBS or who
-            post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME
+            post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
+                prev in self.relations and i >= 2 and toks[i - 2].lower in (
+                    "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
             called = prev in _GREETINGS and (not nxt.is_word or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
             if not (surname or spoke or post or called):

@@ -196,6 +196,8 @@ class PlaceRecognizer:
             return True
         if prep == "near" and toks[i].lower not in self.lex.first_names:
             return True  # "barkingside near fullwell cross", "a farm near Brough"
+        if prep == "at" and before in ("over", "out", "up", "down", "round"):
+            return True  # "we were over at Polruan", "a farm out at Ravenstonedale"
         if prep == "from" and before in self.origin_words:
             return True
         return prep == "in" and (before in self.lex.place_words or before in self.org_heads)
