@@ -225,3 +225,10 @@ def test_over_at_a_village_and_street_names(det: Detector) -> None:
     assert found(det, text).get("porthallow") == "LOCATION"
     got = found(det, "Participant: I was born in Truro and she lives on Tregolls Road now.")
     assert got.get("Tregolls Road") == "LOCATION"
+
+
+def test_year_after_back_in(det: Detector) -> None:
+    assert found(det, "participant: we came here way back in eighty two").get(
+        "eighty two") == "DATE"
+    assert untouched(det, "participant: i'll be back in twenty minutes", "twenty")
+    assert untouched(det, "Participant: Back in 12 hours, I promise.", "12")

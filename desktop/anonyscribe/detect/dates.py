@@ -45,9 +45,11 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?:{_TENS})(?:[\s-](?:{_UNIT}))?\b(?!\s*(?:%|percent|per cent|years))",
                 re.I), 0.6, "season-short-year"),
     (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died|started|joined|left|"
-                rf"retired|emigrated|arrived|moved here|moved over|trained) in\s+"
-                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d|oh[\s-](?:{_UNIT}))"
-                rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months))\b", re.I), 0.6,
+                rf"retired|emigrated|arrived|moved here|moved over|trained|back|way back) in\s+"
+                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]?\d\d|oh[\s-](?:{_UNIT}))"
+                rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months|minutes|mins|"
+                rf"hours|hrs|seconds|secs|min|pounds|quid|p\b|pence|miles))\b(?![.,]\d)",
+                re.I), 0.6,
      "short-year"),
     (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d)?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
