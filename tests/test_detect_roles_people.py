@@ -232,3 +232,15 @@ def test_year_after_back_in(det: Detector) -> None:
         "eighty two") == "DATE"
     assert untouched(det, "participant: i'll be back in twenty minutes", "twenty")
     assert untouched(det, "Participant: Back in 12 hours, I promise.", "12")
+
+
+def test_lower_case_name_ends_a_title(det: Detector) -> None:
+    text = "participant: doctor okereke consultant in renal medicine was kind to me"
+    got = found(det, text)
+    assert got.get("okereke") == "PERSON"
+    assert got.get("consultant in renal medicine") == "ROLE"
+
+
+def test_new_before_a_cued_post(det: Detector) -> None:
+    assert found(det, "participant: there's a new anp called femi").get("anp") == "ROLE"
+    assert untouched(det, "participant: there's a new rota every week", "rota")

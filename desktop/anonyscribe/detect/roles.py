@@ -66,6 +66,7 @@ _ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone",
               "fetched", "get", "got"}
 # Between posts listed one after another: "a porter, HCA, and then a nurse".
 _LIST_GLUE = {",", "and", "or", "/", "then", "now", "later", "eventually", "finally", "also"}
+_NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
@@ -237,8 +238,8 @@ class RoleRecognizer:
             k = self._after_cue(toks, i)
             if k is None:
                 continue
-            while k < len(toks) and toks[k].lower in FILLERS:
-                k += 1
+            while k < len(toks) and (toks[k].lower in FILLERS or toks[k].lower in _NEW_ADJ):
+                k += 1  # "there's a new ACP"
             start = k
             band = self._band_ahead(toks, k)
             if band:
@@ -551,6 +552,9 @@ class RoleRecognizer:
         lw = w.lower
         if lw in STOP or lw in _PLAIN_ADJ or lw in NUMBER_WORDS or lw[:1].isdigit():
             return False
+        if not cased and (lw in self.lex.first_names or lw in self.lex.surnames) \
+                and not self.lex.is_word(lw) and lw not in self.mods:
+            return False  # "doctor ferreira consultant": a name ends the title
         if cased and head.is_cap and not head.text.isupper():
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
