@@ -244,3 +244,18 @@ def test_lower_case_name_ends_a_title(det: Detector) -> None:
 def test_new_before_a_cued_post(det: Detector) -> None:
     assert found(det, "participant: there's a new anp called femi").get("anp") == "ROLE"
     assert untouched(det, "participant: there's a new rota every week", "rota")
+
+
+def test_person_named_after_a_place_and_estates_in_lower_case(det: Detector) -> None:
+    text = ("Participant: I saw Mr Kendal in clinic and I grew up in Leeds, on the Halton "
+            "Moor estate.")
+    got = found(det, text)
+    assert got.get("Kendal") == "PERSON"
+    assert got.get("Halton Moor estate") == "LOCATION"
+    assert untouched(det, "Participant: I live in Leeds on a council estate.", "council")
+
+
+def test_bare_post_at_sentence_start_with_a_speech_verb(det: Detector) -> None:
+    text = "Participant: I was new on the unit. Registrar told me to go home."
+    assert covered(det, text, "Registrar")
+    assert untouched(det, "Participant: I was new. Registrars are busy people.", "Registrars")

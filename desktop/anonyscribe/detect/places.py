@@ -51,6 +51,7 @@ class PlaceRecognizer:
         self.home_verbs = cfg.words("location", "home_verbs")
         self.origin_words = cfg.words("location", "origin_words")
         self.org_heads = cfg.words("organisation", "heads")
+        self.titles = cfg.words("person", "titles")
 
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -63,6 +64,9 @@ class PlaceRecognizer:
                 score = 0.55  # "i live in tower hamlets", "royal berkshire in reading"
             if not score and not chunk.cased:
                 common[m.start_tok] = m.end_tok
+            if m.start_tok and toks[m.start_tok - 1].lower in self.titles and (
+                    toks[m.start_tok - 1].is_cap or not chunk.cased):
+                continue  # "Mr Abernethy", "Dr Kendal": a person named after a place
             if score:
                 s, e = seg[0].start, seg[-1].end
                 k = m.end_tok
@@ -209,8 +213,9 @@ class PlaceRecognizer:
         for i, t in enumerate(toks):
             if t.lower not in self.streets or i == 0:
                 continue
-            if chunk.cased and not t.is_cap:
-                continue
+            if chunk.cased and not t.is_cap and not (
+                    t.lower == "estate" and toks[i - 1].is_cap and not toks[i - 1].sent_start):
+                continue  # but "the Lesnes estate", as people write it
             j = i - 1
             names: list[Tok] = []
             while j >= 0 and len(names) < 3:

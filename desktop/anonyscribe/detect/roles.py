@@ -213,7 +213,7 @@ class RoleRecognizer:
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
             elif (t.sent_start or not chunk.cased) and prev not in _DETS and (
                     not chunk.cased or t.is_cap) and nxt in _SAID_VERBS \
-                    and lw in self.posts_alone | {"sister"} and prev not in ("a", "an"):
+                    and prev not in ("a", "an"):
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
         return out
 
