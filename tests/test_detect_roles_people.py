@@ -259,3 +259,10 @@ def test_bare_post_at_sentence_start_with_a_speech_verb(det: Detector) -> None:
     text = "Participant: I was new on the unit. Registrar told me to go home."
     assert covered(det, text, "Registrar")
     assert untouched(det, "Participant: I was new. Registrars are busy people.", "Registrars")
+
+
+def test_wished_post_with_a_band_is_no_post(det: Detector) -> None:
+    text = "participant: i'd love to be a band seven ward manager one day"
+    assert untouched(det, text, "ward manager")
+    text = "participant: then she went on to be a band seven ward manager at the hospice"
+    assert covered(det, text, "band seven ward manager")

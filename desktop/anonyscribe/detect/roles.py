@@ -515,7 +515,7 @@ class RoleRecognizer:
             else:
                 score = 0.6
         if prev in ("a", "an") and first.i >= 2 and toks[first.i - 2].lower in (
-                "be", "become", "becoming") and not has_band and self._wished(toks, first.i - 2):
+                "be", "become", "becoming") and self._wished(toks, first.i - 2):
             return None  # "I'd like to be a service manager": aspiration, not a post
         after = chunk.tok_at(last_end + 1)
         if after is not None and toks[after].lower in self.courses:
