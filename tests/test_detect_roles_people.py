@@ -266,3 +266,9 @@ def test_wished_post_with_a_band_is_no_post(det: Detector) -> None:
     assert untouched(det, text, "ward manager")
     text = "participant: then she went on to be a band seven ward manager at the hospice"
     assert covered(det, text, "band seven ward manager")
+
+
+def test_lower_case_bare_post_opens_a_clause(det: Detector) -> None:
+    text = "participant: and registrar said no and every doctor said yes"
+    assert covered(det, text, "registrar")
+    assert untouched(det, text, "doctor")

@@ -280,6 +280,7 @@ class Detector:
         names: dict[str, str] = {}
         for c in cands:
             if c.type == "PERSON" and c.score >= 0.5 and c.source != "word-name-context":
+                # ("Sunday said" once does not make every "Sunday" a name)
                 for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
                     lw = w.lower()
                     if len(lw) < 2 or lw in self.people.titles or lw in self.lex.never:

@@ -64,6 +64,9 @@ _SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings"
 _ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone", "call",
               "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
               "fetched", "get", "got"}
+# Words after which a bare post opens a clause in unpunctuated speech ("and matron said").
+_CLAUSE_OPENERS = FILLERS | {"and", "then", "so", "but", "cos", "because", "when", "until",
+                             "till"}
 # Between posts listed one after another: "a porter, HCA, and then a nurse".
 _LIST_GLUE = {",", "and", "or", "/", "then", "now", "later", "eventually", "finally", "also"}
 _NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
@@ -211,9 +214,8 @@ class RoleRecognizer:
                 if nxt in _SAID_VERBS or before in _ASK_VERBS and nxt in (".", ",", "?", "and",
                                                                           "to", "if", "about"):
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
-            elif (t.sent_start or not chunk.cased) and prev not in _DETS and (
-                    not chunk.cased or t.is_cap) and nxt in _SAID_VERBS \
-                    and prev not in ("a", "an"):
+            elif (t.sent_start or not chunk.cased and prev in _CLAUSE_OPENERS) and (
+                    not chunk.cased or t.is_cap) and nxt in _SAID_VERBS:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
         return out
 
