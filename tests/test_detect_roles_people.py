@@ -272,3 +272,11 @@ def test_lower_case_bare_post_opens_a_clause(det: Detector) -> None:
     text = "participant: and registrar said no and every doctor said yes"
     assert covered(det, text, "registrar")
     assert untouched(det, text, "doctor")
+
+
+def test_bare_post_as_subject_of_a_past_clause(det: Detector) -> None:
+    text = "participant: that night the anaesthetist was brilliant and the hca on nights left"
+    assert covered(det, text, "anaesthetist")
+    assert covered(det, text, "hca")
+    assert untouched(det, "Participant: I know the anaesthetist is responsible for it.",
+                     "anaesthetist")

@@ -64,6 +64,12 @@ _SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings"
 _ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone", "call",
               "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
               "fetched", "get", "got"}
+_SHIFTS = {"nights", "days", "call", "duty", "shift", "earlies", "lates", "weekends"}
+# Past-tense words after "the <post>" that tell of one person ("the anaesthetist was great").
+_PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "wanted", "needed",
+                "knew", "gave", "got", "took", "made", "kept", "seemed", "looked", "thought",
+                "refused", "wouldn't", "couldn't", "never", "walked", "turned", "arrived",
+                "left", "stayed", "helped", "saw", "listened", "ignored", "shouted", "laughed"}
 # Words after which a bare post opens a clause in unpunctuated speech ("and matron said").
 _CLAUSE_OPENERS = FILLERS | {"and", "then", "so", "but", "cos", "because", "when", "until",
                              "till"}
@@ -205,7 +211,8 @@ class RoleRecognizer:
         toks = chunk.toks
         for i, t in enumerate(toks):
             lw = t.lower
-            if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS):
+            if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS or self.is_head(
+                    t) and lw not in _GENERIC_ALONE and lw not in self.relationship):
                 continue
             prev = toks[i - 1].lower if i else ""
             nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
@@ -214,10 +221,20 @@ class RoleRecognizer:
                 if nxt in _SAID_VERBS or before in _ASK_VERBS and nxt in (".", ",", "?", "and",
                                                                           "to", "if", "about"):
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
+                elif self._subject(toks, i + 1):
+                    out.append(Span(t.start, t.end, "ROLE", t.text, 0.35, "role-said"))
             elif (t.sent_start or not chunk.cased and prev in _CLAUSE_OPENERS) and (
                     not chunk.cased or t.is_cap) and nxt in _SAID_VERBS:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
         return out
+
+    @staticmethod
+    def _subject(toks: list[Tok], k: int) -> bool:
+        """Does a past-tense clause about one person follow ('the anaesthetist was great',
+        'the hca on nights was rubbish')? Not 'the consultant is responsible'."""
+        if k + 1 < len(toks) and toks[k].lower == "on" and toks[k + 1].lower in _SHIFTS:
+            k += 2
+        return k < len(toks) and toks[k].lower in _PAST_CLAUSE
 
     def _name_word(self, t: Tok, cased: bool) -> bool:
         """A word the name lists know and the dictionary does not (or a capitalised one)."""
