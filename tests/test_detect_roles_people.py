@@ -280,3 +280,10 @@ def test_bare_post_as_subject_of_a_past_clause(det: Detector) -> None:
     assert covered(det, text, "hca")
     assert untouched(det, "Participant: I know the anaesthetist is responsible for it.",
                      "anaesthetist")
+
+
+def test_on_call_posts_and_grades_as_subject(det: Detector) -> None:
+    text = "participant: the on call surgical registrar came and the f2 was lovely"
+    assert covered(det, text, "on call surgical registrar")
+    assert covered(det, text, "f2")
+    assert untouched(det, "Participant: The F1 track is long and I was on call.", "F1")

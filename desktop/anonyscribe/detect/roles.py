@@ -212,8 +212,9 @@ class RoleRecognizer:
         for i, t in enumerate(toks):
             lw = t.lower
             if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS or self.is_head(
-                    t) and lw not in _GENERIC_ALONE and lw not in self.relationship):
-                continue
+                    t) and lw not in _GENERIC_ALONE and lw not in self.relationship
+                    or _GRADE.match(t.text) and any(c.isdigit() for c in lw)):
+                continue  # (a grade too: "the F1 was useless")
             prev = toks[i - 1].lower if i else ""
             nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
             if prev in ("the", "our", "their"):
@@ -482,6 +483,11 @@ class RoleRecognizer:
                                                                          head):
                 left.insert(0, w)  # "speech and language therapist": two fields, one post
                 j -= 1
+                continue
+            if lw == "call" and j > 0 and toks[j - 1].lower == "on":
+                left[:0] = toks[j - 1:j + 1]  # "the on call consultant"
+                has_mod = True
+                j -= 2
                 continue
             if lw in FILLERS and left and j > 0 and self._roleish(toks[j - 1], cased, head):
                 left.insert(0, w)
