@@ -287,3 +287,11 @@ def test_on_call_posts_and_grades_as_subject(det: Detector) -> None:
     assert covered(det, text, "on call surgical registrar")
     assert covered(det, text, "f2")
     assert untouched(det, "Participant: The F1 track is long and I was on call.", "F1")
+
+
+def test_over_in_a_place_but_back_in_a_month(det: Detector) -> None:
+    text = "participant: my sister's over in drumquin now"
+    assert found(det, text).get("drumquin") == "LOCATION"
+    got = found(det, "Participant: Back in March I moved to Leeds, then back in Truro.")
+    assert got.get("March") != "LOCATION"
+    assert got.get("Truro") == "LOCATION"

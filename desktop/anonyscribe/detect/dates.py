@@ -60,6 +60,11 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
      "on-the-nth"),
 ]
+_CALENDAR_TEXT = """
+january february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday
+"""
+CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())  # months and weekdays, lower case
 _MAY_VERB = re.compile(r"^may\b", re.I)
 _FULL_MONTHS = ("january|february|march|april|june|july|august|september|october|november|"
                 "december")

@@ -6,6 +6,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
@@ -162,8 +163,9 @@ class PlaceRecognizer:
                 out.append(Span(nxt.start, e, "LOCATION", text[nxt.start:e], 0.5,
                                 "road-number"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \
-                    or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS:
-                continue
+                    or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS \
+                    or nxt.lower in CALENDAR_WORDS:
+                continue  # "back in March" is a month
             if chunk.cased:
                 if not nxt.is_cap or nxt.sent_start:
                     continue
