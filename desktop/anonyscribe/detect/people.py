@@ -11,6 +11,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok, tokenize
@@ -20,11 +21,7 @@ _NOT_AFTER = {"the", "a", "an", "of", "by", "no", "with", "this", "that", "any",
               "your", "my", "our", "their", "his", "her", "its", "god's", "for", "in", "to"}
 _WEAK_CUES = {"i'm", "i am", "im", "this is", "it 's", "it's", "hi", "hello", "bye", "thanks",
               "thank you", "cheers", "guy", "mate"}
-_CALENDAR_TEXT = """
-january february march april may june july august september october november december monday
-tuesday wednesday thursday friday saturday sunday
-"""
-_CALENDAR = frozenset(_CALENDAR_TEXT.split())
+_CALENDAR = CALENDAR_WORDS
 _NAME_POS = {"PROPN", "NOUN"}
 _UNKNOWN_WORD_POS = _NAME_POS | {"ADJ", "VERB", "X", ""}
 _QUOTES = {'"', "“", "‘", "'"}
