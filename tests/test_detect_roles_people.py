@@ -295,3 +295,10 @@ def test_over_in_a_place_but_back_in_a_month(det: Detector) -> None:
     got = found(det, "Participant: Back in March I moved to Leeds, then back in Truro.")
     assert got.get("March") != "LOCATION"
     assert got.get("Truro") == "LOCATION"
+
+
+def test_ward_post_with_its_unit(det: Detector) -> None:
+    text = "participant: i'm starting as charge nurse on the acute medical unit next month"
+    assert found(det, text).get("charge nurse on the acute medical unit") == "ROLE"
+    text = "Participant: When I started I was a sister on the ward and loved it."
+    assert found(det, text).get("sister") == "ROLE"

@@ -70,6 +70,9 @@ _PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "want
                 "knew", "gave", "got", "took", "made", "kept", "seemed", "looked", "thought",
                 "refused", "wouldn't", "couldn't", "never", "walked", "turned", "arrived",
                 "left", "stayed", "helped", "saw", "listened", "ignored", "shouted", "laughed"}
+# Posts that belong to a ward or unit ("sister on the critical care unit").
+_WARD_POSTS = {"sister", "nurse", "manager", "matron", "hca", "clerk", "housekeeper",
+               "coordinator", "co-ordinator", "practitioner", "assistant", "worker", "lead"}
 # Words after which a bare post opens a clause in unpunctuated speech ("and matron said").
 _CLAUSE_OPENERS = FILLERS | {"and", "then", "so", "but", "cos", "because", "when", "until",
                              "till"}
@@ -277,7 +280,7 @@ class RoleRecognizer:
             if start and toks[start - 1].lower in _OWNERS - {"the"} and \
                     " ".join(t.lower for t in toks[k:end]) in self.relationship:
                 continue  # "it was my line manager": who, not which post
-            e_tok = self._specialty(chunk, end)
+            e_tok = self._on_unit(chunk, self._specialty(chunk, end), head)
             s, e = toks[start].start, toks[e_tok - 1].end
             score = 0.6 if toks[i].lower not in ("my", "his", "her") else 0.5
             out.append(Span(s, e, "ROLE", chunk.text[s:e], score, "role-cue"))
@@ -505,6 +508,9 @@ class RoleRecognizer:
                                      head.lower in (
             "head", "director", "lead", "chair", "deputy", "officer", "matron", "co-chair",
             "vice-chair", "president", "secretary", "treasurer"))
+        if not right_end and (left or self._on_unit(chunk, i + 1, head.lower) > i + 1):
+            on_unit = self._on_unit(chunk, i + 1, head.lower)
+            right_end = toks[on_unit - 1].end if on_unit > i + 1 else 0
         band_end = self._band_after(toks, i, right_end)
         if band_end:
             right_end, has_band = band_end, True
@@ -606,6 +612,21 @@ class RoleRecognizer:
             if k > j + 1:
                 return toks[k - 1].end
         return 0
+
+    @staticmethod
+    def _on_unit(chunk: Chunk, k: int, head: str) -> int:
+        """'sister on the critical care unit': the unit a ward post belongs to, as the dev
+        set's annotators include it; the index after it, or k."""
+        toks = chunk.toks
+        if head not in _WARD_POSTS or k + 3 >= len(toks) or toks[k].lower != "on" \
+                or toks[k + 1].lower != "the":
+            return k
+        j = k + 2
+        while j < len(toks) and j < k + 6 and toks[j].is_word and toks[j].lower not in STOP:
+            if toks[j].lower in ("unit", "ward", "wards", "department"):
+                return j + 1 if j > k + 2 else k
+            j += 1
+        return k
 
     def _complement(self, chunk: Chunk, i: int, has_left: bool, takes_of: bool) -> int:
         """End of 'of Nursing for Surgery' / 'for children's services' / 'in charge'."""
