@@ -302,3 +302,10 @@ def test_ward_post_with_its_unit(det: Detector) -> None:
     assert found(det, text).get("charge nurse on the acute medical unit") == "ROLE"
     text = "Participant: When I started I was a sister on the ward and loved it."
     assert found(det, text).get("sister") == "ROLE"
+
+
+def test_post_as_an_attribute_is_no_holder(det: Detector) -> None:
+    text = "Participant: The registrar rota changed and the matron role is new."
+    assert untouched(det, text, "registrar")
+    assert untouched(det, text, "matron")
+    assert covered(det, "Participant: I went and asked the registrar.", "registrar")

@@ -70,6 +70,11 @@ _PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "want
                 "knew", "gave", "got", "took", "made", "kept", "seemed", "looked", "thought",
                 "refused", "wouldn't", "couldn't", "never", "walked", "turned", "arrived",
                 "left", "stayed", "helped", "saw", "listened", "ignored", "shouted", "laughed"}
+# Nouns after a bare post that make it an attribute of the post ("the registrar rota").
+_POST_ATTRIBUTES = {"rota", "rotas", "meeting", "meetings", "office", "training", "pay",
+                    "grade", "level", "salary", "scheme", "rotation", "rotations", "rooms",
+                    "room", "station", "bleep", "phone", "list", "lists", "shortage", "shortages",
+                    "numbers", "workforce", "cover", "gap", "gaps"}
 # Posts that belong to a ward or unit ("sister on the critical care unit").
 _WARD_POSTS = {"sister", "nurse", "manager", "matron", "hca", "clerk", "housekeeper",
                "coordinator", "co-ordinator", "practitioner", "assistant", "worker", "lead"}
@@ -122,6 +127,7 @@ class RoleRecognizer:
         self.posts_alone = cfg.words("role", "posts_alone")
         self.post_cues = cfg.words("role", "post_cues")
         self.courses = cfg.words("role", "course_words")
+        self.followers = cfg.words("role", "followers")
         self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations"))
         self._occ_max = 3
         phrases = sorted(cfg.words("role", "phrases"), key=len, reverse=True)
@@ -523,6 +529,9 @@ class RoleRecognizer:
         if plural and not (cased and head.is_cap and (left or right_end)):
             return None
         if not left and not right_end:
+            nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+            if nxt in self.followers or nxt in self.courses or nxt in _POST_ATTRIBUTES:
+                return None  # "the matron role", "the registrar rota": the post, no holder
             if phrase in self.posts_alone and prev in _OWNERS:
                 score = 0.5
             elif self._named_post(toks, i):
