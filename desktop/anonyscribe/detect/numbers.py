@@ -154,6 +154,8 @@ LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "hai
                           "kay", "el", "em", "en", "pee", "cue", "ar", "ess", "tee", "vee",
                           "ex", "zed", "zee"})
 _CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
+# Words right before a code read out ("the number was a four four..."): there "a" is a letter.
+_CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id"})
 
 
 def _code_digit(w: str) -> bool:
@@ -177,6 +179,15 @@ def _inward(toks: list[Tok], j: int) -> int:
     return 0
 
 
+# One written code of letters and digits, parts joined by "-" or "/" ("P0047712", "SH-017",
+# "MC-INC-30491", "HV/22/014"): payroll, study, case and incident references.
+_MIXED_CODE = re.compile(r"(?<![\w/-])(?=[A-Za-z0-9/-]*\d)(?=[A-Za-z0-9/-]*[A-Za-z])"
+                         r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w/]|-\w)")
+# Digits with a unit or ordinal ("4th", "10am", "20mg", "1990s", "3-day"): not codes.
+_MEASURE = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|kg|g|mg|mcg|ml|l|mm|cm|km|mmol|hr|hrs|h|"
+                      r"yr|yrs|mins?|secs?|x|p|d|ish|bn|gb|mb)$|^\d+-[a-z]+$", re.I)
+
+
 class NumberRecognizer:
     """PHONE, NHS_NUMBER, ID, POSTCODE and spelled-out EMAIL."""
 
@@ -187,7 +198,8 @@ class NumberRecognizer:
         # Letters and digits read out one by one are a code wherever a number or code is
         # being given, not only after the words that make a bare number an ID.
         self.code_context = sorted(set(self.id_context) | {"number", "code", " id", "reg",
-                                                           "licence", "passport", "account"})
+                                                           "licence", "passport", "account",
+                                                           "participant", "study"})
 
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -200,6 +212,7 @@ class NumberRecognizer:
         out.extend(self._outcodes(chunk))
         out.extend(self._spoken_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
+        out.extend(self._mixed_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
             s = self._email_lead(toks, m.start())
             if m.group(1).lower() in STOP and s == m.start():
@@ -332,9 +345,10 @@ class NumberRecognizer:
                 w = toks[j].lower
                 if w in UNITS or w.isdigit() or w in REPEAT:
                     digits += len(w) if w.isdigit() else 1
-                elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or digits and (
+                elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or (
+                        digits or j == i and i and toks[i - 1].lower in _CODE_LEADS) and (
                         j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
-                    letters += 1  # "one two a three": "a" between digits is a letter
+                    letters += 1  # "one two a three", "was a four four": a letter, not "a"
                 elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
                         toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
                     letters += 1  # "ay bee one two three"
@@ -360,6 +374,26 @@ class NumberRecognizer:
                     i = j
                     continue
             i = max(j, i + 1)
+
+    def _mixed_codes(self, chunk: Chunk) -> Iterator[Span]:
+        """'my payroll number is P0047712', 'participant SH-017': a written token mixing
+        letters and digits with at least five of them is a code - sure after a word that
+        gives a number or code, a low guess without one (grades, roads and outcodes are
+        shorter or listed; measures, ordinals and 'covid-19' are not codes)."""
+        text = chunk.text
+        for m in _MIXED_CODE.finditer(text):
+            code = m.group()
+            alnum = sum(c.isalnum() for c in code)
+            digits = sum(c.isdigit() for c in code)
+            if alnum < 5 or digits < 2 or _MEASURE.match(code) or POSTCODE.match(code.upper()):
+                continue
+            lower = code.casefold()
+            if self.lex is not None and (lower in self.lex.acronyms or lower in self.lex.never):
+                continue
+            if re.match(r"^(?:covid|sars|h\d+n)", lower) or re.fullmatch(r"[a-z]+\d", lower):
+                continue  # "covid-19", "H1N1", "band7"
+            cue = self._context(text, m.start(), self.code_context, 40)
+            yield Span(m.start(), m.end(), "ID", code, 0.8 if cue else 0.4, "mixed-code")
 
     def _postcodes(self, chunk: Chunk) -> Iterator[Span]:
         text = chunk.text
