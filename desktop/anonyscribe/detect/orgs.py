@@ -40,6 +40,11 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
 # Combat Stress", "a charity called Open Door"): what follows, capitalised, is a guess.
 _SLOT_CUES = {"at", "with", "for", "through", "to", "from", "by", "called", "joined", "via",
               "into", "alongside", "partner", "partners", "and"}
+# "from" names a place of work only after help or people given by it ("help from X",
+# "a caseworker from X"); "a letter from Boots" names no one's workplace.
+_FROM_AFTER = {"help", "support", "referral", "referrals", "funding", "grant", "volunteers",
+               "volunteer", "caseworker", "worker", "workers", "team", "staff", "someone",
+               "somebody", "people", "colleague", "colleagues", "advice", "input", "outreach"}
 # Words that end a lower-case guess after a strong cue, or make it no name at all.
 _NOT_A_NAME = {"home", "work", "nights", "night", "days", "day", "weekends", "free", "money",
                "years", "ages", "people", "patients", "nhs", "council", "government", "cash",
@@ -306,7 +311,7 @@ class OrganisationRecognizer:
                 if tail is None and pair in _STRONG_EMPLOYER and self._unknown(run[0]):
                     tail = 0  # "i work for medacs": a word no list knows, after "work for"
                 elif tail is None and pair in _STRONG_EMPLOYER:
-                    tail = self._lower_guess(run)  # "run by the good shepherd": a guess
+                    tail = self._lower_guess(run, toks)  # "run by the good shepherd": a guess
                     score = 0.35
                 if tail is None or t.lower == "at" and (pair not in _EMPLOYER_CUES or tail == 0):
                     continue
@@ -317,7 +322,7 @@ class OrganisationRecognizer:
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
         return out
 
-    def _lower_guess(self, run: list[Tok]) -> int | None:
+    def _lower_guess(self, run: list[Tok], toks: list[Tok]) -> int | None:
         """Index of the last word of a lower-case name guessed after a strong cue ("held by
         spectrum community health"): up to four words, none a contraction or an everyday
         word that says no name was given ("worked for years", "run by the council")."""
@@ -326,6 +331,8 @@ class OrganisationRecognizer:
                 and run[n].lower not in _NOT_A_NAME \
                 and not (n and run[n].lower in self.lex.place_words):  # "banes bath and..."
             n += 1
+        if n and run[n - 1].i + 1 < len(toks) and toks[run[n - 1].i + 1].lower == "of":
+            return None  # "worked for the good of the patients": a noun phrase goes on
         return n - 1 if n else None
 
     def _royal_names(self, chunk: Chunk) -> list[Span]:
@@ -375,6 +382,9 @@ class OrganisationRecognizer:
         out: list[Span] = []
         toks, lex = chunk.toks, self.lex
         for i, t in enumerate(toks[:-1]):
+            if t.lower == "from" and not (i and (toks[i - 1].lower in _FROM_AFTER
+                                                 or toks[i - 1].lower in self.role_words)):
+                continue
             if t.lower not in _SLOT_CUES or t.is_cap and not t.sent_start or (
                     t.lower == "and" and not (
                     i and toks[i - 1].is_word and toks[i - 1].is_cap)):
@@ -404,9 +414,12 @@ class OrganisationRecognizer:
             if k < len(toks) and (toks[k].text[0].isdigit() or toks[k].lower in NUMBER_WORDS):
                 continue  # "for Bands 8a", "to Level 3": a grade
             s, e = run[0].start, run[-1].end
-            placed = [m for m in lex.places.find(run)]
-            score = 0.5 if placed and any(w.lower not in STOP for w in words) and len(
-                words) > max(m.end_tok - m.start_tok for m in placed) else 0.4
+            if all(w in self.generic or w in _CARE_GENERIC or w in self.heads
+                   or w in _UNIT_ACRONYMS or w in lex.acronyms for w in words):
+                continue  # "to the Neonatal ICU": a kind of unit, no name
+            # two words or more after a workplace cue: sure enough to take over a town's or
+            # a part's span ("Hospice Isle of Man", "Quiet Harbour")
+            score = 0.5 if len([w for w in words if w not in STOP]) >= 2 else 0.4
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "org-slot"))
         return out
 
