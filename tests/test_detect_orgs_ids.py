@@ -151,3 +151,25 @@ def test_spoken_code_starting_with_a(det: Detector) -> None:
     text = "and his prison number was a seven seven one two f k and we had to"
     assert covered(det, text, "a seven seven one two f k")
     assert untouched(det, "it was a four hour wait and then a two day course", "a four")
+
+
+def test_shop_possessive_numbered_committee_and_college_initials(det: Detector) -> None:
+    assert covered(det, "Before nursing I was a cashier at Pennington's. Then uni.", "Pennington's")
+    assert covered(det, "The study went through Mercia REC 3 in the spring.", "Mercia REC 3")
+    assert covered(det, "I did my access course in Tralee IT before moving.", "Tralee IT")
+    # a grade after a plural word stays out
+    assert found(det, "It's only open to Bands 6 and above.").get("Bands") != "ORGANISATION"
+
+
+def test_lower_case_guess_is_found_again_only_where_a_workplace_is_said(det: Detector) -> None:
+    text = ("the contract is held by lantern community health and later the manager at "
+            "lantern rang me about the lantern in the garden")
+    spans = [(s.start, s.text) for s in det.detect_text(text)]
+    at = text.index("at lantern") + 3
+    assert (at, "lantern") in spans
+    garden = text.index("the lantern in") + 4
+    assert all(s != garden for s, _ in spans)
+
+
+def test_ordinary_word_university_after_through(det: Detector) -> None:
+    assert covered(det, "we do our training through edge hill and it's fine", "edge hill")

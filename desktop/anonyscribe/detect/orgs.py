@@ -39,7 +39,7 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
 # Single words before a place of work in cased text ("a clinic with Umbrella", "help from
 # Combat Stress", "a charity called Open Door"): what follows, capitalised, is a guess.
 _SLOT_CUES = {"at", "with", "for", "through", "to", "from", "by", "called", "joined", "via",
-              "into", "alongside", "partner", "partners", "and"}
+              "into", "alongside", "partner", "partners", "and", "plus", "including"}
 # "from" names a place of work only after help or people given by it ("help from X",
 # "a caseworker from X"); "a letter from Boots" names no one's workplace.
 _FROM_AFTER = {"help", "support", "referral", "referrals", "funding", "grant", "volunteers",
@@ -228,17 +228,21 @@ class OrganisationRecognizer:
         Bierley", "spire" of "spire little aston"). Lower-case guesses made of dictionary
         words are not spread (a wrong guess would be repeated everywhere)."""
         names: dict[str, float] = {}
+        cued: set[str] = set()  # lower-case guesses: spread only where a workplace is said
         for c in cands:
-            if c.type != "ORGANISATION" or c.score < 0.4:
+            if c.type != "ORGANISATION" or c.score < 0.35:
                 continue
             words = [w for w in tokenize(c.text) if w.is_word]
             if not words:
                 continue
-            if c.score >= 0.5 or cased or any(not self.lex.is_word(w.lower) for w in words):
-                names[c.text] = max(names.get(c.text, 0.0), min(c.score, 0.5))
+            names[c.text] = max(names.get(c.text, 0.0), min(c.score, 0.5))
+            if c.score < 0.5 and not cased and all(self.lex.is_word(w.lower) for w in words):
+                cued.add(c.text)
             first = words[0]
-            if c.score >= 0.5 and len(words) >= 2 and self._brand(first, words[1:]):
-                names[first.text] = max(names.get(first.text, 0.0), 0.45)
+            if len(words) >= 2 and self._brand(first, words[1:]):
+                names[first.text] = max(names.get(first.text, 0.0), min(c.score, 0.45))
+                if c.text in cued:
+                    cued.add(first.text)
         if not names:
             return []
         gaz = Gazetteer(names)
@@ -248,6 +252,9 @@ class OrganisationRecognizer:
             seg = toks[m.start_tok:m.end_tok]
             if cased and seg[0].is_cap != m.entry.surface[:1].isupper():
                 continue  # "the Spectrum clinic" vs "the autism spectrum"
+            if m.entry.surface in cued and not (
+                    m.start_tok and toks[m.start_tok - 1].lower in _AT_WORDS - {"the", "in"}):
+                continue  # "at spectrum" again, but not "the autism spectrum"
             s, e = seg[0].start, seg[-1].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], names[m.entry.surface] * 0.9,
                             "known-org"))
@@ -371,7 +378,8 @@ class OrganisationRecognizer:
                 break
             run.append(w)
             k += 1
-        while run and (run[-1].lower in STOP or not run[-1].is_word):
+        while run and (run[-1].lower in STOP and not (run[-1].text.isupper() and len(
+                run[-1].text) > 1) or not run[-1].is_word):
             run.pop()  # "Suddenly I": small words only inside a name
         return run
 
@@ -411,15 +419,20 @@ class OrganisationRecognizer:
             if t.lower == "and" and len(words) == 1:
                 continue  # "Leeds and Bradford": coordination only after a surer name
             k = run[-1].i + 1
-            if k < len(toks) and (toks[k].text[0].isdigit() or toks[k].lower in NUMBER_WORDS):
-                continue  # "for Bands 8a", "to Level 3": a grade
             s, e = run[0].start, run[-1].end
+            score = 0.5 if len([w for w in words if w not in STOP]) >= 2 else 0.4
+            if k < len(toks) and (toks[k].text[0].isdigit() or toks[k].lower in NUMBER_WORDS):
+                if not (run[-1].text.isupper() and len(run) > 1 and toks[k].text.isdigit()):
+                    continue  # "for Bands 8a", "to Level 3": a grade
+                e = toks[k].end  # "through Wales REC 5": a numbered committee or unit
+            elif k + 1 < len(toks) and toks[k].lower == "'s" and first not in lex.place_words \
+                    and (not toks[k + 1].is_word or toks[k + 1].lower in STOP):
+                e, score = toks[k].end, 0.5  # "a cashier at Sainsbury's": the shop's name
             if all(w in self.generic or w in _CARE_GENERIC or w in self.heads
                    or w in _UNIT_ACRONYMS or w in lex.acronyms for w in words):
                 continue  # "to the Neonatal ICU": a kind of unit, no name
-            # two words or more after a workplace cue: sure enough to take over a town's or
-            # a part's span ("Hospice Isle of Man", "Quiet Harbour")
-            score = 0.5 if len([w for w in words if w not in STOP]) >= 2 else 0.4
+            # two words or more after a workplace cue are sure enough to take over a town's
+            # or a part's span ("Hospice Isle of Man", "Quiet Harbour")
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "org-slot"))
         return out
 
@@ -444,7 +457,8 @@ class OrganisationRecognizer:
             lows = [w.lower for w in words]
             places = [w for w in lows if w in lex.place_words]
             small = any(w.is_cap and w.lower in STOP for w in words[1:])
-            other = [w for w in lows if w not in lex.place_words and w not in STOP]
+            other = [w.lower for w in words if w.lower not in lex.place_words and (
+                w.lower not in STOP or w.text.isupper() and len(w.text) > 1)]  # "Carlow IT"
             if not (places and other or small) or any(w in self.titles for w in lows):
                 continue
             if run[0].sent_start and not (lows[0] in lex.place_words or small):
