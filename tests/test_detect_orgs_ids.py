@@ -173,3 +173,19 @@ def test_lower_case_guess_is_found_again_only_where_a_workplace_is_said(det: Det
 
 def test_ordinary_word_university_after_through(det: Detector) -> None:
     assert covered(det, "we do our training through edge hill and it's fine", "edge hill")
+
+
+def test_name_before_what_kind_of_organisation_it_is(det: Detector) -> None:
+    assert covered(det, "then he went to lantern the homeless charity for a bed", "lantern")
+    assert covered(det, "We sent him to Kindling, the youth charity, in the end.", "Kindling")
+    # no cue before the words: a verb, not a name; "a working group" is no organisation
+    assert untouched(det, "i rang the agency and nobody answered", "rang")
+    assert untouched(det, "and then onto a working group about retention", "onto")
+
+
+def test_name_said_to_be_an_organisation(det: Detector) -> None:
+    assert covered(det, "the agency was pulse and they paid weekly", "pulse")
+    assert covered(det, "The agency was Tidewater, based in town.", "Tidewater")
+    assert covered(det, "I worked in the Co-op on Saturdays.", "Co-op")
+    assert untouched(det, "the agency was fine and the practice is closed", "fine")
+    assert untouched(det, "the agency was fine and the practice is closed", "closed")

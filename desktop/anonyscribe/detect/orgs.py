@@ -40,6 +40,29 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
 # Combat Stress", "a charity called Open Door"): what follows, capitalised, is a guess.
 _SLOT_CUES = {"at", "with", "for", "through", "to", "from", "by", "called", "joined", "via",
               "into", "alongside", "partner", "partners", "and", "plus", "including"}
+# "the agency was Pulse", "my employer is Hartwell": a name said of a kind of organisation.
+_ORG_NOUNS = {"agency", "company", "charity", "provider", "employer", "practice", "trust",
+              "hospice", "home", "organisation", "organization", "firm", "contractor", "group",
+              "network", "school", "college", "university", "uni", "surgery", "pharmacy"}
+# Kinds of organisation said after a name to say what it is ("crisis, the homeless charity").
+_APPOSITION_HEADS = {"charity", "agency", "company", "hospice", "provider", "practice",
+                     "association", "organisation", "organization", "enterprise", "cic",
+                     "franchise", "chain", "firm"}
+_PREPOSITIONS = {"onto", "into", "upon", "towards", "toward", "across", "around", "within",
+                 "beyond", "near", "per", "off", "via", "like", "alongside", "inside", "outside"}
+_APPOSITION_CUES = {"to", "at", "with", "from", "for", "by", "and", "then", "called", "joined",
+                    "through", "via", ","}
+# What is said of an organisation rather than its name ("the agency was fine").
+_JUDGEMENTS = {"fine", "good", "great", "ok", "okay", "awful", "terrible", "brilliant",
+               "rubbish", "lovely", "nice", "bad", "better", "worse", "busy", "short", "closed",
+               "open", "shut", "full", "empty", "new", "old", "big", "small", "different",
+               "same", "useless", "helpful", "supportive", "expensive", "cheap", "amazing",
+               "horrible", "dreadful", "fantastic", "excellent", "poor", "there", "here",
+               "gone", "fab", "grand", "alright", "decent", "strict", "private", "local",
+               "brill", "mint", "dire", "chaos", "chaotic", "fair", "slow", "quick",
+               "fast", "late", "early", "right", "wrong", "true", "hard", "easy", "quiet"}
+# Verbs of working before "in" ("I worked in the Co-op"); "in" alone is a place's word.
+_WORK_IN = {"worked", "work", "working", "works", "job", "shifts", "placement", "volunteered"}
 # "from" names a place of work only after help or people given by it ("help from X",
 # "a caseworker from X"); "a letter from Boots" names no one's workplace.
 _FROM_AFTER = {"help", "support", "referral", "referrals", "funding", "grant", "volunteers",
@@ -208,6 +231,9 @@ class OrganisationRecognizer:
         out.extend(self._regional_bodies(chunk))
         out.extend(self._unknown_initialisms(chunk))
         out.extend(self._royal_names(chunk))
+        out.extend(self._appositions(chunk))
+        if not chunk.cased:
+            out.extend(self._said_of_lower(chunk))
         if chunk.cased:
             out.extend(self._slot_guesses(chunk))
             out.extend(self._proper_runs(chunk))
@@ -390,12 +416,7 @@ class OrganisationRecognizer:
         out: list[Span] = []
         toks, lex = chunk.toks, self.lex
         for i, t in enumerate(toks[:-1]):
-            if t.lower == "from" and not (i and (toks[i - 1].lower in _FROM_AFTER
-                                                 or toks[i - 1].lower in self.role_words)):
-                continue
-            if t.lower not in _SLOT_CUES or t.is_cap and not t.sent_start or (
-                    t.lower == "and" and not (
-                    i and toks[i - 1].is_word and toks[i - 1].is_cap)):
+            if not self._slot_cue(toks, i):
                 continue
             j = i + 1
             if toks[j].lower == "the" and j + 1 < len(toks):
@@ -435,6 +456,88 @@ class OrganisationRecognizer:
             # or a part's span ("Hospice Isle of Man", "Quiet Harbour")
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "org-slot"))
         return out
+
+    def _appositions(self, chunk: Chunk) -> list[Span]:
+        """'he went to crisis, the homeless charity', 'hartwell nursing the agency': words
+        just before 'the/a <kind of organisation>' are its name (nouns and adjectives only:
+        'i rang the agency' names none)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if t.lower not in ("the", "a", "an") or i == 0:
+                continue
+            k = i + 1
+            while k < len(toks) and k < i + 4 and toks[k].is_word \
+                    and toks[k].lower not in _APPOSITION_HEADS and toks[k].lower not in STOP:
+                k += 1
+            if k >= len(toks) or toks[k].lower not in _APPOSITION_HEADS \
+                    or k + 1 < len(toks) and toks[k + 1].is_word and toks[k + 1].lower in (
+                        "called", "named", "of"):
+                continue  # "a charity called X": the name comes after
+            j = i - 1
+            if toks[j].text == ",":
+                j -= 1
+            run: list[Tok] = []
+            while j >= 0 and len(run) < 3:
+                w = toks[j]
+                if not w.is_word or _small(w) or w.lower in FILLERS or w.lower in _PREPOSITIONS \
+                        or chunk.cased and not w.is_cap or w.lower in self.generic \
+                        or w.lower in NUMBER_WORDS:
+                    break
+                run.insert(0, w)
+                if w.sent_start:
+                    break
+                j -= 1
+            if not run or chunk.cased and run[0].sent_start and len(run) == 1 \
+                    and self.lex.is_word(run[0].lower):
+                continue
+            if not chunk.cased and not (j >= 0 and toks[j].lower in _APPOSITION_CUES):
+                continue  # lower case: "went to crisis the charity", not "i rang the agency"
+            s, e = run[0].start, run[-1].end
+            score = 0.5 if len(run) > 1 else 0.45  # two words take a part's span over
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "org-apposition"))
+        return out
+
+    def _said_of_lower(self, chunk: Chunk) -> list[Span]:
+        """'the agency was pulse', "my employer's hartwell": lower-case words said to be a
+        kind of organisation are a guess."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks[1:-1], 1):
+            if t.lower not in ("was", "is", "'s") or toks[i - 1].lower not in _ORG_NOUNS:
+                continue
+            j = i + 1
+            run: list[Tok] = []
+            while j < len(toks) and len(run) < 4 and toks[j].is_word \
+                    and not _small(toks[j]) and toks[j].lower not in FILLERS \
+                    and toks[j].lower not in NUMBER_WORDS:
+                run.append(toks[j])
+                j += 1
+            tail = self._lower_guess(run, toks) if run else None
+            w0 = run[0].lower if run else ""
+            if tail is None or w0 in self.generic or w0 in _JUDGEMENTS \
+                    or w0.endswith(("ed", "ing", "ly")):
+                continue
+            s, e = run[0].start, run[tail].end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.35, "org-said-of"))
+        return out
+
+    def _slot_cue(self, toks: list[Tok], i: int) -> bool:
+        """Is toks[i] a word after which a place of work is named (cased text)?"""
+        t = toks[i]
+        prev = toks[i - 1] if i else None
+        pl = prev.lower if prev else ""
+        if t.lower in ("was", "is"):
+            return pl in _ORG_NOUNS  # "the agency was Pulse"
+        if t.lower == "in":
+            return pl in _WORK_IN  # "I worked in the Co-op"
+        if t.lower not in _SLOT_CUES or t.is_cap and not t.sent_start:
+            return False
+        if t.lower == "from":
+            return pl in _FROM_AFTER or pl in self.role_words
+        if t.lower == "and":
+            return prev is not None and prev.is_word and prev.is_cap
+        return True
 
     def _proper_runs(self, chunk: Chunk) -> list[Span]:
         """Cased text: a run of capitalised words that holds a town and words that are not
