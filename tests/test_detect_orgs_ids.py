@@ -189,3 +189,22 @@ def test_name_said_to_be_an_organisation(det: Detector) -> None:
     assert covered(det, "I worked in the Co-op on Saturdays.", "Co-op")
     assert untouched(det, "the agency was fine and the practice is closed", "fine")
     assert untouched(det, "the agency was fine and the practice is closed", "closed")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("the case number was twenty twenty three slash oh four four one ok",
+     "twenty twenty three slash oh four four one"),
+    ("it was logged as w e b four four one two on the system", "w e b four four one two"),
+    ("the study id was p zero seven and that's it", "p zero seven"),
+    ("I'm participant P07 in the study.", "P07"),
+    ("my hcpc is p a one one four four seven if you need it", "p a one one four four seven"),
+])
+def test_more_spoken_and_short_codes(det: Detector, text: str, code: str) -> None:
+    assert covered(det, text, code)
+
+
+def test_short_code_needs_a_cue_right_before(det: Detector) -> None:
+    got = found(det, "We went up the A12 and then the B1078 later, then onto the M6.")
+    assert all(got.get(road) != "ID" for road in ("A12", "B1078", "M6"))
+    got = found(det, "the room was c twelve and the bus was a forty two")
+    assert "ID" not in got.values()

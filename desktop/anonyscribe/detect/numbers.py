@@ -346,9 +346,9 @@ class NumberRecognizer:
                 if w in UNITS or w.isdigit() or w in REPEAT:
                     digits += len(w) if w.isdigit() else 1
                 elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or (
-                        digits or j == i and i and toks[i - 1].lower in _CODE_LEADS) and (
-                        j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
-                    letters += 1  # "one two a three", "was a four four": a letter, not "a"
+                        digits or letters or j == i and i and toks[i - 1].lower in _CODE_LEADS)
+                        and (j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
+                    letters += 1  # "one two a three", "p a one one", "was a four": a letter
                 elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
                         toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
                     letters += 1  # "ay bee one two three"
@@ -362,18 +362,32 @@ class NumberRecognizer:
                 else:
                     break
                 j += 1
-            if letters and digits >= 3 and letters + digits >= 5:
-                s, e = toks[i].start, toks[j - 1].end
-                if self._context(text, toks[i].start, self.code_context, 160):
-                    yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
-                    i = j
-                    continue
-                if digits >= 4 and letters + digits >= 6 or digits >= 3 and letters >= 1 \
-                        and letters + digits >= 5 and self._spoken_mix(toks, i, j):
-                    yield Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
-                    i = j
-                    continue
+            span = self._code_span(toks, text, i, j, letters, digits)
+            if span is not None:
+                yield span
+                i = j
+                continue
             i = max(j, i + 1)
+
+    def _code_span(self, toks: list[Tok], text: str, i: int, j: int, letters: int,
+                   digits: int) -> Span | None:
+        """Is toks[i:j], read out as letters and digits, a code? How sure?"""
+        if j <= i:
+            return None
+        s, e = toks[i].start, toks[j - 1].end
+        joined = any(toks[k].lower in _CODE_JOINERS for k in range(i, j))
+        cue = self._context(text, s, self.code_context, 160)
+        if (letters or joined and cue) and digits >= 3 and letters + digits >= 5:
+            if cue:  # "twenty twenty three slash oh four four one" after "case number"
+                return Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
+            if letters >= 2 and digits >= 4:  # "w e b four four one two": a code, cue or not
+                return Span(s, e, "ID", text[s:e], 0.5, "spelled-code")
+            if digits >= 4 and letters + digits >= 6 or self._spoken_mix(toks, i, j):
+                return Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
+        elif letters and digits >= 2 and letters + digits >= 3 \
+                and self._context(text, s, self.code_context, 24):
+            return Span(s, e, "ID", text[s:e], 0.7, "spelled-code")  # "study id was p zero seven"
+        return None
 
     def _mixed_codes(self, chunk: Chunk) -> Iterator[Span]:
         """'my payroll number is P0047712', 'participant SH-017': a written token mixing
@@ -385,13 +399,16 @@ class NumberRecognizer:
             code = m.group()
             alnum = sum(c.isalnum() for c in code)
             digits = sum(c.isdigit() for c in code)
-            if alnum < 5 or digits < 2 or _MEASURE.match(code) or POSTCODE.match(code.upper()):
-                continue
+            near = self._context(text, m.start(), self.code_context, 24)
+            if alnum < (3 if near else 5) or digits < 2 or _MEASURE.match(code) \
+                    or POSTCODE.match(code.upper()):
+                continue  # "participant P07" (a cue right before) but not a bare "A12"
             lower = code.casefold()
             if self.lex is not None and (lower in self.lex.acronyms or lower in self.lex.never):
                 continue
-            if re.match(r"^(?:covid|sars|h\d+n)", lower) or re.fullmatch(r"[a-z]+\d", lower):
-                continue  # "covid-19", "H1N1", "band7"
+            if re.match(r"^(?:covid|sars|h\d+n)", lower) or re.fullmatch(r"[a-z]+\d", lower) \
+                    or re.fullmatch(r"[abm]\d{1,4}m?", lower):
+                continue  # "covid-19", "H1N1", "band7", the "B1078" road
             cue = self._context(text, m.start(), self.code_context, 40)
             yield Span(m.start(), m.end(), "ID", code, 0.8 if cue else 0.4, "mixed-code")
 
