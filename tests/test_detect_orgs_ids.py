@@ -208,3 +208,14 @@ def test_short_code_needs_a_cue_right_before(det: Detector) -> None:
     assert all(got.get(road) != "ID" for road in ("A12", "B1078", "M6"))
     got = found(det, "the room was c twelve and the bus was a forty two")
     assert "ID" not in got.values()
+
+
+def test_listed_name_joined_to_a_found_one_in_lower_case(det: Detector) -> None:
+    assert covered(det, "i was at hairmyres then good hope for a year", "good hope")
+    # with nothing found before it, an ordinary-word listed name stays a phrase
+    assert untouched(det, "we live in good hope that it works", "good hope")
+
+
+def test_staff_network_after_its_initials(det: Detector) -> None:
+    assert covered(det, "I chair the REACH network at the trust.", "REACH network")
+    assert found(det, "The NHS network is big.").get("NHS network") is None

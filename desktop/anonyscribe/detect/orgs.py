@@ -107,6 +107,7 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+_NETWORK_HEADS = {"network", "forum", "assembly"}  # a staff network said after its initials
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
 # Last words of companies, agencies and care homes ("Bluebird Care", "Rosebank Lodge").
@@ -186,6 +187,7 @@ class OrganisationRecognizer:
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
+        unsaid: list[Span] = []  # gazetteer names with no cue: taken if joined to a sure one
         for m in lex.organisations.find(toks):
             seg = toks[m.start_tok:m.end_tok]
             single = len([t for t in seg if t.is_word]) == 1
@@ -204,6 +206,13 @@ class OrganisationRecognizer:
                     and not (single and seg[0].lower in self.generic_single):
                 score = 0.55  # "over at heartlands", "moving over to the midland met"
             if not score:
+                if not chunk.cased and not single:
+                    unsaid.append(Span(seg[0].start, seg[-1].end, "ORGANISATION",
+                                       text[seg[0].start:seg[-1].end], 0.5, "org-joined"))
+                elif not chunk.cased and m.entry.possessive and said_poss:
+                    e = toks[m.end_tok].end
+                    unsaid.append(Span(seg[0].start, e, "ORGANISATION", text[seg[0].start:e],
+                                       0.5, "org-joined"))
                 continue
             end = seg[-1].end
             if said_poss:
@@ -245,6 +254,28 @@ class OrganisationRecognizer:
                     e = toks[i + 1].end
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.6, "the-royal"))
         out.extend(self._joined_and_extended(chunk, out))
+        out.extend(self._joined_lower(chunk, out, unsaid))
+        return out
+
+    def _joined_lower(self, chunk: Chunk, found: list[Span], unsaid: list[Span]) -> list[Span]:
+        """Lower case: a listed name of ordinary words with no cue of its own is a workplace
+        when joined to one already found ("at the lgi and the jimmy's", "hairmyres then
+        wishaw general")."""
+        if not unsaid:
+            return []
+        ends = {sp.end for sp in found if sp.type == "ORGANISATION" and sp.score >= 0.5}
+        out: list[Span] = []
+        toks = chunk.toks
+        for sp in unsaid:
+            k = chunk.tok_at(sp.start)
+            if k is None:
+                continue
+            j = k - 1
+            if j >= 0 and toks[j].lower == "the":
+                j -= 1
+            if j >= 1 and toks[j].lower in ("and", "or", "then", ",") \
+                    and toks[j - 1].end in ends:
+                out.append(sp)
         return out
 
     def mentions(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
@@ -816,7 +847,9 @@ class OrganisationRecognizer:
             prev = toks[i - 1]
             town = prev.is_cap and prev.is_word and prev.lower in lex.place_words \
                 and t.lower in _TOWN_HEADS
-            if lower_head and not ((t.lower in _NAMED_PLACES or town) and prev.is_cap
+            network = t.lower in _NETWORK_HEADS and prev.text.isupper() and len(prev.text) > 2 \
+                and prev.lower != "nhs"  # "the BAME network", "the REACH forum"
+            if lower_head and not ((t.lower in _NAMED_PLACES or town or network) and prev.is_cap
                                    and prev.is_word and not prev.sent_start
                                    and prev.lower not in STOP):
                 continue  # "Ocean ward", "Tower wing", "Stoke council": a name, then the head
