@@ -219,3 +219,16 @@ def test_listed_name_joined_to_a_found_one_in_lower_case(det: Detector) -> None:
 def test_staff_network_after_its_initials(det: Detector) -> None:
     assert covered(det, "I chair the REACH network at the trust.", "REACH network")
     assert found(det, "The NHS network is big.").get("NHS network") is None
+
+
+def test_ward_codes_with_longer_numbers(det: Detector) -> None:
+    got = found(det, "We met on Ward B512 and moved to Ward K7C later.")
+    assert got.get("Ward B512") == "ORGANISATION"
+    assert got.get("Ward K7C") == "ORGANISATION"
+    assert found(det, "The ward is quiet at night.").get("ward") is None
+
+
+def test_more_id_cues(det: Detector) -> None:
+    assert found(det, "My student number was 1180442 back then.").get("1180442") == "ID"
+    assert found(det, "Her crime number is 4471 if it helps.").get("4471") == "ID"
+    assert found(det, "We had 4471 students in 2019.").get("4471") != "ID"

@@ -131,7 +131,8 @@ _CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "cri
 _COMPANY_ENDS = {"ltd", "limited", "plc", "llp", "cic"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
-_WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
+# "Ward 23", "Ward 7B", "ward b", "Ward C21", "Ward A604": a ward's number or code.
+_WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,4}[A-Z]?)$", re.I)
 
 
 def _small(w: Tok) -> bool:
