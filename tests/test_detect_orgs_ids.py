@@ -232,3 +232,13 @@ def test_more_id_cues(det: Detector) -> None:
     assert found(det, "My student number was 1180442 back then.").get("1180442") == "ID"
     assert found(det, "Her crime number is 4471 if it helps.").get("4471") == "ID"
     assert found(det, "We had 4471 students in 2019.").get("4471") != "ID"
+
+
+def test_area_or_listed_name_joined_in_lower_case(det: Detector) -> None:
+    assert covered(det, "i was at nhs lothian then nhs tayside then fife", "fife")
+    assert covered(det, "i used to work at the lgi and the jimmy's", "jimmy's")
+    assert untouched(det, "i was at the lgi and then i went home", "home")
+
+
+def test_listed_possessive_name_after_at(det: Detector) -> None:
+    assert covered(det, "i did my rotation at tommy's and loved it", "tommy's")

@@ -188,7 +188,6 @@ class OrganisationRecognizer:
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
-        unsaid: list[Span] = []  # gazetteer names with no cue: taken if joined to a sure one
         for m in lex.organisations.find(toks):
             seg = toks[m.start_tok:m.end_tok]
             single = len([t for t in seg if t.is_word]) == 1
@@ -207,13 +206,6 @@ class OrganisationRecognizer:
                     and not (single and seg[0].lower in self.generic_single):
                 score = 0.55  # "over at heartlands", "moving over to the midland met"
             if not score:
-                if not chunk.cased and not single:
-                    unsaid.append(Span(seg[0].start, seg[-1].end, "ORGANISATION",
-                                       text[seg[0].start:seg[-1].end], 0.5, "org-joined"))
-                elif not chunk.cased and m.entry.possessive and said_poss:
-                    e = toks[m.end_tok].end
-                    unsaid.append(Span(seg[0].start, e, "ORGANISATION", text[seg[0].start:e],
-                                       0.5, "org-joined"))
                 continue
             end = seg[-1].end
             if said_poss:
@@ -223,8 +215,10 @@ class OrganisationRecognizer:
                 end = toks[m.end_tok].end  # "university hospital wales"
             s = seg[0].start
             base = 0.95 if not single else 0.85
-            out.append(Span(s, end, "ORGANISATION", text[s:end], base * score / 0.9 * 0.95
-                            if score < 0.9 else base, "nhs-gazetteer"))
+            sure = base * score / 0.9 * 0.95 if score < 0.9 else base
+            if said_poss:  # "at tommy's": the listed possessive name, not a person called Tommy
+                sure = max(sure, 0.55)
+            out.append(Span(s, end, "ORGANISATION", text[s:end], sure, "nhs-gazetteer"))
         for t in toks:
             if len(t.text) >= 3 and t.text.upper() in lex.initialisms:
                 if t.text.isupper():
@@ -255,28 +249,37 @@ class OrganisationRecognizer:
                     e = toks[i + 1].end
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.6, "the-royal"))
         out.extend(self._joined_and_extended(chunk, out))
-        out.extend(self._joined_lower(chunk, out, unsaid))
+        if not chunk.cased:
+            out.extend(self._joined_lower(chunk, out))
         return out
 
-    def _joined_lower(self, chunk: Chunk, found: list[Span], unsaid: list[Span]) -> list[Span]:
-        """Lower case: a listed name of ordinary words with no cue of its own is a workplace
-        when joined to one already found ("at the lgi and the jimmy's", "hairmyres then
-        wishaw general")."""
-        if not unsaid:
-            return []
-        ends = {sp.end for sp in found if sp.type == "ORGANISATION" and sp.score >= 0.5}
+    def _joined_lower(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """Lower case: a listed workplace or an area's name with no cue of its own is a
+        workplace when joined to one already found ("at the lgi and the jimmy's", "nhs
+        tayside then fife", "morriston and singleton")."""
         out: list[Span] = []
-        toks = chunk.toks
-        for sp in unsaid:
-            k = chunk.tok_at(sp.start)
-            if k is None:
+        toks, lex = chunk.toks, self.lex
+        for sp in found:
+            if sp.type != "ORGANISATION" or sp.score < 0.5:
                 continue
-            j = k - 1
-            if j >= 0 and toks[j].lower == "the":
-                j -= 1
-            if j >= 1 and toks[j].lower in ("and", "or", "then", ",") \
-                    and toks[j - 1].end in ends:
-                out.append(sp)
+            k = chunk.tok_at(sp.end)
+            if k is None or k + 1 >= len(toks) or toks[k].lower not in ("and", "or", "then"):
+                continue
+            j = k + 2 if toks[k + 1].lower == "the" else k + 1
+            if j >= len(toks) or not toks[j].is_word or toks[j].lower in STOP:
+                continue
+            m = next(iter(lex.organisations.find(toks[j:j + 10])), None)
+            if m is not None and m.start_tok == 0:
+                e = toks[j + m.end_tok - 1].end
+                if m.entry.possessive and j + m.end_tok < len(toks) \
+                        and toks[j + m.end_tok].lower == "'s":
+                    e = toks[j + m.end_tok].end
+            elif toks[j].lower in lex.place_words:
+                e = toks[j].end  # "then fife": a board or trust named by its area
+            else:
+                continue
+            s = toks[j].start
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "org-joined"))
         return out
 
     def mentions(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
