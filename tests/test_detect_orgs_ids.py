@@ -242,3 +242,9 @@ def test_area_or_listed_name_joined_in_lower_case(det: Detector) -> None:
 
 def test_listed_possessive_name_after_at(det: Detector) -> None:
     assert covered(det, "i did my rotation at tommy's and loved it", "tommy's")
+
+
+def test_lower_case_body_takes_the_words_after_it(det: Detector) -> None:
+    text = "i was at the royal berkshire hospital foundation trust for years"
+    assert covered(det, text, "royal berkshire hospital foundation trust")
+    assert untouched(det, text, "years")

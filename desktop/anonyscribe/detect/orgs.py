@@ -107,6 +107,10 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+# Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
+_BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary", "health",
+               "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",
+               "hscp", "ccg", "icb", "hospice", "council", "college", "surgery"}
 _NETWORK_HEADS = {"network", "forum", "assembly"}  # a staff network said after its initials
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
@@ -636,6 +640,13 @@ class OrganisationRecognizer:
             elif not chunk.cased and nxt.lower in self.lex.place_words and k + 1 < len(toks) \
                     and sp.text.split()[-1].lower() in self.heads:
                 e = nxt.end  # "nuffield health wolverhampton"
+                out.append(Span(sp.start, e, "ORGANISATION", chunk.text[sp.start:e],
+                                sp.score, "org-extended"))
+            elif not chunk.cased and nxt.lower in _BODY_TAILS:
+                j = k
+                while j < len(toks) and j < k + 5 and toks[j].lower in _BODY_TAILS:
+                    j += 1  # "the royal berkshire hospital foundation trust"
+                e = toks[j - 1].end
                 out.append(Span(sp.start, e, "ORGANISATION", chunk.text[sp.start:e],
                                 sp.score, "org-extended"))
             if not chunk.cased or nxt.lower not in ("and", "or", ",", "&"):
