@@ -248,3 +248,11 @@ def test_lower_case_body_takes_the_words_after_it(det: Detector) -> None:
     text = "i was at the royal berkshire hospital foundation trust for years"
     assert covered(det, text, "royal berkshire hospital foundation trust")
     assert untouched(det, text, "years")
+
+
+def test_unknown_initialism_opening_a_sentence(det: Detector) -> None:
+    text = "We applied in May. QVUHB took four months to reply."
+    assert found(det, text).get("QVUHB") == "ORGANISATION"
+    # national bodies and short everyday capitals stay alone
+    assert untouched(det, "Last year. MHRA took four months to reply.", "MHRA")
+    assert found(det, "Last year. ASAP was all it said.").get("ASAP") != "ORGANISATION"

@@ -709,7 +709,13 @@ class OrganisationRecognizer:
                                     chunk.text[prev.start:t.end], 0.55, "named-unit-acronym"))
                 continue
             if lw in lex.acronyms or lw in lex.never or t.text in lex.initialisms \
-                    or lex.is_word(lw) or prev.lower not in _AT_WORDS:
+                    or lex.is_word(lw):
+                continue
+            # where a workplace goes, or four letters or more opening a sentence or joined by
+            # "and" ("ABUHB took four months", "SWAST and ...")
+            said = prev.lower in _AT_WORDS or len(lw) >= 4 and (
+                t.sent_start or prev.lower in ("and", "or", ","))
+            if not said:
                 continue
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and (nxt.lower in self.role_words or nxt.lower in self.heads):
