@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import shutil
 import subprocess
 import wave
@@ -88,6 +89,10 @@ def heard(transcriber, path: Path) -> str:  # noqa: ANN001
     return " ".join(s.text for s in transcriber.transcribe(path).segments)
 
 
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.casefold())
+
+
 def level(audio: np.ndarray, stretch: Stretch, edge: float = 0.04) -> np.ndarray:
     return audio[round((stretch.start + edge) * RATE):round((stretch.end - edge) * RATE)]
 
@@ -138,8 +143,14 @@ def test_names_are_covered_and_nothing_else_changes(spoken, tiny_transcriber, tm
     terms = compile_terms(NAMES)
     text = heard(tiny_transcriber, path)
     assert not count_text(text, terms), text
-    assert "roses" in text.lower() and "night shifts" in text.lower()  # the rest is heard
-    assert count_text(heard(tiny_transcriber, source), terms)  # and the names were there
+    before_text = heard(tiny_transcriber, source)
+    assert count_text(before_text, terms)  # the names were there
+    # The rest is heard: nearly every other word the recogniser heard in the original (tiny.en
+    # on espeak-ng hears a word or two differently after any change to the audio).
+    names = {w.casefold() for n in NAMES for w in n.split()}
+    rest = [w for w in words(before_text) if w not in names]
+    assert sum(w in set(words(text)) for w in rest) >= 0.75 * len(rest), (before_text, text)
+    assert "roses" in text.lower() and "shifts" in text.lower()
 
 
 def test_a_stretch_that_misses_the_name_is_refused(spoken, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
