@@ -5,7 +5,7 @@ one after another, AAC 48 kHz mono), places identifiers at a given rate (seconds
 at random, seeded, times), then measures:
 
 * render: decode the original in blocks, cover every stretch, encode AAC .m4a;
-* check: decode the written file again and test each stretch's level;
+* check: decode the written file again around each stretch (seeking) and test its level;
 * listen: the recogniser (default ``base``, greedy) over every stretch's neighbourhood;
 
 against the transcription time of the same length with the same model, both as the README
@@ -91,7 +91,7 @@ def main() -> int:
 
     transcriber = Transcriber(args.model)
     hear = audio.recogniser_for(transcriber)
-    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0}
+    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0, "words": 0}
 
     def timed(samples: np.ndarray) -> str:
         t, c = time.perf_counter(), time.process_time()
@@ -100,6 +100,7 @@ def main() -> int:
         listened["cpu_s"] += time.process_time() - c
         listened["audio_s"] += samples.shape[0] / audio.VERIFY_RATE
         listened["calls"] += 1
+        listened["words"] += len(out.split())
         return out
 
     w0, c0 = time.perf_counter(), time.process_time()
@@ -124,6 +125,9 @@ def main() -> int:
         "listen_s": round(listened["s"], 1), "listen_cpu_s": round(listened["cpu_s"], 1),
         "listen_calls": listened["calls"],
         "listened_audio_s": round(listened["audio_s"], 1),
+        # What the recogniser wrote in all: a few words a stretch would mean it understood
+        # the neighbourhoods; far fewer means it heard little of them (see the report).
+        "heard_words": listened["words"],
         "check_and_listen_s": round(t_verify, 1), "total_s": round(total, 1),
         "total_cpu_s": round(cpu_total, 1),
         "transcription_s_measured_now": round(ref_wall, 1),

@@ -49,6 +49,7 @@ EDGE_S = 0.04  # the cross-fade and the AAC transition at each end, left out of 
 WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser window (30 s)
 CLIP_GAP_S = 0.4  # silence between neighbourhoods in one batch, so words do not run together
 TAIL_S = 1.0  # decoded at the end of the file, to check its length
+TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kHz AAC: 21 ms)
 KEEP_S = 0.2  # of each covered stretch, the recogniser hears this much at either end
 NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
 
@@ -355,6 +356,10 @@ def render(source: Path, target: Path, stretches: Sequence[Stretch],
     options = options or AudioOptions()
     rate = options.sample_rate
     total = max(media.probe(source).duration, 1e-6)
+    # The decoder hands out the last frame whole, padding and all; the container says where
+    # the recording ends. Ending there keeps the copy as long as the original to the
+    # millisecond (a longer tail is audio, not padding: kept).
+    limit, trim = round(total * rate), round(TRIM_S * rate)
     envelope = _Envelope(rate, total)
     snapped = _Snapped(stretches, options)
     held: list[np.ndarray] = []
@@ -387,18 +392,31 @@ def render(source: Path, target: Path, stretches: Sequence[Stretch],
             held.append(block)
             decoded += block.shape[0]
             snapped.resolve(envelope, decoded / rate, final=False)
-            while held and (written + held[0].shape[0]) / rate <= snapped.safe_until():
+            while held and (written + held[0].shape[0]) / rate <= snapped.safe_until() and (
+                    written + held[0].shape[0] <= limit):
                 emit(held.pop(0))
             if progress is not None:
                 progress("audio", min(written / rate / total, 1.0))
         snapped.resolve(envelope, decoded / rate, final=True)
-        for block in held:
+        for block in _trimmed(held, decoded - limit if decoded - limit <= trim else 0):
             emit(block)
         for packet in stream.encode(None):
             out.mux(packet)
     if progress is not None:
         progress("audio", 1.0)
     return written / rate, snapped.done
+
+
+def _trimmed(blocks: list[np.ndarray], extra: int) -> list[np.ndarray]:
+    """``blocks`` without their last ``extra`` samples."""
+    out = list(blocks)
+    while extra > 0 and out:
+        cut = min(extra, out[-1].shape[0])
+        out[-1] = out[-1][:out[-1].shape[0] - cut]
+        extra -= cut
+        if not out[-1].shape[0]:
+            out.pop()
+    return out
 
 
 # -- verify: listen to what was written ----------------------------------------------------
