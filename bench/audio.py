@@ -16,12 +16,14 @@ export within 5 % of the transcription time. Peak Python-side memory (tracemallo
 buffers included) shows that nothing grows with the length of the recording.
 
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
-                               [--cover tone|silence] [--workdir DIR]
+                               [--cover tone|silence] [--context S] [--clip-gap S]
+                               [--workdir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
@@ -56,6 +58,10 @@ def main() -> int:
                    help="identifiers per minute of recording (default 2)")
     p.add_argument("--model", default="base", help="recogniser for the listening check")
     p.add_argument("--cover", default="tone", choices=["tone", "silence"])
+    p.add_argument("--context", type=float, default=None,
+                   help="seconds heard either side of each stretch (default: the app's)")
+    p.add_argument("--clip-gap", type=float, default=None,
+                   help="silence between neighbourhoods in one window (default: the app's)")
     p.add_argument("--reference-minutes", type=float, default=3.0,
                    help="minutes transcribed now, on this machine, as the time reference")
     p.add_argument("--workdir", type=Path,
@@ -70,6 +76,10 @@ def main() -> int:
     source = build_recording(args.workdir / f"long-{int(seconds)}s.m4a", seconds)
     duration = probe(source).duration
     options = audio.AudioOptions(cover=audio.Cover(args.cover))
+    if args.context is not None:
+        options = dataclasses.replace(options, context_s=args.context)
+    if args.clip_gap is not None:
+        audio.CLIP_GAP_S = args.clip_gap
     stretches = audio.merge(identifier_times(duration, args.per_minute), options, duration)
     target = args.workdir / "anonymised.m4a"
 
@@ -138,7 +148,8 @@ def main() -> int:
         "share_wall_vs_readme": round(total / readme, 4),
         "render_peak_mb": round(render_peak, 1), "check_peak_mb": round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
-        "model": args.model, "cover": args.cover,
+        "model": args.model, "cover": args.cover, "context_s": options.context_s,
+        "clip_gap_s": audio.CLIP_GAP_S,
         "output_mb": round(target.stat().st_size / 1e6, 1),
     }
     print(json.dumps(result, indent=1))

@@ -524,7 +524,7 @@ def test_blocks_resampled_at_once_match_the_whole_decode(spoken, tmp_path, name:
     assert np.array_equal(joined, whole)
 
 
-def test_the_check_seeks_to_the_same_samples(spoken, tmp_path) -> None:  # noqa: ANN001
+def test_the_check_seeks_to_the_same_samples(spoken, tmp_path, monkeypatch) -> None:  # noqa: ANN001
     """What the check decodes by seeking to each neighbourhood is sample for sample what a
     player going through the whole file hears, and only a small part of the file."""
     source = long_speech(spoken, tmp_path / "long.m4a")
@@ -533,7 +533,13 @@ def test_the_check_seeks_to_the_same_samples(spoken, tmp_path) -> None:  # noqa:
     assert 0 <= len(whole) - round(seconds * RATE) < 1024  # the last frame's padding
     ranges = [(0, 800), (round(9.3 * RATE), round(11.1 * RATE)), (round(30 * RATE), 30 * RATE + 1),
               (round(45.7 * RATE), round(47.0 * RATE)), (len(whole) - RATE, 1 << 62)]
-    pieces = list(media.stream_ranges(tmp_path / "a.m4a", ranges, RATE))
+
+    def whole_file(*_args, **_kwargs):  # noqa: ANN202 - the fault: reading it all
+        raise AssertionError("the written file was decoded whole, not sought")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(media, "stream", whole_file)
+        pieces = list(media.stream_ranges(tmp_path / "a.m4a", ranges, RATE))
     got = np.zeros(len(whole), bool)
     for n0, block in pieces:
         assert np.array_equal(block, whole[n0:n0 + len(block)]), n0
