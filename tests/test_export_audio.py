@@ -612,3 +612,23 @@ def test_anonymised_audio_keeps_the_timeline(spoken, tmp_path) -> None:  # noqa:
         lags = [float(np.dot(x, y[k:k + 2400])) for k in range(81)]
         assert int(np.argmax(lags)) == 40, at
         assert np.sqrt(np.mean((y[40:2440] - x) ** 2)) < 0.1 * np.sqrt(np.mean(x ** 2))
+
+
+def test_stop_during_the_check_leaves_nothing(spoken, tmp_path) -> None:  # noqa: ANN001
+    """Stop pressed while the written file is being checked (seeking from stretch to
+    stretch): ``Cancelled`` within a stretch, and no file under any name is left."""
+    source = long_speech(spoken, tmp_path / "long.m4a")
+    token = CancelToken()
+    seen: list[float] = []
+
+    def progress(stage: str, share: float) -> None:
+        if stage == "audio check":
+            seen.append(share)
+            token.cancel()
+
+    coverage = Coverage([Stretch(t, t + 0.8) for t in (5.0, 20.0, 40.0)], 3)
+    out = tmp_path / "out"
+    with pytest.raises(Cancelled):
+        export.export_audio(source, coverage, out, "a", NAMES, progress=progress, cancel=token)
+    assert len(seen) == 1 and seen[0] < 0.5
+    assert list(out.iterdir()) == []
