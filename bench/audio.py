@@ -16,7 +16,7 @@ export within 5 % of the transcription time. Peak Python-side memory (tracemallo
 buffers included) shows that nothing grows with the length of the recording.
 
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
-                               [--cover tone|silence] [--context S] [--clip-gap S]
+                               [--cover tone|silence] [--context S] [--clip-gap S] [--keep S]
                                [--workdir DIR]
 """
 
@@ -62,6 +62,8 @@ def main() -> int:
                    help="seconds heard either side of each stretch (default: the app's)")
     p.add_argument("--clip-gap", type=float, default=None,
                    help="silence between neighbourhoods in one window (default: the app's)")
+    p.add_argument("--keep", type=float, default=None,
+                   help="seconds of each covered stretch's ends heard (default: the app's)")
     p.add_argument("--reference-minutes", type=float, default=3.0,
                    help="minutes transcribed now, on this machine, as the time reference")
     p.add_argument("--workdir", type=Path,
@@ -80,6 +82,8 @@ def main() -> int:
         options = dataclasses.replace(options, context_s=args.context)
     if args.clip_gap is not None:
         audio.CLIP_GAP_S = args.clip_gap
+    if args.keep is not None:
+        audio.KEEP_S = args.keep
     stretches = audio.merge(identifier_times(duration, args.per_minute), options, duration)
     target = args.workdir / "anonymised.m4a"
 
@@ -149,7 +153,7 @@ def main() -> int:
         "render_peak_mb": round(render_peak, 1), "check_peak_mb": round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
         "model": args.model, "cover": args.cover, "context_s": options.context_s,
-        "clip_gap_s": audio.CLIP_GAP_S,
+        "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S,
         "output_mb": round(target.stat().st_size / 1e6, 1),
     }
     print(json.dumps(result, indent=1))
