@@ -328,7 +328,8 @@ class _Pending:
     def __init__(self, block_s: float) -> None:
         self.block_s = block_s
         self.parts: list[np.ndarray] = []
-        self.kind: tuple[str, Any, int] | None = None
+        self.kind: tuple[str, str, int] | None = None  # format, layout, rate
+        self.layout: Any = None
         self.samples = 0
 
     def fits(self, frame: Any) -> bool:
