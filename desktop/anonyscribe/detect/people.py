@@ -57,6 +57,9 @@ _DAY_PARTS = {"morning", "mornings", "afternoon", "evening", "night", "nights", 
 _NAMED_AS = {("name", "is"), ("name", "was"), ("name", "'s"), ("known", "as"), ("call", "her"),
              ("call", "him"), ("calls", "her"), ("calls", "him"), ("called", "her"),
              ("called", "him")}
+# Ranks before a name, not given names there ("Princess Beatrice visited").
+_RANKS = {"princess", "prince", "queen", "king", "lady", "lord", "duke", "duchess", "saint",
+          "major", "general", "captain", "colonel", "sergeant", "bishop", "canon"}
 _GREETINGS = {"thanks", "cheers", "hi", "hello", "bye", "morning", "evening", "sorry"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
@@ -411,7 +414,8 @@ class PersonRecognizer:
                 return 0.8 if not t.sent_start or i + 1 < len(toks) else 0.6
             return 0.65
         if cased and known and word and t.sent_start and t.is_cap and lw not in STOP \
-                and lw not in _CALENDAR and nxt is not None and self._named_here(chunk, i):
+                and lw not in _CALENDAR and lw not in _RANKS and nxt is not None \
+                and self._named_here(chunk, i):
             return 0.55  # "Hope McCusker." / "Hope, the practice educator at ..."
         if cased and known and word and not t.sent_start and prev not in _NOT_AFTER:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
