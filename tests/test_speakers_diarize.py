@@ -209,3 +209,31 @@ def test_batch_vtt_voice_tags_score_well(dialogue, tiny_transcriber, detector, t
     voices = [Turn(c.start, c.end, c.speaker) for c in cues]
     assert {c.speaker for c in cues} == {"Speaker 1", "Speaker 2"}
     assert diarization_error(truth, voices).der <= 0.05
+
+
+@needs_diarizer
+def test_model_calls_side_by_side_give_the_same_turns(dialogue) -> None:  # noqa: ANN001
+    """Batches on two worker threads, each with one torch thread, give what one thread gives;
+    the process's torch thread count is left as it was."""
+    import torch
+
+    from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
+
+    _path, audio, _truth = dialogue
+    models = Diarizer().models
+    threads_seen: list[int] = []
+
+    def note(_module, _inputs) -> None:  # noqa: ANN001
+        threads_seen.append(torch.get_num_threads())
+
+    hooks = [m.register_forward_pre_hook(note) for m in (models.segmenter, models.embedder)]
+    before = torch.get_num_threads()
+    try:
+        one = Diarizer(DiarizeSettings(workers=1, batch_size=4))(audio, num_speakers=2)
+        two = Diarizer(DiarizeSettings(workers=2, batch_size=4))(audio, num_speakers=2)
+    finally:
+        for h in hooks:
+            h.remove()
+    assert one.turns == two.turns and one.turns
+    assert threads_seen and set(threads_seen) == {1}
+    assert torch.get_num_threads() == before
