@@ -12,7 +12,9 @@ as AAC 48 kHz mono like a Teams audio export) goes through:
 Each stage is timed inside the run: decode and voice detection (VAD) by wrapping the
 functions that do them (calls counted, so a second decode shows), recognition as the rest of
 transcription, speakers, detection and saving from the app's progress reports. Printed: the
-stages of both, whole app / raw recognition (target <= 1.15), the app's real-time factor
+stages of both, then the CPU seconds of each stage (every thread; on a shared machine wall times
+swing with the neighbours' load, CPU seconds much less), whole app / raw recognition (target
+<= 1.15), the app's real-time factor
 (target <= 0.10 on 2 cores with the default model), detection words/s, peak memory, and what
 an hour would take.
 

