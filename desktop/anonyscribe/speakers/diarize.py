@@ -570,7 +570,6 @@ class Diarizer:
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second],
                                alike=self.alike)
 
-
     @contextlib.contextmanager
     def _one_torch_thread_each(self) -> Iterator[None]:
         """Model calls run on ``_workers`` threads with one torch thread each, and the
