@@ -603,6 +603,8 @@ class OrganisationRecognizer:
                 w.lower not in STOP or w.text.isupper() and len(w.text) > 1)]  # "Carlow IT"
             if not (places and other or small) or any(w in self.titles for w in lows):
                 continue
+            if len(lows) == 3 and lows[1] in ("and", "or") and places:
+                continue  # "Keswick and Threlkeld": two places, for the place rules
             if run[0].sent_start and not (lows[0] in lex.place_words or small):
                 continue
             if any(m.start_tok == run[0].i and m.end_tok == run[-1].i + 1
