@@ -115,7 +115,8 @@ def main() -> int:
     problems = audio.verify(target, covered, [], written, options)
     t_check, c_check = time.perf_counter() - t0, time.process_time() - c0
 
-    render_peak = check_peak = float("nan")
+    render_peak: float | None = None
+    check_peak: float | None = None
     if not args.no_memory:
         # Memory in a second, untimed pass: tracing every allocation slows the work 2-3 times.
         tracemalloc.start()
@@ -180,7 +181,8 @@ def main() -> int:
         "share_cpu_vs_measured": round(cpu_total / ref_cpu, 4),
         "transcription_s_readme": round(readme, 1),
         "share_wall_vs_readme": round(total / readme, 4),
-        "render_peak_mb": round(render_peak, 1), "check_peak_mb": round(check_peak, 1),
+        "render_peak_mb": render_peak and round(render_peak, 1),
+        "check_peak_mb": check_peak and round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
         "model": args.model, "cover": args.cover, "context_s": options.context_s,
         "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
