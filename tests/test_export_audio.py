@@ -450,16 +450,22 @@ def test_video_is_dropped_and_the_original_untouched(speech_dir: Path, tmp_path)
 
 
 def test_listener_hears_the_edges_of_long_stretches_only() -> None:
-    stretches = [Stretch(1.0, 3.0), Stretch(3.3, 3.6)]
+    """The listener hears each neighbourhood less what the level check proved covered: the
+    middle of every stretch longer than ``2 * KEEP_S`` (``KEEP_S``: the unchecked edge)."""
+    keep = audio_format.KEEP_S
+    short = 1.5 * keep  # no longer than its two edges: heard whole
+    stretches = [Stretch(1.0, 3.0), Stretch(3.3, 3.3 + short)]
     (clip,) = audio_format._clips(stretches, 0.4, 10.0, RATE)
-    assert (clip.first, clip.last) == (round(0.6 * RATE), round(4.0 * RATE))
-    assert clip.skip == [(round(1.2 * RATE), round(2.8 * RATE))]  # the short one is heard whole
+    end = 3.3 + short + 0.4
+    assert (clip.first, clip.last) == (round(0.6 * RATE), round(end * RATE))
+    assert clip.skip == [(round((1.0 + keep) * RATE), round((3.0 - keep) * RATE))]
     for n0 in range(0, 5 * RATE, RATE // 2):  # fed in blocks, as verify does
         clip.add(np.arange(n0, n0 + RATE // 2, dtype=np.float32), n0)
     heard = np.concatenate(clip.parts)
-    assert len(heard) == clip.n == round((4.0 - 0.6 - 1.6) * RATE)
-    assert heard[0] == round(0.6 * RATE) and heard[-1] == round(4.0 * RATE) - 1
-    assert not np.any((heard >= 1.2 * RATE) & (heard < 2.8 * RATE))
+    assert len(heard) == clip.n == round(end * RATE) - round(0.6 * RATE) - (
+        round((3.0 - keep) * RATE) - round((1.0 + keep) * RATE))
+    assert heard[0] == round(0.6 * RATE) and heard[-1] == round(end * RATE) - 1
+    assert not np.any((heard >= round((1.0 + keep) * RATE)) & (heard < round((3.0 - keep) * RATE)))
 
 
 def test_a_stretch_marked_by_hand_is_covered_kept_and_reported(study, tiny_transcriber,  # noqa: ANN001
