@@ -676,17 +676,26 @@ def recogniser_for(transcriber: Any) -> Recogniser:
     of ~400 on the bench hour); with them it writes segment by segment and is run again from
     where it stopped (293 words, twice the CPU).
 
-    Bounded: at most ``TOKENS_PER_S`` tokens a second of audio, no fallback to other
+    Bounded: at most ``TOKENS_PER_S`` tokens a second of audio in a pass and in all the
+    passes over one window together (a pass that loops stops there), no fallback to other
     temperatures (compression and log-probability thresholds off), and nothing heard dropped
     as "no speech" (a check must not discard what it heard)."""
 
     def hear(audio: np.ndarray) -> str:
-        tokens = min(MAX_TOKENS, math.ceil(TOKENS_PER_S * audio.shape[0] / VERIFY_RATE) + 8)
+        seconds = audio.shape[0] / VERIFY_RATE
+        tokens = math.ceil(TOKENS_PER_S * seconds) + 8  # for the whole window
+        per_pass = min(MAX_TOKENS, math.ceil(TOKENS_PER_S * min(seconds, 30.0)) + 8)
         segments, _info = transcriber.whisper.transcribe(
             audio, language=transcriber.language, beam_size=1, temperature=0.0,
             compression_ratio_threshold=None, log_prob_threshold=None,
-            no_speech_threshold=None, max_new_tokens=tokens, vad_filter=False,
+            no_speech_threshold=None, max_new_tokens=per_pass, vad_filter=False,
             condition_on_previous_text=False, without_timestamps=False)
-        return " ".join(s.text for s in segments)
+        heard, written = [], 0
+        for segment in segments:  # decoded lazily, pass by pass: the budget holds for them all
+            heard.append(segment.text)
+            written += len(segment.tokens)
+            if written >= tokens:
+                break
+        return " ".join(heard)
 
     return hear
