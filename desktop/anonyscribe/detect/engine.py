@@ -68,11 +68,12 @@ class Detector:
         self.lex = Lexicon.load(self.config)
         self.nlp = _load_spacy(self.config.spacy_model) if self.config.on("spacy") else None
         self.people = PersonRecognizer(self.config, self.lex)
+        self.orgs = OrganisationRecognizer(self.config, self.lex)
         self.recognizers: list[Recognizer] = []
         families: list[tuple[str, Recognizer]] = [
             ("person", self.people),
             ("role", RoleRecognizer(self.config, self.lex)),
-            ("organisation", OrganisationRecognizer(self.config, self.lex)),
+            ("organisation", self.orgs),
             ("location", PlaceRecognizer(self.config, self.lex)),
             ("date", DateRecognizer()),
             ("numbers", NumberRecognizer(self.config, self.lex)),
@@ -113,6 +114,8 @@ class Detector:
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
         cands.extend(self._propagate(text, cands, cased))
+        if self.config.on("organisation"):
+            cands.extend(self.orgs.mentions(text, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
         cands.extend(self._split_listed_names(text, cands))
