@@ -17,7 +17,10 @@ buffers included) shows that nothing grows with the length of the recording.
 
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
                                [--cover tone|silence] [--context S] [--clip-gap S] [--keep S]
-                               [--workdir DIR]
+                               [--unbounded] [--no-memory] [--workdir DIR]
+
+``--context 0.4 --clip-gap 0.4 --keep 0.2 --unbounded`` measures the listener as it was before
+its settings were chosen (and its decoder bounded), in the same conditions.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "desktop"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from anonyscribe.export import audio as audio_format  # noqa: E402 - desktop/ on sys.path
 from long_recording import RATE, build_recording, rss_mb  # noqa: E402 - bench/ on sys.path
 
 # Seconds of transcription per hour of audio (README, 2 CPU cores, long recordings).
@@ -49,6 +54,18 @@ def identifier_times(seconds: float, per_minute: float, seed: int = 7) -> list[t
     n = max(1, int(seconds / 60 * per_minute))
     starts = np.sort(rng.uniform(0.5, seconds - 2.0, size=n))
     return [(float(s), float(s + rng.uniform(0.3, 1.0))) for s in starts]
+
+
+def unbounded(transcriber: Any) -> audio_format.Recogniser:
+    """The listener's decoder before it was bounded (``--unbounded``): for comparison."""
+
+    def hear(samples: np.ndarray) -> str:
+        segments, _info = transcriber.whisper.transcribe(
+            samples, language=transcriber.language, beam_size=1, temperature=0.0,
+            vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
+        return " ".join(s.text for s in segments)
+
+    return hear
 
 
 def main() -> int:
@@ -64,6 +81,10 @@ def main() -> int:
                    help="silence between neighbourhoods in one window (default: the app's)")
     p.add_argument("--keep", type=float, default=None,
                    help="seconds of each covered stretch's ends heard (default: the app's)")
+    p.add_argument("--unbounded", action="store_true",
+                   help="the listener's decoder as before: no token bound, default thresholds")
+    p.add_argument("--no-memory", action="store_true",
+                   help="skip the (slow, traced) memory pass")
     p.add_argument("--reference-minutes", type=float, default=3.0,
                    help="minutes transcribed now, on this machine, as the time reference")
     p.add_argument("--workdir", type=Path,
@@ -94,27 +115,34 @@ def main() -> int:
     problems = audio.verify(target, covered, [], written, options)
     t_check, c_check = time.perf_counter() - t0, time.process_time() - c0
 
-    # Memory in a second, untimed pass: tracing every allocation slows the work 2-3 times.
-    tracemalloc.start()
-    audio.render(source, target, stretches, options)
-    render_peak = tracemalloc.get_traced_memory()[1] / 1e6
-    tracemalloc.reset_peak()
-    audio.verify(target, covered, [], written, options)
-    check_peak = tracemalloc.get_traced_memory()[1] / 1e6
-    tracemalloc.stop()
+    render_peak: float | None = None
+    check_peak: float | None = None
+    if not args.no_memory:
+        # Memory in a second, untimed pass: tracing every allocation slows the work 2-3 times.
+        tracemalloc.start()
+        audio.render(source, target, stretches, options)
+        render_peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.reset_peak()
+        audio.verify(target, covered, [], written, options)
+        check_peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
 
     transcriber = Transcriber(args.model)
-    hear = audio.recogniser_for(transcriber)
-    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0, "words": 0}
+    hear = unbounded(transcriber) if args.unbounded else audio.recogniser_for(transcriber)
+    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0, "words": 0,
+                "worst_cpu_s": 0.0, "most_words": 0}
 
     def timed(samples: np.ndarray) -> str:
         t, c = time.perf_counter(), time.process_time()
         out = hear(samples)
+        cpu = time.process_time() - c
         listened["s"] += time.perf_counter() - t
-        listened["cpu_s"] += time.process_time() - c
+        listened["cpu_s"] += cpu
         listened["audio_s"] += samples.shape[0] / audio.VERIFY_RATE
         listened["calls"] += 1
         listened["words"] += len(out.split())
+        listened["worst_cpu_s"] = max(listened["worst_cpu_s"], cpu)
+        listened["most_words"] = max(listened["most_words"], len(out.split()))
         return out
 
     w0, c0 = time.perf_counter(), time.process_time()
@@ -138,6 +166,9 @@ def main() -> int:
         "level_check_s": round(t_check, 1), "level_check_cpu_s": round(c_check, 1),
         "listen_s": round(listened["s"], 1), "listen_cpu_s": round(listened["cpu_s"], 1),
         "listen_calls": listened["calls"],
+        # The dearest window and the most words one window gave: a looping decoder shows here.
+        "listen_worst_window_cpu_s": round(listened["worst_cpu_s"], 2),
+        "listen_most_words_in_a_window": listened["most_words"],
         "listened_audio_s": round(listened["audio_s"], 1),
         # What the recogniser wrote in all: a few words a stretch would mean it understood
         # the neighbourhoods; far fewer means it heard little of them (see the report).
@@ -150,10 +181,11 @@ def main() -> int:
         "share_cpu_vs_measured": round(cpu_total / ref_cpu, 4),
         "transcription_s_readme": round(readme, 1),
         "share_wall_vs_readme": round(total / readme, 4),
-        "render_peak_mb": round(render_peak, 1), "check_peak_mb": round(check_peak, 1),
+        "render_peak_mb": render_peak and round(render_peak, 1),
+        "check_peak_mb": check_peak and round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
         "model": args.model, "cover": args.cover, "context_s": options.context_s,
-        "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S,
+        "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
         "output_mb": round(target.stat().st_size / 1e6, 1),
     }
     print(json.dumps(result, indent=1))

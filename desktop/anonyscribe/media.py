@@ -241,21 +241,13 @@ def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
         exact_length = bool(_EXACT_LENGTH_FORMATS & set(container.format.name.split(",")))
         buf = _Buffer(channels, int(declared * sample_rate) + sample_rate)
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
-        bad_packets = 0
         scale = 1.0
         try:
-            for packet in container.demux(stream):
-                try:
-                    frames = packet.decode()
-                except av.error.InvalidDataError:
-                    bad_packets += 1  # a damaged packet: skip it, as media players do
-                    continue
-                for frame in frames:
-                    frame.pts = None  # resample by content; odd timestamps must not stop us
-                    if not keep_channels and buf.n == 0:
-                        scale = 1.0 / _downmix_gain(_layout_name(frame), len(frame.layout.channels))
-                    for out in resampler.resample(frame):
-                        buf.append(out.to_ndarray(), scale)
+            for block in _gathered(_frames(container, stream), DECODE_BLOCK_S):
+                if not keep_channels and buf.n == 0:
+                    scale = 1.0 / _downmix_gain(_layout_name(block), len(block.layout.channels))
+                for out in resampler.resample(block):
+                    buf.append(out.to_ndarray(), scale)
             for out in resampler.resample(None):
                 buf.append(out.to_ndarray(), scale)
         except av.error.FFmpegError as exc:
@@ -287,39 +279,46 @@ def stream(path: Path | str, sample_rate: int = SAMPLE_RATE,
     """The recording as float32 mono blocks of about ``block_s`` seconds, in order.
 
     For work over a whole 2-hour recording that must not hold it in memory at once (the
-    anonymised audio export): same mixdown, level and error messages as ``decode``. Decoded
-    frames are gathered into one block before resampling: one resampler call a block instead
-    of one a frame (a Teams hour has 170,000 frames) gives the same samples at a fraction of
-    the cost.
+    anonymised audio export): same mixdown, level, samples (both resample gathered blocks:
+    ``_gathered``) and error messages as ``decode``.
     """
     path = Path(path)
     with _open(path) as container:
         stream_ = container.streams.audio[0]
         stream_.thread_type = "AUTO"
         resampler = av.AudioResampler(format="fltp", layout="mono", rate=sample_rate)
-        pending = _Pending(block_s)
         scale: float | None = None
         try:
-            for packet in container.demux(stream_):
-                try:
-                    frames = packet.decode()
-                except av.error.InvalidDataError:
-                    continue  # a damaged packet: skip it, as ``decode`` does
-                for frame in frames:
-                    if scale is None:
-                        scale = 1.0 / _downmix_gain(_layout_name(frame),
-                                                    len(frame.layout.channels))
-                    if not pending.fits(frame):
-                        yield from _resampled(resampler, pending.take(), scale)
-                    pending.add(frame)
-                if pending.full():
-                    yield from _resampled(resampler, pending.take(), scale)
-            yield from _resampled(resampler, pending.take(), scale or 1.0, flush=True)
+            for block in _gathered(_frames(container, stream_), block_s):
+                if scale is None:
+                    scale = 1.0 / _downmix_gain(_layout_name(block), len(block.layout.channels))
+                yield from _resampled(resampler, block, scale)
+            yield from _resampled(resampler, None, scale or 1.0, flush=True)
         except av.error.FFmpegError as exc:
             raise MediaError(
                 path, f"the audio could not be decoded ({exc})",
                 "the file may be damaged; open it in a media player, then export it again",
             ) from exc
+
+
+# ``decode`` resamples this much at a time (its source frames, held until then: under 4 MB
+# of 48 kHz stereo float).
+DECODE_BLOCK_S = 10.0
+
+
+def _gathered(frames: Iterable[Any], block_s: float) -> Iterator[Any]:
+    """``frames`` gathered into frames of about ``block_s`` seconds, each of one kind (format,
+    layout, rate). One resampler call a block instead of one a frame (a Teams hour has
+    170,000 frames) gives the very same samples at a fraction of the cost."""
+    pending = _Pending(block_s)
+    for frame in frames:
+        if not pending.fits(frame):
+            yield pending.take()
+        pending.add(frame)
+        if pending.full():
+            yield pending.take()
+    if (last := pending.take()) is not None:
+        yield last
 
 
 class _Pending:

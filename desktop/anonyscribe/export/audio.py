@@ -47,10 +47,31 @@ VERIFY_RATE = media.SAMPLE_RATE
 BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any length
 EDGE_S = 0.04  # the cross-fade and the AAC transition at each end, left out of the level check
 WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser window (30 s)
-CLIP_GAP_S = 0.4  # silence between neighbourhoods in one batch, so words do not run together
+# The listener's settings, chosen so that the recogniser really transcribes what it is given
+# (bench/audio.py ``heard_words``; tests/test_export_audio.py, a name left audible beside its
+# stretch). With 0.4 s of context, 0.4 s gaps and 0.2 s kept, 18 neighbourhoods packed in a
+# window came back as one word (an hour, 112 stretches: 21 words in all): too little speech
+# around each stretch for the model to take it as speech, a check that could hardly fail.
+# 0.8 s each side holds most names whole (0.3-0.9 s) beside a stretch that missed them, and a
+# few words for the model to lock on to; 0.3 s of silence still parts the neighbourhoods
+# (1.0 s: fewer words heard). The planted test (tiny.en, one name's stretch shifted past it,
+# three names): 0.4 s heard 1 of 3, 0.8 s all 3, 1.0 s 2 of 3 (more context is not always more
+# heard). On the bench hour (base, 112 stretches; each neighbourhood heard alone gives ~3.6
+# words, so ~400 in all): 0.8 s, tone ends of 0.1 s heard, no times: 136 words; tone ends left
+# out (``KEEP_S``): 176; and with times (``recogniser_for``): 293, for twice the CPU.
+CLIP_GAP_S = 0.3  # silence between neighbourhoods in one batch, so words do not run together
 TAIL_S = 1.0  # decoded at the end of the file, to check its length
 TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kHz AAC: 21 ms)
-KEEP_S = 0.2  # of each covered stretch, the recogniser hears this much at either end
+# Of each covered stretch the recogniser hears only the ends the level check leaves out (the
+# cross-fade): the rest was proved to be the tone or silence, and a tone heard in a packed
+# window sets the model writing "oh, oh, ..." or a bleeped word instead of the speech around it.
+KEEP_S = EDGE_S
+# The recogniser writes at most this many tokens a second of audio it hears (speech is 3-5;
+# the gaps and covered stretches in a window are silence or tone): a window that sets the
+# model looping ("drove to the morning" to the 448-token limit: 4 times the usual cost)
+# stops there, so each window costs about the same whatever it hears.
+TOKENS_PER_S = 6.0
+MAX_TOKENS = 440  # the model's limit (448) less the prompt
 NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
 
 
@@ -72,7 +93,7 @@ class AudioOptions:
     bit_rate: int = 32000  # AAC-LC, 16 kHz mono speech: clear; half the encoding time of 64k
     silence_level: float = 10 ** (-50 / 20)  # RMS below this counts as silent (-50 dBFS)
     tone_residual: float = 10 ** (-40 / 20)  # RMS of what is not the tone, at most (-40 dBFS)
-    context_s: float = 0.4  # heard around each stretch by the recogniser
+    context_s: float = 0.8  # heard around each stretch by the recogniser (see CLIP_GAP_S)
     snap_s: float = 0.25  # how far a stretch may widen to the quiet around the word
     check_speech: bool = True
 
@@ -649,13 +670,32 @@ def write(source: Path, target: Path, audio_coverage: Coverage, originals: Seque
 
 
 def recogniser_for(transcriber: Any) -> Recogniser:
-    """What ``Transcriber``'s model hears: greedy, one temperature, no times (a check, not a
-    transcript: fast), and no voice filter, so a covered stretch is heard as it is."""
+    """What ``Transcriber``'s model hears: greedy, one temperature, no voice filter (a covered
+    stretch is heard as it is). With times: without them the model must write one text for
+    the whole packed window and often ends it at the first gap, the rest unheard (176 words
+    of ~400 on the bench hour); with them it writes segment by segment and is run again from
+    where it stopped (293 words, twice the CPU).
+
+    Bounded: at most ``TOKENS_PER_S`` tokens a second of audio in a pass and in all the
+    passes over one window together (a pass that loops stops there), no fallback to other
+    temperatures (compression and log-probability thresholds off), and nothing heard dropped
+    as "no speech" (a check must not discard what it heard)."""
 
     def hear(audio: np.ndarray) -> str:
+        seconds = audio.shape[0] / VERIFY_RATE
+        tokens = math.ceil(TOKENS_PER_S * seconds) + 8  # for the whole window
+        per_pass = min(MAX_TOKENS, math.ceil(TOKENS_PER_S * min(seconds, 30.0)) + 8)
         segments, _info = transcriber.whisper.transcribe(
             audio, language=transcriber.language, beam_size=1, temperature=0.0,
-            vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
-        return " ".join(s.text for s in segments)
+            compression_ratio_threshold=None, log_prob_threshold=None,
+            no_speech_threshold=None, max_new_tokens=per_pass, vad_filter=False,
+            condition_on_previous_text=False, without_timestamps=False)
+        heard, written = [], 0
+        for segment in segments:  # decoded lazily, pass by pass: the budget holds for them all
+            heard.append(segment.text)
+            written += len(segment.tokens)
+            if written >= tokens:
+                break
+        return " ".join(heard)
 
     return hear
