@@ -346,9 +346,9 @@ def test_timing(study):
     seg = s.segment(1)
     at = seg.text.index("Sarah")
     assert s.time_at(1, at) == pytest.approx(seg.start + 2 * 0.4)
-    sid, a, b = s.locate(seg.start + 2 * 0.4 + 0.1)
+    sid, a, b = s.word_spoken_at(seg.start + 2 * 0.4 + 0.1)
     assert sid == 1 and seg.text[a:b] == "Sarah."
-    assert s.locate(-1.0) is None
+    assert s.word_spoken_at(-1.0) is None
 
 
 def test_missing_transcript_is_a_clear_error(study):
