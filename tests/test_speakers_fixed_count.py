@@ -220,3 +220,52 @@ def test_voices_too_alike_are_said_to_the_researcher(near_pair, tmp_path, monkey
     result = run()
     assert result.note == ALIKE_NOTE
     assert "split the turns in review" in result.note
+
+
+def _stretches(rng: np.random.Generator, voice_size: float, content_size: float
+               ) -> tuple[np.ndarray, list[tuple[float, float]], np.ndarray]:
+    """Prints of 16 stretches of 8 overlapping windows, the voice changing only between
+    stretches (every other one) and by little, what is said changing from window to window
+    by a lot (a few main directions, as sentences do)."""
+    base = rng.normal(size=192) * 4.0
+    voice = rng.normal(size=(2, 192)) * voice_size / np.sqrt(192)
+    content = rng.normal(size=(6, 192))
+    emb, windows, who, t = [], [], [], 0.0
+    for stretch in range(16):
+        for _ in range(8):
+            said = rng.normal(size=6) @ content * content_size / np.sqrt(6 * 192)
+            emb.append(base + voice[stretch % 2] + said + rng.normal(size=192) * 0.05)
+            windows.append((t, t + 1.5))
+            who.append(stretch % 2)
+            t += 0.75
+        t += 2.0  # a pause
+    return np.array(emb, dtype=np.float32), windows, np.array(who)
+
+
+def test_voice_directions_find_a_voice_that_content_hides() -> None:
+    """Content moves the prints six times more than the voice does, so the prints' main
+    direction is content and a split along it is a coin toss; measured against how prints
+    change *within* a stretch (content only), the most voice-like direction splits the
+    voices."""
+    from anonyscribe.speakers.diarize import _two_means_1d, _unit, voice_directions
+
+    emb, windows, who = _stretches(np.random.default_rng(11), voice_size=1.0,
+                                   content_size=6.0)
+    x = _unit(emb)
+    centred = x - x.mean(axis=0)
+    main = centred @ np.linalg.svd(centred, full_matrices=False)[2][0]
+    by_content = _two_means_1d(main)
+    assert max(np.mean(by_content == who), np.mean(by_content != who)) < 0.8
+    directions = voice_directions(x, windows, dims=20, gap=2)
+    by_voice = _two_means_1d(directions[0])
+    assert max(np.mean(by_voice == who), np.mean(by_voice != who)) >= 0.95
+
+
+def test_voice_directions_need_enough_of_each_stretch() -> None:
+    """Too few windows within stretches to measure content (a 30 s meeting clip): no
+    directions, and the check falls back to the prints alone."""
+    from anonyscribe.speakers.diarize import _unit, voice_directions
+
+    emb, windows, _ = _stretches(np.random.default_rng(2), 1.0, 6.0)
+    x = _unit(emb[:24])
+    assert voice_directions(x, windows[:24], dims=20, gap=2) == []

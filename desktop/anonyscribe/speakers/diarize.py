@@ -482,15 +482,19 @@ class Diarizer:
             score = _path_score(s.hmm_kappa * (x @ centroids.T), cost, labels)
             if len(np.unique(labels)) == k and score > best_score:
                 best, best_score = labels, score
-        if k == 2 and not self.credible(x, windows, best):
-            second = self.voice_contrast(x, windows, cost)
+        if k != 2:
+            return best
+        directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap)
+        if not self.credible(x, best, directions):
+            second = self.voice_contrast(x, directions, cost)
             if second is not None:
                 return second
             self.alike = True
             return _mostly_one(x, best)
         return best
 
-    def credible(self, x: np.ndarray, windows: list[TimeSpan], labels: np.ndarray) -> bool:
+    def credible(self, x: np.ndarray, labels: np.ndarray, directions: list[np.ndarray]
+                 ) -> bool:
         """Whether a split of two voices follows the voices: their prints are far enough
         apart (``min_separation``) and, where the recording is long enough to tell content
         from voice (``voice_directions``), the split also lies apart along one of the two
@@ -501,11 +505,10 @@ class Diarizer:
         s = self.settings
         if separation(x, labels) < s.min_separation:
             return False
-        directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap)
         return not directions or max(_fisher_1d(p, labels) for p in directions[:2]
                                      ) >= s.base_contrast
 
-    def voice_contrast(self, x: np.ndarray, windows: list[TimeSpan], cost: np.ndarray
+    def voice_contrast(self, x: np.ndarray, directions: list[np.ndarray], cost: np.ndarray
                        ) -> np.ndarray | None:
         """A second opinion on two voices whose best split is not credible: a split along
         the directions in which prints change *between* stretches of speech far more than
@@ -524,7 +527,6 @@ class Diarizer:
         (``min_separation``) *and* as far apart along its own direction (``min_contrast``):
         on dev, one voice in both roles reached at most 2.7 there, two voices 3.1-3.9."""
         s = self.settings
-        directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap)
         best, best_sep = None, s.min_separation
         for proj in directions[: s.contrast_tries]:
             labels = _refine(x, _two_means_1d(proj), cost, 2, s.hmm_kappa)
