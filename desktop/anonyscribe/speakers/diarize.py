@@ -85,7 +85,6 @@ class DiarizeSettings:
     contrast_gap: int = 2  # windows this many apart in one stretch (no shared sound)
     contrast_tries: int = 3  # most voice-like directions tried
     min_contrast: float = 3.0  # and the split must be this far apart along its direction
-    base_contrast: float = 2.0  # the first split, along one of the two most voice-like
 
 
 @dataclass
@@ -482,31 +481,14 @@ class Diarizer:
             score = _path_score(s.hmm_kappa * (x @ centroids.T), cost, labels)
             if len(np.unique(labels)) == k and score > best_score:
                 best, best_score = labels, score
-        if k != 2:
-            return best
-        directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap)
-        if not self.credible(x, best, directions):
+        if k == 2 and separation(x, best) < s.min_separation:
+            directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap)
             second = self.voice_contrast(x, directions, cost)
             if second is not None:
                 return second
             self.alike = True
             return _mostly_one(x, best)
         return best
-
-    def credible(self, x: np.ndarray, labels: np.ndarray, directions: list[np.ndarray]
-                 ) -> bool:
-        """Whether a split of two voices follows the voices: their prints are far enough
-        apart (``min_separation``) and, where the recording is long enough to tell content
-        from voice (``voice_directions``), the split also lies apart along one of the two
-        most voice-like directions (``base_contrast``). On dev, splits of one voice in both
-        roles that passed the first test (Fisher ratio 3.8-13.9: a few odd windows split off)
-        and a near pair split by content (3.1) reached at most 1.8 along those directions;
-        splits that followed two voices 2.4 and more."""
-        s = self.settings
-        if separation(x, labels) < s.min_separation:
-            return False
-        return not directions or max(_fisher_1d(p, labels) for p in directions[:2]
-                                     ) >= s.base_contrast
 
     def voice_contrast(self, x: np.ndarray, directions: list[np.ndarray], cost: np.ndarray
                        ) -> np.ndarray | None:
