@@ -5,7 +5,7 @@ one after another, AAC 48 kHz mono), places identifiers at a given rate (seconds
 at random, seeded, times), then measures:
 
 * render: decode the original in blocks, cover every stretch, encode AAC .m4a;
-* check: decode the written file again and test each stretch's level;
+* check: decode the written file again around each stretch (seeking) and test its level;
 * listen: the recogniser (default ``base``, greedy) over every stretch's neighbourhood;
 
 against the transcription time of the same length with the same model, both as the README
@@ -16,12 +16,14 @@ export within 5 % of the transcription time. Peak Python-side memory (tracemallo
 buffers included) shows that nothing grows with the length of the recording.
 
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
-                               [--cover tone|silence] [--workdir DIR]
+                               [--cover tone|silence] [--context S] [--clip-gap S] [--keep S]
+                               [--workdir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
@@ -56,6 +58,12 @@ def main() -> int:
                    help="identifiers per minute of recording (default 2)")
     p.add_argument("--model", default="base", help="recogniser for the listening check")
     p.add_argument("--cover", default="tone", choices=["tone", "silence"])
+    p.add_argument("--context", type=float, default=None,
+                   help="seconds heard either side of each stretch (default: the app's)")
+    p.add_argument("--clip-gap", type=float, default=None,
+                   help="silence between neighbourhoods in one window (default: the app's)")
+    p.add_argument("--keep", type=float, default=None,
+                   help="seconds of each covered stretch's ends heard (default: the app's)")
     p.add_argument("--reference-minutes", type=float, default=3.0,
                    help="minutes transcribed now, on this machine, as the time reference")
     p.add_argument("--workdir", type=Path,
@@ -70,6 +78,12 @@ def main() -> int:
     source = build_recording(args.workdir / f"long-{int(seconds)}s.m4a", seconds)
     duration = probe(source).duration
     options = audio.AudioOptions(cover=audio.Cover(args.cover))
+    if args.context is not None:
+        options = dataclasses.replace(options, context_s=args.context)
+    if args.clip_gap is not None:
+        audio.CLIP_GAP_S = args.clip_gap
+    if args.keep is not None:
+        audio.KEEP_S = args.keep
     stretches = audio.merge(identifier_times(duration, args.per_minute), options, duration)
     target = args.workdir / "anonymised.m4a"
 
@@ -91,7 +105,7 @@ def main() -> int:
 
     transcriber = Transcriber(args.model)
     hear = audio.recogniser_for(transcriber)
-    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0}
+    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0, "words": 0}
 
     def timed(samples: np.ndarray) -> str:
         t, c = time.perf_counter(), time.process_time()
@@ -100,6 +114,7 @@ def main() -> int:
         listened["cpu_s"] += time.process_time() - c
         listened["audio_s"] += samples.shape[0] / audio.VERIFY_RATE
         listened["calls"] += 1
+        listened["words"] += len(out.split())
         return out
 
     w0, c0 = time.perf_counter(), time.process_time()
@@ -124,6 +139,9 @@ def main() -> int:
         "listen_s": round(listened["s"], 1), "listen_cpu_s": round(listened["cpu_s"], 1),
         "listen_calls": listened["calls"],
         "listened_audio_s": round(listened["audio_s"], 1),
+        # What the recogniser wrote in all: a few words a stretch would mean it understood
+        # the neighbourhoods; far fewer means it heard little of them (see the report).
+        "heard_words": listened["words"],
         "check_and_listen_s": round(t_verify, 1), "total_s": round(total, 1),
         "total_cpu_s": round(cpu_total, 1),
         "transcription_s_measured_now": round(ref_wall, 1),
@@ -134,7 +152,8 @@ def main() -> int:
         "share_wall_vs_readme": round(total / readme, 4),
         "render_peak_mb": round(render_peak, 1), "check_peak_mb": round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
-        "model": args.model, "cover": args.cover,
+        "model": args.model, "cover": args.cover, "context_s": options.context_s,
+        "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S,
         "output_mb": round(target.stat().st_size / 1e6, 1),
     }
     print(json.dumps(result, indent=1))

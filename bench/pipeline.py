@@ -12,7 +12,9 @@ as AAC 48 kHz mono like a Teams audio export) goes through:
 Each stage is timed inside the run: decode and voice detection (VAD) by wrapping the
 functions that do them (calls counted, so a second decode shows), recognition as the rest of
 transcription, speakers, detection and saving from the app's progress reports. Printed: the
-stages of both, whole app / raw recognition (target <= 1.15), the app's real-time factor
+stages of both, then the CPU seconds of each stage (every thread; on a shared machine wall times
+swing with the neighbours' load, CPU seconds much less), whole app / raw recognition (target
+<= 1.15), the app's real-time factor
 (target <= 0.10 on 2 cores with the default model), detection words/s, peak memory, and what
 an hour would take.
 
@@ -95,7 +97,7 @@ def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict
     options = decode_options("en", [], 5)
     watch = Stopwatch()
     _watch_whisper(watch)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     source = decode(path) if same_samples else str(path)
     ours = time.perf_counter() - t0  # the app's decoder, with --same-samples
     segments, _ = whisper.transcribe(source, **options)
@@ -104,7 +106,7 @@ def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict
     stages = {"decode": watch.seconds("decode") + ours, "vad": watch.seconds("vad")}
     stages["recognition"] = took - stages["decode"] - stages["vad"]
     return {"total_s": took, "stages": stages, "text": " ".join(t for t in text if t),
-            "peak_mb": rss_mb()[1]}
+            "cpu": {"transcription": time.process_time() - c0}, "peak_mb": rss_mb()[1]}
 
 
 def worker_app(path: Path, model: str, threads: int, speakers: str, profile: bool) -> dict:
@@ -128,25 +130,29 @@ def worker_app(path: Path, model: str, threads: int, speakers: str, profile: boo
     watch.wrap(media, "decode", "decode")  # what the speaker stage would import
     watch.wrap(runner, "decode", "decode")  # the name the transcriber calls
     marks: dict[str, float] = {}
+    cpu: dict[str, float] = {}  # process CPU seconds (all threads) at the same marks
 
     def progress(stage: str, fraction: float) -> None:
-        marks.setdefault(f"{stage}0", time.perf_counter())
-        marks[f"{stage}1"] = time.perf_counter()
+        now, used = time.perf_counter(), time.process_time()
+        if f"{stage}0" not in marks:
+            marks[f"{stage}0"], cpu[f"{stage}0"] = now, used
+        marks[f"{stage}1"], cpu[f"{stage}1"] = now, used
 
     profiler = _profiler(profile)
     with tempfile.TemporaryDirectory() as tmp, Study.open(Path(tmp) / "study") as study:
         entry = study.add_recording(path)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
         process_recording(study, entry, engines, progress)
         if profiler:
             profiler.disable()
-        end = time.perf_counter()
+        end, c1 = time.perf_counter(), time.process_time()
         transcript = study.load_transcript(entry.id)
         findings = len(study.load_findings(entry.id))
     out = {"total_s": end - t0,
            "stages": app_stages(marks, watch, t0, end),
+           "cpu": app_cpu(cpu, c0, c1),
            "decodes": watch.count("decode"), "vads": watch.count("vad"),
            "speaker_method": _speaker_method(transcript),
            "diarizer": _diarizer_timings(),
@@ -176,6 +182,18 @@ def app_stages(marks: dict[str, float], watch: Stopwatch, t0: float,
     stages["detection"] = (det1 - det0) if det0 is not None and det1 is not None else 0.0
     stages["saving"] = (end - t0) - sum(stages.values())
     return stages
+
+
+def app_cpu(cpu: dict[str, float], c0: float, c1: float) -> dict[str, float]:
+    """CPU seconds per stage (stages run one after another, so the process's CPU time between
+    two marks is that stage's, on every thread): transcription is decode + VAD + recognition."""
+    spk0, spk1 = cpu.get("speakers0"), cpu.get("speakers1")
+    det0, det1 = cpu.get("detect0"), cpu.get("detect1")
+    out = {"transcription": (spk0 or det0 or c1) - cpu.get("transcribe0", c0)}
+    out["speakers"] = spk1 - spk0 if spk0 is not None and spk1 is not None else 0.0
+    out["detection"] = det1 - det0 if det0 is not None and det1 is not None else 0.0
+    out["saving"] = (c1 - c0) - sum(out.values())
+    return out
 
 
 def _warm_speakers(method: str) -> None:
@@ -261,6 +279,7 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
         print(f"{name:<22}{shown:>20}{a:>10.1f}{ratio:>9}{a / app['total_s']:>14.0%}")
     print(f"{'whole':<22}{raw['total_s']:>20.1f}{app['total_s']:>10.1f}"
           f"{app['total_s'] / raw['total_s']:>9.2f}")
+    cpu_report(raw, app, audio_s)
     print(f"\napp decodes the file {app['decodes']}x, runs faster-whisper's VAD "
           f"{app['vads']}x; speakers: {app['speaker_method']}"
           + (f"; diarizer {', '.join(f'{k} {v:.1f} s' for k, v in app['diarizer'].items())}"
@@ -281,6 +300,21 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
     det = app["stages"]["detection"]
     print(f"detection: {app['words']} words, {app['findings']} findings in {det:.2f} s = "
           f"{app['words'] / max(det, 1e-9):,.0f} words/s")
+
+
+def cpu_report(raw: dict, app: dict, audio_s: float) -> None:
+    """CPU seconds (all threads) per stage: on a shared machine wall times swing with the
+    neighbours' load, CPU seconds much less."""
+    rec = raw["cpu"]["transcription"]
+    whole = sum(app["cpu"].values())
+    print(f"\n{'CPU seconds':<22}{'raw faster-whisper':>20}{'app':>10}{'app/raw':>9}"
+          f"{'CPU-s per audio s':>19}")
+    for name, a in app["cpu"].items():
+        r = rec if name == "transcription" else None
+        ratio = f"{a / r:.2f}" if r else f"{a / rec:.2f}"
+        print(f"{name:<22}{(f'{r:.1f}' if r else '-'):>20}{a:>10.1f}{ratio:>9}"
+              f"{a / audio_s:>19.4f}")
+    print(f"{'whole':<22}{rec:>20.1f}{whole:>10.1f}{whole / rec:>9.2f}{whole / audio_s:>19.4f}")
 
 
 def main() -> int:

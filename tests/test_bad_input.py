@@ -817,7 +817,9 @@ def test_batch_brings_a_lost_transcript_back_and_keeps_the_decisions(finished: P
     with Study.open(finished / "study") as study:
         assert study.has_transcript(rec_id)
         decisions = {f.id: f.decision for f in study.load_findings(rec_id)}
+        kept = study.recordings[rec_id].notes  # the note survives the study being closed
     assert decisions[rejected] is Decision.REJECTED
+    assert any("transcribed again" in n for n in kept), kept
     assert _listing(finished / "out") == before
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import shutil
 import subprocess
 import wave
@@ -88,6 +89,10 @@ def heard(transcriber, path: Path) -> str:  # noqa: ANN001
     return " ".join(s.text for s in transcriber.transcribe(path).segments)
 
 
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.casefold())
+
+
 def level(audio: np.ndarray, stretch: Stretch, edge: float = 0.04) -> np.ndarray:
     return audio[round((stretch.start + edge) * RATE):round((stretch.end - edge) * RATE)]
 
@@ -138,8 +143,14 @@ def test_names_are_covered_and_nothing_else_changes(spoken, tiny_transcriber, tm
     terms = compile_terms(NAMES)
     text = heard(tiny_transcriber, path)
     assert not count_text(text, terms), text
-    assert "roses" in text.lower() and "night shifts" in text.lower()  # the rest is heard
-    assert count_text(heard(tiny_transcriber, source), terms)  # and the names were there
+    before_text = heard(tiny_transcriber, source)
+    assert count_text(before_text, terms)  # the names were there
+    # The rest is heard: nearly every other word the recogniser heard in the original (tiny.en
+    # on espeak-ng hears a word or two differently after any change to the audio).
+    names = {w.casefold() for n in NAMES for w in n.split()}
+    rest = [w for w in words(before_text) if w not in names]
+    assert sum(w in set(words(text)) for w in rest) >= 0.75 * len(rest), (before_text, text)
+    assert "roses" in text.lower() and "shifts" in text.lower()
 
 
 def test_a_stretch_that_misses_the_name_is_refused(spoken, tiny_transcriber, tmp_path) -> None:  # noqa: ANN001
@@ -460,3 +471,164 @@ def test_a_damaged_marks_file_names_itself(study) -> None:  # noqa: ANN001
     with pytest.raises(CorruptFileError) as info:
         st.load_audio_marks(entry.id)
     assert "audio-marks.json" in str(info.value)
+
+
+# -- decoding for speed: blocks resampled at once, the check seeking --------------------------
+
+def long_speech(spoken, path: Path, copies: int = 6, rate: int = 48000) -> Path:  # noqa: ANN001
+    """The planted-names speech ``copies`` times over (about a minute), as AAC like Teams."""
+    speech = np.tile(media.decode(spoken[0], rate), copies)
+    with av.open(str(path), "w", format="ipod") as out:
+        stream = out.add_stream("aac", rate=rate, layout="mono")
+        frame = av.AudioFrame.from_ndarray(speech[None, :], format="fltp", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return path
+
+
+def write_channels(path: Path, audio: np.ndarray, rate: int, codec: str, fmt: str,
+                   layout: str) -> Path:
+    """``audio`` (channels, n) written with ``codec`` in sample format ``fmt``."""
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream(codec, rate=rate, layout=layout)
+        stream.format = fmt
+        data = audio if fmt.endswith("p") else audio.T.reshape(1, -1)
+        if fmt.startswith("s16"):
+            data = (np.clip(data, -1, 1) * 32767).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(data), format=fmt,
+                                           layout=layout)
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(("name", "codec", "fmt", "layout"), [
+    ("stereo.wav", "pcm_s16le", "s16", "stereo"),  # interleaved: one plane read in place
+    ("stereo.m4a", "aac", "fltp", "stereo"),  # two planes
+    ("surround.flac", "flac", "s16", "5.1"),
+    ("mono.wav", "pcm_s16le", "s16", "mono"),
+])
+def test_blocks_resampled_at_once_match_the_whole_decode(spoken, tmp_path, name: str,  # noqa: ANN001
+                                                         codec: str, fmt: str,
+                                                         layout: str) -> None:
+    """``media.stream`` gathers a block of frames before resampling it: the samples are the
+    very ones ``decode`` (a frame at a time) gives, whatever the channels and format."""
+    speech = media.decode(spoken[0], 44100)[: 44100 * 6]
+    channels = len(av.AudioLayout(layout).channels)
+    audio = np.stack([np.roll(speech, 441 * c) * (1 - 0.1 * c) for c in range(channels)])
+    path = write_channels(tmp_path / name, audio.astype(np.float32), 44100, codec, fmt, layout)
+    whole = media.decode(path)
+    joined = np.concatenate(list(media.stream(path, RATE, block_s=1.0)))
+    assert np.array_equal(joined, whole)
+
+
+def test_the_check_seeks_to_the_same_samples(spoken, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """What the check decodes by seeking to each neighbourhood is sample for sample what a
+    player going through the whole file hears, and only a small part of the file."""
+    source = long_speech(spoken, tmp_path / "long.m4a")
+    seconds, _ = audio_format.render(source, tmp_path / "a.m4a", [Stretch(2.0, 3.0)])
+    whole = np.concatenate(list(media.stream(tmp_path / "a.m4a", RATE)))
+    assert 0 <= len(whole) - round(seconds * RATE) < 1024  # the last frame's padding
+    ranges = [(0, 800), (round(9.3 * RATE), round(11.1 * RATE)), (round(30 * RATE), 30 * RATE + 1),
+              (round(45.7 * RATE), round(47.0 * RATE)), (len(whole) - RATE, 1 << 62)]
+
+    def whole_file(*_args, **_kwargs):  # noqa: ANN202 - the fault: reading it all
+        raise AssertionError("the written file was decoded whole, not sought")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(media, "stream", whole_file)
+        pieces = list(media.stream_ranges(tmp_path / "a.m4a", ranges, RATE))
+    got = np.zeros(len(whole), bool)
+    for n0, block in pieces:
+        assert np.array_equal(block, whole[n0:n0 + len(block)]), n0
+        got[n0:n0 + len(block)] = True
+    assert all(got[a:min(b, len(whole))].all() for a, b in ranges)
+    assert got.sum() < 0.15 * len(whole)
+    # A file that cannot be sought to its samples (another rate) is read whole: same samples.
+    wav = tmp_path / "speech.wav"
+    shutil.copy(spoken[0], wav)
+    full = media.decode(wav)
+    for n0, block in media.stream_ranges(wav, [(100, 5000), (RATE * 9, RATE * 10)], 8000):
+        assert np.array_equal(block, media.decode(wav, 8000)[n0:n0 + len(block)])
+    assert len(full)
+
+
+@pytest.mark.parametrize("cover", list(Cover))
+def test_level_check_seeking_still_catches_what_is_heard(spoken, tmp_path,  # noqa: ANN001
+                                                          cover: Cover) -> None:
+    """A fault injected by writing a bad file: stretches far apart (each reached by a seek)
+    that the render left uncovered are each refused; the covered ones pass."""
+    source = long_speech(spoken, tmp_path / "long.m4a")
+    raw = [Stretch(t, t + 0.8) for t in (1.2, 9.0, 20.5, 33.0, 47.2)]
+    options = AudioOptions(cover=cover, snap_s=0)
+    target = tmp_path / "bad.m4a"
+    seconds, covered = audio_format.render(source, target, raw[::2], options)
+    problems = audio_format.verify(target, raw, [], seconds, options)
+    where = sorted(p.part for p in problems)
+    assert len(problems) == 2, where
+    assert all(audio_format.hms(s.start) in " ".join(where) for s in raw[1::2])
+    assert not audio_format.verify(target, covered, [], seconds, options)
+
+
+def test_a_file_shorter_than_the_recording_is_refused(spoken, tmp_path) -> None:  # noqa: ANN001
+    source = long_speech(spoken, tmp_path / "long.m4a", copies=2)
+    seconds, covered = audio_format.render(source, tmp_path / "a.m4a", [Stretch(2.0, 3.0)])
+    problems = audio_format.verify(tmp_path / "a.m4a", covered, [], seconds + 5.0)
+    assert [p.part for p in problems] == [
+        f"audio that ends before {seconds + 4.0:.1f} s where the recording lasts "
+        f"{seconds + 5.0:.1f} s"]
+    assert not audio_format.verify(tmp_path / "a.m4a", covered, [], seconds)
+
+
+def test_anonymised_audio_keeps_the_timeline(spoken, tmp_path) -> None:  # noqa: ANN001
+    """Coding apps sync the transcript by time: the anonymised audio (16 kHz) lasts what the
+    original (48 kHz Teams-like AAC) lasts, to the sample of the app's 16 kHz timeline, and a
+    covered stretch sits where it was."""
+    source = long_speech(spoken, tmp_path / "long.m4a", copies=2)
+    stretch = Stretch(4.0, 5.0)
+    seconds, _ = audio_format.render(source, tmp_path / "a.m4a", [stretch],
+                                     AudioOptions(cover=Cover.SILENCE, snap_s=0))
+    original, anonymised = media.decode(source), media.decode(tmp_path / "a.m4a")
+    # The container states the length to the millisecond, and players end there; FFmpeg's
+    # decoder hands out the last AAC frame whole (original: 48 kHz padding; copy: 16 kHz).
+    assert seconds == pytest.approx(media.probe(source).duration, abs=1 / RATE)
+    assert abs(media.probe(tmp_path / "a.m4a").duration - seconds) < 0.002
+    n = round(seconds * RATE)
+    assert 0 <= len(original) - n < 0.05 * RATE and 0 <= len(anonymised) - n < 1024
+    assert not np.any(anonymised[n + 200:])
+    a, b = round(stretch.start * RATE), round(stretch.end * RATE)
+    assert np.sqrt(np.mean(anonymised[a + 800:b - 800] ** 2)) < 10 ** (-50 / 20)
+
+    def loudest(lo: int, hi: int) -> int:
+        return lo + 2400 * int(np.argmax([np.sum(original[k:k + 2400] ** 2)
+                                          for k in range(lo, hi - 2400, 2400)]))
+
+    # Elsewhere (the loudest speech before, after, and at the end): the same, not shifted.
+    for at in (loudest(a - 2 * RATE, a - 800), loudest(b + 800, b + 2 * RATE),
+               loudest(n - 10 * RATE, n)):
+        x, y = original[at:at + 2400], anonymised[at - 40:at + 2440]
+        lags = [float(np.dot(x, y[k:k + 2400])) for k in range(81)]
+        assert int(np.argmax(lags)) == 40, at
+        assert np.sqrt(np.mean((y[40:2440] - x) ** 2)) < 0.1 * np.sqrt(np.mean(x ** 2))
+
+
+def test_stop_during_the_check_leaves_nothing(spoken, tmp_path) -> None:  # noqa: ANN001
+    """Stop pressed while the written file is being checked (seeking from stretch to
+    stretch): ``Cancelled`` within a stretch, and no file under any name is left."""
+    source = long_speech(spoken, tmp_path / "long.m4a")
+    token = CancelToken()
+    seen: list[float] = []
+
+    def progress(stage: str, share: float) -> None:
+        if stage == "audio check":
+            seen.append(share)
+            token.cancel()
+
+    coverage = Coverage([Stretch(t, t + 0.8) for t in (5.0, 20.0, 40.0)], 3)
+    out = tmp_path / "out"
+    with pytest.raises(Cancelled):
+        export.export_audio(source, coverage, out, "a", NAMES, progress=progress, cancel=token)
+    assert len(seen) == 1 and seen[0] < 0.5
+    assert list(out.iterdir()) == []

@@ -209,3 +209,39 @@ def test_batch_vtt_voice_tags_score_well(dialogue, tiny_transcriber, detector, t
     voices = [Turn(c.start, c.end, c.speaker) for c in cues]
     assert {c.speaker for c in cues} == {"Speaker 1", "Speaker 2"}
     assert diarization_error(truth, voices).der <= 0.05
+
+
+@needs_diarizer
+def test_model_calls_side_by_side_give_the_same_turns(dialogue) -> None:  # noqa: ANN001
+    """Batches on two worker threads, each with one torch thread (and one BLAS thread for the
+    clustering), give what one thread gives; the process's thread counts are left as they
+    were."""
+    import threadpoolctl
+    import torch
+
+    from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
+
+    _path, audio, _truth = dialogue
+    models = Diarizer().models
+    threads_seen: list[int] = []
+    blas_seen: set[int] = set()
+
+    def blas() -> set[int]:
+        return {p["num_threads"] for p in threadpoolctl.threadpool_info()
+                if p["user_api"] == "blas"}
+
+    def note(_module, _inputs) -> None:  # noqa: ANN001
+        threads_seen.append(torch.get_num_threads())
+        blas_seen.update(blas())
+
+    hooks = [m.register_forward_pre_hook(note) for m in (models.segmenter, models.embedder)]
+    before, blas_before = torch.get_num_threads(), blas()
+    try:
+        one = Diarizer(DiarizeSettings(workers=1, batch_size=4))(audio, num_speakers=2)
+        two = Diarizer(DiarizeSettings(workers=2, batch_size=4))(audio, num_speakers=2)
+    finally:
+        for h in hooks:
+            h.remove()
+    assert one.turns == two.turns and one.turns
+    assert threads_seen and set(threads_seen) == {1} and blas_seen <= {1}
+    assert torch.get_num_threads() == before and blas() == blas_before

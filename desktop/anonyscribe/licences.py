@@ -69,6 +69,8 @@ NOTICES: tuple[Notice, ...] = (
            ("numba-llvmlite-BSD-2-Clause.txt",)),
     Notice("scikit-learn", "BSD 3-Clause", "https://scikit-learn.org",
            ("scikit-learn-BSD-3-Clause.txt",)),
+    Notice("threadpoolctl", "BSD 3-Clause", "https://github.com/joblib/threadpoolctl",
+           ("threadpoolctl-BSD-3-Clause.txt",)),
     Notice("UMAP and PyNNDescent", "BSD 2/3-Clause", "https://github.com/lmcinnes/umap",
            ("umap-pynndescent-BSD-3-Clause.txt",)),
     Notice("SCOWL English word list", "SCOWL (permissive)", "http://wordlist.aspell.net",

@@ -115,12 +115,14 @@ def process_recording(
 ) -> list[str]:
     """Bring one recording to the review stage; skips any stage whose result is saved.
 
-    Returns notes for the researcher (a lost transcript made again; speech without words)."""
+    Returns notes for the researcher (a lost transcript made again; voices too alike; speech
+    without words), also kept on the entry so that a reopened study shows them again."""
     cancel = cancel or CancelToken()
     progress = _quiet_after_cancel(progress or _noop, cancel)
     path = Path(entry.path)
     notes: list[str] = []
     earlier: list[Finding] = []
+    made = False  # whether this run made the transcript (else its earlier notes still hold)
     if is_text_source(path):  # a transcript or a sheet: no audio, straight to detection
         transcript = _read_source(study, entry, progress)
     else:
@@ -134,6 +136,7 @@ def process_recording(
             if study.has_findings(entry.id):  # the transcript was deleted after review began
                 earlier = study.load_findings(entry.id)
             transcript = _transcribe(study, entry, engines, progress, cancel, notes)
+            made = True
     cancel.check()
     if earlier or not study.has_findings(entry.id):
         progress(Stage.DETECT, 0.0)
@@ -152,15 +155,15 @@ def process_recording(
                          f"{kept} of {decided} earlier decision(s) carried over")
         study.save_findings(entry.id, findings)
         progress(Stage.DETECT, 1.0)
-    unheard = count_unheard(transcript)
-    if unheard:
-        notes.append(f"{unheard} stretch(es) of speech without words, marked "
-                     "[no transcript …]: listen to them in review")
+    entry.notes = notes if made or is_text_source(path) else list(
+        dict.fromkeys(entry.notes + notes))
     entry.status = RecordingStatus.REVIEW
     entry.error = ""
     study.save()
     progress(Stage.SAVE, 1.0)
-    return notes
+    unheard = count_unheard(transcript)  # said afresh each time: never kept on the entry
+    return entry.notes + ([f"{unheard} stretch(es) of speech without words, marked "
+                           "[no transcript …]: listen to them in review"] if unheard else [])
 
 
 def carry_decisions(earlier: list[Finding], findings: list[Finding],

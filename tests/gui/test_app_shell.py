@@ -121,6 +121,29 @@ def test_restart_reopens_the_last_study(qtbot, settings: AppSettings, tmp_path: 
     second.close()
 
 
+def test_a_reopened_study_shows_what_processing_noted(qtbot, settings: AppSettings,
+                                                       tmp_path: Path) -> None:
+    """A note such as "the voices sound too alike" is kept on the recording, so the row
+    still says it after the app is closed and opened again."""
+    from anonyscribe.core.status import RecordingStatus
+    from anonyscribe.speakers import ALIKE_NOTE
+
+    folder, rec = tmp_path / "s", tmp_path / "interview.wav"
+    rec.write_bytes(b"RIFF")  # never decoded here: only registered
+    with Study.open(folder) as study:
+        entry = study.add_recording(rec)
+        entry.status, entry.notes = RecordingStatus.REVIEW, [ALIKE_NOTE]
+        study.save()
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    assert win.open_study(folder)
+    (row,) = win.queue_model.rows
+    assert row.message == ALIKE_NOTE
+    assert ALIKE_NOTE in win.queue_model.data(win.queue_model.index(0, 2),
+                                              Qt.ItemDataRole.ToolTipRole)
+    win.close()
+
+
 def _drop(window: MainWindow, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])

@@ -264,7 +264,7 @@ def test_clicking_the_overview_seeks_the_player(qtbot, study, tmp_path):
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(x, bar.height() // 2))
     qtbot.waitUntil(lambda: abs(w.player.position() - target) < 1.0, timeout=5000)
     assert bar.position == pytest.approx(target, abs=1.0)
-    where = w.session.locate(target)
+    where = w.session.word_spoken_at(target)
     assert where is None or w.view._playing is not None  # the words there are highlighted
     w.player.pause()
 

@@ -161,6 +161,7 @@ class RecordingEntry:
     error: str = ""
     exported: list[str] = field(default_factory=list)
     export_stem: str = ""
+    notes: list[str] = field(default_factory=list)  # what processing told the researcher
 
     def __post_init__(self) -> None:
         self.status = RecordingStatus(self.status)  # ValueError for a word we never wrote

@@ -45,9 +45,11 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?:{_TENS})(?:[\s-](?:{_UNIT}))?\b(?!\s*(?:%|percent|per cent|years))",
                 re.I), 0.6, "season-short-year"),
     (re.compile(rf"\b(?:born|married|qualified|graduated|came over|died|started|joined|left|"
-                rf"retired|emigrated|arrived|moved here|moved over|trained) in\s+"
-                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]\d\d|oh[\s-](?:{_UNIT}))"
-                rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months))\b", re.I), 0.6,
+                rf"retired|emigrated|arrived|moved here|moved over|trained|back|way back) in\s+"
+                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]?\d\d|oh[\s-](?:{_UNIT}))"
+                rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months|minutes|mins|"
+                rf"hours|hrs|seconds|secs|min|pounds|quid|p\b|pence|miles))\b(?![.,]\d)",
+                re.I), 0.6,
      "short-year"),
     (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d)?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
@@ -58,6 +60,11 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
      "on-the-nth"),
 ]
+_CALENDAR_TEXT = """
+january february march april may june july august september october november december monday
+tuesday wednesday thursday friday saturday sunday
+"""
+CALENDAR_WORDS = frozenset(_CALENDAR_TEXT.split())  # months and weekdays, lower case
 _MAY_VERB = re.compile(r"^may\b", re.I)
 _FULL_MONTHS = ("january|february|march|april|june|july|august|september|october|november|"
                 "december")
@@ -67,6 +74,16 @@ _EVENT_MONTH = re.compile(
     r"moved|applied|interviewed|promoted|retired|appointed|launched|happened|died|born|"
     r"married|starting|finishing|start|begin|finish|join|leave|qualify|graduate)\s+(?:in|on)\s+(?:(?:like|um|uh|er|erm|the|about|around)\s+)*"
     rf"(?P<m>{_FULL_MONTHS})\b(?!\s+(?:and|or|to)\s+(?:{_FULL_MONTHS}))", re.I)
+
+# A bare month after a word that pins it to one year ("since September", "last march", "I
+# did, in May"); not a habit ("usually in January", "every March") nor a range of months.
+_PINNED_MONTH = re.compile(
+    r"\b(?:since|until|till|til|last|next|by|from|in|early|late|mid|(?:end|beginning|start|"
+    r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around)\s+)*"
+    rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
+    r"(?!\s*(?:\d|of\b|this\b|last\b|next\b))", re.I)
+_HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
+                    r"annual|annually|yearly|sometimes)\b", re.I)
 
 
 class DateRecognizer:
@@ -93,4 +110,14 @@ class DateRecognizer:
         for m in _EVENT_MONTH.finditer(text):
             s, e = m.span("m")
             out.append(Span(s, e, "DATE", text[s:e], 0.5, "date-event-month"))
+        for m in _PINNED_MONTH.finditer(text):
+            s, e = m.span("m")
+            word = text[s:e]
+            if chunk.cased and not word[0].isupper() or word.lower() == "may" \
+                    and not chunk.cased:
+                continue  # "in may" is too often the verb in lower-case speech
+            line = text.rfind("\n", 0, m.start()) + 1
+            if _HABIT.search(text, max(line, m.start() - 40), m.start()):
+                continue
+            out.append(Span(s, e, "DATE", word, 0.45, "date-pinned-month"))
         return out

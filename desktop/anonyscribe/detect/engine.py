@@ -57,7 +57,7 @@ _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate
                       "sister auntie uncle cheers hi hello bye")
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
 # Rules that flag a general word only where it is said of one person ("I was an OT").
-_SAID_OF_ONE = frozenset({"role-cue", "training-grade"})
+_SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context", "role-said"})
 
 
 class Detector:
@@ -68,11 +68,12 @@ class Detector:
         self.lex = Lexicon.load(self.config)
         self.nlp = _load_spacy(self.config.spacy_model) if self.config.on("spacy") else None
         self.people = PersonRecognizer(self.config, self.lex)
+        self.orgs = OrganisationRecognizer(self.config, self.lex)
         self.recognizers: list[Recognizer] = []
         families: list[tuple[str, Recognizer]] = [
             ("person", self.people),
             ("role", RoleRecognizer(self.config, self.lex)),
-            ("organisation", OrganisationRecognizer(self.config, self.lex)),
+            ("organisation", self.orgs),
             ("location", PlaceRecognizer(self.config, self.lex)),
             ("date", DateRecognizer()),
             ("numbers", NumberRecognizer(self.config, self.lex)),
@@ -113,6 +114,8 @@ class Detector:
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
         cands.extend(self._propagate(text, cands, cased))
+        if self.config.on("organisation"):
+            cands.extend(self.orgs.mentions(text, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
         cands.extend(self._split_listed_names(text, cands))
@@ -279,7 +282,8 @@ class Detector:
         """
         names: dict[str, str] = {}
         for c in cands:
-            if c.type == "PERSON" and c.score >= 0.5:
+            if c.type == "PERSON" and c.score >= 0.5 and c.source != "word-name-context":
+                # ("Sunday said" once does not make every "Sunday" a name)
                 for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
                     lw = w.lower()
                     if len(lw) < 2 or lw in self.people.titles or lw in self.lex.never:
@@ -596,15 +600,18 @@ _LINE_LABEL = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]+")
 
 
 def _lower_regions(text: str) -> list[tuple[int, int]]:
-    """Lines (after a speaker or respondent label) of four words or more with no capital."""
+    """Lines (after a speaker or respondent label) of four words or more with no capital
+    but in acronyms."""
     out = []
     for m in _LINE.finditer(text):
         s, line = m.start(), m.group()
         lab = _LINE_LABEL.match(line)
         if lab:
             s, line = s + lab.end(), line[lab.end():]
-        if any(c.isupper() for c in line) or len(_WORD_RX.findall(line)) < 4:
-            continue
+        words = _WORD_RX.findall(line)
+        if sum(w.islower() for w in words) < 4 or any(
+                not w.islower() and not (w.isupper() and len(w) > 1) for w in words):
+            continue  # a capital outside an acronym ("on the CT course" stays lower case)
         out.append((s, m.end()))
     return out
 

@@ -154,6 +154,8 @@ LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "hai
                           "kay", "el", "em", "en", "pee", "cue", "ar", "ess", "tee", "vee",
                           "ex", "zed", "zee"})
 _CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
+# Words right before a code read out ("the number was a four four..."): there "a" is a letter.
+_CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id"})
 
 
 def _code_digit(w: str) -> bool:
@@ -177,6 +179,15 @@ def _inward(toks: list[Tok], j: int) -> int:
     return 0
 
 
+# One written code of letters and digits, parts joined by "-" or "/" ("P0047712", "SH-017",
+# "MC-INC-30491", "HV/22/014"): payroll, study, case and incident references.
+_MIXED_CODE = re.compile(r"(?<![\w/-])(?=[A-Za-z0-9/-]*\d)(?=[A-Za-z0-9/-]*[A-Za-z])"
+                         r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w/]|-\w)")
+# Digits with a unit or ordinal ("4th", "10am", "20mg", "1990s", "3-day"): not codes.
+_MEASURE = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|kg|g|mg|mcg|ml|l|mm|cm|km|mmol|hr|hrs|h|"
+                      r"yr|yrs|mins?|secs?|x|p|d|ish|bn|gb|mb)$|^\d+-[a-z]+$", re.I)
+
+
 class NumberRecognizer:
     """PHONE, NHS_NUMBER, ID, POSTCODE and spelled-out EMAIL."""
 
@@ -187,7 +198,8 @@ class NumberRecognizer:
         # Letters and digits read out one by one are a code wherever a number or code is
         # being given, not only after the words that make a bare number an ID.
         self.code_context = sorted(set(self.id_context) | {"number", "code", " id", "reg",
-                                                           "licence", "passport", "account"})
+                                                           "licence", "passport", "account",
+                                                           "participant", "study"})
 
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -200,6 +212,7 @@ class NumberRecognizer:
         out.extend(self._outcodes(chunk))
         out.extend(self._spoken_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
+        out.extend(self._mixed_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
             s = self._email_lead(toks, m.start())
             if m.group(1).lower() in STOP and s == m.start():
@@ -332,9 +345,10 @@ class NumberRecognizer:
                 w = toks[j].lower
                 if w in UNITS or w.isdigit() or w in REPEAT:
                     digits += len(w) if w.isdigit() else 1
-                elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or digits and (
-                        j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
-                    letters += 1  # "one two a three": "a" between digits is a letter
+                elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or (
+                        digits or letters or j == i and i and toks[i - 1].lower in _CODE_LEADS)
+                        and (j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
+                    letters += 1  # "one two a three", "p a one one", "was a four": a letter
                 elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
                         toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
                     letters += 1  # "ay bee one two three"
@@ -348,18 +362,55 @@ class NumberRecognizer:
                 else:
                     break
                 j += 1
-            if letters and digits >= 3 and letters + digits >= 5:
-                s, e = toks[i].start, toks[j - 1].end
-                if self._context(text, toks[i].start, self.code_context, 160):
-                    yield Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
-                    i = j
-                    continue
-                if digits >= 4 and letters + digits >= 6 or digits >= 3 and letters >= 1 \
-                        and letters + digits >= 5 and self._spoken_mix(toks, i, j):
-                    yield Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
-                    i = j
-                    continue
+            span = self._code_span(toks, text, i, j, letters, digits)
+            if span is not None:
+                yield span
+                i = j
+                continue
             i = max(j, i + 1)
+
+    def _code_span(self, toks: list[Tok], text: str, i: int, j: int, letters: int,
+                   digits: int) -> Span | None:
+        """Is toks[i:j], read out as letters and digits, a code? How sure?"""
+        if j <= i:
+            return None
+        s, e = toks[i].start, toks[j - 1].end
+        joined = any(toks[k].lower in _CODE_JOINERS for k in range(i, j))
+        cue = self._context(text, s, self.code_context, 160)
+        if (letters or joined and cue) and digits >= 3 and letters + digits >= 5:
+            if cue:  # "twenty twenty three slash oh four four one" after "case number"
+                return Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
+            if letters >= 2 and digits >= 4:  # "w e b four four one two": a code, cue or not
+                return Span(s, e, "ID", text[s:e], 0.5, "spelled-code")
+            if digits >= 4 and letters + digits >= 6 or self._spoken_mix(toks, i, j):
+                return Span(s, e, "ID", text[s:e], 0.4, "spelled-code")  # no cue: a guess
+        elif letters and digits >= 2 and letters + digits >= 3 \
+                and self._context(text, s, self.code_context, 24):
+            return Span(s, e, "ID", text[s:e], 0.7, "spelled-code")  # "study id was p zero seven"
+        return None
+
+    def _mixed_codes(self, chunk: Chunk) -> Iterator[Span]:
+        """'my payroll number is P0047712', 'participant SH-017': a written token mixing
+        letters and digits with at least five of them is a code - sure after a word that
+        gives a number or code, a low guess without one (grades, roads and outcodes are
+        shorter or listed; measures, ordinals and 'covid-19' are not codes)."""
+        text = chunk.text
+        for m in _MIXED_CODE.finditer(text):
+            code = m.group()
+            alnum = sum(c.isalnum() for c in code)
+            digits = sum(c.isdigit() for c in code)
+            near = self._context(text, m.start(), self.code_context, 24)
+            if alnum < (3 if near else 5) or digits < 2 or _MEASURE.match(code) \
+                    or POSTCODE.match(code.upper()):
+                continue  # "participant P07" (a cue right before) but not a bare "A12"
+            lower = code.casefold()
+            if self.lex is not None and (lower in self.lex.acronyms or lower in self.lex.never):
+                continue
+            if re.match(r"^(?:covid|sars|h\d+n)", lower) or re.fullmatch(r"[a-z]+\d", lower) \
+                    or re.fullmatch(r"[abm]\d{1,4}m?", lower):
+                continue  # "covid-19", "H1N1", "band7", the "B1078" road
+            cue = self._context(text, m.start(), self.code_context, 40)
+            yield Span(m.start(), m.end(), "ID", code, 0.8 if cue else 0.4, "mixed-code")
 
     def _postcodes(self, chunk: Chunk) -> Iterator[Span]:
         text = chunk.text

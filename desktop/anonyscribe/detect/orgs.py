@@ -7,10 +7,11 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .gazetteer import Gazetteer
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .places import accept_phrase
-from .text import FILLERS, Chunk, Tok
+from .text import FILLERS, Chunk, Tok, tokenize
 
 # Words after which a place of work is named: "worked for X", "a dispenser at X".
 _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
@@ -21,16 +22,73 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
                   ("contract", "with"), ("bank", "at"), ("volunteered", "at"), ("started", "at"),
                   ("trained", "at"), ("studied", "at"), ("qualified", "at"),
                   ("drives", "for"), ("drove", "for"), ("driving", "for"), ("run", "by"),
-                  ("owned", "by"), ("managed", "by"), ("runs", "for"), ("worked", "under")}
+                  ("owned", "by"), ("managed", "by"), ("runs", "for"), ("worked", "under"),
+                  ("held", "by"), ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
+                  ("volunteer", "at"), ("volunteer", "for"), ("volunteer", "with"),
+                  ("volunteers", "at"), ("volunteering", "at"), ("volunteering", "for"),
+                  ("charity", "called"), ("organisation", "called"), ("provider", "called"),
+                  ("group", "called"), ("service", "called"), ("project", "called")}
 # Cues so sure of a workplace that one unknown lower-case word after them is its name
 # ("i work for medacs"); "at" is not among them ("at night", "at weekends").
 _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
                     ("employed", "by"), ("agency", "called"), ("company", "called"),
-                    ("shifts", "for"), ("owned", "by"), ("run", "by")}
+                    ("shifts", "for"), ("owned", "by"), ("run", "by"), ("held", "by"),
+                    ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
+                    ("contract", "with"), ("charity", "called"), ("organisation", "called"),
+                    ("provider", "called"), ("volunteer", "for"), ("volunteering", "for")}
+# Single words before a place of work in cased text ("a clinic with Umbrella", "help from
+# Combat Stress", "a charity called Open Door"): what follows, capitalised, is a guess.
+_SLOT_CUES = {"at", "with", "for", "through", "to", "from", "by", "called", "joined", "via",
+              "into", "alongside", "partner", "partners", "and", "plus", "including"}
+# "the agency was Pulse", "my employer is Hartwell": a name said of a kind of organisation.
+_ORG_NOUNS = {"agency", "company", "charity", "provider", "employer", "practice", "trust",
+              "hospice", "home", "organisation", "organization", "firm", "contractor", "group",
+              "network", "school", "college", "university", "uni", "surgery", "pharmacy"}
+# Kinds of organisation said after a name to say what it is ("crisis, the homeless charity").
+_APPOSITION_HEADS = {"charity", "agency", "company", "hospice", "provider", "practice",
+                     "association", "organisation", "organization", "enterprise", "cic",
+                     "franchise", "chain", "firm"}
+_PREPOSITIONS = {"onto", "into", "upon", "towards", "toward", "across", "around", "within",
+                 "beyond", "near", "per", "off", "via", "like", "alongside", "inside", "outside"}
+_APPOSITION_CUES = {"to", "at", "with", "from", "for", "by", "and", "then", "called", "joined",
+                    "through", "via", ","}
+# What is said of an organisation rather than its name ("the agency was fine").
+_JUDGEMENTS = {"fine", "good", "great", "ok", "okay", "awful", "terrible", "brilliant",
+               "rubbish", "lovely", "nice", "bad", "better", "worse", "busy", "short", "closed",
+               "open", "shut", "full", "empty", "new", "old", "big", "small", "different",
+               "same", "useless", "helpful", "supportive", "expensive", "cheap", "amazing",
+               "horrible", "dreadful", "fantastic", "excellent", "poor", "there", "here",
+               "gone", "fab", "grand", "alright", "decent", "strict", "private", "local",
+               "brill", "mint", "dire", "chaos", "chaotic", "fair", "slow", "quick",
+               "fast", "late", "early", "right", "wrong", "true", "hard", "easy", "quiet"}
+# Verbs of working before "in" ("I worked in the Co-op"); "in" alone is a place's word.
+_WORK_IN = {"worked", "work", "working", "works", "job", "shifts", "placement", "volunteered"}
+# "from" names a place of work only after help or people given by it ("help from X",
+# "a caseworker from X"); "a letter from Boots" names no one's workplace.
+_FROM_AFTER = {"help", "support", "referral", "referrals", "funding", "grant", "volunteers",
+               "volunteer", "caseworker", "worker", "workers", "team", "staff", "someone",
+               "somebody", "people", "colleague", "colleagues", "advice", "input", "outreach"}
+# Words that end a lower-case guess after a strong cue, or make it no name at all.
+_NOT_A_NAME = {"home", "work", "nights", "night", "days", "day", "weekends", "free", "money",
+               "years", "ages", "people", "patients", "nhs", "council", "government", "cash",
+               "nothing", "everyone", "everybody", "someone", "somebody", "anyone", "nobody",
+               "while", "long", "less", "more", "much", "many", "most", "few", "several",
+               "hours", "weeks", "months", "minimum", "wage", "agency", "bank", "trust",
+               "private", "locum", "myself", "ourselves", "themselves", "yourself"}
+# Platforms and products named as a means, not a place of work ("via WhatsApp").
+_MEANS = {"whatsapp", "facebook", "google", "youtube", "instagram", "twitter", "linkedin",
+          "tiktok", "zoom", "skype", "email", "e-mail", "text", "phone", "post", "internet",
+          "excel", "word", "outlook", "teams"}
+_MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+           "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+# Royal titles that name a hospital with a given name after "the" ("the Princess Elizabeth").
+_ROYAL_TITLES = {"princess", "prince", "queen", "king", "duchess", "duke", "countess"}
 # Heads said in lower case after a town in cased text: "Stoke council", "Newark hospital".
 _TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", "hospice",
-               "college", "uni", "university"}
+               "college", "uni", "university", "barracks", "garrison", "prison"}
 _CAPS = re.compile(r"^[A-Z]{3,6}$")
+_ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)?$")
 _UNIT_ACRONYMS = {"icu", "itu", "hdu", "ccu", "nicu", "picu", "scbu", "amu", "mau", "sau",
                   "cdu", "eau", "ed", "opd"}
 # Words before a place of work: "at the SWAH", "with ABUHB", "joined NIAS".
@@ -49,13 +107,19 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+# Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
+_BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary", "health",
+               "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",
+               "hscp", "ccg", "icb", "hospice", "council", "college", "surgery"}
+_NETWORK_HEADS = {"network", "forum", "assembly"}  # a staff network said after its initials
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
 # Last words of companies, agencies and care homes ("Bluebird Care", "Rosebank Lodge").
 _COMPANY_HEADS = {"care", "homecare", "healthcare", "recruitment", "staffing", "nursing",
                   "ltd", "limited", "plc", "llp", "cic", "homes", "housing", "solutions",
                   "agency", "lodge", "manor", "house", "court", "medical", "pharmacy",
-                  "chemists", "carers", "support", "living"}
+                  "chemists", "carers", "support", "living", "dental", "dentistry",
+                  "opticians", "direct"}
 # Words before "Care" (and the like) that name a kind of care, not a company.
 _CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "critical",
                  "palliative", "end", "urgent", "emergency", "community", "personal", "home",
@@ -71,7 +135,13 @@ _CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "cri
 _COMPANY_ENDS = {"ltd", "limited", "plc", "llp", "cic"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
-_WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,2})$", re.I)
+# "Ward 23", "Ward 7B", "ward b", "Ward C21", "Ward A604": a ward's number or code.
+_WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,4}[A-Z]?)$", re.I)
+
+
+def _small(w: Tok) -> bool:
+    """A function word or a contraction of one ("I've", "who's"): never a name's start."""
+    return w.lower in STOP or re.split(r"['’]", w.lower)[0] in STOP
 
 
 def _ward_letter(toks: list[Tok], k: int) -> bool:
@@ -149,8 +219,10 @@ class OrganisationRecognizer:
                 end = toks[m.end_tok].end  # "university hospital wales"
             s = seg[0].start
             base = 0.95 if not single else 0.85
-            out.append(Span(s, end, "ORGANISATION", text[s:end], base * score / 0.9 * 0.95
-                            if score < 0.9 else base, "nhs-gazetteer"))
+            sure = base * score / 0.9 * 0.95 if score < 0.9 else base
+            if said_poss:  # "at tommy's": the listed possessive name, not a person called Tommy
+                sure = max(sure, 0.55)
+            out.append(Span(s, end, "ORGANISATION", text[s:end], sure, "nhs-gazetteer"))
         for t in toks:
             if len(t.text) >= 3 and t.text.upper() in lex.initialisms:
                 if t.text.isupper():
@@ -166,6 +238,13 @@ class OrganisationRecognizer:
         out.extend(self._faculties(chunk))
         out.extend(self._regional_bodies(chunk))
         out.extend(self._unknown_initialisms(chunk))
+        out.extend(self._royal_names(chunk))
+        out.extend(self._appositions(chunk))
+        if not chunk.cased:
+            out.extend(self._said_of_lower(chunk))
+        if chunk.cased:
+            out.extend(self._slot_guesses(chunk))
+            out.extend(self._proper_runs(chunk))
         for i, t in enumerate(toks[1:], 1):  # "the Royal" (the local Royal hospital)
             if t.text == "Royal" and toks[i - 1].lower == "the" and chunk.cased:
                 e = t.end
@@ -173,7 +252,87 @@ class OrganisationRecognizer:
                         and not toks[i + 1].sent_start:
                     e = toks[i + 1].end
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.6, "the-royal"))
+        out.extend(self._joined_and_extended(chunk, out))
+        if not chunk.cased:
+            out.extend(self._joined_lower(chunk, out))
         return out
+
+    def _joined_lower(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """Lower case: a listed workplace or an area's name with no cue of its own is a
+        workplace when joined to one already found ("at the lgi and the jimmy's", "nhs
+        tayside then fife", "morriston and singleton")."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for sp in found:
+            if sp.type != "ORGANISATION" or sp.score < 0.5:
+                continue
+            k = chunk.tok_at(sp.end)
+            if k is None or k + 1 >= len(toks) or toks[k].lower not in ("and", "or", "then"):
+                continue
+            j = k + 2 if toks[k + 1].lower == "the" else k + 1
+            if j >= len(toks) or not toks[j].is_word or toks[j].lower in STOP:
+                continue
+            m = next(iter(lex.organisations.find(toks[j:j + 10])), None)
+            if m is not None and m.start_tok == 0:
+                e = toks[j + m.end_tok - 1].end
+                if m.entry.possessive and j + m.end_tok < len(toks) \
+                        and toks[j + m.end_tok].lower == "'s":
+                    e = toks[j + m.end_tok].end
+            elif toks[j].lower in lex.place_words:
+                e = toks[j].end  # "then fife": a board or trust named by its area
+            else:
+                continue
+            s = toks[j].start
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "org-joined"))
+        return out
+
+    def mentions(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
+        """An organisation found once is flagged at its other mentions, where no cue says so
+        ("Cygnet were fine", "i rang the banes front door"); so is the first word of a
+        longer name whose other words are a head or a town ("Cygnet" of "Cygnet Hospital
+        Bierley", "spire" of "spire little aston"). Lower-case guesses made of dictionary
+        words are not spread (a wrong guess would be repeated everywhere)."""
+        names: dict[str, float] = {}
+        cued: set[str] = set()  # lower-case guesses: spread only where a workplace is said
+        for c in cands:
+            if c.type != "ORGANISATION" or c.score < 0.35:
+                continue
+            words = [w for w in tokenize(c.text) if w.is_word]
+            if not words:
+                continue
+            names[c.text] = max(names.get(c.text, 0.0), min(c.score, 0.5))
+            if c.score < 0.5 and not cased and all(self.lex.is_word(w.lower) for w in words):
+                cued.add(c.text)
+            first = words[0]
+            if len(words) >= 2 and self._brand(first, words[1:]):
+                names[first.text] = max(names.get(first.text, 0.0), min(c.score, 0.45))
+                if c.text in cued:
+                    cued.add(first.text)
+        if not names:
+            return []
+        gaz = Gazetteer(names)
+        toks = tokenize(text)
+        out: list[Span] = []
+        for m in gaz.find(toks):
+            seg = toks[m.start_tok:m.end_tok]
+            if cased and seg[0].is_cap != m.entry.surface[:1].isupper():
+                continue  # "the Spectrum clinic" vs "the autism spectrum"
+            if m.entry.surface in cued and not (
+                    m.start_tok and toks[m.start_tok - 1].lower in _AT_WORDS - {"the", "in"}):
+                continue  # "at spectrum" again, but not "the autism spectrum"
+            s, e = seg[0].start, seg[-1].end
+            out.append(Span(s, e, "ORGANISATION", text[s:e], names[m.entry.surface] * 0.9,
+                            "known-org"))
+        return out
+
+    def _brand(self, first: Tok, rest: list[Tok]) -> bool:
+        """Is the first word of an organisation's name its own name (Cygnet, Spire)?"""
+        lw, lex = first.lower, self.lex
+        return first.is_alpha and len(lw) >= 4 and lw not in STOP and lw not in self.heads \
+            and lw not in self.openers and lw not in lex.place_words \
+            and lw not in self.generic and lw not in _CARE_GENERIC \
+            and lw not in _COMPASS and lw not in self.titles \
+            and any(w.lower in self.heads or w.lower in lex.place_words for w in rest)
 
     def _employers(self, chunk: Chunk) -> list[Span]:
         """'worked for Helping Hands', 'a dispenser at Boots', 'i worked for bluebird care':
@@ -181,7 +340,8 @@ class OrganisationRecognizer:
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
         for i, t in enumerate(toks):
-            pair = (toks[i - 1].lower, t.lower) if i else ("", t.lower)
+            b = i - 2 if i > 1 and toks[i - 1].lower == "'s" else i - 1  # "contract's with"
+            pair = (toks[b].lower, t.lower) if b >= 0 else ("", t.lower)
             cue = (t.lower,) in _EMPLOYER_CUES or pair in _EMPLOYER_CUES or (
                 t.lower in ("at", "for") and i and toks[i - 1].lower in self.role_words) or (
                 t.lower == "from" and chunk.cased and self._person_before(toks, i))
@@ -196,7 +356,8 @@ class OrganisationRecognizer:
                 w = toks[k]
                 if chunk.cased:
                     ok = w.is_word and (w.is_cap or w.text.isupper()) and (
-                        w.lower not in STOP or not w.sent_start and w.text != "I") \
+                        not _small(w) or not w.sent_start and w.text != "I" and not (
+                            "'" in w.text or "’" in w.text)) \
                         or (w.lower in ("and", "&", "of", "'s") and run)  # "One Barnet"
                 else:
                     ok = w.is_word and w.lower not in STOP and w.lower not in FILLERS \
@@ -218,16 +379,288 @@ class OrganisationRecognizer:
             else:
                 tail = next((n for n in range(len(run)) if run[n].lower in _COMPANY_TAILS
                              and n > 0), None)
+                score = 0.5
                 if tail is None and pair in _STRONG_EMPLOYER and self._unknown(run[0]):
                     tail = 0  # "i work for medacs": a word no list knows, after "work for"
-                if tail is None or t.lower == "at":
+                elif tail is None and pair in _STRONG_EMPLOYER:
+                    tail = self._lower_guess(run, toks)  # "run by the good shepherd": a guess
+                    score = 0.35
+                if tail is None or t.lower == "at" and (pair not in _EMPLOYER_CUES or tail == 0):
                     continue
                 run = run[:tail + 1]
-                score = 0.5
             if all(w in self.generic or w in _COMPANY_TAILS for w in words[:len(run)]):
                 continue
             s, e = run[0].start, run[-1].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "employer"))
+        return out
+
+    def _lower_guess(self, run: list[Tok], toks: list[Tok]) -> int | None:
+        """Index of the last word of a lower-case name guessed after a strong cue ("held by
+        spectrum community health"): up to four words, none a contraction or an everyday
+        word that says no name was given ("worked for years", "run by the council")."""
+        n = 0
+        while n < len(run) and n < 4 and "'" not in run[n].text and run[n].lower != "'s" \
+                and run[n].lower not in _NOT_A_NAME \
+                and not (n and run[n].lower in self.lex.place_words):  # "banes bath and..."
+            n += 1
+        if n and run[n - 1].i + 1 < len(toks) and toks[run[n - 1].i + 1].lower == "of":
+            return None  # "worked for the good of the patients": a noun phrase goes on
+        return n - 1 if n else None
+
+    def _royal_names(self, chunk: Chunk) -> list[Span]:
+        """'the Princess Elizabeth', 'the queen mary's': a hospital named after a royal,
+        said with 'the' and without 'Hospital'."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks[1:-1], 1):
+            nxt = toks[i + 1]
+            if t.lower not in _ROYAL_TITLES or toks[i - 1].lower != "the" \
+                    or nxt.lower not in lex.first_names or not nxt.is_word \
+                    or chunk.cased and not (t.is_cap and nxt.is_cap):
+                continue
+            e = nxt.end
+            if i + 2 < len(toks) and toks[i + 2].lower == "'s":
+                e = toks[i + 2].end
+            out.append(Span(t.start, e, "ORGANISATION", chunk.text[t.start:e], 0.5,
+                            "royal-name"))
+        return out
+
+    def _cap_run(self, toks: list[Tok], k: int) -> list[Tok]:
+        """Capitalised words from toks[k] ("Help for Heroes", "Walking With The Wounded",
+        "Birmingham and Solihull Women's Aid"): small words and 's only inside."""
+        run: list[Tok] = []
+        n = len(toks)
+        never = self.lex.never
+        while k < n and len(run) < 8:
+            w = toks[k]
+            name = w.is_word and w.is_cap and not (w.sent_start and run) and (
+                run or not _small(w)) and w.lower not in never and w.lower not in _MONTHS
+            inner = run and (w.lower in ("and", "&", "of", "for", "the", "with", "upon")
+                             or w.lower == "'s" or w.text in ("'", "’")) \
+                and k + 1 < n and toks[k + 1].is_word and toks[k + 1].is_cap \
+                and not toks[k + 1].sent_start and toks[k + 1].lower not in never
+            if not (name or inner):
+                break
+            run.append(w)
+            k += 1
+        while run and (run[-1].lower in STOP and not (run[-1].text.isupper() and len(
+                run[-1].text) > 1) or not run[-1].is_word):
+            run.pop()  # "Suddenly I": small words only inside a name
+        return run
+
+    def _slot_guesses(self, chunk: Chunk) -> list[Span]:
+        """Cased text: capitalised words where a place of work is said ("a clinic with
+        Umbrella", "help from Combat Stress", "a charity called Open Door") are a low guess
+        unless a list says they are a place, a month, a platform or a national body."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks[:-1]):
+            if not self._slot_cue(toks, i):
+                continue
+            j = i + 1
+            if toks[j].lower == "the" and j + 1 < len(toks):
+                j += 1
+            w = toks[j]
+            if not w.is_cap and t.lower in ("at", "with", "joined") and j == i + 1 \
+                    and self._unknown(w) and len(w.text) >= 5 and w.text.isalpha() \
+                    and w.lower not in lex.never and w.lower not in _MEANS:
+                out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.35, "org-slot"))
+                continue  # "a dental nurse at mydentist": a brand no list knows
+            run = self._cap_run(toks, j)
+            if not run or run[0].sent_start:
+                continue
+            words = [w.lower for w in run if w.is_word]
+            first = words[0]
+            if first in self.titles or first in self.role_words or first in _MONTHS \
+                    or first in _MEANS or first in lex.never or first in lex.acronyms:
+                continue
+            if len(words) == 1 and (first in lex.place_words or run[0].text.isupper()):
+                continue  # a town: the place rules decide; capitals: the initialism rules
+            if t.lower == "and" and len(words) == 1:
+                continue  # "Leeds and Bradford": coordination only after a surer name
+            k = run[-1].i + 1
+            s, e = run[0].start, run[-1].end
+            score = 0.5 if len([w for w in words if w not in STOP]) >= 2 else 0.4
+            if k < len(toks) and (toks[k].text[0].isdigit() or toks[k].lower in NUMBER_WORDS):
+                if not (run[-1].text.isupper() and len(run) > 1 and toks[k].text.isdigit()):
+                    continue  # "for Bands 8a", "to Level 3": a grade
+                e = toks[k].end  # "through Wales REC 5": a numbered committee or unit
+            elif k + 1 < len(toks) and toks[k].lower == "'s" and first not in lex.place_words \
+                    and (not toks[k + 1].is_word or toks[k + 1].lower in STOP):
+                e, score = toks[k].end, 0.5  # "a cashier at Sainsbury's": the shop's name
+            if all(w in self.generic or w in _CARE_GENERIC or w in self.heads
+                   or w in _UNIT_ACRONYMS or w in lex.acronyms for w in words):
+                continue  # "to the Neonatal ICU": a kind of unit, no name
+            # two words or more after a workplace cue are sure enough to take over a town's
+            # or a part's span ("Hospice Isle of Man", "Quiet Harbour")
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "org-slot"))
+        return out
+
+    def _appositions(self, chunk: Chunk) -> list[Span]:
+        """'he went to crisis, the homeless charity', 'hartwell nursing the agency': words
+        just before 'the/a <kind of organisation>' are its name (nouns and adjectives only:
+        'i rang the agency' names none)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if t.lower not in ("the", "a", "an") or i == 0:
+                continue
+            k = i + 1
+            while k < len(toks) and k < i + 4 and toks[k].is_word \
+                    and toks[k].lower not in _APPOSITION_HEADS and toks[k].lower not in STOP:
+                k += 1
+            if k >= len(toks) or toks[k].lower not in _APPOSITION_HEADS \
+                    or k + 1 < len(toks) and toks[k + 1].is_word and toks[k + 1].lower in (
+                        "called", "named", "of"):
+                continue  # "a charity called X": the name comes after
+            j = i - 1
+            if toks[j].text == ",":
+                j -= 1
+            run: list[Tok] = []
+            while j >= 0 and len(run) < 3:
+                w = toks[j]
+                if not w.is_word or _small(w) or w.lower in FILLERS or w.lower in _PREPOSITIONS \
+                        or chunk.cased and not w.is_cap or w.lower in self.generic \
+                        or w.lower in NUMBER_WORDS:
+                    break
+                run.insert(0, w)
+                if w.sent_start:
+                    break
+                j -= 1
+            if not run or chunk.cased and run[0].sent_start and len(run) == 1 \
+                    and self.lex.is_word(run[0].lower):
+                continue
+            if not chunk.cased and not (j >= 0 and toks[j].lower in _APPOSITION_CUES):
+                continue  # lower case: "went to crisis the charity", not "i rang the agency"
+            s, e = run[0].start, run[-1].end
+            score = 0.5 if len(run) > 1 else 0.45  # two words take a part's span over
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "org-apposition"))
+        return out
+
+    def _said_of_lower(self, chunk: Chunk) -> list[Span]:
+        """'the agency was pulse', "my employer's hartwell": lower-case words said to be a
+        kind of organisation are a guess."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks[1:-1], 1):
+            if t.lower not in ("was", "is", "'s") or toks[i - 1].lower not in _ORG_NOUNS:
+                continue
+            j = i + 1
+            run: list[Tok] = []
+            while j < len(toks) and len(run) < 4 and toks[j].is_word \
+                    and not _small(toks[j]) and toks[j].lower not in FILLERS \
+                    and toks[j].lower not in NUMBER_WORDS:
+                run.append(toks[j])
+                j += 1
+            tail = self._lower_guess(run, toks) if run else None
+            w0 = run[0].lower if run else ""
+            if tail is None or w0 in self.generic or w0 in _JUDGEMENTS \
+                    or w0.endswith(("ed", "ing", "ly")):
+                continue
+            s, e = run[0].start, run[tail].end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.35, "org-said-of"))
+        return out
+
+    def _slot_cue(self, toks: list[Tok], i: int) -> bool:
+        """Is toks[i] a word after which a place of work is named (cased text)?"""
+        t = toks[i]
+        prev = toks[i - 1] if i else None
+        pl = prev.lower if prev else ""
+        if t.lower in ("was", "is"):
+            return pl in _ORG_NOUNS  # "the agency was Pulse"
+        if t.lower == "in":
+            return pl in _WORK_IN  # "I worked in the Co-op"
+        if t.lower not in _SLOT_CUES or t.is_cap and not t.sent_start:
+            return False
+        if t.lower == "from":
+            return pl in _FROM_AFTER or pl in self.role_words
+        if t.lower == "and":
+            return prev is not None and prev.is_word and prev.is_cap
+        return True
+
+    def _proper_runs(self, chunk: Chunk) -> list[Span]:
+        """Cased text: a run of capitalised words that holds a town and words that are not
+        ("Voluntary Action Leeds", "Birmingham LGBT"), or capitalised small words inside
+        ("Walking With The Wounded"), is the name of something - a guess worth a look."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        i, n = 0, len(toks)
+        while i < n:
+            t = toks[i]
+            if not (t.is_word and t.is_cap) or i and toks[i - 1].is_word and toks[i - 1].is_cap:
+                i += 1
+                continue
+            run = self._cap_run(toks, i)
+            if len(run) < 2:
+                i += 1
+                continue
+            i += len(run)
+            words = [w for w in run if w.is_word]
+            lows = [w.lower for w in words]
+            places = [w for w in lows if w in lex.place_words]
+            small = any(w.is_cap and w.lower in STOP for w in words[1:])
+            other = [w.lower for w in words if w.lower not in lex.place_words and (
+                w.lower not in STOP or w.text.isupper() and len(w.text) > 1)]  # "Carlow IT"
+            if not (places and other or small) or any(w in self.titles for w in lows):
+                continue
+            if run[0].sent_start and not (lows[0] in lex.place_words or small):
+                continue
+            if any(m.start_tok == run[0].i and m.end_tok == run[-1].i + 1
+                   for m in lex.places.find(run)):
+                continue  # "Sutton Coldfield": one place
+            s, e = run[0].start, run[-1].end
+            score = 0.5 if places and other else 0.4  # 0.5: it takes the town's span over
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], score, "proper-run"))
+        return out
+
+    def _joined_and_extended(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """Every word of a name counts: a sure organisation takes the capitalised words or
+        the town said right after it ("Birmingham and Solihull Women's Aid", "the Veterans'
+        Hub Morecambe"), and capitalised words joined to it by 'and'/'or'/',' are one too
+        ("Ashbrook Staffing and Nurses Direct")."""
+        out: list[Span] = []
+        toks = chunk.toks
+        if not toks:
+            return out
+        for sp in found:
+            if sp.type != "ORGANISATION" or sp.score < 0.5:
+                continue
+            k = chunk.tok_at(sp.end)
+            if k is None or k == 0 or toks[k - 1].end != sp.end:
+                continue
+            nxt = toks[k]
+            if chunk.cased and nxt.start == sp.end + 1 and nxt.is_word:
+                run = self._cap_run(toks, k) if not nxt.sent_start else []
+                if run and not any(w.lower in self.titles for w in run) \
+                        and not (run[0].lower in self.lex.first_names
+                                 and not self.lex.is_word(run[0].lower)):
+                    e = run[-1].end
+                    out.append(Span(sp.start, e, "ORGANISATION", chunk.text[sp.start:e],
+                                    sp.score, "org-extended"))
+            elif not chunk.cased and nxt.lower in self.lex.place_words and k + 1 < len(toks) \
+                    and sp.text.split()[-1].lower() in self.heads:
+                e = nxt.end  # "nuffield health wolverhampton"
+                out.append(Span(sp.start, e, "ORGANISATION", chunk.text[sp.start:e],
+                                sp.score, "org-extended"))
+            elif not chunk.cased and nxt.lower in _BODY_TAILS:
+                j = k
+                while j < len(toks) and j < k + 5 and toks[j].lower in _BODY_TAILS:
+                    j += 1  # "the royal berkshire hospital foundation trust"
+                e = toks[j - 1].end
+                out.append(Span(sp.start, e, "ORGANISATION", chunk.text[sp.start:e],
+                                sp.score, "org-extended"))
+            if not chunk.cased or nxt.lower not in ("and", "or", ",", "&"):
+                continue
+            j = k + 1
+            if j < len(toks) and toks[j].lower == "the":
+                j += 1
+            run = self._cap_run(toks, j) if j < len(toks) else []
+            if not run or run[0].sent_start or run[0].lower in self.titles \
+                    or run[0].lower in self.lex.never or run[0].lower in self.lex.acronyms \
+                    or run[0].lower in _MONTHS:
+                continue
+            s, e = run[0].start, run[-1].end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.45, "org-and-org"))
         return out
 
     def _regional_bodies(self, chunk: Chunk) -> list[Span]:
@@ -276,7 +709,13 @@ class OrganisationRecognizer:
                                     chunk.text[prev.start:t.end], 0.55, "named-unit-acronym"))
                 continue
             if lw in lex.acronyms or lw in lex.never or t.text in lex.initialisms \
-                    or lex.is_word(lw) or prev.lower not in _AT_WORDS:
+                    or lex.is_word(lw):
+                continue
+            # where a workplace goes, or four letters or more opening a sentence or joined by
+            # "and" ("ABUHB took four months", "SWAST and ...")
+            said = prev.lower in _AT_WORDS or len(lw) >= 4 and (
+                t.sent_start or prev.lower in ("and", "or", ","))
+            if not said:
                 continue
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and (nxt.lower in self.role_words or nxt.lower in self.heads):
@@ -429,7 +868,9 @@ class OrganisationRecognizer:
             prev = toks[i - 1]
             town = prev.is_cap and prev.is_word and prev.lower in lex.place_words \
                 and t.lower in _TOWN_HEADS
-            if lower_head and not ((t.lower in _NAMED_PLACES or town) and prev.is_cap
+            network = t.lower in _NETWORK_HEADS and prev.text.isupper() and len(prev.text) > 2 \
+                and prev.lower != "nhs"  # "the BAME network", "the REACH forum"
+            if lower_head and not ((t.lower in _NAMED_PLACES or town or network) and prev.is_cap
                                    and prev.is_word and not prev.sent_start
                                    and prev.lower not in STOP):
                 continue  # "Ocean ward", "Tower wing", "Stoke council": a name, then the head
@@ -437,12 +878,17 @@ class OrganisationRecognizer:
             j = i - 1
             while j >= 0 and len(names) < 5:
                 w = toks[j]
-                if w.lower == "'s" and names == [] and j > 0:
-                    j -= 1
+                if j > 0 and toks[j - 1].is_word and (w.lower == "'s" or w.text in ("'", "’")
+                                                      and toks[j - 1].lower.endswith("s")):
+                    j -= 1  # "St John's Catholic Primary", "the Veterans' Hub"
                     continue
+                if names and chunk.cased and (w.text.isdigit() or _ORDINAL.match(w.lower)):
+                    names.insert(0, w)  # "3 Medical Regiment", "16th Battalion"
+                    break
                 if not w.is_word or w.lower in STOP or (not chunk.cased and w.lower in FILLERS):
                     if w.lower in ("and", "of", "&") and names and j > 0 and \
-                            (toks[j - 1].is_cap if chunk.cased else False):
+                            (toks[j - 1].is_cap if chunk.cased
+                             else toks[j - 1].lower in lex.place_words):  # "bath and north ..."
                         names.insert(0, w)
                         j -= 1
                         continue
@@ -474,6 +920,9 @@ class OrganisationRecognizer:
                     while k > 0 and (names[k - 1].lower in self.openers or " ".join(
                             n.lower for n in names[k - 1:]) in self._place_phrases):
                         k -= 1  # "fort william station": the whole town's name
+                    if k >= 2 and names[k - 1].lower == "and" \
+                            and names[k - 2].lower in lex.place_words:
+                        k -= 2  # "bath and north east somerset council"
                     names = names[k:]
                     score = 0.6
                 elif t.lower in self.unit_heads and len(full) >= 2 and all(

@@ -11,6 +11,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok, tokenize
@@ -20,11 +21,7 @@ _NOT_AFTER = {"the", "a", "an", "of", "by", "no", "with", "this", "that", "any",
               "your", "my", "our", "their", "his", "her", "its", "god's", "for", "in", "to"}
 _WEAK_CUES = {"i'm", "i am", "im", "this is", "it 's", "it's", "hi", "hello", "bye", "thanks",
               "thank you", "cheers", "guy", "mate"}
-_CALENDAR_TEXT = """
-january february march april may june july august september october november december monday
-tuesday wednesday thursday friday saturday sunday
-"""
-_CALENDAR = frozenset(_CALENDAR_TEXT.split())
+_CALENDAR = CALENDAR_WORDS
 _NAME_POS = {"PROPN", "NOUN"}
 _UNKNOWN_WORD_POS = _NAME_POS | {"ADJ", "VERB", "X", ""}
 _QUOTES = {'"', "“", "‘", "'"}
@@ -43,6 +40,27 @@ _BEFORE_WEAK = {"guy", "lady", "woman", "man", "mate", "and", "or", "with", "wit
 # Three letters that spell a word more often than a name.
 _NOT_SPELLED = frozenset({"abc", "bbc", "itv", "nhs", "gcs", "ocd", "ptsd", "dna", "gmc", "nmc",
                           "icu", "itu", "hdu", "ppe", "dbs", "edi", "bme", "hca", "mdt"})
+# After a post and a word-name, words that make it the post-holder's name ("the professional
+# lead hope is great", "our ward clerk sunday was off").
+_AFTER_POST_NAME = {"is", "was", "has", "had", "who", "she", "he", "she's", "he's", "and",
+                    "said", "says", "told", "asked", "rang", "phoned", "came", "left", "moved",
+                    "started", "retired", "helped", "got", "gave", "took", "did", "does",
+                    "were", "knows", "knew", "runs", "ran", "covers", "sorted", "organised"}
+# Before a weekday or month, words that make it the day or month ("on Sunday", "last June").
+_CALENDAR_BEFORE = {"on", "last", "next", "this", "every", "each", "by", "since", "until",
+                    "till", "of", "in", "from", "a", "the", "that", "early", "late", "mid",
+                    "before", "after", "during", "through", "to", "or", "and", "sundays",
+                    "saturday", "friday", "til", "'til", "between"}
+_DAY_PARTS = {"morning", "mornings", "afternoon", "evening", "night", "nights", "lunch",
+              "lunchtime", "service", "school", "roast", "shift", "shifts", "rota", "clinic",
+              "times", "paper", "papers", "best", "league", "trading", "opening", "hours"}
+_NAMED_AS = {("name", "is"), ("name", "was"), ("name", "'s"), ("known", "as"), ("call", "her"),
+             ("call", "him"), ("calls", "her"), ("calls", "him"), ("called", "her"),
+             ("called", "him")}
+# Ranks before a name, not given names there ("Princess Beatrice visited").
+_RANKS = {"princess", "prince", "queen", "king", "lady", "lord", "duke", "duchess", "saint",
+          "major", "general", "captain", "colonel", "sergeant", "bishop", "canon"}
+_GREETINGS = {"thanks", "cheers", "hi", "hello", "bye", "morning", "evening", "sorry"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
                 "friend", "manager", "boss", "mentor", "mate", "deputy", "sister", "brother"}
@@ -72,6 +90,7 @@ class PersonRecognizer:
                           and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
             | set(cfg.words("role", "relationship"))
         self.org_heads = cfg.words("organisation", "heads")
+        self.streets = cfg.words("location", "street_words")
         self.never = lex.never
 
     # -- helpers -----------------------------------------------------------------------
@@ -132,8 +151,8 @@ class PersonRecognizer:
                 break
             if chunk.cased:
                 if t.sent_start or t.lower in _CALENDAR or t.lower in self.org_heads \
-                        or t.text.isupper():
-                    break
+                        or t.text.isupper() or t.lower in self.streets:
+                    break  # "Penwinnick Road" is the address rule's
             else:
                 known = (t.lower in lex.surnames or t.lower in lex.first_names)
                 if lex.is_word(t.lower) and not self._word_surname(chunk, i, j):
@@ -195,13 +214,76 @@ class PersonRecognizer:
             i = j
         out.extend(self._letter_runs(chunk))
         out.extend(self._initials(chunk))
+        out.extend(self._blocked_word_names(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
                 continue
             span = self._from_spacy(chunk, s, e)
             if span:
                 out.append(span)
-        return [sp for sp in out if sp.text.casefold() not in self.never]
+        return [sp for sp in out if sp.text.casefold() not in self.never
+                or sp.source == "word-name-context"]
+
+    def _blocked_word_names(self, chunk: Chunk) -> list[Span]:
+        """'Sunday Okonkwo', 'April said', 'the occupational health nurse sunday was good':
+        a given name that is also a weekday, month or never-flagged word is a name where a
+        surname, a speech verb or a post right before it says so (not 'on Sunday')."""
+        out: list[Span] = []
+        toks, lex, cased = chunk.toks, self.lex, chunk.cased
+        end_tok = Tok(".", len(chunk.text), len(chunk.text), ".")  # after the last word
+        for i, t in enumerate(toks):
+            lw = t.lower
+            if lw not in lex.first_names or lw in STOP or not (
+                    lw in _CALENDAR or lw in self.never) or (cased and not t.is_cap):
+                continue
+            prev = toks[i - 1].lower if i else ""
+            nxt = toks[i + 1] if i + 1 < len(toks) else end_tok
+            who = nxt.text == "," and i + 2 < len(toks) and toks[i + 2].lower in (
+                "she's", "he's", "who's")  # "and Sunday, he's a carer"
+            if (prev in _CALENDAR_BEFORE and not (who and prev in ("and", "or"))) \
+                    or prev in NUMBER_WORDS or prev[:1].isdigit():
+                continue
+            glued = chunk.text[t.end:nxt.start] == " "
+            surname = glued and nxt.is_alpha and not lex.is_word(nxt.lower) \
+                and nxt.lower not in self.never and nxt.lower not in STOP and (
+                    nxt.is_cap and not nxt.sent_start and not nxt.text.isupper() if cased
+                    else nxt.lower in lex.surnames)  # "Sunday Adeyemi-Cole"
+            spoke = nxt.lower in _SPEECH_VERBS or who
+            post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
+                prev in self.relations and i >= 2 and toks[i - 2].lower in (
+                    "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
+            called = prev in _GREETINGS and (not nxt.is_word or chunk.text[
+                t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
+            if not (surname or spoke or post or called):
+                continue
+            e = nxt.end if surname else t.end
+            out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e],
+                            0.65 if surname else 0.5, "word-name-context"))
+            if surname and cased:
+                out.extend(self._again(chunk, t))
+        return out
+
+    @staticmethod
+    def _named_as(toks: list[Tok], i: int) -> bool:
+        """'her name was Sunday', 'known as Tamil', 'we call her Friday': said as a name."""
+        before = tuple(t.lower for t in toks[max(0, i - 2):i])
+        return before[-1:] == ("named",) or before in _NAMED_AS
+
+    def _again(self, chunk: Chunk, first: Tok) -> list[Span]:
+        """'Sunday Okonkwo ... Sunday moved to Derriford': once a weekday or month name came
+        with a surname, its later capitalised mentions that are not the day are the name."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for k in range(first.i + 2, len(toks)):
+            t = toks[k]
+            if t.text != first.text:
+                continue
+            prev = toks[k - 1].lower
+            nxt = toks[k + 1].lower if k + 1 < len(toks) else ""
+            if prev in _CALENDAR_BEFORE or nxt in _DAY_PARTS or prev in NUMBER_WORDS:
+                continue
+            out.append(Span(t.start, t.end, "PERSON", t.text, 0.45, "word-name-context"))
+        return out
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:
         """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
@@ -309,6 +391,9 @@ class PersonRecognizer:
                 return 0.6
             if known and word and not cased and not weak and cue != ("role",):
                 return 0.5
+            if known and word and cue == ("role",) and i + 1 < len(toks) \
+                    and toks[i + 1].lower in _AFTER_POST_NAME and lw not in STOP:
+                return 0.5  # "the professional lead hope is great"
             if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
                 return 0.5
         nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -328,6 +413,10 @@ class PersonRecognizer:
                     return 0.0
                 return 0.8 if not t.sent_start or i + 1 < len(toks) else 0.6
             return 0.65
+        if cased and known and word and t.sent_start and t.is_cap and lw not in STOP \
+                and lw not in _CALENDAR and lw not in _RANKS and nxt is not None \
+                and self._named_here(chunk, i):
+            return 0.55  # "Hope McCusker." / "Hope, the practice educator at ..."
         if cased and known and word and not t.sent_start and prev not in _NOT_AFTER:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.is_cap and not lex.is_word(nxt.lower):
@@ -345,6 +434,28 @@ class PersonRecognizer:
                 and t.pos in _UNKNOWN_WORD_POS:
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
+
+    def _named_here(self, chunk: Chunk, i: int) -> bool:
+        """After a word-name at a sentence start: a surname no dictionary has ('Hope
+        McCusker'), or ', the/our <post>' ('Hope, the practice educator')."""
+        toks, lex = chunk.toks, self.lex
+        nxt = toks[i + 1]
+        if nxt.is_cap and not nxt.sent_start and nxt.is_alpha and chunk.text[
+                toks[i].end:nxt.start] == " " and nxt.lower in lex.surnames \
+                and not lex.is_word(nxt.lower) and nxt.lower not in self.never:
+            return True
+        if nxt.lower in ("is", "was") and i + 2 < len(toks) \
+                and toks[i + 2].lower in ("the", "our", "a", "an", "my"):
+            k = i + 3  # "Faith is our ward clerk", "Hope was a lovely nurse"
+        elif nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
+            return False
+        else:
+            k = i + 3
+        while k < len(toks) and k < i + 7 and toks[k].is_word and not toks[k].is_cap:
+            if toks[k].lower in self.role_heads:
+                return True
+            k += 1
+        return False
 
     def _listed_after(self, chunk: Chunk, j: int) -> list[Span]:
         """'maricel or joy', 'priya and sam': a given name listed right after a name."""

@@ -6,6 +6,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
@@ -19,7 +20,11 @@ _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "e
              "bridge", "town", "road", "street", "lane", "avenue", "way", "drive", "crescent",
              "close", "terrace", "grove", "place", "row", "walk", "wharf", "quay", "docks",
              "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
-_ROAD = re.compile(r"^[MA]\d{1,4}(?:\(M\))?$")
+_ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4})(?:\(M\))?$")
+_PLACE_AND = {"and", "or", "&"}
+_PAIR_PREPS = {"in", "from", "between", "across", "around", "round", "near", "covering"}
+# Prepositions that end a street name read backwards ("the a686 near Garrigill Green").
+_NOT_IN_STREET = {"near", "past", "opposite", "behind", "beside", "towards", "via", "outside"}
 
 
 def accept_phrase(toks: list[Tok], lex: Lexicon, cased: bool) -> float:
@@ -47,15 +52,22 @@ class PlaceRecognizer:
         self.home_verbs = cfg.words("location", "home_verbs")
         self.origin_words = cfg.words("location", "origin_words")
         self.org_heads = cfg.words("organisation", "heads")
+        self.titles = cfg.words("person", "titles")
 
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
         toks, text = chunk.toks, chunk.text
+        common: dict[int, int] = {}  # ordinary-word hits in lower case: start -> end token
         for m in self.lex.places.find(toks):
             seg = toks[m.start_tok:m.end_tok]
             score = accept_phrase(seg, self.lex, chunk.cased)
             if not score and not chunk.cased and self._home_cue(toks, m.start_tok):
                 score = 0.55  # "i live in tower hamlets", "royal berkshire in reading"
+            if not score and not chunk.cased:
+                common[m.start_tok] = m.end_tok
+            if m.start_tok and toks[m.start_tok - 1].lower in self.titles and (
+                    toks[m.start_tok - 1].is_cap or not chunk.cased):
+                continue  # "Mr Abernethy", "Dr Kendal": a person named after a place
             if score:
                 s, e = seg[0].start, seg[-1].end
                 k = m.end_tok
@@ -65,7 +77,58 @@ class PlaceRecognizer:
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
         out.extend(self._cued(chunk))
+        out.extend(self._coordinated(chunk, out))
+        out.extend(self._place_pairs(chunk, common))
         return out
+
+    @staticmethod
+    def _place_pairs(chunk: Chunk, common: dict[int, int]) -> list[Span]:
+        """'a secondary in poplar and bow': two places the gazetteer knows, joined by 'and'
+        after 'in'/'from'/'between', are places even when each is also an ordinary word."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for a, a_end in common.items():
+            b = a_end + 1
+            if b not in common or toks[a_end].lower not in _PLACE_AND or a == 0 \
+                    or toks[a - 1].lower not in _PAIR_PREPS:
+                continue
+            for s_tok, e_tok in ((a, a_end), (b, common[b])):
+                s, e = toks[s_tok].start, toks[e_tok - 1].end
+                out.append(Span(s, e, "LOCATION", chunk.text[s:e], 0.45, "place-pair"))
+        return out
+
+    def _coordinated(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """'from Belleek and Garrison', 'in Brae or Voe': a name joined by 'and'/'or' to a
+        place found here is a place too (a capital in cased text, an unknown word in
+        lower case); not a person's given name."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for sp in found:
+            i = chunk.tok_at(sp.end)
+            if i is None or i + 1 >= len(toks) or toks[i].lower not in _PLACE_AND \
+                    or toks[i].start != sp.end + 1:
+                continue
+            if toks[i + 1].lower == "then" and i + 2 < len(toks):
+                i += 1  # "byker and then walker"
+            k = i + 1
+            while k < len(toks) and k < i + 4 and self._coordinate_word(toks[k], chunk.cased):
+                k += 1
+            if k == i + 1:
+                continue
+            s, e = toks[i + 1].start, toks[k - 1].end
+            out.append(Span(s, e, "LOCATION", chunk.text[s:e], 0.45, "place-and-place"))
+        return out
+
+    def _coordinate_word(self, t: Tok, cased: bool) -> bool:
+        lw = t.lower
+        if not t.is_word or not lw.isalpha() or lw in STOP or lw in self.lex.never \
+                or lw in self.org_heads or lw in NUMBER_WORDS or lw in FILLERS:
+            return False
+        if lw in self.lex.first_names and lw not in self.lex.place_words:
+            return False  # "Leeds and Sarah": a person, for the person rules
+        if cased:
+            return t.is_cap and not t.sent_start and not t.text.isupper()
+        return (not self.lex.is_word(lw) or lw in self.lex.place_words) and len(lw) >= 3
 
     def _cued(self, chunk: Chunk) -> list[Span]:
         """'County Clare', 'Co. Tyrone', 'the M62', 'i live in dennistoun', 'I grew up in
@@ -87,7 +150,9 @@ class PlaceRecognizer:
                     and (t.is_cap or not chunk.cased):
                 e = toks[i + 2].end  # "the Isle of Lewis", "isle of wight"
                 out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.7, "isle-of"))
-            if _ROAD.match(nxt.text) and t.lower in ("the", "on", "off", "via", "onto", "near"):
+            road = nxt.text if chunk.cased else nxt.text.upper()
+            if _ROAD.match(road) and t.lower in (("the", "on", "off", "via", "onto", "near")
+                                                 if chunk.cased else ("the", "via", "onto")):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
             elif nxt.lower in ("a", "m") and t.lower in ("the", "off", "via", "onto") \
                     and i + 2 < len(toks) and toks[i + 2].lower in NUMBER_WORDS:
@@ -98,8 +163,9 @@ class PlaceRecognizer:
                 out.append(Span(nxt.start, e, "LOCATION", text[nxt.start:e], 0.5,
                                 "road-number"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \
-                    or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS:
-                continue
+                    or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS \
+                    or nxt.lower in CALENDAR_WORDS:
+                continue  # "back in March" is a month
             if chunk.cased:
                 if not nxt.is_cap or nxt.sent_start:
                     continue
@@ -111,6 +177,8 @@ class PlaceRecognizer:
                 if lex.is_word(nxt.lower) or len(nxt.lower) < 3:
                     continue
                 k = i + 2
+                if k < len(toks) and toks[k].lower in _FEATURES:
+                    k += 1  # "near fullwell cross", "up in hillside estate"
             s, e = nxt.start, toks[k - 1].end
             out.append(Span(s, e, "LOCATION", text[s:e], 0.55, "home-cue"))
         return out
@@ -132,6 +200,10 @@ class PlaceRecognizer:
         before = toks[k].lower
         if prep in ("in", "to", "near", "round", "around") and before in self.home_verbs:
             return True
+        if prep == "near" and toks[i].lower not in self.lex.first_names:
+            return True  # "barkingside near fullwell cross", "a farm near Brough"
+        if prep == "at" and before in ("over", "out", "up", "down", "round"):
+            return True  # "we were over at Polruan", "a farm out at Ravenstonedale"
         if prep == "from" and before in self.origin_words:
             return True
         return prep == "in" and (before in self.lex.place_words or before in self.org_heads)
@@ -143,15 +215,20 @@ class PlaceRecognizer:
         for i, t in enumerate(toks):
             if t.lower not in self.streets or i == 0:
                 continue
-            if chunk.cased and not t.is_cap:
-                continue
+            if chunk.cased and not t.is_cap and not (
+                    t.lower == "estate" and toks[i - 1].is_cap and not toks[i - 1].sent_start):
+                continue  # but "the Lesnes estate", as people write it
             j = i - 1
             names: list[Tok] = []
             while j >= 0 and len(names) < 3:
                 w = toks[j]
                 if not w.is_word or w.lower in STOP or w.lower in NUMBER_WORDS \
-                        or w.text[0].isdigit():
+                        or w.text[0].isdigit() or _ROAD.match(w.text.upper()):
                     break
+                if w.lower in _NOT_IN_STREET and not (
+                        j and toks[j - 1].sent_start and toks[j - 1].is_word
+                        and toks[j - 1].lower not in STOP):
+                    break  # but "reddish near houldsworth square": an answer, one place
                 if chunk.cased and not w.is_cap:
                     break
                 if "'" in w.text and w.lower.split("'")[0] in STOP:

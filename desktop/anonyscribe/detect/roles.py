@@ -29,7 +29,7 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"),
          ("who's",), ("who", "is"), ("who", "was"), ("there's",), ("then",),
-         ("one", "of"))
+         ("one", "of"), ("'s",))  # "Kelechi's a porter", "my mum's a carer"
 # Cues said of a person: after these an unknown acronym is a post ("he's a CNM2").
 _PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
                 ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
@@ -45,6 +45,45 @@ _WISH = {"like", "want", "wanted", "wants", "wanna", "'d", "would", "hope", "hop
 _CUE_ENDS: dict[str, list[tuple[str, ...]]] = {}
 for _cue in _CUES:
     _CUE_ENDS.setdefault(_cue[-1], []).append(_cue)
+# Adverbs between a cue and the title ("I'm also the minister", "she's now our matron").
+_CUE_ADVERBS = FILLERS | {"also", "now", "still", "currently", "actually", "just", "already",
+                          "technically", "officially", "basically"}
+# Relationship words that are posts all the same when "the" and a name go with them.
+_POSTS_WITH_THE = {"consultant", "doctor", "nurse", "carer", "governor"}
+_NAME_TITLES = {"dr", "doctor", "mr", "mrs", "ms", "miss", "prof", "professor"}
+# Bare posts that, with "the"/"our" and a verb only a person does, are said of one holder.
+_SAID_POSTS = {"sister", "consultant", "registrar", "manager", "matron", "doctor", "nurse",
+               "midwife", "clerk", "tutor", "supervisor", "director", "gp", "coordinator",
+               "co-ordinator", "receptionist", "pharmacist", "physio", "therapist", "surgeon",
+               "anaesthetist", "physician", "chaplain", "governor", "inspector", "teacher",
+               "head", "housekeeper", "porter", "superintendent", "educator", "facilitator"}
+_SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned",
+               "emailed", "texted", "came", "comes", "sent", "wrote", "replied", "explained",
+               "shouted", "decided", "covers", "covered", "called", "goes", "insisted",
+               "refused", "agreed", "laughed", "apologised"}
+_ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone", "call",
+              "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
+              "fetched", "get", "got"}
+_SHIFTS = {"nights", "days", "call", "duty", "shift", "earlies", "lates", "weekends"}
+# Past-tense words after "the <post>" that tell of one person ("the anaesthetist was great").
+_PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "wanted", "needed",
+                "knew", "gave", "got", "took", "made", "kept", "seemed", "looked", "thought",
+                "refused", "wouldn't", "couldn't", "never", "walked", "turned", "arrived",
+                "left", "stayed", "helped", "saw", "listened", "ignored", "shouted", "laughed"}
+# Nouns after a bare post that make it an attribute of the post ("the registrar rota").
+_POST_ATTRIBUTES = {"rota", "rotas", "meeting", "meetings", "office", "training", "pay",
+                    "grade", "level", "salary", "scheme", "rotation", "rotations", "rooms",
+                    "room", "station", "bleep", "phone", "list", "lists", "shortage", "shortages",
+                    "numbers", "workforce", "cover", "gap", "gaps"}
+# Posts that belong to a ward or unit ("sister on the critical care unit").
+_WARD_POSTS = {"sister", "nurse", "manager", "matron", "hca", "clerk", "housekeeper",
+               "coordinator", "co-ordinator", "practitioner", "assistant", "worker", "lead"}
+# Words after which a bare post opens a clause in unpunctuated speech ("and matron said").
+_CLAUSE_OPENERS = FILLERS | {"and", "then", "so", "but", "cos", "because", "when", "until",
+                             "till"}
+# Between posts listed one after another: "a porter, HCA, and then a nurse".
+_LIST_GLUE = {",", "and", "or", "/", "then", "now", "later", "eventually", "finally", "also"}
+_NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
@@ -62,7 +101,9 @@ _GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
 _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
-                   "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then"}
+                   "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then",
+                   "years", "months", "weeks", "days", "ages", "decades", "year", "month",
+                   "week", "day", "while", "time", "life", "ever", "nights"}
 
 
 def _singular(word: str) -> str:
@@ -85,6 +126,8 @@ class RoleRecognizer:
         self.relationship = cfg.words("role", "relationship")
         self.posts_alone = cfg.words("role", "posts_alone")
         self.post_cues = cfg.words("role", "post_cues")
+        self.courses = cfg.words("role", "course_words")
+        self.followers = cfg.words("role", "followers")
         self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations"))
         self._occ_max = 3
         phrases = sorted(cfg.words("role", "phrases"), key=len, reverse=True)
@@ -113,6 +156,7 @@ class RoleRecognizer:
         out.extend(self._grades(chunk))
         out.extend(self._cued(chunk))
         out.extend(self._appositive(chunk))
+        out.extend(self._said_by(chunk))
         return out
 
     # -- a post said next to a name --------------------------------------------------------
@@ -128,19 +172,79 @@ class RoleRecognizer:
             lw = t.lower
             single = lw[:-1] if lw.endswith("s") and toks[i - 1].lower in ("two", "three") \
                 else lw
-            post = self.is_head(t) or single in self.heads or (
-                single in self.occupations and not self.lex.is_word(single))
-            if not post or lw in STOP \
-                    or single in self.relationship:
+            det = toks[i - 1].lower
+            framed = det in ("the", "our", "their") and i >= 3 and toks[i - 2].text == "," \
+                and i + 1 < len(toks) and toks[i + 1].text == ","  # "Ewan, the locksmith,"
+            post = self.is_head(t) or single in self.heads or single in self.occupations and (
+                framed or not self.lex.is_word(single))
+            if not post or lw in STOP or single in self.relationship and not (
+                    det == "the" and single in _POSTS_WITH_THE):
                 continue  # "my manager, Sam", "my partner, Alex": who, not which post
             after = i + 2 < len(toks) and toks[i + 1].text == "," \
                 and self._name_word(toks[i + 2], chunk.cased)
             n = i - 3 if i >= 3 and toks[i - 2].text == "," else i - 2  # "Ama, our porter"
-            before = n >= 0 and toks[i - 1].lower in ("the", "our", "their") \
-                and self._name_word(toks[n], chunk.cased) and not toks[n].sent_start
-            if after or before:
+            before = n >= 0 and det in ("the", "our", "their") \
+                and self._name_word(toks[n], chunk.cased) and (
+                    not toks[n].sent_start or self._sure_given_name(toks[n]))
+            if after or before or det in ("the", "our", "their") and (
+                    self._named_next(chunk, i + 1)):
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.45, "role-beside-name"))
         return out
+
+    def _sure_given_name(self, t: Tok) -> bool:
+        """'Hamish, the electrician': a given name no dictionary has, even at a sentence start."""
+        return t.lower in self.lex.first_names and not self.lex.is_word(t.lower)
+
+    def _named_next(self, chunk: Chunk, k: int) -> bool:
+        """Is the post at k-1 followed by whose it is: 'the consultant is Dr Nguyen', 'the
+        superintendent kwame asante', 'our matron Bola'?"""
+        toks = chunk.toks
+        if k < len(toks) and toks[k].lower in ("is", "was") and k + 1 < len(toks):
+            k += 1  # "the chair is Jerome", "the consultant was doctor nguyen"
+        elif k < len(toks) and chunk.text[toks[k - 1].end:toks[k].start] != " ":
+            return False
+        if k + 1 < len(toks) and toks[k].lower in _NAME_TITLES and (
+                toks[k].is_cap or not chunk.cased):
+            k += 1
+        if k >= len(toks):
+            return False
+        t = toks[k]
+        return self._name_word(t, chunk.cased) and not t.sent_start and (
+            not chunk.cased or t.lower in self.lex.first_names or t.lower in self.lex.surnames
+            or toks[k - 1].lower in _NAME_TITLES)
+
+    def _said_by(self, chunk: Chunk) -> list[Span]:
+        """'the sister said', 'ask the ward clerk', 'Matron rang': a bare post said of the one
+        person who holds it here; a low score, as it may be said of anyone in the trade."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            lw = t.lower
+            if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS or self.is_head(
+                    t) and lw not in _GENERIC_ALONE and lw not in self.relationship
+                    or _GRADE.match(t.text) and any(c.isdigit() for c in lw)):
+                continue  # (a grade too: "the F1 was useless")
+            prev = toks[i - 1].lower if i else ""
+            nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+            if prev in ("the", "our", "their"):
+                before = toks[i - 2].lower if i >= 2 else ""
+                if nxt in _SAID_VERBS or before in _ASK_VERBS and nxt in (".", ",", "?", "and",
+                                                                          "to", "if", "about"):
+                    out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
+                elif self._subject(toks, i + 1):
+                    out.append(Span(t.start, t.end, "ROLE", t.text, 0.35, "role-said"))
+            elif (t.sent_start or not chunk.cased and prev in _CLAUSE_OPENERS) and (
+                    not chunk.cased or t.is_cap) and nxt in _SAID_VERBS:
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
+        return out
+
+    @staticmethod
+    def _subject(toks: list[Tok], k: int) -> bool:
+        """Does a past-tense clause about one person follow ('the anaesthetist was great',
+        'the hca on nights was rubbish')? Not 'the consultant is responsible'."""
+        if k + 1 < len(toks) and toks[k].lower == "on" and toks[k + 1].lower in _SHIFTS:
+            k += 2
+        return k < len(toks) and toks[k].lower in _PAST_CLAUSE
 
     def _name_word(self, t: Tok, cased: bool) -> bool:
         """A word the name lists know and the dictionary does not (or a capitalised one)."""
@@ -163,8 +267,8 @@ class RoleRecognizer:
             k = self._after_cue(toks, i)
             if k is None:
                 continue
-            while k < len(toks) and toks[k].lower in FILLERS:
-                k += 1
+            while k < len(toks) and (toks[k].lower in FILLERS or toks[k].lower in _NEW_ADJ):
+                k += 1  # "there's a new ACP"
             start = k
             band = self._band_ahead(toks, k)
             if band:
@@ -182,10 +286,33 @@ class RoleRecognizer:
             if start and toks[start - 1].lower in _OWNERS - {"the"} and \
                     " ".join(t.lower for t in toks[k:end]) in self.relationship:
                 continue  # "it was my line manager": who, not which post
-            e_tok = self._specialty(chunk, end)
+            e_tok = self._on_unit(chunk, self._specialty(chunk, end), head)
             s, e = toks[start].start, toks[e_tok - 1].end
             score = 0.6 if toks[i].lower not in ("my", "his", "her") else 0.5
             out.append(Span(s, e, "ROLE", chunk.text[s:e], score, "role-cue"))
+            out.extend(self._listed_posts(chunk, e_tok))
+        return out
+
+    def _listed_posts(self, chunk: Chunk, k: int) -> list[Span]:
+        """'I was a porter, HCA, and then a nurse associate': the posts listed after a cued
+        one are posts of the same person, each without its own cue."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for _ in range(4):
+            j = k
+            while j < len(toks) and toks[j].lower in _LIST_GLUE:
+                j += 1
+            if j == k or toks[k].lower not in (",", "and", "or", "/", "then"):
+                break
+            if j < len(toks) and toks[j].lower in ("a", "an"):
+                j += 1
+            end, head = self._occupation(toks, j)
+            if end is None or head in _GENERIC_ALONE and end == j + 1:
+                break
+            end = self._specialty(chunk, end)
+            s, e = toks[j].start, toks[end - 1].end
+            out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.5, "role-cue"))
+            k = end
         return out
 
     def _lower_field(self, chunk: Chunk, end: int) -> bool:
@@ -217,7 +344,7 @@ class RoleRecognizer:
             if cue == ("as",) and i and toks[i - 1].lower in _NOT_BEFORE_AS:
                 continue  # "works well as a coordinator", "such as a porter"
             j = i + 1
-            while j < len(toks) and toks[j].lower in FILLERS:
+            while j < len(toks) and toks[j].lower in _CUE_ADVERBS and j < i + 4:
                 j += 1
             if j < len(toks) and toks[j].lower in _DETS:
                 return j + 1
@@ -281,6 +408,9 @@ class RoleRecognizer:
                 break
             if w.pos not in _CONTENT_POS and w.pos:
                 break
+            if w.lower in self.lex.place_words and (
+                    w.is_cap if chunk.cased else not self.lex.is_word(w.lower)):
+                break  # "a CPN in Hull": where, not which field
             if toks[end].lower == "for" and (chunk.cased and w.is_cap
                                               or w.lower in _EMPLOYER_TAILS):
                 return end  # "a carer for Mrs Jones", "a carer for kestrel care": whom for
@@ -358,6 +488,16 @@ class RoleRecognizer:
                     continue
                 break
             lw = w.lower
+            if lw in ("and", "&") and left and j > 0 and self._field_word(toks[j - 1], cased,
+                                                                         head):
+                left.insert(0, w)  # "speech and language therapist": two fields, one post
+                j -= 1
+                continue
+            if lw == "call" and j > 0 and toks[j - 1].lower == "on":
+                left[:0] = toks[j - 1:j + 1]  # "the on call consultant"
+                has_mod = True
+                j -= 2
+                continue
             if lw in FILLERS and left and j > 0 and self._roleish(toks[j - 1], cased, head):
                 left.insert(0, w)
                 j -= 1
@@ -368,12 +508,15 @@ class RoleRecognizer:
                 break
             left.insert(0, w)
             j -= 1
-        while left and left[0].lower in FILLERS:
+        while left and (left[0].lower in FILLERS or left[0].lower in ("and", "&")):
             left.pop(0)
         right_end = self._complement(chunk, i, bool(left) or head.lower == "consultant",
                                      head.lower in (
             "head", "director", "lead", "chair", "deputy", "officer", "matron", "co-chair",
             "vice-chair", "president", "secretary", "treasurer"))
+        if not right_end and (left or self._on_unit(chunk, i + 1, head.lower) > i + 1):
+            on_unit = self._on_unit(chunk, i + 1, head.lower)
+            right_end = toks[on_unit - 1].end if on_unit > i + 1 else 0
         band_end = self._band_after(toks, i, right_end)
         if band_end:
             right_end, has_band = band_end, True
@@ -381,11 +524,14 @@ class RoleRecognizer:
         last_end = right_end if right_end else head.end
         words = [x.lower for x in left if x.lower not in FILLERS] + [head.lower]
         phrase = " ".join(words)
-        prev = toks[first.i - 1].lower if first.i > 0 else ""
+        prev = self._det_before(toks, first.i)
         plural = head.lower.endswith("s") and head.lower[:-1] in self.heads
         if plural and not (cased and head.is_cap and (left or right_end)):
             return None
         if not left and not right_end:
+            nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+            if nxt in self.followers or nxt in self.courses or nxt in _POST_ATTRIBUTES:
+                return None  # "the matron role", "the registrar rota": the post, no holder
             if phrase in self.posts_alone and prev in _OWNERS:
                 score = 0.5
             elif self._named_post(toks, i):
@@ -398,8 +544,9 @@ class RoleRecognizer:
         else:
             if phrase in self.relationship and not right_end:
                 return None
-            if not left and right_end and head.lower in ("lead", "head", "chair") and \
-                    not (cased and head.is_cap) and prev not in _OWNERS | _SAID_OF:
+            if not left and right_end and head.lower in ("lead", "head", "chair") and (
+                    not (cased and head.is_cap) and prev not in _OWNERS | _SAID_OF
+                    or first.i >= 2 and toks[first.i - 2].lower == "at"):
                 return None  # "at the head of the queue"; but "he's head of nursing"
             if has_band:
                 score = 0.9
@@ -408,10 +555,32 @@ class RoleRecognizer:
             else:
                 score = 0.6
         if prev in ("a", "an") and first.i >= 2 and toks[first.i - 2].lower in (
-                "be", "become", "becoming") and not has_band and self._wished(toks, first.i - 2):
+                "be", "become", "becoming") and self._wished(toks, first.i - 2):
             return None  # "I'd like to be a service manager": aspiration, not a post
+        after = chunk.tok_at(last_end + 1)
+        if after is not None and toks[after].lower in self.courses:
+            return None  # "the nursing associate course": a course, nobody's post
         s = first.start
         return Span(s, last_end, "ROLE", chunk.text[s:last_end], score, "role-grammar")
+
+    @staticmethod
+    def _det_before(toks: list[Tok], i: int) -> str:
+        """The word before a title, past plain adjectives: 'the new head of therapies'."""
+        k = i - 1
+        while k > 0 and toks[k].lower in _PLAIN_ADJ and k > i - 3:
+            k -= 1
+        return toks[k].lower if k >= 0 else ""
+
+    def _field_word(self, w: Tok, cased: bool, head: Tok) -> bool:
+        """A field before 'and' inside a title ('speech' in 'speech and language therapist'):
+        a common noun or adjective, not a person's name nor a post of its own."""
+        lw = w.lower
+        if not w.is_word or lw in STOP or lw in self.lex.first_names or self.is_head(w) \
+                or _singular(lw) in self.heads:
+            return False
+        if cased and w.is_cap != head.is_cap:
+            return False
+        return lw in self.mods or w.pos in ("NOUN", "ADJ")
 
     @staticmethod
     def _wished(toks: list[Tok], be: int) -> bool:
@@ -423,9 +592,15 @@ class RoleRecognizer:
         lw = w.lower
         if lw in STOP or lw in _PLAIN_ADJ or lw in NUMBER_WORDS or lw[:1].isdigit():
             return False
+        if not cased and (lw in self.lex.first_names or lw in self.lex.surnames) \
+                and not self.lex.is_word(lw) and lw not in self.mods:
+            return False  # "doctor ferreira consultant": a name ends the title
         if cased and head.is_cap and not head.text.isupper():
             return w.is_cap
         if cased and w.is_cap and not head.is_cap:
+            if w.sent_start and w.text[1:].islower() and lw not in self.lex.first_names:
+                return lw in self.mods or w.pos in ("NOUN", "ADJ") or (
+                    w.pos == "VERB" and lw.endswith("ing"))  # "Reporting radiographer."
             return _ACRONYM.match(w.text) is not None  # "AHP lead", "EDI lead", "IT lead"
         if w.pos == "VERB" and lw.endswith("ing") and not (cased and w.is_cap):
             return True  # "accuracy checking technician", "visiting nurse"
@@ -446,6 +621,21 @@ class RoleRecognizer:
             if k > j + 1:
                 return toks[k - 1].end
         return 0
+
+    @staticmethod
+    def _on_unit(chunk: Chunk, k: int, head: str) -> int:
+        """'sister on the critical care unit': the unit a ward post belongs to, as the dev
+        set's annotators include it; the index after it, or k."""
+        toks = chunk.toks
+        if head not in _WARD_POSTS or k + 3 >= len(toks) or toks[k].lower != "on" \
+                or toks[k + 1].lower != "the":
+            return k
+        j = k + 2
+        while j < len(toks) and j < k + 6 and toks[j].is_word and toks[j].lower not in STOP:
+            if toks[j].lower in ("unit", "ward", "wards", "department"):
+                return j + 1 if j > k + 2 else k
+            j += 1
+        return k
 
     def _complement(self, chunk: Chunk, i: int, has_left: bool, takes_of: bool) -> int:
         """End of 'of Nursing for Surgery' / 'for children's services' / 'in charge'."""

@@ -312,7 +312,7 @@ class QueueModel(QAbstractTableModel):
         row.name, row.duration = entry.name, entry.duration or row.duration
         if not row.running:
             row.status = RecordingStatus(entry.status)
-            row.message, row.detail = entry.error, ""
+            row.message, row.detail = entry.error or "; ".join(entry.notes), ""
             row.fraction = 1.0 if entry.status in READY else 0.0
         row.pending = pending
         self._changed(i)

@@ -771,7 +771,7 @@ class ReviewSession:
         """When the character at ``offset`` of a turn is spoken."""
         return time_at(self.segment(segment_id), self.word_spans(segment_id), offset)
 
-    def locate(self, seconds: float) -> tuple[int, int, int] | None:
+    def word_spoken_at(self, seconds: float) -> tuple[int, int, int] | None:
         """(segment id, char start, char end) of the word spoken at ``seconds``, if any."""
         if self._turn_starts is None:
             self._turn_starts = turn_starts(self.transcript.segments)

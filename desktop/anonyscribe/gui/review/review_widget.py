@@ -825,7 +825,7 @@ class ReviewWidget(QWidget):
     def go_to_time(self, seconds: float) -> None:
         """Show and play the recording from ``seconds`` (overview bar, paragraph times)."""
         self.overview.set_position(seconds)
-        where = self.session.locate(seconds)
+        where = self.session.word_spoken_at(seconds)
         if where is not None:
             self._current_segment = where[0]
             self.view.set_playing(where, follow=True)
@@ -836,7 +836,7 @@ class ReviewWidget(QWidget):
 
     def _on_position(self, seconds: float) -> None:
         self.overview.set_position(seconds)
-        where = self.session.locate(seconds)
+        where = self.session.word_spoken_at(seconds)
         if where != self._playing_at:
             self._playing_at = where
             self.view.set_playing(where, follow=self.player.is_playing())
