@@ -85,6 +85,11 @@ ESPEAK_DEV = {
     "espeak_near_m_h": (("en-gb-x-rp+m2", 40, 150), ("en-us+m2", 47, 150)),
     "espeak_near_m_i": (("en-us+m1", 44, 155), ("en-us+m1", 52, 145)),
     "espeak_near_f_c": (("en-us+f3", 58, 150), ("en-gb+f3", 64, 150)),
+    # third round: one voice in both roles (must stay one voice: no split by content or
+    # intonation), to set how far apart two voices' cues must be before a split is believed
+    "espeak_one_m_a": (("en-gb+m3", 45, 155), ("en-gb+m3", 45, 155)),
+    "espeak_one_m_b": (("en-us+m1", 44, 150), ("en-us+m1", 44, 150)),
+    "espeak_one_f_a": (("en-us+f2", 60, 150), ("en-us+f2", 60, 150)),
 }
 ESPEAK_HELDOUT = {
     "espeak_mm_b": (("en-gb-scotland+m4", 45, 150), ("en-029+m5", 50, 155)),

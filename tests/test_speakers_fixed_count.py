@@ -220,3 +220,141 @@ def test_voices_too_alike_are_said_to_the_researcher(near_pair, tmp_path, monkey
     result = run()
     assert result.note == ALIKE_NOTE
     assert "split the turns in review" in result.note
+
+
+def _stretches(rng: np.random.Generator, voice_size: float, content_size: float
+               ) -> tuple[np.ndarray, list[tuple[float, float]], np.ndarray]:
+    """Prints of 16 stretches of 8 overlapping windows, the voice changing only between
+    stretches (every other one) and by little, what is said changing from window to window
+    by a lot (a few main directions, as sentences do)."""
+    base = rng.normal(size=192) * 4.0
+    voice = rng.normal(size=(2, 192)) * voice_size / np.sqrt(192)
+    content = rng.normal(size=(6, 192))
+    emb, windows, who, t = [], [], [], 0.0
+    for stretch in range(16):
+        for _ in range(8):
+            said = rng.normal(size=6) @ content * content_size / np.sqrt(6 * 192)
+            emb.append(base + voice[stretch % 2] + said + rng.normal(size=192) * 0.05)
+            windows.append((t, t + 1.5))
+            who.append(stretch % 2)
+            t += 0.75
+        t += 2.0  # a pause
+    return np.array(emb, dtype=np.float32), windows, np.array(who)
+
+
+def test_voice_directions_find_a_voice_that_content_hides() -> None:
+    """Content moves the prints six times more than the voice does, so the prints' main
+    direction is content and a split along it is a coin toss; measured against how prints
+    change *within* a stretch (content only), the most voice-like direction splits the
+    voices."""
+    from anonyscribe.speakers.diarize import _two_means_1d, _unit, voice_directions
+
+    emb, windows, who = _stretches(np.random.default_rng(11), voice_size=1.0,
+                                   content_size=6.0)
+    x = _unit(emb)
+    centred = x - x.mean(axis=0)
+    main = centred @ np.linalg.svd(centred, full_matrices=False)[2][0]
+    by_content = _two_means_1d(main)
+    assert max(np.mean(by_content == who), np.mean(by_content != who)) < 0.8
+    directions = voice_directions(x, windows, dims=20, gap=2)
+    by_voice = _two_means_1d(directions[0])
+    assert max(np.mean(by_voice == who), np.mean(by_voice != who)) >= 0.95
+
+
+def test_voice_directions_need_enough_of_each_stretch() -> None:
+    """Too few windows within stretches to measure content (a 30 s meeting clip): no
+    directions, and the check falls back to the prints alone."""
+    from anonyscribe.speakers.diarize import _unit, voice_directions
+
+    emb, windows, _ = _stretches(np.random.default_rng(2), 1.0, 6.0)
+    x = _unit(emb[:24])
+    assert voice_directions(x, windows[:24], dims=20, gap=2) == []
+
+
+# An interview of another near male pair (not the bench's, not the near pair above): short
+# questions, two-sentence answers, pauses between sentences, so that stretches of speech
+# are long enough to tell what is said from who says it.
+INTERVIEW_PAIR = (("en-gb+m2", "44"), ("en-us+m2", "52"))
+QUESTIONS = ["So how long have you worked on this ward?",
+             "And what changed for you when you moved?",
+             "Did the patients notice any difference?",
+             "What would you keep from the old unit, if you could?",
+             "How did your family take the news?",
+             "Who helped you most in that first year?"]
+ANSWERS = ["Nearly seven years now, since the old unit closed down and we all moved across.",
+           "The shifts got longer, and the handovers got a lot more formal, which helped.",
+           "Some did. The regulars missed the old place, they said it felt more like home.",
+           "The small team, definitely. Everyone knew everyone and nobody was left alone.",
+           "My sister was worried at first, but she came round once she saw the new place.",
+           "Honestly, the porters. They knew every corridor and every shortcut in the building."]
+
+
+def _interview(folder, asker: tuple[str, str], answerer: tuple[str, str]  # noqa: ANN001
+               ) -> tuple[np.ndarray, list[Turn]]:
+    rng = np.random.default_rng(3)
+    parts, truth, pos, k = [], [], 0, 0
+    for rep in range(2):
+        for q in range(len(QUESTIONS)):
+            said = [ANSWERS[q], ANSWERS[(q + 1 + rep) % len(ANSWERS)]]
+            for (voice, pitch), texts in ((asker, [QUESTIONS[q]]), (answerer, said)):
+                for text in texts:
+                    a = _voice(folder, k, voice, pitch, text)
+                    k += 1
+                    truth.append(Turn(pos / 16000, (pos + len(a)) / 16000, f"{voice}-{pitch}"))
+                    gap = np.zeros(int(rng.uniform(0.3, 0.7) * 16000), dtype=np.float32)
+                    parts += [a, gap]
+                    pos += len(a) + len(gap)
+    audio = np.concatenate(parts)
+    return (audio + rng.normal(0, 0.003, len(audio))).astype(np.float32), truth
+
+
+@pytest.fixture(scope="module")
+def near_interview(tmp_path_factory: pytest.TempPathFactory) -> tuple[np.ndarray, list[Turn]]:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed")
+    return _interview(tmp_path_factory.mktemp("interview"), *INTERVIEW_PAIR)
+
+
+@needs_diarizer
+def test_a_fresh_near_pair_stays_split(near_interview) -> None:  # noqa: ANN001
+    """A near pair from outside the bench, about three minutes: the prints' split follows the
+    voices and must stay believed. A stricter check tried for one voice in both roles (the
+    split had to lie apart along the most voice-like directions too) called this pair alike
+    (2.2 -> 17 % DER), so it was dropped."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, truth = near_interview
+    found = Diarizer()(audio, num_speakers=2)
+    assert not found.alike
+    assert len(found.speakers) == 2
+    assert diarization_error(truth, found.all_turns).der <= 0.10
+
+
+@needs_diarizer
+def test_a_split_by_content_gives_way_to_one_by_voice() -> None:
+    """Prints whose main differences are what is said (their own split is not credible,
+    and the old code called the voices alike) but whose voices differ steadily from one
+    stretch of speech to the next: the voice-contrast second opinion splits the voices."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    emb, windows, who = _stretches(np.random.default_rng(11), voice_size=2.0,
+                                   content_size=6.0)
+    d = Diarizer()
+    labels = d.cluster(emb, 2, windows)
+    assert not d.alike
+    assert max(np.mean(labels == who), np.mean(labels != who)) >= 0.95
+    d.settings.min_contrast = float("inf")  # no second opinion: what the old code did
+    d.cluster(emb, 2, windows)
+    assert d.alike
+
+
+@needs_diarizer
+def test_the_second_opinion_does_not_split_one_voice() -> None:
+    """One voice, what is said changing as above: no direction is voice-like enough, so the
+    voices are called alike rather than split by content."""
+    from anonyscribe.speakers.diarize import Diarizer
+
+    emb, windows, _ = _stretches(np.random.default_rng(11), voice_size=0.0, content_size=6.0)
+    d = Diarizer()
+    d.cluster(emb, 2, windows)
+    assert d.alike
