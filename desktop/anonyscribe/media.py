@@ -23,6 +23,8 @@ from typing import Any
 import av
 import numpy as np
 
+from .core.intervals import joined
+
 SAMPLE_RATE = 16000
 
 # File types offered when scanning a folder of recordings (lower case, with the dot).
@@ -415,7 +417,7 @@ def stream_ranges(path: Path | str, ranges: Sequence[tuple[int, int]],
     recording does not decode all of it; any other file, or one whose timestamps do not allow
     it, is streamed whole and cut (the same samples, slower)."""
     path = Path(path)
-    spans = _joined(ranges, round(SEEK_JOIN_S * sample_rate))
+    spans = joined([(max(0, a), b) for a, b in ranges], round(SEEK_JOIN_S * sample_rate))
     if not spans:
         return
     done = 0
@@ -439,16 +441,6 @@ def stream_ranges(path: Path | str, ranges: Sequence[tuple[int, int]],
                 ) from exc
     if done < len(spans):
         yield from _cut(stream(path, sample_rate, block_s), spans[done:])
-
-
-def _joined(ranges: Sequence[tuple[int, int]], join: int) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for a, b in sorted((max(0, a), b) for a, b in ranges if b > max(0, a)):
-        if out and a - out[-1][1] <= join:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
 
 
 def _seek_spans(container: Any, stream_: Any, spans: list[tuple[int, int]], rate: int,

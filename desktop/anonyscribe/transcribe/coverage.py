@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..core.intervals import joined
 from ..core.model import Segment, Transcript
 from ..media import SAMPLE_RATE, decode
 
@@ -35,24 +36,14 @@ def marker_text(start: float, end: float) -> str:
     return f"[no transcript {clock(start)}–{clock(end)}]"
 
 
-def _merge(intervals: Sequence[Interval], gap: float = 0.0) -> list[Interval]:
-    out: list[list[float]] = []
-    for start, end in sorted(i for i in intervals if i[1] > i[0]):
-        if out and start <= out[-1][1] + gap:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(a, b) for a, b in out]
-
-
 def unheard(voiced: Sequence[Interval], heard: Sequence[Interval],
             min_s: float = MIN_UNHEARD_S, pad: float = WORD_PAD_S,
             join: float = JOIN_S) -> list[Interval]:
     """Stretches of ``voiced`` time that no ``heard`` interval (padded by ``pad``) covers,
     joined across gaps under ``join`` seconds, kept when they hold ``min_s`` of voice."""
-    covered = _merge([(a - pad, b + pad) for a, b in heard])
+    covered = joined([(a - pad, b + pad) for a, b in heard])
     pieces: list[Interval] = []
-    for v_start, v_end in _merge(voiced):
+    for v_start, v_end in joined(voiced):
         at = v_start
         for c_start, c_end in covered:
             if c_end <= at or c_start >= v_end:
