@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import threading
 import time
 from collections import deque
@@ -36,6 +35,7 @@ from typing import TypeVar
 import numpy as np
 
 from ..core.cancel import CancelToken
+from ..core.machine import usable_cores
 from ..core.progress import FractionProgress
 from .turns import Turn
 
@@ -308,7 +308,7 @@ class Diarizer:
         self.settings = settings or DiarizeSettings()
         self.models = _load_models()
         self._lock = threading.Lock()
-        self._workers = max(1, self.settings.workers or min(4, _cores()))
+        self._workers = max(1, self.settings.workers or min(4, usable_cores(unknown=1)))
         self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
         self.timings: dict[str, float] = {}  # seconds per stage of the last run (for bench/)
         self.alike = False  # the last known-count run could not tell its voices apart
@@ -625,13 +625,6 @@ class Diarizer:
             self._pool = None
             torch.set_num_threads(before)
 
-
-def _cores() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # Windows, macOS
-        return os.cpu_count() or 1
 
 
 class _Clock:

@@ -9,7 +9,6 @@ request is honoured at once, even in the middle of a 30 s window.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ import numpy as np
 
 from .. import offline
 from ..core.cancel import CancelToken, stream_cancellable
+from ..core.machine import usable_cores
 from ..core.model import RecordingInfo, Segment, Speaker, Transcript, Word
 from ..core.progress import FractionProgress
 from ..media import SAMPLE_RATE, decode, decode_channels, probe
@@ -32,11 +32,7 @@ from faster_whisper.tokenizer import _LANGUAGE_CODES as LANGUAGE_CODES  # noqa: 
 
 def default_threads() -> int:
     """CPU threads for the model: the cores this process may use (CTranslate2 assumes 4)."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except AttributeError:  # Windows, macOS
-        n = os.cpu_count() or 4
-    return max(1, min(n, 16))
+    return max(1, min(usable_cores(unknown=4), 16))
 
 
 def decode_options(
