@@ -186,6 +186,10 @@ _MIXED_CODE = re.compile(r"(?<![\w/-])(?=[A-Za-z0-9/-]*\d)(?=[A-Za-z0-9/-]*[A-Za
 # Digits with a unit or ordinal ("4th", "10am", "20mg", "1990s", "3-day"): not codes.
 _MEASURE = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|kg|g|mg|mcg|ml|l|mm|cm|km|mmol|hr|hrs|h|"
                       r"yr|yrs|mins?|secs?|x|p|d|ish|bn|gb|mb)$|^\d+-[a-z]+$", re.I)
+# Lower-case written tokens that look like codes but are not ("covid-19", "H1N1", "band7",
+# the "B1078" road).
+_NOT_CODE_START = re.compile(r"covid|sars|h\d+n")
+_NOT_CODE = re.compile(r"[a-z]+\d|[abm]\d{1,4}m?")
 
 
 class NumberRecognizer:
@@ -406,8 +410,7 @@ class NumberRecognizer:
             lower = code.casefold()
             if self.lex is not None and (lower in self.lex.acronyms or lower in self.lex.never):
                 continue
-            if re.match(r"^(?:covid|sars|h\d+n)", lower) or re.fullmatch(r"[a-z]+\d", lower) \
-                    or re.fullmatch(r"[abm]\d{1,4}m?", lower):
+            if _NOT_CODE_START.match(lower) or _NOT_CODE.fullmatch(lower):
                 continue  # "covid-19", "H1N1", "band7", the "B1078" road
             cue = self._context(text, m.start(), self.code_context, 40)
             yield Span(m.start(), m.end(), "ID", code, 0.8 if cue else 0.4, "mixed-code")

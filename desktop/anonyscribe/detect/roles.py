@@ -514,9 +514,10 @@ class RoleRecognizer:
                                      head.lower in (
             "head", "director", "lead", "chair", "deputy", "officer", "matron", "co-chair",
             "vice-chair", "president", "secretary", "treasurer"))
-        if not right_end and (left or self._on_unit(chunk, i + 1, head.lower) > i + 1):
+        if not right_end:
             on_unit = self._on_unit(chunk, i + 1, head.lower)
-            right_end = toks[on_unit - 1].end if on_unit > i + 1 else 0
+            if on_unit > i + 1:
+                right_end = toks[on_unit - 1].end  # "sister on the critical care unit"
         band_end = self._band_after(toks, i, right_end)
         if band_end:
             right_end, has_band = band_end, True
