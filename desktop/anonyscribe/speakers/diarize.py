@@ -83,6 +83,12 @@ class DiarizeSettings:
     change_reach: int = 5  # model frames (~17 ms) either side a local voice change counts
     change_threshold: float = 0.5  # share of overlapping chunks that hear the change
     change_gap_s: float = 0.05  # cut this much out around a change (no window straddles it)
+    # sparse-then-dense (``Diarizer.prints``, ``Diarizer.segmentation``): where the first,
+    # coarse pass finds one voice, the passes in between are not run
+    sparse: bool = True
+    agree_cos: float = 0.6  # neighbouring coarse prints at least this alike: one voice
+    doubt_overlap: float = 0.2  # a second voice this likely: run the fine pass here
+    doubt_change: float = 0.1  # a voice change this likely: run the fine pass here
     # known count: voices re-estimated along the timeline (``viterbi_voices``)
     hmm_kappa: float = 20.0  # how sharply a window's print picks its voice (von Mises-Fisher)
     hmm_switch_in: float = 2.0  # cost of a voice change between overlapping windows
@@ -311,6 +317,10 @@ class Diarizer:
         self._workers = max(1, self.settings.workers or min(4, usable_cores(unknown=1)))
         self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
         self.timings: dict[str, float] = {}  # seconds per stage of the last run (for bench/)
+        self.cpu_timings: dict[str, float] = {}  # CPU seconds (all threads) of the same
+        # model inputs of the last run per stage: (run, dense count) (``sparse``; for bench/)
+        self.calls: dict[str, tuple[int, int]] = {}
+        self.interpolated: list[TimeSpan] = []  # windows whose print was not run (last run)
         self.alike = False  # the last known-count run could not tell its voices apart
 
     # -- stages --
@@ -319,10 +329,12 @@ class Diarizer:
         """Per model frame: probability of speech, of two voices at once, and that the voice
         changes here (frames x 3).
 
-        The model sees 10 s chunks; chunks overlap and are blended with a Hamming weight so
-        that the edges of a chunk (where it knows least) count least.
+        The model sees 10 s chunks every ``seg_hop_s``; chunks overlap and are blended with a
+        Hamming weight so that the edges of a chunk (where it knows least) count least.
+        ``sparse``: every other chunk first (each moment still heard by two), then a chunk in
+        between only where those hear a second voice or a voice change in its middle half
+        (where its weight is largest): one voice talking on needs no more opinions.
         """
-        torch = self.models.torch
         s = self.settings
         step = self.models.seg_frame_step
         width = int(s.seg_chunk_s * SAMPLE_RATE)
@@ -334,6 +346,32 @@ class Diarizer:
         frames = int(n / SAMPLE_RATE / step) + 2
         acc = np.zeros((frames, 3), dtype=np.float64)
         weight = np.zeros(frames, dtype=np.float64)
+        if not s.sparse or len(starts) < 3:
+            self._blend(audio, starts, acc, weight, lambda f: progress(min(1.0, f)), cancel)
+            self.calls["segmentation"] = (len(starts), len(starts))
+            return acc / np.maximum(weight, 1e-9)[:, None]
+        first = starts[::2] if (len(starts) - 1) % 2 == 0 else [*starts[::2], starts[-1]]
+        taken = set(first)
+        self._blend(audio, first, acc, weight, lambda f: progress(0.5 * f), cancel)
+        coarse = acc / np.maximum(weight, 1e-9)[:, None]
+        doubt = (coarse[:, 1] > s.doubt_overlap) | (coarse[:, 2] > s.doubt_change)
+        quarter = int(round(s.seg_chunk_s / 4 / step))
+        then = [st for st in starts if st not in taken and doubt[
+            int(round(st / SAMPLE_RATE / step)) + quarter:
+            int(round(st / SAMPLE_RATE / step)) + 3 * quarter].any()]
+        self._blend(audio, then, acc, weight, lambda f: progress(0.5 + 0.5 * f), cancel)
+        self.calls["segmentation"] = (len(first) + len(then), len(starts))
+        return acc / np.maximum(weight, 1e-9)[:, None]
+
+    def _blend(self, audio: np.ndarray, starts: list[int], acc: np.ndarray, weight: np.ndarray,
+               progress: FractionProgress, cancel: CancelToken | None) -> None:
+        """Run the segmentation model on the chunks at ``starts`` (samples) and add their
+        Hamming-weighted outputs into ``acc`` and ``weight`` (per model frame)."""
+        torch = self.models.torch
+        s = self.settings
+        step = self.models.seg_frame_step
+        width = int(s.seg_chunk_s * SAMPLE_RATE)
+        frames = len(weight)
         per_call = max(1, s.seg_batch // self._workers)  # the same memory on any core count
         groups = [starts[b: b + per_call] for b in range(0, len(starts), per_call)]
 
@@ -357,8 +395,7 @@ class Diarizer:
                 acc[f0: f0 + k] += found[i, :k] * ham[:k, None]
                 weight[f0: f0 + k] += ham[:k]
             done += len(group)
-            progress(min(1.0, done / len(starts)))
-        return acc / np.maximum(weight, 1e-9)[:, None]
+            progress(done / max(1, len(starts)))
 
     def regions(self, probs: np.ndarray, duration: float
                 ) -> tuple[list[TimeSpan], list[TimeSpan], list[float]]:
@@ -377,11 +414,55 @@ class Diarizer:
         return ([(a, b) for a, b in clip if b > a], [(a, b) for a, b in overlap if b > a],
                 [t for t in changes if 0.0 < t < duration])
 
-    def embeddings(self, audio: np.ndarray, windows: list[TimeSpan], progress: FractionProgress,
-                   cancel: CancelToken | None) -> np.ndarray:
-        """One 192-d voice print per window (see ``_window_batches``)."""
-        torch = self.models.torch
+    def doubts(self, probs: np.ndarray, duration: float) -> list[TimeSpan]:
+        """Where the segmentation model suspects a second voice or a voice change (below the
+        thresholds that cut the speech): voice prints there are never skipped (``prints``)."""
+        s = self.settings
+        step = self.models.seg_frame_step
+        offset = self.models.seg_frame_duration / 2 - step / 2
+        doubt = (probs[:, 1] > s.doubt_overlap) | (probs[:, 2] > s.doubt_change)
+        return [(max(0.0, a), min(duration, b)) for a, b in runs_of(doubt, step, offset)]
+
+    def prints(self, audio: np.ndarray, windows: list[TimeSpan], doubts: list[TimeSpan],
+               progress: FractionProgress, cancel: CancelToken | None) -> np.ndarray:
+        """One 192-d voice print per window, sparse then dense (``sparse``).
+
+        Windows overlap by half, so every other window of a stretch of speech (and its last)
+        covers it all. Those are printed first; a window in between is printed too only
+        where its two neighbours' prints disagree (cosine under ``agree_cos``) or it touches
+        a suspected second voice or voice change (``doubts``). Elsewhere one voice talks on,
+        and the window's print is the mean of its neighbours': a 2-person interview is mostly
+        such stretches, and the print model is two thirds of the speaker stage. Clustering
+        still sees one print per window (its neighbour counts and the change costs along
+        the timeline are unchanged); with nothing skipped the prints are the dense ones."""
+        s = self.settings
+        coarse, between = coarse_windows(windows)
+        if not s.sparse or not between:
+            self.calls["prints"] = (len(windows), len(windows))
+            return self.embeddings(audio, windows, progress, cancel)
         out = np.zeros((len(windows), 192), dtype=np.float32)
+        share = len(coarse) / len(windows)
+        out[coarse] = self.embeddings(audio, windows, lambda f: progress(share * f), cancel,
+                                      coarse)
+        mid, left, right = (np.array(c, dtype=np.int64) for c in zip(*between, strict=True))
+        unit = _unit(out)
+        agree = np.einsum("ij,ij->i", unit[left], unit[right]) >= s.agree_cos
+        skip = agree & ~touching(windows, doubts)[mid]
+        need = mid[~skip].tolist()
+        out[need] = self.embeddings(audio, windows, lambda f: progress(share + (1 - share) * f),
+                                    cancel, need)
+        out[mid[skip]] = (out[left[skip]] + out[right[skip]]) / 2
+        self.interpolated = [windows[i] for i in mid[skip].tolist()]
+        self.calls["prints"] = (len(coarse) + len(need), len(windows))
+        return out
+
+    def embeddings(self, audio: np.ndarray, windows: list[TimeSpan], progress: FractionProgress,
+                   cancel: CancelToken | None, which: list[int] | None = None) -> np.ndarray:
+        """One 192-d voice print per window (or per window in ``which``, in that order; see
+        ``_window_batches``)."""
+        torch = self.models.torch
+        count = len(windows) if which is None else len(which)
+        out = np.zeros((count, 192), dtype=np.float32)
 
         def run(items: list[tuple[int, np.ndarray]]) -> tuple[list[int], np.ndarray]:
             batch = torch.from_numpy(np.stack([x for _, x in items]))
@@ -389,19 +470,28 @@ class Diarizer:
                 return [i for i, _ in items], self.models.embedder(batch).numpy()
 
         done = 0
-        for which, prints in self._ordered(run, self._window_batches(audio, windows), cancel):
-            out[which] = prints
-            done += len(which)
-            progress(done / max(1, len(windows)))
+        batches = self._window_batches(audio, windows, which)
+        for rows, prints in self._ordered(run, batches, cancel):
+            out[rows] = prints
+            done += len(rows)
+            progress(done / max(1, count))
         return out
 
-    def _window_batches(self, audio: np.ndarray, windows: list[TimeSpan]
+    def _window_batches(self, audio: np.ndarray, windows: list[TimeSpan],
+                        which: list[int] | None = None
                         ) -> Iterator[list[tuple[int, np.ndarray]]]:
-        """Batches of (window, features) of one length. Features are computed once per
-        stretch of overlapping windows and sliced per window (windows start on the 10 ms
-        frame grid, to within 5 ms), then mean-normalised per window as CAM++ was trained."""
-        pending: dict[int, list[tuple[int, np.ndarray]]] = {}  # frames -> (window, features)
+        """Batches of (output row, features) of one length, for all windows or those in
+        ``which``. Features are computed once per stretch of overlapping windows (all of
+        them, so a window's features never depend on which others are asked for) and sliced
+        per window (windows start on the 10 ms frame grid, to within 5 ms), then
+        mean-normalised per window as CAM++ was trained."""
+        row = {i: i for i in range(len(windows))} if which is None else {
+            wi: r for r, wi in enumerate(which)}
+        pending: dict[int, list[tuple[int, np.ndarray]]] = {}  # frames -> (row, features)
         for (ga, gb), members in _group_windows(windows):
+            members = [wi for wi in members if wi in row]
+            if not members:
+                continue
             a = int(round(ga * SAMPLE_RATE))
             frames = fbank(audio[a: int(round(gb * SAMPLE_RATE))])
             for wi in members:
@@ -409,7 +499,7 @@ class Diarizer:
                 f0 = max(0, min(int(round((wa * SAMPLE_RATE - a) / _HOP)), len(frames) - 1))
                 n = max(1, 1 + (int(round((wb - wa) * SAMPLE_RATE)) - _WIN) // _HOP)
                 x = frames[f0: f0 + n]
-                pending.setdefault(len(x), []).append((wi, x - x.mean(axis=0, keepdims=True)))
+                pending.setdefault(len(x), []).append((row[wi], x - x.mean(axis=0, keepdims=True)))
                 if len(pending[len(x)]) >= self.settings.batch_size:
                     yield pending.pop(len(x))
         yield from pending.values()
@@ -571,10 +661,13 @@ class Diarizer:
         report = progress or (lambda _f: None)
         s = self.settings
         with self._lock, self._one_torch_thread_each():
-            clock = _Clock(self.timings)
+            clock = _Clock(self.timings, self.cpu_timings)
+            self.calls.clear()
+            self.interpolated = []
             duration = len(audio) / SAMPLE_RATE
             probs = self.segmentation(audio, lambda f: report(0.25 * f), cancel)
             speech, overlap, changes = self.regions(probs, duration)
+            doubts = self.doubts(probs, duration)
             del probs
             clock.lap("segmentation")
             if not speech:
@@ -583,7 +676,7 @@ class Diarizer:
             clean = cut_at(subtract(speech, overlap, min_len=0.2) or speech, changes,
                            s.change_gap_s)
             windows = windows_for(clean, duration, s)
-            emb = self.embeddings(audio, windows, lambda f: report(0.25 + 0.65 * f), cancel)
+            emb = self.prints(audio, windows, doubts, lambda f: report(0.25 + 0.65 * f), cancel)
             clock.lap("embeddings")
             if cancel is not None:
                 cancel.check()
@@ -628,15 +721,18 @@ class Diarizer:
 
 
 class _Clock:
-    def __init__(self, into: dict[str, float]) -> None:
+    """Wall seconds per stage into ``into``, CPU seconds (all threads) into ``cpu``."""
+
+    def __init__(self, into: dict[str, float], cpu: dict[str, float]) -> None:
         into.clear()
-        self.into = into
-        self.t = time.perf_counter()
+        cpu.clear()
+        self.into, self.cpu = into, cpu
+        self.t, self.c = time.perf_counter(), time.process_time()
 
     def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.into[name] = now - self.t
-        self.t = now
+        now, c = time.perf_counter(), time.process_time()
+        self.into[name], self.cpu[name] = now - self.t, c - self.c
+        self.t, self.c = now, c
 
 
 def _as_mono_float(audio: np.ndarray) -> np.ndarray:
@@ -664,6 +760,33 @@ def _group_windows(windows: list[TimeSpan]) -> list[tuple[TimeSpan, list[int]]]:
         else:
             groups.append(((wa, wb), [i]))
     return groups
+
+
+def coarse_windows(windows: list[TimeSpan]) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """Per chain of overlapping windows, every other window and the last (together they
+    cover the chain), and each window in between as (window, left neighbour, right
+    neighbour)."""
+    coarse: list[int] = []
+    between: list[tuple[int, int, int]] = []
+    for _, members in _group_windows(windows):
+        for pos, wi in enumerate(members):
+            if pos % 2 == 0 or pos == len(members) - 1:
+                coarse.append(wi)
+            else:
+                between.append((wi, members[pos - 1], members[pos + 1]))
+    return coarse, between
+
+
+def touching(windows: list[TimeSpan], spans: list[TimeSpan]) -> np.ndarray:
+    """Per window: does it overlap any of ``spans`` (sorted, non-overlapping)?"""
+    if not spans or not windows:
+        return np.zeros(len(windows), dtype=bool)
+    starts = np.array([a for a, _ in spans])
+    ends = np.array([b for _, b in spans])
+    wa = np.array([a for a, _ in windows])
+    wb = np.array([b for _, b in windows])
+    k = np.searchsorted(ends, wa, side="right")  # the first span ending after the window starts
+    return (k < len(spans)) & (starts[np.minimum(k, len(spans) - 1)] < wb)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

