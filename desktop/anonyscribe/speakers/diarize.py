@@ -85,10 +85,13 @@ class DiarizeSettings:
     change_gap_s: float = 0.05  # cut this much out around a change (no window straddles it)
     # sparse-then-dense (``Diarizer.prints``, ``Diarizer.segmentation``): where the first,
     # coarse pass finds one voice, the passes in between are not run
-    sparse: bool = True
+    sparse_chunks: bool = True
+    sparse_prints: bool = True
     agree_cos: float = 0.6  # neighbouring coarse prints at least this alike: one voice
     doubt_overlap: float = 0.2  # a second voice this likely: run the fine pass here
     doubt_change: float = 0.1  # a voice change this likely: run the fine pass here
+    doubt_edge_s: float = 0.0  # doubts this close to a chunk's ends do not call for it
+    sure_separation: float = 4.0  # two voices this far apart on sparse prints: no dense pass
     # known count: voices re-estimated along the timeline (``viterbi_voices``)
     hmm_kappa: float = 20.0  # how sharply a window's print picks its voice (von Mises-Fisher)
     hmm_switch_in: float = 2.0  # cost of a voice change between overlapping windows
@@ -318,9 +321,10 @@ class Diarizer:
         self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
         self.timings: dict[str, float] = {}  # seconds per stage of the last run (for bench/)
         self.cpu_timings: dict[str, float] = {}  # CPU seconds (all threads) of the same
-        # model inputs of the last run per stage: (run, dense count) (``sparse``; for bench/)
+        # model inputs of the last run per stage: (run, dense count) (``sparse_*``; for bench/)
         self.calls: dict[str, tuple[int, int]] = {}
         self.interpolated: list[TimeSpan] = []  # windows whose print was not run (last run)
+        self.separation = float("nan")  # of two voices on the sparse prints (last run)
         self.alike = False  # the last known-count run could not tell its voices apart
 
     # -- stages --
@@ -331,9 +335,9 @@ class Diarizer:
 
         The model sees 10 s chunks every ``seg_hop_s``; chunks overlap and are blended with a
         Hamming weight so that the edges of a chunk (where it knows least) count least.
-        ``sparse``: every other chunk first (each moment still heard by two), then a chunk in
-        between only where those hear a second voice or a voice change in its middle half
-        (where its weight is largest): one voice talking on needs no more opinions.
+        ``sparse_chunks``: every other chunk first (each moment still heard by two), then a chunk in
+        between only where those hear a second voice or a voice change anywhere in it: one
+        voice talking on needs no more opinions.
         """
         s = self.settings
         step = self.models.seg_frame_step
@@ -346,7 +350,7 @@ class Diarizer:
         frames = int(n / SAMPLE_RATE / step) + 2
         acc = np.zeros((frames, 3), dtype=np.float64)
         weight = np.zeros(frames, dtype=np.float64)
-        if not s.sparse or len(starts) < 3:
+        if not s.sparse_chunks or len(starts) < 3:
             self._blend(audio, starts, acc, weight, lambda f: progress(min(1.0, f)), cancel)
             self.calls["segmentation"] = (len(starts), len(starts))
             return acc / np.maximum(weight, 1e-9)[:, None]
@@ -355,10 +359,11 @@ class Diarizer:
         self._blend(audio, first, acc, weight, lambda f: progress(0.5 * f), cancel)
         coarse = acc / np.maximum(weight, 1e-9)[:, None]
         doubt = (coarse[:, 1] > s.doubt_overlap) | (coarse[:, 2] > s.doubt_change)
-        quarter = int(round(s.seg_chunk_s / 4 / step))
+        edge = int(round(s.doubt_edge_s / step))
+        span = int(round(s.seg_chunk_s / step))
         then = [st for st in starts if st not in taken and doubt[
-            int(round(st / SAMPLE_RATE / step)) + quarter:
-            int(round(st / SAMPLE_RATE / step)) + 3 * quarter].any()]
+            int(round(st / SAMPLE_RATE / step)) + edge:
+            int(round(st / SAMPLE_RATE / step)) + span - edge].any()]
         self._blend(audio, then, acc, weight, lambda f: progress(0.5 + 0.5 * f), cancel)
         self.calls["segmentation"] = (len(first) + len(then), len(starts))
         return acc / np.maximum(weight, 1e-9)[:, None]
@@ -424,22 +429,26 @@ class Diarizer:
         return [(max(0.0, a), min(duration, b)) for a, b in runs_of(doubt, step, offset)]
 
     def prints(self, audio: np.ndarray, windows: list[TimeSpan], doubts: list[TimeSpan],
-               progress: FractionProgress, cancel: CancelToken | None) -> np.ndarray:
-        """One 192-d voice print per window, sparse then dense (``sparse``).
+               progress: FractionProgress, cancel: CancelToken | None
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """One 192-d voice print per window, sparse then dense (``sparse_prints``), and
+        which of them the model made.
 
         Windows overlap by half, so every other window of a stretch of speech (and its last)
         covers it all. Those are printed first; a window in between is printed too only
         where its two neighbours' prints disagree (cosine under ``agree_cos``) or it touches
         a suspected second voice or voice change (``doubts``). Elsewhere one voice talks on,
         and the window's print is the mean of its neighbours': a 2-person interview is mostly
-        such stretches, and the print model is two thirds of the speaker stage. Clustering
-        still sees one print per window (its neighbour counts and the change costs along
-        the timeline are unchanged); with nothing skipped the prints are the dense ones."""
+        such stretches, and the print model is two thirds of the speaker stage. The timeline
+        still has one print per window (the change costs between windows are unchanged),
+        but only the model's own prints shape the voices (``cluster``); with nothing
+        skipped the prints are the dense ones."""
         s = self.settings
         coarse, between = coarse_windows(windows)
-        if not s.sparse or not between:
+        made = np.ones(len(windows), dtype=bool)
+        if not s.sparse_prints or not between:
             self.calls["prints"] = (len(windows), len(windows))
-            return self.embeddings(audio, windows, progress, cancel)
+            return self.embeddings(audio, windows, progress, cancel), made
         out = np.zeros((len(windows), 192), dtype=np.float32)
         share = len(coarse) / len(windows)
         out[coarse] = self.embeddings(audio, windows, lambda f: progress(share * f), cancel,
@@ -453,7 +462,34 @@ class Diarizer:
                                     cancel, need)
         out[mid[skip]] = (out[left[skip]] + out[right[skip]]) / 2
         self.interpolated = [windows[i] for i in mid[skip].tolist()]
+        made[mid[skip]] = False
         self.calls["prints"] = (len(coarse) + len(need), len(windows))
+        return out, made
+
+    def _sure(self, emb: np.ndarray, labels: np.ndarray, made: np.ndarray,
+              num_speakers: int | None) -> bool:
+        """Are the voices found from the sparse prints beyond doubt? One voice told; or two
+        told, kept apart (not ``alike``) and at least ``sure_separation`` apart on the
+        model's own prints. Anything else (an unknown count, more voices, near voices that
+        need the prints' fine differences within a stretch) is redone on dense prints."""
+        if num_speakers == 1:
+            return True
+        if num_speakers != 2 or self.alike or len(np.unique(labels)) != 2:
+            return False
+        self.separation = separation(_unit(emb)[made], labels[made])
+        return self.separation >= self.settings.sure_separation
+
+    def fill_in(self, audio: np.ndarray, windows: list[TimeSpan], emb: np.ndarray,
+                made: np.ndarray, progress: FractionProgress, cancel: CancelToken | None
+                ) -> np.ndarray:
+        """``emb`` with the prints ``prints`` skipped made by the model after all (the dense
+        prints)."""
+        rest = np.flatnonzero(~made).tolist()
+        out = emb.copy()
+        out[rest] = self.embeddings(audio, windows, progress, cancel, rest)
+        done, dense = self.calls["prints"]
+        self.calls["prints"] = (done + len(rest), dense)
+        self.interpolated = []
         return out
 
     def embeddings(self, audio: np.ndarray, windows: list[TimeSpan], progress: FractionProgress,
@@ -533,7 +569,8 @@ class Diarizer:
                     f.exception()  # waits for it; its error (if any) is not ours to raise
 
     def cluster(self, emb: np.ndarray, num_speakers: int | None,
-                windows: list[TimeSpan] | None = None) -> np.ndarray:
+                windows: list[TimeSpan] | None = None, real: np.ndarray | None = None
+                ) -> np.ndarray:
         """A speaker index per window: spectral clustering with the count found by eigengap
         (clusters whose mean prints are more alike than ``merge_cos`` merged), or exactly the
         known count (``fixed_count``).
@@ -542,14 +579,21 @@ class Diarizer:
         gender and pitch are as alike (cosine of their means 0.88-0.90 on our dev clips) as
         one real voice's prints from different moments of a short clip (0.80-0.82), so no
         merge threshold keeps the first apart without splitting the second. Hence
-        interviews first: the study says how many voices there are."""
+        interviews first: the study says how many voices there are.
+
+        ``real``: which prints the model made (``prints``); the others, means of two
+        neighbours, never shape the voices (means of one voice's prints vary less than its
+        prints do, and would make voices look more apart than they are): they join the
+        nearest voice and follow the timeline."""
         n = len(emb)
         if n == 0:
             return np.zeros(0, dtype=np.int64)
         if num_speakers == 1 or n < 2:
             return np.zeros(n, dtype=np.int64)
-        pick = (np.arange(n) if n <= self.settings.max_cluster_points else
-                np.linspace(0, n - 1, self.settings.max_cluster_points).round().astype(np.int64))
+        made = np.arange(n) if real is None else np.flatnonzero(real)
+        most = self.settings.max_cluster_points
+        pick = (made if len(made) <= most else
+                made[np.linspace(0, len(made) - 1, most).round().astype(np.int64)])
         if num_speakers:
             sub = self.fixed_count(emb[pick], min(int(num_speakers), len(pick)))
         else:
@@ -568,7 +612,7 @@ class Diarizer:
             labels = np.argmax(unit @ centroids.T, axis=1)
             labels[pick] = sub
         if num_speakers and windows is not None and len(windows) == n:
-            labels = self.viterbi_voices(_unit(emb), windows, labels, int(num_speakers))
+            labels = self.viterbi_voices(_unit(emb), windows, labels, int(num_speakers), real)
         return labels
 
     def fixed_count(self, emb: np.ndarray, k: int) -> np.ndarray:
@@ -588,7 +632,7 @@ class Diarizer:
         return _relabel(_spherical_kmeans(x, start, k))
 
     def viterbi_voices(self, x: np.ndarray, windows: list[TimeSpan], start: np.ndarray,
-                       k: int) -> np.ndarray:
+                       k: int, real: np.ndarray | None = None) -> np.ndarray:
         """Exactly ``k`` voices chosen along the timeline, not window by window.
 
         Why: two voices nearly alike (one synthetic voice in two accents) give prints whose
@@ -614,17 +658,18 @@ class Diarizer:
             score = _path_score(s.hmm_kappa * (x @ centroids.T), cost, labels)
             if len(np.unique(labels)) == k and score > best_score:
                 best, best_score = labels, score
-        if k == 2 and separation(x, best) < s.min_separation:
-            directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap)
-            second = self.voice_contrast(x, directions, cost)
+        made = np.ones(n, dtype=bool) if real is None else real
+        if k == 2 and separation(x[made], best[made]) < s.min_separation:
+            directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap, made)
+            second = self.voice_contrast(x, directions, cost, made)
             if second is not None:
                 return second
             self.alike = True
             return _mostly_one(x, best)
         return best
 
-    def voice_contrast(self, x: np.ndarray, directions: list[np.ndarray], cost: np.ndarray
-                       ) -> np.ndarray | None:
+    def voice_contrast(self, x: np.ndarray, directions: list[np.ndarray], cost: np.ndarray,
+                       made: np.ndarray) -> np.ndarray | None:
         """A second opinion on two voices whose best split is not credible: a split along
         the directions in which prints change *between* stretches of speech far more than
         *within* one, or None.
@@ -645,9 +690,10 @@ class Diarizer:
         best, best_sep = None, s.min_separation
         for proj in directions[: s.contrast_tries]:
             labels = _refine(x, _two_means_1d(proj), cost, 2, s.hmm_kappa)
-            if len(np.unique(labels)) < 2 or _fisher_1d(proj, labels) < s.min_contrast:
+            if (len(np.unique(labels)) < 2
+                    or _fisher_1d(proj[made], labels[made]) < s.min_contrast):
                 continue
-            sep = separation(x, labels)
+            sep = separation(x[made], labels[made])
             if sep >= best_sep:
                 best, best_sep = labels, sep
         return best
@@ -664,6 +710,7 @@ class Diarizer:
             clock = _Clock(self.timings, self.cpu_timings)
             self.calls.clear()
             self.interpolated = []
+            self.separation = float("nan")
             duration = len(audio) / SAMPLE_RATE
             probs = self.segmentation(audio, lambda f: report(0.25 * f), cancel)
             speech, overlap, changes = self.regions(probs, duration)
@@ -676,13 +723,22 @@ class Diarizer:
             clean = cut_at(subtract(speech, overlap, min_len=0.2) or speech, changes,
                            s.change_gap_s)
             windows = windows_for(clean, duration, s)
-            emb = self.prints(audio, windows, doubts, lambda f: report(0.25 + 0.65 * f), cancel)
+            emb, made = self.prints(audio, windows, doubts, lambda f: report(0.25 + 0.65 * f),
+                                    cancel)
             clock.lap("embeddings")
             if cancel is not None:
                 cancel.check()
             self.alike = False
-            labels = self.cluster(emb, num_speakers, windows)
+            labels = self.cluster(emb, num_speakers, windows, made)
             clock.lap("clustering")
+            if not made.all() and not self._sure(emb, labels, made, num_speakers):
+                emb = self.fill_in(audio, windows, emb, made, lambda f: report(0.9 + 0.05 * f),
+                                   cancel)
+                made[:] = True
+                clock.lap("embeddings")
+                self.alike = False
+                labels = self.cluster(emb, num_speakers, windows)
+                clock.lap("clustering")
             owner = frame_owners(speech, windows, labels)
             smooth = _absorb_short(owner, int(s.min_turn_s / _STEP))
             if num_speakers and len(_voices(smooth)) < len(_voices(owner)):
@@ -721,7 +777,8 @@ class Diarizer:
 
 
 class _Clock:
-    """Wall seconds per stage into ``into``, CPU seconds (all threads) into ``cpu``."""
+    """Wall seconds per stage into ``into``, CPU seconds (all threads) into ``cpu`` (a stage
+    run twice: summed)."""
 
     def __init__(self, into: dict[str, float], cpu: dict[str, float]) -> None:
         into.clear()
@@ -731,7 +788,8 @@ class _Clock:
 
     def lap(self, name: str) -> None:
         now, c = time.perf_counter(), time.process_time()
-        self.into[name], self.cpu[name] = now - self.t, c - self.c
+        self.into[name] = self.into.get(name, 0.0) + now - self.t
+        self.cpu[name] = self.cpu.get(name, 0.0) + c - self.c
         self.t, self.c = now, c
 
 
@@ -826,29 +884,31 @@ def _candidate_splits(x: np.ndarray, start: np.ndarray, k: int, directions: int
     return out
 
 
-def voice_directions(x: np.ndarray, windows: list[TimeSpan], dims: int, gap: int
-                     ) -> list[np.ndarray]:
+def voice_directions(x: np.ndarray, windows: list[TimeSpan], dims: int, gap: int,
+                     made: np.ndarray | None = None) -> list[np.ndarray]:
     """The prints projected on the directions along which they vary most between stretches
     of speech relative to within one (generalised eigenvectors of the total scatter over
     the scatter of prints ``gap`` windows apart in one stretch), most voice-like first;
     none when there are too few such pairs. Works in the prints' first ``dims`` main
-    directions, so that ~100 windows can estimate the scatter."""
+    directions, so that ~100 windows can estimate the scatter. Only the prints in ``made``
+    (the model's own, not means of neighbours) estimate; all are projected."""
     n = len(x)
+    made = np.ones(n, dtype=bool) if made is None else made
     stretch = np.zeros(n, dtype=np.int64)
     for g, (_, members) in enumerate(_group_windows(windows)):
         stretch[members] = g
     i = np.arange(max(0, n - gap))
-    i = i[stretch[i] == stretch[i + gap]]
-    dims = min(dims, n - 1, x.shape[1])
+    i = i[(stretch[i] == stretch[i + gap]) & made[i] & made[i + gap]]
+    dims = min(dims, int(made.sum()) - 1, x.shape[1])
     if len(i) < 2 * dims or dims < 1:
         return []
-    centred = x - x.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    centred = x - x[made].mean(axis=0)
+    _, _, vt = np.linalg.svd(centred[made], full_matrices=False)
     z = centred @ vt[:dims].T
     step = z[i] - z[i + gap]
     within = step.T @ step / (2 * len(step))
     within += 1e-3 * np.trace(within) / dims * np.eye(dims)  # keep it invertible
-    total = z.T @ z / n
+    total = z[made].T @ z[made] / int(made.sum())
     chol = np.linalg.cholesky(within)
     inv = np.linalg.inv(chol)
     _, vecs = np.linalg.eigh(inv @ total @ inv.T)
