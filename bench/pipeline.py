@@ -213,13 +213,17 @@ def _speaker_method(transcript: Any) -> str:
     return f"{n} speaker(s), {len(transcript.speaker_times)} timeline entries"
 
 
-def _diarizer_timings() -> dict[str, float]:
+def _diarizer_timings() -> dict[str, Any]:
+    """The diarizer's wall and CPU seconds per stage and its model calls (run / dense)."""
     try:
         from anonyscribe.speakers import diarize
     except ImportError:
         return {}
     shared = getattr(diarize, "_shared", None)
-    return dict(shared.timings) if shared is not None else {}
+    if shared is None:
+        return {}
+    return {"wall": dict(shared.timings), "cpu": dict(shared.cpu_timings),
+            "calls": {k: list(v) for k, v in shared.calls.items()}}
 
 
 def _profiler(on: bool) -> Any:
@@ -281,9 +285,13 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
           f"{app['total_s'] / raw['total_s']:>9.2f}")
     cpu_report(raw, app, audio_s)
     print(f"\napp decodes the file {app['decodes']}x, runs faster-whisper's VAD "
-          f"{app['vads']}x; speakers: {app['speaker_method']}"
-          + (f"; diarizer {', '.join(f'{k} {v:.1f} s' for k, v in app['diarizer'].items())}"
-             if app["diarizer"] else ""))
+          f"{app['vads']}x; speakers: {app['speaker_method']}")
+    if app["diarizer"]:
+        d = app["diarizer"]
+        print("diarizer stages, wall / CPU s: " + ", ".join(
+            f"{k} {v:.1f} / {d['cpu'].get(k, 0.0):.1f}" for k, v in d["wall"].items())
+            + "; model inputs run / dense: " + ", ".join(
+            f"{k} {a}/{b}" for k, (a, b) in d["calls"].items()))
     print(f"peak memory MB: raw {raw['peak_mb']:.0f}, app {app['peak_mb']:.0f} "
           f"(app: {app['models_mb']:.0f} MB after loading the models)")
     print(f"same text as raw: {'yes' if raw['text'] == app['text'] else 'no'} "

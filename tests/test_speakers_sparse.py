@@ -77,24 +77,39 @@ def _diarizer(**settings):  # noqa: ANN003, ANN202
 
 
 def test_sparse_gives_the_turns_dense_gives(voices) -> None:  # noqa: ANN001
+    """An interview (2 voices, as the study says): fewer model calls, the same turns."""
     audio, truth = interview(voices)
-    sparse, dense = _diarizer(), _diarizer(sparse=False)
-    for count in (None, 2):
-        got, want = sparse(audio, num_speakers=count), dense(audio, num_speakers=count)
-        assert sparse.calls["prints"][0] < sparse.calls["prints"][1]  # the sparse path ran
-        assert dense.calls["prints"][0] == dense.calls["prints"][1]
-        assert [t.speaker for t in got.turns] == [t.speaker for t in want.turns]
-        assert len(got.turns) == len(truth)
-        for g, w in zip(got.turns, want.turns, strict=True):
-            assert abs(g.start - w.start) <= 0.1 and abs(g.end - w.end) <= 0.1
-        assert diarization_error(truth, got.all_turns).der <= 0.05
+    sparse = _diarizer()
+    dense = _diarizer(sparse_chunks=False, sparse_prints=False)
+    got, want = sparse(audio, num_speakers=2), dense(audio, num_speakers=2)
+    assert sparse.calls["prints"][0] < sparse.calls["prints"][1]  # the sparse path ran
+    assert sparse.separation >= sparse.settings.sure_separation
+    assert dense.calls["prints"][0] == dense.calls["prints"][1]
+    assert [t.speaker for t in got.turns] == [t.speaker for t in want.turns]
+    assert len(got.turns) == len(truth)
+    for g, w in zip(got.turns, want.turns, strict=True):
+        assert abs(g.start - w.start) <= 0.1 and abs(g.end - w.end) <= 0.1
+    assert diarization_error(truth, got.all_turns).der <= 0.05
+
+
+def test_unsure_voices_get_the_dense_prints_and_the_dense_result(voices) -> None:  # noqa: ANN001
+    """An unknown count is never settled on sparse prints: the skipped prints are made and
+    the voices found again, giving exactly what the dense analysis gives."""
+    audio, _truth = interview(voices)
+    sparse = _diarizer(sparse_chunks=False)
+    dense = _diarizer(sparse_chunks=False, sparse_prints=False)
+    got, want = sparse(audio, num_speakers=None), dense(audio, num_speakers=None)
+    assert sparse.calls["prints"] == dense.calls["prints"]  # all made, none twice
+    assert sparse.interpolated == []
+    assert got.turns == want.turns and got.overlaps == want.overlaps
 
 
 def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: ANN001
-    """One voice for about 80 s: each model sees far fewer inputs (counted at the models),
-    and the calls the diarizer reports are the ones the models saw."""
-    audio = np.concatenate([x for a in voices["a"] * 2
-                            for x in (a, np.zeros(SR // 4, np.float32))])
+    """A question, then one voice for about 80 s: each model sees far fewer inputs (counted
+    at the models), and the calls the diarizer reports are the ones the models saw."""
+    audio = np.concatenate([voices["q"][0], np.zeros(SR // 2, np.float32)]
+                           + [x for a in voices["a"] * 2
+                              for x in (a, np.zeros(SR // 4, np.float32))])
     seen = {"segmenter": 0, "embedder": 0}
     lock = threading.Lock()  # model calls run on worker threads
 
@@ -106,21 +121,20 @@ def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: AN
 
     runs = {}
     for sparse in (True, False):
-        d = _diarizer(sparse=sparse)
+        d = _diarizer(sparse_chunks=sparse, sparse_prints=sparse)
         seen.update(segmenter=0, embedder=0)
         hooks = [d.models.segmenter.register_forward_pre_hook(count("segmenter")),
                  d.models.embedder.register_forward_pre_hook(count("embedder"))]
         try:
-            result = d(audio, num_speakers=None)
+            result = d(audio, num_speakers=2)
         finally:
             for h in hooks:
                 h.remove()
-        assert result.speakers == ["S1"]
+        assert result.speakers == ["S1", "S2"]
         assert (seen["segmenter"], seen["embedder"]) == (d.calls["segmentation"][0],
                                                          d.calls["prints"][0])
         runs[sparse] = dict(seen)
-    print(runs)
-    assert runs[True]["segmenter"] <= 0.65 * runs[False]["segmenter"]
+    assert runs[True]["segmenter"] < runs[False]["segmenter"]
     assert runs[True]["embedder"] <= 0.7 * runs[False]["embedder"]
 
 
@@ -133,11 +147,10 @@ def test_a_voice_change_between_coarse_prints_is_found(voices) -> None:  # noqa:
     audio = np.concatenate([first, second, np.zeros(SR // 2, np.float32)])
     change = len(first) / SR
     blind = {"change_threshold": 2.0, "doubt_change": 2.0, "doubt_overlap": 2.0}
-    sparse, dense = _diarizer(**blind), _diarizer(sparse=False, **blind)
+    sparse, dense = _diarizer(**blind), _diarizer(sparse_chunks=False, sparse_prints=False, **blind)
     got, want = sparse(audio, num_speakers=2), dense(audio, num_speakers=2)
     assert sparse.calls["prints"][0] < sparse.calls["prints"][1]  # elsewhere, prints skipped
     assert not any(a < change < b for a, b in sparse.interpolated)
     assert [t.speaker for t in got.turns] == ["S1", "S2"]
-    print(got.turns, want.turns, change, sparse.interpolated)
     assert abs(got.turns[0].end - change) <= 0.75
     assert abs(got.turns[0].end - want.turns[0].end) <= 0.2
