@@ -93,7 +93,11 @@ class DiarizeSettings:
     doubt_overlap: float = 0.2  # a second voice this likely: run the fine pass here
     doubt_change: float = 0.1  # a voice change this likely: run the fine pass here
     doubt_edge_s: float = 0.0  # doubts this close to a chunk's ends do not call for it
-    sure_separation: float = 4.0  # two voices this far apart on sparse prints: no dense pass
+    # two voices this far apart on the sparse prints need no dense pass. On dev, clearly
+    # different voices scored 47-233; near pairs 3.3-10.8 and one voice in both roles 3.9-10.5
+    # (sparse prints make a split look further apart than dense ones: one voice's split is
+    # under 3 on dense prints), so anything near those is redone on dense prints
+    sure_separation: float = 20.0
     # known count: voices re-estimated along the timeline (``viterbi_voices``)
     hmm_kappa: float = 20.0  # how sharply a window's print picks its voice (von Mises-Fisher)
     hmm_switch_in: float = 2.0  # cost of a voice change between overlapping windows
