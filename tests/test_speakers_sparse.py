@@ -105,11 +105,13 @@ def test_unsure_voices_get_the_dense_prints_and_the_dense_result(voices) -> None
 
 
 def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: ANN001
-    """A question, then one voice for about 80 s: each model sees far fewer inputs (counted
-    at the models), and the calls the diarizer reports are the ones the models saw."""
-    audio = np.concatenate([voices["q"][0], np.zeros(SR // 2, np.float32)]
-                           + [x for a in voices["a"] * 2
-                              for x in (a, np.zeros(SR // 4, np.float32))])
+    """Two questions, each answered by one voice talking on for about 40 s: the print model
+    sees far fewer windows (counted at the model), and the calls the diarizer reports are
+    the ones the models saw. With one voice told, no print is needed at all."""
+    pause, breath = np.zeros(int(0.7 * SR), np.float32), np.zeros(SR // 4, np.float32)
+    audio = np.concatenate([x for q in voices["q"][:2]
+                            for x in [q, pause] + [y for a in voices["a"] for y in (a, breath)]
+                            + [pause]])
     seen = {"segmenter": 0, "embedder": 0}
     lock = threading.Lock()  # model calls run on worker threads
 
@@ -120,22 +122,23 @@ def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: AN
         return hook
 
     runs = {}
-    for sparse in (True, False):
+    for sparse, count_told in ((True, 2), (False, 2), (True, 1)):
         d = _diarizer(sparse_chunks=sparse, sparse_prints=sparse)
         seen.update(segmenter=0, embedder=0)
         hooks = [d.models.segmenter.register_forward_pre_hook(count("segmenter")),
                  d.models.embedder.register_forward_pre_hook(count("embedder"))]
         try:
-            result = d(audio, num_speakers=2)
+            result = d(audio, num_speakers=count_told)
         finally:
             for h in hooks:
                 h.remove()
-        assert result.speakers == ["S1", "S2"]
+        assert result.speakers == ["S1", "S2"][:count_told]
         assert (seen["segmenter"], seen["embedder"]) == (d.calls["segmentation"][0],
                                                          d.calls["prints"][0])
-        runs[sparse] = dict(seen)
-    assert runs[True]["segmenter"] < runs[False]["segmenter"]
-    assert runs[True]["embedder"] <= 0.7 * runs[False]["embedder"]
+        runs[sparse, count_told] = dict(seen)
+    assert runs[True, 2]["segmenter"] < runs[False, 2]["segmenter"]
+    assert runs[True, 2]["embedder"] <= 0.7 * runs[False, 2]["embedder"]
+    assert runs[True, 1]["embedder"] == 0
 
 
 def test_a_voice_change_between_coarse_prints_is_found(voices) -> None:  # noqa: ANN001

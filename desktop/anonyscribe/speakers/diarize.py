@@ -740,8 +740,12 @@ class Diarizer:
             clean = cut_at(subtract(speech, overlap, min_len=0.2) or speech, changes,
                            s.change_gap_s)
             windows = windows_for(clean, duration, s)
-            emb, made = self.prints(audio, windows, doubts, lambda f: report(0.25 + 0.65 * f),
-                                    cancel)
+            if num_speakers == 1:  # one voice told: every window is it, no print needed
+                emb, made = np.zeros((len(windows), 192), np.float32), np.ones(len(windows), bool)
+                self.calls["prints"] = (0, len(windows))
+            else:
+                emb, made = self.prints(audio, windows, doubts,
+                                        lambda f: report(0.25 + 0.65 * f), cancel)
             clock.lap("embeddings")
             if cancel is not None:
                 cancel.check()
