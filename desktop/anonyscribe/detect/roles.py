@@ -4,7 +4,6 @@ not bare professions used generically ("nurses like me", "as a doctor")."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Sequence
 
 from ..core.model import Span
