@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from anonyscribe.detect.engine import Detector
+from anonyscribe.detect.text import is_cased, tokenize
 from test_detect_generic import covered, untouched
 from test_detect_generic import spans as found
 
@@ -282,3 +283,15 @@ def test_lower_case_employer_after_a_post_for(det: Detector) -> None:
                        ("speaker 2: i'm a carer for my dad", "dad"),
                        ("speaker 2: i was a nurse for children with asthma", "children")):
         assert untouched(det, text, part), text
+
+
+# -- casing (session 6): a survey with a few lower-case answers is still cased text -----------
+def test_mixed_case_survey_is_read_as_cased(det: Detector) -> None:
+    survey = ("Respondent 1: Senior carer with Tindleford Homecare, nights mainly.\n\n"
+              "Respondent 2: im a driver and i do the rounds\n\n"
+              "Respondent 3: Half our staff came through Marrowby Care Partners from Kerala.\n")
+    assert is_cased(tokenize(survey))
+    assert covered(det, survey, "Marrowby Care Partners")
+    asr = ("speaker 1: so i was at the Hub that day\n"
+           + "speaker 2: and then i went home and i rang my mum and she said come over\n" * 3)
+    assert not is_cased(tokenize(asr))
