@@ -106,9 +106,9 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "bank", "staffing", "nursing", "solutions", "group", "services", "trust",
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
-_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}
-# Titles in the names of sites named after a person ("Dr Gray's", "Sir Robert Peel").
-_SITE_TITLES = {"dr", "doctor", "sir", "lady", "dame"}  # often named after a person/bird/tree
+_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+# Titles in the names of sites named after a person ("over to Dr Jenner's").
+_SITE_TITLES = {"dr", "doctor", "sir", "lady", "dame"}
 # Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
 _BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary", "health",
                "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",
@@ -389,8 +389,8 @@ class OrganisationRecognizer:
                     tail = self._lower_guess(run, toks)  # "run by the good shepherd": a guess
                     score = 0.35
                 elif tail is None and t.lower == "for" and toks[i - 1].lower in self.role_words:
-                    tail = self._lower_guess(run, toks)  # "a care coordinator for kindred
-                    score = 0.35  # hands": two words or more, none that says whom for
+                    tail = self._lower_guess(run, toks)  # "a care coordinator for silver
+                    score = 0.35  # linnet": two words or more, none that says whom for
                     if tail is not None and (tail < 1 or tail + 1 < len(run)):
                         tail = None
                 if tail is None or t.lower == "at" and (pair not in _EMPLOYER_CUES or tail == 0):
@@ -434,9 +434,9 @@ class OrganisationRecognizer:
         return out
 
     def _said_in_passing(self, chunk: Chunk) -> list[Span]:
-        """Sites said in passing without their head word: 'royal preston' ("Royal" and a
+        """Sites said in passing without their head word: 'royal harrogate' ("Royal" and a
         town, in either case, unless the pair is itself a town), and a site named after a
-        person said with a title and 's after a workplace word ('a nurse from dr gray's')."""
+        person said with a title and 's after a workplace word ('a sister from dr jenner's')."""
         out: list[Span] = []
         toks, lex = chunk.toks, self.lex
         for i, t in enumerate(toks[:-1]):

@@ -67,8 +67,8 @@ _ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone",
               "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
               "fetched", "get", "got"}
 _SHIFTS = {"nights", "days", "call", "duty", "shift", "earlies", "lates", "weekends"}
-# Prepositions that open a phrase between a post and its clause ("the tutor on my module
-# at the uni was very kind", "the OT at the hospital who sorted the hoist").
+# Prepositions that open a phrase between a post and its clause ("the counsellor at the old
+# infirmary was so gentle", "the optometrist from the mobile team who visited").
 _PHRASE_PREPS = {"on", "at", "in", "from", "for", "with", "over", "up", "down", "out"}
 # Words that end such a phrase without a clause about the post's holder.
 _PHRASE_BREAK = {"and", "but", "so", "because", "cos", "i", "we", "you", "they", "he", "she",
@@ -209,8 +209,8 @@ class RoleRecognizer:
         return out
 
     def beside_names(self, text: str, cands: Sequence[Span], cased: bool) -> list[Span]:
-        """'our ot is cerys', 'the deputy is iolo', 'Mihaela, the trainer.', 'The HALO
-        there, Deirdre', 'the reg on nights, Tobias': a post word right beside a name that
+        """'the ot is branwen', 'the deputy is tegwen', 'Tamsin, the trainer.', 'The PEF
+        there, Rhiannon', 'the reg on nights, Hallgrim': a post word right beside a name that
         the person rules found is that person's post (a low score). Runs after detection,
         as the names (lower-case, of any origin) are what the person rules know best."""
         people = [c for c in cands if c.type == "PERSON" and c.score >= 0.4
@@ -329,8 +329,9 @@ class RoleRecognizer:
     @staticmethod
     def _subject(toks: list[Tok], k: int) -> bool:
         """Does a past-tense clause about one person follow ('the anaesthetist was great',
-        'the hca on nights was rubbish', 'the tutor on my module at the uni was kind', 'the
-        OT at the hospital who sorted the hoist')? Not 'the consultant is responsible'."""
+        'the hca on nights was rubbish', 'the tutor on my course at the college was fair',
+        'the optometrist from the mobile team who visited')? Not 'the consultant is
+        responsible'."""
         if k + 1 < len(toks) and toks[k].lower == "on" and toks[k + 1].lower in _SHIFTS:
             k += 2
         elif k < len(toks) and toks[k].lower in _PHRASE_PREPS:
@@ -384,7 +385,7 @@ class RoleRecognizer:
                     and self._lower_field(chunk, end)):
                 continue
             if self._names_a_place(toks, end):
-                continue  # "which is the specialist palliative care unit": a unit, no post
+                continue  # "the specialist dementia care unit": a unit, no post
             if start and toks[start - 1].lower in _OWNERS - {"the"} and \
                     " ".join(t.lower for t in toks[k:end]) in self.relationship:
                 continue  # "it was my line manager": who, not which post
@@ -396,7 +397,7 @@ class RoleRecognizer:
         return out
 
     def _names_a_place(self, toks: list[Tok], end: int) -> bool:
-        """Do the words after a title go on to a kind of place ('specialist | palliative
+        """Do the words after a title go on to a kind of place ('specialist | dementia
         care unit', 'nurse | led clinic'), so that the title was only their modifier?"""
         j = end
         while j < len(toks) and j < end + 3 and toks[j].is_word and toks[j].lower not in STOP:
