@@ -92,16 +92,21 @@ def test_sparse_gives_the_turns_dense_gives(voices) -> None:  # noqa: ANN001
     assert diarization_error(truth, got.all_turns).der <= 0.05
 
 
-def test_unsure_voices_get_the_dense_prints_and_the_dense_result(voices) -> None:  # noqa: ANN001
-    """An unknown count is never settled on sparse prints: the skipped prints are made and
-    the voices found again, giving exactly what the dense analysis gives."""
-    audio, _truth = interview(voices)
-    sparse = _diarizer(sparse_chunks=False)
-    dense = _diarizer(sparse_chunks=False, sparse_prints=False)
-    got, want = sparse(audio, num_speakers=None), dense(audio, num_speakers=None)
-    assert sparse.calls["prints"] == dense.calls["prints"]  # all made, none twice
-    assert sparse.interpolated == []
-    assert got.turns == want.turns and got.overlaps == want.overlaps
+def test_unsure_voices_get_the_dense_prints_and_the_dense_result(voices, tmp_path) -> None:  # noqa: ANN001
+    """One voice asking and answering, told 2: the two "voices" are not far apart on the
+    sparse prints, so the skipped prints are made and the voices found again, giving
+    exactly what the dense analysis gives. An unknown count gets dense prints at once."""
+    one = {"q": [say(tmp_path, f"q{i}", TELLER, t) for i, t in enumerate(QUESTIONS)],
+           "a": voices["a"]}
+    audio, _truth = interview(one)
+    sparse, dense = _diarizer(), _diarizer(sparse_prints=False)
+    for count in (2, None):
+        got, want = sparse(audio, num_speakers=count), dense(audio, num_speakers=count)
+        assert sparse.calls["prints"] == dense.calls["prints"]  # all made, none twice
+        assert sparse.interpolated == []
+        assert got.turns == want.turns and got.overlaps == want.overlaps
+    sparse(audio, num_speakers=2)
+    assert sparse.separation < sparse.settings.sure_separation  # the path under test
 
 
 def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: ANN001

@@ -435,8 +435,8 @@ class Diarizer:
         return [(max(0.0, a), min(duration, b)) for a, b in runs_of(doubt, step, offset)]
 
     def prints(self, audio: np.ndarray, windows: list[TimeSpan], doubts: list[TimeSpan],
-               progress: FractionProgress, cancel: CancelToken | None
-               ) -> tuple[np.ndarray, np.ndarray]:
+               progress: FractionProgress, cancel: CancelToken | None,
+               num_speakers: int | None = 2) -> tuple[np.ndarray, np.ndarray]:
         """One 192-d voice print per window, sparse then dense (``sparse_prints``), and
         which of them the model made.
 
@@ -448,11 +448,13 @@ class Diarizer:
         such stretches, and the print model is two thirds of the speaker stage. The timeline
         still has one print per window (the change costs between windows are unchanged),
         but only the model's own prints shape the voices (``cluster``); with nothing
-        skipped the prints are the dense ones."""
+        skipped the prints are the dense ones. Only for two voices told (an interview): any
+        other count is never settled on sparse prints (``_sure``), so it gets the dense
+        ones at once."""
         s = self.settings
         coarse, between = coarse_windows(windows)
         made = np.ones(len(windows), dtype=bool)
-        if not s.sparse_prints or not between:
+        if not s.sparse_prints or not between or num_speakers != 2:
             self.calls["prints"] = (len(windows), len(windows))
             return self.embeddings(audio, windows, progress, cancel), made
         out = np.zeros((len(windows), 192), dtype=np.float32)
@@ -745,7 +747,7 @@ class Diarizer:
                 self.calls["prints"] = (0, len(windows))
             else:
                 emb, made = self.prints(audio, windows, doubts,
-                                        lambda f: report(0.25 + 0.65 * f), cancel)
+                                        lambda f: report(0.25 + 0.65 * f), cancel, num_speakers)
             clock.lap("embeddings")
             if cancel is not None:
                 cancel.check()
