@@ -1,0 +1,154 @@
+"""Who asks and who answers as a second cue for an interview whose two voices sound alike
+(speakers/asking.py): words with times and voice prints built here, numpy only."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
+from anonyscribe.speakers import assign_speakers
+from anonyscribe.speakers.asking import (
+    agreement,
+    by_questions,
+    question_score,
+    units_of,
+)
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.diarize import Diarization
+from anonyscribe.speakers.turns import Turn
+
+# Not the bench's lines (bench/conversations.py): generic interview talk.
+ASKS = ["So how did you come to work here?", "What was the hardest part of that year?",
+        "And who helped you most?", "Can you say a bit more about the night shifts?",
+        "Why do you think it changed?", "Tell me about your team"]
+TELLS = ["I answered an advert in the paper and they took me on the same week.",
+         "Probably the winter, when half the staff were off sick at once.",
+         "My mentor, she had been there twenty years and knew every trick.",
+         "They were long and quiet mostly, with a rush just before the morning round.",
+         "New management came in and everything had to be written down twice.",
+         "We are small but we look after each other, nobody gets left behind."]
+STEP = 0.35  # seconds per word
+
+
+def _words(text: str, start: float) -> list[Word]:
+    return [Word(" " + w, round(start + i * STEP, 3), round(start + (i + 1) * STEP - 0.05, 3))
+            for i, w in enumerate(text.split())]
+
+
+def _interview(rounds: int = 12, seed: int = 3) -> tuple[Transcript, list[Turn]]:
+    """An interviewer's question, then two sentences of answer, ``rounds`` times; one
+    recogniser segment per sentence, all on one speaker (as before speaker separation)."""
+    rng = np.random.default_rng(seed)
+    segs, truth, t = [], [], 0.5
+    for r in range(rounds):
+        said = [("asker", ASKS[r % len(ASKS)])]
+        said += [("answerer", TELLS[int(k)]) for k in rng.choice(len(TELLS), 2, replace=False)]
+        for who, text in said:
+            ws = _words(text, t)
+            segs.append(Segment(len(segs), ws[0].start, ws[-1].end, text, "S1", ws))
+            truth.append(Turn(ws[0].start, ws[-1].end, who))
+            t = ws[-1].end + float(rng.uniform(0.3, 0.8))
+    return Transcript(RecordingInfo("interview.wav"), segs), truth
+
+
+def _prints(truth: list[Turn], voice: float, seed: int = 5
+            ) -> tuple[list[tuple[float, float]], np.ndarray]:
+    """1.5 s windows every 0.75 s over each sentence, and a print per window: a shared
+    voice, ``voice`` times a small per-speaker offset, what is said (one direction per
+    sentence, twice the offset's size) and per-window noise. With ``voice`` 1 the two
+    voices' windows are far less apart than the sentences' (voices too alike for the
+    prints alone)."""
+    rng = np.random.default_rng(seed)
+    dim = 192
+    base = rng.normal(size=dim)
+    base *= 4 / np.linalg.norm(base)
+    offset = {who: rng.normal(size=dim) * 0.1 for who in ("asker", "answerer")}
+    windows, rows = [], []
+    for turn in truth:
+        content = rng.normal(size=dim) * 0.1
+        a = turn.start
+        while True:
+            b = min(a + 1.5, turn.end)
+            windows.append((a, b))
+            rows.append(base + voice * offset[turn.speaker] + content
+                        + rng.normal(size=dim) * 0.12)
+            if b >= turn.end:
+                break
+            a += 0.75
+    x = np.array(rows)
+    return windows, x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _alike(truth: list[Turn], voice: float) -> Diarization:
+    """What the diarizer gives when it cannot tell the voices apart: all speech on one."""
+    windows, prints = _prints(truth, voice)
+    return Diarization([Turn(t.start, t.end, "S1") for t in truth], alike=True,
+                       windows=windows, prints=prints)
+
+
+def test_questions_are_recognised_by_their_mark_or_their_opening() -> None:
+    tr = Transcript(RecordingInfo("x.wav"), [Segment(0, 0, 9, "", "S1", _words(
+        "Where was that? and how did you cope with it. Did you. You did, yes. I moved in June.",
+        0))])
+    scores = [question_score(u) for u in units_of(tr)]
+    assert scores == [1.0, 0.8, 0.0, 0.0, 0.0]  # a mark; an opening; too short; statements
+
+
+def test_a_pause_ends_a_sentence_and_an_opening_marks_a_question() -> None:
+    ws = _words("and how did you cope with it", 0) + _words("I moved there in June.", 4)
+    units = units_of(Transcript(RecordingInfo("x.wav"), [Segment(0, 0, 6, "", "S1", ws)]))
+    assert [len(u.words) for u in units] == [7, 5]
+    assert [question_score(u) for u in units] == [0.8, 0.0]
+
+
+def test_two_alike_voices_are_split_into_asker_and_answerer() -> None:
+    tr, truth = _interview()
+    found = _alike(truth, voice=1.0)
+    turns = by_questions(tr, found)
+    assert turns is not None
+    labelled = assign_speakers(tr, turns)
+    assert len(labelled.speakers) == 2
+    hyp = [Turn(s.start, s.end, s.speaker) for s in labelled.segments]
+    e = diarization_error(truth, hyp)
+    assert e.der <= 0.05, e  # "Tell me about your team" has no mark: it runs into its answer
+    asker = {s.speaker for s in labelled.segments if s.text.endswith("?")}
+    assert len(asker) == 1  # every question on one voice
+
+
+def test_one_voice_asking_and_answering_is_not_split_by_its_words() -> None:
+    tr, truth = _interview()
+    assert by_questions(tr, _alike(truth, voice=0.0)) is None
+
+
+def test_the_voice_must_agree_beyond_chance() -> None:
+    tr, truth = _interview()
+    units = units_of(tr)
+    roles = np.array([0 if question_score(u) else 1 for u in units])
+    from anonyscribe.speakers.asking import unit_prints
+
+    for voice, low, high in ((0.0, -np.inf, 2.0), (1.0, 4.0, np.inf)):
+        windows, prints = _prints(truth, voice)
+        up = unit_prints(units, windows, prints)
+        assert low <= agreement(up, roles) <= high
+
+
+def test_strong_voice_evidence_is_not_overridden_by_the_words() -> None:
+    """Two clearly different voices, and an interviewer who also makes statements and a
+    participant who asks back: the voices' own split stays."""
+    tr, truth = _interview()
+    # the participant's first sentence in every third round becomes a question
+    for k, seg in enumerate(tr.segments):
+        if k % 9 == 1:
+            seg.words = _words("What do you mean by that exactly?", seg.start)
+            seg.text = "What do you mean by that exactly?"
+    windows, prints = _prints(truth, voice=12.0)
+    found = Diarization([Turn(t.start, t.end, "S1" if t.speaker == "asker" else "S2")
+                         for t in truth], windows=windows, prints=prints, separation=9.0)
+    assert by_questions(tr, found) is None
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_too_few_sentences_are_left_alone(rounds: int) -> None:
+    tr, truth = _interview(rounds=rounds)
+    assert by_questions(tr, _alike(truth, voice=1.0)) is None
