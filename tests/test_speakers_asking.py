@@ -115,7 +115,7 @@ def test_two_alike_voices_are_split_into_asker_and_answerer() -> None:
     turns = by_questions(tr, found)
     assert turns is not None
     labelled = assign_speakers(tr, turns)
-    assert len(labelled.speakers) == 2
+    assert [sp.id for sp in labelled.speakers] == ["S1", "S2"]
     hyp = [Turn(s.start, s.end, s.speaker) for s in labelled.segments]
     e = diarization_error(truth, hyp)
     assert e.der <= 0.05, e  # "Tell me about your team" has no mark: it runs into its answer

@@ -15,6 +15,7 @@ Pure numpy; runs on the words and the diarizer's prints (no model call).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,31 +133,25 @@ def unit_prints(units: Sequence[Unit], windows: Sequence[tuple[float, float]],
     return out
 
 
-def turns_of(units: Sequence[Unit], roles: np.ndarray) -> list[Turn]:
-    """Turns from labelled units: "0" asks, "1" answers; each unit from its first word's start
-    to its last word's end."""
-    return [Turn(u.start, u.end, str(int(r))) for u, r in zip(units, roles, strict=True)]
-
-
 def role_timeline(units: Sequence[Unit], roles: np.ndarray, speech: Sequence[Turn]
                   ) -> list[Turn]:
     """The diarizer's speech (all of it, words or not) cut where the role changes: halfway
     through the pause between two units of different roles."""
     if not units:
         return list(speech)
-    cuts = [(units[i].end + units[i + 1].start) / 2 for i in range(len(units) - 1)
-            if roles[i] != roles[i + 1]]
-    bounds = [-np.inf, *cuts, np.inf]
-    labels = [int(roles[0])]
-    for i in range(len(units) - 1):
-        if roles[i] != roles[i + 1]:
-            labels.append(int(roles[i + 1]))
+    change = [i for i in range(len(units) - 1) if roles[i] != roles[i + 1]]
+    cuts = [(units[i].end + units[i + 1].start) / 2 for i in change]
+    labels = [int(roles[0])] + [int(roles[i + 1]) for i in change]  # between the cuts
     out: list[Turn] = []
     for t in sorted(speech, key=lambda t: t.start):
-        for (a, b), lab in zip(zip(bounds[:-1], bounds[1:], strict=True), labels, strict=True):
-            lo, hi = max(a, t.start), min(b, t.end)
-            if hi > lo:
-                out.append(Turn(round(lo, 3), round(hi, 3), str(lab)))
+        k = bisect.bisect_right(cuts, t.start)
+        lo = t.start
+        while k < len(cuts) and cuts[k] < t.end:
+            if cuts[k] > lo:
+                out.append(Turn(round(lo, 3), round(cuts[k], 3), str(labels[k])))
+            lo = cuts[k]
+            k += 1
+        out.append(Turn(round(lo, 3), round(t.end, 3), str(labels[k])))
     return out
 
 
@@ -222,10 +217,15 @@ def _owners(units: Sequence[Unit], turns: Sequence[Turn]) -> np.ndarray:
     out = np.full(len(units), -1, dtype=np.int64)
     if len(ids) != 2:
         return out
+    ordered = sorted(turns, key=lambda t: t.start)
+    starts = [t.start for t in ordered]
+    reach = np.maximum.accumulate([t.end for t in ordered])  # no turn before i ends later
     for i, u in enumerate(units):
         cover = [0.0, 0.0]
-        for t in turns:
-            if t.end > u.start and t.start < u.end:
+        k = bisect.bisect_left(starts, u.end)
+        first = int(np.searchsorted(reach, u.start, side="right"))
+        for t in ordered[first:k]:
+            if t.end > u.start:
                 cover[ids.index(t.speaker)] += min(u.end, t.end) - max(u.start, t.start)
         if max(cover) > 0:
             out[i] = int(np.argmax(cover))
@@ -257,4 +257,8 @@ def by_questions(transcript: Transcript, found: Diarization) -> list[Turn] | Non
         same = float(np.mean(owners[voiced] == roles[voiced]))
         if max(same, 1 - same) >= SAME_SPLIT or agreement(up[voiced], owners[voiced]) >= by_words:
             return None  # the voices' own split: as good, and finer than whole sentences
-    return role_timeline(units, roles, found.turns)
+    turns = role_timeline(units, roles, found.turns)
+    ids: dict[str, str] = {}  # "S1" speaks first, as the diarizer numbers its voices
+    for t in turns:
+        ids.setdefault(t.speaker, f"S{len(ids) + 1}")
+    return [Turn(t.start, t.end, ids[t.speaker]) for t in turns]
