@@ -41,6 +41,9 @@ PERMUTATIONS = 200
 MIN_UNITS = 3  # sentences each role needs before a split is judged at all
 # The diarizer's split is kept where it gives this share of sentences the same role.
 SAME_SPLIT = 0.85
+# A "question" longer than this many words ran into its answer (see ``split_run_ons``).
+MAX_QUESTION_WORDS = 16
+COMMA_BONUS = 1.0  # a cut after a comma is worth this much voice evidence (in std units)
 _END = re.compile(r"[.?!…][\"')\]]*$")
 _WORD = re.compile(r"[a-z']+")
 # Openings of a question that the recogniser may not end with "?" (after "and", "so", ...).
@@ -100,19 +103,17 @@ def question_score(unit: Unit) -> float:
     else 0.0."""
     if unit.text.rstrip("\"') ]").endswith("?"):
         return 1.0
-    toks = unit.tokens
+    return 0.8 if _opens_question(unit.tokens) else 0.0
+
+
+def _opens_question(toks: list[str]) -> bool:
     while toks and toks[0] in _LEAD:
         toks = toks[1:]
     if len(toks) < 3:
-        return 0.0
-    if toks[0] in _WH:
-        return 0.8
-    if toks[0] in _AUX and toks[1] in _SUBJECT:
-        return 0.8
-    for phrase in _ASKING:
-        if tuple(toks[: len(phrase)]) == phrase:
-            return 0.8
-    return 0.0
+        return False
+    if toks[0] in _WH or (toks[0] in _AUX and toks[1] in _SUBJECT):
+        return True
+    return any(tuple(toks[: len(phrase)]) == phrase for phrase in _ASKING)
 
 
 def unit_prints(units: Sequence[Unit], windows: Sequence[tuple[float, float]],
@@ -211,6 +212,54 @@ def agreement(x: np.ndarray, labels: np.ndarray, rounds: int = PERMUTATIONS,
     return float((_separation(x, labels) - null.mean()) / max(null.std(), 1e-12))
 
 
+def _cut_score(unit: Unit, j: int, mids: np.ndarray, like_answer: np.ndarray,
+               question_first: bool) -> float:
+    """How well a cut before word ``j`` puts the question's windows with the asker and the
+    rest with the answerer (voice), a little more after a comma (words)."""
+    tau = (unit.words[j - 1].end + unit.words[j].start) / 2
+    inside = (mids >= unit.start) & (mids < unit.end)
+    head = float(like_answer[inside & (mids < tau)].sum())
+    tail = float(like_answer[inside & (mids >= tau)].sum())
+    score = tail - head if question_first else head - tail
+    return score + (COMMA_BONUS if unit.words[j - 1].text.strip().endswith(",") else 0.0)
+
+
+def split_run_ons(units: list[Unit], roles: np.ndarray, windows: Sequence[tuple[float, float]],
+                  prints: np.ndarray) -> tuple[list[Unit], np.ndarray]:
+    """A question and its answer that the recogniser wrote as one sentence (the answer began
+    before the question ended, or without a pause) cut in two: a long "sentence" that opens
+    as a question (or ends with "?") is the asker's first (or last) few words and the
+    answerer's rest. Where exactly is left to the voice: the cut that puts the windows
+    sounding most like the asker on the question's side."""
+    up = unit_prints(units, windows, prints)
+    heard = np.linalg.norm(up, axis=1) > 0
+    if not all(np.any(heard & (roles == r)) for r in (0, 1)) or len(windows) < 2:
+        return units, roles
+    centre = [up[heard & (roles == r)].mean(axis=0) for r in (0, 1)]
+    like_answer = prints @ (centre[1] - centre[0])
+    like_answer = (like_answer - like_answer.mean()) / max(like_answer.std(), 1e-12)
+    mids = np.array([(a + b) / 2 for a, b in windows])
+    out_units: list[Unit] = []
+    out_roles: list[int] = []
+    for u, r in zip(units, roles, strict=True):
+        n, q = len(u.words), question_score(u)
+        if r != 0 or q == 0 or n <= MAX_QUESTION_WORDS:
+            out_units.append(u)
+            out_roles.append(int(r))
+            continue
+        first = q < 1.0  # opens as a question; else it ends with "?"
+        cuts = (range(2, MAX_QUESTION_WORDS + 1) if first else
+                [j for j in range(n - MAX_QUESTION_WORDS, n - 1)
+                 if _opens_question(Unit(0, 0, u.words[j:]).tokens)]
+                or range(n - MAX_QUESTION_WORDS, n - 1))
+        j = max(cuts, key=lambda j: _cut_score(u, j, mids, like_answer, first))
+        head, tail = u.words[:j], u.words[j:]
+        out_units += [Unit(head[0].start, head[-1].end, head),
+                      Unit(tail[0].start, tail[-1].end, tail)]
+        out_roles += [0, 1] if first else [1, 0]
+    return out_units, np.array(out_roles, dtype=np.int64)
+
+
 def _owners(units: Sequence[Unit], turns: Sequence[Turn]) -> np.ndarray:
     """Per unit, 0 or 1: which of the two voices' turns cover most of it (-1: none)."""
     ids = sorted({t.speaker for t in turns})
@@ -257,6 +306,8 @@ def by_questions(transcript: Transcript, found: Diarization) -> list[Turn] | Non
         same = float(np.mean(owners[voiced] == roles[voiced]))
         if max(same, 1 - same) >= SAME_SPLIT or agreement(up[voiced], owners[voiced]) >= by_words:
             return None  # the voices' own split: as good, and finer than whole sentences
+    # judged on the words' split alone: the cuts below are placed by the voice
+    units, roles = split_run_ons(units, roles, found.windows, found.prints)
     turns = role_timeline(units, roles, found.turns)
     ids: dict[str, str] = {}  # "S1" speaks first, as the diarizer numbers its voices
     for t in turns:
