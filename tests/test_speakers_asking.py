@@ -25,16 +25,34 @@ from anonyscribe.speakers.der import diarization_error
 from anonyscribe.speakers.diarize import Diarization
 from anonyscribe.speakers.turns import Turn
 
-# Not the bench's lines (bench/conversations.py): generic interview talk.
+# Not the bench's lines (bench/conversations.py): generic interview talk, each line said once
+# (a line repeated word for word counts once as evidence, see ``asking._once_each``).
 ASKS = ["So how did you come to work here?", "What was the hardest part of that year?",
         "And who helped you most?", "Can you say a bit more about the night shifts?",
-        "Why do you think it changed?", "Tell me about your team"]
+        "Why do you think it changed?", "Tell me about your team",
+        "Where do you see yourself in five years?", "Did the training prepare you for it?",
+        "How do the families usually react?", "Is there something you would do differently?"]
 TELLS = ["I answered an advert in the paper and they took me on the same week.",
+         "It felt like the right move after the children had grown up.",
          "Probably the winter, when half the staff were off sick at once.",
+         "We ran out of beds twice and nobody above us seemed to notice.",
          "My mentor, she had been there twenty years and knew every trick.",
+         "She let me make mistakes but never let me hide them.",
          "They were long and quiet mostly, with a rush just before the morning round.",
+         "You learn to sleep in the afternoon and eat at strange hours.",
          "New management came in and everything had to be written down twice.",
-         "We are small but we look after each other, nobody gets left behind."]
+         "Some of the older nurses left within a few months of that.",
+         "We are small but we look after each other, nobody gets left behind.",
+         "There are six of us on days and four on nights, plus the students.",
+         "Hopefully still here, maybe teaching the new starters a bit more.",
+         "I have thought about a management course but I am not sure yet.",
+         "Partly, the theory was fine but nothing prepares you for the first death.",
+         "The placements helped more than the lectures, to be honest.",
+         "Most are grateful, a few are angry, and some just want someone to listen.",
+         "Grief comes out in odd ways, sometimes as complaints about the parking.",
+         "I would ask for help sooner instead of trying to carry it all myself.",
+         "And I would take my holidays, I let far too many of them lapse.",
+         ]
 STEP = 0.35  # seconds per word
 
 
@@ -43,14 +61,14 @@ def _words(text: str, start: float) -> list[Word]:
             for i, w in enumerate(text.split())]
 
 
-def _interview(rounds: int = 12, seed: int = 3) -> tuple[Transcript, list[Turn]]:
+def _interview(rounds: int = 10, seed: int = 3) -> tuple[Transcript, list[Turn]]:
     """An interviewer's question, then two sentences of answer, ``rounds`` times; one
     recogniser segment per sentence, all on one speaker (as before speaker separation)."""
     rng = np.random.default_rng(seed)
     segs, truth, t = [], [], 0.5
     for r in range(rounds):
-        said = [("asker", ASKS[r % len(ASKS)])]
-        said += [("answerer", TELLS[int(k)]) for k in rng.choice(len(TELLS), 2, replace=False)]
+        k = r % len(ASKS)
+        said = [("asker", ASKS[k]), ("answerer", TELLS[2 * k]), ("answerer", TELLS[2 * k + 1])]
         for who, text in said:
             ws = _words(text, t)
             segs.append(Segment(len(segs), ws[0].start, ws[-1].end, text, "S1", ws))
@@ -174,8 +192,7 @@ def _spoken_interview(folder: Path, voices: tuple[tuple[str, str], tuple[str, st
     rng = np.random.default_rng(11)
     parts, truth, segs, t = [np.zeros(4800, np.float32)], [], [], 0.3
     for r in range(8):
-        said = [(0, ASKS[r % len(ASKS)])]
-        said += [(1, TELLS[int(j)]) for j in rng.choice(len(TELLS), 2, replace=False)]
+        said = [(0, ASKS[r]), (1, TELLS[2 * r]), (1, TELLS[2 * r + 1])]
         for who, text in said:
             wav = folder / f"{len(segs)}.wav"
             voice, pitch = voices[who]
@@ -229,13 +246,18 @@ def test_one_voice_with_an_unknown_count_stays_one_speaker(tmp_path: Path) -> No
 def test_a_question_run_into_its_answer_is_cut_where_the_voice_changes() -> None:
     from anonyscribe.speakers.asking import split_run_ons
 
-    tr, truth = _interview()
+    tr, truth = _interview(seed=4)
     windows, prints = _prints(truth, voice=1.0)
     units = units_of(tr)
     roles = np.array([0 if question_score(u) else 1 for u in units])
     run_on = [u.text for u in units if u.text.startswith("Tell me") and len(u.words) > 5]
     assert run_on  # no mark, no pause: one "sentence" of question and answer
     cut_units, cut_roles = split_run_ons(units, roles, windows, prints)
-    by_text = {u.text: int(r) for u, r in zip(cut_units, cut_roles, strict=True)}
-    assert by_text["Tell me about your team"] == 0
+    heads = [(u.text, int(r), int(r2)) for u, r, u2, r2 in zip(
+        cut_units, cut_roles, cut_units[1:], cut_roles[1:], strict=False)
+        if u.text.startswith("Tell me") and u2.text.endswith("left behind.")]
+    assert len(heads) == 1 and heads[0][1:] == (0, 1)  # question to the asker, rest not
+    # the voice places the cut to within a word (its windows are 1.5 s long)
+    assert heads[0][0] in ("Tell me about your", "Tell me about your team",
+                           "Tell me about your team We")
     assert len(cut_units) == len(units) + len(run_on)
