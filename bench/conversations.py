@@ -146,6 +146,43 @@ SHAPED_HELDOUT = {
     "espeak_iv_one_m_c": (("en-gb+m5", 46, 150), ("en-gb+m5", 46, 150)),
     "espeak_iv_mf_c": (("en-gb+m1", 45, 150), ("en-us+f3", 60, 150)),
 }
+# A second held-out part, built after the first held-out run of the words cue (issue 15)
+# showed two false splits: fresh voices, fresh lines (C), fresh seeds; measured once.
+QUESTIONS_C = [
+    "How did you first hear about the clinic?",
+    "What do you remember about your first appointment?",
+    "Could you describe a typical morning at home?",
+    "Who else in the family helps out?",
+    "Was there a moment when things started to improve?",
+    "Why did you decide to stop the treatment?",
+    "Do you feel the staff listened to you?",
+    "What would you tell someone in the same position?",
+    "Have the side effects changed over time?",
+    "Where do you go when you need a break?",
+]
+ANSWERS_C = [
+    "A friend from church mentioned it, she had been going for about a year.",
+    "Mostly the waiting room, it was cold and the chairs were far too low.",
+    "I get up early, feed the dog, and then it takes an hour to get going.",
+    "My son comes on Sundays, and my neighbour does the shopping on Thursdays.",
+    "Around the spring, when the new tablets finally started to work.",
+    "The tiredness was too much, I could not even read a newspaper.",
+    "Some of them did, the younger doctor especially, she always sat down.",
+    "Ask questions, write them down before you go, or you forget them all.",
+    "They come and go, the headaches are better but my hands still shake.",
+    "Down to the allotment, there is a bench there where nobody bothers me.",
+    "It took a long time before anyone explained what the results meant.",
+]
+SHAPED_HELDOUT2 = {
+    "espeak_iv_near_m_l": (("en-us+m2", 43, 150), ("en-gb+m1", 48, 150)),
+    "espeak_iv_near_m_n": (("en-gb-scotland+m3", 44, 150), ("en-gb+m3", 51, 155)),
+    "espeak_iv_near_f_e": (("en-gb+f3", 57, 150), ("en-us+f2", 63, 150)),
+    "espeak_iv_one_m_d": (("en-us+m6", 47, 150), ("en-us+m6", 47, 150)),
+    "espeak_iv_mf_d": (("en-us+m4", 42, 150), ("en-gb+f4", 60, 150)),
+}
+ESPEAK_HELDOUT2 = {  # not interview-shaped: the words must not undo a working voice split
+    "espeak_near_m_o": (("en-gb-x-rp+m4", 44, 150), ("en-us+m4", 50, 150)),
+}
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
     "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
@@ -318,7 +355,7 @@ def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
 
 def build(out: Path) -> dict[str, list[Path]]:
     """Write both parts under ``out`` (skipped when already there); the clip paths per part."""
-    parts: dict[str, list[Path]] = {"dev": [], "heldout": []}
+    parts: dict[str, list[Path]] = {"dev": [], "heldout": [], "heldout2": []}
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         cache: dict[str, Voice] = {}
@@ -327,7 +364,8 @@ def build(out: Path) -> dict[str, list[Path]]:
             key = spec if isinstance(spec, str) else f"{spec[0]}_p{spec[1]}"
             key += lines
             if key not in cache:
-                texts = {"A": (QUESTIONS, ANSWERS), "B": (QUESTIONS_B, ANSWERS_B)}.get(lines)
+                texts = {"A": (QUESTIONS, ANSWERS), "B": (QUESTIONS_B, ANSWERS_B),
+                         "C": (QUESTIONS_C, ANSWERS_C)}.get(lines)
                 cache[key] = (real_voice(spec) if isinstance(spec, str)
                               else espeak_voice(tmp, key.replace("+", "_"), *spec, texts))
             return cache[key]
@@ -341,6 +379,10 @@ def build(out: Path) -> dict[str, list[Path]]:
             plan.append(("dev", name, pair, 300 + i, "A"))
         for i, (name, pair) in enumerate(SHAPED_HELDOUT.items()):
             plan.append(("heldout", name, pair, 400 + i, "B"))
+        for i, (name, pair) in enumerate(SHAPED_HELDOUT2.items()):
+            plan.append(("heldout2", name, pair, 500 + i, "C"))
+        for i, (name, pair) in enumerate(ESPEAK_HELDOUT2.items()):
+            plan.append(("heldout2", name, pair, 600 + i, ""))
         for part, name, pair, seed, lines in plan:
             folder = out / part
             folder.mkdir(parents=True, exist_ok=True)
