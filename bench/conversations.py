@@ -176,7 +176,7 @@ ANSWERS_C = [
 SHAPED_HELDOUT2 = {
     "espeak_iv_near_m_l": (("en-us+m2", 43, 150), ("en-gb+m1", 48, 150)),
     "espeak_iv_near_m_n": (("en-gb-scotland+m3", 44, 150), ("en-gb+m3", 51, 155)),
-    "espeak_iv_near_f_e": (("en-gb+f3", 57, 150), ("en-us+f2", 63, 150)),
+    "espeak_iv_near_f_e": (("en-gb+f3", 57, 150), ("en-gb+f4", 62, 150)),
     "espeak_iv_one_m_d": (("en-us+m6", 47, 150), ("en-us+m6", 47, 150)),
     "espeak_iv_mf_d": (("en-us+m4", 42, 150), ("en-gb+f4", 60, 150)),
 }
