@@ -7,20 +7,29 @@ The training sets are the annotated ones we are allowed to tune on: the shared d
 tests/data/detect_validation .. detect_validation5. (The held-out sets are never read here.)
 
 Examples are the words the rules did NOT flag (what the model sees at run time), labelled with
-the annotated type or "O"; and, to give it enough positives, the same documents again with
-half of the rules' spans taken away (their words become unflagged, with their true labels)
-and some multi-word spans cut short by a word (so it learns to extend a span). Features come
+the annotated type or "O". To give it enough positives, and the kind of misses rules make on
+text they were never tuned on, each document is also read: with half of the rules' spans taken
+away and some multi-word spans cut short by a word (so it learns to extend a span); and, for
+validation sets 1-5, with the rules as they were in the commit that added the set, before
+anything was tuned on it (``UNSEEN_AT``; made with ``git archive`` and cached). Features come
 from ``learned.Featuriser``; a feature is kept only if it occurs in at least ``--min-files``
 training files, so nothing peculiar to one file can be learned. Multinomial logistic
 regression (scikit-learn, build time only; fixed seed), weights written as a JSON table.
+
+``--loo`` trains on all sets but one and scores the one left out, with today's rules and (for
+validation sets) with the rules from before that set was tuned on: the second opinion's gain
+on text neither the rules nor the model have seen.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 from collections import Counter, defaultdict
@@ -36,10 +45,9 @@ from scipy.sparse import csr_matrix  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from anonyscribe.core.model import Span  # noqa: E402
-from anonyscribe.detect.config import DEFAULT_CONFIG  # noqa: E402
 from anonyscribe.detect.engine import Detector  # noqa: E402
 from anonyscribe.detect.learned import Context, Featuriser, Model, SecondOpinion  # noqa: E402
-from detection import load, score  # noqa: E402
+from detection import load, rules_only_config, score  # noqa: E402
 
 SETS = {
     "dev": ROOT.parent / "shared" / "data" / "pii" / "dev",
@@ -68,6 +76,49 @@ class Prepared:
     allowed: object
 
 
+# Where each validation set was added, measured once, and not yet tuned on: the rules of
+# that commit make the misses rules make on text they have never seen.
+UNSEEN_AT = {"val1": "5ba0c83", "val2": "15c8711", "val3": "6d933d0", "val4": "5104e0e",
+             "val5": "bbe5b1f"}
+CACHE = Path(tempfile.gettempdir()) / "anonyscribe-second-opinion"
+_DUMP = """
+import json, re, sys
+from pathlib import Path
+from anonyscribe.detect.engine import Detector
+gold = re.compile(r"\\{\\{([A-Z_]+):([^{}]*)\\}\\}")
+det, res = Detector(), {}
+for path in sorted(Path(sys.argv[1]).glob("*.txt")):
+    if not path.name.lower().startswith("readme"):
+        text = gold.sub(lambda m: m.group(2), path.read_text(encoding="utf-8"))
+        res[path.stem] = [(s.start, s.end, s.type, s.score, s.source, s.text)
+                          for s in det.detect_text(text)]
+Path(sys.argv[2]).write_text(json.dumps(res))
+"""
+
+
+def unseen_rules(keys: list[str]) -> dict[str, str]:
+    """{set: JSON of the rules' spans at UNSEEN_AT[set]}, each made once (git archive of
+    that commit's code and lists, run in a subprocess) and cached."""
+    out = {}
+    CACHE.mkdir(exist_ok=True)
+    for key in keys:
+        commit = UNSEEN_AT.get(key)
+        if commit is None:
+            continue
+        path = CACHE / f"{key}-{commit}.json"
+        if not path.exists():
+            tree = Path(tempfile.mkdtemp(dir=CACHE))
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "desktop",
+                                      "resources"], capture_output=True, check=True).stdout
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
+            env = dict(os.environ, PYTHONPATH=str(tree / "desktop"))
+            subprocess.run([sys.executable, "-c", _DUMP, str(SETS[key]), str(path)],
+                           cwd=tree, env=env, check=True)
+            shutil.rmtree(tree)
+        out[key] = str(path)
+    return out
+
+
 def with_rules(docs: list[Prepared], path: Path) -> list[Prepared]:
     """The same documents with the rules' spans replaced by those saved in ``path``
     ({file name: [[start, end, type, score, source, text], ...]})."""
@@ -78,10 +129,7 @@ def with_rules(docs: list[Prepared], path: Path) -> list[Prepared]:
 
 
 def rule_detector() -> Detector:
-    tmp = Path(tempfile.mkdtemp()) / "rules-only.toml"
-    tmp.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
-        "learned = true", "learned = false"), encoding="utf-8")
-    det = Detector(config=tmp)
+    det = Detector(config=rules_only_config())
     assert det.learned is None
     return det
 
@@ -217,19 +265,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cut", type=float, default=0.2)
     ap.add_argument("--C", dest="c", type=float, default=0.3)
     ap.add_argument("--thresholds", default="", help="also report these thresholds (LOO)")
-    ap.add_argument("--unseen-rules", action="append", default=[], metavar="SET=JSON",
-                    help="LOO: also score the left-out SET with the rules' spans read from "
-                    "JSON (an older checkout's rules-only output, before they were tuned on it)")
+    ap.add_argument("--no-unseen", dest="unseen", action="store_false",
+                    help="leave out the rules as they were before each set was tuned on")
     args = ap.parse_args(argv)
     det = rule_detector()
     fz = Featuriser(det.word_sets())
     docs = prepare(det)
     keys = sorted({d.set for d in docs}, key=list(SETS).index)
-    unseen = dict(x.split("=", 1) for x in args.unseen_rules)
+    unseen = unseen_rules(keys) if args.unseen else {}
     if args.loo:
         extra = [float(t) for t in args.thresholds.split(",") if t]
         for key in keys:
             train_docs = [d for d in docs if d.set != key]
+            if unseen:
+                train_docs += [x for k, f in unseen.items() if k != key
+                               for x in with_rules([d for d in docs if d.set == k], Path(f))]
             model = train(examples(train_docs, fz, SEED, args.drop, args.cut),
                           args.min_files, args.c)
             variants = [("", [d for d in docs if d.set == key])]
@@ -245,12 +295,18 @@ def main(argv: list[str] | None = None) -> int:
                     print(row(f"{key}{tag} +learned@{thr}", evaluate(test_docs, op)),
                           flush=True)
     if args.write:
-        model = train(examples(docs, fz, SEED, args.drop, args.cut), args.min_files, args.c)
+        train_docs = list(docs)
+        if unseen:
+            train_docs += [x for k, f in unseen.items()
+                           for x in with_rules([d for d in docs if d.set == k], Path(f))]
+        model = train(examples(train_docs, fz, SEED, args.drop, args.cut), args.min_files,
+                      args.c)
         model.threshold, model.cont = args.threshold, args.cont
         model.meta = {
             "what": "learned second opinion for detection (anonyscribe.detect.learned)",
             "trained_on": keys, "seed": SEED, "min_files": args.min_files,
             "drop": args.drop, "cut": args.cut, "C": args.c,
+            "unseen_rules_at": {k: UNSEEN_AT[k] for k in unseen},
             "rebuild": "python scripts/train_second_opinion.py --write",
         }
         raw = {"classes": model.classes, "bias": model.bias, "threshold": model.threshold,
@@ -265,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             op = SecondOpinion(model, det.word_sets(), det.config.min_score)
             print(row(f"{key} rules", evaluate(part, None)))
             print(row(f"{key} +learned", evaluate(part, op)))
-        counts = Counter(lab for _, _, lab, _ in examples(docs, fz, SEED, args.drop, args.cut))
+        counts = Counter(lab for _, _, lab, _ in examples(train_docs, fz, SEED, args.drop,
+                                                           args.cut))
         print("examples per class:", dict(counts))
     return 0
 
