@@ -260,6 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=0.5)
     ap.add_argument("--cont", type=float, default=0.25,
                     help="probability from which a word next to a suggestion joins it")
+    ap.add_argument("--extend", type=float, default=0.25,
+                    help="probability from which a word beside a rule's span extends it")
     ap.add_argument("--min-files", type=int, default=5)
     ap.add_argument("--drop", type=float, default=0.5)
     ap.add_argument("--cut", type=float, default=0.2)
@@ -291,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row(f"{key}{tag} rules", evaluate(test_docs, None)))
                 for thr in [args.threshold] + extra:
                     model.threshold = thr
+                    model.extend = args.extend
                     op = SecondOpinion(model, det.word_sets(), det.config.min_score)
                     print(row(f"{key}{tag} +learned@{thr}", evaluate(test_docs, op)),
                           flush=True)
@@ -302,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         model = train(examples(train_docs, fz, SEED, args.drop, args.cut), args.min_files,
                       args.c)
         model.threshold, model.cont = args.threshold, args.cont
+        model.extend = args.extend
         model.meta = {
             "what": "learned second opinion for detection (anonyscribe.detect.learned)",
             "trained_on": keys, "seed": SEED, "min_files": args.min_files,
@@ -310,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
             "rebuild": "python scripts/train_second_opinion.py --write",
         }
         raw = {"classes": model.classes, "bias": model.bias, "threshold": model.threshold,
-               "cont": model.cont,
+               "cont": model.cont, "extend": model.extend,
                "meta": model.meta, "weights": dict(sorted(model.weights.items()))}
         OUT.write_text(json.dumps(raw, separators=(",", ":"), ensure_ascii=False) + "\n",
                        encoding="utf-8")

@@ -60,7 +60,7 @@ def test_weights_resource_loads_and_is_small() -> None:
     assert "O" in model.classes and set(SUGGESTED) <= set(model.classes)
     assert len(model.bias) == len(model.classes)
     assert all(len(w) == len(model.classes) for w in model.weights.values())
-    assert 0 < model.cont <= model.threshold < 1
+    assert 0 < model.cont <= model.threshold < 1 and 0 < model.extend <= model.threshold
     assert len(model.weights) > 500  # a real table, not a stub
 
 

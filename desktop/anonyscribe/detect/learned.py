@@ -187,6 +187,7 @@ class Model:
     weights: dict[str, list[float]]
     threshold: float
     cont: float = 1.0  # a word next to a suggested one joins it from this probability on
+    extend: float = 1.0  # a word next to a rule's span joins it from this probability on
     meta: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -195,6 +196,7 @@ class Model:
         return cls(classes=list(raw["classes"]), bias=[float(b) for b in raw["bias"]],
                    weights={k: [float(x) for x in v] for k, v in raw["weights"].items()},
                    threshold=float(raw["threshold"]), cont=float(raw.get("cont", 1.0)),
+                   extend=float(raw.get("extend", raw["threshold"])),
                    meta=dict(raw.get("meta", {})))
 
     def probs(self, feats: Iterable[str]) -> list[float]:
@@ -236,9 +238,13 @@ class SecondOpinion:
         """The rules' spans, extended where the model says the next word belongs too, and
         new low-score spans for runs of likely words no rule touched."""
         thr, cont = self.model.threshold, self.model.cont
-        words = [(tok, p_id, typ) for tok, p_id, typ, rule in self.guesses(text, rules, ctx)
+        every = self.guesses(text, rules, ctx)
+        touching = _touching_rules(text, every, rules)
+        words = [(tok, p_id, typ) for tok, p_id, typ, rule in every
                  if rule < 0 and _suggestible(tok.text)]
-        keep = [p_id >= thr for _, p_id, _ in words]
+        # a word right beside a rule's name, place, workplace or post needs less to join it
+        keep = [p_id >= (self.model.extend if tok.start in touching else thr)
+                for tok, p_id, _ in words]
         # A run, once begun by a likely word, takes in the likely-enough words either side
         # ("Kind Hands": the second word is surer than the first), so all of a name is covered.
         for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
@@ -277,6 +283,22 @@ class SecondOpinion:
         return _merge(text, rules, new)
 
 
+def _touching_rules(text: str, every: list[tuple[Tok, float, str, int]],
+                    rules: list[Span]) -> set[int]:
+    """Starts of the unflagged words right beside a rule's span of a suggested type."""
+    out = set()
+    for k, (tok, _, _, rule) in enumerate(every):
+        if rule >= 0:
+            continue
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(every) and every[j][3] >= 0 \
+                    and rules[every[j][3]].type in SUGGESTED:
+                a, b = (every[j][0], tok) if j < k else (tok, every[j][0])
+                if _tight(text, a.end, b.start):
+                    out.add(tok.start)
+    return out
+
+
 def _loose(tok: Tok) -> bool:
     """A word that does not begin or end a name: a joiner, or a function word unless it is
     capitalised inside a sentence ("At Kind Hands")."""
@@ -309,9 +331,8 @@ def _merge(text: str, rules: list[Span], new: list[Span]) -> list[Span]:
         last = merged[-1] if merged else None
         if last is not None and _tight(text, last.end, sp.start) and \
                 (last.source == "learned") != (sp.source == "learned"):
-            rule, guess = (sp, last) if last.source == "learned" else (last, sp)
-            if rule.type in ("PERSON", "ORGANISATION", "LOCATION", "ROLE") \
-                    and guess.type == rule.type:
+            rule = sp if last.source == "learned" else last
+            if rule.type in SUGGESTED:
                 s, e = last.start, sp.end
                 merged[-1] = Span(s, e, rule.type, text[s:e], rule.score,
                                   rule.source.removesuffix("+learned") + "+learned")
