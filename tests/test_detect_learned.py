@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from anonyscribe.core.model import Span
+from anonyscribe.core.study import Terms
 from anonyscribe.detect.config import DEFAULT_CONFIG
 from anonyscribe.detect.engine import Detector
 from anonyscribe.detect.learned import (
@@ -95,6 +96,16 @@ def test_unknown_capitalised_workplace_gets_a_low_suggestion(full: Detector,
     assert [s.text for s in got] == ["Kind Hands"], got
     assert got[0].type == "ORGANISATION" and got[0].source == "learned"
     assert LO_SCORE <= got[0].score <= HI_SCORE
+
+
+def test_the_study_never_list_silences_a_suggestion(rules_only_config: Path) -> None:
+    text = "At Kind Hands my supervisor was really good."
+    det = Detector()
+    assert [s.text for s in det.detect_text(text)] == ["Kind Hands"]
+    det.set_terms(Terms(never=["Kind Hands"]))
+    assert det.detect_text(text) == []
+    det.set_terms(Terms(never=["Hands"]))  # a never-listed word is not hidden inside a guess
+    assert [s.text for s in det.detect_text(text)] == ["Kind"]
 
 
 @pytest.mark.parametrize("text", [

@@ -242,9 +242,10 @@ class SecondOpinion:
         touching = _touching_rules(text, every, rules)
         words = [(tok, p_id, typ) for tok, p_id, typ, rule in every
                  if rule < 0 and _suggestible(tok.text)]
-        # a word right beside a rule's name, place, workplace or post needs less to join it
+        # a word right beside a rule's name, place, workplace or post needs less to join it;
+        # a word the never lists hold, or inside a label, is never part of a guess
         keep = [p_id >= (self.model.extend if tok.start in touching else thr)
-                for tok, p_id, _ in words]
+                and _allowed_word(tok, allowed) for tok, p_id, _ in words]
         # A run, once begun by a likely word, takes in the likely-enough words either side
         # ("Kind Hands": the second word is surer than the first), so all of a name is covered.
         for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
@@ -252,7 +253,8 @@ class SecondOpinion:
                 j = k - 1 if order.step == 1 else k + 1
                 a, b = (words[j][0], words[k][0]) if j < k else (words[k][0], words[j][0])
                 if keep[j] and not keep[k] and words[k][1] >= cont \
-                        and _tight(text, a.end, b.start):
+                        and _tight(text, a.end, b.start) \
+                        and _allowed_word(words[k][0], allowed):
                     keep[k] = True
         runs: list[list[tuple[Tok, float, str]]] = []
         for k, word in enumerate(words):
@@ -297,6 +299,10 @@ def _touching_rules(text: str, every: list[tuple[Tok, float, str, int]],
                 if _tight(text, a.end, b.start):
                     out.add(tok.start)
     return out
+
+
+def _allowed_word(tok: Tok, allowed: Callable[[Span], bool]) -> bool:
+    return allowed(Span(tok.start, tok.end, "", tok.text, LO_SCORE, "learned"))
 
 
 def _loose(tok: Tok) -> bool:
