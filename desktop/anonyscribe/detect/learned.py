@@ -133,6 +133,9 @@ class Featuriser:
             if not t.is_word:
                 continue
             lw, sh, sig, rule = info[i]
+            if rule >= 0:  # a rule's word is never scored: only its place is needed
+                out.append(Word(t, [], rule))
+                continue
             f = [f"sh={sh}|{cased}", f"sig={sig}", f"sig={sig}|sh={sh}|{cased}",
                  f"len={_length(len(lw))}|sh={sh}"]
             if t.sent_start:
@@ -224,9 +227,12 @@ class SecondOpinion:
     def guesses(self, text: str, rules: list[Span], ctx: Context
                 ) -> list[tuple[Tok, float, str, int]]:
         """(token, probability of a name, place, workplace or role, likeliest of those,
-        rule index) per word."""
+        rule index) per word; a word a rule flagged is not scored."""
         out = []
         for w in self.feats.words(text, rules, ctx):
+            if w.rule >= 0:
+                out.append((w.tok, 0.0, "", w.rule))
+                continue
             p = self.model.probs(w.feats)
             p_id = sum(p[k] for k in self.suggested)
             best = max(self.suggested, key=p.__getitem__)
