@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from anonyscribe.detect.engine import Detector
+from anonyscribe.detect.text import is_cased, tokenize
 from test_detect_generic import covered, untouched
 from test_detect_generic import spans as found
 
@@ -259,3 +260,41 @@ def test_unknown_initialism_opening_a_sentence(det: Detector) -> None:
     # national bodies and short everyday capitals stay alone
     assert untouched(det, "Last year. MHRA took four months to reply.", "MHRA")
     assert found(det, "Last year. ASAP was all it said.").get("ASAP") != "ORGANISATION"
+
+
+# -- ORGANISATION (session 6): sites said in passing -----------------------------------------
+@pytest.mark.parametrize("text, org", [
+    ("then i moved to royal harrogate for two years", "royal harrogate"),
+    ("She trained at Royal Derby before coming here.", "Royal Derby"),
+    ("speaker 2: there was a sister from dr jenner's who helped", "dr jenner's"),
+    ("He was transferred over to Sir Ambrose's in the end.", "Sir Ambrose's"),
+    ("We spent the evening at Clementine's across the river.", "Clementine's"),
+])
+def test_site_said_in_passing(det: Detector, text: str, org: str) -> None:
+    assert found(det, text).get(org) == "ORGANISATION"
+
+
+def test_royal_towns_stay_towns(det: Detector) -> None:
+    got = found(det, "She grew up in Royal Wootton Bassett and moved away.")
+    assert got.get("Royal Wootton Bassett") == "LOCATION"
+
+
+def test_lower_case_employer_after_a_post_for(det: Detector) -> None:
+    text = "speaker 2: i'm a care coordinator for silver linnet we cover the villages"
+    assert covered(det, text, "silver linnet")
+    for text, part in (("speaker 2: i'm a nurse for older people now", "older"),
+                       ("speaker 2: i'm a carer for my dad", "dad"),
+                       ("speaker 2: i was a nurse for children with asthma", "children")):
+        assert untouched(det, text, part), text
+
+
+# -- casing (session 6): a survey with a few lower-case answers is still cased text -----------
+def test_mixed_case_survey_is_read_as_cased(det: Detector) -> None:
+    survey = ("Respondent 1: Senior carer with Tindleford Homecare, nights mainly.\n\n"
+              "Respondent 2: im a driver and i do the rounds\n\n"
+              "Respondent 3: Half our staff came through Marrowby Care Partners from Kerala.\n")
+    assert is_cased(tokenize(survey))
+    assert covered(det, survey, "Marrowby Care Partners")
+    asr = ("speaker 1: so i was at the Hub that day\n"
+           + "speaker 2: and then i went home and i rang my mum and she said come over\n" * 3)
+    assert not is_cased(tokenize(asr))

@@ -315,3 +315,66 @@ def test_post_as_an_attribute_is_no_holder(det: Detector) -> None:
     assert untouched(det, text, "registrar")
     assert untouched(det, text, "matron")
     assert covered(det, "Participant: I went and asked the registrar.", "registrar")
+
+
+# -- ROLE (session 6): a post word beside a name the person rules found --------------------
+@pytest.mark.parametrize("text, role", [
+    ("speaker 2: on our team the deputy is tegwen and she does the rota", "deputy"),
+    ("participant: the ot is branwen she comes tuesdays", "ot"),
+    ("We were shown round by Tamsin, the trainer. She taught us the hoist.", "trainer"),
+    ("The PEF there, Rhiannon, is great with students.", "PEF"),
+    ("and the reg on nights, Hallgrim, talked me through it", "reg"),
+])
+def test_post_beside_a_found_name(det: Detector, text: str, role: str) -> None:
+    assert found(det, text).get(role) == "ROLE"
+
+
+@pytest.mark.parametrize("text, part", [
+    ("speaker 2: my manager is tegwen and she does the rota", "manager"),
+    ("My tutor is Dr Quillfeather, she marks fairly.", "tutor"),
+    ("participant: my sister is branwen she lives nearby", "sister"),
+    ("The patient, Hallgrim, was discharged.", "patient"),
+])
+def test_relationship_and_family_beside_a_name_stay_unflagged(det: Detector, text: str,
+                                                              part: str) -> None:
+    assert untouched(det, text, part)
+
+
+# -- ROLE (session 6): a bare post, a phrase about where, then a clause about its holder ----
+@pytest.mark.parametrize("text, role", [
+    ("The counsellor at the old infirmary was so gentle with us.", "counsellor"),
+    ("the optometrist from the mobile team who visited was lovely", "optometrist"),
+    ("The tutor on my prescribing course at the college was very fair.", "tutor"),
+])
+def test_bare_post_with_a_phrase_then_a_clause(det: Detector, text: str, role: str) -> None:
+    assert covered(det, text, role)
+
+
+def test_bare_post_with_a_phrase_but_no_holder(det: Detector) -> None:
+    assert untouched(det, "The tutor on a course like that is responsible for marking.",
+                     "tutor")
+    assert untouched(det, "the tutor in each group is there to help", "tutor")
+
+
+# -- ROLE (session 6): cue words, grades and titles the grammar missed ------------------------
+@pytest.mark.parametrize("text, role", [
+    ("Her father had been a shipwright on the Clyde.", "shipwright"),
+    ("speaker 2: last year we had an f two who was brilliant", "f two"),
+    ("speaker 2: so the oh nurse saw me on the monday", "oh nurse"),
+    ("I'm a hospital at home practitioner now.", "hospital at home practitioner"),
+    ("our lifting and handling champion was good", "lifting and handling champion"),
+    ("The TRiM assessor rang the next day.", "TRiM assessor"),
+    ("The nominated individual, Mr Pennycook, signs it off.", "nominated individual"),
+])
+def test_titles_the_grammar_now_builds(det: Detector, text: str, role: str) -> None:
+    assert covered(det, text, role)
+
+
+@pytest.mark.parametrize("text, part", [
+    ("It has been a long week for everyone.", "long week"),
+    ("oh I don't know, it was fine", "oh"),
+    ("Our base is the specialist dementia care unit in town.", "specialist"),
+    ("The team is a nurse led clinic on Fridays.", "nurse"),
+])
+def test_no_post_in_ordinary_phrases(det: Detector, text: str, part: str) -> None:
+    assert untouched(det, text, part)

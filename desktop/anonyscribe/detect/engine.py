@@ -58,7 +58,8 @@ _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate
                       "sister auntie uncle cheers hi hello bye")
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
 # Rules that flag a general word only where it is said of one person ("I was an OT").
-_SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context", "role-said"})
+_SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context", "role-said",
+                          "role-beside-name"})
 
 
 class Detector:
@@ -135,6 +136,8 @@ class Detector:
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
         cands.extend(self._propagate(text, cands, cased))
+        if self.config.on("role"):
+            cands.extend(self.roles.beside_names(text, cands, cased))
         if self.config.on("organisation"):
             cands.extend(self.orgs.mentions(text, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))

@@ -107,6 +107,8 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
 _NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+# Titles in the names of sites named after a person ("over to Dr Jenner's").
+_SITE_TITLES = {"dr", "doctor", "sir", "lady", "dame"}
 # Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
 _BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary", "health",
                "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",
@@ -239,6 +241,7 @@ class OrganisationRecognizer:
         out.extend(self._regional_bodies(chunk))
         out.extend(self._unknown_initialisms(chunk))
         out.extend(self._royal_names(chunk))
+        out.extend(self._said_in_passing(chunk))
         out.extend(self._appositions(chunk))
         if not chunk.cased:
             out.extend(self._said_of_lower(chunk))
@@ -385,6 +388,11 @@ class OrganisationRecognizer:
                 elif tail is None and pair in _STRONG_EMPLOYER:
                     tail = self._lower_guess(run, toks)  # "run by the good shepherd": a guess
                     score = 0.35
+                elif tail is None and t.lower == "for" and toks[i - 1].lower in self.role_words:
+                    tail = self._lower_guess(run, toks)  # "a care coordinator for silver
+                    score = 0.35  # linnet": two words or more, none that says whom for
+                    if tail is not None and (tail < 1 or tail + 1 < len(run)):
+                        tail = None
                 if tail is None or t.lower == "at" and (pair not in _EMPLOYER_CUES or tail == 0):
                     continue
                 run = run[:tail + 1]
@@ -423,6 +431,33 @@ class OrganisationRecognizer:
                 e = toks[i + 2].end
             out.append(Span(t.start, e, "ORGANISATION", chunk.text[t.start:e], 0.5,
                             "royal-name"))
+        return out
+
+    def _said_in_passing(self, chunk: Chunk) -> list[Span]:
+        """Sites said in passing without their head word: 'royal harrogate' ("Royal" and a
+        town, in either case, unless the pair is itself a town), and a site named after a
+        person said with a title and 's after a workplace word ('a sister from dr jenner's')."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks[:-1]):
+            nxt = toks[i + 1]
+            if t.lower == "royal" and nxt.lower in lex.place_words and nxt.is_word \
+                    and (not chunk.cased or t.is_cap == nxt.is_cap):
+                after = toks[i + 2].lower if i + 2 < len(toks) else ""
+                if f"royal {nxt.lower}" in self._place_phrases \
+                        or f"royal {nxt.lower} {after}" in self._place_phrases:
+                    continue  # "Royal Wootton Bassett", "Royal Tunbridge Wells": towns
+                out.append(Span(t.start, nxt.end, "ORGANISATION",
+                                chunk.text[t.start:nxt.end], 0.8, "royal-town"))
+            elif t.lower in _SITE_TITLES and i and i + 2 < len(toks) \
+                    and toks[i + 2].lower == "'s" and nxt.is_word and nxt.lower not in STOP \
+                    and toks[i - 1].lower in _AT_WORDS | {"over", "into"} \
+                    and (not chunk.cased or t.is_cap and nxt.is_cap) and (
+                        i + 3 >= len(toks) or not toks[i + 3].is_word
+                        or toks[i + 3].lower in STOP or toks[i + 3].lower in _PREPOSITIONS):
+                e = toks[i + 2].end
+                out.append(Span(t.start, e, "ORGANISATION", chunk.text[t.start:e], 0.5,
+                                "titled-site"))  # 0.5: it takes the name's place
         return out
 
     def _cap_run(self, toks: list[Tok], k: int) -> list[Tok]:
@@ -486,7 +521,8 @@ class OrganisationRecognizer:
                     continue  # "for Bands 8a", "to Level 3": a grade
                 e = toks[k].end  # "through Wales REC 5": a numbered committee or unit
             elif k + 1 < len(toks) and toks[k].lower == "'s" and first not in lex.place_words \
-                    and (not toks[k + 1].is_word or toks[k + 1].lower in STOP):
+                    and (not toks[k + 1].is_word or toks[k + 1].lower in STOP
+                         or toks[k + 1].lower in _PREPOSITIONS):
                 e, score = toks[k].end, 0.5  # "a cashier at Sainsbury's": the shop's name
             if all(w in self.generic or w in _CARE_GENERIC or w in self.heads
                    or w in _UNIT_ACRONYMS or w in lex.acronyms for w in words):

@@ -4,12 +4,13 @@ not bare professions used generically ("nurses like me", "as a doctor")."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..core.model import Span
 from .config import DetectionConfig
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
-from .text import FILLERS, Chunk, Tok
+from .text import FILLERS, Chunk, Tok, tokenize
 
 _OWNERS = {"my", "our", "the", "his", "her", "their", "your"}
 _PLAIN_ADJ_TEXT = """
@@ -20,7 +21,7 @@ last next main whole own better worse busy fab awful decent white black asian br
 _PLAIN_ADJ = frozenset(_PLAIN_ADJ_TEXT.split())
 _CONTENT_POS = {"NOUN", "PROPN", "ADJ"}
 _BAND_NUMBERS = NUMBER_WORDS | {"8", "eight"}  # before a band letter: "band eight a", "8 a"
-_ACRONYM = re.compile(r"^[A-Z]{2,5}$")
+_ACRONYM = re.compile(r"^[A-Z]{2,5}$|^[A-Z]{2}[a-z][A-Z]{1,2}$")  # "AHP", "TRiM"
 _BAND_DIGIT = re.compile(r"^[2-9][a-d]?$")
 # "I was a porter", "as a registrar", "she's our matron": words that say a post follows.
 _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he's",),
@@ -29,7 +30,7 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"),
          ("who's",), ("who", "is"), ("who", "was"), ("there's",), ("then",),
-         ("one", "of"), ("'s",))  # "Kelechi's a porter", "my mum's a carer"
+         ("one", "of"), ("'s",), ("been",))  # "Kelechi's a porter", "my mum's a carer"
 # Cues said of a person: after these an unknown acronym is a post ("he's a CNM2").
 _PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
                 ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
@@ -56,7 +57,8 @@ _SAID_POSTS = {"sister", "consultant", "registrar", "manager", "matron", "doctor
                "midwife", "clerk", "tutor", "supervisor", "director", "gp", "coordinator",
                "co-ordinator", "receptionist", "pharmacist", "physio", "therapist", "surgeon",
                "anaesthetist", "physician", "chaplain", "governor", "inspector", "teacher",
-               "head", "housekeeper", "porter", "superintendent", "educator", "facilitator"}
+               "head", "housekeeper", "porter", "superintendent", "educator", "facilitator",
+               "reg", "ot", "slt", "cpn", "hca", "trainer"}
 _SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned",
                "emailed", "texted", "came", "comes", "sent", "wrote", "replied", "explained",
                "shouted", "decided", "covers", "covered", "called", "goes", "insisted",
@@ -65,6 +67,20 @@ _ASK_VERBS = {"ask", "asked", "tell", "told", "rang", "ring", "phoned", "phone",
               "called", "email", "emailed", "page", "paged", "bleep", "bleeped", "fetch",
               "fetched", "get", "got"}
 _SHIFTS = {"nights", "days", "call", "duty", "shift", "earlies", "lates", "weekends"}
+# Prepositions that open a phrase between a post and its clause ("the counsellor at the old
+# infirmary was so gentle", "the optometrist from the mobile team who visited").
+_PHRASE_PREPS = {"on", "at", "in", "from", "for", "with", "over", "up", "down", "out"}
+# Words that end such a phrase without a clause about the post's holder.
+_PHRASE_BREAK = {"and", "but", "so", "because", "cos", "i", "we", "you", "they", "he", "she",
+                 "it", "is", "are", "which", "when", "if", "then", "or", "that"}
+# Relationship words that stay who-not-which even with "the"/"our" and a name beside them.
+_NEVER_BESIDE = {"manager", "line manager", "boss", "mentor", "sponsor", "supervisor",
+                 "colleague", "partner", "associate", "worker", "visitor", "friend"}
+# With "my": family, or whom the speaker learns from ("my sister Jo", "my tutor is Dr X").
+_FAMILY = {"brother", "sister", "minister", "tutor", "teacher", "trainer", "coach", "educator",
+           "assessor"}
+_POSSESSIVE_DETS = {"my", "his", "her", "your"}
+_FIELD_ABBR = {"oh"}  # occupational health, said as a word in ASR ("the oh nurse")
 # Past-tense words after "the <post>" that tell of one person ("the anaesthetist was great").
 _PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "wanted", "needed",
                 "knew", "gave", "got", "took", "made", "kept", "seemed", "looked", "thought",
@@ -129,6 +145,7 @@ class RoleRecognizer:
         self.courses = cfg.words("role", "course_words")
         self.followers = cfg.words("role", "followers")
         self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations"))
+        self.place_heads = cfg.words("organisation", "heads") - self.heads
         self._occ_max = 3
         phrases = sorted(cfg.words("role", "phrases"), key=len, reverse=True)
         self._phrases = re.compile(r"(?<!\w)(?:" + "|".join(
@@ -191,6 +208,77 @@ class RoleRecognizer:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.45, "role-beside-name"))
         return out
 
+    def beside_names(self, text: str, cands: Sequence[Span], cased: bool) -> list[Span]:
+        """'the ot is branwen', 'the deputy is tegwen', 'Tamsin, the trainer.', 'The PEF
+        there, Rhiannon', 'the reg on nights, Hallgrim': a post word right beside a name that
+        the person rules found is that person's post (a low score). Runs after detection,
+        as the names (lower-case, of any origin) are what the person rules know best."""
+        people = [c for c in cands if c.type == "PERSON" and c.score >= 0.4
+                  and c.source != "speaker-label"]
+        if not people:
+            return []
+        toks = tokenize(text)
+        first = {t.start: t.i for t in toks}
+        last = {t.end: t.i for t in toks}
+        out: list[Span] = []
+        seen: set[int] = set()
+        for p in people:
+            for k in (self._post_before(toks, first.get(p.start), cased),
+                      self._post_after(toks, last.get(p.end), cased)):
+                if k is None or k in seen:
+                    continue
+                seen.add(k)
+                t = toks[k]
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.48, "role-beside-name"))
+        return out
+
+    def _post_before(self, toks: list[Tok], a: int | None, cased: bool) -> int | None:
+        """'<det> <post> [there | on nights] [,] [is | was] [Dr] <name>': the post's index."""
+        if a is None:
+            return None
+        j = a - 1
+        if j >= 0 and toks[j].lower in _NAME_TITLES:
+            j -= 1
+        if j >= 0 and toks[j].lower in ("is", "was", "called", "named"):
+            j -= 1
+        if j >= 0 and toks[j].text == ",":
+            j -= 1
+        if j >= 0 and toks[j].lower in ("there", "here"):
+            j -= 1
+        elif j >= 1 and toks[j].lower in _SHIFTS and toks[j - 1].lower == "on":
+            j -= 2
+        if j < 1:
+            return None
+        return j if self._post_word(toks[j], toks[j - 1].lower, cased) else None
+
+    def _post_after(self, toks: list[Tok], b: int | None, cased: bool) -> int | None:
+        """'<name>, the <post>.' / 'Dr Lamont the consultant said': the post's index."""
+        if b is None:
+            return None
+        j = b + 1
+        if j < len(toks) and toks[j].text == ",":
+            j += 1
+        if j + 1 >= len(toks) or toks[j].lower not in ("the", "our", "their"):
+            return None
+        k = j + 1
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and nxt.is_word and nxt.lower not in STOP \
+                and nxt.lower not in _SAID_VERBS:
+            return None  # "Sam, the nurse practitioner": the title's grammar decides
+        return k if self._post_word(toks[k], toks[j].lower, cased) else None
+
+    def _post_word(self, t: Tok, det: str, cased: bool) -> bool:
+        """One word that names a post, after a determiner said of one holder."""
+        lw = t.lower
+        if det not in _DETS or not t.is_word or lw in STOP or lw in _NEVER_BESIDE \
+                or lw in self.lex.place_words or lw in self.lex.never and lw not in self.heads:
+            return False  # ("OT" is on the never list as a word, but a listed post here)
+        if det in _POSSESSIVE_DETS and (lw in self.relationship or lw in _FAMILY):
+            return False  # "my manager Sam", "my sister Jo"
+        if cased and _POST_ACRONYM.match(t.text):
+            return lw not in self.lex.acronyms and t.text.upper() not in self.lex.initialisms
+        return self.is_head(t) or lw in self.occupations or lw in _SAID_POSTS
+
     def _sure_given_name(self, t: Tok) -> bool:
         """'Hamish, the electrician': a given name no dictionary has, even at a sentence start."""
         return t.lower in self.lex.first_names and not self.lex.is_word(t.lower)
@@ -241,9 +329,22 @@ class RoleRecognizer:
     @staticmethod
     def _subject(toks: list[Tok], k: int) -> bool:
         """Does a past-tense clause about one person follow ('the anaesthetist was great',
-        'the hca on nights was rubbish')? Not 'the consultant is responsible'."""
+        'the hca on nights was rubbish', 'the tutor on my course at the college was fair',
+        'the optometrist from the mobile team who visited')? Not 'the consultant is
+        responsible'."""
         if k + 1 < len(toks) and toks[k].lower == "on" and toks[k + 1].lower in _SHIFTS:
             k += 2
+        elif k < len(toks) and toks[k].lower in _PHRASE_PREPS:
+            j = k + 1  # a short phrase saying where the post is, then the clause
+            while j < len(toks) and j <= k + 7 and toks[j].is_word \
+                    and toks[j].lower not in _PAST_CLAUSE and toks[j].lower != "who" \
+                    and toks[j].lower not in _PHRASE_BREAK:
+                j += 1
+            k = j
+        if k + 1 < len(toks) and toks[k].lower == "who":
+            nxt = toks[k + 1].lower
+            return nxt in _PAST_CLAUSE or nxt in _SAID_VERBS or (
+                len(nxt) > 4 and nxt.endswith("ed"))
         return k < len(toks) and toks[k].lower in _PAST_CLAUSE
 
     def _name_word(self, t: Tok, cased: bool) -> bool:
@@ -283,6 +384,8 @@ class RoleRecognizer:
                     head in _FIELD_POSTS and self._specialty(chunk, end) > end
                     and self._lower_field(chunk, end)):
                 continue
+            if self._names_a_place(toks, end):
+                continue  # "the specialist dementia care unit": a unit, no post
             if start and toks[start - 1].lower in _OWNERS - {"the"} and \
                     " ".join(t.lower for t in toks[k:end]) in self.relationship:
                 continue  # "it was my line manager": who, not which post
@@ -292,6 +395,16 @@ class RoleRecognizer:
             out.append(Span(s, e, "ROLE", chunk.text[s:e], score, "role-cue"))
             out.extend(self._listed_posts(chunk, e_tok))
         return out
+
+    def _names_a_place(self, toks: list[Tok], end: int) -> bool:
+        """Do the words after a title go on to a kind of place ('specialist | dementia
+        care unit', 'nurse | led clinic'), so that the title was only their modifier?"""
+        j = end
+        while j < len(toks) and j < end + 3 and toks[j].is_word and toks[j].lower not in STOP:
+            if toks[j].lower in self.place_heads:
+                return not (j + 1 < len(toks) and self.is_head(toks[j + 1]))
+            j += 1
+        return False
 
     def _listed_posts(self, chunk: Chunk, k: int) -> list[Span]:
         """'I was a porter, HCA, and then a nurse associate': the posts listed after a cued
@@ -428,8 +541,9 @@ class RoleRecognizer:
             if t.lower in _GRADE_BASE and i + 1 < len(toks) \
                     and toks[i + 1].lower in ("one", "two", "three", "four", "five", "six",
                                               "seven", "eight") \
-                    and (t.text.isupper() or not chunk.cased) and t.lower != "f" \
-                    and (t.lower not in ("st", "ct") or i and toks[i - 1].lower in _DETS):
+                    and (t.text.isupper() or not chunk.cased) \
+                    and (t.lower != "f" or toks[i + 1].lower in ("one", "two")) \
+                    and (t.lower not in ("st", "ct", "f") or i and toks[i - 1].lower in _DETS):
                 grade, e_tok = True, i + 2  # "IMT one", "an ST five"
             if not grade or (t.lower in ("f", "st", "ct") and not any(c.isdigit() for c in
                                                                      t.text)
@@ -492,6 +606,17 @@ class RoleRecognizer:
                                                                          head):
                 left.insert(0, w)  # "speech and language therapist": two fields, one post
                 j -= 1
+                continue
+            if lw in _FIELD_ABBR and j > 0 and toks[j - 1].lower in _DETS:
+                left.insert(0, w)  # "the oh physician": occupational health, not a filler
+                has_mod = True
+                j -= 1
+                continue
+            if lw == "home" and j > 1 and toks[j - 1].lower == "at" \
+                    and self._roleish(toks[j - 2], cased, head):
+                left[:0] = toks[j - 2:j + 1]  # "a hospice at home nurse"
+                has_mod = True
+                j -= 3
                 continue
             if lw == "call" and j > 0 and toks[j - 1].lower == "on":
                 left[:0] = toks[j - 1:j + 1]  # "the on call consultant"
@@ -581,7 +706,8 @@ class RoleRecognizer:
             return False
         if cased and w.is_cap != head.is_cap:
             return False
-        return lw in self.mods or w.pos in ("NOUN", "ADJ")
+        return lw in self.mods or w.pos in ("NOUN", "ADJ") or (
+            w.pos == "VERB" and lw.endswith("ing"))  # "moving and handling adviser"
 
     @staticmethod
     def _wished(toks: list[Tok], be: int) -> bool:
