@@ -17,8 +17,11 @@ buffers included) shows that nothing grows with the length of the recording.
 
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
                                [--cover tone|silence] [--context S] [--clip-gap S] [--keep S]
-                               [--unbounded] [--no-memory] [--workdir DIR]
+                               [--unbounded] [--compare] [--threads N] [--no-memory]
+                               [--workdir DIR]
 
+``--compare`` listens a second time with the seek-loop listener that one encoder pass a window
+replaced, on the same file in the same run (its figures: ``seek_loop_*``).
 ``--context 0.4 --clip-gap 0.4 --keep 0.2 --unbounded`` measures the listener as it was before
 its settings were chosen (and its decoder bounded), in the same conditions.
 """
@@ -28,10 +31,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +64,73 @@ def identifier_times(seconds: float, per_minute: float, seed: int = 7) -> list[t
 def unbounded(transcriber: Any) -> audio_format.Recogniser:
     """The listener's decoder before it was bounded (``--unbounded``): for comparison."""
 
-    def hear(samples: np.ndarray) -> str:
+    def hear(samples: np.ndarray, _starts: Sequence[float]) -> str:
         segments, _info = transcriber.whisper.transcribe(
             samples, language=transcriber.language, beam_size=1, temperature=0.0,
             vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
         return " ".join(s.text for s in segments)
 
     return hear
+
+
+def seek_loop(transcriber: Any) -> audio_format.Recogniser:
+    """The listener before one encoder pass a window (``--compare``): faster-whisper's
+    ``transcribe`` with times, bounded to 6 tokens a second, which encodes the window again
+    wherever the model stops early."""
+
+    def hear(samples: np.ndarray, _starts: Sequence[float]) -> str:
+        seconds = samples.shape[0] / audio_format.VERIFY_RATE
+        tokens = math.ceil(6.0 * seconds) + 8
+        per_pass = min(440, math.ceil(6.0 * min(seconds, 30.0)) + 8)
+        segments, _info = transcriber.whisper.transcribe(
+            samples, language=transcriber.language, beam_size=1, temperature=0.0,
+            compression_ratio_threshold=None, log_prob_threshold=None,
+            no_speech_threshold=None, max_new_tokens=per_pass, vad_filter=False,
+            condition_on_previous_text=False, without_timestamps=False)
+        heard, written = [], 0
+        for segment in segments:
+            heard.append(segment.text)
+            written += len(segment.tokens)
+            if written >= tokens:
+                break
+        return " ".join(heard)
+
+    return hear
+
+
+class Timed:
+    """A recogniser with its calls timed (CPU and wall) and what it wrote counted."""
+
+    def __init__(self, hear: audio_format.Recogniser) -> None:
+        self.hear = hear
+        self.s = self.cpu_s = self.audio_s = self.worst_cpu_s = 0.0
+        self.calls = self.words = self.most_words = 0
+
+    def __call__(self, samples: np.ndarray, starts: Sequence[float]) -> str:
+        t, c = time.perf_counter(), time.process_time()
+        out = self.hear(samples, starts)
+        cpu = time.process_time() - c
+        self.s += time.perf_counter() - t
+        self.cpu_s += cpu
+        self.audio_s += samples.shape[0] / audio_format.VERIFY_RATE
+        self.calls += 1
+        self.words += len(out.split())
+        self.worst_cpu_s = max(self.worst_cpu_s, cpu)
+        self.most_words = max(self.most_words, len(out.split()))
+        return out
+
+    def report(self, prefix: str) -> dict[str, Any]:
+        return {
+            f"{prefix}_s": round(self.s, 1), f"{prefix}_cpu_s": round(self.cpu_s, 1),
+            f"{prefix}_calls": self.calls,
+            # The dearest window and the most words one window gave: a looping decoder shows.
+            f"{prefix}_worst_window_cpu_s": round(self.worst_cpu_s, 2),
+            f"{prefix}_most_words_in_a_window": self.most_words,
+            f"{prefix}ed_audio_s": round(self.audio_s, 1),
+            # What the recogniser wrote in all: a few words a stretch would mean it understood
+            # the neighbourhoods; far fewer means it heard little of them (see the report).
+            f"{prefix}_heard_words": self.words,
+        }
 
 
 def main() -> int:
@@ -83,6 +148,10 @@ def main() -> int:
                    help="seconds of each covered stretch's ends heard (default: the app's)")
     p.add_argument("--unbounded", action="store_true",
                    help="the listener's decoder as before: no token bound, default thresholds")
+    p.add_argument("--compare", action="store_true",
+                   help="also listen with the seek-loop listener it replaced, in the same run")
+    p.add_argument("--threads", type=int, default=0,
+                   help="CPU threads of the listening model (default: the app's)")
     p.add_argument("--no-memory", action="store_true",
                    help="skip the (slow, traced) memory pass")
     p.add_argument("--reference-minutes", type=float, default=3.0,
@@ -127,29 +196,18 @@ def main() -> int:
         check_peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
 
-    transcriber = Transcriber(args.model)
+    transcriber = Transcriber(args.model, cpu_threads=args.threads)
     hear = unbounded(transcriber) if args.unbounded else audio.recogniser_for(transcriber)
-    listened = {"s": 0.0, "cpu_s": 0.0, "audio_s": 0.0, "calls": 0, "words": 0,
-                "worst_cpu_s": 0.0, "most_words": 0}
-
-    def timed(samples: np.ndarray) -> str:
-        t, c = time.perf_counter(), time.process_time()
-        out = hear(samples)
-        cpu = time.process_time() - c
-        listened["s"] += time.perf_counter() - t
-        listened["cpu_s"] += cpu
-        listened["audio_s"] += samples.shape[0] / audio.VERIFY_RATE
-        listened["calls"] += 1
-        listened["words"] += len(out.split())
-        listened["worst_cpu_s"] = max(listened["worst_cpu_s"], cpu)
-        listened["most_words"] = max(listened["most_words"], len(out.split()))
-        return out
-
+    listened = Timed(hear)
+    originals = ["Rachel Morgan", "Bradford"]
     w0, c0 = time.perf_counter(), time.process_time()
-    heard_problems = audio.verify(target, covered, ["Rachel Morgan", "Bradford"], written,
-                                  options, timed)
+    heard_problems = audio.verify(target, covered, originals, written, options, listened)
     t_verify, c_verify = time.perf_counter() - w0, time.process_time() - c0
     total, cpu_total = t_render + t_verify, c_render + c_verify
+    before: Timed | None = None
+    if args.compare:
+        before = Timed(seek_loop(transcriber))
+        audio.verify(target, covered, originals, written, options, before)
 
     clip = decode(source)[: int(args.reference_minutes * 60 * RATE)]
     w0, c0 = time.perf_counter(), time.process_time()
@@ -164,15 +222,7 @@ def main() -> int:
         "stretches": len(covered), "covered_s": round(sum(s.end - s.start for s in covered), 1),
         "render_s": round(t_render, 1), "render_cpu_s": round(c_render, 1),
         "level_check_s": round(t_check, 1), "level_check_cpu_s": round(c_check, 1),
-        "listen_s": round(listened["s"], 1), "listen_cpu_s": round(listened["cpu_s"], 1),
-        "listen_calls": listened["calls"],
-        # The dearest window and the most words one window gave: a looping decoder shows here.
-        "listen_worst_window_cpu_s": round(listened["worst_cpu_s"], 2),
-        "listen_most_words_in_a_window": listened["most_words"],
-        "listened_audio_s": round(listened["audio_s"], 1),
-        # What the recogniser wrote in all: a few words a stretch would mean it understood
-        # the neighbourhoods; far fewer means it heard little of them (see the report).
-        "heard_words": listened["words"],
+        **listened.report("listen"),
         "check_and_listen_s": round(t_verify, 1), "total_s": round(total, 1),
         "total_cpu_s": round(cpu_total, 1),
         "transcription_s_measured_now": round(ref_wall, 1),
@@ -181,10 +231,15 @@ def main() -> int:
         "share_cpu_vs_measured": round(cpu_total / ref_cpu, 4),
         "transcription_s_readme": round(readme, 1),
         "share_wall_vs_readme": round(total / readme, 4),
+        **(before.report("seek_loop_listen") if before is not None else {}),
+        **({"seek_loop_share_cpu_vs_measured": round(
+            (cpu_total - listened.cpu_s + before.cpu_s) / ref_cpu, 4)}
+           if before is not None else {}),
         "render_peak_mb": render_peak and round(render_peak, 1),
         "check_peak_mb": check_peak and round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
-        "model": args.model, "cover": args.cover, "context_s": options.context_s,
+        "model": args.model, "threads": transcriber.cpu_threads, "cover": args.cover,
+        "context_s": options.context_s,
         "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
         "output_mb": round(target.stat().st_size / 1e6, 1),
     }

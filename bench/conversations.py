@@ -7,8 +7,11 @@ long answers; the interviewer's back-channels ("mm-hmm") fall inside answers, so
 before the last one ends (overlap). The mix gets mild noise and is encoded as Teams records
 (AAC, 48 kHz mono, 64-96 kb/s, .m4a) via PyAV. Each clip gets an .rttm with its true turns.
 
-Two parts, never mixed: ``dev`` (espeak voice set A; tune on these) and ``heldout`` (all
-real-voice pairs, espeak voice set B, with other seeds; measured, never tuned on).
+Two parts, never mixed: ``dev`` (espeak voice set A, and interview-shaped clips with lines A;
+tune on these) and ``heldout`` (all real-voice pairs, espeak voice set B, interview-shaped clips
+with their own voices and lines B, other seeds; measured, never tuned on). In the
+interview-shaped clips the asker only asks and the answerer only answers (``SHAPED_*``); in the
+others both voices read lines from both lists.
 
     python bench/conversations.py [--out DIR]     # writes DIR/{dev,heldout}/*.m4a + .rttm
 
@@ -64,6 +67,35 @@ ANSWERS = [
     "There is a lot of goodwill, but goodwill only goes so far in the end.",
 ]
 BACKCHANNELS = ["mm hmm", "yeah", "right", "okay", "I see"]
+# For the interview-shaped clips (``SHAPED_*``): the asker only asks and the answerer only
+# answers, as in a real interview (above, both voices read lines from both lists, so the
+# words say nothing about who speaks). The held-out clips use their own lines (set B), so
+# no cue is tuned on the sentences it is measured on.
+QUESTIONS_B = [
+    "So where did you grow up?",
+    "Would you say the service has improved over the years?",
+    "Tell me about the first week in the new job.",
+    "Which part of the day do you find the hardest?",
+    "Have you ever thought about leaving?",
+    "When did you first notice the problem?",
+    "Are there things the managers could do better?",
+    "How would you describe the atmosphere on a busy shift?",
+    "Do you remember what you said to her?",
+    "What kept you going through that time?",
+]
+ANSWERS_B = [
+    "I grew up on the coast, in a small town where everybody knew your business.",
+    "In some ways yes, the equipment is better, but there are fewer hands on the floor.",
+    "The first week was a blur, I barely remember anything except the long corridors.",
+    "Early afternoon, when the visitors arrive and the phones never stop ringing.",
+    "Once or twice, usually in February, when everything feels grey and endless.",
+    "It was a Tuesday, I think, one of the porters mentioned it in passing.",
+    "They could spend an hour on the ward now and then, just to see what it is like.",
+    "Loud, a bit chaotic, but people look after each other when it matters.",
+    "I told her we would sort it out together, and in the end we did.",
+    "My sister, mostly, and the thought that the next day might be easier.",
+    "We started a small garden behind the clinic, which the patients loved.",
+]
 
 # (voice, pitch, speed): pairs of similar pitch; set A for dev, set B held out.
 ESPEAK_DEV = {
@@ -98,6 +130,59 @@ ESPEAK_HELDOUT = {
     "espeak_near_m_b": (("en-us+m5", 40, 155), ("en-gb-x-rp+m5", 50, 145)),
     "espeak_near_f_b": (("en-gb+f4", 55, 150), ("en-us+f4", 63, 160)),
 }
+# Interview-shaped (asker asks, answerer answers): near pairs whose voices the prints cannot
+# tell apart, one voice in both roles (must not be split by what is said), a distinct pair.
+SHAPED_DEV = {
+    "espeak_iv_near_m_f": (("en-gb+m3", 45, 150), ("en-gb+m4", 50, 150)),
+    "espeak_iv_near_m_h": (("en-gb-x-rp+m2", 40, 150), ("en-us+m2", 47, 150)),
+    "espeak_iv_near_m_i": (("en-us+m1", 44, 155), ("en-us+m1", 52, 145)),
+    "espeak_iv_one_m_a": (("en-gb+m3", 45, 155), ("en-gb+m3", 45, 155)),
+    "espeak_iv_mm_a": (("en-gb+m3", 45, 155), ("en-us+m2", 40, 150)),
+}
+SHAPED_HELDOUT = {
+    "espeak_iv_near_m_j": (("en-gb-scotland+m2", 42, 150), ("en-gb+m2", 48, 150)),
+    "espeak_iv_near_m_k": (("en-us+m4", 45, 150), ("en-us+m4", 52, 155)),
+    "espeak_iv_near_f_d": (("en-gb+f1", 58, 150), ("en-us+f1", 64, 150)),
+    "espeak_iv_one_m_c": (("en-gb+m5", 46, 150), ("en-gb+m5", 46, 150)),
+    "espeak_iv_mf_c": (("en-gb+m1", 45, 150), ("en-us+f3", 60, 150)),
+}
+# A second held-out part, built after the first held-out run of the words cue (issue 15)
+# showed two false splits: fresh voices, fresh lines (C), fresh seeds; measured once.
+QUESTIONS_C = [
+    "How did you first hear about the clinic?",
+    "What do you remember about your first appointment?",
+    "Could you describe a typical morning at home?",
+    "Who else in the family helps out?",
+    "Was there a moment when things started to improve?",
+    "Why did you decide to stop the treatment?",
+    "Do you feel the staff listened to you?",
+    "What would you tell someone in the same position?",
+    "Have the side effects changed over time?",
+    "Where do you go when you need a break?",
+]
+ANSWERS_C = [
+    "A friend from church mentioned it, she had been going for about a year.",
+    "Mostly the waiting room, it was cold and the chairs were far too low.",
+    "I get up early, feed the dog, and then it takes an hour to get going.",
+    "My son comes on Sundays, and my neighbour does the shopping on Thursdays.",
+    "Around the spring, when the new tablets finally started to work.",
+    "The tiredness was too much, I could not even read a newspaper.",
+    "Some of them did, the younger doctor especially, she always sat down.",
+    "Ask questions, write them down before you go, or you forget them all.",
+    "They come and go, the headaches are better but my hands still shake.",
+    "Down to the allotment, there is a bench there where nobody bothers me.",
+    "It took a long time before anyone explained what the results meant.",
+]
+SHAPED_HELDOUT2 = {
+    "espeak_iv_near_m_l": (("en-us+m2", 43, 150), ("en-gb+m1", 48, 150)),
+    "espeak_iv_near_m_n": (("en-gb-scotland+m3", 44, 150), ("en-gb+m3", 51, 155)),
+    "espeak_iv_near_f_e": (("en-gb+f3", 57, 150), ("en-gb+f4", 62, 150)),
+    "espeak_iv_one_m_d": (("en-us+m6", 47, 150), ("en-us+m6", 47, 150)),
+    "espeak_iv_mf_d": (("en-us+m4", 42, 150), ("en-gb+f4", 60, 150)),
+}
+ESPEAK_HELDOUT2 = {  # not interview-shaped: the words must not undo a working voice split
+    "espeak_near_m_o": (("en-gb-x-rp+m4", 44, 150), ("en-us+m4", 50, 150)),
+}
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
     "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
@@ -112,6 +197,8 @@ class Voice:
     name: str
     long: list[np.ndarray]
     short: list[np.ndarray]
+    asks: list[np.ndarray] | None = None  # questions only (interview-shaped clips)
+    tells: list[np.ndarray] | None = None  # answers only
 
 
 def trim(a: np.ndarray, floor_db: float = -40.0) -> np.ndarray:
@@ -168,7 +255,8 @@ def real_voice(speaker: str) -> Voice:
     return Voice(speaker, [u / peak * 0.7 for u in long_], [u / peak * 0.7 for u in short])
 
 
-def espeak_voice(tmp: Path, name: str, voice: str, pitch: int, speed: int) -> Voice:
+def espeak_voice(tmp: Path, name: str, voice: str, pitch: int, speed: int,
+                 lines: tuple[list[str], list[str]] | None = None) -> Voice:
     from anonyscribe.media import decode
 
     def say(text: str, i: int) -> np.ndarray:
@@ -178,9 +266,12 @@ def espeak_voice(tmp: Path, name: str, voice: str, pitch: int, speed: int) -> Vo
         a = trim(decode(wav))
         return a / (np.abs(a).max() + 1e-9) * 0.6
 
-    lines = QUESTIONS + ANSWERS
-    long_ = [say(t, i) for i, t in enumerate(lines)]
     short = [say(t, 100 + i) for i, t in enumerate(BACKCHANNELS)]
+    if lines is not None:  # interview-shaped: questions and answers kept apart
+        asks = [say(t, 200 + i) for i, t in enumerate(lines[0])]
+        tells = [say(t, 300 + i) for i, t in enumerate(lines[1])]
+        return Voice(name, asks + tells, short, asks, tells)
+    long_ = [say(t, i) for i, t in enumerate(QUESTIONS + ANSWERS)]
     return Voice(name, long_, short)
 
 
@@ -205,8 +296,11 @@ def converse(a: Voice, b: Voice, rng: np.random.Generator, minutes: float = 1.5,
     while t < total:
         who, n_utt = (asker, rng.integers(1, 3)) if k % 2 == 0 else (answerer, rng.integers(2, 5))
         start_turn = t
+        lines = who.long
+        if asker.asks is not None and answerer.tells is not None:  # interview-shaped
+            lines = asker.asks if k % 2 == 0 else answerer.tells  # one voice may be both
         for _ in range(n_utt):
-            u = who.long[rng.integers(len(who.long))]
+            u = lines[rng.integers(len(lines))]
             t = place(who, u, t) + int(rng.uniform(0.15, 0.5) * SR)
         if who is answerer and rng.random() < 0.6:  # a back-channel inside the answer
             bc = asker.short[rng.integers(len(asker.short))]
@@ -261,24 +355,35 @@ def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
 
 def build(out: Path) -> dict[str, list[Path]]:
     """Write both parts under ``out`` (skipped when already there); the clip paths per part."""
-    parts: dict[str, list[Path]] = {"dev": [], "heldout": []}
+    parts: dict[str, list[Path]] = {"dev": [], "heldout": [], "heldout2": []}
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         cache: dict[str, Voice] = {}
 
-        def voice(spec: str | tuple[str, int, int]) -> Voice:
+        def voice(spec: str | tuple[str, int, int], lines: str = "") -> Voice:
             key = spec if isinstance(spec, str) else f"{spec[0]}_p{spec[1]}"
+            key += lines
             if key not in cache:
+                texts = {"A": (QUESTIONS, ANSWERS), "B": (QUESTIONS_B, ANSWERS_B),
+                         "C": (QUESTIONS_C, ANSWERS_C)}.get(lines)
                 cache[key] = (real_voice(spec) if isinstance(spec, str)
-                              else espeak_voice(tmp, key.replace("+", "_"), *spec))
+                              else espeak_voice(tmp, key.replace("+", "_"), *spec, texts))
             return cache[key]
 
-        plan: list[tuple[str, str, tuple, int]] = []
+        plan: list[tuple[str, str, tuple, int, str]] = []
         for i, (name, pair) in enumerate(ESPEAK_DEV.items()):
-            plan.append(("dev", name, pair, 100 + i))
+            plan.append(("dev", name, pair, 100 + i, ""))
         for i, (name, pair) in enumerate({**REAL_HELDOUT, **ESPEAK_HELDOUT}.items()):
-            plan.append(("heldout", name, pair, 200 + i))
-        for part, name, pair, seed in plan:
+            plan.append(("heldout", name, pair, 200 + i, ""))
+        for i, (name, pair) in enumerate(SHAPED_DEV.items()):
+            plan.append(("dev", name, pair, 300 + i, "A"))
+        for i, (name, pair) in enumerate(SHAPED_HELDOUT.items()):
+            plan.append(("heldout", name, pair, 400 + i, "B"))
+        for i, (name, pair) in enumerate(SHAPED_HELDOUT2.items()):
+            plan.append(("heldout2", name, pair, 500 + i, "C"))
+        for i, (name, pair) in enumerate(ESPEAK_HELDOUT2.items()):
+            plan.append(("heldout2", name, pair, 600 + i, ""))
+        for part, name, pair, seed, lines in plan:
             folder = out / part
             folder.mkdir(parents=True, exist_ok=True)
             clip = folder / f"{name}.m4a"
@@ -286,7 +391,7 @@ def build(out: Path) -> dict[str, list[Path]]:
             if clip.exists() and clip.with_suffix(".rttm").exists():
                 continue
             rng = np.random.default_rng(seed)
-            a, b = voice(pair[0]), voice(pair[1])
+            a, b = voice(pair[0], lines), voice(pair[1], lines)
             mix, turns = converse(a, b, rng, minutes=rng.uniform(1.2, 2.0))
             mix = add_noise(mix, rng, snr_db=rng.uniform(20, 30))
             encode_aac(mix, clip, int(rng.choice([64000, 80000, 96000])))

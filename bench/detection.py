@@ -1,6 +1,6 @@
 """Detection on the annotated dev set: vanilla Presidio vs Anonyscribe, side by side.
 
-    python bench/detection.py [--set ../shared/data/pii/dev] [--misses]
+    python bench/detection.py [--set ../shared/data/pii/dev] [--misses] [--rules-only]
     python bench/detection.py --scaling [--sizes 10K,100K,1M,10M]
 
 ``--set DIR`` (or ``--data``) scores any folder of ``*.txt`` files in the dev set's format
@@ -143,10 +143,22 @@ def run_vanilla(docs: list[Doc]) -> tuple[dict[str, list], float]:
     return preds, time.perf_counter() - t0
 
 
-def run_ours(docs: list[Doc]) -> tuple[dict[str, list], float]:
+def rules_only_config() -> Path:
+    """The bundled config with the learned second opinion off (the rules alone)."""
+    import tempfile
+
+    from anonyscribe.detect.config import DEFAULT_CONFIG
+
+    path = Path(tempfile.mkdtemp()) / "rules-only.toml"
+    path.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
+        "learned = true", "learned = false"), encoding="utf-8")
+    return path
+
+
+def run_ours(docs: list[Doc], rules_only: bool = False) -> tuple[dict[str, list], float]:
     from anonyscribe.detect.engine import Detector
 
-    det = Detector()
+    det = Detector(config=rules_only_config() if rules_only else None)
     det.detect_text(docs[0].text + WARM_UP)  # warm-up
     preds = {}
     t0 = time.perf_counter()
@@ -244,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="folder of annotated *.txt files (default: the shared dev set)")
     ap.add_argument("--misses", action="store_true", help="print our misses and false hits")
     ap.add_argument("--ours-only", action="store_true")
+    ap.add_argument("--rules-only", action="store_true",
+                    help="ours without the learned second opinion (the rules alone)")
     ap.add_argument("--scaling", action="store_true",
                     help="words/s on generated text of growing size (see --sizes)")
     ap.add_argument("--sizes", default="10K,100K,1M,10M",
@@ -260,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
               "marks as in the dev set", file=sys.stderr)
         return 2
     words = sum(len(d.text.split()) for d in docs)
-    ours, t_ours = run_ours(docs)
+    ours, t_ours = run_ours(docs, args.rules_only)
     r_ours = score(docs, ours, args.misses, "ours")
     r_van, t_van = None, None
     if not args.ours_only:

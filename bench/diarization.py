@@ -222,7 +222,7 @@ def direct_section(d, parts: list[str]) -> None:
         print(f"worst fixed-2 DER on {part}: {100 * worst:.1f} %")
 
 
-MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"]}
+MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"], "heldout2": []}
 
 
 def direct_meetings(d, parts: list[str]) -> None:
@@ -278,8 +278,9 @@ def batch_conversations(parts: list[str], model: str, extra: list[str]) -> None:
         clips = [(c, c.with_suffix(".rttm")) for c in conversation_clips(part)]
         batch_clips(clips, model, extra, f"{part} conversations end to end")
         meetings = [(SHARED / f"{c}.wav", SHARED / f"{c}.rttm") for c in MEETINGS[part]]
-        batch_clips(meetings, model, ["--recordings", "other", *extra],
-                    f"{part} real meetings end to end")
+        if meetings:
+            batch_clips(meetings, model, ["--recordings", "other", *extra],
+                        f"{part} real meetings end to end")
 
 
 def main() -> int:
@@ -289,7 +290,7 @@ def main() -> int:
     ap.add_argument("--batch-only", action="store_true",
                     help="only the end-to-end batch -> .vtt section")
     ap.add_argument("--model", default="base", help="speech model for the batch section")
-    ap.add_argument("--conversations", choices=["dev", "heldout", "both"],
+    ap.add_argument("--conversations", choices=["dev", "heldout", "heldout2", "both"],
                     help="only the built two-person conversations (bench/conversations.py): "
                          "the diarizer alone, then end to end through batch")
     ap.add_argument("--direct-only", action="store_true",

@@ -128,3 +128,19 @@ def long_speech(tmp_path_factory: pytest.TempPathFactory) -> Path:
         w.setframerate(16000)
         w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
     return out
+
+
+@pytest.fixture(scope="session")
+def rules_only_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled detection config with the learned second opinion switched off.
+
+    The rule families' own tests use it: they pin what each rule does and does not flag,
+    while the learned step's low-score suggestions are tested in test_detect_learned.py.
+    """
+    from anonyscribe.detect.config import DEFAULT_CONFIG
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    assert "learned = true" in text
+    path = tmp_path_factory.mktemp("detect-config") / "rules-only.toml"
+    path.write_text(text.replace("learned = true", "learned = false"), encoding="utf-8")
+    return path

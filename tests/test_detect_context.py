@@ -16,8 +16,9 @@ HELDOUT = Path(__file__).resolve().parent / "data" / "detect_heldout"
 
 
 @pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector()
+def det(rules_only_config: Path) -> Detector:
+    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
+    return Detector(config=rules_only_config)
 
 
 def covered(det: Detector, text: str, part: str, nth: int = 0) -> bool:

@@ -5,6 +5,8 @@ Sentences are our own, not from the dev set; every positive has a negative besid
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from anonyscribe.core.model import RecordingInfo, Segment, Speaker, Transcript
@@ -14,8 +16,9 @@ from anonyscribe.detect.numbers import nhs_checksum_ok
 
 
 @pytest.fixture(scope="module")
-def det() -> Detector:
-    return Detector()
+def det(rules_only_config: Path) -> Detector:
+    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
+    return Detector(config=rules_only_config)
 
 
 def found(det: Detector, text: str) -> dict[str, str]:

@@ -24,6 +24,7 @@ from anonyscribe.core.study import Study
 from anonyscribe.export import audio as audio_format
 from anonyscribe.export.audio import AudioOptions, Cover, Coverage, Stretch
 from anonyscribe.export.leakcheck import compile_terms, count_text
+from anonyscribe.transcribe import listening
 from conftest import SHARED_DIR
 
 RATE = media.SAMPLE_RATE
@@ -168,15 +169,26 @@ def test_a_stretch_that_misses_the_name_is_refused(spoken, tiny_transcriber, tmp
     assert list(out.iterdir()) == []
 
 
-@pytest.mark.parametrize("missed", NAMES)
-def test_the_listener_hears_a_name_left_whole_beside_its_stretch(spoken, tiny_transcriber,  # noqa: ANN001
-                                                                 tmp_path, missed: str) -> None:
-    """The listening check can fail: one name's word times are shifted by its own length, so
-    its stretch covers what follows and the whole name stays audible, while the other names
-    are covered right; all their neighbourhoods are heard in one window. The recogniser hears
-    the name and the file is refused, naming no original. With the listener's old settings
-    (0.4 s of context, 0.4 s gaps, 0.2 s kept) it heard neither "Rachel Morgan" nor
-    "Bradford" here; with 1.0 s of context tiny.en missed "Hannah Price" (see ``CLIP_GAP_S``)."""
+@pytest.fixture(scope="module")
+def default_transcriber():  # noqa: ANN201 - the app's default model (``base``), loaded once
+    from anonyscribe.transcribe.runner import Transcriber
+
+    return Transcriber()
+
+
+@pytest.fixture(params=["tiny.en", "default"])
+def listening_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
+    """The listener's model: the tests' tiny.en, and the default model the app listens with."""
+    if request.param == "tiny.en":
+        return tiny_transcriber
+    missed = request.node.callspec.params.get("missed")
+    if missed in ("Rachel Morgan", "Hannah Price"):
+        request.applymarker(BASE_MISSES)
+    return request.getfixturevalue("default_transcriber")
+
+
+def shifted_name(spoken, missed: str) -> tuple[list[Stretch], AudioOptions]:  # noqa: ANN001
+    """Every name's stretch right but ``missed``'s, moved by its own length past the name."""
     source, raw, findings = spoken
     options = AudioOptions(snap_s=0)  # the stretches as given: the default listener otherwise
     duration = media.probe(source).duration
@@ -186,16 +198,115 @@ def test_the_listener_hears_a_name_left_whole_beside_its_stretch(spoken, tiny_tr
                                   options=options, duration=duration).stretches
     words_end = name.end - options.pad_s  # the stretch starts where the name's words end
     shifted = Stretch(words_end, min(duration, words_end + (name.end - name.start)))
-    stretches = sorted([*right, shifted], key=lambda s: s.start)
+    return sorted([*right, shifted], key=lambda s: s.start), options
+
+
+# The default model (base) on espeak-ng speech: in the packed window it writes "shall more
+# than just" for "Rachel Morgan" and "my best friend" for "Doctor Hannah Price", with
+# faster-whisper's seek loop (the listener before) as with one encoder pass; heard alone, each
+# part gives "Morgan" and "price". Strict: the day it hears them, this says so.
+BASE_MISSES = pytest.mark.xfail(strict=True, reason="base mishears the espeak-ng name when "
+                                "packed (the seek-loop listener did too)")
+
+
+@pytest.mark.parametrize("missed", NAMES)
+def test_the_listener_hears_a_name_left_whole_beside_its_stretch(spoken, listening_model,  # noqa: ANN001
+                                                                 tmp_path, missed: str) -> None:
+    """The listening check can fail: one name's word times are shifted by its own length, so
+    its stretch covers what follows and the whole name stays audible, while the other names
+    are covered right; all their neighbourhoods are heard in one window. The recogniser (tiny.en
+    and the default model) hears the name and the file is refused, naming no original. With
+    the listener's old settings (0.4 s of context, 0.4 s gaps, 0.2 s kept) it heard neither
+    "Rachel Morgan" nor "Bradford" here; with 1.0 s of context tiny.en missed "Hannah Price"
+    (see ``CLIP_GAP_S``)."""
+    source, raw, findings = spoken
+    stretches, options = shifted_name(spoken, missed)
+    duration = media.probe(source).duration
     hoods = audio_format.neighbourhoods(stretches, options.context_s, duration)
     assert sum(h.end - h.start for h in hoods) < audio_format.WINDOW_S  # in one window
     out = tmp_path / "out"
     with pytest.raises(export.AudioCheckError) as caught:
         export.export_audio(source, Coverage(stretches, len(findings)), out, "interview-01",
-                            NAMES, options, audio_format.recogniser_for(tiny_transcriber))
+                            NAMES, options, audio_format.recogniser_for(listening_model))
     assert "still heard" in str(caught.value)
     assert not any(n in str(caught.value) for n in NAMES)
     assert list(out.iterdir()) == []
+
+
+class CountingModel:
+    """The CTranslate2 model with its encoder and decoder calls counted (``stop_first``: the
+    decoder's first run over each window made to stop at once, a model that ends early)."""
+
+    def __init__(self, model, stop_first: bool = False) -> None:  # noqa: ANN001
+        self.model, self.stop_first = model, stop_first
+        self.encodes = self.runs = self.restarts = self.written = 0
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - everything else as it is
+        return getattr(self.model, name)
+
+    def encode(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        self.encodes += 1
+        return self.model.encode(*args, **kwargs)
+
+    def generate(self, encoded, prompts, **kwargs):  # noqa: ANN001, ANN003, ANN201
+        restart = prompts[0][-1] >= self.timestamp_begin
+        self.runs += 1
+        self.restarts += restart
+        if self.stop_first and not restart:
+            kwargs["max_length"] = len(prompts[0]) + 1
+        results = self.model.generate(encoded, prompts, **kwargs)
+        self.written += len(results[0].sequences_ids[0]) - restart
+        return results
+
+
+def counted(transcriber, monkeypatch, stop_first: bool = False) -> CountingModel:  # noqa: ANN001
+    counting = CountingModel(transcriber.whisper.model, stop_first)
+    counting.timestamp_begin = listening.Tokenizer(
+        transcriber.whisper.hf_tokenizer, transcriber.whisper.model.is_multilingual).timestamp_begin
+    monkeypatch.setattr(transcriber.whisper, "model", counting)
+    return counting
+
+
+def test_each_window_is_encoded_once_and_its_decoding_bounded(spoken, tiny_transcriber,  # noqa: ANN001
+                                                              tmp_path, monkeypatch) -> None:
+    """One encoder pass a window heard (faster-whisper's ``transcribe`` encodes again wherever
+    the model stops early), however many decoder runs; the runs together write at most
+    ``TOKENS_PER_S`` tokens a second; the planted name is still heard. (On this window
+    tiny.en stops early and the seek loop encoded it twice.)"""
+    source, _raw, findings = spoken
+    stretches, options = shifted_name(spoken, "Rachel Morgan")
+    counting = counted(tiny_transcriber, monkeypatch)
+    hearing = audio_format.recogniser_for(tiny_transcriber)
+    heard_s: list[float] = []
+
+    def recogniser(audio: np.ndarray, starts: list[float]) -> str:
+        assert starts[0] == 0.0 and starts == sorted(starts) and starts[-1] < len(audio) / RATE
+        assert heard_s or len(starts) >= 2  # the window holds several parts
+        heard_s.append(len(audio) / RATE)
+        return hearing(audio, starts)
+
+    with pytest.raises(export.AudioCheckError):
+        export.export_audio(source, Coverage(stretches, len(findings)), tmp_path / "out",
+                            "a", NAMES, options, recogniser)
+    assert heard_s and counting.encodes == len(heard_s)
+    assert counting.runs >= counting.encodes
+    assert counting.written <= sum(listening.TOKENS_PER_S * t + 8 for t in heard_s)
+
+
+def test_a_part_the_decoder_did_not_write_is_heard_from_its_start(spoken, tiny_transcriber,  # noqa: ANN001
+                                                                  tmp_path, monkeypatch) -> None:
+    """Fault: the decoder's run from the window's start ends at once (a model that stops at
+    the first gap of a packed window). The parts after the first are then heard from their
+    own starts, over the same encoder output, and the name left audible in the second part
+    is still heard: the file is refused."""
+    source, _raw, findings = spoken
+    stretches, options = shifted_name(spoken, "Hannah Price")
+    counting = counted(tiny_transcriber, monkeypatch, stop_first=True)
+    with pytest.raises(export.AudioCheckError) as caught:
+        export.export_audio(source, Coverage(stretches, len(findings)), tmp_path / "out", "a",
+                            NAMES, options, audio_format.recogniser_for(tiny_transcriber))
+    assert "still heard" in str(caught.value)
+    assert counting.restarts >= 1 and counting.encodes == counting.runs - counting.restarts
 
 
 def test_level_check_refuses_uncovered_stretch(spoken, tmp_path) -> None:  # noqa: ANN001

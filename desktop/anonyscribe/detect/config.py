@@ -68,6 +68,10 @@ class DetectionConfig:
             out.extend(_read_list(self._resolve(name)))
         return out
 
+    def file(self, section: str, key: str, default: str) -> Path:
+        """One resource file named in the config (relative paths as for list files)."""
+        return self._resolve(str(self.section(section).get(key, default)))
+
     def _resolve(self, name: str) -> Path:
         p = Path(name)
         if not p.is_absolute():

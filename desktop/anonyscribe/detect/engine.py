@@ -20,6 +20,7 @@ from ..core.study import Terms
 from . import similar
 from .config import DetectionConfig, load_config
 from .dates import DateRecognizer
+from .learned import Context, Model, SecondOpinion, WordSets
 from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
 from .orgs import OrganisationRecognizer
@@ -86,6 +87,7 @@ class Detector:
         self._name_keys = self._listed_keys()  # once here: detection itself stays linear
         self.never_cfg = {normalise(t) for t in self.lex.never}
         self.never_study: set[str] = set()
+        self.learned = self._second_opinion() if self.config.on("learned") else None
         self.set_terms(terms or Terms())
 
     # -- lists --------------------------------------------------------------------------
@@ -106,13 +108,31 @@ class Detector:
         self._always_rx = (re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)",
                                       re.IGNORECASE) if parts else None)
 
+    def word_sets(self) -> WordSets:
+        """The lists the learned step's features ask about (shared with the rules)."""
+        return WordSets(lex=self.lex, titles=self.people.titles, role_heads=self.roles.heads,
+                        org_heads=self.orgs.heads, occupations=self.roles.occupations)
+
+    def _second_opinion(self) -> SecondOpinion:
+        path = self.config.file("learned", "model", "terms/second_opinion.json")
+        return SecondOpinion(Model.load(path), self.word_sets(), self.config.min_score)
+
     # -- public API -----------------------------------------------------------------------
     def detect_text(self, text: str) -> list[Span]:
         """Sorted, non-overlapping spans over ``text`` (offsets into it)."""
         if not text.strip():
             return []
+        spans, ctx, allowed = self.rule_pass(text)
+        if self.learned is not None:
+            spans = self.learned.add(text, spans, ctx, allowed)
+        return spans
+
+    def rule_pass(self, text: str) -> tuple[list[Span], Context, Callable[[Span], bool]]:
+        """The rules' resolved spans, what spaCy said, and the test a suggestion must pass
+        (not in a label, timestamp or never-list phrase, not a never-listed term)."""
         cased = is_cased(tokenize(text[:20000]))
-        cands, blocked = self._scan(text, cased)
+        ctx = Context(cased=cased)
+        cands, blocked = self._scan(text, cased, ctx)
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
         cands.extend(self._propagate(text, cands, cased))
@@ -127,15 +147,23 @@ class Detector:
         cands.extend(self._always(text))
         stops = _Intervals(blocked)
         cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
+        inside = _Intervals(m.span() for m in self._never_rx.finditer(text)) \
+            if self._never_rx is not None else _Intervals(())
         if self._never_rx is not None:  # "England" inside "NHS England"
-            inside = _Intervals(m.span() for m in self._never_rx.finditer(text))
             cands = [c for c in cands if c.source == "study-always"
                      or not inside.contains(c.start, c.end)]
-        return _resolve(cands, self.config.min_score)
 
-    def _scan(self, text: str, cased: bool) -> tuple[list[Span], list[tuple[int, int]]]:
+        def allowed(sp: Span) -> bool:
+            return not stops.overlaps(sp.start, sp.end) and self._allowed(sp) \
+                and not inside.overlaps(sp.start, sp.end)
+
+        return _resolve(cands, self.config.min_score), ctx, allowed
+
+    def _scan(self, text: str, cased: bool, ctx: Context | None = None
+              ) -> tuple[list[Span], list[tuple[int, int]]]:
         """Every recognizer over ``text`` in overlapping windows: candidates and the ranges
-        (labels, timestamps) nothing may be found in."""
+        (labels, timestamps) nothing may be found in; spaCy's tags and entities go to
+        ``ctx`` when given."""
         chunks = list(_windows(text, _chunks(text, self.config.chunk_chars)))
         texts = (text[w.start:w.end] for w in chunks)  # a generator: spaCy streams them
         docs: Iterable[object] = (self.nlp.pipe(texts, batch_size=16) if self.nlp
@@ -152,6 +180,13 @@ class Detector:
             cands.extend(_shift(sp, offset) for sp in found if win.owns(sp.start + offset))
             blocked.extend((s + offset, e + offset) for s, e in chunk.blocked
                            if win.owns(s + offset))
+            if ctx is not None and doc is not None:
+                ctx.pos.update((t.start + offset, t.pos) for t in chunk.toks
+                               if t.pos and win.owns(t.start + offset))
+                ctx.ents.extend((s + offset, e + offset, lab) for s, e, lab in chunk.ents
+                                if win.owns(s + offset))
+        if ctx is not None:
+            ctx.ents.sort()
         return cands, blocked
 
     def _lower_case_lines(self, text: str) -> list[Span]:

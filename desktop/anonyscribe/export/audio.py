@@ -40,8 +40,9 @@ from ..core.timeline import word_spans
 from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
 
-# What the recogniser heard (text) in 16 kHz mono audio.
-Recogniser = Callable[[np.ndarray], str]
+# What the recogniser heard (text) in 16 kHz mono audio made of parts (the neighbourhoods)
+# beginning at the given seconds: it may start again at a part it did not hear.
+Recogniser = Callable[[np.ndarray, Sequence[float]], str]
 
 VERIFY_RATE = media.SAMPLE_RATE
 BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any length
@@ -59,6 +60,7 @@ WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser 
 # heard). On the bench hour (base, 112 stretches; each neighbourhood heard alone gives ~3.6
 # words, so ~400 in all): 0.8 s, tone ends of 0.1 s heard, no times: 136 words; tone ends left
 # out (``KEEP_S``): 176; and with times (``recogniser_for``): 293, for twice the CPU.
+# (The listener now hears each window with one encoder pass: ``transcribe/listening.py``.)
 CLIP_GAP_S = 0.3  # silence between neighbourhoods in one batch, so words do not run together
 TAIL_S = 1.0  # decoded at the end of the file, to check its length
 TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kHz AAC: 21 ms)
@@ -66,12 +68,6 @@ TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kH
 # cross-fade): the rest was proved to be the tone or silence, and a tone heard in a packed
 # window sets the model writing "oh, oh, ..." or a bleeped word instead of the speech around it.
 KEEP_S = EDGE_S
-# The recogniser writes at most this many tokens a second of audio it hears (speech is 3-5;
-# the gaps and covered stretches in a window are silence or tone): a window that sets the
-# model looping ("drove to the morning" to the 448-token limit: 4 times the usual cost)
-# stops there, so each window costs about the same whatever it hears.
-TOKENS_PER_S = 6.0
-MAX_TOKENS = 440  # the model's limit (448) less the prompt
 NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
 
 
@@ -572,7 +568,8 @@ class _Listener:
 
     def _hear(self, clips: list[_Clip]) -> set[int]:
         parts = [x for c in clips for x in (*c.parts, self.gap)]
-        return self._hits(self.recogniser(np.concatenate(parts)))
+        starts = np.cumsum([0] + [c.n + self.gap.shape[0] for c in clips[:-1]]) / VERIFY_RATE
+        return self._hits(self.recogniser(np.concatenate(parts), [float(t) for t in starts]))
 
     def _locate(self, clips: list[_Clip], hits: set[int]) -> list[tuple[list[_Clip], set[int]]]:
         """The smallest groups of clips in which the recogniser still hears an original (a
@@ -670,32 +667,9 @@ def write(source: Path, target: Path, audio_coverage: Coverage, originals: Seque
 
 
 def recogniser_for(transcriber: Any) -> Recogniser:
-    """What ``Transcriber``'s model hears: greedy, one temperature, no voice filter (a covered
-    stretch is heard as it is). With times: without them the model must write one text for
-    the whole packed window and often ends it at the first gap, the rest unheard (176 words
-    of ~400 on the bench hour); with them it writes segment by segment and is run again from
-    where it stopped (293 words, twice the CPU).
-
-    Bounded: at most ``TOKENS_PER_S`` tokens a second of audio in a pass and in all the
-    passes over one window together (a pass that loops stops there), no fallback to other
-    temperatures (compression and log-probability thresholds off), and nothing heard dropped
-    as "no speech" (a check must not discard what it heard)."""
-
-    def hear(audio: np.ndarray) -> str:
-        seconds = audio.shape[0] / VERIFY_RATE
-        tokens = math.ceil(TOKENS_PER_S * seconds) + 8  # for the whole window
-        per_pass = min(MAX_TOKENS, math.ceil(TOKENS_PER_S * min(seconds, 30.0)) + 8)
-        segments, _info = transcriber.whisper.transcribe(
-            audio, language=transcriber.language, beam_size=1, temperature=0.0,
-            compression_ratio_threshold=None, log_prob_threshold=None,
-            no_speech_threshold=None, max_new_tokens=per_pass, vad_filter=False,
-            condition_on_previous_text=False, without_timestamps=False)
-        heard, written = [], 0
-        for segment in segments:  # decoded lazily, pass by pass: the budget holds for them all
-            heard.append(segment.text)
-            written += len(segment.tokens)
-            if written >= tokens:
-                break
-        return " ".join(heard)
-
-    return hear
+    """What ``Transcriber``'s model hears (``transcribe/listening.py``): each window encoded
+    once, decoded with times from its start and again from each part it did not write over,
+    greedy, at most 6 tokens a second of audio. Timestamps matter: without them the model
+    writes one text for the whole packed window and often ends it at the first gap (176
+    words of ~400 on the bench hour)."""
+    return transcriber.listener()

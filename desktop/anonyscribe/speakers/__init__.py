@@ -19,6 +19,7 @@ import numpy as np
 from ..core.cancel import CancelToken
 from ..core.model import SpeakerTime, Transcript
 from ..media import decode, probe
+from . import asking
 from . import diarize as diarization  # the module: ``speakers.diarize`` stays the module
 from .channels import channel_turns_from_file
 from .teams import (
@@ -50,6 +51,8 @@ log = logging.getLogger(__name__)
 MODES = ("auto", "teams", "channels", "diarize", "none")
 ALIKE_NOTE = ("the voices sound too alike to tell apart: almost all speech is on one speaker; "
               "split the turns in review (S at a word)")
+ASKED_NOTE = ("the voices sound alike: turns were given to the interviewer and the participant "
+              "by who asks the questions; check them in review (S at a word splits a turn)")
 
 
 class SpeakerError(ValueError):
@@ -97,20 +100,27 @@ def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelT
     return [Turn(t.start, t.end, ids[t.speaker]) for t in turns]
 
 
-def _diarize_turns(path: Path, audio: np.ndarray | None, num_speakers: int | None,
-                   progress: Callable[[float], None],
+def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
+                   num_speakers: int | None, progress: Callable[[float], None],
                    cancel: CancelToken | None) -> tuple[list[Turn], list[Turn], str]:
     """One-at-a-time turns (words go to these), second voices in overlapped speech, and a
-    note for the researcher when the known count's voices could not be told apart."""
+    note for the researcher when the known count's voices could not be told apart.
+
+    An interview (two voices) whose voices the prints hardly tell apart is split by who asks
+    the questions where the voice agrees with that (``asking.by_questions``)."""
     if audio is None:
         audio = decode(path)
     progress(0.05)
     try:
         found = diarization.diarize(audio, num_speakers, lambda f: progress(0.05 + 0.95 * f),
                                     cancel)
-        return found.turns, found.overlaps, ALIKE_NOTE if found.alike else ""
     except diarization.DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
+    if num_speakers == 2:
+        asked = asking.by_questions(transcript, found)
+        if asked is not None:
+            return asked, [], ASKED_NOTE
+    return found.turns, found.overlaps, ALIKE_NOTE if found.alike else ""
 
 
 def speaker_times(turns: list[Turn], overlaps: list[Turn]) -> list[SpeakerTime]:
@@ -189,7 +199,8 @@ def label_turns(
             return done(assign_speakers(transcript, turns), "channels", turns=turns)
 
     if mode == "diarize" or (mode == "auto" and diarization_available()):
-        turns, overlaps, note = _diarize_turns(media_path, audio, num_speakers, report, cancel)
+        turns, overlaps, note = _diarize_turns(transcript, media_path, audio, num_speakers,
+                                               report, cancel)
         return done(assign_speakers(transcript, turns), "diarize", turns=turns,
                     overlaps=overlaps, note=note)
 

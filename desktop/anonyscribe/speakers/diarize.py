@@ -120,6 +120,12 @@ class Diarization:
     turns: list[Turn] = field(default_factory=list)
     overlaps: list[Turn] = field(default_factory=list)
     alike: bool = False  # the voices could not be told apart: most speech is on one of them
+    # for two known voices: the analysis windows, their unit voice prints and how far apart
+    # the chosen split lies (``separation``), so that a later step that knows the words
+    # (``speakers/asking.py``) can weigh weak voice evidence
+    windows: list[TimeSpan] = field(default_factory=list)
+    prints: np.ndarray | None = None
+    separation: float = 0.0
 
     @property
     def all_turns(self) -> list[Turn]:
@@ -779,7 +785,17 @@ class Diarizer:
             ids = _first_appearance(turns + second)
             return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second],
-                               alike=self.alike)
+                               alike=self.alike, **self._evidence(windows, emb, labels,
+                                                                  num_speakers))
+
+    @staticmethod
+    def _evidence(windows: list[TimeSpan], emb: np.ndarray, labels: np.ndarray,
+                  num_speakers: int | None) -> dict:
+        """The voice evidence kept for the words step: two known voices only."""
+        if num_speakers != 2 or len(windows) < 2:
+            return {}
+        x = _unit(emb)
+        return {"windows": windows, "prints": x, "separation": separation(x, labels)}
 
     @contextlib.contextmanager
     def _one_torch_thread_each(self) -> Iterator[None]:

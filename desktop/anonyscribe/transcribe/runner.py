@@ -29,6 +29,8 @@ offline.enforce_offline()
 from faster_whisper import WhisperModel  # noqa: E402 - only after the offline switches
 from faster_whisper.tokenizer import _LANGUAGE_CODES as LANGUAGE_CODES  # noqa: E402
 
+from .listening import WindowListener  # noqa: E402 - imports faster-whisper
+
 
 def default_threads() -> int:
     """CPU threads for the model: the cores this process may use (CTranslate2 assumes 4)."""
@@ -90,6 +92,10 @@ class Transcriber:
 
     def options(self) -> dict[str, Any]:
         return decode_options(self.language, self.vocabulary, self.beam_size)
+
+    def listener(self) -> WindowListener:
+        """This model as the anonymised audio's listener (one encoder pass a window)."""
+        return WindowListener(self.whisper, self.language)
 
     def transcribe(
         self,

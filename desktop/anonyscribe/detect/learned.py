@@ -1,0 +1,353 @@
+"""A learned second opinion: low-score suggestions for words the rules left alone.
+
+Rules are precise but each one was written from a miss; on text they were never tuned on
+they miss what nobody wrote a rule for. This step runs after the rules and reads every word
+they did not flag with a small linear model (multiclass logistic regression, one dot product
+per word) over features that describe the word without naming it: its shape, which word lists
+hold it, its last letters, spaCy's tag and entity label, what the rules found next to it, and
+the frequent function or cue words around it. A word scored likely enough becomes a
+suggestion between 0.30 and 0.45 (the review sorts them last); a suggestion next to a rule's
+span extends that span, so every word of an identifier is covered.
+
+The weights are our own table (``resources/terms/second_opinion.json``), rebuilt by
+``scripts/train_second_opinion.py`` from the annotated sets.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.model import Span
+from .lexicon import STOP, Lexicon
+from .text import Tok, tokenize
+
+_LABEL_LINE = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]", re.MULTILINE)
+_PUNCT_CONTEXT = frozenset(",.:;?!'\"()-")
+# Words that may sit inside a suggested name but never begin or end one.
+_JOINERS = frozenset({"of", "and", "&", "de", "van", "von", "der", "la", "le", "st", "upon"})
+LO_SCORE, HI_SCORE = 0.30, 0.45
+# What it suggests: the identifiers said in words. Numbers, dates and codes have grammars,
+# and the rules for them are surer than a guess from the words around.
+SUGGESTED = ("PERSON", "ORGANISATION", "ROLE", "LOCATION")
+
+
+@dataclass(frozen=True)
+class WordSets:
+    """The word lists the features ask about (the detector's own, shared, not copied)."""
+
+    lex: Lexicon
+    titles: frozenset[str]
+    role_heads: frozenset[str]
+    org_heads: frozenset[str]
+    occupations: frozenset[str]
+
+
+@dataclass
+class Context:
+    """What the rule pass knows besides its spans: spaCy's tags and entities, the casing."""
+
+    cased: bool
+    pos: dict[int, str] = field(default_factory=dict)  # token start char -> coarse tag
+    ents: list[tuple[int, int, str]] = field(default_factory=list)  # sorted char ranges
+
+
+@dataclass
+class Word:
+    """One word token with its features and the rule span (if any) over it."""
+
+    tok: Tok
+    feats: list[str]
+    rule: int = -1  # index into the sorted rule spans, -1 if none covers it
+
+
+def _shape(w: str) -> str:
+    if w.isdigit():
+        return "d"
+    if any(c.isdigit() for c in w):
+        return "m"
+    if w.isupper() and len(w) > 1:
+        return "A"
+    if w[0].isupper():
+        return "C"
+    return "l"
+
+
+def _length(n: int) -> str:
+    return "1" if n == 1 else "2" if n == 2 else "3" if n == 3 else "5" if n <= 5 else \
+        "8" if n <= 8 else "9"
+
+
+class Featuriser:
+    """Turns text plus the rules' spans into per-word feature lists (no identity of a word
+    except closed-class ones: function words and titles)."""
+
+    def __init__(self, sets: WordSets) -> None:
+        self.s = sets
+
+    def signature(self, lw: str) -> str:
+        """Which lists hold the word, as a short code (e.g. 'E.F.S': word, given, surname)."""
+        s, lex = self.s, self.s.lex
+        bits = []
+        if lw in STOP:
+            bits.append("T")
+        elif lex.is_word(lw):
+            bits.append("E")
+        if lw in lex.first_names:
+            bits.append("F")
+        if lw in lex.surnames:
+            bits.append("S")
+        if lw in lex.place_words:
+            bits.append("P")
+        if lw in s.occupations or lw in s.role_heads:
+            bits.append("O")
+        if lw in s.org_heads:
+            bits.append("H")
+        if lw in lex.never or lw in lex.acronyms:
+            bits.append("N")
+        if lw in s.titles:
+            bits.append("R")
+        return ".".join(bits) or "-"
+
+    def words(self, text: str, rules: list[Span], ctx: Context) -> list[Word]:
+        toks = tokenize(text)
+        starts = [sp.start for sp in rules]
+        label_ends = {m.start(): m.end() for m in _LABEL_LINE.finditer(text)}
+        line_starts = sorted(label_ends)
+        ent_starts = [e[0] for e in ctx.ents]
+        info = []  # per token: lower, shape, signature, rule index
+        for t in toks:
+            k = bisect_right(starts, t.start) - 1
+            rule = k if k >= 0 and rules[k].end > t.start else -1
+            lw = t.lower
+            info.append((lw, _shape(t.text) if t.is_word else "p",
+                         self.signature(lw) if t.is_word else "p", rule))
+        out: list[Word] = []
+        cased = "c" if ctx.cased else "u"
+        for i, t in enumerate(toks):
+            if not t.is_word:
+                continue
+            lw, sh, sig, rule = info[i]
+            if rule >= 0:  # a rule's word is never scored: only its place is needed
+                out.append(Word(t, [], rule))
+                continue
+            f = [f"sh={sh}|{cased}", f"sig={sig}", f"sig={sig}|sh={sh}|{cased}",
+                 f"len={_length(len(lw))}|sh={sh}"]
+            if t.sent_start:
+                f.append(f"start|sh={sh}")
+            k = bisect_right(line_starts, t.start) - 1
+            if k >= 0 and t.start < label_ends[line_starts[k]] \
+                    and "\n" not in text[line_starts[k]:t.start]:
+                f.append(f"label|sh={sh}")
+            if lw in STOP or lw in self.s.titles:
+                f.append(f"w={lw}")
+            elif len(lw) >= 5 and lw.isalpha():
+                f.append(f"s3={lw[-3:]}")
+                f.append(f"s2={lw[-2:]}")
+            pos = ctx.pos.get(t.start)
+            if pos:
+                f.append(f"pos={pos}")
+                f.append(f"pos={pos}|sh={sh}")
+            k = bisect_right(ent_starts, t.start) - 1
+            if k >= 0 and ctx.ents[k][1] > t.start:
+                f.append(f"ent={ctx.ents[k][2]}|{cased}")
+            for d in (-1, 1):
+                j = i + d
+                if 0 <= j < len(toks):
+                    nlw, nsh, nsig, nrule = info[j]
+                    f.append(f"sig{d:+d}={nsig}|sh={nsh}")
+                    if nrule >= 0 and nrule != rule:
+                        gap = text[min(t.end, toks[j].end):max(t.start, toks[j].start)]
+                        tight = "t" if gap.strip() == "" and "\n" not in gap else "g"
+                        f.append(f"rule{d:+d}={rules[nrule].type}|{tight}")
+                    npos = ctx.pos.get(toks[j].start)
+                    if npos:
+                        f.append(f"pos{d:+d}={npos}")
+                else:
+                    f.append(f"edge{d:+d}")
+            for d in (-3, -2, -1, 1, 2, 3):
+                j = i + d
+                if 0 <= j < len(toks):
+                    w = info[j][0]
+                    if w in STOP or w in _PUNCT_CONTEXT or self.s.lex.is_word(w) \
+                            and w not in self.s.lex.first_names:
+                        f.append(f"c{d:+d}={w}" if abs(d) == 1 else f"c{'L' if d < 0 else 'R'}={w}")
+            out.append(Word(t, f, rule))
+        return out
+
+
+@dataclass
+class Model:
+    """Weights per feature and class, read from the JSON resource."""
+
+    classes: list[str]
+    bias: list[float]
+    weights: dict[str, list[float]]
+    threshold: float
+    cont: float = 1.0  # a word next to a suggested one joins it from this probability on
+    extend: float = 1.0  # a word next to a rule's span joins it from this probability on
+    meta: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Model:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(classes=list(raw["classes"]), bias=[float(b) for b in raw["bias"]],
+                   weights={k: [float(x) for x in v] for k, v in raw["weights"].items()},
+                   threshold=float(raw["threshold"]), cont=float(raw.get("cont", 1.0)),
+                   extend=float(raw.get("extend", raw["threshold"])),
+                   meta=dict(raw.get("meta", {})))
+
+    def probs(self, feats: Iterable[str]) -> list[float]:
+        z = list(self.bias)
+        for f in feats:
+            w = self.weights.get(f)
+            if w is not None:
+                for c, x in enumerate(w):
+                    z[c] += x
+        top = max(z)
+        ex = [math.exp(v - top) for v in z]
+        tot = sum(ex)
+        return [v / tot for v in ex]
+
+
+class SecondOpinion:
+    """Adds the model's suggestions to the rules' resolved spans."""
+
+    def __init__(self, model: Model, sets: WordSets, min_score: float = LO_SCORE) -> None:
+        self.model = model
+        self.feats = Featuriser(sets)
+        self.lo = max(LO_SCORE, min_score)
+        self.suggested = [k for k, c in enumerate(model.classes) if c in SUGGESTED]
+
+    def guesses(self, text: str, rules: list[Span], ctx: Context
+                ) -> list[tuple[Tok, float, str, int]]:
+        """(token, probability of a name, place, workplace or role, likeliest of those,
+        rule index) per word; a word a rule flagged is not scored."""
+        out = []
+        for w in self.feats.words(text, rules, ctx):
+            if w.rule >= 0:
+                out.append((w.tok, 0.0, "", w.rule))
+                continue
+            p = self.model.probs(w.feats)
+            p_id = sum(p[k] for k in self.suggested)
+            best = max(self.suggested, key=p.__getitem__)
+            out.append((w.tok, p_id, self.model.classes[best], w.rule))
+        return out
+
+    def add(self, text: str, rules: list[Span], ctx: Context,
+            allowed: Callable[[Span], bool]) -> list[Span]:
+        """The rules' spans, extended where the model says the next word belongs too, and
+        new low-score spans for runs of likely words no rule touched."""
+        thr, cont = self.model.threshold, self.model.cont
+        every = self.guesses(text, rules, ctx)
+        touching = _touching_rules(text, every, rules)
+        words = [(tok, p_id, typ) for tok, p_id, typ, rule in every
+                 if rule < 0 and _suggestible(tok.text)]
+        # a word right beside a rule's name, place, workplace or post needs less to join it;
+        # a word the never lists hold, or inside a label, is never part of a guess
+        keep = [p_id >= (self.model.extend if tok.start in touching else thr)
+                and _allowed_word(tok, allowed) for tok, p_id, _ in words]
+        # A run, once begun by a likely word, takes in the likely-enough words either side
+        # ("Kind Hands": the second word is surer than the first), so all of a name is covered.
+        for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
+            for k in order:
+                j = k - 1 if order.step == 1 else k + 1
+                a, b = (words[j][0], words[k][0]) if j < k else (words[k][0], words[j][0])
+                if keep[j] and not keep[k] and words[k][1] >= cont \
+                        and _tight(text, a.end, b.start) \
+                        and _allowed_word(words[k][0], allowed):
+                    keep[k] = True
+        runs: list[list[tuple[Tok, float, str]]] = []
+        for k, word in enumerate(words):
+            if not keep[k]:
+                continue
+            if runs and keep[k - 1] and _tight(text, words[k - 1][0].end, word[0].start):
+                runs[-1].append(word)
+            else:
+                runs.append([word])
+        new: list[Span] = []
+        for run in runs:
+            while run and _loose(run[0][0]):
+                run.pop(0)
+            while run and _loose(run[-1][0]):
+                run.pop()
+            if not run:
+                continue
+            s, e = run[0][0].start, run[-1][0].end
+            p = max(x[1] for x in run)
+            votes: dict[str, float] = {}
+            for _, q, t in run:
+                votes[t] = votes.get(t, 0.0) + q
+            typ = max(votes, key=votes.__getitem__)
+            score = round(self.lo + (HI_SCORE - self.lo) * min(1.0, (p - thr) / (1 - thr)), 3)
+            sp = Span(s, e, typ, text[s:e], score, "learned")
+            if allowed(sp):
+                new.append(sp)
+        return _merge(text, rules, new)
+
+
+def _touching_rules(text: str, every: list[tuple[Tok, float, str, int]],
+                    rules: list[Span]) -> set[int]:
+    """Starts of the unflagged words right beside a rule's span of a suggested type."""
+    out = set()
+    for k, (tok, _, _, rule) in enumerate(every):
+        if rule >= 0:
+            continue
+        for j in (k - 1, k + 1):
+            if 0 <= j < len(every) and every[j][3] >= 0 \
+                    and rules[every[j][3]].type in SUGGESTED:
+                a, b = (every[j][0], tok) if j < k else (tok, every[j][0])
+                if _tight(text, a.end, b.start):
+                    out.add(tok.start)
+    return out
+
+
+def _allowed_word(tok: Tok, allowed: Callable[[Span], bool]) -> bool:
+    return allowed(Span(tok.start, tok.end, "", tok.text, LO_SCORE, "learned"))
+
+
+def _loose(tok: Tok) -> bool:
+    """A word that does not begin or end a name: a joiner, or a function word unless it is
+    capitalised inside a sentence ("At Kind Hands")."""
+    if tok.lower in _JOINERS:
+        return True
+    return tok.lower in STOP and (tok.sent_start or not tok.text[0].isupper())
+
+
+def _suggestible(word: str) -> bool:
+    """Not a number, and one letter only as a capital initial ("speaker b" is a label)."""
+    if word.isdigit():
+        return False
+    return len(word) > 1 or word.isupper()
+
+
+def _tight(text: str, end: int, start: int) -> bool:
+    """Only spaces (or a hyphen) between two words on one line."""
+    gap = text[end:start]
+    return len(gap) <= 3 and gap.strip(" -") == ""
+
+
+def _merge(text: str, rules: list[Span], new: list[Span]) -> list[Span]:
+    """A suggestion that touches a rule's span joins it (the rule's type and score, its
+    source marked '+learned'); the others stand alone. The result stays sorted and disjoint."""
+    if not new:
+        return rules
+    out = sorted(rules + new, key=lambda sp: sp.start)
+    merged: list[Span] = []
+    for sp in out:
+        last = merged[-1] if merged else None
+        if last is not None and _tight(text, last.end, sp.start) and \
+                (last.source == "learned") != (sp.source == "learned"):
+            rule = sp if last.source == "learned" else last
+            if rule.type in SUGGESTED:
+                s, e = last.start, sp.end
+                merged[-1] = Span(s, e, rule.type, text[s:e], rule.score,
+                                  rule.source.removesuffix("+learned") + "+learned")
+                continue
+        merged.append(sp)
+    return merged

@@ -1,0 +1,167 @@
+"""Hearing a packed window with one encoder pass (the anonymised audio's listening check).
+
+The check packs the neighbourhoods of covered stretches, each a part of 1.6-3 s, into windows
+of up to 30 s and asks the recogniser what it hears. faster-whisper's ``transcribe`` stops
+where the model ends its text and seeks there, running the encoder (1 CPU-s with ``base``)
+again over the rest of the window: 1-3 encoder passes a window, and a part the model skipped
+in the middle of the window is not heard again at all.
+
+Here each window is encoded once. The decoder runs over that one encoder output from the
+start; then, for each part it wrote nothing over, it runs again from that part's start (a
+timestamp token in the prompt sets where it begins), at most ``MAX_RESTARTS`` times a window.
+A decoder run costs 0.1-0.2 CPU-s before its first token; an encoder pass 1 CPU-s.
+
+Bounded: at most ``TOKENS_PER_S`` tokens a second of audio over all runs on a window (speech
+is 3-5; a run that loops stops there), a restart writes at most what its unheard parts
+could hold, greedy, one temperature, nothing dropped as "no speech" (a check must not
+discard what it heard), and no 3-token sequence repeated within a run: a model caught in a
+loop ("I'm sorry. I'm sorry. ...") moves on to what follows instead of filling the budget.
+
+Measured on the 8 windows of ``bench/audio.py``'s hour (base; share of the words that each
+part heard alone gives, 300 in all, that the window's text holds; CPU-s, busy machine):
+faster-whisper's seek loop 0.36 at 27.0; one encoder pass, no restart 0.32 at 14.6; 2
+restarts 0.44 at 19.4; 3: 0.45 at 19.4-21.6; every unheard part (34 runs): 0.46 at 21.7.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import offline
+from ..media import SAMPLE_RATE
+
+offline.enforce_offline()
+
+from faster_whisper.audio import pad_or_trim  # noqa: E402 - only after the offline switches
+from faster_whisper.tokenizer import Tokenizer  # noqa: E402
+from faster_whisper.transcribe import get_suppressed_tokens  # noqa: E402
+
+WINDOW_S = 30.0  # the model's window: one encoder pass each
+TOKENS_PER_S = 6.0
+MAX_TOKENS = 440  # the model's limit (448) less the longest prompt
+NO_REPEAT_NGRAM = 3
+# A part counts as heard when a written segment overlaps this much of it (of its first second
+# for a longer part): a segment that only grazes its edge was about its neighbour.
+HEARD_SHARE = 0.3
+MAX_RESTARTS = 3  # decoder runs from a part's start after the first (see above)
+TIME_STEP = 0.02  # seconds per timestamp token
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one decoder run wrote: the text tokens and the (start, end) of each segment."""
+
+    start: float  # where it began (s)
+    text: list[int]
+    segments: list[tuple[float, float]]
+    written: int  # tokens the decoder wrote (the budget's unit)
+
+
+class WindowListener:
+    """``listener(audio, starts)``: the text heard in 16 kHz ``audio`` whose parts begin at
+    ``starts`` (seconds), each 30 s window encoded once."""
+
+    def __init__(self, whisper: Any, language: str | None) -> None:
+        self.whisper = whisper  # faster_whisper.WhisperModel; ``.model``: its CTranslate2 model
+        self.language = language
+        self.multilingual = bool(whisper.model.is_multilingual)
+        self.suppress: list[int] | None = None
+
+    def __call__(self, audio: np.ndarray, starts: Sequence[float] = (0.0,)) -> str:
+        window = round(WINDOW_S * SAMPLE_RATE)
+        heard = []
+        for n0 in range(0, max(audio.shape[0], 1), window):
+            piece = audio[n0:n0 + window]
+            t0 = n0 / SAMPLE_RATE
+            local = [s - t0 for s in starts if t0 <= s < t0 + WINDOW_S]
+            if not local or local[0] > 0:
+                local = [0.0, *local]
+            heard.append(self._window(piece, local))
+        return " ".join(h for h in heard if h)
+
+    def _window(self, audio: np.ndarray, starts: list[float]) -> str:
+        seconds = audio.shape[0] / SAMPLE_RATE
+        features = pad_or_trim(self.whisper.feature_extractor(audio)[:, :-1])
+        encoded = self.whisper.encode(features)  # the window's one encoder pass
+        tokenizer = self._tokenizer(encoded)
+        budget = math.ceil(TOKENS_PER_S * seconds) + 8
+        parts = [(a, b) for a, b in zip(starts, [*starts[1:], seconds], strict=True) if b > a]
+        runs = [self._run(encoded, tokenizer, None, min(budget, MAX_TOKENS))]
+        budget -= runs[0].written
+        tried = {0}  # the first run began where the first part does
+        while budget > 0 and len(runs) <= MAX_RESTARTS:
+            segments = [s for r in runs for s in r.segments]
+            todo = [k for k, part in enumerate(parts)
+                    if k not in tried and not _heard(part, segments)]
+            if not todo:
+                break
+            k = todo[0]
+            last = k
+            while last + 1 in todo:
+                last += 1
+            tried.add(k)
+            span = parts[last][1] - parts[k][0]
+            run = self._run(encoded, tokenizer, parts[k][0],
+                            min(budget, MAX_TOKENS, math.ceil(TOKENS_PER_S * span) + 4))
+            runs.append(run)
+            budget -= run.written
+        ordered = sorted(runs, key=lambda r: r.start)
+        return " ".join(text for r in ordered if (text := tokenizer.decode(r.text).strip()))
+
+    def _tokenizer(self, encoded: Any) -> Tokenizer:
+        language = self.language
+        if self.multilingual and language is None:
+            ((token, _p), *_rest) = self.whisper.model.detect_language(encoded)[0]
+            language = token[2:-2]
+        tokenizer = Tokenizer(self.whisper.hf_tokenizer, self.multilingual, task="transcribe",
+                              language=language or "en")
+        if self.suppress is None:
+            self.suppress = get_suppressed_tokens(tokenizer, [-1])
+        return tokenizer
+
+    def _run(self, encoded: Any, tokenizer: Tokenizer, start: float | None,
+             max_new: int) -> _Run:
+        """The decoder over ``encoded`` from the window's start, or made to begin its first
+        segment at ``start`` seconds."""
+        forced = [] if start is None else [tokenizer.timestamp_begin + round(start / TIME_STEP)]
+        prompt = [*tokenizer.sot_sequence, *forced]
+        result = self.whisper.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + max(1, max_new),
+            no_repeat_ngram_size=NO_REPEAT_NGRAM, suppress_blank=True,
+            suppress_tokens=self.suppress,
+            max_initial_timestamp_index=50 if start is None else 1500)[0]
+        tokens = list(result.sequences_ids[0])
+        if forced and tokens[:1] != forced:  # the output holds the forced token (4.x does)
+            tokens = forced + tokens
+        return _split(tokens, tokenizer, start or 0.0, len(tokens) - len(forced))
+
+
+def _split(tokens: list[int], tokenizer: Tokenizer, start: float, written: int) -> _Run:
+    """Text tokens and the segments they were written in. A last segment left open (cut by
+    the token bound, or ended without its closing time) gives its text but no time: what
+    follows its start is not taken as heard."""
+    text, segments = [], []
+    begin = tokenizer.timestamp_begin
+    opened: float | None = None
+    for token in tokens:
+        if token >= begin:
+            at = (token - begin) * TIME_STEP
+            if opened is None:
+                opened = at
+            else:
+                segments.append((opened, at))
+                opened = None
+        elif token < tokenizer.eot:
+            text.append(token)
+    return _Run(start, text, segments, written)
+
+
+def _heard(part: tuple[float, float], segments: Sequence[tuple[float, float]]) -> bool:
+    a, b = part
+    need = HEARD_SHARE * min(b - a, 1.0)
+    return any(min(b, e) - max(a, s) >= need for s, e in segments)

@@ -1,0 +1,177 @@
+"""The learned second opinion (detect/learned.py): low-score suggestions after the rules.
+
+Examples are made up here (no string from an annotated set): a capitalised unknown name in a
+workplace slot, a name cut short by a rule, ordinary sentences that must stay silent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from anonyscribe.core.model import Span
+from anonyscribe.core.study import Terms
+from anonyscribe.detect.config import DEFAULT_CONFIG
+from anonyscribe.detect.engine import Detector
+from anonyscribe.detect.learned import (
+    HI_SCORE,
+    LO_SCORE,
+    SUGGESTED,
+    Featuriser,
+    Model,
+    SecondOpinion,
+)
+from anonyscribe.detect.lexicon import STOP
+
+ROOT = Path(__file__).resolve().parents[1]
+WEIGHTS = ROOT / "resources" / "terms" / "second_opinion.json"
+
+
+def _module(name: str, path: Path):  # noqa: ANN202 - a loaded script module
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    mod = sys.modules.get(name) or importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # its dataclasses look their module up by name
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="module")
+def full() -> Detector:
+    return Detector()
+
+
+@pytest.fixture(scope="module")
+def rules(rules_only_config: Path) -> Detector:
+    return Detector(config=rules_only_config)
+
+
+def learned_spans(det: Detector, text: str) -> list[Span]:
+    return [s for s in det.detect_text(text) if s.source.endswith("learned")]
+
+
+# -- the resource ----------------------------------------------------------------------------
+def test_weights_resource_loads_and_is_small() -> None:
+    assert DEFAULT_CONFIG.read_text(encoding="utf-8").count("learned = true") == 1
+    assert WEIGHTS.stat().st_size < 500_000
+    model = Model.load(WEIGHTS)
+    assert "O" in model.classes and set(SUGGESTED) <= set(model.classes)
+    assert len(model.bias) == len(model.classes)
+    assert all(len(w) == len(model.classes) for w in model.weights.values())
+    assert 0 < model.cont <= model.threshold < 1 and 0 < model.extend <= model.threshold
+    assert len(model.weights) > 500  # a real table, not a stub
+
+
+def test_no_feature_names_an_open_class_word(full: Detector) -> None:
+    """Generalise, don't memorise: a word's own identity is a feature only for function
+    words and titles; context words are dictionary words; nothing else names a word."""
+    model = Model.load(WEIGHTS)
+    lex, titles = full.lex, full.people.titles
+    prefixes = set()
+    for feat in model.weights:
+        head, _, value = feat.partition("=")
+        prefixes.add(head)
+        if head == "w":
+            assert value in STOP or value in titles, feat
+        elif head in ("c-1", "c+1", "cL", "cR"):
+            assert value in STOP or not value.isalnum() or (
+                lex.is_word(value) and value not in lex.first_names), feat
+        elif head in ("s3", "s2"):
+            assert len(value) == int(head[1]), feat
+    known = {"sh", "sig", "len", "start|sh", "label|sh", "w", "s3", "s2", "pos", "ent",
+             "sig-1", "sig+1", "rule-1", "rule+1", "pos-1", "pos+1", "edge-1", "edge+1",
+             "c-1", "c+1", "cL", "cR"}
+    assert prefixes <= known, prefixes - known
+
+
+# -- what it suggests --------------------------------------------------------------------------
+def test_unknown_capitalised_workplace_gets_a_low_suggestion(full: Detector,
+                                                             rules: Detector) -> None:
+    text = "At Kind Hands my supervisor was really good."
+    assert not [s for s in rules.detect_text(text) if "Hands" in s.text]  # no rule fires
+    got = learned_spans(full, text)
+    assert [s.text for s in got] == ["Kind Hands"], got
+    assert got[0].type == "ORGANISATION" and got[0].source == "learned"
+    assert LO_SCORE <= got[0].score <= HI_SCORE
+
+
+def test_the_study_never_list_silences_a_suggestion(rules_only_config: Path) -> None:
+    text = "At Kind Hands my supervisor was really good."
+    det = Detector()
+    assert [s.text for s in det.detect_text(text)] == ["Kind Hands"]
+    det.set_terms(Terms(never=["Kind Hands"]))
+    assert det.detect_text(text) == []
+    det.set_terms(Terms(never=["Hands"]))  # a never-listed word is not hidden inside a guess
+    assert [s.text for s in det.detect_text(text)] == ["Kind"]
+
+
+@pytest.mark.parametrize("text", [
+    "We had a busy morning and the training went well.",
+    "I think the night shifts were the hardest part, honestly.",
+    "Interviewer: And how did that feel?\nParticipant: It was fine, we got through it.",
+    "So I went back to the office and wrote it all up before the meeting.",
+])
+def test_ordinary_sentences_get_no_suggestion(full: Detector, text: str) -> None:
+    assert full.detect_text(text) == []
+
+
+def test_a_rule_span_that_covers_part_of_a_name_is_extended(full: Detector) -> None:
+    """A rule that found only the given name: the unknown capitalised word after it joins
+    the span, which keeps the rule's type and score."""
+    text = "Back then Sarah Quennell-Obi said it would be fine."
+    s = text.index("Sarah")
+    _, ctx, allowed = full.rule_pass(text)
+    partial = [Span(s, s + 5, "PERSON", "Sarah", 0.8, "person-rules")]
+    got = full.learned.add(text, partial, ctx, allowed)
+    assert [(x.text, x.type, x.score, x.source) for x in got] == [
+        ("Sarah Quennell-Obi", "PERSON", 0.8, "person-rules+learned")]
+
+
+def test_suggestions_never_override_the_rules(full: Detector, rules: Detector) -> None:
+    """With the step on, every rule span is still there (or inside an extension of itself
+    with the same type and score) and everything new is a low-score 'learned' span; with it
+    off, detection is the rules' output exactly."""
+    bench = _module("bench_detection", ROOT / "bench" / "detection.py")
+    text = bench.synthetic_text(30_000, seed=3) + "\nAt Kind Hands my supervisor was kind."
+    before = rules.detect_text(text)
+    assert before == full.rule_pass(text)[0]
+    after = full.detect_text(text)
+    assert any(s.source == "learned" for s in after)
+    for sp in before:
+        holder = [a for a in after if a.start <= sp.start and sp.end <= a.end]
+        assert len(holder) == 1 and holder[0].type == sp.type and holder[0].score == sp.score
+        assert holder[0] == sp or holder[0].source == sp.source + "+learned"
+    for a in after:
+        if a not in before and not a.source.endswith("+learned"):
+            assert a.source == "learned" and LO_SCORE <= a.score <= HI_SCORE, a
+
+
+# -- determinism ---------------------------------------------------------------------------------
+def test_detection_is_deterministic(full: Detector) -> None:
+    text = ("Interviewer: Where were you then?\nParticipant: At Kind Hands, with Torvik and "
+            "the team at Harrowmere Lodge, before Sarah Quennell-Obi took over.")
+    first = full.detect_text(text)
+    assert first == full.detect_text(text) == Detector().detect_text(text)
+
+
+def test_training_is_deterministic(rules: Detector) -> None:
+    """The training script twice on the same two sets gives the same weights."""
+    pytest.importorskip("sklearn")  # build time only, like the script
+    train = _module("train_second_opinion", ROOT / "scripts" / "train_second_opinion.py")
+    docs = []
+    for folder in (ROOT / "tests" / "data" / "detect_validation",
+                   ROOT / "tests" / "data" / "detect_validation2"):
+        for d in train.load(folder):
+            spans, ctx, allowed = rules.rule_pass(d.text)
+            docs.append(train.Prepared(folder.name, d.name, d.text, d.gold, spans, ctx,
+                                       allowed))
+    fz = Featuriser(rules.word_sets())
+    a = train.train(train.examples(docs, fz, 7, 0.5, 0.2), 3, 0.3)
+    b = train.train(train.examples(docs, fz, 7, 0.5, 0.2), 3, 0.3)
+    assert a.weights and a.weights == b.weights and a.bias == b.bias
+    op = SecondOpinion(a, rules.word_sets())
+    assert op.add(docs[0].text, docs[0].rules, docs[0].ctx, docs[0].allowed) == \
+        op.add(docs[0].text, docs[0].rules, docs[0].ctx, docs[0].allowed)

