@@ -786,16 +786,19 @@ class Diarizer:
             return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second],
                                alike=self.alike, **self._evidence(windows, emb, labels,
-                                                                  num_speakers))
+                                                                  num_speakers, made))
 
     @staticmethod
     def _evidence(windows: list[TimeSpan], emb: np.ndarray, labels: np.ndarray,
-                  num_speakers: int | None) -> dict:
-        """The voice evidence kept for the words step: two known voices only."""
-        if num_speakers != 2 or len(windows) < 2:
+                  num_speakers: int | None, made: np.ndarray) -> dict:
+        """The voice evidence kept for the words step: two known voices only, and only the
+        prints the model made (``prints``: a skipped window's is a mean of two others)."""
+        keep = np.flatnonzero(made)
+        if num_speakers != 2 or len(keep) < 2:
             return {}
-        x = _unit(emb)
-        return {"windows": windows, "prints": x, "separation": separation(x, labels)}
+        x = _unit(emb[keep])
+        return {"windows": [windows[i] for i in keep.tolist()], "prints": x,
+                "separation": separation(x, labels[keep])}
 
     @contextlib.contextmanager
     def _one_torch_thread_each(self) -> Iterator[None]:
