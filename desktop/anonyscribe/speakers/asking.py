@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.model import Transcript, Word
-from .diarize import Diarization
+from .diarize import Diarization, viterbi
 from .turns import Turn
 
 # A sentence also ends at a pause this long (the recogniser leaves out some full stops).
@@ -177,23 +177,6 @@ def text_scores(units: Sequence[Unit]) -> np.ndarray:
     return out
 
 
-def viterbi2(emission: np.ndarray, cost: np.ndarray) -> np.ndarray:
-    """Best two-state path for per-unit log scores (n x 2), a change between units i and i+1
-    costing ``cost[i]``."""
-    n = len(emission)
-    back = np.zeros((n, 2), dtype=np.int64)
-    acc = emission[0].copy()
-    for i in range(1, n):
-        stay, move = acc, acc[::-1] - cost[i - 1]
-        back[i] = np.where(stay >= move, [0, 1], [1, 0])
-        acc = np.maximum(stay, move) + emission[i]
-    path = np.empty(n, dtype=np.int64)
-    path[-1] = int(np.argmax(acc))
-    for i in range(n - 1, 0, -1):
-        path[i - 1] = back[i, path[i]]
-    return path
-
-
 def _separation(x: np.ndarray, labels: np.ndarray) -> float:
     """Fisher's ratio of two groups of unit prints along the line joining their means."""
     a, b = x[labels == 0], x[labels == 1]
@@ -316,7 +299,7 @@ def by_questions(transcript: Transcript, found: Diarization) -> list[Turn] | Non
     units = units_of(transcript)
     if len(units) < 2 * MIN_UNITS:
         return None
-    roles = viterbi2(text_scores(units), np.full(len(units), SWITCH_COST))
+    roles, _ = viterbi(text_scores(units), np.full(len(units), SWITCH_COST))
     up = unit_prints(units, found.windows, found.prints)
     heard = np.linalg.norm(up, axis=1) > 0
     by_words = agreement(*_once_each(units, roles, up, heard))

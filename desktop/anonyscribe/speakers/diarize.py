@@ -989,7 +989,7 @@ def _refine(x: np.ndarray, labels: np.ndarray, cost: np.ndarray, k: int, kappa: 
     """Alternate a Viterbi pass over the windows with the voices' mean prints until stable
     (or a voice would vanish)."""
     for _ in range(10):
-        new, _ = _viterbi(kappa * (x @ _centroids(x, labels, k).T), cost)
+        new, _ = viterbi(kappa * (x @ _centroids(x, labels, k).T), cost)
         if len(np.unique(new)) < k or np.array_equal(new, labels):
             break
         labels = new
@@ -1021,7 +1021,7 @@ def _mostly_one(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _viterbi(emission: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, float]:
+def viterbi(emission: np.ndarray, cost: np.ndarray) -> tuple[np.ndarray, float]:
     """Best label path for per-window scores (n x k), a change between windows i and i+1
     costing ``cost[i]``; the path and its score."""
     n, k = emission.shape
