@@ -148,10 +148,9 @@ class Detector:
         stops = _Intervals(blocked)
         cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
         inside = _Intervals(m.span() for m in self._never_rx.finditer(text)) \
-            if self._never_rx is not None else _Intervals(())
-        if self._never_rx is not None:  # "England" inside "NHS England"
-            cands = [c for c in cands if c.source == "study-always"
-                     or not inside.contains(c.start, c.end)]
+            if self._never_rx is not None else _Intervals(())  # "England" in "NHS England"
+        cands = [c for c in cands if c.source == "study-always"
+                 or not inside.contains(c.start, c.end)]
 
         def allowed(sp: Span) -> bool:
             return not stops.overlaps(sp.start, sp.end) and self._allowed(sp) \
