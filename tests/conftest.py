@@ -144,3 +144,13 @@ def rules_only_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("detect-config") / "rules-only.toml"
     path.write_text(text.replace("learned = true", "learned = false"), encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def det(rules_only_config: Path):  # noqa: ANN201 - anonyscribe.detect.engine.Detector
+    """One rules-only Detector for the rule families' test files (spaCy loaded once, not per
+    file); a test that sets a study's terms puts back empty ones. A test file that needs
+    another detector defines its own ``det``."""
+    from anonyscribe.detect.engine import Detector
+
+    return Detector(config=rules_only_config)

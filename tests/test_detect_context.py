@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from anonyscribe.detect.engine import Detector
 
 HELDOUT = Path(__file__).resolve().parent / "data" / "detect_heldout"
-
-
-@pytest.fixture(scope="module")
-def det(rules_only_config: Path) -> Detector:
-    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
-    return Detector(config=rules_only_config)
 
 
 def covered(det: Detector, text: str, part: str, nth: int = 0) -> bool:

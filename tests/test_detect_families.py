@@ -5,20 +5,10 @@ Sentences are our own, not from the dev set; every positive has a negative besid
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from anonyscribe.core.model import RecordingInfo, Segment, Speaker, Transcript
 from anonyscribe.core.study import Terms
 from anonyscribe.detect.engine import Detector
 from anonyscribe.detect.numbers import nhs_checksum_ok
-
-
-@pytest.fixture(scope="module")
-def det(rules_only_config: Path) -> Detector:
-    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
-    return Detector(config=rules_only_config)
 
 
 def found(det: Detector, text: str) -> dict[str, str]:

@@ -6,18 +6,10 @@ positive and a negative of our own (names, places and numbers invented for these
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from anonyscribe.core.study import Terms
 from anonyscribe.detect.engine import Detector
-
-
-@pytest.fixture(scope="module")
-def det(rules_only_config: Path) -> Detector:
-    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
-    return Detector(config=rules_only_config)
 
 
 def spans(det: Detector, text: str) -> dict[str, str]:

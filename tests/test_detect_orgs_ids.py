@@ -7,20 +7,12 @@ set). Entity recall needs every word of a name covered, so most checks use ``cov
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from anonyscribe.detect.engine import Detector
 from anonyscribe.detect.text import is_cased, tokenize
 from test_detect_generic import covered, untouched
 from test_detect_generic import spans as found
-
-
-@pytest.fixture(scope="module")
-def det(rules_only_config: Path) -> Detector:
-    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
-    return Detector(config=rules_only_config)
 
 
 # -- organisations where a workplace is said ----------------------------------------------

@@ -7,19 +7,11 @@ places, numbers invented here, none taken from any annotated set).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from anonyscribe.detect.engine import Detector
 from test_detect_generic import spans as found
 from test_detect_generic import untouched
-
-
-@pytest.fixture(scope="module")
-def det(rules_only_config: Path) -> Detector:
-    """The rules alone (the learned step's suggestions: test_detect_learned.py)."""
-    return Detector(config=rules_only_config)
 
 
 # -- posts ----------------------------------------------------------------------------------
