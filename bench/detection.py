@@ -147,12 +147,9 @@ def rules_only_config() -> Path:
     """The bundled config with the learned second opinion off (the rules alone)."""
     import tempfile
 
-    from anonyscribe.detect.config import DEFAULT_CONFIG
+    from anonyscribe.detect.config import switched_off
 
-    path = Path(tempfile.mkdtemp()) / "rules-only.toml"
-    path.write_text(DEFAULT_CONFIG.read_text(encoding="utf-8").replace(
-        "learned = true", "learned = false"), encoding="utf-8")
-    return path
+    return switched_off(Path(tempfile.mkdtemp()), "learned")
 
 
 def run_ours(docs: list[Doc], rules_only: bool = False) -> tuple[dict[str, list], float]:

@@ -137,13 +137,9 @@ def rules_only_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
     The rule families' own tests use it: they pin what each rule does and does not flag,
     while the learned step's low-score suggestions are tested in test_detect_learned.py.
     """
-    from anonyscribe.detect.config import DEFAULT_CONFIG
+    from anonyscribe.detect.config import switched_off
 
-    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
-    assert "learned = true" in text
-    path = tmp_path_factory.mktemp("detect-config") / "rules-only.toml"
-    path.write_text(text.replace("learned = true", "learned = false"), encoding="utf-8")
-    return path
+    return switched_off(tmp_path_factory.mktemp("detect-config"), "learned")
 
 
 @pytest.fixture(scope="session")

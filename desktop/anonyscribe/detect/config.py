@@ -92,6 +92,21 @@ def _read_list(path: Path) -> tuple[str, ...]:
         return tuple(line.strip() for line in fh if line.strip() and not line.startswith("#"))
 
 
+def switched_off(folder: Path, *families: str) -> Path:
+    """The bundled config with ``families`` switched off, written as ``folder/detection.toml``:
+    how the benches, the training script and the tests run the rules without the learned step
+    (list files still resolve to the bundled resources)."""
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    for family in families:
+        on = f"{family} = true"
+        if on not in text:
+            raise ValueError(f"'{family}' is not switched on in {DEFAULT_CONFIG}")
+        text = text.replace(on, f"{family} = false")
+    path = folder / "detection.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def load_config(path: Path | None = None) -> DetectionConfig:
     """Read and check a detection config; bad input gives a message that names the file."""
     path = Path(path) if path else DEFAULT_CONFIG
