@@ -121,12 +121,19 @@ class Featuriser:
         line_starts = sorted(label_ends)
         ent_starts = [e[0] for e in ctx.ents]
         info = []  # per token: lower, shape, signature, rule index
+        flagged: dict[str, str] = {}  # a word some rule span of a suggested type holds
         for t in toks:
             k = bisect_right(starts, t.start) - 1
             rule = k if k >= 0 and rules[k].end > t.start else -1
             lw = t.lower
             info.append((lw, _shape(t.text) if t.is_word else "p",
                          self.signature(lw) if t.is_word else "p", rule))
+            if rule >= 0 and t.is_word and rules[rule].type in SUGGESTED \
+                    and lw not in STOP and len(lw) > 1:
+                flagged.setdefault(lw, rules[rule].type)
+        # which words may be named as context: function, cue and dictionary words only
+        plain = [w in STOP or w in _PUNCT_CONTEXT or self.s.lex.is_word(w)
+                 and w not in self.s.lex.first_names for w, _, _, _ in info]
         out: list[Word] = []
         cased = "c" if ctx.cased else "u"
         for i, t in enumerate(toks):
@@ -141,9 +148,14 @@ class Featuriser:
             if t.sent_start:
                 f.append(f"start|sh={sh}")
             k = bisect_right(line_starts, t.start) - 1
-            if k >= 0 and t.start < label_ends[line_starts[k]] \
-                    and "\n" not in text[line_starts[k]:t.start]:
-                f.append(f"label|sh={sh}")
+            if k >= 0 and "\n" not in text[line_starts[k]:t.start]:
+                if t.start < label_ends[line_starts[k]]:
+                    f.append(f"label|sh={sh}")
+                elif not text[label_ends[line_starts[k]]:t.start].strip():
+                    f.append(f"first|sh={sh}")  # the first word of a turn
+            other = flagged.get(lw)
+            if other is not None:  # the same word is inside a rule's span elsewhere
+                f.append(f"also={other}")
             if lw in STOP or lw in self.s.titles:
                 f.append(f"w={lw}")
             elif len(lw) >= 5 and lw.isalpha():
@@ -170,13 +182,20 @@ class Featuriser:
                         f.append(f"pos{d:+d}={npos}")
                 else:
                     f.append(f"edge{d:+d}")
-            for d in (-3, -2, -1, 1, 2, 3):
+            for d in (-2, 2):
                 j = i + d
                 if 0 <= j < len(toks):
+                    f.append(f"sig{d:+d}={info[j][2]}|sh={info[j][1]}")
+            for d in (-3, -2, -1, 1, 2, 3):
+                j = i + d
+                if 0 <= j < len(toks) and plain[j]:
                     w = info[j][0]
-                    if w in STOP or w in _PUNCT_CONTEXT or self.s.lex.is_word(w) \
-                            and w not in self.s.lex.first_names:
-                        f.append(f"c{d:+d}={w}" if abs(d) == 1 else f"c{'L' if d < 0 else 'R'}={w}")
+                    f.append(f"c{d:+d}={w}" if abs(d) == 1 else f"c{'L' if d < 0 else 'R'}={w}")
+            # the two words before and after together ("was a", "worked for", "ward on")
+            if i >= 2 and plain[i - 1] and plain[i - 2]:
+                f.append(f"b-={info[i - 2][0]}_{info[i - 1][0]}")
+            if i + 2 < len(toks) and plain[i + 1] and plain[i + 2]:
+                f.append(f"b+={info[i + 1][0]}_{info[i + 2][0]}")
             out.append(Word(t, f, rule))
         return out
 
@@ -188,10 +207,15 @@ class Model:
     classes: list[str]
     bias: list[float]
     weights: dict[str, list[float]]
-    threshold: float
+    threshold: float  # a word is suggested from this probability on (if its type has none)
     cont: float = 1.0  # a word next to a suggested one joins it from this probability on
     extend: float = 1.0  # a word next to a rule's span joins it from this probability on
     meta: dict[str, object] = field(default_factory=dict)
+    # per likeliest type: where a miss costs more than a flag, or the model is surer
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, typ: str) -> float:
+        return self.thresholds.get(typ, self.threshold)
 
     @classmethod
     def load(cls, path: Path) -> Model:
@@ -200,7 +224,8 @@ class Model:
                    weights={k: [float(x) for x in v] for k, v in raw["weights"].items()},
                    threshold=float(raw["threshold"]), cont=float(raw.get("cont", 1.0)),
                    extend=float(raw.get("extend", raw["threshold"])),
-                   meta=dict(raw.get("meta", {})))
+                   meta=dict(raw.get("meta", {})),
+                   thresholds={k: float(v) for k, v in raw.get("thresholds", {}).items()})
 
     def probs(self, feats: Iterable[str]) -> list[float]:
         z = list(self.bias)
@@ -243,15 +268,20 @@ class SecondOpinion:
             allowed: Callable[[Span], bool]) -> list[Span]:
         """The rules' spans, extended where the model says the next word belongs too, and
         new low-score spans for runs of likely words no rule touched."""
-        thr, cont = self.model.threshold, self.model.cont
-        every = self.guesses(text, rules, ctx)
+        return self.place(text, rules, self.guesses(text, rules, ctx), allowed)
+
+    def place(self, text: str, rules: list[Span], every: list[tuple[Tok, float, str, int]],
+              allowed: Callable[[Span], bool]) -> list[Span]:
+        """``add`` from the scored words (apart so that thresholds can be tried on the same
+        scores)."""
+        model, cont = self.model, self.model.cont
         touching = _touching_rules(text, every, rules)
         words = [(tok, p_id, typ) for tok, p_id, typ, rule in every
                  if rule < 0 and _suggestible(tok.text)]
         # a word right beside a rule's name, place, workplace or post needs less to join it;
         # a word the never lists hold, or inside a label, is never part of a guess
-        keep = [p_id >= (self.model.extend if tok.start in touching else thr)
-                and _allowed_word(tok, allowed) for tok, p_id, _ in words]
+        keep = [p_id >= (model.extend if tok.start in touching else model.threshold_for(typ))
+                and _allowed_word(tok, allowed) for tok, p_id, typ in words]
         # A run, once begun by a likely word, takes in the likely-enough words either side
         # ("Kind Hands": the second word is surer than the first), so all of a name is covered.
         for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
@@ -284,6 +314,7 @@ class SecondOpinion:
             for _, q, t in run:
                 votes[t] = votes.get(t, 0.0) + q
             typ = max(votes, key=votes.__getitem__)
+            thr = min(model.threshold_for(typ), p)
             score = round(self.lo + (HI_SCORE - self.lo) * min(1.0, (p - thr) / (1 - thr)), 3)
             sp = Span(s, e, typ, text[s:e], score, "learned")
             if allowed(sp):

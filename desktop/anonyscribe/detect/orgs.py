@@ -106,7 +106,8 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "bank", "staffing", "nursing", "solutions", "group", "services", "trust",
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
-_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+# often named after a person, bird, tree or place ("Penderi cluster": a Welsh GP cluster)
+_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block", "cluster"}
 # Titles in the names of sites named after a person ("over to Dr Jenner's").
 _SITE_TITLES = {"dr", "doctor", "sir", "lady", "dame"}
 # Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
@@ -908,10 +909,12 @@ class OrganisationRecognizer:
                 and t.lower in _TOWN_HEADS
             network = t.lower in _NETWORK_HEADS and prev.text.isupper() and len(prev.text) > 2 \
                 and prev.lower != "nhs"  # "the BAME network", "the REACH forum"
-            if lower_head and not ((t.lower in _NAMED_PLACES or town or network) and prev.is_cap
-                                   and prev.is_word and not prev.sent_start
-                                   and prev.lower not in STOP):
-                continue  # "Ocean ward", "Tower wing", "Stoke council": a name, then the head
+            saint = t.lower in _NAMED_PLACES and prev.lower == "'s" and i >= 3 \
+                and toks[i - 2].is_cap and toks[i - 3].lower in ("st", "saint")
+            if lower_head and not saint and not (
+                    (t.lower in _NAMED_PLACES or town or network) and prev.is_cap
+                    and prev.is_word and not prev.sent_start and prev.lower not in STOP):
+                continue  # "Ocean ward", "Tower wing", "Stoke council", "St Jude's ward"
             names: list[Tok] = []
             j = i - 1
             while j >= 0 and len(names) < 5:
