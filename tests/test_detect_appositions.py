@@ -56,3 +56,38 @@ def test_named_ward_cluster_and_practice(det: Detector, text: str, org: str) -> 
 def test_unnamed_ward_cluster_and_dental_stay_unflagged(det: Detector, text: str) -> None:
     got = found(det, text)
     assert not [t for t, typ in got.items() if typ == "ORGANISATION"], got
+
+
+# -- PERSON: "<post> [most days] is <word-name>" ---------------------------------------------------
+@pytest.mark.parametrize("text, name", [
+    ("participant: the activities coordinator is bonnie and she does the garden", "bonnie"),
+    ("participant: and the charge nurse most days is sunny she's great", "sunny"),
+    ("The lead pharmacist now is Gift, and she runs the audits.", "Gift"),
+])
+def test_word_name_said_as_who_holds_a_post(det: Detector, text: str, name: str) -> None:
+    assert found(det, text).get(name) == "PERSON"
+
+
+@pytest.mark.parametrize("text, word", [
+    ("participant: the weather is sunny most days", "sunny"),
+    ("participant: the nurse is patient with them", "patient"),
+    ("participant: the best thing is joy in the work", "joy"),
+])
+def test_word_after_is_without_a_post_stays_a_word(det: Detector, text: str, word: str) -> None:
+    assert word not in found(det, text)
+
+
+# -- ORGANISATION: "on <Name> <number>" -------------------------------------------------------------
+def test_ward_named_with_a_number_after_on(det: Detector) -> None:
+    got = found(det, "I'm a staff nurse on Inpatient 1 and I do bank on Carrow 6 when short.")
+    assert got.get("Inpatient 1") == "ORGANISATION" and got.get("Carrow 6") == "ORGANISATION"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm on Band 5 and I was on Level 3 for a year.",
+    "We put it on Channel 4 and the meeting is on Friday 5 pm.",
+    "She's on Teams 2 days a week.",
+])
+def test_grades_floors_and_days_after_on_are_no_ward(det: Detector, text: str) -> None:
+    got = found(det, text)
+    assert not [t for t, typ in got.items() if typ == "ORGANISATION"], got
