@@ -62,6 +62,8 @@ def test_weights_resource_loads_and_is_small() -> None:
     assert len(model.bias) == len(model.classes)
     assert all(len(w) == len(model.classes) for w in model.weights.values())
     assert 0 < model.cont <= model.threshold < 1 and 0 < model.extend <= model.threshold
+    assert set(model.thresholds) <= set(SUGGESTED)  # per likeliest type; the least is the
+    assert all(model.threshold <= t < 1 for t in model.thresholds.values())  # default
     assert len(model.weights) > 500  # a real table, not a stub
 
 
@@ -79,11 +81,17 @@ def test_no_feature_names_an_open_class_word(full: Detector) -> None:
         elif head in ("c-1", "c+1", "cL", "cR"):
             assert value in STOP or not value.isalnum() or (
                 lex.is_word(value) and value not in lex.first_names), feat
+        elif head in ("b-", "b+"):  # two context words together ("was_a", "worked_for")
+            for part in value.split("_"):
+                assert part in STOP or not part.isalnum() or (
+                    lex.is_word(part) and part not in lex.first_names), feat
+        elif head == "also":  # the same word inside a rule's span elsewhere: only its type
+            assert value in SUGGESTED, feat
         elif head in ("s3", "s2"):
             assert len(value) == int(head[1]), feat
-    known = {"sh", "sig", "len", "start|sh", "label|sh", "w", "s3", "s2", "pos", "ent",
-             "sig-1", "sig+1", "rule-1", "rule+1", "pos-1", "pos+1", "edge-1", "edge+1",
-             "c-1", "c+1", "cL", "cR"}
+    known = {"sh", "sig", "len", "start|sh", "label|sh", "first|sh", "w", "s3", "s2", "pos",
+             "ent", "sig-1", "sig+1", "sig-2", "sig+2", "rule-1", "rule+1", "pos-1", "pos+1",
+             "edge-1", "edge+1", "c-1", "c+1", "cL", "cR", "b-", "b+", "also"}
     assert prefixes <= known, prefixes - known
 
 
@@ -175,3 +183,20 @@ def test_training_is_deterministic(rules: Detector) -> None:
     op = SecondOpinion(a, rules.word_sets())
     assert op.add(docs[0].text, docs[0].rules, docs[0].ctx, docs[0].allowed) == \
         op.add(docs[0].text, docs[0].rules, docs[0].ctx, docs[0].allowed)
+
+
+def test_per_type_threshold_decides_by_the_likeliest_type(full: Detector) -> None:
+    """The same scores, placed with the workplace threshold raised above any probability:
+    the workplace guess goes, and comes back when only another type's threshold is raised."""
+    text = "At Kind Hands my supervisor was really good."
+    rules_spans, ctx, allowed = full.rule_pass(text)
+    model = Model.load(WEIGHTS)
+    op = SecondOpinion(model, full.word_sets())
+    every = op.guesses(text, rules_spans, ctx)
+    assert [s.text for s in op.place(text, rules_spans, every, allowed)] == ["Kind Hands"]
+    model.thresholds = {**model.thresholds, "ORGANISATION": 0.999}
+    model.extend = model.cont = 0.999
+    assert op.place(text, rules_spans, every, allowed) == []
+    model.thresholds = {**model.thresholds, "ORGANISATION": 0.5, "PERSON": 0.999}
+    model.cont = 0.5
+    assert [s.text for s in op.place(text, rules_spans, every, allowed)] == ["Kind Hands"]
