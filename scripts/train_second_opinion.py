@@ -409,7 +409,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--loo", action="store_true", help="leave-one-set-out table")
     ap.add_argument("--search", action="store_true",
                     help="with --loo: choose the thresholds on the pooled leave-one-out sets")
-    ap.add_argument("--min-precision", type=float, default=0.88)
+    ap.add_argument("--min-precision", default="0.88",
+                    help="pooled precision floor(s) for --search, comma-separated; the first "
+                         "is kept")
     ap.add_argument("--write", action="store_true", help="train on all sets, write the JSON")
     ap.add_argument("--sets", default="", help="only these sets (comma-separated keys)")
     ap.add_argument("--threshold", type=float, default=0.5,
@@ -440,8 +442,10 @@ def main(argv: list[str] | None = None) -> int:
         items = loo_scored(docs, unseen, fz, det, args)
         report(items, params, "given thresholds")
         if args.search:
-            found = search(items, params, args.min_precision)
-            report(items, found, f"searched (pooled precision >= {args.min_precision})")
+            floors = [float(x) for x in args.min_precision.split(",")]
+            for floor in reversed(floors):  # the first floor's thresholds are the ones kept
+                found = search(items, params, floor)
+                report(items, found, f"searched (pooled precision >= {floor})")
             params = found
     if args.write:
         train_docs = list(docs)

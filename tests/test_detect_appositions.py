@@ -58,7 +58,7 @@ def test_unnamed_ward_cluster_and_dental_stay_unflagged(det: Detector, text: str
     assert not [t for t, typ in got.items() if typ == "ORGANISATION"], got
 
 
-# -- PERSON: "<post> [most days] is <word-name>" ---------------------------------------------------
+# -- PERSON: "<post> [most days] is <word-name>" ---------------------------------------------
 @pytest.mark.parametrize("text, name", [
     ("participant: the activities coordinator is bonnie and she does the garden", "bonnie"),
     ("participant: and the charge nurse most days is sunny she's great", "sunny"),
@@ -77,7 +77,7 @@ def test_word_after_is_without_a_post_stays_a_word(det: Detector, text: str, wor
     assert word not in found(det, text)
 
 
-# -- ORGANISATION: "on <Name> <number>" -------------------------------------------------------------
+# -- ORGANISATION: "on <Name> <number>" ------------------------------------------------------
 def test_ward_named_with_a_number_after_on(det: Detector) -> None:
     got = found(det, "I'm a staff nurse on Inpatient 1 and I do bank on Carrow 6 when short.")
     assert got.get("Inpatient 1") == "ORGANISATION" and got.get("Carrow 6") == "ORGANISATION"

@@ -194,3 +194,26 @@ def test_per_type_threshold_decides_by_the_likeliest_type(full: Detector) -> Non
     model.thresholds = {**model.thresholds, "ORGANISATION": 0.5, "PERSON": 0.999}
     model.cont = 0.5
     assert [s.text for s in op.place(text, rules_spans, every, allowed)] == ["Kind Hands"]
+
+
+def test_codes_with_digits_and_months_are_never_guessed(full: Detector) -> None:
+    """Even with every threshold at zero, a grade code ("8a", "5s") or a month is no
+    suggestion: grades are not posts and dates have their own rules; other words are."""
+    text = "She went from a 5s post to an 8a post at Kind Hands in March."
+    rules_spans, ctx, allowed = full.rule_pass(text)
+    model = Model.load(WEIGHTS)
+    model.thresholds = dict.fromkeys(SUGGESTED, 0.0)
+    model.threshold = model.extend = model.cont = 0.0
+    op = SecondOpinion(model, full.word_sets())
+    got = [s for s in op.place(text, rules_spans, op.guesses(text, rules_spans, ctx), allowed)
+           if s.source.endswith("learned")]
+    assert got  # at zero, ordinary words are suggested ...
+    for s in got:  # ... but never a code or a month
+        assert not any(c.isdigit() for c in s.text) and "March" not in s.text, s
+
+
+def test_relationship_word_after_a_possessive_is_no_post(full: Detector) -> None:
+    text = "At Kind Hands my supervisor was really good, and the supervisor there, Kemi, too."
+    spans = full.detect_text(text)
+    assert not [s for s in spans if s.text == "supervisor" and s.start == text.index("supervisor")
+                and s.source == "learned"], spans

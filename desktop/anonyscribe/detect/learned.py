@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.model import Span
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
 from .text import Tok, tokenize
 
@@ -345,8 +346,10 @@ def _loose(tok: Tok) -> bool:
 
 
 def _suggestible(word: str) -> bool:
-    """Not a number, and one letter only as a capital initial ("speaker b" is a label)."""
-    if word.isdigit():
+    """Not a number or a code with digits ("8a", "Band 5s": grades, not posts), not a month or
+    weekday (the date rules decide), and one letter only as a capital initial ("speaker b" is
+    a label)."""
+    if any(c.isdigit() for c in word) or word.lower() in CALENDAR_WORDS:
         return False
     return len(word) > 1 or word.isupper()
 
