@@ -217,3 +217,15 @@ def test_relationship_word_after_a_possessive_is_no_post(full: Detector) -> None
     spans = full.detect_text(text)
     assert not [s for s in spans if s.text == "supervisor" and s.start == text.index("supervisor")
                 and s.source == "learned"], spans
+
+
+@pytest.mark.parametrize("text", [
+    "Speaker 1: Doctor Hannelore Pryce runs the clinic in Bradford.",
+    "speaker 1: doctor hannelore pryce runs the clinic in bradford",
+])
+def test_a_title_stays_outside_the_name(full: Detector, text: str) -> None:
+    """Even at a low threshold the title before a name is not guessed into it, so the person
+    gets the same pseudonym with or without the title."""
+    spans = full.detect_text(text)
+    names = [s for s in spans if s.type == "PERSON"]
+    assert names and all(not s.text.lower().startswith("doctor") for s in names), spans

@@ -266,8 +266,9 @@ class SecondOpinion:
         scores)."""
         model, cont = self.model, self.model.cont
         touching = _touching_rules(text, every, rules)
+        titled = _titles_before_names(text, every, rules, self.feats.s.titles)
         words = [(tok, p_id, typ) for tok, p_id, typ, rule in every
-                 if rule < 0 and _suggestible(tok.text)]
+                 if rule < 0 and _suggestible(tok.text) and tok.start not in titled]
         # a word right beside a rule's name, place, workplace or post needs less to join it;
         # a word the never lists hold, or inside a label, is never part of a guess
         keep = [p_id >= (model.extend if tok.start in touching else model.threshold_for(typ))
@@ -315,6 +316,21 @@ class SecondOpinion:
 def _possessed(text: str, start: int) -> bool:
     """Is the word at ``start`` said after my/his/her/your ("my supervisor")?"""
     return _POSSESSED.search(text, max(0, start - 8), start) is not None
+
+
+def _titles_before_names(text: str, every: list[tuple[Tok, float, str, int]],
+                         rules: list[Span], titles: frozenset[str]) -> set[int]:
+    """Starts of title words right before a rule's name ("Doctor Hannah Price"): a title
+    stays outside the name's span, so the same person gets the same pseudonym with or without
+    it."""
+    out = set()
+    for k in range(len(every) - 1):
+        tok, _, _, rule = every[k]
+        nxt = every[k + 1]
+        if rule < 0 and tok.lower in titles and nxt[3] >= 0 \
+                and rules[nxt[3]].type == "PERSON" and _tight(text, tok.end, nxt[0].start):
+            out.add(tok.start)
+    return out
 
 
 def _touching_rules(text: str, every: list[tuple[Tok, float, str, int]],
