@@ -676,19 +676,13 @@ def frame_at_a_time(path: Path, keep_channels: bool) -> np.ndarray:
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
         layout = media._layout_name(stream.codec_context) if keep_channels else "mono"
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=RATE)
-        parts, scale = [], 1.0
+        resampler = av.AudioResampler(format="s16p", layout=layout, rate=RATE)
+        parts = []
         for frame in container.decode(stream):
             frame.pts = None
-            if not keep_channels and not parts:
-                scale = 1.0 / media._downmix_gain(media._layout_name(frame),
-                                                  len(frame.layout.channels))
             parts += [out.to_ndarray() for out in resampler.resample(frame)]
         parts += [out.to_ndarray() for out in resampler.resample(None)]
-    audio = np.concatenate(parts, axis=1)
-    if scale != 1.0:
-        audio *= scale
-    return audio
+    return np.concatenate(parts, axis=1).astype(np.float32) / 32768.0
 
 
 @pytest.mark.parametrize(("name", "codec", "fmt", "layout"), [

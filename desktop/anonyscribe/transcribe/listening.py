@@ -48,6 +48,10 @@ NO_REPEAT_NGRAM = 3
 # A part counts as heard when a written segment overlaps this much of it (of its first second
 # for a longer part): a segment that only grazes its edge was about its neighbour.
 HEARD_SHARE = 0.3
+# A segment said to end this far past the window's audio has made-up times (tiny.en wrote "My
+# name is" as one segment over 0-23 s of a 4 s window and so took its every part as heard):
+# its text counts, its time does not, as for a segment left open.
+PAST_END_S = 1.0
 MAX_RESTARTS = 3  # decoder runs from a part's start after the first (see above)
 TIME_STEP = 0.02  # seconds per timestamp token
 
@@ -91,7 +95,7 @@ class WindowListener:
         tokenizer = self._tokenizer(encoded)
         budget = math.ceil(TOKENS_PER_S * seconds) + 8
         parts = [(a, b) for a, b in zip(starts, [*starts[1:], seconds], strict=True) if b > a]
-        runs = [self._run(encoded, tokenizer, None, min(budget, MAX_TOKENS))]
+        runs = [self._run(encoded, tokenizer, None, min(budget, MAX_TOKENS), seconds)]
         budget -= runs[0].written
         tried = {0}  # the first run began where the first part does
         while budget > 0 and len(runs) <= MAX_RESTARTS:
@@ -107,7 +111,7 @@ class WindowListener:
             tried.add(k)
             span = parts[last][1] - parts[k][0]
             run = self._run(encoded, tokenizer, parts[k][0],
-                            min(budget, MAX_TOKENS, math.ceil(TOKENS_PER_S * span) + 4))
+                            min(budget, MAX_TOKENS, math.ceil(TOKENS_PER_S * span) + 4), seconds)
             runs.append(run)
             budget -= run.written
         ordered = sorted(runs, key=lambda r: r.start)
@@ -125,9 +129,9 @@ class WindowListener:
         return tokenizer
 
     def _run(self, encoded: Any, tokenizer: Tokenizer, start: float | None,
-             max_new: int) -> _Run:
-        """The decoder over ``encoded`` from the window's start, or made to begin its first
-        segment at ``start`` seconds."""
+             max_new: int, seconds: float) -> _Run:
+        """The decoder over ``encoded`` (``seconds`` of audio) from the window's start, or made
+        to begin its first segment at ``start`` seconds."""
         forced = [] if start is None else [tokenizer.timestamp_begin + round(start / TIME_STEP)]
         prompt = [*tokenizer.sot_sequence, *forced]
         result = self.whisper.model.generate(
@@ -138,13 +142,16 @@ class WindowListener:
         tokens = list(result.sequences_ids[0])
         if forced and tokens[:1] != forced:  # the output holds the forced token (4.x does)
             tokens = forced + tokens
-        return _split(tokens, tokenizer, start or 0.0, len(tokens) - len(forced))
+        return _split(tokens, tokenizer, start or 0.0, len(tokens) - len(forced),
+                      seconds + PAST_END_S)
 
 
-def _split(tokens: list[int], tokenizer: Tokenizer, start: float, written: int) -> _Run:
+def _split(tokens: list[int], tokenizer: Tokenizer, start: float, written: int,
+           limit: float = math.inf) -> _Run:
     """Text tokens and the segments they were written in. A last segment left open (cut by
     the token bound, or ended without its closing time) gives its text but no time: what
-    follows its start is not taken as heard."""
+    follows its start is not taken as heard; nor is what a segment ending past ``limit``
+    (seconds) spans."""
     text, segments = [], []
     begin = tokenizer.timestamp_begin
     opened: float | None = None
@@ -154,7 +161,8 @@ def _split(tokens: list[int], tokenizer: Tokenizer, start: float, written: int) 
             if opened is None:
                 opened = at
             else:
-                segments.append((opened, at))
+                if at <= limit:
+                    segments.append((opened, at))
                 opened = None
         elif token < tokenizer.eot:
             text.append(token)
