@@ -106,17 +106,27 @@ class Timed:
         self.s = self.cpu_s = self.audio_s = self.worst_cpu_s = 0.0
         self.calls = self.words = self.most_words = 0
 
+        if hasattr(hear, "hear_many"):  # several windows decoded together (the app's)
+            self.hear_many = self._many
+
     def __call__(self, samples: np.ndarray, starts: Sequence[float]) -> str:
+        return self._timed(lambda: [self.hear(samples, starts)], [samples])[0]
+
+    def _many(self, windows: Sequence[tuple[np.ndarray, Sequence[float]]]) -> list[str]:
+        return self._timed(lambda: self.hear.hear_many(windows), [w for w, _s in windows])
+
+    def _timed(self, hear: Any, windows: Sequence[np.ndarray]) -> list[str]:
+        """``hear()`` timed; a call over several windows counts as each costing its share."""
         t, c = time.perf_counter(), time.process_time()
-        out = self.hear(samples, starts)
+        out = hear()
         cpu = time.process_time() - c
         self.s += time.perf_counter() - t
         self.cpu_s += cpu
-        self.audio_s += samples.shape[0] / audio_format.VERIFY_RATE
-        self.calls += 1
-        self.words += len(out.split())
-        self.worst_cpu_s = max(self.worst_cpu_s, cpu)
-        self.most_words = max(self.most_words, len(out.split()))
+        self.audio_s += sum(w.shape[0] for w in windows) / audio_format.VERIFY_RATE
+        self.calls += len(windows)
+        self.words += sum(len(text.split()) for text in out)
+        self.worst_cpu_s = max(self.worst_cpu_s, cpu / len(windows))
+        self.most_words = max(self.most_words, *(len(text.split()) for text in out))
         return out
 
     def report(self, prefix: str) -> dict[str, Any]:

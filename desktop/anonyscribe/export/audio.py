@@ -41,8 +41,12 @@ from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
 
 # What the recogniser heard (text) in 16 kHz mono audio made of parts (the neighbourhoods)
-# beginning at the given seconds: it may start again at a part it did not hear.
+# beginning at the given seconds: it may start again at a part it did not hear. One that also
+# has ``hear_many(windows) -> texts`` (``transcribe/listening.py``) is given several windows at
+# once, which it decodes together.
 Recogniser = Callable[[np.ndarray, Sequence[float]], str]
+# Full windows gathered before they are heard together (their audio held: 8 x 30 s, 15 MB).
+WINDOWS_AT_ONCE = 8
 
 VERIFY_RATE = media.SAMPLE_RATE
 BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any length
@@ -544,32 +548,52 @@ class _Listener:
         self.path = path
         self.batch: list[_Clip] = []
         self.batch_n = 0
+        self.full: list[list[_Clip]] = []  # batches waiting to be heard together
         self.gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
         self.leaks: list[Leak] = []
 
     def add(self, clip: _Clip) -> None:
         if self.batch and self.batch_n + clip.n + self.gap.shape[0] > WINDOW_S * VERIFY_RATE:
-            self.flush()
+            self.full.append(self.batch)
+            self.batch, self.batch_n = [], 0
+            if len(self.full) >= WINDOWS_AT_ONCE:
+                self._hear_full()
         self.batch.append(clip)
         self.batch_n += clip.n + self.gap.shape[0]
 
     def flush(self) -> None:
-        """Hear the batch as one window; only when it holds an original, halve it until the
-        clips that carry it are found (rare, so the usual cost is one window per batch)."""
-        batch, self.batch, self.batch_n = self.batch, [], 0
-        if not batch or not self.terms:
-            return
-        for group, hits in self._locate(batch, self._hear(batch)):
-            first, last = group[0].first / VERIFY_RATE, group[-1].last / VERIFY_RATE
-            where = f"near {hms(first)}" if len(group) == 1 else (
-                f"between {hms(first)} and {hms(last)}")
-            self.leaks += [Leak(self.path, f"an accepted identifier still heard {where}", t)
-                           for t in sorted(hits)]
+        """Hear what is left."""
+        if self.batch:
+            self.full.append(self.batch)
+            self.batch, self.batch_n = [], 0
+        self._hear_full()
 
-    def _hear(self, clips: list[_Clip]) -> set[int]:
+    def _hear_full(self) -> None:
+        """Hear each waiting batch as one window (the windows together); only where one holds
+        an original, halve it until the clips that carry it are found (rare, so the usual
+        cost is one window per batch)."""
+        batches, self.full = self.full, []
+        if not batches or not self.terms:
+            return
+        windows = [self._window(batch) for batch in batches]
+        many = getattr(self.recogniser, "hear_many", None)
+        texts = many(windows) if many is not None else [self.recogniser(*w) for w in windows]
+        for batch, text in zip(batches, texts, strict=True):
+            for group, hits in self._locate(batch, self._hits(text)):
+                first, last = group[0].first / VERIFY_RATE, group[-1].last / VERIFY_RATE
+                where = f"near {hms(first)}" if len(group) == 1 else (
+                    f"between {hms(first)} and {hms(last)}")
+                self.leaks += [Leak(self.path, f"an accepted identifier still heard {where}", t)
+                               for t in sorted(hits)]
+
+    def _window(self, clips: list[_Clip]) -> tuple[np.ndarray, list[float]]:
+        """The clips one after another with a gap after each, and where each begins (s)."""
         parts = [x for c in clips for x in (*c.parts, self.gap)]
         starts = np.cumsum([0] + [c.n + self.gap.shape[0] for c in clips[:-1]]) / VERIFY_RATE
-        return self._hits(self.recogniser(np.concatenate(parts), [float(t) for t in starts]))
+        return np.concatenate(parts), [float(t) for t in starts]
+
+    def _hear(self, clips: list[_Clip]) -> set[int]:
+        return self._hits(self.recogniser(*self._window(clips)))
 
     def _locate(self, clips: list[_Clip], hits: set[int]) -> list[tuple[list[_Clip], set[int]]]:
         """The smallest groups of clips in which the recogniser still hears an original (a
