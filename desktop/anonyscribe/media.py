@@ -18,6 +18,7 @@ Integer output also makes FFmpeg normalise its mixdown (stereo: the average, nev
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -405,10 +406,11 @@ def stream_ranges(path: Path | str, ranges: Sequence[tuple[int, int]],
     as ``stream`` counts them; ``b`` past the end: up to the end), as ``(first sample,
     float32 block)`` pieces in order, overlapping or close ranges joined.
 
-    A file already mono at ``sample_rate`` (the anonymised audio this app writes) is read by
-    seeking to each range and decoding only around it, so checking a few minutes of a 2-hour
-    recording does not decode all of it; any other file, or one whose timestamps do not allow
-    it, is streamed whole and cut (the same samples, slower)."""
+    A mono file (the anonymised audio this app writes) is read by seeking to each range and
+    decoding only around it, so checking a few minutes of a 2-hour recording does not decode
+    all of it; at another rate than ``sample_rate`` each range is resampled from a little
+    before it (``_seek_resampled``). Any other file, or one whose timestamps do not allow it,
+    is streamed whole and cut (the same samples, slower)."""
     path = Path(path)
     spans = joined([(max(0, a), b) for a, b in ranges], round(SEEK_JOIN_S * sample_rate))
     if not spans:
@@ -417,11 +419,15 @@ def stream_ranges(path: Path | str, ranges: Sequence[tuple[int, int]],
     with _open(path) as container:
         stream_ = container.streams.audio[0]
         ctx = stream_.codec_context
-        if (ctx.sample_rate == sample_rate and ctx.channels == 1 and ctx.format is not None
-                and ctx.format.name == "fltp" and stream_.time_base == Fraction(1, sample_rate)):
+        native = int(ctx.sample_rate or 0)
+        if (native > 0 and ctx.channels == 1 and ctx.format is not None
+                and ctx.format.name == "fltp" and stream_.time_base == Fraction(1, native)):
+            pieces = (((i, n0, _quantised(block)) for i, n0, block in
+                       _seek_spans(container, stream_, spans, sample_rate, block_s))
+                      if native == sample_rate else
+                      _seek_resampled(container, stream_, spans, sample_rate, block_s))
             try:
-                for i, n0, block in _seek_spans(container, stream_, spans, sample_rate,
-                                                block_s):
+                for i, n0, block in pieces:
                     done = i
                     yield n0, block
                 done = len(spans)
@@ -464,12 +470,53 @@ def _seek_spans(container: Any, stream_: Any, spans: list[tuple[int, int]], rate
                 parts.append(frame.to_ndarray()[0, lo - n0:hi - n0])
                 held += hi - lo
                 if held >= block:
-                    yield i, start, _quantised(np.concatenate(parts))
+                    yield i, start, np.concatenate(parts)
                     parts, held = [], 0
             if pos >= b:
                 break
         if parts:
-            yield i, start, _quantised(np.concatenate(parts))
+            yield i, start, np.concatenate(parts)
+
+
+def _seek_resampled(container: Any, stream_: Any, spans: list[tuple[int, int]], rate: int,
+                    block_s: float) -> Iterator[tuple[int, int, np.ndarray]]:
+    """``_seek_spans`` for a mono file at another rate than ``rate``: each span is decoded at
+    the file's own rate from ``SEEK_PREROLL_S`` before it, from a sample where the resampler's
+    phase is the whole stream's (a multiple of its step), and ``SEEK_PREROLL_S`` beyond it,
+    then resampled by a resampler of its own and cut: past the warm-up, the samples the whole
+    stream gives."""
+    native = int(stream_.codec_context.sample_rate)
+    g = math.gcd(native, rate)
+    step_in, step_out = native // g, rate // g
+    warm = round(SEEK_PREROLL_S * rate)
+    firsts = [max(0, a - warm) // step_out * step_out for a, _b in spans]
+    wide = [(s0 // step_out * step_in, -(-(b + warm) * native // rate))
+            for s0, (_a, b) in zip(firsts, spans, strict=True)]
+    current, resampler, pos = -1, None, 0
+
+    def cut(i: int, outs: list[Any]) -> Iterator[tuple[int, int, np.ndarray]]:
+        nonlocal pos
+        if not outs:
+            return
+        block = np.concatenate([out.to_ndarray()[0] for out in outs]).astype(np.float32)
+        block *= _S16
+        n0, pos = pos, pos + block.shape[0]
+        a, b = spans[i]
+        lo, hi = max(a, n0), min(b, pos)
+        if lo < hi:
+            yield i, lo, block[lo - n0:hi - n0]
+
+    for i, _n0, piece in _seek_spans(container, stream_, wide, native, block_s):
+        if i != current:
+            if resampler is not None:
+                yield from cut(current, resampler.resample(None))
+            current, pos = i, firsts[i]
+            resampler = av.AudioResampler(format=_RESAMPLED, layout="mono", rate=rate)
+        frame = av.AudioFrame.from_ndarray(piece[None, :], format="fltp", layout="mono")
+        frame.sample_rate = native
+        yield from cut(i, resampler.resample(frame))
+    if resampler is not None:
+        yield from cut(current, resampler.resample(None))
 
 
 def _frames(container: Any, stream_: Any) -> Iterator[Any]:
