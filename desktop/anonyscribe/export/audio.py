@@ -90,7 +90,7 @@ class AudioOptions:
     merge_gap_s: float = 0.3  # stretches closer than this become one
     tone_hz: float = 1000.0
     tone_level: float = 0.1  # -20 dBFS: audible, not startling
-    sample_rate: int = 16000  # speech for coding; also what the recogniser hears
+    sample_rate: int = 16000  # of a whole encode (an original whose packets are not kept)
     bit_rate: int = 32000  # AAC-LC, 16 kHz mono speech: clear; half the encoding time of 64k
     silence_level: float = 10 ** (-50 / 20)  # RMS below this counts as silent (-50 dBFS)
     tone_residual: float = 10 ** (-40 / 20)  # RMS of what is not the tone, at most (-40 dBFS)
