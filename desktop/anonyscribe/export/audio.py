@@ -384,7 +384,8 @@ def render(source: Path, target: Path, stretches: Sequence[Stretch],
     stretches as finally covered (snapped to the quiet around them)."""
     options = options or AudioOptions()
     native = _kept_aac(source) if options.keep_aac else None
-    if native is not None:
+    if native is not None and all(b - a <= KEEP_MAX_S * native.rate
+                                  for a, b in _kept_groups(stretches, options, native)[1]):
         try:
             return _render_kept(source, target, stretches, options, native, progress, cancel)
         except _NotKept:
@@ -464,6 +465,9 @@ def _render_encoded(source: Path, target: Path, stretches: Sequence[Stretch],
 # and the timeline are the original's; the video track is left out as ever.
 
 AAC_FRAME = 1024  # samples per AAC-LC packet
+# A region is decoded and encoded in one piece: one longer than this (a long stretch marked by
+# hand, names said one after another) has the whole encoded instead, in blocks (memory).
+KEEP_MAX_S = 60.0
 KEEP_PAD = 2  # packets encoded again beyond each end of a covered stretch (at 48 kHz: 43 ms)
 # Packets of the original the encoder starts with, then dropped. Error at the seams against
 # the original (speech either side; tests/test_export_audio.py): 0 packets -20 dB, 1 -23 dB,
@@ -539,9 +543,10 @@ class _Pieces:
         return first, (np.concatenate(parts) if parts else np.zeros(0, np.float32))
 
 
-def _kept_regions(source: Path, stretches: Sequence[Stretch], options: AudioOptions,
-                  native: _Native) -> Iterator[_Region]:
-    """The re-encoded regions in order, each made when asked for (bounded memory)."""
+def _kept_groups(stretches: Sequence[Stretch], options: AudioOptions,
+                 native: _Native) -> tuple[list[list[Stretch]], list[tuple[int, int]]]:
+    """Stretches whose regions (with the snap's reach, padding and the encoder's run-in and
+    run-out) touch, grouped; and the samples each group decodes."""
     rate, frame = native.rate, AAC_FRAME
     margin = options.snap_s + (KEEP_PAD + KEEP_PREROLL + 1) * frame / rate
     groups: list[list[Stretch]] = []
@@ -552,10 +557,18 @@ def _kept_regions(source: Path, stretches: Sequence[Stretch], options: AudioOpti
             groups.append([s])
     spans = [(max(0, math.floor((g[0].start - margin) * rate) // frame * frame),
               math.ceil((g[-1].end + margin) * rate)) for g in groups]
-    pieces = _Pieces(media.stream_ranges(source, spans, rate, BLOCK_S))
+    return groups, spans
+
+
+def _kept_regions(source: Path, stretches: Sequence[Stretch], options: AudioOptions,
+                  native: _Native) -> Iterator[_Region]:
+    """The re-encoded regions in order, each made when asked for (one group's audio at a
+    time: ``render`` keeps packets only where every group is short)."""
+    groups, spans = _kept_groups(stretches, options, native)
+    pieces = _Pieces(media.stream_ranges(source, spans, native.rate, BLOCK_S))
     for group, (a, b) in zip(groups, spans, strict=True):
         d0, audio = pieces.take(a, b)
-        if d0 < 0 or d0 % frame:
+        if d0 < 0 or d0 % AAC_FRAME:
             raise _NotKept
         yield _region(audio, d0, group, options, native)
 
