@@ -303,10 +303,12 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
     print(f"peak memory MB: raw {raw['peak_mb']:.0f}, app {app['peak_mb']:.0f} "
           f"(app: {app['models_mb']:.0f} MB after loading the models)")
     # The app decodes to faster-whisper's own samples; the speaker stage may cut a segment
-    # where the voice changes, so the words are compared as well as the joined text.
+    # where the voice changes and speech without words gets a marker segment, so the words
+    # are compared as well as the joined text.
     print(f"same text as raw: {'yes' if raw['text'] == app['text'] else 'no'}; same words: "
           f"{'yes' if raw['word_list'] == app['word_list'] else 'no'} ({len(raw['word_list'])} / "
-          f"{len(app['word_list'])}; a segment cut at a voice change changes the joined text only)")
+          f"{len(app['word_list'])}; cuts at voice changes and markers of speech without words "
+          "change the joined text only)")
     whole = app["total_s"] / rec
     rtf = app["total_s"] / audio_s
     print(f"\nwhole app pipeline / raw recognition = {whole:.2f} (target <= 1.15): "
