@@ -938,3 +938,21 @@ def test_the_listener_hears_a_name_left_whole_in_kept_packets(spoken, tiny_trans
                             options, audio_format.recogniser_for(tiny_transcriber))
     assert "still heard" in str(caught.value)
     assert list(out.iterdir()) == []
+
+
+def test_kept_packets_carry_no_metadata_of_the_original(spoken, tmp_path) -> None:  # noqa: ANN001
+    """The original's packets are copied, its tags are not: a title and a track name naming
+    the participant stay out of the anonymised file."""
+    speech = media.decode(spoken[0], 48000)
+    path = tmp_path / "tagged.m4a"
+    with av.open(str(path), "w", format="ipod") as out:
+        out.metadata["title"] = "Interview Rachel Morgan"
+        stream = out.add_stream("aac", rate=48000, layout="mono")
+        stream.metadata["handler_name"] = "Rachel Morgan"
+        frame = av.AudioFrame.from_ndarray(speech[None, :], format="fltp", layout="mono")
+        frame.sample_rate = 48000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    audio_format.render(path, tmp_path / "a.m4a", [Stretch(1.0, 2.0)])
+    assert media.probe(tmp_path / "a.m4a").sample_rate == 48000  # the packets were kept
+    assert b"Rachel" not in (tmp_path / "a.m4a").read_bytes()
