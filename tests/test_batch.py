@@ -75,7 +75,9 @@ def test_auto_batch_end_to_end(folder: Path, tmp_path: Path, tiny_engines):
     assert all(labels) and set.intersection(*labels)
     # most other words survive
     joined = " ".join(texts.values()).lower()
-    for word in ("diabetes", "clinic", "stroke", "team"):
+    # (not "stroke": tiny.en, fed exactly the samples faster-whisper decodes, hears the second
+    # clip as "our leader's most wrote team", raw faster-whisper alike)
+    for word in ("diabetes", "clinic", "team"):
         assert word in joined
 
     # originals untouched; private material only under private/
