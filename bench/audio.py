@@ -4,7 +4,13 @@ Builds (or reuses) the same Teams-like recording as ``long_recording.py`` (real 
 one after another, AAC 48 kHz mono), places identifiers at a given rate (seconds-long words
 at random, seeded, times), then measures:
 
-* render: decode the original in blocks, cover every stretch, encode AAC .m4a;
+* render: the original's AAC packets kept where nothing is covered, those around each stretch
+  encoded again (a mono AAC-LC original, like this one and Teams'); beside it, in the same run,
+  the whole recording decoded, covered and encoded at 16 kHz (``render_whole_*``, what any
+  other original gets), and the error of each against the original at the seams of the
+  re-encoded regions and elsewhere (``seam_error_db``: the decoded copy less the decoded
+  original, relative to the original, dB; this recording's encoder used noise substitution,
+  whose noise is drawn anew at each decoding, so "elsewhere" is not -inf for the kept copy);
 * check: decode the written file again around each stretch (seeking) and test its level;
 * listen: the recogniser (default ``base``, greedy) over every stretch's neighbourhood;
 
@@ -106,17 +112,27 @@ class Timed:
         self.s = self.cpu_s = self.audio_s = self.worst_cpu_s = 0.0
         self.calls = self.words = self.most_words = 0
 
+        if hasattr(hear, "hear_many"):  # several windows decoded together (the app's)
+            self.hear_many = self._many
+
     def __call__(self, samples: np.ndarray, starts: Sequence[float]) -> str:
+        return self._timed(lambda: [self.hear(samples, starts)], [samples])[0]
+
+    def _many(self, windows: Sequence[tuple[np.ndarray, Sequence[float]]]) -> list[str]:
+        return self._timed(lambda: self.hear.hear_many(windows), [w for w, _s in windows])
+
+    def _timed(self, hear: Any, windows: Sequence[np.ndarray]) -> list[str]:
+        """``hear()`` timed; a call over several windows counts as each costing its share."""
         t, c = time.perf_counter(), time.process_time()
-        out = self.hear(samples, starts)
+        out = hear()
         cpu = time.process_time() - c
         self.s += time.perf_counter() - t
         self.cpu_s += cpu
-        self.audio_s += samples.shape[0] / audio_format.VERIFY_RATE
-        self.calls += 1
-        self.words += len(out.split())
-        self.worst_cpu_s = max(self.worst_cpu_s, cpu)
-        self.most_words = max(self.most_words, len(out.split()))
+        self.audio_s += sum(w.shape[0] for w in windows) / audio_format.VERIFY_RATE
+        self.calls += len(windows)
+        self.words += sum(len(text.split()) for text in out)
+        self.worst_cpu_s = max(self.worst_cpu_s, cpu / len(windows))
+        self.most_words = max(self.most_words, *(len(text.split()) for text in out))
         return out
 
     def report(self, prefix: str) -> dict[str, Any]:
@@ -131,6 +147,35 @@ class Timed:
             # the neighbourhoods; far fewer means it heard little of them (see the report).
             f"{prefix}_heard_words": self.words,
         }
+
+
+def seam_errors(source: Path, kept: Path, whole: Path,
+                covered: Sequence[audio_format.Stretch]) -> dict[str, float]:
+    """Each copy against the original (all decoded at 16 kHz), in dB relative to the
+    original: at the seams (from a packet before each re-encoded region to its stretch, and
+    back: speech, encoded again in the kept copy) and away from every stretch (0.3 s off)."""
+    from anonyscribe.media import decode
+
+    original = decode(source)
+    step = audio_format.AAC_FRAME / 48000
+    seams, mask = [], np.ones(original.shape[0], bool)
+    for s in covered:
+        first = (math.floor(s.start / step) - audio_format.KEEP_PAD - 1) * step
+        last = (math.ceil(s.end / step) + audio_format.KEEP_PAD + 1) * step
+        seams += [(round(first * RATE), round((s.start - 0.01) * RATE)),
+                  (round((s.end + 0.01) * RATE), round(last * RATE))]
+        mask[max(0, round((s.start - 0.3) * RATE)):round((s.end + 0.3) * RATE)] = False
+    out = {}
+    for name, path in (("kept", kept), ("whole", whole)):
+        copy = decode(path)
+        n = min(copy.shape[0], original.shape[0])
+        at = sum(float(np.sum((copy[a:b] - original[a:b]) ** 2)) for a, b in seams)
+        ref = sum(float(np.sum(original[a:b] ** 2)) for a, b in seams)
+        diff = (copy[:n] - original[:n])[mask[:n]]
+        away = float(np.sum(diff ** 2)) / float(np.sum(original[:n][mask[:n]] ** 2))
+        out[f"seam_error_db_{name}"] = round(10 * math.log10(max(at / ref, 1e-30)), 1)
+        out[f"elsewhere_error_db_{name}"] = round(10 * math.log10(max(away, 1e-30)), 1)
+    return out
 
 
 def main() -> int:
@@ -180,6 +225,11 @@ def main() -> int:
     w0, c0 = time.perf_counter(), time.process_time()
     written, covered = audio.render(source, target, stretches, options)
     t_render, c_render = time.perf_counter() - w0, time.process_time() - c0
+    whole_target = args.workdir / "anonymised-whole.m4a"
+    w0, c0 = time.perf_counter(), time.process_time()
+    audio.render(source, whole_target, stretches, dataclasses.replace(options, keep_aac=False))
+    t_whole, c_whole = time.perf_counter() - w0, time.process_time() - c0
+    errors = seam_errors(source, target, whole_target, covered)
     t0, c0 = time.perf_counter(), time.process_time()
     problems = audio.verify(target, covered, [], written, options)
     t_check, c_check = time.perf_counter() - t0, time.process_time() - c0
@@ -221,6 +271,9 @@ def main() -> int:
         "identifiers": len(identifier_times(duration, args.per_minute)),
         "stretches": len(covered), "covered_s": round(sum(s.end - s.start for s in covered), 1),
         "render_s": round(t_render, 1), "render_cpu_s": round(c_render, 1),
+        "render_kept_packets": audio._kept_aac(source) is not None,
+        "render_whole_s": round(t_whole, 1), "render_whole_cpu_s": round(c_whole, 1),
+        **errors,
         "level_check_s": round(t_check, 1), "level_check_cpu_s": round(c_check, 1),
         **listened.report("listen"),
         "check_and_listen_s": round(t_verify, 1), "total_s": round(total, 1),
@@ -242,6 +295,7 @@ def main() -> int:
         "context_s": options.context_s,
         "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
         "output_mb": round(target.stat().st_size / 1e6, 1),
+        "output_whole_mb": round(whole_target.stat().st_size / 1e6, 1),
     }
     print(json.dumps(result, indent=1))
     return 0

@@ -62,6 +62,8 @@ def test_weights_resource_loads_and_is_small() -> None:
     assert len(model.bias) == len(model.classes)
     assert all(len(w) == len(model.classes) for w in model.weights.values())
     assert 0 < model.cont <= model.threshold < 1 and 0 < model.extend <= model.threshold
+    assert set(model.thresholds) <= set(SUGGESTED)  # per likeliest type; the least is the
+    assert all(model.threshold <= t < 1 for t in model.thresholds.values())  # default
     assert len(model.weights) > 500  # a real table, not a stub
 
 
@@ -175,3 +177,55 @@ def test_training_is_deterministic(rules: Detector) -> None:
     op = SecondOpinion(a, rules.word_sets())
     assert op.add(docs[0].text, docs[0].rules, docs[0].ctx, docs[0].allowed) == \
         op.add(docs[0].text, docs[0].rules, docs[0].ctx, docs[0].allowed)
+
+
+def test_per_type_threshold_decides_by_the_likeliest_type(full: Detector) -> None:
+    """The same scores, placed with the workplace threshold raised above any probability:
+    the workplace guess goes, and comes back when only another type's threshold is raised."""
+    text = "At Kind Hands my supervisor was really good."
+    rules_spans, ctx, allowed = full.rule_pass(text)
+    model = Model.load(WEIGHTS)
+    op = SecondOpinion(model, full.word_sets())
+    every = op.guesses(text, rules_spans, ctx)
+    assert [s.text for s in op.place(text, rules_spans, every, allowed)] == ["Kind Hands"]
+    model.thresholds = {**model.thresholds, "ORGANISATION": 0.999}
+    model.extend = model.cont = 0.999
+    assert op.place(text, rules_spans, every, allowed) == []
+    model.thresholds = {**model.thresholds, "ORGANISATION": 0.5, "PERSON": 0.999}
+    model.cont = 0.5
+    assert [s.text for s in op.place(text, rules_spans, every, allowed)] == ["Kind Hands"]
+
+
+def test_codes_with_digits_and_months_are_never_guessed(full: Detector) -> None:
+    """Even with every threshold at zero, a grade code ("8a", "5s") or a month is no
+    suggestion: grades are not posts and dates have their own rules; other words are."""
+    text = "She went from a 5s post to an 8a post at Kind Hands in March."
+    rules_spans, ctx, allowed = full.rule_pass(text)
+    model = Model.load(WEIGHTS)
+    model.thresholds = dict.fromkeys(SUGGESTED, 0.0)
+    model.threshold = model.extend = model.cont = 0.0
+    op = SecondOpinion(model, full.word_sets())
+    got = [s for s in op.place(text, rules_spans, op.guesses(text, rules_spans, ctx), allowed)
+           if s.source.endswith("learned")]
+    assert got  # at zero, ordinary words are suggested ...
+    for s in got:  # ... but never a code or a month
+        assert not any(c.isdigit() for c in s.text) and "March" not in s.text, s
+
+
+def test_relationship_word_after_a_possessive_is_no_post(full: Detector) -> None:
+    text = "At Kind Hands my supervisor was really good, and the supervisor there, Kemi, too."
+    spans = full.detect_text(text)
+    assert not [s for s in spans if s.text == "supervisor" and s.start == text.index("supervisor")
+                and s.source == "learned"], spans
+
+
+@pytest.mark.parametrize("text", [
+    "Speaker 1: Doctor Hannelore Pryce runs the clinic in Bradford.",
+    "speaker 1: doctor hannelore pryce runs the clinic in bradford",
+])
+def test_a_title_stays_outside_the_name(full: Detector, text: str) -> None:
+    """Even at a low threshold the title before a name is not guessed into it, so the person
+    gets the same pseudonym with or without the title."""
+    spans = full.detect_text(text)
+    names = [s for s in spans if s.type == "PERSON"]
+    assert names and all(not s.text.lower().startswith("doctor") for s in names), spans

@@ -622,11 +622,15 @@ def test_a_damaged_marks_file_names_itself(study) -> None:  # noqa: ANN001
 
 # -- decoding for speed: blocks resampled at once, the check seeking --------------------------
 
-def long_speech(spoken, path: Path, copies: int = 6, rate: int = 48000) -> Path:  # noqa: ANN001
-    """The planted-names speech ``copies`` times over (about a minute), as AAC like Teams."""
+def long_speech(spoken, path: Path, copies: int = 6, rate: int = 48000,  # noqa: ANN001
+                pns: bool = True) -> Path:
+    """The planted-names speech ``copies`` times over (about a minute), as AAC like Teams
+    (``pns``: with FFmpeg's noise substitution, whose noise is drawn anew at each decoding)."""
     speech = np.tile(media.decode(spoken[0], rate), copies)
     with av.open(str(path), "w", format="ipod") as out:
         stream = out.add_stream("aac", rate=rate, layout="mono")
+        if not pns:
+            stream.codec_context.options = {"aac_pns": "0"}
         frame = av.AudioFrame.from_ndarray(speech[None, :], format="fltp", layout="mono")
         frame.sample_rate = rate
         for packet in [*stream.encode(frame), *stream.encode(None)]:
@@ -676,19 +680,13 @@ def frame_at_a_time(path: Path, keep_channels: bool) -> np.ndarray:
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
         layout = media._layout_name(stream.codec_context) if keep_channels else "mono"
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=RATE)
-        parts, scale = [], 1.0
+        resampler = av.AudioResampler(format="s16p", layout=layout, rate=RATE)
+        parts = []
         for frame in container.decode(stream):
             frame.pts = None
-            if not keep_channels and not parts:
-                scale = 1.0 / media._downmix_gain(media._layout_name(frame),
-                                                  len(frame.layout.channels))
             parts += [out.to_ndarray() for out in resampler.resample(frame)]
         parts += [out.to_ndarray() for out in resampler.resample(None)]
-    audio = np.concatenate(parts, axis=1)
-    if scale != 1.0:
-        audio *= scale
-    return audio
+    return np.concatenate(parts, axis=1).astype(np.float32) / 32768.0
 
 
 @pytest.mark.parametrize(("name", "codec", "fmt", "layout"), [
@@ -712,11 +710,18 @@ def test_decode_in_blocks_is_sample_identical(spoken, tmp_path, monkeypatch, nam
     assert np.array_equal(media.decode_channels(path), frame_at_a_time(path, True))
 
 
-def test_the_check_seeks_to_the_same_samples(spoken, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("keep_aac", [False, True])
+def test_the_check_seeks_to_the_same_samples(spoken, tmp_path, monkeypatch,  # noqa: ANN001
+                                             keep_aac: bool) -> None:
     """What the check decodes by seeking to each neighbourhood is sample for sample what a
-    player going through the whole file hears, and only a small part of the file."""
-    source = long_speech(spoken, tmp_path / "long.m4a")
-    seconds, _ = audio_format.render(source, tmp_path / "a.m4a", [Stretch(2.0, 3.0)])
+    player going through the whole file hears, and only a small part of the file: the 16 kHz
+    copy, and the original's own 48 kHz packets kept (resampled from a little before each
+    range). (Kept packets with noise substitution decode to other noise after a seek, as in
+    any player; the original here has none.)"""
+    source = long_speech(spoken, tmp_path / "long.m4a", pns=False)
+    seconds, _ = audio_format.render(source, tmp_path / "a.m4a", [Stretch(2.0, 3.0)],
+                                     AudioOptions(keep_aac=keep_aac))
+    assert media.probe(tmp_path / "a.m4a").sample_rate == (48000 if keep_aac else RATE)
     whole = np.concatenate(list(media.stream(tmp_path / "a.m4a", RATE)))
     assert 0 <= len(whole) - round(seconds * RATE) < 1024  # the last frame's padding
     ranges = [(0, 800), (round(9.3 * RATE), round(11.1 * RATE)), (round(30 * RATE), 30 * RATE + 1),
@@ -820,3 +825,134 @@ def test_stop_during_the_check_leaves_nothing(spoken, tmp_path) -> None:  # noqa
         export.export_audio(source, coverage, out, "a", NAMES, progress=progress, cancel=token)
     assert len(seen) == 1 and seen[0] < 0.5
     assert list(out.iterdir()) == []
+
+
+# -- the original's AAC packets kept (mono AAC-LC originals, like Teams) --------------------
+
+def aac_packets(path: Path) -> dict[int, bytes]:
+    with av.open(str(path)) as container:
+        stream = container.streams.audio[0]
+        return {p.pts: bytes(p) for p in container.demux(stream) if p.dts is not None}
+
+
+def test_a_teams_like_original_keeps_its_own_packets(spoken, tmp_path) -> None:  # noqa: ANN001
+    """A mono AAC-LC original keeps its packets, rate and timeline; only the packets around
+    each covered stretch are new, the stretches covered are those of the whole encode, and
+    the written file passes its level check."""
+    source = long_speech(spoken, tmp_path / "long.m4a")
+    stretches = [Stretch(2.0, 3.0), Stretch(20.4, 21.0), Stretch(21.3, 22.0), Stretch(40.2, 41.0)]
+    options = AudioOptions(cover=Cover.SILENCE)
+    seconds, covered = audio_format.render(source, tmp_path / "kept.m4a", stretches, options)
+    whole_s, whole_covered = audio_format.render(
+        source, tmp_path / "whole.m4a", stretches, AudioOptions(cover=Cover.SILENCE,
+                                                                keep_aac=False))
+    assert covered == whole_covered and seconds == pytest.approx(whole_s, abs=1 / RATE)
+    assert media.probe(tmp_path / "kept.m4a").sample_rate == 48000
+    assert not audio_format.verify(tmp_path / "kept.m4a", covered, [], seconds, options)
+    before, after = aac_packets(source), aac_packets(tmp_path / "kept.m4a")
+    assert after.keys() == before.keys()
+    frame = audio_format.AAC_FRAME
+    near = [(s.start * 48000 - (audio_format.KEEP_PAD + 1) * frame,
+             s.end * 48000 + audio_format.KEEP_PAD * frame) for s in covered]
+    changed = [t for t in before if before[t] != after[t]]
+    assert changed and all(any(a <= t < b for a, b in near) for t in changed)
+    assert len(changed) < 0.06 * len(before)
+
+
+def test_kept_packets_meet_the_new_ones_cleanly(spoken, tmp_path) -> None:  # noqa: ANN001
+    """At the seams (speech either side, encoded again on one), the copy differs from the
+    original far less than the whole 16 kHz encode does there (measured: -46 against -33 dB
+    on the bench's speech); elsewhere it is the original, sample for sample."""
+    source = long_speech(spoken, tmp_path / "long.m4a", pns=False)
+    options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
+    stretches = [Stretch(t, t + 0.5) for t in (3.1, 11.7, 25.2, 40.9)]
+    audio_format.render(source, tmp_path / "kept.m4a", stretches, options)
+    audio_format.render(source, tmp_path / "whole.m4a", stretches,
+                        AudioOptions(cover=Cover.SILENCE, snap_s=0, keep_aac=False))
+    original = media.decode(source)
+    kept, whole = media.decode(tmp_path / "kept.m4a"), media.decode(tmp_path / "whole.m4a")
+    step = audio_format.AAC_FRAME / 48000
+    seams = []
+    for s in stretches:
+        first = (math.floor(s.start / step) - audio_format.KEEP_PAD - 1) * step
+        last = (math.ceil(s.end / step) + audio_format.KEEP_PAD + 1) * step
+        seams += [(round(first * RATE), round((s.start - 0.01) * RATE)),
+                  (round((s.end + 0.01) * RATE), round(last * RATE))]
+
+    def error_db(copy: np.ndarray, spans: list[tuple[int, int]]) -> float:
+        err = sum(float(np.sum((copy[a:b] - original[a:b]) ** 2)) for a, b in spans)
+        return 10 * math.log10(err / sum(float(np.sum(original[a:b] ** 2)) for a, b in spans))
+
+    assert error_db(kept, seams) < error_db(whole, seams) - 6.0
+    assert error_db(kept, seams) < -35.0
+    away = [(round((s.end + 0.3) * RATE), round((t.start - 0.3) * RATE))
+            for s, t in zip(stretches, stretches[1:], strict=False)]
+    assert all(np.array_equal(kept[a:b], original[a:b]) for a, b in away)
+
+
+@pytest.mark.parametrize("name", ["interview.mp4", "interview.wav", "batch_2.mp3"])
+def test_other_originals_are_encoded_whole(speech_dir: Path, tmp_path, name: str) -> None:  # noqa: ANN001
+    """Stereo AAC (mixed down), PCM, MP3: nothing to keep, the whole is encoded at 16 kHz."""
+    seconds, covered = audio_format.render(speech_dir / name, tmp_path / "a.m4a",
+                                           [Stretch(0.5, 1.2)])
+    assert media.probe(tmp_path / "a.m4a").sample_rate == RATE
+    assert not audio_format.verify(tmp_path / "a.m4a", covered, [], seconds)
+
+
+def test_packets_that_cannot_be_followed_are_encoded_whole(spoken, tmp_path,  # noqa: ANN001
+                                                            monkeypatch) -> None:
+    """The fault: the original's timestamps turn out unusable half-way through the copy; the
+    file is then written again, encoded whole, under the same name, and checks out."""
+    source = long_speech(spoken, tmp_path / "long.m4a", copies=2)
+    regions = audio_format._kept_regions
+
+    def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        yield next(regions(*args, **kwargs))
+        raise audio_format._NotKept
+
+    monkeypatch.setattr(audio_format, "_kept_regions", failing)
+    stretches = [Stretch(2.0, 3.0), Stretch(9.0, 9.5)]
+    seconds, covered = audio_format.render(source, tmp_path / "a.m4a", stretches)
+    assert media.probe(tmp_path / "a.m4a").sample_rate == RATE
+    assert not audio_format.verify(tmp_path / "a.m4a", covered, [], seconds)
+
+
+# On the AAC copy of the planted speech tiny.en writes "My name is" twice for the packed
+# window with "Hannah Price" left audible, whether the original's packets are kept or the
+# whole is encoded at 16 kHz (measured both ways): the listener's miss, not the packets'.
+AAC_MISS = pytest.mark.xfail(strict=True, reason="tiny.en mishears the AAC copy's window "
+                             "(the whole 16 kHz encode too)")
+
+
+@pytest.mark.parametrize("missed", [NAMES[0], pytest.param(NAMES[1], marks=AAC_MISS),
+                                    NAMES[2]])
+def test_the_listener_hears_a_name_left_whole_in_kept_packets(spoken, tiny_transcriber,  # noqa: ANN001
+                                                              tmp_path, missed: str) -> None:
+    """The listening check on a Teams-like original (48 kHz AAC, its packets kept): one name's
+    stretch shifted past it, the name is heard in the kept original and the file refused."""
+    source = long_speech(spoken, tmp_path / "teams.m4a", copies=1)
+    stretches, options = shifted_name(spoken, missed)
+    out = tmp_path / "out"
+    with pytest.raises(export.AudioCheckError) as caught:
+        export.export_audio(source, Coverage(stretches, 3), out, "interview-01", NAMES,
+                            options, audio_format.recogniser_for(tiny_transcriber))
+    assert "still heard" in str(caught.value)
+    assert list(out.iterdir()) == []
+
+
+def test_kept_packets_carry_no_metadata_of_the_original(spoken, tmp_path) -> None:  # noqa: ANN001
+    """The original's packets are copied, its tags are not: a title and a track name naming
+    the participant stay out of the anonymised file."""
+    speech = media.decode(spoken[0], 48000)
+    path = tmp_path / "tagged.m4a"
+    with av.open(str(path), "w", format="ipod") as out:
+        out.metadata["title"] = "Interview Rachel Morgan"
+        stream = out.add_stream("aac", rate=48000, layout="mono")
+        stream.metadata["handler_name"] = "Rachel Morgan"
+        frame = av.AudioFrame.from_ndarray(speech[None, :], format="fltp", layout="mono")
+        frame.sample_rate = 48000
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    audio_format.render(path, tmp_path / "a.m4a", [Stretch(1.0, 2.0)])
+    assert media.probe(tmp_path / "a.m4a").sample_rate == 48000  # the packets were kept
+    assert b"Rachel" not in (tmp_path / "a.m4a").read_bytes()

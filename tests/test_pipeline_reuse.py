@@ -52,3 +52,33 @@ def test_speakers_reuse_the_decoded_audio(speech_dir: Path, tiny_transcriber, de
         assert study.load_transcript(entry.id).segments
     assert len(counter.results) == 1, "the recording was decoded more than once"
     assert len(seen) == 1 and seen[0] is counter.results[0]
+
+
+def test_without_speakers_the_unheard_check_reuses_the_decoded_audio(
+        speech_dir: Path, tiny_transcriber, detector, tmp_path: Path,  # noqa: ANN001
+        monkeypatch) -> None:  # noqa: ANN001
+    """Speakers off: the check for speech without words runs the voice detector on the
+    samples the recogniser heard, not on a second decode of the file."""
+    import anonyscribe.transcribe.coverage as coverage
+
+    counter = _DecodeCounter(media.decode)
+    monkeypatch.setattr(runner, "decode", counter)
+    monkeypatch.setattr(coverage, "decode", counter)
+    checked: list[object] = []
+    real_voiced = coverage.voiced_times
+
+    def voiced_times(source):  # noqa: ANN001, ANN202
+        checked.append(source)
+        return real_voiced(source)
+
+    import anonyscribe.processing as processing
+
+    monkeypatch.setattr(processing, "voiced_times", voiced_times)
+    engines = Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
+                      _detector=detector)
+    with Study.open(tmp_path / "study") as study:
+        entry = study.add_recording(speech_dir / "interview.wav")
+        process_recording(study, entry, engines)
+        assert study.load_transcript(entry.id).segments
+    assert len(counter.results) == 1, "the recording was decoded more than once"
+    assert len(checked) == 1 and checked[0] is counter.results[0]

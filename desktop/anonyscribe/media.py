@@ -5,14 +5,20 @@ WAV, MP3, FLAC, OGG, WebM, 5.1 audio, 8 kHz phone audio. Every failure becomes a
 ``MediaError`` whose message names the file and says what to do, because in a batch of forty
 interviews "Invalid data found when processing input" helps nobody.
 
-Memory stays bounded: audio is decoded and resampled frame by frame straight into one float32
-buffer (an hour of 16 kHz mono is 230 MB; a float64 copy or an s16 detour would double it).
+Memory stays bounded: audio is decoded and resampled a block at a time straight into one
+float32 buffer (an hour of 16 kHz mono is 230 MB; a float64 copy would double it).
+
+The samples are faster-whisper's own, bit for bit (``faster_whisper.audio.decode_audio``):
+FFmpeg resamples to 16-bit integers, which are then scaled to [-1, 1). Float output differs by
+up to half a 16-bit step, and on noisy speech that alone changed the recogniser's decoding
+passes and cost 10-21 % more recognition CPU (``bench/pipeline.py --recording interview``).
+Integer output also makes FFmpeg normalise its mixdown (stereo: the average, never louder).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import math
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -213,23 +219,10 @@ def _layout_name(ctx: Any) -> str:
     return name
 
 
-@functools.lru_cache(maxsize=32)
-def _downmix_gain(layout: str, channels: int) -> float:
-    """How loud FFmpeg's float mixdown to mono makes a full-scale signal (stereo: 1.414).
-
-    FFmpeg normalises its mixing matrix only for integer output; dividing by this gain gives
-    the same level as its 16-bit path, so mixed-down speech never clips past 1.0.
-    """
-    try:
-        frame = av.AudioFrame.from_ndarray(
-            np.ones((channels, 256), dtype=np.float32), format="fltp", layout=layout)
-        frame.sample_rate = SAMPLE_RATE
-        resampler = av.AudioResampler(format="fltp", layout="mono", rate=SAMPLE_RATE)
-        out = resampler.resample(frame) + resampler.resample(None)
-        gain = float(out[0].to_ndarray()[0, 128])
-    except (av.error.FFmpegError, ValueError, IndexError):
-        return 1.0
-    return gain if gain > 1.0 else 1.0
+# FFmpeg resamples to this (faster-whisper's ``decode_audio`` does too), planar so that kept
+# channels come out as rows; samples are then scaled by ``_S16`` into float32.
+_RESAMPLED = "s16p"
+_S16 = 1.0 / 32768.0  # a power of two: the float32 result is exact, as faster-whisper's is
 
 
 def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
@@ -242,16 +235,13 @@ def _decode(path: Path, sample_rate: int, keep_channels: bool) -> np.ndarray:
         declared = _audio_duration(container)
         exact_length = bool(_EXACT_LENGTH_FORMATS & set(container.format.name.split(",")))
         buf = _Buffer(channels, int(declared * sample_rate) + sample_rate)
-        resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
-        scale = 1.0
+        resampler = av.AudioResampler(format=_RESAMPLED, layout=layout, rate=sample_rate)
         try:
             for block in _gathered(_frames(container, stream), DECODE_BLOCK_S):
-                if not keep_channels and buf.n == 0:
-                    scale = 1.0 / _downmix_gain(_layout_name(block), len(block.layout.channels))
                 for out in resampler.resample(block):
-                    buf.append(out.to_ndarray(), scale)
+                    buf.append(out.to_ndarray(), _S16)
             for out in resampler.resample(None):
-                buf.append(out.to_ndarray(), scale)
+                buf.append(out.to_ndarray(), _S16)
         except av.error.FFmpegError as exc:
             raise MediaError(
                 path, f"the audio could not be decoded ({exc})",
@@ -288,14 +278,11 @@ def stream(path: Path | str, sample_rate: int = SAMPLE_RATE,
     with _open(path) as container:
         stream_ = container.streams.audio[0]
         stream_.thread_type = "AUTO"
-        resampler = av.AudioResampler(format="fltp", layout="mono", rate=sample_rate)
-        scale: float | None = None
+        resampler = av.AudioResampler(format=_RESAMPLED, layout="mono", rate=sample_rate)
         try:
             for block in _gathered(_frames(container, stream_), block_s):
-                if scale is None:
-                    scale = 1.0 / _downmix_gain(_layout_name(block), len(block.layout.channels))
-                yield from _resampled(resampler, block, scale)
-            yield from _resampled(resampler, None, scale or 1.0, flush=True)
+                yield from _resampled(resampler, block)
+            yield from _resampled(resampler, None, flush=True)
         except av.error.FFmpegError as exc:
             raise MediaError(
                 path, f"the audio could not be decoded ({exc})",
@@ -375,18 +362,25 @@ def _samples(frame: Any) -> np.ndarray:
     return np.frombuffer(planes[0], dtype=dtype, count=count)[None, :]
 
 
-def _resampled(resampler: Any, frame: Any, scale: float,
-               flush: bool = False) -> Iterator[np.ndarray]:
+def _resampled(resampler: Any, frame: Any, flush: bool = False) -> Iterator[np.ndarray]:
     """``frame`` (None: nothing) through the resampler as one float32 mono block."""
     outs = resampler.resample(frame) if frame is not None else []
     if flush:
         outs = [*outs, *resampler.resample(None)]
     parts = [out.to_ndarray()[0] for out in outs]
     if parts:
-        block = np.concatenate(parts)
-        if scale != 1.0:
-            block *= scale
-        yield block.astype(np.float32, copy=False)
+        block = np.concatenate(parts).astype(np.float32)
+        block *= _S16
+        yield block
+
+
+def _quantised(samples: np.ndarray) -> np.ndarray:
+    """Float samples as FFmpeg's conversion to 16 bits gives them (round half to even, then
+    clip), scaled back: what the resampler makes of a file already at the wanted rate."""
+    out = np.rint(samples * np.float32(32768.0))
+    np.clip(out, -32768.0, 32767.0, out=out)
+    out *= np.float32(_S16)
+    return out.astype(np.float32, copy=False)
 
 
 # Seeking (``stream_ranges``): decoded before a range after a seek, then dropped, because a
@@ -412,10 +406,11 @@ def stream_ranges(path: Path | str, ranges: Sequence[tuple[int, int]],
     as ``stream`` counts them; ``b`` past the end: up to the end), as ``(first sample,
     float32 block)`` pieces in order, overlapping or close ranges joined.
 
-    A file already mono at ``sample_rate`` (the anonymised audio this app writes) is read by
-    seeking to each range and decoding only around it, so checking a few minutes of a 2-hour
-    recording does not decode all of it; any other file, or one whose timestamps do not allow
-    it, is streamed whole and cut (the same samples, slower)."""
+    A mono file (the anonymised audio this app writes) is read by seeking to each range and
+    decoding only around it, so checking a few minutes of a 2-hour recording does not decode
+    all of it; at another rate than ``sample_rate`` each range is resampled from a little
+    before it (``_seek_resampled``). Any other file, or one whose timestamps do not allow it,
+    is streamed whole and cut (the same samples, slower)."""
     path = Path(path)
     spans = joined([(max(0, a), b) for a, b in ranges], round(SEEK_JOIN_S * sample_rate))
     if not spans:
@@ -424,11 +419,15 @@ def stream_ranges(path: Path | str, ranges: Sequence[tuple[int, int]],
     with _open(path) as container:
         stream_ = container.streams.audio[0]
         ctx = stream_.codec_context
-        if (ctx.sample_rate == sample_rate and ctx.channels == 1 and ctx.format is not None
-                and ctx.format.name == "fltp" and stream_.time_base == Fraction(1, sample_rate)):
+        native = int(ctx.sample_rate or 0)
+        if (native > 0 and ctx.channels == 1 and ctx.format is not None
+                and ctx.format.name == "fltp" and stream_.time_base == Fraction(1, native)):
+            pieces = (((i, n0, _quantised(block)) for i, n0, block in
+                       _seek_spans(container, stream_, spans, sample_rate, block_s))
+                      if native == sample_rate else
+                      _seek_resampled(container, stream_, spans, sample_rate, block_s))
             try:
-                for i, n0, block in _seek_spans(container, stream_, spans, sample_rate,
-                                                block_s):
+                for i, n0, block in pieces:
                     done = i
                     yield n0, block
                 done = len(spans)
@@ -477,6 +476,47 @@ def _seek_spans(container: Any, stream_: Any, spans: list[tuple[int, int]], rate
                 break
         if parts:
             yield i, start, np.concatenate(parts)
+
+
+def _seek_resampled(container: Any, stream_: Any, spans: list[tuple[int, int]], rate: int,
+                    block_s: float) -> Iterator[tuple[int, int, np.ndarray]]:
+    """``_seek_spans`` for a mono file at another rate than ``rate``: each span is decoded at
+    the file's own rate from ``SEEK_PREROLL_S`` before it, from a sample where the resampler's
+    phase is the whole stream's (a multiple of its step), and ``SEEK_PREROLL_S`` beyond it,
+    then resampled by a resampler of its own and cut: past the warm-up, the samples the whole
+    stream gives."""
+    native = int(stream_.codec_context.sample_rate)
+    g = math.gcd(native, rate)
+    step_in, step_out = native // g, rate // g
+    warm = round(SEEK_PREROLL_S * rate)
+    firsts = [max(0, a - warm) // step_out * step_out for a, _b in spans]
+    wide = [(s0 // step_out * step_in, -(-(b + warm) * native // rate))
+            for s0, (_a, b) in zip(firsts, spans, strict=True)]
+    current, resampler, pos = -1, None, 0
+
+    def cut(i: int, outs: list[Any]) -> Iterator[tuple[int, int, np.ndarray]]:
+        nonlocal pos
+        if not outs:
+            return
+        block = np.concatenate([out.to_ndarray()[0] for out in outs]).astype(np.float32)
+        block *= _S16
+        n0, pos = pos, pos + block.shape[0]
+        a, b = spans[i]
+        lo, hi = max(a, n0), min(b, pos)
+        if lo < hi:
+            yield i, lo, block[lo - n0:hi - n0]
+
+    for i, _n0, piece in _seek_spans(container, stream_, wide, native, block_s):
+        if i != current:
+            if resampler is not None:
+                yield from cut(current, resampler.resample(None))
+            current, pos = i, firsts[i]
+            resampler = av.AudioResampler(format=_RESAMPLED, layout="mono", rate=rate)
+        frame = av.AudioFrame.from_ndarray(piece[None, :], format="fltp", layout="mono")
+        frame.sample_rate = native
+        yield from cut(i, resampler.resample(frame))
+    if resampler is not None:
+        yield from cut(current, resampler.resample(None))
 
 
 def _frames(container: Any, stream_: Any) -> Iterator[Any]:

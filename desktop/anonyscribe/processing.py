@@ -245,18 +245,21 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     transcript = result.transcript
     if result.note:
         notes.append(result.note)
-    _mark_unheard(entry, transcript, cancel)
+    _mark_unheard(entry, transcript, cancel, decoded[0] if decoded else None)
     study.save_transcript(entry.id, transcript)
     entry.status = RecordingStatus.TRANSCRIBED
     study.save()
     return transcript
 
 
-def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelToken) -> None:
-    """Mark voiced stretches the recogniser wrote no words for (see transcribe/coverage)."""
+def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelToken,
+                  audio: Any = None) -> None:
+    """Mark voiced stretches the recogniser wrote no words for (see transcribe/coverage);
+    ``audio``: the samples the recogniser heard (without speakers, no second decode)."""
     voiced = [(t.start, t.end) for t in transcript.speaker_times]
     if not voiced:
-        voiced = wait_cancellable(lambda: voiced_times(Path(entry.path)), cancel)
+        source = audio if audio is not None else Path(entry.path)
+        voiced = wait_cancellable(lambda: voiced_times(source), cancel)
     mark_unheard(transcript, voiced)
 
 

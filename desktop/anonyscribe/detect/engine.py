@@ -111,7 +111,8 @@ class Detector:
     def word_sets(self) -> WordSets:
         """The lists the learned step's features ask about (shared with the rules)."""
         return WordSets(lex=self.lex, titles=self.people.titles, role_heads=self.roles.heads,
-                        org_heads=self.orgs.heads, occupations=self.roles.occupations)
+                        org_heads=self.orgs.heads, occupations=self.roles.occupations,
+                        relationship=self.roles.relationship)
 
     def _second_opinion(self) -> SecondOpinion:
         path = self.config.file("learned", "model", "terms/second_opinion.json")

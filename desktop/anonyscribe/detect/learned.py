@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.model import Span
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
 from .text import Tok, tokenize
 
 _LABEL_LINE = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]", re.MULTILINE)
 _PUNCT_CONTEXT = frozenset(",.:;?!'\"()-")
+_POSSESSED = re.compile(r"(?<!\w)(?:my|his|her|your)\s+$", re.IGNORECASE)
 # Words that may sit inside a suggested name but never begin or end one.
 _JOINERS = frozenset({"of", "and", "&", "de", "van", "von", "der", "la", "le", "st", "upon"})
 LO_SCORE, HI_SCORE = 0.30, 0.45
@@ -46,6 +48,7 @@ class WordSets:
     role_heads: frozenset[str]
     org_heads: frozenset[str]
     occupations: frozenset[str]
+    relationship: frozenset[str] = frozenset()  # "my manager": who, not which post
 
 
 @dataclass
@@ -188,10 +191,15 @@ class Model:
     classes: list[str]
     bias: list[float]
     weights: dict[str, list[float]]
-    threshold: float
+    threshold: float  # a word is suggested from this probability on (if its type has none)
     cont: float = 1.0  # a word next to a suggested one joins it from this probability on
     extend: float = 1.0  # a word next to a rule's span joins it from this probability on
     meta: dict[str, object] = field(default_factory=dict)
+    # per likeliest type: where a miss costs more than a flag, or the model is surer
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, typ: str) -> float:
+        return self.thresholds.get(typ, self.threshold)
 
     @classmethod
     def load(cls, path: Path) -> Model:
@@ -200,7 +208,8 @@ class Model:
                    weights={k: [float(x) for x in v] for k, v in raw["weights"].items()},
                    threshold=float(raw["threshold"]), cont=float(raw.get("cont", 1.0)),
                    extend=float(raw.get("extend", raw["threshold"])),
-                   meta=dict(raw.get("meta", {})))
+                   meta=dict(raw.get("meta", {})),
+                   thresholds={k: float(v) for k, v in raw.get("thresholds", {}).items()})
 
     def probs(self, feats: Iterable[str]) -> list[float]:
         z = list(self.bias)
@@ -224,6 +233,12 @@ class SecondOpinion:
         self.lo = max(LO_SCORE, min_score)
         self.suggested = [k for k, c in enumerate(model.classes) if c in SUGGESTED]
 
+    def _relation(self, text: str, sp: Span) -> bool:
+        """A lone relationship word after a possessive ("my supervisor", "her mentor") names
+        whom someone reports to, not a post: the rules leave it, and so does the guess."""
+        return sp.type == "ROLE" and sp.text.lower() in self.feats.s.relationship \
+            and _possessed(text, sp.start)
+
     def guesses(self, text: str, rules: list[Span], ctx: Context
                 ) -> list[tuple[Tok, float, str, int]]:
         """(token, probability of a name, place, workplace or role, likeliest of those,
@@ -243,15 +258,21 @@ class SecondOpinion:
             allowed: Callable[[Span], bool]) -> list[Span]:
         """The rules' spans, extended where the model says the next word belongs too, and
         new low-score spans for runs of likely words no rule touched."""
-        thr, cont = self.model.threshold, self.model.cont
-        every = self.guesses(text, rules, ctx)
+        return self.place(text, rules, self.guesses(text, rules, ctx), allowed)
+
+    def place(self, text: str, rules: list[Span], every: list[tuple[Tok, float, str, int]],
+              allowed: Callable[[Span], bool]) -> list[Span]:
+        """``add`` from the scored words (apart so that thresholds can be tried on the same
+        scores)."""
+        model, cont = self.model, self.model.cont
         touching = _touching_rules(text, every, rules)
+        titled = _titles_before_names(text, every, rules, self.feats.s.titles)
         words = [(tok, p_id, typ) for tok, p_id, typ, rule in every
-                 if rule < 0 and _suggestible(tok.text)]
+                 if rule < 0 and _suggestible(tok.text) and tok.start not in titled]
         # a word right beside a rule's name, place, workplace or post needs less to join it;
         # a word the never lists hold, or inside a label, is never part of a guess
-        keep = [p_id >= (self.model.extend if tok.start in touching else thr)
-                and _allowed_word(tok, allowed) for tok, p_id, _ in words]
+        keep = [p_id >= (model.extend if tok.start in touching else model.threshold_for(typ))
+                and _allowed_word(tok, allowed) for tok, p_id, typ in words]
         # A run, once begun by a likely word, takes in the likely-enough words either side
         # ("Kind Hands": the second word is surer than the first), so all of a name is covered.
         for order in (range(1, len(words)), range(len(words) - 2, -1, -1)):
@@ -284,11 +305,32 @@ class SecondOpinion:
             for _, q, t in run:
                 votes[t] = votes.get(t, 0.0) + q
             typ = max(votes, key=votes.__getitem__)
+            thr = min(model.threshold_for(typ), p)
             score = round(self.lo + (HI_SCORE - self.lo) * min(1.0, (p - thr) / (1 - thr)), 3)
             sp = Span(s, e, typ, text[s:e], score, "learned")
-            if allowed(sp):
+            if allowed(sp) and not self._relation(text, sp):
                 new.append(sp)
         return _merge(text, rules, new)
+
+
+def _possessed(text: str, start: int) -> bool:
+    """Is the word at ``start`` said after my/his/her/your ("my supervisor")?"""
+    return _POSSESSED.search(text, max(0, start - 8), start) is not None
+
+
+def _titles_before_names(text: str, every: list[tuple[Tok, float, str, int]],
+                         rules: list[Span], titles: frozenset[str]) -> set[int]:
+    """Starts of title words right before a rule's name ("Doctor Hannah Price"): a title
+    stays outside the name's span, so the same person gets the same pseudonym with or without
+    it."""
+    out = set()
+    for k in range(len(every) - 1):
+        tok, _, _, rule = every[k]
+        nxt = every[k + 1]
+        if rule < 0 and tok.lower in titles and nxt[3] >= 0 \
+                and rules[nxt[3]].type == "PERSON" and _tight(text, tok.end, nxt[0].start):
+            out.add(tok.start)
+    return out
 
 
 def _touching_rules(text: str, every: list[tuple[Tok, float, str, int]],
@@ -320,8 +362,10 @@ def _loose(tok: Tok) -> bool:
 
 
 def _suggestible(word: str) -> bool:
-    """Not a number, and one letter only as a capital initial ("speaker b" is a label)."""
-    if word.isdigit():
+    """Not a number or a code with digits ("8a", "Band 5s": grades, not posts), not a month or
+    weekday (the date rules decide), and one letter only as a capital initial ("speaker b" is
+    a label)."""
+    if any(c.isdigit() for c in word) or word.lower() in CALENDAR_WORDS:
         return False
     return len(word) > 1 or word.isupper()
 

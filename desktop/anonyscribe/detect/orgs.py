@@ -7,6 +7,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .dates import CALENDAR_WORDS
 from .gazetteer import Gazetteer
 from .lexicon import STOP, Lexicon
 from .numbers import NUMBER_WORDS
@@ -106,7 +107,8 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "bank", "staffing", "nursing", "solutions", "group", "services", "trust",
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
-_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block"}  # often named after a person/bird/tree
+# often named after a person, bird, tree or place ("Penderi cluster": a Welsh GP cluster)
+_NAMED_PLACES = {"ward", "wing", "unit", "suite", "block", "cluster"}
 # Titles in the names of sites named after a person ("over to Dr Jenner's").
 _SITE_TITLES = {"dr", "doctor", "sir", "lady", "dame"}
 # Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
@@ -114,6 +116,17 @@ _BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary
                "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",
                "hscp", "ccg", "icb", "hospice", "council", "college", "surgery"}
 _NETWORK_HEADS = {"network", "forum", "assembly"}  # a staff network said after its initials
+_WARD_CODE = re.compile(r"^\d{1,2}[A-Za-z]?$")
+# Capitalised words said "on <word> <number>" that are no ward: grades, floors, pages, routes.
+_NOT_WARD_NAMES = {"band", "level", "floor", "page", "step", "stage", "grade", "year", "day",
+                   "week", "module", "section", "channel", "line", "platform", "route", "bus",
+                   "table", "bay", "bed", "room", "chapter", "question", "part", "phase",
+                   "tier", "key", "form", "series", "season", "episode", "list", "slide", "item",
+                   "number", "no", "version", "block", "zone", "pod", "gate", "junction", "exit",
+                   "the", "ward", "call", "shift", "rota", "nights", "days", "covid", "radio",
+                   "bbc", "itv", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                   "oct", "nov", "dec", "f", "st", "ct", "fy", "ms", "mrs", "mr", "dr"}
+_TIMES = {"pm", "am", "o'clock", "hours", "minutes", "mins", "days", "weeks", "years", "percent"}
 _WEEKDAYS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
              "weekend", "night", "day"}
 # Last words of companies, agencies and care homes ("Bluebird Care", "Rosebank Lodge").
@@ -232,6 +245,8 @@ class OrganisationRecognizer:
                 elif not chunk.cased and len(t.text) >= 4 and not lex.is_word(t.lower):
                     out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.5, "initialism"))
         out.extend(self._wards(chunk))
+        if chunk.cased:
+            out.extend(self._coded_wards(chunk))
         out.extend(self._named_units(chunk))
         out.extend(self._employers(chunk))
         out.extend(self._companies(chunk))
@@ -895,6 +910,25 @@ class OrganisationRecognizer:
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.9, "ward-number"))
         return out
 
+    def _coded_wards(self, chunk: Chunk) -> list[Span]:
+        """'on Huntsman 5', 'a staff nurse on Inpatient 1': a ward is often a name with a
+        number, said after "on" (worked on, bank on); not a band, level, date or page."""
+        out = []
+        toks = chunk.toks
+        for i in range(1, len(toks) - 1):
+            t, num = toks[i], toks[i + 1]
+            if toks[i - 1].lower != "on" or not t.is_cap or not t.is_alpha or t.text.isupper() \
+                    or t.lower in STOP or t.lower in _NOT_WARD_NAMES or t.lower in CALENDAR_WORDS \
+                    or not _WARD_CODE.match(num.text) or chunk.text[t.end:num.start] != " ":
+                continue
+            after = toks[i + 2] if i + 2 < len(toks) else None
+            if after is not None and (after.text in (":", "/", ".") and i + 3 < len(toks)
+                                      and toks[i + 3].text.isdigit() or after.lower in _TIMES):
+                continue  # "on Level 3.5", "on Friday 5 pm"
+            out.append(Span(t.start, num.end, "ORGANISATION", chunk.text[t.start:num.end], 0.5,
+                            "coded-ward"))
+        return out
+
     def _named_units(self, chunk: Chunk) -> list[Span]:
         """'Fitzroy Ward', 'Emergency Assessment Unit', 'croydon home treatment team'."""
         out = []
@@ -908,10 +942,12 @@ class OrganisationRecognizer:
                 and t.lower in _TOWN_HEADS
             network = t.lower in _NETWORK_HEADS and prev.text.isupper() and len(prev.text) > 2 \
                 and prev.lower != "nhs"  # "the BAME network", "the REACH forum"
-            if lower_head and not ((t.lower in _NAMED_PLACES or town or network) and prev.is_cap
-                                   and prev.is_word and not prev.sent_start
-                                   and prev.lower not in STOP):
-                continue  # "Ocean ward", "Tower wing", "Stoke council": a name, then the head
+            saint = t.lower in _NAMED_PLACES and prev.lower == "'s" and i >= 3 \
+                and toks[i - 2].is_cap and toks[i - 3].lower in ("st", "saint")
+            if lower_head and not saint and not (
+                    (t.lower in _NAMED_PLACES or town or network) and prev.is_cap
+                    and prev.is_word and not prev.sent_start and prev.lower not in STOP):
+                continue  # "Ocean ward", "Tower wing", "Stoke council", "St Jude's ward"
             names: list[Tok] = []
             j = i - 1
             while j >= 0 and len(names) < 5:

@@ -60,6 +60,10 @@ _NAMED_AS = {("name", "is"), ("name", "was"), ("name", "'s"), ("known", "as"), (
 # Ranks before a name, not given names there ("Princess Beatrice visited").
 _RANKS = {"princess", "prince", "queen", "king", "lady", "lord", "duke", "duchess", "saint",
           "major", "general", "captain", "colonel", "sergeant", "bishop", "canon"}
+# Between a post and "is <name>": when, which grade ("the nurse most days is", "cnm two is").
+_POST_IS_FILLERS = {"most", "days", "shifts", "nights", "now", "usually", "normally", "often",
+                    "there", "here", "today", "tonight", "one", "two", "three", "currently"}
+_POST_DETS = {"the", "our", "my", "their", "his", "her", "your"}
 _GREETINGS = {"thanks", "cheers", "hi", "hello", "bye", "morning", "evening", "sorry"}
 _PLACE_PREPS = {"in", "from", "near", "to", "around", "round", "outside", "via", "towards"}
 _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "colleague",
@@ -127,6 +131,13 @@ class PersonRecognizer:
             rel = toks[i - 2].lower
             if rel in self.relations:
                 return (rel,)
+            k = i - 2  # "the triage nurse most days is honour", "our cnm two is gift"
+            while k > 0 and i - k <= 3 and toks[k].lower in _POST_IS_FILLERS:
+                k -= 1
+            if k > 0 and toks[k].lower in self.role_heads and (
+                    toks[k - 1].lower in _POST_DETS or toks[k - 1].is_word
+                    and toks[k - 1].lower not in STOP and toks[k - 1].lower not in _NOT_AFTER):
+                return ("post-is",)  # a post said of one person, then who holds it
         if prev in self.role_heads:
             return ("role",)
         return None

@@ -252,16 +252,21 @@ class RoleRecognizer:
         return j if self._post_word(toks[j], toks[j - 1].lower, cased) else None
 
     def _post_after(self, toks: list[Tok], b: int | None, cased: bool) -> int | None:
-        """'<name>, the <post>.' / 'Dr Lamont the consultant said': the post's index."""
+        """'<name>, the <post>.' / 'Dr Lamont the consultant said' / '<name>, a <post>,'
+        (an apposition: the comma says the post is hers): the post's index."""
         if b is None:
             return None
         j = b + 1
-        if j < len(toks) and toks[j].text == ",":
+        comma = j < len(toks) and toks[j].text == ","
+        if comma:
             j += 1
-        if j + 1 >= len(toks) or toks[j].lower not in ("the", "our", "their"):
+        dets = ("the", "our", "their", "a", "an") if comma else ("the", "our", "their")
+        if j + 1 >= len(toks) or toks[j].lower not in dets:
             return None
         k = j + 1
         nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is not None and nxt.is_word and toks[j].lower in ("a", "an"):
+            return None  # "I asked Sam, a nurse would know": only "<name>, a <post>[,.]"
         if nxt is not None and nxt.is_word and nxt.lower not in STOP \
                 and nxt.lower not in _SAID_VERBS:
             return None  # "Sam, the nurse practitioner": the title's grammar decides

@@ -24,8 +24,9 @@ import enum
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,12 @@ from .common import hms
 from .leakcheck import Leak, LeakError, compile_terms, count_text
 
 # What the recogniser heard (text) in 16 kHz mono audio made of parts (the neighbourhoods)
-# beginning at the given seconds: it may start again at a part it did not hear.
+# beginning at the given seconds: it may start again at a part it did not hear. One that also
+# has ``hear_many(windows) -> texts`` (``transcribe/listening.py``) is given several windows at
+# once, which it decodes together.
 Recogniser = Callable[[np.ndarray, Sequence[float]], str]
+# Full windows gathered before they are heard together (their audio held: 8 x 30 s, 15 MB).
+WINDOWS_AT_ONCE = 8
 
 VERIFY_RATE = media.SAMPLE_RATE
 BLOCK_S = 10.0  # decode/encode this much at a time: memory stays flat for any length
@@ -85,13 +90,17 @@ class AudioOptions:
     merge_gap_s: float = 0.3  # stretches closer than this become one
     tone_hz: float = 1000.0
     tone_level: float = 0.1  # -20 dBFS: audible, not startling
-    sample_rate: int = 16000  # speech for coding; also what the recogniser hears
+    sample_rate: int = 16000  # of a whole encode (an original whose packets are not kept)
     bit_rate: int = 32000  # AAC-LC, 16 kHz mono speech: clear; half the encoding time of 64k
     silence_level: float = 10 ** (-50 / 20)  # RMS below this counts as silent (-50 dBFS)
     tone_residual: float = 10 ** (-40 / 20)  # RMS of what is not the tone, at most (-40 dBFS)
     context_s: float = 0.8  # heard around each stretch by the recogniser (see CLIP_GAP_S)
     snap_s: float = 0.25  # how far a stretch may widen to the quiet around the word
     check_speech: bool = True
+    # A mono AAC-LC original (a Teams or phone .m4a/.mp4) keeps its own packets, rate and bit
+    # rate where nothing is covered; only the regions around stretches are encoded again
+    # (``render``). Off, or any other original: the whole is encoded at ``sample_rate``.
+    keep_aac: bool = True
 
 
 @dataclass(frozen=True)
@@ -302,10 +311,11 @@ FRAME_S = 0.01  # the level envelope used to find where a word really starts and
 class _Envelope:
     """RMS per ``FRAME_S`` of everything decoded so far (2 h: 720,000 floats)."""
 
-    def __init__(self, rate: int, expected_s: float) -> None:
+    def __init__(self, rate: int, expected_s: float, offset: int = 0) -> None:
         self.frame = max(1, round(FRAME_S * rate))
         self.values = np.zeros(int(expected_s / FRAME_S) + 100, dtype=np.float32)
         self.n = 0
+        self.offset = offset  # the frame (of the whole recording) ``values[0]`` is
         self.rest = np.zeros(0, dtype=np.float32)
 
     def add(self, block: np.ndarray) -> None:
@@ -324,7 +334,8 @@ class _Envelope:
         each side, or the deepest dip when there is none: the recogniser's word times are
         often a syllable late or early ("Brad-" still heard before "Bradford")."""
         env = self.values[:self.n]
-        first, last = int(stretch.start / FRAME_S), math.ceil(stretch.end / FRAME_S)
+        off = self.offset
+        first, last = int(stretch.start / FRAME_S) - off, math.ceil(stretch.end / FRAME_S) - off
         reach = round(reach_s / FRAME_S)
         lo, hi = max(0, first - reach), min(env.shape[0], last + reach)
         if lo >= hi or first >= env.shape[0]:
@@ -336,8 +347,8 @@ class _Envelope:
         after = env[max(last - 1, lo):hi]
         at = np.flatnonzero(after <= quiet)
         end = max(last - 1, lo) + (int(at[0]) if at.size else int(np.argmin(after))) + 1
-        return Stretch(min(stretch.start, round(start * FRAME_S, 3)),
-                       max(stretch.end, round(end * FRAME_S, 3)))
+        return Stretch(min(stretch.start, round((start + off) * FRAME_S, 3)),
+                       max(stretch.end, round((end + off) * FRAME_S, 3)))
 
 
 class _Snapped:
@@ -367,10 +378,27 @@ def render(source: Path, target: Path, stretches: Sequence[Stretch],
            cancel: CancelToken | None = None) -> tuple[float, list[Stretch]]:
     """Write ``source``'s audio with ``stretches`` covered to ``target`` (AAC .m4a, mono).
 
-    Blocks are held back only until every stretch that may reach them is settled (snapped to
-    the quiet around it), so memory stays at a few blocks. Reads the original only; returns
-    the seconds written and the stretches as finally covered."""
+    A mono AAC-LC original keeps its own packets where nothing is covered (``_render_kept``:
+    a tenth of the CPU of encoding the whole, and the original's quality); any other is
+    decoded and encoded whole. Reads the original only; returns the seconds written and the
+    stretches as finally covered (snapped to the quiet around them)."""
     options = options or AudioOptions()
+    native = _kept_aac(source) if options.keep_aac else None
+    if native is not None and all(b - a <= KEEP_MAX_S * native.rate
+                                  for a, b in _kept_groups(stretches, options, native)[1]):
+        try:
+            return _render_kept(source, target, stretches, options, native, progress, cancel)
+        except _NotKept:
+            pass  # timestamps it cannot follow: encoded whole instead (same target)
+    return _render_encoded(source, target, stretches, options, progress, cancel)
+
+
+def _render_encoded(source: Path, target: Path, stretches: Sequence[Stretch],
+                    options: AudioOptions, progress: StepProgress | None,
+                    cancel: CancelToken | None) -> tuple[float, list[Stretch]]:
+    """The whole recording decoded, covered and encoded at ``options.sample_rate``. Blocks
+    are held back only until every stretch that may reach them is settled (snapped), so
+    memory stays at a few blocks."""
     rate = options.sample_rate
     total = max(media.probe(source).duration, 1e-6)
     # The decoder hands out the last frame whole, padding and all; the container says where
@@ -422,6 +450,200 @@ def render(source: Path, target: Path, stretches: Sequence[Stretch],
     if progress is not None:
         progress("audio", 1.0)
     return written / rate, snapped.done
+
+
+# -- render by keeping the original's AAC packets -----------------------------------------
+#
+# Encoding a Teams hour again costs 10 CPU-s (decoding and resampling 48 kHz, then the AAC
+# encoder at 16 kHz), most of the anonymised-audio export. An AAC packet holds 1024 samples
+# and decodes together with the packet before it, so a stretch can be covered by replacing
+# only the packets around it: the original's audio there is decoded (from a few packets
+# before, at its own rate), covered, and given to an encoder that starts ``KEEP_PREROLL``
+# packets early; those first packets (its own start-up) are dropped, so the first kept one is
+# what it writes mid-stream, and it overlaps the original packet before it as closely as a
+# re-encoding can (``bench/audio.py`` measures the error at the seams). The packets' times
+# and the timeline are the original's; the video track is left out as ever.
+
+AAC_FRAME = 1024  # samples per AAC-LC packet
+# A region is decoded and encoded in one piece: one longer than this (a long stretch marked by
+# hand, names said one after another) has the whole encoded instead, in blocks (memory).
+KEEP_MAX_S = 60.0
+KEEP_PAD = 2  # packets encoded again beyond each end of a covered stretch (at 48 kHz: 43 ms)
+# Packets of the original the encoder starts with, then dropped. Error at the seams against
+# the original (speech either side; tests/test_export_audio.py): 0 packets -20 dB, 1 -23 dB,
+# 3 -46 dB; the whole 16 kHz encode -33 dB there (and -27 dB everywhere else).
+KEEP_PREROLL = 3
+KEEP_POSTROLL = 2  # and ends with: its last kept packets are not its final ones
+
+
+class _NotKept(Exception):
+    """The original's packets cannot be followed (a missing or off-grid timestamp)."""
+
+
+@dataclass(frozen=True)
+class _Native:
+    """The original's audio, when its packets can be kept."""
+
+    rate: int
+    bit_rate: int
+
+
+def _kept_aac(source: Path) -> _Native | None:
+    """Mono AAC-LC in 1024-sample packets timed in samples from a packet boundary, or None."""
+    try:
+        with av.open(str(source), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                return None
+            stream = container.streams.audio[0]
+            ctx = stream.codec_context
+            rate = int(ctx.sample_rate or 0)
+            if (ctx.name != "aac" or ctx.profile != "LC" or ctx.channels != 1 or rate <= 0
+                    or ctx.frame_size != AAC_FRAME
+                    or stream.time_base != Fraction(1, rate)):
+                return None
+            first = next((p for p in container.demux(stream) if p.dts is not None), None)
+            if first is None or first.pts is None or first.pts % AAC_FRAME:
+                return None
+            return _Native(rate, int(ctx.bit_rate or stream.bit_rate or 64000))
+    except (av.error.FFmpegError, OSError):
+        return None
+
+
+@dataclass
+class _Region:
+    """Packets ``[start, end)`` (in samples) of the original replaced by ``packets``."""
+
+    start: int
+    end: int
+    packets: dict[int, Any]  # by time
+    covered: list[Stretch]
+
+
+class _Pieces:
+    """Consecutive ``(first sample, block)`` pieces, taken apart into given ranges in order."""
+
+    def __init__(self, pieces: Iterable[tuple[int, np.ndarray]]) -> None:
+        self.pieces = iter(pieces)
+        self.current: tuple[int, np.ndarray] | None = next(self.pieces, None)
+
+    def take(self, a: int, b: int) -> tuple[int, np.ndarray]:
+        """The samples from ``a`` (or the first one after it) to ``b``; where they begin."""
+        parts: list[np.ndarray] = []
+        first = -1
+        while self.current is not None:
+            n0, block = self.current
+            n1 = n0 + block.shape[0]
+            lo, hi = max(a, n0), min(b, n1)
+            if lo < hi:
+                first = lo if first < 0 else first
+                parts.append(block[lo - n0:hi - n0])
+            if n1 > b:
+                break
+            self.current = next(self.pieces, None)
+        return first, (np.concatenate(parts) if parts else np.zeros(0, np.float32))
+
+
+def _kept_groups(stretches: Sequence[Stretch], options: AudioOptions,
+                 native: _Native) -> tuple[list[list[Stretch]], list[tuple[int, int]]]:
+    """Stretches whose regions (with the snap's reach, padding and the encoder's run-in and
+    run-out) touch, grouped; and the samples each group decodes."""
+    rate, frame = native.rate, AAC_FRAME
+    margin = options.snap_s + (KEEP_PAD + KEEP_PREROLL + 1) * frame / rate
+    groups: list[list[Stretch]] = []
+    for s in stretches:
+        if groups and s.start - margin <= groups[-1][-1].end + margin:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    spans = [(max(0, math.floor((g[0].start - margin) * rate) // frame * frame),
+              math.ceil((g[-1].end + margin) * rate)) for g in groups]
+    return groups, spans
+
+
+def _kept_regions(source: Path, stretches: Sequence[Stretch], options: AudioOptions,
+                  native: _Native) -> Iterator[_Region]:
+    """The re-encoded regions in order, each made when asked for (one group's audio at a
+    time: ``render`` keeps packets only where every group is short)."""
+    groups, spans = _kept_groups(stretches, options, native)
+    pieces = _Pieces(media.stream_ranges(source, spans, native.rate, BLOCK_S))
+    for group, (a, b) in zip(groups, spans, strict=True):
+        d0, audio = pieces.take(a, b)
+        if d0 < 0 or d0 % AAC_FRAME:
+            raise _NotKept
+        yield _region(audio, d0, group, options, native)
+
+
+def _region(audio: np.ndarray, d0: int, group: list[Stretch], options: AudioOptions,
+            native: _Native) -> _Region:
+    """One region: the stretches snapped to the quiet around them, covered in the decoded
+    original, and the packets over them encoded again."""
+    rate, frame = native.rate, AAC_FRAME
+    hop = max(1, round(FRAME_S * rate))
+    e0 = -(-d0 // hop) * hop  # the envelope's frames are the whole recording's
+    envelope = _Envelope(rate, audio.shape[0] / rate + 1.0, offset=e0 // hop)
+    envelope.add(audio[e0 - d0:])
+    snapped = _Snapped(group, options)
+    snapped.resolve(envelope, math.inf, final=True)
+    covered = snapped.done
+    d1 = d0 + audio.shape[0]
+    start = max(d0, (math.floor(covered[0].start * rate) // frame - KEEP_PAD) * frame)
+    end = (-(-math.ceil(covered[-1].end * rate) // frame) + KEEP_PAD) * frame
+    lo = max(d0, start - KEEP_PREROLL * frame)
+    hi = min(d1, end + KEEP_POSTROLL * frame)
+    block = audio[lo - d0:hi - d0].copy()
+    _cover_block(block, lo, _samples(covered, rate), options, rate)
+    encoder = av.CodecContext.create("aac", "w")
+    encoder.sample_rate, encoder.layout, encoder.format = rate, "mono", "fltp"
+    encoder.bit_rate = native.bit_rate
+    encoder.time_base = Fraction(1, rate)
+    encoder.options = {"aac_coder": "fast", "aac_pns": "0"}  # as ``_render_encoded``
+    piece = av.AudioFrame.from_ndarray(np.clip(block, -1, 1)[None, :], format="fltp",
+                                       layout="mono")
+    piece.sample_rate, piece.pts, piece.time_base = rate, lo, Fraction(1, rate)
+    packets = {p.pts: p for p in [*encoder.encode(piece), *encoder.encode(None)]
+               if p.pts is not None and start <= p.pts < end}
+    return _Region(start, end, packets, covered)
+
+
+def _render_kept(source: Path, target: Path, stretches: Sequence[Stretch],
+                 options: AudioOptions, native: _Native, progress: StepProgress | None,
+                 cancel: CancelToken | None) -> tuple[float, list[Stretch]]:
+    """The original's packets copied, those around each stretch replaced (see above)."""
+    total = max(media.probe(source).duration, 1e-6)
+    covered: list[Stretch] = []
+    regions = _kept_regions(source, stretches, options, native)
+    region = next(regions, None)
+    with av.open(str(source), metadata_errors="ignore") as inp, \
+            av.open(str(target), "w", format="ipod") as out:
+        original = inp.streams.audio[0]
+        stream = out.add_stream_from_template(original)
+        for n, packet in enumerate(inp.demux(original)):
+            if packet.dts is None:
+                continue  # the demuxer's empty flush packet
+            if packet.pts is None or packet.pts % AAC_FRAME:
+                raise _NotKept
+            while region is not None and packet.pts >= region.end:
+                covered += region.covered
+                region = next(regions, None)
+            if region is not None and packet.pts >= region.start:
+                packet = region.packets.get(packet.pts)
+                if packet is None:
+                    raise _NotKept
+                packet.time_base = original.time_base
+                packet.dts = packet.pts
+            packet.stream = stream
+            out.mux(packet)
+            if n % 2000 == 0:
+                if cancel is not None:
+                    cancel.check()
+                if progress is not None:
+                    progress("audio", min(max(packet.pts, 0) / native.rate / total, 1.0))
+        while region is not None:  # a region past the last packet (nothing left to cover)
+            covered += region.covered
+            region = next(regions, None)
+    if progress is not None:
+        progress("audio", 1.0)
+    return total, covered
 
 
 def _trimmed(blocks: list[np.ndarray], extra: int) -> list[np.ndarray]:
@@ -544,32 +766,52 @@ class _Listener:
         self.path = path
         self.batch: list[_Clip] = []
         self.batch_n = 0
+        self.full: list[list[_Clip]] = []  # batches waiting to be heard together
         self.gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
         self.leaks: list[Leak] = []
 
     def add(self, clip: _Clip) -> None:
         if self.batch and self.batch_n + clip.n + self.gap.shape[0] > WINDOW_S * VERIFY_RATE:
-            self.flush()
+            self.full.append(self.batch)
+            self.batch, self.batch_n = [], 0
+            if len(self.full) >= WINDOWS_AT_ONCE:
+                self._hear_full()
         self.batch.append(clip)
         self.batch_n += clip.n + self.gap.shape[0]
 
     def flush(self) -> None:
-        """Hear the batch as one window; only when it holds an original, halve it until the
-        clips that carry it are found (rare, so the usual cost is one window per batch)."""
-        batch, self.batch, self.batch_n = self.batch, [], 0
-        if not batch or not self.terms:
-            return
-        for group, hits in self._locate(batch, self._hear(batch)):
-            first, last = group[0].first / VERIFY_RATE, group[-1].last / VERIFY_RATE
-            where = f"near {hms(first)}" if len(group) == 1 else (
-                f"between {hms(first)} and {hms(last)}")
-            self.leaks += [Leak(self.path, f"an accepted identifier still heard {where}", t)
-                           for t in sorted(hits)]
+        """Hear what is left."""
+        if self.batch:
+            self.full.append(self.batch)
+            self.batch, self.batch_n = [], 0
+        self._hear_full()
 
-    def _hear(self, clips: list[_Clip]) -> set[int]:
+    def _hear_full(self) -> None:
+        """Hear each waiting batch as one window (the windows together); only where one holds
+        an original, halve it until the clips that carry it are found (rare, so the usual
+        cost is one window per batch)."""
+        batches, self.full = self.full, []
+        if not batches or not self.terms:
+            return
+        windows = [self._window(batch) for batch in batches]
+        many = getattr(self.recogniser, "hear_many", None)
+        texts = many(windows) if many is not None else [self.recogniser(*w) for w in windows]
+        for batch, text in zip(batches, texts, strict=True):
+            for group, hits in self._locate(batch, self._hits(text)):
+                first, last = group[0].first / VERIFY_RATE, group[-1].last / VERIFY_RATE
+                where = f"near {hms(first)}" if len(group) == 1 else (
+                    f"between {hms(first)} and {hms(last)}")
+                self.leaks += [Leak(self.path, f"an accepted identifier still heard {where}", t)
+                               for t in sorted(hits)]
+
+    def _window(self, clips: list[_Clip]) -> tuple[np.ndarray, list[float]]:
+        """The clips one after another with a gap after each, and where each begins (s)."""
         parts = [x for c in clips for x in (*c.parts, self.gap)]
         starts = np.cumsum([0] + [c.n + self.gap.shape[0] for c in clips[:-1]]) / VERIFY_RATE
-        return self._hits(self.recogniser(np.concatenate(parts), [float(t) for t in starts]))
+        return np.concatenate(parts), [float(t) for t in starts]
+
+    def _hear(self, clips: list[_Clip]) -> set[int]:
+        return self._hits(self.recogniser(*self._window(clips)))
 
     def _locate(self, clips: list[_Clip], hits: set[int]) -> list[tuple[list[_Clip], set[int]]]:
         """The smallest groups of clips in which the recogniser still hears an original (a

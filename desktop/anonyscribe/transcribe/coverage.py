@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from ..core.intervals import joined
 from ..core.model import Segment, Transcript
 from ..media import SAMPLE_RATE, decode
@@ -63,12 +65,13 @@ def unheard(voiced: Sequence[Interval], heard: Sequence[Interval],
     return [(s, e) for s, e, voice in stretches if voice >= min_s]
 
 
-def voiced_times(path: Path) -> list[Interval]:
-    """When a voice is heard in the recording, by the voice detector Whisper itself uses."""
+def voiced_times(source: Path | np.ndarray) -> list[Interval]:
+    """When a voice is heard in the recording (a file, or its 16 kHz samples already decoded:
+    no second decode), by the voice detector Whisper itself uses."""
     # Deferred: faster-whisper loads only when a recording is checked, not when this is imported.
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-    audio = decode(path)
+    audio = source if isinstance(source, np.ndarray) else decode(source)
     stamps = get_speech_timestamps(audio, VadOptions(), sampling_rate=SAMPLE_RATE)
     return [(s["start"] / SAMPLE_RATE, s["end"] / SAMPLE_RATE) for s in stamps]
 
