@@ -7,13 +7,15 @@ long answers; the interviewer's back-channels ("mm-hmm") fall inside answers, so
 before the last one ends (overlap). The mix gets mild noise and is encoded as Teams records
 (AAC, 48 kHz mono, 64-96 kb/s, .m4a) via PyAV. Each clip gets an .rttm with its true turns.
 
-Two parts, never mixed: ``dev`` (espeak voice set A, and interview-shaped clips with lines A;
+Parts, never mixed: ``dev`` (espeak voice set A, and interview-shaped clips with lines A;
 tune on these) and ``heldout`` (all real-voice pairs, espeak voice set B, interview-shaped clips
-with their own voices and lines B, other seeds; measured, never tuned on). In the
+with their own voices and lines B, other seeds; measured, never tuned on), then later rounds'
+parts in pairs (``heldout2``; ``dev3`` and ``heldout3``: one voice in both roles and near
+same-gender pairs from voices no other part uses, held-out lines D). In the
 interview-shaped clips the asker only asks and the answerer only answers (``SHAPED_*``); in the
 others both voices read lines from both lists.
 
-    python bench/conversations.py [--out DIR]     # writes DIR/{dev,heldout}/*.m4a + .rttm
+    python bench/conversations.py [--out DIR]     # writes DIR/<part>/*.m4a + .rttm
 
 The AMI audio is CC BY 4.0 (AMI Meeting Corpus, via pyannote-audio's tutorial assets).
 """
@@ -183,6 +185,68 @@ SHAPED_HELDOUT2 = {
 ESPEAK_HELDOUT2 = {  # not interview-shaped: the words must not undo a working voice split
     "espeak_near_m_o": (("en-gb-x-rp+m4", 44, 150), ("en-us+m4", 50, 150)),
 }
+# Third round (issue 15, session 7): one voice in both roles and near same-gender pairs,
+# built from voices no earlier part uses. Note: espeak-ng 1.51 ignores a variant after plain
+# "en-gb" ("en-gb+f3" is the default male voice at that pitch; "en+f3", "en-us+f3",
+# "en-gb-x-rp+f3" work), so several pairs above named as female or as two variants are one
+# voice at two pitches (e.g. espeak_iv_near_f_e, espeak_near_m_f). The parts below use
+# only names that change the voice, and say which pairs are one voice at two pitches.
+# ``dev3`` is tuned on; ``heldout3`` was written before any tuning and is measured only.
+SHAPED_DEV3 = {
+    "espeak_iv_one_m_g": (("en-us+Andy", 45, 150), ("en-us+Andy", 45, 150)),
+    "espeak_iv_one_f_b": (("en-us+Annie", 58, 150), ("en-us+Annie", 58, 150)),
+    "espeak_iv_one_f_c": (("en-gb-x-rp+f2", 60, 150), ("en-gb-x-rp+f2", 60, 150)),
+    "espeak_iv_near_f_f": (("en-us+linda", 58, 150), ("en-us+belinda", 62, 150)),
+    "espeak_iv_pitch_f_a": (("en+f3", 57, 150), ("en+f3", 62, 150)),  # one voice, 2 pitches
+    "espeak_iv_pitch_m_a": (("en-us+m3", 45, 150), ("en-us+m3", 50, 150)),
+}
+ESPEAK_DEV3 = {  # not interview-shaped
+    "espeak_one_m_g": (("en-gb-x-gbcwmd+m2", 45, 150), ("en-gb-x-gbcwmd+m2", 45, 150)),
+    "espeak_near_f_g": (("en+f4", 58, 150), ("en-us+f4", 62, 150)),
+}
+REAL_DEV3 = {  # one real voice in both roles
+    "real_one_MEO015": ("MEO015", "MEO015"),
+    "real_one_FEE013": ("FEE013", "FEE013"),
+}
+QUESTIONS_D = [
+    "When did you start working nights?",
+    "What was the hardest part of moving house?",
+    "Could you walk me through what happened that evening?",
+    "Who was the first person you called?",
+    "How do you usually spend your weekends now?",
+    "Did the new manager change much on the team?",
+    "Why was the appointment cancelled?",
+    "What did your family think about it?",
+    "Is there a moment you would do differently?",
+    "How long did the whole process take?",
+]
+ANSWERS_D = [
+    "About three years ago, after the second baby was born and money got tight.",
+    "Packing, definitely, we found boxes from the last move that we never opened.",
+    "We had just sat down to eat when the alarm went off in the flat upstairs.",
+    "My brother, because he lives ten minutes away and always answers his phone.",
+    "Gardening mostly, and long walks along the canal if the weather holds.",
+    "Not at first, but after a few months the meetings became much shorter.",
+    "Nobody told us why, we just got a letter saying it had been moved again.",
+    "My mother was worried, but my father said it was about time I did it.",
+    "I would have asked for help sooner instead of trying to manage it alone.",
+    "Nearly eight months from the first form to the final decision in the post.",
+    "The library became a sort of second home during that winter.",
+]
+SHAPED_HELDOUT3 = {
+    "espeak_iv_one_m_h": (("en-gb-x-rp+Mike", 46, 150), ("en-gb-x-rp+Mike", 46, 150)),
+    "espeak_iv_one_f_d": (("en-us+Alicia", 60, 150), ("en-us+Alicia", 60, 150)),
+    "espeak_iv_near_f_h": (("en-us+Andrea", 58, 150), ("en-gb-x-rp+steph", 63, 150)),
+    "espeak_iv_pitch_f_b": (("en-gb-scotland+f4", 57, 150), ("en-gb-scotland+f4", 62, 150)),
+    "espeak_iv_near_m_p": (("en-us+Michael", 44, 150), ("en-029+Andy", 50, 150)),
+    "espeak_iv_mf_e": (("en-gb-x-gbclan+m6", 45, 150), ("en-us+f5", 60, 150)),
+}
+ESPEAK_HELDOUT3 = {
+    "espeak_one_m_q": (("en-029+m2", 44, 150), ("en-029+m2", 44, 150)),
+}
+REAL_HELDOUT3 = {
+    "real_one_FEE016": ("FEE016", "FEE016"),
+}
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
     "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
@@ -327,7 +391,18 @@ def add_noise(x: np.ndarray, rng: np.random.Generator, snr_db: float) -> np.ndar
 
 
 def encode_aac(x: np.ndarray, path: Path, bitrate: int) -> None:
-    """48 kHz mono AAC in an .m4a, as a Teams/Stream download holds it."""
+    """48 kHz mono AAC in an .m4a, as a Teams/Stream download holds it. PyAV refuses to mux
+    some lengths (the encoder's last 1024-sample frame nearly empty: "Invalid argument"), so
+    such a mix gets 10 ms of silence at its end (its turns are unchanged)."""
+    import av
+
+    try:
+        _encode_aac(x, path, bitrate)
+    except av.error.ArgumentError:
+        _encode_aac(np.concatenate([x, np.zeros(SR // 100, np.float32)]), path, bitrate)
+
+
+def _encode_aac(x: np.ndarray, path: Path, bitrate: int) -> None:
     import av
 
     tmp = path.with_name(path.name + ".part")
@@ -355,7 +430,8 @@ def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
 
 def build(out: Path) -> dict[str, list[Path]]:
     """Write both parts under ``out`` (skipped when already there); the clip paths per part."""
-    parts: dict[str, list[Path]] = {"dev": [], "heldout": [], "heldout2": []}
+    parts: dict[str, list[Path]] = {"dev": [], "heldout": [], "heldout2": [], "dev3": [],
+                                    "heldout3": []}
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         cache: dict[str, Voice] = {}
@@ -365,7 +441,8 @@ def build(out: Path) -> dict[str, list[Path]]:
             key += lines
             if key not in cache:
                 texts = {"A": (QUESTIONS, ANSWERS), "B": (QUESTIONS_B, ANSWERS_B),
-                         "C": (QUESTIONS_C, ANSWERS_C)}.get(lines)
+                         "C": (QUESTIONS_C, ANSWERS_C), "D": (QUESTIONS_D, ANSWERS_D)
+                         }.get(lines)
                 cache[key] = (real_voice(spec) if isinstance(spec, str)
                               else espeak_voice(tmp, key.replace("+", "_"), *spec, texts))
             return cache[key]
@@ -383,6 +460,14 @@ def build(out: Path) -> dict[str, list[Path]]:
             plan.append(("heldout2", name, pair, 500 + i, "C"))
         for i, (name, pair) in enumerate(ESPEAK_HELDOUT2.items()):
             plan.append(("heldout2", name, pair, 600 + i, ""))
+        for i, (name, pair) in enumerate(SHAPED_DEV3.items()):
+            plan.append(("dev3", name, pair, 700 + i, "A"))
+        for i, (name, pair) in enumerate({**ESPEAK_DEV3, **REAL_DEV3}.items()):
+            plan.append(("dev3", name, pair, 720 + i, ""))
+        for i, (name, pair) in enumerate(SHAPED_HELDOUT3.items()):
+            plan.append(("heldout3", name, pair, 800 + i, "D"))
+        for i, (name, pair) in enumerate({**ESPEAK_HELDOUT3, **REAL_HELDOUT3}.items()):
+            plan.append(("heldout3", name, pair, 820 + i, ""))
         for part, name, pair, seed, lines in plan:
             folder = out / part
             folder.mkdir(parents=True, exist_ok=True)

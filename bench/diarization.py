@@ -222,7 +222,8 @@ def direct_section(d, parts: list[str]) -> None:
         print(f"worst fixed-2 DER on {part}: {100 * worst:.1f} %")
 
 
-MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"], "heldout2": []}
+MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"], "heldout2": [], "dev3": [],
+            "heldout3": []}
 
 
 def direct_meetings(d, parts: list[str]) -> None:
@@ -290,7 +291,8 @@ def main() -> int:
     ap.add_argument("--batch-only", action="store_true",
                     help="only the end-to-end batch -> .vtt section")
     ap.add_argument("--model", default="base", help="speech model for the batch section")
-    ap.add_argument("--conversations", choices=["dev", "heldout", "heldout2", "both"],
+    ap.add_argument("--conversations",
+                    choices=["dev", "heldout", "heldout2", "dev3", "heldout3", "both"],
                     help="only the built two-person conversations (bench/conversations.py): "
                          "the diarizer alone, then end to end through batch")
     ap.add_argument("--direct-only", action="store_true",

@@ -111,6 +111,32 @@ def test_words_land_on_the_right_voice(dialogue, tiny_transcriber) -> None:  # n
 
 
 @needs_diarizer
+@pytest.mark.slow
+def test_same_recording_same_turns_whatever_ran_before(dialogue) -> None:  # noqa: ANN001
+    """Speaker turns are a function of the recording and the count alone: the same audio
+    gives bit-identical prints and the same turns again after another recording (another
+    count, another length) went through the same diarizer, on a fresh diarizer, and with the
+    caller's BLAS and OpenMP threads at 2 or 1 (issue 15 suspected a result that moved with
+    what ran earlier in the process)."""
+    import threadpoolctl
+
+    from anonyscribe.speakers.diarize import Diarizer, diarize
+
+    _path, audio, _truth = dialogue
+    first = diarize(audio, num_speakers=2)
+    diarize(np.ascontiguousarray(audio[::-1][: 16000 * 12]), num_speakers=None)
+    with threadpoolctl.threadpool_limits(2):
+        again = diarize(audio, num_speakers=2)
+    with threadpoolctl.threadpool_limits(1):
+        fresh = Diarizer()(audio.copy(), num_speakers=2)
+    for other in (again, fresh):
+        assert other.turns == first.turns and other.overlaps == first.overlaps
+        assert other.windows == first.windows
+        assert np.array_equal(other.prints, first.prints)
+        assert other.separation == first.separation
+
+
+@needs_diarizer
 def test_cancel_stops_diarization(dialogue) -> None:  # noqa: ANN001
     from anonyscribe.speakers.diarize import diarize
 

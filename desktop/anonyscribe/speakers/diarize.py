@@ -110,6 +110,12 @@ class DiarizeSettings:
     contrast_gap: int = 2  # windows this many apart in one stretch (no shared sound)
     contrast_tries: int = 3  # most voice-like directions tried
     min_contrast: float = 3.0  # and the split must be this far apart along its direction
+    # a split of two told voices is believed only if its two means lie this far apart
+    # relative to how much one voice's prints move along the same line within a stretch of
+    # speech (``split_contrast``). On dev, splits that tracked the voices scored 8.5 and
+    # more; splits worse than one speaker (one voice in both roles by its content, near
+    # pairs cut by what is said) 5.4-7.6 (and a few 9.2-57 that this does not catch)
+    min_split_contrast: float = 8.0
 
 
 @dataclass
@@ -488,10 +494,10 @@ class Diarizer:
         need the prints' fine differences within a stretch) is redone on dense prints."""
         if num_speakers == 1:
             return True
-        if num_speakers != 2 or self.alike or len(np.unique(labels)) != 2:
+        if num_speakers != 2 or len(np.unique(labels)) != 2:
             return False
         self.separation = separation(_unit(emb)[made], labels[made])
-        return self.separation >= self.settings.sure_separation
+        return not self.alike and self.separation >= self.settings.sure_separation
 
     def near_changes(self, windows: list[TimeSpan], emb: np.ndarray, labels: np.ndarray,
                      made: np.ndarray) -> list[int]:
@@ -684,14 +690,25 @@ class Diarizer:
             if len(np.unique(labels)) == k and score > best_score:
                 best, best_score = labels, score
         made = np.ones(n, dtype=bool) if real is None else real
-        if k == 2 and separation(x[made], best[made]) < s.min_separation:
+        if k == 2 and not self._credible(x, windows, best, made):
             directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap, made)
             second = self.voice_contrast(x, directions, cost, made)
-            if second is not None:
+            if second is not None:  # its own checks (``voice_contrast``)
                 return second
             self.alike = True
             return _mostly_one(x, best)
         return best
+
+    def _credible(self, x: np.ndarray, windows: list[TimeSpan], labels: np.ndarray,
+                  made: np.ndarray) -> bool:
+        """Is a split of two told voices believable: far enough apart (``separation``), and
+        far more apart than one voice's prints move within a stretch (``split_contrast``)?
+        When not, the voices are kept as alike (``_mostly_one``): a split by what is said
+        scores worse than one speaker, and the words step (``asking.py``) may still split an
+        interview by who asks."""
+        s = self.settings
+        return (separation(x[made], labels[made]) >= s.min_separation
+                and split_contrast(x, windows, labels, made) >= s.min_split_contrast)
 
     def voice_contrast(self, x: np.ndarray, directions: list[np.ndarray], cost: np.ndarray,
                        made: np.ndarray) -> np.ndarray | None:
@@ -941,9 +958,7 @@ def voice_directions(x: np.ndarray, windows: list[TimeSpan], dims: int, gap: int
     (the model's own, not means of neighbours) estimate; all are projected."""
     n = len(x)
     made = np.ones(n, dtype=bool) if made is None else made
-    stretch = np.zeros(n, dtype=np.int64)
-    for g, (_, members) in enumerate(_group_windows(windows)):
-        stretch[members] = g
+    stretch = stretch_of(windows)
     i = np.arange(max(0, n - gap))
     i = i[(stretch[i] == stretch[i + gap]) & made[i] & made[i + gap]]
     dims = min(dims, int(made.sum()) - 1, x.shape[1])
@@ -1007,6 +1022,35 @@ def separation(x: np.ndarray, labels: np.ndarray) -> float:
     if len(a) < 2 or len(b) < 2:
         return 0.0
     return float((b.mean() - a.mean()) ** 2 / max(a.var() + b.var(), 1e-12))
+
+
+def stretch_of(windows: list[TimeSpan]) -> np.ndarray:
+    """Per window, the number of its chain of overlapping windows (a stretch of speech)."""
+    out = np.zeros(len(windows), dtype=np.int64)
+    for g, (_, members) in enumerate(_group_windows(windows)):
+        out[members] = g
+    return out
+
+
+def split_contrast(x: np.ndarray, windows: list[TimeSpan], labels: np.ndarray,
+                   made: np.ndarray, gap: int = 2) -> float:
+    """How far apart two voices' mean prints lie along the line joining them, in units of
+    how much one voice's prints move along that line within one stretch of speech (half
+    the mean squared step between windows ``gap`` apart, same stretch, same voice): the
+    words change there, the voice does not. A split by what is said (one voice's questions
+    against its answers) moves about as much within a stretch as between its halves;
+    two voices move far more between than within. inf when no stretch has such pairs."""
+    c = _centroids(x[made], labels[made], 2)
+    proj = x @ (c[1] - c[0])
+    stretch = stretch_of(windows)
+    i = np.arange(max(0, len(x) - gap))
+    i = i[(stretch[i] == stretch[i + gap]) & made[i] & made[i + gap]
+          & (labels[i] == labels[i + gap])]
+    a, b = proj[made & (labels == 0)], proj[made & (labels == 1)]
+    if len(i) < 2 or len(a) == 0 or len(b) == 0:
+        return float("inf")
+    within = float(np.mean((proj[i] - proj[i + gap]) ** 2)) / 2
+    return float((b.mean() - a.mean()) ** 2 / max(within, 1e-12))
 
 
 def _mostly_one(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
