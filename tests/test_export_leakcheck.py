@@ -80,6 +80,23 @@ def test_case_whitespace_and_apostrophes_are_ignored_short_names_need_word_edges
     assert leakcheck.scan([path], ["2023", "20", "23"]) == []
 
 
+@pytest.mark.parametrize("pad", [0, 70_000])  # short text; one searched around each needle
+def test_an_ordinary_longer_word_is_not_the_original_but_a_name_made_longer_is(tmp_path, pad):
+    """The review replaces whole words, so "Frankly" beside an accepted "Frank" could never
+    be cleared: it is not a leak. A longer word that is no ordinary word still is."""
+    path = tmp_path / "t.txt"
+    filler = "and so on " * (pad // 10)
+    originals = ["Frank", "chair", "Grace", "Bradford", "Hannah", "Smith"]
+    path.write_text(filler + "Frankly the chairs were fine, gracefully done; an armchair",
+                    encoding="utf-8")
+    assert [leak.term for leak in leakcheck.scan([path], originals)] == []
+    for planted, term in [("FRANK rang", 0), ("Frank's car", 0), ("a Bradfordian", 3),
+                          ("the Hannahs came", 4), ("JaneSmith said", 5), ("chair-led", 1),
+                          ("unfrankly", 0)]:
+        path.write_text(filler + "Frankly, " + planted, encoding="utf-8")
+        assert [leak.term for leak in leakcheck.scan([path], originals)] == [term], planted
+
+
 def test_export_refuses_and_leaves_nothing_when_text_still_has_an_original(tmp_path):
     s = sample()
     s.anonymised.segments[3].text = "And I sat in with Zoë Ångström, as the café was closed."

@@ -5,13 +5,17 @@ anywhere in what was written: body text, headers, footers, comments, document pr
 every XML part of a .docx/.xlsx/.qdpx (a name split across Word runs included), text files,
 media tags, and the file names themselves. Matching ignores case, accents are compared as
 written (NFC), whitespace and apostrophe variants match each other, and originals of four
-characters or fewer must stand alone as a word so "Al" does not fire inside "also".
+characters or fewer must stand alone as a word so "Al" does not fire inside "also"; a longer
+one inside a longer word counts unless that word is an ordinary English word ("Frankly" is not
+"Frank", "chairs" not the accepted "chair"; "Bradfordian" still counts), because the review
+replaces whole words only (``redact.propagate``) and could never clear such a refusal.
 
 A ``Leak`` says where, never what: its message must be safe to show, log or file.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import io
@@ -28,6 +32,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from ..naming import Spelling, spelling, spells
+from ..resources import resources_dir
 from .common import new_document, scrub_document
 
 SHORT = 4
@@ -96,6 +101,7 @@ class _Term:
     pattern: re.Pattern[str]
     byte_needles: tuple[bytes, ...]  # empty: too short or numeric to look for in binary
     spelling: Spelling  # for file and member names (``naming.spells``)
+    wordy: bool = False  # letters: a match inside an ordinary longer word does not count
 
 
 def _nfc(text: str) -> str:
@@ -137,7 +143,7 @@ def _compile(index: int, original: str) -> _Term | None:
     byte_needles = (lowered.encode("utf-8"), lowered.encode("utf-16-le")) if (
         has_letters and len(text) > SHORT) else ()
     return _Term(index, text, needle, re.compile(pattern, re.IGNORECASE), byte_needles,
-                 spelling(text))
+                 spelling(text), wordy=has_letters)
 
 
 def compile_terms(originals: Iterable[str]) -> list[_Term]:
@@ -159,7 +165,7 @@ def count_text(text: str, terms: list[_Term]) -> Counter[int]:
     for term in terms:
         if term.needle in folded:
             n = _count_near(text, folded, term) if near else sum(
-                1 for _ in term.pattern.finditer(text))
+                1 for m in term.pattern.finditer(text) if _counts(text, term, m))
             if n:
                 hits[term.index] += n
     return hits
@@ -176,10 +182,53 @@ def _count_near(text: str, folded: str, term: _Term) -> int:
     i = folded.find(term.needle)
     while i != -1:
         for m in term.pattern.finditer(text, max(0, i - reach), i + len(term.needle) + reach):
-            if m.start() <= i and i + len(term.needle) <= m.end():
+            if m.start() <= i and i + len(term.needle) <= m.end() and _counts(text, term, m):
                 starts.add(m.start())
         i = folded.find(term.needle, i + 1)
     return len(starts)
+
+
+def _counts(text: str, term: _Term, m: re.Match[str]) -> bool:
+    """A match is a leak unless it lies inside a longer ordinary word at either end."""
+    if not term.wordy:
+        return True
+    a, b = m.start(), m.end()
+    if a > 0 and _is_word_char(text[a - 1]):
+        left = _word_at(text, a - 1)
+        if left.casefold() not in _ordinary_words():
+            return True
+        inside = True
+    else:
+        inside = False
+    if b < len(text) and _is_word_char(text[b]):
+        right = _word_at(text, b)
+        if right.casefold() not in _ordinary_words():
+            return True
+        inside = True
+    return not inside
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _word_at(text: str, i: int) -> str:
+    """The whole word around position ``i``."""
+    a = b = i
+    while a > 0 and _is_word_char(text[a - 1]):
+        a -= 1
+    while b < len(text) and _is_word_char(text[b]):
+        b += 1
+    return text[a:b]
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """The detector's bundled English word list (SCOWL, see SOURCES.md)."""
+    with gzip.open(resources_dir() / "terms" / "english_words.txt.gz", "rt",
+                   encoding="utf-8") as f:
+        return frozenset(w for line in f if (w := line.strip().casefold())
+                         and not w.startswith("#"))
 
 
 def _count_bytes(data: bytes, terms: list[_Term]) -> Counter[int]:
