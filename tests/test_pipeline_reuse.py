@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 import anonyscribe.media as media
+import anonyscribe.processing as processing
+import anonyscribe.transcribe.coverage as coverage
 import anonyscribe.transcribe.runner as runner
 from anonyscribe.core.study import Study
 from anonyscribe.processing import Engines, process_recording
@@ -27,6 +29,14 @@ class _DecodeCounter:
         return out
 
 
+def _process_once(tmp_path: Path, speech_dir: Path, engines: Engines) -> None:
+    """The interview processed in a new study; it must come out with text."""
+    with Study.open(tmp_path / "study") as study:
+        entry = study.add_recording(speech_dir / "interview.wav")
+        process_recording(study, entry, engines)
+        assert study.load_transcript(entry.id).segments
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not diarization_available(), reason="optional diarizer not installed")
 def test_speakers_reuse_the_decoded_audio(speech_dir: Path, tiny_transcriber, detector,
@@ -44,12 +54,8 @@ def test_speakers_reuse_the_decoded_audio(speech_dir: Path, tiny_transcriber, de
         return real_diarize(audio, *args, **kwargs)
 
     monkeypatch.setattr(diarize_mod, "diarize", diarize)
-    engines = Engines(model="tiny.en", speakers="diarize", _transcriber=tiny_transcriber,
-                      _detector=detector)
-    with Study.open(tmp_path / "study") as study:
-        entry = study.add_recording(speech_dir / "interview.wav")
-        process_recording(study, entry, engines)
-        assert study.load_transcript(entry.id).segments
+    _process_once(tmp_path, speech_dir, Engines(
+        model="tiny.en", speakers="diarize", _transcriber=tiny_transcriber, _detector=detector))
     assert len(counter.results) == 1, "the recording was decoded more than once"
     assert len(seen) == 1 and seen[0] is counter.results[0]
 
@@ -59,8 +65,6 @@ def test_without_speakers_the_unheard_check_reuses_the_decoded_audio(
         monkeypatch) -> None:  # noqa: ANN001
     """Speakers off: the check for speech without words runs the voice detector on the
     samples the recogniser heard, not on a second decode of the file."""
-    import anonyscribe.transcribe.coverage as coverage
-
     counter = _DecodeCounter(media.decode)
     monkeypatch.setattr(runner, "decode", counter)
     monkeypatch.setattr(coverage, "decode", counter)
@@ -71,14 +75,8 @@ def test_without_speakers_the_unheard_check_reuses_the_decoded_audio(
         checked.append(source)
         return real_voiced(source)
 
-    import anonyscribe.processing as processing
-
     monkeypatch.setattr(processing, "voiced_times", voiced_times)
-    engines = Engines(model="tiny.en", speakers="none", _transcriber=tiny_transcriber,
-                      _detector=detector)
-    with Study.open(tmp_path / "study") as study:
-        entry = study.add_recording(speech_dir / "interview.wav")
-        process_recording(study, entry, engines)
-        assert study.load_transcript(entry.id).segments
+    _process_once(tmp_path, speech_dir, Engines(
+        model="tiny.en", speakers="none", _transcriber=tiny_transcriber, _detector=detector))
     assert len(counter.results) == 1, "the recording was decoded more than once"
     assert len(checked) == 1 and checked[0] is counter.results[0]
