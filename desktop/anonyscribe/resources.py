@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
 from pathlib import Path
@@ -18,3 +19,10 @@ def resources_dir() -> Path:
     if frozen:
         return Path(frozen) / "resources"
     return Path(__file__).resolve().parents[2] / "resources"
+
+
+def read_list(path: Path) -> tuple[str, ...]:
+    """The entries of a word-list file (plain or .gz; one per line; ``#`` starts a comment)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return tuple(line.strip() for line in fh if line.strip() and not line.startswith("#"))

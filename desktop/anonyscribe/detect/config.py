@@ -6,7 +6,6 @@ patterns, scores) is read from there, so adapting detection needs no code.
 
 from __future__ import annotations
 
-import gzip
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,7 +14,7 @@ from typing import Any
 
 import tomllib
 
-from ..resources import resources_dir
+from ..resources import read_list, resources_dir
 
 
 class ConfigError(ValueError):
@@ -65,7 +64,7 @@ class DetectionConfig:
             files = [files]
         out: list[str] = []
         for name in files:
-            out.extend(_read_list(self._resolve(name)))
+            out.extend(read_list(self._resolve(name)))
         return out
 
     def file(self, section: str, key: str, default: str) -> Path:
@@ -86,12 +85,6 @@ class DetectionConfig:
 
 
 @lru_cache(maxsize=32)
-def _read_list(path: Path) -> tuple[str, ...]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        return tuple(line.strip() for line in fh if line.strip() and not line.startswith("#"))
-
-
 def switched_off(folder: Path, *families: str) -> Path:
     """The bundled config with ``families`` switched off, written as ``folder/detection.toml``:
     how the benches, the training script and the tests run the rules without the learned step

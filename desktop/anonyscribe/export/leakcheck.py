@@ -15,7 +15,6 @@ A ``Leak`` says where, never what: its message must be safe to show, log or file
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import io
@@ -32,7 +31,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from ..naming import Spelling, spelling, spells
-from ..resources import resources_dir
+from ..resources import read_list, resources_dir
 from .common import new_document, scrub_document
 
 SHORT = 4
@@ -225,10 +224,8 @@ def _word_at(text: str, i: int) -> str:
 @lru_cache(maxsize=1)
 def _ordinary_words() -> frozenset[str]:
     """The detector's bundled English word list (SCOWL, see SOURCES.md)."""
-    with gzip.open(resources_dir() / "terms" / "english_words.txt.gz", "rt",
-                   encoding="utf-8") as f:
-        return frozenset(w for line in f if (w := line.strip().casefold())
-                         and not w.startswith("#"))
+    return frozenset(w.casefold() for w in read_list(resources_dir() / "terms"
+                                                       / "english_words.txt.gz"))
 
 
 def _count_bytes(data: bytes, terms: list[_Term]) -> Counter[int]:
