@@ -367,11 +367,15 @@ def _resampled(resampler: Any, frame: Any, flush: bool = False) -> Iterator[np.n
     outs = resampler.resample(frame) if frame is not None else []
     if flush:
         outs = [*outs, *resampler.resample(None)]
-    parts = [out.to_ndarray()[0] for out in outs]
-    if parts:
-        block = np.concatenate(parts).astype(np.float32)
-        block *= _S16
-        yield block
+    if outs:
+        yield _mono_float(outs)
+
+
+def _mono_float(outs: Sequence[Any]) -> np.ndarray:
+    """The resampler's 16-bit mono frames as one float32 block, scaled as faster-whisper's."""
+    block = np.concatenate([out.to_ndarray()[0] for out in outs]).astype(np.float32)
+    block *= _S16
+    return block
 
 
 def _quantised(samples: np.ndarray) -> np.ndarray:
@@ -498,8 +502,7 @@ def _seek_resampled(container: Any, stream_: Any, spans: list[tuple[int, int]], 
         nonlocal pos
         if not outs:
             return
-        block = np.concatenate([out.to_ndarray()[0] for out in outs]).astype(np.float32)
-        block *= _S16
+        block = _mono_float(outs)
         n0, pos = pos, pos + block.shape[0]
         a, b = spans[i]
         lo, hi = max(a, n0), min(b, pos)
