@@ -26,11 +26,14 @@ from pathlib import Path
 from ..core.model import Span
 from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
+from .roles import POSSESSIVE_DETS
 from .text import Tok, tokenize
 
 _LABEL_LINE = re.compile(r"^[ \t]*[^:\n]{1,40}:[ \t]", re.MULTILINE)
 _PUNCT_CONTEXT = frozenset(",.:;?!'\"()-")
-_POSSESSED = re.compile(r"(?<!\w)(?:my|his|her|your)\s+$", re.IGNORECASE)
+# the rules' possessives ("my supervisor": whom someone reports to, not a post)
+_POSSESSED = re.compile(r"(?<!\w)(?:" + "|".join(sorted(POSSESSIVE_DETS)) + r")\s+$",
+                        re.IGNORECASE)
 # Words that may sit inside a suggested name but never begin or end one.
 _JOINERS = frozenset({"of", "and", "&", "de", "van", "von", "der", "la", "le", "st", "upon"})
 LO_SCORE, HI_SCORE = 0.30, 0.45

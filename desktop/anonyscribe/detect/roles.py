@@ -79,7 +79,7 @@ _NEVER_BESIDE = {"manager", "line manager", "boss", "mentor", "sponsor", "superv
 # With "my": family, or whom the speaker learns from ("my sister Jo", "my tutor is Dr X").
 _FAMILY = {"brother", "sister", "minister", "tutor", "teacher", "trainer", "coach", "educator",
            "assessor"}
-_POSSESSIVE_DETS = {"my", "his", "her", "your"}
+POSSESSIVE_DETS = {"my", "his", "her", "your"}
 _FIELD_ABBR = {"oh"}  # occupational health, said as a word in ASR ("the oh nurse")
 # Past-tense words after "the <post>" that tell of one person ("the anaesthetist was great").
 _PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "wanted", "needed",
@@ -278,7 +278,7 @@ class RoleRecognizer:
         if det not in _DETS or not t.is_word or lw in STOP or lw in _NEVER_BESIDE \
                 or lw in self.lex.place_words or lw in self.lex.never and lw not in self.heads:
             return False  # ("OT" is on the never list as a word, but a listed post here)
-        if det in _POSSESSIVE_DETS and (lw in self.relationship or lw in _FAMILY):
+        if det in POSSESSIVE_DETS and (lw in self.relationship or lw in _FAMILY):
             return False  # "my manager Sam", "my sister Jo"
         if cased and _POST_ACRONYM.match(t.text):
             return lw not in self.lex.acronyms and t.text.upper() not in self.lex.initialisms
