@@ -25,9 +25,48 @@ YEAR_W = (rf"(?:(?:nineteen|twenty)[\s-](?:(?:oh|o)[\s-](?:{_UNIT})|{_TEEN}|"
 YEAR = rf"(?:{YEAR_D}|{YEAR_W})"
 DAY = rf"(?:{DAY_D}|{DAY_W})"
 
+WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WEEKDAY = rf"(?:(?:{WEEKDAYS})(?:,\s*|\s+)(?:the\s+)?)"
+# Said after a year or an ordinal that ends a phrase ("in ninety eight and", "the twelfth so"):
+# a word that starts the next clause, not a noun the number counts ("ninety eight percent").
+_CLAUSE = (r"(?=\s*(?:[.,;:?!)\]]|$|\s(?:and|but|so|when|because|then|i|we|he|she|they|it|"
+           r"you|my|our|his|her|their|no|yeah|aye|um|uh|er|erm|ah|or|till|until|before|after|"
+           r"was|that's|there|what)\b))")
+_SHORT_YEAR = rf"(?:(?:{_TENS})[\s-](?:{_UNIT})|(?:oh|o)[\s-](?:{_UNIT}))"
+# Words before "day"/"night" that make it any day ("the other day", "every single day").
+_NOT_NAMED = (r"(?!(?:the|a|an|every|one|that|this|same|next|last|other|each|some|any|whole|all|"
+              r"single|long|busy|good|bad|hard|first|second|third|half|full|night|day|working|"
+              r"school|open|training|study|sick|rest|late|early|in|on|at|of|for|by|to|and|or|"
+              r"per|a|my|our|his|her|their|your|twelve|two|three|four|five|six|seven)\b)")
+# Festivals and named days, said with a year ("Ramadan 2022", "st andrew's day twenty twenty
+# two", "eleventh night twenty twenty two"): the named-day grammar, not a list of every day.
+_FESTIVAL = (r"(?:ramadan|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|baisakhi|holi|navratri|"
+             r"hanukkah|chanukah|passover|rosh\s+hashanah|yom\s+kippur|thanksgiving|pride|"
+             r"(?:chinese|lunar)\s+new\s+year|hogmanay|christmas|easter|carnival|"
+             r"the\s+twelfth|(?:the\s+)?(?:st\.?|saint)\s+\w+['’]?s|"
+             rf"(?:{_NOT_NAMED}[a-z]+['’]?s?\s+)?{_NOT_NAMED}[a-z]+['’]?s?\s+(?:day|eve|night))")
+# A named day on its own: one day of one year even without the year ("on Boxing Day").
+_NAMED_DAY = re.compile(
+    r"\b(?:(?:christmas|new\s+year['’]?s?)\s+(?:eve|day)|boxing\s+day|bonfire\s+night|"
+    r"guy\s+fawkes(?:\s+night)?|hogmanay|burns\s+night|eleventh\s+night|halloween|"
+    r"valentine['’]?s\s+day|(?:mother|father)['’]?s\s+day|(?:st\.?|saint)\s+[a-z]+['’]?s\s+day|"
+    r"paddy['’]?s\s+day|good\s+friday|easter\s+(?:sunday|monday)|shrove\s+tuesday|"
+    r"pancake\s+day|remembrance\s+(?:sunday|day)|armistice\s+day|windrush\s+day|"
+    r"(?:chinese|lunar)\s+new\s+year|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi)\b",
+    re.I)
+
 _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
-    (re.compile(rf"\b(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9,
-     "day-month"),
+    (re.compile(rf"\b{_WEEKDAY}?(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?",
+                re.I), 0.9, "day-month"),
+    (re.compile(rf"\b(?:the\s+)?{DAY}\s*(?:to|-|–|till|until|and|or)\s*(?:the\s+)?{DAY}"
+                rf"(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9, "day-range"),
+    (re.compile(rf"\b(?:{MONTHS})\s*(?:to|-|–|till|until|and|or|through)\s*(?:{MONTHS})"
+                rf",?\s+{YEAR}\b", re.I), 0.85, "month-range"),
+    (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.9, "iso-date"),
+    (re.compile(rf"\b(?:{MONTHS})\s+(?:(?:{_TENS})(?:[\s-](?:{_UNIT}))?|{_TEEN})\b"
+                rf"(?!\s*(?:%|percent|per cent|years?|days?|weeks?|months?|people|patients|"
+                rf"staff|of\b|hours?|minutes?|pounds|quid|miles|beds|nurses))", re.I), 0.6,
+     "month-number"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:the\s+)?{DAY}\b(?:,?\s+{YEAR}\b)?", re.I), 0.85,
      "month-day"),
     (re.compile(rf"\b(?:{MONTHS})(?:\s+of)?,?\s+{YEAR}\b", re.I), 0.9, "month-year"),
@@ -36,6 +75,7 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|fall|winter|christmas|easter|end|"
                 rf"beginning|start|middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
     (re.compile(rf"\b(?:spring|summer|autumn|winter)\s+{YEAR}\b", re.I), 0.8, "season-year"),
+    (re.compile(rf"\b{_FESTIVAL}\s+(?:of\s+)?{YEAR}\b", re.I), 0.8, "festival-year"),
     (re.compile(rf"\b(?:new\s+year['’]?s(?:\s+(?:eve|day))?|christmas(?:\s+(?:eve|day))?|"
                 rf"boxing\s+day|easter(?:\s+(?:sunday|monday|weekend))?|bonfire\s+night|"
                 rf"hogmanay|burns\s+night|st\.?\s+patrick['’]?s\s+day|st\.?\s+david['’]?s\s+day|"
@@ -51,12 +91,21 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"hours|hrs|seconds|secs|min|pounds|quid|p\b|pence|miles))\b(?![.,]\d)",
                 re.I), 0.6,
      "short-year"),
+    (re.compile(rf"\bin,?\s+(?:(?:what|like|um|uh|er|erm|about|around),?\s+)*"
+                rf"(?P<d>{_SHORT_YEAR}){_CLAUSE}", re.I), 0.5, "in-short-year"),
+    (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.5,
+     "last-weekday"),
     (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d)?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
                 rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
      "weekday-nth"),
     (re.compile(rf"\b{YEAR_W}\b", re.I), 0.7, "spoken-year"),
-    (re.compile(r"(?<=\bthe\s)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
+    (re.compile(r"\bthe\s(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
+    # "the nineteenth and ...", "the twenty seventh so": a day said as a word that ends its
+    # phrase ("the fourth floor", "the nineteenth century" go on with a noun); "first" to
+    # "third" are too often a rank, so those only after "on the" (below).
+    (re.compile(rf"\bthe\s+(?!(?:first|second|third)\b){DAY_W}\b{_CLAUSE}", re.I), 0.45,
+     "the-nth-word"),
     (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
      "on-the-nth"),
 ]
@@ -72,16 +121,25 @@ _FULL_MONTHS = ("january|february|march|april|june|july|august|september|october
 _EVENT_MONTH = re.compile(
     r"\b(?:started|starts|begun|began|finished|finishes|ended|qualified|graduated|joined|left|"
     r"moved|applied|interviewed|promoted|retired|appointed|launched|happened|died|born|"
-    r"married|starting|finishing|start|begin|finish|join|leave|qualify|graduate)\s+(?:in|on)\s+(?:(?:like|um|uh|er|erm|the|about|around)\s+)*"
+    r"married|starting|finishing|start|begin|finish|join|leave|qualify|graduate)"
+    r"(?:\s+(?:in|on))?\s+(?:(?:like|um|uh|er|erm|the|about|around)\s+)*"
     rf"(?P<m>{_FULL_MONTHS})\b(?!\s+(?:and|or|to)\s+(?:{_FULL_MONTHS}))", re.I)
 
 # A bare month after a word that pins it to one year ("since September", "last march", "I
 # did, in May"); not a habit ("usually in January", "every March") nor a range of months.
 _PINNED_MONTH = re.compile(
-    r"\b(?:since|until|till|til|last|next|by|from|in|early|late|mid|(?:end|beginning|start|"
-    r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around)\s+)*"
+    r"\b(?P<cue>since|until|till|til|last|next|by|from|in|early|late|mid|(?:end|beginning|start|"
+    r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around|the|last|this)\s+)*"
     rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
     r"(?!\s*(?:\d|of\b|this\b|last\b|next\b))", re.I)
+# Cues that pin a month to one year whatever is said before them ("every week since june").
+_SURE_CUES = frozenset({"since", "until", "till", "til", "last", "next", "by"})
+# What follows "may" the verb ("the last may be", "since may not"), not the month.
+_MAY_VERB_NEXT = re.compile(
+    r"\s+(?:be|have|not|well|also|just|get|need|want|take|come|go|seem|feel|find|sound|look|"
+    r"prove|help|make|mean|cause|lead|happen|depend|vary|even|still|never|already|only|"
+    r"always|often|or)\b", re.I)
+_LAST_NEXT = re.compile(r"\b(?:last|next)\s+$", re.I)
 _HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
                     r"annual|annually|yearly|sometimes)\b", re.I)
 
@@ -112,12 +170,23 @@ class DateRecognizer:
             out.append(Span(s, e, "DATE", text[s:e], 0.5, "date-event-month"))
         for m in _PINNED_MONTH.finditer(text):
             s, e = m.span("m")
-            word = text[s:e]
-            if chunk.cased and not word[0].isupper() or word.lower() == "may" \
-                    and not chunk.cased:
+            word, cue = text[s:e], m.group("cue").lower()
+            if chunk.cased and not word[0].isupper():
+                continue
+            if word.lower() == "may" and not chunk.cased and (
+                    cue not in _SURE_CUES or _MAY_VERB_NEXT.match(text, e)):
                 continue  # "in may" is too often the verb in lower-case speech
             line = text.rfind("\n", 0, m.start()) + 1
-            if _HABIT.search(text, max(line, m.start() - 40), m.start()):
+            if cue not in _SURE_CUES and _HABIT.search(text, max(line, m.start() - 40),
+                                                       m.start()):
                 continue
-            out.append(Span(s, e, "DATE", word, 0.45, "date-pinned-month"))
+            said = _LAST_NEXT.search(text, m.start(), s)
+            if said:  # "last March": one month of one year, said whole
+                s = said.start()
+            out.append(Span(s, e, "DATE", text[s:e], 0.45, "date-pinned-month"))
+        for m in _NAMED_DAY.finditer(text):  # "on Boxing Day": one day, year understood
+            line = text.rfind("\n", 0, m.start()) + 1
+            if _HABIT.search(text, max(line, m.start() - 25), m.start()):
+                continue  # "every Christmas Day", "usually on Eid"
+            out.append(Span(m.start(), m.end(), "DATE", m.group(), 0.55, "date-named-day"))
         return out

@@ -45,6 +45,8 @@ _SPOKEN_EMAIL = re.compile(
     rf"({_DOMAIN_PART}(?:\s+dot\s+{_DOMAIN_PART})*\s+dot\s+{_TLD}|"
     rf"[a-z0-9-]+(?:\.[a-z0-9-]+)*\.{_TLD}|{_PROVIDERS}(?![\s.]+dot\b))"
     r"\b", re.IGNORECASE)
+# Parts of a spoken address joined by "dot" right before the part the match starts with.
+_DOT_CHAIN = re.compile(r"\b(?:[a-z0-9]+\s+(?:dot|underscore)\s+)+[a-z0-9]+\s+$", re.I)
 # Words said before an address that are never part of it.
 _EMAIL_LEAD_STOP = {"is", "it's", "its", "email", "e-mail", "mail", "me", "on", "at", "my",
                     "address", "use", "try", "send", "to", "it", "was", "and", "or", "the",
@@ -61,7 +63,8 @@ AREAS = frozenset(_AREAS_TEXT.split())
 _AREA_WORDS = {"IN", "AS", "AT", "ON", "IS", "IT", "TO"}
 _DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
 OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
-_POSTCODE_CUES = ("postcode", "post code", "live in", "living in", "lives in", "area", "based in",
+_POSTCODE_CUES = ("postcode", "post code", "eircode", "live in", "living in", "lives in",
+                  "grew up", "brought up", "born in", "lived in", "area", "based in",
                   "address", "near", "round", "move to", "moved to", "out in", "flat in",
                   "road ", "street ", "avenue ", "lane ", "drive ", "crescent ", "estate ")
 
@@ -158,6 +161,16 @@ _CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
 _CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id"})
 
 
+def _letter_then_digits(toks: list[Tok], j: int) -> bool:
+    """'a b one one nine four': "a" or "i" read as a letter, followed by another single letter
+    and then at least three digits (a word "a" is never followed by that)."""
+    if j + 4 >= len(toks):
+        return False
+    nxt = toks[j + 1].lower
+    return len(nxt) == 1 and nxt.isalpha() and nxt not in ("a", "i") \
+        and all(_code_digit(toks[k].lower) for k in range(j + 2, j + 5))
+
+
 def _code_digit(w: str) -> bool:
     return w in UNITS or w in REPEAT or w.isdigit()
 
@@ -177,6 +190,32 @@ def _inward(toks: list[Tok], j: int) -> int:
                 toks[j + 1].text.isupper():
             return j + 2
     return 0
+
+
+def _partial_inward(toks: list[Tok], j: int) -> int:
+    """Index after the start of an inward code said in part ('two b', 'eight'): a digit and
+    up to two single letters, the rest forgotten or corrected; else 0."""
+    if j >= len(toks) or not (toks[j].lower in UNITS or toks[j].lower.isdigit()
+                              and len(toks[j].lower) == 1) or toks[j].lower == "o":
+        return 0
+    k = j + 1
+    while k < len(toks) and k - j <= 2 and len(toks[k].text) == 1 and toks[k].text.isalpha() \
+            and toks[k].lower not in ("a", "i"):
+        k += 1
+    return k
+
+
+# Irish Eircodes: a routing key ("H91", "D6W") and the full code ("H91 R6K2"); Dublin's
+# postal districts ("Dublin 7", "dublin fifteen", "D15").
+_ROUTING = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)"
+_EIRCODE = re.compile(rf"\b({_ROUTING}) ?(?=[0-9AC-FHKNPRTV-Y]{{0,3}}\d)[0-9AC-FHKNPRTV-Y]{{4}}\b")
+_ROUTING_KEY = re.compile(rf"\b{_ROUTING}\b")
+_DUBLIN_DISTRICT = re.compile(
+    r"\bdublin\s+(?:[1-9]|1\d|2[0-4]|6w|one|two|three|four|five|six(?:\s+w\b)?|seven|eight|"
+    r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+    r"twenty(?:[\s-](?:one|two|three|four))?)\b(?!\s*(?:%|percent|years?|months?|weeks?|days?|"
+    r"times|hours?|minutes?|people|patients|of\b))"
+    r"|\bD(?:0[1-9]|1\d|2[0-4]|6W)\b", re.I)
 
 
 # One written code of letters and digits, parts joined by "-" or "/" ("P0047712", "SH-017",
@@ -215,10 +254,14 @@ class NumberRecognizer:
         out.extend(self._postcodes(chunk))
         out.extend(self._outcodes(chunk))
         out.extend(self._spoken_postcodes(chunk))
+        out.extend(self._irish_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
         out.extend(self._mixed_codes(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
             s = self._email_lead(toks, m.start())
+            chain = _DOT_CHAIN.search(text, max(0, s - 80), s)
+            if chain and s == m.start():  # "lewisham dot recovery college at ...": ASR split
+                s = chain.start()          # one part of the address into two words
             if m.group(1).lower() in STOP and s == m.start():
                 continue  # "we were at gmail", "the talk was at ...": no address
             score = 0.85 if " dot " in m.group(2) or "." in m.group(2) else 0.6
@@ -275,6 +318,9 @@ class NumberRecognizer:
         spoken = run.words >= 3
         if len(d) < 4 or (run.words and not spoken and not d.isdigit()):
             return None
+        if spoken and d[:2] in ("01", "02", "07") and len(d) in (4, 5) and not any(
+                toks[k].lower == "hundred" for k in range(run.start_tok, run.end_tok)):
+            return Span(start, end, "PHONE", surface, 0.5, "spoken-dialling-code")
         if run.words and run.words < 4 and len(d) < 6:
             return None
         if (d.startswith("0") and len(d) in (10, 11)) or (d.startswith("44") and len(d) == 12):
@@ -334,9 +380,26 @@ class NumberRecognizer:
             elif (len(area) == 1 or area in _AREA_WORDS) and not cue \
                     and not self._after_place(toks, i):
                 continue  # "b two", "is three": a postcode only where one is expected
+            elif cue and _partial_inward(toks, j):
+                end = _partial_inward(toks, j)  # "d d five two b ... i always forget the end"
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
+
+    def _irish_postcodes(self, chunk: Chunk) -> Iterator[Span]:
+        """A routing key alone ("everything in Connemara is H91") where the text gives a full
+        Eircode with that key or an Eircode/postcode cue; Dublin postal districts."""
+        text = chunk.text
+        keys = {m.group(1).upper() for m in _EIRCODE.finditer(text)}
+        for m in _ROUTING_KEY.finditer(text):
+            if _EIRCODE.match(text, m.start()):
+                continue  # the full code: the [[pattern]] "eircode" finds it
+            if m.group().upper() in keys or self._context(text, m.start(), ["eircode"], 80):
+                yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.6, "routing-key")
+        for m in _DUBLIN_DISTRICT.finditer(text):
+            if m.group()[0] == "d" and m.group()[1].isdigit() and chunk.cased:
+                continue
+            yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.7, "dublin-district")
 
     def _spelled_codes(self, chunk: Chunk) -> Iterator[Span]:
         """'my pin is one six h zero eight two two o': letters and digits read out one by one
@@ -351,7 +414,8 @@ class NumberRecognizer:
                     digits += len(w) if w.isdigit() else 1
                 elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or (
                         digits or letters or j == i and i and toks[i - 1].lower in _CODE_LEADS)
-                        and (j + 1 < len(toks) and _code_digit(toks[j + 1].lower))):
+                        and (j + 1 < len(toks) and _code_digit(toks[j + 1].lower))
+                        or _letter_then_digits(toks, j)):
                     letters += 1  # "one two a three", "p a one one", "was a four": a letter
                 elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
                         toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):

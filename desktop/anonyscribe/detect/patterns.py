@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from ..core.model import Span
 from .config import DetectionConfig
 from .text import Chunk
+
+
+# Any written address: Presidio's needs a known top-level domain, which an internal or made-up
+# one ("kath.dodd@nhs.example", "x@trust.local") lacks; an address is personal either way.
+_ANY_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class PatternRecognizer:
@@ -30,6 +37,9 @@ class PatternRecognizer:
                 for r in rec.analyze(text, [entity]):
                     out.append(Span(r.start, r.end, typ, text[r.start:r.end],
                                     max(0.9, float(r.score)), f"presidio-{typ.lower()}"))
+        if "@" in text:
+            out.extend(Span(m.start(), m.end(), "EMAIL", m.group(), 0.85, "written-email")
+                       for m in _ANY_EMAIL.finditer(text))
         for p in self.patterns:
             for m in p.regex.finditer(text):
                 if p.context:
