@@ -409,6 +409,8 @@ class NumberRecognizer:
         while i < len(toks):
             j, letters, digits = i, 0, 0
             while j < len(toks) and j - i < 16:
+                if j > i and "\n" in text[toks[j - 1].end:toks[j].start]:
+                    break  # a code ends with its turn ("... six two\nq: and")
                 w = toks[j].lower
                 if w in UNITS or w.isdigit() or w in REPEAT:
                     digits += len(w) if w.isdigit() else 1
