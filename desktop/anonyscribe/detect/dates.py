@@ -31,7 +31,7 @@ _WEEKDAY = rf"(?:(?:{WEEKDAYS})(?:,\s*|\s+)(?:the\s+)?)"
 # a word that starts the next clause, not a noun the number counts ("ninety eight percent").
 _CLAUSE = (r"(?=\s*(?:[.,;:?!)\]]|$|\s(?:and|but|so|when|because|then|i|we|he|she|they|it|"
            r"you|my|our|his|her|their|no|yeah|aye|um|uh|er|erm|ah|or|till|until|before|after|"
-           r"was|that's|there|what)\b))")
+           r"was|that's|there|what|under|with|as|at|for|from|where)\b))")
 _SHORT_YEAR = rf"(?:(?:{_TENS})[\s-](?:{_UNIT})|(?:oh|o)[\s-](?:{_UNIT}))"
 # Words before "day"/"night" that make it any day ("the other day", "every single day").
 _NOT_NAMED = (r"(?!(?:the|a|an|every|one|that|this|same|next|last|other|each|some|any|whole|all|"
@@ -95,7 +95,7 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?P<d>{_SHORT_YEAR}){_CLAUSE}", re.I), 0.5, "in-short-year"),
     (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.5,
      "last-weekday"),
-    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d)?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d|[-–](?:{YEAR_D}|\d\d))?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
                 rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
      "weekday-nth"),
@@ -128,7 +128,7 @@ _EVENT_MONTH = re.compile(
 # A bare month after a word that pins it to one year ("since September", "last march", "I
 # did, in May"); not a habit ("usually in January", "every March") nor a range of months.
 _PINNED_MONTH = re.compile(
-    r"\b(?P<cue>since|until|till|til|last|next|by|from|in|early|late|mid|(?:end|beginning|start|"
+    r"\b(?P<cue>since|until|till|til|last|next|by|from|for|in|early|late|mid|(?:end|beginning|start|"
     r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around|the|last|this)\s+)*"
     rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
     r"(?!\s*(?:\d|of\b|this\b|last\b|next\b))", re.I)

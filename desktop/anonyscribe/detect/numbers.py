@@ -63,6 +63,8 @@ AREAS = frozenset(_AREAS_TEXT.split())
 _AREA_WORDS = {"IN", "AS", "AT", "ON", "IS", "IT", "TO"}
 _DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
 OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
+# Before a letter-digit token that is a grade or label, not a district: "a PO6", "S1-S5".
+_GRADE_OR_RANGE = re.compile(r"(?:\ban?\s|[-–])$", re.I)
 _POSTCODE_CUES = ("postcode", "post code", "eircode", "live in", "living in", "lives in",
                   "grew up", "brought up", "born in", "lived in", "area", "based in",
                   "address", "near", "round", "move to", "moved to", "out in", "flat in",
@@ -77,6 +79,27 @@ class DigitRun:
     start_tok: int
     end_tok: int  # exclusive
     words: int  # how many tokens were number words (not digits)
+
+
+# A line that starts with a word and a number, as rows of a table or survey export do.
+_ROW_START = re.compile(r"^[ \t]*(?:([#A-Za-z]+)[ \t]*[#:.]?[ \t]*)?\d+\b", re.MULTILINE)
+
+
+def row_key(text: str, start: int) -> bool:
+    """Is the number at ``start`` a row number: at a line's start (after one word such as
+    "ref", "row", "#") in a text where at least three lines start the same way? Survey
+    exports number their answers; those numbers identify no one."""
+    line = text.rfind("\n", 0, start) + 1
+    m = _ROW_START.match(text, line)
+    if m is None or m.end() < start or m.start() > start:
+        return False
+    word = (m.group(1) or "").casefold()
+    rows = 0
+    for other in _ROW_START.finditer(text):
+        rows += (other.group(1) or "").casefold() == word
+        if rows >= 3:
+            return True
+    return False
 
 
 def nhs_checksum_ok(digits: str) -> bool:
@@ -224,7 +247,7 @@ _MIXED_CODE = re.compile(r"(?<![\w/-])(?=[A-Za-z0-9/-]*\d)(?=[A-Za-z0-9/-]*[A-Za
                          r"[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*(?![\w/]|-\w)")
 # Digits with a unit or ordinal ("4th", "10am", "20mg", "1990s", "3-day"): not codes.
 _MEASURE = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|kg|g|mg|mcg|ml|l|mm|cm|km|mmol|hr|hrs|h|"
-                      r"yr|yrs|mins?|secs?|x|p|d|ish|bn|gb|mb)$|^\d+-[a-z]+$", re.I)
+                      r"yr|yrs|mins?|secs?|x|p|d|ish|bn|gb|mb)$|^\d+(?:-[a-z]+)+$", re.I)
 # Lower-case written tokens that look like codes but are not ("covid-19", "H1N1", "band7",
 # the "B1078" road).
 _NOT_CODE_START = re.compile(r"covid|sars|h\d+n")
@@ -316,6 +339,8 @@ class NumberRecognizer:
             start = toks[run.start_tok - 1].start
         surface = chunk.text[start:end]
         spoken = run.words >= 3
+        if start and chunk.text[start - 1] == ":" or row_key(chunk.text, start):
+            return None  # "10:30-11:40" (a time); "ref 0031 | ..." (a table's row number)
         if len(d) < 4 or (run.words and not spoken and not d.isdigit()):
             return None
         if spoken and d[:2] in ("01", "02", "07") and len(d) in (4, 5) and not any(
@@ -346,6 +371,10 @@ class NumberRecognizer:
             if m.group(1) in ("M", "A") and text[max(0, m.start() - 4):m.start()].lower() \
                     in ("the ", " on ", "off "):
                 continue  # "the M62": a road, the place recognizer names it
+            if _GRADE_OR_RANGE.search(text, max(0, m.start() - 4), m.start()) \
+                    or text[m.end():m.end() + 2][:1] in ("-", "–") \
+                    and text[m.end() + 1:m.end() + 2].isalnum():
+                continue  # "I'm a PO6" (a grade), "S1-S5 = students" (a range of labels)
             district = m.group(2)
             if len(district) == 2 and district[1].isalpha() \
                     and district[1] not in _DISTRICT_LETTERS:
@@ -380,7 +409,7 @@ class NumberRecognizer:
             elif (len(area) == 1 or area in _AREA_WORDS) and not cue \
                     and not self._after_place(toks, i):
                 continue  # "b two", "is three": a postcode only where one is expected
-            elif cue and _partial_inward(toks, j):
+            elif (cue or len(area) == 2) and _partial_inward(toks, j):
                 end = _partial_inward(toks, j)  # "d d five two b ... i always forget the end"
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.45

@@ -6,6 +6,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
+from .numbers import row_key
 from .text import Chunk
 
 
@@ -46,5 +47,7 @@ class PatternRecognizer:
                     before = text[max(0, m.start() - 40):m.start()].casefold()
                     if not any(c in before for c in p.context):
                         continue
+                if p.type == "ID" and row_key(text, m.start()):
+                    continue  # "ref 0031 | ...": a survey's row number, not a reference
                 out.append(Span(m.start(), m.end(), p.type, m.group(), p.score, p.name))
         return out
