@@ -38,6 +38,12 @@ _NOT_NAMED = (r"(?!(?:the|a|an|every|one|that|this|same|next|last|other|each|som
               r"single|long|busy|good|bad|hard|first|second|third|half|full|night|day|working|"
               r"school|open|training|study|sick|rest|late|early|in|on|at|of|for|by|to|and|or|"
               r"per|a|my|our|his|her|their|your|twelve|two|three|four|five|six|seven)\b)")
+# A number followed by what it counts is a count, not a year ("2000 staff", "two thousand
+# and twenty people", "twenty twenty vision").
+_NOT_COUNTED = (r"(?!\s+(?:people|patients|staff|nurses|doctors|beds|members|words|pounds|quid|"
+                r"miles|calls|students|residents|clients|referrals|cases|jobs|posts|hours|"
+                r"minutes|mins|days|weeks|months|years|times|percent|per\s+cent|vision|"
+                r"of\s+(?:us|them|whom|those|these)|odd|or\s+so)\b)")
 # Festivals and named days, said with a year ("Ramadan 2022", "st andrew's day twenty twenty
 # two", "eleventh night twenty twenty two"): the named-day grammar, not a list of every day.
 _FESTIVAL = (r"(?:ramadan|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|baisakhi|holi|navratri|"
@@ -75,6 +81,8 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|fall|winter|christmas|easter|end|"
                 rf"beginning|start|middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
     (re.compile(rf"\b(?:spring|summer|autumn|winter)\s+{YEAR}\b", re.I), 0.8, "season-year"),
+    (re.compile(rf"\b(?:spring|summer|autumn|winter|michaelmas|lent|hilary|trinity|easter)\s+"
+                rf"(?:term|semester)\s+(?:of\s+)?{YEAR}\b", re.I), 0.8, "term-year"),
     (re.compile(rf"\b{_FESTIVAL}\s+(?:of\s+)?{YEAR}\b", re.I), 0.8, "festival-year"),
     (re.compile(rf"\b(?:new\s+year['’]?s(?:\s+(?:eve|day))?|christmas(?:\s+(?:eve|day))?|"
                 rf"boxing\s+day|easter(?:\s+(?:sunday|monday|weekend))?|bonfire\s+night|"
@@ -95,18 +103,18 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?P<d>{_SHORT_YEAR}){_CLAUSE}", re.I), 0.5, "in-short-year"),
     (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.5,
      "last-weekday"),
-    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d|[-–](?:{YEAR_D}|\d\d))?\b(?![\d:]|,\d|\.\d|%)"), 0.8, "year"),
+    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d|[-–](?:{YEAR_D}|\d\d))?\b(?![\d:]|,\d|\.\d|%){_NOT_COUNTED}"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
                 rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
      "weekday-nth"),
-    (re.compile(rf"\b{YEAR_W}\b", re.I), 0.7, "spoken-year"),
+    (re.compile(rf"\b{YEAR_W}\b{_NOT_COUNTED}", re.I), 0.7, "spoken-year"),
     (re.compile(r"\bthe\s(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
     # "the nineteenth and ...", "the twenty seventh so": a day said as a word that ends its
     # phrase ("the fourth floor", "the nineteenth century" go on with a noun); "first" to
     # "third" are too often a rank, so those only after "on the" (below).
     (re.compile(rf"\bthe\s+(?!(?:first|second|third)\b){DAY_W}\b{_CLAUSE}", re.I), 0.45,
      "the-nth-word"),
-    (re.compile(rf"(?<=\bon the\s){DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
+    (re.compile(rf"(?<=\bon\s)the\s+{DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
      "on-the-nth"),
 ]
 _CALENDAR_TEXT = """
@@ -157,7 +165,7 @@ class DateRecognizer:
                                     f"date-{name}"))
                     continue
                 s = m.group()
-                if name == "spoken-year" and re.fullmatch(r"two thousand", s, re.I):
+                if name == "spoken-year" and re.fullmatch(r"two thousand(?:\s+and)?", s, re.I):
                     continue
                 if _MAY_VERB.match(s) and chunk.cased and s[0] == "m":
                     continue

@@ -81,6 +81,9 @@ class DigitRun:
     words: int  # how many tokens were number words (not digits)
 
 
+# Scotland's CHI and Northern Ireland's Health and Care numbers: ten digits, the CHI's
+# starting with a birth date, so they can look like a phone number.
+_SCOT_NI_CUE = re.compile(r"\b(?:chi|h\s*(?:&|and)\s*c|health\s+and\s+care)\b", re.I)
 # A line that starts with a word and a number, as rows of a table or survey export do.
 _ROW_START = re.compile(r"^[ \t]*(?:([#A-Za-z]+)[ \t]*[#:.]?[ \t]*)?\d+\b", re.MULTILINE)
 
@@ -348,6 +351,8 @@ class NumberRecognizer:
             return Span(start, end, "PHONE", surface, 0.5, "spoken-dialling-code")
         if run.words and run.words < 4 and len(d) < 6:
             return None
+        if len(d) == 10 and _SCOT_NI_CUE.search(chunk.text, max(0, start - 40), start):
+            return Span(start, end, "ID", surface, 0.9, "chi-hc-number")  # not a phone
         if (d.startswith("0") and len(d) in (10, 11)) or (d.startswith("44") and len(d) == 12):
             return Span(start, end, "PHONE", surface, 0.9, "uk-phone")
         if len(d) == 10 and nhs_checksum_ok(d):
