@@ -103,7 +103,8 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?P<d>{_SHORT_YEAR}){_CLAUSE}", re.I), 0.5, "in-short-year"),
     (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.5,
      "last-weekday"),
-    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d|[-–](?:{YEAR_D}|\d\d))?\b(?![\d:]|,\d|\.\d|%){_NOT_COUNTED}"), 0.8, "year"),
+    (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d|[-–](?:{YEAR_D}|\d\d))?\b"
+                rf"(?![\d:]|,\d|\.\d|%){_NOT_COUNTED}"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
                 rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
      "weekday-nth"),

@@ -9,7 +9,6 @@ from .config import DetectionConfig
 from .numbers import row_key
 from .text import Chunk
 
-
 # Any written address: Presidio's needs a known top-level domain, which an internal or made-up
 # one ("kath.dodd@nhs.example", "x@trust.local") lacks; an address is personal either way.
 _ANY_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")

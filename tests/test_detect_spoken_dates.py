@@ -1,0 +1,88 @@
+"""Issue 12 (session 8): dates as people say them in interviews and surveys.
+
+Positives and decoys of our own (none taken from an annotated set), through the real rules-only
+Detector. Recall needs every word of a date covered (``covered``); a decoy must carry no DATE
+span at all - a count, an age, a time, a dose or a rank is not a date. What the dev set's README
+leaves out ("the sixties", "after Christmas", "usually in January") stays out.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from anonyscribe.detect.engine import Detector
+from test_detect_generic import covered
+
+
+def dated(det: Detector, text: str, part: str) -> bool:
+    """Does any DATE span overlap ``part``?"""
+    start = text.index(part)
+    end = start + len(part)
+    return any(s.type == "DATE" and s.start < end and start < s.end
+               for s in det.detect_text(text))
+
+
+@pytest.mark.parametrize("text, date", [
+    # named days and festivals with a year, in any case
+    ("We opened the new unit on Bonfire Night 2017, of all nights.", "Bonfire Night 2017"),
+    ("it flooded on st patrick's day twenty eighteen and we lost the files",
+     "st patrick's day twenty eighteen"),
+    ("The outbreak started around Diwali 2021 on the ward.", "Diwali 2021"),
+    ("the walk-out was on armistice day twenty nineteen", "armistice day twenty nineteen"),
+    ("She was admitted over Lunar New Year 2023.", "Lunar New Year 2023"),
+    ("we had the fire on guy fawkes night twenty sixteen", "guy fawkes night twenty sixteen"),
+    # a named day on its own is one day
+    ("He collapsed on Boxing Day, in the car park.", "Boxing Day"),
+    ("my mum died on new year's eve and nobody rang", "new year's eve"),
+    # short years said after "in"
+    ("my dad came over from lagos in seventy three and he drove buses", "seventy three"),
+    ("The mill shut in, um, eighty four, and that was that.", "eighty four"),
+    ("she qualified in oh six so she's senior to me", "oh six"),
+    # ordinal days in words that end their phrase
+    ("the funeral was the fourteenth so I took the week off", "the fourteenth"),
+    ("we moved wards on the twenty second and nobody told the family", "the twenty second"),
+    ("the twenty sixth of october twenty twenty", "the twenty sixth of october twenty twenty"),
+    ("they rang me october the ninth", "october the ninth"),
+    # months pinned to one year
+    ("I've been on nights since last November.", "last November"),
+    ("i started february and by the summer i was band six", "february"),
+    ("we'll hear in the june whether it's funded", "june"),
+    ("I applied for the post for April but heard nothing.", "April"),
+    ("the audit was february twenty two and we failed it", "february twenty two"),
+    # ranges, written forms, weekdays with a date
+    ("The inquiry sat from 9th to 13th March 2020 in Leeds.", "9th to 13th March 2020"),
+    ("I was off sick from August to November 2019.", "August to November 2019"),
+    ("Submitted 2023-11-07 14:02", "2023-11-07"),
+    ("The panel is Wednesday 5th February, at ten.", "Wednesday 5th February"),
+    ("I was a staff nurse there 2008-13 and then left.", "2008-13"),
+    ("He rang me last Friday about the rota.", "last Friday"),
+    ("I did my top-up in michaelmas term 2018.", "michaelmas term 2018"),
+])
+def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
+    assert covered(det, text, date)
+
+
+@pytest.mark.parametrize("text, part", [
+    ("Give her 40mg twice a day for seven days.", "40mg"),
+    ("We had two thousand patients through that winter.", "two thousand"),
+    ("about two thousand and twenty people signed it", "two thousand and twenty"),
+    ("It was ten past two when the crash bell went.", "ten past two"),
+    ("He's sixty eight years old and still working.", "sixty eight"),
+    ("She was in her sixties when she retired.", "sixties"),
+    ("we worked in the nineties with no computers", "nineties"),
+    ("Over 2000 staff answered the survey.", "2000"),
+    ("it went up in ninety eight percent of the audits", "ninety eight"),
+    ("the fourth floor has the discharge lounge", "fourth"),
+    ("that was the nineteenth century way of doing it", "nineteenth"),
+    ("she was the first and she wasn't the last", "the first"),
+    ("it was a twenty four seven service", "twenty four seven"),
+    ("we did forty eight hour shifts in those days", "forty eight"),
+    ("we always have a party every Christmas Day", "Christmas Day"),
+    ("I usually go home in January.", "January"),
+    ("Things calmed down after Christmas.", "Christmas"),
+    ("the other day 2019 came up in a meeting", "the other day"),
+    ("it may be fine, the last may not", "may"),
+    ("she scored twenty one out of thirty on the test", "twenty one"),
+])
+def test_date_decoys_are_left(det: Detector, text: str, part: str) -> None:
+    assert not dated(det, text, part)

@@ -1,0 +1,81 @@
+"""Issue 12 (session 8): postcodes, IDs, phones and e-mails as people say or write them.
+
+Positives and decoys of our own (every number, code and address is invented; none is taken from
+an annotated set), through the real rules-only Detector: outcodes said in part, Irish Eircode
+routing keys and Dublin districts, codes read as letters and digits, Scotland's CHI and Northern
+Ireland's H&C numbers, dialling codes, addresses with made-up domains or said in pieces - and
+the numbers that are none of these (doses, grades, wards, times, table rows).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from anonyscribe.detect.engine import Detector
+from test_detect_generic import covered
+
+GRAMMAR = {"DATE", "POSTCODE", "ID", "PHONE", "EMAIL", "NHS_NUMBER"}
+
+
+def typed(det: Detector, text: str, part: str) -> set[str]:
+    """The types of the spans that overlap ``part``."""
+    start = text.index(part)
+    end = start + len(part)
+    return {s.type for s in det.detect_text(text) if s.start < end and start < s.end}
+
+
+@pytest.mark.parametrize("text, code", [
+    # postcodes said in part, the rest forgotten or corrected
+    ("p: we're on mill lane s k four three something i never remember the rest", "s k four three"),
+    ("r: my postcode is n e six one no i'll text it you", "n e six one"),
+    ("q: where did you grow up\nr: i grew up in b nine mostly", "b nine"),
+    ("p: the depot is t s one seven and then i drive out", "t s one seven"),
+    # Ireland
+    ("R: Post it to F92 KX3P. Most of Letterkenny is F92 anyway.", "F92"),
+    ("Nurse: We moved out to Dublin 24 when the kids came.", "Dublin 24"),
+    ("p: she lives in dublin eleven near the shops", "dublin eleven"),
+])
+def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
+    assert covered(det, text, code)
+    assert "POSTCODE" in typed(det, text, code)
+
+
+@pytest.mark.parametrize("text, code, typ", [
+    ("p: they logged it on datix a c two two seven one four nine",
+     "a c two two seven one four nine", "ID"),
+    ("P: Her CHI is 1503874412, it's on the letter.", "1503874412", "ID"),
+    ("p: my h and c number is four one two oh eight eight three five six one",
+     "four one two oh eight eight three five six one", "ID"),
+    ("p: it's a belfast number oh two eight nine and then i forget", "oh two eight nine", "PHONE"),
+    ("Participant: write to m.okafor@community.trust.local if you want it.",
+     "m.okafor@community.trust.local", "EMAIL"),
+    ("p: the address is north dot tees dot bereavement team at nhs dot net",
+     "north dot tees dot bereavement team at nhs dot net", "EMAIL"),
+])
+def test_codes_phones_and_addresses(det: Detector, text: str, code: str, typ: str) -> None:
+    assert covered(det, text, code)
+    assert typ in typed(det, text, code)
+
+
+@pytest.mark.parametrize("text, part", [
+    ("I'm a PO5 on the council scale, not a band.", "PO5"),
+    ("Groups G1-G4 met on Tuesdays.", "G1"),
+    ("The session ran 14:30-16:00 in the mess room.", "30-16"),
+    ("She's an 84-yr-old lady on the list.", "84-yr-old"),
+    ("Give 20mg of the B12 at night.", "20mg"),
+    ("He's on ward twenty two now.", "twenty two"),
+    ("we do one on one sessions with them", "one on one"),
+    ("at oh two hundred the alarm went", "oh two hundred"),
+    ("We take the A14 then the M11 in.", "A14"),
+])
+def test_number_decoys_are_not_codes(det: Detector, text: str, part: str) -> None:
+    assert not typed(det, text, part) & GRAMMAR
+
+
+def test_survey_row_numbers_are_not_references(det: Detector) -> None:
+    rows = "\n".join(f"ref {n:04d} | Nursing | {n % 4 + 1} | answer about the placement"
+                     for n in range(12, 17))
+    text = "Placement survey export.\n" + rows + "\nMy staff number is 00394412."
+    for n in range(12, 17):
+        assert "ID" not in typed(det, text, f"ref {n:04d}"), n
+    assert "ID" in typed(det, text, "00394412")  # a real cue still gives an ID
