@@ -57,6 +57,9 @@ def dated(det: Detector, text: str, part: str) -> bool:
     ("I was a staff nurse there 2008-13 and then left.", "2008-13"),
     ("He rang me last Friday about the rota.", "last Friday"),
     ("I did my top-up in michaelmas term 2018.", "michaelmas term 2018"),
+    ("Chat: on leave since Oct '22, back in the autumn of '23", "Oct '22"),
+    ("Chat: on leave since Oct '22, back in the autumn of '23", "autumn of '23"),
+    ("Form: qualified 07/2015, revalidated since.", "07/2015"),
 ])
 def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     assert covered(det, text, date)

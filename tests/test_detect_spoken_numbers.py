@@ -51,6 +51,16 @@ def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
      "m.okafor@community.trust.local", "EMAIL"),
     ("p: the address is north dot tees dot bereavement team at nhs dot net",
      "north dot tees dot bereavement team at nhs dot net", "EMAIL"),
+    ("p: his nhs number is six one two, four four eight, nine oh one seven",
+     "six one two, four four eight, nine oh one seven", "NHS_NUMBER"),
+    ("P: The flat's postcode is m14 6pl, near the park.", "m14 6pl", "POSTCODE"),
+    ("p: my eircode is k thirty two w x four seven", "k thirty two w x four seven", "POSTCODE"),
+    ("p: ring me plus four four seven seven double oh nine oh oh six one two",
+     "plus four four seven seven double oh nine oh oh six one two", "PHONE"),
+    ("p: just ask switchboard for bleep four one seven", "four one seven", "PHONE"),
+    ("P: My extension is 5521 if the desk is empty.", "5521", "PHONE"),
+    ("p: my pps number is eight eight one two three four five w a.",
+     "eight eight one two three four five w a", "ID"),
 ])
 def test_codes_phones_and_addresses(det: Detector, text: str, code: str, typ: str) -> None:
     assert covered(det, text, code)

@@ -69,6 +69,10 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b(?:{MONTHS})\s*(?:to|-|–|till|until|and|or|through)\s*(?:{MONTHS})"
                 rf",?\s+{YEAR}\b", re.I), 0.85, "month-range"),
     (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.9, "iso-date"),
+    (re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d\b"), 0.85, "month-year-digits"),
+    # "Sept '21", "summer of '19": a year cut to two digits after an apostrophe
+    (re.compile(rf"\b(?:{MONTHS}|spring|summer|autumn|winter)(?:\s+of)?\s+['’]\d\d\b", re.I),
+     0.8, "apostrophe-year"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:(?:{_TENS})(?:[\s-](?:{_UNIT}))?|{_TEEN})\b"
                 rf"(?!\s*(?:%|percent|per cent|years?|days?|weeks?|months?|people|patients|"
                 rf"staff|of\b|hours?|minutes?|pounds|quid|miles|beds|nurses))", re.I), 0.6,

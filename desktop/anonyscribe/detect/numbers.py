@@ -81,6 +81,9 @@ class DigitRun:
     words: int  # how many tokens were number words (not digits)
 
 
+# An internal number that reaches one person: an extension, a bleep, a pager.
+_EXTENSION = re.compile(r"\b(?:extension|ext\.?|bleep|pager)\s*(?:number\s*)?(?:is\s*)?$",
+                        re.I)
 # Scotland's CHI and Northern Ireland's Health and Care numbers: ten digits, the CHI's
 # starting with a birth date, so they can look like a phone number.
 _SCOT_NI_CUE = re.compile(r"\b(?:chi|h\s*(?:&|and)\s*c|health\s+and\s+care)\b", re.I)
@@ -197,6 +200,13 @@ def _letter_then_digits(toks: list[Tok], j: int) -> bool:
         and all(_code_digit(toks[k].lower) for k in range(j + 2, j + 5))
 
 
+def _last_letter(toks: list[Tok], j: int, digits: int) -> bool:
+    """'... seven t a.': "a" or "i" closing a code after another read-out letter, at the end of
+    a sentence or turn (the word "a" is followed by what it introduces)."""
+    return digits >= 4 and j > 0 and len(toks[j - 1].text) == 1 and toks[j - 1].text.isalpha() \
+        and (j + 1 == len(toks) or not toks[j + 1].is_word)
+
+
 def _code_digit(w: str) -> bool:
     return w in UNITS or w in REPEAT or w.isdigit()
 
@@ -273,10 +283,12 @@ class NumberRecognizer:
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
         text, toks = chunk.text, chunk.toks
-        for run in digit_runs(toks, text):
+        runs = list(digit_runs(toks, text))
+        for run in runs:
             span = self._classify(run, chunk)
             if span:
                 out.append(span)
+        out.extend(self._grouped_nhs(runs, chunk))
         out.extend(self._postcodes(chunk))
         out.extend(self._outcodes(chunk))
         out.extend(self._spoken_postcodes(chunk))
@@ -338,12 +350,15 @@ class NumberRecognizer:
         d = run.digits
         toks = chunk.toks
         start, end = toks[run.start_tok].start, toks[run.end_tok - 1].end
-        if run.start_tok and toks[run.start_tok - 1].text == "+":
+        if run.start_tok and toks[run.start_tok - 1].lower in ("+", "plus") \
+                and d.startswith("44"):
             start = toks[run.start_tok - 1].start
         surface = chunk.text[start:end]
         spoken = run.words >= 3
         if start and chunk.text[start - 1] == ":" or row_key(chunk.text, start):
             return None  # "10:30-11:40" (a time); "ref 0031 | ..." (a table's row number)
+        if 3 <= len(d) <= 5 and _EXTENSION.search(chunk.text, max(0, start - 16), start):
+            return Span(start, end, "PHONE", surface, 0.6, "extension")  # "bleep six six two"
         if len(d) < 4 or (run.words and not spoken and not d.isdigit()):
             return None
         if spoken and d[:2] in ("01", "02", "07") and len(d) in (4, 5) and not any(
@@ -420,6 +435,23 @@ class NumberRecognizer:
             score = 0.85 if inward or cue else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
 
+    def _grouped_nhs(self, runs: list[DigitRun], chunk: Chunk) -> Iterator[Span]:
+        """An NHS number read in its three groups with pauses ("four eight five, seven seven
+        three, four five six one"): runs split by commas that make ten digits together."""
+        toks, text = chunk.toks, chunk.text
+        for k in range(len(runs) - 2):
+            group = runs[k:k + 3]
+            if [len(r.digits) for r in group] != [3, 3, 4] or any(
+                    toks[b.start_tok - 1].text != "," or b.start_tok - 1 != a.end_tok
+                    for a, b in zip(group, group[1:], strict=False)):
+                continue
+            digits = "".join(r.digits for r in group)
+            s, e = toks[group[0].start_tok].start, toks[group[-1].end_tok - 1].end
+            if nhs_checksum_ok(digits):
+                yield Span(s, e, "NHS_NUMBER", text[s:e], 0.9, "nhs-checksum")
+            elif self._context(text, s, self.nhs_context):
+                yield Span(s, e, "NHS_NUMBER", text[s:e], 0.7, "nhs-context")
+
     def _irish_postcodes(self, chunk: Chunk) -> Iterator[Span]:
         """A routing key alone ("everything in Connemara is H91") where the text gives a full
         Eircode with that key or an Eircode/postcode cue; Dublin postal districts."""
@@ -451,7 +483,7 @@ class NumberRecognizer:
                 elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or (
                         digits or letters or j == i and i and toks[i - 1].lower in _CODE_LEADS)
                         and (j + 1 < len(toks) and _code_digit(toks[j + 1].lower))
-                        or _letter_then_digits(toks, j)):
+                        or _letter_then_digits(toks, j) or _last_letter(toks, j, digits)):
                     letters += 1  # "one two a three", "p a one one", "was a four": a letter
                 elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
                         toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
@@ -481,6 +513,10 @@ class NumberRecognizer:
         s, e = toks[i].start, toks[j - 1].end
         joined = any(toks[k].lower in _CODE_JOINERS for k in range(i, j))
         cue = self._context(text, s, self.code_context, 160)
+        if letters and digits >= 2 and self._context(text, s, ["postcode", "post code",
+                                                               "eircode"], 30):
+            # "my eircode is d twenty four x y two seven": read out where a postcode is asked
+            return Span(s, e, "POSTCODE", text[s:e], 0.85, "spelled-postcode")
         if (letters or joined and cue) and digits >= 3 and letters + digits >= 5:
             if cue:  # "twenty twenty three slash oh four four one" after "case number"
                 return Span(s, e, "ID", text[s:e], 0.8, "spelled-code")
@@ -521,6 +557,8 @@ class NumberRecognizer:
             s = m.group()
             if not chunk.cased or s.isupper() or s[:2].isupper():
                 yield Span(m.start(), m.end(), "POSTCODE", s, 0.9, "postcode")
+            elif re.match(r"[a-z]+", s).group().upper() in AREAS:  # "ls9 7tf" typed quickly
+                yield Span(m.start(), m.end(), "POSTCODE", s, 0.7, "postcode")
         toks = chunk.toks
         for i, t in enumerate(toks):  # spelled out: "b seven one three h j"
             if not (len(t.lower) <= 3 and t.lower[0].isalpha() and t.lower.isalnum()):
