@@ -60,6 +60,10 @@ def dated(det: Detector, text: str, part: str) -> bool:
     ("Chat: on leave since Oct '22, back in the autumn of '23", "Oct '22"),
     ("Chat: on leave since Oct '22, back in the autumn of '23", "autumn of '23"),
     ("Form: qualified 07/2015, revalidated since.", "07/2015"),
+    ("i've lived on the estate since seventy nine and it's changed", "seventy nine"),
+    ("we got married back in '04 in Kingston", "'04"),
+    ("Rota from 14-10-2024, see the board.", "14-10-2024"),
+    ("The merger went through in Q2 2019.", "Q2 2019"),
 ])
 def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     assert covered(det, text, date)
@@ -86,6 +90,8 @@ def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     ("the other day 2019 came up in a meeting", "the other day"),
     ("it may be fine, the last may not", "may"),
     ("she scored twenty one out of thirty on the test", "twenty one"),
+    ("it was a 3-0 win for the home side", "3-0"),
+    ("we've been short since eighty percent of the bank left", "eighty"),
 ])
 def test_date_decoys_are_left(det: Detector, text: str, part: str) -> None:
     assert not dated(det, text, part)

@@ -59,6 +59,7 @@ def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
      "plus four four seven seven double oh nine oh oh six one two", "PHONE"),
     ("p: just ask switchboard for bleep four one seven", "four one seven", "PHONE"),
     ("P: My extension is 5521 if the desk is empty.", "5521", "PHONE"),
+    ("P: I put in a complaint, 6619204, and heard nothing.", "6619204", "ID"),
     ("p: my pps number is eight eight one two three four five w a.",
      "eight eight one two three four five w a", "ID"),
 ])

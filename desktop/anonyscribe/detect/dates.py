@@ -70,6 +70,12 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf",?\s+{YEAR}\b", re.I), 0.85, "month-range"),
     (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.9, "iso-date"),
     (re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d\b"), 0.85, "month-year-digits"),
+    (re.compile(r"(?<![\d-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-(?:19|20)\d\d\b"), 0.9,
+     "dashed-date"),
+    (re.compile(rf"\b(?:q[1-4]|(?:the\s+)?(?:first|second|third|fourth|last)\s+quarter\s+of)"
+                rf"\s+{YEAR}\b", re.I), 0.8, "quarter-year"),
+    (re.compile(r"\b(?:in|since|from|until|till|by|of|back\s+in)\s+(?P<d>['’](?:[0-9]{2}))\b"),
+     0.6, "apostrophe-year"),
     # "Sept '21", "summer of '19": a year cut to two digits after an apostrophe
     (re.compile(rf"\b(?:{MONTHS}|spring|summer|autumn|winter)(?:\s+of)?\s+['’]\d\d\b", re.I),
      0.8, "apostrophe-year"),
@@ -103,9 +109,9 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"hours|hrs|seconds|secs|min|pounds|quid|p\b|pence|miles))\b(?![.,]\d)",
                 re.I), 0.6,
      "short-year"),
-    (re.compile(rf"\bin,?\s+(?:(?:what|like|um|uh|er|erm|about|around),?\s+)*"
+    (re.compile(rf"\b(?:in|since),?\s+(?:(?:what|like|um|uh|er|erm|about|around),?\s+)*"
                 rf"(?P<d>{_SHORT_YEAR}){_CLAUSE}", re.I), 0.5, "in-short-year"),
-    (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.5,
+    (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.45,
      "last-weekday"),
     (re.compile(rf"(?<![\d:£$.,])\b{YEAR_D}(?:/\d\d|[-–](?:{YEAR_D}|\d\d))?\b"
                 rf"(?![\d:]|,\d|\.\d|%){_NOT_COUNTED}"), 0.8, "year"),
