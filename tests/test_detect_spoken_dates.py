@@ -64,6 +64,7 @@ def dated(det: Detector, text: str, part: str) -> bool:
     ("we got married back in '04 in Kingston", "'04"),
     ("Rota from 14-10-2024, see the board.", "14-10-2024"),
     ("The merger went through in Q2 2019.", "Q2 2019"),
+    ("The board meets Thursday 9th, so send it before.", "Thursday 9th"),
 ])
 def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     assert covered(det, text, date)

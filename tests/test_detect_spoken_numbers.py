@@ -34,6 +34,10 @@ def typed(det: Detector, text: str, part: str) -> set[str]:
     ("R: Post it to F92 KX3P. Most of Letterkenny is F92 anyway.", "F92"),
     ("Nurse: We moved out to Dublin 24 when the kids came.", "Dublin 24"),
     ("p: she lives in dublin eleven near the shops", "dublin eleven"),
+    # the area as one token ("ls nine") or typed with a space ("CF 24")
+    ("p: we moved out to wf ten when the baby came", "wf ten"),
+    ("p: the depot's over in bt twelve by the motorway", "bt twelve"),
+    ("Respondent: We're both in NG 7, the students' end.", "NG 7"),
 ])
 def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
     assert covered(det, text, code)
@@ -58,8 +62,11 @@ def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
     ("p: ring me plus four four seven seven double oh nine oh oh six one two",
      "plus four four seven seven double oh nine oh oh six one two", "PHONE"),
     ("p: just ask switchboard for bleep four one seven", "four one seven", "PHONE"),
+    ("Participant: My Irish mobile is +353 86 555 0192.", "+353 86 555 0192", "PHONE"),
     ("P: My extension is 5521 if the desk is empty.", "5521", "PHONE"),
     ("P: I put in a complaint, 6619204, and heard nothing.", "6619204", "ID"),
+    ("p: the job ref is k l dash i n c dash two two four one",
+     "k l dash i n c dash two two four one", "ID"),
     ("p: my pps number is eight eight one two three four five w a.",
      "eight eight one two three four five w a", "ID"),
 ])
@@ -70,6 +77,9 @@ def test_codes_phones_and_addresses(det: Detector, text: str, code: str, typ: st
 
 @pytest.mark.parametrize("text, part", [
     ("I'm a PO5 on the council scale, not a band.", "PO5"),
+    ("The scan showed ST 2 changes, so cardiology came.", "ST 2"),
+    ("p: give it to me two at a time", "me two"),
+    ("p: i was in hr two years", "hr two"),
     ("Groups G1-G4 met on Tuesdays.", "G1"),
     ("The session ran 14:30-16:00 in the mess room.", "30-16"),
     ("She's an 84-yr-old lady on the list.", "84-yr-old"),

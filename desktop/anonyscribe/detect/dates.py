@@ -49,8 +49,12 @@ _NOT_COUNTED = (r"(?!\s+(?:people|patients|staff|nurses|doctors|beds|members|wor
 _FESTIVAL = (r"(?:ramadan|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|baisakhi|holi|navratri|"
              r"hanukkah|chanukah|passover|rosh\s+hashanah|yom\s+kippur|thanksgiving|pride|"
              r"(?:chinese|lunar)\s+new\s+year|hogmanay|christmas|easter|carnival|"
-             r"the\s+twelfth|(?:the\s+)?(?:st\.?|saint)\s+\w+['’]?s|"
-             rf"(?:{_NOT_NAMED}[a-z]+['’]?s?\s+)?{_NOT_NAMED}[a-z]+['’]?s?\s+(?:day|eve|night))")
+             r"the\s+twelfth|(?:the\s+)?(?:st\.?|saint)\s+\w+['’]?s)")
+# Any other named day with a year ("Windrush Day 2020", "eleventh night twenty twenty two"):
+# found from its cheap tail ("day 2020"), then the one or two words of its name before it.
+_NAMED_TAIL = re.compile(rf"\b(?:day|eve|night)\s+(?:of\s+)?{YEAR}\b", re.I)
+_NAME_BEFORE = re.compile(rf"\b(?:{_NOT_NAMED}[a-z]+['’]?s?\s+)?{_NOT_NAMED}[a-z]+['’]?s?\s+$",
+                          re.I)
 # A named day on its own: one day of one year even without the year ("on Boxing Day").
 _NAMED_DAY = re.compile(
     r"\b(?:(?:christmas|new\s+year['’]?s?)\s+(?:eve|day)|boxing\s+day|bonfire\s+night|"
@@ -117,6 +121,8 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?![\d:]|,\d|\.\d|%){_NOT_COUNTED}"), 0.8, "year"),
     (re.compile(rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s+the\s+"
                 rf"(?:{DAY_W}|(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th))\b", re.I), 0.8,
+     "weekday-nth"),
+    (re.compile(rf"\b(?:{WEEKDAYS})\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.75,
      "weekday-nth"),
     (re.compile(rf"\b{YEAR_W}\b{_NOT_COUNTED}", re.I), 0.7, "spoken-year"),
     (re.compile(r"\bthe\s(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\b", re.I), 0.6, "the-nth"),
@@ -203,6 +209,11 @@ class DateRecognizer:
             if said:  # "last March": one month of one year, said whole
                 s = said.start()
             out.append(Span(s, e, "DATE", text[s:e], 0.45, "date-pinned-month"))
+        for m in _NAMED_TAIL.finditer(text):
+            name = _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            if name:
+                out.append(Span(name.start(), m.end(), "DATE", text[name.start():m.end()], 0.8,
+                                "date-festival-year"))
         for m in _NAMED_DAY.finditer(text):  # "on Boxing Day": one day, year understood
             line = text.rfind("\n", 0, m.start()) + 1
             if _HABIT.search(text, max(line, m.start() - 25), m.start()):

@@ -61,6 +61,16 @@ SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO 
 """
 AREAS = frozenset(_AREAS_TEXT.split())
 _AREA_WORDS = {"IN", "AS", "AT", "ON", "IS", "IT", "TO"}
+# Areas that are also words or common abbreviations ("me", "st", "hr", "iv", "ml"): said or
+# written as one token, they are a district only where a postcode is expected.
+_COMMON_TWO_TEXT = """
+me so ha pa la ex eh ca yo ta hr ox co de en se ne nw sw st po pe pr ss sa le ll iv pl ml rm hp
+cm ch ct dd ts da ba wa al ab gu sm dt wc ip sp tr ol
+"""
+_COMMON_TWO = frozenset(_COMMON_TWO_TEXT.split())
+# An outcode written with a space ("LS 9", "CF 24").
+_SPACED_OUTCODE = re.compile(r"\b([A-Z]{2}) (\d{1,2})\b(?!\d|[.,]\d|[:/%-]|\s*(?:percent|per cent|"
+                             r"years?|months?|weeks?|days?|hours?|minutes?|mg|ml|kg|am|pm)\b)")
 _DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
 OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
 # Before a letter-digit token that is a grade or label, not a district: "a PO6", "S1-S5".
@@ -207,6 +217,12 @@ def _last_letter(toks: list[Tok], j: int, digits: int) -> bool:
         and (j + 1 == len(toks) or not toks[j + 1].is_word)
 
 
+def _single_letter(toks: list[Tok], j: int) -> bool:
+    """Is toks[j] a letter read out (one letter, not the words "a" and "i")?"""
+    return j < len(toks) and len(toks[j].text) == 1 and toks[j].text.isalpha() \
+        and toks[j].lower not in ("a", "i")
+
+
 def _code_digit(w: str) -> bool:
     return w in UNITS or w in REPEAT or w.isdigit()
 
@@ -291,6 +307,7 @@ class NumberRecognizer:
         out.extend(self._grouped_nhs(runs, chunk))
         out.extend(self._postcodes(chunk))
         out.extend(self._outcodes(chunk))
+        out.extend(self._spaced_outcodes(chunk))
         out.extend(self._spoken_postcodes(chunk))
         out.extend(self._irish_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
@@ -351,7 +368,7 @@ class NumberRecognizer:
         toks = chunk.toks
         start, end = toks[run.start_tok].start, toks[run.end_tok - 1].end
         if run.start_tok and toks[run.start_tok - 1].lower in ("+", "plus") \
-                and d.startswith("44"):
+                and (d.startswith("44") or 10 <= len(d) <= 13):
             start = toks[run.start_tok - 1].start
         surface = chunk.text[start:end]
         spoken = run.words >= 3
@@ -368,6 +385,8 @@ class NumberRecognizer:
             return None
         if len(d) == 10 and _SCOT_NI_CUE.search(chunk.text, max(0, start - 40), start):
             return Span(start, end, "ID", surface, 0.9, "chi-hc-number")  # not a phone
+        if start < toks[run.start_tok].start and 10 <= len(d) <= 13 and not d.startswith("44"):
+            return Span(start, end, "PHONE", surface, 0.85, "intl-phone")  # "+353 87 123 4567"
         if (d.startswith("0") and len(d) in (10, 11)) or (d.startswith("44") and len(d) == 12):
             return Span(start, end, "PHONE", surface, 0.9, "uk-phone")
         if len(d) == 10 and nhs_checksum_ok(d):
@@ -403,15 +422,31 @@ class NumberRecognizer:
             yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
                        "outcode")
 
+    def _spaced_outcodes(self, chunk: Chunk) -> Iterator[Span]:
+        """'we're in LS 9', 'the depot's CF 24': an outcode typed with a space; a guess
+        without a postcode cue, and never for areas that are also words ("ST 3", "HR 2")."""
+        text = chunk.text
+        for m in _SPACED_OUTCODE.finditer(text):
+            area = m.group(1)
+            if area not in AREAS or area.lower() in _COMMON_TWO \
+                    or POSTCODE_TEXT.match(text, m.start()):
+                continue
+            cue = self._context(text, m.start(), list(_POSTCODE_CUES), 40)
+            yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.45,
+                       "outcode")
+
     def _spoken_postcodes(self, chunk: Chunk) -> Iterator[Span]:
         """'l s nine', 'c f twenty four three a b', 'm twenty two': letters then numbers."""
         toks, text = chunk.toks, chunk.text
         n = len(toks)
         for i, t in enumerate(toks):
-            if len(t.text) != 1 or not t.text.isalpha():
+            # "ls nine", "cf twenty four": the area written as one token by speech recognition
+            said_whole = len(t.text) == 2 and t.text.isalpha() and t.text.upper() in AREAS \
+                and t.text.upper() not in _AREA_WORDS and (t.text.isupper() or not chunk.cased)
+            if not said_whole and (len(t.text) != 1 or not t.text.isalpha()):
                 continue
             area, j = t.text.upper(), i + 1
-            if j < n and len(toks[j].text) == 1 and toks[j].text.isalpha() \
+            if not said_whole and j < n and len(toks[j].text) == 1 and toks[j].text.isalpha() \
                     and area + toks[j].text.upper() in AREAS:
                 area, j = area + toks[j].text.upper(), j + 1
             if area not in AREAS or (i and len(toks[i - 1].text) == 1
@@ -426,13 +461,13 @@ class NumberRecognizer:
             cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
             if inward:
                 end = inward
-            elif (len(area) == 1 or area in _AREA_WORDS) and not cue \
-                    and not self._after_place(toks, i):
+            elif (len(area) == 1 or area in _AREA_WORDS or said_whole and t.lower in _COMMON_TWO) \
+                    and not cue and not self._after_place(toks, i):
                 continue  # "b two", "is three": a postcode only where one is expected
             elif (cue or len(area) == 2) and _partial_inward(toks, j):
                 end = _partial_inward(toks, j)  # "d d five two b ... i always forget the end"
             s, e = t.start, toks[end - 1].end
-            score = 0.85 if inward or cue else 0.45
+            score = 0.85 if inward or cue else 0.5 if said_whole else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
 
     def _grouped_nhs(self, runs: list[DigitRun], chunk: Chunk) -> Iterator[Span]:
@@ -483,7 +518,8 @@ class NumberRecognizer:
                 elif len(w) == 1 and w.isalpha() and (w not in ("a", "i") or (
                         digits or letters or j == i and i and toks[i - 1].lower in _CODE_LEADS)
                         and (j + 1 < len(toks) and _code_digit(toks[j + 1].lower))
-                        or _letter_then_digits(toks, j) or _last_letter(toks, j, digits)):
+                        or _letter_then_digits(toks, j) or _last_letter(toks, j, digits)
+                        or (digits or letters) and _single_letter(toks, j + 1)):
                     letters += 1  # "one two a three", "p a one one", "was a four": a letter
                 elif w in LETTER_NAMES and (digits or letters or j + 1 < len(toks) and (
                         toks[j + 1].lower in LETTER_NAMES or _code_digit(toks[j + 1].lower))):
