@@ -92,6 +92,8 @@ def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     ("it may be fine, the last may not", "may"),
     ("she scored twenty one out of thirty on the test", "twenty one"),
     ("it was a 3-0 win for the home side", "3-0"),
+    ("my mum had nine children and i'm the fourth", "the fourth"),
+    ("she came the fifth and still got the post", "the fifth"),
     ("we've been short since eighty percent of the bank left", "eighty"),
 ])
 def test_date_decoys_are_left(det: Detector, text: str, part: str) -> None:

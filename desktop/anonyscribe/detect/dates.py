@@ -164,6 +164,11 @@ _MAY_VERB_NEXT = re.compile(
     r"\s+(?:be|have|not|well|also|just|get|need|want|take|come|go|seem|feel|find|sound|look|"
     r"prove|help|make|mean|cause|lead|happen|depend|vary|even|still|never|already|only|"
     r"always|often|or)\b", re.I)
+# A person said to be "the fourth" is a rank ("I'm the fourth"); "the funeral was the
+# fourteenth" is a date.
+_RANK_BEFORE = re.compile(r"\b(?:i['’]m|im|i\s+am|i\s+was|(?:s?he|you|they|we)['’](?:s|re)|"
+                          r"(?:s?he)\s+(?:is|was)|(?:you|they|we)\s+(?:are|were)|came|come|"
+                          r"finished|placed|ranked)\s+$", re.I)
 _LAST_NEXT = re.compile(r"\b(?:last|next)\s+$", re.I)
 _HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
                     r"annual|annually|yearly|sometimes)\b", re.I)
@@ -184,6 +189,9 @@ class DateRecognizer:
                 s = m.group()
                 if name == "spoken-year" and re.fullmatch(r"two thousand(?:\s+and)?", s, re.I):
                     continue
+                if name == "the-nth-word" and _RANK_BEFORE.search(text, max(0, m.start() - 20),
+                                                                  m.start()):
+                    continue  # "I'm the fourth", "she came the fifth": a rank
                 if _MAY_VERB.match(s) and chunk.cased and s[0] == "m":
                     continue
                 if name in ("month-day", "month-year") and s[:3].lower() in ("mar", "may") \
