@@ -65,6 +65,10 @@ def dated(det: Detector, text: str, part: str) -> bool:
     ("Rota from 14-10-2024, see the board.", "14-10-2024"),
     ("The merger went through in Q2 2019.", "Q2 2019"),
     ("The board meets Thursday 9th, so send it before.", "Thursday 9th"),
+    ("I qualified in late 2016 and moved in mid-2018.", "late 2016"),
+    ("I qualified in late 2016 and moved in mid-2018.", "mid-2018"),
+    ("Palm Sunday 2022 was my first shift back.", "Palm Sunday 2022"),
+    ("Rota started 6 Feb '23 for the new starters.", "6 Feb '23"),
 ])
 def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     assert covered(det, text, date)

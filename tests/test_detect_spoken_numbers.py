@@ -65,6 +65,7 @@ def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
     ("Participant: My Irish mobile is +353 86 555 0192.", "+353 86 555 0192", "PHONE"),
     ("P: My extension is 5521 if the desk is empty.", "5521", "PHONE"),
     ("P: I put in a complaint, 6619204, and heard nothing.", "6619204", "ID"),
+    ("P: The police gave me a crime reference, 14/55102/22, weeks later.", "14/55102/22", "ID"),
     ("p: the job ref is k l dash i n c dash two two four one",
      "k l dash i n c dash two two four one", "ID"),
     ("p: my pps number is eight eight one two three four five w a.",
@@ -100,3 +101,8 @@ def test_survey_row_numbers_are_not_references(det: Detector) -> None:
     for n in range(12, 17):
         assert "ID" not in typed(det, text, f"ref {n:04d}"), n
     assert "ID" in typed(det, text, "00394412")  # a real cue still gives an ID
+
+
+def test_a_financial_year_is_a_date_not_a_reference(det: Detector) -> None:
+    text = "P: The reference period was 2021/22 in the report."
+    assert typed(det, text, "2021/22") == {"DATE"}

@@ -52,7 +52,8 @@ _FESTIVAL = (r"(?:ramadan|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|baisak
              r"the\s+twelfth|(?:the\s+)?(?:st\.?|saint)\s+\w+['’]?s)")
 # Any other named day with a year ("Windrush Day 2020", "eleventh night twenty twenty two"):
 # found from its cheap tail ("day 2020"), then the one or two words of its name before it.
-_NAMED_TAIL = re.compile(rf"\b(?:day|eve|night)\s+(?:of\s+)?{YEAR}\b", re.I)
+_NAMED_TAIL = re.compile(rf"\b(?:day|eve|night|sunday|monday|friday)\s+(?:of\s+)?{YEAR}\b",
+                         re.I)
 _NAME_BEFORE = re.compile(rf"\b(?:{_NOT_NAMED}[a-z]+['’]?s?\s+)?{_NOT_NAMED}[a-z]+['’]?s?\s+$",
                           re.I)
 # A named day on its own: one day of one year even without the year ("on Boxing Day").
@@ -66,8 +67,11 @@ _NAMED_DAY = re.compile(
     re.I)
 
 _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
-    (re.compile(rf"\b{_WEEKDAY}?(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?",
-                re.I), 0.9, "day-month"),
+    (re.compile(rf"\b{_WEEKDAY}?(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b"
+                rf"(?:,?\s+(?:{YEAR}\b|['’]\d\d\b))?", re.I), 0.9, "day-month"),
+    # "early 2015", "mid-2021", "the end of 2019": the part of the year is said with it
+    (re.compile(rf"\b(?:early|late|mid|the\s+(?:end|start|beginning|middle)\s+of)[\s-]+{YEAR}\b"
+                rf"{_NOT_COUNTED}", re.I), 0.8, "part-of-year"),
     (re.compile(rf"\b(?:the\s+)?{DAY}\s*(?:to|-|–|till|until|and|or)\s*(?:the\s+)?{DAY}"
                 rf"(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9, "day-range"),
     (re.compile(rf"\b(?:{MONTHS})\s*(?:to|-|–|till|until|and|or|through)\s*(?:{MONTHS})"

@@ -94,6 +94,8 @@ class DigitRun:
 # An internal number that reaches one person: an extension, a bleep, a pager.
 _EXTENSION = re.compile(r"\b(?:extension|ext\.?|bleep|pager)\s*(?:number\s*)?(?:is\s*)?$",
                         re.I)
+# Digit groups joined by slashes ("12/34567/19"), not part of a longer token.
+_SLASHED = re.compile(r"(?<![\w/.])\d{1,8}(?:/\d{1,8}){1,3}(?![\w/]|\.\d)")
 # Scotland's CHI and Northern Ireland's Health and Care numbers: ten digits, the CHI's
 # starting with a birth date, so they can look like a phone number.
 _SCOT_NI_CUE = re.compile(r"\b(?:chi|h\s*(?:&|and)\s*c|health\s+and\s+care)\b", re.I)
@@ -312,6 +314,7 @@ class NumberRecognizer:
         out.extend(self._irish_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
         out.extend(self._mixed_codes(chunk))
+        out.extend(self._slashed_refs(chunk))
         for m in _SPOKEN_EMAIL.finditer(text):
             s = self._email_lead(toks, m.start())
             chain = _DOT_CHAIN.search(text, max(0, s - 80), s)
@@ -564,6 +567,18 @@ class NumberRecognizer:
                 and self._context(text, s, self.code_context, 24):
             return Span(s, e, "ID", text[s:e], 0.7, "spelled-code")  # "study id was p zero seven"
         return None
+
+    def _slashed_refs(self, chunk: Chunk) -> Iterator[Span]:
+        """'crime reference 12/34567/19', 'ref 2023/0456': digit groups joined by slashes
+        after a cue, one of them too long for a date ('2019/20' and '3/6/75' are dates)."""
+        text = chunk.text
+        for m in _SLASHED.finditer(text):
+            groups = m.group().split("/")
+            if max(len(g) for g in groups) < 4 or len(groups) == 2 and len(groups[0]) == 4 \
+                    and len(groups[1]) == 2:
+                continue
+            if self._context(text, m.start(), self.code_context, 40):
+                yield Span(m.start(), m.end(), "ID", m.group(), 0.85, "slashed-reference")
 
     def _mixed_codes(self, chunk: Chunk) -> Iterator[Span]:
         """'my payroll number is P0047712', 'participant SH-017': a written token mixing
