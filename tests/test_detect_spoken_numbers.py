@@ -89,6 +89,9 @@ def test_codes_phones_and_addresses(det: Detector, text: str, code: str, typ: st
     ("we do one on one sessions with them", "one on one"),
     ("at oh two hundred the alarm went", "oh two hundred"),
     ("We take the A14 then the M11 in.", "A14"),
+    ("The new build cost £2400000 in the end.", "2400000"),
+    ("a catchment of 310000 people across the valleys", "310000"),
+    ("she's got the new Galaxy22 phone now", "Galaxy22"),
 ])
 def test_number_decoys_are_not_codes(det: Detector, text: str, part: str) -> None:
     assert not typed(det, text, part) & GRAMMAR

@@ -94,6 +94,10 @@ class DigitRun:
 # An internal number that reaches one person: an extension, a bleep, a pager.
 _EXTENSION = re.compile(r"\b(?:extension|ext\.?|bleep|pager)\s*(?:number\s*)?(?:is\s*)?$",
                         re.I)
+# Words after a number that make it an amount or a count.
+_COUNTED = re.compile(r"\s*(?:pounds|quid|euros?|dollars|people|patients|staff|steps|beds|"
+                      r"miles|km|calls|visits|users|residents|members|words|hours|minutes|"
+                      r"a\s+year|per\s+(?:year|annum|month))\b", re.I)
 # Digit groups joined by slashes ("12/34567/19"), not part of a longer token.
 _SLASHED = re.compile(r"(?<![\w/.])\d{1,8}(?:/\d{1,8}){1,3}(?![\w/]|\.\d)")
 # Scotland's CHI and Northern Ireland's Health and Care numbers: ten digits, the CHI's
@@ -282,7 +286,7 @@ _MEASURE = re.compile(r"^\d+(?:st|nd|rd|th|s|am|pm|k|m|kg|g|mg|mcg|ml|l|mm|cm|km
 # Lower-case written tokens that look like codes but are not ("covid-19", "H1N1", "band7",
 # the "B1078" road).
 _NOT_CODE_START = re.compile(r"covid|sars|h\d+n")
-_NOT_CODE = re.compile(r"[a-z]+\d|[abm]\d{1,4}m?")
+_NOT_CODE = re.compile(r"[a-z]+\d|[a-z]{3,}\d\d|[abm]\d{1,4}m?")  # "windows10", "iphone12"
 
 
 class NumberRecognizer:
@@ -400,9 +404,16 @@ class NumberRecognizer:
             if len(d) == 4 and (d.startswith("19") or d.startswith("20")):
                 return None
             return Span(start, end, "ID", surface, 0.85, "id-context")
-        if len(d) >= 6:
+        if len(d) >= 6 and not self._amount(chunk.text, start, end, d, run):
             return Span(start, end, "ID", surface, 0.45, "long-number")
         return None
+
+    @staticmethod
+    def _amount(text: str, start: int, end: int, digits: str, run: DigitRun) -> bool:
+        """Money or a count, not an identifier: '£1500000', '250000 pounds', '120000 people',
+        a round number written in digits ('14000')."""
+        return text[max(0, start - 1):start] in ("£", "$", "€") \
+            or not run.words and digits.endswith("000") or bool(_COUNTED.match(text, end))
 
     def _outcodes(self, chunk: Chunk) -> Iterator[Span]:
         """'LS9', 'BT9', 'CF24' on their own: a postcode district; surer after 'postcode'."""
