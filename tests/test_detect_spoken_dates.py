@@ -69,6 +69,18 @@ def dated(det: Detector, text: str, part: str) -> bool:
     ("I qualified in late 2016 and moved in mid-2018.", "mid-2018"),
     ("Palm Sunday 2022 was my first shift back.", "Palm Sunday 2022"),
     ("Rota started 6 Feb '23 for the new starters.", "6 Feb '23"),
+    # dates of birth read out, festivals beyond the UK calendar, chat stamps
+    ("p: her date of birth is the ninth of the fourth fifty three",
+     "the ninth of the fourth fifty three"),
+    ("p: his d o b is seven two thirty nine and he lives alone", "seven two thirty nine"),
+    ("p: my gran was born sixty one in kumasi", "sixty one"),
+    ("p: the second of june seventy seven was her wedding", "the second of june seventy seven"),
+    ("p: it was tihar twenty twenty one and everyone was home", "tihar twenty twenty one"),
+    ("P: We ran a stall at the Mela 2019 in the park.", "Mela 2019"),
+    ("Chat: Wed, 6 Nov at 18:40 - Ama: on my way", "Wed, 6 Nov"),
+    ("Form submitted 2024-06-03T10:22:05Z by the ward", "2024-06-03"),
+    ("Incident date 07-Aug-2023, reviewed later.", "07-Aug-2023"),
+    ("p: on the seventeenth she rang to say he'd gone", "the seventeenth"),
 ])
 def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     assert covered(det, text, date)
@@ -98,6 +110,10 @@ def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:
     ("it was a 3-0 win for the home side", "3-0"),
     ("my mum had nine children and i'm the fourth", "the fourth"),
     ("she came the fifth and still got the post", "the fifth"),
+    ("We always did the quiz on a Sunday in March.", "March"),
+    ("the group meets on the first Monday at the library", "the first"),
+    ("the lift was broken so we stayed on the fourth floor", "the fourth"),
+    ("the 4th of May twenty two people came to the vigil", "twenty two"),
     ("we've been short since eighty percent of the bank left", "eighty"),
 ])
 def test_date_decoys_are_left(det: Detector, text: str, part: str) -> None:

@@ -26,7 +26,8 @@ YEAR = rf"(?:{YEAR_D}|{YEAR_W})"
 DAY = rf"(?:{DAY_D}|{DAY_W})"
 
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_WEEKDAY = rf"(?:(?:{WEEKDAYS})(?:,\s*|\s+)(?:the\s+)?)"
+_WEEKDAY = (rf"(?:(?:{WEEKDAYS}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?(?:,\s*|\s+)"
+            r"(?:the\s+)?)")
 # Said after a year or an ordinal that ends a phrase ("in ninety eight and", "the twelfth so"):
 # a word that starts the next clause, not a noun the number counts ("ninety eight percent").
 _CLAUSE = (r"(?=\s*(?:[.,;:?!)\]]|$|\s(?:and|but|so|when|because|then|i|we|he|she|they|it|"
@@ -44,11 +45,19 @@ _NOT_COUNTED = (r"(?!\s+(?:people|patients|staff|nurses|doctors|beds|members|wor
                 r"miles|calls|students|residents|clients|referrals|cases|jobs|posts|hours|"
                 r"minutes|mins|days|weeks|months|years|times|percent|per\s+cent|vision|"
                 r"of\s+(?:us|them|whom|those|these)|odd|or\s+so)\b)")
+# A month said as its ordinal ("the ninth"), in dates of birth.
+_MONTH_ORD = (r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+              r"(?:0?[1-9]|1[0-2])(?:st|nd|rd|th)")
 # Festivals and named days, said with a year ("Ramadan 2022", "st andrew's day twenty twenty
 # two", "eleventh night twenty twenty two"): the named-day grammar, not a list of every day.
 _FESTIVAL = (r"(?:ramadan|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|baisakhi|holi|navratri|"
              r"hanukkah|chanukah|passover|rosh\s+hashanah|yom\s+kippur|thanksgiving|pride|"
              r"(?:chinese|lunar)\s+new\s+year|hogmanay|christmas|easter|carnival|"
+             r"dashain|tihar|onam|pongal|lohri|bihu|ugadi|songkran|nowruz|navroz|kwanzaa|purim|"
+             r"sukkot|shavuot|lent|advent|whitsun|pentecost|epiphany|mardi\s+gras|samhain|"
+             r"vesak|wesak|obon|t[eế]t|qingming|ashura|muharram|mawlid|raksha\s+bandhan|"
+             r"janmashtami|durga\s+puja|ganesh\s+chaturthi|chhath|karva\s+chauth|gurpurab|"
+             r"(?:[a-z]+\s+)?(?:festival|puja|mela|fest)|"
              r"the\s+twelfth|(?:the\s+)?(?:st\.?|saint)\s+\w+['’]?s)")
 # Any other named day with a year ("Windrush Day 2020", "eleventh night twenty twenty two"):
 # found from its cheap tail ("day 2020"), then the one or two words of its name before it.
@@ -68,7 +77,12 @@ _NAMED_DAY = re.compile(
 
 _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b{_WEEKDAY}?(?:the\s+)?{DAY}(?:\s+of)?\s+(?:{MONTHS})\b"
-                rf"(?:,?\s+(?:{YEAR}\b|['’]\d\d\b))?", re.I), 0.9, "day-month"),
+                rf"(?:,?\s+(?:{YEAR}\b|['’]\d\d\b|{_SHORT_YEAR}\b{_NOT_COUNTED}))?", re.I), 0.9,
+     "day-month"),
+    # "the fourth of the ninth (nineteen) forty eight": day and month both as ordinals
+    (re.compile(rf"\b(?:the\s+)?{DAY}\s+of\s+the\s+(?:{_MONTH_ORD})\b"
+                rf"(?:,?\s+(?:{YEAR}\b|{_SHORT_YEAR}\b{_NOT_COUNTED}))?", re.I), 0.85,
+     "day-of-the-month"),
     # "early 2015", "mid-2021", "the end of 2019": the part of the year is said with it
     (re.compile(rf"\b(?:early|late|mid|the\s+(?:end|start|beginning|middle)\s+of)[\s-]+{YEAR}\b"
                 rf"{_NOT_COUNTED}", re.I), 0.8, "part-of-year"),
@@ -76,7 +90,10 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?:\s+of)?\s+(?:{MONTHS})\b(?:,?\s+{YEAR}\b)?", re.I), 0.9, "day-range"),
     (re.compile(rf"\b(?:{MONTHS})\s*(?:to|-|–|till|until|and|or|through)\s*(?:{MONTHS})"
                 rf",?\s+{YEAR}\b", re.I), 0.85, "month-range"),
-    (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"), 0.9, "iso-date"),
+    (re.compile(r"\b(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?:\b|(?=T\d))"), 0.9,
+     "iso-date"),
+    (re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01])[-/ ](?:{MONTHS})[-/ ](?:(?:19|20)\d\d|\d\d)\b", re.I),
+     0.9, "day-mon-year"),
     (re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d\b"), 0.85, "month-year-digits"),
     (re.compile(r"(?<![\d-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-(?:19|20)\d\d\b"), 0.9,
      "dashed-date"),
@@ -91,7 +108,7 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"(?!\s*(?:%|percent|per cent|years?|days?|weeks?|months?|people|patients|"
                 rf"staff|of\b|hours?|minutes?|pounds|quid|miles|beds|nurses))", re.I), 0.6,
      "month-number"),
-    (re.compile(rf"\b(?:{MONTHS})\s+(?:the\s+)?{DAY}\b(?:,?\s+{YEAR}\b)?", re.I), 0.85,
+    (re.compile(rf"\b{_WEEKDAY}?(?:{MONTHS})\s+(?:the\s+)?{DAY}\b(?:,?\s+{YEAR}\b)?", re.I), 0.85,
      "month-day"),
     (re.compile(rf"\b(?:{MONTHS})(?:\s+of)?,?\s+{YEAR}\b", re.I), 0.9, "month-year"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:this|last|next)\s+year\b", re.I), 0.7, "month-rel"),
@@ -117,6 +134,12 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
                 rf"hours|hrs|seconds|secs|min|pounds|quid|p\b|pence|miles))\b(?![.,]\d)",
                 re.I), 0.6,
      "short-year"),
+    (re.compile(rf"\b(?:born|married|died)\s+"
+                rf"(?P<d>(?:{_TENS})(?:[\s-](?:{_UNIT}))?|['’]?\d\d|oh[\s-](?:{_UNIT}))"
+                rf"(?!\s*(?:%|percent|per cent|years|year|days|weeks|months|minutes|mins|"
+                rf"hours|hrs|seconds|secs|min|pounds|quid|p\b|pence|miles))\b(?![.,]\d)",
+                re.I), 0.6,
+     "short-year"),
     (re.compile(rf"\b(?:in|since),?\s+(?:(?:what|like|um|uh|er|erm|about|around),?\s+)*"
                 rf"(?P<d>{_SHORT_YEAR}){_CLAUSE}", re.I), 0.5, "in-short-year"),
     (re.compile(rf"\b(?:last|next|this\s+past)\s+(?:{WEEKDAYS})\b", re.I), 0.45,
@@ -136,6 +159,14 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\bthe\s+(?!(?:first|second|third)\b){DAY_W}\b{_CLAUSE}", re.I), 0.45,
      "the-nth-word"),
     (re.compile(rf"(?<=\bon\s)the\s+{DAY_W}\b(?=\s*(?:[.,;?!]|$|and\b))", re.I), 0.5,
+     "on-the-nth"),
+    # "on the nineteenth she rang", "until the twenty third": a day after a word that dates
+    # (not "on the fourth floor", "on the first of them", "by the third time")
+    (re.compile(rf"\b(?:on|until|till|since|by)\s+(?P<d>the\s+{DAY_W})\b(?!\s+(?:{WEEKDAYS}|"
+                rf"weekend|morning|evening|night|shift|of|floor|century|"
+                rf"time|times|day|days|hole|page|line|step|stage|attempt|round|go|try|one|ones|"
+                rf"person|patient|year|week|month|place|visit|cycle|dose|grade|level|"
+                rf"generation|anniversary|birthday|of)\b)(?!['’-])", re.I), 0.45,
      "on-the-nth"),
 ]
 _CALENDAR_TEXT = """
@@ -173,6 +204,16 @@ _MAY_VERB_NEXT = re.compile(
 _RANK_BEFORE = re.compile(r"\b(?:i['’]m|im|i\s+am|i\s+was|(?:s?he|you|they|we)['’](?:s|re)|"
                           r"(?:s?he)\s+(?:is|was)|(?:you|they|we)\s+(?:are|were)|came|come|"
                           r"finished|placed|ranked)\s+$", re.I)
+# A date of birth read out in any order of words, ordinals and digits ("d o b four nine forty
+# eight", "date of birth is the fourth of the ninth forty eight"): the cue makes it a date.
+_DATE_WORD = (rf"(?:{_UNIT}|{_TEEN}|{_TENS}|{_ORD}|oh|nought|zero|hundred|thousand|and|of|the|"
+              rf"{MONTHS}|\d{{1,4}}(?:st|nd|rd|th)?)")
+_DOB = re.compile(rf"\b(?:date\s+of\s+birth|d\.?\s?o\.?\s?b\b\.?|born\s+on|birthday)(?:['’]s)?"
+                  rf"(?:\s*(?:is|was|:|,|-))*\s*(?P<d>{_DATE_WORD}(?:[\s,/.-]+{_DATE_WORD}){{1,9}})\b",
+                  re.I)
+_DOB_TAIL = re.compile(r"(?:[\s,/.-]+(?:and|of|the))+$", re.I)
+# "on a Sunday in January": a kind of day in a month, not one date.
+_A_DAY_IN = re.compile(rf"\ba\s+(?:{WEEKDAYS}|day|week|weekend|morning|night|shift)\s+$", re.I)
 _LAST_NEXT = re.compile(r"\b(?:last|next)\s+$", re.I)
 _HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
                     r"annual|annually|yearly|sometimes)\b", re.I)
@@ -217,10 +258,17 @@ class DateRecognizer:
             if cue not in _SURE_CUES and _HABIT.search(text, max(line, m.start() - 40),
                                                        m.start()):
                 continue
+            if cue == "in" and _A_DAY_IN.search(text, max(0, m.start() - 20), m.start()):
+                continue
             said = _LAST_NEXT.search(text, m.start(), s)
             if said:  # "last March": one month of one year, said whole
                 s = said.start()
             out.append(Span(s, e, "DATE", text[s:e], 0.45, "date-pinned-month"))
+        for m in _DOB.finditer(text):
+            s, e = m.span("d")
+            e = s + len(_DOB_TAIL.sub("", text[s:e]))
+            if any(c.isdigit() for c in text[s:e]) or len(text[s:e].split()) >= 2:
+                out.append(Span(s, e, "DATE", text[s:e], 0.7, "date-of-birth"))
         for m in _NAMED_TAIL.finditer(text):
             name = _NAME_BEFORE.search(text, max(0, m.start() - 40), m.start())
             if name:
