@@ -80,6 +80,8 @@ def dated(det: Detector, text: str, part: str) -> bool:
     ("Chat: Wed, 6 Nov at 18:40 - Ama: on my way", "Wed, 6 Nov"),
     ("Form submitted 2024-06-03T10:22:05Z by the ward", "2024-06-03"),
     ("Incident date 07-Aug-2023, reviewed later.", "07-Aug-2023"),
+    ("Export row: 2023/11/30 08:15, Ward staff", "2023/11/30"),
+    ("Logged 30-11-23 by the night team.", "30-11-23"),
     ("p: on the seventeenth she rang to say he'd gone", "the seventeenth"),
 ])
 def test_spoken_dates_are_found(det: Detector, text: str, date: str) -> None:

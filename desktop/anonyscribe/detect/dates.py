@@ -32,7 +32,7 @@ _WEEKDAY = (rf"(?:(?:{WEEKDAYS}|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?(?:,\s*
 # a word that starts the next clause, not a noun the number counts ("ninety eight percent").
 _CLAUSE = (r"(?=\s*(?:[.,;:?!)\]]|$|\s(?:and|but|so|when|because|then|i|we|he|she|they|it|"
            r"you|my|our|his|her|their|no|yeah|aye|um|uh|er|erm|ah|or|till|until|before|after|"
-           r"was|that's|there|what|under|with|as|at|for|from|where)\b))")
+           r"was|that's|there|what|under|with|as|at|for|from|where|is|had|that)\b))")
 _SHORT_YEAR = rf"(?:(?:{_TENS})[\s-](?:{_UNIT})|(?:oh|o)[\s-](?:{_UNIT}))"
 # Words before "day"/"night" that make it any day ("the other day", "every single day").
 _NOT_NAMED = (r"(?!(?:the|a|an|every|one|that|this|same|next|last|other|each|some|any|whole|all|"
@@ -95,8 +95,10 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b(?:0?[1-9]|[12]\d|3[01])[-/ ](?:{MONTHS})[-/ ](?:(?:19|20)\d\d|\d\d)\b", re.I),
      0.9, "day-mon-year"),
     (re.compile(r"(?<![\d/])(?:0?[1-9]|1[0-2])/(?:19|20)\d\d\b"), 0.85, "month-year-digits"),
-    (re.compile(r"(?<![\d-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-(?:19|20)\d\d\b"), 0.9,
-     "dashed-date"),
+    (re.compile(r"(?<![\d-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-(?:(?:19|20)\d\d|\d\d)\b"
+                r"(?!-)"), 0.9, "dashed-date"),
+    (re.compile(r"(?<![\d/.])(?:19|20)\d\d([/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])\b"),
+     0.9, "year-first-date"),
     (re.compile(rf"\b(?:q[1-4]|(?:the\s+)?(?:first|second|third|fourth|last)\s+quarter\s+of)"
                 rf"\s+{YEAR}\b", re.I), 0.8, "quarter-year"),
     (re.compile(r"\b(?:in|since|from|until|till|by|of|back\s+in)\s+(?P<d>['’](?:[0-9]{2}))\b"),
@@ -188,8 +190,9 @@ _EVENT_MONTH = re.compile(
 # A bare month after a word that pins it to one year ("since September", "last march", "I
 # did, in May"); not a habit ("usually in January", "every March") nor a range of months.
 _PINNED_MONTH = re.compile(
-    r"\b(?P<cue>since|until|till|til|last|next|by|from|for|in|early|late|mid|(?:end|beginning|start|"
-    r"middle) of)\s+(?:(?:like|um|uh|er|erm|about|around|the|last|this)\s+)*"
+    r"\b(?P<cue>since|until|till|til|last|next|this|that|by|from|for|in|early|late|mid|"
+    r"(?:end|beginning|start|middle) of)[\s-]+"
+    r"(?:(?:like|um|uh|er|erm|about|around|the|last|this)\s+)*"
     rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
     r"(?!\s*(?:\d|of\b|this\b|last\b|next\b))", re.I)
 # Cues that pin a month to one year whatever is said before them ("every week since june").
@@ -214,7 +217,7 @@ _DOB = re.compile(rf"\b(?:date\s+of\s+birth|d\.?\s?o\.?\s?b\b\.?|born\s+on|birth
 _DOB_TAIL = re.compile(r"(?:[\s,/.-]+(?:and|of|the))+$", re.I)
 # "on a Sunday in January": a kind of day in a month, not one date.
 _A_DAY_IN = re.compile(rf"\ba\s+(?:{WEEKDAYS}|day|week|weekend|morning|night|shift)\s+$", re.I)
-_LAST_NEXT = re.compile(r"\b(?:last|next)\s+$", re.I)
+_LAST_NEXT = re.compile(r"\b(?:last|next|this|that|early|late|mid)[\s-]+$", re.I)
 _HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
                     r"annual|annually|yearly|sometimes)\b", re.I)
 
@@ -261,7 +264,7 @@ class DateRecognizer:
             if cue == "in" and _A_DAY_IN.search(text, max(0, m.start() - 20), m.start()):
                 continue
             said = _LAST_NEXT.search(text, m.start(), s)
-            if said:  # "last March": one month of one year, said whole
+            if said:  # "last March", "mid-January": one month of one year, said whole
                 s = said.start()
             out.append(Span(s, e, "DATE", text[s:e], 0.45, "date-pinned-month"))
         for m in _DOB.finditer(text):
