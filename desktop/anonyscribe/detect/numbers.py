@@ -382,7 +382,7 @@ class NumberRecognizer:
         if start and chunk.text[start - 1] == ":" or row_key(chunk.text, start):
             return None  # "10:30-11:40" (a time); "ref 0031 | ..." (a table's row number)
         if 3 <= len(d) <= 5 and _EXTENSION.search(chunk.text, max(0, start - 16), start):
-            return Span(start, end, "PHONE", surface, 0.6, "extension")  # "bleep six six two"
+            return Span(start, end, "PHONE", surface, 0.45, "extension")  # "bleep six six two"
         if len(d) < 4 or (run.words and not spoken and not d.isdigit()):
             return None
         if spoken and d[:2] in ("01", "02", "07") and len(d) in (4, 5) and not any(
