@@ -217,6 +217,8 @@ _DOB = re.compile(rf"\b(?:date\s+of\s+birth|d\.?\s?o\.?\s?b\b\.?|born\s+on|birth
 _DOB_TAIL = re.compile(r"(?:[\s,/.-]+(?:and|of|the))+$", re.I)
 # "on a Sunday in January": a kind of day in a month, not one date.
 _A_DAY_IN = re.compile(rf"\ba\s+(?:{WEEKDAYS}|day|week|weekend|morning|night|shift)\s+$", re.I)
+# A named day as a rough point in the year ("after Christmas" is vague in the dev set's rules).
+_AROUND = re.compile(r"\b(?:after|before|over|around|since|till|until|til)\s+$", re.I)
 _LAST_NEXT = re.compile(r"\b(?:last|next|this|that|early|late|mid)[\s-]+$", re.I)
 _HABIT = re.compile(r"\b(?:usually|normally|always|every|each|often|typically|generally|"
                     r"annual|annually|yearly|sometimes)\b", re.I)
@@ -279,7 +281,8 @@ class DateRecognizer:
                                 "date-festival-year"))
         for m in _NAMED_DAY.finditer(text):  # "on Boxing Day": one day, year understood
             line = text.rfind("\n", 0, m.start()) + 1
-            if _HABIT.search(text, max(line, m.start() - 25), m.start()):
-                continue  # "every Christmas Day", "usually on Eid"
+            if _HABIT.search(text, max(line, m.start() - 25), m.start()) \
+                    or _AROUND.search(text, max(0, m.start() - 12), m.start()):
+                continue  # "every Christmas Day", "usually on Eid", "the week after Eid"
             out.append(Span(m.start(), m.end(), "DATE", m.group(), 0.55, "date-named-day"))
         return out
