@@ -38,6 +38,8 @@ def typed(det: Detector, text: str, part: str) -> set[str]:
     ("p: we moved out to wf ten when the baby came", "wf ten"),
     ("p: the depot's over in bt twelve by the motorway", "bt twelve"),
     ("Respondent: We're both in NG 7, the students' end.", "NG 7"),
+    ("p: it's s k nine four r x no four r w sorry", "four r w"),
+    ("p: she's out in wn5 now near the park", "wn5"),
 ])
 def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
     assert covered(det, text, code)
@@ -81,6 +83,7 @@ def test_codes_phones_and_addresses(det: Detector, text: str, code: str, typ: st
     ("The scan showed ST 2 changes, so cardiology came.", "ST 2"),
     ("p: give it to me two at a time", "me two"),
     ("p: i was in hr two years", "hr two"),
+    ("p: we took the a1 then the m6 up", "a1"),
     ("Groups G1-G4 met on Tuesdays.", "G1"),
     ("The session ran 14:30-16:00 in the mess room.", "30-16"),
     ("She's an 84-yr-old lady on the list.", "84-yr-old"),

@@ -68,6 +68,8 @@ me so ha pa la ex eh ca yo ta hr ox co de en se ne nw sw st po pe pr ss sa le ll
 cm ch ct dd ts da ba wa al ab gu sm dt wc ip sp tr ol
 """
 _COMMON_TWO = frozenset(_COMMON_TWO_TEXT.split())
+# An outcode in lower case ("bb1", "cf24"), not part of a full postcode or a longer token.
+_LOWER_OUTCODE = re.compile(r"(?<![\w-])([a-z]{1,2})(\d[a-z\d]?)(?![\w-])(?!\s?\d[a-z]{2}\b)")
 # An outcode written with a space ("LS 9", "CF 24").
 _SPACED_OUTCODE = re.compile(r"\b([A-Z]{2}) (\d{1,2})\b(?!\d|[.,]\d|[:/%-]|\s*(?:percent|per cent|"
                              r"years?|months?|weeks?|days?|hours?|minutes?|mg|ml|kg|am|pm)\b)")
@@ -250,6 +252,23 @@ def _inward(toks: list[Tok], j: int) -> int:
     return 0
 
 
+_CORRECTION = frozenset({"no", "sorry", "mean", "i", "or", "um", "uh", "er", "erm", "it's",
+                         "its", "actually", "wait"})
+
+
+def _corrected_inward(toks: list[Tok], j: int) -> tuple[int, int] | None:
+    """Where an inward code is said again after a correction ('... seven t f no seven t g'),
+    its token range; else None."""
+    k = j
+    while k < len(toks) and k - j < 4 and toks[k].lower in _CORRECTION | {",", "."}:
+        k += 1
+    if k == j or not any(toks[n].lower in ("no", "sorry", "mean", "actually", "or")
+                         for n in range(j, k)):
+        return None
+    end = _inward(toks, k)
+    return (k, end) if end else None
+
+
 def _partial_inward(toks: list[Tok], j: int) -> int:
     """Index after the start of an inward code said in part ('two b', 'eight'): a digit and
     up to two single letters, the rest forgotten or corrected; else 0."""
@@ -314,6 +333,7 @@ class NumberRecognizer:
         out.extend(self._postcodes(chunk))
         out.extend(self._outcodes(chunk))
         out.extend(self._spaced_outcodes(chunk))
+        out.extend(self._lower_outcodes(chunk))
         out.extend(self._spoken_postcodes(chunk))
         out.extend(self._irish_postcodes(chunk))
         out.extend(self._spelled_codes(chunk))
@@ -436,6 +456,22 @@ class NumberRecognizer:
             yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
                        "outcode")
 
+    def _lower_outcodes(self, chunk: Chunk) -> Iterator[Span]:
+        """'he's up in bb1 i think': an outcode typed or transcribed in lower case, in text
+        that is all lower case; two-letter areas that are not words, or after a cue."""
+        if chunk.cased:
+            return
+        text = chunk.text
+        for m in _LOWER_OUTCODE.finditer(text):
+            area = m.group(1).upper()
+            if area not in AREAS or m.group(1) in _COMMON_TWO or area in _AREA_WORDS:
+                continue
+            cue = self._context(text, m.start(), list(_POSTCODE_CUES), 40)
+            if len(area) == 1 and not cue:
+                continue  # "a1", "m6", "b12": roads and vitamins unless a postcode is meant
+            yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
+                       "outcode")
+
     def _spaced_outcodes(self, chunk: Chunk) -> Iterator[Span]:
         """'we're in LS 9', 'the depot's CF 24': an outcode typed with a space; a guess
         without a postcode cue, and never for areas that are also words ("ST 3", "HR 2")."""
@@ -483,6 +519,10 @@ class NumberRecognizer:
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.5 if said_whole else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
+            fix = _corrected_inward(toks, end)
+            if fix:  # "l s nine seven t f no seven t g": the end said again, corrected
+                yield Span(toks[fix[0]].start, toks[fix[1] - 1].end, "POSTCODE",
+                           text[toks[fix[0]].start:toks[fix[1] - 1].end], 0.8, "spoken-postcode")
 
     def _grouped_nhs(self, runs: list[DigitRun], chunk: Chunk) -> Iterator[Span]:
         """An NHS number read in its three groups with pauses ("four eight five, seven seven
