@@ -84,6 +84,9 @@ def test_codes_phones_and_addresses(det: Detector, text: str, code: str, typ: st
     ("p: give it to me two at a time", "me two"),
     ("p: i was in hr two years", "hr two"),
     ("p: we took the a1 then the m6 up", "a1"),
+    # cue words count only as whole words: "pin" is not in "opinion", "ref" not in "referral"
+    ("In my opinion 2350 was too many for one team.", "2350"),
+    ("After the referral they saw 4471 people that year.", "4471"),
     ("Groups G1-G4 met on Tuesdays.", "G1"),
     ("The session ran 14:30-16:00 in the mess room.", "30-16"),
     ("She's an 84-yr-old lady on the list.", "84-yr-old"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..core.model import Span
 from .config import DetectionConfig
@@ -124,6 +125,15 @@ def row_key(text: str, start: int) -> bool:
         if rows >= 3:
             return True
     return False
+
+
+@lru_cache(maxsize=32)
+def _cue_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a list of cue words or phrases, matched as whole words (a plural or
+    possessive allowed: "incidents", "PIN's")."""
+    alts = sorted({r"\s+".join(re.escape(w) for w in c.split()) for c in words if c.strip()},
+                  key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alts)})(?:s|['’]s)?(?!\w)", re.IGNORECASE)
 
 
 def nhs_checksum_ok(digits: str) -> bool:
@@ -387,8 +397,9 @@ class NumberRecognizer:
         return start
 
     def _context(self, text: str, start: int, words: list[str], width: int = 60) -> bool:
-        before = text[max(0, start - width):start].casefold()
-        return any(w in before for w in words)
+        """Is one of ``words`` said in the ``width`` characters before ``start``, as whole
+        words ("ref" in "ref 4471", not in "referral"; "pin" not in "opinion")?"""
+        return _cue_regex(tuple(words)).search(text, max(0, start - width), start) is not None
 
     def _classify(self, run: DigitRun, chunk: Chunk) -> Span | None:
         d = run.digits
