@@ -128,7 +128,7 @@ def row_key(text: str, start: int) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _cue_regex(words: tuple[str, ...]) -> re.Pattern[str]:
+def cue_regex(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a list of cue words or phrases, matched as whole words (a plural or
     possessive allowed: "incidents", "PIN's")."""
     alts = sorted({r"\s+".join(re.escape(w) for w in c.split()) for c in words if c.strip()},
@@ -399,7 +399,7 @@ class NumberRecognizer:
     def _context(self, text: str, start: int, words: list[str], width: int = 60) -> bool:
         """Is one of ``words`` said in the ``width`` characters before ``start``, as whole
         words ("ref" in "ref 4471", not in "referral"; "pin" not in "opinion")?"""
-        return _cue_regex(tuple(words)).search(text, max(0, start - width), start) is not None
+        return cue_regex(tuple(words)).search(text, max(0, start - width), start) is not None
 
     def _classify(self, run: DigitRun, chunk: Chunk) -> Span | None:
         d = run.digits

@@ -6,7 +6,7 @@ import re
 
 from ..core.model import Span
 from .config import DetectionConfig
-from .numbers import row_key
+from .numbers import cue_regex, row_key
 from .text import Chunk
 
 # Any written address: Presidio's needs a known top-level domain, which an internal or made-up
@@ -42,10 +42,9 @@ class PatternRecognizer:
                        for m in _ANY_EMAIL.finditer(text))
         for p in self.patterns:
             for m in p.regex.finditer(text):
-                if p.context:
-                    before = text[max(0, m.start() - 40):m.start()].casefold()
-                    if not any(c in before for c in p.context):
-                        continue
+                if p.context and not cue_regex(tuple(p.context)).search(
+                        text, max(0, m.start() - 40), m.start()):
+                    continue  # its cue, as whole words ("ref", not "referral")
                 if p.type == "ID" and row_key(text, m.start()):
                     continue  # "ref 0031 | ...": a survey's row number, not a reference
                 out.append(Span(m.start(), m.end(), p.type, m.group(), p.score, p.name))
