@@ -67,6 +67,8 @@ def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
     ("Participant: My Irish mobile is +353 86 555 0192.", "+353 86 555 0192", "PHONE"),
     ("P: My extension is 5521 if the desk is empty.", "5521", "PHONE"),
     ("P: I put in a complaint, 6619204, and heard nothing.", "6619204", "ID"),
+    ("P: Payroll wanted my national insurance, JT 40 11 72 B, again.", "JT 40 11 72 B", "ID"),
+    ("P: My badge number ends in 3390, if security ask.", "3390", "ID"),
     ("P: The police gave me a crime reference, 14/55102/22, weeks later.", "14/55102/22", "ID"),
     ("p: the job ref is k l dash i n c dash two two four one",
      "k l dash i n c dash two two four one", "ID"),
