@@ -170,6 +170,10 @@ def _token_digits(toks: list[Tok], i: int) -> tuple[str, int] | None:
             return "".join(parts), 1
         if len(parts) == 2 and parts[0] in TENS and parts[1] in UNITS:
             return TENS[parts[0]] + UNITS[parts[1]], 1
+    if "." in t and t.startswith("0"):  # "0113.496.0123": a phone number typed with dots
+        joined = t.replace(".", "")
+        if joined.isdigit() and len(joined) in (10, 11):
+            return joined, 1
     if t == "hundred":
         return "00", 1
     return None
@@ -431,6 +435,10 @@ class NumberRecognizer:
             return Span(start, end, "NHS_NUMBER", surface, 0.97, "nhs-checksum")
         if len(d) == 10 and self._context(chunk.text, start, self.nhs_context):
             return Span(start, end, "NHS_NUMBER", surface, 0.7, "nhs-context")
+        if d.startswith("440") and len(d) == 13:  # "+44 (0)113 496 0123"
+            return Span(start, end, "PHONE", surface, 0.9, "uk-phone")
+        if len(d) == 10 and d.startswith("7") and spoken:  # a mobile said without its 0
+            return Span(start, end, "PHONE", surface, 0.7, "uk-mobile-no-zero")
         if self._context(chunk.text, start, self.id_context) and len(d) >= 4:
             if len(d) == 4 and (d.startswith("19") or d.startswith("20")):
                 return None
