@@ -66,6 +66,8 @@ def test_postcodes_said_in_part(det: Detector, text: str, code: str) -> None:
     ("p: just ask switchboard for bleep four one seven", "four one seven", "PHONE"),
     ("Participant: My Irish mobile is +353 86 555 0192.", "+353 86 555 0192", "PHONE"),
     ("Participant: Office is 0161.496.0871, any time.", "0161.496.0871", "PHONE"),
+    ("p: it's amara osei all one word at outlook dot com",
+     "amara osei all one word at outlook dot com", "EMAIL"),
     ("Participant: Or +44 (0)161 496 0871 from abroad.", "+44 (0)161 496 0871", "PHONE"),
     ("p: text me on seven seven double oh nine oh oh three one two",
      "seven seven double oh nine oh oh three one two", "PHONE"),

@@ -48,6 +48,9 @@ _SPOKEN_EMAIL = re.compile(
     r"\b", re.IGNORECASE)
 # Parts of a spoken address joined by "dot" right before the part the match starts with.
 _DOT_CHAIN = re.compile(r"\b(?:[a-z0-9]+\s+(?:dot|underscore)\s+)+[a-z0-9]+\s+$", re.I)
+# "... all one word at ...", "... no spaces at ...": how the name part is written, said
+# between it and "at"; the words before it are the name part.
+_ONE_WORD = re.compile(r"(?:\b([a-z0-9]+)\s+)?(?P<how>(?:all\s+)?(?:one|no|lower))\s+$", re.I)
 # Words said before an address that are never part of it.
 _EMAIL_LEAD_STOP = {"is", "it's", "its", "email", "e-mail", "mail", "me", "on", "at", "my",
                     "address", "use", "try", "send", "to", "it", "was", "and", "or", "the",
@@ -358,6 +361,12 @@ class NumberRecognizer:
             chain = _DOT_CHAIN.search(text, max(0, s - 80), s)
             if chain and s == m.start():  # "lewisham dot recovery college at ...": ASR split
                 s = chain.start()          # one part of the address into two words
+            said = _ONE_WORD.search(text, max(0, m.start() - 60), m.start())
+            if said and s == m.start() and m.group(1).lower() in ("word", "spaces", "space",
+                                                                   "case"):
+                # "jane smith all one word at gmail dot com": the name part before the words
+                s = self._email_lead(toks, said.start(1)) if said.group(1) \
+                    and said.group(1).lower() not in _EMAIL_LEAD_STOP else said.start("how")
             if m.group(1).lower() in STOP and s == m.start():
                 continue  # "we were at gmail", "the talk was at ...": no address
             score = 0.85 if " dot " in m.group(2) or "." in m.group(2) else 0.6
