@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from anonyscribe.core.model import RecordingInfo, SpeakerTime, Transcript
+from anonyscribe.core.model import RecordingInfo, Segment, SpeakerTime, Transcript
 from anonyscribe.export import write_format
+from anonyscribe.export.common import export_turns
 from anonyscribe.export.subtitles import CROSSTALK, UNCLEAR, cues
-from anonyscribe.speakers import merge_speakers, move_segment, rename_speaker
+from anonyscribe.speakers import assign_speakers, merge_speakers, move_segment, rename_speaker
 from anonyscribe.speakers.der import diarization_error
 from anonyscribe.speakers.turns import Turn
 from test_export_subtitles import parse_srt, parse_vtt
@@ -78,3 +79,29 @@ def test_speaker_times_survive_save_merge_move_and_rename() -> None:
     assert "S3" in {sp.id for sp in moved.speakers}     # still heard, so still labelled
     named = rename_speaker(t, "S3", "Observer")
     assert ("Observer", CROSSTALK) in {(c.speaker, c.text) for c in cues(named)}
+
+
+def test_a_turn_with_a_long_pause_is_timed_by_its_words_not_spread_over_the_pause(
+        tmp_path) -> None:
+    # The recogniser wrote one segment over 0-12 s: S1's words at 0.2-2.15 and 9.0-10.95,
+    # nothing in between, where S2 says something it did not write (3.0-8.0 s). Spread by
+    # text share, S1's cues covered S2's voice, which then had no cue at all.
+    first, second = seg(0, "Could you say what changed?", 0.2), seg(1, "And what came next?", 9.0)
+    one = Transcript(RecordingInfo("interview.wav"), [
+        Segment(0, 0.2, second.end, f"{first.text} {second.text}", "S1",
+                first.words + second.words)])
+    voices = [Turn(0.0, 2.6, "S1"), Turn(3.0, 8.0, "S2"), Turn(8.8, 11.2, "S1")]
+    out = assign_speakers(one, voices)
+    out.speaker_times = [SpeakerTime(t.start, t.end, t.speaker) for t in voices]
+    out.ensure_speakers()  # as label_turns does: a voice without words is labelled too
+    assert [(s.speaker, s.text) for s in out.segments] == [
+        ("S1", first.text), ("S1", second.text)]
+    assert [s.id for s in out.segments] == [0, 1]
+    (path,) = write_format("vtt", out, tmp_path, "interview", set())
+    read = parse_vtt(path.read_text("utf-8"))
+    assert ("Speaker 2", UNCLEAR, 3.0, 8.0) in [(c.speaker, c.text, c.start, c.end)
+                                                 for c in read]
+    truth = [Turn(0.0, 2.6, "A"), Turn(3.0, 8.0, "B"), Turn(8.8, 11.2, "A")]
+    assert diarization_error(truth, as_turns(read)).der < 0.05
+    # one paragraph in the documents all the same: same speaker, so one export turn
+    assert len(export_turns(out)) == 1
