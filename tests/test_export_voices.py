@@ -105,3 +105,23 @@ def test_a_turn_with_a_long_pause_is_timed_by_its_words_not_spread_over_the_paus
     assert diarization_error(truth, as_turns(read)).der < 0.05
     # one paragraph in the documents all the same: same speaker, so one export turn
     assert len(export_turns(out)) == 1
+
+
+def test_a_cue_running_onto_the_other_voice_is_pulled_back_to_its_own() -> None:
+    # The recogniser's segment for S1's question ends at 4.2 s, but S1's voice stops at 3.0
+    # and S2 alone talks from 3.0 (its first words only at 4.5): shared out by text, the
+    # question's cue covered S2's first 1.2 s (confusion), which then got no cue.
+    ask = seg(0, "Could you say what changed?", 0.2)
+    ask.end = 4.2
+    t = Transcript(RecordingInfo("interview.wav"), [ask, seg(1, "The rota changed.", 4.5, "S2")])
+    t.speaker_times = [SpeakerTime(0.0, 3.0, "S1"), SpeakerTime(3.0, 7.0, "S2")]
+    t.ensure_speakers()
+    found = cues(t)
+    first = next(c for c in found if c.text.startswith("Could"))
+    assert abs(first.end - 3.0) < 1e-6
+    assert ("Speaker 2", UNCLEAR) in {(c.speaker, c.text) for c in found if c.start < 4.5}
+    truth = [Turn(0.0, 3.0, "A"), Turn(3.0, 7.0, "B")]
+    assert diarization_error(truth, as_turns(found), collar=0.0).der < 0.01
+    # a cue on its own voice is never pulled in, however the other voice lies around it
+    t.speaker_times = [SpeakerTime(0.0, 4.2, "S1"), SpeakerTime(4.2, 7.0, "S2")]
+    assert abs(next(c for c in cues(t) if c.text.startswith("Could")).end - 4.2) < 1e-6

@@ -132,6 +132,31 @@ def _stretch(out: list[Cue], voices: list[Cue]) -> None:
             cue.end = max(cue.end, min(hi, end, cue.end + STRETCH_S))
 
 
+def _inside(t: float, spans: list[Cue]) -> Cue | None:
+    return next((v for v in spans if v.start <= t < v.end), None)
+
+
+def _trim(out: list[Cue], main: list[Cue], voices: list[Cue]) -> None:
+    """Pull in each cue's ends that lie on another speaker's voice alone (its own voice not
+    heard there), at most ``STRETCH_S`` each side: the recogniser's segment ends, and text
+    shared out over a segment, run late and early; the voice times do not."""
+    labels = {c.speaker for c in out}
+    owns = {s: [v for v in voices if v.speaker == s] for s in labels}
+    others = {s: [v for v in main if v.speaker != s] for s in labels}
+    for cue in out:
+        own, other = owns[cue.speaker], others[cue.speaker]
+        at = _inside(cue.start, other)
+        if at is not None and _inside(cue.start, own) is None:
+            back = [v.start for v in own if cue.start < v.start < at.end]
+            cue.start = min(min([at.end, *back]), cue.start + STRETCH_S,
+                            max(cue.start, cue.end - MIN_CUE))
+        at = _inside(cue.end - 1e-6, other)
+        if at is not None and _inside(cue.end - 1e-6, own) is None:
+            back = [v.end for v in own if at.start < v.end < cue.end]
+            cue.end = max(max([at.start, *back]), cue.end - STRETCH_S,
+                          min(cue.end, cue.start + MIN_CUE))
+
+
 def _minus(span: tuple[float, float], holes: list[Cue]) -> list[tuple[float, float]]:
     """``span`` without the time the ``holes`` cover."""
     pieces = [span]
@@ -157,8 +182,9 @@ def _voice_cues(spans: list[Cue], holes: list[Cue], text: str) -> list[Cue]:
 def cues(transcript: Transcript) -> list[Cue]:
     """Cues in time order. Word cues never overlap one another. Where the speaker method
     heard more than the recogniser wrote (``Transcript.speaker_times``), cues are widened over
-    their speaker's voice, voice with no words gets an ``[unclear]`` cue of its own, and a
-    second voice talking over a turn gets a ``[crosstalk]`` cue at the same time."""
+    their speaker's voice and pulled in where they run onto another speaker's voice alone,
+    voice with no words gets an ``[unclear]`` cue of its own, and a second voice talking
+    over a turn gets a ``[crosstalk]`` cue at the same time."""
     out = _word_cues(transcript)
     if not transcript.speaker_times:
         return out
@@ -169,6 +195,7 @@ def cues(transcript: Transcript) -> list[Cue]:
     main = [voice(t) for t in transcript.speaker_times if not t.overlap]
     second = [voice(t) for t in transcript.speaker_times if t.overlap]
     _stretch(out, main)
+    _trim(out, main, main + second)
     out += _voice_cues(main, list(out), UNCLEAR)
     for label in {v.speaker for v in second}:
         own = [c for c in out if c.speaker == label]
