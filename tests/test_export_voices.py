@@ -125,3 +125,21 @@ def test_a_cue_running_onto_the_other_voice_is_pulled_back_to_its_own() -> None:
     # a cue on its own voice is never pulled in, however the other voice lies around it
     t.speaker_times = [SpeakerTime(0.0, 4.2, "S1"), SpeakerTime(4.2, 7.0, "S2")]
     assert abs(next(c for c in cues(t) if c.text.startswith("Could")).end - 4.2) < 1e-6
+
+
+def test_a_voice_under_another_speakers_words_is_crosstalk_only_where_both_are_heard() -> None:
+    # S1 talks 0-4 s (the recogniser wrote none of it); S2 starts over it at 2.0 s and its
+    # words begin there; S1's voice under S2's words is heard with S2's: both talk.
+    t = Transcript(RecordingInfo("meeting.wav"), [seg(0, "Yes, I mean she runs it.", 2.0, "S2")])
+    t.speaker_times = [SpeakerTime(0.0, 4.0, "S1"), SpeakerTime(2.0, 4.0, "S2", overlap=True),
+                       SpeakerTime(4.0, 5.5, "S2")]
+    t.ensure_speakers()
+    first = t.speaker_label("S1")
+    said = [(c.speaker, c.text, c.start, c.end) for c in cues(t)]
+    assert (first, UNCLEAR, 0.0, 2.0) in said
+    assert (first, CROSSTALK, 2.0, 4.0) in said
+    truth = [Turn(0.0, 4.0, "A"), Turn(2.0, 5.5, "B")]
+    assert diarization_error(truth, as_turns(cues(t)), collar=0.0).der < 0.01
+    # S2 not heard there (the words only placed there): no second voice is made up
+    t.speaker_times = [SpeakerTime(0.0, 4.0, "S1"), SpeakerTime(4.0, 6.0, "S2")]
+    assert CROSSTALK not in {c.text for c in cues(t)}
