@@ -143,3 +143,16 @@ def test_a_voice_under_another_speakers_words_is_crosstalk_only_where_both_are_h
     # S2 not heard there (the words only placed there): no second voice is made up
     t.speaker_times = [SpeakerTime(0.0, 4.0, "S1"), SpeakerTime(4.0, 6.0, "S2")]
     assert CROSSTALK not in {c.text for c in cues(t)}
+
+
+def test_a_cue_end_running_into_silence_is_pulled_back_but_a_start_in_silence_stays() -> None:
+    # S1's words 1.0-2.95, its segment said to end at 4.5 s; its voice 1.2-3.2 s, then
+    # silence: the end comes back to 3.2; the start (a first word the voice detector did
+    # not hear) stays at 1.0.
+    ask = seg(0, "Could you say what changed?", 1.0)
+    ask.end = 4.5
+    t = Transcript(RecordingInfo("interview.wav"), [ask])
+    t.speaker_times = [SpeakerTime(1.2, 3.2, "S1")]
+    t.ensure_speakers()
+    (only,) = cues(t)
+    assert (only.start, only.end) == (1.0, 3.2)

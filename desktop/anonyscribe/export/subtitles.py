@@ -140,9 +140,11 @@ def _inside(t: float, spans: list[Cue]) -> Cue | None:
 
 
 def _trim(out: list[Cue], main: list[Cue], voices: list[Cue]) -> None:
-    """Pull in each cue's ends that lie on another speaker's voice alone (its own voice not
-    heard there), at most ``STRETCH_S`` each side: the recogniser's segment ends, and text
-    shared out over a segment, run late and early; the voice times do not."""
+    """Pull in each cue's start where it lies on another speaker's voice alone, and its end
+    where its own voice is not heard (another's or nobody's), to its own voice, at most
+    ``STRETCH_S``: segment ends, and text shared out over a segment, run late and early;
+    the voice times do not. A start in silence stays: the recogniser heard a first word
+    there that a soft onset may hide from the voice detector (real clips lost speech)."""
     labels = {c.speaker for c in out}
     owns = {s: [v for v in voices if v.speaker == s] for s in labels}
     others = {s: [v for v in main if v.speaker != s] for s in labels}
@@ -153,11 +155,12 @@ def _trim(out: list[Cue], main: list[Cue], voices: list[Cue]) -> None:
             back = [v.start for v in own if cue.start < v.start < at.end]
             cue.start = min(min([at.end, *back]), cue.start + STRETCH_S,
                             max(cue.start, cue.end - MIN_CUE))
-        at = _inside(cue.end - 1e-6, other)
-        if at is not None and _inside(cue.end - 1e-6, own) is None:
-            back = [v.end for v in own if at.start < v.end < cue.end]
-            cue.end = max(max([at.start, *back]), cue.end - STRETCH_S,
-                          min(cue.end, cue.start + MIN_CUE))
+        if _inside(cue.end - 1e-6, own) is None:
+            at = _inside(cue.end - 1e-6, other)
+            back = [v.end for v in own if cue.end - STRETCH_S < v.end < cue.end]
+            if at is not None or back:  # silence: only back to where its voice stopped
+                cue.end = max(max([at.start if at else -math.inf, *back]),
+                              cue.end - STRETCH_S, min(cue.end, cue.start + MIN_CUE))
 
 
 def _reach(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
