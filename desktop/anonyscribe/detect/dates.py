@@ -61,8 +61,8 @@ _FESTIVAL = (r"(?:ramadan|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|baisak
              r"the\s+twelfth|(?:the\s+)?(?:st\.?|saint)\s+\w+['’]?s)")
 # Any other named day with a year ("Windrush Day 2020", "eleventh night twenty twenty two"):
 # found from its cheap tail ("day 2020"), then the one or two words of its name before it.
-_NAMED_TAIL = re.compile(rf"\b(?:day|eve|night|sunday|monday|friday)\s+(?:of\s+)?{YEAR}\b",
-                         re.I)
+_NAMED_TAIL = re.compile(rf"\b(?:day|eve|night|sunday|monday|friday)\s+(?:of\s+)?{YEAR}\b"
+                         rf"{_NOT_COUNTED}", re.I)
 _NAME_BEFORE = re.compile(rf"\b(?:{_NOT_NAMED}[a-z]+['’]?s?\s+)?{_NOT_NAMED}[a-z]+['’]?s?\s+$",
                           re.I)
 # A named day on its own: one day of one year even without the year ("on Boxing Day").
@@ -120,7 +120,8 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b(?:spring|summer|autumn|winter)\s+{YEAR}\b", re.I), 0.8, "season-year"),
     (re.compile(rf"\b(?:spring|summer|autumn|winter|michaelmas|lent|hilary|trinity|easter)\s+"
                 rf"(?:term|semester)\s+(?:of\s+)?{YEAR}\b", re.I), 0.8, "term-year"),
-    (re.compile(rf"\b{_FESTIVAL}\s+(?:of\s+)?{YEAR}\b", re.I), 0.8, "festival-year"),
+    (re.compile(rf"\b{_FESTIVAL}\s+(?:of\s+)?{YEAR}\b{_NOT_COUNTED}", re.I), 0.8,
+     "festival-year"),
     (re.compile(rf"\b(?:new\s+year['’]?s(?:\s+(?:eve|day))?|christmas(?:\s+(?:eve|day))?|"
                 rf"boxing\s+day|easter(?:\s+(?:sunday|monday|weekend))?|bonfire\s+night|"
                 rf"hogmanay|burns\s+night|st\.?\s+patrick['’]?s\s+day|st\.?\s+david['’]?s\s+day|"
