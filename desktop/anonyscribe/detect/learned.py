@@ -200,19 +200,37 @@ class Model:
     meta: dict[str, object] = field(default_factory=dict)
     # per likeliest type: where a miss costs more than a flag, or the model is surer
     thresholds: dict[str, float] = field(default_factory=dict)
+    # a second pass (stacking): the same word's features plus what the first pass said of the
+    # words around it and of the same word elsewhere in the document
+    stack: Model | None = None
 
     def threshold_for(self, typ: str) -> float:
         return self.thresholds.get(typ, self.threshold)
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Model:
+        stack = raw.get("stack")
         return cls(classes=list(raw["classes"]), bias=[float(b) for b in raw["bias"]],
                    weights={k: [float(x) for x in v] for k, v in raw["weights"].items()},
-                   threshold=float(raw["threshold"]), cont=float(raw.get("cont", 1.0)),
-                   extend=float(raw.get("extend", raw["threshold"])),
+                   threshold=float(raw.get("threshold", 0.5)), cont=float(raw.get("cont", 1.0)),
+                   extend=float(raw.get("extend", raw.get("threshold", 0.5))),
                    meta=dict(raw.get("meta", {})),
-                   thresholds={k: float(v) for k, v in raw.get("thresholds", {}).items()})
+                   thresholds={k: float(v) for k, v in raw.get("thresholds", {}).items()},
+                   stack=cls.from_json(stack) if stack else None)
+
+    def to_json(self) -> dict:
+        raw: dict[str, object] = {"classes": self.classes, "bias": self.bias}
+        if self.thresholds or self.meta:
+            raw.update(threshold=self.threshold, thresholds=self.thresholds, cont=self.cont,
+                       extend=self.extend, meta=self.meta)
+        raw["weights"] = dict(sorted(self.weights.items()))
+        if self.stack is not None:
+            raw["stack"] = self.stack.to_json()
+        return raw
 
     def probs(self, feats: Iterable[str]) -> list[float]:
         z = list(self.bias)
@@ -246,16 +264,23 @@ class SecondOpinion:
                 ) -> list[tuple[Tok, float, str, int]]:
         """(token, probability of a name, place, workplace or role, likeliest of those,
         rule index) per word; a word a rule flagged is not scored."""
-        out = []
-        for w in self.feats.words(text, rules, ctx):
-            if w.rule >= 0:
-                out.append((w.tok, 0.0, "", w.rule))
-                continue
-            p = self.model.probs(w.feats)
-            p_id = sum(p[k] for k in self.suggested)
-            best = max(self.suggested, key=p.__getitem__)
-            out.append((w.tok, p_id, self.model.classes[best], w.rule))
-        return out
+        words = self.feats.words(text, rules, ctx)
+        scored = self.first_pass(words)
+        if self.model.stack is not None:
+            extra = context_features(text, words, scored, rules)
+            scored = [None if s is None else self._score(self.model.stack, w.feats + x)
+                      for w, s, x in zip(words, scored, extra, strict=True)]
+        return [(w.tok, 0.0, "", w.rule) if s is None else (w.tok, s[0], s[1], w.rule)
+                for w, s in zip(words, scored, strict=True)]
+
+    def first_pass(self, words: list[Word]) -> list[tuple[float, str] | None]:
+        """(probability of a suggested type, likeliest of them) per word; None for a rule's."""
+        return [None if w.rule >= 0 else self._score(self.model, w.feats) for w in words]
+
+    def _score(self, model: Model, feats: list[str]) -> tuple[float, str]:
+        p = model.probs(feats)
+        best = max(self.suggested, key=p.__getitem__)
+        return sum(p[k] for k in self.suggested), model.classes[best]
 
     def add(self, text: str, rules: list[Span], ctx: Context,
             allowed: Callable[[Span], bool]) -> list[Span]:
@@ -314,6 +339,71 @@ class SecondOpinion:
             if allowed(sp) and not self._relation(text, sp):
                 new.append(sp)
         return _merge(text, rules, new)
+
+
+_BUCKETS = (0.05, 0.15, 0.3, 0.5, 0.7)
+
+
+def _tag(w: Word, s: tuple[float, str] | None, rules: list[Span]) -> str:
+    """What the first pass (or a rule) said of one word, coarsely: 'R:PER', 'ORG3', '0'."""
+    if s is None:
+        return "R:" + rules[w.rule].type[:3]
+    b = sum(s[0] >= x for x in _BUCKETS)
+    return f"{s[1][:3]}{b}" if b else "0"
+
+
+def context_features(text: str, words: list[Word], scored: list[tuple[float, str] | None],
+                     rules: list[Span]) -> list[list[str]]:
+    """The second pass's extra features per word: the first pass's verdict on the word itself,
+    on the words one and two either side ("lecturer in X", "X ward", "my colleague X"), and on
+    the other occurrences of the same word in the document (a word flagged once is a candidate
+    everywhere; one capitalised inside a sentence elsewhere is a name written lower case
+    here). Linear: one pass to collect each word's best other occurrence, one to read it."""
+    tags = [_tag(w, s, rules) for w, s in zip(words, scored, strict=True)]
+    # per word form: the two likeliest scored occurrences, the rules' types, capitalised count
+    best: dict[str, list[tuple[float, int]]] = {}
+    ruled: dict[str, set[str]] = {}
+    capped: dict[str, int] = {}
+    for k, (w, s) in enumerate(zip(words, scored, strict=True)):
+        lw = w.tok.lower
+        if lw in STOP or len(lw) < 2 or not w.tok.text.isalpha():
+            continue
+        if s is None:
+            ruled.setdefault(lw, set()).add(rules[w.rule].type[:3])
+        else:
+            top = best.setdefault(lw, [])
+            top.append((s[0], k))
+            top.sort(reverse=True)
+            del top[2:]
+        if w.tok.text[0].isupper() and not w.tok.sent_start:
+            capped[lw] = capped.get(lw, 0) + 1
+    out: list[list[str]] = []
+    n = len(words)
+    for k, (w, s) in enumerate(zip(words, scored, strict=True)):
+        if s is None:
+            out.append([])
+            continue
+        f = [f"self={tags[k]}"]
+        for d in (-2, -1, 1, 2):
+            j = k + d
+            if 0 <= j < n:
+                a, b = (words[j].tok, w.tok) if d < 0 else (w.tok, words[j].tok)
+                tight = "t" if abs(d) == 1 and _tight(text, a.end, b.start) else ""
+                f.append(f"n{d:+d}={tags[j]}{tight}")
+        if 0 < k < n - 1:
+            f.append(f"n-1={tags[k - 1]}|n+1={tags[k + 1]}")
+        lw = w.tok.lower
+        other = [(p, j) for p, j in best.get(lw, ()) if j != k]
+        if other:
+            j = other[0][1]
+            f.append(f"doc={tags[j]}")
+        for t in sorted(ruled.get(lw, ())):
+            f.append(f"docR={t}")
+        self_cap = w.tok.text[0].isupper() and not w.tok.sent_start
+        if capped.get(lw, 0) - self_cap > 0 and not w.tok.text[0].isupper():
+            f.append("docC")
+        out.append(f)
+    return out
 
 
 def _possessed(text: str, start: int) -> bool:
