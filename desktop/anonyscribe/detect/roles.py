@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..core.model import Span
 from .config import DetectionConfig
 from .lexicon import STOP, Lexicon
-from .numbers import NUMBER_WORDS
+from .numbers import NUMBER_WORDS, TEENS, TENS, UNITS
 from .text import FILLERS, Chunk, Tok, tokenize
 
 _OWNERS = {"my", "our", "the", "his", "her", "their", "your"}
@@ -116,6 +116,12 @@ _GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
 # Last words of an employer's name: "a carer for kestrel care" names whom, not a field.
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
+# Counts of posts held in a team ("two HCSWs", "twenty-four carers"): two and up.
+_COUNTS = (frozenset(UNITS) - {"zero", "oh", "o", "nought", "nil", "one"}) | frozenset(TEENS) \
+    | frozenset(TENS) | {"couple"}
+# Words before a number that make it a grade, a place or an age, not a count.
+_NOT_COUNTING = {"band", "level", "ward", "bay", "room", "floor", "year", "years", "aged",
+                 "page", "number", "no", "step", "stage", "f", "st", "ct", "fy", "imt"}
 _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
                    "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then",
                    "years", "months", "weeks", "days", "ages", "decades", "year", "month",
@@ -174,6 +180,34 @@ class RoleRecognizer:
         out.extend(self._cued(chunk))
         out.extend(self._appositive(chunk))
         out.extend(self._said_by(chunk))
+        out.extend(self._counted(chunk))
+        return out
+
+    # -- posts counted in a team -----------------------------------------------------------
+    def _counted(self, chunk: Chunk) -> list[Span]:
+        """'we've two dental nurses', 'three optoms and two dispensing opticians', 'eight
+        HCSWs': a post counted says how a named team is staffed, and with the team known the
+        few who hold it are too. A low score: the same words are often said of nobody in
+        particular. Bare generic words ('two nurses') and posts that modify a place or a
+        thing ('two porter lodges', 'two registrar rotas') are left."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks[:-1]):
+            lw = t.lower
+            count = lw in _COUNTS or lw.isdigit() and 2 <= int(lw) <= 99 or (
+                "-" in lw and lw.split("-", 1)[0] in TENS)
+            if not count or i and toks[i - 1].lower in _NOT_COUNTING | _OWNERS - {"the"}:
+                continue  # "band two", "my two managers": a grade, or who-not-which
+            k = i + 2 if lw == "couple" and toks[i + 1].lower == "of" else i + 1
+            end, head = self._occupation(toks, k, plural=True)
+            if end is None or toks[end - 1].lower == head or _singular(toks[end - 1].lower) \
+                    != head or head in _GENERIC_ALONE and end == k + 1 or head in _NEVER_BESIDE:
+                continue  # singular ("two porter shifts"), generic, or who-not-which
+            if end < len(toks) and (toks[end].lower in _POST_ATTRIBUTES
+                                    or self._names_a_place(toks, end)):
+                continue
+            s, e = toks[k].start, toks[end - 1].end
+            out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.35, "role-count"))
         return out
 
     # -- a post said next to a name --------------------------------------------------------
