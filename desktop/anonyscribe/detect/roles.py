@@ -116,6 +116,11 @@ _GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
 # Last words of an employer's name: "a carer for kestrel care" names whom, not a field.
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
+# A field of a table or survey export that holds a post and nothing else: a quoted CSV cell,
+# a cell between bars or tabs ('"Speech and language therapist"', '| Paramedic |').
+_FIELD = re.compile(r'(?:(?<=^")|(?<=,")|(?<=\|)|(?<=\t))[ ]*([A-Za-z][A-Za-z\'&/ -]{1,60}?)[ ]*'
+                    r'(?="(?:,|$)|\||\t|$)', re.MULTILINE)
+_FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # Counts of posts held in a team ("two HCSWs", "twenty-four carers"): two and up.
 _COUNTS = (frozenset(UNITS) - {"zero", "oh", "o", "nought", "nil", "one"}) | frozenset(TEENS) \
     | frozenset(TENS) | {"couple"}
@@ -181,7 +186,39 @@ class RoleRecognizer:
         out.extend(self._appositive(chunk))
         out.extend(self._said_by(chunk))
         out.extend(self._counted(chunk))
+        out.extend(self._fields(chunk))
         return out
+
+    # -- a post alone in a field of a table or survey ---------------------------------------
+    def _fields(self, chunk: Chunk) -> list[Span]:
+        """'"Speech and language therapist"', '| Paramedic |': in a survey export or a table
+        the post has its own column, written without any cue; a field whose words are a title
+        (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
+        words) is that respondent's post."""
+        out: list[Span] = []
+        for m in _FIELD.finditer(chunk.text):
+            words = tokenize(m.group(1))
+            if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-"
+                                                      for w in words):
+                continue
+            last = words[-1]
+            if not (self.is_head(last) or _singular(last.lower) in self.heads
+                    or last.lower in self.occupations) \
+                    or len(words) == 1 and last.lower in self.relationship:
+                continue  # a lone "Carer" column: most often a family carer, not a post
+            if all(self._field_part(w, k) for k, w in enumerate(words[:-1])) \
+                    and words[0].lower not in _FIELD_JOINERS:
+                s, e = m.start(1), m.end(1)
+                out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.5, "role-field"))
+        return out
+
+    def _field_part(self, w: Tok, k: int) -> bool:
+        lw = w.lower
+        if lw in self.mods or lw in self.occupations or lw in self.heads \
+                or lw in _FIELD_JOINERS or not w.is_word:
+            return True
+        return lw not in STOP and self.lex.is_word(lw) and (k == 0 or not w.is_cap) \
+            and lw not in self.lex.place_words
 
     # -- posts counted in a team -----------------------------------------------------------
     def _counted(self, chunk: Chunk) -> list[Span]:
