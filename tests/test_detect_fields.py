@@ -19,6 +19,9 @@ ROW = '"2025-02-11 09:30:12","{post}","Kestrelford Trust","We need more staff on
     (ROW.format(post="Orthoptist"), "Orthoptist"),
     ("| 7 | Blackwater | Occupational therapist | more staff |", "Occupational therapist"),
     ("17\tDietitian\tTrawsfynydd\tfewer forms", "Dietitian"),
+    ("[R31] Q1: Podiatrist | Q2: Glenmorran Clinic | Q3: fine", "Podiatrist"),
+    ("[R32] Q1: Locum pharmacist (weekends) | Q2: various", "Locum pharmacist"),
+    ("Q1: Student", "Student"),
 ])
 def test_a_field_holding_only_a_post_is_a_role(det: Detector, line: str, post: str) -> None:
     got = {s.text: s.type for s in det.detect_text(line)}
@@ -30,6 +33,8 @@ def test_a_field_holding_only_a_post_is_a_role(det: Detector, line: str, post: s
     (ROW.format(post="Yes"), "Yes"),
     (ROW.format(post="Nursing"), "Nursing"),  # a field of work, not a post
     ('"Q3","The manager never listens","Other"', "The manager never listens"),  # a sentence
+    ("[R33] Q3: The manager never listens | Q4: no", "The manager never listens"),
+    ("[R34] Q2: Nursing", "Nursing"),
 ])
 def test_other_fields_are_no_post(det: Detector, line: str, word: str) -> None:
     got = {s.text for s in det.detect_text(line) if s.type == "ROLE"}

@@ -120,6 +120,9 @@ _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited",
 # a cell between bars or tabs ('"Speech and language therapist"', '| Paramedic |').
 _FIELD = re.compile(r'(?:(?<=^")|(?<=,")|(?<=\|)|(?<=\t))[ ]*([A-Za-z][A-Za-z\'&/ -]{1,60}?)[ ]*'
                     r'(?="(?:,|$)|\||\t|$)', re.MULTILINE)
+# ... or a survey answer that is a post and nothing else ("[R07] Q1: Optometrist.").
+_ANSWER = re.compile(r"^[^\n:]{0,30}\bQ\d{1,2}[a-z]?:[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
+                     r"(?=[.,;!|(]|$)", re.MULTILINE)
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # Counts of posts held in a team ("two HCSWs", "twenty-four carers"): two and up.
 _COUNTS = (frozenset(UNITS) - {"zero", "oh", "o", "nought", "nil", "one"}) | frozenset(TEENS) \
@@ -196,7 +199,7 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
-        for m in _FIELD.finditer(chunk.text):
+        for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text)]:
             words = tokenize(m.group(1))
             if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-"
                                                       for w in words):
@@ -217,6 +220,8 @@ class RoleRecognizer:
         if lw in self.mods or lw in self.occupations or lw in self.heads \
                 or lw in _FIELD_JOINERS or not w.is_word:
             return True
+        if "-" in lw:  # "pre-reg", "out-of-hours"
+            return all(self.lex.is_word(x) or x in self.mods for x in lw.split("-") if x)
         return lw not in STOP and self.lex.is_word(lw) and (k == 0 or not w.is_cap) \
             and lw not in self.lex.place_words
 
