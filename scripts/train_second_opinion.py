@@ -395,31 +395,35 @@ def all_views(docs: list[Prepared], unseen: dict[str, str], fz: Featuriser,
 
 
 def loo_scored(docs: list[Prepared], unseen: dict[str, str], fz: Featuriser, det: Detector,
-               args: argparse.Namespace, vs: list[View]) -> tuple[list[Scored], dict]:
+               args: argparse.Namespace, vs: list[View]
+               ) -> tuple[list[Scored], list[Scored], dict[str, Model]]:
     """Leave one set out: train without it, score its words (with today's rules and, where
-    known, with the rules from before it was tuned on). Returns also the first-pass models
-    per left-out set (out-of-fold first passes for training a second pass)."""
+    known, with the rules from before it was tuned on). Returns the stacked model's scores (if
+    ``args.stack``), the first pass's alone, and the first-pass models per left-out set
+    (out-of-fold first passes for training a second pass)."""
     keys = sorted({d.set for d in docs}, key=list(SETS).index)
     firsts = first_models(vs, [[k] for k in keys], args)
-    out = []
+    stacked, alone = [], []
     for key in keys:
         rest = [v for v in vs if v.set != key]
-        model = Model.from_json(firsts[key].to_json())
+        ops = [(alone, SecondOpinion(firsts[key], det.word_sets(), det.config.min_score))]
         if args.stack:
+            model = Model.from_json(firsts[key].to_json())
             pool = [k for k in keys if k != key]
             oof = firsts if not args.inner else first_models(
                 rest, [pool[i::args.inner] for i in range(args.inner)], args)
             train_stacked(rest, model, oof, args)
-        op = SecondOpinion(model, det.word_sets(), det.config.min_score)
+            ops.append((stacked, SecondOpinion(model, det.word_sets(), det.config.min_score)))
         variants = [("", [d for d in docs if d.set == key])]
         if key in unseen:
             variants.append((" unseen-rules", with_rules([d for d in docs if d.set == key],
                                                         Path(unseen[key]))))
-        for tag, test_docs in variants:
-            out += [Scored(key, tag, d, op, op.guesses(d.text, d.rules, d.ctx))
-                    for d in test_docs]
+        for out, op in ops:
+            for tag, test_docs in variants:
+                out += [Scored(key, tag, d, op, op.guesses(d.text, d.rules, d.ctx))
+                        for d in test_docs]
         print(f"  left out {key}", file=sys.stderr, flush=True)
-    return out, firsts
+    return stacked, alone, firsts
 
 
 def evaluate_scored(items: list[Scored], params: Params | None) -> dict:
@@ -526,6 +530,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--C", dest="c", type=float, default=0.1)
     ap.add_argument("--no-stack", dest="stack", action="store_false",
                     help="the first pass alone (no second pass over the neighbours' scores)")
+    ap.add_argument("--compare", action="store_true",
+                    help="with --loo: also report (and search) the first pass alone")
     ap.add_argument("--inner", type=int, default=0,
                     help="with --loo: out-of-fold first passes from this many groups of the "
                          "remaining sets (0: the other left-out models, which saw the set)")
@@ -544,14 +550,20 @@ def main(argv: list[str] | None = None) -> int:
     vs = all_views(docs, unseen, fz, args)
     firsts = None
     if args.loo:
-        items, firsts = loo_scored(docs, unseen, fz, det, args, vs)
-        report(items, params, "given thresholds")
+        stacked, alone, firsts = loo_scored(docs, unseen, fz, det, args, vs)
+        runs = [("first pass alone", alone)] if not args.stack or args.compare else []
+        if args.stack:
+            runs.append(("stacked", stacked))
+        for name, items in runs:  # the last is the one kept
+            report(items, params, f"{name}, given thresholds")
+            if args.search:
+                floors = [float(x) for x in args.min_precision.split(",")]
+                for floor in reversed(floors):  # the first floor's thresholds are kept
+                    found = search(items, params, floor)
+                    report(items, found, f"{name}, searched (pooled precision >= {floor})")
+                chosen = found
         if args.search:
-            floors = [float(x) for x in args.min_precision.split(",")]
-            for floor in reversed(floors):  # the first floor's thresholds are the ones kept
-                found = search(items, params, floor)
-                report(items, found, f"searched (pooled precision >= {floor})")
-            params = found
+            params = chosen
     if args.write:
         model = train(examples_of(vs), args.min_files, args.c)
         if args.stack:
