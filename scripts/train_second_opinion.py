@@ -21,6 +21,13 @@ Features come from ``learned.Featuriser``; a feature is kept only if it occurs i
 ``--min-files`` training files, so nothing peculiar to one file can be learned. Multinomial logistic
 regression (scikit-learn, build time only; fixed seed), weights written as a JSON table.
 
+The second pass (``learned.context_features``, on unless ``--no-stack``) is trained on every
+set's words with first-pass scores from the model trained without that set (out of fold, as
+at run time on unseen text). In ``--loo`` the second pass for a left-out set uses those same
+per-set first passes, which did see the left-out set; ``--inner G`` instead makes them from G
+groups of the remaining sets only (G more trainings per set). ``--compare`` reports and
+searches the first pass alone beside it.
+
 ``--loo`` trains on all sets but one and scores the one left out, with today's rules and (for
 validation sets) with the rules from before that set was tuned on: the second opinion's gain
 on text neither the rules nor the model have seen. It prints each set and both pools (all sets

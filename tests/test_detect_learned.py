@@ -58,7 +58,7 @@ def learned_spans(det: Detector, text: str) -> list[Span]:
 # -- the resource ----------------------------------------------------------------------------
 def test_weights_resource_loads_and_is_small() -> None:
     assert DEFAULT_CONFIG.read_text(encoding="utf-8").count("learned = true") == 1
-    assert WEIGHTS.stat().st_size < 500_000
+    assert WEIGHTS.stat().st_size < 1_500_000  # our own small table (two passes)
     model = Model.load(WEIGHTS)
     assert "O" in model.classes and set(SUGGESTED) <= set(model.classes)
     assert len(model.bias) == len(model.classes)

@@ -9,6 +9,13 @@ the frequent function or cue words around it. A word scored likely enough become
 suggestion between 0.30 and 0.45 (the review sorts them last); a suggestion next to a rule's
 span extends that span, so every word of an identifier is covered.
 
+Identifiers are spans whose words inform each other ("lecturer in X", "X ward", a name after
+"my colleague"), so an optional second pass (``stack`` in the weights) scores each word again
+with its own features plus what the first pass said of the words one and two either side and
+of the same word elsewhere in the document (a word flagged once is a candidate everywhere).
+It is trained on first-pass scores from models that had not seen the text (out of fold), as
+they are at run time. Still linear: two dot products per word and one dictionary per document.
+
 The weights are our own table (``resources/terms/second_opinion.json``), rebuilt by
 ``scripts/train_second_opinion.py`` from the annotated sets.
 """
