@@ -270,17 +270,11 @@ def examples(docs: list[Prepared], fz: Featuriser, seed: int, drop: float, cut: 
 
 
 def first_scores(model: Model, words: list[Word]) -> list[tuple[float, str] | None]:
-    """The first pass's (probability of a suggested type, likeliest) per word."""
+    """The first pass's (probability of a suggested type, likeliest) per word, as at run
+    time (``Model.scores``); None for a rule's word."""
     suggested = [k for k, c in enumerate(model.classes) if c in SUGGESTED]
-    out: list[tuple[float, str] | None] = []
-    for w in words:
-        if w.rule >= 0:
-            out.append(None)
-            continue
-        p = model.probs(w.feats)
-        best = max(suggested, key=p.__getitem__)
-        out.append((sum(p[k] for k in suggested), model.classes[best]))
-    return out
+    scores = iter(model.scores([w.feats for w in words if w.rule < 0], suggested))
+    return [None if w.rule >= 0 else next(scores) for w in words]
 
 
 def context_of(vs: list[View], first: dict[str, Model]) -> list[list[list[str]]]:

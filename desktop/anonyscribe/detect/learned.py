@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from ..core.model import Span
 from .dates import CALENDAR_WORDS
 from .lexicon import STOP, Lexicon
@@ -239,13 +241,41 @@ class Model:
             raw["stack"] = self.stack.to_json()
         return raw
 
+    _table: tuple[dict[str, int], np.ndarray] | None = field(default=None, repr=False,
+                                                            compare=False)
+
+    def scores(self, feats: list[list[str]], suggested: list[int]
+               ) -> list[tuple[float, str]]:
+        """Per feature list: (probability of the ``suggested`` classes together, likeliest
+        of them). One matrix sum per document instead of a loop per word and class."""
+        if not feats:
+            return []
+        if self._table is None:
+            names = list(self.weights)
+            rows = np.array([self.bias, *(self.weights[f] for f in names)], dtype=np.float64)
+            self._table = ({f: k + 1 for k, f in enumerate(names)}, rows)
+        index, rows = self._table
+        idx: list[int] = []
+        starts: list[int] = []
+        for fs in feats:
+            starts.append(len(idx))
+            idx.append(0)  # the bias row: no word's sum is empty
+            idx.extend(k for k in map(index.get, fs) if k is not None)
+        z = np.add.reduceat(rows[idx], starts, axis=0)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        p = z / z.sum(axis=1, keepdims=True)
+        sub = p[:, suggested]
+        best = sub.argmax(axis=1)
+        return [(float(t), self.classes[suggested[b]])
+                for t, b in zip(sub.sum(axis=1), best, strict=True)]
+
     def probs(self, feats: Iterable[str]) -> list[float]:
-        z = list(self.bias)
+        z = self.bias
+        get = self.weights.get
         for f in feats:
-            w = self.weights.get(f)
+            w = get(f)
             if w is not None:
-                for c, x in enumerate(w):
-                    z[c] += x
+                z = [a + b for a, b in zip(z, w, strict=True)]
         top = max(z)
         ex = [math.exp(v - top) for v in z]
         tot = sum(ex)
@@ -275,19 +305,16 @@ class SecondOpinion:
         scored = self.first_pass(words)
         if self.model.stack is not None:
             extra = context_features(text, words, scored, rules)
-            scored = [None if s is None else self._score(self.model.stack, w.feats + x)
-                      for w, s, x in zip(words, scored, extra, strict=True)]
+            scored = _fill(scored, self.model.stack.scores(
+                [w.feats + x for w, x in zip(words, extra, strict=True) if w.rule < 0],
+                self.suggested))
         return [(w.tok, 0.0, "", w.rule) if s is None else (w.tok, s[0], s[1], w.rule)
                 for w, s in zip(words, scored, strict=True)]
 
     def first_pass(self, words: list[Word]) -> list[tuple[float, str] | None]:
         """(probability of a suggested type, likeliest of them) per word; None for a rule's."""
-        return [None if w.rule >= 0 else self._score(self.model, w.feats) for w in words]
-
-    def _score(self, model: Model, feats: list[str]) -> tuple[float, str]:
-        p = model.probs(feats)
-        best = max(self.suggested, key=p.__getitem__)
-        return sum(p[k] for k in self.suggested), model.classes[best]
+        return _fill([w.rule < 0 for w in words], self.model.scores(
+            [w.feats for w in words if w.rule < 0], self.suggested))
 
     def add(self, text: str, rules: list[Span], ctx: Context,
             allowed: Callable[[Span], bool]) -> list[Span]:
@@ -411,6 +438,12 @@ def context_features(text: str, words: list[Word], scored: list[tuple[float, str
             f.append("docC")
         out.append(f)
     return out
+
+
+def _fill(slots: list, scores: list[tuple[float, str]]) -> list[tuple[float, str] | None]:
+    """The scores of the scored words in order, None where a slot is empty (a rule's word)."""
+    it = iter(scores)
+    return [next(it) if slot else None for slot in slots]
 
 
 def _possessed(text: str, start: int) -> bool:
