@@ -6,19 +6,27 @@
 
 The training sets are the annotated ones we are allowed to tune on: the shared dev set,
 tests/data/detect_validation .. detect_validation5, detect_validation7 and the training sets
-tests/data/detect_training and detect_training2. (The held-out sets, validation 6, 8 and 9,
-are never read here.)
+tests/data/detect_training, detect_training2 and detect_training3. (The held-out sets,
+validation 6, 8, 9 and 10, are never read here.)
 
 Examples are the words the rules did NOT flag (what the model sees at run time), labelled with
 the annotated type or "O". To give it enough positives, and the kind of misses rules make on
 text they were never tuned on, each document is also read: with half of the rules' spans taken
 away and some multi-word spans cut short by a word (so it learns to extend a span); and, for
 validation sets 1-5 and 7 and the training sets, with the rules as they were in the commit that
-added the set (for the training sets: before session 7's rules), before anything was tuned on it
+added the set (for the first two training sets: before session 7's rules; for the third:
+session 8's starting rules), before anything was tuned on it
 (``UNSEEN_AT``; made with ``git archive``, the learned step off, cached per set content).
 Features come from ``learned.Featuriser``; a feature is kept only if it occurs in at least
 ``--min-files`` training files, so nothing peculiar to one file can be learned. Multinomial logistic
 regression (scikit-learn, build time only; fixed seed), weights written as a JSON table.
+
+The second pass (``learned.context_features``, on unless ``--no-stack``) is trained on every
+set's words with first-pass scores from the model trained without that set (out of fold, as
+at run time on unseen text). In ``--loo`` the second pass for a left-out set uses those same
+per-set first passes, which did see the left-out set; ``--inner G`` instead makes them from G
+groups of the remaining sets only (G more trainings per set). ``--compare`` reports and
+searches the first pass alone beside it.
 
 ``--loo`` trains on all sets but one and scores the one left out, with today's rules and (for
 validation sets) with the rules from before that set was tuned on: the second opinion's gain
@@ -56,7 +64,15 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from anonyscribe.core.model import Span  # noqa: E402
 from anonyscribe.detect.engine import Detector  # noqa: E402
-from anonyscribe.detect.learned import Context, Featuriser, Model, SecondOpinion  # noqa: E402
+from anonyscribe.detect.learned import (  # noqa: E402
+    SUGGESTED,
+    Context,
+    Featuriser,
+    Model,
+    SecondOpinion,
+    Word,
+    context_features,
+)
 from detection import load, rules_only_config, score  # noqa: E402
 
 SETS = {
@@ -69,6 +85,7 @@ SETS = {
     "val7": ROOT / "tests" / "data" / "detect_validation7",
     "train": ROOT / "tests" / "data" / "detect_training",
     "train2": ROOT / "tests" / "data" / "detect_training2",
+    "train3": ROOT / "tests" / "data" / "detect_training3",
 }
 OUT = ROOT / "resources" / "terms" / "second_opinion.json"
 SEED = 12
@@ -97,7 +114,8 @@ class Prepared:
 # Where each validation set was added, measured once, and not yet tuned on: the rules of
 # that commit make the misses rules make on text they have never seen.
 UNSEEN_AT = {"val1": "5ba0c83", "val2": "15c8711", "val3": "6d933d0", "val4": "5104e0e",
-             "val5": "bbe5b1f", "val7": "3b5dedd", "train": "9ea50a0", "train2": "9ea50a0"}
+             "val5": "bbe5b1f", "val7": "3b5dedd", "train": "9ea50a0", "train2": "9ea50a0",
+             "train3": "f50dc7e"}
 CACHE = Path(tempfile.gettempdir()) / "anonyscribe-second-opinion"
 _DUMP = """
 import json, re, sys
@@ -185,15 +203,30 @@ def _cut_short(sp: Span, rng: random.Random) -> Span | None:
     return Span(s, sp.end, sp.type, sp.text[s - sp.start:], sp.score, sp.source)
 
 
-def examples(docs: list[Prepared], fz: Featuriser, seed: int, drop: float, cut: float
-             ) -> list[tuple[str, list[str], str, float]]:
-    """(file key, features, label, weight) for every word the (possibly thinned) rules
-    leave unflagged."""
-    rng = random.Random(seed)
+@dataclass
+class View:
+    """One document read with one variant of the rules' spans: its words (features computed
+    once), their labels, and which of them are training examples."""
+
+    set: str
+    key: str
+    text: str
+    rules: list[Span]
+    words: list[Word]
+    labels: list[str]
+    use: list[bool]
+
+
+def views(docs: list[Prepared], fz: Featuriser, seed: int, drop: float, cut: float
+          ) -> list[View]:
+    """Each document with the real rule pass and with a thinned one (half of the spans taken
+    away, some cut short by a word); in the thinned one only the words the real pass left
+    unflagged too are new examples. The thinning is seeded per document, so a document gives
+    the same views whichever other documents are read with it."""
     out = []
     for d in docs:
         key = f"{d.set}/{d.name}"
-        variants = [(d.rules, 1.0)]
+        rng = random.Random(f"{seed}/{key}/{len(d.rules)}")
         thinned = []
         for sp in d.rules:
             r = rng.random()
@@ -205,17 +238,66 @@ def examples(docs: list[Prepared], fz: Featuriser, seed: int, drop: float, cut: 
                     thinned.append(short)
                     continue
             thinned.append(sp)
-        variants.append((thinned, 1.0))
         seen: set[int] = set()
-        for k, (rules, weight) in enumerate(variants):
-            for w in fz.words(d.text, rules, d.ctx):
-                if w.rule >= 0:
-                    continue
-                if k and w.tok.start in seen:
-                    continue  # already an example from the real rule pass
-                if not k:
-                    seen.add(w.tok.start)
-                out.append((key, w.feats, _label(w.tok.start, w.tok.end, d.gold), weight))
+        for k, rules in enumerate((d.rules, thinned)):
+            words = fz.words(d.text, rules, d.ctx)
+            use = [w.rule < 0 and not (k and w.tok.start in seen) for w in words]
+            if not k:
+                seen.update(w.tok.start for w in words if w.rule < 0)
+            out.append(View(d.set, key, d.text, rules, words,
+                            [_label(w.tok.start, w.tok.end, d.gold) for w in words], use))
+    return out
+
+
+def examples_of(vs: list[View], extras: list[list[list[str]]] | None = None
+                ) -> list[tuple[str, list[str], str, float]]:
+    """(file key, features, label, weight) for every example word of the views; ``extras``
+    (per view, per word) are the second pass's context features."""
+    out = []
+    for n, v in enumerate(vs):
+        for k, w in enumerate(v.words):
+            if v.use[k]:
+                feats = w.feats + extras[n][k] if extras is not None else w.feats
+                out.append((v.key, feats, v.labels[k], 1.0))
+    return out
+
+
+def examples(docs: list[Prepared], fz: Featuriser, seed: int, drop: float, cut: float
+             ) -> list[tuple[str, list[str], str, float]]:
+    """(file key, features, label, weight) for every word the (possibly thinned) rules
+    leave unflagged."""
+    return examples_of(views(docs, fz, seed, drop, cut))
+
+
+def first_scores(model: Model, words: list[Word]) -> list[tuple[float, str] | None]:
+    """The first pass's (probability of a suggested type, likeliest) per word, as at run
+    time (``Model.scores``); None for a rule's word."""
+    suggested = [k for k, c in enumerate(model.classes) if c in SUGGESTED]
+    scores = iter(model.scores([w.feats for w in words if w.rule < 0], suggested))
+    return [None if w.rule >= 0 else next(scores) for w in words]
+
+
+def context_of(vs: list[View], first: dict[str, Model]) -> list[list[list[str]]]:
+    """Context features per view from the first-pass model that did not see its set."""
+    return [context_features(v.text, v.words, first_scores(first[v.set], v.words), v.rules)
+            for v in vs]
+
+
+def train_stacked(vs: list[View], first: Model, oof: dict[str, Model], args) -> Model:
+    """``first`` with a second pass trained on ``vs`` read with out-of-fold first passes
+    (``oof``: per set, a first pass trained without that set)."""
+    second = train(examples_of(vs, context_of(vs, oof)), args.min_files, args.c)
+    first.stack = second
+    return first
+
+
+def first_models(vs: list[View], groups: list[list[str]], args) -> dict[str, Model]:
+    """Per set: a first pass trained on ``vs`` without the set's group."""
+    out = {}
+    for g in groups:
+        model = train(examples_of([v for v in vs if v.set not in g]), args.min_files, args.c)
+        out.update(dict.fromkeys(g, model))
+        print(f"    first pass without {','.join(g)}", file=sys.stderr, flush=True)
     return out
 
 
@@ -303,29 +385,46 @@ class Scored:
     every: list
 
 
+def all_views(docs: list[Prepared], unseen: dict[str, str], fz: Featuriser,
+              args: argparse.Namespace) -> list[View]:
+    """Every set's views, with today's rules and with the rules before it was tuned on."""
+    train_docs = list(docs)
+    if unseen:
+        train_docs += [x for k, f in unseen.items()
+                       for x in with_rules([d for d in docs if d.set == k], Path(f))]
+    return views(train_docs, fz, SEED, args.drop, args.cut)
+
+
 def loo_scored(docs: list[Prepared], unseen: dict[str, str], fz: Featuriser, det: Detector,
-               args: argparse.Namespace) -> list[Scored]:
+               args: argparse.Namespace, vs: list[View]
+               ) -> tuple[list[Scored], list[Scored], dict[str, Model]]:
     """Leave one set out: train without it, score its words (with today's rules and, where
-    known, with the rules from before it was tuned on)."""
+    known, with the rules from before it was tuned on). Returns the stacked model's scores (if
+    ``args.stack``), the first pass's alone, and the first-pass models per left-out set
+    (out-of-fold first passes for training a second pass)."""
     keys = sorted({d.set for d in docs}, key=list(SETS).index)
-    out = []
+    firsts = first_models(vs, [[k] for k in keys], args)
+    stacked, alone = [], []
     for key in keys:
-        train_docs = [d for d in docs if d.set != key]
-        if unseen:
-            train_docs += [x for k, f in unseen.items() if k != key
-                           for x in with_rules([d for d in docs if d.set == k], Path(f))]
-        model = train(examples(train_docs, fz, SEED, args.drop, args.cut),
-                      args.min_files, args.c)
-        op = SecondOpinion(model, det.word_sets(), det.config.min_score)
+        rest = [v for v in vs if v.set != key]
+        ops = [(alone, SecondOpinion(firsts[key], det.word_sets(), det.config.min_score))]
+        if args.stack:
+            model = Model.from_json(firsts[key].to_json())
+            pool = [k for k in keys if k != key]
+            oof = firsts if not args.inner else first_models(
+                rest, [pool[i::args.inner] for i in range(args.inner)], args)
+            train_stacked(rest, model, oof, args)
+            ops.append((stacked, SecondOpinion(model, det.word_sets(), det.config.min_score)))
         variants = [("", [d for d in docs if d.set == key])]
         if key in unseen:
             variants.append((" unseen-rules", with_rules([d for d in docs if d.set == key],
                                                         Path(unseen[key]))))
-        for tag, test_docs in variants:
-            out += [Scored(key, tag, d, op, op.guesses(d.text, d.rules, d.ctx))
-                    for d in test_docs]
+        for out, op in ops:
+            for tag, test_docs in variants:
+                out += [Scored(key, tag, d, op, op.guesses(d.text, d.rules, d.ctx))
+                        for d in test_docs]
         print(f"  left out {key}", file=sys.stderr, flush=True)
-    return out
+    return stacked, alone, firsts
 
 
 def evaluate_scored(items: list[Scored], params: Params | None) -> dict:
@@ -430,6 +529,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--drop", type=float, default=0.5)
     ap.add_argument("--cut", type=float, default=0.2)
     ap.add_argument("--C", dest="c", type=float, default=0.1)
+    ap.add_argument("--no-stack", dest="stack", action="store_false",
+                    help="the first pass alone (no second pass over the neighbours' scores)")
+    ap.add_argument("--compare", action="store_true",
+                    help="with --loo: also report (and search) the first pass alone")
+    ap.add_argument("--inner", type=int, default=0,
+                    help="with --loo: out-of-fold first passes from this many groups of the "
+                         "remaining sets (0: the other left-out models, which saw the set)")
     ap.add_argument("--no-unseen", dest="unseen", action="store_false",
                     help="leave out the rules as they were before each set was tuned on")
     args = ap.parse_args(argv)
@@ -442,45 +548,48 @@ def main(argv: list[str] | None = None) -> int:
     keys = sorted({d.set for d in docs}, key=list(SETS).index)
     unseen = unseen_rules(keys) if args.unseen else {}
     params = Params(parse_per_type(args.per_type, args.threshold), args.extend, args.cont)
+    vs = all_views(docs, unseen, fz, args)
+    firsts = None
     if args.loo:
-        items = loo_scored(docs, unseen, fz, det, args)
-        report(items, params, "given thresholds")
+        stacked, alone, firsts = loo_scored(docs, unseen, fz, det, args, vs)
+        runs = [("first pass alone", alone)] if not args.stack or args.compare else []
+        if args.stack:
+            runs.append(("stacked", stacked))
+        for name, items in runs:  # the last is the one kept
+            report(items, params, f"{name}, given thresholds")
+            if args.search:
+                floors = [float(x) for x in args.min_precision.split(",")]
+                for floor in reversed(floors):  # the first floor's thresholds are kept
+                    found = search(items, params, floor)
+                    report(items, found, f"{name}, searched (pooled precision >= {floor})")
+                chosen = found
         if args.search:
-            floors = [float(x) for x in args.min_precision.split(",")]
-            for floor in reversed(floors):  # the first floor's thresholds are the ones kept
-                found = search(items, params, floor)
-                report(items, found, f"searched (pooled precision >= {floor})")
-            params = found
+            params = chosen
     if args.write:
-        train_docs = list(docs)
-        if unseen:
-            train_docs += [x for k, f in unseen.items()
-                           for x in with_rules([d for d in docs if d.set == k], Path(f))]
-        model = train(examples(train_docs, fz, SEED, args.drop, args.cut), args.min_files,
-                      args.c)
+        model = train(examples_of(vs), args.min_files, args.c)
+        if args.stack:
+            if firsts is None:
+                firsts = first_models(vs, [[k] for k in keys], args)
+            train_stacked(vs, model, firsts, args)
         params.apply(model)
         model.meta = {
             "what": "learned second opinion for detection (anonyscribe.detect.learned)",
             "trained_on": keys, "seed": SEED, "min_files": args.min_files,
-            "drop": args.drop, "cut": args.cut, "C": args.c,
+            "drop": args.drop, "cut": args.cut, "C": args.c, "stacked": args.stack,
             "unseen_rules_at": {k: UNSEEN_AT[k] for k in unseen},
             "rebuild": "python scripts/train_second_opinion.py --write",
         }
-        raw = {"classes": model.classes, "bias": model.bias, "threshold": model.threshold,
-               "thresholds": model.thresholds, "cont": model.cont, "extend": model.extend,
-               "meta": model.meta, "weights": dict(sorted(model.weights.items()))}
-        OUT.write_text(json.dumps(raw, separators=(",", ":"), ensure_ascii=False) + "\n",
-                       encoding="utf-8")
-        print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(model.weights)} features, "
+        OUT.write_text(json.dumps(model.to_json(), separators=(",", ":"), ensure_ascii=False)
+                       + "\n", encoding="utf-8")
+        print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(model.weights)} features"
+              f"{f' + {len(model.stack.weights)} second-pass' if model.stack else ''}, "
               f"classes {model.classes})")
         for key in keys:
             part = [d for d in docs if d.set == key]
             op = SecondOpinion(model, det.word_sets(), det.config.min_score)
             print(row(f"{key} rules", evaluate(part, None)))
             print(row(f"{key} +learned", evaluate(part, op)))
-        counts = Counter(lab for _, _, lab, _ in examples(train_docs, fz, SEED, args.drop,
-                                                           args.cut))
-        print("examples per class:", dict(counts))
+        print("examples per class:", dict(Counter(lab for _, _, lab, _ in examples_of(vs))))
     return 0
 
 

@@ -20,9 +20,11 @@ from anonyscribe.detect.learned import (
     HI_SCORE,
     LO_SCORE,
     SUGGESTED,
+    Context,
     Featuriser,
     Model,
     SecondOpinion,
+    context_features,
 )
 from anonyscribe.detect.lexicon import STOP
 
@@ -56,7 +58,7 @@ def learned_spans(det: Detector, text: str) -> list[Span]:
 # -- the resource ----------------------------------------------------------------------------
 def test_weights_resource_loads_and_is_small() -> None:
     assert DEFAULT_CONFIG.read_text(encoding="utf-8").count("learned = true") == 1
-    assert WEIGHTS.stat().st_size < 500_000
+    assert WEIGHTS.stat().st_size < 1_500_000  # our own small table (two passes)
     model = Model.load(WEIGHTS)
     assert "O" in model.classes and set(SUGGESTED) <= set(model.classes)
     assert len(model.bias) == len(model.classes)
@@ -87,6 +89,51 @@ def test_no_feature_names_an_open_class_word(full: Detector) -> None:
              "sig-1", "sig+1", "rule-1", "rule+1", "pos-1", "pos+1", "edge-1", "edge+1",
              "c-1", "c+1", "cL", "cR"}
     assert prefixes <= known, prefixes - known
+    if model.stack is not None:  # the second pass: the same, plus the first pass's verdicts
+        second = {f.partition("=")[0] for f in model.stack.weights}
+        verdicts = {"self", "n-2", "n-1", "n+1", "n+2", "doc", "docR", "docC"}
+        assert second <= known | verdicts, second - known - verdicts
+        assert second & verdicts
+
+
+# -- the second pass (stacking) ----------------------------------------------------------------
+def test_context_features_read_neighbours_and_other_occurrences(rules: Detector) -> None:
+    """The second pass sees what the first said two words either side and of the same word
+    elsewhere: a word a rule flagged once is a candidate everywhere, one capitalised inside a
+    sentence elsewhere is a name written in lower case here."""
+    text = "I rang Tamsin about it.\nLater tamsin said the rota was fine."
+    spans = [Span(7, 13, "PERSON", "Tamsin", 0.8, "person-rules")]
+    fz = Featuriser(rules.word_sets())
+    words = fz.words(text, spans, Context(cased=True))
+    scored = [None if w.rule >= 0 else (0.9 if w.tok.text == "fine" else 0.01, "ROLE")
+              for w in words]
+    extra = context_features(text, words, scored, spans)
+    by_word = {w.tok.text: x for w, x in zip(words, extra, strict=True)}
+    assert "docR=PER" in by_word["tamsin"] and "docC" in by_word["tamsin"]
+    assert by_word["Tamsin"] == []  # a rule's word is not scored
+    assert "self=0" in by_word["was"] and "n+1=ROL5t" in by_word["was"]
+    assert "n+2=ROL5" in by_word["rota"] and "self=ROL5" in by_word["fine"]
+    assert not any(f.startswith("doc") for f in by_word["rota"])  # said once
+
+
+def test_a_stacked_model_round_trips_and_scores_with_its_second_pass(full: Detector) -> None:
+    """Weights with a second pass are one JSON table; the second pass decides the scores."""
+    first = Model(classes=["O", "PERSON"], bias=[0.0, 0.0], weights={}, threshold=0.5,
+                  thresholds={"PERSON": 0.5})
+    second = Model(classes=["O", "PERSON"], bias=[0.0, -5.0],
+                   weights={"docR=PER": [0.0, 9.0]}, threshold=0.5)
+    first.stack = second
+    model = Model.from_json(first.to_json())
+    assert model.stack is not None and model.stack.weights == {"docR=PER": [0.0, 9.0]}
+    op = SecondOpinion(model, full.word_sets())
+    text = "I rang Tamsin about it. Later tamsin said so."
+    spans = [Span(7, 13, "PERSON", "Tamsin", 0.8, "person-rules")]
+    every = {tok.text: p for tok, p, _, rule in op.guesses(text, spans, Context(cased=True))
+             if rule < 0}
+    assert every["tamsin"] > 0.9 and every["said"] < 0.01
+    model.stack = None  # the first pass alone gives every word the same even odds
+    assert {p for tok, p, _, rule in op.guesses(text, spans, Context(cased=True))
+            if rule < 0} == {0.5}
 
 
 # -- what it suggests --------------------------------------------------------------------------

@@ -30,6 +30,9 @@ from .places import PlaceRecognizer
 from .roles import RoleRecognizer
 from .text import FILLERS, Chunk, is_cased, tokenize
 
+# Between two fields of a CSV row or a table: no identifier runs across it.
+_CELL_BREAK = re.compile(r'"\s*,\s*"|\t|\|')
+
 _LABEL = re.compile(
     r"^[ \t]*(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?)?[ \t]*"
     r"(?:(?P<label>[^\s:\[\]][^:\n\[\]]{0,38}?)[ \t]*:(?=\s))?", re.MULTILINE)
@@ -477,6 +480,8 @@ class Detector:
     def _allowed(self, sp: Span) -> bool:
         if sp.source == "study-always":
             return True
+        if _CELL_BREAK.search(sp.text):
+            return False  # across two fields of a table or CSV export ('Trust","We')
         if sp.source in _SAID_OF_ONE:  # "I was an OT": the study's list decides, not ours
             return normalise(sp.text) not in self.never_study
         return normalise(sp.text) not in self.never

@@ -9,6 +9,13 @@ the frequent function or cue words around it. A word scored likely enough become
 suggestion between 0.30 and 0.45 (the review sorts them last); a suggestion next to a rule's
 span extends that span, so every word of an identifier is covered.
 
+Identifiers are spans whose words inform each other ("lecturer in X", "X ward", a name after
+"my colleague"), so an optional second pass (``stack`` in the weights) scores each word again
+with its own features plus what the first pass said of the words one and two either side and
+of the same word elsewhere in the document (a word flagged once is a candidate everywhere).
+It is trained on first-pass scores from models that had not seen the text (out of fold), as
+they are at run time. Still linear: two dot products per word and one dictionary per document.
+
 The weights are our own table (``resources/terms/second_opinion.json``), rebuilt by
 ``scripts/train_second_opinion.py`` from the annotated sets.
 """
@@ -22,6 +29,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from ..core.model import Span
 from .dates import CALENDAR_WORDS
@@ -200,27 +209,73 @@ class Model:
     meta: dict[str, object] = field(default_factory=dict)
     # per likeliest type: where a miss costs more than a flag, or the model is surer
     thresholds: dict[str, float] = field(default_factory=dict)
+    # a second pass (stacking): the same word's features plus what the first pass said of the
+    # words around it and of the same word elsewhere in the document
+    stack: Model | None = None
 
     def threshold_for(self, typ: str) -> float:
         return self.thresholds.get(typ, self.threshold)
 
     @classmethod
     def load(cls, path: Path) -> Model:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_json(cls, raw: dict) -> Model:
+        stack = raw.get("stack")
         return cls(classes=list(raw["classes"]), bias=[float(b) for b in raw["bias"]],
                    weights={k: [float(x) for x in v] for k, v in raw["weights"].items()},
-                   threshold=float(raw["threshold"]), cont=float(raw.get("cont", 1.0)),
-                   extend=float(raw.get("extend", raw["threshold"])),
+                   threshold=float(raw.get("threshold", 0.5)), cont=float(raw.get("cont", 1.0)),
+                   extend=float(raw.get("extend", raw.get("threshold", 0.5))),
                    meta=dict(raw.get("meta", {})),
-                   thresholds={k: float(v) for k, v in raw.get("thresholds", {}).items()})
+                   thresholds={k: float(v) for k, v in raw.get("thresholds", {}).items()},
+                   stack=cls.from_json(stack) if stack else None)
+
+    def to_json(self) -> dict:
+        raw: dict[str, object] = {"classes": self.classes, "bias": self.bias}
+        if self.thresholds or self.meta:
+            raw.update(threshold=self.threshold, thresholds=self.thresholds, cont=self.cont,
+                       extend=self.extend, meta=self.meta)
+        raw["weights"] = dict(sorted(self.weights.items()))
+        if self.stack is not None:
+            raw["stack"] = self.stack.to_json()
+        return raw
+
+    _table: tuple[dict[str, int], np.ndarray] | None = field(default=None, repr=False,
+                                                            compare=False)
+
+    def scores(self, feats: list[list[str]], suggested: list[int]
+               ) -> list[tuple[float, str]]:
+        """Per feature list: (probability of the ``suggested`` classes together, likeliest
+        of them). One matrix sum per document instead of a loop per word and class."""
+        if not feats:
+            return []
+        if self._table is None:
+            names = list(self.weights)
+            rows = np.array([self.bias, *(self.weights[f] for f in names)], dtype=np.float64)
+            self._table = ({f: k + 1 for k, f in enumerate(names)}, rows)
+        index, rows = self._table
+        idx: list[int] = []
+        starts: list[int] = []
+        for fs in feats:
+            starts.append(len(idx))
+            idx.append(0)  # the bias row: no word's sum is empty
+            idx.extend(k for k in map(index.get, fs) if k is not None)
+        z = np.add.reduceat(rows[idx], starts, axis=0)
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        p = z / z.sum(axis=1, keepdims=True)
+        sub = p[:, suggested]
+        best = sub.argmax(axis=1)
+        return [(float(t), self.classes[suggested[b]])
+                for t, b in zip(sub.sum(axis=1), best, strict=True)]
 
     def probs(self, feats: Iterable[str]) -> list[float]:
-        z = list(self.bias)
+        z = self.bias
+        get = self.weights.get
         for f in feats:
-            w = self.weights.get(f)
+            w = get(f)
             if w is not None:
-                for c, x in enumerate(w):
-                    z[c] += x
+                z = [a + b for a, b in zip(z, w, strict=True)]
         top = max(z)
         ex = [math.exp(v - top) for v in z]
         tot = sum(ex)
@@ -246,16 +301,20 @@ class SecondOpinion:
                 ) -> list[tuple[Tok, float, str, int]]:
         """(token, probability of a name, place, workplace or role, likeliest of those,
         rule index) per word; a word a rule flagged is not scored."""
-        out = []
-        for w in self.feats.words(text, rules, ctx):
-            if w.rule >= 0:
-                out.append((w.tok, 0.0, "", w.rule))
-                continue
-            p = self.model.probs(w.feats)
-            p_id = sum(p[k] for k in self.suggested)
-            best = max(self.suggested, key=p.__getitem__)
-            out.append((w.tok, p_id, self.model.classes[best], w.rule))
-        return out
+        words = self.feats.words(text, rules, ctx)
+        scored = self.first_pass(words)
+        if self.model.stack is not None:
+            extra = context_features(text, words, scored, rules)
+            scored = _fill(scored, self.model.stack.scores(
+                [w.feats + x for w, x in zip(words, extra, strict=True) if w.rule < 0],
+                self.suggested))
+        return [(w.tok, 0.0, "", w.rule) if s is None else (w.tok, s[0], s[1], w.rule)
+                for w, s in zip(words, scored, strict=True)]
+
+    def first_pass(self, words: list[Word]) -> list[tuple[float, str] | None]:
+        """(probability of a suggested type, likeliest of them) per word; None for a rule's."""
+        return _fill([w.rule < 0 for w in words], self.model.scores(
+            [w.feats for w in words if w.rule < 0], self.suggested))
 
     def add(self, text: str, rules: list[Span], ctx: Context,
             allowed: Callable[[Span], bool]) -> list[Span]:
@@ -314,6 +373,77 @@ class SecondOpinion:
             if allowed(sp) and not self._relation(text, sp):
                 new.append(sp)
         return _merge(text, rules, new)
+
+
+_BUCKETS = (0.05, 0.15, 0.3, 0.5, 0.7)
+
+
+def _tag(w: Word, s: tuple[float, str] | None, rules: list[Span]) -> str:
+    """What the first pass (or a rule) said of one word, coarsely: 'R:PER', 'ORG3', '0'."""
+    if s is None:
+        return "R:" + rules[w.rule].type[:3]
+    b = sum(s[0] >= x for x in _BUCKETS)
+    return f"{s[1][:3]}{b}" if b else "0"
+
+
+def context_features(text: str, words: list[Word], scored: list[tuple[float, str] | None],
+                     rules: list[Span]) -> list[list[str]]:
+    """The second pass's extra features per word: the first pass's verdict on the word itself,
+    on the words one and two either side ("lecturer in X", "X ward", "my colleague X"), and on
+    the other occurrences of the same word in the document (a word flagged once is a candidate
+    everywhere; one capitalised inside a sentence elsewhere is a name written lower case
+    here). Linear: one pass to collect each word's best other occurrence, one to read it."""
+    tags = [_tag(w, s, rules) for w, s in zip(words, scored, strict=True)]
+    # per word form: the two likeliest scored occurrences, the rules' types, capitalised count
+    best: dict[str, list[tuple[float, int]]] = {}
+    ruled: dict[str, set[str]] = {}
+    capped: dict[str, int] = {}
+    for k, (w, s) in enumerate(zip(words, scored, strict=True)):
+        lw = w.tok.lower
+        if lw in STOP or len(lw) < 2 or not w.tok.text.isalpha():
+            continue
+        if s is None:
+            ruled.setdefault(lw, set()).add(rules[w.rule].type[:3])
+        else:
+            top = best.setdefault(lw, [])
+            top.append((s[0], k))
+            top.sort(reverse=True)
+            del top[2:]
+        if w.tok.text[0].isupper() and not w.tok.sent_start:
+            capped[lw] = capped.get(lw, 0) + 1
+    out: list[list[str]] = []
+    n = len(words)
+    for k, (w, s) in enumerate(zip(words, scored, strict=True)):
+        if s is None:
+            out.append([])
+            continue
+        f = [f"self={tags[k]}"]
+        for d in (-2, -1, 1, 2):
+            j = k + d
+            if 0 <= j < n:
+                a, b = (words[j].tok, w.tok) if d < 0 else (w.tok, words[j].tok)
+                tight = "t" if abs(d) == 1 and _tight(text, a.end, b.start) else ""
+                f.append(f"n{d:+d}={tags[j]}{tight}")
+        if 0 < k < n - 1:
+            f.append(f"n-1={tags[k - 1]}|n+1={tags[k + 1]}")
+        lw = w.tok.lower
+        other = [(p, j) for p, j in best.get(lw, ()) if j != k]
+        if other:
+            j = other[0][1]
+            f.append(f"doc={tags[j]}")
+        for t in sorted(ruled.get(lw, ())):
+            f.append(f"docR={t}")
+        self_cap = w.tok.text[0].isupper() and not w.tok.sent_start
+        if capped.get(lw, 0) - self_cap > 0 and not w.tok.text[0].isupper():
+            f.append("docC")
+        out.append(f)
+    return out
+
+
+def _fill(slots: list, scores: list[tuple[float, str]]) -> list[tuple[float, str] | None]:
+    """The scores of the scored words in order, None where a slot is empty (a rule's word)."""
+    it = iter(scores)
+    return [next(it) if slot else None for slot in slots]
 
 
 def _possessed(text: str, start: int) -> bool:

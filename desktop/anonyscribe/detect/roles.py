@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ..core.model import Span
 from .config import DetectionConfig
 from .lexicon import STOP, Lexicon
-from .numbers import NUMBER_WORDS
+from .numbers import NUMBER_WORDS, TEENS, TENS, UNITS
 from .text import FILLERS, Chunk, Tok, tokenize
 
 _OWNERS = {"my", "our", "the", "his", "her", "their", "your"}
@@ -116,6 +116,20 @@ _GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
 # Last words of an employer's name: "a carer for kestrel care" names whom, not a field.
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
+# A field of a table or survey export that holds a post and nothing else: a quoted CSV cell,
+# a cell between bars or tabs ('"Speech and language therapist"', '| Paramedic |').
+_FIELD = re.compile(r'(?:(?<=^")|(?<=,")|(?<=\|)|(?<=\t))[ ]*([A-Za-z][A-Za-z\'&/ -]{1,60}?)[ ]*'
+                    r'(?="(?:,|$)|\||\t|$)', re.MULTILINE)
+# ... or a survey answer that is a post and nothing else ("[R07] Q1: Optometrist.").
+_ANSWER = re.compile(r"^[^\n:]{0,30}\bQ\d{1,2}[a-z]?:[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
+                     r"(?=[.,;!|(]|$)", re.MULTILINE)
+_FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
+# Counts of posts held in a team ("two HCSWs", "twenty-four carers"): two and up.
+_COUNTS = (frozenset(UNITS) - {"zero", "oh", "o", "nought", "nil", "one"}) | frozenset(TEENS) \
+    | frozenset(TENS) | {"couple"}
+# Words before a number that make it a grade, a place or an age, not a count.
+_NOT_COUNTING = {"band", "level", "ward", "bay", "room", "floor", "year", "years", "aged",
+                 "page", "number", "no", "step", "stage", "f", "st", "ct", "fy", "imt"}
 _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", "to", "when",
                    "which", "who", "where", "um", "uh", "er", "erm", "like", "now", "then",
                    "years", "months", "weeks", "days", "ages", "decades", "year", "month",
@@ -174,6 +188,68 @@ class RoleRecognizer:
         out.extend(self._cued(chunk))
         out.extend(self._appositive(chunk))
         out.extend(self._said_by(chunk))
+        out.extend(self._counted(chunk))
+        out.extend(self._fields(chunk))
+        return out
+
+    # -- a post alone in a field of a table or survey ---------------------------------------
+    def _fields(self, chunk: Chunk) -> list[Span]:
+        """'"Speech and language therapist"', '| Paramedic |': in a survey export or a table
+        the post has its own column, written without any cue; a field whose words are a title
+        (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
+        words) is that respondent's post."""
+        out: list[Span] = []
+        for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text)]:
+            words = tokenize(m.group(1))
+            if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-"
+                                                      for w in words):
+                continue
+            last = words[-1]
+            if not (self.is_head(last) or _singular(last.lower) in self.heads
+                    or last.lower in self.occupations) \
+                    or len(words) == 1 and last.lower in self.relationship:
+                continue  # a lone "Carer" column: most often a family carer, not a post
+            if all(self._field_part(w, k) for k, w in enumerate(words[:-1])) \
+                    and words[0].lower not in _FIELD_JOINERS:
+                s, e = m.start(1), m.end(1)
+                out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.5, "role-field"))
+        return out
+
+    def _field_part(self, w: Tok, k: int) -> bool:
+        lw = w.lower
+        if lw in self.mods or lw in self.occupations or lw in self.heads \
+                or lw in _FIELD_JOINERS or not w.is_word:
+            return True
+        if "-" in lw:  # "pre-reg", "out-of-hours"
+            return all(self.lex.is_word(x) or x in self.mods for x in lw.split("-") if x)
+        return lw not in STOP and self.lex.is_word(lw) and (k == 0 or not w.is_cap) \
+            and lw not in self.lex.place_words
+
+    # -- posts counted in a team -----------------------------------------------------------
+    def _counted(self, chunk: Chunk) -> list[Span]:
+        """'we've two dental nurses', 'three optoms and two dispensing opticians', 'eight
+        HCSWs': a post counted says how a named team is staffed, and with the team known the
+        few who hold it are too. A low score: the same words are often said of nobody in
+        particular. Bare generic words ('two nurses') and posts that modify a place or a
+        thing ('two porter lodges', 'two registrar rotas') are left."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks[:-1]):
+            lw = t.lower
+            count = lw in _COUNTS or lw.isdigit() and 2 <= int(lw) <= 99 or (
+                "-" in lw and lw.split("-", 1)[0] in TENS)
+            if not count or i and toks[i - 1].lower in _NOT_COUNTING | _OWNERS - {"the"}:
+                continue  # "band two", "my two managers": a grade, or who-not-which
+            k = i + 2 if lw == "couple" and toks[i + 1].lower == "of" else i + 1
+            end, head = self._occupation(toks, k, plural=True)
+            if end is None or toks[end - 1].lower == head or _singular(toks[end - 1].lower) \
+                    != head or head in _GENERIC_ALONE and end == k + 1 or head in _NEVER_BESIDE:
+                continue  # singular ("two porter shifts"), generic, or who-not-which
+            if end < len(toks) and (toks[end].lower in _POST_ATTRIBUTES
+                                    or self._names_a_place(toks, end)):
+                continue
+            s, e = toks[k].start, toks[end - 1].end
+            out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.35, "role-count"))
         return out
 
     # -- a post said next to a name --------------------------------------------------------

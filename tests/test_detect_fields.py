@@ -1,0 +1,51 @@
+"""Issue 12 (session 8): a post alone in a field of a survey export or table, and no
+identifier across two fields.
+
+Through the real rules-only Detector with rows of our own (invented posts, trusts and places).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from anonyscribe.detect.engine import Detector
+
+ROW = '"2025-02-11 09:30:12","{post}","Kestrelford Trust","We need more staff on nights."'
+
+
+@pytest.mark.parametrize("line, post", [
+    (ROW.format(post="Speech and language therapist"), "Speech and language therapist"),
+    (ROW.format(post="Paramedic"), "Paramedic"),
+    (ROW.format(post="Orthoptist"), "Orthoptist"),
+    ("| 7 | Blackwater | Occupational therapist | more staff |", "Occupational therapist"),
+    ("17\tDietitian\tTrawsfynydd\tfewer forms", "Dietitian"),
+    ("[R31] Q1: Podiatrist | Q2: Glenmorran Clinic | Q3: fine", "Podiatrist"),
+    ("[R32] Q1: Locum pharmacist (weekends) | Q2: various", "Locum pharmacist"),
+    ("Q1: Student", "Student"),
+])
+def test_a_field_holding_only_a_post_is_a_role(det: Detector, line: str, post: str) -> None:
+    got = {s.text: s.type for s in det.detect_text(line)}
+    assert got.get(post) == "ROLE", got
+
+
+@pytest.mark.parametrize("line, word", [
+    (ROW.format(post="Carer"), "Carer"),  # a lone relationship word: a family carer
+    (ROW.format(post="Yes"), "Yes"),
+    (ROW.format(post="Nursing"), "Nursing"),  # a field of work, not a post
+    ('"Q3","The manager never listens","Other"', "The manager never listens"),  # a sentence
+    ("[R33] Q3: The manager never listens | Q4: no", "The manager never listens"),
+    ("[R34] Q2: Nursing", "Nursing"),
+])
+def test_other_fields_are_no_post(det: Detector, line: str, word: str) -> None:
+    got = {s.text for s in det.detect_text(line) if s.type == "ROLE"}
+    assert word not in got, got
+
+
+@pytest.mark.parametrize("line", [
+    ROW.format(post="Paramedic"),
+    '"12","Pellworth Community Trust","Harbourside","fine"',
+    "| 3 | Pellworth Community Trust | Harbourside |",
+])
+def test_no_span_runs_across_two_fields(det: Detector, line: str) -> None:
+    for s in det.detect_text(line):
+        assert '","' not in s.text and "|" not in s.text and "\t" not in s.text, s
