@@ -63,19 +63,37 @@ def test_onnx_gives_the_same_turns_as_torch(interview: np.ndarray, count: int | 
     assert onnx.calls == torch.calls
 
 
-@pytest.mark.slow
-def test_models_are_exported_once_and_reopened_from_the_cache(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder the two models were exported into (once for this module: an export
+    takes seconds)."""
     from anonyscribe.speakers import runtime
     from anonyscribe.speakers.diarize import _load_models
 
-    models = _load_models()
-    first = runtime.runner(models, "onnx", tmp_path)
-    files = sorted(tmp_path.iterdir())
+    folder = tmp_path_factory.mktemp("exported")
+    made = runtime.runner(_load_models(), "onnx", folder)
+    assert (made.name, made.why) == ("onnx", "")
+    return folder
+
+
+def _copy(files: list[Path], into: Path) -> None:
+    for f in files:
+        (into / f.name).write_bytes(f.read_bytes())
+
+
+@pytest.mark.slow
+def test_models_are_exported_once_and_reopened_from_the_cache(exported: Path,
+                                                              tmp_path: Path) -> None:
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    files = sorted(exported.iterdir())
     assert [f.name.split("-")[0] for f in files] == ["segmentation", "voiceprints"]
-    stamps = [f.stat().st_mtime_ns for f in files]
-    runtime._made.clear()  # as a new process would
-    again = runtime.runner(models, "onnx", tmp_path)
-    assert again is not first and again.name == "onnx"
+    _copy(files, tmp_path)
+    stamps = [f.stat().st_mtime_ns for f in sorted(tmp_path.iterdir())]
+    models = _load_models()
+    again = runtime.runner(models, "onnx", tmp_path)  # as a new process would
+    assert (again.name, again.why) == ("onnx", "")
     assert [f.stat().st_mtime_ns for f in sorted(tmp_path.iterdir())] == stamps
     rng = np.random.default_rng(3)
     chunk = (0.05 * rng.standard_normal((1, 1, runtime.SEG_SAMPLES))).astype(np.float32)
@@ -86,17 +104,15 @@ def test_models_are_exported_once_and_reopened_from_the_cache(tmp_path: Path) ->
 
 
 @pytest.mark.slow
-def test_a_torn_cache_file_is_exported_again(tmp_path: Path) -> None:
+def test_a_torn_cache_file_is_exported_again(exported: Path, tmp_path: Path) -> None:
     from anonyscribe.speakers import runtime
     from anonyscribe.speakers.diarize import _load_models
 
-    models = _load_models()
-    runtime.runner(models, "onnx", tmp_path)
+    _copy(sorted(exported.iterdir()), tmp_path)
     prints = next(tmp_path.glob("voiceprints-*.onnx"))
     whole = prints.read_bytes()
     prints.write_bytes(whole[: len(whole) // 3])  # a crash mid-write elsewhere, a bad disk
-    runtime._made.clear()
-    again = runtime.runner(models, "onnx", tmp_path)
+    again = runtime.runner(_load_models(), "onnx", tmp_path)
     assert (again.name, again.why) == ("onnx", "")
     assert prints.read_bytes() == whole
 
@@ -111,13 +127,15 @@ def _halved(module):  # noqa: ANN001, ANN202 - a torch module
 
 
 @pytest.mark.slow
-def test_a_cached_model_that_disagrees_with_torch_is_exported_again(tmp_path: Path) -> None:
+def test_a_cached_model_that_disagrees_with_torch_is_exported_again(exported: Path,
+                                                                     tmp_path: Path) -> None:
     """The cached voice-print file holds other weights (an export gone wrong): the check
     against torch refuses it, and a fresh export replaces it."""
     from anonyscribe.speakers import runtime
     from anonyscribe.speakers.diarize import _load_models
 
     models = _load_models()
+    _copy(sorted(exported.glob("segmentation-*.onnx")), tmp_path)
     path = tmp_path / f"voiceprints-{runtime._weights_hash(models.embedder)}.onnx"
     path.write_bytes(runtime.export(models, _halved(models.embedder), "voiceprints"))
     wrong = path.read_bytes()
@@ -127,12 +145,12 @@ def test_a_cached_model_that_disagrees_with_torch_is_exported_again(tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_an_export_that_disagrees_with_torch_is_left_to_torch(tmp_path: Path,
+def test_an_export_that_disagrees_with_torch_is_left_to_torch(exported: Path, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
     """The exporter itself writes a wrong voice-print model (simulated): nothing is cached and
     torch makes the prints, exactly as without ONNX; the segmentation model still runs on
-    ONNX Runtime."""
+    ONNX Runtime, from its cached file."""
     from anonyscribe.speakers import runtime
     from anonyscribe.speakers.diarize import _load_models
 
@@ -143,6 +161,7 @@ def test_an_export_that_disagrees_with_torch_is_left_to_torch(tmp_path: Path,
         return real(models, _halved(module) if kind == "voiceprints" else module, kind)
 
     monkeypatch.setattr(runtime, "export", faulty)
+    _copy(sorted(exported.glob("segmentation-*.onnx")), tmp_path)
     got = runtime.runner(models, "onnx", tmp_path)
     assert got.name == "onnx" and got.why.startswith("voice prints: it differs from torch")
     assert [f.name.split("-")[0] for f in tmp_path.iterdir()] == ["segmentation"]
