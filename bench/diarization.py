@@ -297,6 +297,9 @@ def main() -> int:
                          "the diarizer alone, then end to end through batch")
     ap.add_argument("--direct-only", action="store_true",
                     help="with --conversations: the diarizer alone, no batch")
+    ap.add_argument("--batch-conversations", action="store_true",
+                    help="with --conversations: end to end through batch only (no diarizer-"
+                         "alone section; per-clip diagnostics stay off held-out parts)")
     ap.add_argument("--batch-args", default="",
                     help="extra batch options for the conversations, e.g. '--recordings other'")
     args = ap.parse_args()
@@ -319,9 +322,10 @@ def main() -> int:
         return 0
     if args.conversations:
         parts = ["dev", "heldout"] if args.conversations == "both" else [args.conversations]
-        d = Diarizer()
-        direct_section(d, parts)
-        direct_meetings(d, parts)
+        if not args.batch_conversations:
+            d = Diarizer()
+            direct_section(d, parts)
+            direct_meetings(d, parts)
         if not args.direct_only:
             batch_conversations(parts, args.model, args.batch_args.split())
         return 0

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 
-from anonyscribe.core.model import RecordingInfo, SpeakerTime, Transcript
+from anonyscribe.core.model import RecordingInfo, Segment, SpeakerTime, Transcript
 from anonyscribe.export import write_format
+from anonyscribe.export.common import export_turns
 from anonyscribe.export.subtitles import CROSSTALK, UNCLEAR, cues
-from anonyscribe.speakers import merge_speakers, move_segment, rename_speaker
+from anonyscribe.speakers import assign_speakers, merge_speakers, move_segment, rename_speaker
 from anonyscribe.speakers.der import diarization_error
 from anonyscribe.speakers.turns import Turn
 from test_export_subtitles import parse_srt, parse_vtt
@@ -78,3 +79,80 @@ def test_speaker_times_survive_save_merge_move_and_rename() -> None:
     assert "S3" in {sp.id for sp in moved.speakers}     # still heard, so still labelled
     named = rename_speaker(t, "S3", "Observer")
     assert ("Observer", CROSSTALK) in {(c.speaker, c.text) for c in cues(named)}
+
+
+def test_a_turn_with_a_long_pause_is_timed_by_its_words_not_spread_over_the_pause(
+        tmp_path) -> None:
+    # The recogniser wrote one segment over 0-12 s: S1's words at 0.2-2.15 and 9.0-10.95,
+    # nothing in between, where S2 says something it did not write (3.0-8.0 s). Spread by
+    # text share, S1's cues covered S2's voice, which then had no cue at all.
+    first, second = seg(0, "Could you say what changed?", 0.2), seg(1, "And what came next?", 9.0)
+    one = Transcript(RecordingInfo("interview.wav"), [
+        Segment(0, 0.2, second.end, f"{first.text} {second.text}", "S1",
+                first.words + second.words)])
+    voices = [Turn(0.0, 2.6, "S1"), Turn(3.0, 8.0, "S2"), Turn(8.8, 11.2, "S1")]
+    out = assign_speakers(one, voices)
+    out.speaker_times = [SpeakerTime(t.start, t.end, t.speaker) for t in voices]
+    out.ensure_speakers()  # as label_turns does: a voice without words is labelled too
+    assert [(s.speaker, s.text) for s in out.segments] == [
+        ("S1", first.text), ("S1", second.text)]
+    assert [s.id for s in out.segments] == [0, 1]
+    (path,) = write_format("vtt", out, tmp_path, "interview", set())
+    read = parse_vtt(path.read_text("utf-8"))
+    assert ("Speaker 2", UNCLEAR, 3.0, 8.0) in [(c.speaker, c.text, c.start, c.end)
+                                                 for c in read]
+    truth = [Turn(0.0, 2.6, "A"), Turn(3.0, 8.0, "B"), Turn(8.8, 11.2, "A")]
+    assert diarization_error(truth, as_turns(read)).der < 0.05
+    # one paragraph in the documents all the same: same speaker, so one export turn
+    assert len(export_turns(out)) == 1
+
+
+def test_a_cue_running_onto_the_other_voice_is_pulled_back_to_its_own() -> None:
+    # The recogniser's segment for S1's question ends at 4.2 s, but S1's voice stops at 3.0
+    # and S2 alone talks from 3.0 (its first words only at 4.5): shared out by text, the
+    # question's cue covered S2's first 1.2 s (confusion), which then got no cue.
+    ask = seg(0, "Could you say what changed?", 0.2)
+    ask.end = 4.2
+    t = Transcript(RecordingInfo("interview.wav"), [ask, seg(1, "The rota changed.", 4.5, "S2")])
+    t.speaker_times = [SpeakerTime(0.0, 3.0, "S1"), SpeakerTime(3.0, 7.0, "S2")]
+    t.ensure_speakers()
+    found = cues(t)
+    first = next(c for c in found if c.text.startswith("Could"))
+    assert abs(first.end - 3.0) < 1e-6
+    assert ("Speaker 2", UNCLEAR) in {(c.speaker, c.text) for c in found if c.start < 4.5}
+    truth = [Turn(0.0, 3.0, "A"), Turn(3.0, 7.0, "B")]
+    assert diarization_error(truth, as_turns(found), collar=0.0).der < 0.01
+    # a cue on its own voice is never pulled in, however the other voice lies around it
+    t.speaker_times = [SpeakerTime(0.0, 4.2, "S1"), SpeakerTime(4.2, 7.0, "S2")]
+    assert abs(next(c for c in cues(t) if c.text.startswith("Could")).end - 4.2) < 1e-6
+
+
+def test_a_voice_under_another_speakers_words_is_crosstalk_only_where_both_are_heard() -> None:
+    # S1 talks 0-4 s (the recogniser wrote none of it); S2 starts over it at 2.0 s and its
+    # words begin there; S1's voice under S2's words is heard with S2's: both talk.
+    t = Transcript(RecordingInfo("meeting.wav"), [seg(0, "Yes, I mean she runs it.", 2.0, "S2")])
+    t.speaker_times = [SpeakerTime(0.0, 4.0, "S1"), SpeakerTime(2.0, 4.0, "S2", overlap=True),
+                       SpeakerTime(4.0, 5.5, "S2")]
+    t.ensure_speakers()
+    first = t.speaker_label("S1")
+    said = [(c.speaker, c.text, c.start, c.end) for c in cues(t)]
+    assert (first, UNCLEAR, 0.0, 2.0) in said
+    assert (first, CROSSTALK, 2.0, 4.0) in said
+    truth = [Turn(0.0, 4.0, "A"), Turn(2.0, 5.5, "B")]
+    assert diarization_error(truth, as_turns(cues(t)), collar=0.0).der < 0.01
+    # S2 not heard there (the words only placed there): no second voice is made up
+    t.speaker_times = [SpeakerTime(0.0, 4.0, "S1"), SpeakerTime(4.0, 6.0, "S2")]
+    assert CROSSTALK not in {c.text for c in cues(t)}
+
+
+def test_a_cue_end_running_into_silence_is_pulled_back_but_a_start_in_silence_stays() -> None:
+    # S1's words 1.0-2.95, its segment said to end at 4.5 s; its voice 1.2-3.2 s, then
+    # silence: the end comes back to 3.2; the start (a first word the voice detector did
+    # not hear) stays at 1.0.
+    ask = seg(0, "Could you say what changed?", 1.0)
+    ask.end = 4.5
+    t = Transcript(RecordingInfo("interview.wav"), [ask])
+    t.speaker_times = [SpeakerTime(1.2, 3.2, "S1")]
+    t.ensure_speakers()
+    (only,) = cues(t)
+    assert (only.start, only.end) == (1.0, 3.2)

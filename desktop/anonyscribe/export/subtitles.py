@@ -8,6 +8,8 @@ length of the text on each side. WebVTT carries the speaker as a voice tag
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.files import write_text
+from ..core.intervals import joined
 from ..core.model import SpeakerTime, Transcript
 from .common import Part, clean_label, export_turns, millis
 
@@ -132,6 +135,69 @@ def _stretch(out: list[Cue], voices: list[Cue]) -> None:
             cue.end = max(cue.end, min(hi, end, cue.end + STRETCH_S))
 
 
+def _inside(t: float, spans: list[Cue]) -> Cue | None:
+    return next((v for v in spans if v.start <= t < v.end), None)
+
+
+def _trim(out: list[Cue], main: list[Cue], voices: list[Cue]) -> None:
+    """Pull in each cue's start where it lies on another speaker's voice alone, and its end
+    where its own voice is not heard (another's or nobody's), to its own voice, at most
+    ``STRETCH_S``: segment ends, and text shared out over a segment, run late and early;
+    the voice times do not. A start in silence stays: the recogniser heard a first word
+    there that a soft onset may hide from the voice detector (real clips lost speech)."""
+    labels = {c.speaker for c in out}
+    owns = {s: [v for v in voices if v.speaker == s] for s in labels}
+    others = {s: [v for v in main if v.speaker != s] for s in labels}
+    for cue in out:
+        own, other = owns[cue.speaker], others[cue.speaker]
+        at = _inside(cue.start, other)
+        if at is not None and _inside(cue.start, own) is None:
+            back = [v.start for v in own if cue.start < v.start < at.end]
+            cue.start = min(min([at.end, *back]), cue.start + STRETCH_S,
+                            max(cue.start, cue.end - MIN_CUE))
+        if _inside(cue.end - 1e-6, own) is None:
+            at = _inside(cue.end - 1e-6, other)
+            back = [v.end for v in own if cue.end - STRETCH_S < v.end < cue.end]
+            if at is not None or back:  # silence: only back to where its voice stopped
+                cue.end = max(max([at.start if at else -math.inf, *back]),
+                              cue.end - STRETCH_S, min(cue.end, cue.start + MIN_CUE))
+
+
+def _reach(spans: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
+    """Starts, and the furthest end so far, of spans sorted by start (for ``bisect``)."""
+    return [a for a, _ in spans], list(itertools.accumulate((b for _, b in spans), max))
+
+
+def _near(index: tuple[list[float], list[float]], a: float, b: float) -> range:
+    """Positions of the spans (sorted, see ``_reach``) that may overlap [a, b]."""
+    return range(bisect.bisect_right(index[1], a), bisect.bisect_left(index[0], b))
+
+
+def _under_others(main: list[Cue], second: list[Cue], words: list[Cue]) -> list[Cue]:
+    """``[crosstalk]`` where a voice heard (``main``) lies under another speaker's words
+    while that speaker's own voice is heard too: both talk, the words are the other's (the
+    recogniser wrote one voice; left out, the first voice had no cue there at all)."""
+    heard: dict[str, list[tuple[float, float]]] = {}
+    for v in main + second:
+        heard.setdefault(v.speaker, []).append((v.start, v.end))
+    spans = {s: joined(x) for s, x in heard.items()}
+    index = {s: _reach(x) for s, x in spans.items()}
+    at_words = _reach([(c.start, c.end) for c in words])
+    out: list[Cue] = []
+    for v in main:
+        near = [words[i] for i in _near(at_words, v.start, v.end)]
+        for a, b in _minus((v.start, v.end), [c for c in near if c.speaker == v.speaker]):
+            for c in near:
+                if c.speaker == v.speaker or c.end <= a or c.start >= b:
+                    continue
+                lo, hi = max(a, c.start), min(b, c.end)
+                for k in _near(index.get(c.speaker, ([], [])), lo, hi):
+                    x0, x1 = spans[c.speaker][k]
+                    if min(hi, x1) - max(lo, x0) >= MIN_EXTRA_S:
+                        out.append(Cue(max(lo, x0), min(hi, x1), v.speaker, CROSSTALK))
+    return out
+
+
 def _minus(span: tuple[float, float], holes: list[Cue]) -> list[tuple[float, float]]:
     """``span`` without the time the ``holes`` cover."""
     pieces = [span]
@@ -157,8 +223,10 @@ def _voice_cues(spans: list[Cue], holes: list[Cue], text: str) -> list[Cue]:
 def cues(transcript: Transcript) -> list[Cue]:
     """Cues in time order. Word cues never overlap one another. Where the speaker method
     heard more than the recogniser wrote (``Transcript.speaker_times``), cues are widened over
-    their speaker's voice, voice with no words gets an ``[unclear]`` cue of its own, and a
-    second voice talking over a turn gets a ``[crosstalk]`` cue at the same time."""
+    their speaker's voice and pulled in where they run onto another speaker's voice alone,
+    voice with no words gets an ``[unclear]`` cue of its own, and a second voice talking
+    over a turn (or heard under another speaker's words while they talk) gets a
+    ``[crosstalk]`` cue at the same time."""
     out = _word_cues(transcript)
     if not transcript.speaker_times:
         return out
@@ -169,7 +237,10 @@ def cues(transcript: Transcript) -> list[Cue]:
     main = [voice(t) for t in transcript.speaker_times if not t.overlap]
     second = [voice(t) for t in transcript.speaker_times if t.overlap]
     _stretch(out, main)
-    out += _voice_cues(main, list(out), UNCLEAR)
+    _trim(out, main, main + second)
+    words = list(out)
+    out += _voice_cues(main, words, UNCLEAR)
+    out += _under_others(main, second, words)
     for label in {v.speaker for v in second}:
         own = [c for c in out if c.speaker == label]
         out += _voice_cues([v for v in second if v.speaker == label], own, CROSSTALK)

@@ -157,11 +157,19 @@ def _text_from_words(words: Sequence[Word]) -> str:
     return " ".join(text.split())
 
 
-def _split_segment(seg: Segment, speakers: list[str]) -> list[Segment]:
-    """One segment per run of same-speaker words; text rebuilt only where a split happens."""
+def _split_segment(seg: Segment, speakers: list[str], max_gap: float = MERGE_GAP_S
+                   ) -> list[Segment]:
+    """One segment per run of same-speaker words, also cut where the words pause longer than
+    ``max_gap`` (what ``merge_adjacent`` would not join); text rebuilt only where a split
+    happens.
+
+    Why the pause cut: the recogniser's segments can run over several seconds without words
+    (its voice detector glues speech across silence and the other speaker's talk), and timed
+    exports place a turn's text within its segment's span, so one long segment laid its words
+    over the silence and over the other voice's stretch (the other voice then had no cue)."""
     runs: list[tuple[str, list[Word]]] = []
     for word, spk in zip(seg.words, speakers, strict=True):
-        if runs and runs[-1][0] == spk:
+        if runs and runs[-1][0] == spk and word.start - runs[-1][1][-1].end <= max_gap:
             runs[-1][1].append(word)
         else:
             runs.append((spk, [word]))
@@ -231,8 +239,9 @@ def assign_speakers(
     """A copy of ``transcript`` with every word given to a speaker, split and merged into turns.
 
     Each word goes to the speaker whose turns overlap it most (the nearest turn if none does);
-    segments are split where the speaker changes (never inside a word) and consecutive
-    segments of one speaker with a pause of at most ``merge_gap`` seconds are joined. Segment ids
+    segments are split where the speaker changes (never inside a word) or the words pause
+    longer than ``merge_gap`` seconds, and consecutive segments of one speaker with a pause of
+    at most ``merge_gap`` seconds are joined. Segment ids
     are renumbered 0..n-1, so run this before detection (findings anchor to segment ids).
     ``labels`` maps speaker ids to display names (e.g. from Teams). The input is not changed.
     """
@@ -258,7 +267,7 @@ def assign_speakers(
             seg.speaker = seg_speaker[k]
             pieces.append(seg)
         else:
-            pieces.extend(_split_segment(seg, per_seg[k]))
+            pieces.extend(_split_segment(seg, per_seg[k], merge_gap))
     merged = merge_adjacent(pieces, merge_gap)
     for n, seg in enumerate(merged):
         seg.id = n
