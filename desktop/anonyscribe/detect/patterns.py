@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from ..core.model import Span
 from .config import DetectionConfig
+from .numbers import cue_regex, row_key
 from .text import Chunk
+
+# Any written address: Presidio's needs a known top-level domain, which an internal or made-up
+# one ("kath.dodd@nhs.example", "x@trust.local") lacks; an address is personal either way.
+_ANY_EMAIL = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 class PatternRecognizer:
@@ -30,11 +37,15 @@ class PatternRecognizer:
                 for r in rec.analyze(text, [entity]):
                     out.append(Span(r.start, r.end, typ, text[r.start:r.end],
                                     max(0.9, float(r.score)), f"presidio-{typ.lower()}"))
+        if "@" in text:
+            out.extend(Span(m.start(), m.end(), "EMAIL", m.group(), 0.85, "written-email")
+                       for m in _ANY_EMAIL.finditer(text))
         for p in self.patterns:
             for m in p.regex.finditer(text):
-                if p.context:
-                    before = text[max(0, m.start() - 40):m.start()].casefold()
-                    if not any(c in before for c in p.context):
-                        continue
+                if p.context and not cue_regex(tuple(p.context)).search(
+                        text, max(0, m.start() - 40), m.start()):
+                    continue  # its cue, as whole words ("ref", not "referral")
+                if p.type == "ID" and row_key(text, m.start()):
+                    continue  # "ref 0031 | ...": a survey's row number, not a reference
                 out.append(Span(m.start(), m.end(), p.type, m.group(), p.score, p.name))
         return out
