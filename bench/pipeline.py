@@ -25,7 +25,8 @@ faster-whisper on the app's decoded audio, to show the app changes nothing but t
 Restrict cores with ``taskset -c 0,1 python bench/pipeline.py ...`` for the 2-core figure.
 
     python bench/pipeline.py [--minutes 10] [--model base] [--repeat 1] [--threads 0]
-                             [--speakers auto] [--profile] [--same-samples] [--workdir DIR]
+                             [--speakers auto] [--speaker-runtime onnx|torch] [--profile]
+                             [--same-samples] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict
             "cpu": {"transcription": time.process_time() - c0}, "peak_mb": rss_mb()[1]}
 
 
-def worker_app(path: Path, model: str, threads: int, speakers: str, profile: bool) -> dict:
+def worker_app(path: Path, model: str, threads: int, speakers: str, profile: bool,
+               runtime: str = "onnx") -> dict:
     import anonyscribe.media as media
     import anonyscribe.transcribe.runner as runner
     from anonyscribe.core.study import Study
@@ -129,7 +131,7 @@ def worker_app(path: Path, model: str, threads: int, speakers: str, profile: boo
         install(engines._transcriber.whisper)  # as Engines.transcriber does
     engines.transcriber  # noqa: B018 - the app's own construction
     engines.detector  # noqa: B018 - loaded once per batch, outside the timing
-    _warm_speakers(speakers)
+    _warm_speakers(speakers, runtime)
     models_mb = rss_mb()[0]
     watch = Stopwatch()
     _watch_whisper(watch)
@@ -204,16 +206,18 @@ def app_cpu(cpu: dict[str, float], c0: float, c1: float) -> dict[str, float]:
     return out
 
 
-def _warm_speakers(method: str) -> None:
-    """Load the diarizer's models outside the timing, as a batch does once."""
+def _warm_speakers(method: str, runtime: str) -> None:
+    """Load the diarizer's models (and open their ONNX Runtime sessions, exporting them on the
+    machine's first run) outside the timing, as a batch does once; ``runtime``: what runs the
+    models ("onnx" as the app, or "torch" to compare)."""
     if method not in ("auto", "diarize"):
         return
     from anonyscribe.speakers import diarization_available
 
     if diarization_available():
-        from anonyscribe.speakers.diarize import _load_models
+        from anonyscribe.speakers import diarize
 
-        _load_models()
+        diarize._shared = diarize.Diarizer(diarize.DiarizeSettings(runtime=runtime))
 
 
 def _speaker_method(transcript: Any) -> str:
@@ -231,7 +235,8 @@ def _diarizer_timings() -> dict[str, Any]:
     if shared is None:
         return {}
     return {"wall": dict(shared.timings), "cpu": dict(shared.cpu_timings),
-            "calls": {k: list(v) for k, v in shared.calls.items()}}
+            "calls": {k: list(v) for k, v in shared.calls.items()},
+            "runtime": shared.runner.name, "why": shared.runner.why}
 
 
 def _profiler(on: bool) -> Any:
@@ -260,7 +265,7 @@ def _worker_main(argv: list[str]) -> int:
     if kind.startswith("raw"):
         result = worker_raw(Path(path), model, int(threads), kind == "raw-samples")
     else:
-        result = worker_app(Path(path), model, int(threads), rest[0], rest[1] == "1")
+        result = worker_app(Path(path), model, int(threads), rest[0], rest[1] == "1", rest[2])
     print(json.dumps(result))
     return 0
 
@@ -271,7 +276,8 @@ def _best_runs(path: Path, model: str, threads: int, args: argparse.Namespace,
     for i in range(max(1, args.repeat)):
         for kind in ("raw", "app"):
             profile = "1" if args.profile and kind == "app" and i == 0 else "0"
-            r = run_worker(kind, str(path), model, str(threads), args.speakers, profile)
+            r = run_worker(kind, str(path), model, str(threads), args.speakers, profile,
+                           args.speaker_runtime)
             say(f"run {i + 1} {kind}: {r['total_s']:.1f} s")
             if profile == "1":
                 say(r["profile"])
@@ -296,7 +302,8 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
           f"{app['vads']}x; speakers: {app['speaker_method']}")
     if app["diarizer"]:
         d = app["diarizer"]
-        print("diarizer stages, wall / CPU s: " + ", ".join(
+        print(f"diarizer models on {d['runtime']}{' (' + d['why'] + ')' if d['why'] else ''}"
+              "; stages, wall / CPU s: " + ", ".join(
             f"{k} {v:.1f} / {d['cpu'].get(k, 0.0):.1f}" for k, v in d["wall"].items())
             + "; model inputs run / dense: " + ", ".join(
             f"{k} {a}/{b}" for k, (a, b) in d["calls"].items()))
@@ -358,6 +365,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=0, help="0: the cores this process has")
     parser.add_argument("--speakers", default="auto",
                         help="the app's speaker method (auto: the diarizer when installed)")
+    parser.add_argument("--speaker-runtime", choices=("onnx", "torch"), default="onnx",
+                        help="what runs the speaker models (the app: onnx, torch where the "
+                             "export fails)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--same-samples", action="store_true",
                         help="also run raw faster-whisper on the app's decoded audio")
@@ -386,7 +396,8 @@ def main() -> int:
     best = _best_runs(path, model, threads, args, lambda s: print(s, flush=True))
     report(best["raw"], best["app"], audio_s, args.minutes)
     if args.same_samples:
-        same = run_worker("raw-samples", str(path), model, str(threads), args.speakers, "0")
+        same = run_worker("raw-samples", str(path), model, str(threads), args.speakers, "0",
+                          args.speaker_runtime)
         print(f"same text, same samples: {'yes' if same['text'] == best['app']['text'] else 'NO'}"
               " (raw faster-whisper fed the app's decoded audio)")
     return 0

