@@ -23,10 +23,9 @@ The weights are our own table (``resources/terms/second_opinion.json``), rebuilt
 from __future__ import annotations
 
 import json
-import math
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,18 +267,6 @@ class Model:
         best = sub.argmax(axis=1)
         return [(float(t), self.classes[suggested[b]])
                 for t, b in zip(sub.sum(axis=1), best, strict=True)]
-
-    def probs(self, feats: Iterable[str]) -> list[float]:
-        z = self.bias
-        get = self.weights.get
-        for f in feats:
-            w = get(f)
-            if w is not None:
-                z = [a + b for a, b in zip(z, w, strict=True)]
-        top = max(z)
-        ex = [math.exp(v - top) for v in z]
-        tot = sum(ex)
-        return [v / tot for v in ex]
 
 
 class SecondOpinion:
