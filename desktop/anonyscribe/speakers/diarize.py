@@ -137,6 +137,10 @@ class Diarization:
     windows: list[TimeSpan] = field(default_factory=list)
     prints: np.ndarray | None = None
     separation: float = 0.0
+    # where any voice is heard (the segmentation model's speech, pauses kept): ``turns``
+    # bridge one speaker's pauses up to ``fill_gap_s`` (a breath is no change of speaker),
+    # which timed exports must not show as voice (``speakers.voiced``)
+    speech: list[TimeSpan] = field(default_factory=list)
 
     @property
     def all_turns(self) -> list[Turn]:
@@ -803,8 +807,8 @@ class Diarizer:
             ids = _first_appearance(turns + second)
             return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second],
-                               alike=self.alike, **self._evidence(windows, emb, labels,
-                                                                  num_speakers, made))
+                               alike=self.alike, speech=speech,
+                               **self._evidence(windows, emb, labels, num_speakers, made))
 
     @staticmethod
     def _evidence(windows: list[TimeSpan], emb: np.ndarray, labels: np.ndarray,
