@@ -123,7 +123,7 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
     except diarization.DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
     if num_speakers == 2:
-        asked = asking.by_questions(transcript, found)
+        asked = asking.by_questions(transcript, found, audio)
         if asked is not None:
             return asked, [], ASKED_NOTE, found.speech
     return found.turns, found.overlaps, ALIKE_NOTE if found.alike else "", found.speech
