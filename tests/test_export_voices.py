@@ -231,6 +231,6 @@ def test_speaker_times_keep_the_pauses_of_the_speech_not_the_turns() -> None:
     speech = [(0.0, 2.0), (2.2, 3.0), (4.0, 7.0), (7.5, 9.0)]
     got = [(t.start, t.end, t.speaker) for t in voiced(turns, speech)]
     assert got == [(0.0, 3.0, "S1"), (4.0, 6.0, "S1"), (6.0, 7.0, "S2"), (7.5, 9.0, "S2")]
-    assert voiced(turns, None) == turns
+    assert voiced(turns, None) == turns and voiced(turns, []) == turns
     times = speaker_times(turns, [], speech)
     assert [(x.start, x.end) for x in times] == [(0.0, 3.0), (4.0, 6.0), (6.0, 7.0), (7.5, 9.0)]

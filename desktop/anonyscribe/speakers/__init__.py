@@ -132,14 +132,15 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
 def voiced(turns: list[Turn], speech: list[tuple[float, float]] | None,
            bridge_s: float = VOICE_BRIDGE_S) -> list[Turn]:
     """``turns`` where a voice is heard: cut at the pauses of ``speech`` (sorted spans)
-    longer than ``bridge_s``; unchanged when ``speech`` is None.
+    longer than ``bridge_s``; unchanged when ``speech`` is not known (None or empty: a
+    diarization made elsewhere, e.g. in a test, may not say).
 
     Why: turns bridge one speaker's pauses (a breath is no change of speaker, and words
     in a pause still need a speaker), and when two alike voices are kept as one, or
     split by who asks, a "turn" runs across every pause of the conversation. Timed
     exports widen cues over their speaker's voice: over such a turn they laid text and
     ``[unclear]`` over silence (on dev, most of the false alarm)."""
-    if speech is None:
+    if not speech:
         return list(turns)
     heard: list[tuple[float, float]] = []
     for a, b in sorted(speech):
