@@ -18,6 +18,7 @@ from ..core.model import Decision, Finding, Span, Transcript
 from ..core.register import normalise
 from ..core.study import Terms
 from . import similar
+from .complete import complete
 from .config import DetectionConfig, load_config
 from .dates import DateRecognizer
 from .learned import Context, Model, SecondOpinion, WordSets
@@ -129,7 +130,7 @@ class Detector:
         spans, ctx, allowed = self.rule_pass(text)
         if self.learned is not None:
             spans = self.learned.add(text, spans, ctx, allowed)
-        return spans
+        return complete(text, spans, allowed) if self.config.on("complete") else spans
 
     def rule_pass(self, text: str) -> tuple[list[Span], Context, Callable[[Span], bool]]:
         """The rules' resolved spans, what spaCy said, and the test a suggestion must pass
