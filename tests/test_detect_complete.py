@@ -55,6 +55,15 @@ def _done(text: str, marked: list[tuple[str, str]], allowed=lambda sp: True
      [("Brennock's", "ORGANISATION")]),
     ("she works at Pellow's pharmacy now", [("Pellow", "PERSON")],
      [("Pellow's pharmacy", "ORGANISATION")]),
+    # the name before a span that is only the kind of place
+    ("we phone golden willow homecare first", [("homecare", "PERSON")],
+     [("golden willow homecare", "ORGANISATION")]),
+    ("firms like Marsh and Co do the legal side", [("Co", "PERSON")],
+     [("Marsh and Co", "ORGANISATION")]),
+    # the number of a grade
+    ("hi everyone, priyanka cnm two on ward six", [("priyanka cnm", "PERSON")],
+     [("priyanka cnm two", "PERSON")]),
+    ("im an st 6 in geriatrics", [("st", "ROLE")], [("st 6", "ROLE")]),
 ])
 def test_grows_over_what_completes_a_name(text, marked, want):
     assert _done(text, marked) == want
@@ -74,6 +83,10 @@ def test_grows_over_what_completes_a_name(text, marked, want):
     # "of" with a lower-case ordinary word, or after a place
     ("the Harrowgate Trust of the future", [("Harrowgate Trust", "ORGANISATION")]),
     ("most of Leeds of course", [("Leeds", "LOCATION")]),
+    # nothing named before a kind of place: a stop word, or another span's end
+    ("we phone the homecare and", [("homecare", "ORGANISATION")]),
+    ("i rang um homecare", [("homecare", "ORGANISATION")]),
+    ("a grade of st mary", [("st", "ROLE")]),
 ])
 def test_leaves_what_does_not_complete_a_name(text, marked):
     assert _done(text, marked) == marked

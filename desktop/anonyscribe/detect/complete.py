@@ -8,7 +8,9 @@ text order, grows a span over what completes it:
 
 * the kind of place said after it ("surgery", "medical centre", "road surgery", "homecare");
 * "of" and a span or capitalised words after an organisation ("Society of Ireland");
-* a possessive "'s" that is part of an organisation's name ("St Mary's", "the Sheppy's").
+* a possessive "'s" that is part of an organisation's name ("St Mary's", "the Sheppy's");
+* the name before a span that is only a kind of place ("kind hands" before "homecare");
+* the number of a grade said after it ("cnm two", "fy 2", "st six").
 
 Nothing crosses a line, a label or a never-listed phrase (the engine's ``allowed`` test). Each
 step looks at a bounded number of words after one span, so the pass stays linear.
@@ -20,6 +22,9 @@ import re
 from collections.abc import Callable
 
 from ..core.model import Span
+from .lexicon import STOP
+from .numbers import NUMBER_WORDS
+from .text import FILLERS
 
 ORG = "ORGANISATION"
 
@@ -36,12 +41,13 @@ chapel temple gurdwara synagogue cathedral inn hotel pub bar tavern buses coache
 memorial council institute society association foundation trust ltd limited plc llp cic
 pharmacy chemist chemists recruitment staffing lodge manor dental dentistry medical opticians
 agency network partners partnership hscp pcn federation co-op cooperative jail prison base
-station barracks
+station barracks co service services
 """)
 # Kinds of place that follow a person's name in other senses too ("Sarah's house", "told Sam
 # school was hard"): after a name they complete it only with another word between or after.
 _WEAK_AFTER_PERSON = frozenset({"care", "school", "bar", "pub", "memorial", "network",
-                                "partners", "society", "association", "trust"})
+                                "partners", "society", "association", "trust", "co",
+                                "service", "services"})
 # Words that may stand between a name and its head ("Beith road surgery", "Cappamore day
 # care", "Tralee ambulance base", "Hope Street health centre").
 _BETWEEN = _wordset("""
@@ -58,8 +64,15 @@ association federation council board trust foundation centre center hospital ord
 brothers friends league union royal
 """)
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
+_WORD_BEFORE = re.compile(r"(?<![^\W_])[^\W_]+(?:[-'’][^\W_]+)*$")
 _POSSESSIVE = re.compile(r"['’]s(?![^\W_])")
 _GAP = re.compile(r"[ \t]+")
+_GAP_BEFORE = re.compile(r"[ \t]+$")
+# Grades said with their number after them; the number belongs to the post.
+_GRADES = frozenset({"fy", "f", "st", "ct", "cnm", "imt", "cmt", "gpst", "spr", "str", "band"})
+_DIGITS = re.compile(r"\d{1,2}[a-d]?$")
+_MAX_BEFORE = 2
+_LOOK_BACK = 80
 _DETS = frozenset({"a", "an", "the"})
 _MAX_AHEAD = 4
 _GROWS = frozenset({ORG, "LOCATION", "PERSON"})  # not a post, a date or a number
@@ -72,6 +85,9 @@ def complete(text: str, spans: list[Span], allowed: Callable[[Span], bool]) -> l
     i = 0
     while i < len(spans):
         sp = spans[i]
+        before = _name_before(text, sp, out[-1].end if out else 0)
+        if before is not None and allowed(before):
+            sp = before
         j = i + 1
         while True:
             grown, used = _grow(text, sp, spans, j)
@@ -86,10 +102,14 @@ def complete(text: str, spans: list[Span], allowed: Callable[[Span], bool]) -> l
 def _grow(text: str, sp: Span, spans: list[Span], j: int) -> tuple[Span | None, int]:
     """One step of growth of ``sp`` (spans[j:] follow it): the grown span and the index of
     the first span it leaves alone, or (None, j)."""
-    if sp.type not in _GROWS:
-        return None, j
     nxt = spans[j] if j < len(spans) else None
     end = sp.end
+    if _last_word(sp) in _GRADES:
+        words = _words_ahead(text, end)[:1]
+        if words and (words[0][2] in NUMBER_WORDS or _DIGITS.match(words[0][2])):
+            return _to(text, sp, words[0][1], sp.type, nxt, j), j
+    if sp.type not in _GROWS:
+        return None, j
     poss = _POSSESSIVE.match(text, end)
     if poss and (sp.type == ORG or _after_det(text, sp.start)):
         return _to(text, sp, poss.end(), ORG, nxt, j), j
@@ -101,6 +121,34 @@ def _grow(text: str, sp: Span, spans: list[Span], j: int) -> tuple[Span | None, 
             sp.type == ORG or _last_word(sp) in _OF_HEADS):
         return _of_tail(text, sp, words, spans, j)
     return None, j
+
+
+def _name_before(text: str, sp: Span, floor: int) -> Span | None:
+    """A span that is only the kind of place ("homecare", "Care"), grown back over the up to
+    ``_MAX_BEFORE`` words before it that name it ("kind hands homecare"); not past a stop
+    word, a filler, the previous span (``floor``) or the start of the line."""
+    words = [w.lower() for w in _WORD.findall(sp.text)]
+    if sp.type not in _GROWS or not words or not all(w in HEADS for w in words):
+        return None
+    start = pos = sp.start
+    floor = max(floor, sp.start - _LOOK_BACK)  # a bounded look: the pass stays linear
+    taken = 0
+    while taken < _MAX_BEFORE:
+        gap = _GAP_BEFORE.search(text, floor, pos)
+        m = _WORD_BEFORE.search(text, floor, gap.start()) if gap else None
+        if m is None:
+            break
+        low = m.group().lower()
+        if low == "and" and pos == sp.start:  # "Bush and Co": once, right before the span
+            pos = m.start()
+            continue
+        if low in STOP or low in FILLERS or low in HEADS:
+            break
+        start = pos = m.start()
+        taken += 1
+    if start == sp.start:
+        return None
+    return Span(start, sp.end, ORG, text[start:sp.end], sp.score, sp.source)
 
 
 def _of_tail(text: str, sp: Span, words: list[tuple[int, int, str]], spans: list[Span],
