@@ -529,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="probability from which a word is suggested (types not in --per-type)")
     ap.add_argument("--per-type", default=PER_TYPE,
                     help="thresholds per likeliest type, e.g. PERSON=0.4,ROLE=0.35")
+    ap.add_argument("--also", action="append", default=[],
+                    help="with --loo: also report these per-type thresholds (changes to "
+                         "--per-type, e.g. ROLE=0.25); repeatable")
     ap.add_argument("--cont", type=float, default=CONT,
                     help="probability from which a word next to a suggestion joins it")
     ap.add_argument("--extend", type=float, default=EXTEND,
@@ -565,6 +568,10 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(("stacked", stacked))
         for name, items in runs:  # the last is the one kept
             report(items, params, f"{name}, given thresholds")
+            for alt in args.also:
+                over = {t: v for t, v in parse_per_type(alt, -1.0).items() if v >= 0}
+                other = Params({**params.thresholds, **over}, params.extend, params.cont)
+                report(items, other, f"{name}, also")
             if args.search:
                 floors = [float(x) for x in args.min_precision.split(",")]
                 for floor in reversed(floors):  # the first floor's thresholds are kept
