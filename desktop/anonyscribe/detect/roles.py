@@ -123,6 +123,12 @@ _FIELD = re.compile(r'(?:(?<=^")|(?<=,")|(?<=\|)|(?<=\t))[ ]*([A-Za-z][A-Za-z\'&
 # ... or a survey answer that is a post and nothing else ("[R07] Q1: Optometrist.").
 _ANSWER = re.compile(r"^[^\n:]{0,30}\bQ\d{1,2}[a-z]?:[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
                      r"(?=[.,;!|(]|$)", re.MULTILINE)
+# ... or a field between middle dots ("#5116 · Student · UDH"), or the first of a quoted
+# comment's attribution in brackets ('"..." (Housekeeper, Ty Hafan, 15 yrs)').
+_DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=[·•]|$)",
+                     re.MULTILINE)
+_ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
+                          r"(?=,[^()\n]{1,60}\))")
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
@@ -208,7 +214,8 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
-        for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text)]:
+        for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text),
+                  *_DOTTED.finditer(chunk.text), *_ATTRIBUTION.finditer(chunk.text)]:
             words = tokenize(m.group(1))
             if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-"
                                                       for w in words):
