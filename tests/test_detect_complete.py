@@ -64,6 +64,11 @@ def _done(text: str, marked: list[tuple[str, str]], allowed=lambda sp: True
     ("hi everyone, priyanka cnm two on ward six", [("priyanka cnm", "PERSON")],
      [("priyanka cnm two", "PERSON")]),
     ("im an st 6 in geriatrics", [("st", "ROLE")], [("st 6", "ROLE")]),
+    # the letters of an initialism beside it
+    ("then nursing in carlow i t for three years", [("carlow", "LOCATION")],
+     [("carlow i t", "LOCATION")]),
+    ("a recovery worker in h m p brinford the local jail", [("brinford", "LOCATION")],
+     [("h m p brinford", "LOCATION")]),
 ])
 def test_grows_over_what_completes_a_name(text, marked, want):
     assert _done(text, marked) == want
@@ -87,6 +92,9 @@ def test_grows_over_what_completes_a_name(text, marked, want):
     ("we phone the homecare and", [("homecare", "ORGANISATION")]),
     ("i rang um homecare", [("homecare", "ORGANISATION")]),
     ("a grade of st mary", [("st", "ROLE")]),
+    # "i" and "a" are words, not an initialism
+    ("i live in leeds i think", [("leeds", "LOCATION")]),
+    ("and so a i leeds", [("leeds", "LOCATION")]),
 ])
 def test_leaves_what_does_not_complete_a_name(text, marked):
     assert _done(text, marked) == marked

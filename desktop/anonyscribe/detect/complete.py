@@ -10,7 +10,8 @@ text order, grows a span over what completes it:
 * "of" and a span or capitalised words after an organisation ("Society of Ireland");
 * a possessive "'s" that is part of an organisation's name ("St Mary's", "the Sheppy's");
 * the name before a span that is only a kind of place ("kind hands" before "homecare");
-* the number of a grade said after it ("cnm two", "fy 2", "st six").
+* the number of a grade said after it ("cnm two", "fy 2", "st six");
+* the letters of an initialism said beside it ("dundalk i t", "t k maxx", "h m p durham").
 
 Nothing crosses a line, a label or a never-listed phrase (the engine's ``allowed`` test). Each
 step looks at a bounded number of words after one span, so the pass stays linear.
@@ -85,9 +86,11 @@ def complete(text: str, spans: list[Span], allowed: Callable[[Span], bool]) -> l
     i = 0
     while i < len(spans):
         sp = spans[i]
-        before = _name_before(text, sp, out[-1].end if out else 0)
-        if before is not None and allowed(before):
-            sp = before
+        floor = out[-1].end if out else 0
+        for back in (_name_before, _letters_before):
+            before = back(text, sp, floor)
+            if before is not None and allowed(before):
+                sp = before
         j = i + 1
         while True:
             grown, used = _grow(text, sp, spans, j)
@@ -117,10 +120,45 @@ def _grow(text: str, sp: Span, spans: list[Span], j: int) -> tuple[Span | None, 
     head = _head_end(words, sp.type, bool(poss))
     if head is not None:
         return _absorb(text, sp, head, spans, j)
+    letters = _letter_run(words)
+    if letters is not None and not poss:
+        return _to(text, sp, letters, sp.type, nxt, j), j
     if len(words) > 1 and words[0][2] == "of" and not poss and (
             sp.type == ORG or _last_word(sp) in _OF_HEADS):
         return _of_tail(text, sp, words, spans, j)
     return None, j
+
+
+def _letter_run(words: list[tuple[int, int, str]]) -> int | None:
+    """The end of two or more single letters said as an initialism ("i t", "h m p"), not
+    only "a" and "i"; or None."""
+    k = 0
+    while k < len(words) and len(words[k][2]) == 1 and words[k][2].isalpha():
+        k += 1
+    if k < 2 or all(w[2] in "ai" for w in words[:k]):
+        return None
+    return words[k - 1][1]
+
+
+def _letters_before(text: str, sp: Span, floor: int) -> Span | None:
+    """An organisation, place or name said after its initialism's letters ("t k maxx",
+    "h m p durham"): the span grown back over them."""
+    if sp.type not in _GROWS:
+        return None
+    floor = max(floor, sp.start - _LOOK_BACK)
+    start = pos = sp.start
+    letters: list[str] = []
+    while len(letters) < _MAX_AHEAD:
+        gap = _GAP_BEFORE.search(text, floor, pos)
+        m = _WORD_BEFORE.search(text, floor, gap.start()) if gap else None
+        if m is None or len(m.group()) != 1 or not m.group().isalpha():
+            break
+        letters.append(m.group().lower())
+        pos = m.start()
+    if len(letters) < 2 or all(x in "ai" for x in letters):
+        return None
+    start = pos
+    return Span(start, sp.end, sp.type, text[start:sp.end], sp.score, sp.source)
 
 
 def _name_before(text: str, sp: Span, floor: int) -> Span | None:
