@@ -66,7 +66,7 @@ WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser 
 # words, so ~400 in all): 0.8 s, tone ends of 0.1 s heard, no times: 136 words; tone ends left
 # out (``KEEP_S``): 176; and with times (``recogniser_for``): 293, for twice the CPU.
 # (The listener now hears each window with one encoder pass: ``transcribe/listening.py``.)
-CLIP_GAP_S = 0.3  # silence between neighbourhoods in one batch, so words do not run together
+CLIP_GAP_S = 0.3  # silence between whole neighbourhoods, so words do not run together
 TAIL_S = 1.0  # decoded at the end of the file, to check its length
 TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kHz AAC: 21 ms)
 # Of each covered stretch the recogniser hears only the ends the level check leaves out (the
@@ -74,20 +74,27 @@ TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kH
 # window sets the model writing "oh, oh, ..." or a bleeped word instead of the speech around it.
 KEEP_S = EDGE_S
 NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
-# Silence holds nothing to hear, so the recogniser is not given it: of each neighbourhood
-# (``_Clip.audible``) the quiet at its ends is left out but ``QUIET_KEEP_S`` next to the sound
-# (a soft onset, a fade), a pause inside it is shortened to ``CLIP_GAP_S``, and one with no
-# sound at all is not heard. A 10 ms frame below -60 dBFS is quiet: a name said so softly is
-# below any recording's noise floor, so a real recording loses only its true pauses (a noisy
-# one nothing). On the bench hour (real speech, true pauses between clips) this leaves out
-# 13 % of what was listened to: 7 recogniser windows instead of 8.
+# Dense windows (``AudioOptions.dense_listening``): silence holds nothing to hear, so the
+# recogniser is not given it. Of each neighbourhood (``_Clip.audible``) the quiet at its ends
+# is left out but ``QUIET_KEEP_S`` next to the sound (a soft onset, a fade), a pause inside it
+# is shortened to ``QUIET_PAUSE_S``, and one with no sound at all is not listened to. Quiet is
+# a 10 ms frame below -60 dBFS (``QUIET``): speech on the bench hour is -45 to -12 dBFS, and a
+# recording's noise floor is usually above -60, so a noisy recording loses little and nothing
+# audible is ever left out. Neighbourhoods are then parted by ``DENSE_GAP_S`` (with their own
+# quiet edges, 0.1-0.3 s of silence between sounds, as the 0.3 s gap gave before), and each
+# window ends in ``TAIL_GAP_S`` of silence: the model then closes its last segment on heard
+# silence, not on the window's padding (with the last neighbourhood's pause left out and no
+# such tail, tiny.en wrote "My name is" twice for a planted window and missed its name).
+# Bench hour (base; ``bench/audio.py``, and the share of the words each neighbourhood heard
+# alone gives that the windows hold): whole neighbourhoods 217 s, 8 windows, 0.47; dense
+# 170 s, 6 windows, 0.52. The planted tests hear exactly the names they heard before
+# (tests/test_export_audio.py compares both packings); a 0.2 s gap, or no tail, changed
+# which planted names tiny.en and base heard (one more for one, one fewer for the other).
 QUIET = 10 ** (-60 / 20)
-# The window ends in this much silence (not the last neighbourhood's own pause, now left
-# out): the model closes its last segment on heard silence, not on the window's padding.
-# Without it, tiny.en wrote "My name is" twice for a window whose last part held a name.
-TAIL_GAP_S = 1.0
 QUIET_KEEP_S = 0.1
-QUIET_PAUSE_S = CLIP_GAP_S
+QUIET_PAUSE_S = 0.3
+DENSE_GAP_S = 0.1
+TAIL_GAP_S = 1.0  # (WINDOW_S + TAIL_GAP_S - DENSE_GAP_S <= 30 s, the model's window)
 
 
 class Cover(str, enum.Enum):
@@ -745,8 +752,8 @@ class _Clip:
 
     def audible(self, rate: int) -> bool:
         """Leave out what holds nothing to hear (``QUIET``): the quiet at either end beyond
-        ``QUIET_KEEP_S`` from the sound, and of a pause inside longer than ``CLIP_GAP_S`` all
-        but ``CLIP_GAP_S``. False when no sound is left (nothing for the recogniser)."""
+        ``QUIET_KEEP_S`` from the sound, and of a pause inside longer than ``QUIET_PAUSE_S``
+        all but ``QUIET_PAUSE_S``. False when no sound is left (nothing for the recogniser)."""
         audio = np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
         loud = _loud_frames(audio, rate)
         if not loud.any():
@@ -820,7 +827,8 @@ class _Listener:
         self.batch: list[_Clip] = []
         self.batch_n = 0
         self.full: list[list[_Clip]] = []  # batches waiting to be heard together
-        self.gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
+        self.gap = np.zeros(int((DENSE_GAP_S if dense else CLIP_GAP_S) * VERIFY_RATE),
+                            dtype=np.float32)
         self.leaks: list[Leak] = []
 
     def add(self, clip: _Clip) -> None:
@@ -863,7 +871,7 @@ class _Listener:
         """The clips one after another with a gap after each, and where each begins (s)."""
         parts = [x for c in clips for x in (*c.parts, self.gap)]
         starts = np.cumsum([0] + [c.n + self.gap.shape[0] for c in clips[:-1]]) / VERIFY_RATE
-        tail = TAIL_GAP_S - CLIP_GAP_S if self.dense else 0.0
+        tail = TAIL_GAP_S - DENSE_GAP_S if self.dense else 0.0
         end = np.zeros(round(tail * VERIFY_RATE), dtype=np.float32)
         return np.concatenate([*parts, end]), [float(t) for t in starts]
 
