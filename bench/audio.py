@@ -251,7 +251,9 @@ def main() -> int:
         options = dataclasses.replace(options, dense_listening=False)
     if args.context is not None:
         options = dataclasses.replace(options, context_s=args.context)
-    if args.clip_gap is not None:
+    if args.clip_gap is not None and options.dense_listening:
+        audio.DENSE_GAP_S = args.clip_gap
+    elif args.clip_gap is not None:
         audio.CLIP_GAP_S = args.clip_gap
     if args.keep is not None:
         audio.KEEP_S = args.keep
@@ -331,7 +333,8 @@ def main() -> int:
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
         "model": args.model, "threads": transcriber.cpu_threads, "cover": args.cover,
         "context_s": options.context_s, "dense_listening": options.dense_listening,
-        "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
+        "clip_gap_s": audio.DENSE_GAP_S if options.dense_listening else audio.CLIP_GAP_S,
+        "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
         "output_mb": round(target.stat().st_size / 1e6, 1),
         "output_whole_mb": round(whole_target.stat().st_size / 1e6, 1),
     }

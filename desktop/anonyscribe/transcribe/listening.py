@@ -19,10 +19,10 @@ loop ("I'm sorry. I'm sorry. ...") moves on to what follows instead of filling t
 
 Windows are decoded together (``hear_many``: up to ``BATCH`` a decoder call, first runs in
 one call, then each round of restarts in calls of up to ``RESTART_BATCH``): a decoder step
-reads the model's weights once for all of them. Greedy decoding writes each window's text as it would alone, but for near
-ties in the batched arithmetic: on the bench hour's 8 windows the first runs cost 3.8 instead
-of 6.0 CPU-s, the whole 17.4 instead of 19.7, and 7 windows gave the same text, one 18 words
-more (329 against 311 words in all).
+reads the model's weights once for all of them. Greedy decoding writes each window's text as
+it would alone, but for near ties in the batched arithmetic: on the bench hour's 8 windows the
+first runs cost 3.8 instead of 6.0 CPU-s, the whole 17.4 instead of 19.7, and 7 windows gave
+the same text, one 18 words more (329 against 311 words in all).
 
 Measured on the 8 windows of ``bench/audio.py``'s hour (base; share of the words that each
 part heard alone gives, 300 in all, that the window's text holds; CPU-s, busy machine):
