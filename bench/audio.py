@@ -23,11 +23,16 @@ buffers included) shows that nothing grows with the length of the recording.
 
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
                                [--cover tone|silence] [--context S] [--clip-gap S] [--keep S]
-                               [--unbounded] [--compare] [--threads N] [--no-memory]
-                               [--workdir DIR]
+                               [--unbounded] [--compare] [--whole-neighbourhoods]
+                               [--alone] [--threads N] [--no-memory] [--workdir DIR]
 
 ``--compare`` listens a second time with the seek-loop listener that one encoder pass a window
 replaced, on the same file in the same run (its figures: ``seek_loop_*``).
+``--whole-neighbourhoods`` gives the recogniser each neighbourhood whole, quiet and all, as
+before ``AudioOptions.dense_listening`` (more windows). ``--alone`` also hears every part
+(neighbourhood) alone, in a window of its own, and reports the share of those words that the
+packed windows' texts hold (``listen_share_of_alone_words``: how much of what is there the
+check hears; slow, one encoder pass a part).
 ``--context 0.4 --clip-gap 0.4 --keep 0.2 --unbounded`` measures the listener as it was before
 its settings were chosen (and its decoder bounded), in the same conditions.
 """
@@ -38,10 +43,12 @@ import argparse
 import dataclasses
 import json
 import math
+import re
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -111,6 +118,7 @@ class Timed:
         self.hear = hear
         self.s = self.cpu_s = self.audio_s = self.worst_cpu_s = 0.0
         self.calls = self.words = self.most_words = 0
+        self.heard: list[tuple[np.ndarray, list[float], str]] = []  # for ``alone_share``
 
         if hasattr(hear, "hear_many"):  # several windows decoded together (the app's)
             self.hear_many = self._many
@@ -119,7 +127,9 @@ class Timed:
         return self._timed(lambda: [self.hear(samples, starts)], [samples])[0]
 
     def _many(self, windows: Sequence[tuple[np.ndarray, Sequence[float]]]) -> list[str]:
-        return self._timed(lambda: self.hear.hear_many(windows), [w for w, _s in windows])
+        texts = self._timed(lambda: self.hear.hear_many(windows), [w for w, _s in windows])
+        self.heard += [(w, list(s), t) for (w, s), t in zip(windows, texts, strict=True)]
+        return texts
 
     def _timed(self, hear: Any, windows: Sequence[np.ndarray]) -> list[str]:
         """``hear()`` timed; a call over several windows counts as each costing its share."""
@@ -147,6 +157,26 @@ class Timed:
             # the neighbourhoods; far fewer means it heard little of them (see the report).
             f"{prefix}_heard_words": self.words,
         }
+
+
+def alone_share(listener: Any, heard: Sequence[tuple[np.ndarray, list[float], str]]) -> float:
+    """The share of the words each part of the windows gives heard alone (in a window of
+    its own) that its packed window's text holds (words counted with repeats)."""
+    def words(text: str) -> Counter[str]:
+        return Counter(re.findall(r"[a-z']+", text.casefold()))
+
+    rate = audio_format.VERIFY_RATE
+    parts = [[(w[round(a * rate):round(b * rate)], [0.0]) for a, b in
+              zip(starts, [*starts[1:], w.shape[0] / rate], strict=True)]
+             for w, starts, _t in heard]
+    alone = listener.hear_many([p for ps in parts for p in ps])
+    found = total = 0
+    for ps, (_w, _s, text) in zip(parts, heard, strict=True):
+        there = sum((words(t) for t in alone[:len(ps)]), Counter())
+        alone = alone[len(ps):]
+        found += sum((there & words(text)).values())
+        total += sum(there.values())
+    return found / max(total, 1)
 
 
 def seam_errors(source: Path, kept: Path, whole: Path,
@@ -195,6 +225,10 @@ def main() -> int:
                    help="the listener's decoder as before: no token bound, default thresholds")
     p.add_argument("--compare", action="store_true",
                    help="also listen with the seek-loop listener it replaced, in the same run")
+    p.add_argument("--whole-neighbourhoods", action="store_true",
+                   help="give the recogniser each neighbourhood whole (quiet and all)")
+    p.add_argument("--alone", action="store_true",
+                   help="also hear each part alone: the share of its words the windows hold")
     p.add_argument("--threads", type=int, default=0,
                    help="CPU threads of the listening model (default: the app's)")
     p.add_argument("--no-memory", action="store_true",
@@ -213,9 +247,13 @@ def main() -> int:
     source = build_recording(args.workdir / f"long-{int(seconds)}s.m4a", seconds)
     duration = probe(source).duration
     options = audio.AudioOptions(cover=audio.Cover(args.cover))
+    if args.whole_neighbourhoods:
+        options = dataclasses.replace(options, dense_listening=False)
     if args.context is not None:
         options = dataclasses.replace(options, context_s=args.context)
-    if args.clip_gap is not None:
+    if args.clip_gap is not None and options.dense_listening:
+        audio.DENSE_GAP_S = args.clip_gap
+    elif args.clip_gap is not None:
         audio.CLIP_GAP_S = args.clip_gap
     if args.keep is not None:
         audio.KEEP_S = args.keep
@@ -276,6 +314,8 @@ def main() -> int:
         **errors,
         "level_check_s": round(t_check, 1), "level_check_cpu_s": round(c_check, 1),
         **listened.report("listen"),
+        **({"listen_share_of_alone_words": round(alone_share(hear, listened.heard), 3)}
+           if args.alone else {}),
         "check_and_listen_s": round(t_verify, 1), "total_s": round(total, 1),
         "total_cpu_s": round(cpu_total, 1),
         "transcription_s_measured_now": round(ref_wall, 1),
@@ -292,8 +332,9 @@ def main() -> int:
         "check_peak_mb": check_peak and round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
         "model": args.model, "threads": transcriber.cpu_threads, "cover": args.cover,
-        "context_s": options.context_s,
-        "clip_gap_s": audio.CLIP_GAP_S, "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
+        "context_s": options.context_s, "dense_listening": options.dense_listening,
+        "clip_gap_s": audio.DENSE_GAP_S if options.dense_listening else audio.CLIP_GAP_S,
+        "keep_s": audio.KEEP_S, "unbounded": args.unbounded,
         "output_mb": round(target.stat().st_size / 1e6, 1),
         "output_whole_mb": round(whole_target.stat().st_size / 1e6, 1),
     }

@@ -251,13 +251,18 @@ def audio_coverage(study: Study, rec_id: str, pending: Pending = Pending.MARK,
                                study.load_audio_marks(rec_id))
 
 
+LISTENING_LANGUAGE = "en"  # the listener's language, as ``Transcriber``'s default
+
+
 @functools.lru_cache(maxsize=1)
 def default_recogniser(model: str = "") -> Recogniser:
-    """The study's speech model as the anonymised audio's listener (loaded once)."""
+    """The study's speech model as the anonymised audio's listener: the one that transcribed,
+    when it is still in memory (a batch, the app's session), else loaded once."""
     # Deferred: faster-whisper (and CTranslate2) load only when audio is exported.
-    from .transcribe.runner import Transcriber
+    from .transcribe.runner import Transcriber, loaded
 
-    return export_audio.recogniser_for(Transcriber(model or None))
+    return export_audio.recogniser_for(loaded(model or None, LISTENING_LANGUAGE)
+                                       or Transcriber(model or None, LISTENING_LANGUAGE))
 
 
 def _remove_stale(entry: RecordingEntry, out_dir: Path, stem: str,

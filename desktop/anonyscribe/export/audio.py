@@ -66,7 +66,7 @@ WINDOW_S = 29.0  # neighbourhoods are heard in batches that fill one recogniser 
 # words, so ~400 in all): 0.8 s, tone ends of 0.1 s heard, no times: 136 words; tone ends left
 # out (``KEEP_S``): 176; and with times (``recogniser_for``): 293, for twice the CPU.
 # (The listener now hears each window with one encoder pass: ``transcribe/listening.py``.)
-CLIP_GAP_S = 0.3  # silence between neighbourhoods in one batch, so words do not run together
+CLIP_GAP_S = 0.3  # silence between whole neighbourhoods, so words do not run together
 TAIL_S = 1.0  # decoded at the end of the file, to check its length
 TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kHz AAC: 21 ms)
 # Of each covered stretch the recogniser hears only the ends the level check leaves out (the
@@ -74,6 +74,27 @@ TRIM_S = 0.05  # decoded beyond the container's stated end: codec padding (48 kH
 # window sets the model writing "oh, oh, ..." or a bleeped word instead of the speech around it.
 KEEP_S = EDGE_S
 NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to point at
+# Dense windows (``AudioOptions.dense_listening``): silence holds nothing to hear, so the
+# recogniser is not given it. Of each neighbourhood (``_Clip.audible``) the quiet at its ends
+# is left out but ``QUIET_KEEP_S`` next to the sound (a soft onset, a fade), a pause inside it
+# is shortened to ``QUIET_PAUSE_S``, and one with no sound at all is not listened to. Quiet is
+# a 10 ms frame below -60 dBFS (``QUIET``): speech on the bench hour is -45 to -12 dBFS, and a
+# recording's noise floor is usually above -60, so a noisy recording loses little and nothing
+# audible is ever left out. Neighbourhoods are then parted by ``DENSE_GAP_S`` (with their own
+# quiet edges, 0.1-0.3 s of silence between sounds, as the 0.3 s gap gave before), and each
+# window ends in ``TAIL_GAP_S`` of silence: the model then closes its last segment on heard
+# silence, not on the window's padding (with the last neighbourhood's pause left out and no
+# such tail, tiny.en wrote "My name is" twice for a planted window and missed its name).
+# Bench hour (base; ``bench/audio.py``, and the share of the words each neighbourhood heard
+# alone gives that the windows hold): whole neighbourhoods 217 s, 8 windows, 0.47; dense
+# 170 s, 6 windows, 0.52. The planted tests hear exactly the names they heard before
+# (tests/test_export_audio.py compares both packings); a 0.2 s gap, or no tail, changed
+# which planted names tiny.en and base heard (one more for one, one fewer for the other).
+QUIET = 10 ** (-60 / 20)
+QUIET_KEEP_S = 0.1
+QUIET_PAUSE_S = 0.3
+DENSE_GAP_S = 0.1
+TAIL_GAP_S = 1.0  # (WINDOW_S + TAIL_GAP_S - DENSE_GAP_S <= 30 s, the model's window)
 
 
 class Cover(str, enum.Enum):
@@ -101,6 +122,10 @@ class AudioOptions:
     # rate where nothing is covered; only the regions around stretches are encoded again
     # (``render``). Off, or any other original: the whole is encoded at ``sample_rate``.
     keep_aac: bool = True
+    # The recogniser is not given quiet (``QUIET``: the pauses at a neighbourhood's ends and
+    # the long ones inside it), so fewer windows hold every neighbourhood. Off: each
+    # neighbourhood whole, as before (``bench/audio.py --whole-neighbourhoods``; tests).
+    dense_listening: bool = True
 
 
 @dataclass(frozen=True)
@@ -725,6 +750,39 @@ class _Clip:
         self.parts.append(block[lo - n0:hi - n0].copy())
         self.n += hi - lo
 
+    def audible(self, rate: int) -> bool:
+        """Leave out what holds nothing to hear (``QUIET``): the quiet at either end beyond
+        ``QUIET_KEEP_S`` from the sound, and of a pause inside longer than ``QUIET_PAUSE_S``
+        all but ``QUIET_PAUSE_S``. False when no sound is left (nothing for the recogniser)."""
+        audio = np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
+        loud = _loud_frames(audio, rate)
+        if not loud.any():
+            self.parts, self.n = [], 0
+            return False
+        frame = round(FRAME_S * rate)
+        keep = np.zeros(loud.shape[0], bool)
+        edge, pause = round(QUIET_KEEP_S / FRAME_S), round(QUIET_PAUSE_S / FRAME_S)
+        at = np.flatnonzero(loud)
+        keep[max(0, at[0] - edge):at[-1] + edge + 1] = True
+        for a, b in zip(at[:-1] + 1, at[1:], strict=True):  # each pause inside: [a, b)
+            if b - a > pause:
+                keep[a + pause - pause // 2:b - pause // 2] = False
+        self.parts = [audio[np.repeat(keep, frame)[:audio.shape[0]]]]
+        self.n = self.parts[0].shape[0]
+        return True
+
+
+def _loud_frames(audio: np.ndarray, rate: int) -> np.ndarray:
+    """Which ``FRAME_S`` frames of ``audio`` (the last one maybe shorter) are above ``QUIET``."""
+    frame = round(FRAME_S * rate)
+    if not audio.shape[0]:
+        return np.zeros(0, bool)
+    starts = np.arange(0, audio.shape[0], frame)
+    x = audio.astype(np.float64)
+    energy = np.add.reduceat(x * x, starts)
+    counts = np.diff(np.append(starts, audio.shape[0]))
+    return energy / counts > QUIET ** 2
+
 
 def _clips(stretches: Sequence[Stretch], context_s: float, duration: float,
            rate: int) -> list[_Clip]:
@@ -758,8 +816,10 @@ def neighbourhoods(stretches: Sequence[Stretch], context_s: float,
 class _Listener:
     """Hears neighbourhoods in batches and notes any accepted original it hears."""
 
-    def __init__(self, recogniser: Recogniser, originals: Sequence[str], path: Path) -> None:
+    def __init__(self, recogniser: Recogniser, originals: Sequence[str], path: Path,
+                 dense: bool = True) -> None:
         self.recogniser = recogniser
+        self.dense = dense
         self.terms = compile_terms(originals)
         self.words = [(i, w) for i, o in enumerate(originals)
                       for w in re.findall(r"[^\W\d_]{5,}", o.casefold())]
@@ -767,10 +827,13 @@ class _Listener:
         self.batch: list[_Clip] = []
         self.batch_n = 0
         self.full: list[list[_Clip]] = []  # batches waiting to be heard together
-        self.gap = np.zeros(int(CLIP_GAP_S * VERIFY_RATE), dtype=np.float32)
+        self.gap = np.zeros(int((DENSE_GAP_S if dense else CLIP_GAP_S) * VERIFY_RATE),
+                            dtype=np.float32)
         self.leaks: list[Leak] = []
 
     def add(self, clip: _Clip) -> None:
+        if self.dense and not clip.audible(VERIFY_RATE):
+            return  # nothing but silence (and the covered stretch's checked ends) to hear
         if self.batch and self.batch_n + clip.n + self.gap.shape[0] > WINDOW_S * VERIFY_RATE:
             self.full.append(self.batch)
             self.batch, self.batch_n = [], 0
@@ -808,7 +871,9 @@ class _Listener:
         """The clips one after another with a gap after each, and where each begins (s)."""
         parts = [x for c in clips for x in (*c.parts, self.gap)]
         starts = np.cumsum([0] + [c.n + self.gap.shape[0] for c in clips[:-1]]) / VERIFY_RATE
-        return np.concatenate(parts), [float(t) for t in starts]
+        tail = TAIL_GAP_S - DENSE_GAP_S if self.dense else 0.0
+        end = np.zeros(round(tail * VERIFY_RATE), dtype=np.float32)
+        return np.concatenate([*parts, end]), [float(t) for t in starts]
 
     def _hear(self, clips: list[_Clip]) -> set[int]:
         return self._hits(self.recogniser(*self._window(clips)))
@@ -850,7 +915,7 @@ def verify(path: Path, stretches: Sequence[Stretch], originals: Sequence[str],
     edge = round(EDGE_S * rate)
     levels = [_Level(round(s.start * rate) + edge, round(s.end * rate) - edge)
               for s in stretches]
-    listener = _Listener(recogniser, originals, path) if (
+    listener = _Listener(recogniser, originals, path, options.dense_listening) if (
         recogniser is not None and options.check_speech) else None
     todo = _clips(stretches, options.context_s, duration, rate) if listener else []
     wanted = [(c.first, c.last) for c in todo] or [(lv.first, lv.last) for lv in levels]

@@ -18,11 +18,11 @@ discard what it heard), and no 3-token sequence repeated within a run: a model c
 loop ("I'm sorry. I'm sorry. ...") moves on to what follows instead of filling the budget.
 
 Windows are decoded together (``hear_many``: up to ``BATCH`` a decoder call, first runs in
-one call, then each round of restarts in one): a decoder step reads the model's weights once
-for all of them. Greedy decoding writes each window's text as it would alone, but for near
-ties in the batched arithmetic: on the bench hour's 8 windows the first runs cost 3.8 instead
-of 6.0 CPU-s, the whole 17.4 instead of 19.7, and 7 windows gave the same text, one 18 words
-more (329 against 311 words in all).
+one call, then each round of restarts in calls of up to ``RESTART_BATCH``): a decoder step
+reads the model's weights once for all of them. Greedy decoding writes each window's text as
+it would alone, but for near ties in the batched arithmetic: on the bench hour's 8 windows the
+first runs cost 3.8 instead of 6.0 CPU-s, the whole 17.4 instead of 19.7, and 7 windows gave
+the same text, one 18 words more (329 against 311 words in all).
 
 Measured on the 8 windows of ``bench/audio.py``'s hour (base; share of the words that each
 part heard alone gives, 300 in all, that the window's text holds; CPU-s, busy machine):
@@ -64,6 +64,13 @@ MAX_RESTARTS = 3  # decoder runs from a part's start after the first (see above)
 # Windows decoded together: greedy decoding writes each as it would alone, and a decoder step
 # over 8 windows costs little more than over one (the model's weights are read once).
 BATCH = 8
+# Restarts, which write a few tokens each, go in calls of at most this many: a call first reads
+# each window's encoder output into the decoder's cross-attention (about 0.08 CPU-s a window
+# alone, 0.15 in a call of 8, base, 2 threads), which then outweighs the shared weights. On
+# the bench hour's 8 windows of whole neighbourhoods, restarts in fours cost 1.2 CPU-s less
+# than in eights, same texts; on its 6 dense windows 1.4-2.6 CPU-s less, 5 texts the same and
+# one ending 3 words sooner (words it had heard before in that window; a near tie).
+RESTART_BATCH = 4
 TIME_STEP = 0.02  # seconds per timestamp token
 
 
@@ -110,10 +117,14 @@ class WindowListener:
         states = [self._window(audio, list(starts)) for audio, starts in windows]
         todo: list[tuple[_Window, float | None, int]] = [
             (w, None, min(w.budget, MAX_TOKENS)) for w in states]
+        size = BATCH
         while todo:  # the first runs together, then each round of restarts together
-            for (w, _start, _n), run in zip(todo, self._runs(todo), strict=True):
-                w.add(run)
+            for i in range(0, len(todo), size):
+                chunk = todo[i:i + size]
+                for (w, _start, _n), run in zip(chunk, self._runs(chunk), strict=True):
+                    w.add(run)
             todo = [(w, *step) for w in states if (step := w.restart()) is not None]
+            size = RESTART_BATCH
         return [w.text() for w in states]
 
     def _window(self, audio: np.ndarray, starts: list[float]) -> _Window:

@@ -10,6 +10,7 @@ request is honoured at once, even in the middle of a 30 s window.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,17 @@ from faster_whisper import WhisperModel  # noqa: E402 - only after the offline s
 from faster_whisper.tokenizer import _LANGUAGE_CODES as LANGUAGE_CODES  # noqa: E402
 
 from .listening import WindowListener  # noqa: E402 - imports faster-whisper
+
+# Every model in memory, so that the anonymised audio's listener uses the one that transcribed
+# instead of loading it again (``loaded``): hundreds of MB and seconds saved.
+_LOADED: weakref.WeakSet[Transcriber] = weakref.WeakSet()
+
+
+def loaded(model: str | Path | None, language: str | None) -> Transcriber | None:
+    """A ``Transcriber`` already in memory for ``model`` and ``language``, if any."""
+    path = resolve_model(model)
+    return next((t for t in list(_LOADED)
+                 if t.model_path == path and t.language == (language or None)), None)
 
 
 def default_threads() -> int:
@@ -78,6 +90,7 @@ class Transcriber:
         self.cpu_threads = cpu_threads or default_threads()
         self.whisper = WhisperModel(str(self.model_path), device="cpu", compute_type="int8",
                                     cpu_threads=self.cpu_threads)
+        _LOADED.add(self)
         if self.language is not None and self.language not in LANGUAGE_CODES:
             raise ModelError(
                 f"Unknown language code '{self.language}'. Use a two-letter code such as "
