@@ -238,3 +238,16 @@ def test_an_unknown_runtime_is_refused() -> None:
 
     with pytest.raises(ValueError, match="runtime"):
         Diarizer(DiarizeSettings(runtime="tensorflow"))
+
+
+def test_a_print_does_not_depend_on_its_batch() -> None:
+    """ONNX Runtime gives each window the same print whether it goes 16, 8 or 1 to a call, so
+    the batch size (``DiarizeSettings.batch_size``) trades memory only, never turns."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models, _load_torch
+
+    run = runtime.runner(_load_models().weights, _load_torch, "onnx")
+    x = np.random.default_rng(1).standard_normal((16, 148, runtime.FEATURES)).astype(np.float32)
+    whole = run.embed(x)
+    assert np.array_equal(whole, np.concatenate([run.embed(x[:8]), run.embed(x[8:])]))
+    assert np.array_equal(whole, np.concatenate([run.embed(x[i: i + 1]) for i in range(16)]))
