@@ -5,6 +5,7 @@ onnx or espeak-ng is missing)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import os
@@ -254,3 +255,24 @@ def test_a_print_does_not_depend_on_its_batch() -> None:
     ones = np.concatenate([run.embed(x[i: i + 1]) for i in range(16)])
     np.testing.assert_allclose(halves, whole, rtol=0, atol=1e-5)
     np.testing.assert_allclose(ones, whole, rtol=0, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_the_diarizer_is_available_without_torch_only_where_exports_are_cached(
+        exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken torch (simulated) leaves the diarizer available where verified exports are
+    cached, and unavailable (automatic speakers then fall back quietly) where they are not."""
+    from anonyscribe.speakers import diarize, runtime
+
+    def broken() -> None:
+        raise diarize.DiarizationUnavailable("speaker separation needs torch (it failed to load)")
+
+    monkeypatch.setattr(diarize, "_load_torch", functools.lru_cache(maxsize=1)(broken))
+    monkeypatch.setattr(runtime, "_made", {})
+    monkeypatch.setenv("ANONYSCRIBE_CACHE_DIR", str(tmp_path / "empty"))
+    assert not diarize.available()
+    cached = tmp_path / "cached"
+    (cached / "speakers").mkdir(parents=True)
+    _copy(sorted(exported.iterdir()), cached / "speakers")
+    monkeypatch.setenv("ANONYSCRIBE_CACHE_DIR", str(cached))
+    assert diarize.available()

@@ -225,13 +225,22 @@ def _load_torch() -> runtime.TorchModels:
 
 
 def available() -> bool:
-    """True when the optional packages import and the weights are there (torch is loaded
-    only when a run needs it: ``_load_torch``)."""
+    """True when the optional packages import, the weights are there, and the two models can
+    run: from verified ONNX exports (torch not loaded), else on torch (``_runner``)."""
     try:
-        _load_models()
+        _runner("onnx")
     except DiarizationUnavailable:
         return False
     return True
+
+
+def _runner(name: str) -> runtime.Runner:
+    """The model runner for ``name`` (made once per process); torch's models are let go when
+    it does not need them (an export just made and verified)."""
+    made = runtime.runner(_load_models().weights, _load_torch, name)
+    if made.torch is None:
+        _load_torch.cache_clear()
+    return made
 
 
 # -- features --------------------------------------------------------------------------------
@@ -372,9 +381,7 @@ class Diarizer:
     def __init__(self, settings: DiarizeSettings | None = None) -> None:
         self.settings = settings or DiarizeSettings()
         self.models = _load_models()
-        self.runner = runtime.runner(self.models.weights, _load_torch, self.settings.runtime)
-        if self.runner.torch is None:  # exported and verified just now: torch's copy goes
-            _load_torch.cache_clear()
+        self.runner = _runner(self.settings.runtime)
         self._lock = threading.Lock()
         self._workers = max(1, self.settings.workers or min(4, usable_cores(unknown=1)))
         self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
