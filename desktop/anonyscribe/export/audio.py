@@ -80,11 +80,14 @@ NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to poi
 # is shortened to ``QUIET_PAUSE_S``, and one with no sound at all is not listened to. Quiet is
 # a 10 ms frame below the neighbourhood's own noise floor (``quiet_level``: its 10th-percentile
 # frame, ``QUIET_MARGIN_DB`` above it), never above ``QUIET_BELOW_DB`` under its loud frames
-# (90th percentile: speech that soft beside its own speech is a whisper, and only runs longer
-# than the kept pause are shortened) nor above ``QUIET_CAP`` (-35 dBFS), and never below
+# (90th percentile: a neighbourhood of speech without a pause has no floor to go by) nor above
+# ``QUIET_CAP`` (-35 dBFS), and never below
 # ``QUIET`` (-60 dBFS: digital silence and a near-silent floor are quiet whatever the rest).
 # A recording's pauses are rarely digital silence (a room, a call: -50 to -40 dBFS); with a
 # fixed -60 they were all kept and the gain lost (bench hour with a -45 dBFS floor: README).
+# A frame is left out only within 4 dB of the floor, and then only in a run longer than the
+# kept pause: the bench's speech is quiet (its loud frames about -31 dBFS), where 20 dB under
+# them kept every -45 dBFS pause; 12 dB leaves 20-30 % of a neighbourhood out, as silence did.
 # Neighbourhoods are then parted by ``DENSE_GAP_S`` (with their own
 # quiet edges, 0.1-0.3 s of silence between sounds, as the 0.3 s gap gave before), and each
 # window ends in ``TAIL_GAP_S`` of silence: the model then closes its last segment on heard
@@ -97,8 +100,8 @@ NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to poi
 # which planted names tiny.en and base heard (one more for one, one fewer for the other).
 QUIET = 10 ** (-60 / 20)
 QUIET_CAP = 10 ** (-35 / 20)
-QUIET_MARGIN_DB = 6.0
-QUIET_BELOW_DB = 20.0
+QUIET_MARGIN_DB = 4.0
+QUIET_BELOW_DB = 12.0
 QUIET_KEEP_S = 0.1
 QUIET_PAUSE_S = 0.3
 DENSE_GAP_S = 0.1
