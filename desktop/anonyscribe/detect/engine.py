@@ -18,6 +18,7 @@ from ..core.model import Decision, Finding, Span, Transcript
 from ..core.register import normalise
 from ..core.study import Terms
 from . import similar
+from .complete import complete
 from .config import DetectionConfig, load_config
 from .dates import DateRecognizer
 from .learned import Context, Model, SecondOpinion, WordSets
@@ -36,6 +37,10 @@ _CELL_BREAK = re.compile(r'"\s*,\s*"|\t|\|')
 _LABEL = re.compile(
     r"^[ \t]*(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?)?[ \t]*"
     r"(?:(?P<label>[^\s:\[\]][^:\n\[\]]{0,38}?)[ \t]*:(?=\s))?", re.MULTILINE)
+# A speaker's initials before the turn's time, without a colon ("MO  00:00:03  ok so").
+_INITIALS_LABEL = re.compile(r"^[ \t]*(?P<label>[A-Z]{2,3})[ \t]+(?=\[?\(?\d{1,2}:\d{2})",
+                             re.MULTILINE)
+_INITIALS = re.compile(r"^[A-Z]{2,3}$")
 _SPEAKER_N = re.compile(r"^(?:speaker|spk|person|voice|participant|interviewer|p|s|r|i)"
                         r"[ _]?\d{1,2}$", re.IGNORECASE)
 _SPACY_TYPES = {"GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
@@ -62,7 +67,7 @@ _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
 # Rules that flag a general word only where it is said of one person ("I was an OT").
 _SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context", "role-said",
-                          "role-beside-name"})
+                          "role-beside-name", "role-field"})  # a field: one respondent's post
 
 
 class Detector:
@@ -129,7 +134,7 @@ class Detector:
         spans, ctx, allowed = self.rule_pass(text)
         if self.learned is not None:
             spans = self.learned.add(text, spans, ctx, allowed)
-        return spans
+        return complete(text, spans, allowed) if self.config.on("complete") else spans
 
     def rule_pass(self, text: str) -> tuple[list[Span], Context, Callable[[Span], bool]]:
         """The rules' resolved spans, what spaCy said, and the test a suggestion must pass
@@ -273,6 +278,10 @@ class Detector:
                 out.append(Span(s, e, "PERSON", label, 0.9, "speaker-label"))
             elif label.casefold() in self.generic_labels or _SPEAKER_N.match(label):
                 chunk.blocked.append((s, e))
+        for m in _INITIALS_LABEL.finditer(chunk.text):
+            if self._label_is_name(m.group("label")):
+                s, e = m.span("label")
+                out.append(Span(s, e, "PERSON", m.group("label"), 0.9, "speaker-label"))
         return out
 
     def _label_is_name(self, label: str) -> bool:
@@ -280,6 +289,10 @@ class Detector:
         if not words or len(words) > 3 or label.casefold() in self.generic_labels \
                 or _SPEAKER_N.match(label):
             return False
+        if _INITIALS.match(label):  # "MO", "LW": a speaker's initials, unless a post's
+            low = label.casefold()
+            return low not in self.roles.heads and low not in self.roles.occupations \
+                and low not in self.people.titles and low not in STOP
         toks = tokenize(label)
         core = [t for n, t in enumerate(toks) if t.lower not in self.people.titles and t.is_word
                 and not (t.lower in PARTICLES and 0 < n < len(toks) - 1)]

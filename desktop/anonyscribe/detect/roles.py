@@ -123,7 +123,22 @@ _FIELD = re.compile(r'(?:(?<=^")|(?<=,")|(?<=\|)|(?<=\t))[ ]*([A-Za-z][A-Za-z\'&
 # ... or a survey answer that is a post and nothing else ("[R07] Q1: Optometrist.").
 _ANSWER = re.compile(r"^[^\n:]{0,30}\bQ\d{1,2}[a-z]?:[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
                      r"(?=[.,;!|(]|$)", re.MULTILINE)
+# ... or a field between middle dots ("#5116 · Student · UDH"), or the first of a quoted
+# comment's attribution in brackets ('"..." (Housekeeper, Ty Hafan, 15 yrs)').
+_DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=[·•]|$)",
+                     re.MULTILINE)
+_ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
+                          r"(?=,[^()\n]{1,60}\))")
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
+# ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
+# says what the value is, so any value is the respondent's post but an empty answer.
+_LABELLED = re.compile(r"^[ \t]*(?:role|job title|job role|job|post|position|occupation|"
+                       r"profession|designation)[ \t]*:[ \t]*([A-Za-z][^\n|;\t(]{0,59}?)"
+                       r"[ \t.]*(?=[\n|;\t(]|$)", re.MULTILINE | re.IGNORECASE)
+_NO_ANSWER = {"n/a", "na", "none", "blank", "unknown", "other", "not stated", "not given",
+              "prefer not to say", "same", "as above", "tbc", "various"}
+_NOT_A_POST_START = {"i", "it", "it's", "its", "we", "they", "he", "she", "you", "that",
+                     "this", "was", "is", "yes", "no", "not", "what", "which"}  # a sentence
 # Counts of posts held in a team ("two HCSWs", "twenty-four carers"): two and up.
 _COUNTS = (frozenset(UNITS) - {"zero", "oh", "o", "nought", "nil", "one"}) | frozenset(TEENS) \
     | frozenset(TENS) | {"couple"}
@@ -199,7 +214,8 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
-        for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text)]:
+        for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text),
+                  *_DOTTED.finditer(chunk.text), *_ATTRIBUTION.finditer(chunk.text)]:
             words = tokenize(m.group(1))
             if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-"
                                                       for w in words):
@@ -213,6 +229,12 @@ class RoleRecognizer:
                     and words[0].lower not in _FIELD_JOINERS:
                 s, e = m.start(1), m.end(1)
                 out.append(Span(s, e, "ROLE", chunk.text[s:e], 0.5, "role-field"))
+        for m in _LABELLED.finditer(chunk.text):
+            value = m.group(1)
+            first = value.split()[0].lower()
+            if value.lower() not in _NO_ANSWER and len(value.split()) <= 7 \
+                    and first not in _NOT_A_POST_START:
+                out.append(Span(m.start(1), m.end(1), "ROLE", value, 0.5, "role-field"))
         return out
 
     def _field_part(self, w: Tok, k: int) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..core.files import write_text
 from ..core.intervals import joined
 from ..core.model import SpeakerTime, Transcript
+from ..core.timeline import PIECE_PAUSE_S
 from .common import Part, clean_label, export_turns, millis
 
 MAX_SECONDS = 7.0
@@ -91,12 +92,15 @@ def _pieces(part: Part, words: list[str], n: int) -> list[Part]:
 
 
 def _pack(speaker: str, parts: list[Part]) -> list[Cue]:
-    """Join a turn's short segments into cues up to the time and length limits."""
+    """Join a turn's short segments into cues up to the time and length limits; never
+    across a pause (``PIECE_PAUSE_S``): a cue over it would show the text where nobody
+    speaks."""
     cues: list[Cue] = []
     for part in parts:
         last = cues[-1] if cues else None
         joined = f"{last.text} {part.text}" if last else ""
-        if last and part.end - last.start <= MAX_SECONDS and len(joined) <= MAX_CHARS:
+        if (last and part.end - last.start <= MAX_SECONDS and len(joined) <= MAX_CHARS
+                and part.start - last.end < PIECE_PAUSE_S):
             last.end, last.text = max(last.end, part.end), joined
         else:
             cues.append(Cue(part.start, part.end, speaker, part.text))

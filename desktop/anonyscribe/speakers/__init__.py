@@ -8,6 +8,7 @@ boundary never falls inside a word. Nothing here needs torch unless the diarizer
 
 from __future__ import annotations
 
+import bisect
 import importlib.util
 import logging
 from collections.abc import Callable
@@ -49,6 +50,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MODES = ("auto", "teams", "channels", "diarize", "none")
+# Pauses in the diarizer's speech up to this long still count as voice in the speaker times
+# (timed exports): a breath, a stop consonant (``voiced``).
+VOICE_BRIDGE_S = 0.3
 ALIKE_NOTE = ("the voices sound too alike to tell apart: almost all speech is on one speaker; "
               "split the turns in review (S at a word)")
 ASKED_NOTE = ("the voices sound alike: turns were given to the interviewer and the participant "
@@ -102,9 +106,11 @@ def _stereo_turns(path: Path, progress: Callable[[float], None], cancel: CancelT
 
 def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
                    num_speakers: int | None, progress: Callable[[float], None],
-                   cancel: CancelToken | None) -> tuple[list[Turn], list[Turn], str]:
-    """One-at-a-time turns (words go to these), second voices in overlapped speech, and a
-    note for the researcher when the known count's voices could not be told apart.
+                   cancel: CancelToken | None
+                   ) -> tuple[list[Turn], list[Turn], str, list[tuple[float, float]]]:
+    """One-at-a-time turns (words go to these), second voices in overlapped speech, a
+    note for the researcher when the known count's voices could not be told apart, and
+    where any voice is heard (``Diarization.speech``).
 
     An interview (two voices) whose voices the prints hardly tell apart is split by who asks
     the questions where the voice agrees with that (``asking.by_questions``)."""
@@ -117,15 +123,49 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
     except diarization.DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
     if num_speakers == 2:
-        asked = asking.by_questions(transcript, found)
+        asked = asking.by_questions(transcript, found, audio)
         if asked is not None:
-            return asked, [], ASKED_NOTE
-    return found.turns, found.overlaps, ALIKE_NOTE if found.alike else ""
+            return asked, [], ASKED_NOTE, found.speech
+    return found.turns, found.overlaps, ALIKE_NOTE if found.alike else "", found.speech
 
 
-def speaker_times(turns: list[Turn], overlaps: list[Turn]) -> list[SpeakerTime]:
-    """The speaker method's own timeline, kept for timed exports (see ``SpeakerTime``)."""
-    out = [SpeakerTime(t.start, t.end, t.speaker) for t in turns if t.end > t.start]
+def voiced(turns: list[Turn], speech: list[tuple[float, float]] | None,
+           bridge_s: float = VOICE_BRIDGE_S) -> list[Turn]:
+    """``turns`` where a voice is heard: cut at the pauses of ``speech`` (sorted spans)
+    longer than ``bridge_s``; unchanged when ``speech`` is not known (None or empty: a
+    diarization made elsewhere, e.g. in a test, may not say).
+
+    Why: turns bridge one speaker's pauses (a breath is no change of speaker, and words
+    in a pause still need a speaker), and when two alike voices are kept as one, or
+    split by who asks, a "turn" runs across every pause of the conversation. Timed
+    exports widen cues over their speaker's voice: over such a turn they laid text and
+    ``[unclear]`` over silence (on dev, most of the false alarm)."""
+    if not speech:
+        return list(turns)
+    heard: list[tuple[float, float]] = []
+    for a, b in sorted(speech):
+        if heard and a - heard[-1][1] <= bridge_s:
+            heard[-1] = (heard[-1][0], max(heard[-1][1], b))
+        else:
+            heard.append((a, b))
+    starts = [a for a, _ in heard]
+    out: list[Turn] = []
+    for t in turns:
+        k = max(0, bisect.bisect_right(starts, t.start) - 1)
+        while k < len(heard) and heard[k][0] < t.end:
+            a, b = max(t.start, heard[k][0]), min(t.end, heard[k][1])
+            if b > a:
+                out.append(Turn(a, b, t.speaker))
+            k += 1
+    return out
+
+
+def speaker_times(turns: list[Turn], overlaps: list[Turn],
+                  speech: list[tuple[float, float]] | None = None) -> list[SpeakerTime]:
+    """The speaker method's own timeline, kept for timed exports (see ``SpeakerTime``):
+    where ``speech`` is known (the diarizer's), only where a voice is heard (``voiced``)."""
+    out = [SpeakerTime(t.start, t.end, t.speaker) for t in voiced(turns, speech)
+           if t.end > t.start]
     out += [SpeakerTime(t.start, t.end, t.speaker, overlap=True) for t in overlaps
             if t.end > t.start]
     return sorted(out, key=lambda t: (t.start, t.end, t.overlap))
@@ -162,9 +202,10 @@ def label_turns(
 
     def done(out: Transcript, method: str, detail: str = "",
              turns: list[Turn] | None = None, overlaps: list[Turn] | None = None,
-             note: str = "") -> SpeakerResult:
+             note: str = "", speech: list[tuple[float, float]] | None = None
+             ) -> SpeakerResult:
         report(1.0)
-        out.speaker_times = speaker_times(turns or [], overlaps or [])
+        out.speaker_times = speaker_times(turns or [], overlaps or [], speech)
         if out.speaker_times:  # a voice heard only in overlaps still needs a label
             out.ensure_speakers()
         names = names_for_always_list(teams, transcript.recording.name or media_path.name)
@@ -199,9 +240,9 @@ def label_turns(
             return done(assign_speakers(transcript, turns), "channels", turns=turns)
 
     if mode == "diarize" or (mode == "auto" and diarization_available()):
-        turns, overlaps, note = _diarize_turns(transcript, media_path, audio, num_speakers,
-                                               report, cancel)
+        turns, overlaps, note, speech = _diarize_turns(transcript, media_path, audio,
+                                                       num_speakers, report, cancel)
         return done(assign_speakers(transcript, turns), "diarize", turns=turns,
-                    overlaps=overlaps, note=note)
+                    overlaps=overlaps, note=note, speech=speech)
 
     return done(assign_speakers(transcript, []), "none")

@@ -26,6 +26,7 @@ import numpy as np
 
 from ..core.model import Transcript, Word
 from .diarize import Diarization, viterbi
+from .pitch import stretch_pitch
 from .turns import Turn
 
 # A sentence also ends at a pause this long (the recogniser leaves out some full stops).
@@ -42,10 +43,24 @@ SWITCH_COST = 0.3
 # two alike voices in an interview 3.6-10.5. (2.5, chosen to pass a test pair at 3.0, split
 # one voice (2.9) and undid a right voice split (2.6) on the first held-out run.)
 MIN_AGREEMENT = 3.0
+# Where the prints cannot tell the voices apart (``Diarization.alike``), the words' split is
+# also believed when the voice leans its way (at least this far) and the sentences' pitch
+# agrees with it far beyond chance (``MIN_AGREEMENT``): prints are built to ignore pitch, so
+# one voice at two pitches agreed only 1.3 by its prints, but 6.3 by its pitch; one voice in
+# both roles 1.3 and -0.3 (on dev; a question's final rise is left out of its pitch).
+MIN_LEAN = 1.0
 PERMUTATIONS = 200
 MIN_UNITS = 3  # sentences each role needs before a split is judged at all
 # The diarizer's split is kept where it gives this share of sentences the same role.
 SAME_SPLIT = 0.85
+# A diarizer's split at least this far apart (``Diarization.separation``) is weighed
+# against the words by how well the voice agrees with each; a weaker one that disagrees
+# with well-supported words gives way to them. Why: the diarizer chose its split to set
+# the prints apart, so the voice always "agrees" with it more than chance, even where it
+# cut one voice by what is said. On dev, splits of two different voices lay 16-233 apart;
+# a near pair's split by content (one voice at two pitches) lay 3.9 apart and beat the
+# words' split (right on every sentence) on voice agreement, 8.2 against 3.3.
+CLEAR_SEPARATION = 10.0
 # A "question" longer than this many words ran into its answer (see ``split_run_ons``).
 MAX_QUESTION_WORDS = 16
 COMMA_BONUS = 1.0  # a cut after a comma is worth this much voice evidence (in std units)
@@ -286,14 +301,31 @@ def _owners(units: Sequence[Unit], turns: Sequence[Turn]) -> np.ndarray:
     return out
 
 
-def by_questions(transcript: Transcript, found: Diarization) -> list[Turn] | None:
+def _pitch_agrees(units: Sequence[Unit], roles: np.ndarray, audio: np.ndarray | None) -> bool:
+    """Does the pitch of the sentences (``pitch.stretch_pitch``) agree with the words' split
+    by role far beyond chance (``MIN_AGREEMENT``, each sentence counted once)?"""
+    if audio is None:
+        return False
+    f0 = stretch_pitch(audio, [(u.start, u.end) for u in units])[:, None]
+    heard = ~np.isnan(f0[:, 0])
+    if heard.sum() < 2 * MIN_UNITS:
+        return False
+    x = np.where(heard[:, None], f0 - np.nanmean(f0), 0.0)
+    return agreement(*_once_each(units, roles, x, heard)) >= MIN_AGREEMENT
+
+
+def by_questions(transcript: Transcript, found: Diarization,
+                 audio: np.ndarray | None = None) -> list[Turn] | None:
     """Two voices' turns split by who asks and who answers, or None to keep the diarizer's.
 
     Used for an interview (two voices) whose voice prints are weak evidence. Each sentence is
     given a role from its words (``text_scores``, smoothed along the timeline); the split
     is believed only if the voice agrees with it far beyond chance (``agreement``), so one
     voice asking and answering stays as the diarizer left it, and it replaces the
-    diarizer's own split only where the voice agrees with it more than with that split."""
+    diarizer's own split only where the voice agrees with it more than with that split
+    (or that split is weak, ``CLEAR_SEPARATION``). Where the prints found the voices
+    alike, the sentences' pitch (from ``audio``, 16 kHz) may stand in for them
+    (``MIN_LEAN``)."""
     if found.prints is None or not found.windows:
         return None
     units = units_of(transcript)
@@ -303,14 +335,16 @@ def by_questions(transcript: Transcript, found: Diarization) -> list[Turn] | Non
     up = unit_prints(units, found.windows, found.prints)
     heard = np.linalg.norm(up, axis=1) > 0
     by_words = agreement(*_once_each(units, roles, up, heard))
-    if by_words < MIN_AGREEMENT:
+    if by_words < MIN_AGREEMENT and not (found.alike and by_words >= MIN_LEAN
+                                         and _pitch_agrees(units, roles, audio)):
         return None
     owners = _owners(units, found.turns)
     voiced = heard & (owners >= 0)
     if not found.alike and len(np.unique(owners[voiced])) == 2:
         same = float(np.mean(owners[voiced] == roles[voiced]))
-        if (max(same, 1 - same) >= SAME_SPLIT
-                or agreement(*_once_each(units, owners, up, voiced)) >= by_words):
+        if max(same, 1 - same) >= SAME_SPLIT or (
+                found.separation >= CLEAR_SEPARATION
+                and agreement(*_once_each(units, owners, up, voiced)) >= by_words):
             return None  # the voices' own split: as good, and finer than whole sentences
     # judged on the words' split alone: the cuts below are placed by the voice
     units, roles = split_run_ons(units, roles, found.windows, found.prints)

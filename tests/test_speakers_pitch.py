@@ -1,0 +1,89 @@
+"""Pitch as a second voice cue (speakers/pitch.py, asking.by_questions): voices whose prints
+are alike but whose pitch differs, against one voice asking and answering."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from anonyscribe.speakers import assign_speakers
+from anonyscribe.speakers.asking import (
+    SWITCH_COST,
+    _once_each,
+    agreement,
+    by_questions,
+    text_scores,
+    unit_prints,
+    units_of,
+)
+from anonyscribe.speakers.der import diarization_error
+from anonyscribe.speakers.diarize import Diarization, viterbi
+from anonyscribe.speakers.pitch import SAMPLE_RATE, frame_pitch, stretch_pitch
+from anonyscribe.speakers.turns import Turn
+from test_speakers_asking import _interview, _prints
+
+SR = SAMPLE_RATE
+
+
+def _voiced(f0: np.ndarray) -> np.ndarray:
+    """A buzz with five harmonics following the pitch track ``f0`` (Hz per sample)."""
+    phase = 2 * np.pi * np.cumsum(f0) / SR
+    return sum(0.3 / k * np.sin(k * phase) for k in range(1, 6)).astype(np.float32)
+
+
+def _audio(truth: list[Turn], hz: dict[str, float], rise: float = 1.0, seed: int = 2
+           ) -> np.ndarray:
+    """Each sentence of ``truth`` voiced at its speaker's pitch (each sentence 2 % up or
+    down at random), its last 40 % gliding up by ``rise`` when it is a question (the
+    asker's)."""
+    rng = np.random.default_rng(seed)
+    out = np.zeros(int((truth[-1].end + 1) * SR), np.float32)
+    for t in truth:
+        a, b = int(t.start * SR), int(t.end * SR)
+        f0 = np.full(b - a, hz[t.speaker] * (1 + rng.uniform(-0.02, 0.02)))
+        if t.speaker == "asker":
+            tail = int(0.6 * len(f0))
+            f0[tail:] *= np.linspace(1.0, rise, len(f0) - tail)
+        out[a:b] = _voiced(f0)
+    return out
+
+
+def test_pitch_of_a_buzz_and_none_in_noise() -> None:
+    buzz = _voiced(np.full(SR, 120.0))
+    f0 = frame_pitch(buzz)
+    assert abs(np.exp(np.nanmedian(f0)) - 120.0) < 3.0 and np.mean(np.isnan(f0)) < 0.1
+    noise = np.random.default_rng(0).normal(size=SR).astype(np.float32) * 0.1
+    assert np.mean(np.isnan(frame_pitch(noise))) > 0.9
+
+
+def test_a_question_rise_at_its_end_is_not_its_pitch() -> None:
+    f0 = np.full(2 * SR, 110.0)
+    f0[int(1.2 * SR):] = 180.0
+    got = stretch_pitch(_voiced(f0), [(0.0, 2.0), (0.0, 0.1)])
+    assert abs(np.exp(got[0]) - 110.0) < 3.0 and np.isnan(got[1])
+
+
+def _alike(truth: list[Turn]) -> Diarization:
+    """All speech on one voice; prints whose voice leans the words' way only a little."""
+    windows, prints = _prints(truth, voice=0.25)
+    return Diarization([Turn(t.start, t.end, "S1") for t in truth], alike=True,
+                       windows=windows, prints=prints)
+
+
+def test_alike_prints_and_apart_pitch_split_an_interview_by_who_asks() -> None:
+    tr, truth = _interview()
+    found = _alike(truth)
+    units = units_of(tr)
+    roles, _ = viterbi(text_scores(units), np.full(len(units), SWITCH_COST))
+    up = unit_prints(units, found.windows, found.prints)
+    lean = agreement(*_once_each(units, roles, up, np.linalg.norm(up, axis=1) > 0))
+    assert 1.0 <= lean < 3.0  # the prints alone would not be believed
+    assert by_questions(tr, found) is None  # no audio, no pitch: as before
+    two = _audio(truth, {"asker": 100.0, "answerer": 108.0})
+    turns = by_questions(tr, found, two)
+    assert turns is not None
+    labelled = assign_speakers(tr, turns)
+    hyp = [Turn(s.start, s.end, s.speaker) for s in labelled.segments]
+    assert diarization_error(truth, hyp).der <= 0.02
+    # one voice asking (its questions rising at the end) and answering: not split
+    one = _audio(truth, {"asker": 100.0, "answerer": 100.0}, rise=1.3)
+    assert by_questions(tr, found, one) is None
