@@ -24,7 +24,8 @@ buffers included) shows that nothing grows with the length of the recording.
     nice python bench/audio.py [--minutes 60] [--per-minute 2] [--model base]
                                [--cover tone|silence] [--context S] [--clip-gap S] [--keep S]
                                [--unbounded] [--compare] [--whole-neighbourhoods]
-                               [--alone] [--threads N] [--no-memory] [--workdir DIR]
+                               [--alone] [--noise-dbfs DB] [--threads N] [--no-memory]
+                               [--workdir DIR]
 
 ``--compare`` listens a second time with the seek-loop listener that one encoder pass a window
 replaced, on the same file in the same run (its figures: ``seek_loop_*``).
@@ -33,6 +34,8 @@ before ``AudioOptions.dense_listening`` (more windows). ``--alone`` also hears e
 (neighbourhood) alone, in a window of its own, and reports the share of those words that the
 packed windows' texts hold (``listen_share_of_alone_words``: how much of what is there the
 check hears; slow, one encoder pass a part).
+``--noise-dbfs -50`` adds white noise of that level over the whole recording, pauses included
+(a real room's or call's floor; the built recording's pauses are otherwise digital silence).
 ``--context 0.4 --clip-gap 0.4 --keep 0.2 --unbounded`` measures the listener as it was before
 its settings were chosen (and its decoder bounded), in the same conditions.
 """
@@ -229,6 +232,8 @@ def main() -> int:
                    help="give the recogniser each neighbourhood whole (quiet and all)")
     p.add_argument("--alone", action="store_true",
                    help="also hear each part alone: the share of its words the windows hold")
+    p.add_argument("--noise-dbfs", type=float, default=None,
+                   help="white noise of this RMS (dBFS) over the recording, pauses included")
     p.add_argument("--threads", type=int, default=0,
                    help="CPU threads of the listening model (default: the app's)")
     p.add_argument("--no-memory", action="store_true",
@@ -244,7 +249,9 @@ def main() -> int:
     from anonyscribe.transcribe.runner import Transcriber
 
     seconds = args.minutes * 60
-    source = build_recording(args.workdir / f"long-{int(seconds)}s.m4a", seconds)
+    noisy = "" if args.noise_dbfs is None else f"-noise{args.noise_dbfs:g}dB"
+    source = build_recording(args.workdir / f"long-{int(seconds)}s{noisy}.m4a", seconds,
+                             args.noise_dbfs)
     duration = probe(source).duration
     options = audio.AudioOptions(cover=audio.Cover(args.cover))
     if args.whole_neighbourhoods:
@@ -331,7 +338,8 @@ def main() -> int:
         "render_peak_mb": render_peak and round(render_peak, 1),
         "check_peak_mb": check_peak and round(check_peak, 1),
         "rss_peak_mb": round(rss_mb()[1], 1), "problems": len(problems) + len(heard_problems),
-        "model": args.model, "threads": transcriber.cpu_threads, "cover": args.cover,
+        "noise_dbfs": args.noise_dbfs, "model": args.model, "threads": transcriber.cpu_threads,
+        "cover": args.cover,
         "context_s": options.context_s, "dense_listening": options.dense_listening,
         "clip_gap_s": audio.DENSE_GAP_S if options.dense_listening else audio.CLIP_GAP_S,
         "keep_s": audio.KEEP_S, "unbounded": args.unbounded,

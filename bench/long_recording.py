@@ -55,9 +55,11 @@ def source_clips() -> list[Path]:
     return [FIXTURES / n for n in ("interview.wav", "batch_1.m4a", "batch_2.mp3")]
 
 
-def build_recording(path: Path, seconds: float) -> Path:
+def build_recording(path: Path, seconds: float, noise_dbfs: float | None = None) -> Path:
     """Real clips one after another with 0.4-1.6 s pauses, streamed into AAC 48 kHz mono
-    (never the whole recording in memory). Reused when it already exists."""
+    (never the whole recording in memory). Reused when it already exists. ``noise_dbfs``:
+    white noise of that RMS over everything (a room's or a call's floor: the pauses of a
+    real recording are not digital silence)."""
     if path.exists():
         return path
     import av
@@ -76,10 +78,13 @@ def build_recording(path: Path, seconds: float) -> Path:
         resampler = av.AudioResampler(format="fltp", layout="mono", rate=48000)
         done = 0
         i = 0
+        noise = np.random.default_rng(13)
         while done < total:
             clip = clips[i % len(clips)]
             block = np.concatenate([clip, np.zeros(int(gaps[i % len(gaps)] * RATE), np.float32)])
             block = block[: total - done]
+            if noise_dbfs is not None:
+                block = block + noise.normal(0.0, 10 ** (noise_dbfs / 20), block.shape[0])
             frame = av.AudioFrame.from_ndarray(block[None, :].astype(np.float32), format="fltp",
                                                layout="mono")
             frame.sample_rate = RATE

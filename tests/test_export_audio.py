@@ -1054,3 +1054,79 @@ def test_the_listener_is_the_model_already_in_memory(tiny_transcriber) -> None: 
         assert exporting.default_recogniser("tiny.en").whisper is tiny_transcriber.whisper
     finally:
         exporting.default_recogniser.cache_clear()
+
+
+def noise(seconds: float, dbfs: float, seed: int = 5) -> np.ndarray:
+    """White noise of RMS ``dbfs``: a room's or a call's floor."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(0.0, 10 ** (dbfs / 20), round(seconds * RATE)).astype(np.float32)
+
+
+def test_quiet_is_relative_to_the_recordings_own_floor() -> None:
+    """Over a -45 dBFS floor (no digital silence anywhere) the pauses are still quiet and
+    shortened as over silence, while a soft sound 17 dB under the loud one is kept whole."""
+    def tone(seconds: float, amplitude: float = 0.1) -> np.ndarray:
+        t = np.arange(round(seconds * RATE)) / RATE
+        return (amplitude * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+
+    soft = 0.1 * 10 ** (-17 / 20)
+    parts = [tone(0.4), tone(0.5, soft), tone(0.3)]
+    floor = [noise(0.5, -45, 1), noise(0.8, -45, 2), noise(0.8, -45, 3), noise(0.2, -45, 4)]
+    mixed = [floor[0], parts[0] + noise(0.4, -45, 6), floor[1],
+             parts[1] + noise(0.5, -45, 7), floor[2], parts[2] + noise(0.3, -45, 8), floor[3]]
+    clip = audio_format._Clip(0, 0, parts=list(mixed), n=sum(len(p) for p in mixed))
+    assert clip.audible(RATE)
+    keep, pause = audio_format.QUIET_KEEP_S, audio_format.QUIET_PAUSE_S
+    assert len(clip.parts[0]) == round((keep + 0.4 + pause + 0.5 + pause + 0.3 + keep) * RATE)
+    only_floor = audio_format._Clip(0, 0, parts=[noise(2.0, -45)], n=round(2.0 * RATE))
+    assert only_floor.audible(RATE) and only_floor.n == round(2.0 * RATE)  # nothing to go by
+    loud_floor = np.concatenate([noise(1.0, -30), tone(0.5) + noise(0.5, -30), noise(1.0, -30)])
+    capped = audio_format._Clip(0, 0, parts=[loud_floor], n=len(loud_floor))
+    assert capped.audible(RATE) and capped.n == len(loud_floor)  # -30 dBFS is never quiet
+
+
+@pytest.fixture(scope="module")
+def noisy(spoken, tmp_path_factory):  # noqa: ANN001, ANN201
+    """The planted-names speech with a -45 dBFS floor over it, pauses included (a real
+    recording's pauses are not digital silence), with the same transcript and findings."""
+    source, raw, findings = spoken
+    audio = media.decode(source)
+    audio = audio + noise(len(audio) / RATE, -45)
+    path = tmp_path_factory.mktemp("noisy") / "Interview noisy.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path, raw, findings
+
+
+@pytest.mark.parametrize("missed", NAMES)
+def test_dense_windows_leave_out_a_noisy_pause_and_hear_every_name(noisy, either_model,  # noqa: ANN001
+                                                                    tmp_path,
+                                                                    missed: str) -> None:
+    """As ``test_dense_windows_hear_every_name_whole_neighbourhoods_do`` over a -45 dBFS
+    floor: the pauses are left out all the same (a fixed -60 dBFS quiet kept them all), and
+    every name heard in the whole neighbourhoods is heard in the dense windows."""
+    source = noisy[0]
+    stretches, options = shifted_name(noisy, missed)
+    target = tmp_path / "a.m4a"
+    written, covered = audio_format.render(source, target, stretches, options)
+
+    def names(dense: bool) -> tuple[set[str], float]:
+        listener = audio_format.recogniser_for(either_model)
+        seconds: list[float] = []
+
+        def recogniser(window: np.ndarray, starts: list[float]) -> str:
+            seconds.append(len(window) / RATE)
+            return listener(window, starts)
+
+        leaks = audio_format.verify(target, covered, NAMES, written,
+                                    dataclasses.replace(options, dense_listening=dense),
+                                    recogniser)
+        return {NAMES[leak.term] for leak in leaks if leak.term >= 0}, seconds[0]
+
+    (whole, whole_s), (dense, dense_s) = names(False), names(True)
+    assert whole <= dense, (missed, whole, dense)
+    tail = audio_format.TAIL_GAP_S - audio_format.DENSE_GAP_S
+    assert dense_s - tail < whole_s - 0.5, (dense_s, whole_s)  # the noisy pauses left out

