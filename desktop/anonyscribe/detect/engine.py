@@ -26,7 +26,7 @@ from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
 from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
-from .people import PARTICLES, PersonRecognizer
+from .people import PARTICLES, PersonRecognizer, said_as_day
 from .places import PlaceRecognizer
 from .roles import RoleRecognizer
 from .text import FILLERS, Chunk, is_cased, tokenize
@@ -66,7 +66,8 @@ _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate
                       "sister auntie uncle cheers hi hello bye")
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
 # Rules that flag a general word only where it is said of one person ("I was an OT").
-_SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context", "role-said",
+_SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context",
+                          "known-name-context", "role-said",
                           "role-beside-name", "role-field"})  # a field: one respondent's post
 
 
@@ -334,21 +335,35 @@ class Detector:
 
         A name that is also a word ("joy", "will", "precious") is only flagged again where the
         words around it do not make it the word: not after "no"/"the"/"you", not as "will be".
+        A weekday, month or never-flagged word found as a name only through its context
+        ("shona mcgrory", "Sunday said") is passed on more warily: a lower score, never where
+        the words around it make it the day or the word ("on sunday", "the trust"), and in
+        cased text only capitalised ("Sunday said" once does not make every "Sunday" a name).
         """
         names: dict[str, str] = {}
+        by_context: set[str] = set()
         for c in cands:
-            if c.type == "PERSON" and c.score >= 0.5 and c.source != "word-name-context":
-                # ("Sunday said" once does not make every "Sunday" a name)
-                for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
-                    lw = w.lower()
-                    if len(lw) < 2 or lw in self.people.titles or lw in self.lex.never:
-                        continue
+            if c.type != "PERSON" or c.score < 0.5:
+                continue
+            for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
+                lw = w.lower()
+                if len(lw) < 2 or lw in self.people.titles:
+                    continue
+                if c.source == "word-name-context":
+                    if lw not in STOP:
+                        by_context.add(lw)
+                elif lw not in self.lex.never:
                     names[lw] = w
-        if not names:
+        by_context -= names.keys()
+        if not names and not by_context:
             return []
         out = []
-        for s, e in _mentions(text, names.keys()):
+        for s, e in _mentions(text, names.keys() | by_context):
             w = text[s:e]
+            if w.lower() in by_context:
+                if self._context_name_here(text, s, e, cased):
+                    out.append(Span(s, e, "PERSON", w, 0.5, "known-name-context"))
+                continue
             if self.lex.is_word(w.lower()):
                 if cased and not w[0].isupper():
                     continue
@@ -356,6 +371,16 @@ class Detector:
                     continue
             out.append(Span(s, e, "PERSON", w, 0.6, "known-name"))
         return out
+
+    def _context_name_here(self, text: str, s: int, e: int, cased: bool) -> bool:
+        """Is this later mention of a name found only through its context the name?"""
+        if cased and not text[s].isupper():
+            return False
+        before = re.findall(r"[\w']+", text[max(0, s - 30):s].lower())
+        after = re.findall(r"[\w']+", text[e:e + 30].lower())
+        prev = before[-1] if before else ""
+        nxt = after[0] if after else ""
+        return not said_as_day(prev, nxt) and self._name_in_context(text, s, e)
 
     def _coordinated(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
         """'Faith and Hope', 'Memory and Mercy, two of the carers': a given name joined by
