@@ -54,6 +54,8 @@ _CALENDAR_BEFORE = {"on", "last", "next", "this", "every", "each", "by", "since"
 _DAY_PARTS = {"morning", "mornings", "afternoon", "evening", "night", "nights", "lunch",
               "lunchtime", "service", "school", "roast", "shift", "shifts", "rota", "clinic",
               "times", "paper", "papers", "best", "league", "trading", "opening", "hours"}
+
+
 def said_as_day(prev: str, nxt: str) -> bool:
     """Do the words around a weekday, month or word-name make it that, not a name ("on
     sunday", "last june", "sunday morning", "two trust")? Lower-case words."""
