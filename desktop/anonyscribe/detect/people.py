@@ -82,6 +82,16 @@ _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "coll
 PARTICLES = frozenset({"ap", "ab", "ferch", "ní", "nic", "ó", "ua", "uí", "mac", "van", "von",
                        "der", "den", "de", "da", "di", "del", "della", "dos", "du", "le", "la",
                        "bin", "binti", "bint", "ibn", "al", "el", "o"})
+# Words before a name that say the next word is what someone is called ("calls me Mo",
+# "I called her Grace", "known as Bliss"): pairs of lower-case words.
+_CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
+           ("call", "her"), ("call", "him"), ("called", "her"), ("called", "him"),
+           ("calls", "her"), ("calls", "him"), ("name", "is"), ("name", "was"),
+           ("name", "'s"), ("named", "her"), ("named", "him")}
+# Thanks said to one person at the end of a turn ("thank you, May.", "cheers joy").
+_THANKS = {("thank", "you"), ("thanks",), ("cheers",), ("ta",), ("thankyou",)}
+# Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
+_NICK = {"big", "wee"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -99,6 +109,8 @@ class PersonRecognizer:
         for cue in self.cues:  # longest first, as in self.cues
             self.cues_by_last.setdefault(cue[-1], []).append(cue)
         self.role_heads = cfg.words("role", "heads")
+        self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations")
+                                     if " " not in w)
         self.relations = {c[0] for c in self.cues if len(c) == 1 and c[0].isalpha()
                           and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
             | set(cfg.words("role", "relationship"))
@@ -147,7 +159,7 @@ class PersonRecognizer:
                     toks[k - 1].lower in _POST_DETS or toks[k - 1].is_word
                     and toks[k - 1].lower not in STOP and toks[k - 1].lower not in _NOT_AFTER):
                 return ("post-is",)  # a post said of one person, then who holds it
-        if prev in self.role_heads:
+        if prev in self.role_heads or prev in self.occupations:
             return ("role",)
         return None
 
@@ -228,12 +240,16 @@ class PersonRecognizer:
             if j > i + 1:
                 score = max(score, 0.75 if cased else 0.6)
             s, e = t.start, toks[j - 1].end
+            if i and toks[i - 1].lower in _NICK and chunk.text[toks[i - 1].end:s] == " " \
+                    and (toks[i - 1].is_cap or not cased or not t.sent_start):
+                s = toks[i - 1].start  # "big dougie", "Wee Jiru": the nickname is the name
             out.append(Span(s, e, "PERSON", chunk.text[s:e], score, "person-rules"))
             if score >= 0.5:
                 out.extend(self._listed_after(chunk, j))
             i = j
         out.extend(self._letter_runs(chunk))
         out.extend(self._initials(chunk))
+        out.extend(self._o_surnames(chunk))
         out.extend(self._blocked_word_names(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
@@ -253,8 +269,8 @@ class PersonRecognizer:
         end_tok = Tok(".", len(chunk.text), len(chunk.text), ".")  # after the last word
         for i, t in enumerate(toks):
             lw = t.lower
-            if lw not in lex.first_names or lw in STOP or not (
-                    lw in _CALENDAR or lw in self.never) or (cased and not t.is_cap):
+            if lw not in lex.first_names or not (lw in _CALENDAR or lw in self.never) \
+                    or (cased and not t.is_cap) or lw in STOP and not (cased and not t.sent_start):
                 continue
             prev = toks[i - 1].lower if i else ""
             nxt = toks[i + 1] if i + 1 < len(toks) else end_tok
@@ -272,7 +288,10 @@ class PersonRecognizer:
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
                 prev in self.relations and i >= 2 and toks[i - 2].lower in (
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
-            called = prev in _GREETINGS and (not nxt.is_word or chunk.text[
+            k = i - 1 if prev == "," else i  # "Thank you, May."
+            thanked = k >= 2 and toks[k - 2].lower == "thank" and toks[k - 1].lower == "you" \
+                or k >= 1 and toks[k - 1].lower in _GREETINGS
+            called = thanked and (not nxt.is_word or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
             if not (surname or spoke or post or called):
                 continue
@@ -304,6 +323,46 @@ class PersonRecognizer:
                 continue
             out.append(Span(t.start, t.end, "PERSON", t.text, 0.45, "word-name-context"))
         return out
+
+    def _o_surnames(self, chunk: Chunk) -> list[Span]:
+        """'doctor o sullivan', 'miss o hare', 'Dr O Donnell': an Irish surname that speech
+        recognition split at its apostrophe, after a title (the surname may be a word)."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        for i in range(1, len(toks) - 1):
+            t, nxt = toks[i], toks[i + 1]
+            if t.lower != "o" or toks[i - 1].lower not in self.titles or \
+                    text[t.end:nxt.start] != " " or not nxt.is_alpha or len(nxt.lower) < 3 \
+                    or nxt.lower in STOP or (chunk.cased and not nxt.is_cap):
+                continue
+            if nxt.lower in self.lex.surnames or not self.lex.is_word(nxt.lower):
+                out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.7,
+                                "person-rules"))
+        return out
+
+    def _said_name(self, chunk: Chunk, i: int) -> float:
+        """'everyone calls me Mo', 'I called her Grace', 'thank you, May.': what a person
+        is called or addressed by, whatever the word (a low score for a thanked word)."""
+        toks, lex = chunk.toks, self.lex
+        t = toks[i]
+        lw = t.lower
+        if not t.is_alpha or lw in STOP or lw in FILLERS or lw in _CALENDAR or lw in self.never \
+                or lw in self.titles or (chunk.cased and not t.is_cap) or len(lw) < 2:
+            return 0.0
+        known, word = lw in lex.first_names, lex.is_word(lw)
+        before = tuple(x.lower for x in toks[max(0, i - 2):i])
+        if before in _CALLED and (known or not word or chunk.cased):
+            return 0.6
+        if not known:
+            return 0.0
+        k = i - 1 if i and toks[i - 1].text == "," else i
+        thanks = tuple(x.lower for x in toks[max(0, k - 2):k])
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        end = nxt is None or nxt.text in (",", ".", "!", "?") or "\n" in chunk.text[
+            t.end:nxt.start]
+        if end and (thanks in _THANKS or thanks[-1:] in _THANKS):
+            return 0.5
+        return 0.0
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:
         """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
@@ -341,6 +400,10 @@ class PersonRecognizer:
                     "sister", "nurse", "doctor", "lady", "father"):
                 out.append(Span(t.start, t.end, "PERSON", t.text, 0.7, "initial"))
                 continue
+            if i >= 2 and (toks[i - 2].lower, prev.lower) in _CALLED and (
+                    t.text.isupper() or not chunk.cased) and t.lower not in ("i", "a"):
+                out.append(Span(t.start, t.end, "PERSON", t.text, 0.6, "initial"))
+                continue  # "I'll call him J"
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if chunk.cased and t.text.isupper() and nxt is not None and len(nxt.text) == 1 \
                     and nxt.text.isupper() and nxt.text.isalpha() and t.text not in "I" \
@@ -379,6 +442,15 @@ class PersonRecognizer:
         t = toks[i]
         lw = t.lower
         prev = toks[i - 1].lower if i else ""
+        said = self._said_name(chunk, i)
+        if said:
+            return said
+        if cased and not t.is_cap and t.is_alpha and lw in lex.first_names \
+                and not lex.is_word(lw) and len(lw) >= 3 and lw not in self.never \
+                and lw not in lex.place_words and (
+                    prev in self.titles or prev in self.role_heads or prev in self.relations
+                    or prev in self.occupations or self.after_cue(toks, i)):
+            return 0.5  # "ward sister aileen found it" typed in lower case in cased text
         if cased and t.is_cap and lw in lex.first_names and lex.is_word(lw) \
                 and lw not in STOP and lw not in _CALENDAR and self.after_cue(toks, i) \
                 and prev not in _NOT_AFTER and not (
@@ -483,8 +555,9 @@ class PersonRecognizer:
         if j + 1 >= len(toks) or toks[j].lower not in ("and", "or", "&"):
             return []
         t = toks[j + 1]
-        if t.lower not in self.lex.first_names or t.lower in STOP or (chunk.cased and not t.is_cap):
-            return []
+        if t.lower not in self.lex.first_names or t.lower in STOP or t.lower in self.titles \
+                or (chunk.cased and not t.is_cap):
+            return []  # ("... and Miss O'Hare": a title, the name after it is its own)
         if j + 2 < len(toks) and toks[j + 2].is_word and toks[j + 2].pos in ("NOUN", "VERB") \
                 and self.lex.is_word(t.lower) and toks[j + 2].lower not in _AFTER_STRONG:
             return []  # "sam and grace period"
