@@ -114,3 +114,18 @@ def test_the_post_as_an_attribute_or_a_place_is_not_flagged(det: Detector) -> No
     assert _at(det, text, "registrar") is None
     assert _at(det, text, "specialist") is None
     assert _at(det, text, "Nurses") is None
+
+
+# -- names split into syllables by speech recognition ---------------------------------------
+def test_split_syllables_that_sound_like_a_name(det: Detector) -> None:
+    text = ("my clinical lead there is shaw nah and the matron is re bin and the speech "
+            "therapist e van came in")
+    for part in ("shaw nah", "re bin", "e van"):
+        assert _at(det, text, part) == "PERSON", part
+
+
+def test_short_words_after_a_cue_that_join_into_no_name_stay_words(det: Detector) -> None:
+    text = ("and i said so now we go to the shop and it was a bit mad and she is a bit of a "
+            "pain and the nurse is on leave and my friend was so kind")
+    for part in ("so now", "a bit", "on leave", "so kind"):
+        assert _at(det, text, part) is None, part

@@ -92,6 +92,17 @@ _CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
 _THANKS = {("thank", "you"), ("thanks",), ("cheers",), ("ta",), ("thankyou",)}
 # Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
 _NICK = {"big", "wee"}
+# Spellings that sound alike, folded before two syllables are compared with a name
+# ("kee ron" ~ Kieran, "shaw nah" ~ Shauna): long vowels, silent h, doubled letters.
+_SOUNDS = (("ph", "f"), ("ck", "k"), ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ey", "i"),
+           ("y", "i"), ("aw", "o"), ("au", "o"), ("oa", "o"), ("oo", "u"), ("ou", "u"),
+           ("ay", "e"), ("ai", "e"), ("ah", "a"), ("eh", "e"), ("oh", "o"), ("c", "k"),
+           ("q", "k"), ("z", "s"), ("x", "ks"), ("v", "f"))
+_VOWELS = frozenset("aeiou")
+# Before a name split into syllables, besides the name cues: a post, "is", "was".
+_SPLIT_BEFORE = {"is", "was", "me", "and"}
+# Sounds that are function words or fillers elsewhere but a syllable of a split name here.
+_SYLLABLES = {"nah", "na", "ah", "oh", "ee", "ya", "er"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -117,6 +128,8 @@ class PersonRecognizer:
         self.org_heads = cfg.words("organisation", "heads")
         self.streets = cfg.words("location", "street_words")
         self.never = lex.never
+        self.name_sounds = {k for name in lex.first_names if len(name) >= 4 and name.isalpha()
+                            and not lex.is_word(name) for k in _sound_keys(name)}
 
     # -- helpers -----------------------------------------------------------------------
     def name_like(self, t: Tok, cased: bool, loose: bool = False) -> bool:
@@ -250,6 +263,7 @@ class PersonRecognizer:
         out.extend(self._letter_runs(chunk))
         out.extend(self._initials(chunk))
         out.extend(self._o_surnames(chunk))
+        out.extend(self._syllables(chunk))
         out.extend(self._blocked_word_names(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
@@ -338,6 +352,43 @@ class PersonRecognizer:
             if nxt.lower in self.lex.surnames or not self.lex.is_word(nxt.lower):
                 out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.7,
                                 "person-rules"))
+        return out
+
+    def _syllables(self, chunk: Chunk) -> list[Span]:
+        """'my clinical lead is shaw nah', 'the reg kee ron': a name speech recognition split
+        into short syllables, at least one no English word, that joined sound like a given
+        name (vowels may differ by one), right after a name cue or a post."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        i = 1
+        while i < len(toks) - 1:
+            prev = toks[i - 1].lower
+            if not (prev in self.role_heads or prev in self.titles or prev in _SPLIT_BEFORE
+                    or prev in self.relations or self._cue_before(toks, i)):
+                i += 1
+                continue
+            found = 0
+            for n in (3, 2):
+                parts = toks[i:i + n]
+                if len(parts) < n or any(not p.is_alpha or len(p.lower) > 4 or p.lower in
+                                         self.titles or p.lower in self.role_heads
+                                         or p.lower in STOP and p.lower not in _SYLLABLES
+                                         for p in parts) \
+                        or any(text[a.end:b.start] != " " for a, b in zip(parts, parts[1:])):
+                    continue
+                joined = "".join(p.lower for p in parts)
+                words = all(lex.is_word(p.lower) for p in parts)
+                if len(joined) >= 4 and not lex.is_word(joined) and (
+                        joined in lex.first_names and (not words or all(
+                            len(p.lower) <= 3 for p in parts))
+                        or not words and len(joined) >= 5 and any(
+                            k in self.name_sounds for k in _sound_keys(joined))):
+                    found = n
+                    break
+            if found:
+                s, e = toks[i].start, toks[i + found - 1].end
+                out.append(Span(s, e, "PERSON", text[s:e], 0.5, "split-name"))
+            i += max(found, 1)
         return out
 
     def _said_name(self, chunk: Chunk, i: int) -> float:
@@ -602,3 +653,20 @@ class PersonRecognizer:
         start, end = ts[0].start, ts[-1].end
         return Span(start, end, "PERSON", chunk.text[start:end], 0.7 if known else 0.55,
                     "spacy-person")
+
+
+def _sound(word: str) -> str:
+    """A spelling folded to how it sounds ("keeron" -> "kiron", "shawnah" -> "shona")."""
+    w = word.casefold()
+    for spelled, sound in _SOUNDS:
+        w = w.replace(spelled, sound)
+    if len(w) > 2 and w.endswith("h"):
+        w = w[:-1]
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _sound_keys(word: str) -> list[str]:
+    """The sound and its variants with one vowel left open ("kiron" -> "kiron", "k*ron",
+    "kir*n"): two spellings match if they share a key (a vowel apart at most)."""
+    w = _sound(word)
+    return [w] + [w[:k] + "*" + w[k + 1:] for k, ch in enumerate(w) if ch in _VOWELS]
