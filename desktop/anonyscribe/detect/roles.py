@@ -132,7 +132,7 @@ _ANSWER = re.compile(r"^[^\n:]{0,30}\bQ\d{1,2}[a-z]?:[ \t]*([A-Za-z][A-Za-z'&/ -
 _DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=[·•]|$)",
                      re.MULTILINE)
 _ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
-                          r"(?=,[^()\n]{1,60}\))")
+                          r"(?=[,;][^()\n]{1,60}\)|\)[ \t]*:)")  # or "R-007 (Porter): ..."
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
@@ -218,6 +218,7 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
+        attributed = {m.start(1) for m in _ATTRIBUTION.finditer(chunk.text)}
         for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text),
                   *_DOTTED.finditer(chunk.text), *_ATTRIBUTION.finditer(chunk.text)]:
             words = tokenize(m.group(1))
@@ -227,7 +228,8 @@ class RoleRecognizer:
             last = words[-1]
             if not (self.is_head(last) or _singular(last.lower) in self.heads
                     or last.lower in self.occupations) \
-                    or len(words) == 1 and last.lower in self.relationship:
+                    or len(words) == 1 and last.lower in self.relationship \
+                    and m.start(1) not in attributed:
                 continue  # a lone "Carer" column: most often a family carer, not a post
             if all(self._field_part(w, k) for k, w in enumerate(words[:-1])) \
                     and words[0].lower not in _FIELD_JOINERS:
@@ -418,7 +420,8 @@ class RoleRecognizer:
             if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS or self.is_head(
                     t) and lw not in _GENERIC_ALONE and lw not in self.relationship
                     or _GRADE.match(t.text) and any(c.isdigit() for c in lw)
-                    or lw in self.occupations and i and toks[i - 1].lower in ("the", "our")):
+                    or lw in self.occupations and not self.lex.is_word(lw)
+                    and i and toks[i - 1].lower in ("the", "our")):  # not "the counter"
                 continue  # (a grade too: "the F1 was useless")
             prev = toks[i - 1].lower if i else ""
             nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
