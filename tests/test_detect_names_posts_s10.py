@@ -129,3 +129,19 @@ def test_short_words_after_a_cue_that_join_into_no_name_stay_words(det: Detector
             "pain and the nurse is on leave and my friend was so kind")
     for part in ("so now", "a bit", "on leave", "so kind"):
         assert _at(det, text, part) is None, part
+
+
+# -- a given name said twice, the second time with its surname --------------------------------
+def test_a_name_said_again_with_its_surname(det: Detector) -> None:
+    text = ("our rep is trust trust mbeki from harare and the ward manager will will "
+            "adebanjo is calm")
+    assert _at(det, text, "trust", 0) == "PERSON"
+    assert _at(det, text, "trust mbeki") == "PERSON"
+    assert _at(det, text, "will", 0) == "PERSON"
+    assert _at(det, text, "will adebanjo") == "PERSON"
+
+
+def test_words_said_twice_stay_words(det: Detector) -> None:
+    text = "it was very very good and bye bye then and the the hospital and no no way"
+    for part in ("very", "bye", "the the", "no no"):
+        assert _at(det, text, part) is None, part

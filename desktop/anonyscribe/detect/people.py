@@ -264,6 +264,7 @@ class PersonRecognizer:
         out.extend(self._initials(chunk))
         out.extend(self._o_surnames(chunk))
         out.extend(self._syllables(chunk))
+        out.extend(self._said_twice(chunk))
         out.extend(self._blocked_word_names(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
@@ -354,6 +355,29 @@ class PersonRecognizer:
                                 "person-rules"))
         return out
 
+    def _said_twice(self, chunk: Chunk) -> list[Span]:
+        """'our rep is trust trust moyo', 'the ward manager will will ogunleye': a given name
+        said, then said again with a surname no dictionary has (a speaker's restart), is a
+        name both times, even where the given name is a word."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i in range(len(toks) - 2):
+            a, b, c = toks[i], toks[i + 1], toks[i + 2]
+            if a.lower != b.lower or not a.is_alpha or len(a.lower) < 2 or not c.is_alpha \
+                    or text[a.end:b.start] != " " or text[b.end:c.start] != " ":
+                continue
+            if a.lower in STOP and a.lower not in lex.first_names or a.lower in self.titles \
+                    or a.lower in FILLERS or a.lower in NUMBER_WORDS:
+                continue
+            surname = len(c.lower) >= 3 and c.lower not in STOP and not lex.is_word(c.lower) \
+                and c.lower not in self.never and c.lower not in lex.place_words \
+                and (not chunk.cased or c.is_cap and a.is_cap)
+            if surname:
+                out.append(Span(a.start, a.end, "PERSON", a.text, 0.5, "word-name-context"))
+                out.append(Span(b.start, c.end, "PERSON", text[b.start:c.end], 0.6,
+                                "word-name-context"))
+        return out
+
     def _syllables(self, chunk: Chunk) -> list[Span]:
         """'my clinical lead is shaw nah', 'the reg kee ron': a name speech recognition split
         into short syllables, at least one no English word, that joined sound like a given
@@ -374,7 +398,8 @@ class PersonRecognizer:
                                          self.titles or p.lower in self.role_heads
                                          or p.lower in STOP and p.lower not in _SYLLABLES
                                          for p in parts) \
-                        or any(text[a.end:b.start] != " " for a, b in zip(parts, parts[1:])):
+                        or any(text[a.end:b.start] != " " for a, b in zip(parts, parts[1:],
+                                                                          strict=False)):
                     continue
                 joined = "".join(p.lower for p in parts)
                 words = all(lex.is_word(p.lower) for p in parts)
