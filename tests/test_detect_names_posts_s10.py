@@ -145,3 +145,18 @@ def test_words_said_twice_stay_words(det: Detector) -> None:
     text = "it was very very good and bye bye then and the the hospital and no no way"
     for part in ("very", "bye", "the the", "no no"):
         assert _at(det, text, part) is None, part
+
+
+# -- a name the document knows, said again in syllables -----------------------------------------
+def test_syllables_of_a_name_found_in_the_document(det: Detector) -> None:
+    text = ("the carers are manvir and andreas then later man veer rang and and rea s "
+            "came too")
+    assert _at(det, text, "man veer") == "PERSON"
+    assert _at(det, text, "and rea s") == "PERSON"
+
+
+def test_short_words_without_such_a_name_stay_words(det: Detector) -> None:
+    text = ("the carers are manvir and andreas and the man ran in and we went to the man "
+            "who was so so busy and read s notes")
+    for part in ("the man", "man ran", "so so", "read s"):
+        assert _at(det, text, part) is None, part

@@ -453,24 +453,30 @@ class Detector:
         if not known:
             return []
         out: list[Span] = []
+        exact = {w for names in known.values() for w in names if len(w) >= 5}
         distinct = set(_NAME_WORD.findall(text.lower()))
         hits = {w for w in distinct if len(w) >= 4 and not self.lex.is_word(w)
                 and self._sounds_known(w, known)}
         shorts = {w for w in distinct if 2 <= len(w) <= 4 and not self.lex.is_word(w)}
-        if not hits and not shorts:
-            return out
         toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
         for k, (s, e, w) in enumerate(toks):
             if w in hits:
                 out.append(Span(s, e, "PERSON", text[s:e], 0.55, "near-known-name"))
                 continue
-            if k + 1 >= len(toks) or not (2 <= len(w) <= 4):
+            if k + 1 >= len(toks) or not (1 <= len(w) <= 4):
                 continue
             s2, e2, w2 = toks[k + 1]
-            if (w not in shorts and w2 not in shorts) or not (2 <= len(w2) <= 4) \
-                    or text[e:s2] != " ":
+            if not (1 <= len(w2) <= 4) or text[e:s2] != " ":
                 continue
-            if self._sounds_known(w + w2, known, split=True):
+            if k + 2 < len(toks) and 1 <= len(toks[k + 2][2]) <= 4 \
+                    and text[e2:toks[k + 2][0]] == " " and w + w2 + toks[k + 2][2] in exact:
+                e3 = toks[k + 2][1]  # "and rea s" where the document has "Andreas"
+                out.append(Span(s, e3, "PERSON", text[s:e3], 0.5, "split-name"))
+                continue
+            if w + w2 in exact or len(w) >= 2 and len(w2) >= 2 and (
+                    w in shorts or w2 in shorts or len(w + w2) >= 5 and w not in STOP
+                    and w2 not in STOP and w not in FILLERS and w2 not in FILLERS) \
+                    and self._sounds_known(w + w2, known, split=True):
                 out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
         return out
 
