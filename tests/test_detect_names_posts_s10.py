@@ -160,3 +160,18 @@ def test_short_words_without_such_a_name_stay_words(det: Detector) -> None:
             "who was so so busy and read s notes")
     for part in ("the man", "man ran", "so so", "read s"):
         assert _at(det, text, part) is None, part
+
+
+# -- a respondent's post in the bracket that heads an answer -------------------------------------
+def test_bracketed_post_heading_an_answer(det: Detector) -> None:
+    text = ('R-005 (Carer, Oak View): my manager is good.\nR-007 (Housekeeper): Cleaning '
+            'is care too.\n"More staff." (Porter; Cardiff)\n')
+    for post in ("Carer", "Housekeeper", "Porter"):
+        assert _at(det, text, post) == "ROLE", post
+
+
+def test_bracketed_words_that_are_no_post_heading(det: Detector) -> None:
+    text = ('We met (see above): fine.\n"Fewer forms." (Carer, Ty Penwern, 2 yrs)\n'
+            "I went (with Sam; my friend) home.\n")
+    assert _at(det, text, "see above") is None
+    assert _at(det, text, "Carer") is None  # after a quote: most often a family carer

@@ -133,6 +133,7 @@ _DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=
                      re.MULTILINE)
 _ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
                           r"(?=[,;][^()\n]{1,60}\)|\)[ \t]*:)")  # or "R-007 (Porter): ..."
+_HEADER_AFTER = re.compile(r"[ \t]*:")  # "R-005 (Carer, Oak View): answer"
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
@@ -218,7 +219,8 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
-        attributed = {m.start(1) for m in _ATTRIBUTION.finditer(chunk.text)}
+        attributed = {m.start(1) for m in _ATTRIBUTION.finditer(chunk.text)
+                      if _HEADER_AFTER.match(chunk.text, chunk.text.find(")", m.end(1)) + 1)}
         for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text),
                   *_DOTTED.finditer(chunk.text), *_ATTRIBUTION.finditer(chunk.text)]:
             words = tokenize(m.group(1))
@@ -231,6 +233,7 @@ class RoleRecognizer:
                     or len(words) == 1 and last.lower in self.relationship \
                     and m.start(1) not in attributed:
                 continue  # a lone "Carer" column: most often a family carer, not a post
+                # (but "R-005 (Carer, Oak View): ..." heads a respondent's answer)
             if all(self._field_part(w, k) for k, w in enumerate(words[:-1])) \
                     and words[0].lower not in _FIELD_JOINERS:
                 s, e = m.start(1), m.end(1)
