@@ -102,7 +102,10 @@ _LIST_GLUE = {",", "and", "or", "/", "then", "now", "later", "eventually", "fina
 # Posts said as often of a place or of anyone in the trade as of one holder ("the GP").
 _NOT_ONE_HOLDER = {"gp", "gps", "specialist", "facilitator", "practitioner", "coastguard",
                    "professor", "transcriber", "locum", "tech", "concentrator", "head"}
-_NOT_A_NOUN = {"VERB", "AUX", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "DET", "PUNCT"}
+# After such a post, words that end its mention (not a present-tense generic statement, "the
+# anaesthetist is responsible", nor a phrase, "the tutor on a course like that").
+_AFTER_ONE_HOLDER = {"and", "or", "but", "then", "so", "too", "again", "there", "though",
+                     "herself", "himself", "yesterday", "today", "that", "because", "cos"}
 _NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
@@ -458,9 +461,10 @@ class RoleRecognizer:
             return True
         nxt = toks[i + 1]
         if not nxt.is_word or "\n" in chunk.text[t.end:nxt.start]:
-            return True
-        return nxt.lower not in _POST_ATTRIBUTES and (
-            nxt.lower in STOP or nxt.pos in _NOT_A_NOUN) and nxt.lower not in ("of", "'s")
+            return nxt.text not in ("'s", "’s")
+        nl = nxt.lower  # a clause or a list goes on; not "is responsible", "on a course"
+        return nl in _AFTER_ONE_HOLDER or nl in _PAST_CLAUSE or nl in _SAID_VERBS or (
+            nxt.pos == "VERB" and len(nl) > 4 and nl.endswith("ed"))
 
     @staticmethod
     def _subject(toks: list[Tok], k: int) -> bool:
