@@ -53,7 +53,10 @@ MIN_LEAN = 1.0
 CLEAR_AGREEMENT = 10.0
 PERMUTATIONS = 200
 MIN_UNITS = 3  # sentences each role needs before a split is judged at all
-# The diarizer's split is kept where it gives this share of sentences the same role.
+# The diarizer's split is kept where it gives this share of the sentences, and of their
+# time, the same role (``_same_split``). Time too: on a dev voice at two pitches it gave
+# 89 % of the sentences the words' roles, but the two it missed were long answers (15 s
+# of 87): 23.9 % DER against 1.6 % for the words.
 SAME_SPLIT = 0.85
 # A diarizer's split at least this far apart (``Diarization.separation``) is weighed
 # against the words by how well the voice agrees with each; a weaker one that disagrees
@@ -303,6 +306,17 @@ def _owners(units: Sequence[Unit], turns: Sequence[Turn]) -> np.ndarray:
     return out
 
 
+def _same_split(units: Sequence[Unit], owners: np.ndarray, roles: np.ndarray,
+                voiced: np.ndarray) -> float:
+    """How far two splits of the ``voiced`` units agree (labels matched either way): the
+    lesser of the share of sentences and the share of their time given the same role."""
+    length = np.array([u.end - u.start for u in units])[voiced]
+    same = owners[voiced] == roles[voiced]
+    by_count = float(np.mean(same))
+    by_time = float(np.sum(length * same) / max(float(length.sum()), 1e-9))
+    return min(max(by_count, 1 - by_count), max(by_time, 1 - by_time))
+
+
 def pitch_agreement(units: Sequence[Unit], roles: np.ndarray, audio: np.ndarray | None
                     ) -> float | None:
     """How far the pitch of the sentences (``pitch.stretch_pitch``) agrees with a split by
@@ -361,12 +375,11 @@ def by_questions(transcript: Transcript, found: Diarization,
         return None
     owners = _owners(units, found.turns)
     voiced = heard & (owners >= 0)
-    if not found.alike and len(np.unique(owners[voiced])) == 2:
-        same = float(np.mean(owners[voiced] == roles[voiced]))
-        if found.separation >= CLEAR_SEPARATION and (
-                max(same, 1 - same) >= SAME_SPLIT
-                or agreement(*_once_each(units, owners, up, voiced)) >= by_words):
-            return None  # the voices' own split: as good, and finer than whole sentences
+    two = not found.alike and len(np.unique(owners[voiced])) == 2
+    if two and (_same_split(units, owners, roles, voiced) >= SAME_SPLIT or (
+            found.separation >= CLEAR_SEPARATION
+            and agreement(*_once_each(units, owners, up, voiced)) >= by_words)):
+        return None  # the voices' own split: as good, and finer than whole sentences
     # judged on the words' split alone: the cuts below are placed by the voice
     units, roles = split_run_ons(units, roles, found.windows, found.prints)
     turns = role_timeline(units, roles, found.turns)
