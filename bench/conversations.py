@@ -11,7 +11,8 @@ Parts, never mixed: ``dev`` (espeak voice set A, and interview-shaped clips with
 tune on these) and ``heldout`` (all real-voice pairs, espeak voice set B, interview-shaped clips
 with their own voices and lines B, other seeds; measured, never tuned on), then later rounds'
 parts in pairs (``heldout2``; ``dev3`` and ``heldout3``: one voice in both roles and near
-same-gender pairs from voices no other part uses, held-out lines D). In the
+same-gender pairs from voices no other part uses, held-out lines D; ``dev4``, dev only:
+more interview-shaped near pairs and one voice in both roles, lines A). In the
 interview-shaped clips the asker only asks and the answerer only answers (``SHAPED_*``); in the
 others both voices read lines from both lists.
 
