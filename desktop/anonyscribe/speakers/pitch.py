@@ -47,8 +47,8 @@ def frame_pitch(audio: np.ndarray) -> np.ndarray:
 
 
 def stretch_pitch(audio: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
-    """Per span (seconds), the median log pitch of its first ``HEAD`` part; NaN where it
-    has fewer than ``MIN_FRAMES`` voiced frames."""
+    """Per span (seconds), the median log pitch of its first ``HEAD`` part (all of it);
+    NaN where it has fewer than ``MIN_FRAMES`` voiced frames."""
     out = np.full(len(spans), np.nan)
     for i, (a, b) in enumerate(spans):
         b = a + (b - a) * HEAD
