@@ -11,7 +11,8 @@ Parts, never mixed: ``dev`` (espeak voice set A, and interview-shaped clips with
 tune on these) and ``heldout`` (all real-voice pairs, espeak voice set B, interview-shaped clips
 with their own voices and lines B, other seeds; measured, never tuned on), then later rounds'
 parts in pairs (``heldout2``; ``dev3`` and ``heldout3``: one voice in both roles and near
-same-gender pairs from voices no other part uses, held-out lines D). In the
+same-gender pairs from voices no other part uses, held-out lines D; ``dev4``, dev only:
+more interview-shaped near pairs and one voice in both roles, lines A). In the
 interview-shaped clips the asker only asks and the answerer only answers (``SHAPED_*``); in the
 others both voices read lines from both lists.
 
@@ -247,6 +248,19 @@ ESPEAK_HELDOUT3 = {
 REAL_HELDOUT3 = {
     "real_one_FEE016": ("FEE016", "FEE016"),
 }
+# Fourth round (issue 15, session 10), dev only: more interview-shaped near pairs, one voice
+# at two pitches and one voice in both roles, from voices no other part uses (lines A), to
+# weigh the sentences' pitch beside their prints when the words' split is judged.
+# (Variant names are file names: "en-us+paul", not the listed "Paul", which espeak-ng ignores.)
+SHAPED_DEV4 = {
+    "espeak_iv_pitch_m_b": (("en-us+paul", 44, 150), ("en-us+paul", 50, 150)),
+    "espeak_iv_near_m_q": (("en-us+edward", 45, 150), ("en-gb-x-rp+edward", 50, 150)),
+    "espeak_iv_near_m_r": (("en-us+john", 44, 150), ("en-us+Lee", 49, 150)),
+    "espeak_iv_near_f_i": (("en-us+shelby", 58, 150), ("en-gb-x-rp+shelby", 63, 150)),
+    "espeak_iv_pitch_f_c": (("en-us+steph2", 58, 150), ("en-us+steph2", 64, 150)),
+    "espeak_iv_one_m_i": (("en-us+rob", 45, 150), ("en-us+rob", 45, 150)),
+    "espeak_iv_one_f_e": (("en-gb-x-rp+anika", 60, 150), ("en-gb-x-rp+anika", 60, 150)),
+}
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
     "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
@@ -431,7 +445,7 @@ def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
 def build(out: Path) -> dict[str, list[Path]]:
     """Write both parts under ``out`` (skipped when already there); the clip paths per part."""
     parts: dict[str, list[Path]] = {"dev": [], "heldout": [], "heldout2": [], "dev3": [],
-                                    "heldout3": []}
+                                    "heldout3": [], "dev4": []}
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         cache: dict[str, Voice] = {}
@@ -468,6 +482,8 @@ def build(out: Path) -> dict[str, list[Path]]:
             plan.append(("heldout3", name, pair, 800 + i, "D"))
         for i, (name, pair) in enumerate({**ESPEAK_HELDOUT3, **REAL_HELDOUT3}.items()):
             plan.append(("heldout3", name, pair, 820 + i, ""))
+        for i, (name, pair) in enumerate(SHAPED_DEV4.items()):
+            plan.append(("dev4", name, pair, 900 + i, "A"))
         for part, name, pair, seed, lines in plan:
             folder = out / part
             folder.mkdir(parents=True, exist_ok=True)

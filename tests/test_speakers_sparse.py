@@ -70,6 +70,15 @@ def interview(voices: dict[str, list[np.ndarray]]) -> tuple[np.ndarray, list[Tur
     return np.concatenate(parts), truth
 
 
+def talking_on(voices: dict[str, list[np.ndarray]]) -> np.ndarray:
+    """Two questions, each answered by one voice talking on for about 40 s (all three answers,
+    a breath between them)."""
+    pause, breath = np.zeros(int(0.7 * SR), np.float32), np.zeros(SR // 4, np.float32)
+    return np.concatenate([x for q in voices["q"][:2]
+                           for x in [q, pause] + [y for a in voices["a"] for y in (a, breath)]
+                           + [pause]])
+
+
 def _diarizer(**settings):  # noqa: ANN003, ANN202
     from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
 
@@ -113,10 +122,7 @@ def test_fewer_model_calls_where_one_voice_talks_on(voices) -> None:  # noqa: AN
     """Two questions, each answered by one voice talking on for about 40 s: the print model
     sees far fewer windows (counted at the model), and the calls the diarizer reports are
     the ones the models saw. With one voice told, no print is needed at all."""
-    pause, breath = np.zeros(int(0.7 * SR), np.float32), np.zeros(SR // 4, np.float32)
-    audio = np.concatenate([x for q in voices["q"][:2]
-                            for x in [q, pause] + [y for a in voices["a"] for y in (a, breath)]
-                            + [pause]])
+    audio = talking_on(voices)
     seen = {"segmenter": 0, "embedder": 0}
     lock = threading.Lock()  # model calls run on worker threads
 
@@ -162,3 +168,31 @@ def test_a_voice_change_between_coarse_prints_is_found(voices) -> None:  # noqa:
     assert [t.speaker for t in got.turns] == ["S1", "S2"]
     assert abs(got.turns[0].end - change) <= 0.75
     assert abs(got.turns[0].end - want.turns[0].end) <= 0.2
+
+
+def test_the_first_pass_prints_every_stride_th_window() -> None:
+    """Per chain of overlapping windows: every ``stride``-th window and the last are printed
+    first; each one in between knows the two printed around it, and a skipped print is
+    drawn between theirs by position (half way with a stride of 2, as before)."""
+    from anonyscribe.speakers.diarize import _between, coarse_windows
+
+    chain = [(0.75 * i, 0.75 * i + 1.5) for i in range(7)] + [(20.0, 21.5), (20.75, 22.25)]
+    assert coarse_windows(chain, 2) == ([0, 2, 4, 6, 7, 8], [(1, 0, 2), (3, 2, 4), (5, 4, 6)])
+    assert coarse_windows(chain, 4) == ([0, 4, 6, 7, 8],
+                                        [(1, 0, 4), (2, 0, 4), (3, 0, 4), (5, 4, 6)])
+    prints = np.zeros((7, 2), np.float32)
+    prints[0], prints[4], prints[6] = (4.0, 0.0), (0.0, 4.0), (2.0, 2.0)
+    got = _between(prints, np.array([1, 2, 3, 5]), np.array([0, 0, 0, 4]), np.array([4, 4, 4, 6]))
+    assert got.tolist() == [[3.0, 1.0], [2.0, 2.0], [1.0, 3.0], [1.0, 3.0]]
+
+
+def test_a_wider_first_pass_gives_the_same_turns_with_fewer_prints(voices) -> None:  # noqa: ANN001
+    """Two voices clearly apart, one talking on for long stretches: printing every 4th window
+    first instead of every other finds the same voices (the sparse result is kept) and the
+    same turns, with fewer model calls."""
+    audio = talking_on(voices)
+    wide, narrow = _diarizer(sparse_stride=4), _diarizer(sparse_stride=2)
+    got, want = wide(audio, num_speakers=2), narrow(audio, num_speakers=2)
+    assert wide.separation >= wide.settings.sure_separation  # the sparse result was kept
+    assert wide.calls["prints"][0] < narrow.calls["prints"][0] < narrow.calls["prints"][1]
+    assert got.turns == want.turns and got.overlaps == want.overlaps
