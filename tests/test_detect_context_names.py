@@ -7,18 +7,7 @@ the day, the month or the word. Names and sentences invented here.
 from __future__ import annotations
 
 from anonyscribe.detect.engine import Detector
-
-
-def _at(det: Detector, text: str, part: str, nth: int = 0) -> str | None:
-    """The type of the span covering the ``nth`` occurrence of ``part``, or None."""
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(part, start + 1)
-    end = start + len(part)
-    for s in det.detect_text(text):
-        if s.start <= start and end <= s.end:
-            return s.type
-    return None
+from detect_helpers import type_at as _at
 
 
 def test_lower_case_later_mentions_are_passed_on(det: Detector) -> None:
