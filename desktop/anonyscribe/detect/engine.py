@@ -20,7 +20,7 @@ from ..core.study import Terms
 from . import similar
 from .complete import complete
 from .config import DetectionConfig, load_config
-from .dates import DateRecognizer
+from .dates import CALENDAR_WORDS, DateRecognizer
 from .learned import Context, Model, SecondOpinion, WordSets
 from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
@@ -41,6 +41,13 @@ _LABEL = re.compile(
 _INITIALS_LABEL = re.compile(r"^[ \t]*(?P<label>[A-Z]{2,3})[ \t]+(?=\[?\(?\d{1,2}:\d{2})",
                              re.MULTILINE)
 _INITIALS = re.compile(r"^[A-Z]{2,3}$")
+# A speaker's name alone on its line before the turn's time, as Teams, Zoom and Otter write
+# it ("Elliot, Shona   0:10", "Rowena Dizon   00:01:39", "Asante, Nana Yaa 2:03 PM",
+# "Lorna Gillies (she/her)   0:42", "Deepak Raithatha | 0:03:10"): the layout says who.
+_NAME_LINE = re.compile(
+    r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
+    r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\|?[ \t]+(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?"
+    r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?)[ \t]*$", re.MULTILINE)
 _SPEAKER_N = re.compile(r"^(?:speaker|spk|person|voice|participant|interviewer|p|s|r|i)"
                         r"[ _]?\d{1,2}$", re.IGNORECASE)
 _SPACY_TYPES = {"GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
@@ -283,7 +290,31 @@ class Detector:
             if self._label_is_name(m.group("label")):
                 s, e = m.span("label")
                 out.append(Span(s, e, "PERSON", m.group("label"), 0.9, "speaker-label"))
+        for m in _NAME_LINE.finditer(chunk.text):
+            chunk.blocked.append(m.span("ts"))
+            score = self._name_line_score(m.group("label"))
+            if score:
+                s, e = m.span("label")
+                out.append(Span(s, e, "PERSON", m.group("label"), score, "speaker-label"))
         return out
+
+    def _name_line_score(self, label: str) -> float:
+        """A name line's label: 'Surname, Forename' (0.9 whatever the words: "Bell, Janice",
+        "Oduya, Blessing") or capitalised words not all generic, titles or posts (0.8);
+        0 for "Unknown Speaker", "Speaker 2", "Interviewer", "Ward Manager"."""
+        words = [w.strip(",") for w in label.split()]
+        low = [w.casefold() for w in words]
+        if any(w in self.generic_labels for w in low) or _SPEAKER_N.match(label) \
+                or not all(w[:1].isupper() for w in words):
+            return 0.0
+        if label.count(",") == 1 and label.split()[0].endswith(",") and len(words) >= 2:
+            return 0.9
+        if len(words) == 1 and not self._label_is_name(label):
+            return 0.0
+        plain = [w for w in low if w not in self.people.titles and w not in self.roles.heads
+                 and w not in self.roles.occupations and w not in STOP
+                 and w not in self.lex.never and w not in CALENDAR_WORDS]
+        return 0.8 if plain else 0.0
 
     def _label_is_name(self, label: str) -> bool:
         words = label.split()
@@ -422,24 +453,30 @@ class Detector:
         if not known:
             return []
         out: list[Span] = []
+        exact = {w for names in known.values() for w in names if len(w) >= 5}
         distinct = set(_NAME_WORD.findall(text.lower()))
         hits = {w for w in distinct if len(w) >= 4 and not self.lex.is_word(w)
                 and self._sounds_known(w, known)}
         shorts = {w for w in distinct if 2 <= len(w) <= 4 and not self.lex.is_word(w)}
-        if not hits and not shorts:
-            return out
         toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
         for k, (s, e, w) in enumerate(toks):
             if w in hits:
                 out.append(Span(s, e, "PERSON", text[s:e], 0.55, "near-known-name"))
                 continue
-            if k + 1 >= len(toks) or not (2 <= len(w) <= 4):
+            if k + 1 >= len(toks) or not (1 <= len(w) <= 4):
                 continue
             s2, e2, w2 = toks[k + 1]
-            if (w not in shorts and w2 not in shorts) or not (2 <= len(w2) <= 4) \
-                    or text[e:s2] != " ":
+            if not (1 <= len(w2) <= 4) or text[e:s2] != " ":
                 continue
-            if self._sounds_known(w + w2, known, split=True):
+            if k + 2 < len(toks) and 1 <= len(toks[k + 2][2]) <= 4 \
+                    and text[e2:toks[k + 2][0]] == " " and w + w2 + toks[k + 2][2] in exact:
+                e3 = toks[k + 2][1]  # "and rea s" where the document has "Andreas"
+                out.append(Span(s, e3, "PERSON", text[s:e3], 0.5, "split-name"))
+                continue
+            if w + w2 in exact or len(w) >= 2 and len(w2) >= 2 and (
+                    w in shorts or w2 in shorts or len(w + w2) >= 5 and w not in STOP
+                    and w2 not in STOP and w not in FILLERS and w2 not in FILLERS) \
+                    and self._sounds_known(w + w2, known, split=True):
                 out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
         return out
 

@@ -82,6 +82,27 @@ _NAME_BEFORE = {"was", "is", "called", "named", "with", "and", "to", "me", "coll
 PARTICLES = frozenset({"ap", "ab", "ferch", "ní", "nic", "ó", "ua", "uí", "mac", "van", "von",
                        "der", "den", "de", "da", "di", "del", "della", "dos", "du", "le", "la",
                        "bin", "binti", "bint", "ibn", "al", "el", "o"})
+# Words before a name that say the next word is what someone is called ("calls me Mo",
+# "I called her Grace", "known as Bliss"): pairs of lower-case words.
+_CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
+           ("call", "her"), ("call", "him"), ("called", "her"), ("called", "him"),
+           ("calls", "her"), ("calls", "him"), ("name", "is"), ("name", "was"),
+           ("name", "'s"), ("named", "her"), ("named", "him")}
+# Thanks said to one person at the end of a turn ("thank you, May.", "cheers joy").
+_THANKS = {("thank", "you"), ("thanks",), ("cheers",), ("ta",), ("thankyou",)}
+# Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
+_NICK = {"big", "wee"}
+# Spellings that sound alike, folded before two syllables are compared with a name
+# ("kee ron" ~ Kieran, "shaw nah" ~ Shauna): long vowels, silent h, doubled letters.
+_SOUNDS = (("ph", "f"), ("ck", "k"), ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ey", "i"),
+           ("y", "i"), ("aw", "o"), ("au", "o"), ("oa", "o"), ("oo", "u"), ("ou", "u"),
+           ("ay", "e"), ("ai", "e"), ("ah", "a"), ("eh", "e"), ("oh", "o"), ("c", "k"),
+           ("q", "k"), ("z", "s"), ("x", "ks"), ("v", "f"))
+_VOWELS = frozenset("aeiou")
+# Before a name split into syllables, besides the name cues: a post, "is", "was".
+_SPLIT_BEFORE = {"is", "was", "me", "and"}
+# Sounds that are function words or fillers elsewhere but a syllable of a split name here.
+_SYLLABLES = {"nah", "na", "ah", "oh", "ee", "ya", "er"}
 _IRISH = re.compile(r"^[OD]['’][A-Z][a-z]+$|^[od]['’][a-z]{3,}$")
 _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", "able", "ible",
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
@@ -99,12 +120,16 @@ class PersonRecognizer:
         for cue in self.cues:  # longest first, as in self.cues
             self.cues_by_last.setdefault(cue[-1], []).append(cue)
         self.role_heads = cfg.words("role", "heads")
+        self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations")
+                                     if " " not in w)
         self.relations = {c[0] for c in self.cues if len(c) == 1 and c[0].isalpha()
                           and " ".join(c) not in _WEAK_CUES and c[0] not in self.titles} \
             | set(cfg.words("role", "relationship"))
         self.org_heads = cfg.words("organisation", "heads")
         self.streets = cfg.words("location", "street_words")
         self.never = lex.never
+        self.name_sounds = {k for name in lex.first_names if len(name) >= 4 and name.isalpha()
+                            and not lex.is_word(name) for k in _sound_keys(name)}
 
     # -- helpers -----------------------------------------------------------------------
     def name_like(self, t: Tok, cased: bool, loose: bool = False) -> bool:
@@ -147,7 +172,7 @@ class PersonRecognizer:
                     toks[k - 1].lower in _POST_DETS or toks[k - 1].is_word
                     and toks[k - 1].lower not in STOP and toks[k - 1].lower not in _NOT_AFTER):
                 return ("post-is",)  # a post said of one person, then who holds it
-        if prev in self.role_heads:
+        if prev in self.role_heads or prev in self.occupations:
             return ("role",)
         return None
 
@@ -228,12 +253,18 @@ class PersonRecognizer:
             if j > i + 1:
                 score = max(score, 0.75 if cased else 0.6)
             s, e = t.start, toks[j - 1].end
+            if i and toks[i - 1].lower in _NICK and chunk.text[toks[i - 1].end:s] == " " \
+                    and (toks[i - 1].is_cap or not cased or not t.sent_start):
+                s = toks[i - 1].start  # "big dougie", "Wee Jiru": the nickname is the name
             out.append(Span(s, e, "PERSON", chunk.text[s:e], score, "person-rules"))
             if score >= 0.5:
                 out.extend(self._listed_after(chunk, j))
             i = j
         out.extend(self._letter_runs(chunk))
         out.extend(self._initials(chunk))
+        out.extend(self._o_surnames(chunk))
+        out.extend(self._syllables(chunk))
+        out.extend(self._said_twice(chunk))
         out.extend(self._blocked_word_names(chunk))
         for s, e, label in chunk.ents:
             if label != "PERSON":
@@ -253,8 +284,8 @@ class PersonRecognizer:
         end_tok = Tok(".", len(chunk.text), len(chunk.text), ".")  # after the last word
         for i, t in enumerate(toks):
             lw = t.lower
-            if lw not in lex.first_names or lw in STOP or not (
-                    lw in _CALENDAR or lw in self.never) or (cased and not t.is_cap):
+            if lw not in lex.first_names or not (lw in _CALENDAR or lw in self.never) \
+                    or (cased and not t.is_cap) or lw in STOP and not (cased and not t.sent_start):
                 continue
             prev = toks[i - 1].lower if i else ""
             nxt = toks[i + 1] if i + 1 < len(toks) else end_tok
@@ -272,7 +303,10 @@ class PersonRecognizer:
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
                 prev in self.relations and i >= 2 and toks[i - 2].lower in (
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
-            called = prev in _GREETINGS and (not nxt.is_word or chunk.text[
+            k = i - 1 if prev == "," else i  # "Thank you, May."
+            thanked = k >= 2 and toks[k - 2].lower == "thank" and toks[k - 1].lower == "you" \
+                or k >= 1 and toks[k - 1].lower in _GREETINGS
+            called = thanked and (not nxt.is_word or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
             if not (surname or spoke or post or called):
                 continue
@@ -304,6 +338,107 @@ class PersonRecognizer:
                 continue
             out.append(Span(t.start, t.end, "PERSON", t.text, 0.45, "word-name-context"))
         return out
+
+    def _o_surnames(self, chunk: Chunk) -> list[Span]:
+        """'doctor o sullivan', 'miss o hare', 'Dr O Donnell': an Irish surname that speech
+        recognition split at its apostrophe, after a title (the surname may be a word)."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        for i in range(1, len(toks) - 1):
+            t, nxt = toks[i], toks[i + 1]
+            if t.lower != "o" or toks[i - 1].lower not in self.titles or \
+                    text[t.end:nxt.start] != " " or not nxt.is_alpha or len(nxt.lower) < 3 \
+                    or nxt.lower in STOP or (chunk.cased and not nxt.is_cap):
+                continue
+            if nxt.lower in self.lex.surnames or not self.lex.is_word(nxt.lower):
+                out.append(Span(t.start, nxt.end, "PERSON", text[t.start:nxt.end], 0.7,
+                                "person-rules"))
+        return out
+
+    def _said_twice(self, chunk: Chunk) -> list[Span]:
+        """'our rep is trust trust moyo', 'the ward manager will will ogunleye': a given name
+        said, then said again with a surname no dictionary has (a speaker's restart), is a
+        name both times, even where the given name is a word."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i in range(len(toks) - 2):
+            a, b, c = toks[i], toks[i + 1], toks[i + 2]
+            if a.lower != b.lower or not a.is_alpha or len(a.lower) < 2 or not c.is_alpha \
+                    or text[a.end:b.start] != " " or text[b.end:c.start] != " ":
+                continue
+            if a.lower in STOP and a.lower not in lex.first_names or a.lower in self.titles \
+                    or a.lower in FILLERS or a.lower in NUMBER_WORDS:
+                continue
+            surname = len(c.lower) >= 3 and c.lower not in STOP and not lex.is_word(c.lower) \
+                and c.lower not in self.never and c.lower not in lex.place_words \
+                and (not chunk.cased or c.is_cap and a.is_cap)
+            if surname:
+                out.append(Span(a.start, a.end, "PERSON", a.text, 0.5, "word-name-context"))
+                out.append(Span(b.start, c.end, "PERSON", text[b.start:c.end], 0.6,
+                                "word-name-context"))
+        return out
+
+    def _syllables(self, chunk: Chunk) -> list[Span]:
+        """'my clinical lead is shaw nah', 'the reg kee ron': a name speech recognition split
+        into short syllables, at least one no English word, that joined sound like a given
+        name (vowels may differ by one), right after a name cue or a post."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        i = 1
+        while i < len(toks) - 1:
+            prev = toks[i - 1].lower
+            if not (prev in self.role_heads or prev in self.titles or prev in _SPLIT_BEFORE
+                    or prev in self.relations or self._cue_before(toks, i)):
+                i += 1
+                continue
+            found = 0
+            for n in (3, 2):
+                parts = toks[i:i + n]
+                if len(parts) < n or any(not p.is_alpha or len(p.lower) > 4 or p.lower in
+                                         self.titles or p.lower in self.role_heads
+                                         or p.lower in STOP and p.lower not in _SYLLABLES
+                                         for p in parts) \
+                        or any(text[a.end:b.start] != " " for a, b in zip(parts, parts[1:],
+                                                                          strict=False)):
+                    continue
+                joined = "".join(p.lower for p in parts)
+                words = all(lex.is_word(p.lower) for p in parts)
+                if len(joined) >= 4 and not lex.is_word(joined) and (
+                        joined in lex.first_names and (not words or all(
+                            len(p.lower) <= 3 for p in parts))
+                        or not words and len(joined) >= 5 and any(
+                            k in self.name_sounds for k in _sound_keys(joined))):
+                    found = n
+                    break
+            if found:
+                s, e = toks[i].start, toks[i + found - 1].end
+                out.append(Span(s, e, "PERSON", text[s:e], 0.5, "split-name"))
+            i += max(found, 1)
+        return out
+
+    def _said_name(self, chunk: Chunk, i: int) -> float:
+        """'everyone calls me Mo', 'I called her Grace', 'thank you, May.': what a person
+        is called or addressed by, whatever the word (a low score for a thanked word)."""
+        toks, lex = chunk.toks, self.lex
+        t = toks[i]
+        lw = t.lower
+        if not t.is_alpha or lw in STOP or lw in FILLERS or lw in _CALENDAR or lw in self.never \
+                or lw in self.titles or (chunk.cased and not t.is_cap) or len(lw) < 2:
+            return 0.0
+        known, word = lw in lex.first_names, lex.is_word(lw)
+        before = tuple(x.lower for x in toks[max(0, i - 2):i])
+        if before in _CALLED and (known or not word or chunk.cased):
+            return 0.6
+        if not known:
+            return 0.0
+        k = i - 1 if i and toks[i - 1].text == "," else i
+        thanks = tuple(x.lower for x in toks[max(0, k - 2):k])
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        end = nxt is None or nxt.text in (",", ".", "!", "?") or "\n" in chunk.text[
+            t.end:nxt.start]
+        if end and (thanks in _THANKS or thanks[-1:] in _THANKS):
+            return 0.5
+        return 0.0
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:
         """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
@@ -341,6 +476,10 @@ class PersonRecognizer:
                     "sister", "nurse", "doctor", "lady", "father"):
                 out.append(Span(t.start, t.end, "PERSON", t.text, 0.7, "initial"))
                 continue
+            if i >= 2 and (toks[i - 2].lower, prev.lower) in _CALLED and (
+                    t.text.isupper() or not chunk.cased) and t.lower not in ("i", "a"):
+                out.append(Span(t.start, t.end, "PERSON", t.text, 0.6, "initial"))
+                continue  # "I'll call him J"
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if chunk.cased and t.text.isupper() and nxt is not None and len(nxt.text) == 1 \
                     and nxt.text.isupper() and nxt.text.isalpha() and t.text not in "I" \
@@ -379,6 +518,15 @@ class PersonRecognizer:
         t = toks[i]
         lw = t.lower
         prev = toks[i - 1].lower if i else ""
+        said = self._said_name(chunk, i)
+        if said:
+            return said
+        if cased and not t.is_cap and t.is_alpha and lw in lex.first_names \
+                and not lex.is_word(lw) and len(lw) >= 3 and lw not in self.never \
+                and lw not in lex.place_words and (
+                    prev in self.titles or prev in self.role_heads or prev in self.relations
+                    or prev in self.occupations or self.after_cue(toks, i)):
+            return 0.5  # "ward sister aileen found it" typed in lower case in cased text
         if cased and t.is_cap and lw in lex.first_names and lex.is_word(lw) \
                 and lw not in STOP and lw not in _CALENDAR and self.after_cue(toks, i) \
                 and prev not in _NOT_AFTER and not (
@@ -483,8 +631,9 @@ class PersonRecognizer:
         if j + 1 >= len(toks) or toks[j].lower not in ("and", "or", "&"):
             return []
         t = toks[j + 1]
-        if t.lower not in self.lex.first_names or t.lower in STOP or (chunk.cased and not t.is_cap):
-            return []
+        if t.lower not in self.lex.first_names or t.lower in STOP or t.lower in self.titles \
+                or (chunk.cased and not t.is_cap):
+            return []  # ("... and Miss O'Hare": a title, the name after it is its own)
         if j + 2 < len(toks) and toks[j + 2].is_word and toks[j + 2].pos in ("NOUN", "VERB") \
                 and self.lex.is_word(t.lower) and toks[j + 2].lower not in _AFTER_STRONG:
             return []  # "sam and grace period"
@@ -529,3 +678,20 @@ class PersonRecognizer:
         start, end = ts[0].start, ts[-1].end
         return Span(start, end, "PERSON", chunk.text[start:end], 0.7 if known else 0.55,
                     "spacy-person")
+
+
+def _sound(word: str) -> str:
+    """A spelling folded to how it sounds ("keeron" -> "kiron", "shawnah" -> "shona")."""
+    w = word.casefold()
+    for spelled, sound in _SOUNDS:
+        w = w.replace(spelled, sound)
+    if len(w) > 2 and w.endswith("h"):
+        w = w[:-1]
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _sound_keys(word: str) -> list[str]:
+    """The sound and its variants with one vowel left open ("kiron" -> "kiron", "k*ron",
+    "kir*n"): two spellings match if they share a key (a vowel apart at most)."""
+    w = _sound(word)
+    return [w] + [w[:k] + "*" + w[k + 1:] for k, ch in enumerate(w) if ch in _VOWELS]

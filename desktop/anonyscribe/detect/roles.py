@@ -99,6 +99,13 @@ _CLAUSE_OPENERS = FILLERS | {"and", "then", "so", "but", "cos", "because", "when
                              "till"}
 # Between posts listed one after another: "a porter, HCA, and then a nurse".
 _LIST_GLUE = {",", "and", "or", "/", "then", "now", "later", "eventually", "finally", "also"}
+# Posts said as often of a place or of anyone in the trade as of one holder ("the GP").
+_NOT_ONE_HOLDER = {"gp", "gps", "specialist", "facilitator", "practitioner", "coastguard",
+                   "professor", "transcriber", "locum", "tech", "concentrator", "head"}
+# After such a post, words that end its mention (not a present-tense generic statement, "the
+# anaesthetist is responsible", nor a phrase, "the tutor on a course like that").
+_AFTER_ONE_HOLDER = {"and", "or", "but", "then", "so", "too", "again", "there", "though",
+                     "herself", "himself", "yesterday", "today", "that", "because", "cos"}
 _NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
@@ -128,7 +135,8 @@ _ANSWER = re.compile(r"^[^\n:]{0,30}\bQ\d{1,2}[a-z]?:[ \t]*([A-Za-z][A-Za-z'&/ -
 _DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=[·•]|$)",
                      re.MULTILINE)
 _ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
-                          r"(?=,[^()\n]{1,60}\))")
+                          r"(?=[,;][^()\n]{1,60}\)|\)[ \t]*:)")  # or "R-007 (Porter): ..."
+_HEADER_AFTER = re.compile(r"[ \t]*:")  # "R-005 (Carer, Oak View): answer"
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
@@ -214,6 +222,8 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
+        attributed = {m.start(1) for m in _ATTRIBUTION.finditer(chunk.text)
+                      if _HEADER_AFTER.match(chunk.text, chunk.text.find(")", m.end(1)) + 1)}
         for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text),
                   *_DOTTED.finditer(chunk.text), *_ATTRIBUTION.finditer(chunk.text)]:
             words = tokenize(m.group(1))
@@ -223,8 +233,10 @@ class RoleRecognizer:
             last = words[-1]
             if not (self.is_head(last) or _singular(last.lower) in self.heads
                     or last.lower in self.occupations) \
-                    or len(words) == 1 and last.lower in self.relationship:
+                    or len(words) == 1 and last.lower in self.relationship \
+                    and m.start(1) not in attributed:
                 continue  # a lone "Carer" column: most often a family carer, not a post
+                # (but "R-005 (Carer, Oak View): ..." heads a respondent's answer)
             if all(self._field_part(w, k) for k, w in enumerate(words[:-1])) \
                     and words[0].lower not in _FIELD_JOINERS:
                 s, e = m.start(1), m.end(1)
@@ -413,7 +425,9 @@ class RoleRecognizer:
             lw = t.lower
             if not t.is_word or not (lw in self.posts_alone or lw in _SAID_POSTS or self.is_head(
                     t) and lw not in _GENERIC_ALONE and lw not in self.relationship
-                    or _GRADE.match(t.text) and any(c.isdigit() for c in lw)):
+                    or _GRADE.match(t.text) and any(c.isdigit() for c in lw)
+                    or lw in self.occupations and not self.lex.is_word(lw)
+                    and i and toks[i - 1].lower in ("the", "our")):  # not "the counter"
                 continue  # (a grade too: "the F1 was useless")
             prev = toks[i - 1].lower if i else ""
             nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
@@ -424,10 +438,33 @@ class RoleRecognizer:
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
                 elif self._subject(toks, i + 1):
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.35, "role-said"))
+                elif self._one_holder(chunk, i):
+                    out.append(Span(t.start, t.end, "ROLE", t.text, 0.3, "role-said"))
             elif (t.sent_start or not chunk.cased and prev in _CLAUSE_OPENERS) and (
                     not chunk.cased or t.is_cap) and nxt in _SAID_VERBS:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
         return out
+
+    def _one_holder(self, chunk: Chunk, i: int) -> bool:
+        """'I wrote to the governor.', 'the anaesthetist in theatres', 'and the cpn then':
+        'the'/'our' and a one-word post with no noun after it names the one person who holds
+        it here (four times in five in our annotated sets), unless the word is said of a
+        place or a kind as often ('the GP', 'the specialist')."""
+        toks = chunk.toks
+        t = toks[i]
+        lw = t.lower
+        if lw in _GENERIC_ALONE or lw in _NOT_ONE_HOLDER or lw in _NEVER_BESIDE \
+                or not t.is_alpha or len(lw) < 2 or (chunk.cased and t.text.isupper()
+                                                     and lw in self.lex.acronyms):
+            return False
+        if i + 1 >= len(toks):
+            return True
+        nxt = toks[i + 1]
+        if not nxt.is_word or "\n" in chunk.text[t.end:nxt.start]:
+            return nxt.text not in ("'s", "’s")
+        nl = nxt.lower  # a clause or a list goes on; not "is responsible", "on a course"
+        return nl in _AFTER_ONE_HOLDER or nl in _PAST_CLAUSE or nl in _SAID_VERBS or (
+            nxt.pos == "VERB" and len(nl) > 4 and nl.endswith("ed"))
 
     @staticmethod
     def _subject(toks: list[Tok], k: int) -> bool:
