@@ -124,8 +124,9 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
     if num_speakers == 2:
         asked = asking.by_questions(transcript, found, audio)
-        if asked is not None:
-            return asked, [], ASKED_NOTE, found.speech
+        if asked is not None:  # one voice: the diarizer's weak split undone
+            one = len({t.speaker for t in asked}) == 1
+            return asked, [], ALIKE_NOTE if one else ASKED_NOTE, found.speech
     return found.turns, found.overlaps, ALIKE_NOTE if found.alike else "", found.speech
 
 
