@@ -148,6 +148,16 @@ _CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "cri
                  "independent", "assisted", "extra", "white", "opera", "council", "parliament",
                  "commons", "lords", "care", "full", "free", "out", "big", "first", "next"}
 _COMPANY_ENDS = {"ltd", "limited", "plc", "llp", "cic"}
+# Homes, hospices and units named after trees in the plural ("the Beeches", "the elms").
+_TREE_PLURALS = {"beeches", "elms", "limes", "cedars", "hollies", "firs", "laurels",
+                 "chestnuts", "willows", "oaks", "pines", "poplars", "maples", "larches",
+                 "rowans", "hawthorns", "sycamores", "birches", "yews", "alders", "hazels",
+                 "magnolias", "acacias", "laburnums", "lindens", "cypresses", "junipers",
+                 "myrtles", "spinneys", "copses", "hornbeams", "aspens"}
+# One word naming a local site when said as a place of work ("at the grange", "from the
+# general"): the words are ordinary, so only after a cue and where the phrase ends.
+_SITE_WORDS = {"grange", "priory", "lodge", "manor", "mount", "general", "county", "abbey"}
+_SITE_CUES = {"at", "to", "from", "joined", "left", "into"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # "Ward 23", "Ward 7B", "ward b", "Ward C21", "Ward A604": a ward's number or code.
@@ -258,6 +268,7 @@ class OrganisationRecognizer:
         out.extend(self._royal_names(chunk))
         out.extend(self._said_in_passing(chunk))
         out.extend(self._appositions(chunk))
+        out.extend(self._tree_and_site_names(chunk))
         if not chunk.cased:
             out.extend(self._said_of_lower(chunk))
         if chunk.cased:
@@ -818,6 +829,25 @@ class OrganisationRecognizer:
                                 "faculty"))
         return out
 
+    def _tree_and_site_names(self, chunk: Chunk) -> list[Span]:
+        """'the Beeches', 'at the elms', 'over at the grange', 'from the general': homes and
+        sites named with one ordinary word after "the" (low score: the review decides)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i in range(1, len(toks)):
+            t = toks[i]
+            if toks[i - 1].lower != "the" or (chunk.cased and not t.is_cap):
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            ends = nxt is None or not nxt.is_word or nxt.lower in STOP \
+                or nxt.lower in FILLERS or "\n" in chunk.text[t.end:nxt.start]
+            if t.lower in _TREE_PLURALS and (ends or nxt.lower in ("in", "at", "on")):
+                out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.5, "tree-name"))
+            elif t.lower in _SITE_WORDS and ends and i >= 2 and toks[i - 2].lower in _SITE_CUES \
+                    and (nxt is None or nxt.lower not in ("of", "'s")):
+                out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "site-word"))
+        return out
+
     def _companies(self, chunk: Chunk) -> list[Span]:
         """'Bluebird Care', 'Rosebank Lodge', 'Medacs Healthcare', 'Swift Care at Home Ltd':
         capitalised words ending in what companies, agencies and care homes are called."""
@@ -1007,9 +1037,9 @@ class OrganisationRecognizer:
                 elif t.lower in _NAMED_PLACES and len(full) == 1 \
                         and full[0].pos in ("NOUN", "PROPN", "ADJ") \
                         and full[0].lower not in self.generic and full[0].i > 0 \
-                        and toks[full[0].i - 1].lower in ("the", "on"):
+                        and toks[full[0].i - 1].lower in ("the", "on", "at", "from", "to"):
                     names = full
-                    score = 0.45  # "on osprey ward": wards are often named after birds, trees
+                    score = 0.45  # "on osprey ward", "at beech ward": named after birds, trees
                 else:
                     continue
             s, e = names[0].start, t.end
