@@ -222,10 +222,11 @@ class RoleRecognizer:
         (head last, the rest modifiers, occupation words, joiners or lower-case ordinary
         words) is that respondent's post."""
         out: list[Span] = []
-        attributed = {m.start(1) for m in _ATTRIBUTION.finditer(chunk.text)
+        attributions = list(_ATTRIBUTION.finditer(chunk.text))
+        attributed = {m.start(1) for m in attributions
                       if _HEADER_AFTER.match(chunk.text, chunk.text.find(")", m.end(1)) + 1)}
         for m in [*_FIELD.finditer(chunk.text), *_ANSWER.finditer(chunk.text),
-                  *_DOTTED.finditer(chunk.text), *_ATTRIBUTION.finditer(chunk.text)]:
+                  *_DOTTED.finditer(chunk.text), *attributions]:
             words = tokenize(m.group(1))
             if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-"
                                                       for w in words):
