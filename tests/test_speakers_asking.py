@@ -15,6 +15,7 @@ from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
 from anonyscribe.media import decode
 from anonyscribe.speakers import assign_speakers, label_turns
 from anonyscribe.speakers.asking import (
+    _distinct,
     agreement,
     by_questions,
     question_score,
@@ -236,6 +237,27 @@ def test_a_split_with_three_sentences_or_a_clear_one_stands() -> None:
     tr, truth = _interview()
     assert by_questions(tr, _cut_off(truth, {4, 11, 20}, separation=3.9)) is None
     assert by_questions(tr, _cut_off(truth, {4, 20}, separation=13.9)) is None
+
+
+def test_a_second_voice_that_says_one_thing_only_is_one_speaker_again() -> None:
+    # One voice, cut by the diarizer into a second "voice" that holds one sentence said
+    # twice, 13.9 apart (dev: one voice split by a line it said three times, 12-18 % DER
+    # against 0 for one speaker): one speaker again. Two different sentences at the same
+    # separation stand, and so does one thing said by a voice clearly apart (20 or more).
+    tr, truth = _interview(rounds=12)
+    assert tr.segments[4].text == tr.segments[34].text  # the same line
+    turns = by_questions(tr, _cut_off(truth, {4, 34}, separation=13.9))
+    assert turns is not None and {t.speaker for t in turns} == {"S1"}
+    assert by_questions(tr, _cut_off(truth, {4, 7}, separation=13.9)) is None
+    assert by_questions(tr, _cut_off(truth, {4, 34}, separation=25.0)) is None
+
+
+def test_a_sentence_run_into_its_neighbour_says_the_same_thing() -> None:
+    said = [["what", "happened", "after", "that"], ["what", "happened", "after", "that"],
+            ["how", "long", "have", "you", "been", "what", "happened", "after", "that"],
+            ["what", "happened", "after", "that", "can", "i", "add"]]
+    assert _distinct(said) == 1
+    assert _distinct([*said, ["what", "happened", "next"], ["after", "that", "we", "left"]]) == 3
 
 
 @pytest.mark.parametrize("rounds", [1, 2])

@@ -68,6 +68,12 @@ SAME_SPLIT = 0.85
 # a near pair's split by content (one voice at two pitches) lay 3.9 apart and beat the
 # words' split (right on every sentence) on voice agreement, 8.2 against 3.3.
 CLEAR_SEPARATION = 10.0
+# A second voice that says one thing only (however often, ``_distinct``) is undone unless
+# it lies this far apart: on dev, one voice split by a sentence it said three times (a
+# repeated line, or one run into its neighbours) lay 13.9 and 14.7 apart (12-18 % DER
+# against 0), while every split of two voices under this kept three things or more on
+# each voice. Beyond it (the diarizer's ``sure_separation``) the voices are clearly two.
+ONE_THING_SEPARATION = 20.0
 # A "question" longer than this many words ran into its answer (see ``split_run_ons``).
 MAX_QUESTION_WORDS = 16
 COMMA_BONUS = 1.0  # a cut after a comma is worth this much voice evidence (in std units)
@@ -360,6 +366,18 @@ def believed(by_prints: float, by_pitch: float | None) -> bool:
     return by_pitch >= MIN_AGREEMENT and by_prints >= MIN_LEAN
 
 
+def _distinct(sentences: Sequence[list[str]]) -> int:
+    """How many different things the ``sentences`` (tokens) say: one that holds another
+    word for word (the recogniser ran it into a neighbour: "what happened after that" and
+    "how long have you been, what happened after that") says the same thing."""
+    texts = sorted({" ".join(t) for t in sentences if t}, key=len)
+    kept: list[str] = []
+    for text in texts:
+        if not any(f" {k} " in f" {text} " for k in kept):
+            kept.append(text)
+    return len(kept)
+
+
 def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
                found: Diarization) -> list[Turn] | None:
     """All turns on the voice heard most, where the diarizer's split of an interview is
@@ -382,9 +400,10 @@ def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
     length = {s: sum(t.end - t.start for t in found.turns if t.speaker == s) for s in ids}
     major = max(ids, key=lambda s: length[s])
     minor = 1 - ids.index(major)
-    said = {" ".join(u.tokens) for u, o, v in zip(units, owners, voiced, strict=True)
-            if v and o == minor}
-    if said and (len(said) >= MIN_UNITS or found.separation >= CLEAR_SEPARATION):
+    said = _distinct([u.tokens for u, o, v in zip(units, owners, voiced, strict=True)
+                      if v and o == minor])
+    if said >= MIN_UNITS or (said == 2 and found.separation >= CLEAR_SEPARATION) or (
+            said == 1 and found.separation >= ONE_THING_SEPARATION):
         return None
     first = min(found.turns, key=lambda t: t.start).speaker  # named as the diarizer names S1
     return [Turn(t.start, t.end, first) for t in found.turns]
