@@ -14,6 +14,7 @@ from anonyscribe.speakers.asking import (
     text_scores,
     unit_prints,
     units_of,
+    voice_follows,
 )
 from anonyscribe.speakers.der import diarization_error
 from anonyscribe.speakers.diarize import Diarization, viterbi
@@ -115,12 +116,27 @@ def _der(tr, turns: list[Turn], truth: list[Turn]) -> float:  # noqa: ANN001
                                      for s in labelled.segments]).der
 
 
+def _question_openings(truth: list[Turn], size: float
+                       ) -> tuple[list[tuple[float, float]], np.ndarray]:
+    """One voice's prints (``_prints`` with no voice offset) in which what is said leans
+    the questions' way: the first window of every question (its "how", "what", "could you")
+    moved ``size`` along one shared direction. Sentence means lean apart; the windows, one
+    per question, do not."""
+    windows, prints = _prints(truth, voice=0.0)
+    lean = np.random.default_rng(7).normal(size=prints.shape[1])
+    lean *= size / np.linalg.norm(lean)
+    for t in truth:
+        if t.speaker == "asker":
+            prints[next(i for i, (a, _) in enumerate(windows) if a >= t.start - 1e-9)] += lean
+    return windows, prints / np.linalg.norm(prints, axis=1, keepdims=True)
+
+
 def test_prints_that_follow_what_is_said_need_the_pitch_to_agree() -> None:
     """One voice asking and answering whose prints lean the words' way beyond chance (its
     questions and answers differ in what is said: 4.2 on a dev voice) is not split when
     its pitch does not differ between the roles; two voices at two pitches are."""
     tr, truth = _interview()
-    windows, prints = _prints(truth, voice=0.5)
+    windows, prints = _question_openings(truth, size=0.3)
     found = Diarization([Turn(t.start, t.end, "S1") for t in truth], alike=True,
                         windows=windows, prints=prints)
     units = units_of(tr)
@@ -128,6 +144,7 @@ def test_prints_that_follow_what_is_said_need_the_pitch_to_agree() -> None:
     up = unit_prints(units, windows, prints)
     lean = agreement(*_once_each(units, roles, up, np.linalg.norm(up, axis=1) > 0))
     assert 3.0 <= lean < 10.0  # enough by the prints alone, before the pitch was asked
+    assert not voice_follows(units, roles, windows, prints)  # sentence-deep, not voice-deep
     one = _audio(truth, {"asker": 100.0, "answerer": 100.0}, rise=1.3)
     assert by_questions(tr, found, one) is None
     two = _audio(truth, {"asker": 100.0, "answerer": 108.0})
