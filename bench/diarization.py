@@ -223,7 +223,7 @@ def direct_section(d, parts: list[str]) -> None:
 
 
 MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"], "heldout2": [], "dev3": [],
-            "heldout3": [], "dev4": []}
+            "heldout3": [], "dev4": [], "dev5": []}
 
 
 def direct_meetings(d, parts: list[str]) -> None:
