@@ -457,10 +457,11 @@ def _distinct(sentences: Sequence[list[str]]) -> int:
 
 def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
                found: Diarization) -> list[Turn] | None:
-    """All turns on the voice heard most, where the diarizer's split of an interview is
-    weak (``CLEAR_SEPARATION``), its second voice owns fewer than ``MIN_UNITS`` different
-    sentences, and the words' roles are not the voice's either (the caller asks
-    ``believed``); else None (the diarizer's turns stand).
+    """All turns on the voice heard most, where the diarizer's second voice says fewer than
+    ``MIN_UNITS`` different things (``_distinct``) and its split is weak: none said at any
+    separation, one under ``ONE_THING_SEPARATION``, two under ``CLEAR_SEPARATION``; and the
+    words' roles are not the voice's either (the caller asks ``believed`` and
+    ``voice_follows``); else None (the diarizer's turns stand).
 
     Why: one voice asking and answering was cut by what it said into a second "voice" with
     a few sentences (on dev 16-17 % DER, against about 0 for one speaker), and an interview
