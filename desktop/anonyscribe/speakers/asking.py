@@ -494,7 +494,8 @@ def by_questions(transcript: Transcript, found: Diarization,
     Used for an interview (two voices) whose voice prints are weak evidence. Each sentence is
     given a role from its words (``text_scores``, smoothed along the timeline); the split
     is believed only if the voice agrees with it far beyond chance (``believed``: the
-    sentences' pitch, from ``audio`` at 16 kHz, and the prints), so one voice asking and
+    sentences' pitch, from ``audio`` at 16 kHz, and the prints; or ``voice_follows``: the
+    prints window by window, as a credible voice split), so one voice asking and
     answering stays as the diarizer left it, and it replaces the diarizer's own split
     only where the voice agrees with it more than with that split (or that split is weak,
     ``CLEAR_SEPARATION``, and gives the roles to other sentences, ``_same_split``). Where
