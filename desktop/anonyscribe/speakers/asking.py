@@ -53,8 +53,8 @@ MIN_LEAN = 1.0
 CLEAR_AGREEMENT = 10.0
 PERMUTATIONS = 200
 # The prints settled from the words' split must keep this share of its windows where the
-# words put them (``voice_follows``): on dev, two voices' splits kept 0.96-1.00; one
-# voice's questions against its answers drifted (0.62-0.94) where they settled at all.
+# words put them (``voice_follows``): on dev, two voices' words' splits that lay apart kept
+# 0.96-1.00 (one voice at two pitches 0.79); one voice's drifted (0.62-0.94).
 STAY = 0.9
 # ... and lie apart beyond the shuffled splits by this many of their standard deviations: a
 # short interview of one voice (three questions) lay far apart by chance alone, as any
