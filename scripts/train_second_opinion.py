@@ -436,7 +436,7 @@ def loo_scored(docs: list[Prepared], unseen: dict[str, str], fz: Featuriser, det
     return stacked, alone, firsts
 
 
-def evaluate_scored(items: list[Scored], params: Params | None) -> dict:
+def evaluate_scored(items: list[Scored], params: Params | None, misses: bool = False) -> dict:
     preds, gold_docs = {}, []
     for it in items:
         if params is None:
@@ -448,7 +448,7 @@ def evaluate_scored(items: list[Scored], params: Params | None) -> dict:
         name = f"{it.key}{it.tag}/{it.doc.name}"
         preds[name] = [(s.start, s.end, s.type) for s in spans]
         gold_docs.append(_Doc(name, it.doc.text, it.doc.gold))
-    return score(gold_docs, preds, False, "")
+    return score(gold_docs, preds, misses, "")
 
 
 def pools(items: list[Scored]) -> dict[str, list[Scored]]:
@@ -549,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--inner", type=int, default=0,
                     help="with --loo: out-of-fold first passes from this many groups of the "
                          "remaining sets (0: the other left-out models, which saw the set)")
+    ap.add_argument("--misses", action="store_true",
+                    help="with --loo: print the left-out misses and false flags (today's rules)")
     ap.add_argument("--no-unseen", dest="unseen", action="store_false",
                     help="leave out the rules as they were before each set was tuned on")
     args = ap.parse_args(argv)
@@ -570,6 +572,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(("stacked", stacked))
         for name, items in runs:  # the last is the one kept
             report(items, params, f"{name}, given thresholds")
+            if args.misses:
+                evaluate_scored([it for it in items if not it.tag], params, True)
             for alt in args.also:
                 over = {t: v for t, v in parse_per_type(alt, -1.0).items() if v >= 0}
                 other = Params({**params.thresholds, **over}, params.extend, params.cont)
