@@ -81,6 +81,10 @@ class DiarizeSettings:
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
+    # the segmentation model's first layer (a linear filter bank) computed once per stretch of
+    # audio and shared by the 4 chunks that hear it (``runtime.SincFront``), where the ONNX
+    # export could be split; outputs equal to about 1e-5
+    share_front: bool = True
     # embedding windows per model call: on ONNX Runtime 8-64 cost the same per window, and 8
     # holds half the activations of 16 (peak memory -100 MB on a 10-minute interview, the
     # same prints); on torch (the fallback) 16 was the cheapest
@@ -455,19 +459,29 @@ class Diarizer:
         frames = len(weight)
         per_call = max(1, s.seg_batch // self._workers)  # the same memory on any core count
         groups = [starts[b: b + per_call] for b in range(0, len(starts), per_call)]
+        front = self.runner.front if s.share_front else None
 
-        def run(group: list[int]) -> np.ndarray:
-            chunk = np.zeros((len(group), 1, width), dtype=np.float32)
-            for i, st in enumerate(group):
-                piece = audio[st: st + width]
-                chunk[i, 0, : len(piece)] = piece
-            probs = self.runner.segment(chunk)
+        def chunk_of(st: int) -> np.ndarray:
+            piece = audio[st: st + width]
+            return piece if len(piece) == width else np.pad(piece, (0, width - len(piece)))
+
+        def run(item: tuple[list[int], list[list[np.ndarray]]]) -> np.ndarray:
+            group, filtered = item
+            if front is None:
+                probs = self.runner.segment(np.stack([chunk_of(st) for st in group])[:, None])
+            else:
+                first = np.empty((len(group), len(front.sums), front.frames(width)), np.float32)
+                for i, st in enumerate(group):
+                    front.normalise(filtered[i], chunk_of(st), first[i])
+                probs = front.tail(first)
             # powerset classes: 0 silence, 1-3 one local speaker, 4-6 two at once
             return np.stack([1.0 - probs[:, :, 0], probs[:, :, 4:].sum(axis=2),
                              local_changes(probs, s.change_reach)], axis=2)
 
+        shared = _SharedFilter(front, audio, hop=int(s.seg_hop_s * SAMPLE_RATE), width=width)
+        items = ((g, [shared.pieces(st) for st in g] if front else []) for g in groups)
         done = 0
-        for group, found in zip(groups, self._ordered(run, groups, cancel), strict=True):
+        for group, found in zip(groups, self._ordered(run, items, cancel), strict=True):
             ham = np.hamming(found.shape[1])
             for i, st in enumerate(group):
                 f0 = int(round(st / SAMPLE_RATE / step))
@@ -895,6 +909,43 @@ class Diarizer:
             self._pool = None
             if torch is not None:
                 torch.set_num_threads(before)
+
+
+class _SharedFilter:
+    """The segmentation model's first-layer filters over the audio (``runtime.SincFront``),
+    one ``hop``-long block at a time, each block filtered once and handed to every chunk that
+    hears it: a chunk every 2.5 s of 10 s is 4 blocks, so the filters run over each sample
+    once instead of 4 times. Blocks before the chunk asked for are let go (chunks are asked
+    for in order); a chunk off the blocks' grid (the last one, or audio shorter than a chunk)
+    is filtered on its own."""
+
+    def __init__(self, front: runtime.SincFront | None, audio: np.ndarray, hop: int,
+                 width: int) -> None:
+        self.front, self.audio, self.hop, self.width = front, audio, hop, width
+        self.blocks: dict[int, np.ndarray] = {}
+
+    def pieces(self, start: int) -> list[np.ndarray]:
+        """The filters' raw outputs over the chunk at ``start`` (samples), in pieces."""
+        front = self.front
+        assert front is not None
+        hop, width, n = self.hop, self.width, len(self.audio)
+        if hop % front.stride or start % hop or start + width > n:
+            piece = self.audio[start: start + width]
+            return [front.filter(np.pad(piece, (0, width - len(piece))))]
+        first = start // hop
+        for b in [b for b in self.blocks if b < first]:
+            del self.blocks[b]
+        need, out, b = front.frames(width), [], first
+        while need > 0:
+            if b not in self.blocks:
+                a = b * hop
+                self.blocks[b] = front.filter(self.audio[a: a + hop + front.kernel - front.stride])
+            if not self.blocks[b].shape[1]:  # cannot happen inside the audio; kept safe
+                return [front.filter(self.audio[start: start + width])]
+            out.append(self.blocks[b][:, :need])
+            need -= out[-1].shape[1]
+            b += 1
+        return out
 
 
 class _Clock:
