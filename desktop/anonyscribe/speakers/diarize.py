@@ -49,6 +49,7 @@ _Out = TypeVar("_Out")
 
 SAMPLE_RATE = 16000
 _HOP = 160  # fbank: 10 ms frames
+FEATURES_KEPT_BYTES = 100 << 20  # filterbank kept through a run (``Diarizer._stretch_features``)
 _WIN = 400  # fbank: 25 ms window
 
 
@@ -407,6 +408,10 @@ class Diarizer:
         self.interpolated: list[TimeSpan] = []  # windows whose print was not run (last run)
         self.separation = float("nan")  # of two voices on the sparse prints (last run)
         self.alike = False  # the last known-count run could not tell its voices apart
+        # filterbank features per stretch of windows, kept through one run: the sparse path
+        # asks for prints up to 3 times (coarse, in between, near changes), each time from
+        # the same stretches (``_stretch_features``)
+        self._features = _KeptFeatures()
 
     # -- stages --
     def segmentation(self, audio: np.ndarray, progress: FractionProgress,
@@ -629,7 +634,7 @@ class Diarizer:
             if not members:
                 continue
             a = int(round(ga * SAMPLE_RATE))
-            frames = fbank(audio[a: int(round(gb * SAMPLE_RATE))])
+            frames = self._stretch_features(audio, (ga, gb))
             for wi in members:
                 wa, wb = windows[wi]
                 f0 = max(0, min(int(round((wa * SAMPLE_RATE - a) / _HOP)), len(frames) - 1))
@@ -639,6 +644,23 @@ class Diarizer:
                 if len(pending[len(x)]) >= self.settings.batch_size:
                     yield pending.pop(len(x))
         yield from pending.values()
+
+    def _stretch_features(self, audio: np.ndarray, stretch: TimeSpan) -> np.ndarray:
+        """The filterbank of one stretch of overlapping windows, computed once per run (per
+        audio) while the kept ones fit ``FEATURES_KEPT_BYTES`` (about 50 minutes of speech;
+        a longer recording's later stretches are computed again when asked for again)."""
+        kept = self._features
+        if kept.audio is not audio:
+            kept.clear()
+            kept.audio = audio
+        if stretch in kept.frames:
+            return kept.frames[stretch]
+        frames = fbank(audio[int(round(stretch[0] * SAMPLE_RATE)):
+                             int(round(stretch[1] * SAMPLE_RATE))])
+        if kept.nbytes + frames.nbytes <= FEATURES_KEPT_BYTES:
+            kept.frames[stretch] = frames
+            kept.nbytes += frames.nbytes
+        return frames
 
     def _ordered(self, fn: Callable[[_In], _Out], items: Iterable[_In],
                  cancel: CancelToken | None) -> Iterator[_Out]:
@@ -859,6 +881,7 @@ class Diarizer:
                     labels = self.cluster(emb, num_speakers, windows,
                                           None if made.all() else made)
                     clock.lap("clustering")
+            self._features.clear()  # no more prints this run
             owner = frame_owners(speech, windows, labels)
             smooth = _absorb_short(owner, int(s.min_turn_s / _STEP))
             if num_speakers and len(_voices(smooth)) < len(_voices(owner)):
@@ -907,8 +930,21 @@ class Diarizer:
                 yield
         finally:
             self._pool = None
+            self._features.clear()
             if torch is not None:
                 torch.set_num_threads(before)
+
+
+@dataclass
+class _KeptFeatures:
+    """Filterbank features per stretch of windows of one audio (``Diarizer._stretch_features``)."""
+
+    audio: np.ndarray | None = None
+    frames: dict[TimeSpan, np.ndarray] = field(default_factory=dict)
+    nbytes: int = 0
+
+    def clear(self) -> None:
+        self.audio, self.frames, self.nbytes = None, {}, 0
 
 
 class _SharedFilter:
