@@ -96,7 +96,7 @@ class Runner:
     front: SincFront | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SincFront:
     """The segmentation model's first layer taken out of its graph, and the graph after it.
 
