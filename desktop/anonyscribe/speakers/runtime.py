@@ -22,6 +22,10 @@ check outputs, so a start that finds both files verified never loads torch's mod
 imports torch, when nothing else has); they are loaded to export, to stand in for a session
 that failed, or for an input too short for the exported graph, and let go again after an
 export (``Runner.torch``: what the runner still holds).
+
+The segmentation export is also split after its first layer (``SincFront``, with ``onnx``):
+that layer is linear, so the diarizer runs it once over the audio and shares it between the
+overlapping chunks (about a fifth less segmentation CPU, the same turns on dev).
 """
 
 from __future__ import annotations
