@@ -3,8 +3,8 @@ compared with an earlier run, beside DER, model calls and CPU seconds per stage.
 
 A speed change to the speaker stage must keep dev's speaker results: the turns identical run
 by run, or DER not worse. This runs every dev case the way ``bench/diarization.py`` does (the
-shared clips automatic, own count and 2 voices; the dev and dev3 conversations automatic and
-2 voices: 72 runs, as two clips' own count is 2), writes the turns to JSON (``--save``) and
+shared clips automatic, own count and 2 voices; the dev, dev3 and dev4 conversations automatic
+and 2 voices: 86 runs, as two clips' own count is 2), writes the turns to JSON (``--save``) and
 compares them with an earlier file (``--compare``): identical runs, mean DER per group, model
 calls and CPU-s. Held-out parts (``--parts heldout heldout2 heldout3``) print the mean DER
 table and how many runs kept their turns, never a clip's name, turns or DER.
@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent / "desktop"))
 
 from diarization import CLIPS, MEETINGS, SHARED, conversation_clips  # noqa: E402
 
-DEV_PARTS = ("clips", "dev", "dev3")
+DEV_PARTS = ("clips", "dev", "dev3", "dev4")
 
 
 def cases(parts: list[str]) -> list[tuple[str, Path, Path, list[int | None]]]:
@@ -117,7 +117,7 @@ def compare(now: dict, before: dict, per_clip: bool) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--parts", nargs="+", default=list(DEV_PARTS),
-                    help="clips, dev, dev3 (tuned on); heldout, heldout2, heldout3: DER only")
+                    help="clips, dev, dev3, dev4 (tuned on); heldout, heldout2, heldout3: DER only")
     ap.add_argument("--save", type=Path)
     ap.add_argument("--compare", type=Path)
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",

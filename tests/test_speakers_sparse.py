@@ -196,3 +196,36 @@ def test_a_wider_first_pass_gives_the_same_turns_with_fewer_prints(voices) -> No
     assert wide.separation >= wide.settings.sure_separation  # the sparse result was kept
     assert wide.calls["prints"][0] < narrow.calls["prints"][0] < narrow.calls["prints"][1]
     assert got.turns == want.turns and got.overlaps == want.overlaps
+
+
+def test_each_stretch_is_filtered_once_though_printed_in_several_passes(
+        voices, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """One voice asking and answering, told 2, takes every pass (coarse prints, those in
+    between, then the rest): each stretch of speech's filterbank is computed once in the run
+    and reused by the later passes, with the same turns as computing it afresh each time;
+    none is kept after the run."""
+    from anonyscribe.speakers import diarize
+
+    one = {"q": [say(tmp_path, f"q{i}", TELLER, t) for i, t in enumerate(QUESTIONS)],
+           "a": voices["a"]}
+    audio, _truth = interview(one)
+    asked: list[tuple[int, int]] = []  # (where in the audio, how long) per filterbank asked
+    plain = diarize.fbank
+
+    def counted(samples: np.ndarray) -> np.ndarray:
+        asked.append((samples.__array_interface__["data"][0], len(samples)))
+        return plain(samples)
+
+    monkeypatch.setattr(diarize, "fbank", counted)
+    kept = _diarizer()
+    got = kept(audio, num_speakers=2)
+    once = list(asked)
+    assert kept._features.frames == {}  # let go after the run
+    asked.clear()
+    monkeypatch.setattr(diarize, "FEATURES_KEPT_BYTES", 0)
+    afresh = _diarizer()
+    want = afresh(audio, num_speakers=2)
+    assert kept.calls["prints"] == afresh.calls["prints"]
+    assert got.turns == want.turns and got.overlaps == want.overlaps
+    assert sorted(set(once)) == sorted(set(asked))  # the same stretches
+    assert len(once) == len(set(once)) < len(asked)  # each once, not once per pass

@@ -49,6 +49,7 @@ _Out = TypeVar("_Out")
 
 SAMPLE_RATE = 16000
 _HOP = 160  # fbank: 10 ms frames
+FEATURES_KEPT_BYTES = 100 << 20  # filterbank kept through a run (``Diarizer._stretch_features``)
 _WIN = 400  # fbank: 25 ms window
 
 
@@ -81,6 +82,10 @@ class DiarizeSettings:
     fill_gap_s: float = 1.0  # a pause this short inside one speaker's talk stays in the turn
     second_voice_s: float = 10.0  # how far to look for the other voice in an overlap
     seg_batch: int = 8  # 10 s chunks in model calls at once (each holds ~20 MB of activations)
+    # the segmentation model's first layer (a linear filter bank) computed once per stretch of
+    # audio and shared by the 4 chunks that hear it (``runtime.SincFront``), where the ONNX
+    # export could be split; outputs equal to about 1e-5
+    share_front: bool = True
     # embedding windows per model call: on ONNX Runtime 8-64 cost the same per window, and 8
     # holds half the activations of 16 (peak memory -100 MB on a 10-minute interview, the
     # same prints); on torch (the fallback) 16 was the cheapest
@@ -403,6 +408,10 @@ class Diarizer:
         self.interpolated: list[TimeSpan] = []  # windows whose print was not run (last run)
         self.separation = float("nan")  # of two voices on the sparse prints (last run)
         self.alike = False  # the last known-count run could not tell its voices apart
+        # filterbank features per stretch of windows, kept through one run: the sparse path
+        # asks for prints up to 3 times (coarse, in between, near changes), each time from
+        # the same stretches (``_stretch_features``)
+        self._features = _KeptFeatures()
 
     # -- stages --
     def segmentation(self, audio: np.ndarray, progress: FractionProgress,
@@ -455,19 +464,29 @@ class Diarizer:
         frames = len(weight)
         per_call = max(1, s.seg_batch // self._workers)  # the same memory on any core count
         groups = [starts[b: b + per_call] for b in range(0, len(starts), per_call)]
+        front = self.runner.front if s.share_front else None
 
-        def run(group: list[int]) -> np.ndarray:
-            chunk = np.zeros((len(group), 1, width), dtype=np.float32)
-            for i, st in enumerate(group):
-                piece = audio[st: st + width]
-                chunk[i, 0, : len(piece)] = piece
-            probs = self.runner.segment(chunk)
+        def chunk_of(st: int) -> np.ndarray:
+            piece = audio[st: st + width]
+            return piece if len(piece) == width else np.pad(piece, (0, width - len(piece)))
+
+        def run(item: tuple[list[int], list[list[np.ndarray]]]) -> np.ndarray:
+            group, filtered = item
+            if front is None:
+                probs = self.runner.segment(np.stack([chunk_of(st) for st in group])[:, None])
+            else:
+                first = np.empty((len(group), len(front.sums), front.frames(width)), np.float32)
+                for i, st in enumerate(group):
+                    front.normalise(filtered[i], chunk_of(st), first[i])
+                probs = front.tail(first)
             # powerset classes: 0 silence, 1-3 one local speaker, 4-6 two at once
             return np.stack([1.0 - probs[:, :, 0], probs[:, :, 4:].sum(axis=2),
                              local_changes(probs, s.change_reach)], axis=2)
 
+        shared = _SharedFilter(front, audio, hop=int(s.seg_hop_s * SAMPLE_RATE), width=width)
+        items = ((g, [shared.pieces(st) for st in g] if front else []) for g in groups)
         done = 0
-        for group, found in zip(groups, self._ordered(run, groups, cancel), strict=True):
+        for group, found in zip(groups, self._ordered(run, items, cancel), strict=True):
             ham = np.hamming(found.shape[1])
             for i, st in enumerate(group):
                 f0 = int(round(st / SAMPLE_RATE / step))
@@ -615,7 +634,7 @@ class Diarizer:
             if not members:
                 continue
             a = int(round(ga * SAMPLE_RATE))
-            frames = fbank(audio[a: int(round(gb * SAMPLE_RATE))])
+            frames = self._stretch_features(audio, (ga, gb))
             for wi in members:
                 wa, wb = windows[wi]
                 f0 = max(0, min(int(round((wa * SAMPLE_RATE - a) / _HOP)), len(frames) - 1))
@@ -625,6 +644,23 @@ class Diarizer:
                 if len(pending[len(x)]) >= self.settings.batch_size:
                     yield pending.pop(len(x))
         yield from pending.values()
+
+    def _stretch_features(self, audio: np.ndarray, stretch: TimeSpan) -> np.ndarray:
+        """The filterbank of one stretch of overlapping windows, computed once per run (per
+        audio) while the kept ones fit ``FEATURES_KEPT_BYTES`` (about 50 minutes of speech;
+        a longer recording's later stretches are computed again when asked for again)."""
+        kept = self._features
+        if kept.audio is not audio:
+            kept.clear()
+            kept.audio = audio
+        if stretch in kept.frames:
+            return kept.frames[stretch]
+        frames = fbank(audio[int(round(stretch[0] * SAMPLE_RATE)):
+                             int(round(stretch[1] * SAMPLE_RATE))])
+        if kept.nbytes + frames.nbytes <= FEATURES_KEPT_BYTES:
+            kept.frames[stretch] = frames
+            kept.nbytes += frames.nbytes
+        return frames
 
     def _ordered(self, fn: Callable[[_In], _Out], items: Iterable[_In],
                  cancel: CancelToken | None) -> Iterator[_Out]:
@@ -845,6 +881,7 @@ class Diarizer:
                     labels = self.cluster(emb, num_speakers, windows,
                                           None if made.all() else made)
                     clock.lap("clustering")
+            self._features.clear()  # no more prints this run
             owner = frame_owners(speech, windows, labels)
             smooth = _absorb_short(owner, int(s.min_turn_s / _STEP))
             if num_speakers and len(_voices(smooth)) < len(_voices(owner)):
@@ -893,8 +930,58 @@ class Diarizer:
                 yield
         finally:
             self._pool = None
+            self._features.clear()
             if torch is not None:
                 torch.set_num_threads(before)
+
+
+@dataclass
+class _KeptFeatures:
+    """Filterbank features per stretch of windows of one audio (``Diarizer._stretch_features``)."""
+
+    audio: np.ndarray | None = None
+    frames: dict[TimeSpan, np.ndarray] = field(default_factory=dict)
+    nbytes: int = 0
+
+    def clear(self) -> None:
+        self.audio, self.frames, self.nbytes = None, {}, 0
+
+
+class _SharedFilter:
+    """The segmentation model's first-layer filters over the audio (``runtime.SincFront``),
+    one ``hop``-long block at a time, each block filtered once and handed to every chunk that
+    hears it: a chunk every 2.5 s of 10 s is 4 blocks, so the filters run over each sample
+    once instead of 4 times. Blocks before the chunk asked for are let go (chunks are asked
+    for in order); a chunk off the blocks' grid (the last one, or audio shorter than a chunk)
+    is filtered on its own."""
+
+    def __init__(self, front: runtime.SincFront | None, audio: np.ndarray, hop: int,
+                 width: int) -> None:
+        self.front, self.audio, self.hop, self.width = front, audio, hop, width
+        self.blocks: dict[int, np.ndarray] = {}
+
+    def pieces(self, start: int) -> list[np.ndarray]:
+        """The filters' raw outputs over the chunk at ``start`` (samples), in pieces."""
+        front = self.front
+        assert front is not None
+        hop, width, n = self.hop, self.width, len(self.audio)
+        if hop % front.stride or start % hop or start + width > n:
+            piece = self.audio[start: start + width]
+            return [front.filter(np.pad(piece, (0, width - len(piece))))]
+        first = start // hop
+        for b in [b for b in self.blocks if b < first]:
+            del self.blocks[b]
+        need, out, b = front.frames(width), [], first
+        while need > 0:
+            if b not in self.blocks:
+                a = b * hop
+                self.blocks[b] = front.filter(self.audio[a: a + hop + front.kernel - front.stride])
+            if not self.blocks[b].shape[1]:  # cannot happen inside the audio; kept safe
+                return [front.filter(self.audio[start: start + width])]
+            out.append(self.blocks[b][:, :need])
+            need -= out[-1].shape[1]
+            b += 1
+        return out
 
 
 class _Clock:

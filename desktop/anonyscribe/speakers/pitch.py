@@ -11,6 +11,7 @@ recordings.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,16 +35,26 @@ def frame_pitch(audio: np.ndarray) -> np.ndarray:
     count = (len(audio) - n) // hop
     if count <= 0:
         return np.full(0, np.nan)
-    idx = np.arange(n)[None, :] + hop * np.arange(count)[:, None]
-    frames = audio[idx].astype(np.float64) * np.hanning(n)
-    ac = np.fft.irfft(np.abs(np.fft.rfft(frames, 2 * n)) ** 2)[:, :n]
-    ac /= np.maximum(ac[:, :1], 1e-12)
     lo, hi = int(SAMPLE_RATE / HIGH_HZ), int(SAMPLE_RATE / LOW_HZ)
+    frames = np.lib.stride_tricks.sliding_window_view(audio, n)[::hop][:count] * _window(n)
+    # autocorrelation by FFT: a transform of ``n + hi`` points or more is exact up to lag
+    # ``hi`` (no wrap-around reaches it), and a power of two is the fastest such length
+    ac = np.fft.irfft(np.abs(np.fft.rfft(frames, _fft_size(n + hi))) ** 2)[:, :hi]
+    ac /= np.maximum(ac[:, :1], 1e-12)
     lag = np.argmax(ac[:, lo:hi], axis=1)
     peak = ac[np.arange(count), lo + lag]
     energy = np.sqrt(np.mean(frames ** 2, axis=1))
     voiced = (peak > VOICED_PEAK) & (energy > 0.1 * np.percentile(energy, 95))
     return np.where(voiced, np.log(SAMPLE_RATE / (lo + lag)), np.nan)
+
+
+@functools.cache
+def _window(n: int) -> np.ndarray:
+    return np.hanning(n)
+
+
+def _fft_size(n: int) -> int:
+    return 1 << (n - 1).bit_length()
 
 
 def stretch_pitch(audio: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
