@@ -92,3 +92,33 @@ def test_more_one_word_sites_said_as_a_place_of_work(det: Detector) -> None:
     assert type_at(det, "he was transferred to the jubilee.", "jubilee") == "ORGANISATION"
     assert type_at(det, "she came over from the knoll", "knoll") == "ORGANISATION"
     assert type_at(det, "we walked down to the vale of the river", "vale") is None
+
+
+def test_ward_codes_with_a_letter_a_or_a_wing(det: Detector) -> None:
+    cases = [("the roof's been leaking into ward five a since january", "ward five a"),
+             ("we had a man on ward c four west in december", "ward c four west"),
+             ("my cousin is a staff nurse on ward a four and he says come", "ward a four")]
+    for text, part in cases:
+        assert type_at(det, text, part) == "ORGANISATION", text
+    spans = _orgs(det, "i was on ward five a lot of the time and on ward seven a few weeks")
+    assert spans == ["ward five", "ward seven"]
+
+
+def test_listed_sites_said_in_lower_case_without_a_cue(det: Detector) -> None:
+    assert type_at(det, "mine was in forth valley the mental health unit",
+                   "forth valley") == "ORGANISATION"
+    assert type_at(det, "she came over from the freeman and stayed", "freeman") == "ORGANISATION"
+
+
+def test_lower_case_practices_named_before_what_they_are(det: Detector) -> None:
+    cases = [("i trained at rookery dental in newmarket", "rookery dental"),
+             ("the practice manager at um the avenue surgery in southall", "avenue surgery")]
+    for text, part in cases:
+        assert type_at(det, text, part) == "ORGANISATION", text
+
+
+def test_kinds_of_practice_and_surgery_stay_unflagged(det: Detector) -> None:
+    for text in ["the dentist from the community dental and then day surgery",
+                 "he is recovering from knee surgery at home",
+                 "she was at the surgery and rang the pharmacy and the health centre"]:
+        assert _orgs(det, text) == [], text

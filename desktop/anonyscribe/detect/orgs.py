@@ -231,6 +231,22 @@ _NOT_SITE_NAMES = {"car", "food", "blood", "milk", "boiler", "council", "care", 
                    "river", "left", "right", "far", "near", "grass", "this", "that", "every",
                    "each", "whose", "his", "her", "their", "our", "my", "your", "its"}
 _TWO_LETTER_CUES = {"the", "at", "from", "to"}
+# Lower-case practices "<name> surgery / dental / pharmacy / health centre"; not the kinds of
+# practice, dentistry, pharmacy and surgery ("community dental", "day surgery").
+_PRACTICE_HEADS = {"surgery", "pharmacy", "dental", "chemist", "chemists", "opticians"}
+_PRACTICE_KINDS = {"senior", "public", "community", "day", "oral", "clinical", "hospital",
+                   "urgent", "only", "another", "scottish", "welsh", "english", "irish",
+                   "teaching", "rural", "general", "minor", "major", "cosmetic", "emergency",
+                   "dispensing", "trainee", "paediatric", "cardiac", "keyhole", "plastic",
+                   "weight", "heart", "knee", "hip", "back", "brain", "spinal", "bowel", "eye",
+                   "cataract", "bypass", "bariatric", "vascular", "dental", "mental", "retail",
+                   "online", "high", "street", "corner", "practice", "recruitment", "medical",
+                   "health", "doctors", "doctor's", "gp", "gps", "nhs", "independent", "chain",
+                   "superstore", "supermarket", "hospice", "prison", "student", "special",
+                   "specialist", "restorative", "orthodontic", "orthopaedic", "foot", "nose",
+                   "breast", "cancer", "bladder", "thyroid", "laser", "robotic", "open",
+                   "elective", "routine", "planned", "after", "post", "pre", "simple", "big",
+                   "small", "whole", "same"}
 
 
 def _small(w: Tok) -> bool:
@@ -244,6 +260,20 @@ def _ward_letter(toks: list[Tok], k: int) -> bool:
     if len(w) != 1 or w not in "abcdefgh":
         return False
     return w != "a" or k + 1 >= len(toks) or not toks[k + 1].is_word
+
+
+# Words after "ward five a" that make the "a" an article ("on ward five a lot").
+_A_NOUNS = {"lot", "bit", "few", "couple", "day", "week", "month", "year", "night", "while",
+            "little", "long", "good", "number", "shift", "time", "fortnight"}
+
+
+def _ward_a(toks: list[Tok], k: int) -> bool:
+    """'ward five a since june': the letter a of a ward's code, not an article before a noun."""
+    if toks[k].lower != "a" or k + 1 >= len(toks):
+        return False
+    nxt = toks[k + 1]
+    return nxt.is_word and nxt.lower not in _A_NOUNS and nxt.lower not in NUMBER_WORDS \
+        and nxt.pos not in ("NOUN", "ADJ", "PROPN", "NUM", "ADV", "X", "")
 
 
 def _number_compound(word: str) -> bool:
@@ -281,7 +311,7 @@ class OrganisationRecognizer:
             return False
         prev = toks[j].lower
         if single and not possessive:
-            return prev == "at"
+            return prev in ("at", "from", "into")
         return prev in self.cues
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -303,6 +333,9 @@ class OrganisationRecognizer:
                     and self._workplace_cue(toks, m.start_tok, single, said_poss) \
                     and not (single and seg[0].lower in self.generic_single):
                 score = 0.55  # "over at heartlands", "moving over to the midland met"
+            if not score and not chunk.cased and not single and " ".join(
+                    t.lower for t in seg) not in self._place_phrases:
+                score = 0.42  # "in forth valley", "the john radcliffe": a listed name, no cue
             if not score:
                 continue
             end = seg[-1].end
@@ -1016,49 +1049,62 @@ class OrganisationRecognizer:
 
     def _lower_firms_and_sites(self, chunk: Chunk) -> list[Span]:
         """Lower case: care agencies and firms ('bluebird care', 'from willow care',
-        'cariad homecare') and homes, units and sites ('at mulberry house', 'at forest bank',
-        'from ferry view'), named with ordinary words before what they are; not kinds of care
-        ('wound care', 'social care') nor 'the car park', 'my house', 'the food bank'."""
+        'cariad homecare'), homes, units and sites ('at mulberry house', 'at forest bank',
+        'from ferry view') and practices ('at rookery dental', 'at ashgrove surgery', 'in
+        strabane health centre'), named with ordinary words before what they are; not kinds of
+        care ('wound care', 'social care'), 'the car park', 'my house', 'the food bank', 'the
+        community dental', 'for knee surgery'."""
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
         for i in range(1, len(toks)):
             head = toks[i].lower
-            firm = head in _CARE_FIRM_HEADS
-            if not firm and head not in _SITE_HEADS:
+            kind = "firm" if head in _CARE_FIRM_HEADS else "site" if head in _SITE_HEADS \
+                else "practice" if head in _PRACTICE_HEADS or (
+                    head in ("centre", "practice") and toks[i - 1].lower in ("health", "medical")
+                    and toks[i - 1].end + 1 == toks[i].start) else ""
+            if not kind:
                 continue
+            last = i - 2 if head in ("centre", "practice") else i - 1
             names: list[Tok] = []
-            j = i - 1
-            while j >= 0 and len(names) < 2 and self._name_word(toks[j], firm):
+            j = last
+            while j >= 0 and len(names) < 2 and self._name_word(toks[j], kind):
                 names.insert(0, toks[j])
                 j -= 1
-            if firm and not names and i >= 3 and toks[i - 1].lower in _CARE_GENERIC \
-                    and not _small(toks[i - 1]) and self._name_word(toks[i - 2], True):
+            if kind == "firm" and not names and i >= 3 and toks[i - 1].lower in _CARE_GENERIC \
+                    and not _small(toks[i - 1]) and self._name_word(toks[i - 2], kind):
                 names = [toks[i - 2], toks[i - 1]]  # "evergreen community care"
                 j = i - 3
             if not names:
                 continue
-            k = j - 1 if j >= 0 and toks[j].lower == "the" else j
-            cues = _FIRM_CUES if firm else _SITE_NAME_CUES
-            cue = j >= 0 and (toks[j].lower in cues or toks[j].text == ","
-                              or toks[j].lower == "the" and k >= 0 and toks[k].lower in cues)
+            k = j  # the cue, before "the" and fillers: "at um the avenue surgery"
+            while k >= 0 and (toks[k].lower == "the" or toks[k].lower in FILLERS):
+                k -= 1
+            cues = _FIRM_CUES if kind != "site" else _SITE_NAME_CUES
+            if head == "surgery":
+                cues = {"at"}  # "recovering from knee surgery"
+            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",")
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
-            if not cue and not (firm and known):
+            if not cue and not (kind != "site" and known):
                 continue
-            score = 0.55 if known else (0.45 if firm or toks[j].lower != "the" else 0.4)
+            score = 0.55 if known else (0.4 if kind == "site" and k != j else 0.45)
             s, e = names[0].start, toks[i].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "lower-firm-site"))
         return out
 
-    def _name_word(self, w: Tok, firm: bool) -> bool:
-        """Can ``w`` be (part of) the name before 'care' / 'house'?"""
+    def _name_word(self, w: Tok, kind: str) -> bool:
+        """Can ``w`` be (part of) the name before 'care', 'house' or 'surgery'?"""
         lw = w.lower
         if not w.is_word or not w.is_alpha or len(lw) < 3 or _small(w) or lw in FILLERS \
                 or lw in NUMBER_WORDS or lw in CALENDAR_WORDS or lw in self.role_words \
-                or lw in _FIRM_CUES or w.pos not in ("NOUN", "PROPN", "ADJ", "X", ""):
+                or lw in _FIRM_CUES or w.pos not in ("NOUN", "PROPN", "ADJ", "X", "") \
+                or lw in self.generic:
             return False  # "joined pennine care": the verb is no part of the name
-        if firm:
-            return lw not in _CARE_GENERIC and lw not in _CARE_KINDS and lw not in self.generic
-        return lw not in _NOT_SITE_NAMES and lw not in _SITE_HEADS and lw not in self.generic
+        if kind == "firm":
+            return lw not in _CARE_GENERIC and lw not in _CARE_KINDS
+        if kind == "practice":
+            return lw not in _PRACTICE_KINDS and lw not in _NOT_SITE_NAMES \
+                and lw not in _PRACTICE_HEADS
+        return lw not in _NOT_SITE_NAMES and lw not in _SITE_HEADS
 
     def _companies(self, chunk: Chunk) -> list[Span]:
         """'Bluebird Care', 'Rosebank Lodge', 'Medacs Healthcare', 'Swift Care at Home Ltd':
@@ -1137,17 +1183,21 @@ class OrganisationRecognizer:
                 while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                              or _number_compound(toks[j + 1].lower)):
                     j += 1
-                if j + 1 < len(toks) and _ward_letter(toks, j + 1):
-                    j += 1  # "ward seven c", "ward twelve b"
-            elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower not in ("a", "i") \
+                if j + 1 < len(toks) and (_ward_letter(toks, j + 1) or _ward_a(toks, j + 1)):
+                    j += 1  # "ward seven c", "ward twelve b", "ward five a since june"
+            elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower != "i" \
                     and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
-                                               or toks[j + 1].text.isdigit()):
-                j += 1  # "ward b two", "Ward C 3"
+                                               or toks[j + 1].text.isdigit()) \
+                    and (nxt.lower != "a" or toks[j + 1].lower in _COUNTS - {"one"}):
+                j += 1  # "ward b two", "Ward C 3", "ward a four"
             elif not _WARD_NUMBER.match(nxt.text) or nxt.lower in {"a", "i"} or (
                     nxt.text.isalpha() and len(nxt.text) > 1 and not nxt.text.isupper()):
                 continue
             if nxt.lower in {"one", "a"} and chunk.text[nxt.end:nxt.end + 1] not in " .,":
                 continue
+            if j + 1 < len(toks) and toks[j + 1].lower in _COMPASS_WINGS and (
+                    toks[j + 1].is_cap or not chunk.cased):
+                j += 1  # "ward c four west", "Ward 2 East"
             s, e = t.start, toks[j].end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.9, "ward-number"))
         return out
