@@ -333,8 +333,11 @@ class OrganisationRecognizer:
                     and self._workplace_cue(toks, m.start_tok, single, said_poss) \
                     and not (single and seg[0].lower in self.generic_single):
                 score = 0.55  # "over at heartlands", "moving over to the midland met"
-            if not score and not chunk.cased and not single and " ".join(
-                    t.lower for t in seg) not in self._place_phrases:
+            words = [t.lower for t in seg if t.is_word]
+            if not score and not chunk.cased and not single \
+                    and " ".join(t.lower for t in seg) not in self._place_phrases \
+                    and words[0] not in STOP and words[-1] not in STOP \
+                    and not all(w in _COMPASS or w in STOP for w in words):
                 score = 0.42  # "in forth valley", "the john radcliffe": a listed name, no cue
             if not score:
                 continue
