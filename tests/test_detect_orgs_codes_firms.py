@@ -122,3 +122,9 @@ def test_kinds_of_practice_and_surgery_stay_unflagged(det: Detector) -> None:
                  "he is recovering from knee surgery at home",
                  "she was at the surgery and rang the pharmacy and the health centre"]:
         assert _orgs(det, text) == [], text
+
+
+def test_a_speakers_label_after_a_cue_is_no_unit(det: Detector) -> None:
+    text = ("s1 (00:02:05): and the hospitals you take people to\n"
+            "s2 (00:02:08): mainly the royal\ns1 (00:02:10): and\ns2 (00:02:12): aye\n")
+    assert "s2" not in _orgs(det, text)

@@ -968,14 +968,14 @@ class OrganisationRecognizer:
             prev, t = toks[i - 1].lower, toks[i]
             joined = prev in ("and", "or") and (i - 2 in ends or (
                 i >= 3 and toks[i - 2].text == "?" and i - 3 in ends))
-            if prev not in _CODE_CUES and not joined:
-                continue
+            if prev not in _CODE_CUES and not joined or "\n" in text[toks[i - 1].end:t.start]:
+                continue  # not "... take people to\ns2 (00:02:08):", a speaker's label
             j = self._code_end(toks, i, prev == "on" or joined, chunk.cased)
             if j is None:
                 continue
             nxt = toks[j + 1] if j + 1 < len(toks) else None
-            if nxt is not None and (nxt.lower in _TIMES or nxt.text in (":", "/")):
-                continue  # "at t5 pm"? "on 3/4"
+            if nxt is not None and (nxt.lower in _TIMES or nxt.text in (":", "/", "(")):
+                continue  # "at t5 pm"? "on 3/4", "to s2 (00:02:08)"
             if nxt is not None and nxt.lower in _COMPASS_WINGS and (
                     nxt.is_cap or not chunk.cased):
                 j += 1  # "C4 East"
@@ -1039,6 +1039,7 @@ class OrganisationRecognizer:
                 out.append(Span(toks[s].start, toks[e].end, "ORGANISATION",
                                 text[toks[s].start:toks[e].end], 0.5, "spoken-letters"))
             elif t.lower in _TWO_LETTER_CUES and letter(i + 1) and letter(i + 2) \
+                    and "\n" not in text[t.end:toks[i + 2].start] \
                     and not letter(i + 3) and not letter(i - 1) \
                     and toks[i + 1].lower + toks[i + 2].lower not in _NOT_TWO_LETTERS \
                     and "a" not in (toks[i + 1].lower, toks[i + 2].lower) \
@@ -1085,7 +1086,8 @@ class OrganisationRecognizer:
             cues = _FIRM_CUES if kind != "site" else _SITE_NAME_CUES
             if head == "surgery":
                 cues = {"at"}  # "recovering from knee surgery"
-            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",")
+            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
+                and "\n" not in text[toks[k].end:names[0].start]
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
             if not cue and not (kind != "site" and known):
                 continue
