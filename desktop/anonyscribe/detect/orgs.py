@@ -231,6 +231,9 @@ _NOT_SITE_NAMES = {"car", "food", "blood", "milk", "boiler", "council", "care", 
                    "river", "left", "right", "far", "near", "grass", "this", "that", "every",
                    "each", "whose", "his", "her", "their", "our", "my", "your", "its"}
 _TWO_LETTER_CUES = {"the", "at", "from", "to"}
+# Words after which a listed name made of ordinary words is said as a name ("in forth valley").
+_NAME_SLOTS = {"in", "the", "of", "and", "or", "at", "to", "from", "into", "with", "for", "by",
+               "on", "via"}
 # Lower-case practices "<name> surgery / dental / pharmacy / health centre"; not the kinds of
 # practice, dentistry, pharmacy and surgery ("community dental", "day surgery").
 _PRACTICE_HEADS = {"surgery", "pharmacy", "dental", "chemist", "chemists", "opticians"}
@@ -297,6 +300,16 @@ class OrganisationRecognizer:
         self.role_words = cfg.words("role", "heads") | {"dispenser", "porter", "carer",
                                                         "volunteer", "cleaner", "pharmacist"}
 
+    @staticmethod
+    def _named_after(toks: list[Tok], i: int) -> bool:
+        """Is toks[i] where a name can be said: after a preposition, article or 'and/or'
+        ("in forth valley", "the john radcliffe", "part of forth valley"), not inside a clause
+        ("there was good hope that ...")."""
+        j = i - 1
+        while j >= 0 and toks[j].lower in FILLERS:
+            j -= 1
+        return j >= 0 and toks[j].lower in _NAME_SLOTS
+
     def _workplace_cue(self, toks: list[Tok], i: int, single: bool,
                        possessive: bool = False) -> bool:
         """Is toks[i] said as a place of work: "at (the) X", "moved to X", "joined the X"?
@@ -337,7 +350,8 @@ class OrganisationRecognizer:
             if not score and not chunk.cased and not single \
                     and " ".join(t.lower for t in seg) not in self._place_phrases \
                     and words[0] not in STOP and words[-1] not in STOP \
-                    and not all(w in _COMPASS or w in STOP for w in words):
+                    and not all(w in _COMPASS or w in STOP for w in words) \
+                    and self._named_after(toks, m.start_tok):
                 score = 0.42  # "in forth valley", "the john radcliffe": a listed name, no cue
             if not score:
                 continue
