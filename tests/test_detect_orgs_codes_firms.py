@@ -105,7 +105,7 @@ def test_ward_codes_with_a_letter_a_or_a_wing(det: Detector) -> None:
 
 
 def test_listed_sites_said_in_lower_case_without_a_cue(det: Detector) -> None:
-    assert type_at(det, "mine was in forth valley the mental health unit",
+    assert type_at(det, "mine was part of forth valley the mental health unit",
                    "forth valley") == "ORGANISATION"
     assert type_at(det, "she came over from the freeman and stayed", "freeman") == "ORGANISATION"
 

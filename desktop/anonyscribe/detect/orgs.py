@@ -232,8 +232,8 @@ _NOT_SITE_NAMES = {"car", "food", "blood", "milk", "boiler", "council", "care", 
                    "each", "whose", "his", "her", "their", "our", "my", "your", "its"}
 _TWO_LETTER_CUES = {"the", "at", "from", "to"}
 # Words after which a listed name made of ordinary words is said as a name ("in forth valley").
-_NAME_SLOTS = {"in", "the", "of", "and", "or", "at", "to", "from", "into", "with", "for", "by",
-               "on", "via"}
+# Not "in" ("we live in good hope that ..."), "with" or "for".
+_NAME_SLOTS = {"the", "of", "and", "or", "at", "to", "from", "into", "by", "via"}
 # Lower-case practices "<name> surgery / dental / pharmacy / health centre"; not the kinds of
 # practice, dentistry, pharmacy and surgery ("community dental", "day surgery").
 _PRACTICE_HEADS = {"surgery", "pharmacy", "dental", "chemist", "chemists", "opticians"}
@@ -302,9 +302,9 @@ class OrganisationRecognizer:
 
     @staticmethod
     def _named_after(toks: list[Tok], i: int) -> bool:
-        """Is toks[i] where a name can be said: after a preposition, article or 'and/or'
-        ("in forth valley", "the john radcliffe", "part of forth valley"), not inside a clause
-        ("there was good hope that ...")."""
+        """Is toks[i] where a name can be said: after some prepositions, an article or
+        'and/or' ("the john radcliffe", "part of forth valley"), not inside a clause ("there
+        was good hope that ...", "we live in good hope")."""
         j = i - 1
         while j >= 0 and toks[j].lower in FILLERS:
             j -= 1
@@ -1039,8 +1039,8 @@ class OrganisationRecognizer:
             if t.lower == "and" and letter(i - 1) and letter(i + 1) \
                     and toks[i + 1].lower not in ("a", "i"):
                 s = i - 1
-                while s > 0 and letter(s - 1) and s > i - 3:
-                    s -= 1
+                while s > 0 and letter(s - 1) and s > i - 3 and toks[s - 1].lower not in "ai":
+                    s -= 1  # not "a b and c options"
                 if letter(s - 1) or letter(i + 2) or (
                         s == i - 1 and toks[s].lower + toks[i + 1].lower in _NOT_LETTER_PAIRS):
                     continue
