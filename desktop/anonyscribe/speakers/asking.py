@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.model import Transcript, Word
-from .diarize import Diarization, viterbi
+from .diarize import Diarization, DiarizeSettings, separation, split_contrast, viterbi
 from .pitch import stretch_pitch
 from .turns import Turn
 
@@ -52,6 +52,14 @@ MIN_LEAN = 1.0
 # (two voices of one pitch): one voice asking and answering reached 4.2 on dev.
 CLEAR_AGREEMENT = 10.0
 PERMUTATIONS = 200
+# The prints settled from the words' split must keep this share of its windows where the
+# words put them (``voice_follows``): on dev, two voices' words' splits that lay apart kept
+# 0.96-1.00 (one voice at two pitches 0.79); one voice's drifted (0.62-0.94).
+STAY = 0.9
+# ... and lie apart beyond the shuffled splits by this many of their standard deviations: a
+# short interview of one voice (three questions) lay far apart by chance alone, as any
+# three of its nine sentences did.
+MIN_BEYOND = 2.0
 MIN_UNITS = 3  # sentences each role needs before a split is judged at all
 # The diarizer's split is kept where it gives this share of the sentences, and of their
 # time, the same role, each voice with a few sentences of its role (``_same_split``). Time
@@ -68,6 +76,12 @@ SAME_SPLIT = 0.85
 # a near pair's split by content (one voice at two pitches) lay 3.9 apart and beat the
 # words' split (right on every sentence) on voice agreement, 8.2 against 3.3.
 CLEAR_SEPARATION = 10.0
+# A second voice that says one thing only (however often, ``_distinct``) is undone unless
+# it lies this far apart: on dev, one voice split by a sentence it said three times (a
+# repeated line, or one run into its neighbours) lay 13.9 and 14.7 apart (12-18 % DER
+# against 0), while every split of two voices under this kept three things or more on
+# each voice. Beyond it (the diarizer's ``sure_separation``) the voices are clearly two.
+ONE_THING_SEPARATION = 20.0
 # A "question" longer than this many words ran into its answer (see ``split_run_ons``).
 MAX_QUESTION_WORDS = 16
 COMMA_BONUS = 1.0  # a cut after a comma is worth this much voice evidence (in std units)
@@ -360,12 +374,95 @@ def believed(by_prints: float, by_pitch: float | None) -> bool:
     return by_pitch >= MIN_AGREEMENT and by_prints >= MIN_LEAN
 
 
+def voice_follows(units: Sequence[Unit], roles: np.ndarray,
+                  windows: Sequence[tuple[float, float]], prints: np.ndarray) -> bool:
+    """Do the voice prints, window by window, follow the words' split by role as they
+    follow a voice split the diarizer believes? The windows inside each sentence take its
+    role. That split must lie apart as the diarizer's credible splits do (``separation``
+    at least ``min_separation``) beyond what the same roles shuffled over the sentences give
+    (``_beyond_shuffled``: any grouping of a few sentences lies somewhat apart by what they
+    say) and by ``MIN_BEYOND`` standard deviations of those; it must move far more between
+    the roles than within a stretch of speech (``split_contrast``); and the prints, left to
+    settle along the timeline from it (``settle``), must keep ``STAY`` of its windows.
+
+    Why beside ``believed``: that weighs whole sentences, a handful per role, so a few
+    questions carry little weight (on a dev near pair with five questions the prints agreed
+    0.5 by sentences, while the windows lay 4.6 further apart along the words' split than
+    along shuffled ones). On dev, one voice's questions against its answers lay at most 1.5
+    further apart than shuffled (eleven clips); 11 of 18 two-voice interviews 4.6-56 (the
+    rest are believed by their pitch or kept by the diarizer)."""
+    s = DiarizeSettings()
+    if len(windows) < 2 or min(int(np.sum(roles == k)) for k in (0, 1)) < MIN_UNITS:
+        return False
+    mids = np.array([(a + b) / 2 for a, b in windows])
+    unit_of = np.full(len(windows), -1, dtype=np.int64)
+    for i, u in enumerate(units):
+        unit_of[(mids >= u.start) & (mids < u.end)] = i
+    said = unit_of >= 0
+    seed = np.where(said, roles[np.maximum(unit_of, 0)], 0)
+    if min(int(np.sum(said & (seed == k))) for k in (0, 1)) < 2:
+        return False
+    beyond, sigmas = _beyond_shuffled(prints[said], roles, unit_of[said])
+    if (beyond < s.min_separation or sigmas < MIN_BEYOND
+            or split_contrast(prints, list(windows), seed, said) < s.min_split_contrast):
+        return False
+    centre = np.stack([prints[said & (seed == k)].mean(axis=0) for k in (0, 1)])
+    seed[~said] = np.argmax(prints[~said] @ centre.T, axis=1)
+    settled = settle(prints, list(windows), seed.copy(), s)
+    return float(np.mean(settled[said] == seed[said])) >= STAY
+
+
+def _beyond_shuffled(x: np.ndarray, roles: np.ndarray, unit_of: np.ndarray,
+                     rounds: int = PERMUTATIONS, seed: int = 0) -> tuple[float, float]:
+    """How far the windows ``x`` (each of sentence ``unit_of``) lie apart along the split by
+    the sentences' ``roles`` (``separation``) beyond the mean of the same roles shuffled over
+    the sentences, and that excess in standard deviations of the shuffled ones. Seeded."""
+    def apart(r: np.ndarray) -> float:
+        return separation(x, r[unit_of])
+
+    rng = np.random.default_rng(seed)
+    null = np.array([apart(rng.permutation(roles)) for _ in range(rounds)])
+    excess = apart(roles) - float(null.mean())
+    return excess, excess / max(float(null.std()), 1e-12)
+
+
+def settle(x: np.ndarray, windows: list[tuple[float, float]], labels: np.ndarray,
+           s: DiarizeSettings) -> np.ndarray:
+    """Two voices re-estimated from ``labels`` (both present) along the timeline as the
+    diarizer does (``Diarizer.viterbi_voices``: its change costs and sharpness), until
+    stable."""
+    joined = np.array([windows[i + 1][0] < windows[i][1] - 1e-6
+                       for i in range(len(windows) - 1)])
+    cost = np.where(joined, s.hmm_switch_in, s.hmm_switch_gap)
+    for _ in range(10):
+        centre = np.stack([x[labels == k].mean(axis=0) for k in (0, 1)])
+        centre /= np.maximum(np.linalg.norm(centre, axis=1, keepdims=True), 1e-12)
+        new, _ = viterbi(s.hmm_kappa * (x @ centre.T), cost)
+        if len(np.unique(new)) < 2 or np.array_equal(new, labels):
+            break  # stable, or a voice would vanish: the last split with both
+        labels = new
+    return labels
+
+
+def _distinct(sentences: Sequence[list[str]]) -> int:
+    """How many different things the ``sentences`` (tokens) say: one that holds another
+    word for word (the recogniser ran it into a neighbour: "what happened after that" and
+    "how long have you been, what happened after that") says the same thing."""
+    texts = sorted({" ".join(t) for t in sentences if t}, key=len)
+    kept: list[str] = []
+    for text in texts:
+        if not any(f" {k} " in f" {text} " for k in kept):
+            kept.append(text)
+    return len(kept)
+
+
 def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
                found: Diarization) -> list[Turn] | None:
-    """All turns on the voice heard most, where the diarizer's split of an interview is
-    weak (``CLEAR_SEPARATION``), its second voice owns fewer than ``MIN_UNITS`` different
-    sentences, and the words' roles are not the voice's either (the caller asks
-    ``believed``); else None (the diarizer's turns stand).
+    """All turns on the voice heard most, where the diarizer's second voice says fewer than
+    ``MIN_UNITS`` different things (``_distinct``) and its split is weak: none said at any
+    separation, one under ``ONE_THING_SEPARATION``, two under ``CLEAR_SEPARATION``; and the
+    words' roles are not the voice's either (the caller asks ``believed`` and
+    ``voice_follows``); else None (the diarizer's turns stand).
 
     Why: one voice asking and answering was cut by what it said into a second "voice" with
     a few sentences (on dev 16-17 % DER, against about 0 for one speaker), and an interview
@@ -382,9 +479,10 @@ def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
     length = {s: sum(t.end - t.start for t in found.turns if t.speaker == s) for s in ids}
     major = max(ids, key=lambda s: length[s])
     minor = 1 - ids.index(major)
-    said = {" ".join(u.tokens) for u, o, v in zip(units, owners, voiced, strict=True)
-            if v and o == minor}
-    if said and (len(said) >= MIN_UNITS or found.separation >= CLEAR_SEPARATION):
+    said = _distinct([u.tokens for u, o, v in zip(units, owners, voiced, strict=True)
+                      if v and o == minor])
+    if said >= MIN_UNITS or (said == 2 and found.separation >= CLEAR_SEPARATION) or (
+            said == 1 and found.separation >= ONE_THING_SEPARATION):
         return None
     first = min(found.turns, key=lambda t: t.start).speaker  # named as the diarizer names S1
     return [Turn(t.start, t.end, first) for t in found.turns]
@@ -397,7 +495,8 @@ def by_questions(transcript: Transcript, found: Diarization,
     Used for an interview (two voices) whose voice prints are weak evidence. Each sentence is
     given a role from its words (``text_scores``, smoothed along the timeline); the split
     is believed only if the voice agrees with it far beyond chance (``believed``: the
-    sentences' pitch, from ``audio`` at 16 kHz, and the prints), so one voice asking and
+    sentences' pitch, from ``audio`` at 16 kHz, and the prints; or ``voice_follows``: the
+    prints window by window, as a credible voice split), so one voice asking and
     answering stays as the diarizer left it, and it replaces the diarizer's own split
     only where the voice agrees with it more than with that split (or that split is weak,
     ``CLEAR_SEPARATION``, and gives the roles to other sentences, ``_same_split``). Where
@@ -413,7 +512,8 @@ def by_questions(transcript: Transcript, found: Diarization,
     heard = np.linalg.norm(up, axis=1) > 0
     by_words = agreement(*_once_each(units, roles, up, heard))
     owners = _owners(units, found.turns)
-    if not believed(by_words, pitch_agreement(units, roles, audio)):
+    if not (believed(by_words, pitch_agreement(units, roles, audio))
+            or voice_follows(units, roles, found.windows, found.prints)):
         return _one_voice(units, owners, heard, found)
     voiced = heard & (owners >= 0)
     two = not found.alike and len(np.unique(owners[voiced])) == 2

@@ -48,13 +48,31 @@ def frame_pitch(audio: np.ndarray) -> np.ndarray:
 
 def stretch_pitch(audio: np.ndarray, spans: Sequence[tuple[float, float]]) -> np.ndarray:
     """Per span (seconds), the median log pitch of its first ``HEAD`` part (all of it);
-    NaN where it has fewer than ``MIN_FRAMES`` voiced frames."""
+    NaN where it has fewer than ``MIN_FRAMES`` voiced frames. Each frame's pitch is first
+    brought within half an octave of the median of all spans' frames (``_fold``)."""
     out = np.full(len(spans), np.nan)
-    for i, (a, b) in enumerate(spans):
+    per_span: list[np.ndarray] = []
+    for a, b in spans:
         b = a + (b - a) * HEAD
-        piece = audio[max(0, int(a * SAMPLE_RATE)): int(b * SAMPLE_RATE)]
-        f0 = frame_pitch(piece)
-        f0 = f0[~np.isnan(f0)]
+        f0 = frame_pitch(audio[max(0, int(a * SAMPLE_RATE)): int(b * SAMPLE_RATE)])
+        per_span.append(f0[~np.isnan(f0)])
+    voiced = [f0 for f0 in per_span if len(f0)]
+    if not voiced:
+        return out
+    centre = float(np.median(np.concatenate(voiced)))
+    for i, f0 in enumerate(per_span):
         if len(f0) >= MIN_FRAMES:
-            out[i] = float(np.median(f0))
+            out[i] = float(np.median(_fold(f0, centre)))
     return out
+
+
+def _fold(log_f0: np.ndarray, centre: float) -> np.ndarray:
+    """``log_f0`` moved by whole octaves to within half an octave of ``centre``.
+
+    Why: the autocorrelation picks a harmonic for a low voice now and then (on a dev clip,
+    a voice at 75-80 Hz read 150 and 310 Hz for whole sentences), and one such sentence
+    outweighs the few per cent that set two near voices apart. Near voices lie well within
+    half an octave of each other; voices an octave apart (a man and a woman) are told apart
+    by their prints, not by this."""
+    octave = np.log(2.0)
+    return centre + (log_f0 - centre + octave / 2) % octave - octave / 2
