@@ -87,13 +87,26 @@ def test_no_feature_names_an_open_class_word(full: Detector) -> None:
             assert len(value) == int(head[1]), feat
     known = {"sh", "sig", "len", "start|sh", "label|sh", "w", "s3", "s2", "pos", "ent",
              "sig-1", "sig+1", "rule-1", "rule+1", "pos-1", "pos+1", "edge-1", "edge+1",
-             "c-1", "c+1", "cL", "cR"}
+             "c-1", "c+1", "cL", "cR", "rep|sig"}
     assert prefixes <= known, prefixes - known
     if model.stack is not None:  # the second pass: the same, plus the first pass's verdicts
         second = {f.partition("=")[0] for f in model.stack.weights}
         verdicts = {"self", "n-2", "n-1", "n+1", "n+2", "doc", "docR", "docC"}
         assert second <= known | verdicts, second - known - verdicts
         assert second & verdicts
+
+
+def test_a_word_said_twice_at_once_is_a_feature(rules: Detector) -> None:
+    """'the coordinator rosemary rosemary writes': a restart on a name is a feature of both
+    mentions (by the word's lists, never its identity); a word said once has none."""
+    text = "and the coordinator rosemary rosemary writes to us and rosemary came"
+    spans, ctx, _ = rules.rule_pass(text)
+    feats = {w.tok.start: w.feats for w in Featuriser(rules.word_sets()).words(text, [], ctx)}
+    first, second = text.index("rosemary"), text.index("rosemary", text.index("rosemary") + 1)
+    for start in (first, second):
+        assert any(f.startswith("rep|sig=") for f in feats[start])
+    assert not any(f.startswith("rep|") for f in feats[text.rindex("rosemary")])
+    assert not any(f.startswith("rep|") for f in feats[text.index("coordinator")])
 
 
 # -- the second pass (stacking) ----------------------------------------------------------------

@@ -160,6 +160,7 @@ class Detector:
         cands.extend(self._coordinated(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
         cands.extend(self._split_listed_names(text, cands))
+        cands.extend(_sounded_out(text, cands, self.people.titles, self.lex.is_word))
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         stops = _Intervals(blocked)
@@ -669,6 +670,83 @@ def _mentions(text: str, names: Iterable[str]) -> Iterator[tuple[int, int]]:
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
 _WORDS = re.compile(r"[\w'’&]+")
+
+
+def _sounded_out(text: str, cands: list[Span], titles: frozenset[str],
+                 is_word: Callable[[str], bool]) -> list[Span]:
+    """'im tharshika thar she ka', 'the ward manager is oluwaseun oh loo wah shay oon', 'the
+    pharmacist see o bawn siobhan': a name said, then said again as speech recognition heard
+    it, in short pieces. Two to five short words right after (or before) a word of a found
+    name, reaching past the name, whose joined sound key is that of the name's words before
+    (after) them, are the name too: the part past the name becomes a span. One letter of the
+    key may differ where no function word is among the pieces. No word list: the name beside
+    them says what they sound like. The part past the name ends in a word that is not a
+    function word, and has a short word or one no dictionary knows."""
+    people = [c for c in cands if c.type == "PERSON" and c.score >= 0.5]
+    if not people:
+        return []
+    toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+    starts = [t[0] for t in toks]
+    out: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for c in people:
+        lo, hi = bisect_left(starts, c.start), bisect_left(starts, c.end)
+        inside = [k for k in range(lo, hi) if toks[k][2] not in titles][:4]
+        for k in inside:
+            for step in (1, -1):
+                named = [toks[x][2] for x in inside if (x <= k if step > 0 else x >= k)]
+                piece = _pieces_sound(text, toks, k, step, named, titles, lo, hi)
+                words = _NAME_WORD.findall(text[piece[0]:piece[1]].lower()) if piece else []
+                if words and piece not in seen and not _function(words[-1]) \
+                        and not _function(words[0]) \
+                        and any(len(w) <= 4 or not is_word(w) for w in words if not _function(w)):
+                    seen.add(piece)
+                    out.append(Span(piece[0], piece[1], "PERSON", text[piece[0]:piece[1]], 0.5,
+                                    "sounded-out"))
+    return out
+
+
+def _function(word: str) -> bool:
+    """A function word, also as speech recognition writes it ("it's", "whos", "thats")."""
+    return word in STOP or "'" in word or "’" in word or word.endswith("s") and word[:-1] in STOP
+
+
+def _pieces_sound(text: str, toks: list[tuple[int, int, str]], k: int, step: int,
+                  named: list[str], titles: frozenset[str], lo: int, hi: int
+                  ) -> tuple[int, int] | None:
+    """Where two to five short words after (step 1) or before (step -1) toks[k], reaching
+    past the name's tokens lo..hi-1, sound like the ``named`` words next to them (the
+    closest, then the most words): the part past the name, or None."""
+    joins = ["".join(named[a:]) if step > 0 else "".join(named[:a + 1])
+             for a in range(len(named))]
+    keys = {similar.phonetic_key(w) for w in joins if len(w) >= 4}
+    if not keys:
+        return None
+    best: tuple[tuple[int, bool, int], tuple[int, int]] | None = None
+    for n in range(2, 6):
+        j = k + step * n
+        if not 0 <= j < len(toks):
+            break
+        a, b = min(k, j), max(k, j)
+        if any(text[toks[x][1]:toks[x + 1][0]] != " " for x in range(a, b)):
+            break  # a pause or a line between: not said in one breath
+        idx = range(k + 1, j + 1) if step > 0 else range(j, k)
+        parts = [toks[x][2] for x in idx]
+        if any(len(w) > 6 or w in titles for w in parts):
+            break
+        outside = [x for x in idx if not lo <= x < hi]
+        stops = sum(w in STOP for w in parts)
+        if not outside or stops == len(parts) or toks[k][2] in parts:
+            continue
+        key = similar.phonetic_key("".join(parts))
+        variants = {key, key[1:]} if key[:1] in "aeiou" and len(key) >= 3 else {key}
+        dist = min((0 if v == x and (len(v) >= 3 or not stops) else similar.edit_distance(v, x)
+                    if len(x) >= 3 and len(v) >= 3 and not stops else 9)
+                   for v in variants for x in keys)
+        rank = (dist, parts[-1] in STOP, -n)
+        if dist <= 1 and (best is None or rank < best[0]):
+            best = (rank, (toks[outside[0]][0], toks[outside[-1]][1]))
+    return best[1] if best else None
 
 
 def _echoes(text: str, cands: list[Span]) -> list[Span]:

@@ -158,6 +158,9 @@ class Featuriser:
             if k >= 0 and t.start < label_ends[line_starts[k]] \
                     and "\n" not in text[line_starts[k]:t.start]:
                 f.append(f"label|sh={sh}")
+            if lw not in STOP and any(0 <= j < len(toks) and info[j][0] == lw
+                                      for j in (i - 1, i + 1)):
+                f.append(f"rep|sig={sig}")  # said twice at once: a restart on a name
             if lw in STOP or lw in self.s.titles:
                 f.append(f"w={lw}")
             elif len(lw) >= 5 and lw.isalpha():

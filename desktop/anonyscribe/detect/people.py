@@ -174,7 +174,29 @@ class PersonRecognizer:
                 return ("post-is",)  # a post said of one person, then who holds it
         if prev in self.role_heads or prev in self.occupations:
             return ("role",)
+        if prev == "there" and i >= 3 and (toks[i - 2].lower in self.role_heads or toks[
+                i - 2].lower in self.occupations) and any(
+                toks[k].lower in _POST_DETS for k in range(max(0, i - 6), i - 2)):
+            return ("role", "there")  # "the rota coordinator there jade is brilliant"
         return None
+
+    @staticmethod
+    def _holder_named(chunk: Chunk, i: int) -> bool:
+        """After a post, is the word-name at ``i`` its holder's name? The next words say
+        so: a verb only a person's name takes ('is', 'said'), a present-tense verb in
+        lower-case speech ('hope refers everyone'), or the name said again at once, a
+        speaker's restart ('rosemary rosemary writes')."""
+        toks = chunk.toks
+        nxt = toks[i + 1]
+        if nxt.lower in _AFTER_POST_NAME:
+            return True
+        if chunk.cased or len(toks[i].lower) < 3 \
+                or chunk.text[toks[i].end:nxt.start] != " ":
+            return False
+        after = toks[i + 2].pos if i + 2 < len(toks) else ""
+        return nxt.lower == toks[i].lower or nxt.pos == "VERB" and nxt.lower.endswith("s") \
+            and not nxt.lower.endswith("ss") and nxt.lower not in STOP \
+            and after not in ("AUX", "VERB")  # not "the porter dawn shifts were long"
 
     def _extend(self, chunk: Chunk, i: int) -> int:
         """Index after the last token of the name that starts at ``i`` (surnames, 2 more)."""
@@ -557,12 +579,14 @@ class PersonRecognizer:
                 return 0.7
             if known and word and cased and not weak:
                 return 0.6
-            if known and word and not cased and not weak and cue != ("role",):
+            if known and word and not cased and not weak and cue[0] != "role":
                 return 0.5
-            if known and word and cue == ("role",) and i + 1 < len(toks) \
-                    and toks[i + 1].lower in _AFTER_POST_NAME and lw not in STOP:
-                return 0.5  # "the professional lead hope is great"
-            if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER:
+            if known and word and cue[0] == "role" and i + 1 < len(toks) and lw not in STOP \
+                    and self._holder_named(chunk, i):
+                return 0.5  # "the professional lead hope is great", "the coordinator rosemary
+                # rosemary writes", "the receptionist there hope refers everyone"
+            if known and word and not cased and t.pos in _NAME_POS and prev not in _NOT_AFTER \
+                    and cue != ("role", "there"):
                 return 0.5
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if known and word and not cased and prev not in _NOT_AFTER and nxt is not None \

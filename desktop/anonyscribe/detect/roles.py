@@ -335,7 +335,8 @@ class RoleRecognizer:
         seen: set[int] = set()
         for p in people:
             for k in (self._post_before(toks, first.get(p.start), cased),
-                      self._post_after(toks, last.get(p.end), cased)):
+                      self._post_after(toks, last.get(p.end), cased),
+                      self._post_listed(toks, last.get(p.end), cased, first)):
                 if k is None or k in seen:
                     continue
                 seen.add(k)
@@ -382,6 +383,29 @@ class RoleRecognizer:
                 and nxt.lower not in _SAID_VERBS:
             return None  # "Sam, the nurse practitioner": the title's grammar decides
         return k if self._post_word(toks[k], toks[j].lower, cased) else None
+
+    def _post_listed(self, toks: list[Tok], b: int | None, cased: bool,
+                     named: dict[int, int]) -> int | None:
+        """'lorna and the gp', 'catriona and the hca major', 'Arnel from Cebu, and the GP':
+        one post word listed with the people found, ending its mention (or followed by its
+        holder's name) is one holder's post: the post's index. Not a plural ('and the
+        carers are'), nor the first word of a longer phrase ('and the gp surgery')."""
+        if b is None:
+            return None
+        j = b + 1
+        if j < len(toks) and toks[j].text == ",":
+            j += 1
+        if j + 2 >= len(toks) or toks[j].lower not in ("and", "or") \
+                or toks[j + 1].lower != "the":
+            return None  # ("... and our sister home")
+        k = j + 2
+        t = toks[k]
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if t.lower != _singular(t.lower) or nxt is not None and nxt.is_word \
+                and nxt.lower not in STOP and nxt.lower not in _SAID_VERBS \
+                and nxt.start not in named:
+            return None
+        return k if self._post_word(t, toks[j + 1].lower, cased) else None
 
     def _post_word(self, t: Tok, det: str, cased: bool) -> bool:
         """One word that names a post, after a determiner said of one holder."""
