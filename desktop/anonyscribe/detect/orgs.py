@@ -156,12 +156,100 @@ _TREE_PLURALS = {"beeches", "elms", "limes", "cedars", "hollies", "firs", "laure
                  "myrtles", "spinneys", "copses", "hornbeams", "aspens"}
 # One word naming a local site when said as a place of work ("at the grange", "from the
 # general"): the words are ordinary, so only after a cue and where the phrase ends.
-_SITE_WORDS = {"grange", "priory", "lodge", "manor", "mount", "general", "county", "abbey"}
+_SITE_WORDS = {"grange", "priory", "lodge", "manor", "mount", "general", "county", "abbey",
+               "knoll", "vale", "jubilee", "mercy", "memorial", "regional", "woodlands",
+               "anchor", "infirmary", "hermitage", "retreat"}
 _SITE_CUES = {"at", "to", "from", "joined", "left", "into"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # "Ward 23", "Ward 7B", "ward b", "Ward C21", "Ward A604": a ward's number or code.
 _WARD_NUMBER = re.compile(r"^(?:\d{1,3}[a-z]?|[a-z]\d?|[A-Z]{1,2}\d{0,4}[A-Z]?)$", re.I)
+
+# Wards and units named by a code, said where someone works: "on D6", "on s eleven", "on 3
+# South", "h four and h five". Not: a/i (words), m (motorways), q (questions), f (foundation
+# years), vitamins (B12, D3), phone networks (4G).
+_UNIT_CODE = re.compile(r"^[A-Za-z]\d{1,3}[A-Za-z]?$")
+_DIGIT_LETTER = re.compile(r"^\d{1,2}[A-FH-Za-fh-z]$")
+_CODE_CUES = {"on", "onto", "to", "from", "at"}
+_NOT_CODE_LETTERS = {"a", "i", "m", "q", "f"}
+_NOT_CODES = {"b12", "b6", "d3", "a4", "a5", "e4", "covid19", "c19", "g7", "p45", "p60"}
+_COUNTS = NUMBER_WORDS - {"oh", "o", "zero", "nought", "nil", "double", "triple", "treble"}
+_COMPASS_WINGS = {"north", "south", "east", "west"}
+# Letter pairs said for what is no organisation: A&E, R&D, Q&A, B&B, T&Cs, P&L.
+_NOT_LETTER_PAIRS = {"ae", "rd", "qa", "bb", "tc", "pl", "sm", "bw"}
+# Two letters after "the"/"at" that name no organisation: the GP, the IT, the PE, the TV.
+_NOT_TWO_LETTERS = {"gp", "it", "pe", "tv", "pc", "ot", "pt", "hr", "iv", "ed", "ae", "ni", "uk",
+                    "us", "eu", "dj", "mp", "ok", "ct", "mr", "er", "ms", "dr", "fy", "st",
+                    "id", "cv", "pa", "md", "dn", "hv", "qa", "am", "pm", "ep", "bp", "mg", "ml",
+                    "ib", "gb", "ad", "bc", "ps", "xl", "vr", "ai", "ie", "eg", "op", "nb", "xy"}
+# Lower-case companies and agencies "<name> care" ("bluebird care", "cariad homecare"): the
+# kinds of care (and words about care) that are no company's name.
+_CARE_KINDS = {"wound", "stroke", "cancer", "diabetes", "mouth", "oral", "foot", "skin", "eye",
+               "stoma", "catheter", "pressure", "continence", "trach", "pin", "baby", "child",
+               "family", "kinship", "hospice", "hospital", "ward", "bedside", "nail", "hair",
+               "district", "school", "field", "extra", "ambulance", "disability", "practice",
+               "senior", "prison", "continuing", "special", "anticipatory", "surgical", "post",
+               "pre", "holistic", "basic", "total", "direct", "routine", "usual", "joint",
+               "long", "short", "term", "reablement", "crisis", "trauma", "burns", "renal",
+               "cardiac", "coronary", "spinal", "perinatal", "antenatal", "postnatal", "infant",
+               "newborn", "night", "hour", "live", "funded", "intermediate", "rehab", "step",
+               "proper", "good", "bad", "better", "best", "more", "less", "much", "enough",
+               "safe", "unsafe", "compassionate", "kind", "loving", "quality", "after",
+               "aftercare", "foster", "kangaroo", "rural", "psych", "psychiatric", "elderly",
+               "older", "adult", "student", "hands", "round", "transitional", "virtual",
+               "remote", "digital", "online", "cheap", "expensive", "poor", "standard",
+               "decent", "same", "different", "other", "whole", "social", "residential",
+               "dementia", "learning", "disabilities", "brain", "injury", "bone", "heart",
+               "lung", "liver", "kidney", "neuro", "ortho", "gynae", "womens", "mens",
+               "sexual", "reproductive", "gender", "trans", "veteran", "veterans", "carers",
+               "needs", "what", "who", "any", "no", "takes", "take", "taking", "took", "to",
+               "don't", "didn't", "doesn't", "couldn't", "cant", "dont", "didnt", "i", "we"}
+_CARE_FIRM_HEADS = {"care", "homecare", "healthcare"}
+# Lower-case homes, units and sites "<name> house" ("mulberry house", "at forest bank").
+_SITE_HEADS = {"house", "court", "view", "lodge", "manor", "hall", "park", "bank", "gardens",
+               "mews"}
+_SITE_NAME_CUES = {"at", "from", "to", "in", "into", "on", "called", "and", "or", "joined",
+                   "left"}
+_FIRM_CUES = _SITE_NAME_CUES | {"with", "for", "by", "via", "through", "provider", "providers",
+                                "agency", "agencies", "company", "like"}
+_NOT_SITE_NAMES = {"car", "food", "blood", "milk", "boiler", "council", "care", "nursing",
+                   "health", "business", "retail", "industrial", "country", "theme", "safari",
+                   "trailer", "caravan", "skate", "play", "water", "town", "village", "church",
+                   "sports", "dance", "concert", "bingo", "dining", "exam", "lecture", "student",
+                   "residence", "main", "tennis", "squash", "basketball", "netball", "crown",
+                   "sheriff", "magistrates", "family", "high", "supreme", "youth", "coroner",
+                   "district", "farm", "public", "halfway", "open", "full", "safe", "big",
+                   "small", "guest", "coffee", "ware", "dog", "bake", "wash", "mad", "light",
+                   "club", "glass", "summer", "whole", "shared", "new", "old", "empty",
+                   "next", "same", "other", "own", "first", "last", "nice", "lovely", "good",
+                   "point", "eye", "sea", "birds", "bird's", "mum", "mam", "nan", "gran", "dad",
+                   "auntie", "grandma", "granny", "mums", "mates", "friends", "porters",
+                   "hunting", "ski", "gate", "green", "white", "art", "science", "technology",
+                   "holiday", "leisure", "nature", "national", "local", "private",
+                   "supported", "living", "foster", "care's", "doll", "wendy", "tiny",
+                   "sperm", "egg", "tissue", "bone", "data", "question", "job", "time", "piggy",
+                   "river", "left", "right", "far", "near", "grass", "this", "that", "every",
+                   "each", "whose", "his", "her", "their", "our", "my", "your", "its"}
+_TWO_LETTER_CUES = {"the", "at", "from", "to"}
+# Words after which a listed name made of ordinary words is said as a name ("in forth valley").
+# Not "in" ("we live in good hope that ..."), "with" or "for".
+_NAME_SLOTS = {"the", "of", "and", "or", "at", "to", "from", "into", "by", "via"}
+# Lower-case practices "<name> surgery / dental / pharmacy / health centre"; not the kinds of
+# practice, dentistry, pharmacy and surgery ("community dental", "day surgery").
+_PRACTICE_HEADS = {"surgery", "pharmacy", "dental", "chemist", "chemists", "opticians"}
+_PRACTICE_KINDS = {"senior", "public", "community", "day", "oral", "clinical", "hospital",
+                   "urgent", "only", "another", "scottish", "welsh", "english", "irish",
+                   "teaching", "rural", "general", "minor", "major", "cosmetic", "emergency",
+                   "dispensing", "trainee", "paediatric", "cardiac", "keyhole", "plastic",
+                   "weight", "heart", "knee", "hip", "back", "brain", "spinal", "bowel", "eye",
+                   "cataract", "bypass", "bariatric", "vascular", "dental", "mental", "retail",
+                   "online", "high", "street", "corner", "practice", "recruitment", "medical",
+                   "health", "doctors", "doctor's", "gp", "gps", "nhs", "independent", "chain",
+                   "superstore", "supermarket", "hospice", "prison", "student", "special",
+                   "specialist", "restorative", "orthodontic", "orthopaedic", "foot", "nose",
+                   "breast", "cancer", "bladder", "thyroid", "laser", "robotic", "open",
+                   "elective", "routine", "planned", "after", "post", "pre", "simple", "big",
+                   "small", "whole", "same"}
 
 
 def _small(w: Tok) -> bool:
@@ -175,6 +263,20 @@ def _ward_letter(toks: list[Tok], k: int) -> bool:
     if len(w) != 1 or w not in "abcdefgh":
         return False
     return w != "a" or k + 1 >= len(toks) or not toks[k + 1].is_word
+
+
+# Words after "ward five a" that make the "a" an article ("on ward five a lot").
+_A_NOUNS = {"lot", "bit", "few", "couple", "day", "week", "month", "year", "night", "while",
+            "little", "long", "good", "number", "shift", "time", "fortnight"}
+
+
+def _ward_a(toks: list[Tok], k: int) -> bool:
+    """'ward five a since june': the letter a of a ward's code, not an article before a noun."""
+    if toks[k].lower != "a" or k + 1 >= len(toks):
+        return False
+    nxt = toks[k + 1]
+    return nxt.is_word and nxt.lower not in _A_NOUNS and nxt.lower not in NUMBER_WORDS \
+        and nxt.pos not in ("NOUN", "ADJ", "PROPN", "NUM", "ADV", "X", "")
 
 
 def _number_compound(word: str) -> bool:
@@ -198,6 +300,16 @@ class OrganisationRecognizer:
         self.role_words = cfg.words("role", "heads") | {"dispenser", "porter", "carer",
                                                         "volunteer", "cleaner", "pharmacist"}
 
+    @staticmethod
+    def _named_after(toks: list[Tok], i: int) -> bool:
+        """Is toks[i] where a name can be said: after some prepositions, an article or
+        'and/or' ("the john radcliffe", "part of forth valley"), not inside a clause ("there
+        was good hope that ...", "we live in good hope")."""
+        j = i - 1
+        while j >= 0 and toks[j].lower in FILLERS:
+            j -= 1
+        return j >= 0 and toks[j].lower in _NAME_SLOTS
+
     def _workplace_cue(self, toks: list[Tok], i: int, single: bool,
                        possessive: bool = False) -> bool:
         """Is toks[i] said as a place of work: "at (the) X", "moved to X", "joined the X"?
@@ -212,7 +324,7 @@ class OrganisationRecognizer:
             return False
         prev = toks[j].lower
         if single and not possessive:
-            return prev == "at"
+            return prev in ("at", "from", "into")
         return prev in self.cues
     def __call__(self, chunk: Chunk) -> list[Span]:
         out: list[Span] = []
@@ -234,6 +346,13 @@ class OrganisationRecognizer:
                     and self._workplace_cue(toks, m.start_tok, single, said_poss) \
                     and not (single and seg[0].lower in self.generic_single):
                 score = 0.55  # "over at heartlands", "moving over to the midland met"
+            words = [t.lower for t in seg if t.is_word]
+            if not score and not chunk.cased and not single \
+                    and " ".join(t.lower for t in seg) not in self._place_phrases \
+                    and words[0] not in STOP and words[-1] not in STOP \
+                    and not all(w in _COMPASS or w in STOP for w in words) \
+                    and self._named_after(toks, m.start_tok):
+                score = 0.42  # "in forth valley", "the john radcliffe": a listed name, no cue
             if not score:
                 continue
             end = seg[-1].end
@@ -269,6 +388,10 @@ class OrganisationRecognizer:
         out.extend(self._said_in_passing(chunk))
         out.extend(self._appositions(chunk))
         out.extend(self._tree_and_site_names(chunk))
+        out.extend(self._unit_codes(chunk))
+        if not chunk.cased:
+            out.extend(self._spoken_letters(chunk))
+            out.extend(self._lower_firms_and_sites(chunk))
         if not chunk.cased:
             out.extend(self._said_of_lower(chunk))
         if chunk.cased:
@@ -848,6 +971,160 @@ class OrganisationRecognizer:
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "site-word"))
         return out
 
+    def _unit_codes(self, chunk: Chunk) -> list[Span]:
+        """'on D6', 'on s eleven', 'at t5', 'on 6D', 'on 3 South', 'C4 East', and a second code
+        joined to one ('h four and h five', 't4? or t5?'): wards and units named by a code,
+        said where someone works (low score: the review decides)."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        ends: set[int] = set()  # token indices where a code ended
+        for i in range(1, len(toks)):
+            prev, t = toks[i - 1].lower, toks[i]
+            joined = prev in ("and", "or") and (i - 2 in ends or (
+                i >= 3 and toks[i - 2].text == "?" and i - 3 in ends))
+            if prev not in _CODE_CUES and not joined or "\n" in text[toks[i - 1].end:t.start]:
+                continue  # not "... take people to\ns2 (00:02:08):", a speaker's label
+            j = self._code_end(toks, i, prev == "on" or joined, chunk.cased)
+            if j is None:
+                continue
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if nxt is not None and (nxt.lower in _TIMES or nxt.text in (":", "/", "(")):
+                continue  # "at t5 pm"? "on 3/4", "to s2 (00:02:08)"
+            if nxt is not None and nxt.lower in _COMPASS_WINGS and (
+                    nxt.is_cap or not chunk.cased):
+                j += 1  # "C4 East"
+            ends.add(j)
+            s, e = t.start, toks[j].end
+            out.append(Span(s, e, "ORGANISATION", text[s:e], 0.5, "unit-code"))
+        return out
+
+    @staticmethod
+    def _code_end(toks: list[Tok], i: int, on: bool, cased: bool) -> int | None:
+        """Where a unit's code starting at toks[i] ends, or None if it is no code."""
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if _UNIT_CODE.match(t.text) and t.lower[0] not in _NOT_CODE_LETTERS \
+                and t.lower not in _NOT_CODES and (t.text[0].isupper() or not cased):
+            return i  # "D6", "t5", "C21"
+        if len(t.text) == 1 and t.is_alpha and t.lower not in _NOT_CODE_LETTERS \
+                and nxt is not None and nxt.lower in _COUNTS and (t.is_cap or not cased):
+            j = i + 1  # "s eleven", "h four", "d twenty one"
+            while j + 1 < len(toks) and toks[j + 1].lower in _COUNTS - {"hundred"} and j < i + 2:
+                j += 1
+            return None if (t.lower, toks[i + 1].lower) in {("b", "twelve"), ("b", "six"),
+                                                            ("d", "three")} else j
+        if not on:
+            return None
+        if _DIGIT_LETTER.match(t.text) and (t.text[-1].isupper() or not cased):
+            return i  # "on 6D"
+        if cased and t.text.isdigit() and len(t.text) <= 2 and nxt is not None \
+                and nxt.lower in _COMPASS_WINGS and nxt.is_cap:
+            return i + 1  # "on 3 South"
+        if not cased and t.lower in _COUNTS and t.lower != "one" and _ward_letter(toks, i + 1) \
+                if i + 1 < len(toks) else False:
+            return i + 1  # "on nine a", "on twelve b"
+        return None
+
+    def _spoken_letters(self, chunk: Chunk) -> list[Span]:
+        """Lower case: initialisms said letter by letter, 'the n and n', 'r d and e', 'p and k
+        council', and two letters after 'the'/'at' ('the j p'); not A&E, R&D, the GP, a
+        spelled word, or a code with a number after it."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+
+        def letter(k: int) -> bool:
+            return 0 <= k < len(toks) and len(toks[k].text) == 1 and toks[k].is_alpha
+
+        for i, t in enumerate(toks):
+            if t.lower == "and" and letter(i - 1) and letter(i + 1) \
+                    and toks[i + 1].lower not in ("a", "i"):
+                s = i - 1
+                while s > 0 and letter(s - 1) and s > i - 3 and toks[s - 1].lower not in "ai":
+                    s -= 1  # not "a b and c options"
+                if letter(s - 1) or letter(i + 2) or (
+                        s == i - 1 and toks[s].lower + toks[i + 1].lower in _NOT_LETTER_PAIRS):
+                    continue
+                e = i + 1
+                if e + 1 < len(toks) and toks[e + 1].lower in _BODY_TAILS:
+                    e += 1  # "p and k council"
+                if e + 1 < len(toks) and (toks[e + 1].lower in _COUNTS
+                                          or toks[e + 1].text.isdigit()):
+                    continue
+                out.append(Span(toks[s].start, toks[e].end, "ORGANISATION",
+                                text[toks[s].start:toks[e].end], 0.5, "spoken-letters"))
+            elif t.lower in _TWO_LETTER_CUES and letter(i + 1) and letter(i + 2) \
+                    and "\n" not in text[t.end:toks[i + 2].start] \
+                    and not letter(i + 3) and not letter(i - 1) \
+                    and toks[i + 1].lower + toks[i + 2].lower not in _NOT_TWO_LETTERS \
+                    and "a" not in (toks[i + 1].lower, toks[i + 2].lower) \
+                    and (toks[i + 1].lower + toks[i + 2].lower).upper() not in self.lex.acronyms:
+                nxt = toks[i + 3] if i + 3 < len(toks) else None
+                if nxt is not None and (nxt.lower in NUMBER_WORDS or nxt.text.isdigit()):
+                    continue  # "the f y one", "in b b six"
+                s, e = toks[i + 1].start, toks[i + 2].end
+                out.append(Span(s, e, "ORGANISATION", text[s:e], 0.4, "spoken-letters"))
+        return out
+
+    def _lower_firms_and_sites(self, chunk: Chunk) -> list[Span]:
+        """Lower case: care agencies and firms ('bluebird care', 'from willow care',
+        'cariad homecare'), homes, units and sites ('at mulberry house', 'at forest bank',
+        'from ferry view') and practices ('at rookery dental', 'at ashgrove surgery', 'in
+        strabane health centre'), named with ordinary words before what they are; not kinds of
+        care ('wound care', 'social care'), 'the car park', 'my house', 'the food bank', 'the
+        community dental', 'for knee surgery'."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i in range(1, len(toks)):
+            head = toks[i].lower
+            kind = "firm" if head in _CARE_FIRM_HEADS else "site" if head in _SITE_HEADS \
+                else "practice" if head in _PRACTICE_HEADS or (
+                    head in ("centre", "practice") and toks[i - 1].lower in ("health", "medical")
+                    and toks[i - 1].end + 1 == toks[i].start) else ""
+            if not kind:
+                continue
+            last = i - 2 if head in ("centre", "practice") else i - 1
+            names: list[Tok] = []
+            j = last
+            while j >= 0 and len(names) < 2 and self._name_word(toks[j], kind):
+                names.insert(0, toks[j])
+                j -= 1
+            if kind == "firm" and not names and i >= 3 and toks[i - 1].lower in _CARE_GENERIC \
+                    and not _small(toks[i - 1]) and self._name_word(toks[i - 2], kind):
+                names = [toks[i - 2], toks[i - 1]]  # "evergreen community care"
+                j = i - 3
+            if not names:
+                continue
+            k = j  # the cue, before "the" and fillers: "at um the avenue surgery"
+            while k >= 0 and (toks[k].lower == "the" or toks[k].lower in FILLERS):
+                k -= 1
+            cues = _FIRM_CUES if kind != "site" else _SITE_NAME_CUES
+            if head == "surgery":
+                cues = {"at"}  # "recovering from knee surgery"
+            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
+                and "\n" not in text[toks[k].end:names[0].start]
+            known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
+            if not cue and not (kind != "site" and known):
+                continue
+            score = 0.55 if known else (0.4 if kind == "site" and k != j else 0.45)
+            s, e = names[0].start, toks[i].end
+            out.append(Span(s, e, "ORGANISATION", text[s:e], score, "lower-firm-site"))
+        return out
+
+    def _name_word(self, w: Tok, kind: str) -> bool:
+        """Can ``w`` be (part of) the name before 'care', 'house' or 'surgery'?"""
+        lw = w.lower
+        if not w.is_word or not w.is_alpha or len(lw) < 3 or _small(w) or lw in FILLERS \
+                or lw in NUMBER_WORDS or lw in CALENDAR_WORDS or lw in self.role_words \
+                or lw in _FIRM_CUES or w.pos not in ("NOUN", "PROPN", "ADJ", "X", "") \
+                or lw in self.generic:
+            return False  # "joined pennine care": the verb is no part of the name
+        if kind == "firm":
+            return lw not in _CARE_GENERIC and lw not in _CARE_KINDS
+        if kind == "practice":
+            return lw not in _PRACTICE_KINDS and lw not in _NOT_SITE_NAMES \
+                and lw not in _PRACTICE_HEADS
+        return lw not in _NOT_SITE_NAMES and lw not in _SITE_HEADS
+
     def _companies(self, chunk: Chunk) -> list[Span]:
         """'Bluebird Care', 'Rosebank Lodge', 'Medacs Healthcare', 'Swift Care at Home Ltd':
         capitalised words ending in what companies, agencies and care homes are called."""
@@ -925,17 +1202,21 @@ class OrganisationRecognizer:
                 while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                              or _number_compound(toks[j + 1].lower)):
                     j += 1
-                if j + 1 < len(toks) and _ward_letter(toks, j + 1):
-                    j += 1  # "ward seven c", "ward twelve b"
-            elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower not in ("a", "i") \
+                if j + 1 < len(toks) and (_ward_letter(toks, j + 1) or _ward_a(toks, j + 1)):
+                    j += 1  # "ward seven c", "ward twelve b", "ward five a since june"
+            elif len(nxt.text) == 1 and nxt.text.isalpha() and nxt.lower != "i" \
                     and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
-                                               or toks[j + 1].text.isdigit()):
-                j += 1  # "ward b two", "Ward C 3"
+                                               or toks[j + 1].text.isdigit()) \
+                    and (nxt.lower != "a" or toks[j + 1].lower in _COUNTS - {"one"}):
+                j += 1  # "ward b two", "Ward C 3", "ward a four"
             elif not _WARD_NUMBER.match(nxt.text) or nxt.lower in {"a", "i"} or (
                     nxt.text.isalpha() and len(nxt.text) > 1 and not nxt.text.isupper()):
                 continue
             if nxt.lower in {"one", "a"} and chunk.text[nxt.end:nxt.end + 1] not in " .,":
                 continue
+            if j + 1 < len(toks) and toks[j + 1].lower in _COMPASS_WINGS and (
+                    toks[j + 1].is_cap or not chunk.cased):
+                j += 1  # "ward c four west", "Ward 2 East"
             s, e = t.start, toks[j].end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.9, "ward-number"))
         return out
