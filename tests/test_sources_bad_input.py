@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -155,16 +156,15 @@ def test_a_sheet_exported_into_its_own_folder_never_replaces_the_original(tmp_pa
 
 def test_xlsx_is_streamed_read_only_and_scales(tmp_path: Path):
     """openpyxl's read-only mode: reading 10x the rows takes at most 15x the time (no
-    quadratic step), with progress along the way."""
-    import time
-
+    quadratic step), with progress along the way. CPU time of this process, not wall time:
+    other jobs on a shared machine slowed the larger read alone (0.34 s against 6.6 s)."""
     timings = []
     for n in (1_500, 15_000):
         path = forms_xlsx(tmp_path / f"s{n}.xlsx", n=n, write_only=True)
         seen: list[float] = []
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         result = read_source(path, tmp_path / f"rec{n}", progress=seen.append)
-        timings.append(time.perf_counter() - t0)
+        timings.append(time.process_time() - t0)
         assert len({s.speaker for s in result.transcript.segments}) == n
         assert seen == sorted(seen) and len(seen) >= n // 500 - 1
     assert timings[1] <= 15 * timings[0], timings
