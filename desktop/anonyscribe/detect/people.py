@@ -89,7 +89,7 @@ _CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
            ("calls", "her"), ("calls", "him"), ("name", "is"), ("name", "was"),
            ("name", "'s"), ("named", "her"), ("named", "him")}
 # Thanks said to one person at the end of a turn ("thank you, May.", "cheers joy").
-_THANKS = {("thank", "you"), ("thanks",), ("cheers",), ("ta",), ("thankyou",)}
+_THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_thanks``)
 # Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
 _NICK = {"big", "wee"}
 # Spellings that sound alike, folded before two syllables are compared with a name
@@ -325,9 +325,7 @@ class PersonRecognizer:
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
                 prev in self.relations and i >= 2 and toks[i - 2].lower in (
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
-            k = i - 1 if prev == "," else i  # "Thank you, May."
-            thanked = k >= 2 and toks[k - 2].lower == "thank" and toks[k - 1].lower == "you" \
-                or k >= 1 and toks[k - 1].lower in _GREETINGS
+            thanked = _after_thanks(toks, i, _GREETINGS)  # "Thank you, May."
             called = thanked and (not nxt.is_word or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
             if not (surname or spoke or post or called):
@@ -453,12 +451,10 @@ class PersonRecognizer:
             return 0.6
         if not known:
             return 0.0
-        k = i - 1 if i and toks[i - 1].text == "," else i
-        thanks = tuple(x.lower for x in toks[max(0, k - 2):k])
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         end = nxt is None or nxt.text in (",", ".", "!", "?") or "\n" in chunk.text[
             t.end:nxt.start]
-        if end and (thanks in _THANKS or thanks[-1:] in _THANKS):
+        if end and _after_thanks(toks, i, _THANKS):
             return 0.5
         return 0.0
 
@@ -712,6 +708,14 @@ def _sound(word: str) -> str:
     if len(w) > 2 and w.endswith("h"):
         w = w[:-1]
     return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:
+    """Whether toks[i] follows "thank you" or one of ``words``, a comma allowed between
+    ("Thank you, May.", "cheers joy")."""
+    k = i - 1 if i and toks[i - 1].text == "," else i
+    return (k >= 2 and toks[k - 2].lower == "thank" and toks[k - 1].lower == "you"
+            or k >= 1 and toks[k - 1].lower in words)
 
 
 def _sound_keys(word: str) -> list[str]:
