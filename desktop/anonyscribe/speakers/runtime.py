@@ -419,7 +419,7 @@ def export_here(job: ExportJob) -> dict[Part, str]:
             failed[part] = str(exc)
     if Part.FRONT in job.parts:
         try:
-            data, want = made.get(Part.SEGMENTATION) or _stored(files, Part.SEGMENTATION)
+            data, want = made.get(Part.SEGMENTATION) or _stored(files, Part.SEGMENTATION)[:2]
             _save_front(ort, files.front, data, want)
         except ExportFailed as exc:
             failed[Part.FRONT] = str(exc)
@@ -486,21 +486,25 @@ def export(models: TorchModels, module: Any, kind: str) -> bytes:
     return buf.getvalue()
 
 
-def _job_of(part: Part) -> tuple[list[np.ndarray], Callable[[np.ndarray, np.ndarray], float]]:
+def _check_of(part: Part) -> tuple[list[np.ndarray], Callable[[np.ndarray, np.ndarray], float]]:
     """The check inputs of ``part``'s model and how its outputs are compared with torch's."""
     if part is Part.SEGMENTATION:
         return _seg_inputs(), _seg_compare
     return _emb_inputs(), _emb_compare
 
 
-def _stored(files: _Files, part: Part) -> tuple[bytes, list[np.ndarray]]:
-    """``part``'s cached export and torch's outputs kept beside it, as stored."""
+def _stored(files: _Files, part: Part
+            ) -> tuple[bytes, list[np.ndarray], dict[str, np.ndarray]]:
+    """``part``'s cached export, torch's outputs kept beside it and what else the export
+    kept, as stored; ``ExportFailed`` when any is missing or unreadable."""
     try:
         data = files.models[part].read_bytes()
     except OSError as exc:
         raise ExportFailed("not exported yet") from exc
-    want, _ = _kept(files.checks(part), len(_job_of(part)[0]))
-    return data, want
+    want, meta = _kept(files.checks(part), len(_check_of(part)[0]))
+    if part is Part.SEGMENTATION and "frames" not in meta:
+        raise ExportFailed("its frame timing is missing")
+    return data, want, meta
 
 
 def _cached(ort: Any, files: _Files, part: Part) -> _Session:
@@ -508,14 +512,8 @@ def _cached(ort: Any, files: _Files, part: Part) -> _Session:
     beside it (``.check.npz``, with what else the export kept): no torch needed, and well
     under a second instead of the 5-15 CPU-s of running torch on the check inputs.
     ``ExportFailed`` when it is missing, torn, or disagrees."""
-    inputs, compare = _job_of(part)
-    try:
-        data = files.models[part].read_bytes()
-    except OSError as exc:
-        raise ExportFailed("not exported yet") from exc
-    want, meta = _kept(files.checks(part), len(inputs))
-    if part is Part.SEGMENTATION and "frames" not in meta:
-        raise ExportFailed("its frame timing is missing")
+    data, want, meta = _stored(files, part)
+    inputs, compare = _check_of(part)
     return _Session(_checked(_open(ort, data), want, inputs, compare), meta, want)
 
 
@@ -533,7 +531,7 @@ def _exported(ort: Any, models: TorchModels, part: Part, files: _Files
                          else (models.embedder, torch.embed))
     meta = ({"frames": np.array([models.frame_step, models.frame_duration])}
             if part is Part.SEGMENTATION else {})
-    inputs, compare = _job_of(part)
+    inputs, compare = _check_of(part)
     data = export(models, module, part)
     want = _torch_outputs(models, reference, inputs)
     _checked(_open(ort, data), want, inputs, compare)
