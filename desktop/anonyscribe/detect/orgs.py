@@ -160,6 +160,29 @@ _SITE_WORDS = {"grange", "priory", "lodge", "manor", "mount", "general", "county
                "knoll", "vale", "jubilee", "mercy", "memorial", "regional", "woodlands",
                "anchor", "infirmary", "hermitage", "retreat"}
 _SITE_CUES = {"at", "to", "from", "joined", "left", "into"}
+# Words after a one-word site that end its name as a clause goes on ("at the general since").
+_SITE_END = {"since", "until", "till", "before", "after", "now", "then", "when", "for", "last",
+             "years", "nowadays", "anymore", "too", "as", "where", "which", "who"}
+# Conditions named after a person, said with 's and no noun ("he has Parkinson's").
+_EPONYMS = {"alzheimer", "parkinson", "crohn", "huntington", "addison", "cushing", "hodgkin",
+            "raynaud", "asperger", "tourette", "meniere", "paget", "graves", "bell", "wilson",
+            "hashimoto", "sjogren", "sjögren", "lewy", "creutzfeldt", "korsakoff", "guillain",
+            "munchausen", "batten", "gaucher", "kawasaki", "perthes", "osgood", "still",
+            "reiter", "bright", "down", "legionnaire", "legionnaires", "alport", "barrett"}
+# Kinds of organisation after which "like" gives examples by name ("an agency like Pulse",
+# "providers like Allied or Cera", "independents like ...").
+_KIND_PLURALS = {"agency", "agencies", "provider", "providers", "company", "companies",
+                 "firm", "firms", "charity", "charities", "chain", "chains", "supermarket",
+                 "supermarkets", "shop", "shops", "store", "stores", "employer", "employers",
+                 "independent", "independents", "organisation", "organisations", "group",
+                 "groups", "contractor", "contractors", "outfit", "outfits", "brand", "brands"}
+# What "like" is followed by when it names no one ("agencies like that", "a firm like yours").
+_NOT_EXAMPLES = {"that", "this", "those", "these", "them", "us", "ours", "yours", "theirs",
+                 "it", "one", "ones", "mine", "him", "her", "you", "me", "everyone", "anyone",
+                 "others", "other", "any", "some", "most", "many", "such", "what", "how",
+                 "when", "where", "who"}
+# Halls, wings and blocks named by a letter: prison halls, hospital blocks ("d hall", "C wing").
+_LETTER_SITES = {"hall", "wing", "block", "division", "landing", "spur", "house"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # "Ward 23", "Ward 7B", "ward b", "Ward C21", "Ward A604": a ward's number or code.
@@ -389,6 +412,10 @@ class OrganisationRecognizer:
         out.extend(self._appositions(chunk))
         out.extend(self._tree_and_site_names(chunk))
         out.extend(self._unit_codes(chunk))
+        out.extend(self._lettered_sites(chunk))
+        out.extend(self._examples_of_kind(chunk))
+        if chunk.cased:
+            out.extend(self._possessive_names(chunk))
         if not chunk.cased:
             out.extend(self._spoken_letters(chunk))
             out.extend(self._lower_firms_and_sites(chunk))
@@ -963,12 +990,111 @@ class OrganisationRecognizer:
                 continue
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             ends = nxt is None or not nxt.is_word or nxt.lower in STOP \
-                or nxt.lower in FILLERS or "\n" in chunk.text[t.end:nxt.start]
+                or nxt.lower in FILLERS or nxt.lower in _SITE_END \
+                or "\n" in chunk.text[t.end:nxt.start]
             if t.lower in _TREE_PLURALS and (ends or nxt.lower in ("in", "at", "on")):
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.5, "tree-name"))
             elif t.lower in _SITE_WORDS and ends and i >= 2 and toks[i - 2].lower in _SITE_CUES \
                     and (nxt is None or nxt.lower not in ("of", "'s")):
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "site-word"))
+        return out
+
+    def _lettered_sites(self, chunk: Chunk) -> list[Span]:
+        """'so a hall c hall d hall', 'on C wing', 'the lift in block b': halls, wings and
+        blocks named by one letter. Not the article "a" ("a block of flats") unless another
+        lettered site is beside it, nor "i"."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        found: list[tuple[int, int]] = []  # token ranges of sites named by a letter
+        for i, t in enumerate(toks[:-1]):
+            nxt = toks[i + 1]
+            if len(t.text) == 1 and t.is_alpha and t.lower != "i" \
+                    and nxt.lower in _LETTER_SITES and text[t.end:nxt.start] == " " \
+                    and (not chunk.cased or t.is_cap and (nxt.is_cap or t.lower != "a")):
+                after = toks[i + 2] if i + 2 < len(toks) else None
+                if after is not None and after.lower in ("of", "'s"):
+                    continue  # "a block of flats", "a hall of residence"
+                found.append((i, i + 1))
+            elif t.lower in _LETTER_SITES and len(nxt.text) == 1 and nxt.is_alpha \
+                    and nxt.lower not in ("a", "i") and text[t.end:nxt.start] == " " \
+                    and (not chunk.cased or nxt.is_cap) and (
+                        i + 2 >= len(toks) or not toks[i + 2].is_word
+                        or toks[i + 2].lower in STOP):
+                found.append((i, i + 1))  # "block b", "Wing C"
+        near = [a for a, _ in found]
+        for a, b in found:
+            if toks[a].lower == "a" and not any(0 < abs(x - a) <= 4 for x in near):
+                continue  # "a hall", "a block": an article unless in a list of them
+            s, e = toks[a].start, toks[b].end
+            out.append(Span(s, e, "ORGANISATION", text[s:e], 0.5, "lettered-site"))
+        return out
+
+    def _examples_of_kind(self, chunk: Chunk) -> list[Span]:
+        """'an agency like lilac or trinity', 'providers like Allied': names given as
+        examples of a kind of organisation. Lower case: up to two words each, none a function
+        word; cased: capitalised words."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        for i, t in enumerate(toks[1:-1], 1):
+            if t.lower != "like" or toks[i - 1].lower not in _KIND_PLURALS:
+                continue
+            k = i + 1
+            while k < len(toks):
+                run = self._example(toks, k, chunk.cased)
+                if not run:
+                    break
+                s, e = run[0].start, run[-1].end
+                out.append(Span(s, e, "ORGANISATION", text[s:e],
+                                0.5 if chunk.cased else 0.4, "kind-example"))
+                k = run[-1].i + 1
+                if k + 1 >= len(toks) or toks[k].lower not in ("or", "and", ","):
+                    break
+                k += 1
+        return out
+
+    def _example(self, toks: list[Tok], k: int, cased: bool) -> list[Tok]:
+        """The name given as an example at toks[k] (see _examples_of_kind), or []."""
+        if cased:
+            run = self._cap_run(toks, k)
+            return [] if not run or run[0].lower in _NOT_EXAMPLES \
+                or run[0].lower in self.lex.never else run
+        run: list[Tok] = []
+        while k < len(toks) and len(run) < 2:
+            w = toks[k]
+            if not w.is_word or w.lower in STOP or w.lower in FILLERS \
+                    or w.lower in _NOT_EXAMPLES or w.lower in _NOT_A_NAME \
+                    or w.lower in _JUDGEMENTS or w.lower in NUMBER_WORDS \
+                    or "'" in w.text or w.lower in self.lex.never:
+                break
+            run.append(w)
+            k += 1
+        return run
+
+    def _possessive_names(self, chunk: Chunk) -> list[Span]:
+        """Cased text: "outside Hennigan's", "Technician ; McKenna's", "from Feeney's
+        Hardware": a surname (or a word no dictionary knows) with 's and no noun of its own
+        after it names a shop, pub or firm; with capitalised words after it, they are its
+        name. Not a condition named after a person ("Parkinson's"), a place or a word."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i, t in enumerate(toks[:-1]):
+            if toks[i + 1].lower != "'s" or not t.is_cap or not t.is_alpha \
+                    or t.text.isupper() or t.lower in _EPONYMS or t.lower in lex.never \
+                    or t.lower in lex.place_words or (i and toks[i - 1].lower in self.titles):
+                continue
+            nxt = toks[i + 2] if i + 2 < len(toks) else None
+            tail = self._cap_run(toks, i + 2) if nxt is not None and nxt.is_cap \
+                and not nxt.sent_start and nxt.lower not in STOP else []
+            known = t.lower in lex.surnames or not lex.is_word(t.lower)
+            if tail and (known or t.lower in lex.first_names):
+                e = tail[-1].end  # "Feeney's Hardware", "Mark's Bread"
+            elif known and t.lower not in lex.first_names and (
+                    nxt is None or not nxt.is_word or nxt.lower in STOP
+                    or nxt.lower in _PREPOSITIONS):
+                e = toks[i + 1].end  # "Hickson's,", "outside Hennigan's on"
+            else:
+                continue
+            out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.5, "possessive-name"))
         return out
 
     def _unit_codes(self, chunk: Chunk) -> list[Span]:
@@ -980,11 +1106,12 @@ class OrganisationRecognizer:
         ends: set[int] = set()  # token indices where a code ended
         for i in range(1, len(toks)):
             prev, t = toks[i - 1].lower, toks[i]
-            joined = prev in ("and", "or") and (i - 2 in ends or (
-                i >= 3 and toks[i - 2].text == "?" and i - 3 in ends))
+            joined = prev in ("and", "or", ",") and (i - 2 in ends or (
+                i >= 3 and toks[i - 2].text == "?" and i - 3 in ends)) \
+                or i - 1 in ends or self._ward_code_before(toks, i)
             if prev not in _CODE_CUES and not joined or "\n" in text[toks[i - 1].end:t.start]:
                 continue  # not "... take people to\ns2 (00:02:08):", a speaker's label
-            j = self._code_end(toks, i, prev == "on" or joined, chunk.cased)
+            j = self._code_end(toks, i, prev == "on" or joined, chunk.cased, joined)
             if j is None:
                 continue
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -999,11 +1126,23 @@ class OrganisationRecognizer:
         return out
 
     @staticmethod
-    def _code_end(toks: list[Tok], i: int, on: bool, cased: bool) -> int | None:
-        """Where a unit's code starting at toks[i] ends, or None if it is no code."""
+    def _ward_code_before(toks: list[Tok], i: int) -> bool:
+        """'ward f1 f2 and g4': toks[i] follows (or is joined to) a code said after 'ward'."""
+        j = i - 2 if i >= 2 and toks[i - 1].lower in ("and", "or", ",") else i - 1
+        return j >= 1 and _UNIT_CODE.match(toks[j].text) is not None \
+            and toks[j - 1].lower in ("ward", "wards")
+
+    @staticmethod
+    def _code_end(toks: list[Tok], i: int, on: bool, cased: bool,
+                  listed: bool = False) -> int | None:
+        """Where a unit's code starting at toks[i] ends, or None if it is no code. A code
+        listed after another may start with any letter ("f1 f2 and g4"); alone, "f1"/"f2"
+        are foundation years, "f7" a unit."""
         t = toks[i]
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if _UNIT_CODE.match(t.text) and t.lower[0] not in _NOT_CODE_LETTERS \
+        letter_ok = t.lower[:1] not in _NOT_CODE_LETTERS or listed and t.lower[:1] != "a" \
+            or t.lower[:1] == "f" and t.lower[1:] not in ("1", "2")
+        if _UNIT_CODE.match(t.text) and letter_ok \
                 and t.lower not in _NOT_CODES and (t.text[0].isupper() or not cased):
             return i  # "D6", "t5", "C21"
         if len(t.text) == 1 and t.is_alpha and t.lower not in _NOT_CODE_LETTERS \
