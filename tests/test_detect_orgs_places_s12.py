@@ -91,3 +91,33 @@ def test_fractions_and_scores_are_no_date(det: Detector) -> None:
     for text in ["she scored 7/10 on the quiz", "about 3/4 of the ward were off",
                  "we were on 2/3 staffing all week"]:
         assert _typed(det, text, "DATE") == [], text
+
+
+def test_an_ambulance_service_said_without_service(det: Detector) -> None:
+    assert type_at(det, "If the Scottish Ambulance come out, they take her in.",
+                   "Scottish Ambulance") == "ORGANISATION"
+    assert type_at(det, "i did six years with north yorkshire ambulance before this",
+                   "north yorkshire ambulance") == "ORGANISATION"
+    assert _typed(det, "we rang for an ambulance and the ambulance crew came",
+                  "ORGANISATION") == []
+
+
+def test_two_areas_after_the_name_the_body_that_covers_them(det: Detector) -> None:
+    text = "The referrals all go through the ICB, Dorset and Wiltshire, in the end."
+    assert type_at(det, text, "Dorset and Wiltshire") == "ORGANISATION"
+    assert type_at(det, "We cover the Dorset and Wiltshire area from the one office.",
+                   "Dorset and Wiltshire") != "ORGANISATION"
+
+
+def test_a_forms_field_for_the_place_of_work(det: Detector) -> None:
+    text = ("Interview 4 of 12. The answers were typed by the researcher.\n"
+            "Role: Dental nurse\nWhere: Sunny Teeth, Pontefract\nStarted: last year\n")
+    assert type_at(det, text, "Sunny Teeth") == "ORGANISATION"
+    text = ("Interview 5 of 12. The answers were typed by the researcher.\n"
+            "Role: Dental nurse\nWhere: community dental service\n")
+    assert _typed(det, text, "ORGANISATION") == []
+
+
+def test_a_firm_called_gives_its_name(det: Detector) -> None:
+    assert type_at(det, "they sent us on a course from a firm called blue heron in march",
+                   "blue heron") == "ORGANISATION"

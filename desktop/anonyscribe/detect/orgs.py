@@ -28,7 +28,11 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
                   ("volunteer", "at"), ("volunteer", "for"), ("volunteer", "with"),
                   ("volunteers", "at"), ("volunteering", "at"), ("volunteering", "for"),
                   ("charity", "called"), ("organisation", "called"), ("provider", "called"),
-                  ("group", "called"), ("service", "called"), ("project", "called")}
+                  ("group", "called"), ("service", "called"), ("project", "called"),
+                  ("firm", "called"), ("business", "called"), ("shop", "called"),
+                  ("centre", "called"), ("clinic", "called"), ("practice", "called"),
+                  ("place", "called"), ("hostel", "called"), ("scheme", "called"),
+                  ("outfit", "called"), ("contractor", "called"), ("factory", "called")}
 # Cues so sure of a workplace that one unknown lower-case word after them is its name
 # ("i work for medacs"); "at" is not among them ("at night", "at weekends").
 _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
@@ -36,7 +40,9 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
                     ("shifts", "for"), ("owned", "by"), ("run", "by"), ("held", "by"),
                     ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
                     ("contract", "with"), ("charity", "called"), ("organisation", "called"),
-                    ("provider", "called"), ("volunteer", "for"), ("volunteering", "for")}
+                    ("provider", "called"), ("volunteer", "for"), ("volunteering", "for"),
+                    ("firm", "called"), ("business", "called"), ("shop", "called"),
+                    ("outfit", "called"), ("contractor", "called"), ("factory", "called")}
 # Single words before a place of work in cased text ("a clinic with Umbrella", "help from
 # Combat Stress", "a charity called Open Door"): what follows, capitalised, is a guess.
 _SLOT_CUES = {"at", "with", "for", "through", "to", "from", "by", "called", "joined", "via",
@@ -181,6 +187,12 @@ _NOT_EXAMPLES = {"that", "this", "those", "these", "them", "us", "ours", "yours"
                  "it", "one", "ones", "mine", "him", "her", "you", "me", "everyone", "anyone",
                  "others", "other", "any", "some", "most", "many", "such", "what", "how",
                  "when", "where", "who"}
+# Nations' adjectives before "Ambulance" that name one service ("the Welsh Ambulance").
+_NATION_ADJ = {"welsh", "scottish", "irish", "english", "british", "national"}
+# Labels of a form's field that holds a place of work ("Where: ...", "Placement: ...").
+_WORKPLACE_FIELD = re.compile(
+    r"^[ \t]*(?:where|placement|workplace|employer|work\s?place|place\s+of\s+work|site|base)"
+    r"[ \t]*:[ \t]*(?P<v>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 # Halls, wings and blocks named by a letter: prison halls, hospital blocks ("d hall", "C wing").
 _LETTER_SITES = {"hall", "wing", "block", "division", "landing", "spur", "house"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
@@ -413,6 +425,10 @@ class OrganisationRecognizer:
         out.extend(self._tree_and_site_names(chunk))
         out.extend(self._unit_codes(chunk))
         out.extend(self._lettered_sites(chunk))
+        out.extend(self._ambulance_services(chunk))
+        out.extend(self._joined_areas(chunk))
+        if chunk.cased:
+            out.extend(self._workplace_fields(chunk))
         out.extend(self._examples_of_kind(chunk))
         if chunk.cased:
             out.extend(self._possessive_names(chunk))
@@ -1027,6 +1043,74 @@ class OrganisationRecognizer:
                 continue  # "a hall", "a block": an article unless in a list of them
             s, e = toks[a].start, toks[b].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], 0.5, "lettered-site"))
+        return out
+
+    def _ambulance_services(self, chunk: Chunk) -> list[Span]:
+        """'the Welsh Ambulance', 'south central ambulance': a region's or nation's ambulance
+        service said without "Service" (with it, the gazetteer finds it)."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks):
+            if t.lower != "ambulance" or i == 0 or chunk.cased and not t.is_cap:
+                continue
+            nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+            if nxt in ("service", "services", "trust"):
+                continue
+            j = i
+            while j > 0 and i - j < 3 and (toks[j - 1].lower in _NATION_ADJ
+                                           or toks[j - 1].lower in _COMPASS
+                                           or toks[j - 1].lower in lex.place_words) \
+                    and (toks[j - 1].is_cap or not chunk.cased):
+                j -= 1
+            if j == i:
+                continue
+            s = toks[j].start
+            out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.6,
+                            "ambulance-service"))
+        return out
+
+    def _joined_areas(self, chunk: Chunk) -> list[Span]:
+        """'sits in the Tyrone and Fermanagh', 'the ICB, Kent and Medway': two areas joined
+        by 'and' after 'the' or a body's initialism, with no noun after them, name the body
+        (hospital, board, trust) that covers both."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks[:-3]):
+            a, conj, b = toks[i + 1], toks[i + 2], toks[i + 3]
+            lead = t.lower == "the" or t.text == "," and i and toks[i - 1].text.isupper() \
+                and len(toks[i - 1].text) >= 3
+            if not lead or conj.lower not in ("and", "&") \
+                    or a.lower not in lex.place_words or b.lower not in lex.place_words \
+                    or chunk.cased and not (a.is_cap and b.is_cap):
+                continue
+            after = toks[i + 4] if i + 4 < len(toks) else None
+            if after is not None and after.is_word and after.lower not in STOP \
+                    and after.lower not in _PREPOSITIONS:
+                continue  # "the Leeds and Bradford area": a noun goes on
+            out.append(Span(a.start, b.end, "ORGANISATION", chunk.text[a.start:b.end], 0.5,
+                            "joined-areas"))
+        return out
+
+    def _workplace_fields(self, chunk: Chunk) -> list[Span]:
+        """'Where: Castleford smiles', 'Placement: Mater, ED': a form's field for the place
+        of work holds its names, one per comma; a part that starts lower case ('community')
+        or is only kinds of unit names none."""
+        out: list[Span] = []
+        for m in _WORKPLACE_FIELD.finditer(chunk.text):
+            base = m.start("v")
+            for part in re.finditer(r"[^,;|]+", m.group("v")):
+                words = tokenize(part.group())
+                words = [w for w in words if w.is_word]
+                if not words or not words[0].is_cap or words[0].lower in STOP:
+                    continue
+                if len(words) > 3:
+                    words = self._cap_run(words, 0) or words[:1]
+                if all(w.lower in self.generic or w.lower in _CARE_GENERIC
+                       or w.lower in self.heads for w in words):
+                    continue
+                s = base + part.start() + words[0].start
+                e = base + part.start() + words[-1].end
+                out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "workplace-field"))
         return out
 
     def _examples_of_kind(self, chunk: Chunk) -> list[Span]:
