@@ -121,3 +121,29 @@ def test_a_forms_field_for_the_place_of_work(det: Detector) -> None:
 def test_a_firm_called_gives_its_name(det: Detector) -> None:
     assert type_at(det, "they sent us on a course from a firm called blue heron in march",
                    "blue heron") == "ORGANISATION"
+
+
+def test_bodies_named_by_their_place(det: Detector) -> None:
+    cases = [("for the low moods theres bolton mind and the gp", "bolton mind"),
+             ("the dinners are at the old street mosque on fridays", "old street mosque"),
+             ("The charity is national, but the Grantham branch runs itself.", "Grantham branch"),
+             ("my granda drank at the ashington miners welfare", "ashington miners welfare"),
+             ("then citizens advice kirklees helped with the forms", "citizens advice kirklees")]
+    for text, part in cases:
+        assert type_at(det, text, part) == "ORGANISATION", text
+
+
+def test_a_place_before_an_ordinary_word_names_no_body(det: Detector) -> None:
+    for text in ["i always keep bolton in mind when we plan",
+                 "we go to the church in bolton on sundays",
+                 "she has a branch of the family in wigan"]:
+        assert _typed(det, text, "ORGANISATION") == [], text
+
+
+def test_spoken_postcodes_and_lower_case_eircodes(det: Detector) -> None:
+    assert type_at(det, "and the letters go to the unit, ls nine seven tf. thanks",
+                   "ls nine seven tf") == "POSTCODE"
+    assert type_at(det, "and the eircode is a65 f4e2, if you need it",
+                   "a65 f4e2") == "POSTCODE"
+    assert _typed(det, "we start at nine at the gate and eat at seven up the road",
+                  "POSTCODE") == []

@@ -193,6 +193,16 @@ _NATION_ADJ = {"welsh", "scottish", "irish", "english", "british", "national"}
 _WORKPLACE_FIELD = re.compile(
     r"^[ \t]*(?:where|placement|workplace|employer|work\s?place|place\s+of\s+work|site|base)"
     r"[ \t]*:[ \t]*(?P<v>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
+# What a body named after its place is ("durham mind", "brick lane mosque", "Newark branch"):
+# local branches of national charities, places of worship, clubs, local projects.
+_PLACE_NAMED_HEADS = {"mind", "mosque", "masjid", "church", "gurdwara", "temple", "synagogue",
+                      "chapel", "cathedral", "foodbank", "branch", "welfare", "foundation",
+                      "project", "housing", "mencap", "carers", "samaritans"}
+# Street words that make two words a street ("brick lane mosque").
+_STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", "park", "row"}
+# National charities said with their local branch's place after them ("age uk south lakeland").
+_BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
+             ("home-start",), ("home", "start"), ("mencap",), ("samaritans",))
 # Halls, wings and blocks named by a letter: prison halls, hospital blocks ("d hall", "C wing").
 _LETTER_SITES = {"hall", "wing", "block", "division", "landing", "spur", "house"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
@@ -426,6 +436,8 @@ class OrganisationRecognizer:
         out.extend(self._unit_codes(chunk))
         out.extend(self._lettered_sites(chunk))
         out.extend(self._ambulance_services(chunk))
+        out.extend(self._place_named_bodies(chunk))
+        out.extend(self._local_branches(chunk))
         out.extend(self._joined_areas(chunk))
         if chunk.cased:
             out.extend(self._workplace_fields(chunk))
@@ -1026,7 +1038,7 @@ class OrganisationRecognizer:
             nxt = toks[i + 1]
             if len(t.text) == 1 and t.is_alpha and t.lower != "i" \
                     and nxt.lower in _LETTER_SITES and text[t.end:nxt.start] == " " \
-                    and (not chunk.cased or t.is_cap and (nxt.is_cap or t.lower != "a")):
+                    and (not chunk.cased or t.is_cap and not t.sent_start):
                 after = toks[i + 2] if i + 2 < len(toks) else None
                 if after is not None and after.lower in ("of", "'s"):
                     continue  # "a block of flats", "a hall of residence"
@@ -1067,6 +1079,74 @@ class OrganisationRecognizer:
             s = toks[j].start
             out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.6,
                             "ambulance-service"))
+        return out
+
+    def _place_words_before(self, toks: list[Tok], i: int, cased: bool) -> int:
+        """Index of the first token of a place named just before toks[i] ("durham",
+        "norfolk and waveney", "brick lane", "south lakeland"), else i."""
+        lex, j = self.lex, i
+        while j > 0 and i - j < 4:
+            w = toks[j - 1]
+            if cased and not w.is_cap and w.lower != "and":
+                break
+            joins = w.lower in ("and", "&") and j < i and j >= 2 \
+                and toks[j - 2].lower in lex.place_words  # "norfolk and waveney"
+            if w.lower in lex.place_words or w.lower in _COMPASS and j < i or joins:
+                j -= 1
+            elif w.lower in _STREET_HEADS and j == i and j >= 2 and toks[j - 2].is_word \
+                    and toks[j - 2].lower not in STOP and (not cased or toks[j - 2].is_cap):
+                j -= 2  # "brick lane", "Station Road"
+                break
+            else:
+                break
+        while j < i and toks[j].lower in ("and", "&"):
+            j += 1
+        return j
+
+    def _place_named_bodies(self, chunk: Chunk) -> list[Span]:
+        """'durham mind', 'norfolk and waveney mind', 'brick lane mosque', 'the Newark
+        branch', 'shotts miners welfare': a local body named by its place or street and what
+        it is (a charity's branch, a place of worship, a club or project)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if t.lower not in _PLACE_NAMED_HEADS or i == 0 or chunk.cased and not (
+                    t.is_cap or t.lower in ("branch", "mosque", "church", "gurdwara",
+                                            "temple", "synagogue", "chapel")):
+                continue
+            k = i - 1 if t.lower == "welfare" and toks[i - 1].lower == "miners" else i
+            j = self._place_words_before(toks, k, chunk.cased)
+            if j == k:
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if t.lower in ("mind", "carers") and nxt is not None and nxt.is_word \
+                    and nxt.lower not in STOP:
+                continue  # "leeds carers centre" is found elsewhere; "mind" needs a pause
+            s, e = toks[j].start, t.end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "place-named-body"))
+        return out
+
+    def _local_branches(self, chunk: Chunk) -> list[Span]:
+        """'age uk south lakeland', 'Citizens Advice Kirklees': a national charity's local
+        branch, named by the place after it."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i in range(len(toks)):
+            for name in _BRANCHED:
+                n = len(name)
+                if tuple(w.lower for w in toks[i:i + n]) != name:
+                    continue
+                k = i + n
+                while k < len(toks) and k < i + n + 3 and (
+                        toks[k].lower in lex.place_words or toks[k].lower in _COMPASS
+                        or toks[k].lower in ("and", "&") and k + 1 < len(toks)
+                        and toks[k + 1].lower in lex.place_words) \
+                        and (not chunk.cased or toks[k].is_cap or toks[k].lower == "and"):
+                    k += 1
+                if k == i + n or toks[k - 1].lower in _COMPASS:
+                    continue
+                s, e = toks[i].start, toks[k - 1].end
+                out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.55, "local-branch"))
         return out
 
     def _joined_areas(self, chunk: Chunk) -> list[Span]:
