@@ -147,3 +147,21 @@ def test_spoken_postcodes_and_lower_case_eircodes(det: Detector) -> None:
                    "a65 f4e2") == "POSTCODE"
     assert _typed(det, "we start at nine at the gate and eat at seven up the road",
                   "POSTCODE") == []
+
+
+def test_who_someone_drives_or_cleans_for(det: Detector) -> None:
+    assert type_at(det, "her son drives for swiftline coaches out of perth",
+                   "swiftline") == "ORGANISATION"
+    for text in ["he used to drive for miles just to see her",
+                 "she drives for the kids every morning", "i cleaned for pennies back then"]:
+        assert _typed(det, text, "ORGANISATION") == [], text
+
+
+def test_a_clock_number_is_an_id(det: Detector) -> None:
+    assert type_at(det, "one man, clock number 52816, was there thirty years",
+                   "52816") == "ID"
+
+
+def test_a_post_with_s_is_no_shop(det: Detector) -> None:
+    assert _typed(det, "The Carer's letter came on time, and the Nurse's too.",
+                  "ORGANISATION") == []

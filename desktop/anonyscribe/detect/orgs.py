@@ -23,6 +23,9 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
                   ("contract", "with"), ("bank", "at"), ("volunteered", "at"), ("started", "at"),
                   ("trained", "at"), ("studied", "at"), ("qualified", "at"),
                   ("drives", "for"), ("drove", "for"), ("driving", "for"), ("run", "by"),
+                  ("drive", "for"), ("driver", "for"), ("delivers", "for"),
+                  ("delivering", "for"), ("delivered", "for"), ("cleans", "for"),
+                  ("cleaning", "for"), ("cleaned", "for"),
                   ("owned", "by"), ("managed", "by"), ("runs", "for"), ("worked", "under"),
                   ("held", "by"), ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
                   ("volunteer", "at"), ("volunteer", "for"), ("volunteer", "with"),
@@ -41,6 +44,10 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
                     ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
                     ("contract", "with"), ("charity", "called"), ("organisation", "called"),
                     ("provider", "called"), ("volunteer", "for"), ("volunteering", "for"),
+                    ("drives", "for"), ("drove", "for"), ("driving", "for"), ("drive", "for"),
+                    ("driver", "for"), ("delivers", "for"), ("delivering", "for"),
+                    ("delivered", "for"), ("cleans", "for"), ("cleaning", "for"),
+                    ("cleaned", "for"),
                     ("firm", "called"), ("business", "called"), ("shop", "called"),
                     ("outfit", "called"), ("contractor", "called"), ("factory", "called")}
 # Single words before a place of work in cased text ("a clinic with Umbrella", "help from
@@ -81,7 +88,9 @@ _NOT_A_NAME = {"home", "work", "nights", "night", "days", "day", "weekends", "fr
                "nothing", "everyone", "everybody", "someone", "somebody", "anyone", "nobody",
                "while", "long", "less", "more", "much", "many", "most", "few", "several",
                "hours", "weeks", "months", "minimum", "wage", "agency", "bank", "trust",
-               "private", "locum", "myself", "ourselves", "themselves", "yourself"}
+               "private", "locum", "myself", "ourselves", "themselves", "yourself", "miles",
+               "kids", "children", "family", "fun", "pleasure", "peanuts",
+               "pennies", "mates", "friends", "himself", "herself", "us", "them", "hire"}
 # Platforms and products named as a means, not a place of work ("via WhatsApp").
 _MEANS = {"whatsapp", "facebook", "google", "youtube", "instagram", "twitter", "linkedin",
           "tiktok", "zoom", "skype", "email", "e-mail", "text", "phone", "post", "internet",
@@ -174,7 +183,8 @@ _EPONYMS = {"alzheimer", "parkinson", "crohn", "huntington", "addison", "cushing
             "raynaud", "asperger", "tourette", "meniere", "paget", "graves", "bell", "wilson",
             "hashimoto", "sjogren", "sjögren", "lewy", "creutzfeldt", "korsakoff", "guillain",
             "munchausen", "batten", "gaucher", "kawasaki", "perthes", "osgood", "still",
-            "reiter", "bright", "down", "legionnaire", "legionnaires", "alport", "barrett"}
+            "reiter", "bright", "down", "legionnaire", "legionnaires", "alport", "barrett",
+            "hartmann", "gilbert", "tourettes", "aspergers", "bell's"}
 # Kinds of organisation after which "like" gives examples by name ("an agency like Pulse",
 # "providers like Allied or Cera", "independents like ...").
 _KIND_PLURALS = {"agency", "agencies", "provider", "providers", "company", "companies",
@@ -1244,12 +1254,14 @@ class OrganisationRecognizer:
         for i, t in enumerate(toks[:-1]):
             if toks[i + 1].lower != "'s" or not t.is_cap or not t.is_alpha \
                     or t.text.isupper() or t.lower in _EPONYMS or t.lower in lex.never \
-                    or t.lower in lex.place_words or (i and toks[i - 1].lower in self.titles):
+                    or t.lower in lex.place_words or t.lower in self.role_words \
+                    or (i and toks[i - 1].lower in self.titles):
                 continue
             nxt = toks[i + 2] if i + 2 < len(toks) else None
             tail = self._cap_run(toks, i + 2) if nxt is not None and nxt.is_cap \
                 and not nxt.sent_start and nxt.lower not in STOP else []
-            known = t.lower in lex.surnames or not lex.is_word(t.lower)
+            word = lex.is_word(t.lower)
+            known = t.lower in lex.surnames and not word or not word
             if tail and (known or t.lower in lex.first_names):
                 e = tail[-1].end  # "Feeney's Hardware", "Mark's Bread"
             elif known and t.lower not in lex.first_names and (
