@@ -165,3 +165,13 @@ def test_a_clock_number_is_an_id(det: Detector) -> None:
 def test_a_post_with_s_is_no_shop(det: Detector) -> None:
     assert _typed(det, "The Carer's letter came on time, and the Nurse's too.",
                   "ORGANISATION") == []
+
+
+def test_names_joined_to_a_ward(det: Detector) -> None:
+    text = "the bloods on ward four and heron and kestrel then back down"
+    assert type_at(det, text, "heron") == "ORGANISATION"
+    assert type_at(det, text, "kestrel") == "ORGANISATION"
+    for text in ["i was on ward nine and recovery after that",
+                 "on ward five and thats where i met her",
+                 "ward six and nights on the bank"]:
+        assert [t for t in _typed(det, text, "ORGANISATION") if "ward" not in t] == [], text

@@ -213,6 +213,13 @@ _STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", 
 # National charities said with their local branch's place after them ("age uk south lakeland").
 _BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
              ("home-start",), ("home", "start"), ("mencap",), ("samaritans",))
+# Parts of a hospital said beside a ward that are no ward's name ("ward nine and recovery").
+_HOSPITAL_AREAS = {"recovery", "resus", "majors", "minors", "triage", "outpatients",
+                   "reception", "admin", "pharmacy", "radiology", "xray", "x-ray", "endoscopy",
+                   "dialysis", "labour", "delivery", "community", "clinic", "clinics", "rehab",
+                   "discharge", "discharges", "admissions", "theatre", "theatres", "paeds",
+                   "maternity", "bank", "agency", "home", "lunch", "breaks", "handover",
+                   "transfers", "beds", "bays", "corridors", "stores", "wards", "units"}
 # Halls, wings and blocks named by a letter: prison halls, hospital blocks ("d hall", "C wing").
 _LETTER_SITES = {"hall", "wing", "block", "division", "landing", "spur", "house"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
@@ -472,6 +479,34 @@ class OrganisationRecognizer:
         out.extend(self._joined_and_extended(chunk, out))
         if not chunk.cased:
             out.extend(self._joined_lower(chunk, out))
+            out.extend(self._joined_wards(chunk, out))
+        return out
+
+    def _joined_wards(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """Lower case: 'on ward ten and larch and damson': one-word names joined by 'and'/'or'
+        to a ward found here are wards too (wards are named after trees, birds, people); not
+        a kind of area ('and theatres'), a shift or a count."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for sp in found:
+            if sp.type != "ORGANISATION" or sp.score < 0.5 or not sp.text.lower().startswith(
+                    "ward") and sp.source not in ("unit-code", "lettered-site"):
+                continue
+            k = chunk.tok_at(sp.end)
+            while k is not None and k + 1 < len(toks) and toks[k].lower in ("and", "or"):
+                w = toks[k + 1]
+                nxt = toks[k + 2] if k + 2 < len(toks) else None
+                if not w.is_alpha or len(w.text) < 3 or _small(w) or w.lower in FILLERS \
+                        or w.lower in NUMBER_WORDS or w.lower in CALENDAR_WORDS \
+                        or w.lower in _NOT_WARD_NAMES or w.lower in self.generic \
+                        or w.lower in self.heads or w.lower in self.unit_heads \
+                        or w.lower in self.role_words or w.lower in _UNIT_ACRONYMS \
+                        or w.lower in _HOSPITAL_AREAS or w.lower[:-1] in STOP \
+                        or w.lower.endswith(("ing", "ly")) or nxt is not None \
+                        and nxt.is_word and nxt.lower not in STOP:
+                    break
+                out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.4, "ward-joined"))
+                k += 2
         return out
 
     def _joined_lower(self, chunk: Chunk, found: list[Span]) -> list[Span]:
