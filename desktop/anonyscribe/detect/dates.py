@@ -72,7 +72,9 @@ _NAMED_DAY = re.compile(
     r"valentine['’]?s\s+day|(?:mother|father)['’]?s\s+day|(?:st\.?|saint)\s+[a-z]+['’]?s\s+day|"
     r"paddy['’]?s\s+day|good\s+friday|easter\s+(?:sunday|monday)|shrove\s+tuesday|"
     r"pancake\s+day|remembrance\s+(?:sunday|day)|armistice\s+day|windrush\s+day|"
-    r"(?:chinese|lunar)\s+new\s+year|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi)\b",
+    r"(?:chinese|lunar)\s+new\s+year|eid(?:\s+al[\s-](?:fitr|adha))?|diwali|vaisakhi|"
+    r"whit\s+(?:sunday|monday)|(?:may|whitsun|whit|easter|spring|summer|august)\s+bank\s+"
+    r"holiday(?:\s+monday)?)\b",
     re.I)
 
 _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
@@ -115,6 +117,12 @@ _PATTERNS: list[tuple[re.Pattern[str], float, str]] = [
     (re.compile(rf"\b(?:{MONTHS})(?:\s+of)?,?\s+{YEAR}\b", re.I), 0.9, "month-year"),
     (re.compile(rf"\b(?:{MONTHS})\s+(?:this|last|next)\s+year\b", re.I), 0.7, "month-rel"),
     (re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"), 0.9, "numeric-date"),
+    # "07/03 09:44" (a chat's message header), "on 14/2": a day and month without the year,
+    # sure only beside a time of day or after a word that dates it (not "7/10", "3/4 of it")
+    (re.compile(r"(?<![\d/.:])(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])"
+                r"(?=,?\s+(?:at\s+)?(?:[01]?\d|2[0-3])[:.][0-5]\d\b)"), 0.8, "day-month-time"),
+    (re.compile(r"(?<=\b(?:on|by)\s)(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?![/\d])(?![.,]\d)"
+                r"(?!\s*(?:of|ths?|rds?|nds?|sts?)\b)"), 0.6, "on-day-month"),
     (re.compile(rf"\b(?:the\s+)?(?:spring|summer|autumn|fall|winter|christmas|easter|end|"
                 rf"beginning|start|middle)\s+of\s+{YEAR}\b", re.I), 0.85, "season-year"),
     (re.compile(rf"\b(?:spring|summer|autumn|winter)\s+{YEAR}\b", re.I), 0.8, "season-year"),

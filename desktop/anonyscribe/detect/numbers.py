@@ -263,10 +263,24 @@ def _inward(toks: list[Tok], j: int) -> int:
         if j + 2 < len(toks) and all(len(toks[k].text) == 1 and toks[k].text.isalpha()
                                      for k in (j + 1, j + 2)):
             return j + 3
-        if j + 1 < len(toks) and re.fullmatch(r"[a-z]{2}", toks[j + 1].lower) and \
-                toks[j + 1].text.isupper():
+        if j + 1 < len(toks) and re.fullmatch(r"[a-z]{2}", toks[j + 1].lower) and (
+                toks[j + 1].text.isupper() or _lower_inward(toks, j + 1)):
             return j + 2
     return 0
+
+
+# Letters an inward code may end in (not C I K M O V), and two-letter words made of them.
+_INWARD_LETTERS = frozenset("abdefghjlnpqrstuwxyz")
+_INWARD_WORDS = frozenset({"as", "at", "be", "by", "he", "we", "up", "us", "an", "ah", "eh",
+                           "uh", "er", "ha", "ye", "ya", "yr", "hr", "pt", "tx", "rx", "hx"})
+
+
+def _lower_inward(toks: list[Tok], k: int) -> bool:
+    """'ml seven four le.': two letters said as one lower-case token that end an inward
+    code; only before a pause (not "nine at the door") and not a two-letter word."""
+    w = toks[k].lower
+    return toks[k].text.islower() and all(c in _INWARD_LETTERS for c in w) \
+        and w not in _INWARD_WORDS and (k + 1 >= len(toks) or not toks[k + 1].is_word)
 
 
 _CORRECTION = frozenset({"no", "sorry", "mean", "i", "or", "um", "uh", "er", "erm", "it's",
@@ -304,6 +318,7 @@ def _partial_inward(toks: list[Tok], j: int) -> int:
 _ROUTING = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)"
 _EIRCODE = re.compile(rf"\b({_ROUTING}) ?(?=[0-9AC-FHKNPRTV-Y]{{0,3}}\d)[0-9AC-FHKNPRTV-Y]{{4}}\b")
 _ROUTING_KEY = re.compile(rf"\b{_ROUTING}\b")
+_EIRCODE_ANY_CASE = re.compile(_EIRCODE.pattern, re.IGNORECASE)
 _DUBLIN_DISTRICT = re.compile(
     r"\bdublin\s+(?:[1-9]|1\d|2[0-4]|6w|one|two|three|four|five|six(?:\s+w\b)?|seven|eight|"
     r"nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
@@ -579,6 +594,10 @@ class NumberRecognizer:
                 continue  # the full code: the [[pattern]] "eircode" finds it
             if m.group().upper() in keys or self._context(text, m.start(), ["eircode"], 80):
                 yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.6, "routing-key")
+        for m in _EIRCODE_ANY_CASE.finditer(text):  # "the eircode is r93 x7k2"
+            if not _EIRCODE.match(text, m.start()) \
+                    and self._context(text, m.start(), ["eircode", "postcode", "post code"], 40):
+                yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8, "eircode-lower")
         for m in _DUBLIN_DISTRICT.finditer(text):
             if m.group()[0] == "d" and m.group()[1].isdigit() and chunk.cased:
                 continue

@@ -23,12 +23,19 @@ _EMPLOYER_CUES = {("worked", "for"), ("work", "for"), ("working", "for"), ("work
                   ("contract", "with"), ("bank", "at"), ("volunteered", "at"), ("started", "at"),
                   ("trained", "at"), ("studied", "at"), ("qualified", "at"),
                   ("drives", "for"), ("drove", "for"), ("driving", "for"), ("run", "by"),
+                  ("drive", "for"), ("driver", "for"), ("delivers", "for"),
+                  ("delivering", "for"), ("delivered", "for"), ("cleans", "for"),
+                  ("cleaning", "for"), ("cleaned", "for"),
                   ("owned", "by"), ("managed", "by"), ("runs", "for"), ("worked", "under"),
                   ("held", "by"), ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
                   ("volunteer", "at"), ("volunteer", "for"), ("volunteer", "with"),
                   ("volunteers", "at"), ("volunteering", "at"), ("volunteering", "for"),
                   ("charity", "called"), ("organisation", "called"), ("provider", "called"),
-                  ("group", "called"), ("service", "called"), ("project", "called")}
+                  ("group", "called"), ("service", "called"), ("project", "called"),
+                  ("firm", "called"), ("business", "called"), ("shop", "called"),
+                  ("centre", "called"), ("clinic", "called"), ("practice", "called"),
+                  ("place", "called"), ("hostel", "called"), ("scheme", "called"),
+                  ("outfit", "called"), ("contractor", "called"), ("factory", "called")}
 # Cues so sure of a workplace that one unknown lower-case word after them is its name
 # ("i work for medacs"); "at" is not among them ("at night", "at weekends").
 _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("works", "for"),
@@ -36,7 +43,13 @@ _STRONG_EMPLOYER = {("worked", "for"), ("work", "for"), ("working", "for"), ("wo
                     ("shifts", "for"), ("owned", "by"), ("run", "by"), ("held", "by"),
                     ("provided", "by"), ("hosted", "by"), ("commissioned", "from"),
                     ("contract", "with"), ("charity", "called"), ("organisation", "called"),
-                    ("provider", "called"), ("volunteer", "for"), ("volunteering", "for")}
+                    ("provider", "called"), ("volunteer", "for"), ("volunteering", "for"),
+                    ("drives", "for"), ("drove", "for"), ("driving", "for"), ("drive", "for"),
+                    ("driver", "for"), ("delivers", "for"), ("delivering", "for"),
+                    ("delivered", "for"), ("cleans", "for"), ("cleaning", "for"),
+                    ("cleaned", "for"),
+                    ("firm", "called"), ("business", "called"), ("shop", "called"),
+                    ("outfit", "called"), ("contractor", "called"), ("factory", "called")}
 # Single words before a place of work in cased text ("a clinic with Umbrella", "help from
 # Combat Stress", "a charity called Open Door"): what follows, capitalised, is a guess.
 _SLOT_CUES = {"at", "with", "for", "through", "to", "from", "by", "called", "joined", "via",
@@ -75,7 +88,9 @@ _NOT_A_NAME = {"home", "work", "nights", "night", "days", "day", "weekends", "fr
                "nothing", "everyone", "everybody", "someone", "somebody", "anyone", "nobody",
                "while", "long", "less", "more", "much", "many", "most", "few", "several",
                "hours", "weeks", "months", "minimum", "wage", "agency", "bank", "trust",
-               "private", "locum", "myself", "ourselves", "themselves", "yourself"}
+               "private", "locum", "myself", "ourselves", "themselves", "yourself", "miles",
+               "kids", "children", "family", "fun", "pleasure", "peanuts",
+               "pennies", "mates", "friends", "himself", "herself", "us", "them", "hire"}
 # Platforms and products named as a means, not a place of work ("via WhatsApp").
 _MEANS = {"whatsapp", "facebook", "google", "youtube", "instagram", "twitter", "linkedin",
           "tiktok", "zoom", "skype", "email", "e-mail", "text", "phone", "post", "internet",
@@ -160,6 +175,53 @@ _SITE_WORDS = {"grange", "priory", "lodge", "manor", "mount", "general", "county
                "knoll", "vale", "jubilee", "mercy", "memorial", "regional", "woodlands",
                "anchor", "infirmary", "hermitage", "retreat"}
 _SITE_CUES = {"at", "to", "from", "joined", "left", "into"}
+# Words after a one-word site that end its name as a clause goes on ("at the general since").
+_SITE_END = {"since", "until", "till", "before", "after", "now", "then", "when", "for", "last",
+             "years", "nowadays", "anymore", "too", "as", "where", "which", "who"}
+# Conditions named after a person, said with 's and no noun ("he has Parkinson's").
+_EPONYMS = {"alzheimer", "parkinson", "crohn", "huntington", "addison", "cushing", "hodgkin",
+            "raynaud", "asperger", "tourette", "meniere", "paget", "graves", "bell", "wilson",
+            "hashimoto", "sjogren", "sjögren", "lewy", "creutzfeldt", "korsakoff", "guillain",
+            "munchausen", "batten", "gaucher", "kawasaki", "perthes", "osgood", "still",
+            "reiter", "bright", "down", "legionnaire", "legionnaires", "alport", "barrett",
+            "hartmann", "gilbert", "tourettes", "aspergers", "bell's"}
+# Kinds of organisation after which "like" gives examples by name ("an agency like Pulse",
+# "providers like Allied or Cera", "independents like ...").
+_KIND_PLURALS = {"agency", "agencies", "provider", "providers", "company", "companies",
+                 "firm", "firms", "charity", "charities", "chain", "chains", "supermarket",
+                 "supermarkets", "shop", "shops", "store", "stores", "employer", "employers",
+                 "independent", "independents", "organisation", "organisations", "group",
+                 "groups", "contractor", "contractors", "outfit", "outfits", "brand", "brands"}
+# What "like" is followed by when it names no one ("agencies like that", "a firm like yours").
+_NOT_EXAMPLES = {"that", "this", "those", "these", "them", "us", "ours", "yours", "theirs",
+                 "it", "one", "ones", "mine", "him", "her", "you", "me", "everyone", "anyone",
+                 "others", "other", "any", "some", "most", "many", "such", "what", "how",
+                 "when", "where", "who"}
+# Nations' adjectives before "Ambulance" that name one service ("the Welsh Ambulance").
+_NATION_ADJ = {"welsh", "scottish", "irish", "english", "british", "national"}
+# Labels of a form's field that holds a place of work ("Where: ...", "Placement: ...").
+_WORKPLACE_FIELD = re.compile(
+    r"^[ \t]*(?:where|placement|workplace|employer|work\s?place|place\s+of\s+work|site|base)"
+    r"[ \t]*:[ \t]*(?P<v>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
+# What a body named after its place is ("durham mind", "brick lane mosque", "Newark branch"):
+# local branches of national charities, places of worship, clubs, local projects.
+_PLACE_NAMED_HEADS = {"mind", "mosque", "masjid", "church", "gurdwara", "temple", "synagogue",
+                      "chapel", "cathedral", "foodbank", "branch", "welfare", "foundation",
+                      "project", "housing", "mencap", "carers", "samaritans"}
+# Street words that make two words a street ("brick lane mosque").
+_STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", "park", "row"}
+# National charities said with their local branch's place after them ("age uk south lakeland").
+_BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
+             ("home-start",), ("home", "start"), ("mencap",), ("samaritans",))
+# Parts of a hospital said beside a ward that are no ward's name ("ward nine and recovery").
+_HOSPITAL_AREAS = {"recovery", "resus", "majors", "minors", "triage", "outpatients",
+                   "reception", "admin", "pharmacy", "radiology", "xray", "x-ray", "endoscopy",
+                   "dialysis", "labour", "delivery", "community", "clinic", "clinics", "rehab",
+                   "discharge", "discharges", "admissions", "theatre", "theatres", "paeds",
+                   "maternity", "bank", "agency", "home", "lunch", "breaks", "handover",
+                   "transfers", "beds", "bays", "corridors", "stores", "wards", "units"}
+# Halls, wings and blocks named by a letter: prison halls, hospital blocks ("d hall", "C wing").
+_LETTER_SITES = {"hall", "wing", "block", "division", "landing", "spur", "house"}
 _SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # "Ward 23", "Ward 7B", "ward b", "Ward C21", "Ward A604": a ward's number or code.
@@ -389,6 +451,16 @@ class OrganisationRecognizer:
         out.extend(self._appositions(chunk))
         out.extend(self._tree_and_site_names(chunk))
         out.extend(self._unit_codes(chunk))
+        out.extend(self._lettered_sites(chunk))
+        out.extend(self._ambulance_services(chunk))
+        out.extend(self._place_named_bodies(chunk))
+        out.extend(self._local_branches(chunk))
+        out.extend(self._joined_areas(chunk))
+        if chunk.cased:
+            out.extend(self._workplace_fields(chunk))
+        out.extend(self._examples_of_kind(chunk))
+        if chunk.cased:
+            out.extend(self._possessive_names(chunk))
         if not chunk.cased:
             out.extend(self._spoken_letters(chunk))
             out.extend(self._lower_firms_and_sites(chunk))
@@ -407,6 +479,34 @@ class OrganisationRecognizer:
         out.extend(self._joined_and_extended(chunk, out))
         if not chunk.cased:
             out.extend(self._joined_lower(chunk, out))
+            out.extend(self._joined_wards(chunk, out))
+        return out
+
+    def _joined_wards(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """Lower case: 'on ward ten and larch and damson': one-word names joined by 'and'/'or'
+        to a ward found here are wards too (wards are named after trees, birds, people); not
+        a kind of area ('and theatres'), a shift or a count."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for sp in found:
+            if sp.type != "ORGANISATION" or sp.score < 0.5 or not sp.text.lower().startswith(
+                    "ward") and sp.source not in ("unit-code", "lettered-site"):
+                continue
+            k = chunk.tok_at(sp.end)
+            while k is not None and k + 1 < len(toks) and toks[k].lower in ("and", "or"):
+                w = toks[k + 1]
+                nxt = toks[k + 2] if k + 2 < len(toks) else None
+                if not w.is_alpha or len(w.text) < 3 or _small(w) or w.lower in FILLERS \
+                        or w.lower in NUMBER_WORDS or w.lower in CALENDAR_WORDS \
+                        or w.lower in _NOT_WARD_NAMES or w.lower in self.generic \
+                        or w.lower in self.heads or w.lower in self.unit_heads \
+                        or w.lower in self.role_words or w.lower in _UNIT_ACRONYMS \
+                        or w.lower in _HOSPITAL_AREAS or w.lower[:-1] in STOP \
+                        or w.lower.endswith(("ing", "ly")) or nxt is not None \
+                        and nxt.is_word and nxt.lower not in STOP:
+                    break
+                out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.4, "ward-joined"))
+                k += 2
         return out
 
     def _joined_lower(self, chunk: Chunk, found: list[Span]) -> list[Span]:
@@ -963,12 +1063,249 @@ class OrganisationRecognizer:
                 continue
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             ends = nxt is None or not nxt.is_word or nxt.lower in STOP \
-                or nxt.lower in FILLERS or "\n" in chunk.text[t.end:nxt.start]
+                or nxt.lower in FILLERS or nxt.lower in _SITE_END \
+                or "\n" in chunk.text[t.end:nxt.start]
             if t.lower in _TREE_PLURALS and (ends or nxt.lower in ("in", "at", "on")):
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.5, "tree-name"))
             elif t.lower in _SITE_WORDS and ends and i >= 2 and toks[i - 2].lower in _SITE_CUES \
                     and (nxt is None or nxt.lower not in ("of", "'s")):
                 out.append(Span(t.start, t.end, "ORGANISATION", t.text, 0.45, "site-word"))
+        return out
+
+    def _lettered_sites(self, chunk: Chunk) -> list[Span]:
+        """'so a hall c hall d hall', 'on C wing', 'the lift in block b': halls, wings and
+        blocks named by one letter. Not the article "a" ("a block of flats") unless another
+        lettered site is beside it, nor "i"."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        found: list[tuple[int, int]] = []  # token ranges of sites named by a letter
+        for i, t in enumerate(toks[:-1]):
+            nxt = toks[i + 1]
+            if len(t.text) == 1 and t.is_alpha and t.lower != "i" \
+                    and nxt.lower in _LETTER_SITES and text[t.end:nxt.start] == " " \
+                    and (not chunk.cased or t.is_cap and not t.sent_start):
+                after = toks[i + 2] if i + 2 < len(toks) else None
+                if after is not None and after.lower in ("of", "'s"):
+                    continue  # "a block of flats", "a hall of residence"
+                found.append((i, i + 1))
+            elif t.lower in _LETTER_SITES and len(nxt.text) == 1 and nxt.is_alpha \
+                    and nxt.lower not in ("a", "i") and text[t.end:nxt.start] == " " \
+                    and (not chunk.cased or nxt.is_cap) and (
+                        i + 2 >= len(toks) or not toks[i + 2].is_word
+                        or toks[i + 2].lower in STOP):
+                found.append((i, i + 1))  # "block b", "Wing C"
+        near = [a for a, _ in found]
+        for a, b in found:
+            if toks[a].lower == "a" and not any(0 < abs(x - a) <= 4 for x in near):
+                continue  # "a hall", "a block": an article unless in a list of them
+            s, e = toks[a].start, toks[b].end
+            out.append(Span(s, e, "ORGANISATION", text[s:e], 0.5, "lettered-site"))
+        return out
+
+    def _ambulance_services(self, chunk: Chunk) -> list[Span]:
+        """'the Welsh Ambulance', 'south central ambulance': a region's or nation's ambulance
+        service said without "Service" (with it, the gazetteer finds it)."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks):
+            if t.lower != "ambulance" or i == 0 or chunk.cased and not t.is_cap:
+                continue
+            nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+            if nxt in ("service", "services", "trust"):
+                continue
+            j = i
+            while j > 0 and i - j < 3 and (toks[j - 1].lower in _NATION_ADJ
+                                           or toks[j - 1].lower in _COMPASS
+                                           or toks[j - 1].lower in lex.place_words) \
+                    and (toks[j - 1].is_cap or not chunk.cased):
+                j -= 1
+            if j == i:
+                continue
+            s = toks[j].start
+            out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.6,
+                            "ambulance-service"))
+        return out
+
+    def _place_words_before(self, toks: list[Tok], i: int, cased: bool) -> int:
+        """Index of the first token of a place named just before toks[i] ("durham",
+        "norfolk and waveney", "brick lane", "south lakeland"), else i."""
+        lex, j = self.lex, i
+        while j > 0 and i - j < 4:
+            w = toks[j - 1]
+            if cased and not w.is_cap and w.lower != "and":
+                break
+            joins = w.lower in ("and", "&") and j < i and j >= 2 \
+                and toks[j - 2].lower in lex.place_words  # "norfolk and waveney"
+            if w.lower in lex.place_words or w.lower in _COMPASS and j < i or joins:
+                j -= 1
+            elif w.lower in _STREET_HEADS and j == i and j >= 2 and toks[j - 2].is_word \
+                    and toks[j - 2].lower not in STOP and (not cased or toks[j - 2].is_cap):
+                j -= 2  # "brick lane", "Station Road"
+                break
+            else:
+                break
+        while j < i and toks[j].lower in ("and", "&"):
+            j += 1
+        return j
+
+    def _place_named_bodies(self, chunk: Chunk) -> list[Span]:
+        """'durham mind', 'norfolk and waveney mind', 'brick lane mosque', 'the Newark
+        branch', 'shotts miners welfare': a local body named by its place or street and what
+        it is (a charity's branch, a place of worship, a club or project)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            if t.lower not in _PLACE_NAMED_HEADS or i == 0 or chunk.cased and not (
+                    t.is_cap or t.lower in ("branch", "mosque", "church", "gurdwara",
+                                            "temple", "synagogue", "chapel")):
+                continue
+            k = i - 1 if t.lower == "welfare" and toks[i - 1].lower == "miners" else i
+            j = self._place_words_before(toks, k, chunk.cased)
+            if j == k:
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if t.lower in ("mind", "carers") and nxt is not None and nxt.is_word \
+                    and nxt.lower not in STOP:
+                continue  # "leeds carers centre" is found elsewhere; "mind" needs a pause
+            s, e = toks[j].start, t.end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "place-named-body"))
+        return out
+
+    def _local_branches(self, chunk: Chunk) -> list[Span]:
+        """'age uk south lakeland', 'Citizens Advice Kirklees': a national charity's local
+        branch, named by the place after it."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i in range(len(toks)):
+            for name in _BRANCHED:
+                n = len(name)
+                if tuple(w.lower for w in toks[i:i + n]) != name:
+                    continue
+                k = i + n
+                while k < len(toks) and k < i + n + 3 and (
+                        toks[k].lower in lex.place_words or toks[k].lower in _COMPASS
+                        or toks[k].lower in ("and", "&") and k + 1 < len(toks)
+                        and toks[k + 1].lower in lex.place_words) \
+                        and (not chunk.cased or toks[k].is_cap or toks[k].lower == "and"):
+                    k += 1
+                if k == i + n or toks[k - 1].lower in _COMPASS:
+                    continue
+                s, e = toks[i].start, toks[k - 1].end
+                out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.55, "local-branch"))
+        return out
+
+    def _joined_areas(self, chunk: Chunk) -> list[Span]:
+        """'sits in the Tyrone and Fermanagh', 'the ICB, Kent and Medway': two areas joined
+        by 'and' after 'the' or a body's initialism, with no noun after them, name the body
+        (hospital, board, trust) that covers both."""
+        out: list[Span] = []
+        toks, lex = chunk.toks, self.lex
+        for i, t in enumerate(toks[:-3]):
+            a, conj, b = toks[i + 1], toks[i + 2], toks[i + 3]
+            lead = t.lower == "the" or t.text == "," and i and toks[i - 1].text.isupper() \
+                and len(toks[i - 1].text) >= 3
+            if not lead or conj.lower not in ("and", "&") \
+                    or a.lower not in lex.place_words or b.lower not in lex.place_words \
+                    or chunk.cased and not (a.is_cap and b.is_cap):
+                continue
+            after = toks[i + 4] if i + 4 < len(toks) else None
+            if after is not None and after.is_word and after.lower not in STOP \
+                    and after.lower not in _PREPOSITIONS:
+                continue  # "the Leeds and Bradford area": a noun goes on
+            out.append(Span(a.start, b.end, "ORGANISATION", chunk.text[a.start:b.end], 0.5,
+                            "joined-areas"))
+        return out
+
+    def _workplace_fields(self, chunk: Chunk) -> list[Span]:
+        """'Where: Castleford smiles', 'Placement: Mater, ED': a form's field for the place
+        of work holds its names, one per comma; a part that starts lower case ('community')
+        or is only kinds of unit names none."""
+        out: list[Span] = []
+        for m in _WORKPLACE_FIELD.finditer(chunk.text):
+            base = m.start("v")
+            for part in re.finditer(r"[^,;|]+", m.group("v")):
+                words = tokenize(part.group())
+                words = [w for w in words if w.is_word]
+                if not words or not words[0].is_cap or words[0].lower in STOP:
+                    continue
+                if len(words) > 3:
+                    words = self._cap_run(words, 0) or words[:1]
+                if all(w.lower in self.generic or w.lower in _CARE_GENERIC
+                       or w.lower in self.heads for w in words):
+                    continue
+                s = base + part.start() + words[0].start
+                e = base + part.start() + words[-1].end
+                out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "workplace-field"))
+        return out
+
+    def _examples_of_kind(self, chunk: Chunk) -> list[Span]:
+        """'an agency like lilac or trinity', 'providers like Allied': names given as
+        examples of a kind of organisation. Lower case: up to two words each, none a function
+        word; cased: capitalised words."""
+        out: list[Span] = []
+        toks, text = chunk.toks, chunk.text
+        for i, t in enumerate(toks[1:-1], 1):
+            if t.lower != "like" or toks[i - 1].lower not in _KIND_PLURALS:
+                continue
+            k = i + 1
+            while k < len(toks):
+                run = self._example(toks, k, chunk.cased)
+                if not run:
+                    break
+                s, e = run[0].start, run[-1].end
+                out.append(Span(s, e, "ORGANISATION", text[s:e],
+                                0.5 if chunk.cased else 0.4, "kind-example"))
+                k = run[-1].i + 1
+                if k + 1 >= len(toks) or toks[k].lower not in ("or", "and", ","):
+                    break
+                k += 1
+        return out
+
+    def _example(self, toks: list[Tok], k: int, cased: bool) -> list[Tok]:
+        """The name given as an example at toks[k] (see _examples_of_kind), or []."""
+        if cased:
+            run = self._cap_run(toks, k)
+            return [] if not run or run[0].lower in _NOT_EXAMPLES \
+                or run[0].lower in self.lex.never else run
+        run: list[Tok] = []
+        while k < len(toks) and len(run) < 2:
+            w = toks[k]
+            if not w.is_word or w.lower in STOP or w.lower in FILLERS \
+                    or w.lower in _NOT_EXAMPLES or w.lower in _NOT_A_NAME \
+                    or w.lower in _JUDGEMENTS or w.lower in NUMBER_WORDS \
+                    or "'" in w.text or w.lower in self.lex.never:
+                break
+            run.append(w)
+            k += 1
+        return run
+
+    def _possessive_names(self, chunk: Chunk) -> list[Span]:
+        """Cased text: "outside Hennigan's", "Technician ; McKenna's", "from Feeney's
+        Hardware": a surname (or a word no dictionary knows) with 's and no noun of its own
+        after it names a shop, pub or firm; with capitalised words after it, they are its
+        name. Not a condition named after a person ("Parkinson's"), a place or a word."""
+        out: list[Span] = []
+        toks, text, lex = chunk.toks, chunk.text, self.lex
+        for i, t in enumerate(toks[:-1]):
+            if toks[i + 1].lower != "'s" or not t.is_cap or not t.is_alpha \
+                    or t.text.isupper() or t.lower in _EPONYMS or t.lower in lex.never \
+                    or t.lower in lex.place_words or t.lower in self.role_words \
+                    or (i and toks[i - 1].lower in self.titles):
+                continue
+            nxt = toks[i + 2] if i + 2 < len(toks) else None
+            tail = self._cap_run(toks, i + 2) if nxt is not None and nxt.is_cap \
+                and not nxt.sent_start and nxt.lower not in STOP else []
+            word = lex.is_word(t.lower)
+            known = t.lower in lex.surnames and not word or not word
+            if tail and (known or t.lower in lex.first_names):
+                e = tail[-1].end  # "Feeney's Hardware", "Mark's Bread"
+            elif known and t.lower not in lex.first_names and (
+                    nxt is None or not nxt.is_word or nxt.lower in STOP
+                    or nxt.lower in _PREPOSITIONS):
+                e = toks[i + 1].end  # "Hickson's,", "outside Hennigan's on"
+            else:
+                continue
+            out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.5, "possessive-name"))
         return out
 
     def _unit_codes(self, chunk: Chunk) -> list[Span]:
@@ -980,11 +1317,12 @@ class OrganisationRecognizer:
         ends: set[int] = set()  # token indices where a code ended
         for i in range(1, len(toks)):
             prev, t = toks[i - 1].lower, toks[i]
-            joined = prev in ("and", "or") and (i - 2 in ends or (
-                i >= 3 and toks[i - 2].text == "?" and i - 3 in ends))
+            joined = prev in ("and", "or", ",") and (i - 2 in ends or (
+                i >= 3 and toks[i - 2].text == "?" and i - 3 in ends)) \
+                or i - 1 in ends or self._ward_code_before(toks, i)
             if prev not in _CODE_CUES and not joined or "\n" in text[toks[i - 1].end:t.start]:
                 continue  # not "... take people to\ns2 (00:02:08):", a speaker's label
-            j = self._code_end(toks, i, prev == "on" or joined, chunk.cased)
+            j = self._code_end(toks, i, prev == "on" or joined, chunk.cased, joined)
             if j is None:
                 continue
             nxt = toks[j + 1] if j + 1 < len(toks) else None
@@ -999,11 +1337,23 @@ class OrganisationRecognizer:
         return out
 
     @staticmethod
-    def _code_end(toks: list[Tok], i: int, on: bool, cased: bool) -> int | None:
-        """Where a unit's code starting at toks[i] ends, or None if it is no code."""
+    def _ward_code_before(toks: list[Tok], i: int) -> bool:
+        """'ward f1 f2 and g4': toks[i] follows (or is joined to) a code said after 'ward'."""
+        j = i - 2 if i >= 2 and toks[i - 1].lower in ("and", "or", ",") else i - 1
+        return j >= 1 and _UNIT_CODE.match(toks[j].text) is not None \
+            and toks[j - 1].lower in ("ward", "wards")
+
+    @staticmethod
+    def _code_end(toks: list[Tok], i: int, on: bool, cased: bool,
+                  listed: bool = False) -> int | None:
+        """Where a unit's code starting at toks[i] ends, or None if it is no code. A code
+        listed after another may start with any letter ("f1 f2 and g4"); alone, "f1"/"f2"
+        are foundation years, "f7" a unit."""
         t = toks[i]
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if _UNIT_CODE.match(t.text) and t.lower[0] not in _NOT_CODE_LETTERS \
+        letter_ok = t.lower[:1] not in _NOT_CODE_LETTERS or listed and t.lower[:1] != "a" \
+            or t.lower[:1] == "f" and t.lower[1:] not in ("1", "2")
+        if _UNIT_CODE.match(t.text) and letter_ok \
                 and t.lower not in _NOT_CODES and (t.text[0].isupper() or not cased):
             return i  # "D6", "t5", "C21"
         if len(t.text) == 1 and t.is_alpha and t.lower not in _NOT_CODE_LETTERS \

@@ -20,6 +20,9 @@ _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "e
              "bridge", "town", "road", "street", "lane", "avenue", "way", "drive", "crescent",
              "close", "terrace", "grove", "place", "row", "walk", "wharf", "quay", "docks",
              "parade", "precinct", "centre", "bay", "beach", "harbour", "marina", "point"}
+# Compass words said before a place to name its part ("east Kent", "west clare").
+_COMPASS = {"north", "south", "east", "west", "mid", "north-east", "north-west", "south-east",
+            "south-west", "northeast", "northwest", "southeast", "southwest"}
 _ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4})(?:\(M\))?$")
 _PLACE_AND = {"and", "or", "&"}
 _PAIR_PREPS = {"in", "from", "between", "across", "around", "round", "near", "covering"}
@@ -72,8 +75,11 @@ class PlaceRecognizer:
                 s, e = seg[0].start, seg[-1].end
                 k = m.end_tok
                 if k < len(toks) and toks[k].lower in _FEATURES and (
-                        toks[k].is_cap or not chunk.cased):
-                    e = toks[k].end  # "Broadwater Farm", "Gipton estate": a named part of it
+                        toks[k].is_cap or not chunk.cased or toks[k].lower == "town"):
+                    e = toks[k].end  # "Broadwater Farm", "Gipton estate", "Wicklow town"
+                b = m.start_tok - 1
+                if b >= 0 and toks[b].lower in _COMPASS and toks[b].end + 1 == seg[0].start:
+                    s = toks[b].start  # "east Kent", "west clare": a part of the place
                 out.append(Span(s, e, "LOCATION", text[s:e], score * 0.95, "place-gazetteer"))
         out.extend(self._addresses(chunk))
         out.extend(self._cued(chunk))
