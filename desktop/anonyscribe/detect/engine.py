@@ -48,6 +48,14 @@ _NAME_LINE = re.compile(
     r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
     r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\|?[ \t]+(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?"
     r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?)[ \t]*$", re.MULTILINE)
+# A name on a line of its own with the turn's time on the next line, as newer Teams exports
+# write it ("Duthie, Shona\n0:00:20\ntext", "Chipo Mutasa (Guest)\n0:09").
+_NAME_ABOVE_TIME = re.compile(
+    r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
+    r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\n[ \t]*\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?[ \t]*$",
+    re.MULTILINE)
+# A note after a speaker's name in a label ("Bola (chaplain):"): the name is the part before.
+_LABEL_NOTE = re.compile(r"[ \t]*\([^()\n]{1,30}\)$")
 _SPEAKER_N = re.compile(r"^(?:speaker|spk|person|voice|participant|interviewer|p|s|r|i)"
                         r"[ _]?\d{1,2}$", re.IGNORECASE)
 _SPACY_TYPES = {"GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
@@ -283,7 +291,10 @@ class Detector:
             if not label:
                 continue
             s, e = m.span("label")
-            if self._label_is_name(label):
+            note = _LABEL_NOTE.search(label)
+            if note and note.start() > 0:
+                label, e = label[:note.start()], s + note.start()
+            if self._label_is_name(label) or not chunk.cased and self._lower_label_name(label):
                 out.append(Span(s, e, "PERSON", label, 0.9, "speaker-label"))
             elif label.casefold() in self.generic_labels or _SPEAKER_N.match(label):
                 chunk.blocked.append((s, e))
@@ -291,6 +302,13 @@ class Detector:
             if self._label_is_name(m.group("label")):
                 s, e = m.span("label")
                 out.append(Span(s, e, "PERSON", m.group("label"), 0.9, "speaker-label"))
+        for m in _NAME_ABOVE_TIME.finditer(chunk.text):
+            label = m.group("label")
+            score = self._name_line_score(label) if "," in label else \
+                0.8 * self._label_is_name(label)
+            if score:
+                s, e = m.span("label")
+                out.append(Span(s, e, "PERSON", label, score, "speaker-label"))
         for m in _NAME_LINE.finditer(chunk.text):
             chunk.blocked.append(m.span("ts"))
             score = self._name_line_score(m.group("label"))
@@ -316,6 +334,15 @@ class Detector:
                  and w not in self.roles.occupations and w not in STOP
                  and w not in self.lex.never and w not in CALENDAR_WORDS]
         return 0.8 if plain else 0.0
+
+    def _lower_label_name(self, label: str) -> bool:
+        """'dawn:' in lower-case speech: a label that is one listed given name (four letters
+        or more, so not "res:", "pa:", "son:") and no post, title or generic label."""
+        low = label.strip()
+        return low.isalpha() and len(low) >= 4 and low in self.lex.first_names \
+            and low not in self.generic_labels and low not in self.roles.heads \
+            and low not in self.roles.occupations and low not in self.people.titles \
+            and low not in STOP
 
     def _label_is_name(self, label: str) -> bool:
         words = label.split()

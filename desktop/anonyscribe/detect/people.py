@@ -63,6 +63,9 @@ def said_as_day(prev: str, nxt: str) -> bool:
         or nxt in _DAY_PARTS
 
 
+# Titles written short, said only before a surname ("dr price", "mrs white"), unlike
+# "doctor" or "miss", which are words too ("the doctor said", "i miss home").
+_SHORT_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof"}
 _NAMED_AS = {("name", "is"), ("name", "was"), ("name", "'s"), ("known", "as"), ("call", "her"),
              ("call", "him"), ("calls", "her"), ("calls", "him"), ("called", "her"),
              ("called", "him")}
@@ -566,6 +569,8 @@ class PersonRecognizer:
         if prev in self.titles and i and (toks[i - 1].is_cap or not cased) and (
                 not word or known or (cased and t.is_cap)):
             return 0.85
+        if prev in _SHORT_TITLES and not cased and lw in lex.surnames and lw not in STOP:
+            return 0.6  # "the gp dr price came": a surname that is a word, after "dr"/"mrs"
         cue = self._cue_before(toks, i)
         if cue:
             weak = " ".join(cue) in _WEAK_CUES

@@ -59,6 +59,9 @@ _SAID_POSTS = {"sister", "consultant", "registrar", "manager", "matron", "doctor
                "anaesthetist", "physician", "chaplain", "governor", "inspector", "teacher",
                "head", "housekeeper", "porter", "superintendent", "educator", "facilitator",
                "reg", "ot", "slt", "cpn", "hca", "trainer"}
+# Words that are one holder's post beside a name ("the owner mrs kang", "shes the owner,
+# Bev"), but too often said of anyone's, alone ("asked to speak to the owner").
+_HELD_BESIDE = {"owner", "proprietor", "landlord", "landlady"}
 _SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned",
                "emailed", "texted", "came", "comes", "sent", "wrote", "replied", "explained",
                "shouted", "decided", "covers", "covered", "called", "goes", "insisted",
@@ -326,13 +329,20 @@ class RoleRecognizer:
         as the names (lower-case, of any origin) are what the person rules know best."""
         people = [c for c in cands if c.type == "PERSON" and c.score >= 0.4
                   and c.source != "speaker-label"]
-        if not people:
+        sites = [c for c in cands if c.type == "ORGANISATION" and c.score >= 0.5]
+        if not people and not sites:
             return []
         toks = tokenize(text)
         first = {t.start: t.i for t in toks}
         last = {t.end: t.i for t in toks}
         out: list[Span] = []
         seen: set[int] = set()
+        for c in sites:
+            k = self._post_at(toks, first.get(c.start), cased)
+            if k is not None and k not in seen:
+                seen.add(k)
+                t = toks[k]
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-beside-name"))
         for p in people:
             for k in (self._post_before(toks, first.get(p.start), cased),
                       self._post_after(toks, last.get(p.end), cased),
@@ -362,6 +372,24 @@ class RoleRecognizer:
         if j < 1:
             return None
         return j if self._post_word(toks[j], toks[j - 1].lower, cased) else None
+
+    def _post_at(self, toks: list[Tok], a: int | None, cased: bool) -> int | None:
+        """'the gp at oakfield surgery', 'The GP from Charlestown Medical', 'our pharmacist at
+        Boots': one post word with 'the'/'our' and the named site where its holder works is
+        that one holder's post (a low score). Not a plural ('the GPs at'), nor a post ended
+        by a noun ('the gp practice at')."""
+        if a is None:
+            return None
+        j = a - 1
+        if j >= 0 and toks[j].lower == "the":
+            j -= 1
+        if j < 2 or toks[j].lower not in ("at", "from"):
+            return None
+        k = j - 1
+        det = toks[k - 1].lower
+        if det not in ("the", "our", "their") or toks[k].lower != _singular(toks[k].lower):
+            return None
+        return k if self._post_word(toks[k], det, cased) else None
 
     def _post_after(self, toks: list[Tok], b: int | None, cased: bool) -> int | None:
         """'<name>, the <post>.' / 'Dr Lamont the consultant said' / '<name>, a <post>,'
@@ -415,9 +443,11 @@ class RoleRecognizer:
             return False  # ("OT" is on the never list as a word, but a listed post here)
         if det in POSSESSIVE_DETS and (lw in self.relationship or lw in _FAMILY):
             return False  # "my manager Sam", "my sister Jo"
-        if cased and _POST_ACRONYM.match(t.text):
-            return lw not in self.lex.acronyms and t.text.upper() not in self.lex.initialisms
-        return self.is_head(t) or lw in self.occupations or lw in _SAID_POSTS
+        if cased and _POST_ACRONYM.match(t.text):  # a known acronym only if a post ("GP")
+            return lw in _SAID_POSTS or lw not in self.lex.acronyms \
+                and t.text.upper() not in self.lex.initialisms
+        return self.is_head(t) or lw in self.occupations or lw in _SAID_POSTS \
+            or lw in _HELD_BESIDE
 
     def _sure_given_name(self, t: Tok) -> bool:
         """'Hamish, the electrician': a given name no dictionary has, even at a sentence start."""
@@ -656,7 +686,8 @@ class RoleRecognizer:
         while j < len(toks) and j < k + 5 and toks[j].is_word:
             words.append(toks[j].lower)
             j += 1
-            if plural and len(words[-1]) > 3 and _singular(words[-1]) != words[-1]:
+            if plural and _singular(words[-1]) != words[-1] and (
+                    len(words[-1]) > 3 or _singular(words[-1]) in self.heads):  # "two gps"
                 words[-1] = _singular(words[-1])
             phrase = " ".join(words)
             if phrase in self.occupations or (words[-1] in self.heads

@@ -1,0 +1,95 @@
+"""Issue 12 (session 12): posts of one holder said without a title cue, and names in speaker
+labels as newer exports and lower-case transcripts write them. Names and sentences invented
+here."""
+
+from __future__ import annotations
+
+from anonyscribe.detect.engine import Detector
+from detect_helpers import type_at as _at
+
+
+# -- a deputy is a post, not a relationship ----------------------------------------------------
+def test_a_deputy_said_with_whose_it_is_is_a_post(det: Detector) -> None:
+    text = ("so my deputy is marisol and she does the rota\n"
+            "I'm her deputy really, though nobody wrote it down.\n"
+            "Our deputy, Tobias, is off this week.\n")
+    assert _at(det, text, "deputy") == "ROLE"
+    assert _at(det, text, "deputy", 1) == "ROLE"
+    assert _at(det, text, "deputy", 2) == "ROLE"
+
+
+def test_deputy_before_a_post_or_wished_for_is_not_a_post_alone(det: Detector) -> None:
+    text = "the home has a deputy manager and I'd like to be deputy one day\n"
+    assert _at(det, text, "deputy manager") == "ROLE"  # the title, whole
+    assert _at(det, text, "deputy", 1) is None
+
+
+# -- a post said with the site where its holder works -------------------------------------------
+def test_a_post_at_a_named_site_is_its_holders(det: Detector) -> None:
+    text = ("i rang the gp at larkfield surgery about it\n"
+            "The pharmacist from Cressing Road Pharmacy came round.\n")
+    assert _at(det, text, "gp") == "ROLE"
+    assert _at(det, text, "pharmacist") == "ROLE"
+
+
+def test_a_plural_post_or_a_post_with_a_noun_at_a_site_is_not(det: Detector) -> None:
+    text = ("the gps at larkfield surgery are fine\n"
+            "the gp practice at larkfield surgery is closing\n")
+    assert _at(det, text, "gps") is None
+    assert _at(det, text, "gp practice") != "ROLE"
+
+
+def test_a_known_acronym_post_before_a_name_is_a_post(det: Detector) -> None:
+    text = "The GP there, Dr Okafor, speaks Igbo.\n"
+    assert _at(det, text, "GP") == "ROLE"
+    assert _at(det, text, "Okafor") == "PERSON"
+
+
+def test_an_owner_beside_a_name_is_a_post_but_not_alone(det: Detector) -> None:
+    text = ("the owner mrs kowalczyk never comes in\n"
+            "the supplier asked to speak to the owner and I laughed\n")
+    assert _at(det, text, "owner") == "ROLE"
+    assert _at(det, text, "owner", 1) is None
+
+
+# -- a surname that is a word, after a short title ---------------------------------------------
+def test_a_word_surname_after_a_short_title_is_a_name(det: Detector) -> None:
+    text = "and the gp dr baker came out to the car and mrs fisher rang\n"
+    assert _at(det, text, "baker") == "PERSON"
+    assert _at(det, text, "fisher") == "PERSON"
+
+
+def test_a_word_after_doctor_or_miss_stays_a_word(det: Detector) -> None:
+    text = "you'll see the doctor baker said no and i miss fisher season\n"
+    assert _at(det, text, "baker") != "PERSON"
+    assert _at(det, text, "fisher") != "PERSON"
+
+
+# -- names in labels -----------------------------------------------------------------------------
+def test_a_name_above_the_turns_time_is_a_label(det: Detector) -> None:
+    text = ("Pryce, Morwenna\n0:00:03\nright so can you say who you are\n\n"
+            "Ngata, Aroha (Guest)\n0:00:09\nyes hello im a technician\n\n"
+            "Agenda Items\n0:00:15\nok\n")
+    assert _at(det, text, "Pryce, Morwenna") == "PERSON"
+    assert _at(det, text, "Ngata, Aroha") == "PERSON"
+    assert _at(det, text, "Agenda Items") != "PERSON"
+
+
+def test_a_lower_case_given_name_label_is_a_name(det: Detector) -> None:
+    text = ("facilitator: so go round and say where you work\n"
+            "hazel: hazel i work on reception at the practice\n"
+            "nan: i do the admin\n")
+    assert _at(det, text, "hazel") == "PERSON"
+    assert _at(det, text, "facilitator") is None
+    assert _at(det, text, "nan") is None  # three letters: too often a word
+
+
+def test_a_label_with_a_note_is_the_name_before_it(det: Detector) -> None:
+    text = "Oksana (physio): I did the ward round.\nInterviewer: thanks\n"
+    assert _at(det, text, "Oksana") == "PERSON"
+    assert _at(det, text, "physio") != "PERSON"
+
+
+def test_vietnamese_letters_stay_inside_a_name(det: Detector) -> None:
+    text = "Hằng: I came from Huế in 2015.\nInterviewer: thank you Hằng\n"
+    assert _at(det, text, "Hằng") == "PERSON"
