@@ -93,3 +93,38 @@ def test_a_label_with_a_note_is_the_name_before_it(det: Detector) -> None:
 def test_vietnamese_letters_stay_inside_a_name(det: Detector) -> None:
     text = "Hằng: I came from Huế in 2015.\nInterviewer: thank you Hằng\n"
     assert _at(det, text, "Hằng") == "PERSON"
+
+
+# -- a survey export's job-title column ---------------------------------------------------------
+_EXPORT = ("ref ; job title ; site ; answer\n"
+           "Q-201 ; Staff Nurse ; Larkhill ; More staff on nights.\n"
+           "Q-202 ; RMN3 ; Larkhill ; Parking.\n"
+           "Q-203 ; Porter ; Bramcote ; the lifts\n"
+           "Q-204 ; Catering ; Bramcote ; n/a\n"
+           "Q-205 ; Physiotherapist ; Larkhill ; the gym is too small\n")
+
+
+def test_every_value_of_a_job_title_column_is_a_post(det: Detector) -> None:
+    assert _at(det, _EXPORT, "RMN3") == "ROLE"
+    assert _at(det, _EXPORT, "Catering") == "ROLE"
+    assert _at(det, _EXPORT, "Parking") != "ROLE"  # the free answer is no such column
+
+
+def test_a_column_of_sites_or_prose_with_hyphens_is_no_post_column(det: Detector) -> None:
+    text = ("Q-301 ; Larkhill ; Parking.\nQ-302 ; Bramcote ; the lifts\n"
+            "Q-303 ; Larkhill ; more beds\nQ-304 ; Hollins ; n/a\n"
+            "2019 - staff nurse - moved to the ward\n2020 - porter - then nights\n"
+            "2021 - physio - then days\n")
+    assert _at(det, text, "Hollins") != "ROLE"
+    assert _at(det, text, "porter") != "ROLE"
+
+
+# -- a word-name said to hold a post ------------------------------------------------------------
+def test_a_word_name_after_an_occupation_and_was_is_a_name(det: Detector) -> None:
+    text = "the building was quiet and the cook was joy, she knew everyone\n"
+    assert _at(det, text, "joy") == "PERSON"
+
+
+def test_a_word_after_a_noun_that_is_no_post_stays_a_word(det: Detector) -> None:
+    text = "the answer was grace under pressure and the weather was joy itself\n"
+    assert _at(det, text, "grace") != "PERSON"

@@ -163,6 +163,7 @@ class Detector:
         cands.extend(self._propagate(text, cands, cased))
         if self.config.on("role"):
             cands.extend(self.roles.beside_names(text, cands, cased))
+            cands.extend(self.roles.title_columns(text))
         if self.config.on("organisation"):
             cands.extend(self.orgs.mentions(text, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))

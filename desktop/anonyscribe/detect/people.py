@@ -171,7 +171,8 @@ class PersonRecognizer:
             k = i - 2  # "the triage nurse most days is honour", "our cnm two is gift"
             while k > 0 and i - k <= 3 and toks[k].lower in _POST_IS_FILLERS:
                 k -= 1
-            if k > 0 and toks[k].lower in self.role_heads and (
+            post = toks[k].lower in self.role_heads or toks[k].lower in self.occupations
+            if k > 0 and post and (
                     toks[k - 1].lower in _POST_DETS or toks[k - 1].is_word
                     and toks[k - 1].lower not in STOP and toks[k - 1].lower not in _NOT_AFTER):
                 return ("post-is",)  # a post said of one person, then who holds it

@@ -146,6 +146,11 @@ _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 _LABELLED = re.compile(r"^[ \t]*(?:role|job title|job role|job|post|position|occupation|"
                        r"profession|designation)[ \t]*:[ \t]*([A-Za-z][^\n|;\t(]{0,59}?)"
                        r"[ \t.]*(?=[\n|;\t(]|$)", re.MULTILINE | re.IGNORECASE)
+# A row of a survey export: an id, then fields between one separator ("0413 :: CNM2 :: UHG
+# :: answer", "K-2227 / Speech and Language Therapist / KCHFT / ...", "#5103 · year 4 BDS · ...").
+_ROW_ID = re.compile(r"^[ \t]*(?:#?[A-Za-z]{0,3}[-_]?\d{1,6}|row \d{1,4})[ \t]*(?=\S)",
+                     re.MULTILINE | re.IGNORECASE)
+_ROW_SEPS = (" :: ", " · ", " | ", " ; ", " / ", " — ", " – ")
 _NO_ANSWER = {"n/a", "na", "none", "blank", "unknown", "other", "not stated", "not given",
               "prefer not to say", "same", "as above", "tbc", "various"}
 _NOT_A_POST_START = {"i", "it", "it's", "its", "we", "they", "he", "she", "you", "that",
@@ -252,6 +257,56 @@ class RoleRecognizer:
                     and first not in _NOT_A_POST_START:
                 out.append(Span(m.start(1), m.end(1), "ROLE", value, 0.5, "role-field"))
         return out
+
+    def title_columns(self, text: str) -> list[Span]:
+        """'0413 :: CNM2 :: Merlin Park :: ...': in a survey export whose rows hold a job-title
+        column, every value of that column is the respondent's post, the ones no title list
+        knows ('CNM2', 'year 4 BDS', 'Household Services') too. A column is a job title's
+        where three rows or more, and three in ten, hold a title the grammar knows; the last
+        field (the free answer) is never such a column. A spaced hyphen is not taken for a
+        separator: prose has it too ("2019 - I moved - ...")."""
+        rows: dict[str, list[list[tuple[int, int]]]] = {}
+        for m in _ROW_ID.finditer(text):
+            end = text.find("\n", m.end())
+            line = text[m.start():end if end >= 0 else len(text)]
+            rest = line[m.end() - m.start():]
+            sep = next((x for x in _ROW_SEPS if rest.startswith(x.lstrip())), None)
+            if sep is None or sep not in line:
+                continue
+            cells, pos = [], m.start()
+            for part in line.split(sep):
+                s0 = pos + len(part) - len(part.lstrip())
+                cells.append((s0, s0 + len(part.strip())))
+                pos += len(part) + len(sep)
+            if len(cells) >= 3:
+                rows.setdefault(sep, []).append(cells)
+        out: list[Span] = []
+        for found in rows.values():
+            for col in (1, 2, 3):
+                values = [r[col] for r in found if col < len(r) - 1]
+                posts = sum(self._title_value(text[a:b]) for a, b in values)
+                if posts < 3 or posts < 0.3 * len(values):
+                    continue
+                for a, b in values:
+                    value = text[a:b]
+                    words = value.split()
+                    if b > a and 0 < len(words) <= 7 and value.lower() not in _NO_ANSWER \
+                            and words[0].lower() not in _NOT_A_POST_START \
+                            and any(c.isalpha() for c in value):
+                        out.append(Span(a, b, "ROLE", value, 0.5, "role-field"))
+        return out
+
+    def _title_value(self, value: str) -> bool:
+        """Is this field a job title the grammar knows ('Staff Nurse', 'Porter')?"""
+        words = tokenize(value)
+        if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-,()"
+                                                  for w in words):
+            return False
+        words = [w for w in words if w.is_word]
+        last = words[-1] if words else None
+        return last is not None and (self.is_head(last) or _singular(last.lower) in self.heads
+                                     or last.lower in self.occupations or any(
+            self.is_head(w) or w.lower in self.occupations for w in words))
 
     def _field_part(self, w: Tok, k: int) -> bool:
         lw = w.lower
