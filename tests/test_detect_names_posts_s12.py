@@ -128,3 +128,25 @@ def test_a_word_name_after_an_occupation_and_was_is_a_name(det: Detector) -> Non
 def test_a_word_after_a_noun_that_is_no_post_stays_a_word(det: Detector) -> None:
     text = "the answer was grace under pressure and the weather was joy itself\n"
     assert _at(det, text, "grace") != "PERSON"
+
+
+# -- a labelled post field after a separator; WebVTT voice tags ---------------------------------
+def test_a_labelled_post_after_a_field_separator_is_a_post(det: Detector) -> None:
+    text = ("Row 4 — Role: Theatre Porter (weekends) — Site: Larkhill — Date: 03/03/2025\n"
+            "Resp. 12 ▸ 2025-03-04 ▸ Post: Team Leader, Mid Downs ▸ Workplace: Larkhill\n"
+            "[0091] sent 09:10 / job title: Dietitian (Band 6) / base: Bramcote\n")
+    assert _at(det, text, "Theatre Porter (weekends)") == "ROLE"
+    assert _at(det, text, "Team Leader, Mid Downs") == "ROLE"
+    assert _at(det, text, "Dietitian (Band 6)") == "ROLE"
+
+
+def test_a_post_label_inside_a_sentence_is_not_a_field(det: Detector) -> None:
+    text = "I saw the advert and the post: nothing came of it in the end\n"
+    assert _at(det, text, "nothing came") is None
+
+
+def test_a_voice_tag_names_its_speaker(det: Detector) -> None:
+    text = ("00:00:01.000 --> 00:00:04.000\n<v Marguerite Oyelaran>so I run the clinic\n"
+            "00:00:05.000 --> 00:00:08.000\n<v Speaker 2>right ok\n")
+    assert _at(det, text, "Marguerite Oyelaran") == "PERSON"
+    assert _at(det, text, "Speaker 2") is None

@@ -54,6 +54,8 @@ _NAME_ABOVE_TIME = re.compile(
     r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
     r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\n[ \t]*\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?[ \t]*$",
     re.MULTILINE)
+# A WebVTT voice tag names the speaker ("<v Dean Hilton>text", "<v.loud Ama>").
+_VOICE_TAG = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+(?P<label>[^<>\n]{1,40}?)[ \t]*>")
 # A note after a speaker's name in a label ("Bola (chaplain):"): the name is the part before.
 _LABEL_NOTE = re.compile(r"[ \t]*\([^()\n]{1,30}\)$")
 _SPEAKER_N = re.compile(r"^(?:speaker|spk|person|voice|participant|interviewer|p|s|r|i)"
@@ -303,6 +305,14 @@ class Detector:
             if self._label_is_name(m.group("label")):
                 s, e = m.span("label")
                 out.append(Span(s, e, "PERSON", m.group("label"), 0.9, "speaker-label"))
+        for m in _VOICE_TAG.finditer(chunk.text):
+            s, e = m.span("label")
+            label = m.group("label")
+            score = self._name_line_score(label) or 0.9 * self._label_is_name(label)
+            if score:
+                out.append(Span(s, e, "PERSON", label, score, "speaker-label"))
+            else:
+                chunk.blocked.append((s, e))  # "<v Speaker 2>": no one's name
         for m in _NAME_ABOVE_TIME.finditer(chunk.text):
             label = m.group("label")
             score = self._name_line_score(label) if "," in label else \

@@ -143,9 +143,13 @@ _HEADER_AFTER = re.compile(r"[ \t]*:")  # "R-005 (Carer, Oak View): answer"
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
-_LABELLED = re.compile(r"^[ \t]*(?:role|job title|job role|job|post|position|occupation|"
-                       r"profession|designation)[ \t]*:[ \t]*([A-Za-z][^\n|;\t(]{0,59}?)"
-                       r"[ \t.]*(?=[\n|;\t(]|$)", re.MULTILINE | re.IGNORECASE)
+# The label opens a line or follows a field separator ("Row 6 — Role: Ward Clerk (nights)",
+# "Resp. 034 ▸ 2025-02-19 ▸ Post: ...", "submitted 08:05 / job title: ... / base: ...");
+# the value runs to the next separator, a note in brackets and a comma inside it.
+_LABELLED = re.compile(r"(?:^|(?<=[—–▸|·;])|(?<= / ))[ \t]*(?:role|job title|job role|job|post|"
+                       r"position|occupation|profession|designation)[ \t]*:[ \t]*"
+                       r"([A-Za-z][^\n|;\t▸—–]{0,59}?)[ \t.]*(?=[\n|;\t▸—–]| / | :: |$)",
+                       re.MULTILINE | re.IGNORECASE)
 # A row of a survey export: an id, then fields between one separator ("0413 :: CNM2 :: UHG
 # :: answer", "K-2227 / Speech and Language Therapist / KCHFT / ...", "#5103 · year 4 BDS · ...").
 _ROW_ID = re.compile(r"^[ \t]*(?:#?[A-Za-z]{0,3}[-_]?\d{1,6}|row \d{1,4})[ \t]*(?=\S)",
