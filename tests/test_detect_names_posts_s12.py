@@ -150,3 +150,18 @@ def test_a_voice_tag_names_its_speaker(det: Detector) -> None:
             "00:00:05.000 --> 00:00:08.000\n<v Speaker 2>right ok\n")
     assert _at(det, text, "Marguerite Oyelaran") == "PERSON"
     assert _at(det, text, "Speaker 2") is None
+
+
+# -- a count of one post that names its holders ---------------------------------------------------
+def test_a_counted_post_naming_its_holders_is_a_post(det: Detector) -> None:
+    text = ("and then two ward nurses me and ifeoma cover the clinic\n"
+            "we have three pharmacists, dr rahman and dr cole and me\n")
+    assert _at(det, text, "ward nurses") == "ROLE"
+    assert _at(det, text, "pharmacists") == "ROLE"
+
+
+def test_a_count_without_names_or_of_managers_is_no_post(det: Detector) -> None:
+    text = ("we need two more nurses on nights really\n"
+            "my two managers, sakura and jo, are kind\n")
+    assert _at(det, text, "nurses") is None
+    assert _at(det, text, "managers") is None

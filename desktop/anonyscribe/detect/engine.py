@@ -84,8 +84,9 @@ _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
 # Rules that flag a general word only where it is said of one person ("I was an OT").
 _SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context",
-                          "known-name-context", "role-said",
-                          "role-beside-name", "role-field"})  # a field: one respondent's post
+                          "known-name-context", "role-said", "role-beside-name",
+                          "role-field",  # a field: one respondent's post
+                          "role-count-named"})  # "two gps, dr rahman and dr cole"
 
 
 class Detector:

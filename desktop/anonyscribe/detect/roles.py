@@ -403,6 +403,11 @@ class RoleRecognizer:
                 t = toks[k]
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-beside-name"))
         for p in people:
+            counted = self._count_naming(toks, first.get(p.start))
+            if counted is not None and counted[0] not in seen:
+                seen.add(counted[0])
+                a, b = toks[counted[0]].start, toks[counted[1]].end
+                out.append(Span(a, b, "ROLE", text[a:b], 0.5, "role-count-named"))
             for k in (self._post_before(toks, first.get(p.start), cased),
                       self._post_after(toks, last.get(p.end), cased),
                       self._post_listed(toks, last.get(p.end), cased, first)):
@@ -431,6 +436,38 @@ class RoleRecognizer:
         if j < 1:
             return None
         return j if self._post_word(toks[j], toks[j - 1].lower, cased) else None
+
+    def _count_naming(self, toks: list[Tok], a: int | None) -> tuple[int, int] | None:
+        """'two ltc nurses me and asif', 'three nurses, ama, bola and chidi': a count of one
+        post followed by the names of those who hold it says who holds which post, even a
+        post word said of anyone elsewhere ('nurses'): the first and last index of the post
+        (the count left out), or None."""
+        if a is None:
+            return None
+        j = a - 1
+        if j >= 0 and toks[j].lower in _NAME_TITLES:
+            j -= 1  # "two gps, dr rahman and dr cole"
+        if j >= 0 and toks[j].text in (",", ":", "-"):
+            j -= 1
+        if j >= 1 and toks[j].lower == "and" and toks[j - 1].lower == "me":
+            j -= 2  # "me and asif": the speaker is one of them
+            if j >= 0 and toks[j].text == ",":
+                j -= 1
+        if j < 1 or not toks[j].is_alpha:
+            return None
+        lw = toks[j].lower
+        single = _singular(lw)
+        if single == lw or not (single in self.heads or single in self.occupations
+                                or lw in self.occupations) or single in _NEVER_BESIDE:
+            return None  # not a plural post ("my manager, sam"), or who-not-which
+        for n in range(j - 1, max(-1, j - 4), -1):
+            w = toks[n].lower
+            if w in _COUNTS or w.isdigit() and 2 <= int(w) <= 99:
+                return (n + 1, j) if n == 0 or toks[n - 1].lower not in _NOT_COUNTING \
+                    else None
+            if not toks[n].is_word or w in STOP:
+                return None
+        return None
 
     def _post_at(self, toks: list[Tok], a: int | None, cased: bool) -> int | None:
         """'the gp at oakfield surgery', 'The GP from Charlestown Medical', 'our pharmacist at
