@@ -165,3 +165,18 @@ def test_a_count_without_names_or_of_managers_is_no_post(det: Detector) -> None:
             "my two managers, sakura and jo, are kind\n")
     assert _at(det, text, "nurses") is None
     assert _at(det, text, "managers") is None
+
+
+# -- Irish nurse and midwife manager grades --------------------------------------------------------
+def test_irish_nurse_manager_grades_are_posts(det: Detector) -> None:
+    text = ("with orla shes the cnm2 at the clinic and the cnm three on nights\n"
+            "Our CMM1, Saoirse, runs the antenatal side.\n")
+    assert _at(det, text, "cnm2") == "ROLE"
+    assert _at(det, text, "cnm three") == "ROLE"
+    assert _at(det, text, "CMM1") == "ROLE"
+
+
+def test_a_grade_word_before_one_day_is_not_a_grade(det: Detector) -> None:
+    text = "I'd love to be a CNM one day, honestly, and cnm4 is not a grade\n"
+    assert _at(det, text, "CNM one") is None
+    assert _at(det, text, "cnm4") is None

@@ -120,9 +120,10 @@ _GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "profession
 # Of those, the ones that are a post when their field follows ("a reader in nursing").
 _FIELD_POSTS = {"reader", "student", "trainee", "fellow"}
 # Training grades of doctors: FY1, F2, CT2, ST5, IMT1, GPST3, StR, SpR, SHO.
+# And the Irish health service's nurse and midwife manager grades: CNM1-3, CMM1-3.
 _GRADE = re.compile(r"^(?:FY|F|CT|ST|IMT|GPST|CMT|ACCS|KF|SFP)[1-8]$|^(?:SHO|SpR|StR|FY|IMT|"
-                    r"GPST|CT|ST)$", re.IGNORECASE)
-_GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
+                    r"GPST|CT|ST)$|^(?:CNM|CMM)[1-3]$", re.IGNORECASE)
+_GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs", "cnm", "cmm"}
 # Last words of an employer's name: "a carer for kestrel care" names whom, not a field.
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
@@ -835,8 +836,9 @@ class RoleRecognizer:
                                               "seven", "eight") \
                     and (t.text.isupper() or not chunk.cased) \
                     and (t.lower != "f" or toks[i + 1].lower in ("one", "two")) \
-                    and (t.lower not in ("st", "ct", "f") or i and toks[i - 1].lower in _DETS):
-                grade, e_tok = True, i + 2  # "IMT one", "an ST five"
+                    and (t.lower not in ("st", "ct", "f") or i and toks[i - 1].lower in _DETS) \
+                    and not (i + 2 < len(toks) and toks[i + 2].lower in ("day", "days", "of")):
+                grade, e_tok = True, i + 2  # "IMT one", "an ST five" (not "a CNM one day")
             if not grade or (t.lower in ("f", "st", "ct") and not any(c.isdigit() for c in
                                                                      t.text)
                              and e_tok == i + 1):
