@@ -180,3 +180,17 @@ def test_a_grade_word_before_one_day_is_not_a_grade(det: Detector) -> None:
     text = "I'd love to be a CNM one day, honestly, and cnm4 is not a grade\n"
     assert _at(det, text, "CNM one") is None
     assert _at(det, text, "cnm4") is None
+
+
+# -- a never-flagged word-name said to hold a post -------------------------------------------------
+def test_a_language_word_name_said_to_hold_a_post_is_a_name(det: Detector) -> None:
+    text = "The head is Mrs Kirkwood and the wellbeing lead is Shona. She is great.\n"
+    assert _at(det, text, "Shona") == "PERSON"
+
+
+def test_a_language_or_a_reply_after_a_post_and_is_stays_a_word(det: Detector) -> None:
+    text = ("the language they speak is Shona and our lead is English\n"
+            "My line manager is OK, I suppose.\n")
+    assert _at(det, text, "Shona") != "PERSON"
+    assert _at(det, text, "English") != "PERSON"
+    assert _at(det, text, "OK") != "PERSON"

@@ -327,6 +327,10 @@ class PersonRecognizer:
                     else nxt.lower in lex.surnames)  # "Sunday Adeyemi-Cole"
             spoke = nxt.lower in _SPEECH_VERBS or who
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
+                prev in ("is", "was") and i >= 3 and toks[i - 2].lower in self.role_heads
+                and not t.text.isupper()
+                and any(toks[k].lower in _POST_DETS for k in range(max(0, i - 5), i - 2))
+            ) or (  # "the wellbeing lead is Shona"
                 prev in self.relations and i >= 2 and toks[i - 2].lower in (
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
             thanked = _after_thanks(toks, i, _GREETINGS)  # "Thank you, May."
