@@ -56,7 +56,7 @@ def test_no_span_runs_across_two_fields(det: Detector, line: str) -> None:
     ("Record 04 of 12\nRole: DN\nWhere: Orrinsby", "DN"),
     ("Job title: Decontamination lead\nComment: parking", "Decontamination lead"),
     ("Occupation: Receptionist.\n", "Receptionist"),
-    ("  position: ward clerk (nights)\n", "ward clerk"),
+    ("  position: ward clerk (nights)\n", "ward clerk (nights)"),  # the note is the field's
 ])
 def test_a_labelled_post_field_is_a_role(det: Detector, text: str, post: str) -> None:
     got = {s.text: s.type for s in det.detect_text(text)}

@@ -48,6 +48,16 @@ _NAME_LINE = re.compile(
     r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
     r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\|?[ \t]+(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?"
     r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?)[ \t]*$", re.MULTILINE)
+# A name on a line of its own with the turn's time on the next line, as newer Teams exports
+# write it ("Duthie, Shona\n0:00:20\ntext", "Chipo Mutasa (Guest)\n0:09").
+_NAME_ABOVE_TIME = re.compile(
+    r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
+    r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\n[ \t]*\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?[ \t]*$",
+    re.MULTILINE)
+# A WebVTT voice tag names the speaker ("<v Dean Hilton>text", "<v.loud Ama>").
+_VOICE_TAG = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+(?P<label>[^<>\n]{1,40}?)[ \t]*>")
+# A note after a speaker's name in a label ("Bola (chaplain):"): the name is the part before.
+_LABEL_NOTE = re.compile(r"[ \t]*\([^()\n]{1,30}\)$")
 _SPEAKER_N = re.compile(r"^(?:speaker|spk|person|voice|participant|interviewer|p|s|r|i)"
                         r"[ _]?\d{1,2}$", re.IGNORECASE)
 _SPACY_TYPES = {"GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
@@ -74,8 +84,9 @@ _NAME_PREV = _wordset("told tell asked ask thank thanks with and called guy mate
 _STOPISH = _wordset("will may can mark pat bill rose sue grant chase")
 # Rules that flag a general word only where it is said of one person ("I was an OT").
 _SAID_OF_ONE = frozenset({"role-cue", "training-grade", "word-name-context",
-                          "known-name-context", "role-said",
-                          "role-beside-name", "role-field"})  # a field: one respondent's post
+                          "known-name-context", "role-said", "role-beside-name",
+                          "role-field",  # a field: one respondent's post
+                          "role-count-named"})  # "two gps, dr rahman and dr cole"
 
 
 class Detector:
@@ -155,6 +166,7 @@ class Detector:
         cands.extend(self._propagate(text, cands, cased))
         if self.config.on("role"):
             cands.extend(self.roles.beside_names(text, cands, cased))
+            cands.extend(self.roles.title_columns(text))
         if self.config.on("organisation"):
             cands.extend(self.orgs.mentions(text, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))
@@ -283,7 +295,10 @@ class Detector:
             if not label:
                 continue
             s, e = m.span("label")
-            if self._label_is_name(label):
+            note = _LABEL_NOTE.search(label)
+            if note and note.start() > 0:
+                label, e = label[:note.start()], s + note.start()
+            if self._label_is_name(label) or not chunk.cased and self._lower_label_name(label):
                 out.append(Span(s, e, "PERSON", label, 0.9, "speaker-label"))
             elif label.casefold() in self.generic_labels or _SPEAKER_N.match(label):
                 chunk.blocked.append((s, e))
@@ -291,6 +306,21 @@ class Detector:
             if self._label_is_name(m.group("label")):
                 s, e = m.span("label")
                 out.append(Span(s, e, "PERSON", m.group("label"), 0.9, "speaker-label"))
+        for m in _VOICE_TAG.finditer(chunk.text):
+            s, e = m.span("label")
+            label = m.group("label")
+            score = self._name_line_score(label) or 0.9 * self._label_is_name(label)
+            if score:
+                out.append(Span(s, e, "PERSON", label, score, "speaker-label"))
+            else:
+                chunk.blocked.append((s, e))  # "<v Speaker 2>": no one's name
+        for m in _NAME_ABOVE_TIME.finditer(chunk.text):
+            label = m.group("label")
+            score = self._name_line_score(label) if "," in label else \
+                0.8 * self._label_is_name(label)
+            if score:
+                s, e = m.span("label")
+                out.append(Span(s, e, "PERSON", label, score, "speaker-label"))
         for m in _NAME_LINE.finditer(chunk.text):
             chunk.blocked.append(m.span("ts"))
             score = self._name_line_score(m.group("label"))
@@ -316,6 +346,15 @@ class Detector:
                  and w not in self.roles.occupations and w not in STOP
                  and w not in self.lex.never and w not in CALENDAR_WORDS]
         return 0.8 if plain else 0.0
+
+    def _lower_label_name(self, label: str) -> bool:
+        """'dawn:' in lower-case speech: a label that is one listed given name (four letters
+        or more, so not "res:", "pa:", "son:") and no post, title or generic label."""
+        low = label.strip()
+        return low.isalpha() and len(low) >= 4 and low in self.lex.first_names \
+            and low not in self.generic_labels and low not in self.roles.heads \
+            and low not in self.roles.occupations and low not in self.people.titles \
+            and low not in STOP
 
     def _label_is_name(self, label: str) -> bool:
         words = label.split()

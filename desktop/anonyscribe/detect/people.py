@@ -63,6 +63,9 @@ def said_as_day(prev: str, nxt: str) -> bool:
         or nxt in _DAY_PARTS
 
 
+# Titles written short, said only before a surname ("dr price", "mrs white"), unlike
+# "doctor" or "miss", which are words too ("the doctor said", "i miss home").
+_SHORT_TITLES = {"dr", "mr", "mrs", "ms", "mx", "prof"}
 _NAMED_AS = {("name", "is"), ("name", "was"), ("name", "'s"), ("known", "as"), ("call", "her"),
              ("call", "him"), ("calls", "her"), ("calls", "him"), ("called", "her"),
              ("called", "him")}
@@ -168,7 +171,8 @@ class PersonRecognizer:
             k = i - 2  # "the triage nurse most days is honour", "our cnm two is gift"
             while k > 0 and i - k <= 3 and toks[k].lower in _POST_IS_FILLERS:
                 k -= 1
-            if k > 0 and toks[k].lower in self.role_heads and (
+            post = toks[k].lower in self.role_heads or toks[k].lower in self.occupations
+            if k > 0 and post and (
                     toks[k - 1].lower in _POST_DETS or toks[k - 1].is_word
                     and toks[k - 1].lower not in STOP and toks[k - 1].lower not in _NOT_AFTER):
                 return ("post-is",)  # a post said of one person, then who holds it
@@ -323,6 +327,10 @@ class PersonRecognizer:
                     else nxt.lower in lex.surnames)  # "Sunday Adeyemi-Cole"
             spoke = nxt.lower in _SPEECH_VERBS or who
             post = prev in self.role_heads and nxt.lower in _AFTER_POST_NAME or (
+                prev in ("is", "was") and i >= 3 and toks[i - 2].lower in self.role_heads
+                and not t.text.isupper()
+                and any(toks[k].lower in _POST_DETS for k in range(max(0, i - 5), i - 2))
+            ) or (  # "the wellbeing lead is Shona"
                 prev in self.relations and i >= 2 and toks[i - 2].lower in (
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
             thanked = _after_thanks(toks, i, _GREETINGS)  # "Thank you, May."
@@ -566,6 +574,8 @@ class PersonRecognizer:
         if prev in self.titles and i and (toks[i - 1].is_cap or not cased) and (
                 not word or known or (cased and t.is_cap)):
             return 0.85
+        if prev in _SHORT_TITLES and not cased and lw in lex.surnames and lw not in STOP:
+            return 0.6  # "the gp dr price came": a surname that is a word, after "dr"/"mrs"
         cue = self._cue_before(toks, i)
         if cue:
             weak = " ".join(cue) in _WEAK_CUES

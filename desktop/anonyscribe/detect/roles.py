@@ -59,6 +59,9 @@ _SAID_POSTS = {"sister", "consultant", "registrar", "manager", "matron", "doctor
                "anaesthetist", "physician", "chaplain", "governor", "inspector", "teacher",
                "head", "housekeeper", "porter", "superintendent", "educator", "facilitator",
                "reg", "ot", "slt", "cpn", "hca", "trainer"}
+# Words that are one holder's post beside a name ("the owner mrs kang", "shes the owner,
+# Bev"), but too often said of anyone's, alone ("asked to speak to the owner").
+_HELD_BESIDE = {"owner", "proprietor", "landlord", "landlady"}
 _SAID_VERBS = {"said", "says", "told", "tells", "asked", "asks", "rang", "rings", "phoned",
                "emailed", "texted", "came", "comes", "sent", "wrote", "replied", "explained",
                "shouted", "decided", "covers", "covered", "called", "goes", "insisted",
@@ -117,9 +120,10 @@ _GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "profession
 # Of those, the ones that are a post when their field follows ("a reader in nursing").
 _FIELD_POSTS = {"reader", "student", "trainee", "fellow"}
 # Training grades of doctors: FY1, F2, CT2, ST5, IMT1, GPST3, StR, SpR, SHO.
+# And the Irish health service's nurse and midwife manager grades: CNM1-3, CMM1-3.
 _GRADE = re.compile(r"^(?:FY|F|CT|ST|IMT|GPST|CMT|ACCS|KF|SFP)[1-8]$|^(?:SHO|SpR|StR|FY|IMT|"
-                    r"GPST|CT|ST)$", re.IGNORECASE)
-_GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs"}
+                    r"GPST|CT|ST)$|^(?:CNM|CMM)[1-3]$", re.IGNORECASE)
+_GRADE_BASE = {"fy", "f", "ct", "st", "imt", "gpst", "cmt", "accs", "cnm", "cmm"}
 # Last words of an employer's name: "a carer for kestrel care" names whom, not a field.
 _EMPLOYER_TAILS = {"care", "homecare", "healthcare", "agency", "ltd", "limited", "group",
                    "services", "recruitment", "staffing", "homes"}
@@ -140,9 +144,18 @@ _HEADER_AFTER = re.compile(r"[ \t]*:")  # "R-005 (Carer, Oak View): answer"
 _FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
-_LABELLED = re.compile(r"^[ \t]*(?:role|job title|job role|job|post|position|occupation|"
-                       r"profession|designation)[ \t]*:[ \t]*([A-Za-z][^\n|;\t(]{0,59}?)"
-                       r"[ \t.]*(?=[\n|;\t(]|$)", re.MULTILINE | re.IGNORECASE)
+# The label opens a line or follows a field separator ("Row 6 — Role: Ward Clerk (nights)",
+# "Resp. 034 ▸ 2025-02-19 ▸ Post: ...", "submitted 08:05 / job title: ... / base: ...");
+# the value runs to the next separator, a note in brackets and a comma inside it.
+_LABELLED = re.compile(r"(?:^|(?<=[—–▸|·;])|(?<= / ))[ \t]*(?:role|job title|job role|job|post|"
+                       r"position|occupation|profession|designation)[ \t]*:[ \t]*"
+                       r"([A-Za-z][^\n|;\t▸—–]{0,59}?)[ \t.]*(?=[\n|;\t▸—–]| / | :: |$)",
+                       re.MULTILINE | re.IGNORECASE)
+# A row of a survey export: an id, then fields between one separator ("0413 :: CNM2 :: UHG
+# :: answer", "K-2227 / Speech and Language Therapist / KCHFT / ...", "#5103 · year 4 BDS · ...").
+_ROW_ID = re.compile(r"^[ \t]*(?:#?[A-Za-z]{0,3}[-_]?\d{1,6}|row \d{1,4})[ \t]*(?=\S)",
+                     re.MULTILINE | re.IGNORECASE)
+_ROW_SEPS = (" :: ", " · ", " | ", " ; ", " / ", " — ", " – ")
 _NO_ANSWER = {"n/a", "na", "none", "blank", "unknown", "other", "not stated", "not given",
               "prefer not to say", "same", "as above", "tbc", "various"}
 _NOT_A_POST_START = {"i", "it", "it's", "its", "we", "they", "he", "she", "you", "that",
@@ -250,6 +263,56 @@ class RoleRecognizer:
                 out.append(Span(m.start(1), m.end(1), "ROLE", value, 0.5, "role-field"))
         return out
 
+    def title_columns(self, text: str) -> list[Span]:
+        """'0413 :: CNM2 :: Merlin Park :: ...': in a survey export whose rows hold a job-title
+        column, every value of that column is the respondent's post, the ones no title list
+        knows ('CNM2', 'year 4 BDS', 'Household Services') too. A column is a job title's
+        where three rows or more, and three in ten, hold a title the grammar knows; the last
+        field (the free answer) is never such a column. A spaced hyphen is not taken for a
+        separator: prose has it too ("2019 - I moved - ...")."""
+        rows: dict[str, list[list[tuple[int, int]]]] = {}
+        for m in _ROW_ID.finditer(text):
+            end = text.find("\n", m.end())
+            line = text[m.start():end if end >= 0 else len(text)]
+            rest = line[m.end() - m.start():]
+            sep = next((x for x in _ROW_SEPS if rest.startswith(x.lstrip())), None)
+            if sep is None or sep not in line:
+                continue
+            cells, pos = [], m.start()
+            for part in line.split(sep):
+                s0 = pos + len(part) - len(part.lstrip())
+                cells.append((s0, s0 + len(part.strip())))
+                pos += len(part) + len(sep)
+            if len(cells) >= 3:
+                rows.setdefault(sep, []).append(cells)
+        out: list[Span] = []
+        for found in rows.values():
+            for col in (1, 2, 3):
+                values = [r[col] for r in found if col < len(r) - 1]
+                posts = sum(self._title_value(text[a:b]) for a, b in values)
+                if posts < 3 or posts < 0.3 * len(values):
+                    continue
+                for a, b in values:
+                    value = text[a:b]
+                    words = value.split()
+                    if b > a and 0 < len(words) <= 7 and value.lower() not in _NO_ANSWER \
+                            and words[0].lower() not in _NOT_A_POST_START \
+                            and any(c.isalpha() for c in value):
+                        out.append(Span(a, b, "ROLE", value, 0.5, "role-field"))
+        return out
+
+    def _title_value(self, value: str) -> bool:
+        """Is this field a job title the grammar knows ('Staff Nurse', 'Porter')?"""
+        words = tokenize(value)
+        if not words or len(words) > 7 or not all(w.is_word or w.text in "&/-,()"
+                                                  for w in words):
+            return False
+        words = [w for w in words if w.is_word]
+        last = words[-1] if words else None
+        return last is not None and (self.is_head(last) or _singular(last.lower) in self.heads
+                                     or last.lower in self.occupations or any(
+            self.is_head(w) or w.lower in self.occupations for w in words))
+
     def _field_part(self, w: Tok, k: int) -> bool:
         lw = w.lower
         if lw in self.mods or lw in self.occupations or lw in self.heads \
@@ -326,14 +389,26 @@ class RoleRecognizer:
         as the names (lower-case, of any origin) are what the person rules know best."""
         people = [c for c in cands if c.type == "PERSON" and c.score >= 0.4
                   and c.source != "speaker-label"]
-        if not people:
+        sites = [c for c in cands if c.type == "ORGANISATION" and c.score >= 0.5]
+        if not people and not sites:
             return []
         toks = tokenize(text)
         first = {t.start: t.i for t in toks}
         last = {t.end: t.i for t in toks}
         out: list[Span] = []
         seen: set[int] = set()
+        for c in sites:
+            k = self._post_at(toks, first.get(c.start), cased)
+            if k is not None and k not in seen:
+                seen.add(k)
+                t = toks[k]
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-beside-name"))
         for p in people:
+            counted = self._count_naming(toks, first.get(p.start))
+            if counted is not None and counted[0] not in seen:
+                seen.add(counted[0])
+                a, b = toks[counted[0]].start, toks[counted[1]].end
+                out.append(Span(a, b, "ROLE", text[a:b], 0.5, "role-count-named"))
             for k in (self._post_before(toks, first.get(p.start), cased),
                       self._post_after(toks, last.get(p.end), cased),
                       self._post_listed(toks, last.get(p.end), cased, first)):
@@ -362,6 +437,56 @@ class RoleRecognizer:
         if j < 1:
             return None
         return j if self._post_word(toks[j], toks[j - 1].lower, cased) else None
+
+    def _count_naming(self, toks: list[Tok], a: int | None) -> tuple[int, int] | None:
+        """'two ltc nurses me and asif', 'three nurses, ama, bola and chidi': a count of one
+        post followed by the names of those who hold it says who holds which post, even a
+        post word said of anyone elsewhere ('nurses'): the first and last index of the post
+        (the count left out), or None."""
+        if a is None:
+            return None
+        j = a - 1
+        if j >= 0 and toks[j].lower in _NAME_TITLES:
+            j -= 1  # "two gps, dr rahman and dr cole"
+        if j >= 0 and toks[j].text in (",", ":", "-"):
+            j -= 1
+        if j >= 1 and toks[j].lower == "and" and toks[j - 1].lower == "me":
+            j -= 2  # "me and asif": the speaker is one of them
+            if j >= 0 and toks[j].text == ",":
+                j -= 1
+        if j < 1 or not toks[j].is_alpha:
+            return None
+        lw = toks[j].lower
+        single = _singular(lw)
+        if single == lw or not (single in self.heads or single in self.occupations
+                                or lw in self.occupations) or single in _NEVER_BESIDE:
+            return None  # not a plural post ("my manager, sam"), or who-not-which
+        for n in range(j - 1, max(-1, j - 4), -1):
+            w = toks[n].lower
+            if w in _COUNTS or w.isdigit() and 2 <= int(w) <= 99:
+                return (n + 1, j) if n == 0 or toks[n - 1].lower not in _NOT_COUNTING \
+                    else None
+            if not toks[n].is_word or w in STOP:
+                return None
+        return None
+
+    def _post_at(self, toks: list[Tok], a: int | None, cased: bool) -> int | None:
+        """'the gp at oakfield surgery', 'The GP from Charlestown Medical', 'our pharmacist at
+        Boots': one post word with 'the'/'our' and the named site where its holder works is
+        that one holder's post (a low score). Not a plural ('the GPs at'), nor a post ended
+        by a noun ('the gp practice at')."""
+        if a is None:
+            return None
+        j = a - 1
+        if j >= 0 and toks[j].lower == "the":
+            j -= 1
+        if j < 2 or toks[j].lower not in ("at", "from"):
+            return None
+        k = j - 1
+        det = toks[k - 1].lower
+        if det not in ("the", "our", "their") or toks[k].lower != _singular(toks[k].lower):
+            return None
+        return k if self._post_word(toks[k], det, cased) else None
 
     def _post_after(self, toks: list[Tok], b: int | None, cased: bool) -> int | None:
         """'<name>, the <post>.' / 'Dr Lamont the consultant said' / '<name>, a <post>,'
@@ -415,9 +540,11 @@ class RoleRecognizer:
             return False  # ("OT" is on the never list as a word, but a listed post here)
         if det in POSSESSIVE_DETS and (lw in self.relationship or lw in _FAMILY):
             return False  # "my manager Sam", "my sister Jo"
-        if cased and _POST_ACRONYM.match(t.text):
-            return lw not in self.lex.acronyms and t.text.upper() not in self.lex.initialisms
-        return self.is_head(t) or lw in self.occupations or lw in _SAID_POSTS
+        if cased and _POST_ACRONYM.match(t.text):  # a known acronym only if a post ("GP")
+            return lw in _SAID_POSTS or lw not in self.lex.acronyms \
+                and t.text.upper() not in self.lex.initialisms
+        return self.is_head(t) or lw in self.occupations or lw in _SAID_POSTS \
+            or lw in _HELD_BESIDE
 
     def _sure_given_name(self, t: Tok) -> bool:
         """'Hamish, the electrician': a given name no dictionary has, even at a sentence start."""
@@ -656,7 +783,8 @@ class RoleRecognizer:
         while j < len(toks) and j < k + 5 and toks[j].is_word:
             words.append(toks[j].lower)
             j += 1
-            if plural and len(words[-1]) > 3 and _singular(words[-1]) != words[-1]:
+            if plural and _singular(words[-1]) != words[-1] and (
+                    len(words[-1]) > 3 or _singular(words[-1]) in self.heads):  # "two gps"
                 words[-1] = _singular(words[-1])
             phrase = " ".join(words)
             if phrase in self.occupations or (words[-1] in self.heads
@@ -708,8 +836,9 @@ class RoleRecognizer:
                                               "seven", "eight") \
                     and (t.text.isupper() or not chunk.cased) \
                     and (t.lower != "f" or toks[i + 1].lower in ("one", "two")) \
-                    and (t.lower not in ("st", "ct", "f") or i and toks[i - 1].lower in _DETS):
-                grade, e_tok = True, i + 2  # "IMT one", "an ST five"
+                    and (t.lower not in ("st", "ct", "f") or i and toks[i - 1].lower in _DETS) \
+                    and not (i + 2 < len(toks) and toks[i + 2].lower in ("day", "days", "of")):
+                grade, e_tok = True, i + 2  # "IMT one", "an ST five" (not "a CNM one day")
             if not grade or (t.lower in ("f", "st", "ct") and not any(c.isdigit() for c in
                                                                      t.text)
                              and e_tok == i + 1):

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_TOKEN = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:[-'’.][A-Za-z0-9\u00C0-\u024F]+)*|\S")
+# Letters: Latin with its accents, Latin Extended Additional too (Vietnamese "Thảo", "Nguyễn").
+_L = "A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF"
+_TOKEN = re.compile(rf"[{_L}]+(?:[-'’.][{_L}]+)*|\S")
 _POSSESSIVE = re.compile(r"^(.+?)(['’]s)$", re.IGNORECASE)
 _SENT_END = {".", "?", "!", ":", ";", '"', "“", "”", "(", "[", "]", ")", "…"}
 FILLERS = frozenset({"um", "uh", "er", "erm", "uhm", "mm", "hmm", "ah", "like", "eh"})
