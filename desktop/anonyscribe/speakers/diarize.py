@@ -126,12 +126,6 @@ class DiarizeSettings:
     hmm_switch_in: float = 2.0  # cost of a voice change between overlapping windows
     hmm_switch_gap: float = 0.5  # cost of a voice change across a pause or a change point
     hmm_starts: int = 4  # besides spectral clustering, splits along this many main directions
-    # and splits of the stretches' mean prints along this many (``stretch_splits``), which
-    # win only with a better score and this far apart (twice ``min_separation``): on dev,
-    # such splits that found a near pair lay 6.7-11.4 apart; those that cut one voice or a
-    # near pair by what is said 3.2-5.9
-    stretch_starts: int = 3
-    stretch_separation: float = 6.0
     min_separation: float = 3.0  # two voices' prints must be this far apart (Fisher ratio)
     # second opinion when they are not (``voice_contrast``): prints within one stretch of
     # speech differ by what is said, not by who says it
@@ -779,15 +773,14 @@ class Diarizer:
             return start
         joined = np.array([windows[i + 1][0] < windows[i][1] - 1e-6 for i in range(n - 1)])
         cost = np.where(joined, s.hmm_switch_in, s.hmm_switch_gap)
-        best, best_score = self._best_split(x, cost, _candidate_splits(x, start, k, s.hmm_starts),
-                                            k, start)
+        best, best_score = start, -np.inf
+        for labels in _candidate_splits(x, start, k, s.hmm_starts):
+            labels = _refine(x, labels, cost, k, s.hmm_kappa)
+            centroids = _centroids(x, labels, k)
+            score = _path_score(s.hmm_kappa * (x @ centroids.T), cost, labels)
+            if len(np.unique(labels)) == k and score > best_score:
+                best, best_score = labels, score
         made = np.ones(n, dtype=bool) if real is None else real
-        if k == 2:
-            whole, whole_score = self._best_split(
-                x, cost, stretch_splits(x, windows, s.stretch_starts), k, best)
-            if (whole_score > best_score
-                    and separation(x[made], whole[made]) >= s.stretch_separation):
-                best = whole
         if k == 2 and not self._credible(x, windows, best, made):
             directions = voice_directions(x, windows, s.contrast_dims, s.contrast_gap, made)
             second = self.voice_contrast(x, directions, cost, made)
@@ -796,20 +789,6 @@ class Diarizer:
             self.alike = True
             return _mostly_one(x, best)
         return best
-
-    def _best_split(self, x: np.ndarray, cost: np.ndarray, candidates: list[np.ndarray],
-                    k: int, fallback: np.ndarray) -> tuple[np.ndarray, float]:
-        """Of the ``candidates``, each refined along the timeline (``_refine``), the one
-        with the best path score and all ``k`` voices (``fallback`` and -inf if none)."""
-        s = self.settings
-        best, best_score = fallback, -np.inf
-        for labels in candidates:
-            labels = _refine(x, labels, cost, k, s.hmm_kappa)
-            centroids = _centroids(x, labels, k)
-            score = _path_score(s.hmm_kappa * (x @ centroids.T), cost, labels)
-            if len(np.unique(labels)) == k and score > best_score:
-                best, best_score = labels, score
-        return best, best_score
 
     def _credible(self, x: np.ndarray, windows: list[TimeSpan], labels: np.ndarray,
                   made: np.ndarray) -> bool:
@@ -1122,33 +1101,6 @@ def _candidate_splits(x: np.ndarray, start: np.ndarray, k: int, directions: int
         side = (centred @ v > 0).astype(np.int64)
         if 0 < side.sum() < len(side):
             out.append(side)
-    return out
-
-
-def stretch_splits(x: np.ndarray, windows: list[TimeSpan], directions: int
-                   ) -> list[np.ndarray]:
-    """Two voices split stretch by stretch: the mean unit print of each stretch of speech
-    (``stretch_of``) split by the sign along each of its first ``directions`` main
-    directions, then by spherical k-means on those means; every window takes its
-    stretch's voice.
-
-    Why: a window's print of a near pair varies more with what is said than with who says
-    it, so splits of the windows follow the words; a stretch's mean averages the words
-    out, and in a conversation a stretch is nearly always one voice. On dev4's interview
-    of one voice in two accents, every split of the windows matched about half of them;
-    the split of the stretch means matched 96 %."""
-    stretch = stretch_of(windows)
-    count = int(stretch.max()) + 1 if len(stretch) else 0
-    if count < 4:
-        return []
-    means = _unit(np.stack([x[stretch == g].mean(axis=0) for g in range(count)]))
-    centred = means - means.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred, full_matrices=False)
-    out = []
-    for v in vt[:directions]:
-        side = (centred @ v > 0).astype(np.int64)
-        if 0 < side.sum() < len(side):
-            out.append(_spherical_kmeans(means, side, 2)[stretch])
     return out
 
 
