@@ -12,8 +12,8 @@ tune on these) and ``heldout`` (all real-voice pairs, espeak voice set B, interv
 with their own voices and lines B, other seeds; measured, never tuned on), then later rounds'
 parts in pairs (``heldout2``; ``dev3`` and ``heldout3``: one voice in both roles and near
 same-gender pairs from voices no other part uses, held-out lines D; ``dev4``, dev only:
-more interview-shaped near pairs and one voice in both roles, lines A; ``dev5``, dev only:
-near male pairs, lines A). In the
+more interview-shaped near pairs and one voice in both roles, lines A; ``dev5`` and
+``dev6``, dev only: near male pairs, lines A). In the
 interview-shaped clips the asker only asks and the answerer only answers (``SHAPED_*``); in the
 others both voices read lines from both lists.
 
@@ -28,6 +28,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,6 +280,18 @@ SHAPED_DEV5 = {
 REAL_DEV5 = {  # one real voice's utterances shared out, one half 1.5 semitones higher
     "real_near_MEO015": ("MEO015/0", "MEO015/1+150"),
 }
+# Sixth round (issue 15, session 12), dev only: interview-shaped near male pairs from
+# voices no other part uses (lines A), to tune the diarizer's own split of such pairs (its
+# stretch-level candidates) rather than the words' rescue: two neighbouring variants, one
+# variant in two accents, one variant at two pitches, and one voice in both roles.
+SHAPED_DEV6 = {
+    "espeak_iv_near_m_y": (("en-us+Gene", 44, 150), ("en-us+Gene2", 49, 150)),
+    "espeak_iv_near_m_z": (("en-us+robert", 45, 150), ("en-gb-x-rp+robert", 50, 150)),
+    "espeak_iv_near_m_aa": (("en-us+caleb", 44, 150), ("en-us+caleb", 50, 150)),
+    "espeak_iv_near_m_ab": (("en-us+iven3", 45, 150), ("en-us+iven4", 48, 150)),
+    "espeak_iv_near_m_ac": (("en-us+max", 43, 150), ("en-us+quincy", 48, 150)),
+    "espeak_iv_one_m_k": (("en-us+ed", 45, 150), ("en-us+ed", 45, 150)),
+}
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
     "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
@@ -475,10 +488,13 @@ def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def build(out: Path) -> dict[str, list[Path]]:
-    """Write both parts under ``out`` (skipped when already there); the clip paths per part."""
-    parts: dict[str, list[Path]] = {"dev": [], "heldout": [], "heldout2": [], "dev3": [],
-                                    "heldout3": [], "dev4": [], "dev5": []}
+PARTS = ("dev", "heldout", "heldout2", "dev3", "heldout3", "dev4", "dev5", "dev6")
+
+
+def build(out: Path, only: Collection[str] | None = None) -> dict[str, list[Path]]:
+    """Write the parts (all, or those in ``only``) under ``out``, each clip skipped when
+    already there; the clip paths per part."""
+    parts: dict[str, list[Path]] = {p: [] for p in PARTS if only is None or p in only}
     with tempfile.TemporaryDirectory() as tmp_s:
         tmp = Path(tmp_s)
         cache: dict[str, Voice] = {}
@@ -521,7 +537,11 @@ def build(out: Path) -> dict[str, list[Path]]:
             plan.append(("dev5", name, pair, 1000 + i, "A"))
         for i, (name, pair) in enumerate(REAL_DEV5.items()):
             plan.append(("dev5", name, pair, 1020 + i, ""))
+        for i, (name, pair) in enumerate(SHAPED_DEV6.items()):
+            plan.append(("dev6", name, pair, 1100 + i, "A"))
         for part, name, pair, seed, lines in plan:
+            if part not in parts:
+                continue
             folder = out / part
             folder.mkdir(parents=True, exist_ok=True)
             clip = folder / f"{name}.m4a"
@@ -540,12 +560,13 @@ def build(out: Path) -> dict[str, list[Path]]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=CACHE)
+    ap.add_argument("--parts", nargs="*", choices=PARTS, help="only these parts (default: all)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "desktop"))
     if not SHARED.is_dir():
         print(f"shared speech data not found at {SHARED}")
         return 1
-    for part, clips in build(args.out).items():
+    for part, clips in build(args.out, args.parts).items():
         print(part, ", ".join(c.stem for c in clips))
     return 0
 

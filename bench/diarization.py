@@ -200,7 +200,7 @@ def conversation_clips(part: str) -> list[Path]:
     sys.path.insert(0, str(ROOT / "bench"))
     from conversations import CACHE, build
 
-    return build(CACHE)[part]
+    return build(CACHE, [part])[part]
 
 
 def direct_section(d, parts: list[str]) -> None:
@@ -223,7 +223,7 @@ def direct_section(d, parts: list[str]) -> None:
 
 
 MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"], "heldout2": [], "dev3": [],
-            "heldout3": [], "dev4": [], "dev5": []}
+            "heldout3": [], "dev4": [], "dev5": [], "dev6": []}
 
 
 def direct_meetings(d, parts: list[str]) -> None:
@@ -293,7 +293,7 @@ def main() -> int:
     ap.add_argument("--model", default="base", help="speech model for the batch section")
     ap.add_argument("--conversations",
                     choices=["dev", "heldout", "heldout2", "dev3", "heldout3", "dev4", "dev5",
-                             "both"],
+                             "dev6", "both"],
                     help="only the built two-person conversations (bench/conversations.py): "
                          "the diarizer alone, then end to end through batch")
     ap.add_argument("--direct-only", action="store_true",
