@@ -58,7 +58,9 @@ def learned_spans(det: Detector, text: str) -> list[Span]:
 # -- the resource ----------------------------------------------------------------------------
 def test_weights_resource_loads_and_is_small() -> None:
     assert DEFAULT_CONFIG.read_text(encoding="utf-8").count("learned = true") == 1
-    assert WEIGHTS.stat().st_size < 1_500_000  # our own small table (two passes)
+    # Our own small table (two passes): 1.51 MB trained on sixteen sets (session 12); the bound
+    # catches a table that balloons (features no longer pruned by --min-files), not growth by a set.
+    assert WEIGHTS.stat().st_size < 2_000_000
     model = Model.load(WEIGHTS)
     assert "O" in model.classes and set(SUGGESTED) <= set(model.classes)
     assert len(model.bias) == len(model.classes)
