@@ -44,16 +44,16 @@ _INITIALS = re.compile(r"^[A-Z]{2,3}$")
 # A speaker's name alone on its line before the turn's time, as Teams, Zoom and Otter write
 # it ("Elliot, Shona   0:10", "Rowena Dizon   00:01:39", "Asante, Nana Yaa 2:03 PM",
 # "Lorna Gillies (she/her)   0:42", "Deepak Raithatha | 0:03:10"): the layout says who.
+# The name and an optional note in brackets, and a turn's time: shared by both layouts below.
+_LABEL_PART = (r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
+               r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*")
+_TIME_PART = r"\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?"
 _NAME_LINE = re.compile(
-    r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
-    r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\|?[ \t]+(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?"
-    r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?)[ \t]*$", re.MULTILINE)
+    _LABEL_PART + r"\|?[ \t]+(?P<ts>" + _TIME_PART + r"(?:[ \t]?[AaPp]\.?[Mm]\.?)?)[ \t]*$",
+    re.MULTILINE)
 # A name on a line of its own with the turn's time on the next line, as newer Teams exports
 # write it ("Duthie, Shona\n0:00:20\ntext", "Chipo Mutasa (Guest)\n0:09").
-_NAME_ABOVE_TIME = re.compile(
-    r"^[ \t]*(?P<label>[^\W\d_][\w'’.-]*(?:,?[ \t][^\W\d_][\w'’.-]*){0,3})"
-    r"(?:[ \t]+\([^()\n]{1,20}\))?[ \t]*\n[ \t]*\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?[ \t]*$",
-    re.MULTILINE)
+_NAME_ABOVE_TIME = re.compile(_LABEL_PART + r"\n[ \t]*" + _TIME_PART + r"[ \t]*$", re.MULTILINE)
 # A WebVTT voice tag names the speaker ("<v Dean Hilton>text", "<v.loud Ama>").
 _VOICE_TAG = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+(?P<label>[^<>\n]{1,40}?)[ \t]*>")
 # A note after a speaker's name in a label ("Bola (chaplain):"): the name is the part before.

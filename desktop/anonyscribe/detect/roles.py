@@ -308,9 +308,7 @@ class RoleRecognizer:
                                                   for w in words):
             return False
         words = [w for w in words if w.is_word]
-        last = words[-1] if words else None
-        return last is not None and (self.is_head(last) or _singular(last.lower) in self.heads
-                                     or last.lower in self.occupations or any(
+        return bool(words) and (_singular(words[-1].lower) in self.heads or any(
             self.is_head(w) or w.lower in self.occupations for w in words))
 
     def _field_part(self, w: Tok, k: int) -> bool:
