@@ -29,6 +29,7 @@ from .patterns import PatternRecognizer
 from .people import PARTICLES, PersonRecognizer, said_as_day
 from .places import PlaceRecognizer
 from .roles import RoleRecognizer
+from .tags import code_tags
 from .text import FILLERS, Chunk, is_cased, tokenize
 
 # Between two fields of a CSV row or a table: no identifier runs across it.
@@ -163,6 +164,11 @@ class Detector:
         cands, blocked = self._scan(text, cased, ctx)
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
+        codes = code_tags(text, self.generic_labels, self._given_name)  # "res:", "pn |"
+        if codes:  # before names spread: a code flagged at one turn is flagged at all
+            blocked.extend(codes)
+            tagged = _Intervals(codes)
+            cands = [c for c in cands if not tagged.overlaps(c.start, c.end)]
         cands.extend(self._propagate(text, cands, cased))
         if self.config.on("role"):
             cands.extend(self.roles.beside_names(text, cands, cased))
@@ -347,6 +353,12 @@ class Detector:
                  and w not in self.lex.never and w not in CALENDAR_WORDS]
         return 0.8 if plain else 0.0
 
+    def _given_name(self, word: str) -> bool:
+        """A lower-case word that is a given name, not a post, title or acronym."""
+        return word in self.lex.first_names and word not in self.roles.heads \
+            and word not in self.roles.occupations and word not in self.people.titles \
+            and word not in self.lex.acronyms
+
     def _lower_label_name(self, label: str) -> bool:
         """'dawn:' in lower-case speech: a label that is one listed given name (four letters
         or more, so not "res:", "pa:", "son:") and no post, title or generic label."""
@@ -366,6 +378,9 @@ class Detector:
             return low not in self.roles.heads and low not in self.roles.occupations \
                 and low not in self.people.titles and low not in STOP
         toks = tokenize(label)
+        if len(toks) == 1 and toks[0].lower not in self.lex.first_names and (
+                toks[0].lower in self.roles.heads or toks[0].lower in self.roles.occupations):
+            return False  # "Carer:", "Chaplain:": the speaker's post (but "Dean:" a name)
         core = [t for n, t in enumerate(toks) if t.lower not in self.people.titles and t.is_word
                 and not (t.lower in PARTICLES and 0 < n < len(toks) - 1)]
         if not core or any(not t.is_alpha for t in core):
@@ -418,8 +433,13 @@ class Detector:
                 continue
             for w in re.findall(r"[A-Za-z][A-Za-z'\-]+", c.text):
                 lw = w.lower()
-                if len(lw) < 2 or lw in self.people.titles:
-                    continue
+                if len(lw) < 2 or lw in self.people.titles or cased and (
+                        lw in self.orgs.heads or lw in self.roles.heads
+                        and lw not in self.lex.first_names):
+                    continue  # "Declan Ward" is no reason to flag every "Ward"
+                if lw in STOP and (len(lw) < 3 or lw not in self.lex.first_names) \
+                        or self.people.ordinary(lw):
+                    continue  # a function word or "theres" taken once for a name: not again
                 if c.source == "word-name-context":
                     if lw not in STOP:
                         by_context.add(lw)
@@ -496,7 +516,7 @@ class Detector:
         exact = {w for names in known.values() for w in names if len(w) >= 5}
         distinct = set(_NAME_WORD.findall(text.lower()))
         hits = {w for w in distinct if len(w) >= 4 and not self.lex.is_word(w)
-                and self._sounds_known(w, known)}
+                and not self.people.ordinary(w) and self._sounds_known(w, known)}
         shorts = {w for w in distinct if 2 <= len(w) <= 4 and not self.lex.is_word(w)}
         toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
         for k, (s, e, w) in enumerate(toks):

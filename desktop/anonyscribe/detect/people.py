@@ -111,6 +111,25 @@ _ENGLISH_ENDINGS = ("tion", "sion", "ness", "ment", "ship", "ity", "ism", "ly", 
                     "ful", "less", "ous", "ive", "ise", "ize", "ised", "ized", "tor", "ers", "ies",
                     "down", "wise", "work", "ical", "ics")
 
+# Stems of medicines' international non-proprietary names (WHO INN stems and common
+# classes): "pregabalin", "zopiclone", "bisoprolol", "midazolam" are drugs, not names.
+_DRUG_ENDINGS = ("azepam", "azolam", "apine", "oxetine", "pramine", "triptyline", "olol",
+                 "pril", "sartan", "statin", "mab", "tinib", "cillin", "mycin", "floxacin",
+                 "prazole", "azole", "tidine", "gabalin", "pentin", "teplase", "parin",
+                 "xaban", "gatran", "semide", "thiazide", "iclone", "promazine", "profen",
+                 "codone", "orphine", "adone", "caine", "dronate", "lukast", "setron",
+                 "gliflozin", "gliptin", "formin", "cycline", "clidine", "conazole", "vudine",
+                 "ciclovir", "icline", "azosin", "dipine", "lutamide", "platin", "taxel",
+                 "rubicin", "coxib", "flurane", "curonium", "ofen", "uzole", "idone")
+# Speech contractions written without the apostrophe ("theres", "im", "youd", "didnt"):
+# the words that take each ending ("'s", "'d" ...); "n't" after any function word.
+_IS_HEADS = frozenset({"there", "here", "who", "what", "that", "he", "she", "it", "where",
+                       "how", "when", "why"})
+_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "there", "who",
+                       "what"})
+_CONTRACTED = {"s": _IS_HEADS, "m": frozenset({"i"}), "d": _PRONOUNS, "ll": _PRONOUNS,
+               "re": _PRONOUNS, "ve": _PRONOUNS}
+
 
 class PersonRecognizer:
     def __init__(self, cfg: DetectionConfig, lex: Lexicon) -> None:
@@ -135,6 +154,25 @@ class PersonRecognizer:
                             and not lex.is_word(name) for k in _sound_keys(name)}
 
     # -- helpers -----------------------------------------------------------------------
+    def ordinary(self, lw: str) -> bool:
+        """A form of an ordinary word no list has as such, so not a name: a contraction
+        without its apostrophe ("theres", "im"), a plural or possessive of a word or a
+        never-flagged term ("locums", "italians", "childrens"), a dropped g ("waitin"), a
+        medicine ("pregabalin"). Listed names keep their name reading ("miles", "burns")."""
+        lex = self.lex
+        if any(lw.endswith(tail) and lw[:-len(tail)] in heads
+               for tail, heads in _CONTRACTED.items()) \
+                or lw.endswith("nt") and lw[:-2] in STOP:
+            return True  # "theres", "whos", "im", "didnt", "wasnt"
+        if lw in lex.first_names or lw in lex.surnames or len(lw) < 4:
+            return False
+        if lw.endswith("s") and (lex.is_word(lw[:-1]) or lw[:-1] in self.never
+                                 or lw.endswith("es") and lex.is_word(lw[:-2])):
+            return True
+        if lw.endswith("in") and lex.is_word(lw + "g") and len(lw) >= 5:
+            return True  # "waitin", "phonin"
+        return lw.endswith(_DRUG_ENDINGS) and len(lw) >= 7
+
     def name_like(self, t: Tok, cased: bool, loose: bool = False) -> bool:
         """Could this token be (part of) a name, whatever the context?"""
         lw = t.lower
@@ -147,7 +185,8 @@ class PersonRecognizer:
         if lw in STOP and not (cased and t.is_cap and not t.sent_start
                                and (lw in self.lex.first_names or loose)):
             return False
-        if lw in NUMBER_WORDS or lw in self.never or lw in self.lex.acronyms:
+        if lw in NUMBER_WORDS or lw in self.never or lw in self.lex.acronyms \
+                or self.ordinary(lw):
             return False
         if cased and not t.is_cap:
             return False
@@ -577,6 +616,8 @@ class PersonRecognizer:
         if prev in _SHORT_TITLES and not cased and lw in lex.surnames and lw not in STOP:
             return 0.6  # "the gp dr price came": a surname that is a word, after "dr"/"mrs"
         cue = self._cue_before(toks, i)
+        if cue and known and word and t.pos == "ADJ":
+            cue = None  # "my manager is lovely": said of the post-holder, not a name
         if cue:
             weak = " ".join(cue) in _WEAK_CUES
             if known and not word:
@@ -698,8 +739,8 @@ class PersonRecognizer:
             ts.pop(0)
         while ts and (ts[-1].lower == "'s" or not ts[-1].is_word):
             ts.pop()
-        if not ts:
-            return None
+        if not ts or "\n" in chunk.text[ts[0].start:ts[-1].end]:
+            return None  # across a line break: spaCy joined a line's end to a label
         if any(not self.name_like(t, chunk.cased) for t in ts):
             return None
         if all(self.lex.is_word(t.lower) for t in ts):

@@ -93,7 +93,7 @@ _PAST_CLAUSE = {"was", "wasn't", "had", "hadn't", "did", "didn't", "went", "want
 _POST_ATTRIBUTES = {"rota", "rotas", "meeting", "meetings", "office", "training", "pay",
                     "grade", "level", "salary", "scheme", "rotation", "rotations", "rooms",
                     "room", "station", "bleep", "phone", "list", "lists", "shortage", "shortages",
-                    "numbers", "workforce", "cover", "gap", "gaps"}
+                    "numbers", "workforce", "cover", "gap", "gaps", "clinic", "clinics"}
 # Posts that belong to a ward or unit ("sister on the critical care unit").
 _WARD_POSTS = {"sister", "nurse", "manager", "matron", "hca", "clerk", "housekeeper",
                "coordinator", "co-ordinator", "practitioner", "assistant", "worker", "lead"}
@@ -877,6 +877,8 @@ class RoleRecognizer:
         j = i - 1
         while j >= 0 and len(left) < 6:
             w = toks[j]
+            if "\n" in chunk.text[w.end:(left[0] if left else head).start]:
+                break  # a post never runs across a line: "... my job\nhca: ..."
             band_start = self._band(toks, j)
             if band_start >= 0:
                 left[:0] = toks[band_start:j + 1]

@@ -1,0 +1,77 @@
+"""Speaker tags that are codes, not names: 'res:', 'iv>', 'pn |', 'hca –' at line starts.
+
+Transcribers tag turns with short codes for the interviewer ("int", "iv", "res", "mod",
+"spkA") and for the participant's post or study code ("hca", "pn", "cmhn", "sa"). Such
+codes are often in the world's given-name lists ("pn", "sa", "res") and were flagged as
+names at every turn. A tag is a code when it abbreviates a generic label word (its letters
+in order, the first the same: "ivr" for interviewer, "rsp" for respondent), or when it is a
+short tag in a transcript whose other speaker carries such a code - unless it is a given
+name itself ("int: ... / dawn: ...") or initials in capitals ("INT: ... / MK: ..."). Tags
+count only when they recur: one line start that looks like a tag is not a layout.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Collection
+
+# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|' or a dash.
+_TAG = re.compile(
+    r"^[ \t]*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?[ \t]*\|?[ \t]*)?"
+    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-)(?=[ \t])", re.MULTILINE)
+_NUMBERED = re.compile(r"^(?P<stem>[^\W\d_]{1,5}?)[ _]?(?:\d{1,2}|[a-dA-D])$")
+_VOWELS = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüý]")
+_MIN_TURNS = 2
+_MAX_CODE = 4  # a participant's code is short: "hca", "cmhn"; longer tags may be names
+
+
+def abbreviates(tag: str, word: str) -> bool:
+    """Is ``tag`` a shortening of ``word`` (same first letter, its letters in order)?
+    'ivr' -> interviewer, 'rsp' -> respondent, 'pt' -> participant; not 'kofi'."""
+    if len(tag) < 2 or tag[0] != word[0] or len(tag) >= len(word):
+        return False
+    k = 1
+    for ch in word[1:]:
+        if k < len(tag) and ch == tag[k]:
+            k += 1
+    return k == len(tag)
+
+
+def is_generic(tag: str, generic: Collection[str]) -> bool:
+    """An interviewer's or a speaker's tag: listed, numbered ("p03", "spkB") or a
+    shortening of a listed label word."""
+    low = tag.casefold()
+    m = _NUMBERED.match(low)
+    stems = {low, m.group("stem")} if m else {low}
+    return any(s in generic or any(len(w) > 3 and abbreviates(s, w) for w in generic)
+               for s in stems)
+
+
+def code_tags(text: str, generic: Collection[str],
+              given_name: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Spans of the recurring speaker tags in ``text`` that are codes, not names.
+
+    ``given_name`` says whether a lower-case tag is a person's given name (kept as a name
+    even beside an interviewer's code)."""
+    found = [(m.group("tag"), m.span("tag")) for m in _TAG.finditer(text)]
+    turns = Counter(t.casefold() for t, _ in found)
+    tags = {t for t, n in turns.items() if n >= _MIN_TURNS}
+    generic_tags = {t for t in tags if is_generic(t, generic)}
+    if not generic_tags:
+        return []
+    written = {t.casefold(): t for t, _ in found}
+    codes = set(generic_tags)
+    for t in tags - generic_tags:
+        if len(t) <= _MAX_CODE and not _names_speaker(written[t], given_name):
+            codes.add(t)
+    return [span for t, span in found if t.casefold() in codes]
+
+
+def _names_speaker(tag: str, given_name: Callable[[str], bool]) -> bool:
+    """A tag that is a person's: initials ("MK", "JLR") or a given name ("Jo", "dawn")."""
+    if tag.isupper() and 2 <= len(tag) <= 3:
+        return True
+    low = tag.casefold()
+    return _VOWELS.search(low) is not None and given_name(low) and (
+        len(low) >= 3 or tag[:1].isupper())
