@@ -616,8 +616,8 @@ class PersonRecognizer:
         if prev in _SHORT_TITLES and not cased and lw in lex.surnames and lw not in STOP:
             return 0.6  # "the gp dr price came": a surname that is a word, after "dr"/"mrs"
         cue = self._cue_before(toks, i)
-        if cue and known and word and t.pos == "ADJ":
-            cue = None  # "my manager is lovely": said of the post-holder, not a name
+        if cue and known and word and t.pos == "ADJ" and lw.endswith(_ENGLISH_ENDINGS):
+            cue = None  # "my manager is lovely": said of the post-holder ("is bonnie": a name)
         if cue:
             weak = " ".join(cue) in _WEAK_CUES
             if known and not word:
