@@ -21,6 +21,7 @@ def test_a_tag_that_shortens_a_label_word_is_generic() -> None:
     assert not abbreviates("interviewer", "interviewer")
     assert is_generic("spkC", GENERIC) and is_generic("p07", GENERIC)
     assert not is_generic("bryony", GENERIC)
+    assert not is_generic("rob", GENERIC | {"respondent"})  # not "ro" + a letter
 
 
 def test_codes_beside_an_interviewers_tag_are_found_but_given_names_are_not() -> None:
@@ -31,6 +32,9 @@ def test_codes_beside_an_interviewers_tag_are_found_but_given_names_are_not() ->
     initials = "INT: hello\nMK: hi there\nINT: so\nMK: yes\nPT: a code\nPT: again\n"
     spans = {initials[s:e] for s, e in code_tags(initials, GENERIC, lambda w: False)}
     assert spans == {"INT", "PT"}  # "PT" shortens participant; "MK" are someone's initials
+    named = "Mod: names please\nRob: Rob, a nurse\nMod: and\nRob: yes\n"
+    assert {named[s:e] for s, e in code_tags(named, GENERIC | {"moderator"}, lambda w: False)} \
+        == {"Mod"}  # a capitalised name beside a moderator's code stays a name
 
 
 def test_tags_without_an_interviewers_code_or_said_once_are_left() -> None:

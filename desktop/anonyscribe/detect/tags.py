@@ -43,9 +43,9 @@ def is_generic(tag: str, generic: Collection[str]) -> bool:
     shortening of a listed label word."""
     low = tag.casefold()
     m = _NUMBERED.match(low)
-    stems = {low, m.group("stem")} if m else {low}
-    return any(s in generic or any(len(w) > 3 and abbreviates(s, w) for w in generic)
-               for s in stems)
+    if m and (low[-1].isdigit() or m.group("stem") in generic):
+        low = m.group("stem")  # "p03", "spkB"; but "rob" is not "ro" + "b"
+    return low in generic or any(len(w) > 3 and abbreviates(low, w) for w in generic)
 
 
 def code_tags(text: str, generic: Collection[str],
@@ -69,9 +69,9 @@ def code_tags(text: str, generic: Collection[str],
 
 
 def _names_speaker(tag: str, given_name: Callable[[str], bool]) -> bool:
-    """A tag that is a person's: initials ("MK", "JLR") or a given name ("Jo", "dawn")."""
-    if tag.isupper() and 2 <= len(tag) <= 3:
-        return True
+    """A tag that is a person's: initials ("MK", "JLR"), a capitalised word ("Rob", "Jo") or
+    a given name ("dawn")."""
+    if tag.isupper() and 2 <= len(tag) <= 3 or tag[:1].isupper() and not tag.isupper():
+        return True  # "MK", and "Rob" as a cased name (codes are lower case or capitals)
     low = tag.casefold()
-    return _VOWELS.search(low) is not None and given_name(low) and (
-        len(low) >= 3 or tag[:1].isupper())
+    return len(low) >= 3 and _VOWELS.search(low) is not None and given_name(low)
