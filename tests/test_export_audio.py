@@ -1027,6 +1027,34 @@ def test_a_neighbourhood_of_silence_is_not_listened_to(spoken, tmp_path) -> None
     assert heard == [0.0]  # one neighbourhood: the one in speech
 
 
+def test_a_name_heard_only_in_the_whole_window_is_still_reported(tmp_path) -> None:
+    """The check halves a window that holds a name to find where; a name heard in the whole
+    window but in neither half is still reported (with the whole group), even when another
+    name is found in a half. (base, GENERIC kernels: "clinic in Bradford" in the window, only
+    "Doctor Helen" in its half, and Bradford went unreported.)"""
+    t = np.arange(round(2.0 * RATE)) / RATE
+    sound = (0.1 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+    audio = np.concatenate([sound, np.zeros(6 * RATE, np.float32), sound])
+    source = tmp_path / "two.wav"
+    with wave.open(str(source), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((audio * 32767).astype("<i2").tobytes())
+    options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
+    stretches = [Stretch(0.8, 1.2), Stretch(8.8, 9.2)]  # two neighbourhoods, one window
+    target = tmp_path / "a.m4a"
+    written, covered = audio_format.render(source, target, stretches, options)
+    said = iter(["Morgan, at the clinic in Bradford.", "Morgan.", "at the clinic in black."])
+
+    def recogniser(window: np.ndarray, starts: list[float]) -> str:
+        return next(said)  # the window; its first half; its second half
+
+    leaks = audio_format.verify(target, covered, NAMES, written, options, recogniser)
+    assert sorted(NAMES[leak.term] for leak in leaks) == ["Bradford", "Rachel Morgan"]
+    assert next(said, None) is None
+
+
 @pytest.fixture(params=["tiny.en", "default"])
 def either_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
     if request.param == "tiny.en":
