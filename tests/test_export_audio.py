@@ -39,22 +39,15 @@ LINES = [
 NAMES = ["Rachel Morgan", "Hannah Price", "Bradford"]
 
 
-def _cpu_flags() -> set[str]:
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return set()
-    return {f for line in text.splitlines() if line.startswith("flags") for f in line.split()}
-
-
-# tiny.en's words on espeak-ng speech depend on the CPU kernels CTranslate2 picks: on an AMD
-# EPYC without AVX-512 (session 12) these planted, half-covered names were not heard, the same
-# code passing where the suite ran before; forcing CT2_FORCE_CPU_ISA=AVX or GENERIC changed
-# which ones. Not strict: on such CPUs the listener may or may not hear them (see the note on
-# issue 19); elsewhere these run as ordinary tests.
-CPU_HEARING = pytest.mark.xfail(
-    Path("/proc/cpuinfo").exists() and "avx512f" not in _cpu_flags(), strict=False,
-    reason="tiny.en hears these planted espeak-ng names differently without AVX-512 kernels")
+# The listening tests' speech: ``LINES`` with another second name. A name whose stretch is
+# shifted past it is heard only in its neighbourhood's first ``context_s`` (its last 0.8 s),
+# and what the models make of that depends on the CPU kernels CTranslate2 picks
+# (CT2_FORCE_CPU_ISA): of "Doctor Hannah Price" base wrote "the Hana Prycehkin" (AVX2), and
+# tiny.en nothing once its first run was cut short (AVX, AVX2). Each of these names, left whole
+# beside its stretch, was heard by tiny.en and base with GENERIC, AVX and AVX2 kernels.
+HEARD_LINES = [LINES[0], LINES[1], "I worked with Doctor Helen Walker at the clinic in Bradford.",
+               LINES[3]]
+HEARD_NAMES = ["Rachel Morgan", "Helen Walker", "Bradford"]
 XSD = SHARED_DIR / "data" / "refi-qda" / "project.xsd"
 
 
@@ -94,15 +87,28 @@ def accept_names(raw: Transcript, names: list[str]) -> list[Finding]:
     return out
 
 
+def plant(lines: list[str], names: list[str], out: Path, transcriber):  # noqa: ANN001, ANN201
+    """(recording, raw transcript, accepted findings) for ``lines`` spoken into ``out``."""
+    path = espeak(lines, out)
+    raw = transcriber.transcribe(path)
+    findings = accept_names(raw, names)
+    found = {f.text for f in findings}
+    assert found == set(names), ("tiny.en did not write every planted name", raw.segments)
+    return path, raw, findings
+
+
 @pytest.fixture(scope="module")
 def spoken(tmp_path_factory, tiny_transcriber):  # noqa: ANN001, ANN201
     """(recording, raw transcript, accepted findings) for the planted-names speech."""
-    path = espeak(LINES, tmp_path_factory.mktemp("speech") / "Interview Rachel Morgan.wav")
-    raw = tiny_transcriber.transcribe(path)
-    findings = accept_names(raw, NAMES)
-    found = {f.text for f in findings}
-    assert found == set(NAMES), ("tiny.en did not write every planted name", raw.segments)
-    return path, raw, findings
+    return plant(LINES, NAMES, tmp_path_factory.mktemp("speech") / "Interview Rachel Morgan.wav",
+                 tiny_transcriber)
+
+
+@pytest.fixture(scope="module")
+def heard_spoken(tmp_path_factory, tiny_transcriber):  # noqa: ANN001, ANN201
+    """The same for ``HEARD_LINES``: the listening tests' speech."""
+    return plant(HEARD_LINES, HEARD_NAMES, tmp_path_factory.mktemp("heard") / "Interview.wav",
+                 tiny_transcriber)
 
 
 def heard(transcriber, path: Path) -> str:  # noqa: ANN001
@@ -200,9 +206,6 @@ def listening_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
     """The listener's model: the tests' tiny.en, and the default model the app listens with."""
     if request.param == "tiny.en":
         return tiny_transcriber
-    missed = request.node.callspec.params.get("missed")
-    if missed in ("Rachel Morgan", "Hannah Price"):
-        request.applymarker(BASE_MISSES)
     return request.getfixturevalue("default_transcriber")
 
 
@@ -220,17 +223,14 @@ def shifted_name(spoken, missed: str) -> tuple[list[Stretch], AudioOptions]:  # 
     return sorted([*right, shifted], key=lambda s: s.start), options
 
 
-# The default model (base) on espeak-ng speech: in the packed window it writes "shall more
-# than just" for "Rachel Morgan" and "my best friend" for "Doctor Hannah Price", with
-# faster-whisper's seek loop (the listener before) as with one encoder pass; heard alone, each
-# part gives "Morgan" and "price". Strict: the day it hears them, this says so.
-BASE_MISSES = pytest.mark.xfail(strict=True, reason="base mishears the espeak-ng name when "
-                                "packed (the seek-loop listener did too)")
+def heard_names(caught: pytest.ExceptionInfo[export.AudioCheckError],
+                names: list[str]) -> set[str]:
+    """The names the refused file's check heard."""
+    return {names[leak.term] for leak in caught.value.leaks if leak.term >= 0}
 
 
-@pytest.mark.parametrize("missed", NAMES)
-@CPU_HEARING
-def test_the_listener_hears_a_name_left_whole_beside_its_stretch(spoken, listening_model,  # noqa: ANN001
+@pytest.mark.parametrize("missed", HEARD_NAMES)
+def test_the_listener_hears_a_name_left_whole_beside_its_stretch(heard_spoken, listening_model,  # noqa: ANN001
                                                                  tmp_path, missed: str) -> None:
     """The listening check can fail: one name's word times are shifted by its own length, so
     its stretch covers what follows and the whole name stays audible, while the other names
@@ -238,18 +238,19 @@ def test_the_listener_hears_a_name_left_whole_beside_its_stretch(spoken, listeni
     and the default model) hears the name and the file is refused, naming no original. With
     the listener's old settings (0.4 s of context, 0.4 s gaps, 0.2 s kept) it heard neither
     "Rachel Morgan" nor "Bradford" here; with 1.0 s of context tiny.en missed "Hannah Price"
-    (see ``CLIP_GAP_S``)."""
-    source, raw, findings = spoken
-    stretches, options = shifted_name(spoken, missed)
+    (see ``CLIP_GAP_S``). On ``LINES`` base missed "Hannah Price" with some CPU kernels, so
+    these are ``HEARD_LINES``."""
+    source, raw, findings = heard_spoken
+    stretches, options = shifted_name(heard_spoken, missed)
     duration = media.probe(source).duration
     hoods = audio_format.neighbourhoods(stretches, options.context_s, duration)
     assert sum(h.end - h.start for h in hoods) < audio_format.WINDOW_S  # in one window
     out = tmp_path / "out"
     with pytest.raises(export.AudioCheckError) as caught:
         export.export_audio(source, Coverage(stretches, len(findings)), out, "interview-01",
-                            NAMES, options, audio_format.recogniser_for(listening_model))
-    assert "still heard" in str(caught.value)
-    assert not any(n in str(caught.value) for n in NAMES)
+                            HEARD_NAMES, options, audio_format.recogniser_for(listening_model))
+    assert "still heard" in str(caught.value) and missed in heard_names(caught, HEARD_NAMES)
+    assert not any(n in str(caught.value) for n in HEARD_NAMES)
     assert list(out.iterdir()) == []
 
 
@@ -313,20 +314,21 @@ def test_each_window_is_encoded_once_and_its_decoding_bounded(spoken, tiny_trans
     assert counting.written <= sum(listening.TOKENS_PER_S * t + 8 for t in heard_s)
 
 
-@CPU_HEARING
-def test_a_part_the_decoder_did_not_write_is_heard_from_its_start(spoken, tiny_transcriber,  # noqa: ANN001
-                                                                  tmp_path, monkeypatch) -> None:
+def test_a_part_the_decoder_did_not_write_is_heard_from_its_start(heard_spoken,  # noqa: ANN001
+                                                                  tiny_transcriber, tmp_path,
+                                                                  monkeypatch) -> None:
     """Fault: the decoder's run from the window's start ends at once (a model that stops at
     the first gap of a packed window). The parts after the first are then heard from their
     own starts, over the same encoder output, and the name left audible in the second part
     is still heard: the file is refused."""
-    source, _raw, findings = spoken
-    stretches, options = shifted_name(spoken, "Hannah Price")
+    source, _raw, findings = heard_spoken
+    stretches, options = shifted_name(heard_spoken, "Helen Walker")
     counting = counted(tiny_transcriber, monkeypatch, stop_first=True)
     with pytest.raises(export.AudioCheckError) as caught:
         export.export_audio(source, Coverage(stretches, len(findings)), tmp_path / "out", "a",
-                            NAMES, options, audio_format.recogniser_for(tiny_transcriber))
-    assert "still heard" in str(caught.value)
+                            HEARD_NAMES, options, audio_format.recogniser_for(tiny_transcriber))
+    assert "still heard" in str(caught.value) and "Helen Walker" in heard_names(caught,
+                                                                                 HEARD_NAMES)
     assert counting.restarts >= 1 and counting.encodes == counting.runs - counting.restarts
 
 
@@ -1027,6 +1029,34 @@ def test_a_neighbourhood_of_silence_is_not_listened_to(spoken, tmp_path) -> None
     assert heard == [0.0]  # one neighbourhood: the one in speech
 
 
+def test_a_name_heard_only_in_the_whole_window_is_still_reported(tmp_path) -> None:
+    """The check halves a window that holds a name to find where; a name heard in the whole
+    window but in neither half is still reported (with the whole group), even when another
+    name is found in a half. (base, GENERIC kernels: "clinic in Bradford" in the window, only
+    "Doctor Helen" in its half, and Bradford went unreported.)"""
+    t = np.arange(round(2.0 * RATE)) / RATE
+    sound = (0.1 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
+    audio = np.concatenate([sound, np.zeros(6 * RATE, np.float32), sound])
+    source = tmp_path / "two.wav"
+    with wave.open(str(source), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((audio * 32767).astype("<i2").tobytes())
+    options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
+    stretches = [Stretch(0.8, 1.2), Stretch(8.8, 9.2)]  # two neighbourhoods, one window
+    target = tmp_path / "a.m4a"
+    written, covered = audio_format.render(source, target, stretches, options)
+    said = iter(["Morgan, at the clinic in Bradford.", "Morgan.", "at the clinic in black."])
+
+    def recogniser(window: np.ndarray, starts: list[float]) -> str:
+        return next(said)  # the window; its first half; its second half
+
+    leaks = audio_format.verify(target, covered, NAMES, written, options, recogniser)
+    assert sorted(NAMES[leak.term] for leak in leaks) == ["Bradford", "Rachel Morgan"]
+    assert next(said, None) is None
+
+
 @pytest.fixture(params=["tiny.en", "default"])
 def either_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
     if request.param == "tiny.en":
@@ -1034,10 +1064,12 @@ def either_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
     return request.getfixturevalue("default_transcriber")
 
 
-def dense_against_whole(planted, model, tmp_path: Path, missed: str) -> None:  # noqa: ANN001
+def dense_against_whole(planted, model, tmp_path: Path, missed: str,  # noqa: ANN001
+                        originals: list[str] = NAMES) -> set[str]:
     """With ``missed`` left audible in ``planted``: every name the recogniser hears in the
     whole neighbourhoods (the packing before) it also hears in the dense windows, and the
-    dense window is shorter by more than half a second (its pauses were left out)."""
+    dense window is shorter by more than half a second (its pauses were left out). Returns
+    the names heard in the whole neighbourhoods."""
     source = planted[0]
     stretches, options = shifted_name(planted, missed)
     target = tmp_path / "a.m4a"
@@ -1051,27 +1083,28 @@ def dense_against_whole(planted, model, tmp_path: Path, missed: str) -> None:  #
             seconds.append(len(window) / RATE)
             return listener(window, starts)
 
-        leaks = audio_format.verify(target, covered, NAMES, written,
+        leaks = audio_format.verify(target, covered, originals, written,
                                     dataclasses.replace(options, dense_listening=dense),
                                     recogniser)
-        return {NAMES[leak.term] for leak in leaks if leak.term >= 0}, seconds[0]
+        return {originals[leak.term] for leak in leaks if leak.term >= 0}, seconds[0]
 
     (whole, whole_s), (dense, dense_s) = names(False), names(True)
     assert whole <= dense, (missed, whole, dense)
     tail = audio_format.TAIL_GAP_S - audio_format.DENSE_GAP_S
     assert dense_s - tail < whole_s - 0.5, (dense_s, whole_s)
+    return whole
 
 
-@pytest.mark.parametrize("missed", NAMES)
-@CPU_HEARING
-def test_dense_windows_hear_every_name_whole_neighbourhoods_do(spoken, either_model,  # noqa: ANN001
+@pytest.mark.parametrize("missed", HEARD_NAMES)
+def test_dense_windows_hear_every_name_whole_neighbourhoods_do(heard_spoken, either_model,  # noqa: ANN001
                                                                tmp_path, missed: str) -> None:
     """Leaving the quiet out (fewer windows) must not make the check hear less: on the planted
     speech with one name left audible, every name the recogniser hears in the whole
     neighbourhoods (the packing before) it also hears in the dense windows, which are
     shorter. (On the bench hour: 8 windows became 6, and the share of the words each part
     heard alone gives that the windows hold went from 0.47 to 0.52.)"""
-    dense_against_whole(spoken, either_model, tmp_path, missed)
+    whole = dense_against_whole(heard_spoken, either_model, tmp_path, missed, HEARD_NAMES)
+    assert missed in whole  # heard: else "whole <= dense" could hold with nothing heard
 
 
 def test_the_listener_is_the_model_already_in_memory(tiny_transcriber) -> None:  # noqa: ANN001

@@ -901,7 +901,8 @@ class _Listener:
 
     def _locate(self, clips: list[_Clip], hits: set[int]) -> list[tuple[list[_Clip], set[int]]]:
         """The smallest groups of clips in which the recogniser still hears an original (a
-        clip alone is sometimes too short for it to understand: then its group is named)."""
+        clip alone is sometimes too short for it to understand: then its group is named, as
+        for an original heard in the group but in neither half, whatever the halves hold)."""
         if not hits:
             return []
         if len(clips) == 1:
@@ -909,7 +910,8 @@ class _Listener:
         half = len(clips) // 2
         found = [g for part in (clips[:half], clips[half:])
                  for g in self._locate(part, self._hear(part))]
-        return found or [(clips, hits)]
+        unplaced = hits - {t for _group, placed in found for t in placed}
+        return found + ([(clips, unplaced)] if unplaced else [])
 
     def _hits(self, text: str) -> set[int]:
         return set(count_text(text, self.terms)) | set(self._partial(text))
