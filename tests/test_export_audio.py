@@ -48,6 +48,22 @@ NAMES = ["Rachel Morgan", "Hannah Price", "Bradford"]
 HEARD_LINES = [LINES[0], LINES[1], "I worked with Doctor Helen Walker at the clinic in Bradford.",
                LINES[3]]
 HEARD_NAMES = ["Rachel Morgan", "Helen Walker", "Bradford"]
+
+
+def _has_avx512() -> bool:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "avx512f" in text.split()
+
+
+# Session 13 checked HEARD_NAMES on GENERIC, AVX and AVX2 kernels only (no AVX-512 CPU here).
+# On the AVX-512 machine the suite ran on before, base wrote "shall more than just" for a
+# half-heard "Rachel Morgan" (a strict xfail then); "Helen Walker" was never tried there. Not
+# strict, for base only and only there, until an AVX-512 run says which way it goes.
+BASE_AVX512 = pytest.mark.xfail(strict=False, reason="base on AVX-512 kernels: not checked "
+                                "with these planted names (base missed Rachel Morgan there)")
 XSD = SHARED_DIR / "data" / "refi-qda" / "project.xsd"
 
 
@@ -206,6 +222,8 @@ def listening_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
     """The listener's model: the tests' tiny.en, and the default model the app listens with."""
     if request.param == "tiny.en":
         return tiny_transcriber
+    if _has_avx512() and request.node.callspec.params.get("missed") in HEARD_NAMES[:2]:
+        request.applymarker(BASE_AVX512)
     return request.getfixturevalue("default_transcriber")
 
 
@@ -1057,13 +1075,6 @@ def test_a_name_heard_only_in_the_whole_window_is_still_reported(tmp_path) -> No
     assert next(said, None) is None
 
 
-@pytest.fixture(params=["tiny.en", "default"])
-def either_model(request, tiny_transcriber):  # noqa: ANN001, ANN201
-    if request.param == "tiny.en":
-        return tiny_transcriber
-    return request.getfixturevalue("default_transcriber")
-
-
 def dense_against_whole(planted, model, tmp_path: Path, missed: str,  # noqa: ANN001
                         originals: list[str] = NAMES) -> set[str]:
     """With ``missed`` left audible in ``planted``: every name the recogniser hears in the
@@ -1096,14 +1107,14 @@ def dense_against_whole(planted, model, tmp_path: Path, missed: str,  # noqa: AN
 
 
 @pytest.mark.parametrize("missed", HEARD_NAMES)
-def test_dense_windows_hear_every_name_whole_neighbourhoods_do(heard_spoken, either_model,  # noqa: ANN001
+def test_dense_windows_hear_every_name_whole_neighbourhoods_do(heard_spoken, listening_model,  # noqa: ANN001
                                                                tmp_path, missed: str) -> None:
     """Leaving the quiet out (fewer windows) must not make the check hear less: on the planted
     speech with one name left audible, every name the recogniser hears in the whole
     neighbourhoods (the packing before) it also hears in the dense windows, which are
     shorter. (On the bench hour: 8 windows became 6, and the share of the words each part
     heard alone gives that the windows hold went from 0.47 to 0.52.)"""
-    whole = dense_against_whole(heard_spoken, either_model, tmp_path, missed, HEARD_NAMES)
+    whole = dense_against_whole(heard_spoken, listening_model, tmp_path, missed, HEARD_NAMES)
     assert missed in whole  # heard: else "whole <= dense" could hold with nothing heard
 
 
@@ -1163,10 +1174,10 @@ def noisy(spoken, tmp_path_factory):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("missed", NAMES)
-def test_dense_windows_leave_out_a_noisy_pause_and_hear_every_name(noisy, either_model,  # noqa: ANN001
+def test_dense_windows_leave_out_a_noisy_pause_and_hear_every_name(noisy, listening_model,  # noqa: ANN001
                                                                     tmp_path,
                                                                     missed: str) -> None:
     """As ``test_dense_windows_hear_every_name_whole_neighbourhoods_do`` over a -45 dBFS
     floor: the pauses are left out all the same (a fixed -60 dBFS quiet kept them all), and
     every name heard in the whole neighbourhoods is heard in the dense windows."""
-    dense_against_whole(noisy, either_model, tmp_path, missed)
+    dense_against_whole(noisy, listening_model, tmp_path, missed)
