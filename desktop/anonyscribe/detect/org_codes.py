@@ -85,18 +85,57 @@ def _number_compound(word: str) -> bool:
     return len(parts) == 2 and all(p in NUMBER_WORDS for p in parts)
 
 
+# Marks between "the wards" and the coded wards it lists ("on the wards - West 1, West 2").
+_LIST_MARKS = {",", "-", "–", "—", ":"}
+# Words a coded ward's name is listed after ("on the ward, Medical 3", "Hospital, Medical 2").
+_WARD_LEADS = {"ward", "wards", "hospital", "infirmary"}
+# Heads numbered like wards: "Ward 7B", "Unit 5B", "unit five b".
+_NUMBERED_HEADS = {"ward", "unit"}
+
+
+def _unit_number(toks: list[Tok], j: int) -> bool:
+    """Is a unit's number said at toks[j] ('5B', 'five b', 'twelve'): a code with a digit or
+    one or two number words; not a letter ('unit s t sixteen': a postcode spelled) nor a phone
+    number read out ('the day unit oh two oh seven ...')."""
+    w = toks[j].lower
+    if any(c.isdigit() for c in w):
+        return len(w) <= 4
+    if w not in _COUNTS or w == "one" and j + 1 < len(toks) and toks[j + 1].lower in _COUNTS:
+        return False
+    k = j
+    while k < len(toks) and toks[k].lower in NUMBER_WORDS:
+        k += 1
+    return k - j <= 2
+
+
+def _inward_follows(toks: list[Tok], k: int) -> bool:
+    """Does a postcode's inward code start at toks[k] ('one q x', '1QX'): a digit and two
+    letters?"""
+    if k >= len(toks):
+        return False
+    w = toks[k].lower
+    if re.fullmatch(r"\d[a-z]{2}", w):
+        return True
+    return (w in _COUNTS or w.isdigit() and len(w) == 1) and k + 2 < len(toks) \
+        and all(len(toks[n].text) == 1 and toks[n].is_alpha for n in (k + 1, k + 2))
+
+
 class OrgCodes(OrgBase):
     """Wards, units and bodies named by codes and letters."""
 
     def _wards(self, chunk: Chunk) -> list[Span]:
-        """'Ward 23', 'ward twenty three', 'Ward 7B'."""
+        """'Ward 23', 'ward twenty three', 'Ward 7B', and units numbered the same way ('Unit
+        5B', 'unit five b'; not 'the unit 2 years ago'). Not a postcode said after "ward"
+        ('post it to the ward n eighteen one q x': the number rules find it)."""
         out = []
         toks = chunk.toks
         for i, t in enumerate(toks[:-1]):
-            if t.lower != "ward":
+            if t.lower not in _NUMBERED_HEADS:
                 continue
             j = i + 1
             nxt = toks[j]
+            if t.lower == "unit" and not _unit_number(toks, j):
+                continue
             if nxt.lower in NUMBER_WORDS or _number_compound(nxt.lower):
                 while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                              or _number_compound(toks[j + 1].lower)):
@@ -107,6 +146,8 @@ class OrgCodes(OrgBase):
                     and j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                                or toks[j + 1].text.isdigit()) \
                     and (nxt.lower != "a" or toks[j + 1].lower in _COUNTS - {"one"}):
+                if _inward_follows(toks, j + 2):
+                    continue  # "ward n eighteen one q x": a postcode's inward code follows
                 j += 1  # "ward b two", "Ward C 3", "ward a four"
             elif not _WARD_NUMBER.match(nxt.text) or nxt.lower in {"a", "i"} or (
                     nxt.text.isalpha() and len(nxt.text) > 1 and not nxt.text.isupper()):
@@ -116,18 +157,27 @@ class OrgCodes(OrgBase):
             if j + 1 < len(toks) and toks[j + 1].lower in _COMPASS_WINGS and (
                     toks[j + 1].is_cap or not chunk.cased):
                 j += 1  # "ward c four west", "Ward 2 East"
+            unit = t.lower == "unit"
+            if unit and (j + 1 < len(toks) and toks[j + 1].lower in _TIMES
+                         or chunk.cased and not t.is_cap and i and toks[i - 1].lower != "on"):
+                continue  # "the unit 2 years ago"; cased "a unit 3 essay": a unit of a course
             s, e = t.start, toks[j].end
-            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.9, "ward-number"))
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.6 if unit else 0.9,
+                            "unit-number" if unit else "ward-number"))
         return out
 
     def _coded_wards(self, chunk: Chunk) -> list[Span]:
         """'on Huntsman 5', 'a staff nurse on Inpatient 1': a ward is often a name with a
-        number, said after "on" (worked on, bank on); not a band, level, date or page."""
+        number, said after "on" (worked on, bank on), after "the ward(s)" and a comma or dash
+        ('on the wards - West 1, West 2'), or listed after one ('West 1, West 2'); not a
+        band, level, date or page."""
         out = []
         toks = chunk.toks
+        ends: set[int] = set()  # token indices where a coded ward ended
         for i in range(1, len(toks) - 1):
             t, num = toks[i], toks[i + 1]
-            if toks[i - 1].lower != "on" or not t.is_cap or not t.is_alpha or t.text.isupper() \
+            if not self._coded_ward_cue(toks, i, ends) or not t.is_cap or not t.is_alpha \
+                    or t.text.isupper() \
                     or t.lower in STOP or t.lower in _NOT_WARD_NAMES or t.lower in CALENDAR_WORDS \
                     or not _WARD_CODE.match(num.text) or chunk.text[t.end:num.start] != " ":
                 continue
@@ -135,9 +185,23 @@ class OrgCodes(OrgBase):
             if after is not None and (after.text in (":", "/", ".") and i + 3 < len(toks)
                                       and toks[i + 3].text.isdigit() or after.lower in _TIMES):
                 continue  # "on Level 3.5", "on Friday 5 pm"
+            ends.add(i + 1)
             out.append(Span(t.start, num.end, "ORGANISATION", chunk.text[t.start:num.end], 0.5,
                             "coded-ward"))
         return out
+
+    @staticmethod
+    def _coded_ward_cue(toks: list[Tok], i: int, ends: set[int]) -> bool:
+        """Is toks[i] where a coded ward's name goes: after "on", after "ward(s)" or a
+        hospital and a comma, dash or colon, or after a coded ward and a comma or "and"?"""
+        prev = toks[i - 1]
+        if prev.lower == "on":
+            return True
+        if prev.text not in _LIST_MARKS and prev.lower not in ("and", "or"):
+            return False
+        if i - 2 in ends:
+            return True  # "West 1, West 2"
+        return prev.text in _LIST_MARKS and i >= 2 and toks[i - 2].lower in _WARD_LEADS
 
     def _unit_codes(self, chunk: Chunk) -> list[Span]:
         """'on D6', 'on s eleven', 'at t5', 'on 6D', 'on 3 South', 'C4 East', and a second code
@@ -270,8 +334,10 @@ class OrgCodes(OrgBase):
                 found.append((i, i + 1))  # "block b", "Wing C"
         near = [a for a, _ in found]
         for a, b in found:
-            if toks[a].lower == "a" and not any(0 < abs(x - a) <= 4 for x in near):
-                continue  # "a hall", "a block": an article unless in a list of them
+            if toks[a].lower == "a" and not chunk.cased \
+                    and not any(0 < abs(x - a) <= 4 for x in near):
+                continue  # "a hall", "a block": an article unless in a list of them (cased
+                # text: a capital "A" inside a sentence is the letter, "does A wing")
             s, e = toks[a].start, toks[b].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], 0.5, "lettered-site"))
         return out

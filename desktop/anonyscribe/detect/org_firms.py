@@ -119,6 +119,11 @@ _WORKPLACE_FIELD = re.compile(
     r"[ \t]*:[ \t]*(?P<v>[^\n]+)$", re.IGNORECASE | re.MULTILINE)
 
 
+# Indefinite pronouns: said where a workplace goes ("to Everyone"), never one's name.
+_INDEFINITE = {"everyone", "everybody", "anyone", "anybody", "someone", "somebody", "nobody",
+               "no-one", "noone", "everything", "anything", "something", "nothing", "all"}
+
+
 class OrgFirms(OrgBase):
     """Firms, shops, employers, agencies and charities."""
 
@@ -380,8 +385,11 @@ class OrgFirms(OrgBase):
                 continue
             words = [w.lower for w in run if w.is_word]
             first = words[0]
+            if len(words) == 1 and first in _INDEFINITE:
+                continue  # a chat's "From Ann to Everyone:", "help from Anyone"
             if first in self.titles or first in self.role_words or first in MONTHS \
-                    or first in _MEANS or first in lex.never or first in lex.acronyms:
+                    or first in _EPONYMS or first in _MEANS or first in lex.never \
+                    or first in lex.acronyms:
                 continue
             if len(words) == 1 and (first in lex.place_words or run[0].text.isupper()):
                 continue  # a town: the place rules decide; capitals: the initialism rules

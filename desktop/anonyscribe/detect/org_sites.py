@@ -9,10 +9,16 @@ import re
 
 from ..core.model import Span
 from .dates import CALENDAR_WORDS
-from .lexicon import STOP
+from .lexicon import BARE_CONTRACTIONS, STOP
 from .numbers import NUMBER_WORDS
 from .org_base import OrgBase
-from .org_words import AT_WORDS, CARE_GENERIC, COMPASS, PREPOSITIONS, function_word
+from .org_words import (
+    AT_WORDS,
+    CARE_GENERIC,
+    COMPASS,
+    PREPOSITIONS,
+    function_word,
+)
 from .text import FILLERS, Chunk, Tok
 
 # Royal titles that name a hospital with a given name after "the" ("the Princess Elizabeth").
@@ -57,6 +63,24 @@ _PLACE_NAMED_HEADS = {"mind", "mosque", "masjid", "church", "gurdwara", "temple"
                       "chapel", "cathedral", "foodbank", "branch", "welfare", "foundation",
                       "project", "housing", "mencap", "carers", "samaritans"}
 # Street words that make two words a street ("brick lane mosque").
+# "based at the pavilion in ...": words before the one-word name of a site and its place.
+_SITE_IN_CUES = {"at", "to", "from", "into"}
+# Kinds of building, place or event said "at the <kind> in <town>": no site's name.
+_BUILDING_KINDS = {"flat", "office", "offices", "shop", "college", "campus", "library",
+                   "factory", "quarry", "branch", "station", "airport", "hotel", "pub", "gym",
+                   "school", "market", "warehouse", "depot", "site", "plant", "mill", "yard",
+                   "port", "docks", "prison", "barracks", "base", "hub", "agency", "company",
+                   "vendor", "firm", "business", "council", "government", "course",
+                   "conference", "awards", "meeting", "funeral", "wedding", "party", "match",
+                   "game", "beach", "coast", "seaside", "border", "city", "area", "estate",
+                   "hospital", "hospitals", "clinic", "centre", "ward", "wards", "unit",
+                   "practice", "surgery", "pharmacy", "home", "homes", "house", "ambulances",
+                   "ambulance", "police", "army", "navy", "interview", "job", "jobs",
+                   "placement", "training", "university", "uni", "museum", "cinema", "theatre",
+                   "stadium", "ground", "front", "back", "side", "bottom", "middle", "end",
+                   "start", "moment", "time", "weekend", "weekends", "night", "morning",
+                   "evening", "afternoon", "minute", "phone", "door", "desk", "table",
+                   "hall", "church", "chapel", "mosque", "temple", "club", "bank", "post"}
 _STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", "park", "row"}
 # National charities said with their local branch's place after them ("age uk south lakeland").
 _BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
@@ -162,7 +186,8 @@ class OrgSites(OrgBase):
                 if names and chunk.cased and (w.text.isdigit() or _ORDINAL.match(w.lower)):
                     names.insert(0, w)  # "3 Medical Regiment", "16th Battalion"
                     break
-                if not w.is_word or w.lower in STOP or (not chunk.cased and w.lower in FILLERS):
+                if not w.is_word or w.lower in STOP or w.lower in BARE_CONTRACTIONS \
+                        or (not chunk.cased and w.lower in FILLERS):
                     if w.lower in ("and", "of", "&") and names and j > 0 and \
                             (toks[j - 1].is_cap if chunk.cased
                              else toks[j - 1].lower in lex.place_words):  # "bath and north ..."
@@ -472,6 +497,42 @@ class OrgSites(OrgBase):
                 out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.55, "local-branch"))
         return out
 
+    def _sites_in_places(self, chunk: Chunk) -> list[Span]:
+        """Lower case: 'based at the pavilion on whitehall street', 'over to the orchard in
+        lancaster': one word after "at/to/from/into the" and before "in/on" and a town or a
+        street names a site (a home, hospital or unit) there; not a kind of building or place
+        ('to the mosque in clonskeagh', 'at the college in deptford') nor a time."""
+        out: list[Span] = []
+        if chunk.cased:
+            return out
+        toks = chunk.toks
+        for i in range(1, len(toks) - 3):
+            w = toks[i + 1]
+            if toks[i].lower != "the" or toks[i - 1].lower not in _SITE_IN_CUES \
+                    or toks[i + 2].lower not in ("in", "on") or not self._site_word(w) \
+                    or not self._place_at(toks, i + 3):
+                continue
+            out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.4, "site-in-place"))
+        return out
+
+    def _site_word(self, w: Tok) -> bool:
+        """Can ``w`` be a site's one-word name ('pavilion', 'orchard'), not a kind of place?"""
+        lw = w.lower
+        return w.is_alpha and len(lw) >= 4 and not function_word(w) and lw not in FILLERS \
+            and lw not in NUMBER_WORDS and lw not in CALENDAR_WORDS and lw not in COMPASS \
+            and lw not in _BUILDING_KINDS and lw not in _PLACE_NAMED_HEADS \
+            and lw not in _NOT_SITE_NAMES and lw not in _SITE_HEADS and lw not in self.heads \
+            and lw not in self.unit_heads and lw not in self.generic \
+            and lw not in self.role_words and lw not in self.lex.place_words \
+            and w.pos in ("NOUN", "PROPN", "X", "")
+
+    def _place_at(self, toks: list[Tok], k: int) -> bool:
+        """Is a town ('lancaster') or a street ('whitehall street') named at toks[k]?"""
+        if toks[k].lower in self.lex.place_words:
+            return True
+        return k + 1 < len(toks) and toks[k].is_alpha and not function_word(toks[k]) \
+            and toks[k + 1].lower in _STREET_HEADS
+
     def _joined_areas(self, chunk: Chunk) -> list[Span]:
         """'sits in the Tyrone and Fermanagh', 'the ICB, Kent and Medway': two areas joined
         by 'and' after 'the' or a body's initialism, with no noun after them, name the body
@@ -498,23 +559,26 @@ class OrgSites(OrgBase):
         """Lower case: care agencies and firms ('bluebird care', 'from willow care',
         'cariad homecare'), homes, units and sites ('at mulberry house', 'at forest bank',
         'from ferry view') and practices ('at rookery dental', 'at ashgrove surgery', 'in
-        strabane health centre'), named with ordinary words before what they are; not kinds of
-        care ('wound care', 'social care'), 'the car park', 'my house', 'the food bank', 'the
-        community dental', 'for knee surgery'."""
+        strabane health centre', 'and the dove practice'), named with ordinary words before
+        what they are; not kinds of care ('wound care', 'social care'), 'the car park', 'my
+        house', 'the food bank', 'the community dental', 'for knee surgery', 'in reflective
+        practice', 'the practice nurse'."""
         out: list[Span] = []
         toks, text, lex = chunk.toks, chunk.text, self.lex
         for i in range(1, len(toks)):
             head = toks[i].lower
+            paired = head in ("centre", "practice") and toks[i - 1].lower in (
+                "health", "medical") and toks[i - 1].end + 1 == toks[i].start
+            bare = head == "practice" and not paired  # "the dove practice"
             kind = "firm" if head in _CARE_FIRM_HEADS else "site" if head in _SITE_HEADS \
-                else "practice" if head in _PRACTICE_HEADS or (
-                    head in ("centre", "practice") and toks[i - 1].lower in ("health", "medical")
-                    and toks[i - 1].end + 1 == toks[i].start) else ""
-            if not kind:
-                continue
-            last = i - 2 if head in ("centre", "practice") else i - 1
+                else "practice" if head in _PRACTICE_HEADS or paired or bare else ""
+            if not kind or bare and i + 1 < len(toks) and toks[i + 1].lower in self.role_words:
+                continue  # "the practice nurse": a post
+            last = i - 2 if paired else i - 1
             names: list[Tok] = []
             j = last
-            while j >= 0 and len(names) < 2 and self._name_word(toks[j], kind):
+            while j >= 0 and len(names) < 2 and self._name_word(toks[j], kind) and not (
+                    bare and toks[j].pos == "ADJ"):  # "in reflective practice": a kind
                 names.insert(0, toks[j])
                 j -= 1
             if kind == "firm" and not names and i >= 3 and toks[i - 1].lower in CARE_GENERIC \
@@ -527,8 +591,8 @@ class OrgSites(OrgBase):
             while k >= 0 and (toks[k].lower == "the" or toks[k].lower in FILLERS):
                 k -= 1
             cues = _FIRM_CUES if kind != "site" else _SITE_NAME_CUES
-            if head == "surgery":
-                cues = {"at"}  # "recovering from knee surgery"
+            if head == "surgery":  # "recovering from knee surgery"; "and the oak surgery"
+                cues = {"at", "and"} if k != j else {"at"}
             cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
                 and "\n" not in text[toks[k].end:names[0].start]
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)

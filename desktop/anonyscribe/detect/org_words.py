@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .lexicon import STOP
+from .lexicon import BARE_CONTRACTIONS, STOP
 from .text import Tok
 
 PREPOSITIONS = {"onto", "into", "upon", "towards", "toward", "across", "around", "within",
@@ -47,5 +47,7 @@ CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "crit
 
 
 def function_word(w: Tok) -> bool:
-    """A function word or a contraction of one ("I've", "who's"): never a name's start."""
-    return w.lower in STOP or re.split(r"['’]", w.lower)[0] in STOP
+    """A function word or a contraction of one ("I've", "who's", "theres"): never a name's
+    start."""
+    return w.lower in STOP or re.split(r"['’]", w.lower)[0] in STOP \
+        or w.lower in BARE_CONTRACTIONS

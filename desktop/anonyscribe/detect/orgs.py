@@ -9,7 +9,7 @@ from .lexicon import STOP
 from .org_codes import OrgCodes
 from .org_firms import OrgFirms
 from .org_sites import OrgSites
-from .org_words import AT_WORDS, BODY_TAILS, CARE_GENERIC, COMPASS, MONTHS
+from .org_words import AT_WORDS, BODY_TAILS, CARE_GENERIC, COMPASS, MONTHS, function_word
 from .places import accept_phrase
 from .text import Chunk, Tok, tokenize
 
@@ -88,6 +88,7 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         out.extend(self._place_named_bodies(chunk))
         out.extend(self._local_branches(chunk))
         out.extend(self._joined_areas(chunk))
+        out.extend(self._sites_in_places(chunk))
         if chunk.cased:
             out.extend(self._workplace_fields(chunk))
         out.extend(self._examples_of_kind(chunk))
@@ -205,8 +206,8 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
             if c.type != "ORGANISATION" or c.score < 0.35:
                 continue
             words = [w for w in tokenize(c.text) if w.is_word]
-            if not words:
-                continue
+            if not words or len(words) == 1 and function_word(words[0]):
+                continue  # "theres", "he": a wrong guess not to repeat everywhere
             names[c.text] = max(names.get(c.text, 0.0), min(c.score, 0.5))
             if c.score < 0.5 and not cased and all(self.lex.is_word(w.lower) for w in words):
                 cued.add(c.text)
