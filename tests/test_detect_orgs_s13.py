@@ -140,3 +140,24 @@ def test_drive_after_a_contraction_is_no_street(det: Detector) -> None:
 def test_condition_named_after_a_person_is_no_organisation(det: Detector) -> None:
     text = "Her dad was diagnosed with Parkinson's in the spring."
     assert _orgs(det, text) == []
+
+
+def test_spoken_postcode_with_a_pause_between_its_halves(det: Detector) -> None:
+    text = "the clinic moved, the postcode is c f ten, four b n now"
+    assert type_at(det, text, "c f ten, four b n") == "POSTCODE"
+    assert not any(s.type == "POSTCODE" for s in det.detect_text(
+        "there were six, seven of us on the shift"))
+
+
+def test_bracketed_row_labels_are_no_id(det: Detector) -> None:
+    text = ("[R-0101] Role = Porter. Parking is a nightmare.\n"
+            "[R-0102] Role = HCA. My staff number is HX40021 if you need it.\n"
+            "[R-0103] Role = Nurse. Fine.\n")
+    found = {s.text: s.type for s in det.detect_text(text)}
+    assert not any(k.startswith("R-01") for k in found)
+    assert found.get("HX40021") == "ID"
+
+
+def test_unit_at_a_line_end_takes_no_label(det: Detector) -> None:
+    text = "she had a fall on the unit\na1 (00:02:10): and then what happened"
+    assert not any(s.text.startswith("unit") for s in det.detect_text(text))

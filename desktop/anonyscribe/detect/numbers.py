@@ -130,9 +130,9 @@ def row_key(text: str, start: int) -> bool:
     return False
 
 
-# A code opening a line, after at most one short word ("K-2201 / ...", "ID 7c4a"): a row's label
-# when three lines or more open with a code of the same shape.
-_LINE_CODE = re.compile(r"^[ \t]*(?:(?P<word>[#A-Za-z]{1,4})[ \t]*[#:.]?[ \t]+)?"
+# A code opening a line, after at most one short word or a bracket ("K-2201 / ...", "ID 7c4a",
+# "[S-0401]", "#P021"): a row's label when three lines or more open with a code of that shape.
+_LINE_CODE = re.compile(r"^[ \t]*(?:(?P<word>[#A-Za-z]{1,4})[ \t]*[#:.]?[ \t]+)?[\[(#]?"
                         r"(?P<code>[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-])", re.MULTILINE)
 
 
@@ -584,6 +584,8 @@ class NumberRecognizer:
             j += got[1]
             end = j
             inward = _inward(toks, j)
+            if not inward and j + 1 < n and toks[j].text == ",":
+                inward = _inward(toks, j + 1)  # "t s six, seven r q": a pause between halves
             cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
             if inward:
                 end = inward

@@ -134,8 +134,9 @@ class OrgCodes(OrgBase):
                 continue
             j = i + 1
             nxt = toks[j]
-            if t.lower == "unit" and not _unit_number(toks, j):
-                continue
+            if t.lower == "unit" and (not _unit_number(toks, j)
+                                      or "\n" in chunk.text[t.end:nxt.start]):
+                continue  # "on the unit\na1 (00:12)": the next line's label
             if nxt.lower in NUMBER_WORDS or _number_compound(nxt.lower):
                 while j + 1 < len(toks) and (toks[j + 1].lower in NUMBER_WORDS
                                              or _number_compound(toks[j + 1].lower)):
@@ -159,8 +160,9 @@ class OrgCodes(OrgBase):
                 j += 1  # "ward c four west", "Ward 2 East"
             unit = t.lower == "unit"
             if unit and (j + 1 < len(toks) and toks[j + 1].lower in _TIMES
+                         or i and toks[i - 1].lower in ("a", "an", "each", "every")
                          or chunk.cased and not t.is_cap and i and toks[i - 1].lower != "on"):
-                continue  # "the unit 2 years ago"; cased "a unit 3 essay": a unit of a course
+                continue  # "the unit 2 years ago", "a unit 3 essay": a unit of a course
             s, e = t.start, toks[j].end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.6 if unit else 0.9,
                             "unit-number" if unit else "ward-number"))
