@@ -22,6 +22,12 @@ actually basically honestly literally obviously upon under innit gonna wanna got
 sorta yknow cuz ya yous aye nah alright okey
 """
 STOP = frozenset(_STOP_TEXT.split())
+# Contractions written without their apostrophe (speech recognition, chat): "dont trust",
+# "theres another surgery", "mum dont drive" name nothing.
+BARE_CONTRACTIONS = frozenset({
+    "im", "ive", "theres", "thats", "whats", "whos", "wheres", "theyre", "theyve", "youre",
+    "youve", "weve", "dont", "didnt", "doesnt", "cant", "wont", "isnt", "wasnt", "couldnt",
+    "wouldnt", "shouldnt", "arent", "werent", "hasnt", "havent", "hadnt", "aint"})
 
 
 @dataclass

@@ -130,6 +130,37 @@ def row_key(text: str, start: int) -> bool:
     return False
 
 
+# A code opening a line, after at most one short word or a bracket ("K-2201 / ...", "ID 7c4a",
+# "[S-0401]", "#P021"): a row's label when three lines or more open with a code of that shape.
+_LINE_CODE = re.compile(r"^[ \t]*(?:(?P<word>[#A-Za-z]{1,4})[ \t]*[#:.]?[ \t]+)?[\[(#]?"
+                        r"(?P<code>[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*)(?![\w/-])", re.MULTILINE)
+
+
+def _code_shape(word: str | None, code: str) -> tuple[str, int, str]:
+    """What row labels share: the word before, the length, where the dashes and slashes are."""
+    return ((word or "").casefold(), len(code),
+            "".join(c if c in "-/" else "." for c in code))
+
+
+def row_code(text: str, start: int, end: int) -> bool:
+    """Is the code at ``start:end`` a row label: opening its line (after at most one short
+    word) in a text where at least three lines open with a code of the same shape? Survey
+    exports label their rows ("K-2201", "ID 7c4a"); those labels identify no one."""
+    line = text.rfind("\n", 0, start) + 1
+    m = _LINE_CODE.match(text, line)
+    if m is None or m.start("code") != start or m.end("code") != end:
+        return False
+    shape = _code_shape(m.group("word"), m.group("code"))
+    rows = 0
+    for other in _LINE_CODE.finditer(text):
+        code = other.group("code")
+        if any(c.isdigit() for c in code) and _code_shape(other.group("word"), code) == shape:
+            rows += 1
+            if rows >= 3:
+                return True
+    return False
+
+
 @lru_cache(maxsize=32)
 def cue_regex(words: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a list of cue words or phrases, matched as whole words (a plural or
@@ -277,10 +308,12 @@ _INWARD_WORDS = frozenset({"as", "at", "be", "by", "he", "we", "up", "us", "an",
 
 def _lower_inward(toks: list[Tok], k: int) -> bool:
     """'ml seven four le.': two letters said as one lower-case token that end an inward
-    code; only before a pause (not "nine at the door") and not a two-letter word."""
+    code; only before a pause, a line's end included (not "nine at the door"), and not a
+    two-letter word."""
     w = toks[k].lower
     return toks[k].text.islower() and all(c in _INWARD_LETTERS for c in w) \
-        and w not in _INWARD_WORDS and (k + 1 >= len(toks) or not toks[k + 1].is_word)
+        and w not in _INWARD_WORDS and (k + 1 >= len(toks) or not toks[k + 1].is_word
+                                         or toks[k + 1].sent_start)
 
 
 _CORRECTION = frozenset({"no", "sorry", "mean", "i", "or", "um", "uh", "er", "erm", "it's",
@@ -551,6 +584,8 @@ class NumberRecognizer:
             j += got[1]
             end = j
             inward = _inward(toks, j)
+            if not inward and j + 1 < n and toks[j].text == ",":
+                inward = _inward(toks, j + 1)  # "t s six, seven r q": a pause between halves
             cue = self._context(text, t.start, list(_POSTCODE_CUES), 60)
             if inward:
                 end = inward
@@ -697,6 +732,8 @@ class NumberRecognizer:
                 continue
             if _NOT_CODE_START.match(lower) or _NOT_CODE.fullmatch(lower):
                 continue  # "covid-19", "H1N1", "band7", the "B1078" road
+            if row_code(text, m.start(), m.end()):
+                continue  # "K-2201 / Staff nurse / ...": a survey export's row label
             cue = self._context(text, m.start(), self.code_context, 40)
             yield Span(m.start(), m.end(), "ID", code, 0.8 if cue else 0.4, "mixed-code")
 

@@ -7,7 +7,7 @@ import re
 from ..core.model import Span
 from .config import DetectionConfig
 from .dates import CALENDAR_WORDS
-from .lexicon import STOP, Lexicon
+from .lexicon import BARE_CONTRACTIONS, STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok
 
@@ -237,8 +237,9 @@ class PlaceRecognizer:
                     break  # but "reddish near houldsworth square": an answer, one place
                 if chunk.cased and not w.is_cap:
                     break
-                if "'" in w.text and w.lower.split("'")[0] in STOP:
-                    break  # "you'll walk", "we'd drive"
+                if "'" in w.text and w.lower.split("'")[0] in STOP \
+                        or w.lower.replace("'", "") in BARE_CONTRACTIONS:
+                    break  # "you'll walk", "we'd drive", "mum dont drive", "doesn't drive"
                 names.insert(0, w)
                 j -= 1
             if not names:

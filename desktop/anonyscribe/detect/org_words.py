@@ -1,0 +1,53 @@
+"""Word lists and small word tests shared by the organisation rules (orgs and its
+org_* modules): one place, so a list that changes changes for every rule that reads it."""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import BARE_CONTRACTIONS, STOP
+from .text import Tok
+
+PREPOSITIONS = {"onto", "into", "upon", "towards", "toward", "across", "around", "within",
+                "beyond", "near", "per", "off", "via", "like", "alongside", "inside", "outside"}
+# Words that end a lower-case guess after a strong cue, or make it no name at all.
+NOT_A_NAME = {"home", "work", "nights", "night", "days", "day", "weekends", "free", "money",
+              "years", "ages", "people", "patients", "nhs", "council", "government", "cash",
+              "nothing", "everyone", "everybody", "someone", "somebody", "anyone", "nobody",
+              "while", "long", "less", "more", "much", "many", "most", "few", "several",
+              "hours", "weeks", "months", "minimum", "wage", "agency", "bank", "trust",
+              "private", "locum", "myself", "ourselves", "themselves", "yourself", "miles",
+              "kids", "children", "family", "fun", "pleasure", "peanuts",
+              "pennies", "mates", "friends", "himself", "herself", "us", "them", "hire"}
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
+          "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+UNIT_ACRONYMS = {"icu", "itu", "hdu", "ccu", "nicu", "picu", "scbu", "amu", "mau", "sau",
+                 "cdu", "eau", "ed", "opd"}
+# Words before a place of work: "at the SWAH", "with ABUHB", "joined NIAS".
+AT_WORDS = {"the", "at", "with", "from", "to", "joined", "for", "in", "left"}
+COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+           "central", "mid", "north-east", "north-west", "south-east", "south-west"}
+# Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
+BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary", "health",
+              "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",
+              "hscp", "ccg", "icb", "hospice", "council", "college", "surgery"}
+# Words before "Care" (and the like) that name a kind of care, not a company.
+CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "critical",
+                "palliative", "end", "urgent", "emergency", "community", "personal", "home",
+                "health", "adult", "adults", "child", "children", "residential", "respite",
+                "day", "acute", "continuing", "managed", "integrated", "specialist", "mental",
+                "elderly", "dementia", "patient", "person", "self", "foster", "shared",
+                "outpatient", "inpatient", "general", "private", "public", "national", "nhs",
+                "royal", "old", "new", "my", "our", "the", "domiciliary", "maternity",
+                "neonatal", "paediatric", "high", "low", "quality", "clinical", "nursing",
+                "medical", "dental", "eye", "spiritual", "pastoral", "sheltered", "supported",
+                "independent", "assisted", "extra", "white", "opera", "council", "parliament",
+                "commons", "lords", "care", "full", "free", "out", "big", "first", "next"}
+
+
+def function_word(w: Tok) -> bool:
+    """A function word or a contraction of one ("I've", "who's", "theres"): never a name's
+    start."""
+    return w.lower in STOP or re.split(r"['’]", w.lower)[0] in STOP \
+        or w.lower in BARE_CONTRACTIONS
