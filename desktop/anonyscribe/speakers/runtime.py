@@ -56,6 +56,7 @@ from typing import Any
 import numpy as np
 
 from .. import offline  # noqa: F401 - ONNX Runtime's telemetry off before it loads
+from ..core import heap
 from ..core.files import atomic_open, write_bytes
 from ..transcribe.models import cache_root
 
@@ -246,8 +247,16 @@ def runner(weights: Weights, load_torch: Callable[[], TorchModels], runtime: str
     key = str(folder)
     with _lock:
         if key not in _made:
-            _made[key] = _onnx_runner(weights, load_torch, folder)
+            with heap.loading():  # sessions that stay: out of later collections' walks
+                _made[key] = _onnx_runner(weights, load_torch, folder)
         return _made[key]
+
+
+def preload() -> None:
+    """Import ONNX Runtime now (``diarize.preload``), where it is installed (else torch runs
+    the models, and ``runner`` says why)."""
+    with contextlib.suppress(ImportError), heap.loading():
+        import onnxruntime  # noqa: F401 - imported here, used where sessions are made
 
 
 @dataclass(frozen=True)
