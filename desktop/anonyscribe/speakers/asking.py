@@ -351,14 +351,23 @@ def _same_split(units: Sequence[Unit], owners: np.ndarray, roles: np.ndarray,
     return best
 
 
-def pitch_agreement(units: Sequence[Unit], roles: np.ndarray, audio: np.ndarray | None
-                    ) -> float | None:
-    """How far the pitch of the sentences (``pitch.stretch_pitch``) agrees with a split by
-    role beyond chance (``agreement``, each sentence counted once); None where it cannot
-    be told (no audio, or too few sentences with a pitch)."""
+def unit_pitch(units: Sequence[Unit], audio: np.ndarray | None) -> np.ndarray | None:
+    """Per sentence, its median log pitch (``pitch.stretch_pitch``; NaN where it has none);
+    None without audio."""
     if audio is None:
         return None
-    f0 = stretch_pitch(audio, [(u.start, u.end) for u in units])[:, None]
+    return stretch_pitch(audio, [(u.start, u.end) for u in units])
+
+
+def pitch_agreement(units: Sequence[Unit], roles: np.ndarray, audio: np.ndarray | None,
+                    pitch: np.ndarray | None = None) -> float | None:
+    """How far the pitch of the sentences (``unit_pitch``, or ``pitch`` given) agrees with a
+    split by role beyond chance (``agreement``, each sentence counted once); None where it
+    cannot be told (no audio, or too few sentences with a pitch)."""
+    pitch = unit_pitch(units, audio) if pitch is None else pitch
+    if pitch is None:
+        return None
+    f0 = pitch[:, None]
     heard = ~np.isnan(f0[:, 0])
     if heard.sum() < 2 * MIN_UNITS:
         return None
@@ -498,6 +507,44 @@ def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
     return [Turn(t.start, t.end, first) for t in found.turns]
 
 
+def _settle_disputes(roles: np.ndarray, owners: np.ndarray, up: np.ndarray,
+                     voiced: np.ndarray, pitch: np.ndarray | None) -> np.ndarray:
+    """The words' roles, except where the diarizer's weak split gives a sentence to the
+    other voice: there a third view decides, the two voices learned from the sentences
+    both splits agree on. The pitch, where the agreed sentences' pitch tells the voices
+    apart (``_pitch_tells``): the prints cannot referee, the diarizer chose its split to set
+    them apart (on dev they sided with it on the two near pairs where the words were right:
+    13.9 and 4.6 % DER against 1.6 and 1.2). Else the prints (the diarizer's voices kept)."""
+    same = owners == roles
+    if np.sum(voiced & same) < np.sum(voiced & ~same):
+        owners = np.where(owners >= 0, 1 - owners, owners)  # the voices' numbers: match
+    agreed = voiced & (owners == roles)
+    disputed = voiced & (owners != roles)
+    if not all(np.any(agreed & (roles == k)) for k in (0, 1)):
+        return roles
+    out = roles.copy()
+    if pitch is not None and _pitch_tells(pitch, roles, agreed):
+        known = disputed & ~np.isnan(pitch)
+        centre = [float(np.nanmedian(pitch[agreed & (roles == k)])) for k in (0, 1)]
+        out[known] = np.argmin(np.abs(pitch[known, None] - np.array(centre)), axis=1)
+        disputed &= ~known
+    centre_p = np.stack([up[agreed & (roles == k)].mean(axis=0) for k in (0, 1)])
+    out[disputed] = np.argmax(up[disputed] @ centre_p.T, axis=1)
+    return out
+
+
+def _pitch_tells(pitch: np.ndarray, roles: np.ndarray, agreed: np.ndarray) -> bool:
+    """Do the agreed sentences' pitches set the two roles apart: each role's pitches on
+    its own side of the midpoint of their medians, but for at most one in ten?"""
+    f0 = [pitch[agreed & (roles == k) & ~np.isnan(pitch)] for k in (0, 1)]
+    if min(len(v) for v in f0) < MIN_UNITS:
+        return False
+    mid = (np.median(f0[0]) + np.median(f0[1])) / 2
+    low = 0 if np.median(f0[0]) < mid else 1
+    wrong = np.sum(f0[low] >= mid) + np.sum(f0[1 - low] < mid)
+    return bool(wrong <= 0.1 * (len(f0[0]) + len(f0[1])))
+
+
 def by_questions(transcript: Transcript, found: Diarization,
                  audio: np.ndarray | None = None) -> list[Turn] | None:
     """Two voices' turns split by who asks and who answers, or None to keep the diarizer's.
@@ -527,17 +574,20 @@ def by_questions(transcript: Transcript, found: Diarization,
     up = unit_prints(units, found.windows, found.prints)
     heard = np.linalg.norm(up, axis=1) > 0
     by_words = agreement(*_once_each(units, roles, up, heard))
-    if not (believed(by_words, pitch_agreement(units, roles, audio))
+    pitch = unit_pitch(units, audio)
+    if not (believed(by_words, pitch_agreement(units, roles, audio, pitch))
             or voice_follows(units, roles, found.windows, found.prints)):
         said_heard = np.linalg.norm(unit_prints(said, found.windows, found.prints), axis=1) > 0
         return _one_voice(said, _owners(said, found.turns), said_heard, found)
     owners = _owners(units, found.turns)
     voiced = heard & (owners >= 0)
     two = not found.alike and len(np.unique(owners[voiced])) == 2
+    clear = found.separation >= CLEAR_SEPARATION
     if two and (_same_split(units, owners, roles, voiced) >= SAME_SPLIT or (
-            found.separation >= CLEAR_SEPARATION
-            and agreement(*_once_each(units, owners, up, voiced)) >= by_words)):
-        return None  # the voices' own split: as good, and finer than whole sentences
+            clear and agreement(*_once_each(units, owners, up, voiced)) >= by_words)):
+        if clear:
+            return None  # the voices' own split: as good, and finer than whole sentences
+        roles = _settle_disputes(roles, owners, up, voiced, pitch)
     turns = role_timeline(units, roles, found.turns)
     ids: dict[str, str] = {}  # "S1" speaks first, as the diarizer numbers its voices
     for t in turns:
