@@ -174,11 +174,10 @@ def test_strong_voice_evidence_is_not_overridden_by_the_words() -> None:
     turns = [Turn(t.start, t.end, "S1" if t.speaker == "asker" else "S2") for t in truth]
     found = Diarization(turns, windows=windows, prints=prints, separation=16.0)
     assert by_questions(tr, found) is None
-    # a weaker split (9 apart) is kept sentence by sentence: where the words disagree and
-    # there is no pitch to ask, the prints side with the voices
+    # a weaker split (9 apart) too: where the words disagree and there is no pitch to ask,
+    # the prints side with the voices on every sentence, and the voices' turns stay
     found = Diarization(turns, windows=windows, prints=prints, separation=9.0)
-    kept = by_questions(tr, found)
-    assert kept is None or diarization_error(truth, kept).confusion == 0.0
+    assert by_questions(tr, found) is None
 
 
 def _content_split(truth: list[Turn], separation: float) -> Diarization:
