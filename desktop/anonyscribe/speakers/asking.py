@@ -560,7 +560,10 @@ def by_questions(transcript: Transcript, found: Diarization,
     only where the voice agrees with it more than with that split (or that split is weak,
     ``CLEAR_SEPARATION``, and gives the roles to other sentences, ``_same_split``). Where
     the words' split is not believed, a diarizer's split that left its second voice only
-    a sentence or two (``_one_voice``) is undone: all turns on one voice."""
+    a sentence or two (``_one_voice``) is undone: all turns on one voice. Questions run
+    into their answers are cut before any of this is judged (``split_run_ons``), and a
+    weak split that mostly matches the words is settled sentence by sentence
+    (``_settle_disputes``)."""
     if found.prints is None or not found.windows:
         return None
     units = units_of(transcript)
