@@ -198,5 +198,9 @@ def test_a_split_that_misses_long_answers_gives_way_to_pitch_backed_words() -> N
     assert _der(tr, weak.turns, truth) > 0.15
     turns = by_questions(tr, weak, two)
     assert turns is not None and _der(tr, turns, truth) <= 0.02
-    # one missed answer: right on 97 % of the sentences and most of their time: kept
-    assert by_questions(tr, _long_answers_missed(truth, missed=1), two) is None
+    # one missed answer: right on 97 % of the sentences and most of their time, the split
+    # is kept sentence by sentence, and the pitch gives the missed answer back (5 % -> 0)
+    one = _long_answers_missed(truth, missed=1)
+    assert _der(tr, one.turns, truth) > 0.04
+    turns = by_questions(tr, one, two)
+    assert turns is not None and _der(tr, turns, truth) <= 0.01
