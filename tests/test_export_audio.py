@@ -71,6 +71,16 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def write_wav(path: Path, audio: np.ndarray) -> Path:
+    """``audio`` (floats in -1..1) as a 16 kHz mono 16-bit WAV at ``path``."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    return path
+
+
 def espeak(lines: list[str], out: Path, pause_s: float = 0.7) -> Path:
     """Speak ``lines`` into a 16 kHz mono WAV (skips the test without espeak-ng)."""
     if shutil.which("espeak-ng") is None:
@@ -83,11 +93,7 @@ def espeak(lines: list[str], out: Path, pause_s: float = 0.7) -> Path:
         chunks += [media.decode(part), np.zeros(int(pause_s * RATE), np.float32)]
         part.unlink()
     audio = np.concatenate(chunks)
-    with wave.open(str(out), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    write_wav(out, audio)
     return out
 
 
@@ -1028,11 +1034,7 @@ def test_a_neighbourhood_of_silence_is_not_listened_to(spoken, tmp_path) -> None
     speech = media.decode(spoken[0])[:round(3.0 * RATE)]
     source = tmp_path / "pause.wav"
     audio = np.concatenate([speech, np.zeros(6 * RATE, np.float32), speech])
-    with wave.open(str(source), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((audio * 32767).astype("<i2").tobytes())
+    write_wav(source, audio)
     options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
     stretches = [Stretch(5.5, 6.5), Stretch(10.0, 10.6)]  # in the pause; in the speech after
     target = tmp_path / "a.m4a"
@@ -1056,11 +1058,7 @@ def test_a_name_heard_only_in_the_whole_window_is_still_reported(tmp_path) -> No
     sound = (0.1 * np.sin(2 * np.pi * 300 * t)).astype(np.float32)
     audio = np.concatenate([sound, np.zeros(6 * RATE, np.float32), sound])
     source = tmp_path / "two.wav"
-    with wave.open(str(source), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((audio * 32767).astype("<i2").tobytes())
+    write_wav(source, audio)
     options = AudioOptions(cover=Cover.SILENCE, snap_s=0)
     stretches = [Stretch(0.8, 1.2), Stretch(8.8, 9.2)]  # two neighbourhoods, one window
     target = tmp_path / "a.m4a"
@@ -1165,11 +1163,7 @@ def noisy(spoken, tmp_path_factory):  # noqa: ANN001, ANN201
     audio = media.decode(source)
     audio = audio + noise(len(audio) / RATE, -45)
     path = tmp_path_factory.mktemp("noisy") / "Interview noisy.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
+    write_wav(path, audio)
     return path, raw, findings
 
 
