@@ -29,14 +29,14 @@ from .patterns import PatternRecognizer
 from .people import PARTICLES, PersonRecognizer, said_as_day
 from .places import PlaceRecognizer
 from .roles import RoleRecognizer
-from .tags import code_tags
+from .tags import TURN_TIME, code_tags
 from .text import FILLERS, Chunk, is_cased, tokenize
 
 # Between two fields of a CSV row or a table: no identifier runs across it.
 _CELL_BREAK = re.compile(r'"\s*,\s*"|\t|\|')
 
 _LABEL = re.compile(
-    r"^[ \t]*(?P<ts>\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?)?[ \t]*"
+    r"^[ \t]*(?P<ts>" + TURN_TIME + r")?[ \t]*"
     r"(?:(?P<label>[^\s:\[\]][^:\n\[\]]{0,38}?)[ \t]*:(?=\s))?", re.MULTILINE)
 # A speaker's initials before the turn's time, without a colon ("MO  00:00:03  ok so").
 _INITIALS_LABEL = re.compile(r"^[ \t]*(?P<label>[A-Z]{2,3})[ \t]+(?=\[?\(?\d{1,2}:\d{2})",

@@ -16,9 +16,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection
 
+# A turn's time at a line's start ("00:01:39", "[0:42.5]", "(12:03)"): shared with the
+# engine's speaker labels.
+TURN_TIME = r"\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?"
 # A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|' or a dash.
 _TAG = re.compile(
-    r"^[ \t]*(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?[ \t]*\|?[ \t]*)?"
+    r"^[ \t]*(?:" + TURN_TIME + r"[ \t]*\|?[ \t]*)?"
     r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-)(?=[ \t])", re.MULTILINE)
 _NUMBERED = re.compile(r"^(?P<stem>[^\W\d_]{1,5}?)[ _]?(?:\d{1,2}|[a-dA-D])$")
 _VOWELS = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüý]")
