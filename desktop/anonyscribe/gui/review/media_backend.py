@@ -2,10 +2,10 @@
 
 The review's player (``player.PlayerBar``) makes the app's first ``QMediaPlayer`` when a review
 first opens. Qt then loads its media plugin, and with it FFmpeg's libraries and Qt Quick's
-(about 60 MB of shared libraries), on the GUI thread: 0.34-0.47 s of silent window with the
+(about 40 MB of shared libraries), on the GUI thread: 0.34-0.47 s of silent window with the
 files in the disk cache and two busy loops beside it, about 2 s under heavier load. Loading
 the same files first on a plain thread leaves Qt a lookup of what is already loaded (the same
-first player: 0.11-0.17 s, nearly all of it importing the Python module).
+first player: 0.11-0.19 s, nearly all of it importing the Python module).
 
 The thread calls the C library's own loader through ``ctypes`` as a foreign function: ctypes
 lets go of Python's GIL around such a call, which Python's importer and ``ctypes.CDLL`` do
