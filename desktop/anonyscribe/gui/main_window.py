@@ -45,7 +45,7 @@ from .about_dialog import AboutDialog, ShortcutsDialog
 from .export_dialog import ExportDialog
 from .menus import MenuBar
 from .queue_view import QueueView, format_eta, paths_from_urls
-from .review import ReviewWidget
+from .review import ReviewWidget, media_backend
 from .review.shortcuts import BINDINGS
 from .settings import AppSettings
 from .start_page import NewStudyDialog, StartPage, default_parent_folder
@@ -126,6 +126,9 @@ class MainWindow(QMainWindow):
         # the speaker stage's imports, before the window shows: on the worker thread they
         # stop the window (their compiled modules' set-up holds the GIL)
         diarize.preload()
+        # the review's media backend read from disk on a thread of its own: on the GUI thread
+        # its first player froze the window 0.3-2 s (``review.media_backend``)
+        media_backend.warm_up()
 
     @property
     def shared(self) -> SharedStudy | None:
