@@ -16,8 +16,8 @@ away and some multi-word spans cut short by a word (so it learns to extend a spa
 validation sets 1-5 and 7 and the training sets, with the rules as they were in the commit that
 added the set (for the first two training sets: before session 7's rules; for the third and
 fourth: session 8's starting rules; for the fifth: session 9's; for the sixth: session 10's;
-for the seventh and eighth: session 11's; for the ninth: session 12's; for the tenth: session 13's; for the eleventh: session 14's),
-before anything was tuned on it
+for the seventh and eighth: session 11's; for the ninth: session 12's; for the tenth: session
+13's; for the eleventh: session 14's), before anything was tuned on it
 (``UNSEEN_AT``; made with ``git archive``, the learned step off, cached per set content).
 Features come from ``learned.Featuriser``; a feature is kept only if it occurs in at least
 ``--min-files`` training files, so nothing peculiar to one file can be learned. Multinomial logistic
