@@ -253,7 +253,8 @@ LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "hai
                           "ex", "zed", "zee"})
 _CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
 # Words right before a code read out ("the number was a four four..."): there "a" is a letter.
-_CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id"})
+_CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id",
+                         "like", "example"})  # "each has a number, like a four four seven..."
 
 
 def _letter_then_digits(toks: list[Tok], j: int) -> bool:
@@ -277,6 +278,13 @@ def _single_letter(toks: list[Tok], j: int) -> bool:
     """Is toks[j] a letter read out (one letter, not the words "a" and "i")?"""
     return j < len(toks) and len(toks[j].text) == 1 and toks[j].text.isalpha() \
         and toks[j].lower not in ("a", "i")
+
+
+def _mixed_unique(code: str) -> bool:
+    """Is an Eircode's unique part (its last four) a mix of letters and digits ("t6k2")? A
+    routing key and four digits or four letters alone may be other things ("a12 2024")."""
+    tail = code[-4:]
+    return any(c.isdigit() for c in tail) and any(c.isalpha() for c in tail)
 
 
 def _code_digit(w: str) -> bool:
@@ -630,9 +638,12 @@ class NumberRecognizer:
             if m.group().upper() in keys or self._context(text, m.start(), ["eircode"], 80):
                 yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.6, "routing-key")
         for m in _EIRCODE_ANY_CASE.finditer(text):  # "the eircode is r93 x7k2"
-            if not _EIRCODE.match(text, m.start()) \
-                    and self._context(text, m.start(), ["eircode", "postcode", "post code"], 40):
+            if _EIRCODE.match(text, m.start()):
+                continue
+            if self._context(text, m.start(), ["eircode", "postcode", "post code"], 40):
                 yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8, "eircode-lower")
+            elif _mixed_unique(m.group()):  # "where i lived is n91 t6k2": the shape says it
+                yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.6, "eircode-lower")
         for m in _DUBLIN_DISTRICT.finditer(text):
             if m.group()[0] == "d" and m.group()[1].isdigit() and chunk.cased:
                 continue

@@ -89,7 +89,7 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
 # Last words of companies, agencies and care homes ("Bluebird Care", "Rosebank Lodge").
-_COMPANY_HEADS = {"care", "homecare", "healthcare", "recruitment", "staffing", "nursing",
+_COMPANY_HEADS = {"care", "cares", "homecare", "healthcare", "recruitment", "staffing", "nursing",
                   "ltd", "limited", "plc", "llp", "cic", "homes", "housing", "solutions",
                   "agency", "lodge", "manor", "house", "court", "medical", "pharmacy",
                   "chemists", "carers", "support", "living", "dental", "dentistry",

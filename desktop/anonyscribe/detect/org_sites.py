@@ -62,6 +62,34 @@ _NATION_ADJ = {"welsh", "scottish", "irish", "english", "british", "national"}
 _PLACE_NAMED_HEADS = {"mind", "mosque", "masjid", "church", "gurdwara", "temple", "synagogue",
                       "chapel", "cathedral", "foodbank", "branch", "welfare", "foundation",
                       "project", "housing", "mencap", "carers", "samaritans"}
+# What a local group is called after its name ("<name> foodbank", "<name> staff network").
+_GROUP_HEADS = {("foodbank",), ("food", "bank"), ("women", "'s", "aid"), ("womens", "aid"),
+                ("supporters", "club"), ("supporters", "'", "club"), ("network",),
+                ("association",)}
+# Heads that need the members' word before them ("chinese nurses network").
+_MEMBER_HEADS = {"network", "association"}
+_MEMBER_WORDS = {"staff", "nurses", "nurses'", "nurse", "pharmacists", "doctors", "midwives",
+                 "carers", "workers", "women", "fishermen", "fishermen's", "parents",
+                 "providers", "gp", "gps", "pa", "pas", "physios", "therapists", "dentists",
+                 "paramedics", "students", "employees", "members", "residents", "families"}
+# Words that say what kind of group, not whose ("the international nurse network").
+_NOT_GROUP_NAMES = {"international", "overseas", "student", "new", "local", "national",
+                    "regional", "research", "junior", "senior", "our", "their", "your", "my",
+                    "staff", "the", "whole", "big", "small", "same", "other", "all", "trust",
+                    "nhs", "hospital", "community", "online", "support", "peer", "wider"}
+_GROUP_CUES = {"the", "at", "with", "from", "to", "for", "by", "via", "through", "and", "or",
+               "called", "joined", ","}
+
+
+def _group_head(toks: list[Tok], i: int) -> int:
+    """How many tokens a group's head ending at toks[i] has ("food bank": 2), else 0."""
+    for head in _GROUP_HEADS:
+        n = len(head)
+        if i - n + 1 >= 1 and tuple(t.lower for t in toks[i - n + 1:i + 1]) == head:
+            return n
+    return 0
+
+
 # Street words that make two words a street ("brick lane mosque").
 # "based at the pavilion in ...": words before the one-word name of a site and its place.
 _SITE_IN_CUES = {"at", "to", "from", "into"}
@@ -85,7 +113,11 @@ _STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", 
 # National charities said with their local branch's place after them ("age uk south lakeland").
 _BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
              ("home-start",), ("home", "start"), ("mencap",), ("samaritans",))
-_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
+_SAINTS = {"st", "saint", "sts"}
+# What follows a saint's name in a church's name ("st john the baptist").
+_SAINT_EPITHETS = {"baptist", "evangelist", "apostle", "divine", "great", "martyr", "confessor",
+                   "less", "elder", "younger", "theologian"}
+_SHORT_FORM_WORDS = {"uni", "royal", "uk"} | _SAINTS
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # Lower-case companies and agencies "<name> care" ("bluebird care", "cariad homecare"): the
 # kinds of care (and words about care) that are no company's name.
@@ -109,7 +141,7 @@ _CARE_KINDS = {"wound", "stroke", "cancer", "diabetes", "mouth", "oral", "foot",
                "sexual", "reproductive", "gender", "trans", "veteran", "veterans", "carers",
                "needs", "what", "who", "any", "no", "takes", "take", "taking", "took", "to",
                "don't", "didn't", "doesn't", "couldn't", "cant", "dont", "didnt", "i", "we"}
-_CARE_FIRM_HEADS = {"care", "homecare", "healthcare"}
+_CARE_FIRM_HEADS = {"care", "cares", "homecare", "healthcare"}
 # Lower-case homes, units and sites "<name> house" ("mulberry house", "at forest bank").
 _SITE_HEADS = {"house", "court", "view", "lodge", "manor", "hall", "park", "bank", "gardens",
                "mews"}
@@ -332,14 +364,36 @@ class OrgSites(OrgBase):
                     and chunk.cased and not toks[i - 1].sent_start:
                 s = toks[i - 1].start  # "Age UK", "Carers UK": a charity or company
                 out.append(Span(s, t.end, "ORGANISATION", text[s:t.end], 0.5, "uk-body"))
-            elif t.lower in ("st", "saint") and nxt is not None and nxt.is_word and (
+            elif t.lower in _SAINTS and nxt is not None and nxt.is_word and (
                     nxt.is_cap or not chunk.cased) and nxt.lower not in STOP and (
                     t.is_cap or not chunk.cased):
-                e = nxt.end
-                if i + 2 < len(toks) and toks[i + 2].lower == "'s":
-                    e = toks[i + 2].end
+                e = self._saints_end(toks, i + 1, chunk.cased)
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.5, "saint"))
         return out
+
+    @staticmethod
+    def _saints_end(toks: list[Tok], k: int, cased: bool) -> int:
+        """End of a church's saints from the name at toks[k]: "st peter and st paul", "sts
+        peter and paul", "st john the baptist", "St Mary's" are one name."""
+        def name_at(j: int) -> bool:
+            return j < len(toks) and toks[j].is_word and toks[j].lower not in STOP \
+                and (toks[j].is_cap or not cased)
+
+        def after_name(j: int) -> int:  # the name at j, its "'s" or "the baptist"
+            if j + 1 < len(toks) and toks[j + 1].lower == "'s":
+                return j + 1
+            if j + 2 < len(toks) and toks[j + 1].lower == "the" \
+                    and toks[j + 2].lower in _SAINT_EPITHETS:
+                return j + 2
+            return j
+
+        last = after_name(k)
+        j = last + 1
+        if j + 1 < len(toks) and toks[j].lower in ("and", "&"):
+            n = j + 2 if toks[j + 1].lower in _SAINTS and j + 2 < len(toks) else j + 1
+            if name_at(n) and (n == j + 2 or toks[k - 1].lower in ("sts", "saints")):
+                last = after_name(n)
+        return toks[last].end
 
     def _universities(self, chunk: Chunk) -> list[Span]:
         out = []
@@ -473,6 +527,58 @@ class OrgSites(OrgBase):
             s, e = toks[j].start, t.end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "place-named-body"))
         return out
+
+    def _group_bodies(self, chunk: Chunk) -> list[Span]:
+        """'the horden community foodbank', "wear valley women's aid", 'the rangers supporters
+        club', 'the black and brown staff network': a local group named by the words before
+        what it is. A food bank, women's aid or supporters' club with any name is one; a
+        network or association needs its members' word and a name before it ("the staff
+        network", "the research network" are no name)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            head = _group_head(toks, i)
+            if not head:
+                continue
+            start = i - head + 1  # first token of the head ("food bank", "women's aid")
+            names = self._group_names(toks, start, chunk.cased)
+            if not names:
+                continue
+            words = [n for n in names if n.is_word]
+            if toks[i].lower in _MEMBER_HEADS and (
+                    len(words) < 2 or words[-1].lower not in _MEMBER_WORDS
+                    or all(n.lower in _NOT_GROUP_NAMES or n.lower in _MEMBER_WORDS
+                           or n.lower in ("and", "of") for n in words)):
+                continue  # "the staff network", "the international nurse network"
+            s, e = names[0].start, t.end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.55, "group-body"))
+        return out
+
+    def _group_names(self, toks: list[Tok], start: int, cased: bool) -> list[Tok]:
+        """The name words before a group's head, after "the" or a cue; [] when none."""
+        names: list[Tok] = []
+        j = start - 1
+        while j >= 0 and len(names) < 6:
+            w = toks[j]
+            if w.text in ("'", "’") and j > 0 and toks[j - 1].lower.endswith("s"):
+                names.insert(0, w)  # "Kerala nurses' association"
+                j -= 1
+                continue
+            joins = w.lower in ("and", "of") and names and j > 0 and toks[j - 1].is_word \
+                and toks[j - 1].lower not in STOP
+            if not joins and (not w.is_word or w.lower in STOP or w.lower in FILLERS
+                              or w.lower in NUMBER_WORDS or w.lower in CALENDAR_WORDS
+                              or cased and not w.is_cap and w.lower not in _MEMBER_WORDS):
+                break
+            names.insert(0, w)
+            j -= 1
+        while names and (names[0].lower in ("and", "of") or not names[0].is_word):
+            names.pop(0)
+        if not names or j < 0 or toks[j].lower not in _GROUP_CUES or (
+                not cased and all(self.lex.is_word(n.lower) and n.lower in _NOT_GROUP_NAMES
+                                  for n in names)):
+            return []
+        return names
 
     def _local_branches(self, chunk: Chunk) -> list[Span]:
         """'age uk south lakeland', 'Citizens Advice Kirklees': a national charity's local

@@ -87,6 +87,7 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         out.extend(self._ambulance_services(chunk))
         out.extend(self._place_named_bodies(chunk))
         out.extend(self._local_branches(chunk))
+        out.extend(self._group_bodies(chunk))
         out.extend(self._joined_areas(chunk))
         out.extend(self._sites_in_places(chunk))
         if chunk.cased:
