@@ -76,3 +76,55 @@ def test_a_code_read_out_after_like_a(det: Detector) -> None:
 def test_a_lower_case_eircode_by_its_shape(det: Detector) -> None:
     assert type_at(det, "the house we rented is f92 x2w7 i think", "f92 x2w7") == "POSTCODE"
     assert type_at(det, "the m50 2024 roadworks were bad", "m50 2024") != "POSTCODE"
+
+
+def test_a_spoken_postcode_with_its_sector_only(det: Detector) -> None:
+    text = "and home is p r nine, four something, i never remember the end"
+    assert type_at(det, text, "p r nine, four") == "POSTCODE"
+    phone = "the postcode was l s nine, two three four five and then the phone"
+    assert type_at(det, phone, "l s nine, two") is None
+
+
+def test_a_written_outcode_with_its_sector_only(det: Detector) -> None:
+    text = "I moved out to Penarth, CF64 2-something, last spring."
+    assert type_at(det, text, "CF64 2") == "POSTCODE"
+    assert type_at(det, "We saw CF64 3 times a week that year.", "CF64 3") is None
+
+
+def test_capitals_before_a_slashed_reference_are_part_of_it(det: Detector) -> None:
+    text = "A family complained, reference CRT 24/0917, about the visiting hours."
+    assert type_at(det, text, "CRT 24/0917") == "ID"
+
+
+def test_welsh_and_irish_names_put_the_kind_of_place_first(det: Detector) -> None:
+    for text, part in [("she teaches maths at Ysgol Bro Dinefwr now.", "Ysgol Bro Dinefwr"),
+                       ("i did my placement at meddygfa'r llan last spring", "meddygfa'r llan"),
+                       ("the nurse from ionad sláinte na ceathrún came out", "ionad sláinte na "
+                                                                               "ceathrún")]:
+        assert part in _orgs(det, text), text
+    for text in ["the coleg was good and the ysgol too", "ysgol and then work"]:
+        assert not [s for s in det.detect_text(text) if s.source == "celtic-name"], text
+
+
+def test_welsh_homes_joined_by_y(det: Detector) -> None:
+    text = "we go into the homes, bron y garth and pen yr allt mostly"
+    assert "bron y garth" in _orgs(det, text) and "pen yr allt" in _orgs(det, text)
+    plain = "plot it on the x y axis and mark the y intercept"
+    assert not [s for s in det.detect_text(plain) if s.source == "welsh-y-name"]
+
+
+def test_bodies_named_by_their_area(det: Detector) -> None:
+    for text, part in [("the money comes from south west london icb now", "south west london icb"),
+                       ("we answer to the icb for derby and derbyshire", "icb for derby and "
+                                                                          "derbyshire"),
+                       ("i moved to nhs greater glasgow last year", "nhs greater glasgow")]:
+        assert part in _orgs(det, text), text
+    assert not [s for s in det.detect_text("nhs england sets the targets")
+                if s.source == "nhs-area"]
+
+
+def test_places_named_for_our_lady(det: Detector) -> None:
+    for text, part in [("she was moved to our lady of lourdes for the scan", "our lady of lourdes"),
+                       ("He volunteers at Our Lady's on Sundays.", "Our Lady's")]:
+        assert part in _orgs(det, text), text
+    assert not _orgs(det, "our lady at the desk was lovely")

@@ -80,10 +80,15 @@ _SPACED_OUTCODE = re.compile(r"\b([A-Z]{2}) (\d{1,2})\b(?!\d|[.,]\d|[:/%-]|\s*(?
 _DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
 OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
 # Before a letter-digit token that is a grade or label, not a district: "a PO6", "S1-S5".
+# A sector after a written outcode, the last letters left off ("ME12 3-something", "LS9 7.").
+_SECTOR = re.compile(r" \d[A-Z]?(?=[-–,.;:!?\"|)]|[ \t]*$)", re.MULTILINE)
+# Capitals written just before a slashed reference ("PALS 25/1182").
+_REF_PREFIX = re.compile(r"\b[A-Z]{2,6}[ -]$")
 _GRADE_OR_RANGE = re.compile(r"(?:\ban?\s|[-–])$", re.I)
 _POSTCODE_CUES = ("postcode", "post code", "eircode", "live in", "living in", "lives in",
                   "grew up", "brought up", "born in", "lived in", "area", "based in",
                   "address", "near", "round", "move to", "moved to", "out in", "flat in",
+                  "home is",
                   "road ", "street ", "avenue ", "lane ", "drive ", "crescent ", "estate ")
 
 
@@ -354,6 +359,11 @@ def _partial_inward(toks: list[Tok], j: int) -> int:
     return k
 
 
+def _more_digits(toks: list[Tok], j: int) -> bool:
+    """Does a digit follow the one at toks[j] (a number going on, not a postcode's sector)?"""
+    return j + 1 < len(toks) and _code_digit(toks[j + 1].lower)
+
+
 # Irish Eircodes: a routing key ("H91", "D6W") and the full code ("H91 R6K2"); Dublin's
 # postal districts ("Dublin 7", "dublin fifteen", "D15").
 _ROUTING = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)"
@@ -537,7 +547,9 @@ class NumberRecognizer:
                     and district[1] not in _DISTRICT_LETTERS:
                 continue
             cue = self._context(text, m.start(), list(_POSTCODE_CUES), 40)
-            yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
+            sector = _SECTOR.match(text, m.end())  # "ME12 3-something": the rest unsaid
+            e = sector.end() if sector else m.end()
+            yield Span(m.start(), e, "POSTCODE", text[m.start():e], 0.8 if cue else 0.5,
                        "outcode")
 
     def _lower_outcodes(self, chunk: Chunk) -> Iterator[Span]:
@@ -602,6 +614,10 @@ class NumberRecognizer:
                 continue  # "b two", "is three": a postcode only where one is expected
             elif (cue or len(area) == 2) and _partial_inward(toks, j):
                 end = _partial_inward(toks, j)  # "d d five two b ... i always forget the end"
+            elif (cue or len(area) == 2) and j + 1 < n and toks[j].text == "," \
+                    and _partial_inward(toks, j + 1) and not _more_digits(toks, j + 1):
+                end = _partial_inward(toks, j + 1)  # "f y five, two something": the rest unsaid
+                cue = True  # an outward code, a pause and a sector: a postcode's shape
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.5 if said_whole else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
@@ -722,7 +738,9 @@ class NumberRecognizer:
                     and len(groups[1]) == 2:
                 continue
             if self._context(text, m.start(), self.code_context, 40):
-                yield Span(m.start(), m.end(), "ID", m.group(), 0.85, "slashed-reference")
+                pre = _REF_PREFIX.search(text, max(0, m.start() - 8), m.start())
+                s = pre.start() if pre else m.start()  # "reference PALS 25/1182": one code
+                yield Span(s, m.end(), "ID", text[s:m.end()], 0.85, "slashed-reference")
 
     def _mixed_codes(self, chunk: Chunk) -> Iterator[Span]:
         """'my payroll number is P0047712', 'participant SH-017': a written token mixing

@@ -29,6 +29,10 @@ _TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", 
 _ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)?$")
 # "the western trust", "the south eastern trust", "north board": one region's body.
 _REGION_HEADS = {"trust", "board"}
+# Bodies named by the area before them ("north central london icb", "Argyll and Bute HSCP").
+_AREA_BODY_TAILS = {"icb", "ccg", "hscp", "pcn", "hsct", "ics"}
+# "NHS England" alone is the national body, not an identifier.
+_NATIONS_ALONE = {"england", "scotland", "wales", "ireland", "uk", "britain"}
 # "School of Nursing", "Faculty of Health": a part of a university named by its field.
 _FACULTY_HEADS = {"school", "faculty", "department", "institute", "centre", "division",
                   "college"}
@@ -117,7 +121,7 @@ _SAINTS = {"st", "saint", "sts"}
 # What follows a saint's name in a church's name ("st john the baptist").
 _SAINT_EPITHETS = {"baptist", "evangelist", "apostle", "divine", "great", "martyr", "confessor",
                    "less", "elder", "younger", "theologian"}
-_SHORT_FORM_WORDS = {"uni", "royal", "uk"} | _SAINTS
+_SHORT_FORM_WORDS = {"uni", "royal", "uk", "lady"} | _SAINTS
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # Lower-case companies and agencies "<name> care" ("bluebird care", "cariad homecare"): the
 # kinds of care (and words about care) that are no company's name.
@@ -364,6 +368,12 @@ class OrgSites(OrgBase):
                     and chunk.cased and not toks[i - 1].sent_start:
                 s = toks[i - 1].start  # "Age UK", "Carers UK": a charity or company
                 out.append(Span(s, t.end, "ORGANISATION", text[s:t.end], 0.5, "uk-body"))
+            elif t.lower == "lady" and i and toks[i - 1].lower == "our" and nxt is not None \
+                    and (nxt.lower == "'s" or nxt.lower == "of" and i + 2 < len(toks)
+                         and toks[i + 2].is_word and toks[i + 2].lower not in STOP):
+                e = nxt.end if nxt.lower == "'s" else self._saints_end(toks, i + 2, chunk.cased)
+                s = toks[i - 1].start  # "our lady of lourdes", "Our Lady's": named after Mary
+                out.append(Span(s, e, "ORGANISATION", text[s:e], 0.55, "saint"))
             elif t.lower in _SAINTS and nxt is not None and nxt.is_word and (
                     nxt.is_cap or not chunk.cased) and nxt.lower not in STOP and (
                     t.is_cap or not chunk.cased):
@@ -453,11 +463,56 @@ class OrgSites(OrgBase):
                 s = toks[j].start
                 out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.55,
                                 "regional-body"))
+            elif t.lower in _AREA_BODY_TAILS and not (chunk.cased and not t.text.isupper()):
+                j = self._area_words_before(toks, i)
+                e = i + 1
+                if e + 1 < len(toks) and toks[e].lower == "for":  # "the icb for leicester"
+                    e = self._area_words_after(toks, e + 1)
+                    e = i + 1 if e == i + 2 else e
+                if j < i or e > i + 1:  # "north central london icb", "Argyll and Bute HSCP"
+                    s, end = toks[j].start, toks[e - 1].end
+                    out.append(Span(s, end, "ORGANISATION", chunk.text[s:end], 0.55,
+                                    "regional-body"))
+            elif t.lower == "nhs" and i + 1 < len(toks):
+                e = self._area_words_after(toks, i + 1)
+                if e > i + 1 and not (e == i + 2 and toks[i + 1].lower in _NATIONS_ALONE):
+                    out.append(Span(t.start, toks[e - 1].end, "ORGANISATION",
+                                    chunk.text[t.start:toks[e - 1].end], 0.55, "nhs-area"))
             elif t.lower in ("royal", "general") and prev.lower in self.lex.place_words \
                     and prev.is_word and not (chunk.cased and not prev.is_cap):
                 out.append(Span(prev.start, t.end, "ORGANISATION",
                                 chunk.text[prev.start:t.end], 0.55, "town-hospital"))
         return out
+
+    def _area_word(self, w: Tok) -> bool:
+        return w.is_word and (w.lower in self.lex.place_words or w.lower in COMPASS
+                              or w.lower == "greater")
+
+    def _area_words_before(self, toks: list[Tok], i: int) -> int:
+        """First index of the area named right before toks[i] ("north central london",
+        "leicester leicestershire and rutland"); i when none."""
+        j = i
+        while j > 0 and i - j < 6 and (self._area_word(toks[j - 1]) or toks[j - 1].lower in (
+                "and", "&") and j < i and j >= 2 and self._area_word(toks[j - 2])):
+            j -= 1
+        while j < i and not self._area_word(toks[j]):
+            j += 1
+        return j if any(toks[k].lower in self.lex.place_words for k in range(j, i)) else i
+
+    def _area_words_after(self, toks: list[Tok], k: int) -> int:
+        """Index after the area named from toks[k] ("greater manchester", "england east of
+        england"); k when none."""
+        j, end = k, k
+        while j < len(toks) and j - k < 7:
+            w = toks[j]
+            if self._area_word(w):
+                j += 1
+                end = j
+            elif w.lower in ("and", "&", "of") and j > k:
+                j += 1
+            else:
+                break
+        return end if any(toks[n].lower in self.lex.place_words for n in range(k, end)) else k
 
     def _ambulance_services(self, chunk: Chunk) -> list[Span]:
         """'the Welsh Ambulance', 'south central ambulance': a region's or nation's ambulance

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..core.model import Span
 from .gazetteer import Gazetteer
 from .lexicon import STOP
+from .org_celtic import celtic_names
 from .org_codes import OrgCodes
 from .org_firms import OrgFirms
 from .org_sites import OrgSites
@@ -88,6 +89,7 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         out.extend(self._place_named_bodies(chunk))
         out.extend(self._local_branches(chunk))
         out.extend(self._group_bodies(chunk))
+        out.extend(celtic_names(chunk, lex))
         out.extend(self._joined_areas(chunk))
         out.extend(self._sites_in_places(chunk))
         if chunk.cased:
