@@ -128,3 +128,29 @@ def test_places_named_for_our_lady(det: Detector) -> None:
                        ("He volunteers at Our Lady's on Sundays.", "Our Lady's")]:
         assert part in _orgs(det, text), text
     assert not _orgs(det, "our lady at the desk was lovely")
+
+
+def test_a_port_named_by_its_town(det: Detector) -> None:
+    assert "port of tyne" in _orgs(det, "my dad worked for the port of tyne for years")
+    assert not [s for s in det.detect_text("it was our first port of call")
+                if s.source == "port-of"]
+    text = "he came off a ship at the port, the port of tyne, with a bad chest"
+    assert type_at(det, text, "port") is None  # the kind of place, not a name said again
+
+
+def test_irish_roads_and_motorway_junctions(det: Detector) -> None:
+    for text, part in [("it's an hour down the n25 in the winter", "n25"),
+                       ("we lost signal on the r two six one near the coast", "r two six one"),
+                       ("the lorry jacknifed on the M6 at Junction 19 again", "Junction 19"),
+                       ("there was a crash at junction twenty three", "junction twenty three")]:
+        assert type_at(det, text, part) == "LOCATION", text
+    assert type_at(det, "the junction was busy and we waited", "junction") is None
+
+
+def test_a_practice_named_after_its_doctors(det: Detector) -> None:
+    for text, part in [("i'm registered with dr okonkwo and partners on the high street",
+                        "dr okonkwo and partners"),
+                       ("She moved to Patel and Partners last year.", "Patel and Partners")]:
+        assert part in _orgs(det, text), text
+    assert not [s for s in det.detect_text("we met the family and partners of patients")
+                if s.source == "partnership"]

@@ -471,13 +471,19 @@ class OrgSites(OrgBase):
                     e = i + 1 if e == i + 2 else e
                 if j < i or e > i + 1:  # "north central london icb", "Argyll and Bute HSCP"
                     s, end = toks[j].start, toks[e - 1].end
-                    out.append(Span(s, end, "ORGANISATION", chunk.text[s:end], 0.55,
-                                    "regional-body"))
+                    out.append(Span(s, end, "ORGANISATION", chunk.text[s:end], 0.8,
+                                    "regional-body"))  # over the area alone, a LOCATION
+            elif t.lower == "port" and i + 2 < len(toks) and toks[i + 1].lower == "of" \
+                    and (not chunk.cased or t.is_cap):
+                e = self._area_words_after(toks, i + 2)
+                if e > i + 2:  # "the port of blyth": the port authority, an employer
+                    out.append(Span(t.start, toks[e - 1].end, "ORGANISATION",
+                                    chunk.text[t.start:toks[e - 1].end], 0.75, "port-of"))
             elif t.lower == "nhs" and i + 1 < len(toks):
                 e = self._area_words_after(toks, i + 1)
                 if e > i + 1 and not (e == i + 2 and toks[i + 1].lower in _NATIONS_ALONE):
                     out.append(Span(t.start, toks[e - 1].end, "ORGANISATION",
-                                    chunk.text[t.start:toks[e - 1].end], 0.55, "nhs-area"))
+                                    chunk.text[t.start:toks[e - 1].end], 0.8, "nhs-area"))
             elif t.lower in ("royal", "general") and prev.lower in self.lex.place_words \
                     and prev.is_word and not (chunk.cased and not prev.is_cap):
                 out.append(Span(prev.start, t.end, "ORGANISATION",
@@ -607,6 +613,25 @@ class OrgSites(OrgBase):
                 continue  # "the staff network", "the international nurse network"
             s, e = names[0].start, t.end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.55, "group-body"))
+        return out
+
+    def _partnerships(self, chunk: Chunk) -> list[Span]:
+        """'dr sharma and partners', 'Patel and Partners': a GP practice named after its
+        doctor (a name, not an ordinary word, before "and partners")."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i in range(2, len(toks)):
+            if toks[i].lower != "partners" or toks[i - 1].lower not in ("and", "&"):
+                continue
+            j = i - 2
+            name = toks[j]
+            if not name.is_word or name.lower in STOP or chunk.cased and not name.is_cap \
+                    or self.lex.is_word(name.lower) and name.lower not in self.lex.surnames:
+                continue
+            if j > 0 and toks[j - 1].lower in _SITE_TITLES | {"drs"}:
+                j -= 1  # "dr sharma and partners"
+            s, e = toks[j].start, toks[i].end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.6, "partnership"))
         return out
 
     def _group_names(self, toks: list[Tok], start: int, cased: bool) -> list[Tok]:

@@ -15,6 +15,8 @@ from .places import accept_phrase
 from .text import Chunk, Tok, tokenize
 
 _NATIONS = {"wales", "scotland", "england", "ireland"}
+# Kinds of place that begin a name ("port of tilbury"): never a brand said alone.
+_KIND_FIRST = {"port", "harbour", "dock", "docks", "airport", "isle", "our"}
 
 
 class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
@@ -89,6 +91,7 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         out.extend(self._place_named_bodies(chunk))
         out.extend(self._local_branches(chunk))
         out.extend(self._group_bodies(chunk))
+        out.extend(self._partnerships(chunk))
         out.extend(celtic_names(chunk, lex))
         out.extend(self._joined_areas(chunk))
         out.extend(self._sites_in_places(chunk))
@@ -242,5 +245,5 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         return first.is_alpha and len(lw) >= 4 and lw not in STOP and lw not in self.heads \
             and lw not in self.openers and lw not in lex.place_words \
             and lw not in self.generic and lw not in CARE_GENERIC \
-            and lw not in COMPASS and lw not in self.titles \
+            and lw not in COMPASS and lw not in self.titles and lw not in _KIND_FIRST \
             and any(w.lower in self.heads or w.lower in lex.place_words for w in rest)
