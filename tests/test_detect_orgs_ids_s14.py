@@ -154,3 +154,9 @@ def test_a_practice_named_after_its_doctors(det: Detector) -> None:
         assert part in _orgs(det, text), text
     assert not [s for s in det.detect_text("we met the family and partners of patients")
                 if s.source == "partnership"]
+
+
+def test_firms_named_by_their_trade(det: Detector) -> None:
+    assert "Torridon Haulage" in _orgs(det, "My brother drives for Torridon Haulage now.")
+    assert "kintail coaches" in _orgs(det, "the kids go to school with kintail coaches")
+    assert not _orgs(det, "we bought the new cars and some frozen foods")

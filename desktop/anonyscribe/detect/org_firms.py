@@ -10,7 +10,15 @@ from ..core.model import Span
 from .lexicon import STOP
 from .numbers import NUMBER_WORDS
 from .org_base import OrgBase
-from .org_words import CARE_GENERIC, MONTHS, NOT_A_NAME, PREPOSITIONS, UNIT_ACRONYMS, function_word
+from .org_words import (
+    CARE_GENERIC,
+    MONTHS,
+    NOT_A_NAME,
+    PREPOSITIONS,
+    TRADE_HEADS,
+    UNIT_ACRONYMS,
+    function_word,
+)
 from .text import FILLERS, Chunk, Tok, tokenize
 
 # Words after which a place of work is named: "worked for X", "a dispenser at X".
@@ -200,7 +208,8 @@ class OrgFirms(OrgBase):
             return out
         toks, text = chunk.toks, chunk.text
         for i, t in enumerate(toks):
-            if t.lower not in _COMPANY_HEADS or not t.is_cap or i == 0:
+            if t.lower not in _COMPANY_HEADS and t.lower not in TRADE_HEADS or not t.is_cap \
+                    or i == 0:
                 continue
             end = t.end
             if t.lower == "care" and i + 2 < len(toks) and toks[i + 1].lower == "at" \

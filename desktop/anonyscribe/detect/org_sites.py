@@ -17,6 +17,7 @@ from .org_words import (
     CARE_GENERIC,
     COMPASS,
     PREPOSITIONS,
+    TRADE_HEADS,
     function_word,
 )
 from .text import FILLERS, Chunk, Tok
@@ -756,7 +757,8 @@ class OrgSites(OrgBase):
             paired = head in ("centre", "practice") and toks[i - 1].lower in (
                 "health", "medical") and toks[i - 1].end + 1 == toks[i].start
             bare = head == "practice" and not paired  # "the dove practice"
-            kind = "firm" if head in _CARE_FIRM_HEADS else "site" if head in _SITE_HEADS \
+            kind = "firm" if head in _CARE_FIRM_HEADS or head in TRADE_HEADS \
+                else "site" if head in _SITE_HEADS \
                 else "practice" if head in _PRACTICE_HEADS or paired or bare else ""
             if not kind or bare and i + 1 < len(toks) and toks[i + 1].lower in self.role_words:
                 continue  # "the practice nurse": a post
@@ -782,8 +784,8 @@ class OrgSites(OrgBase):
             cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
                 and "\n" not in text[toks[k].end:names[0].start]
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
-            if not cue and not (kind != "site" and known):
-                continue
+            if not cue and not (kind != "site" and known) or head in TRADE_HEADS and not known:
+                continue  # "pentland ferries", "rannoch cars"; not "the new cars"
             score = 0.55 if known else (0.4 if kind == "site" and k != j else 0.45)
             s, e = names[0].start, toks[i].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "lower-firm-site"))
