@@ -131,10 +131,10 @@ def test_places_named_for_our_lady(det: Detector) -> None:
 
 
 def test_a_port_named_by_its_town(det: Detector) -> None:
-    assert "port of tyne" in _orgs(det, "my dad worked for the port of tyne for years")
+    assert "port of dover" in _orgs(det, "my dad worked for the port of dover for years")
     assert not [s for s in det.detect_text("it was our first port of call")
                 if s.source == "port-of"]
-    text = "he came off a ship at the port, the port of tyne, with a bad chest"
+    text = "he came off a ship at the port, the port of dover, with a bad chest"
     assert type_at(det, text, "port") is None  # the kind of place, not a name said again
 
 

@@ -26,29 +26,32 @@ def celtic_names(chunk: Chunk, lex: Lexicon) -> list[Span]:
     for i, t in enumerate(toks):
         head = t.lower.removesuffix("'r").removesuffix("’r")
         if head in HEADS and (not chunk.cased or t.is_cap):
-            end = _name_after(toks, i + 1, chunk.text, elided=head != t.lower)
+            end = _name_after(toks, i + 1, chunk, lex, elided=head != t.lower)
             if end > i + 1:
                 s, e = t.start, toks[end - 1].end
-                out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.7, "celtic-name"))
+                out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.85, "celtic-name"))
         elif t.lower in ("y", "yr") and 0 < i < len(toks) - 1 and _joined_by_y(toks, i, lex):
             s, e = toks[i - 1].start, toks[i + 1].end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "welsh-y-name"))
     return out
 
 
-def _name_after(toks: list[Tok], k: int, text: str, elided: bool) -> int:
+def _name_after(toks: list[Tok], k: int, chunk: Chunk, lex: Lexicon, elided: bool) -> int:
     """Index after the name that follows a Welsh or Irish kind of place at toks[k - 1]; k when
-    there is none (an English word after it: "plas is", "coleg and"). A name ends its line."""
+    there is none (an English word after it: "plas is", "coleg and"). A name ends its line,
+    at a lower-case word in cased text, and after its first word at an English word
+    ("meddygfa'r llan last spring")."""
     j, end = k, k
     while j < len(toks) and j - k < _MAX_NAME:
         w = toks[j]
-        if "\n" in text[toks[j - 1].end:w.start] or not w.is_word \
+        if "\n" in chunk.text[toks[j - 1].end:w.start] or not w.is_word \
                 or not w.is_alpha and w.lower not in LINKERS:
             break
         if w.lower in LINKERS:
             j += 1  # only counts when a name word follows it
             continue
-        if w.lower in STOP:
+        if w.lower in STOP or chunk.cased and not w.is_cap or end > k and w.text.isascii() \
+                and lex.is_word(w.lower) and w.lower not in lex.place_words:
             break
         j += 1
         end = j

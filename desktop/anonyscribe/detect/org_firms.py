@@ -232,7 +232,8 @@ class OrgFirms(OrgBase):
             if k < len(toks) and toks[k].lower in ("ltd", "limited", "plc", "llp", "cic"):
                 end = toks[k].end
             s = names[0].start
-            out.append(Span(s, end, "ORGANISATION", text[s:end], 0.55, "company"))
+            score = 0.8 if t.lower in TRADE_HEADS else 0.55  # "Torridon Haulage": no person
+            out.append(Span(s, end, "ORGANISATION", text[s:end], score, "company"))
         return out
 
     def _said_of_lower(self, chunk: Chunk) -> list[Span]:
