@@ -80,10 +80,15 @@ _SPACED_OUTCODE = re.compile(r"\b([A-Z]{2}) (\d{1,2})\b(?!\d|[.,]\d|[:/%-]|\s*(?
 _DISTRICT_LETTERS = "ABCDEFGHJKPSTUW"  # letters a district may end in (SW1A, EC2V)
 OUTCODE = re.compile(r"\b([A-Z]{1,2})(\d[A-Z\d]?)\b")
 # Before a letter-digit token that is a grade or label, not a district: "a PO6", "S1-S5".
+# A sector after a written outcode, the last letters left off ("ME12 3-something", "LS9 7.").
+_SECTOR = re.compile(r" \d[A-Z]?(?=[-–,.;:!?\"|)]|[ \t]*$)", re.MULTILINE)
+# Capitals written just before a slashed reference ("PALS 25/1182").
+_REF_PREFIX = re.compile(r"\b[A-Z]{2,6}[ -]$")
 _GRADE_OR_RANGE = re.compile(r"(?:\ban?\s|[-–])$", re.I)
 _POSTCODE_CUES = ("postcode", "post code", "eircode", "live in", "living in", "lives in",
                   "grew up", "brought up", "born in", "lived in", "area", "based in",
                   "address", "near", "round", "move to", "moved to", "out in", "flat in",
+                  "home is",
                   "road ", "street ", "avenue ", "lane ", "drive ", "crescent ", "estate ")
 
 
@@ -253,7 +258,8 @@ LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "hai
                           "ex", "zed", "zee"})
 _CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
 # Words right before a code read out ("the number was a four four..."): there "a" is a letter.
-_CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id"})
+_CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id",
+                         "like", "example"})  # "each has a number, like a four four seven..."
 
 
 def _letter_then_digits(toks: list[Tok], j: int) -> bool:
@@ -277,6 +283,13 @@ def _single_letter(toks: list[Tok], j: int) -> bool:
     """Is toks[j] a letter read out (one letter, not the words "a" and "i")?"""
     return j < len(toks) and len(toks[j].text) == 1 and toks[j].text.isalpha() \
         and toks[j].lower not in ("a", "i")
+
+
+def _mixed_unique(code: str) -> bool:
+    """Is an Eircode's unique part (its last four) a mix of letters and digits ("t6k2")? A
+    routing key and four digits or four letters alone may be other things ("a12 2024")."""
+    tail = code[-4:]
+    return any(c.isdigit() for c in tail) and any(c.isalpha() for c in tail)
 
 
 def _code_digit(w: str) -> bool:
@@ -344,6 +357,11 @@ def _partial_inward(toks: list[Tok], j: int) -> int:
             and toks[k].lower not in ("a", "i"):
         k += 1
     return k
+
+
+def _more_digits(toks: list[Tok], j: int) -> bool:
+    """Does a digit follow the one at toks[j] (a number going on, not a postcode's sector)?"""
+    return j + 1 < len(toks) and _code_digit(toks[j + 1].lower)
 
 
 # Irish Eircodes: a routing key ("H91", "D6W") and the full code ("H91 R6K2"); Dublin's
@@ -529,7 +547,9 @@ class NumberRecognizer:
                     and district[1] not in _DISTRICT_LETTERS:
                 continue
             cue = self._context(text, m.start(), list(_POSTCODE_CUES), 40)
-            yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8 if cue else 0.5,
+            sector = _SECTOR.match(text, m.end())  # "ME12 3-something": the rest unsaid
+            e = sector.end() if sector else m.end()
+            yield Span(m.start(), e, "POSTCODE", text[m.start():e], 0.8 if cue else 0.5,
                        "outcode")
 
     def _lower_outcodes(self, chunk: Chunk) -> Iterator[Span]:
@@ -594,6 +614,10 @@ class NumberRecognizer:
                 continue  # "b two", "is three": a postcode only where one is expected
             elif (cue or len(area) == 2) and _partial_inward(toks, j):
                 end = _partial_inward(toks, j)  # "d d five two b ... i always forget the end"
+            elif (cue or len(area) == 2) and j + 1 < n and toks[j].text == "," \
+                    and _partial_inward(toks, j + 1) and not _more_digits(toks, j + 1):
+                end = _partial_inward(toks, j + 1)  # "f y five, two something": the rest unsaid
+                cue = True  # an outward code, a pause and a sector: a postcode's shape
             s, e = t.start, toks[end - 1].end
             score = 0.85 if inward or cue else 0.5 if said_whole else 0.45
             yield Span(s, e, "POSTCODE", text[s:e], score, "spoken-postcode")
@@ -630,9 +654,12 @@ class NumberRecognizer:
             if m.group().upper() in keys or self._context(text, m.start(), ["eircode"], 80):
                 yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.6, "routing-key")
         for m in _EIRCODE_ANY_CASE.finditer(text):  # "the eircode is r93 x7k2"
-            if not _EIRCODE.match(text, m.start()) \
-                    and self._context(text, m.start(), ["eircode", "postcode", "post code"], 40):
+            if _EIRCODE.match(text, m.start()):
+                continue
+            if self._context(text, m.start(), ["eircode", "postcode", "post code"], 40):
                 yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.8, "eircode-lower")
+            elif _mixed_unique(m.group()):  # "where i lived is n91 t6k2": the shape says it
+                yield Span(m.start(), m.end(), "POSTCODE", m.group(), 0.6, "eircode-lower")
         for m in _DUBLIN_DISTRICT.finditer(text):
             if m.group()[0] == "d" and m.group()[1].isdigit() and chunk.cased:
                 continue
@@ -711,7 +738,9 @@ class NumberRecognizer:
                     and len(groups[1]) == 2:
                 continue
             if self._context(text, m.start(), self.code_context, 40):
-                yield Span(m.start(), m.end(), "ID", m.group(), 0.85, "slashed-reference")
+                pre = _REF_PREFIX.search(text, max(0, m.start() - 8), m.start())
+                s = pre.start() if pre else m.start()  # "reference PALS 25/1182": one code
+                yield Span(s, m.end(), "ID", text[s:m.end()], 0.85, "slashed-reference")
 
     def _mixed_codes(self, chunk: Chunk) -> Iterator[Span]:
         """'my payroll number is P0047712', 'participant SH-017': a written token mixing

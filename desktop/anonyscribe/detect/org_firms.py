@@ -10,7 +10,15 @@ from ..core.model import Span
 from .lexicon import STOP
 from .numbers import NUMBER_WORDS
 from .org_base import OrgBase
-from .org_words import CARE_GENERIC, MONTHS, NOT_A_NAME, PREPOSITIONS, UNIT_ACRONYMS, function_word
+from .org_words import (
+    CARE_GENERIC,
+    MONTHS,
+    NOT_A_NAME,
+    PREPOSITIONS,
+    TRADE_HEADS,
+    UNIT_ACRONYMS,
+    function_word,
+)
 from .text import FILLERS, Chunk, Tok, tokenize
 
 # Words after which a place of work is named: "worked for X", "a dispenser at X".
@@ -89,7 +97,7 @@ _COMPANY_TAILS = {"care", "agency", "homes", "healthcare", "ltd", "limited", "re
                   "charity", "pharmacy", "chemist", "chemists", "pcn", "hscp", "partnership",
                   "practice"}
 # Last words of companies, agencies and care homes ("Bluebird Care", "Rosebank Lodge").
-_COMPANY_HEADS = {"care", "homecare", "healthcare", "recruitment", "staffing", "nursing",
+_COMPANY_HEADS = {"care", "cares", "homecare", "healthcare", "recruitment", "staffing", "nursing",
                   "ltd", "limited", "plc", "llp", "cic", "homes", "housing", "solutions",
                   "agency", "lodge", "manor", "house", "court", "medical", "pharmacy",
                   "chemists", "carers", "support", "living", "dental", "dentistry",
@@ -200,7 +208,8 @@ class OrgFirms(OrgBase):
             return out
         toks, text = chunk.toks, chunk.text
         for i, t in enumerate(toks):
-            if t.lower not in _COMPANY_HEADS or not t.is_cap or i == 0:
+            if t.lower not in _COMPANY_HEADS and t.lower not in TRADE_HEADS or not t.is_cap \
+                    or i == 0:
                 continue
             end = t.end
             if t.lower == "care" and i + 2 < len(toks) and toks[i + 1].lower == "at" \
@@ -223,7 +232,8 @@ class OrgFirms(OrgBase):
             if k < len(toks) and toks[k].lower in ("ltd", "limited", "plc", "llp", "cic"):
                 end = toks[k].end
             s = names[0].start
-            out.append(Span(s, end, "ORGANISATION", text[s:end], 0.55, "company"))
+            score = 0.8 if t.lower in TRADE_HEADS else 0.55  # "Torridon Haulage": no person
+            out.append(Span(s, end, "ORGANISATION", text[s:end], score, "company"))
         return out
 
     def _said_of_lower(self, chunk: Chunk) -> list[Span]:

@@ -17,6 +17,7 @@ from .org_words import (
     CARE_GENERIC,
     COMPASS,
     PREPOSITIONS,
+    TRADE_HEADS,
     function_word,
 )
 from .text import FILLERS, Chunk, Tok
@@ -29,6 +30,10 @@ _TOWN_HEADS = {"council", "hospital", "infirmary", "station", "hub", "surgery", 
 _ORDINAL = re.compile(r"^\d{1,3}(?:st|nd|rd|th)?$")
 # "the western trust", "the south eastern trust", "north board": one region's body.
 _REGION_HEADS = {"trust", "board"}
+# Bodies named by the area before them ("north central london icb", "Argyll and Bute HSCP").
+_AREA_BODY_TAILS = {"icb", "ccg", "hscp", "pcn", "hsct", "ics"}
+# "NHS England" alone is the national body, not an identifier.
+_NATIONS_ALONE = {"england", "scotland", "wales", "ireland", "uk", "britain"}
 # "School of Nursing", "Faculty of Health": a part of a university named by its field.
 _FACULTY_HEADS = {"school", "faculty", "department", "institute", "centre", "division",
                   "college"}
@@ -62,6 +67,34 @@ _NATION_ADJ = {"welsh", "scottish", "irish", "english", "british", "national"}
 _PLACE_NAMED_HEADS = {"mind", "mosque", "masjid", "church", "gurdwara", "temple", "synagogue",
                       "chapel", "cathedral", "foodbank", "branch", "welfare", "foundation",
                       "project", "housing", "mencap", "carers", "samaritans"}
+# What a local group is called after its name ("<name> foodbank", "<name> staff network").
+_GROUP_HEADS = {("foodbank",), ("food", "bank"), ("women", "'s", "aid"), ("womens", "aid"),
+                ("supporters", "club"), ("supporters", "'", "club"), ("network",),
+                ("association",)}
+# Heads that need the members' word before them ("chinese nurses network").
+_MEMBER_HEADS = {"network", "association"}
+_MEMBER_WORDS = {"staff", "nurses", "nurses'", "nurse", "pharmacists", "doctors", "midwives",
+                 "carers", "workers", "women", "fishermen", "fishermen's", "parents",
+                 "providers", "gp", "gps", "pa", "pas", "physios", "therapists", "dentists",
+                 "paramedics", "students", "employees", "members", "residents", "families"}
+# Words that say what kind of group, not whose ("the international nurse network").
+_NOT_GROUP_NAMES = {"international", "overseas", "student", "new", "local", "national",
+                    "regional", "research", "junior", "senior", "our", "their", "your", "my",
+                    "staff", "the", "whole", "big", "small", "same", "other", "all", "trust",
+                    "nhs", "hospital", "community", "online", "support", "peer", "wider"}
+_GROUP_CUES = {"the", "at", "with", "from", "to", "for", "by", "via", "through", "and", "or",
+               "called", "joined", ","}
+
+
+def _group_head(toks: list[Tok], i: int) -> int:
+    """How many tokens a group's head ending at toks[i] has ("food bank": 2), else 0."""
+    for head in _GROUP_HEADS:
+        n = len(head)
+        if i - n + 1 >= 1 and tuple(t.lower for t in toks[i - n + 1:i + 1]) == head:
+            return n
+    return 0
+
+
 # Street words that make two words a street ("brick lane mosque").
 # "based at the pavilion in ...": words before the one-word name of a site and its place.
 _SITE_IN_CUES = {"at", "to", "from", "into"}
@@ -85,7 +118,11 @@ _STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", 
 # National charities said with their local branch's place after them ("age uk south lakeland").
 _BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
              ("home-start",), ("home", "start"), ("mencap",), ("samaritans",))
-_SHORT_FORM_WORDS = {"uni", "royal", "st", "saint", "uk"}
+_SAINTS = {"st", "saint", "sts"}
+# What follows a saint's name in a church's name ("st john the baptist").
+_SAINT_EPITHETS = {"baptist", "evangelist", "apostle", "divine", "great", "martyr", "confessor",
+                   "less", "elder", "younger", "theologian"}
+_SHORT_FORM_WORDS = {"uni", "royal", "uk", "lady"} | _SAINTS
 _TRAILING_NATION = {"UK", "Scotland", "Wales", "England", "Ireland", "NI", "GB"}
 # Lower-case companies and agencies "<name> care" ("bluebird care", "cariad homecare"): the
 # kinds of care (and words about care) that are no company's name.
@@ -109,7 +146,7 @@ _CARE_KINDS = {"wound", "stroke", "cancer", "diabetes", "mouth", "oral", "foot",
                "sexual", "reproductive", "gender", "trans", "veteran", "veterans", "carers",
                "needs", "what", "who", "any", "no", "takes", "take", "taking", "took", "to",
                "don't", "didn't", "doesn't", "couldn't", "cant", "dont", "didnt", "i", "we"}
-_CARE_FIRM_HEADS = {"care", "homecare", "healthcare"}
+_CARE_FIRM_HEADS = {"care", "cares", "homecare", "healthcare"}
 # Lower-case homes, units and sites "<name> house" ("mulberry house", "at forest bank").
 _SITE_HEADS = {"house", "court", "view", "lodge", "manor", "hall", "park", "bank", "gardens",
                "mews"}
@@ -332,14 +369,42 @@ class OrgSites(OrgBase):
                     and chunk.cased and not toks[i - 1].sent_start:
                 s = toks[i - 1].start  # "Age UK", "Carers UK": a charity or company
                 out.append(Span(s, t.end, "ORGANISATION", text[s:t.end], 0.5, "uk-body"))
-            elif t.lower in ("st", "saint") and nxt is not None and nxt.is_word and (
+            elif t.lower == "lady" and i and toks[i - 1].lower == "our" and nxt is not None \
+                    and (nxt.lower == "'s" or nxt.lower == "of" and i + 2 < len(toks)
+                         and toks[i + 2].is_word and toks[i + 2].lower not in STOP):
+                e = nxt.end if nxt.lower == "'s" else self._saints_end(toks, i + 2, chunk.cased)
+                s = toks[i - 1].start  # "our lady of lourdes", "Our Lady's": named after Mary
+                out.append(Span(s, e, "ORGANISATION", text[s:e], 0.55, "saint"))
+            elif t.lower in _SAINTS and nxt is not None and nxt.is_word and (
                     nxt.is_cap or not chunk.cased) and nxt.lower not in STOP and (
                     t.is_cap or not chunk.cased):
-                e = nxt.end
-                if i + 2 < len(toks) and toks[i + 2].lower == "'s":
-                    e = toks[i + 2].end
+                e = self._saints_end(toks, i + 1, chunk.cased)
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.5, "saint"))
         return out
+
+    @staticmethod
+    def _saints_end(toks: list[Tok], k: int, cased: bool) -> int:
+        """End of a church's saints from the name at toks[k]: "st peter and st paul", "sts
+        peter and paul", "st john the baptist", "St Mary's" are one name."""
+        def name_at(j: int) -> bool:
+            return j < len(toks) and toks[j].is_word and toks[j].lower not in STOP \
+                and (toks[j].is_cap or not cased)
+
+        def after_name(j: int) -> int:  # the name at j, its "'s" or "the baptist"
+            if j + 1 < len(toks) and toks[j + 1].lower == "'s":
+                return j + 1
+            if j + 2 < len(toks) and toks[j + 1].lower == "the" \
+                    and toks[j + 2].lower in _SAINT_EPITHETS:
+                return j + 2
+            return j
+
+        last = after_name(k)
+        j = last + 1
+        if j + 1 < len(toks) and toks[j].lower in ("and", "&"):
+            n = j + 2 if toks[j + 1].lower in _SAINTS and j + 2 < len(toks) else j + 1
+            if name_at(n) and (n == j + 2 or toks[k - 1].lower in ("sts", "saints")):
+                last = after_name(n)
+        return toks[last].end
 
     def _universities(self, chunk: Chunk) -> list[Span]:
         out = []
@@ -399,11 +464,62 @@ class OrgSites(OrgBase):
                 s = toks[j].start
                 out.append(Span(s, t.end, "ORGANISATION", chunk.text[s:t.end], 0.55,
                                 "regional-body"))
+            elif t.lower in _AREA_BODY_TAILS and not (chunk.cased and not t.text.isupper()):
+                j = self._area_words_before(toks, i)
+                e = i + 1
+                if e + 1 < len(toks) and toks[e].lower == "for":  # "the icb for leicester"
+                    e = self._area_words_after(toks, e + 1)
+                    e = i + 1 if e == i + 2 else e
+                if j < i or e > i + 1:  # "north central london icb", "Argyll and Bute HSCP"
+                    s, end = toks[j].start, toks[e - 1].end
+                    out.append(Span(s, end, "ORGANISATION", chunk.text[s:end], 0.8,
+                                    "regional-body"))  # over the area alone, a LOCATION
+            elif t.lower == "port" and i + 2 < len(toks) and toks[i + 1].lower == "of" \
+                    and (not chunk.cased or t.is_cap):
+                e = self._area_words_after(toks, i + 2)
+                if e > i + 2:  # "the port of blyth": the port authority, an employer
+                    out.append(Span(t.start, toks[e - 1].end, "ORGANISATION",
+                                    chunk.text[t.start:toks[e - 1].end], 0.75, "port-of"))
+            elif t.lower == "nhs" and i + 1 < len(toks):
+                e = self._area_words_after(toks, i + 1)
+                if e > i + 1 and not (e == i + 2 and toks[i + 1].lower in _NATIONS_ALONE):
+                    out.append(Span(t.start, toks[e - 1].end, "ORGANISATION",
+                                    chunk.text[t.start:toks[e - 1].end], 0.8, "nhs-area"))
             elif t.lower in ("royal", "general") and prev.lower in self.lex.place_words \
                     and prev.is_word and not (chunk.cased and not prev.is_cap):
                 out.append(Span(prev.start, t.end, "ORGANISATION",
                                 chunk.text[prev.start:t.end], 0.55, "town-hospital"))
         return out
+
+    def _area_word(self, w: Tok) -> bool:
+        return w.is_word and (w.lower in self.lex.place_words or w.lower in COMPASS
+                              or w.lower == "greater")
+
+    def _area_words_before(self, toks: list[Tok], i: int) -> int:
+        """First index of the area named right before toks[i] ("north central london",
+        "leicester leicestershire and rutland"); i when none."""
+        j = i
+        while j > 0 and i - j < 6 and (self._area_word(toks[j - 1]) or toks[j - 1].lower in (
+                "and", "&") and j < i and j >= 2 and self._area_word(toks[j - 2])):
+            j -= 1
+        while j < i and not self._area_word(toks[j]):
+            j += 1
+        return j if any(toks[k].lower in self.lex.place_words for k in range(j, i)) else i
+
+    def _area_words_after(self, toks: list[Tok], k: int) -> int:
+        """Index after the area named from toks[k] ("greater manchester", "england east of
+        england"); k when none."""
+        j, end = k, k
+        while j < len(toks) and j - k < 7:
+            w = toks[j]
+            if self._area_word(w):
+                j += 1
+                end = j
+            elif w.lower in ("and", "&", "of") and j > k:
+                j += 1
+            else:
+                break
+        return end if any(toks[n].lower in self.lex.place_words for n in range(k, end)) else k
 
     def _ambulance_services(self, chunk: Chunk) -> list[Span]:
         """'the Welsh Ambulance', 'south central ambulance': a region's or nation's ambulance
@@ -473,6 +589,77 @@ class OrgSites(OrgBase):
             s, e = toks[j].start, t.end
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "place-named-body"))
         return out
+
+    def _group_bodies(self, chunk: Chunk) -> list[Span]:
+        """'the horden community foodbank', "wear valley women's aid", 'the rangers supporters
+        club', 'the black and brown staff network': a local group named by the words before
+        what it is. A food bank, women's aid or supporters' club with any name is one; a
+        network or association needs its members' word and a name before it ("the staff
+        network", "the research network" are no name)."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks):
+            head = _group_head(toks, i)
+            if not head:
+                continue
+            start = i - head + 1  # first token of the head ("food bank", "women's aid")
+            names = self._group_names(toks, start, chunk.cased)
+            if not names:
+                continue
+            words = [n for n in names if n.is_word]
+            if toks[i].lower in _MEMBER_HEADS and (
+                    len(words) < 2 or words[-1].lower not in _MEMBER_WORDS
+                    or all(n.lower in _NOT_GROUP_NAMES or n.lower in _MEMBER_WORDS
+                           or n.lower in ("and", "of") for n in words)):
+                continue  # "the staff network", "the international nurse network"
+            s, e = names[0].start, t.end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.55, "group-body"))
+        return out
+
+    def _partnerships(self, chunk: Chunk) -> list[Span]:
+        """'dr sharma and partners', 'Patel and Partners': a GP practice named after its
+        doctor (a name, not an ordinary word, before "and partners")."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i in range(2, len(toks)):
+            if toks[i].lower != "partners" or toks[i - 1].lower not in ("and", "&"):
+                continue
+            j = i - 2
+            name = toks[j]
+            if not name.is_word or name.lower in STOP or chunk.cased and not name.is_cap \
+                    or self.lex.is_word(name.lower) and name.lower not in self.lex.surnames:
+                continue
+            if j > 0 and toks[j - 1].lower in _SITE_TITLES | {"drs"}:
+                j -= 1  # "dr sharma and partners"
+            s, e = toks[j].start, toks[i].end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.6, "partnership"))
+        return out
+
+    def _group_names(self, toks: list[Tok], start: int, cased: bool) -> list[Tok]:
+        """The name words before a group's head, after "the" or a cue; [] when none."""
+        names: list[Tok] = []
+        j = start - 1
+        while j >= 0 and len(names) < 6:
+            w = toks[j]
+            if w.text in ("'", "’") and j > 0 and toks[j - 1].lower.endswith("s"):
+                names.insert(0, w)  # "Kerala nurses' association"
+                j -= 1
+                continue
+            joins = w.lower in ("and", "of") and names and j > 0 and toks[j - 1].is_word \
+                and toks[j - 1].lower not in STOP
+            if not joins and (not w.is_word or w.lower in STOP or w.lower in FILLERS
+                              or w.lower in NUMBER_WORDS or w.lower in CALENDAR_WORDS
+                              or cased and not w.is_cap and w.lower not in _MEMBER_WORDS):
+                break
+            names.insert(0, w)
+            j -= 1
+        while names and (names[0].lower in ("and", "of") or not names[0].is_word):
+            names.pop(0)
+        if not names or j < 0 or toks[j].lower not in _GROUP_CUES or (
+                not cased and all(self.lex.is_word(n.lower) and n.lower in _NOT_GROUP_NAMES
+                                  for n in names)):
+            return []
+        return names
 
     def _local_branches(self, chunk: Chunk) -> list[Span]:
         """'age uk south lakeland', 'Citizens Advice Kirklees': a national charity's local
@@ -570,7 +757,8 @@ class OrgSites(OrgBase):
             paired = head in ("centre", "practice") and toks[i - 1].lower in (
                 "health", "medical") and toks[i - 1].end + 1 == toks[i].start
             bare = head == "practice" and not paired  # "the dove practice"
-            kind = "firm" if head in _CARE_FIRM_HEADS else "site" if head in _SITE_HEADS \
+            kind = "firm" if head in _CARE_FIRM_HEADS or head in TRADE_HEADS \
+                else "site" if head in _SITE_HEADS \
                 else "practice" if head in _PRACTICE_HEADS or paired or bare else ""
             if not kind or bare and i + 1 < len(toks) and toks[i + 1].lower in self.role_words:
                 continue  # "the practice nurse": a post
@@ -596,8 +784,8 @@ class OrgSites(OrgBase):
             cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
                 and "\n" not in text[toks[k].end:names[0].start]
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
-            if not cue and not (kind != "site" and known):
-                continue
+            if not cue and not (kind != "site" and known) or head in TRADE_HEADS and not known:
+                continue  # "pentland ferries", "rannoch cars"; not "the new cars"
             score = 0.55 if known else (0.4 if kind == "site" and k != j else 0.45)
             s, e = names[0].start, toks[i].end
             out.append(Span(s, e, "ORGANISATION", text[s:e], score, "lower-firm-site"))

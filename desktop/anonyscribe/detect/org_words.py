@@ -28,6 +28,10 @@ UNIT_ACRONYMS = {"icu", "itu", "hdu", "ccu", "nicu", "picu", "scbu", "amu", "mau
 AT_WORDS = {"the", "at", "with", "from", "to", "joined", "for", "in", "left"}
 COMPASS = {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
            "central", "mid", "north-east", "north-west", "south-east", "south-west"}
+# Last words of firms named by a trade ("Pentland Ferries", "Keystone Roofing").
+TRADE_HEADS = frozenset({"ferries", "foods", "roofing", "motors", "coaches", "haulage",
+                         "logistics", "fisheries", "seafoods", "bakery", "cars", "taxis",
+                         "lifts", "builders", "plumbing", "scaffolding", "joinery"})
 # Words that go on a body's name after it in lower case ("... hospital nhs foundation trust").
 BODY_TAILS = {"nhs", "foundation", "trust", "hospital", "hospitals", "infirmary", "health",
               "board", "teaching", "healthcare", "university", "uni", "partnership", "pcn",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..core.model import Span
 from .gazetteer import Gazetteer
 from .lexicon import STOP
+from .org_celtic import celtic_names
 from .org_codes import OrgCodes
 from .org_firms import OrgFirms
 from .org_sites import OrgSites
@@ -14,6 +15,8 @@ from .places import accept_phrase
 from .text import Chunk, Tok, tokenize
 
 _NATIONS = {"wales", "scotland", "england", "ireland"}
+# Kinds of place that begin a name ("port of tilbury"): never a brand said alone.
+_KIND_FIRST = {"port", "harbour", "dock", "docks", "airport", "isle", "our"}
 
 
 class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
@@ -87,6 +90,9 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         out.extend(self._ambulance_services(chunk))
         out.extend(self._place_named_bodies(chunk))
         out.extend(self._local_branches(chunk))
+        out.extend(self._group_bodies(chunk))
+        out.extend(self._partnerships(chunk))
+        out.extend(celtic_names(chunk, lex))
         out.extend(self._joined_areas(chunk))
         out.extend(self._sites_in_places(chunk))
         if chunk.cased:
@@ -239,5 +245,5 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         return first.is_alpha and len(lw) >= 4 and lw not in STOP and lw not in self.heads \
             and lw not in self.openers and lw not in lex.place_words \
             and lw not in self.generic and lw not in CARE_GENERIC \
-            and lw not in COMPASS and lw not in self.titles \
+            and lw not in COMPASS and lw not in self.titles and lw not in _KIND_FIRST \
             and any(w.lower in self.heads or w.lower in lex.place_words for w in rest)

@@ -23,7 +23,10 @@ _FEATURES = {"farm", "estate", "village", "park", "green", "heath", "common", "e
 # Compass words said before a place to name its part ("east Kent", "west clare").
 _COMPASS = {"north", "south", "east", "west", "mid", "north-east", "north-west", "south-east",
             "south-west", "northeast", "northwest", "southeast", "southwest"}
-_ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4})(?:\(M\))?$")
+# British motorways and A/B roads, Irish national and regional roads ("the N20", "the R257").
+_ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4}|N\d{1,2}|R\d{3})(?:\(M\))?$")
+# Letters of roads said aloud before number words ("the r two five seven").
+_SAID_ROAD_LETTERS = {"a", "m", "b", "n", "r"}
 _PLACE_AND = {"and", "or", "&"}
 _PAIR_PREPS = {"in", "from", "between", "across", "around", "round", "near", "covering"}
 # Prepositions that end a street name read backwards ("the a686 near Garrigill Green").
@@ -160,7 +163,7 @@ class PlaceRecognizer:
             if _ROAD.match(road) and t.lower in (("the", "on", "off", "via", "onto", "near")
                                                  if chunk.cased else ("the", "via", "onto")):
                 out.append(Span(nxt.start, nxt.end, "LOCATION", nxt.text, 0.6, "road-number"))
-            elif nxt.lower in ("a", "m") and t.lower in ("the", "off", "via", "onto") \
+            elif nxt.lower in _SAID_ROAD_LETTERS and t.lower in ("the", "off", "via", "onto") \
                     and i + 2 < len(toks) and toks[i + 2].lower in NUMBER_WORDS:
                 k = i + 2  # "off the a six two nine", "down the m six": a road said aloud
                 while k < len(toks) and k < i + 6 and toks[k].lower in NUMBER_WORDS:
@@ -168,6 +171,14 @@ class PlaceRecognizer:
                 e = toks[k - 1].end
                 out.append(Span(nxt.start, e, "LOCATION", text[nxt.start:e], 0.5,
                                 "road-number"))
+            if t.lower == "junction" and (t.is_cap or not chunk.cased) and (
+                    nxt.text.isdigit() and len(nxt.text) <= 2 or nxt.lower in NUMBER_WORDS):
+                k = i + 1  # "the M1 at Junction 36", "off junction twenty eight"
+                while k < len(toks) and k < i + 4 and (toks[k].lower in NUMBER_WORDS
+                                                       or k == i + 1 and toks[k].text.isdigit()):
+                    k += 1
+                e = toks[k - 1].end
+                out.append(Span(t.start, e, "LOCATION", text[t.start:e], 0.5, "junction"))
             if not self._home_cue(toks, i + 1) or not nxt.is_word or nxt.lower in STOP \
                     or nxt.lower in FILLERS or nxt.lower in NUMBER_WORDS \
                     or nxt.lower in CALENDAR_WORDS:

@@ -19,10 +19,12 @@ from collections.abc import Callable, Collection
 # A turn's time at a line's start ("00:01:39", "[0:42.5]", "(12:03)"): shared with the
 # engine's speaker labels.
 TURN_TIME = r"\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?"
-# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|' or a dash.
+# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|' or a dash;
+# a numbered tag may end in a full stop ("R1. so what do you do"; "Yes. I do" is no tag).
 _TAG = re.compile(
     r"^[ \t]*(?:" + TURN_TIME + r"[ \t]*\|?[ \t]*)?"
-    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-)(?=[ \t])", re.MULTILINE)
+    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-|(?<=\d)\.)(?=[ \t])",
+    re.MULTILINE)
 _NUMBERED = re.compile(r"^(?P<stem>[^\W\d_]{1,5}?)[ _]?(?:\d{1,2}|[a-dA-D])$")
 _VOWELS = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüý]")
 _MIN_TURNS = 2
@@ -73,7 +75,9 @@ def code_tags(text: str, generic: Collection[str],
 
 def _names_speaker(tag: str, given_name: Callable[[str], bool]) -> bool:
     """A tag that is a person's: initials ("MK", "JLR"), a capitalised word ("Rob", "Jo") or
-    a given name ("dawn")."""
+    a given name ("dawn"); never a numbered code ("E1", "P2": initials have no digits)."""
+    if any(c.isdigit() for c in tag):
+        return False
     if tag.isupper() and 2 <= len(tag) <= 3 or tag[:1].isupper() and not tag.isupper():
         return True  # "MK", and "Rob" as a cased name (codes are lower case or capitals)
     low = tag.casefold()
