@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 from ..core.model import Span
+from . import similar
 from .config import DetectionConfig
 from .dates import CALENDAR_WORDS
-from .lexicon import STOP, Lexicon
+from .lexicon import CONTRACTIONS, STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok, tokenize
 
@@ -95,13 +96,6 @@ _CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
 _THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_thanks``)
 # Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
 _NICK = {"big", "wee"}
-# Spellings that sound alike, folded before two syllables are compared with a name
-# ("kee ron" ~ Kieran, "shaw nah" ~ Shauna): long vowels, silent h, doubled letters.
-_SOUNDS = (("ph", "f"), ("ck", "k"), ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ey", "i"),
-           ("y", "i"), ("aw", "o"), ("au", "o"), ("oa", "o"), ("oo", "u"), ("ou", "u"),
-           ("ay", "e"), ("ai", "e"), ("ah", "a"), ("eh", "e"), ("oh", "o"), ("c", "k"),
-           ("q", "k"), ("z", "s"), ("x", "ks"), ("v", "f"))
-_VOWELS = frozenset("aeiou")
 # Before a name split into syllables, besides the name cues: a post, "is", "was".
 _SPLIT_BEFORE = {"is", "was", "me", "and"}
 # Sounds that are function words or fillers elsewhere but a syllable of a split name here.
@@ -121,14 +115,6 @@ _DRUG_ENDINGS = ("azepam", "azolam", "apine", "oxetine", "pramine", "triptyline"
                  "gliflozin", "gliptin", "formin", "cycline", "clidine", "conazole", "vudine",
                  "ciclovir", "icline", "azosin", "dipine", "lutamide", "platin", "taxel",
                  "rubicin", "coxib", "flurane", "curonium", "ofen", "uzole", "idone")
-# Speech contractions written without the apostrophe ("theres", "im", "youd", "didnt"):
-# the words that take each ending ("'s", "'d" ...); "n't" after any function word.
-_IS_HEADS = frozenset({"there", "here", "who", "what", "that", "he", "she", "it", "where",
-                       "how", "when", "why"})
-_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "there", "who",
-                       "what"})
-_CONTRACTED = {"s": _IS_HEADS, "m": frozenset({"i"}), "d": _PRONOUNS, "ll": _PRONOUNS,
-               "re": _PRONOUNS, "ve": _PRONOUNS}
 
 
 class PersonRecognizer:
@@ -151,7 +137,7 @@ class PersonRecognizer:
         self.streets = cfg.words("location", "street_words")
         self.never = lex.never
         self.name_sounds = {k for name in lex.first_names if len(name) >= 4 and name.isalpha()
-                            and not lex.is_word(name) for k in _sound_keys(name)}
+                            and not lex.is_word(name) for k in similar.sound_keys(name)}
 
     # -- helpers -----------------------------------------------------------------------
     def ordinary(self, lw: str) -> bool:
@@ -160,9 +146,7 @@ class PersonRecognizer:
         never-flagged term ("locums", "italians", "childrens"), a dropped g ("waitin"), a
         medicine ("pregabalin"). Listed names keep their name reading ("miles", "burns")."""
         lex = self.lex
-        if any(lw.endswith(tail) and lw[:-len(tail)] in heads
-               for tail, heads in _CONTRACTED.items()) \
-                or lw.endswith("nt") and lw[:-2] in STOP:
+        if lw in CONTRACTIONS:
             return True  # "theres", "whos", "im", "didnt", "wasnt"
         if lw in lex.first_names or lw in lex.surnames or len(lw) < 4:
             return False
@@ -465,8 +449,7 @@ class PersonRecognizer:
                                          self.titles or p.lower in self.role_heads
                                          or p.lower in STOP and p.lower not in _SYLLABLES
                                          for p in parts) \
-                        or any(text[a.end:b.start] != " " for a, b in zip(parts, parts[1:],
-                                                                          strict=False)):
+                        or not similar.said_together(text, parts):
                     continue
                 joined = "".join(p.lower for p in parts)
                 words = all(lex.is_word(p.lower) for p in parts)
@@ -474,7 +457,7 @@ class PersonRecognizer:
                         joined in lex.first_names and (not words or all(
                             len(p.lower) <= 3 for p in parts))
                         or not words and len(joined) >= 5 and any(
-                            k in self.name_sounds for k in _sound_keys(joined))):
+                            k in self.name_sounds for k in similar.sound_keys(joined))):
                     found = n
                     break
             if found:
@@ -751,26 +734,9 @@ class PersonRecognizer:
                     "spacy-person")
 
 
-def _sound(word: str) -> str:
-    """A spelling folded to how it sounds ("keeron" -> "kiron", "shawnah" -> "shona")."""
-    w = word.casefold()
-    for spelled, sound in _SOUNDS:
-        w = w.replace(spelled, sound)
-    if len(w) > 2 and w.endswith("h"):
-        w = w[:-1]
-    return re.sub(r"(.)\1+", r"\1", w)
-
-
 def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:
     """Whether toks[i] follows "thank you" or one of ``words``, a comma allowed between
     ("Thank you, May.", "cheers joy")."""
     k = i - 1 if i and toks[i - 1].text == "," else i
     return (k >= 2 and toks[k - 2].lower == "thank" and toks[k - 1].lower == "you"
             or k >= 1 and toks[k - 1].lower in words)
-
-
-def _sound_keys(word: str) -> list[str]:
-    """The sound and its variants with one vowel left open ("kiron" -> "kiron", "k*ron",
-    "kir*n"): two spellings match if they share a key (a vowel apart at most)."""
-    w = _sound(word)
-    return [w] + [w[:k] + "*" + w[k + 1:] for k, ch in enumerate(w) if ch in _VOWELS]
