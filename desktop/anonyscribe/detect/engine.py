@@ -28,7 +28,7 @@ from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
 from .people import PARTICLES, PersonRecognizer, said_as_day
 from .places import PlaceRecognizer
-from .roles import RoleRecognizer
+from .roles import RoleRecognizer, not_held
 from .tags import TURN_TIME, code_tags
 from .text import FILLERS, Chunk, is_cased, tokenize
 
@@ -182,14 +182,15 @@ class Detector:
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         stops = _Intervals(blocked)
-        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
+        cands = [c for c in cands if not stops.overlaps(c.start, c.end)
+                 and self._allowed(c, text)]
         inside = _Intervals(m.span() for m in self._never_rx.finditer(text)) \
             if self._never_rx is not None else _Intervals(())  # "England" in "NHS England"
         cands = [c for c in cands if c.source == "study-always"
                  or not inside.contains(c.start, c.end)]
 
         def allowed(sp: Span) -> bool:
-            return not stops.overlaps(sp.start, sp.end) and self._allowed(sp) \
+            return not stops.overlaps(sp.start, sp.end) and self._allowed(sp, text) \
                 and not inside.overlaps(sp.start, sp.end)
 
         return _resolve(cands, self.config.min_score), ctx, allowed
@@ -607,9 +608,11 @@ class Detector:
         return [Span(m.start(), m.end(), self._always_type.get(normalise(m.group()), "OTHER"),
                      m.group(), 1.0, "study-always") for m in self._always_rx.finditer(text)]
 
-    def _allowed(self, sp: Span) -> bool:
+    def _allowed(self, sp: Span, text: str) -> bool:
         if sp.source == "study-always":
             return True
+        if sp.type == "ROLE" and not_held(text, sp.start):
+            return False  # "we need a second HCA": a post nobody holds
         if _CELL_BREAK.search(sp.text):
             return False  # across two fields of a table or CSV export ('Trust","We')
         if sp.source in _SAID_OF_ONE:  # "I was an OT": the study's list decides, not ours

@@ -8,6 +8,7 @@ inside a sentence, a title before it, "my name is", "called", a surname after it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..core.model import Span
 from . import similar
@@ -94,6 +95,31 @@ _CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
            ("name", "'s"), ("named", "her"), ("named", "him")}
 # Thanks said to one person at the end of a turn ("thank you, May.", "cheers joy").
 _THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_thanks``)
+# Before an unknown lower-case word, possessives that make it a thing one has ("my pvg");
+# around it, words that make it a language ("we speak hindko", "saraiki speakers").
+_HAVERS = {"my", "his", "your", "their"}
+_SPEAK = {"speak", "speaks", "spoke", "speaking"}
+_SPEAKERS = {"speakers", "speaker", "speaking"}
+# Before a word-name and "the <post>", words that make the name a verb ("i hope the nurse
+# is", "to trust the doctor"); given names that are verbs first ("mark the nurse's work").
+_NOT_BEFORE_HOLDER = {"on", "at", "every", "each", "other", "same", "whole",
+                      "i", "we", "you", "they", "he", "she", "to", "will", "would", "can",
+                      "could", "should", "might", "must", "don't", "dont", "didn't", "didnt",
+                      "not", "never", "always", "really", "just", "please", "also"}
+_VERB_NAMES = {"will", "may", "mark", "pat", "bill", "rose", "sue", "grant", "chase", "hope",
+               "trust", "rob", "drew", "skip"}
+# Between the fields of a row or a log ("Row 4 | My deputy", "Porter — Ward/site: ..."):
+# after one, a capital starts the field and says nothing of a name that is also a word.
+_FIELD_SEPARATORS = {"|", "—", "–", "•", "·", ">"}
+# After "call me", words that are no nickname ("call me back", "they call me sir"), and
+# the terms of endearment patients use ("they call me duck", "pet", "hen", "quine").
+_NOT_NICKNAMES = {"back", "later", "sir", "madam", "whatever", "anything", "tomorrow",
+                  "today", "tonight", "now", "again", "up", "out", "nurse", "doctor", "sister",
+                  "mum", "mam", "love", "darling", "dear", "duck", "duckie", "pet", "petal",
+                  "hen", "sweetheart", "sweetie", "honey", "hun", "babe", "baby", "bab", "chuck",
+                  "flower", "sunshine", "boy", "girl", "lad", "lass", "lassie", "quine", "loon",
+                  "mate", "pal", "son", "darlin", "treasure", "angel", "princess", "queen",
+                  "buddy", "bro", "sis", "auntie", "aunty", "uncle", "granny", "nan"}
 # Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
 _NICK = {"big", "wee"}
 # Before a name split into syllables, besides the name cues: a post, "is", "was".
@@ -479,6 +505,8 @@ class PersonRecognizer:
         before = tuple(x.lower for x in toks[max(0, i - 2):i])
         if before in _CALLED and (known or not word or chunk.cased):
             return 0.6
+        if before in _CALLED and before[-1] == "me" and self._nickname(chunk, i):
+            return 0.5  # "everyone calls me mo", "a few call me tee": a word as a nickname
         if not known:
             return 0.0
         nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -487,6 +515,17 @@ class PersonRecognizer:
         if end and _after_thanks(toks, i, _THANKS):
             return 0.5
         return 0.0
+
+    @staticmethod
+    def _nickname(chunk: Chunk, i: int) -> bool:
+        """After 'call(s) me' in lower-case speech, is the word at ``i`` what the speaker is
+        called? A noun the tagger knows as one, not plural ('call me names'), and the mention
+        ends there (not 'calls me back', 'called me stupid', 'call me mo later' is fine)."""
+        t = chunk.toks[i]
+        nxt = chunk.toks[i + 1] if i + 1 < len(chunk.toks) else None
+        return t.pos in ("PROPN", "NOUN", "X") and not t.lower.endswith("s") \
+            and t.lower not in _NOT_NICKNAMES \
+            and (nxt is None or not nxt.is_word or nxt.lower in STOP)
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:
         """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
@@ -629,6 +668,10 @@ class PersonRecognizer:
                 and chunk.text[t.end:nxt.start] == " " and self.name_like(nxt, cased) \
                 and not lex.is_word(nxt.lower) and len(nxt.lower) >= 3:
             return 0.6  # "joy okonkwo": a word-name followed by a surname
+        if known and word and not cased and lw not in STOP and prev not in _NOT_AFTER \
+                and prev not in _NOT_BEFORE_HOLDER and prev not in NUMBER_WORDS \
+                and lw not in self.org_heads and self._the_post_after(chunk, i):
+            return 0.5  # "and comfort the hca said", "precious the new hca": the holder
         if known and not word:
             if cased:
                 if prev == "the":
@@ -639,21 +682,22 @@ class PersonRecognizer:
                 and lw not in _CALENDAR and lw not in _RANKS and nxt is not None \
                 and self._named_here(chunk, i):
             return 0.55  # "Hope McCusker." / "Hope, the practice educator at ..."
-        if cased and known and word and not t.sent_start and prev not in _NOT_AFTER:
+        if cased and known and word and not t.sent_start and prev not in _NOT_AFTER \
+                and prev not in _FIELD_SEPARATORS:  # "| My deputy", "— Ward/site:"
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.is_cap and not lex.is_word(nxt.lower):
                 return 0.75
             return 0.5
-        if cased and not word and not t.sent_start and not t.text.isupper() \
-                and lw not in lex.place_words and t.pos == "PROPN":
-            return 0.35
+        if cased and not word and (not t.sent_start or prev in _FIELD_SEPARATORS) \
+                and not t.text.isupper() and lw not in lex.place_words and t.pos == "PROPN":
+            return 0.35  # also a field's value ("| Lakeview |"): a capital unknown word
         if cased and not word and t.sent_start and nxt is not None and nxt.is_cap \
                 and not nxt.sent_start and not lex.is_word(nxt.lower) and not t.text.isupper() \
                 and chunk.text[t.end:nxt.start] == " ":
             return 0.5  # "Funmilayo Oyelaran." at a sentence start: two unknown capitals
         if not cased and not word and len(lw) >= 3 and lw not in lex.place_words \
                 and not lw.endswith(_ENGLISH_ENDINGS) \
-                and t.pos in _UNKNOWN_WORD_POS:
+                and t.pos in _UNKNOWN_WORD_POS and not _owned_or_spoken(chunk, i, lex.is_word):
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
 
@@ -669,6 +713,8 @@ class PersonRecognizer:
         if nxt.lower in ("is", "was") and i + 2 < len(toks) \
                 and toks[i + 2].lower in ("the", "our", "a", "an", "my"):
             k = i + 3  # "Faith is our ward clerk", "Hope was a lovely nurse"
+        elif nxt.lower == "the":
+            return self._the_post_after(chunk, i)  # "Sunny the OT covers it"
         elif nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
             return False
         else:
@@ -677,6 +723,28 @@ class PersonRecognizer:
             if toks[k].lower in self.role_heads:
                 return True
             k += 1
+        return False
+
+    def _the_post_after(self, chunk: Chunk, i: int) -> bool:
+        """'comfort the hca', 'Frank the new HCA.', 'sunny the ot said': right after the word
+        at ``i``, 'the', at most two plain words and a post, and there the mention ends (a
+        pause, a function word, a speech verb): the post names who the word is, not what is
+        done to it ('help the nurse with', 'hope the gp practice')."""
+        toks = chunk.toks
+        if i + 2 >= len(toks) or toks[i + 1].lower != "the" \
+                or chunk.text[toks[i].end:toks[i + 1].start] != " " \
+                or toks[i].lower in _VERB_NAMES:
+            return False
+        for k in range(i + 2, min(i + 5, len(toks))):
+            t = toks[k]
+            if not t.is_alpha or chunk.cased and t.is_cap and not t.text.isupper():
+                return False
+            if t.lower in self.role_heads:
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                return nxt is None or not nxt.is_word or nxt.lower in STOP \
+                    or nxt.lower in _AFTER_STRONG
+            if t.lower in STOP:
+                return False
         return False
 
     def _listed_after(self, chunk: Chunk, j: int) -> list[Span]:
@@ -732,6 +800,17 @@ class PersonRecognizer:
         start, end = ts[0].start, ts[-1].end
         return Span(start, end, "PERSON", chunk.text[start:end], 0.7 if known else 0.55,
                     "spacy-person")
+
+
+def _owned_or_spoken(chunk: Chunk, i: int, is_word: Callable[[str], bool]) -> bool:
+    """Is the unknown lower-case word at ``i`` a thing someone has ("my dosette", "his pvg")
+    or a language ("we speak kurmanji", "hindko speakers"), not a person? A person after
+    "my" comes with a relation word first ("my friend aoife"), and nobody speaks a person."""
+    toks = chunk.toks
+    prev = toks[i - 1].lower if i else ""
+    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    alone = i + 1 >= len(toks) or not toks[i + 1].is_word or is_word(nxt)  # not a surname
+    return prev in _HAVERS and alone or prev in _SPEAK or nxt in _SPEAKERS
 
 
 def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:

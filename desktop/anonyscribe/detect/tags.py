@@ -19,10 +19,11 @@ from collections.abc import Callable, Collection
 # A turn's time at a line's start ("00:01:39", "[0:42.5]", "(12:03)"): shared with the
 # engine's speaker labels.
 TURN_TIME = r"\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?"
-# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|' or a dash.
+# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|', a dash
+# (or three), '_' or '~' ("int ---", "tw_", "cnm ~").
 _TAG = re.compile(
     r"^[ \t]*(?:" + TURN_TIME + r"[ \t]*\|?[ \t]*)?"
-    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-)(?=[ \t])", re.MULTILINE)
+    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-{1,3}|_|~)(?=[ \t])", re.MULTILINE)
 _NUMBERED = re.compile(r"^(?P<stem>[^\W\d_]{1,5}?)[ _]?(?:\d{1,2}|[a-dA-D])$")
 _VOWELS = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüý]")
 _MIN_TURNS = 2
