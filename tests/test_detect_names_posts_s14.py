@@ -104,3 +104,24 @@ def test_a_word_after_call_me_is_a_nickname(det: Detector) -> None:
 def test_a_unit_word_before_the_post_is_no_name(det: Detector) -> None:
     text = "on one ward the nurse in charge let me in and on every ward the sister knew me"
     assert _at(det, text, "ward") is None
+
+
+def test_a_word_name_opening_a_field_is_no_name_but_a_full_name_is(det: Detector) -> None:
+    text = ("Row 2 / Porter / Hope someone reads these.\nRow 3 ~ Carer ~ Faith in the team.\n"
+            "Row 4 | Porter | Grace Okonjo was our trainer.\n")
+    assert _at(det, text, "Hope") is None and _at(det, text, "Faith") is None
+    assert _at(det, text, "Grace Okonjo") == "PERSON"
+
+
+def test_a_language_named_by_the_sentence_is_no_name(det: Detector) -> None:
+    text = ("my first language is chakma and at home we speak mostly tripuri, "
+            "and the kokborok language too, but my colleague is anjuli")
+    for word in ("chakma", "kokborok"):
+        assert _at(det, text, word) is None, word
+
+
+def test_long_question_and_answer_tags_are_codes() -> None:
+    generic = frozenset({"agallamh", "freagra", "ceist"})
+    text = "agallamh - cad é do phost\nfreagra - i'm a nurse\nagallamh - agus\nfreagra - yes\n"
+    assert {text[s:e] for s, e in code_tags(text, generic, lambda w: False)} \
+        == {"agallamh", "freagra"}

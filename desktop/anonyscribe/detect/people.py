@@ -99,7 +99,7 @@ _THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_th
 # around it, words that make it a language ("we speak hindko", "saraiki speakers").
 _HAVERS = {"my", "his", "your", "their"}
 _SPEAK = {"speak", "speaks", "spoke", "speaking"}
-_SPEAKERS = {"speakers", "speaker", "speaking"}
+_SPEAKERS = {"speakers", "speaker", "speaking", "language", "languages"}  # "nobiin language"
 # Before a word-name and "the <post>", words that make the name a verb ("i hope the nurse
 # is", "to trust the doctor"); given names that are verbs first ("mark the nurse's work").
 _NOT_BEFORE_HOLDER = {"on", "at", "every", "each", "other", "same", "whole",
@@ -110,7 +110,7 @@ _VERB_NAMES = {"will", "may", "mark", "pat", "bill", "rose", "sue", "grant", "ch
                "trust", "rob", "drew", "skip"}
 # Between the fields of a row or a log ("Row 4 | My deputy", "Porter — Ward/site: ..."):
 # after one, a capital starts the field and says nothing of a name that is also a word.
-_FIELD_SEPARATORS = {"|", "—", "–", "•", "·", ">"}
+_FIELD_SEPARATORS = {"|", "—", "–", "•", "·", ">", "/", "~"}
 # After "call me", words that are no nickname ("call me back", "they call me sir"), and
 # the terms of endearment patients use ("they call me duck", "pet", "hen", "quine").
 _NOT_NICKNAMES = {"back", "later", "sir", "madam", "whatever", "anything", "tomorrow",
@@ -682,12 +682,11 @@ class PersonRecognizer:
                 and lw not in _CALENDAR and lw not in _RANKS and nxt is not None \
                 and self._named_here(chunk, i):
             return 0.55  # "Hope McCusker." / "Hope, the practice educator at ..."
-        if cased and known and word and not t.sent_start and prev not in _NOT_AFTER \
-                and prev not in _FIELD_SEPARATORS:  # "| My deputy", "— Ward/site:"
+        if cased and known and word and not t.sent_start and prev not in _NOT_AFTER:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.is_cap and not lex.is_word(nxt.lower):
                 return 0.75
-            return 0.5
+            return 0.0 if prev in _FIELD_SEPARATORS else 0.5  # "| My deputy", "/ Hope so"
         if cased and not word and (not t.sent_start or prev in _FIELD_SEPARATORS) \
                 and not t.text.isupper() and lw not in lex.place_words and t.pos == "PROPN":
             return 0.35  # also a field's value ("| Lakeview |"): a capital unknown word
@@ -810,7 +809,9 @@ def _owned_or_spoken(chunk: Chunk, i: int, is_word: Callable[[str], bool]) -> bo
     prev = toks[i - 1].lower if i else ""
     nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
     alone = i + 1 >= len(toks) or not toks[i + 1].is_word or is_word(nxt)  # not a surname
-    return prev in _HAVERS and alone or prev in _SPEAK or nxt in _SPEAKERS
+    said = i >= 2 and toks[i - 2].lower in ("language", "languages", "spoke", "speaks",
+                                            "speak") and prev in ("is", "was", "only", "mostly")
+    return prev in _HAVERS and alone or prev in _SPEAK or nxt in _SPEAKERS or said
 
 
 def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:

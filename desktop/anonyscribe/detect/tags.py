@@ -23,7 +23,7 @@ TURN_TIME = r"\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?"
 # (or three), '_' or '~' ("int ---", "tw_", "cnm ~").
 _TAG = re.compile(
     r"^[ \t]*(?:" + TURN_TIME + r"[ \t]*\|?[ \t]*)?"
-    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-{1,3}|_|~)(?=[ \t])", re.MULTILINE)
+    r"(?P<tag>[^\W\d_][^\W_]{0,7})[ \t]*(?::|>{1,2}|\||–|—|-{1,3}|_|~)(?=[ \t])", re.MULTILINE)
 _NUMBERED = re.compile(r"^(?P<stem>[^\W\d_]{1,5}?)[ _]?(?:\d{1,2}|[a-dA-D])$")
 _VOWELS = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüý]")
 _MIN_TURNS = 2
