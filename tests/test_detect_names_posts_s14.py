@@ -125,3 +125,13 @@ def test_long_question_and_answer_tags_are_codes() -> None:
     text = "agallamh - cad é do phost\nfreagra - i'm a nurse\nagallamh - agus\nfreagra - yes\n"
     assert {text[s:e] for s, e in code_tags(text, generic, lambda w: False)} \
         == {"agallamh", "freagra"}
+
+
+def test_tags_in_angle_or_square_brackets_are_codes() -> None:
+    generic = frozenset({"int", "a", "q"})
+    text = "<int> tell me\n<phm> i run the dispensary\n<int> and\n<phm> yes\n"
+    assert {text[s:e] for s, e in code_tags(text, generic, lambda w: False)} == {"int", "phm"}
+    text = "[q] hello\n[b] i'm the ot\n[q] ok\n[b] fine\n[laughs] sorry\n"
+    assert {text[s:e] for s, e in code_tags(text, generic, lambda w: False)} == {"q", "b"}
+    text = "<int> hi\n<bryony> hello\n<int> ok\n<bryony> fine\n"
+    assert {text[s:e] for s, e in code_tags(text, generic, lambda w: w == "bryony")} == {"int"}
