@@ -28,7 +28,7 @@ from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
 from .people import PARTICLES, PersonRecognizer, said_as_day
 from .places import PlaceRecognizer
-from .roles import RoleRecognizer
+from .roles import RoleRecognizer, not_held
 from .tags import TURN_TIME, code_tags
 from .text import FILLERS, Chunk, is_cased, tokenize
 
@@ -182,14 +182,15 @@ class Detector:
         cands.extend(_echoes(text, cands))
         cands.extend(self._always(text))
         stops = _Intervals(blocked)
-        cands = [c for c in cands if not stops.overlaps(c.start, c.end) and self._allowed(c)]
+        cands = [c for c in cands if not stops.overlaps(c.start, c.end)
+                 and self._allowed(c, text)]
         inside = _Intervals(m.span() for m in self._never_rx.finditer(text)) \
             if self._never_rx is not None else _Intervals(())  # "England" in "NHS England"
         cands = [c for c in cands if c.source == "study-always"
                  or not inside.contains(c.start, c.end)]
 
         def allowed(sp: Span) -> bool:
-            return not stops.overlaps(sp.start, sp.end) and self._allowed(sp) \
+            return not stops.overlaps(sp.start, sp.end) and self._allowed(sp, text) \
                 and not inside.overlaps(sp.start, sp.end)
 
         return _resolve(cands, self.config.min_score), ctx, allowed
@@ -514,11 +515,11 @@ class Detector:
             return []
         out: list[Span] = []
         exact = {w for names in known.values() for w in names if len(w) >= 5}
-        distinct = set(_NAME_WORD.findall(text.lower()))
+        toks = similar.pieces(text)
+        distinct = {t.word for t in toks}
         hits = {w for w in distinct if len(w) >= 4 and not self.lex.is_word(w)
                 and not self.people.ordinary(w) and self._sounds_known(w, known)}
         shorts = {w for w in distinct if 2 <= len(w) <= 4 and not self.lex.is_word(w)}
-        toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
         for k, (s, e, w) in enumerate(toks):
             if w in hits:
                 out.append(Span(s, e, "PERSON", text[s:e], 0.55, "near-known-name"))
@@ -526,17 +527,18 @@ class Detector:
             if k + 1 >= len(toks) or not (1 <= len(w) <= 4):
                 continue
             s2, e2, w2 = toks[k + 1]
-            if not (1 <= len(w2) <= 4) or text[e:s2] != " ":
+            if not (1 <= len(w2) <= 4) or not similar.said_together(text, toks[k:k + 2]):
                 continue
             if k + 2 < len(toks) and 1 <= len(toks[k + 2][2]) <= 4 \
-                    and text[e2:toks[k + 2][0]] == " " and w + w2 + toks[k + 2][2] in exact:
+                    and similar.said_together(text, toks[k + 1:k + 3]) \
+                    and w + w2 + toks[k + 2][2] in exact:
                 e3 = toks[k + 2][1]  # "and rea s" where the document has "Andreas"
                 out.append(Span(s, e3, "PERSON", text[s:e3], 0.5, "split-name"))
                 continue
             if w + w2 in exact or len(w) >= 2 and len(w2) >= 2 and (
                     w in shorts or w2 in shorts or len(w + w2) >= 5 and w not in STOP
                     and w2 not in STOP and w not in FILLERS and w2 not in FILLERS) \
-                    and self._sounds_known(w + w2, known, split=True):
+                    and similar.joined_sounds_like(w + w2, known):
                 out.append(Span(s, e2, "PERSON", text[s:e2], 0.5, "split-name"))
         return out
 
@@ -554,19 +556,18 @@ class Detector:
         if not named:
             return []
         out: list[Span] = []
-        toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+        toks = similar.pieces(text)
         for k in range(len(toks) - 1):
             s, e, w = toks[k]
             s2, e2, w2 = toks[k + 1]
-            if not (2 <= len(w) <= 4 and 2 <= len(w2) <= 4) or text[e:s2] != " ":
+            if not (2 <= len(w) <= 4 and 2 <= len(w2) <= 4) \
+                    or not similar.said_together(text, toks[k:k + 2]):
                 continue
             if not (s in named or e - 1 in named or s2 in named or e2 - 1 in named):
                 continue  # neither piece begins or ends a name found already
             if w2 in STOP or w in STOP or w2 in FILLERS:
                 continue
-            joined = w + w2
-            names = self._name_keys.get(similar.phonetic_key(joined), ())
-            if any(similar.edit_distance(joined, n) <= 2 for n in names):
+            if similar.joined_sounds_like(w + w2, self._name_keys):
                 # one span over the pieces and the name found across them ("tee gan teagan")
                 a = min(s, by_end.get(e, s), by_end.get(e2, s))
                 b = max(e2, by_start.get(s, e2), by_start.get(s2, e2))
@@ -582,15 +583,10 @@ class Detector:
         return keys
 
     @staticmethod
-    def _sounds_known(word: str, known: dict[str, set[str]], split: bool = False) -> bool:
-        """Same sound key as a known name and close in spelling; syllables joined back
-        ("eefa") may differ by two letters from the name (Eva)."""
+    def _sounds_known(word: str, known: dict[str, set[str]]) -> bool:
+        """Same sound key as a known name and close in spelling."""
         names = known.get(similar.phonetic_key(word))
-        if not names:
-            return False
-        if split:
-            return any(similar.edit_distance(word, n) <= 2 for n in names)
-        return any(similar.similar_word(word, n) for n in names)
+        return bool(names) and any(similar.similar_word(word, n) for n in names)
 
     def _name_in_context(self, text: str, s: int, e: int) -> bool:
         """Is this lower-case word-name used as a name here (not "no joy", "you will")?"""
@@ -612,9 +608,11 @@ class Detector:
         return [Span(m.start(), m.end(), self._always_type.get(normalise(m.group()), "OTHER"),
                      m.group(), 1.0, "study-always") for m in self._always_rx.finditer(text)]
 
-    def _allowed(self, sp: Span) -> bool:
+    def _allowed(self, sp: Span, text: str) -> bool:
         if sp.source == "study-always":
             return True
+        if sp.type == "ROLE" and not_held(text, sp.start):
+            return False  # "we need a second HCA": a post nobody holds
         if _CELL_BREAK.search(sp.text):
             return False  # across two fields of a table or CSV export ('Trust","We')
         if sp.source in _SAID_OF_ONE:  # "I was an OT": the study's list decides, not ours
@@ -726,7 +724,6 @@ def _mentions(text: str, names: Iterable[str]) -> Iterator[tuple[int, int]]:
         pos = p + (k or 1)
 
 
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _FALSE_START = re.compile(r"(?:\b(?:um+|uh+|er+|erm+|sorry|i mean|no|or)\b[\s,.]*)+$", re.I)
 _WORDS = re.compile(r"[\w'’&]+")
 
@@ -744,7 +741,7 @@ def _sounded_out(text: str, cands: list[Span], titles: frozenset[str],
     people = [c for c in cands if c.type == "PERSON" and c.score >= 0.5]
     if not people:
         return []
-    toks = [(m.start(), m.end(), m.group().lower()) for m in _NAME_WORD.finditer(text)]
+    toks = similar.pieces(text)
     starts = [t[0] for t in toks]
     out: list[Span] = []
     seen: set[tuple[int, int]] = set()
@@ -755,7 +752,8 @@ def _sounded_out(text: str, cands: list[Span], titles: frozenset[str],
             for step in (1, -1):
                 named = [toks[x][2] for x in inside if (x <= k if step > 0 else x >= k)]
                 piece = _pieces_sound(text, toks, k, step, named, titles, lo, hi)
-                words = _NAME_WORD.findall(text[piece[0]:piece[1]].lower()) if piece else []
+                words = [t.word for t in similar.pieces(text[piece[0]:piece[1]])] if piece \
+                    else []
                 if words and piece not in seen and not _function(words[-1]) \
                         and not _function(words[0]) \
                         and any(len(w) <= 4 or not is_word(w) for w in words if not _function(w)):
@@ -770,7 +768,7 @@ def _function(word: str) -> bool:
     return word in STOP or "'" in word or "’" in word or word.endswith("s") and word[:-1] in STOP
 
 
-def _pieces_sound(text: str, toks: list[tuple[int, int, str]], k: int, step: int,
+def _pieces_sound(text: str, toks: list[similar.Piece], k: int, step: int,
                   named: list[str], titles: frozenset[str], lo: int, hi: int
                   ) -> tuple[int, int] | None:
     """Where two to five short words after (step 1) or before (step -1) toks[k], reaching
@@ -786,8 +784,7 @@ def _pieces_sound(text: str, toks: list[tuple[int, int, str]], k: int, step: int
         j = k + step * n
         if not 0 <= j < len(toks):
             break
-        a, b = min(k, j), max(k, j)
-        if any(text[toks[x][1]:toks[x + 1][0]] != " " for x in range(a, b)):
+        if not similar.said_together(text, toks[min(k, j):max(k, j) + 1]):
             break  # a pause or a line between: not said in one breath
         idx = range(k + 1, j + 1) if step > 0 else range(j, k)
         parts = [toks[x][2] for x in idx]

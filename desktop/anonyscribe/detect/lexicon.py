@@ -23,11 +23,28 @@ sorta yknow cuz ya yous aye nah alright okey
 """
 STOP = frozenset(_STOP_TEXT.split())
 # Contractions written without their apostrophe (speech recognition, chat): "dont trust",
-# "theres another surgery", "mum dont drive" name nothing.
-BARE_CONTRACTIONS = frozenset({
-    "im", "ive", "theres", "thats", "whats", "whos", "wheres", "theyre", "theyve", "youre",
-    "youve", "weve", "dont", "didnt", "doesnt", "cant", "wont", "isnt", "wasnt", "couldnt",
-    "wouldnt", "shouldnt", "arent", "werent", "hasnt", "havent", "hadnt", "aint"})
+# "theres another surgery", "mum dont drive", "im", "youd" name nothing. Each ending ("'s",
+# "'d", "n't" ...) and the words that take it; "ca", "wo", "ai" for can't, won't, ain't.
+_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "there", "who",
+                       "what"})
+_ENDINGS: dict[str, frozenset[str]] = {
+    "s": frozenset({"there", "here", "who", "what", "that", "he", "she", "it", "where", "how",
+                    "when", "why"}),
+    "m": frozenset({"i"}), "d": _PRONOUNS, "ll": _PRONOUNS,
+    "re": frozenset({"you", "we", "they", "who", "what", "there"}),
+    "ve": frozenset({"i", "you", "we", "they", "who", "what", "could", "would", "should",
+                     "might", "must"}),
+    "nt": frozenset({"do", "does", "did", "is", "was", "are", "were", "has", "have", "had",
+                     "could", "would", "should", "must", "might", "need", "ca", "wo", "ai"}),
+}
+# Every such form: never a name, whatever the lists say ("shell", "well" included).
+CONTRACTIONS = frozenset(head + tail for tail, heads in _ENDINGS.items() for head in heads)
+# Of those, the forms that are ordinary words too ("shed", "well", "ill", "were"): inside an
+# organisation's or a place's name they are the word ("Men's Shed").
+_ALSO_WORDS = frozenset({"hell", "ill", "id", "shed", "shell", "wed", "well", "were", "its",
+                         "whore"})
+# The forms that are nothing but a contraction: a name never runs across one.
+BARE_CONTRACTIONS = CONTRACTIONS - _ALSO_WORDS
 
 
 @dataclass

@@ -8,11 +8,13 @@ inside a sentence, a title before it, "my name is", "called", a surname after it
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ..core.model import Span
+from . import similar
 from .config import DetectionConfig
 from .dates import CALENDAR_WORDS
-from .lexicon import STOP, Lexicon
+from .lexicon import CONTRACTIONS, STOP, Lexicon
 from .numbers import NUMBER_WORDS
 from .text import FILLERS, Chunk, Tok, tokenize
 
@@ -93,15 +95,33 @@ _CALLED = {("calls", "me"), ("call", "me"), ("called", "me"), ("known", "as"),
            ("name", "'s"), ("named", "her"), ("named", "him")}
 # Thanks said to one person at the end of a turn ("thank you, May.", "cheers joy").
 _THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_thanks``)
+# Before an unknown lower-case word, possessives that make it a thing one has ("my pvg");
+# around it, words that make it a language ("we speak hindko", "saraiki speakers").
+_HAVERS = {"my", "his", "your", "their"}
+_SPEAK = {"speak", "speaks", "spoke", "speaking"}
+_SPEAKERS = {"speakers", "speaker", "speaking", "language", "languages"}  # "nobiin language"
+# Before a word-name and "the <post>", words that make the name a verb ("i hope the nurse
+# is", "to trust the doctor"); given names that are verbs first ("mark the nurse's work").
+_NOT_BEFORE_HOLDER = {"on", "at", "every", "each", "other", "same", "whole",
+                      "i", "we", "you", "they", "he", "she", "to", "will", "would", "can",
+                      "could", "should", "might", "must", "don't", "dont", "didn't", "didnt",
+                      "not", "never", "always", "really", "just", "please", "also"}
+_VERB_NAMES = {"will", "may", "mark", "pat", "bill", "rose", "sue", "grant", "chase", "hope",
+               "trust", "rob", "drew", "skip"}
+# Between the fields of a row or a log ("Row 4 | My deputy", "Porter — Ward/site: ..."):
+# after one, a capital starts the field and says nothing of a name that is also a word.
+_FIELD_SEPARATORS = {"|", "—", "–", "•", "·", ">", "/", "~"}
+# After "call me", words that are no nickname ("call me back", "they call me sir"), and
+# the terms of endearment patients use ("they call me duck", "pet", "hen", "quine").
+_NOT_NICKNAMES = {"back", "later", "sir", "madam", "whatever", "anything", "tomorrow",
+                  "today", "tonight", "now", "again", "up", "out", "nurse", "doctor", "sister",
+                  "mum", "mam", "love", "darling", "dear", "duck", "duckie", "pet", "petal",
+                  "hen", "sweetheart", "sweetie", "honey", "hun", "babe", "baby", "bab", "chuck",
+                  "flower", "sunshine", "boy", "girl", "lad", "lass", "lassie", "quine", "loon",
+                  "mate", "pal", "son", "darlin", "treasure", "angel", "princess", "queen",
+                  "buddy", "bro", "sis", "auntie", "aunty", "uncle", "granny", "nan"}
 # Before a nickname: "big Davy", "wee Jiru" (part of what the person is called).
 _NICK = {"big", "wee"}
-# Spellings that sound alike, folded before two syllables are compared with a name
-# ("kee ron" ~ Kieran, "shaw nah" ~ Shauna): long vowels, silent h, doubled letters.
-_SOUNDS = (("ph", "f"), ("ck", "k"), ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ey", "i"),
-           ("y", "i"), ("aw", "o"), ("au", "o"), ("oa", "o"), ("oo", "u"), ("ou", "u"),
-           ("ay", "e"), ("ai", "e"), ("ah", "a"), ("eh", "e"), ("oh", "o"), ("c", "k"),
-           ("q", "k"), ("z", "s"), ("x", "ks"), ("v", "f"))
-_VOWELS = frozenset("aeiou")
 # Before a name split into syllables, besides the name cues: a post, "is", "was".
 _SPLIT_BEFORE = {"is", "was", "me", "and"}
 # Sounds that are function words or fillers elsewhere but a syllable of a split name here.
@@ -121,14 +141,6 @@ _DRUG_ENDINGS = ("azepam", "azolam", "apine", "oxetine", "pramine", "triptyline"
                  "gliflozin", "gliptin", "formin", "cycline", "clidine", "conazole", "vudine",
                  "ciclovir", "icline", "azosin", "dipine", "lutamide", "platin", "taxel",
                  "rubicin", "coxib", "flurane", "curonium", "ofen", "uzole", "idone")
-# Speech contractions written without the apostrophe ("theres", "im", "youd", "didnt"):
-# the words that take each ending ("'s", "'d" ...); "n't" after any function word.
-_IS_HEADS = frozenset({"there", "here", "who", "what", "that", "he", "she", "it", "where",
-                       "how", "when", "why"})
-_PRONOUNS = frozenset({"i", "you", "we", "they", "he", "she", "it", "that", "there", "who",
-                       "what"})
-_CONTRACTED = {"s": _IS_HEADS, "m": frozenset({"i"}), "d": _PRONOUNS, "ll": _PRONOUNS,
-               "re": _PRONOUNS, "ve": _PRONOUNS}
 
 
 class PersonRecognizer:
@@ -151,7 +163,7 @@ class PersonRecognizer:
         self.streets = cfg.words("location", "street_words")
         self.never = lex.never
         self.name_sounds = {k for name in lex.first_names if len(name) >= 4 and name.isalpha()
-                            and not lex.is_word(name) for k in _sound_keys(name)}
+                            and not lex.is_word(name) for k in similar.sound_keys(name)}
 
     # -- helpers -----------------------------------------------------------------------
     def ordinary(self, lw: str) -> bool:
@@ -160,9 +172,7 @@ class PersonRecognizer:
         never-flagged term ("locums", "italians", "childrens"), a dropped g ("waitin"), a
         medicine ("pregabalin"). Listed names keep their name reading ("miles", "burns")."""
         lex = self.lex
-        if any(lw.endswith(tail) and lw[:-len(tail)] in heads
-               for tail, heads in _CONTRACTED.items()) \
-                or lw.endswith("nt") and lw[:-2] in STOP:
+        if lw in CONTRACTIONS:
             return True  # "theres", "whos", "im", "didnt", "wasnt"
         if lw in lex.first_names or lw in lex.surnames or len(lw) < 4:
             return False
@@ -465,8 +475,7 @@ class PersonRecognizer:
                                          self.titles or p.lower in self.role_heads
                                          or p.lower in STOP and p.lower not in _SYLLABLES
                                          for p in parts) \
-                        or any(text[a.end:b.start] != " " for a, b in zip(parts, parts[1:],
-                                                                          strict=False)):
+                        or not similar.said_together(text, parts):
                     continue
                 joined = "".join(p.lower for p in parts)
                 words = all(lex.is_word(p.lower) for p in parts)
@@ -474,7 +483,7 @@ class PersonRecognizer:
                         joined in lex.first_names and (not words or all(
                             len(p.lower) <= 3 for p in parts))
                         or not words and len(joined) >= 5 and any(
-                            k in self.name_sounds for k in _sound_keys(joined))):
+                            k in self.name_sounds for k in similar.sound_keys(joined))):
                     found = n
                     break
             if found:
@@ -496,6 +505,8 @@ class PersonRecognizer:
         before = tuple(x.lower for x in toks[max(0, i - 2):i])
         if before in _CALLED and (known or not word or chunk.cased):
             return 0.6
+        if before in _CALLED and before[-1] == "me" and self._nickname(chunk, i):
+            return 0.5  # "everyone calls me mo", "a few call me tee": a word as a nickname
         if not known:
             return 0.0
         nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -504,6 +515,17 @@ class PersonRecognizer:
         if end and _after_thanks(toks, i, _THANKS):
             return 0.5
         return 0.0
+
+    @staticmethod
+    def _nickname(chunk: Chunk, i: int) -> bool:
+        """After 'call(s) me' in lower-case speech, is the word at ``i`` what the speaker is
+        called? A noun the tagger knows as one, not plural ('call me names'), and the mention
+        ends there (not 'calls me back', 'called me stupid', 'call me mo later' is fine)."""
+        t = chunk.toks[i]
+        nxt = chunk.toks[i + 1] if i + 1 < len(chunk.toks) else None
+        return t.pos in ("PROPN", "NOUN", "X") and not t.lower.endswith("s") \
+            and t.lower not in _NOT_NICKNAMES \
+            and (nxt is None or not nxt.is_word or nxt.lower in STOP)
 
     def _letter_runs(self, chunk: Chunk) -> list[Span]:
         """'d e c l a n', 'S A R A H': a name spelled letter by letter with spaces."""
@@ -646,6 +668,10 @@ class PersonRecognizer:
                 and chunk.text[t.end:nxt.start] == " " and self.name_like(nxt, cased) \
                 and not lex.is_word(nxt.lower) and len(nxt.lower) >= 3:
             return 0.6  # "joy okonkwo": a word-name followed by a surname
+        if known and word and not cased and lw not in STOP and prev not in _NOT_AFTER \
+                and prev not in _NOT_BEFORE_HOLDER and prev not in NUMBER_WORDS \
+                and lw not in self.org_heads and self._the_post_after(chunk, i):
+            return 0.5  # "and comfort the hca said", "precious the new hca": the holder
         if known and not word:
             if cased:
                 if prev == "the":
@@ -660,17 +686,17 @@ class PersonRecognizer:
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if nxt is not None and nxt.is_cap and not lex.is_word(nxt.lower):
                 return 0.75
-            return 0.5
-        if cased and not word and not t.sent_start and not t.text.isupper() \
-                and lw not in lex.place_words and t.pos == "PROPN":
-            return 0.35
+            return 0.0 if prev in _FIELD_SEPARATORS else 0.5  # "| My deputy", "/ Hope so"
+        if cased and not word and (not t.sent_start or prev in _FIELD_SEPARATORS) \
+                and not t.text.isupper() and lw not in lex.place_words and t.pos == "PROPN":
+            return 0.35  # also a field's value ("| Lakeview |"): a capital unknown word
         if cased and not word and t.sent_start and nxt is not None and nxt.is_cap \
                 and not nxt.sent_start and not lex.is_word(nxt.lower) and not t.text.isupper() \
                 and chunk.text[t.end:nxt.start] == " ":
             return 0.5  # "Funmilayo Oyelaran." at a sentence start: two unknown capitals
         if not cased and not word and len(lw) >= 3 and lw not in lex.place_words \
                 and not lw.endswith(_ENGLISH_ENDINGS) \
-                and t.pos in _UNKNOWN_WORD_POS:
+                and t.pos in _UNKNOWN_WORD_POS and not _owned_or_spoken(chunk, i, lex.is_word):
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
 
@@ -686,6 +712,8 @@ class PersonRecognizer:
         if nxt.lower in ("is", "was") and i + 2 < len(toks) \
                 and toks[i + 2].lower in ("the", "our", "a", "an", "my"):
             k = i + 3  # "Faith is our ward clerk", "Hope was a lovely nurse"
+        elif nxt.lower == "the":
+            return self._the_post_after(chunk, i)  # "Sunny the OT covers it"
         elif nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
             return False
         else:
@@ -694,6 +722,28 @@ class PersonRecognizer:
             if toks[k].lower in self.role_heads:
                 return True
             k += 1
+        return False
+
+    def _the_post_after(self, chunk: Chunk, i: int) -> bool:
+        """'comfort the hca', 'Frank the new HCA.', 'sunny the ot said': right after the word
+        at ``i``, 'the', at most two plain words and a post, and there the mention ends (a
+        pause, a function word, a speech verb): the post names who the word is, not what is
+        done to it ('help the nurse with', 'hope the gp practice')."""
+        toks = chunk.toks
+        if i + 2 >= len(toks) or toks[i + 1].lower != "the" \
+                or chunk.text[toks[i].end:toks[i + 1].start] != " " \
+                or toks[i].lower in _VERB_NAMES:
+            return False
+        for k in range(i + 2, min(i + 5, len(toks))):
+            t = toks[k]
+            if not t.is_alpha or chunk.cased and t.is_cap and not t.text.isupper():
+                return False
+            if t.lower in self.role_heads:
+                nxt = toks[k + 1] if k + 1 < len(toks) else None
+                return nxt is None or not nxt.is_word or nxt.lower in STOP \
+                    or nxt.lower in _AFTER_STRONG
+            if t.lower in STOP:
+                return False
         return False
 
     def _listed_after(self, chunk: Chunk, j: int) -> list[Span]:
@@ -751,14 +801,17 @@ class PersonRecognizer:
                     "spacy-person")
 
 
-def _sound(word: str) -> str:
-    """A spelling folded to how it sounds ("keeron" -> "kiron", "shawnah" -> "shona")."""
-    w = word.casefold()
-    for spelled, sound in _SOUNDS:
-        w = w.replace(spelled, sound)
-    if len(w) > 2 and w.endswith("h"):
-        w = w[:-1]
-    return re.sub(r"(.)\1+", r"\1", w)
+def _owned_or_spoken(chunk: Chunk, i: int, is_word: Callable[[str], bool]) -> bool:
+    """Is the unknown lower-case word at ``i`` a thing someone has ("my dosette", "his pvg")
+    or a language ("we speak kurmanji", "hindko speakers"), not a person? A person after
+    "my" comes with a relation word first ("my friend aoife"), and nobody speaks a person."""
+    toks = chunk.toks
+    prev = toks[i - 1].lower if i else ""
+    nxt = toks[i + 1].lower if i + 1 < len(toks) else ""
+    alone = i + 1 >= len(toks) or not toks[i + 1].is_word or is_word(nxt)  # not a surname
+    said = i >= 2 and toks[i - 2].lower in ("language", "languages", "spoke", "speaks",
+                                            "speak") and prev in ("is", "was", "only", "mostly")
+    return prev in _HAVERS and alone or prev in _SPEAK or nxt in _SPEAKERS or said
 
 
 def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:
@@ -767,10 +820,3 @@ def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:
     k = i - 1 if i and toks[i - 1].text == "," else i
     return (k >= 2 and toks[k - 2].lower == "thank" and toks[k - 1].lower == "you"
             or k >= 1 and toks[k - 1].lower in words)
-
-
-def _sound_keys(word: str) -> list[str]:
-    """The sound and its variants with one vowel left open ("kiron" -> "kiron", "k*ron",
-    "kir*n"): two spellings match if they share a key (a vowel apart at most)."""
-    w = _sound(word)
-    return [w] + [w[:k] + "*" + w[k + 1:] for k, ch in enumerate(w) if ch in _VOWELS]

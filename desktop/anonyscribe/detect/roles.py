@@ -172,6 +172,25 @@ _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", 
                    "week", "day", "while", "time", "life", "ever", "nights"}
 
 
+# Before a post, words that make it one nobody holds: wished for ("I'd like to be a",
+# "maybe become a"), wanted or asked for ("we need a second HCA", "a dad asked for a local
+# nurse"), asked about ("what does a link worker do").
+_NOT_HELD = re.compile(
+    r"(?:\b(?:like|love|want|wants|hope|hoping|aim|aiming|plan|planning|aspire|wish)"
+    r"\s+to\s+(?:be|become)\s+(?:a|an|the)"
+    r"|\bbecome\s+(?:a|an)"
+    r"|\b(?:want|wants|need|needs)\s+(?:a|an)(?:\s+(?:second|third|another|extra|new))?"
+    r"|\b(?:asked|asking|fought|fighting|vacancy|vacancies)\s+for\s+(?:a|an)"
+    r"|\b(?:what|how)\s+does\s+(?:a|an))\s+$", re.IGNORECASE)
+
+
+def not_held(text: str, start: int) -> bool:
+    """Is the post at ``start`` one nobody holds, only wished for, wanted or asked about?
+    Such a post names no one ("we need a second pharmacist", "I'd like to be a nurse
+    consultant one day"); a post applied for or held is left ("I applied for a band 7 post")."""
+    return _NOT_HELD.search(text[max(0, start - 40):start]) is not None
+
+
 def _singular(word: str) -> str:
     """'midwives' -> 'midwife', 'secretaries' -> 'secretary', 'partners' -> 'partner'."""
     if word.endswith("ves"):
@@ -957,8 +976,10 @@ class RoleRecognizer:
             elif self._named_post(toks, i):
                 score = 0.55
             elif cased and head.is_cap and not head.sent_start and phrase not in (
-                    "doctor", "nurse", "sister", "head", "lead"):
-                score = 0.45
+                    "doctor", "nurse", "sister", "head", "lead") and not (
+                    phrase in _NAME_TITLES and i + 1 < len(toks) and toks[i + 1].is_cap
+                    and chunk.text[head.end:toks[i + 1].start] == " "):
+                score = 0.45  # but "Professor Ainsworth": a title, the name's
             else:
                 return None
         else:

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple, Protocol
 
 _WORD = re.compile(r"[^\W\d_]+")
+# A word as a name's piece: letters, inner apostrophes and hyphens ("o'hare", "adeyemi-cole").
+_PIECE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Letters that sound alike in names, folded to one (a small, deliberately coarse key).
 _FOLD = str.maketrans({"c": "k", "q": "k", "z": "s", "v": "f", "w": "f", "y": "i", "j": "g",
                        "x": "s", "d": "t", "b": "p", "e": "i", "o": "u"})
@@ -85,3 +89,63 @@ def same_name(a: str, b: str) -> bool:
         return False
     short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
     return all(any(similar_word(s, w) for w in long_) for s in short)
+
+
+# Spellings that sound alike, folded before syllables are compared with a name ("kee ron" ~
+# Kieran, "shaw nah" ~ Shauna): long vowels, silent h, doubled letters.
+_SOUNDS = (("ph", "f"), ("ck", "k"), ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ey", "i"),
+           ("y", "i"), ("aw", "o"), ("au", "o"), ("oa", "o"), ("oo", "u"), ("ou", "u"),
+           ("ay", "e"), ("ai", "e"), ("ah", "a"), ("eh", "e"), ("oh", "o"), ("c", "k"),
+           ("q", "k"), ("z", "s"), ("x", "ks"), ("v", "f"))
+_VOWELS = frozenset("aeiou")
+
+
+def sound(word: str) -> str:
+    """A spelling folded to how it sounds ("keeron" -> "kiron", "shawnah" -> "shona")."""
+    w = word.casefold()
+    for spelled, said in _SOUNDS:
+        w = w.replace(spelled, said)
+    if len(w) > 2 and w.endswith("h"):
+        w = w[:-1]
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def sound_keys(word: str) -> list[str]:
+    """The sound and its variants with one vowel left open ("kiron" -> "kiron", "k*ron",
+    "kir*n"): two spellings match if they share a key (a vowel apart at most)."""
+    w = sound(word)
+    return [w] + [w[:k] + "*" + w[k + 1:] for k, ch in enumerate(w) if ch in _VOWELS]
+
+
+class Piece(NamedTuple):
+    """A word of the text as a possible piece of a name: offsets and lower-case form."""
+
+    start: int
+    end: int
+    word: str
+
+
+class _Bounded(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def pieces(text: str) -> list[Piece]:
+    """The text's words as name pieces, in order."""
+    return [Piece(m.start(), m.end(), m.group().lower()) for m in _PIECE.finditer(text)]
+
+
+def said_together(text: str, run: Sequence[_Bounded]) -> bool:
+    """One space between each piece and the next: said in one breath, so possibly one word
+    that speech recognition cut up (a comma, a pause or a line between makes them two)."""
+    return all(text[a.end:b.start] == " " for a, b in zip(run, run[1:], strict=False))
+
+
+def joined_sounds_like(joined: str, by_key: Mapping[str, Iterable[str]]) -> bool:
+    """Pieces joined back ("eefa", "teegan") and a name of ``by_key`` (names by
+    ``phonetic_key``) with the same key, at most two letters apart (Eva, Teagan): joining
+    leaves a letter or two of the spelling wrong, the sound key survives it."""
+    return any(edit_distance(joined, n) <= 2 for n in by_key.get(phonetic_key(joined), ()))

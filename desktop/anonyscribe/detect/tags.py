@@ -19,12 +19,16 @@ from collections.abc import Callable, Collection
 # A turn's time at a line's start ("00:01:39", "[0:42.5]", "(12:03)"): shared with the
 # engine's speaker labels.
 TURN_TIME = r"\[?\(?\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?\)?\]?"
-# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|' or a dash;
-# a numbered tag may end in a full stop ("R1. so what do you do"; "Yes. I do" is no tag).
+# A turn's tag: optional time and bar, then a short word and ':', '>', '>>', '|', a dash
+# (or three), '_' or '~' ("int ---", "tw_", "cnm ~"), or a word in angle or square brackets
+# ("<ph> yes", "[b] aphasia"); a numbered tag may end in a full stop ("R1. so what do you
+# do"; "Yes. I do" is no tag).
 _TAG = re.compile(
     r"^[ \t]*(?:" + TURN_TIME + r"[ \t]*\|?[ \t]*)?"
-    r"(?P<tag>[^\W\d_][^\W_]{0,5})[ \t]*(?::|>{1,2}|\||–|—|-|(?<=\d)\.)(?=[ \t])",
+    r"(?:(?P<tag>[^\W\d_][^\W_]{0,7})[ \t]*(?::|>{1,2}|\||–|—|-{1,3}|_|~|(?<=\d)\.)"
+    r"|<(?P<angled>[^\W\d_][^\W_]{0,7})>|\[(?P<squared>[^\W\d_][^\W_]{0,7})\])(?=[ \t])",
     re.MULTILINE)
+_TAG_GROUPS = ("tag", "angled", "squared")
 _NUMBERED = re.compile(r"^(?P<stem>[^\W\d_]{1,5}?)[ _]?(?:\d{1,2}|[a-dA-D])$")
 _VOWELS = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüý]")
 _MIN_TURNS = 2
@@ -59,7 +63,8 @@ def code_tags(text: str, generic: Collection[str],
 
     ``given_name`` says whether a lower-case tag is a person's given name (kept as a name
     even beside an interviewer's code)."""
-    found = [(m.group("tag"), m.span("tag")) for m in _TAG.finditer(text)]
+    found = [(m.group(g), m.span(g)) for m in _TAG.finditer(text) for g in _TAG_GROUPS
+             if m.group(g)]
     turns = Counter(t.casefold() for t, _ in found)
     tags = {t for t, n in turns.items() if n >= _MIN_TURNS}
     generic_tags = {t for t in tags if is_generic(t, generic)}

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 _L = "A-Za-z0-9\u00C0-\u024F\u1E00-\u1EFF"
 _TOKEN = re.compile(rf"[{_L}]+(?:[-'’.][{_L}]+)*|\S")
 _POSSESSIVE = re.compile(r"^(.+?)(['’]s)$", re.IGNORECASE)
-_SENT_END = {".", "?", "!", ":", ";", '"', "“", "”", "(", "[", "]", ")", "…"}
+# What ends a sentence, a clause or a field: after a dash or a bullet a capital says nothing
+# ("Porter — Ward/site:", "> My deputy"). A table's bar is left out: its cells are often
+# names or places on their own ("| Lakeview |").
+_SENT_END = {".", "?", "!", ":", ";", '"', "“", "”", "(", "[", "]", ")", "…", "—", "–", "•",
+             ">"}
 FILLERS = frozenset({"um", "uh", "er", "erm", "uhm", "mm", "hmm", "ah", "like", "eh"})
 
 
