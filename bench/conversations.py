@@ -13,7 +13,10 @@ with their own voices and lines B, other seeds; measured, never tuned on), then 
 parts in pairs (``heldout2``; ``dev3`` and ``heldout3``: one voice in both roles and near
 same-gender pairs from voices no other part uses, held-out lines D; ``dev4``, dev only:
 more interview-shaped near pairs and one voice in both roles, lines A; ``dev5`` and
-``dev6``, dev only: near male pairs, lines A). In the
+``dev6``, dev only: near male pairs, lines A; ``dev7`` (tune on) and ``heldout4``
+(built before any tuning on ``dev7``, measured only): near male and female interview pairs
+from voices no other part uses, ``heldout4`` with its own lines E, one real voice answering an
+espeak asker, and longer clips with more overlap and back-channels (``STYLES``)). In the
 interview-shaped clips the asker only asks and the answerer only answers (``SHAPED_*``); in the
 others both voices read lines from both lists.
 
@@ -292,6 +295,63 @@ SHAPED_DEV6 = {
     "espeak_iv_near_m_ac": (("en-us+max", 43, 150), ("en-us+quincy", 48, 150)),
     "espeak_iv_one_m_k": (("en-us+ed", 45, 150), ("en-us+ed", 45, 150)),
 }
+# Seventh round (issue 15, session 14): near male interview pairs still fail held-out (one
+# clip as one speaker, one at 35 % DER), and one female pair. ``dev7`` (tune on, lines A) and
+# ``heldout4`` (measured only, lines E), both from variants no other part uses, and the
+# heldout4 variants none in dev7 either. Females are scarce among the variants: dev7's second
+# female pair is f2 (elsewhere only in dev parts: "en-gb+f2" is not f2) under two accents and
+# pitches no part uses.
+# Among the males, Diogo/michel and Henrique/Hugo share their formants (only the tone and the
+# pitch range differ): the nearest pairs espeak-ng has. Pitch, median F0 of one sentence:
+# Diogo 44 / michel 49 101 / 106 Hz, steph3 185 / 199 Hz, Henrique 44 / Hugo 49 107 / 111 Hz,
+# aunty 187 / 202 Hz, grandma 193 / 200 Hz; FEE016 (real) 180 Hz.
+SHAPED_DEV7 = {
+    "espeak_iv_near_m_ad": (("en-us+Diogo", 44, 150), ("en-us+michel", 49, 150)),
+    "espeak_iv_near_m_ae": (("en-us+antonio", 45, 150), ("en-us+pedro", 50, 150)),
+    "espeak_iv_near_m_af": (("en-us+gustave", 43, 150), ("en-us+Mario", 48, 150)),
+    "espeak_iv_near_m_ag": (("en-us+grandpa", 44, 150), ("en-gb-x-rp+grandpa", 50, 150)),
+    "espeak_iv_near_m_ah": (("en-us+Denis", 45, 150), ("en-us+Denis", 51, 150)),
+    "espeak_iv_near_f_j": (("en-us+steph3", 50, 150), ("en-gb-x-rp+steph3", 56, 150)),
+    "espeak_iv_near_f_k": (("en-us-nyc+f2", 56, 150), ("en-029+f2", 61, 150)),
+    "espeak_iv_one_m_l": (("en-us+boris", 46, 150), ("en-us+boris", 46, 150)),
+}
+SHAPED_HELDOUT4 = {
+    "espeak_iv_near_m_ai": (("en-us+Henrique", 44, 150), ("en-us+Hugo", 49, 150)),
+    "espeak_iv_near_m_aj": (("en-us+miguel", 45, 150), ("en-gb-x-rp+miguel", 50, 150)),
+    "espeak_iv_near_m_ak": (("en-us+sandro", 44, 150), ("en-us+marcelo", 48, 150)),
+    "espeak_iv_near_m_al": (("en-us+kaukovalta", 45, 150), ("en-us+kaukovalta", 51, 150)),
+    "espeak_iv_near_f_l": (("en-us+aunty", 55, 150), ("en-gb-x-rp+aunty", 60, 150)),
+    "espeak_iv_near_f_m": (("en-us+grandma", 40, 150), ("en-gb-scotland+grandma", 46, 150)),
+    "espeak_iv_mf_f": (("en-us-nyc+Alex", 45, 150), ("en-us+anikaRobot", 25, 150)),
+}
+REAL_HELDOUT4 = {  # an espeak asker (lines E's questions), a real voice answering (its own talk)
+    "mixed_iv_ff_FEE016": (("en-gb-x-gbclan+aunty", 50, 150), "FEE016"),
+}
+QUESTIONS_E = [
+    "How easy was it to get an appointment with your GP?",
+    "Who first suggested the referral to the specialist?",
+    "What was the waiting time like before you were seen?",
+    "How were you told about the plan for going home?",
+    "Did anyone check your medication after you came home?",
+    "How did you find the video consultations?",
+    "Were you ever asked for feedback about the service?",
+    "What support did your carer get from the team?",
+    "How often did you see the same nurse twice?",
+    "If you ran the service, what would you do first?",
+]
+ANSWERS_E = [
+    "It took three weeks of phoning at eight in the morning before I got through.",
+    "The practice nurse noticed my blood pressure and wrote to the hospital herself.",
+    "Almost five months, and nobody rang to say where I was on the list.",
+    "A leaflet was left on the bed, and the pharmacist went through it at the door.",
+    "Not for ages, the district nurse only spotted the double dose in the autumn.",
+    "Handy for short things, but the picture froze whenever the doctor examined me.",
+    "Once, a text message with a survey, but it never asked about the waiting.",
+    "My wife was given a number to call, though nobody answered at the weekends.",
+    "Hardly ever, a different face nearly every visit, so I kept repeating my story.",
+    "I would hire more receptionists, because the front desk is where it all starts.",
+    "The community team were brilliant once we finally found out they existed.",
+]
 REAL_HELDOUT = {
     "real_ff_FEE013_FEE016": ("FEE013", "FEE016"),
     "real_mf_MEO015_FEE013": ("MEO015", "FEE013"),
@@ -399,11 +459,30 @@ def espeak_voice(tmp: Path, name: str, voice: str, pitch: int, speed: int,
     return Voice(name, long_, short)
 
 
+@dataclass(frozen=True)
+class Style:
+    """How a part's clips are drawn: length (minutes, drawn in this range) and how often an
+    answer holds a back-channel and a turn's gap is drawn from the overlapping range. The
+    defaults are the earlier parts' (a change keeps the number of draws, so a part with the
+    defaults is rebuilt byte for byte)."""
+
+    minutes: tuple[float, float] = (1.2, 2.0)
+    backchannel_p: float = 0.6
+    overlap_p: float = 0.3
+
+
+STYLES = {"heldout4": Style(minutes=(1.5, 3.0), backchannel_p=0.85, overlap_p=0.5)}
+
+
 def converse(a: Voice, b: Voice, rng: np.random.Generator, minutes: float = 1.5,
+             backchannel_p: float = 0.6, overlap_p: float = 0.3,
              ) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     """An interview: ``a`` asks (1-2 utterances), ``b`` answers (2-4 utterances, short
-    pauses), ``a`` sometimes says "mm-hmm" inside an answer, a turn sometimes starts before
-    the last ends. Returns the mix and the true turns (start, end, speaker)."""
+    pauses), ``a`` sometimes (``backchannel_p``) says "mm-hmm" inside an answer, a turn
+    sometimes starts before the last ends (its gap drawn with ``overlap_p`` from a range 4/10
+    of which is negative). A voice with its own
+    questions (answers) asks (answers) only with them, one without (a real voice) with all
+    its utterances. Returns the mix and the true turns (start, end, speaker)."""
     total = int(minutes * 60 * SR)
     tracks = {a.name: np.zeros(total + 20 * SR, np.float32),
               b.name: np.zeros(total + 20 * SR, np.float32)}
@@ -420,17 +499,16 @@ def converse(a: Voice, b: Voice, rng: np.random.Generator, minutes: float = 1.5,
     while t < total:
         who, n_utt = (asker, rng.integers(1, 3)) if k % 2 == 0 else (answerer, rng.integers(2, 5))
         start_turn = t
-        lines = who.long
-        if asker.asks is not None and answerer.tells is not None:  # interview-shaped
-            lines = asker.asks if k % 2 == 0 else answerer.tells  # one voice may be both
+        role_lines = asker.asks if k % 2 == 0 else answerer.tells  # one voice may be both
+        lines = who.long if role_lines is None else role_lines  # None: not interview-shaped
         for _ in range(n_utt):
             u = lines[rng.integers(len(lines))]
             t = place(who, u, t) + int(rng.uniform(0.15, 0.5) * SR)
-        if who is answerer and rng.random() < 0.6:  # a back-channel inside the answer
+        if who is answerer and rng.random() < backchannel_p:  # a back-channel inside the answer
             bc = asker.short[rng.integers(len(asker.short))]
             at = int(rng.uniform(start_turn + 0.5 * SR, max(start_turn + 0.6 * SR, t - SR)))
             place(asker, bc, at)
-        gap = rng.uniform(-0.5, 0.8) if rng.random() < 0.3 else rng.uniform(0.2, 0.9)
+        gap = rng.uniform(-0.5, 0.8) if rng.random() < overlap_p else rng.uniform(0.2, 0.9)
         t = max(start_turn + SR, t + int(gap * SR))  # negative gap: next turn overlaps
         k += 1
     end = max(int(e * SR) for _, e, _ in turns) + int(0.5 * SR)
@@ -488,7 +566,8 @@ def write_rttm(path: Path, turns: list[tuple[float, float, str]]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-PARTS = ("dev", "heldout", "heldout2", "dev3", "heldout3", "dev4", "dev5", "dev6")
+PARTS = ("dev", "heldout", "heldout2", "dev3", "heldout3", "dev4", "dev5", "dev6", "dev7",
+         "heldout4")
 
 
 def build(out: Path, only: Collection[str] | None = None) -> dict[str, list[Path]]:
@@ -504,8 +583,8 @@ def build(out: Path, only: Collection[str] | None = None) -> dict[str, list[Path
             key += lines
             if key not in cache:
                 texts = {"A": (QUESTIONS, ANSWERS), "B": (QUESTIONS_B, ANSWERS_B),
-                         "C": (QUESTIONS_C, ANSWERS_C), "D": (QUESTIONS_D, ANSWERS_D)
-                         }.get(lines)
+                         "C": (QUESTIONS_C, ANSWERS_C), "D": (QUESTIONS_D, ANSWERS_D),
+                         "E": (QUESTIONS_E, ANSWERS_E)}.get(lines)
                 cache[key] = (real_voice(spec) if isinstance(spec, str)
                               else espeak_voice(tmp, key.replace("+", "_"), *spec, texts))
             return cache[key]
@@ -539,6 +618,12 @@ def build(out: Path, only: Collection[str] | None = None) -> dict[str, list[Path
             plan.append(("dev5", name, pair, 1020 + i, ""))
         for i, (name, pair) in enumerate(SHAPED_DEV6.items()):
             plan.append(("dev6", name, pair, 1100 + i, "A"))
+        for i, (name, pair) in enumerate(SHAPED_DEV7.items()):
+            plan.append(("dev7", name, pair, 1200 + i, "A"))
+        for i, (name, pair) in enumerate(SHAPED_HELDOUT4.items()):
+            plan.append(("heldout4", name, pair, 1300 + i, "E"))
+        for i, (name, pair) in enumerate(REAL_HELDOUT4.items()):
+            plan.append(("heldout4", name, pair, 1320 + i, "E"))
         for part, name, pair, seed, lines in plan:
             if part not in parts:
                 continue
@@ -550,7 +635,9 @@ def build(out: Path, only: Collection[str] | None = None) -> dict[str, list[Path
                 continue
             rng = np.random.default_rng(seed)
             a, b = voice(pair[0], lines), voice(pair[1], lines)
-            mix, turns = converse(a, b, rng, minutes=rng.uniform(1.2, 2.0))
+            style = STYLES.get(part, Style())
+            mix, turns = converse(a, b, rng, minutes=rng.uniform(*style.minutes),
+                                  backchannel_p=style.backchannel_p, overlap_p=style.overlap_p)
             mix = add_noise(mix, rng, snr_db=rng.uniform(20, 30))
             encode_aac(mix, clip, int(rng.choice([64000, 80000, 96000])))
             write_rttm(clip.with_suffix(".rttm"), turns)

@@ -223,7 +223,7 @@ def direct_section(d, parts: list[str]) -> None:
 
 
 MEETINGS = {"dev": CLIPS, "heldout": ["ami_ES2004a_750-810s"], "heldout2": [], "dev3": [],
-            "heldout3": [], "dev4": [], "dev5": [], "dev6": []}
+            "heldout3": [], "dev4": [], "dev5": [], "dev6": [], "dev7": [], "heldout4": []}
 
 
 def direct_meetings(d, parts: list[str]) -> None:
@@ -293,7 +293,7 @@ def main() -> int:
     ap.add_argument("--model", default="base", help="speech model for the batch section")
     ap.add_argument("--conversations",
                     choices=["dev", "heldout", "heldout2", "dev3", "heldout3", "dev4", "dev5",
-                             "dev6", "both"],
+                             "dev6", "dev7", "heldout4", "both"],
                     help="only the built two-person conversations (bench/conversations.py): "
                          "the diarizer alone, then end to end through batch")
     ap.add_argument("--direct-only", action="store_true",
