@@ -79,13 +79,21 @@ def _excluded(module: str) -> bool:
     return any(module == e or module.startswith(e + ".") for e in bd.EXCLUDES)
 
 
+# diarize.py and the modules of its stages (``speakers.diarize``'s own imports)
+DIARIZER_MODULES = ("diarize", "settings", "spans", "features", "pool", "front", "voiceprints",
+                    "sparse", "geometry", "timeline", "clustering", "owners")
+
+
 def _diarizer_imports() -> set[str]:
-    """Every module diarize.py imports (lazily or not), and those speakers/ looks for."""
+    """Every module the diarizer (diarize.py and the stage modules split out of it) imports
+    (lazily or not), and those speakers/ looks for."""
     speakers = ROOT / "desktop" / "anonyscribe" / "speakers"
-    tree = ast.parse((speakers / "diarize.py").read_text(encoding="utf-8"))
-    found = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    found |= {n.module for n in ast.walk(tree)
-              if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+    found: set[str] = set()
+    for name in DIARIZER_MODULES:
+        tree = ast.parse((speakers / f"{name}.py").read_text(encoding="utf-8"))
+        found |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        found |= {n.module for n in ast.walk(tree)
+                  if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
     init = (speakers / "__init__.py").read_text(encoding="utf-8")
     looked_for = re.search(r'for mod in \(([^)]*)\):\s*\n\s*if importlib\.util\.find_spec', init)
     assert looked_for, "diarization_available() no longer lists its packages; update this test"

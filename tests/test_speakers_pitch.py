@@ -17,8 +17,9 @@ from anonyscribe.speakers.asking import (
     voice_follows,
 )
 from anonyscribe.speakers.der import diarization_error
-from anonyscribe.speakers.diarize import Diarization, viterbi
+from anonyscribe.speakers.diarize import Diarization
 from anonyscribe.speakers.pitch import SAMPLE_RATE, frame_pitch, stretch_pitch
+from anonyscribe.speakers.timeline import viterbi
 from anonyscribe.speakers.turns import Turn
 from test_speakers_asking import _interview, _prints
 

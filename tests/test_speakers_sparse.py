@@ -174,7 +174,7 @@ def test_the_first_pass_prints_every_stride_th_window() -> None:
     """Per chain of overlapping windows: every ``stride``-th window and the last are printed
     first; each one in between knows the two printed around it, and a skipped print is
     drawn between theirs by position (half way with a stride of 2, as before)."""
-    from anonyscribe.speakers.diarize import _between, coarse_windows
+    from anonyscribe.speakers.sparse import between, coarse_windows
 
     chain = [(0.75 * i, 0.75 * i + 1.5) for i in range(7)] + [(20.0, 21.5), (20.75, 22.25)]
     assert coarse_windows(chain, 2) == ([0, 2, 4, 6, 7, 8], [(1, 0, 2), (3, 2, 4), (5, 4, 6)])
@@ -182,7 +182,7 @@ def test_the_first_pass_prints_every_stride_th_window() -> None:
                                         [(1, 0, 4), (2, 0, 4), (3, 0, 4), (5, 4, 6)])
     prints = np.zeros((7, 2), np.float32)
     prints[0], prints[4], prints[6] = (4.0, 0.0), (0.0, 4.0), (2.0, 2.0)
-    got = _between(prints, np.array([1, 2, 3, 5]), np.array([0, 0, 0, 4]), np.array([4, 4, 4, 6]))
+    got = between(prints, np.array([1, 2, 3, 5]), np.array([0, 0, 0, 4]), np.array([4, 4, 4, 6]))
     assert got.tolist() == [[3.0, 1.0], [2.0, 2.0], [1.0, 3.0], [1.0, 3.0]]
 
 
@@ -204,25 +204,25 @@ def test_each_stretch_is_filtered_once_though_printed_in_several_passes(
     between, then the rest): each stretch of speech's filterbank is computed once in the run
     and reused by the later passes, with the same turns as computing it afresh each time;
     none is kept after the run."""
-    from anonyscribe.speakers import diarize
+    from anonyscribe.speakers import features
 
     one = {"q": [say(tmp_path, f"q{i}", TELLER, t) for i, t in enumerate(QUESTIONS)],
            "a": voices["a"]}
     audio, _truth = interview(one)
     asked: list[tuple[int, int]] = []  # (where in the audio, how long) per filterbank asked
-    plain = diarize.fbank
+    plain = features.fbank
 
     def counted(samples: np.ndarray) -> np.ndarray:
         asked.append((samples.__array_interface__["data"][0], len(samples)))
         return plain(samples)
 
-    monkeypatch.setattr(diarize, "fbank", counted)
+    monkeypatch.setattr(features, "fbank", counted)
     kept = _diarizer()
     got = kept(audio, num_speakers=2)
     once = list(asked)
-    assert kept._features.frames == {}  # let go after the run
+    assert kept.features.frames == {}  # let go after the run
     asked.clear()
-    monkeypatch.setattr(diarize, "FEATURES_KEPT_BYTES", 0)
+    monkeypatch.setattr(features, "FEATURES_KEPT_BYTES", 0)
     afresh = _diarizer()
     want = afresh(audio, num_speakers=2)
     assert kept.calls["prints"] == afresh.calls["prints"]

@@ -23,7 +23,7 @@ def _prints(rng: np.random.Generator, n: int, voices: int) -> np.ndarray:
 
 
 def _settings(n: int, variant: str) -> dict:
-    """As ``Diarizer.cluster`` and ``Diarizer.fixed_count`` build them on senko's yaml."""
+    """As ``clustering.cluster`` and ``clustering.fixed_count`` build them on senko's yaml."""
     args = {"cluster_type": "spectral", "mer_cos": 0.875, "min_num_spks": 1, "max_num_spks": 15,
             "min_cluster_size": 4, "oracle_num": None, "pval": 0.012}
     pnum = max(6, min(n // 4, 40))

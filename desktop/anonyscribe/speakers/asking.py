@@ -25,8 +25,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.model import Transcript, Word
-from .diarize import Diarization, DiarizeSettings, separation, split_contrast, viterbi
+from .diarize import Diarization
+from .geometry import separation, split_contrast
 from .pitch import stretch_pitch
+from .settings import DiarizeSettings
+from .timeline import viterbi
 from .turns import Turn
 
 # A sentence also ends at a pause this long (the recogniser leaves out some full stops).
@@ -448,7 +451,7 @@ def _beyond_shuffled(x: np.ndarray, roles: np.ndarray, unit_of: np.ndarray,
 def settle(x: np.ndarray, windows: list[tuple[float, float]], labels: np.ndarray,
            s: DiarizeSettings) -> np.ndarray:
     """Two voices re-estimated from ``labels`` (both present) along the timeline as the
-    diarizer does (``Diarizer.viterbi_voices``: its change costs and sharpness), until
+    diarizer does (``timeline.viterbi_voices``: its change costs and sharpness), until
     stable."""
     joined = np.array([windows[i + 1][0] < windows[i][1] - 1e-6
                        for i in range(len(windows) - 1)])
