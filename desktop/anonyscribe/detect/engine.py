@@ -160,7 +160,8 @@ class Detector:
         """The rules' resolved spans, what spaCy said, and the test a suggestion must pass
         (not in a label, timestamp or never-list phrase, not a never-listed term)."""
         cased = is_cased(tokenize(text[:20000]))
-        ctx = Context(cased=cased)
+        toks = tokenize(text)  # the whole text's tokens, read by the later steps
+        ctx = Context(cased=cased, tokens=toks)
         cands, blocked = self._scan(text, cased, ctx)
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
@@ -171,10 +172,10 @@ class Detector:
             cands = [c for c in cands if not tagged.overlaps(c.start, c.end)]
         cands.extend(self._propagate(text, cands, cased))
         if self.config.on("role"):
-            cands.extend(self.roles.beside_names(text, cands, cased))
+            cands.extend(self.roles.beside_names(text, toks, cands, cased))
             cands.extend(self.roles.title_columns(text))
         if self.config.on("organisation"):
-            cands.extend(self.orgs.mentions(text, cands, cased))
+            cands.extend(self.orgs.mentions(text, toks, cands, cased))
         cands.extend(self._coordinated(text, cands, cased))
         cands.extend(self._near_misses(text, cands))
         cands.extend(self._split_listed_names(text, cands))

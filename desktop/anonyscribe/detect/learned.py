@@ -64,11 +64,13 @@ class WordSets:
 
 @dataclass
 class Context:
-    """What the rule pass knows besides its spans: spaCy's tags and entities, the casing."""
+    """What the rule pass knows besides its spans: spaCy's tags and entities, the casing,
+    the whole text's tokens (made once; empty where the caller made none)."""
 
     cased: bool
     pos: dict[int, str] = field(default_factory=dict)  # token start char -> coarse tag
     ents: list[tuple[int, int, str]] = field(default_factory=list)  # sorted char ranges
+    tokens: list[Tok] = field(default_factory=list)
 
 
 @dataclass
@@ -129,7 +131,7 @@ class Featuriser:
         return ".".join(bits) or "-"
 
     def words(self, text: str, rules: list[Span], ctx: Context) -> list[Word]:
-        toks = tokenize(text)
+        toks = ctx.tokens or tokenize(text)
         starts = [sp.start for sp in rules]
         label_ends = {m.start(): m.end() for m in _LABEL_LINE.finditer(text)}
         line_starts = sorted(label_ends)

@@ -200,7 +200,8 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
             out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "org-joined"))
         return out
 
-    def mentions(self, text: str, cands: list[Span], cased: bool) -> list[Span]:
+    def mentions(self, text: str, toks: list[Tok], cands: list[Span], cased: bool
+                 ) -> list[Span]:
         """An organisation found once is flagged at its other mentions, where no cue says so
         ("Cygnet were fine", "i rang the banes front door"); so is the first word of a
         longer name whose other words are a head or a town ("Cygnet" of "Cygnet Hospital
@@ -225,7 +226,6 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         if not names:
             return []
         gaz = Gazetteer(names)
-        toks = tokenize(text)
         out: list[Span] = []
         for m in gaz.find(toks):
             seg = toks[m.start_tok:m.end_tok]

@@ -399,7 +399,8 @@ class RoleRecognizer:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.45, "role-beside-name"))
         return out
 
-    def beside_names(self, text: str, cands: Sequence[Span], cased: bool) -> list[Span]:
+    def beside_names(self, text: str, toks: list[Tok], cands: Sequence[Span],
+                     cased: bool) -> list[Span]:
         """'the ot is branwen', 'the deputy is tegwen', 'Tamsin, the trainer.', 'The PEF
         there, Rhiannon', 'the reg on nights, Hallgrim': a post word right beside a name that
         the person rules found is that person's post (a low score). Runs after detection,
@@ -409,7 +410,6 @@ class RoleRecognizer:
         sites = [c for c in cands if c.type == "ORGANISATION" and c.score >= 0.5]
         if not people and not sites:
             return []
-        toks = tokenize(text)
         first = {t.start: t.i for t in toks}
         last = {t.end: t.i for t in toks}
         out: list[Span] = []
