@@ -12,7 +12,7 @@ OpenBLAS rounds a matrix product of a minute's columns differently from one of t
 recording (one float32 step in 0.06 % of the values on the bench's 10-minute mix), and that
 was enough to tip Whisper's beam search on near ties: raw faster-whisper and the app wrote
 1,135 and 1,199 words from the same audio (session 15). Memory: the power spectrum (1.26
-bytes per byte of audio) and the features (0.5) beside the audio, against about 13.
+bytes per byte of audio) and the features (0.5) beside the audio, against about 16.
 Short inputs (a 30 s window, a clip) go through faster-whisper's own code unchanged.
 """
 
