@@ -32,6 +32,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def build_recording(path: Path, seconds: float, noise_dbfs: float | None = None)
     from anonyscribe.media import decode
 
     clips = [decode(p) for p in source_clips()]
-    gaps = np.random.default_rng(11).uniform(0.4, 1.6, size=len(clips) * 4)
+    gaps = _gaps(len(clips))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     total = int(seconds * RATE)
@@ -102,6 +103,42 @@ def build_recording(path: Path, seconds: float, noise_dbfs: float | None = None)
             out.mux(packet)
     os.replace(tmp, path)
     return path
+
+
+def _gaps(clips: int) -> list[float]:
+    """The pauses after each clip, in seconds (one fixed draw, so a recording is rebuilt the
+    same and its layout can be told without reading it)."""
+    import numpy as np
+
+    return list(np.random.default_rng(11).uniform(0.4, 1.6, size=clips * 4))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One clip's place in a built recording, in seconds."""
+
+    clip: Path
+    start: float
+    end: float
+
+
+def layout(seconds: float) -> list[Placed]:
+    """Where each clip lies in the recording ``build_recording`` makes of ``seconds`` (the same
+    walk: clip, pause, next clip), so words can be scored against the clips' references."""
+    from anonyscribe.media import decode
+
+    lengths = [len(decode(p)) for p in source_clips()]
+    gaps = _gaps(len(lengths))
+    total, done, i = int(seconds * RATE), 0, 0
+    out: list[Placed] = []
+    while done < total:
+        n = lengths[i % len(lengths)]
+        block = min(n + int(gaps[i % len(gaps)] * RATE), total - done)
+        out.append(Placed(source_clips()[i % len(lengths)], done / RATE,
+                          (done + min(n, block)) / RATE))
+        done += block
+        i += 1
+    return out
 
 
 def rss_mb() -> tuple[float, float]:

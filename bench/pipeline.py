@@ -26,7 +26,12 @@ Restrict cores with ``taskset -c 0,1 python bench/pipeline.py ...`` for the 2-co
 
     python bench/pipeline.py [--minutes 10] [--model base] [--repeat 1] [--threads 0]
                              [--speakers auto] [--speaker-runtime onnx|torch] [--profile]
-                             [--same-samples] [--workdir DIR]
+                             [--same-samples] [--raw-unseeded] [--save FILE] [--workdir DIR]
+
+Words: raw's and the app's (as recognised, and as saved after the speaker stage), the app's
+word error rate against raw's with the first places they differ, and both against the shared
+clips' references (``bench/words.py``; the mix only). Both sample with the app's seed
+(``--raw-unseeded`` leaves raw's sampler to chance, as before session 15).
 """
 
 from __future__ import annotations
@@ -47,7 +52,8 @@ sys.path.insert(0, str(HERE.parent / "desktop"))
 import numpy as np  # noqa: E402
 
 from conversations import add_noise, converse, encode_aac, real_voice  # noqa: E402
-from long_recording import build_recording, rss_mb, source_clips  # noqa: E402
+from long_recording import Placed, build_recording, layout, rss_mb, source_clips  # noqa: E402
+from words import differences, errors, reference_errors, scored  # noqa: E402
 from worker import run_worker as _run_worker  # noqa: E402 - bench/ is on sys.path
 
 STAGES = ("decode", "vad", "recognition", "speakers", "detection", "saving")
@@ -87,17 +93,30 @@ def _watch_whisper(watch: Stopwatch) -> None:
     watch.wrap(fwt, "get_speech_timestamps", "vad")
 
 
-def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict:
+def worker_raw(path: Path, model: str, threads: int, same_samples: bool,
+               seeded: bool = True, app_features: bool = False) -> dict:
     """faster-whisper alone; ``same_samples`` feeds it the app's decoded audio instead of the
-    file, to show that the app changes nothing but the decoder."""
+    file, to show that the app changes nothing but the decoder. ``seeded``: its sampler (the
+    temperature fallback) seeded as the app seeds it, so the two may write the same words.
+    ``app_features``: with the app's blocked feature extractor (``transcribe/features.py``),
+    whose log-mel features differ from faster-whisper's own by one float32 rounding step in
+    a few of every thousand values (OpenBLAS rounds a product of a minute's block of frames
+    differently from one of the whole recording), to tell that apart from anything else."""
+    import ctranslate2
     from faster_whisper import WhisperModel
 
     from anonyscribe.media import decode
     from anonyscribe.transcribe.models import resolve_model
-    from anonyscribe.transcribe.runner import decode_options, default_threads
+    from anonyscribe.transcribe.runner import SAMPLING_SEED, decode_options, default_threads
 
+    if seeded:
+        ctranslate2.set_random_seed(SAMPLING_SEED)
     whisper = WhisperModel(str(resolve_model(model)), device="cpu", compute_type="int8",
                            cpu_threads=threads or default_threads())
+    if app_features:
+        from anonyscribe.transcribe.features import install
+
+        install(whisper)
     options = decode_options("en", [], 5)
     watch = Stopwatch()
     _watch_whisper(watch)
@@ -107,13 +126,40 @@ def worker_raw(path: Path, model: str, threads: int, same_samples: bool) -> dict
     segments, _ = whisper.transcribe(source, **options)
     segments = list(segments)
     text = [s.text.strip() for s in segments]
-    words = [w.word.strip() for s in segments if s.text.strip() for w in s.words or []]
     took = time.perf_counter() - t0
     stages = {"decode": watch.seconds("decode") + ours, "vad": watch.seconds("vad")}
     stages["recognition"] = took - stages["decode"] - stages["vad"]
+    timed = [t for s in segments if s.text.strip() for t in _timed(s)]
     return {"total_s": took, "stages": stages, "text": " ".join(t for t in text if t),
-            "word_list": [w for w in words if w],
+            "word_list": [w for w, _, _ in timed], "timed": timed,
+            "sampled": _sampled(segments),
             "cpu": {"transcription": time.process_time() - c0}, "peak_mb": rss_mb()[1]}
+
+
+def _timed(segment: Any) -> list[tuple[str, float, float]]:
+    """A faster-whisper segment's words, stripped, with their times."""
+    return [(w.word.strip(), float(w.start), float(w.end)) for w in segment.words or []
+            if w.word.strip()]
+
+
+def _sampled(segments: list[Any]) -> list[tuple[float, float, float]]:
+    """(start, end, temperature) of the segments faster-whisper wrote by sampling (its
+    fallback when greedy decoding looked poor): where an unseeded sampler may write other
+    words from one run to the next."""
+    return [(float(s.start), float(s.end), float(s.temperature)) for s in segments
+            if s.temperature]
+
+
+def _recognised(runner: Any, into: list[Any]) -> None:
+    """Keep every segment the app's recogniser hands to ``runner._convert``: the words as
+    recognised, before the speaker stage and the markers of speech without words."""
+    inner = runner._convert
+
+    def convert(raw: Any, *args: Any) -> Any:
+        into.append(raw)
+        return inner(raw, *args)
+
+    runner._convert = convert
 
 
 def worker_app(path: Path, model: str, threads: int, speakers: str, profile: bool,
@@ -137,6 +183,8 @@ def worker_app(path: Path, model: str, threads: int, speakers: str, profile: boo
     _watch_whisper(watch)
     watch.wrap(media, "decode", "decode")  # what the speaker stage would import
     watch.wrap(runner, "decode", "decode")  # the name the transcriber calls
+    recognised: list[Any] = []
+    _recognised(runner, recognised)
     marks: dict[str, float] = {}
     cpu: dict[str, float] = {}  # process CPU seconds (all threads) at the same marks
 
@@ -167,6 +215,10 @@ def worker_app(path: Path, model: str, threads: int, speakers: str, profile: boo
            "words": transcript.word_count(), "findings": findings,
            "text": " ".join(s.text for s in transcript.segments),
            "word_list": [w.text for s in transcript.segments for w in s.words],
+           "timed": [(w.text, w.start, w.end) for s in transcript.segments for w in s.words],
+           "recognised": [w for w, _, _ in
+                          (t for s in recognised if s.text.strip() for t in _timed(s))],
+           "sampled": _sampled(recognised),
            "peak_mb": rss_mb()[1],
            "models_mb": models_mb}
     if profiler:
@@ -263,7 +315,8 @@ def run_worker(*args: str) -> dict:
 def _worker_main(argv: list[str]) -> int:
     kind, path, model, threads, *rest = argv
     if kind.startswith("raw"):
-        result = worker_raw(Path(path), model, int(threads), kind == "raw-samples")
+        result = worker_raw(Path(path), model, int(threads), kind == "raw-samples",
+                            seeded=kind != "raw-unseeded", app_features=kind == "raw-features")
     else:
         result = worker_app(Path(path), model, int(threads), rest[0], rest[1] == "1", rest[2])
     print(json.dumps(result))
@@ -274,19 +327,21 @@ def _best_runs(path: Path, model: str, threads: int, args: argparse.Namespace,
                say: Callable[[str], None]) -> dict[str, dict]:
     best: dict[str, dict] = {}
     for i in range(max(1, args.repeat)):
-        for kind in ("raw", "app"):
+        raw = "raw-unseeded" if args.raw_unseeded else "raw"
+        for key, kind in (("raw", raw), ("app", "app")):
             profile = "1" if args.profile and kind == "app" and i == 0 else "0"
             r = run_worker(kind, str(path), model, str(threads), args.speakers, profile,
                            args.speaker_runtime)
-            say(f"run {i + 1} {kind}: {r['total_s']:.1f} s")
+            say(f"run {i + 1} {kind}: {r['total_s']:.1f} s, {len(r['word_list'])} words")
             if profile == "1":
                 say(r["profile"])
-            if kind not in best or r["total_s"] < best[kind]["total_s"]:
-                best[kind] = r
+            if key not in best or r["total_s"] < best[key]["total_s"]:
+                best[key] = r
     return best
 
 
-def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
+def report(raw: dict, app: dict, audio_s: float, placed: list[Placed]) -> None:
+    """Stages, CPU, memory, words and the ratios against their targets."""
     rec = raw["stages"]["recognition"] + raw["stages"]["vad"] + raw["stages"]["decode"]
     print(f"\n{'stage (s)':<22}{'raw faster-whisper':>20}{'app':>10}{'app/raw':>9}"
           f"{'share of app':>14}")
@@ -309,13 +364,7 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
             f"{k} {a}/{b}" for k, (a, b) in d["calls"].items()))
     print(f"peak memory MB: raw {raw['peak_mb']:.0f}, app {app['peak_mb']:.0f} "
           f"(app: {app['models_mb']:.0f} MB after loading the models)")
-    # The app decodes to faster-whisper's own samples; the speaker stage may cut a segment
-    # where the voice changes and speech without words gets a marker segment, so the words
-    # are compared as well as the joined text.
-    print(f"same text as raw: {'yes' if raw['text'] == app['text'] else 'no'}; same words: "
-          f"{'yes' if raw['word_list'] == app['word_list'] else 'no'} ({len(raw['word_list'])} / "
-          f"{len(app['word_list'])}; cuts at voice changes and markers of speech without words "
-          "change the joined text only)")
+    words_report(raw, app, placed)
     whole = app["total_s"] / rec
     rtf = app["total_s"] / audio_s
     print(f"\nwhole app pipeline / raw recognition = {whole:.2f} (target <= 1.15): "
@@ -328,6 +377,40 @@ def report(raw: dict, app: dict, audio_s: float, minutes: float) -> None:
     det = app["stages"]["detection"]
     print(f"detection: {app['words']} words, {app['findings']} findings in {det:.2f} s = "
           f"{app['words'] / max(det, 1e-9):,.0f} words/s")
+
+
+def words_report(raw: dict, app: dict, placed: list[Placed]) -> None:
+    """Does the app keep every word raw faster-whisper writes? Words as recognised and in the
+    saved transcript (the speaker stage may cut a segment where the voice changes and speech
+    without words gets a marker segment: the joined text changes, no word should), the app's
+    word error rate against raw's, and both against the clips' references where they have
+    one; segments written by sampling (faster-whisper's temperature fallback) are where an
+    unseeded sampler writes other words from run to run."""
+    print(f"words: raw {len(raw['word_list'])}, app as recognised {len(app['recognised'])}, "
+          f"app saved {len(app['word_list'])}; same words as raw: "
+          f"{'yes' if raw['word_list'] == app['word_list'] else 'NO'}; saved = recognised: "
+          f"{'yes' if app['recognised'] == app['word_list'] else 'NO'}")
+    print(f"segments written by sampling (start s, temperature): raw "
+          f"{_sampled_text(raw['sampled'])}; app {_sampled_text(app['sampled'])}")
+    print(f"app against raw: {errors(scored_words(raw['timed']), scored_words(app['timed']))}")
+    for line in differences(raw["timed"], app["timed"], placed):
+        print(f"  raw -> app at {line}")
+    if placed:
+        refs = sum(1 for p in placed if p.clip.with_suffix(".txt").is_file())
+        print(f"WER against the references ({refs} referenced clips of {len(placed)}): "
+              f"raw {reference_errors(raw['timed'], placed)}; "
+              f"app {reference_errors(app['timed'], placed)}")
+
+
+def scored_words(timed: list) -> list[str]:
+    return [w for w, _, _ in scored(timed)]
+
+
+def _sampled_text(sampled: list) -> str:
+    if not sampled:
+        return "none"
+    return f"{len(sampled)}: " + ", ".join(f"{a:.0f} ({t:g})" for a, _, t in sampled[:6]) + (
+        ", ..." if len(sampled) > 6 else "")
 
 
 def cpu_report(raw: dict, app: dict, audio_s: float) -> None:
@@ -369,11 +452,15 @@ def main() -> int:
                         help="what runs the speaker models (the app: onnx, torch where the "
                              "export fails)")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--raw-unseeded", action="store_true",
+                        help="raw faster-whisper's sampler left unseeded (the app seeds its)")
     parser.add_argument("--same-samples", action="store_true",
                         help="also run raw faster-whisper on the app's decoded audio")
     parser.add_argument("--recording", choices=("mix", "interview"), default="mix",
                         help="mix: the shared clips back to back (many voices); interview: two "
                              "real AMI headset voices taking turns (bench/conversations.py)")
+    parser.add_argument("--save", type=Path, default=None,
+                        help="write both runs (stages, CPU, timed words) to this JSON file")
     parser.add_argument("--workdir", type=Path,
                         default=Path(tempfile.gettempdir()) / "anonyscribe-bench")
     parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
@@ -394,7 +481,11 @@ def main() -> int:
           f"model {model}, "
           f"{threads} CPU threads, speakers {args.speakers}, best of {args.repeat}\n")
     best = _best_runs(path, model, threads, args, lambda s: print(s, flush=True))
-    report(best["raw"], best["app"], audio_s, args.minutes)
+    if args.save:
+        args.save.write_text(json.dumps({k: {f: v for f, v in r.items() if f != "profile"}
+                                         for k, r in best.items()}))
+    placed = layout(audio_s) if args.recording == "mix" else []
+    report(best["raw"], best["app"], audio_s, placed)
     if args.same_samples:
         same = run_worker("raw-samples", str(path), model, str(threads), args.speakers, "0",
                           args.speaker_runtime)

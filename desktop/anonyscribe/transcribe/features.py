@@ -1,12 +1,18 @@
-"""Whisper's log-mel features computed a minute at a time: same numbers, a fraction of the memory.
+"""Whisper's log-mel features of a long recording in a fraction of faster-whisper's memory, and
+the very same numbers.
 
 faster-whisper computes the features of the whole recording in one go, and its intermediate
 arrays (framed samples, a complex spectrum, its magnitudes) take about 13 times the size of the
 audio: 5.6 GB on top of the decoded audio for a 2-hour interview (``bench/long_recording.py
---prelude``), enough to make a laptop swap. Every feature frame depends only on its own 400
-samples, so computing the frames block by block gives the same array (the same operations on
-the same numbers: bit for bit with NumPy's OpenBLAS) while only one block's intermediates
-exist at a time.
+--prelude``), enough to make a laptop swap. Every spectrum frame depends only on its own 400
+samples, so here the power spectrum is computed a minute of frames at a time, straight from
+the audio (no padded copy of it), into one array, and the mel filter bank is applied to that
+whole array in one product, as faster-whisper does. The product is not done block by block:
+OpenBLAS rounds a matrix product of a minute's columns differently from one of the whole
+recording (one float32 step in 0.06 % of the values on the bench's 10-minute mix), and that
+was enough to tip Whisper's beam search on near ties: raw faster-whisper and the app wrote
+1,135 and 1,199 words from the same audio (session 15). Memory: the power spectrum (1.26
+bytes per byte of audio) and the features (0.5) beside the audio, against about 16.
 Short inputs (a 30 s window, a clip) go through faster-whisper's own code unchanged.
 """
 
@@ -21,8 +27,8 @@ BLOCK_FRAMES = 6000  # one minute of 10 ms frames per block
 
 
 class BlockedFeatureExtractor(FeatureExtractor):
-    """A drop-in ``FeatureExtractor`` whose memory does not grow with the recording's length
-    beyond the padded copy of the audio and the features themselves."""
+    """A drop-in ``FeatureExtractor`` with faster-whisper's numbers, bit for bit, whose memory
+    grows with the recording by its power spectrum and the features themselves only."""
 
     def __call__(self, waveform: np.ndarray, padding: int = 160,
                  chunk_length: int | None = None) -> np.ndarray:
@@ -33,17 +39,26 @@ class BlockedFeatureExtractor(FeatureExtractor):
             return super().__call__(waveform, padding)
         # (faster-whisper's "dtype is not np.float32" is always true: a needless whole copy)
         waveform = np.asarray(waveform, dtype=np.float32)
-        padded = _padded(waveform, padding, self.n_fft // 2)
         window = np.hanning(self.n_fft + 1)[:-1].astype("float32")
-        frames = 1 + (len(padded) - self.n_fft) // self.hop_length
-        out = np.empty((self.mel_filters.shape[0], frames - 1), dtype=np.float32)
-        step = padded.strides[0] * self.hop_length
+        half = self.n_fft // 2
+        frames = 1 + (len(waveform) + padding + 2 * half - self.n_fft) // self.hop_length
+        # the power spectrum as faster-whisper's ``np.abs(stft[..., :-1]) ** 2`` (its last
+        # frame dropped), frame by frame in memory like it (a transposed array), so that the
+        # product below is the same BLAS call on the same numbers
+        power = np.empty((frames - 1, self.n_fft // 2 + 1), dtype=np.float32)
         for a, b in _blocks(frames - 1):
+            lo = a * self.hop_length
+            piece = _padded_slice(waveform, padding, half, lo,
+                                  lo + (b - a - 1) * self.hop_length + self.n_fft)
             framed = np.lib.stride_tricks.as_strided(
-                padded[a * self.hop_length:], (b - a, self.n_fft), (step, padded.strides[0]))
+                piece, (b - a, self.n_fft), (piece.strides[0] * self.hop_length,
+                                             piece.strides[0]))
             spectrum = np.fft.rfft(framed * window, n=self.n_fft, axis=-1).astype("complex64")
-            power = np.abs(spectrum.T) ** 2
-            out[:, a:b] = np.log10(np.clip(self.mel_filters @ power, a_min=1e-10, a_max=None))
+            power[a:b] = np.abs(spectrum) ** 2
+        out = self.mel_filters @ power.T
+        del power
+        np.clip(out, 1e-10, None, out=out)
+        np.log10(out, out=out)
         np.maximum(out, out.max() - 8.0, out=out)
         out += 4.0
         out /= 4.0
@@ -51,23 +66,27 @@ class BlockedFeatureExtractor(FeatureExtractor):
 
 
 def _blocks(n: int) -> list[tuple[int, int]]:
-    """Frame ranges of about ``BLOCK_FRAMES``; the last one is never small, because BLAS
-    multiplies a one- or two-column matrix by another method, which rounds differently."""
+    """Frame ranges of about ``BLOCK_FRAMES`` (the last one never small: a block's spectrum
+    costs a little per call)."""
     edges = list(range(0, n, BLOCK_FRAMES)) + [n]
     if len(edges) > 2 and edges[-1] - edges[-2] < BLOCK_FRAMES // 2:
         del edges[-2]
     return list(zip(edges, edges[1:], strict=False))
 
 
-def _padded(waveform: np.ndarray, padding: int, half: int) -> np.ndarray:
-    """``np.pad(np.pad(w, (0, padding)), half, mode="reflect")`` in one float32 array."""
+def _padded_slice(waveform: np.ndarray, padding: int, half: int, lo: int, hi: int
+                  ) -> np.ndarray:
+    """``np.pad(np.pad(w, (0, padding)), half, mode="reflect")[lo:hi]`` without the padded
+    copy of the whole recording: a view of the audio inside it, a small copy at its ends."""
     n = len(waveform) + padding
-    out = np.empty(n + 2 * half, dtype=np.float32)
-    out[half:half + len(waveform)] = waveform
-    out[half + len(waveform):half + n] = 0.0
-    core = out[half:half + n]
-    out[:half] = core[1:half + 1][::-1]
-    out[half + n:] = core[-half - 1:-1][::-1]
+    if half <= lo and hi <= half + len(waveform):
+        return waveform[lo - half: hi - half]
+    at = np.arange(lo, hi) - half  # position in the audio followed by ``padding`` zeros
+    at = np.where(at < 0, -at, at)  # reflected at the start (the first sample not repeated)
+    at = np.where(at >= n, 2 * (n - 1) - at, at)  # and at the end
+    out = np.zeros(hi - lo, dtype=np.float32)
+    inside = at < len(waveform)
+    out[inside] = waveform[at[inside]]
     return out
 
 
