@@ -644,7 +644,7 @@ def _load_spacy(model: str):  # noqa: ANN202 - spacy.Language
 
 def _coarse_tags(nlp) -> CoarseTags | None:  # noqa: ANN001 - spacy.Language
     """The model's coarse tags by direct tests, its attribute ruler then switched off (a
-    quarter of spaCy's time, for tags only); None where the ruler has to run itself."""
+    fifth of spaCy's time, for tags only); None where the ruler has to run itself."""
     if "attribute_ruler" not in nlp.pipe_names:
         return None
     coarse = CoarseTags.from_patterns(nlp.get_pipe("attribute_ruler").patterns)

@@ -2,7 +2,7 @@
 
 The model's ``attribute_ruler`` turns the tagger's fine tags into coarse ones with about 180
 token patterns (lemmas and morphology too, which detection never reads). Run through spaCy's
-general Matcher they cost about a quarter of the model's time; the patterns that set the
+general Matcher they cost about a fifth of the model's time; the patterns that set the
 coarse tag are single tokens or short fixed sequences tested on the tag, the lower-case form,
 the dependency label and whether the token is white space, so a direct test per token gives
 the same tags. The rules are read from the loaded model (not copied), applied in the ruler's
