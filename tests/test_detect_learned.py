@@ -111,6 +111,22 @@ def test_a_word_said_twice_at_once_is_a_feature(rules: Detector) -> None:
     assert not any(f.startswith("rep|") for f in feats[text.index("coordinator")])
 
 
+def test_features_kept_per_word_form_match_a_fresh_featuriser(rules: Detector) -> None:
+    """The per-form features are kept between documents: a featuriser that has read other
+    text (cased and not, the same words in other shapes) gives the same lists as a new one."""
+    text = "Then Marlowe rang. marlowe said THE rota was fine, the rota, and Marlowe left."
+    ctx = Context(cased=True, tokens=[])
+    fresh = Featuriser(rules.word_sets()).words(text, [], ctx)
+    used = Featuriser(rules.word_sets())
+    used.words(text.lower(), [], Context(cased=False))
+    used.words(text.upper(), [], Context(cased=True))
+    again = used.words(text, [], ctx)
+    assert [w.feats for w in again] == [w.feats for w in fresh]
+    shapes = {w.tok.text: next(f for f in w.feats if f.startswith("sh=")) for w in fresh}
+    assert shapes["Marlowe"] == "sh=C|c" and shapes["marlowe"] == "sh=l|c"
+    assert shapes["THE"] == "sh=A|c"
+
+
 # -- the second pass (stacking) ----------------------------------------------------------------
 def test_context_features_read_neighbours_and_other_occurrences(rules: Detector) -> None:
     """The second pass sees what the first said two words either side and of the same word

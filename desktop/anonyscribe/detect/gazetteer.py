@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import Tok
 
@@ -19,6 +20,7 @@ _SKIP = {"'s", ".", ",", "-"}
 MAX_TOKENS = 10
 
 
+@lru_cache(maxsize=1 << 16)  # the same words again and again, in every document
 def norm_token(word: str) -> str:
     w = _STRIP.sub("", word.casefold())
     return _SYNONYMS.get(w, w)

@@ -101,13 +101,29 @@ def _length(n: int) -> str:
 
 class Featuriser:
     """Turns text plus the rules' spans into per-word feature lists (no identity of a word
-    except closed-class ones: function words and titles)."""
+    except closed-class ones: function words and titles).
+
+    What depends on a word's form alone (its list signature, shape, suffixes, whether it is
+    a context word) is worked out once per form and kept: a document repeats its words, and
+    the same detector reads many documents, so most features are looked up, not built."""
 
     def __init__(self, sets: WordSets) -> None:
         self.s = sets
+        self._sigs: dict[str, str] = {}
+        self._shapes: dict[str, str] = {}
+        self._base: dict[tuple[str, str, str], tuple[str, ...]] = {}
+        self._lexical: dict[str, tuple[str, ...]] = {}
+        self._near: dict[tuple[str, str], tuple[str, str]] = {}
+        self._context: dict[str, tuple[str, ...] | None] = {}
 
     def signature(self, lw: str) -> str:
         """Which lists hold the word, as a short code (e.g. 'E.F.S': word, given, surname)."""
+        sig = self._sigs.get(lw)
+        if sig is None:
+            sig = self._sigs[lw] = self._signature(lw)
+        return sig
+
+    def _signature(self, lw: str) -> str:
         s, lex = self.s, self.s.lex
         bits = []
         if lw in STOP:
@@ -130,72 +146,129 @@ class Featuriser:
             bits.append("R")
         return ".".join(bits) or "-"
 
+    def _shape(self, w: str) -> str:
+        sh = self._shapes.get(w)
+        if sh is None:
+            sh = self._shapes[w] = _shape(w)
+        return sh
+
+    def _base_feats(self, lw: str, sh: str, sig: str, cased: str) -> tuple[str, ...]:
+        """A scored word's first four features: shape, signature, both, length."""
+        key = (lw, sh, cased)
+        f = self._base.get(key)
+        if f is None:
+            f = self._base[key] = (f"sh={sh}|{cased}", f"sig={sig}", f"sig={sig}|sh={sh}|{cased}",
+                                   f"len={_length(len(lw))}|sh={sh}")
+        return f
+
+    def _lexical_feats(self, lw: str) -> tuple[str, ...]:
+        """The word itself if closed-class (a function word, a title), else its last letters."""
+        f = self._lexical.get(lw)
+        if f is None:
+            if lw in STOP or lw in self.s.titles:
+                f = (f"w={lw}",)
+            elif len(lw) >= 5 and lw.isalpha():
+                f = (f"s3={lw[-3:]}", f"s2={lw[-2:]}")
+            else:
+                f = ()
+            self._lexical[lw] = f
+        return f
+
+    def _near_feats(self, sig: str, sh: str) -> tuple[str, str]:
+        """A token as the word before and as the word after a scored one."""
+        key = (sig, sh)
+        f = self._near.get(key)
+        if f is None:
+            f = self._near[key] = (f"sig-1={sig}|sh={sh}", f"sig+1={sig}|sh={sh}")
+        return f
+
+    def _context_feats(self, lw: str) -> tuple[str, ...] | None:
+        """A frequent function, cue or punctuation word as context 1 before, 1 after, 2-3
+        before, 2-3 after; None for any other word (a name says nothing as context)."""
+        if lw in self._context:
+            return self._context[lw]
+        f = None
+        if lw in STOP or lw in _PUNCT_CONTEXT or self.s.lex.is_word(lw) \
+                and lw not in self.s.lex.first_names:
+            f = (f"c-1={lw}", f"c+1={lw}", f"cL={lw}", f"cR={lw}")
+        self._context[lw] = f
+        return f
+
     def words(self, text: str, rules: list[Span], ctx: Context) -> list[Word]:
         toks = ctx.tokens or tokenize(text)
         starts = [sp.start for sp in rules]
         label_ends = {m.start(): m.end() for m in _LABEL_LINE.finditer(text)}
         line_starts = sorted(label_ends)
         ent_starts = [e[0] for e in ctx.ents]
-        info = []  # per token: lower, shape, signature, rule index
+        n = len(toks)
+        lows: list[str] = []
+        shapes: list[str] = []
+        sigs: list[str] = []
+        ruled: list[int] = []
+        near: list[tuple[str, str]] = []
+        around: list[tuple[str, ...] | None] = []
         for t in toks:
             k = bisect_right(starts, t.start) - 1
-            rule = k if k >= 0 and rules[k].end > t.start else -1
+            ruled.append(k if k >= 0 and rules[k].end > t.start else -1)
             lw = t.lower
-            info.append((lw, _shape(t.text) if t.is_word else "p",
-                         self.signature(lw) if t.is_word else "p", rule))
+            if t.text[0].isalnum():
+                sh, sig = self._shape(t.text), self.signature(lw)
+            else:
+                sh = sig = "p"
+            lows.append(lw)
+            shapes.append(sh)
+            sigs.append(sig)
+            near.append(self._near_feats(sig, sh))
+            around.append(self._context_feats(lw))
         out: list[Word] = []
         cased = "c" if ctx.cased else "u"
+        pos_of = ctx.pos.get
         for i, t in enumerate(toks):
-            if not t.is_word:
+            if not t.text[0].isalnum():
                 continue
-            lw, sh, sig, rule = info[i]
+            rule = ruled[i]
             if rule >= 0:  # a rule's word is never scored: only its place is needed
                 out.append(Word(t, [], rule))
                 continue
-            f = [f"sh={sh}|{cased}", f"sig={sig}", f"sig={sig}|sh={sh}|{cased}",
-                 f"len={_length(len(lw))}|sh={sh}"]
+            lw, sh, sig = lows[i], shapes[i], sigs[i]
+            f = list(self._base_feats(lw, sh, sig, cased))
             if t.sent_start:
                 f.append(f"start|sh={sh}")
             k = bisect_right(line_starts, t.start) - 1
             if k >= 0 and t.start < label_ends[line_starts[k]] \
                     and "\n" not in text[line_starts[k]:t.start]:
                 f.append(f"label|sh={sh}")
-            if lw not in STOP and any(0 <= j < len(toks) and info[j][0] == lw
-                                      for j in (i - 1, i + 1)):
+            if lw not in STOP and (i > 0 and lows[i - 1] == lw
+                                   or i + 1 < n and lows[i + 1] == lw):
                 f.append(f"rep|sig={sig}")  # said twice at once: a restart on a name
-            if lw in STOP or lw in self.s.titles:
-                f.append(f"w={lw}")
-            elif len(lw) >= 5 and lw.isalpha():
-                f.append(f"s3={lw[-3:]}")
-                f.append(f"s2={lw[-2:]}")
-            pos = ctx.pos.get(t.start)
+            f.extend(self._lexical_feats(lw))
+            pos = pos_of(t.start)
             if pos:
                 f.append(f"pos={pos}")
                 f.append(f"pos={pos}|sh={sh}")
             k = bisect_right(ent_starts, t.start) - 1
             if k >= 0 and ctx.ents[k][1] > t.start:
                 f.append(f"ent={ctx.ents[k][2]}|{cased}")
-            for d in (-1, 1):
+            for d, side in ((-1, 0), (1, 1)):
                 j = i + d
-                if 0 <= j < len(toks):
-                    nlw, nsh, nsig, nrule = info[j]
-                    f.append(f"sig{d:+d}={nsig}|sh={nsh}")
+                if 0 <= j < n:
+                    f.append(near[j][side])
+                    nrule = ruled[j]
                     if nrule >= 0 and nrule != rule:
                         gap = text[min(t.end, toks[j].end):max(t.start, toks[j].start)]
                         tight = "t" if gap.strip() == "" and "\n" not in gap else "g"
                         f.append(f"rule{d:+d}={rules[nrule].type}|{tight}")
-                    npos = ctx.pos.get(toks[j].start)
+                    npos = pos_of(toks[j].start)
                     if npos:
                         f.append(f"pos{d:+d}={npos}")
                 else:
                     f.append(f"edge{d:+d}")
-            for d in (-3, -2, -1, 1, 2, 3):
-                j = i + d
-                if 0 <= j < len(toks):
-                    w = info[j][0]
-                    if w in STOP or w in _PUNCT_CONTEXT or self.s.lex.is_word(w) \
-                            and w not in self.s.lex.first_names:
-                        f.append(f"c{d:+d}={w}" if abs(d) == 1 else f"c{'L' if d < 0 else 'R'}={w}")
+            for j, slot in ((i - 3, 2), (i - 2, 2), (i - 1, 0), (i + 1, 1), (i + 2, 3),
+                            (i + 3, 3)):
+                if 0 <= j < n:
+                    c = around[j]
+                    if c is not None:
+                        f.append(c[slot])
             out.append(Word(t, f, rule))
         return out
 
@@ -261,10 +334,11 @@ class Model:
         index, rows = self._table
         idx: list[int] = []
         starts: list[int] = []
+        get = index.get
         for fs in feats:
             starts.append(len(idx))
             idx.append(0)  # the bias row: no word's sum is empty
-            idx.extend(k for k in map(index.get, fs) if k is not None)
+            idx += [k for k in map(get, fs) if k is not None]
         z = np.add.reduceat(rows[idx], starts, axis=0)
         z = np.exp(z - z.max(axis=1, keepdims=True))
         p = z / z.sum(axis=1, keepdims=True)
@@ -419,10 +493,10 @@ def context_features(text: str, words: list[Word], scored: list[tuple[float, str
         if 0 < k < n - 1:
             f.append(f"n-1={tags[k - 1]}|n+1={tags[k + 1]}")
         lw = w.tok.lower
-        other = [(p, j) for p, j in best.get(lw, ()) if j != k]
-        if other:
-            j = other[0][1]
-            f.append(f"doc={tags[j]}")
+        for _, j in best.get(lw, ()):
+            if j != k:  # the likeliest other occurrence
+                f.append(f"doc={tags[j]}")
+                break
         for t in sorted(ruled.get(lw, ())):
             f.append(f"docR={t}")
         self_cap = w.tok.text[0].isupper() and not w.tok.sent_start

@@ -86,8 +86,13 @@ _GROUP_CUES = {"the", "at", "with", "from", "to", "for", "by", "via", "through",
                "called", "joined", ","}
 
 
+_GROUP_HEAD_ENDS = frozenset(h[-1] for h in _GROUP_HEADS)  # a cheap test before the loop
+
+
 def _group_head(toks: list[Tok], i: int) -> int:
     """How many tokens a group's head ending at toks[i] has ("food bank": 2), else 0."""
+    if toks[i].lower not in _GROUP_HEAD_ENDS:
+        return 0
     for head in _GROUP_HEADS:
         n = len(head)
         if i - n + 1 >= 1 and tuple(t.lower for t in toks[i - n + 1:i + 1]) == head:
@@ -118,6 +123,7 @@ _STREET_HEADS = {"lane", "road", "street", "avenue", "hill", "green", "square", 
 # National charities said with their local branch's place after them ("age uk south lakeland").
 _BRANCHED = (("age", "uk"), ("age", "concern"), ("citizens", "advice"), ("healthwatch",),
              ("home-start",), ("home", "start"), ("mencap",), ("samaritans",))
+_BRANCHED_FIRST = frozenset(b[0] for b in _BRANCHED)  # a cheap test before the loop
 _SAINTS = {"st", "saint", "sts"}
 # What follows a saint's name in a church's name ("st john the baptist").
 _SAINT_EPITHETS = {"baptist", "evangelist", "apostle", "divine", "great", "martyr", "confessor",
@@ -667,6 +673,8 @@ class OrgSites(OrgBase):
         out: list[Span] = []
         toks, lex = chunk.toks, self.lex
         for i in range(len(toks)):
+            if toks[i].lower not in _BRANCHED_FIRST:
+                continue
             for name in _BRANCHED:
                 n = len(name)
                 if tuple(w.lower for w in toks[i:i + n]) != name:
