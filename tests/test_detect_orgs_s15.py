@@ -49,3 +49,31 @@ def test_shared_kind_of_place_through_the_detector(det: Detector) -> None:
     i, j = text.index("black"), text.index(" at the")
     assert any(s.start <= i and s.end >= j and s.type == "ORGANISATION"
                for s in det.detect_text(text))
+
+
+def _called(det: Detector, text: str) -> list[str]:
+    return [s.text for s in det.detect_text(text) if s.source == "org-called"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("the one by the chapel, people call it the hub, the manager is there", "hub"),
+    ("the fish place, everyone still calls it the corran and the boats go out", "corran"),
+    ("we call it pmu but on the signs its something else", "pmu"),
+    ("its called kestrel now the co chair is good", "kestrel"),
+    ("Nobody says the full name. Everyone calls it the Larches, even the managers. "
+     "I have worked there for six years and I know every corner of it.", "Larches"),
+])
+def test_the_name_people_call_a_place(det: Detector, text: str, name: str) -> None:
+    assert name in _called(det, text), text
+
+
+@pytest.mark.parametrize("text", [
+    "its called part of the job really",
+    "we call it based at the county office",
+    "we call it a day at five",
+    "what do you call it, the thing with the wheels",
+    "It's not easy. They call it burnout, I suppose. The managers talk about it a lot and "
+    "nobody really knows what to do about the rota or the sickness.",
+])
+def test_what_is_called_but_names_no_place(det: Detector, text: str) -> None:
+    assert not _called(det, text), text
