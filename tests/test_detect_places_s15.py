@@ -37,6 +37,7 @@ def test_an_irish_name_is_covered_whole(det: Detector) -> None:
     "we went to aiberdeen an banff an elgin for the courts",
     "it was an honour to work there, an absolute pleasure",
     "i did an svq and an hnc at the college",
+    "and then an she's like no way",
 ])
 def test_english_and_scots_an_is_no_irish_name(det: Detector, text: str) -> None:
     assert not _irish(det, text), text

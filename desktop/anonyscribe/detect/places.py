@@ -121,7 +121,7 @@ class PlaceRecognizer:
 
     def _foreign(self, w: Tok, chunk: Chunk) -> bool:
         """A word no English list has, cased as a name where the text is cased."""
-        return w.is_alpha and len(w.text) >= 3 and w.lower not in STOP \
+        return w.text.isalpha() and len(w.text) >= 3 and w.lower not in STOP \
             and w.lower not in FILLERS and not self.lex.is_word(w.lower) \
             and not w.text.isupper() and (w.is_cap or not chunk.cased)
 
