@@ -69,6 +69,14 @@ def _done(text: str, marked: list[tuple[str, str]], allowed=lambda sp: True
      [("carlow i t", "LOCATION")]),
     ("a recovery worker in h m p brinford the local jail", [("brinford", "LOCATION")],
      [("h m p brinford", "LOCATION")]),
+    # a name joined by "and" to an organisation whose kind of place both share
+    ("across Brindle and Hawkmoor PCN this year", [("Brindle", "LOCATION"),
+                                                   ("Hawkmoor PCN", "ORGANISATION")],
+     [("Brindle and Hawkmoor PCN", "ORGANISATION")]),
+    ("i chair the polish and czech staff network", [("czech staff network", "ORGANISATION")],
+     [("polish and czech staff network", "ORGANISATION")]),
+    ("she runs Okoro & Daughters Care now", [("Daughters Care", "ORGANISATION")],
+     [("Okoro & Daughters Care", "ORGANISATION")]),
 ])
 def test_grows_over_what_completes_a_name(text, marked, want):
     assert _done(text, marked) == want
@@ -95,6 +103,19 @@ def test_grows_over_what_completes_a_name(text, marked, want):
     # "i" and "a" are words, not an initialism
     ("i live in leeds i think", [("leeds", "LOCATION")]),
     ("and so a i leeds", [("leeds", "LOCATION")]),
+    # "and" before an organisation: a person, a time, a small word, a lower-case word before
+    # a capitalised name, a name with its own kind of place, or no kind of place shared
+    ("I rang Tamsin and Pellow Surgery", [("Tamsin", "PERSON"), ("Pellow Surgery",
+                                                                  "ORGANISATION")]),
+    ("on Fridays and Pellow Surgery on Mondays", [("Pellow Surgery", "ORGANISATION")]),
+    ("days and nights and Pellow Surgery", [("Pellow Surgery", "ORGANISATION")]),
+    ("it was me and Pellow Surgery", [("Pellow Surgery", "ORGANISATION")]),
+    ("locums and Pellow Surgery", [("Pellow Surgery", "ORGANISATION")]),
+    ("Tullow Hospital and Pellow Surgery", [("Tullow Hospital", "ORGANISATION"),
+                                            ("Pellow Surgery", "ORGANISATION")]),
+    ("Brindle and Hawkmoor", [("Brindle", "LOCATION"), ("Hawkmoor", "ORGANISATION")]),
+    ("Tullow and Pellow Surgery", [("Tullow", "ORGANISATION"), ("Pellow Surgery",
+                                                                "ORGANISATION")]),
 ])
 def test_leaves_what_does_not_complete_a_name(text, marked):
     assert _done(text, marked) == marked

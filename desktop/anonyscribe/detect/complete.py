@@ -11,7 +11,10 @@ text order, grows a span over what completes it:
 * a possessive "'s" that is part of an organisation's name ("St Mary's", "the Sheppy's");
 * the name before a span that is only a kind of place ("kind hands" before "homecare");
 * the number of a grade said after it ("cnm two", "fy 2", "st six");
-* the letters of an initialism said beside it ("dundalk i t", "t k maxx", "h m p durham").
+* the letters of an initialism said beside it ("dundalk i t", "t k maxx", "h m p durham");
+* a name joined by "and" before an organisation that ends in its kind of place, which the
+  two share ("Leigh and Atherton PCN", "Okoro and Daughters Care", "black and brown staff
+  network"): every word of the name is covered, "and" too.
 
 Nothing crosses a line, a label or a never-listed phrase (the engine's ``allowed`` test). Each
 step looks at a bounded number of words after one span, so the pass stays linear.
@@ -25,6 +28,7 @@ from collections.abc import Callable
 from ..core.model import Span
 from .lexicon import STOP
 from .numbers import NUMBER_WORDS
+from .org_words import NOT_A_NAME
 from .text import FILLERS
 
 ORG = "ORGANISATION"
@@ -77,6 +81,11 @@ _LOOK_BACK = 80
 _DETS = frozenset({"a", "an", "the"})
 _MAX_AHEAD = 4
 _GROWS = frozenset({ORG, "LOCATION", "PERSON"})  # not a post, a date or a number
+# Kinds of place two names joined by "and" share ("Leigh and Atherton PCN", "the women and
+# children's unit"): the completion heads and the kinds of unit inside a hospital.
+_SHARED_HEADS = HEADS | frozenset({"unit", "ward", "wing", "team", "group", "hub", "clinic"})
+_JOIN = re.compile(r"[ \t]+(?:and|&)[ \t]+$", re.IGNORECASE)
+_WEEKDAYS = _wordset("monday tuesday wednesday thursday friday saturday sunday")
 
 
 def complete(text: str, spans: list[Span], allowed: Callable[[Span], bool]) -> list[Span]:
@@ -91,6 +100,11 @@ def complete(text: str, spans: list[Span], allowed: Callable[[Span], bool]) -> l
             before = back(text, sp, floor)
             if before is not None and allowed(before):
                 sp = before
+        joined = _joined_before(text, sp, out[-1] if out else None)
+        if joined is not None and allowed(joined):
+            if out and joined.start < out[-1].end:
+                out.pop()  # the name before "and" is part of this one
+            sp = joined
         j = i + 1
         while True:
             grown, used = _grow(text, sp, spans, j)
@@ -187,6 +201,44 @@ def _name_before(text: str, sp: Span, floor: int) -> Span | None:
     if start == sp.start:
         return None
     return Span(start, sp.end, ORG, text[start:sp.end], sp.score, sp.source)
+
+
+def _joined_before(text: str, sp: Span, prev: Span | None) -> Span | None:
+    """An organisation ending in its kind of place with a name joined before it by "and"
+    that shares the kind ("Leigh and Atherton PCN", "Okoro and Daughters Care"): the span
+    grown back over "and" and that name - the place found there (a short name with no kind
+    of place of its own; not a person, "Sarah and Castle Surgery", nor an organisation of its
+    own, "the Royal and Castle Hospital") or one word that is no small, time or head word."""
+    words = [w.lower() for w in _WORD.findall(sp.text)]
+    if sp.type != ORG or len(words) < 2 or words[-1] not in _SHARED_HEADS \
+            or words[0] in _SHARED_HEADS:
+        return None
+    join = _JOIN.search(text, max(0, sp.start - 12), sp.start)
+    if join is None:
+        return None
+    if prev is not None and prev.end == join.start():
+        named = [w.lower() for w in _WORD.findall(prev.text)]
+        if prev.type != "LOCATION" or not named or len(named) > 2 \
+                or any(w in _SHARED_HEADS for w in named):
+            return None
+        start = prev.start
+    else:
+        m = _WORD_BEFORE.search(text, max(0, join.start() - 40), join.start())
+        if m is None or (prev is not None and m.start() < prev.end) \
+                or not _joinable(m.group(), sp.text):
+            return None
+        start = m.start()
+    return Span(start, sp.end, ORG, text[start:sp.end], sp.score, sp.source)
+
+
+def _joinable(word: str, name: str) -> bool:
+    """Can ``word`` be the first of two names that share a kind of place: a word cased like
+    the name's first, not a small word, filler, time or head word ("on Fridays and ...")."""
+    low = word.lower()
+    return word.isalpha() and len(word) > 1 and word[0].isupper() == name[0].isupper() \
+        and low not in STOP and low not in FILLERS and low not in NOT_A_NAME \
+        and low not in _SHARED_HEADS and low not in _WEEKDAYS \
+        and not low.rstrip("s").endswith("day") and low not in NUMBER_WORDS
 
 
 def _of_tail(text: str, sp: Span, words: list[tuple[int, int, str]], spans: list[Span],

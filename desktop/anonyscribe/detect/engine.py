@@ -24,6 +24,7 @@ from .dates import CALENDAR_WORDS, DateRecognizer
 from .learned import Context, Model, SecondOpinion, WordSets
 from .lexicon import STOP, Lexicon
 from .numbers import NumberRecognizer
+from .org_words import names_an_instrument
 from .orgs import OrganisationRecognizer
 from .patterns import PatternRecognizer
 from .people import PARTICLES, PersonRecognizer, said_as_day
@@ -187,8 +188,11 @@ class Detector:
         stops = _Intervals(blocked)
         cands = [c for c in cands if not stops.overlaps(c.start, c.end)
                  and self._allowed(c, text)]
-        inside = _Intervals(m.span() for m in self._never_rx.finditer(text)) \
-            if self._never_rx is not None else _Intervals(())  # "England" in "NHS England"
+        never = [m.span() for m in self._never_rx.finditer(text)] \
+            if self._never_rx is not None else []  # "England" in "NHS England"
+        never += [(c.start, c.end) for c in cands  # "Glasgow" in "Glasgow Coma Scale"
+                  if c.type == "ORGANISATION" and names_an_instrument(c.text)]
+        inside = _Intervals(never)
         cands = [c for c in cands if c.source == "study-always"
                  or not inside.contains(c.start, c.end)]
 

@@ -49,6 +49,20 @@ CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "crit
                 "independent", "assisted", "extra", "white", "opera", "council", "parliament",
                 "commons", "lords", "care", "full", "free", "out", "big", "first", "next"}
 
+# Last words of what is named like a body but is a law, a scale, a benefit, a campaign or a
+# form ("Mental Health Act", "Glasgow Coma Scale", "Carer's Allowance", "Microsoft Forms"):
+# no one works there. Not "fund" or "scheme", which name bodies too ("Student Support Fund").
+INSTRUMENT_HEADS = frozenset({
+    "act", "acts", "scale", "scales", "score", "scores", "allowance", "allowances",
+    "payment", "payments", "campaign", "campaigns", "award", "awards", "bill", "credit",
+    "credits", "visa", "visas", "exam", "exams", "questionnaire", "tariff", "form", "forms"})
+
+
+def names_an_instrument(name: str) -> bool:
+    """Is ``name`` (an organisation's surface) a law, scale, benefit, campaign or form?"""
+    words = re.findall(r"[^\W\d_]+", name.lower())
+    return len(words) > 1 and words[-1] in INSTRUMENT_HEADS
+
 
 def function_word(w: Tok) -> bool:
     """A function word or a contraction of one ("I've", "who's", "theres"): never a name's

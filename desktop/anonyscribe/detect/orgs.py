@@ -10,13 +10,29 @@ from .org_celtic import celtic_names
 from .org_codes import OrgCodes
 from .org_firms import OrgFirms
 from .org_sites import OrgSites
-from .org_words import AT_WORDS, BODY_TAILS, CARE_GENERIC, COMPASS, MONTHS, function_word
+from .org_words import (
+    AT_WORDS,
+    BODY_TAILS,
+    CARE_GENERIC,
+    COMPASS,
+    MONTHS,
+    PREPOSITIONS,
+    function_word,
+)
 from .places import accept_phrase
-from .text import Chunk, Tok, tokenize
+from .text import FILLERS, Chunk, Tok, tokenize
 
 _NATIONS = {"wales", "scotland", "england", "ireland"}
 # Kinds of place that begin a name ("port of tilbury"): never a brand said alone.
 _KIND_FIRST = {"port", "harbour", "dock", "docks", "airport", "isle", "our"}
+# Who gives a place the name people use for it ("everyone calls it the trump"), the words
+# that may stand before the verb ("we still call it"), and what says "it's called" was said.
+_CALLERS = {"people", "everyone", "everybody", "we", "they", "folk", "locals", "staff",
+            "patients", "you", "all"}
+_CALL_ADVERBS = {"still", "all", "just", "now", "always", "usually", "even", "sometimes"}
+_IT_IS = {"it's", "its", "it’s", "is", "was"}
+# After a name, a preposition says a description goes on ("we call it based at ...").
+_GOES_ON = PREPOSITIONS | {"at", "in", "on", "of", "for", "with", "to", "from", "by", "about"}
 
 
 class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
@@ -83,6 +99,7 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         out.extend(self._unknown_initialisms(chunk))
         out.extend(self._royal_names(chunk))
         out.extend(self._said_in_passing(chunk))
+        out.extend(self._called_names(chunk))
         out.extend(self._appositions(chunk))
         out.extend(self._tree_and_site_names(chunk))
         out.extend(self._unit_codes(chunk))
@@ -119,6 +136,35 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
         if not chunk.cased:
             out.extend(self._joined_lower(chunk, out))
             out.extend(self._joined_wards(chunk, out))
+        return out
+
+    def _called_names(self, chunk: Chunk) -> list[Span]:
+        """"everyone calls it the trump", "we call it amu", "it's called rise now": the words
+        after a naming verb are the name people use for a place. A guess: up to three words,
+        no small word or filler, not a noun phrase going on ("it's called part of the job",
+        "we call it based at"), capitalised in cased text ("they call it burnout")."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i in range(len(toks)):
+            j = _after_naming(toks, i)
+            if j is None:
+                continue
+            if j < len(toks) and toks[j].lower == "the":
+                j += 1
+            run: list[Tok] = []
+            while j < len(toks) and len(run) < 3 and toks[j].is_word \
+                    and not function_word(toks[j]) and toks[j].lower not in FILLERS \
+                    and not (run and toks[j].sent_start):
+                run.append(toks[j])
+                j += 1
+            if not run or j < len(toks) and toks[j].lower in _GOES_ON \
+                    or chunk.cased and not run[0].is_cap:
+                continue
+            tail = self._lower_guess(run, toks)
+            if tail is None:
+                continue
+            s, e = run[0].start, run[tail].end
+            out.append(Span(s, e, "ORGANISATION", chunk.text[s:e], 0.5, "org-called"))
         return out
 
     def _joined_and_extended(self, chunk: Chunk, found: list[Span]) -> list[Span]:
@@ -247,3 +293,23 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
             and lw not in self.generic and lw not in CARE_GENERIC \
             and lw not in COMPASS and lw not in self.titles and lw not in _KIND_FIRST \
             and any(w.lower in self.heads or w.lower in lex.place_words for w in rest)
+
+
+def _after_naming(toks: list[Tok], i: int) -> int | None:
+    """Where the name starts if toks[i] is the verb of "(everyone) (still) calls it" or "it's
+    (now) called"; else None."""
+    t = toks[i]
+    if t.lower in ("call", "calls") and i + 1 < len(toks) and toks[i + 1].lower == "it":
+        j = i - 1
+        while j >= 0 and toks[j].lower in _CALL_ADVERBS - {"all"}:
+            j -= 1
+        return i + 2 if j >= 0 and toks[j].lower in _CALLERS else None
+    if t.lower == "called" and i > 0:
+        j = i - 1
+        while j > 0 and toks[j].lower in _CALL_ADVERBS:
+            j -= 1
+        if toks[j].lower in ("it's", "its", "it’s"):
+            return i + 1
+        if toks[j].lower in _IT_IS and j > 0 and toks[j - 1].lower == "it":
+            return i + 1
+    return None

@@ -28,6 +28,14 @@ _ROAD = re.compile(r"^(?:[MA]\d{1,4}|B\d{3,4}|N\d{1,2}|R\d{3})(?:\(M\))?$")
 # Letters of roads said aloud before number words ("the r two five seven").
 _SAID_ROAD_LETTERS = {"a", "m", "b", "n", "r"}
 _PLACE_AND = {"and", "or", "&"}
+# Irish place names begin with the article ("an Daingean", "an Cheathrú Rua", "Baile an
+# Fheirtéaraigh", "Baile na nGall"); the word after it looks Irish: a long vowel, a softened
+# or eclipsed first consonant, or an Irish ending. English says "an" before a vowel sound and
+# Scots "an" ("and") joins English-looking names ("aiberdeen an banff"), which this leaves.
+_IRISH_ARTICLES = {"an", "na"}
+_IRISH_LETTERS = re.compile(r"[áéíóú]")
+_IRISH_START = re.compile(r"^(?:[bcdfgmpst]h|bhf|mb|gc|nd|ng|bp|dt|ts|n-|t-)")
+_IRISH_END = re.compile(r"(?:ean|eann|aigh|ach|ín|án|ille)$")
 _PAIR_PREPS = {"in", "from", "between", "across", "around", "round", "near", "covering"}
 # Prepositions that end a street name read backwards ("the a686 near Garrigill Green").
 _NOT_IN_STREET = {"near", "past", "opposite", "behind", "beside", "towards", "via", "outside"}
@@ -88,7 +96,40 @@ class PlaceRecognizer:
         out.extend(self._cued(chunk))
         out.extend(self._coordinated(chunk, out))
         out.extend(self._place_pairs(chunk, common))
+        out.extend(self._irish_names(chunk))
         return out
+
+    def _irish_names(self, chunk: Chunk) -> list[Span]:
+        """Irish place names said with their article ("an daingean", "An Clochán Liath",
+        "baile an fheirtéaraigh"): the article, the Irish-looking word after it, up to two
+        more words no English list has, and one such word before ("baile", "rann")."""
+        out: list[Span] = []
+        toks = chunk.toks
+        for i, t in enumerate(toks[:-1]):
+            if t.lower not in _IRISH_ARTICLES or not self._irish_word(toks[i + 1], chunk):
+                continue
+            e = i + 1
+            while e + 1 < len(toks) and e < i + 3 and self._foreign(toks[e + 1], chunk) \
+                    and toks[e].end + 1 == toks[e + 1].start:
+                e += 1
+            s = i
+            if i and self._foreign(toks[i - 1], chunk) and toks[i - 1].end + 1 == t.start:
+                s = i - 1
+            a, b = toks[s].start, toks[e].end
+            out.append(Span(a, b, "LOCATION", chunk.text[a:b], 0.55, "irish-name"))
+        return out
+
+    def _foreign(self, w: Tok, chunk: Chunk) -> bool:
+        """A word no English list has, cased as a name where the text is cased."""
+        return w.text.isalpha() and len(w.text) >= 3 and w.lower not in STOP \
+            and w.lower not in FILLERS and not self.lex.is_word(w.lower) \
+            and not w.text.isupper() and (w.is_cap or not chunk.cased)
+
+    def _irish_word(self, w: Tok, chunk: Chunk) -> bool:
+        low = w.lower
+        return self._foreign(w, chunk) and (len(low) >= 4 or _IRISH_LETTERS.search(low)) \
+            and (bool(_IRISH_LETTERS.search(low)) or bool(_IRISH_START.match(low))
+                 or bool(_IRISH_END.search(low)))
 
     @staticmethod
     def _place_pairs(chunk: Chunk, common: dict[int, int]) -> list[Span]:
