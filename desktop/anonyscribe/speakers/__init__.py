@@ -20,7 +20,7 @@ import numpy as np
 from ..core.cancel import CancelToken
 from ..core.model import SpeakerTime, Transcript
 from ..media import decode, probe
-from . import asking
+from . import asking, reseed
 from . import diarize as diarization  # the module: ``speakers.diarize`` stays the module
 from .channels import channel_turns_from_file
 from .teams import (
@@ -124,6 +124,12 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
     if num_speakers == 2:
         asked = asking.by_questions(transcript, found, audio)
+        if asked is None or len({t.speaker for t in asked}) < 2:
+            # neither the voices nor the words split it: the roles may lead the voices'
+            # search to a split it did not reach (``reseed``)
+            again = reseed.reseeded(transcript, found)
+            if again is not None:
+                found, asked = again, asking.by_questions(transcript, again, audio)
         if asked is not None:  # one voice: the diarizer's weak split undone
             one = len({t.speaker for t in asked}) == 1
             return asked, [], ALIKE_NOTE if one else ASKED_NOTE, found.speech

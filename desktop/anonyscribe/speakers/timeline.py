@@ -29,8 +29,7 @@ def viterbi_voices(s: DiarizeSettings, x: np.ndarray, windows: list[TimeSpan],
     n = len(x)
     if n <= k:
         return start, False
-    joined = np.array([windows[i + 1][0] < windows[i][1] - 1e-6 for i in range(n - 1)])
-    cost = np.where(joined, s.hmm_switch_in, s.hmm_switch_gap)
+    cost = change_costs(s, windows)
     best, best_score = start, -np.inf
     for labels in candidate_splits(x, start, k, s.hmm_starts):
         labels = refine(x, labels, cost, k, s.hmm_kappa)
@@ -46,6 +45,15 @@ def viterbi_voices(s: DiarizeSettings, x: np.ndarray, windows: list[TimeSpan],
             return second, False
         return mostly_one(x, best), True
     return best, False
+
+
+def change_costs(s: DiarizeSettings, windows: list[TimeSpan]) -> np.ndarray:
+    """What a change of voice costs between each window and the next: ``hmm_switch_in``
+    between overlapping windows (one stretch of speech), ``hmm_switch_gap`` across a pause
+    or a change point."""
+    joined = np.array([windows[i + 1][0] < windows[i][1] - 1e-6
+                       for i in range(len(windows) - 1)], dtype=bool)
+    return np.where(joined, s.hmm_switch_in, s.hmm_switch_gap)
 
 
 def credible(s: DiarizeSettings, x: np.ndarray, windows: list[TimeSpan],
@@ -167,6 +175,26 @@ def refine(x: np.ndarray, labels: np.ndarray, cost: np.ndarray, k: int, kappa: f
         labels = new
     return labels
 
+
+
+def refine_along(z: np.ndarray, labels: np.ndarray, cost: np.ndarray, rounds: int = 20
+                 ) -> np.ndarray:
+    """``refine`` in coordinates ``z`` scaled to unit spread (``voice_directions``): each
+    window scored by its squared distance to each voice's mean there (a Gaussian of unit
+    variance), alternated with a Viterbi pass until stable (or a voice would vanish).
+
+    Why not on the prints: for two near voices their main directions are what is said, so
+    a start split near the voices drifts to a split by content there (on a dev near male
+    pair, from 96 % of windows right to 75 %); along the voice-like directions it kept
+    93 %."""
+    for _ in range(rounds):
+        means = np.stack([z[labels == j].mean(axis=0) for j in range(2)])
+        scores = -0.5 * ((z[:, None, :] - means[None]) ** 2).sum(axis=2)
+        new, _ = viterbi(scores, cost)
+        if len(np.unique(new)) < 2 or np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
 
 
 def mostly_one(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
