@@ -12,7 +12,7 @@ from anonyscribe.speakers.diarize import Diarization, Search, timed_turns
 from anonyscribe.speakers.geometry import unit
 from anonyscribe.speakers.reseed import reseeded, role_windows
 from anonyscribe.speakers.settings import DiarizeSettings
-from anonyscribe.speakers.timeline import change_costs, mostly_one, refine_along
+from anonyscribe.speakers.timeline import change_costs, mostly_one, refine_along, viterbi
 from anonyscribe.speakers.turns import Turn
 from test_speakers_asking import _interview
 
@@ -137,3 +137,19 @@ def test_roles_come_from_the_words() -> None:
     units, roles = roles_of(units_of(tr), Diarization())
     asks = [u for u, r in zip(units, roles.tolist(), strict=True) if r == 0]
     assert [u.text for u in asks] == [t for t in (s.text for s in tr.segments) if "?" in t]
+
+
+def test_the_two_voice_viterbi_takes_the_general_paths_and_ties() -> None:
+    """Two columns run on plain floats (``_viterbi_two``); a third column no path takes
+    sends the same scores through the general loop: same path, same score, ties too."""
+    rng = np.random.default_rng(4)
+    for trial in range(300):
+        n = int(rng.integers(1, 40))
+        emission = rng.normal(size=(n, 2)) * (1 if trial % 2 else 0.3)
+        if trial % 3 == 0:
+            emission = np.round(emission)  # ties between the voices and with a change
+        cost = rng.choice([0.0, 0.5, 2.0], size=n - 1)
+        never = np.column_stack([emission, np.full(n, -1e9)])
+        path, score = viterbi(emission, cost)
+        general, general_score = viterbi(never, cost)
+        assert np.array_equal(path, general) and score == general_score
