@@ -113,7 +113,8 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
     where any voice is heard (``Diarization.speech``).
 
     An interview (two voices) whose voices the prints hardly tell apart is split by who asks
-    the questions where the voice agrees with that (``asking.by_questions``)."""
+    the questions where the voice agrees with that (``asking.by_questions``); where it is
+    not, the questions and answers start the voices' search again (``reseed.reseeded``)."""
     if audio is None:
         audio = decode(path)
     progress(0.05)
@@ -125,8 +126,9 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
     if num_speakers == 2:
         asked = asking.by_questions(transcript, found, audio)
         if asked is None or len({t.speaker for t in asked}) < 2:
-            # neither the voices nor the words split it: the roles may lead the voices'
-            # search to a split it did not reach (``reseed``)
+            # the words did not split it (the diarizer's turns kept, or undone to one
+            # voice): their roles may lead the voices' search to a split it did not
+            # reach (``reseed``), judged again by the words step
             again = reseed.reseeded(transcript, found)
             if again is not None:
                 found, asked = again, asking.by_questions(transcript, again, audio)
