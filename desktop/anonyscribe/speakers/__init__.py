@@ -20,7 +20,7 @@ import numpy as np
 from ..core.cancel import CancelToken
 from ..core.model import SpeakerTime, Transcript
 from ..media import decode, probe
-from . import asking
+from . import asking, reseed
 from . import diarize as diarization  # the module: ``speakers.diarize`` stays the module
 from .channels import channel_turns_from_file
 from .teams import (
@@ -113,7 +113,8 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
     where any voice is heard (``Diarization.speech``).
 
     An interview (two voices) whose voices the prints hardly tell apart is split by who asks
-    the questions where the voice agrees with that (``asking.by_questions``)."""
+    the questions where the voice agrees with that (``asking.by_questions``); where it is
+    not, the questions and answers start the voices' search again (``reseed.reseeded``)."""
     if audio is None:
         audio = decode(path)
     progress(0.05)
@@ -124,6 +125,13 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
     if num_speakers == 2:
         asked = asking.by_questions(transcript, found, audio)
+        if asked is None or len({t.speaker for t in asked}) < 2:
+            # the words did not split it (the diarizer's turns kept, or undone to one
+            # voice): their roles may lead the voices' search to a split it did not
+            # reach (``reseed``), judged again by the words step
+            again = reseed.reseeded(transcript, found)
+            if again is not None:
+                found, asked = again, asking.by_questions(transcript, again, audio)
         if asked is not None:  # one voice: the diarizer's weak split undone
             one = len({t.speaker for t in asked}) == 1
             return asked, [], ALIKE_NOTE if one else ASKED_NOTE, found.speech

@@ -29,7 +29,7 @@ from .diarize import Diarization
 from .geometry import separation, split_contrast
 from .pitch import stretch_pitch
 from .settings import DiarizeSettings
-from .timeline import viterbi
+from .timeline import change_costs, viterbi
 from .turns import Turn
 
 # A sentence also ends at a pause this long (the recogniser leaves out some full stops).
@@ -453,9 +453,7 @@ def settle(x: np.ndarray, windows: list[tuple[float, float]], labels: np.ndarray
     """Two voices re-estimated from ``labels`` (both present) along the timeline as the
     diarizer does (``timeline.viterbi_voices``: its change costs and sharpness), until
     stable."""
-    joined = np.array([windows[i + 1][0] < windows[i][1] - 1e-6
-                       for i in range(len(windows) - 1)])
-    cost = np.where(joined, s.hmm_switch_in, s.hmm_switch_gap)
+    cost = change_costs(s, windows)
     for _ in range(10):
         centre = np.stack([x[labels == k].mean(axis=0) for k in (0, 1)])
         centre /= np.maximum(np.linalg.norm(centre, axis=1, keepdims=True), 1e-12)
@@ -550,6 +548,17 @@ def _pitch_tells(pitch: np.ndarray, roles: np.ndarray, agreed: np.ndarray) -> bo
     return bool(wrong <= 0.1 * (len(f0[0]) + len(f0[1])))
 
 
+def roles_of(units: list[Unit], found: Diarization) -> tuple[list[Unit], np.ndarray]:
+    """The sentences with the asker's (0) or the answerer's (1) role from their words
+    (``text_scores``, smoothed along the timeline), questions run into their answers cut
+    first (``split_run_ons``: a run-on counted whole as a question hid the asker's voice,
+    two dev near pairs stayed one speaker)."""
+    roles, _ = viterbi(text_scores(units), np.full(len(units), SWITCH_COST))
+    if found.prints is None or not found.windows:
+        return units, roles
+    return split_run_ons(units, roles, found.windows, found.prints)
+
+
 def by_questions(transcript: Transcript, found: Diarization,
                  audio: np.ndarray | None = None) -> list[Turn] | None:
     """Two voices' turns split by who asks and who answers, or None to keep the diarizer's.
@@ -569,16 +578,13 @@ def by_questions(transcript: Transcript, found: Diarization,
     (``_settle_disputes``)."""
     if found.prints is None or not found.windows:
         return None
-    units = units_of(transcript)
-    if len(units) < 2 * MIN_UNITS:
+    said = units_of(transcript)
+    if len(said) < 2 * MIN_UNITS:
         return None
-    roles, _ = viterbi(text_scores(units), np.full(len(units), SWITCH_COST))
-    # the split is judged on the cut sentences (a run-on counted whole as a question hid
-    # the asker's voice: two dev near pairs stayed one speaker), but what the diarizer's
+    # the split is judged on the cut sentences (``roles_of``), but what the diarizer's
     # second voice says is counted on the recogniser's own (``_one_voice``): a cut makes
     # two "things" of one, and kept a dev voice asking and answering split (4 -> 18 % DER)
-    said = units
-    units, roles = split_run_ons(units, roles, found.windows, found.prints)
+    units, roles = roles_of(said, found)
     up = unit_prints(units, found.windows, found.prints)
     heard = np.linalg.norm(up, axis=1) > 0
     by_words = agreement(*_once_each(units, roles, up, heard))

@@ -69,7 +69,8 @@ from .turns import Turn
 from .voiceprints import Printer
 
 __all__ = ["SAMPLE_RATE", "Diarization", "DiarizationUnavailable", "DiarizeSettings", "Diarizer",
-           "HeadStart", "available", "diarize", "preload", "spare_workers", "start_beside"]
+           "HeadStart", "Search", "available", "diarize", "preload", "spare_workers",
+           "start_beside", "timed_turns"]
 
 
 class DiarizationUnavailable(RuntimeError):
@@ -100,6 +101,8 @@ class Diarization:
     # bridge one speaker's pauses up to ``fill_gap_s`` (a breath is no change of speaker),
     # which timed exports must not show as voice (``speakers.voiced``)
     speech: list[TimeSpan] = field(default_factory=list)
+    # two known voices: what the timeline search chose from (``Search``)
+    search: Search | None = None
 
     @property
     def all_turns(self) -> list[Turn]:
@@ -330,33 +333,59 @@ class Diarizer:
                                           None if made.all() else made)
                     clock.lap("clustering")
             self.features.clear()  # no more prints this run
-            owner = frame_owners(speech, windows, labels)
-            smooth = absorb_short(owner, int(s.min_turn_s / STEP))
-            if num_speakers and len(voices(smooth)) < len(voices(owner)):
-                smooth = owner  # a known count: no voice may vanish in the smoothing
-            turns = fill_gaps(owner_turns(smooth), s.fill_gap_s)
-            # voices alike: the other voice in an overlap is unknown, not the nearest one
-            second = [] if self.alike else second_voices(overlap, owner, s.second_voice_s)
+            found = timed_turns(s, Search(windows, unit(emb), made, labels, speech, overlap),
+                                num_speakers, self.alike)
             clock.lap("turns")
             report(1.0)
-            ids = first_appearance(turns + second)
-            return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
-                               [Turn(t.start, t.end, ids[t.speaker]) for t in second],
-                               alike=self.alike, speech=speech,
-                               **self._evidence(windows, emb, labels, num_speakers, made))
+            return found
 
-    @staticmethod
-    def _evidence(windows: list[TimeSpan], emb: np.ndarray, labels: np.ndarray,
-                  num_speakers: int | None, made: np.ndarray) -> dict:
-        """The voice evidence kept for the words step: two known voices only, and only the
-        prints the model made (``SparsePrints.prints``: a skipped window's is a mean of two
-        others)."""
-        keep = np.flatnonzero(made)
-        if num_speakers != 2 or len(keep) < 2:
-            return {}
-        x = unit(emb[keep])
-        return {"windows": [windows[i] for i in keep.tolist()], "prints": x,
-                "separation": separation(x, labels[keep])}
+
+
+@dataclass
+class Search:
+    """What a known count's voices were chosen from along the timeline: every analysis
+    window, its unit print, whether the model made it, the voice each was given, and the
+    speech and overlaps the turns are cut from. Kept so that the words step
+    (``speakers/reseed.py``) can start the timeline search again from the question/answer
+    roles and rebuild the turns (``timed_turns``) without running the models twice."""
+
+    windows: list[TimeSpan]
+    prints: np.ndarray
+    made: np.ndarray
+    labels: np.ndarray
+    speech: list[TimeSpan]
+    overlap: list[TimeSpan]
+
+
+def timed_turns(s: DiarizeSettings, found: Search, num_speakers: int | None,
+                alike: bool) -> Diarization:
+    """Speaker turns from the windows' voices: each window votes for its voice, short runs
+    join their neighbours (never a known count's voice whole), a breath stays in a turn, an
+    overlap's second voice is the nearest other one (none where the voices are alike)."""
+    owner = frame_owners(found.speech, found.windows, found.labels)
+    smooth = absorb_short(owner, int(s.min_turn_s / STEP))
+    if num_speakers and len(voices(smooth)) < len(voices(owner)):
+        smooth = owner  # a known count: no voice may vanish in the smoothing
+    turns = fill_gaps(owner_turns(smooth), s.fill_gap_s)
+    second = [] if alike else second_voices(found.overlap, owner, s.second_voice_s)
+    ids = first_appearance(turns + second)
+    return Diarization([Turn(t.start, t.end, ids[t.speaker]) for t in turns],
+                       [Turn(t.start, t.end, ids[t.speaker]) for t in second],
+                       alike=alike, speech=found.speech,
+                       search=found if num_speakers == 2 else None,
+                       **_evidence(found, num_speakers))
+
+
+def _evidence(found: Search, num_speakers: int | None) -> dict:
+    """The voice evidence kept for the words step: two known voices only, and only the
+    prints the model made (``SparsePrints.prints``: a skipped window's is a mean of two
+    others)."""
+    keep = np.flatnonzero(found.made)
+    if num_speakers != 2 or len(keep) < 2:
+        return {}
+    x = found.prints[keep]
+    return {"windows": [found.windows[i] for i in keep.tolist()], "prints": x,
+            "separation": separation(x, found.labels[keep])}
 
 
 class _Clock:
