@@ -392,7 +392,7 @@ class PersonRecognizer:
             post = post or self._post_comma_before(toks, i) and (
                 not nxt.is_word or nxt.lower in _AFTER_POST_NAME)  # "the physio, Shona,"
             thanked = _after_thanks(toks, i, _GREETINGS)  # "Thank you, May."
-            called = thanked and (not nxt.is_word or nxt.lower in STOP or chunk.text[
+            called = thanked and (not nxt.is_word or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
             if not (surname or spoke or post or called):
                 continue

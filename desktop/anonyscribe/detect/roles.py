@@ -152,17 +152,18 @@ _DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=
 _ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
                           r"(?=[,;][^()\n]{1,60}\)|\)[ \t]*:)")  # or "R-007 (Porter): ..."
 _HEADER_AFTER = re.compile(r"[ \t]*:")  # "R-005 (Carer, Oak View): answer"
-_FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
+_FIELD_JOINERS = {"and", "&", "of", "for", "in", "at", "/"}  # "Care at Home Organiser"
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
 # The label opens a line or follows a field separator ("Row 6 — Role: Ward Clerk (nights)",
 # "Resp. 034 ▸ 2025-02-19 ▸ Post: ...", "submitted 08:05 / job title: ... / base: ...");
 # the value runs to the next separator, a note in brackets and a comma inside it. "=" is a
 # label's colon too ("[S-12] Role = Porter ; Where = ..."), "I work as:" a form's label.
-_LABELLED = re.compile(r"(?:^|(?<=[—–▸|·;\]])|(?<= / ))[ \t]*(?:role|job title|job role|job|post|"
+_LABELLED = re.compile(r"(?:^|(?<=[—–▸|·;\]])|(?<= / )|(?<= ~ ))[ \t]*"
+                       r"(?:role|job title|job role|job|post|"
                        r"position|occupation|profession|designation|i work as|working as)"
                        r"[ \t]*[:=][ \t]*"
-                       r"([A-Za-z][^\n|;\t▸—–·]{0,59}?)[ \t.]*(?=[\n|;\t▸—–·]| / | :: |$)",
+                       r"([A-Za-z][^\n|;\t▸—–·~]{0,59}?)[ \t.]*(?=[\n|;\t▸—–·]| / | :: | ~ |$)",
                        re.MULTILINE | re.IGNORECASE)
 # A row of a survey export: an id, then fields between one separator ("0413 :: CNM2 :: UHG
 # :: answer", "K-2227 / Speech and Language Therapist / KCHFT / ...", "#5103 · year 4 BDS · ...").
@@ -489,7 +490,9 @@ class RoleRecognizer:
             t = toks[n]
             if not t.is_word or "\n" in t.text:
                 return None
-            if t.lower in _PHRASE_OPENERS and n >= 2 and toks[n - 2].lower in ("the", "our") \
+            opens = t.lower in _PHRASE_OPENERS or t.lower == "of" and n >= 1 \
+                and toks[n - 1].lower in _HELD_BESIDE  # "the owner of Ardmore House, Mrs X"
+            if opens and n >= 2 and toks[n - 2].lower in ("the", "our") \
                     and toks[n - 1].lower == _singular(toks[n - 1].lower) \
                     and self._post_word(toks[n - 1], toks[n - 2].lower, cased):
                 return n - 1
