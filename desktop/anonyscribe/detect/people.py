@@ -98,6 +98,12 @@ _THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_th
 # Before an unknown lower-case word, possessives that make it a thing one has ("my pvg");
 # around it, words that make it a language ("we speak hindko", "saraiki speakers").
 _HAVERS = {"my", "his", "your", "their"}
+_POSSESSED = {"my", "his", "her", "your", "their", "our"}
+_SHIFTS_SAID = {"nights", "days", "call", "duty", "lates", "earlies", "weekends"}
+# Before 'a'/'an': words that say the next is said of a person ("shes a", "as an", "i were a").
+_SAID_OF_A_PERSON = {"as", "is", "was", "wis", "were", "'s", "hes", "shes", "i'm", "im", "he's",
+                     "she's", "whos", "who's", "they're", "we're", "you're", "be", "been",
+                     "became", "has", "had", "have", "then", "to"}
 _SPEAK = {"speak", "speaks", "spoke", "speaking"}
 _SPEAKERS = {"speakers", "speaker", "speaking", "language", "languages"}  # "nobiin language"
 # Before a word-name and "the <post>", words that make the name a verb ("i hope the nurse
@@ -177,8 +183,9 @@ class PersonRecognizer:
         if lw in lex.first_names or lw in lex.surnames or len(lw) < 4:
             return False
         if lw.endswith("s") and (lex.is_word(lw[:-1]) or lw[:-1] in self.never
+                                 or lw[:-1] in self.role_heads or lw[:-1] in self.occupations
                                  or lw.endswith("es") and lex.is_word(lw[:-2])):
-            return True
+            return True  # ("carers", "locums": posts said of many)
         if lw.endswith("in") and lex.is_word(lw + "g") and len(lw) >= 5:
             return True  # "waitin", "phonin"
         return lw.endswith(_DRUG_ENDINGS) and len(lw) >= 7
@@ -382,6 +389,8 @@ class PersonRecognizer:
             ) or (  # "the wellbeing lead is Shona"
                 prev in self.relations and i >= 2 and toks[i - 2].lower in (
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
+            post = post or self._post_comma_before(toks, i) and (
+                not nxt.is_word or nxt.lower in _AFTER_POST_NAME)  # "the physio, Shona,"
             thanked = _after_thanks(toks, i, _GREETINGS)  # "Thank you, May."
             called = thanked and (not nxt.is_word or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
@@ -393,6 +402,16 @@ class PersonRecognizer:
             if surname and cased:
                 out.extend(self._again(chunk, t))
         return out
+
+    def _post_comma_before(self, toks: list[Tok], i: int) -> bool:
+        """'the physio, Shona', 'the physio on nights, Sunday': a post, then a comma, then
+        the word: an apposition naming the post's holder."""
+        if i < 3 or toks[i - 1].text != ",":
+            return False
+        k = i - 2
+        if k >= 2 and toks[k].lower in _SHIFTS_SAID and toks[k - 1].lower == "on":
+            k -= 2
+        return toks[k].lower in self.role_heads and toks[k - 1].lower in _POST_DETS
 
     @staticmethod
     def _named_as(toks: list[Tok], i: int) -> bool:
@@ -608,6 +627,8 @@ class PersonRecognizer:
         said = self._said_name(chunk, i)
         if said:
             return said
+        if cased and prev in _POSSESSED and t.text.isupper() and len(lw) >= 2:
+            return 0.0  # "my GOC number", "your BP": a thing of hers, a name is not in capitals
         if cased and not t.is_cap and t.is_alpha and lw in lex.first_names \
                 and not lex.is_word(lw) and len(lw) >= 3 and lw not in self.never \
                 and lw not in lex.place_words and (
@@ -695,7 +716,7 @@ class PersonRecognizer:
                 and chunk.text[t.end:nxt.start] == " ":
             return 0.5  # "Funmilayo Oyelaran." at a sentence start: two unknown capitals
         if not cased and not word and len(lw) >= 3 and lw not in lex.place_words \
-                and not lw.endswith(_ENGLISH_ENDINGS) \
+                and not lw.endswith(_ENGLISH_ENDINGS) and not _a_thing(toks, i) \
                 and t.pos in _UNKNOWN_WORD_POS and not _owned_or_spoken(chunk, i, lex.is_word):
             return 0.4  # lower-case ASR text: a word no dictionary knows is likely a name
         return 0.0
@@ -714,11 +735,14 @@ class PersonRecognizer:
             k = i + 3  # "Faith is our ward clerk", "Hope was a lovely nurse"
         elif nxt.lower == "the":
             return self._the_post_after(chunk, i)  # "Sunny the OT covers it"
+        elif nxt.text == "(" and i + 3 < len(toks) and toks[i + 2].lower in ("the", "our"):
+            k = i + 3  # "Memory (our HCA) is worth two": a post in brackets after the name
         elif nxt.text != "," or i + 3 >= len(toks) or toks[i + 2].lower not in ("the", "our"):
             return False
         else:
             k = i + 3
-        while k < len(toks) and k < i + 7 and toks[k].is_word and not toks[k].is_cap:
+        while k < len(toks) and k < i + 7 and toks[k].is_word and (
+                not toks[k].is_cap or toks[k].text.isupper()):  # "our HCA"
             if toks[k].lower in self.role_heads:
                 return True
             k += 1
@@ -812,6 +836,16 @@ def _owned_or_spoken(chunk: Chunk, i: int, is_word: Callable[[str], bool]) -> bo
     said = i >= 2 and toks[i - 2].lower in ("language", "languages", "spoke", "speaks",
                                             "speak") and prev in ("is", "was", "only", "mostly")
     return prev in _HAVERS and alone or prev in _SPEAK or nxt in _SPEAKERS or said
+
+
+def _a_thing(toks: list[Tok], i: int) -> bool:
+    """Is the unknown word at ``i`` said with 'a'/'an' as a thing ('worked in a chippy', 'from
+    a cellmate', 'we did a langar')? A person is not 'a <name>'; but after a copula or 'as'
+    the word is said of a person, most likely an unlisted post ('shes an emt', 'as an ect'),
+    and a short one may be an initialism of anything ('we share a tvn')."""
+    if i < 1 or toks[i - 1].lower not in ("a", "an") or len(toks[i].lower) < 5:
+        return False
+    return i < 2 or toks[i - 2].lower not in _SAID_OF_A_PERSON
 
 
 def _after_thanks(toks: list[Tok], i: int, words: set[str]) -> bool:

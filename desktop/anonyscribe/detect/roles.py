@@ -30,13 +30,15 @@ _CUES = (("i'm",), ("im",), ("i", "am"), ("i", "was"), ("as",), ("she's",), ("he
          ("worked", "as"), ("working", "as"), ("trained", "as"), ("qualified", "as"),
          ("started", "as"), ("job", "as"), ("post", "as"), ("role", "as"), ("work", "as"),
          ("who's",), ("who", "is"), ("who", "was"), ("there's",), ("then",),
-         ("one", "of"), ("'s",), ("been",))  # "Kelechi's a porter", "my mum's a carer"
+         ("one", "of"), ("'s",), ("been",),  # "Kelechi's a porter", "my mum's a carer"
+         ("shes",), ("hes",), ("whos",))  # the same, typed or transcribed without apostrophe
 # Cues said of a person: after these an unknown acronym is a post ("he's a CNM2").
 _PERSON_CUES = {("i'm",), ("im",), ("i", "am"), ("i", "was"), ("she's",), ("he's",),
                 ("who's",), ("who", "is"), ("who", "was"), ("as",), ("worked", "as"),
-                ("working", "as"), ("became",)}
+                ("working", "as"), ("became",), ("shes",), ("hes",), ("whos",)}
 # Words right before a bare office ("he's head of nursing", "I'm lead for dementia").
-_SAID_OF = {"i'm", "im", "he's", "she's", "was", "is", "as", "became", "now", "am"}
+_SAID_OF = {"i'm", "im", "he's", "she's", "was", "is", "as", "became", "now", "am", "hes",
+            "shes"}
 _POST_ACRONYM = re.compile(r"^[A-Z]{2,5}\d?$")
 # Words before "to be a" that make the title an aspiration, not a post held.
 _WISH = {"like", "want", "wanted", "wants", "wanna", "'d", "would", "hope", "hoping", "hoped",
@@ -109,6 +111,15 @@ _NOT_ONE_HOLDER = {"gp", "gps", "specialist", "facilitator", "practitioner", "co
 # anaesthetist is responsible", nor a phrase, "the tutor on a course like that").
 _AFTER_ONE_HOLDER = {"and", "or", "but", "then", "so", "too", "again", "there", "though",
                      "herself", "himself", "yesterday", "today", "that", "because", "cos"}
+# Words that may follow a title in apposition to a name: where, since when, and whom else.
+_APPOSITION_ENDS = {"at", "in", "for", "from", "on", "with", "and", "since", "based", "here",
+                    "there"}
+_POSSESSIVES = {"'s", "’s", "'", "’"}
+_IRREGULAR_PLURALS = {"children", "women", "men", "people"}
+# After a post, words that open where its holder works or a clause about them.
+_PHRASE_OPENERS = {"in", "at", "from", "up", "for", "who", "that", "we", "i"}
+# Heads that after a hyphen end a modifier, not a post ("follow-up lead", "top-up head").
+_NOT_AFTER_HYPHEN = {"lead", "head", "chair", "partner", "associate", "assistant", "student"}
 _NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
@@ -141,21 +152,24 @@ _DOTTED = re.compile(r"(?<=[·•])[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*(?=
 _ATTRIBUTION = re.compile(r"(?<=\()[ \t]*([A-Za-z][A-Za-z'&/ -]{1,60}?)[ \t]*"
                           r"(?=[,;][^()\n]{1,60}\)|\)[ \t]*:)")  # or "R-007 (Porter): ..."
 _HEADER_AFTER = re.compile(r"[ \t]*:")  # "R-005 (Carer, Oak View): answer"
-_FIELD_JOINERS = {"and", "&", "of", "for", "in", "/"}
+_FIELD_JOINERS = {"and", "&", "of", "for", "in", "at", "/"}  # "Care at Home Organiser"
 # ... or a form's labelled field for the post ("Role: Associate", "Job title: DN"): the label
 # says what the value is, so any value is the respondent's post but an empty answer.
 # The label opens a line or follows a field separator ("Row 6 — Role: Ward Clerk (nights)",
 # "Resp. 034 ▸ 2025-02-19 ▸ Post: ...", "submitted 08:05 / job title: ... / base: ...");
-# the value runs to the next separator, a note in brackets and a comma inside it.
-_LABELLED = re.compile(r"(?:^|(?<=[—–▸|·;])|(?<= / ))[ \t]*(?:role|job title|job role|job|post|"
-                       r"position|occupation|profession|designation)[ \t]*:[ \t]*"
-                       r"([A-Za-z][^\n|;\t▸—–]{0,59}?)[ \t.]*(?=[\n|;\t▸—–]| / | :: |$)",
+# the value runs to the next separator, a note in brackets and a comma inside it. "=" is a
+# label's colon too ("[S-12] Role = Porter ; Where = ..."), "I work as:" a form's label.
+_LABELLED = re.compile(r"(?:^|(?<=[—–▸|·;\]])|(?<= / )|(?<= ~ ))[ \t]*"
+                       r"(?:role|job title|job role|job|post|"
+                       r"position|occupation|profession|designation|i work as|working as)"
+                       r"[ \t]*[:=][ \t]*"
+                       r"([A-Za-z][^\n|;\t▸—–·~]{0,59}?)[ \t.]*(?=[\n|;\t▸—–·]| / | :: | ~ |$)",
                        re.MULTILINE | re.IGNORECASE)
 # A row of a survey export: an id, then fields between one separator ("0413 :: CNM2 :: UHG
 # :: answer", "K-2227 / Speech and Language Therapist / KCHFT / ...", "#5103 · year 4 BDS · ...").
 _ROW_ID = re.compile(r"^[ \t]*(?:#?[A-Za-z]{0,3}[-_]?\d{1,6}|row \d{1,4})[ \t]*(?=\S)",
                      re.MULTILINE | re.IGNORECASE)
-_ROW_SEPS = (" :: ", " · ", " | ", " ; ", " / ", " — ", " – ")
+_ROW_SEPS = (" :: ", " · ", " | ", " ; ", " / ", " — ", " – ", " ~ ")
 _NO_ANSWER = {"n/a", "na", "none", "blank", "unknown", "other", "not stated", "not given",
               "prefer not to say", "same", "as above", "tbc", "various"}
 _NOT_A_POST_START = {"i", "it", "it's", "its", "we", "they", "he", "she", "you", "that",
@@ -225,6 +239,9 @@ class RoleRecognizer:
         w = t.lower
         if w in self.heads:
             return True
+        if "-" in w:  # "sub-dean", "pre-reg", "co-director": a prefix before a head
+            pre, _, last = w.rpartition("-")
+            return pre.isalpha() and last in self.heads and last not in _NOT_AFTER_HYPHEN
         return len(w) >= 7 and w.endswith(self.suffixes) and w.isalpha()
 
     def __call__(self, chunk: Chunk) -> list[Span]:
@@ -426,6 +443,11 @@ class RoleRecognizer:
                 seen.add(counted[0])
                 a, b = toks[counted[0]].start, toks[counted[1]].end
                 out.append(Span(a, b, "ROLE", text[a:b], 0.5, "role-count-named"))
+            titled = self._titled_after(text, toks, last.get(p.end), cased)
+            if titled is not None and titled[0] not in seen:
+                seen.add(titled[0])
+                a, b = toks[titled[0]].start, toks[titled[1] - 1].end
+                out.append(Span(a, b, "ROLE", text[a:b], 0.45, "role-beside-name"))
             for k in (self._post_before(toks, first.get(p.start), cased),
                       self._post_after(toks, last.get(p.end), cased),
                       self._post_listed(toks, last.get(p.end), cased, first)):
@@ -443,9 +465,11 @@ class RoleRecognizer:
         j = a - 1
         if j >= 0 and toks[j].lower in _NAME_TITLES:
             j -= 1
-        if j >= 0 and toks[j].lower in ("is", "was", "called", "named"):
+        linked = j >= 0 and toks[j].lower in ("is", "was", "called", "named")
+        if linked:
             j -= 1
         if j >= 0 and toks[j].text == ",":
+            linked = True
             j -= 1
         if j >= 0 and toks[j].lower in ("there", "here"):
             j -= 1
@@ -453,7 +477,26 @@ class RoleRecognizer:
             j -= 2
         if j < 1:
             return None
-        return j if self._post_word(toks[j], toks[j - 1].lower, cased) else None
+        if self._post_word(toks[j], toks[j - 1].lower, cased):
+            return j
+        return self._post_then_phrase(toks, j, cased) if linked else None
+
+    def _post_then_phrase(self, toks: list[Tok], j: int, cased: bool) -> int | None:
+        """'the GP in Lochinver, Dr Fraser', 'the gp up the street, dr moriarty', 'the gp who
+        does the round is dr okoro', 'the gp we work with is dr lewis': 'the' and a post, then
+        where its holder works or a clause about them (a few words ending at ``j``), then the
+        name: the post is that person's, even one said of a surgery elsewhere ('the GP')."""
+        for n in range(j, max(1, j - 6), -1):
+            t = toks[n]
+            if not t.is_word or "\n" in t.text:
+                return None
+            opens = t.lower in _PHRASE_OPENERS or t.lower == "of" and n >= 1 \
+                and toks[n - 1].lower in _HELD_BESIDE  # "the owner of Ardmore House, Mrs X"
+            if opens and n >= 2 and toks[n - 2].lower in ("the", "our") \
+                    and toks[n - 1].lower == _singular(toks[n - 1].lower) \
+                    and self._post_word(toks[n - 1], toks[n - 2].lower, cased):
+                return n - 1
+        return None
 
     def _count_naming(self, toks: list[Tok], a: int | None) -> tuple[int, int] | None:
         """'two ltc nurses me and asif', 'three nurses, ama, bola and chidi': a count of one
@@ -486,6 +529,25 @@ class RoleRecognizer:
             if not toks[n].is_word or w in STOP:
                 return None
         return None
+
+    def _titled_after(self, text: str, toks: list[Tok], b: int | None,
+                      cased: bool) -> tuple[int, int] | None:
+        """'Donal Kavanagh, GP principal, senior partner', 'myself, Lorna Pitcairn,
+        administrator.', 'Chidi Eze, lecturer in mental health nursing.': a title right after
+        a name and a comma, with no determiner, that ends there (a pause or where she works)
+        is in apposition, the post of that one person: its first index and the index after
+        it. Not a plural ('Sam, nurses and doctors'), nor a title that runs on into more
+        words ('Sam, nurse training is...')."""
+        if b is None or b + 2 >= len(toks) or toks[b + 1].text != ",":
+            return None
+        k = b + 2
+        end, head = self._occupation(toks, k)
+        if end is None or _singular(head) != head or toks[end - 1].lower != head:
+            return None
+        end = self._specialty(Chunk(text, toks, cased=cased), end)
+        if end < len(toks) and toks[end].is_word and toks[end].lower not in _APPOSITION_ENDS:
+            return None
+        return k, end
 
     def _post_at(self, toks: list[Tok], a: int | None, cased: bool) -> int | None:
         """'the gp at oakfield surgery', 'The GP from Charlestown Medical', 'our pharmacist at
@@ -609,6 +671,9 @@ class RoleRecognizer:
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.35, "role-said"))
                 elif self._one_holder(chunk, i):
                     out.append(Span(t.start, t.end, "ROLE", t.text, 0.3, "role-said"))
+            elif prev in ("a", "an") and self._short_form(t) and i >= 2 \
+                    and toks[i - 2].lower not in ("like", "than") and self._one_holder(chunk, i):
+                out.append(Span(t.start, t.end, "ROLE", t.text, 0.35, "role-said"))
             elif (t.sent_start or not chunk.cased and prev in _CLAUSE_OPENERS) and (
                     not chunk.cased or t.is_cap) and nxt in _SAID_VERBS:
                 out.append(Span(t.start, t.end, "ROLE", t.text, 0.4, "role-said"))
@@ -622,9 +687,10 @@ class RoleRecognizer:
         toks = chunk.toks
         t = toks[i]
         lw = t.lower
+        short = self._short_form(t)
         if lw in _GENERIC_ALONE or lw in _NOT_ONE_HOLDER or lw in _NEVER_BESIDE \
                 or not t.is_alpha or len(lw) < 2 or (chunk.cased and t.text.isupper()
-                                                     and lw in self.lex.acronyms):
+                                                     and lw in self.lex.acronyms and not short):
             return False
         if i + 1 >= len(toks):
             return True
@@ -633,7 +699,19 @@ class RoleRecognizer:
             return nxt.text not in ("'s", "’s")
         nl = nxt.lower  # a clause or a list goes on; not "is responsible", "on a course"
         return nl in _AFTER_ONE_HOLDER or nl in _PAST_CLAUSE or nl in _SAID_VERBS or (
-            nxt.pos == "VERB" and len(nl) > 4 and nl.endswith("ed"))
+            nxt.pos == "VERB" and len(nl) > 4 and nl.endswith("ed")) or short and (
+            nl in _PHRASE_PREPS or nl in ("by", "was", "is", "who", "two", "three"))
+
+    def _short_form(self, t: Tok) -> bool:
+        """'HCA', 'OT', 'ODP', 'cpn': a post's initialism, said of a person and of nothing
+        else (no trade is called by it), so with 'a'/'the' and its mention ended it is one
+        holder's post ('the OT from the council', 'an hca on nights'); not 'the GP', said of
+        a surgery as often, nor a word ('rep')."""
+        lw = t.lower
+        return lw in self.heads and 2 <= len(lw) <= 4 and t.is_alpha \
+            and lw not in _NOT_ONE_HOLDER \
+            and (lw in self.lex.acronyms or not self.lex.is_word(lw)) \
+            and (t.text.isupper() or t.text.islower())
 
     @staticmethod
     def _subject(toks: list[Tok], k: int) -> bool:
@@ -772,7 +850,8 @@ class RoleRecognizer:
                 return j + 1
             if cue[-1] == "as" and j < len(toks):
                 return j  # "worked as porter", "started as band five"
-            if cue in (("i'm",), ("i", "was"), ("she's",), ("he's",)) and j < len(toks) \
+            if cue in (("i'm",), ("i", "was"), ("she's",), ("he's",), ("shes",), ("hes",)) \
+                    and j < len(toks) \
                     and _GRADE.match(toks[j].text):
                 return j  # "I'm CT2"
         return None
@@ -826,6 +905,9 @@ class RoleRecognizer:
         taken = 0
         while j < len(toks) and taken < 4:
             w = toks[j]
+            if w.lower in ("and", "&") and taken and self._field_goes_on(chunk, j):
+                j += 1  # "lecturer in remote and rural nursing": two fields, one post
+                continue
             if not w.is_word or w.lower in STOP or w.lower in _SPECIALTY_STOP \
                     or w.lower in NUMBER_WORDS:
                 break
@@ -840,6 +922,18 @@ class RoleRecognizer:
             taken += 1
             j += 1
         return j if taken else end
+
+    @staticmethod
+    def _field_goes_on(chunk: Chunk, j: int) -> bool:
+        """After 'and' inside a field: another field word of the same case, no clause ('in
+        nursing and midwifery', not 'in psychiatry and loved it', 'in Leeds and I')."""
+        toks = chunk.toks
+        if j + 1 >= len(toks):
+            return False
+        nxt, before = toks[j + 1], toks[j - 1]
+        return nxt.is_word and nxt.lower not in STOP and nxt.lower not in _SPECIALTY_STOP \
+            and (nxt.pos in _CONTENT_POS and nxt.pos != "PROPN" or not nxt.pos) \
+            and not (chunk.cased and nxt.is_cap != before.is_cap)
 
     def _grades(self, chunk: Chunk) -> list[Span]:
         """Doctors' training grades anywhere: 'an FY2', 'CT2', 'IMT one', 'ST5 in psychiatry'."""
@@ -908,6 +1002,12 @@ class RoleRecognizer:
                 left.insert(0, w)  # "an 8a clinical lead": the band without the word "band"
                 has_band = True
                 j -= 1
+                continue
+            if w.text in _POSSESSIVES and j > 0 and self._whose_post(toks[j - 1], w) \
+                    and toks[j - 1].end == w.start:
+                left[:0] = toks[j - 1:j + 1]  # "a children's nurse", "the veterans' lead"
+                has_mod = True
+                j -= 2
                 continue
             if not w.is_word:
                 if w.text == "-" and left:
@@ -1003,6 +1103,16 @@ class RoleRecognizer:
             return None  # "the nursing associate course": a course, nobody's post
         s = first.start
         return Span(s, last_end, "ROLE", chunk.text[s:last_end], score, "role-grammar")
+
+    @staticmethod
+    def _whose_post(owner: Tok, mark: Tok) -> bool:
+        """'children's', 'women's', 'veterans'': a plural owner before a post says whom the
+        post serves (a field of its own), not whose it is ('Sam's nurse' is not one)."""
+        lw = owner.lower
+        if lw in _IRREGULAR_PLURALS:
+            return mark.text in ("'s", "’s")
+        return mark.text in ("'", "’") and owner.is_alpha and len(lw) > 3 \
+            and _singular(lw) != lw
 
     @staticmethod
     def _det_before(toks: list[Tok], i: int) -> str:

@@ -140,7 +140,11 @@ def pieces(text: str) -> list[Piece]:
 
 def said_together(text: str, run: Sequence[_Bounded]) -> bool:
     """One space between each piece and the next: said in one breath, so possibly one word
-    that speech recognition cut up (a comma, a pause or a line between makes them two)."""
+    that speech recognition cut up (a comma, a pause or a line between makes them two).
+    Not pieces glued to a digit or a letter outside them ("BA yr2", "BDS3"): a code's."""
+    if not run or text[run[-1].end:run[-1].end + 1].isalnum() \
+            or run[0].start and text[run[0].start - 1].isalnum():
+        return False
     return all(text[a.end:b.start] == " " for a, b in zip(run, run[1:], strict=False))
 
 
