@@ -116,6 +116,7 @@ class Detector:
         self.recognizers = [rec for name, rec in families if self.config.on(name)]
         self.generic_labels = self.config.words("labels", "generic")
         self._name_keys = self._listed_keys()  # once here: detection itself stays linear
+        self._post_words = self.roles.heads | self.roles.occupations  # speaker codes
         self.never_cfg = {normalise(t) for t in self.lex.never}
         self.never_study: set[str] = set()
         self.learned = self._second_opinion() if self.config.on("learned") else None
@@ -168,7 +169,8 @@ class Detector:
         cands, blocked = self._scan(text, cased, ctx)
         if cased:  # survey answers and pasted notes: some lines written all in lower case
             cands.extend(self._lower_case_lines(text))
-        codes = code_tags(text, self.generic_labels, self._given_name)  # "res:", "pn |"
+        codes = code_tags(text, self.generic_labels, self._given_name,  # "res:", "pn |"
+                          self._post_words, self.lex.is_word)
         if codes:  # before names spread: a code flagged at one turn is flagged at all
             blocked.extend(codes)
             tagged = _Intervals(codes)
@@ -620,8 +622,9 @@ class Detector:
     def _allowed(self, sp: Span, text: str) -> bool:
         if sp.source == "study-always":
             return True
-        if sp.type == "ROLE" and not_held(text, sp.start):
-            return False  # "we need a second HCA": a post nobody holds
+        if sp.type == "ROLE" and (not_held(text, sp.start, sp.end)
+                                  or sp.text.casefold() in self.roles.not_alone):
+            return False  # "we need a second HCA": a post nobody holds; a seat; a body
         if _CELL_BREAK.search(sp.text):
             return False  # across two fields of a table or CSV export ('Trust","We')
         if sp.source in _SAID_OF_ONE:  # "I was an OT": the study's list decides, not ours

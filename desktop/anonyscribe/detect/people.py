@@ -100,6 +100,11 @@ _THANKS = {"thanks", "cheers", "ta", "thankyou"}  # and "thank you" (``_after_th
 _HAVERS = {"my", "his", "your", "their"}
 _POSSESSED = {"my", "his", "her", "your", "their", "our"}
 _SHIFTS_SAID = {"nights", "days", "call", "duty", "lates", "earlies", "weekends"}
+_POST_PLACE_PREPS = {"at", "from", "in", "for"}  # "the practice manager at Mill Brae, Shona"
+_NOW = {"today", "tonight", "now", "currently"}  # "the nic today is shona"
+# Words that open a new clause after a name called out ("thank you shona how can we ...").
+_CLAUSE_NEXT = {"how", "what", "when", "where", "why", "can", "could", "would", "will", "and",
+                "so", "that's", "thats", "for", "i", "we", "you", "it's", "its", "very", "that"}
 # Before 'a'/'an': words that say the next is said of a person ("shes a", "as an", "i were a").
 _SAID_OF_A_PERSON = {"as", "is", "was", "wis", "were", "'s", "hes", "shes", "i'm", "im", "he's",
                      "she's", "whos", "who's", "they're", "we're", "you're", "be", "been",
@@ -373,7 +378,10 @@ class PersonRecognizer:
             nxt = toks[i + 1] if i + 1 < len(toks) else end_tok
             who = nxt.text == "," and i + 2 < len(toks) and toks[i + 2].lower in (
                 "she's", "he's", "who's")  # "and Sunday, he's a carer"
-            if (prev in _CALENDAR_BEFORE and not (who and prev in ("and", "or"))) \
+            listed = lw not in _CALENDAR and prev in ("and", "or") and i >= 2 and (
+                toks[i - 2].lower == "me" or self._plain_name(toks[i - 2])) \
+                and nxt.pos != "NOUN"  # "claire and shona", not "fijian and nepali families"
+            if (prev in _CALENDAR_BEFORE and not (who and prev in ("and", "or")) and not listed) \
                     or prev in NUMBER_WORDS or prev[:1].isdigit():
                 continue
             glued = chunk.text[t.end:nxt.start] == " "
@@ -391,10 +399,13 @@ class PersonRecognizer:
                     "my", "our", "his", "her", "their", "your"))  # "my friend sunday"
             post = post or self._post_comma_before(toks, i) and (
                 not nxt.is_word or nxt.lower in _AFTER_POST_NAME)  # "the physio, Shona,"
+            held = toks[i - 3].lower if i >= 4 else ""  # "the nic today is shona"
+            post = post or prev in ("is", "was") and toks[i - 2].lower in _NOW \
+                and (held in self.role_heads or held in self.occupations)
             thanked = _after_thanks(toks, i, _GREETINGS)  # "Thank you, May."
-            called = thanked and (not nxt.is_word or chunk.text[
+            called = thanked and (not nxt.is_word or nxt.lower in _CLAUSE_NEXT or chunk.text[
                 t.end:nxt.start].count("\n") > 0) or self._named_as(toks, i)
-            if not (surname or spoke or post or called):
+            if not (surname or spoke or post or called or listed):
                 continue
             e = nxt.end if surname else t.end
             out.append(Span(t.start, e, "PERSON", chunk.text[t.start:e],
@@ -404,14 +415,29 @@ class PersonRecognizer:
         return out
 
     def _post_comma_before(self, toks: list[Tok], i: int) -> bool:
-        """'the physio, Shona', 'the physio on nights, Sunday': a post, then a comma, then
-        the word: an apposition naming the post's holder."""
+        """'the physio, Shona', 'the physio on nights, Sunday', 'the practice manager at
+        Mill Brae, Shona': a post (and where or when it is held), a comma, then the word:
+        an apposition naming the post's holder."""
         if i < 3 or toks[i - 1].text != ",":
             return False
         k = i - 2
         if k >= 2 and toks[k].lower in _SHIFTS_SAID and toks[k - 1].lower == "on":
             k -= 2
-        return toks[k].lower in self.role_heads and toks[k - 1].lower in _POST_DETS
+        for j in range(k - 1, max(0, k - 4), -1):  # "at mill brae", "from sacro"
+            if toks[j].lower in _POST_PLACE_PREPS and toks[j - 1].lower in self.role_heads:
+                if all(toks[m].is_word and (toks[m].lower not in STOP or toks[m].lower == "the")
+                       for m in range(j + 1, k + 1)):
+                    k = j - 1
+                break
+        d = k - 1  # past up to two words of the post: "the practice manager"
+        while d > max(0, k - 3) and toks[d].is_word and toks[d].lower not in STOP:
+            d -= 1
+        return toks[k].lower in self.role_heads and toks[d].lower in _POST_DETS
+
+    def _plain_name(self, t: Tok) -> bool:
+        """A given name that is no word and no never-flagged term ('claire', not 'will')."""
+        return t.lower in self.lex.first_names and not self.lex.is_word(t.lower) \
+            and t.lower not in self.never and t.lower not in STOP
 
     @staticmethod
     def _named_as(toks: list[Tok], i: int) -> bool:

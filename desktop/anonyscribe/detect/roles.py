@@ -124,6 +124,10 @@ _NEW_ADJ = {"new"}  # "there's a new ACP": a newcomer, still the post
 _NOT_BEFORE_AS = {"well", "such", "same", "good", "just", "so", "much", "long", "soon", "far",
                   "act", "acts", "acting", "acted", "treated", "seen", "see", "sees", "like"}
 _DETS = {"a", "an", "the", "our", "my", "their", "his", "her", "your"}
+# Words spaCy may tag as adjectives or nouns that never modify a post: a speaker correcting
+# themself ("dr a sorry doctor adebayo"), "by name sister x", "saying nurse", Scots "nae".
+_NOT_MODIFIERS = {"sorry", "name", "names", "saying", "nae", "outside", "months", "weeks",
+                  "years", "pardon", "mean", "yeah", "yes", "okay", "ok", "no"}
 # Bare words said of anyone in the trade, not a post ("as a nurse", "I'm a doctor").
 _GENERIC_ALONE = {"nurse", "doctor", "student", "worker", "manager", "professional", "leader",
                   "member", "clinician", "nurses", "doctors", "trainee", "volunteer",
@@ -188,21 +192,46 @@ _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", 
 
 # Before a post, words that make it one nobody holds: wished for ("I'd like to be a",
 # "maybe become a"), wanted or asked for ("we need a second HCA", "a dad asked for a local
-# nurse"), asked about ("what does a link worker do").
+# nurse"), asked about ("what does a link worker do"), one the speaker was taken for
+# ("they thought I was the cleaner"), one there is none of ("there's no ward clerk").
 _NOT_HELD = re.compile(
     r"(?:\b(?:like|love|want|wants|hope|hoping|aim|aiming|plan|planning|aspire|wish)"
     r"\s+to\s+(?:be|become)\s+(?:a|an|the)"
     r"|\bbecome\s+(?:a|an)"
     r"|\b(?:want|wants|need|needs)\s+(?:a|an)(?:\s+(?:second|third|another|extra|new))?"
     r"|\b(?:asked|asking|fought|fighting|vacancy|vacancies)\s+for\s+(?:a|an)"
-    r"|\b(?:what|how)\s+does\s+(?:a|an))\s+$", re.IGNORECASE)
+    r"|\b(?:what|how)\s+does\s+(?:a|an)"
+    # taken for one ("patients thought I was the porter", "asked if I'm the cleaner")
+    r"|\b(?:thought|think|thinks|assumed|assume|assumes|wondered\s+if"
+    r"|(?:asked|asking|asks|ask)\s+(?:me\s+)?(?:if|whether))\s+(?:i|you)"
+    r"(?:\s+was|\s+were|\s+am|\s+are|['’]?m|['’]?re)?\s+(?:really\s+)?\"?(?:the|a|an)"
+    r"|\b(?:am\s+i\s+really|mistaken\s+for|taken\s+for|mistook\s+\w+\s+for)\s+(?:the|a|an)"
+    # none there ("there's no ward clerk"), or the one who stands out ("the most senior nurse")
+    r"|\b(?:there(?:['’]?s|\s+is|\s+was|\s+are)|have|has|had|got)\s+no(?:\s+band\s+\w+)?"
+    r"|\bthe\s+most)\s+$", re.IGNORECASE)
 
 
-def not_held(text: str, start: int) -> bool:
+# "chair" as a seat, not a post: a person's own chair, one sat in, or a kind of seat.
+_SEAT_BEFORE = re.compile(
+    r"(?:\b(?:in|into|on|onto|from|of|out\s+of|for|did|made)\s+(?:a|an|the|his|her|their|my"
+    r"|your|its|our)|\b(?:his|her|their|its)|\b(?:power|electric|riser|recliner|rocking|arm|"
+    r"high|push|shower|commode|dental|dentist's|wheel|sitting|comfy|second)"
+    r")\s+$", re.IGNORECASE)
+_SEAT_WORDS = {"chair", "chairs"}
+
+
+def not_held(text: str, start: int, end: int | None = None) -> bool:
     """Is the post at ``start`` one nobody holds, only wished for, wanted or asked about?
     Such a post names no one ("we need a second pharmacist", "I'd like to be a nurse
-    consultant one day"); a post applied for or held is left ("I applied for a band 7 post")."""
-    return _NOT_HELD.search(text[max(0, start - 40):start]) is not None
+    consultant one day"); a post applied for or held is left ("I applied for a band 7 post").
+    With ``end``, a bare "chair" that is a seat ("sat in his chair", "a power chair") too."""
+    before = text[max(0, start - 40):start]
+    if end is not None and text[start:end].casefold().startswith("most "):
+        before += "most "  # a span that took the superlative in: "the [most senior nurse]"
+    if end is not None and text[start:end].casefold() in _SEAT_WORDS \
+            and _SEAT_BEFORE.search(before):
+        return True
+    return _NOT_HELD.search(before) is not None
 
 
 def _singular(word: str) -> str:
@@ -227,6 +256,7 @@ class RoleRecognizer:
         self.post_cues = cfg.words("role", "post_cues")
         self.courses = cfg.words("role", "course_words")
         self.followers = cfg.words("role", "followers")
+        self.not_alone = cfg.words("role", "not_alone")
         self.occupations = frozenset(w.casefold() for w in cfg.list_lines("occupations"))
         self.place_heads = cfg.words("organisation", "heads") - self.heads
         self._occ_max = 3
@@ -1015,6 +1045,8 @@ class RoleRecognizer:
                     continue
                 break
             lw = w.lower
+            if lw in _NOT_MODIFIERS or self._plural_post(w):
+                break  # "sorry doctor adebayo", "the nurses sister kaur": no part of the post
             if lw in ("and", "&") and left and j > 0 and self._field_word(toks[j - 1], cased,
                                                                          head):
                 left.insert(0, w)  # "speech and language therapist": two fields, one post
@@ -1103,6 +1135,13 @@ class RoleRecognizer:
             return None  # "the nursing associate course": a course, nobody's post
         s = first.start
         return Span(s, last_end, "ROLE", chunk.text[s:last_end], score, "role-grammar")
+
+    def _plural_post(self, w: Tok) -> bool:
+        """'nurses', 'doctors': a plural post before a head is a list of people ("the nurses
+        sister kaur"), never a modifier of the head (that takes the singular or "'")."""
+        lw = w.lower
+        return w.is_alpha and len(lw) > 3 and lw.endswith("s") and not lw.endswith("ss") \
+            and _singular(lw) != lw and _singular(lw) in self.heads
 
     @staticmethod
     def _whose_post(owner: Tok, mark: Tok) -> bool:

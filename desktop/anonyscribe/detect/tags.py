@@ -57,12 +57,15 @@ def is_generic(tag: str, generic: Collection[str]) -> bool:
     return low in generic or any(len(w) > 3 and abbreviates(low, w) for w in generic)
 
 
-def code_tags(text: str, generic: Collection[str],
-              given_name: Callable[[str], bool]) -> list[tuple[int, int]]:
+def code_tags(text: str, generic: Collection[str], given_name: Callable[[str], bool],
+              posts: Collection[str] = (), is_word: Callable[[str], bool] | None = None
+              ) -> list[tuple[int, int]]:
     """Spans of the recurring speaker tags in ``text`` that are codes, not names.
 
     ``given_name`` says whether a lower-case tag is a person's given name (kept as a name
-    even beside an interviewer's code)."""
+    even beside an interviewer's code), unless it shortens one of ``posts`` ("nur" for
+    nurse); capital initials are a name's unless they spell a post said in the text
+    ("PM" beside "the practice manager"; words that ``is_word`` knows, none a given name)."""
     found = [(m.group(g), m.span(g)) for m in _TAG.finditer(text) for g in _TAG_GROUPS
              if m.group(g)]
     turns = Counter(t.casefold() for t, _ in found)
@@ -73,7 +76,11 @@ def code_tags(text: str, generic: Collection[str],
     written = {t.casefold(): t for t, _ in found}
     codes = set(generic_tags)
     for t in tags - generic_tags:
-        if len(t) <= _MAX_CODE and not _names_speaker(written[t], given_name):
+        if len(t) > _MAX_CODE:
+            continue
+        if not _names_speaker(written[t], given_name) or _shortens_post(written[t], text, posts) \
+                or is_word is not None and _spells_post(written[t], text, posts, is_word,
+                                                        given_name):
             codes.add(t)
     return [span for t, span in found if t.casefold() in codes]
 
@@ -87,3 +94,27 @@ def _names_speaker(tag: str, given_name: Callable[[str], bool]) -> bool:
         return True  # "MK", and "Rob" as a cased name (codes are lower case or capitals)
     low = tag.casefold()
     return len(low) >= 3 and _VOWELS.search(low) is not None and given_name(low)
+
+
+def _shortens_post(tag: str, text: str, posts: Collection[str]) -> bool:
+    """'nur' beside "i'm the lead nurse": a lower-case tag of three letters or more that
+    begins a post word said in the same text (its first letters, not scattered ones)."""
+    if not (tag.islower() and tag.isalpha() and len(tag) >= 3):
+        return False
+    rx = re.compile(r"\b" + re.escape(tag) + r"\w+", re.IGNORECASE)
+    return any(m.group().casefold() in posts for m in rx.finditer(text))
+
+
+def _spells_post(tag: str, text: str, posts: Collection[str], is_word: Callable[[str], bool],
+                 given_name: Callable[[str], bool]) -> bool:
+    """Capital initials that are the first letters of a post said in the text ("PHN" and
+    "public health nurse"): the words all known words, none a given name, the last a post."""
+    if not (tag.isupper() and 2 <= len(tag) <= 3 and tag.isalpha()):
+        return False
+    rx = re.compile(r"\b" + r"[\w'’-]*\s+".join(re.escape(c) for c in tag) + r"[\w'’-]*",
+                    re.IGNORECASE)
+    for m in rx.finditer(text):
+        words = m.group().casefold().split()
+        if words[-1] in posts and all(is_word(w) and not given_name(w) for w in words):
+            return True
+    return False
