@@ -86,7 +86,7 @@ def test_initials_of_a_name_stay_a_name(det: Detector) -> None:
 def test_a_post_someone_was_taken_for_is_held_by_no_one() -> None:
     for before in ("a visitor thought I was the ", "they asked me if i was the ",
                    "people think youre the ", "Being mistaken for a ",
-                   "some days they ask am i really the ", "there's no ",
+                   "some days they ask am i really the ", "there's no ", "I'm not the ",
                    "and there is no ", "she is now the most "):
         text = before + "radiographer"
         assert not_held(text, len(before), len(text)), before

@@ -193,7 +193,8 @@ _SPECIALTY_STOP = {"at", "and", "but", "so", "with", "for", "from", "on", "in", 
 # Before a post, words that make it one nobody holds: wished for ("I'd like to be a",
 # "maybe become a"), wanted or asked for ("we need a second HCA", "a dad asked for a local
 # nurse"), asked about ("what does a link worker do"), one the speaker was taken for
-# ("they thought I was the cleaner"), one there is none of ("there's no ward clerk").
+# ("they thought I was the cleaner"), one there is none of ("there's no ward clerk"), one
+# the speaker is not ("I'm not the branch secretary").
 _NOT_HELD = re.compile(
     r"(?:\b(?:like|love|want|wants|hope|hoping|aim|aiming|plan|planning|aspire|wish)"
     r"\s+to\s+(?:be|become)\s+(?:a|an|the)"
@@ -208,7 +209,8 @@ _NOT_HELD = re.compile(
     r"|\b(?:am\s+i\s+really|mistaken\s+for|taken\s+for|mistook\s+\w+\s+for)\s+(?:the|a|an)"
     # none there ("there's no ward clerk"), or the one who stands out ("the most senior nurse")
     r"|\b(?:there(?:['’]?s|\s+is|\s+was|\s+are)|have|has|had|got)\s+no(?:\s+band\s+\w+)?"
-    r"|\bthe\s+most)\s+$", re.IGNORECASE)
+    r"|\bthe\s+most"
+    r"|\bnot\s+(?:the|a|an))\s+$", re.IGNORECASE)  # one nobody here is: "I'm not the rep"
 
 
 # "chair" as a seat, not a post: a person's own chair, one sat in, or a kind of seat.
