@@ -97,8 +97,6 @@ class Front:
         per_call = max(1, s.seg_batch // self.pool.workers)  # the same memory on any core count
         groups = [starts[b: b + per_call] for b in range(0, len(starts), per_call)]
         front = self.runner.front if s.share_front else None
-        if front is not None and s.seg_int8 and self.runner.front_int8 is not None:
-            front = self.runner.front_int8
 
         def chunk_of(st: int) -> np.ndarray:
             piece = audio[st: st + width]

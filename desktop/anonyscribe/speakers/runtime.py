@@ -44,7 +44,6 @@ import hashlib
 import importlib.metadata
 import io
 import multiprocessing
-import tempfile
 import threading
 import warnings
 import zipfile
@@ -62,17 +61,12 @@ from ..core.files import atomic_open, write_bytes
 from ..transcribe.models import cache_root
 
 RECIPE = 2  # bump when the export below changes: older files are then ignored
-FRONT_RECIPE = 2  # bump when the split (``_split``) or its file changes (2: int8 tail)
+FRONT_RECIPE = 1  # bump when the split (``_split``) or its file changes
 EXPORT_TIMEOUT_S = 1800.0  # an export takes 10-40 s; a child silent this long is stuck
 OPSET = 17
 SEG_SAMPLES = 160000  # the segmentation model's 10 s input (``DiarizeSettings.seg_chunk_s``)
 FEATURES = 80  # CAM++'s filterbank bins
 TOLERANCE = 1e-3  # largest difference from torch a session may show on the check inputs
-# the int8 tail (``quantized_tail``) is not torch's arithmetic: its class probabilities may
-# differ from torch's this much on the check inputs, at most and on average (measured: 0.007
-# / 3e-4 and 0.20 / 0.006 on the two inputs; on real speech at most 0.09, mean under 1e-3).
-# A broken quantization (wrong scales, a graph misread) is off by far more on average
-INT8_TOLERANCE = (0.3, 0.02)
 # shortest CAM++ input (frames) sent to ONNX Runtime: the exported graph gives NaN for 1-2
 # frames (its statistics pooling, special-cased in torch's code, is traced on a long input);
 # anything shorter goes to torch. The diarizer's windows are 98 frames and more unless the
@@ -130,9 +124,6 @@ class Runner:
     # the segmentation model split after its first layer, so that overlapping chunks share
     # that layer's work (``SincFront``); None where the split failed its check or torch runs
     front: SincFront | None = None
-    # the same split with the rest of the graph's LSTM and linear weights in int8
-    # (``quantized_tail``): a third less segmentation CPU; None where it could not be made
-    front_int8: SincFront | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -306,14 +297,14 @@ def _onnx_runner(weights: Weights, load_torch: Callable[[], TorchModels], folder
     files = _Files.of(folder, weights)
     sessions: dict[Part, _Session] = {}
     missing = _open_models(ort, files, MODELS, sessions)
-    (front, front_int8), front_missing = _open_front(ort, files, sessions)
+    front, front_missing = _open_front(ort, files, sessions)
     todo = (*missing, *([Part.FRONT] if front_missing else []))
     failed: dict[Part, str] = {}
     if todo:
         failed = _export(exporter or export_apart, ExportJob(weights, load_torch, folder, todo))
         failed |= _open_models(ort, files, [p for p in missing if p not in failed], sessions)
         if front_missing:
-            (front, front_int8), _ = _open_front(ort, files, sessions)
+            front, _ = _open_front(ort, files, sessions)
     why = [f"{'voice prints' if part is Part.VOICEPRINTS else part}: {reason}"
            for part, reason in failed.items() if part in MODELS]
     models = load_torch() if why else None
@@ -327,8 +318,7 @@ def _onnx_runner(weights: Weights, load_torch: Callable[[], TorchModels], folder
     else:
         step, duration = models.frame_step, models.frame_duration
     name = "torch" if len(why) == len(MODELS) else "onnx"
-    return Runner(segment, embed, name, step, duration, "; ".join(why), models, front,
-                  front_int8)
+    return Runner(segment, embed, name, step, duration, "; ".join(why), models, front)
 
 
 def _open_models(ort: Any, files: _Files, parts: Iterable[Part], sessions: dict[Part, _Session]
@@ -345,28 +335,19 @@ def _open_models(ort: Any, files: _Files, parts: Iterable[Part], sessions: dict[
 
 
 def _open_front(ort: Any, files: _Files, sessions: dict[Part, _Session]
-                ) -> tuple[tuple[SincFront | None, SincFront | None], bool]:
-    """The cached split of the segmentation session and its int8 tail, each once it agrees
-    with torch's outputs (the int8 one within ``INT8_TOLERANCE``; None where it was not made
-    or disagrees); and whether the export process is to make the split (missing, torn or
-    disagreeing). None, not to be made, where the cache records that this graph cannot be
-    split here."""
+                ) -> tuple[SincFront | None, bool]:
+    """The cached split of the segmentation session, once it agrees with torch's outputs;
+    and whether the export process is to make it (missing, torn or disagreeing). None, not
+    to be made, where the cache records that this graph cannot be split here."""
     segmentation = sessions.get(Part.SEGMENTATION)
     if segmentation is None:
-        return (None, None), True
+        return None, True
     try:
         parts = FrontParts.load(files.front)
-        if parts is None:
-            return (None, None), False
-        front = _check_front(parts.opened(ort), segmentation.want)
+        return (None if parts is None else _check_front(parts.opened(ort), segmentation.want),
+                False)
     except ExportFailed:
-        return (None, None), True
-    int8 = None
-    if parts.quantized:
-        with contextlib.suppress(ExportFailed):
-            int8 = _check_front(parts.opened(ort, quantized=True), segmentation.want,
-                                INT8_TOLERANCE)
-    return (front, int8), False
+        return None, True
 
 
 def _export(exporter: Exporter, job: ExportJob) -> dict[Part, str]:
@@ -648,8 +629,7 @@ def _probabilities(run: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndar
 @dataclass(frozen=True, eq=False)
 class FrontParts:
     """A segmentation graph split after its first layer, as cached (``front_path``): the
-    layer's filters and normalisation constants, and the rest of the graph (ONNX bytes), also
-    with its weights in int8 (``quantized_tail``; empty where that could not be made)."""
+    layer's filters and normalisation constants, and the rest of the graph (ONNX bytes)."""
 
     filters: np.ndarray  # (channels, kernel) float32
     stride: int
@@ -657,12 +637,10 @@ class FrontParts:
     shift: float
     eps: float
     tail: bytes
-    quantized: bytes = b""
 
-    def opened(self, ort: Any, quantized: bool = False) -> SincFront:
-        """The split as the diarizer runs it (the tail, or its int8 form, on an ONNX Runtime
-        session)."""
-        session = _open(ort, self.quantized if quantized else self.tail)
+    def opened(self, ort: Any) -> SincFront:
+        """The split as the diarizer runs it (the tail on an ONNX Runtime session)."""
+        session = _open(ort, self.tail)
         source = session.get_inputs()[0].name
 
         def run(x: np.ndarray) -> np.ndarray:
@@ -673,8 +651,7 @@ class FrontParts:
     def save(self, path: Path) -> None:
         constants = np.array([self.stride, self.gain, self.shift, self.eps], np.float64)
         _save_npz(path, filters=self.filters, constants=constants,
-                  tail=np.frombuffer(self.tail, np.uint8),
-                  quantized=np.frombuffer(self.quantized, np.uint8))
+                  tail=np.frombuffer(self.tail, np.uint8))
 
     @staticmethod
     def refuse(path: Path, why: str) -> None:
@@ -690,9 +667,8 @@ class FrontParts:
                 if "why" in z.files:
                     return None
                 stride, gain, shift, eps = (float(v) for v in z["constants"])
-                quantized = z["quantized"].tobytes() if "quantized" in z.files else b""
                 return cls(np.ascontiguousarray(z["filters"], np.float32), int(stride), gain,
-                           shift, eps, z["tail"].tobytes(), quantized)
+                           shift, eps, z["tail"].tobytes())
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise ExportFailed("not split yet") from exc
 
@@ -706,17 +682,14 @@ def _save_npz(path: Path, **arrays: np.ndarray) -> None:
                            ) from exc
 
 
-def _check_front(front: SincFront, want: list[np.ndarray],
-                 tolerance: tuple[float, float] = (TOLERANCE, TOLERANCE)) -> SincFront:
-    """``front``, once its outputs agree with torch's (``want``) on the check inputs: at
-    most and on average within ``tolerance``."""
+def _check_front(front: SincFront, want: list[np.ndarray]) -> SincFront:
+    """``front``, once its outputs agree with torch's (``want``) on the check inputs."""
     for x, wanted in zip(_seg_inputs(), want, strict=True):
         try:
             got = front(x)
         except Exception as exc:  # noqa: BLE001 - a tail graph ONNX Runtime cannot run
             raise ExportFailed(f"its split failed its check ({type(exc).__name__})") from exc
-        off = np.abs(got - wanted) if got.shape == wanted.shape else None
-        if off is None or not (off.max() <= tolerance[0] and off.mean() <= tolerance[1]):
+        if got.shape != wanted.shape or not np.abs(got - wanted).max() <= TOLERANCE:
             raise ExportFailed("its split differs from torch on the check inputs")
     return front
 
@@ -744,36 +717,7 @@ def split_checked(ort: Any, data: bytes, want: list[np.ndarray]) -> FrontParts:
         raise ExportFailed(f"its graph is not shaped as expected ({type(exc).__name__})"
                            ) from exc
     _check_front(parts.opened(ort), want)
-    try:
-        quantized = quantized_tail(parts.tail)
-        _check_front(replace(parts, quantized=quantized).opened(ort, quantized=True), want,
-                     INT8_TOLERANCE)
-    except ExportFailed:
-        return parts  # the float tail alone: the diarizer runs it as before
-    return replace(parts, quantized=quantized)
-
-
-def quantized_tail(tail: bytes) -> bytes:
-    """The tail graph with its LSTM and linear (MatMul) weights in int8 and their inputs
-    quantized per call (ONNX Runtime's dynamic quantization, made here from the local
-    export; nothing is downloaded). The LSTM is two thirds of the segmentation model's CPU
-    and its int8 kernels take about a third less; the convolutions stay float.
-    ``ExportFailed`` where ``onnxruntime.quantization`` (it needs ``onnx``) is missing or
-    fails."""
-    try:
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-    except ImportError as exc:
-        raise ExportFailed("onnxruntime.quantization is not available") from exc
-    with tempfile.TemporaryDirectory() as tmp:
-        source, target = Path(tmp) / "tail.onnx", Path(tmp) / "tail-int8.onnx"
-        source.write_bytes(tail)
-        try:
-            quantize_dynamic(source, target, op_types_to_quantize=["LSTM", "MatMul"],
-                             weight_type=QuantType.QInt8)
-            return target.read_bytes()
-        except Exception as exc:  # noqa: BLE001 - any quantizer failure: keep the float tail
-            raise ExportFailed(f"its tail could not be quantized ({type(exc).__name__})"
-                               ) from exc
+    return parts
 
 
 def _split(ort: Any, data: bytes) -> FrontParts:

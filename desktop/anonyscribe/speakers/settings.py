@@ -30,10 +30,6 @@ class DiarizeSettings:
     # audio and shared by the 4 chunks that hear it (``runtime.SincFront``), where the ONNX
     # export could be split; outputs equal to about 1e-5
     share_front: bool = True
-    # the rest of the segmentation model (after that layer) with its LSTM and linear weights in
-    # int8 (``runtime.quantized_tail``), where it could be made: about a third less
-    # segmentation CPU; class probabilities within 0.1 of the float model's (mean < 1e-3)
-    seg_int8: bool = False
     # embedding windows per model call: on ONNX Runtime 8-64 cost the same per window, and 8
     # holds half the activations of 16 (peak memory -100 MB on a 10-minute interview, the
     # same prints); on torch (the fallback) 16 was the cheapest
