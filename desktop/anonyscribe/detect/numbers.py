@@ -263,13 +263,14 @@ _CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code
 
 
 def _letter_then_digits(toks: list[Tok], j: int) -> bool:
-    """'a b one one nine four': "a" or "i" read as a letter, followed by another single letter
-    and then at least three digits (a word "a" is never followed by that)."""
-    if j + 4 >= len(toks):
-        return False
-    nxt = toks[j + 1].lower
-    return len(nxt) == 1 and nxt.isalpha() and nxt not in ("a", "i") \
-        and all(_code_digit(toks[k].lower) for k in range(j + 2, j + 5))
+    """'a b one one nine four', 'i n c two four oh one': "a" or "i" read as a letter, followed
+    by one to four other single letters and then at least three digits (the words "a" and
+    "i" are never followed by that)."""
+    k = j + 1
+    while k < len(toks) and k <= j + 4 and _single_letter(toks, k):
+        k += 1
+    return k > j + 1 and k + 3 <= len(toks) \
+        and all(_code_digit(toks[m].lower) for m in range(k, k + 3))
 
 
 def _last_letter(toks: list[Tok], j: int, digits: int) -> bool:

@@ -18,6 +18,8 @@ from .org_words import (
     COMPASS,
     PREPOSITIONS,
     TRADE_HEADS,
+    UNIT_KIND_HEADS,
+    UNIT_KINDS,
     function_word,
 )
 from .text import FILLERS, Chunk, Tok
@@ -283,6 +285,8 @@ class OrgSites(OrgBase):
                     score = 0.45  # "on osprey ward", "at beech ward": named after birds, trees
                 else:
                     continue
+            if t.lower in UNIT_KIND_HEADS and len(names) == 1 and names[0].lower in UNIT_KINDS:
+                continue  # "the stroke ward", "a gp practice": a kind of unit, not one unit
             s, e = names[0].start, t.end
             if i + 1 < len(toks) and toks[i + 1].text in _TRAILING_NATION:
                 e = toks[i + 1].end  # "Filipino Nurses Association UK"
