@@ -36,3 +36,62 @@ def test_the_words_a_and_i_before_letters_without_digits_are_no_code(det: Detect
     text = "so i got a b in the exam and i m not sure, i did a c in maths twice"
     assert _at(det, text, "a b in") is None
     assert _at(det, text, "a c in") is None
+
+
+# -- a possessive said as a place --------------------------------------------------------------
+def test_a_name_with_s_said_as_a_place_is_covered_whole(det: Detector) -> None:
+    text = "so i was the pharmacist at o'brennan's in town and then a barmaid at mcardle's, yeah"
+    spans = det.detect_text(text)
+    for part in ("o'brennan's", "mcardle's"):
+        s = text.index(part)
+        assert any(sp.start <= s and s + len(part) <= sp.end for sp in spans), part
+
+
+def test_a_possessive_before_what_is_owned_keeps_the_name_alone(det: Detector) -> None:
+    text = "we stayed at o'brennan's caravan for the week, and then with maeve"
+    s = text.index("o'brennan's")
+    assert not any(sp.start <= s and s + len("o'brennan's caravan") <= sp.end
+                   for sp in det.detect_text(text))
+
+
+# -- a stretch of months -----------------------------------------------------------------------
+def test_months_said_from_one_to_the_other_are_dates(det: Detector) -> None:
+    text = "We advertised for a receptionist from October to February. Nobody applied."
+    assert _at(det, text, "October") == "DATE"
+    assert _at(det, text, "February") == "DATE"
+
+
+def test_a_stretch_of_months_that_recurs_is_no_date(det: Detector) -> None:
+    text = "The café usually opens from April to October. We close from June to August every year."
+    assert _at(det, text, "April") is None
+    assert _at(det, text, "June") is None
+
+
+# -- postcodes read out: a routing key as one word, two halves -------------------------------
+def test_a_postcode_read_out_with_its_key_as_one_word_or_in_halves(det: Detector) -> None:
+    text = ("she gave the eircode, t23 k y seven one, then her brother's post code, "
+            "g e four, two n d, and rang off")
+    spans = det.detect_text(text)
+    for part in ("t23 k y seven one", "g e four, two n d"):
+        s = text.index(part)
+        assert any(sp.type == "POSTCODE" and sp.start <= s and s + len(part) <= sp.end
+                   for sp in spans), part
+
+
+def test_letters_and_numbers_in_a_list_are_no_postcode(det: Detector) -> None:
+    text = "we did one, two, three laps on the a1, a2 and then b4 and went home"
+    assert not any(sp.type in ("POSTCODE", "ID") for sp in det.detect_text(text))
+
+
+# -- care firms named after who holds them or who uses them -----------------------------------
+def test_a_care_firm_after_its_holder_or_a_user_is_found(det: Detector) -> None:
+    text = ("she was the owner of marigold care for years, and on nights we use "
+            "bramble homecare mostly")
+    assert _at(det, text, "marigold care") == "ORGANISATION"
+    assert _at(det, text, "bramble homecare") == "ORGANISATION"
+
+
+def test_a_kind_of_care_after_of_is_no_firm(det: Detector) -> None:
+    text = "there was a lot of excellent care and the quality of personal care was fine"
+    assert _at(det, text, "excellent care") is None
+    assert _at(det, text, "personal care") is None

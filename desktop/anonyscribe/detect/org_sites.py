@@ -161,7 +161,12 @@ _SITE_HEADS = {"house", "court", "view", "lodge", "manor", "hall", "park", "bank
 _SITE_NAME_CUES = {"at", "from", "to", "in", "into", "on", "called", "and", "or", "joined",
                    "left"}
 _FIRM_CUES = _SITE_NAME_CUES | {"with", "for", "by", "via", "through", "provider", "providers",
-                                "agency", "agencies", "company", "like"}
+                                "agency", "agencies", "company", "like", "use", "used", "uses",
+                                "using"}
+# Who holds a firm, said before "of" ("the owner of kindly care", "directors of ..."): the
+# firm's name follows, not a kind of care ("a lot of good care").
+_HOLDERS = {"owner", "owners", "director", "directors", "boss", "bosses", "founder",
+            "founders", "manager", "managers", "md", "ceo", "head"}
 _NOT_SITE_NAMES = {"car", "food", "blood", "milk", "boiler", "council", "care", "nursing",
                    "health", "business", "retail", "industrial", "country", "theme", "safari",
                    "trailer", "caravan", "skate", "play", "water", "town", "village", "church",
@@ -793,7 +798,9 @@ class OrgSites(OrgBase):
             cues = _FIRM_CUES if kind != "site" else _SITE_NAME_CUES
             if head == "surgery":  # "recovering from knee surgery"; "and the oak surgery"
                 cues = {"at", "and"} if k != j else {"at"}
-            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
+            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == "," or (
+                kind == "firm" and toks[k].lower == "of" and k > 0
+                and (toks[k - 1].lower in _HOLDERS or toks[k - 1].lower in self.role_words))) \
                 and "\n" not in text[toks[k].end:names[0].start]
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
             if not cue and not (kind != "site" and known) or head in TRADE_HEADS and not known:
