@@ -98,6 +98,7 @@ SETS = {
     "train10": ROOT / "tests" / "data" / "detect_training10",
     "train11": ROOT / "tests" / "data" / "detect_training11",
     "train12": ROOT / "tests" / "data" / "detect_training12",
+    "train13": ROOT / "tests" / "data" / "detect_training13",
 }
 OUT = ROOT / "resources" / "terms" / "second_opinion.json"
 SEED = 12
@@ -133,7 +134,7 @@ UNSEEN_AT = {"val1": "5ba0c83", "val2": "15c8711", "val3": "6d933d0", "val4": "5
              "train5": "e6abc6e", "train6": "eb6af8f",
              "train7": "a1a5d67", "train8": "a1a5d67", "train9": "6d5322d",
              "train10": "8857e4a", "train11": "2ee36e9",
-             "train12": "1e469c6"}
+             "train12": "1e469c6", "train13": "5fa04b7"}
 CACHE = Path(tempfile.gettempdir()) / "anonyscribe-second-opinion"
 _DUMP = """
 import json, re, sys

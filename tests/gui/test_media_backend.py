@@ -60,6 +60,28 @@ bar = PlayerBar()
 print(bar.load(Path(sys.argv[1])), bar.ready)
 """
 
+# The first player while the warm-up still runs (made slow here: a second's sleep first):
+# the player waits for it, so Qt's loads never run beside the thread's.
+_WAITS = """
+import sys, time
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from anonyscribe.gui.review import media_backend
+real = media_backend.load
+def slow():
+    time.sleep(1.0)
+    return real()
+media_backend.load = slow
+app = QApplication([])
+thread = media_backend.warm_up()
+again = media_backend.warm_up() is thread
+from anonyscribe.gui.review.player import PlayerBar
+bar = PlayerBar()
+t0 = time.perf_counter()
+ok = bar.load(Path(sys.argv[1]))
+print(again, thread.is_alive(), time.perf_counter() - t0 > 0.5, ok, bar.ready)
+"""
+
 
 def _run(script: str, *args: str) -> str:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
@@ -107,3 +129,14 @@ def test_the_player_plays_after_the_warm_up() -> None:
     if not _multimedia():
         pytest.skip("QtMultimedia is not installed here")
     assert _run(_PLAYS, str(SPEECH / "interview.wav")) == "True True"
+
+
+def test_the_first_player_waits_for_a_warm_up_still_running() -> None:
+    if not _multimedia():
+        pytest.skip("QtMultimedia is not installed here")
+    assert _run(_WAITS, str(SPEECH / "interview.wav")) == "True False True True True"
+
+
+def test_waiting_without_a_warm_up_returns_at_once(monkeypatch) -> None:
+    monkeypatch.setattr(media_backend, "_warming", None)
+    assert media_backend.wait(0.01)

@@ -11,6 +11,10 @@ The thread calls the C library's own loader through ``ctypes`` as a foreign func
 lets go of Python's GIL around such a call, which Python's importer and ``ctypes.CDLL`` do
 not, so the window keeps running while the files load. Nothing Qt is created here (Qt's
 objects belong to the GUI thread); where a file cannot be loaded, Qt loads it later as before.
+The first player waits for the thread (``wait``) before it imports Qt's media module, so the
+system loader is never asked for the same files from two threads at once (it serialises
+them under one lock, which is where a thread holding Python's GIL could wait on one that
+runs a library's start-up code).
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ from PySide6.QtCore import QLibraryInfo
 
 DEFAULT_BACKEND = "ffmpeg"  # Qt's own default on Linux, Windows and macOS since Qt 6.5
 _WINDOWS_SEARCH = 0x1000 | 0x100  # LOAD_LIBRARY_SEARCH_DEFAULT_DIRS | ..._DLL_LOAD_DIR
+# The longest the first player waits for the warm-up; past it Qt loads what is missing itself
+WAIT_S = 30.0
+
+_warming: threading.Thread | None = None  # the process's one warm-up (the files load once)
 
 
 def module_file() -> Path | None:
@@ -84,7 +92,21 @@ def load() -> list[Path]:
 
 
 def warm_up() -> threading.Thread:
-    """``load`` on a daemon thread, started now (the window need not wait for it)."""
-    thread = threading.Thread(target=load, name="anonyscribe-media-backend", daemon=True)
-    thread.start()
-    return thread
+    """``load`` on a daemon thread, started now (the window need not wait for it); a second
+    call while the first still runs returns that thread."""
+    global _warming
+    if _warming is not None and _warming.is_alive():
+        return _warming
+    _warming = threading.Thread(target=load, name="anonyscribe-media-backend", daemon=True)
+    _warming.start()
+    return _warming
+
+
+def wait(timeout_s: float = WAIT_S) -> bool:
+    """Block until the warm-up (if one was started) has finished, at most ``timeout_s``:
+    True where no warm-up is running any more. Called by the player before it first
+    imports Qt's media module."""
+    if _warming is None:
+        return True
+    _warming.join(timeout_s)
+    return not _warming.is_alive()

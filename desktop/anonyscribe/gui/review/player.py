@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...sources import is_text_source
+from . import media_backend
 from .transcript_view import clock
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
@@ -90,6 +91,7 @@ class PlayerBar(QWidget):
         if not path.is_file():
             return self._fail(f"Recording not found: {path}. Reconnect the drive or move the "
                               "file back to hear it; reviewing works without audio.")
+        media_backend.wait()  # the warm-up's loads finish before Qt's own start
         try:  # here, not at the top: a missing multimedia library must not stop the review
             from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
         except Exception as exc:  # noqa: BLE001 - missing system library (libpulse, ffmpeg)
