@@ -95,3 +95,12 @@ def test_a_kind_of_care_after_of_is_no_firm(det: Detector) -> None:
     text = "there was a lot of excellent care and the quality of personal care was fine"
     assert _at(det, text, "excellent care") is None
     assert _at(det, text, "personal care") is None
+
+
+# -- ward codes listed after a ward ------------------------------------------------------------
+def test_ward_codes_listed_after_a_ward_are_wards_in_cased_text_too(det: Detector) -> None:
+    text = ("[Ruth Amadi] 10:02 AM: i cover ward c3 c5 and d2 and my deputy covers the rest. "
+            "Kate Moss was on ward b1 and a4 paper was everywhere.")
+    assert _at(det, text, "c5") == "ORGANISATION"
+    assert _at(det, text, "d2") == "ORGANISATION"
+    assert _at(det, text, "a4") is None

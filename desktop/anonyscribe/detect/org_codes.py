@@ -391,7 +391,6 @@ class OrgCodes(OrgBase):
                     "ward") and sp.source not in ("unit-code", "lettered-site"):
                 continue
             k = chunk.tok_at(sp.end)
-            k = self._joined_codes(chunk, k, out)
             while k is not None and k + 1 < len(toks) and toks[k].lower in ("and", "or"):
                 w = toks[k + 1]
                 nxt = toks[k + 2] if k + 2 < len(toks) else None
@@ -408,11 +407,19 @@ class OrgCodes(OrgBase):
                 k += 2
         return out
 
-    @staticmethod
-    def _joined_codes(chunk: Chunk, k: int | None, out: list[Span]) -> int | None:
+    def _joined_codes(self, chunk: Chunk, found: list[Span]) -> list[Span]:
         """'across amu ward f1 f2 and g4': codes said after a ward's code, one after the
         other or joined by 'and'/'or'/',', are wards too (a letter and a number in one
-        word); returns where the list stops."""
+        word), in lower-case speech inside cased text too."""
+        out: list[Span] = []
+        for sp in found:
+            if sp.type == "ORGANISATION" and sp.score >= 0.5 and sp.text.lower().startswith(
+                    "ward"):
+                self._codes_after(chunk, chunk.tok_at(sp.end), out)
+        return out
+
+    @staticmethod
+    def _codes_after(chunk: Chunk, k: int | None, out: list[Span]) -> None:
         toks = chunk.toks
         while k is not None and k < len(toks):
             j = k + 1 if toks[k].lower in ("and", "or", ",") else k
@@ -426,5 +433,4 @@ class OrgCodes(OrgBase):
                 break  # "and a4 paper": a noun goes on
             out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.45, "ward-joined"))
             k = j + 1
-        return k
 
