@@ -8,7 +8,8 @@ text order, grows a span over what completes it:
 
 * the kind of place said after it ("surgery", "medical centre", "road surgery", "homecare");
 * "of" and a span or capitalised words after an organisation ("Society of Ireland");
-* a possessive "'s" that is part of an organisation's name ("St Mary's", "the Sheppy's");
+* a possessive "'s" that is part of an organisation's name ("St Mary's", "the Sheppy's"), or
+  that makes a name a place ("at O'Hara's for years", not "at Sarah's house");
 * the name before a span that is only a kind of place ("kind hands" before "homecare");
 * the number of a grade said after it ("cnm two", "fy 2", "st six");
 * the letters of an initialism said beside it ("dundalk i t", "t k maxx", "h m p durham");
@@ -130,6 +131,8 @@ def _grow(text: str, sp: Span, spans: list[Span], j: int) -> tuple[Span | None, 
     poss = _POSSESSIVE.match(text, end)
     if poss and (sp.type == ORG or _after_det(text, sp.start)):
         return _to(text, sp, poss.end(), ORG, nxt, j), j
+    if poss and _at_place(text, sp.start) and _nothing_owned(text, poss.end()):
+        return _to(text, sp, poss.end(), sp.type, nxt, j), j  # "a barmaid at o'hara's, then"
     words = _words_ahead(text, poss.end() if poss else end)
     head = _head_end(words, sp.type, bool(poss))
     if head is not None:
@@ -277,6 +280,25 @@ def _after_det(text: str, start: int) -> bool:
     before = text[max(0, start - 5):start]
     m = re.search(r"(?:^|\s)(a|an|the)\s+$", before, re.IGNORECASE)
     return m is not None
+
+
+# Words before a possessive said as a place ("at O'Hara's", "outside Hennigan's").
+_AT_PLACE = re.compile(r"(?:^|\s)(?:at|in|outside|from|into|to|near|behind|opposite|by)"
+                       r"(?:\s+the)?\s+$", re.IGNORECASE)
+# What may follow such a possessive when nothing is owned: the clause goes on or ends.
+_AFTER_PLACE = re.compile(r"\s*(?:[.,;:?!)\]\n-]|$|(?:in|on|at|for|and|or|but|so|then|now|"
+                          r"when|with|till|until|since|yeah|um|uh|er|erm)\b)", re.IGNORECASE)
+
+
+def _at_place(text: str, start: int) -> bool:
+    """Is the span said where a place is ("at", "in", "outside" before it)?"""
+    return _AT_PLACE.search(text[max(0, start - 16):start]) is not None
+
+
+def _nothing_owned(text: str, pos: int) -> bool:
+    """Does nothing owned follow a possessive ending at ``pos`` ("at O'Hara's for years",
+    not "at Sarah's house")?"""
+    return _AFTER_PLACE.match(text, pos) is not None
 
 
 def _words_ahead(text: str, pos: int) -> list[tuple[int, int, str]]:

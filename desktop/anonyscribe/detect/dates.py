@@ -204,6 +204,12 @@ _PINNED_MONTH = re.compile(
     r"(?:(?:like|um|uh|er|erm|about|around|the|last|this)\s+)*"
     rf"(?P<m>{_FULL_MONTHS}|may)\b(?!\s+(?:and|or|to|through|till|until|-)\s+(?:{_FULL_MONTHS}|may)\b)"
     r"(?!\s*(?:\d|of\b|this\b|last\b|next\b))", re.I)
+# A stretch of months said from one to the other ("advertised from September to January"): the
+# two ends of one period; not a year said after them (month-range takes that), nor a habit.
+_MONTH_SPAN = re.compile(
+    rf"\bfrom\s+(?P<a>{_FULL_MONTHS}|may)\s+(?:to|till|until|til|through)\s+"
+    rf"(?P<b>{_FULL_MONTHS}|may)\b(?!,?\s+(?:\d|nineteen|twenty|two\s+thousand))", re.I)
+_HABIT_AFTER = re.compile(r"\s+(?:every|each|most|all)\s+(?:year|years|winter|summer)\b", re.I)
 # Cues that pin a month to one year whatever is said before them ("every week since june").
 _SURE_CUES = frozenset({"since", "until", "till", "til", "last", "next", "by"})
 # What follows "may" the verb ("the last may be", "since may not"), not the month.
@@ -254,8 +260,9 @@ class DateRecognizer:
                 if _MAY_VERB.match(s) and chunk.cased and s[0] == "m":
                     continue
                 if name in ("month-day", "month-year") and s[:3].lower() in ("mar", "may") \
-                        and chunk.cased and not s[0].isupper():
-                    continue
+                        and chunk.cased and not s[0].isupper() \
+                        and not (name == "month-year" and s[:6].lower() == "march "):
+                    continue  # "may 12": the verb; but "until march 2026" is a date
                 out.append(Span(m.start(), m.end(), "DATE", s, score, f"date-{name}"))
         for m in _EVENT_MONTH.finditer(text):
             s, e = m.span("m")
@@ -278,6 +285,15 @@ class DateRecognizer:
             if said:  # "last March", "mid-January": one month of one year, said whole
                 s = said.start()
             out.append(Span(s, e, "DATE", text[s:e], 0.45, "date-pinned-month"))
+        for m in _MONTH_SPAN.finditer(text):
+            line = text.rfind("\n", 0, m.start()) + 1
+            if chunk.cased and not (m.group("a")[0].isupper() and m.group("b")[0].isupper()) \
+                    or _HABIT.search(text, max(line, m.start() - 40), m.start()) \
+                    or _HABIT_AFTER.match(text, m.end()):
+                continue  # "usually from May to September", "from june to august every year"
+            for g in ("a", "b"):
+                s, e = m.span(g)
+                out.append(Span(s, e, "DATE", text[s:e], 0.45, "date-month-span"))
         for m in _DOB.finditer(text):
             s, e = m.span("d")
             e = s + len(_DOB_TAIL.sub("", text[s:e]))

@@ -257,19 +257,23 @@ LETTER_NAMES = frozenset({"ay", "bee", "cee", "dee", "eff", "gee", "aitch", "hai
                           "kay", "el", "em", "en", "pee", "cue", "ar", "ess", "tee", "vee",
                           "ex", "zed", "zee"})
 _CODE_JOINERS = frozenset({"dash", "hyphen", "slash", "stroke"})
+# A letter or two and a number written as one word in a code read out ("p51", "h91", "b7").
+_KEY_TOKEN = re.compile(r"^[a-z]{1,2}\d{1,2}[a-z]?$")
+_POSTCODE_WORDS = ["postcode", "post code", "eircode"]
 # Words right before a code read out ("the number was a four four..."): there "a" is a letter.
 _CODE_LEADS = frozenset({"is", "was", "number", "ref", "reference", "pin", "code", ":", "id",
                          "like", "example"})  # "each has a number, like a four four seven..."
 
 
 def _letter_then_digits(toks: list[Tok], j: int) -> bool:
-    """'a b one one nine four': "a" or "i" read as a letter, followed by another single letter
-    and then at least three digits (a word "a" is never followed by that)."""
-    if j + 4 >= len(toks):
-        return False
-    nxt = toks[j + 1].lower
-    return len(nxt) == 1 and nxt.isalpha() and nxt not in ("a", "i") \
-        and all(_code_digit(toks[k].lower) for k in range(j + 2, j + 5))
+    """'a b one one nine four', 'i n c two four oh one': "a" or "i" read as a letter, followed
+    by one to four other single letters and then at least three digits (the words "a" and
+    "i" are never followed by that)."""
+    k = j + 1
+    while k < len(toks) and k <= j + 4 and _single_letter(toks, k):
+        k += 1
+    return k > j + 1 and k + 3 <= len(toks) \
+        and all(_code_digit(toks[m].lower) for m in range(k, k + 3))
 
 
 def _last_letter(toks: list[Tok], j: int, digits: int) -> bool:
@@ -694,9 +698,21 @@ class NumberRecognizer:
                     letters += len(w)  # "KC 40 77 19"
                 elif w in TEENS or w in TENS:
                     digits += 2
+                elif _KEY_TOKEN.match(w) and (letters or digits or j + 1 < len(toks) and (
+                        _code_digit(toks[j + 1].lower) or _single_letter(toks, j + 1))
+                        and "\n" not in text[toks[j].end:toks[j + 1].start]):
+                    letters += sum(c.isalpha() for c in w)  # "eircode p51 w x eight four"
+                    digits += sum(c.isdigit() for c in w)
+                elif w == "," and (digits or letters) and j + 1 < len(toks) \
+                        and (_single_letter(toks, j + 1) or _code_digit(toks[j + 1].lower)
+                             and _single_letter(toks, j + 2)) \
+                        and self._context(text, toks[i].start, _POSTCODE_WORDS, 30):
+                    pass  # "post code j e three, five h b": read out in two halves
                 else:
                     break
                 j += 1
+            while j > i + 1 and toks[j - 1].text == ",":
+                j -= 1
             span = self._code_span(toks, text, i, j, letters, digits)
             if span is not None:
                 yield span
@@ -712,8 +728,7 @@ class NumberRecognizer:
         s, e = toks[i].start, toks[j - 1].end
         joined = any(toks[k].lower in _CODE_JOINERS for k in range(i, j))
         cue = self._context(text, s, self.code_context, 160)
-        if letters and digits >= 2 and self._context(text, s, ["postcode", "post code",
-                                                               "eircode"], 30):
+        if letters and digits >= 2 and self._context(text, s, _POSTCODE_WORDS, 30):
             # "my eircode is d twenty four x y two seven": read out where a postcode is asked
             return Span(s, e, "POSTCODE", text[s:e], 0.85, "spelled-postcode")
         if (letters or joined and cue) and digits >= 3 and letters + digits >= 5:

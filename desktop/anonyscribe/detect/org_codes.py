@@ -16,6 +16,8 @@ from .text import FILLERS, Chunk, Tok
 
 _CAPS = re.compile(r"^[A-Z]{3,6}$")
 _WARD_CODE = re.compile(r"^\d{1,2}[A-Za-z]?$")
+# A ward's code in one word, a letter and a number ("f2", "g4", "6b"), said after another.
+_JOINED_CODE = re.compile(r"^(?:[a-z]\d{1,2}[a-z]?|\d{1,2}[a-z])$")
 # Capitalised words said "on <word> <number>" that are no ward: grades, floors, pages, routes.
 _NOT_WARD_NAMES = {"band", "level", "floor", "page", "step", "stage", "grade", "year", "day",
                    "week", "module", "section", "channel", "line", "platform", "route", "bus",
@@ -404,3 +406,31 @@ class OrgCodes(OrgBase):
                 out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.4, "ward-joined"))
                 k += 2
         return out
+
+    def _joined_codes(self, chunk: Chunk, found: list[Span]) -> list[Span]:
+        """'across amu ward f1 f2 and g4': codes said after a ward's code, one after the
+        other or joined by 'and'/'or'/',', are wards too (a letter and a number in one
+        word), in lower-case speech inside cased text too."""
+        out: list[Span] = []
+        for sp in found:
+            if sp.type == "ORGANISATION" and sp.score >= 0.5 and sp.text.lower().startswith(
+                    "ward"):
+                self._codes_after(chunk, chunk.tok_at(sp.end), out)
+        return out
+
+    @staticmethod
+    def _codes_after(chunk: Chunk, k: int | None, out: list[Span]) -> None:
+        toks = chunk.toks
+        while k is not None and k < len(toks):
+            j = k + 1 if toks[k].lower in ("and", "or", ",") else k
+            if j >= len(toks) or not _JOINED_CODE.match(toks[j].lower) \
+                    or "\n" in chunk.text[toks[k - 1].end:toks[j].start]:
+                break
+            w = toks[j]
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if nxt is not None and nxt.is_word and nxt.lower not in STOP \
+                    and not _JOINED_CODE.match(nxt.lower):
+                break  # "and a4 paper": a noun goes on
+            out.append(Span(w.start, w.end, "ORGANISATION", w.text, 0.45, "ward-joined"))
+            k = j + 1
+

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..core.model import Span
+from .dates import CALENDAR_WORDS
 from .lexicon import STOP
 from .numbers import NUMBER_WORDS
 from .org_base import OrgBase
@@ -171,6 +172,8 @@ class OrgFirms(OrgBase):
                 run.pop()
             if not run or (chunk.cased and run[0].sent_start) or run[0].lower in self.titles:
                 continue  # "worked for Mr Khan": a person
+            if run[0].lower in CALENDAR_WORDS:
+                continue  # "a receptionist from October": a time, not an employer
             words = [w.lower for w in run if w.is_word]
             if chunk.cased:
                 if len(run) == 1 and (run[0].lower in lex.place_words or run[0].lower

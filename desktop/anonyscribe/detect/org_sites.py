@@ -18,6 +18,8 @@ from .org_words import (
     COMPASS,
     PREPOSITIONS,
     TRADE_HEADS,
+    UNIT_KIND_HEADS,
+    UNIT_KINDS,
     function_word,
 )
 from .text import FILLERS, Chunk, Tok
@@ -159,7 +161,12 @@ _SITE_HEADS = {"house", "court", "view", "lodge", "manor", "hall", "park", "bank
 _SITE_NAME_CUES = {"at", "from", "to", "in", "into", "on", "called", "and", "or", "joined",
                    "left"}
 _FIRM_CUES = _SITE_NAME_CUES | {"with", "for", "by", "via", "through", "provider", "providers",
-                                "agency", "agencies", "company", "like"}
+                                "agency", "agencies", "company", "like", "use", "used", "uses",
+                                "using"}
+# Who holds a firm, said before "of" ("the owner of kindly care", "directors of ..."): the
+# firm's name follows, not a kind of care ("a lot of good care").
+_HOLDERS = {"owner", "owners", "director", "directors", "boss", "bosses", "founder",
+            "founders", "manager", "managers", "md", "ceo", "head"}
 _NOT_SITE_NAMES = {"car", "food", "blood", "milk", "boiler", "council", "care", "nursing",
                    "health", "business", "retail", "industrial", "country", "theme", "safari",
                    "trailer", "caravan", "skate", "play", "water", "town", "village", "church",
@@ -283,6 +290,8 @@ class OrgSites(OrgBase):
                     score = 0.45  # "on osprey ward", "at beech ward": named after birds, trees
                 else:
                     continue
+            if t.lower in UNIT_KIND_HEADS and len(names) == 1 and names[0].lower in UNIT_KINDS:
+                continue  # "the stroke ward", "a gp practice": a kind of unit, not one unit
             s, e = names[0].start, t.end
             if i + 1 < len(toks) and toks[i + 1].text in _TRAILING_NATION:
                 e = toks[i + 1].end  # "Filipino Nurses Association UK"
@@ -789,7 +798,9 @@ class OrgSites(OrgBase):
             cues = _FIRM_CUES if kind != "site" else _SITE_NAME_CUES
             if head == "surgery":  # "recovering from knee surgery"; "and the oak surgery"
                 cues = {"at", "and"} if k != j else {"at"}
-            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == ",") \
+            cue = k >= 0 and (toks[k].lower in cues or toks[k].text == "," or (
+                kind == "firm" and toks[k].lower == "of" and k > 0
+                and (toks[k - 1].lower in _HOLDERS or toks[k - 1].lower in self.role_words))) \
                 and "\n" not in text[toks[k].end:names[0].start]
             known = any(not lex.is_word(n.lower) or n.lower in lex.place_words for n in names)
             if not cue and not (kind != "site" and known) or head in TRADE_HEADS and not known:

@@ -49,6 +49,26 @@ CARE_GENERIC = {"social", "primary", "secondary", "tertiary", "intensive", "crit
                 "independent", "assisted", "extra", "white", "opera", "council", "parliament",
                 "commons", "lords", "care", "full", "free", "out", "big", "first", "next"}
 
+# Specialties and kinds of care that, said alone before "ward", "unit", "team" or "clinic",
+# say what kind of unit it is, not which ("the stroke ward", "a gp practice", "the perinatal
+# team"); a named unit has a name of its own ("Larch ward") or several words ("Acute Frailty
+# Unit"). Not "acute", "aseptic", "cancer": "the acute unit" names one hospital's unit.
+UNIT_KINDS = frozenset({
+    "stroke", "rehab", "rehabilitation", "paeds", "paediatric", "paediatrics", "children",
+    "postnatal", "antenatal", "prenatal", "burns", "frailty", "oncology", "renal", "cardiac",
+    "cardiology", "respiratory", "orthopaedic", "orthopaedics", "ortho", "trauma", "maternity",
+    "labour", "gynae", "gynaecology", "neuro", "neurology", "psych", "psychiatric", "dementia",
+    "haematology", "urology", "dermatology", "endoscopy", "dialysis", "surgical", "medical",
+    "admissions", "discharge", "perinatal", "neonatal", "geriatric", "elderly", "older",
+    "inpatient", "outpatient", "community", "gp", "gps", "chc", "inr", "enp", "hdu", "icu",
+    "itu", "ccu", "palliative", "recovery", "resus", "emergency", "urgent", "triage", "diabetes",
+    "diabetic", "heart", "fracture", "falls", "memory", "pain", "vascular", "ophthalmology",
+    "audiology", "physio", "physiotherapy", "pharmacy", "radiology", "xray", "imaging",
+    "addiction", "addictions", "crisis", "liaison", "research", "simulation", "sim", "theatre",
+    "theatres", "maxfax", "colorectal", "breast", "bariatric", "spinal", "hepatology",
+    "gastro", "gastroenterology", "rheumatology", "infectious", "isolation", "covid"})
+UNIT_KIND_HEADS = frozenset({"ward", "unit", "team", "clinic", "practice", "surgery", "suite"})
+
 # Last words of what is named like a body but is a law, a scale, a benefit, a campaign or a
 # form ("Mental Health Act", "Glasgow Coma Scale", "Carer's Allowance", "Microsoft Forms"):
 # no one works there. Not "fund" or "scheme", which name bodies too ("Student Support Fund").

@@ -133,6 +133,7 @@ class OrganisationRecognizer(OrgCodes, OrgFirms, OrgSites):
                     e = toks[i + 1].end
                 out.append(Span(t.start, e, "ORGANISATION", text[t.start:e], 0.6, "the-royal"))
         out.extend(self._joined_and_extended(chunk, out))
+        out.extend(self._joined_codes(chunk, out))
         if not chunk.cased:
             out.extend(self._joined_lower(chunk, out))
             out.extend(self._joined_wards(chunk, out))
