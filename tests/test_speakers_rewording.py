@@ -7,7 +7,14 @@ from __future__ import annotations
 import numpy as np
 
 from anonyscribe.core.model import RecordingInfo, Segment, Transcript, Word
-from anonyscribe.speakers.asking import Judgement, Verdict, by_questions, judge, units_of
+from anonyscribe.speakers.asking import (
+    Judgement,
+    Verdict,
+    _distinct,
+    by_questions,
+    judge,
+    units_of,
+)
 from anonyscribe.speakers.interview import Interview, Outcome, interview_turns
 from anonyscribe.speakers.rewording import Change, reworded
 from anonyscribe.speakers.turns import Turn
@@ -108,3 +115,20 @@ def test_most_rewordings_keep_the_decision() -> None:
         kept = sum(interview_turns(reworded(tr, change, seed), found).outcome is outcome
                    for change in Change for seed in (20, 21, 22))
         assert kept >= 10, (voice, kept)
+
+
+def test_a_saying_a_word_short_of_another_says_the_same_thing() -> None:
+    def said(*lines: str) -> int:
+        return _distinct([line.split() for line in lines])
+
+    assert said("we kept a spare key under the mat", "we kept a key under the mat") == 1
+    assert said("we kept a spare key under the mat", "we kept a spare key under mat") == 1
+    # one word for another, or a short sentence a word apart, is another thing
+    assert said("tell me about your team", "tell me about your work") == 2
+    assert said("yes i do", "no i do") == 2 and said("i do", "i really do") == 2
+    # a copy of the words with one dropped: a line said twice is still one thing
+    tr = _said("we kept a spare key under the mat. we kept a spare key under the mat.")
+    lines = [u.tokens for u in units_of(tr)]
+    assert said(*[" ".join(t) for t in lines]) == 1
+    dropped = [t[:3] + t[4:] if i == 0 else t for i, t in enumerate(lines)]
+    assert _distinct(dropped) == 1
