@@ -12,7 +12,10 @@ way) and DER moved by more than 3 points count as flips.
 
 The diarizer runs once per clip (its ``Diarization``, prints and search, pickled under
 ``--cache``); the transcripts come from a kept batch run (``anonyscribe batch <clips> --out
-RUNS/<part> --format vtt --auto``). Held-out parts are refused.
+RUNS/<part> --format vtt --auto``). Held-out parts are refused. The replay's diarizer is
+a run of its own: on some one-voice clips its turns (and DER) differ from the batch's.
+``--score`` scores the kept batch only; ``--vote`` / ``--both`` measure the vote over
+reworded copies tried and rejected in session 16 (``voted_turns``).
 
     python bench/perturb_words.py --runs /tmp/spk16 dev4 dev7 [--seeds 3] [--clip near_m_ad]
 """
