@@ -20,9 +20,9 @@ import numpy as np
 from ..core.cancel import CancelToken
 from ..core.model import SpeakerTime, Transcript
 from ..media import decode, probe
-from . import asking, reseed
 from . import diarize as diarization  # the module: ``speakers.diarize`` stays the module
 from .channels import channel_turns_from_file
+from .interview import ALIKE_NOTE, ASKED_NOTE, Interview, interview_turns
 from .teams import (
     TeamsFormatError,
     TeamsTranscript,
@@ -41,10 +41,10 @@ from .turns import (
 )
 
 __all__ = [
-    "MODES", "SpeakerError", "SpeakerResult", "TeamsFormatError", "TeamsTranscript", "Turn",
-    "assign_speakers", "diarization_available", "find_teams_transcript", "label_turns",
-    "merge_speakers", "move_segment", "names_for_always_list", "new_speaker_id",
-    "read_teams_transcript", "rename_speaker",
+    "ALIKE_NOTE", "ASKED_NOTE", "MODES", "Interview", "SpeakerError", "SpeakerResult",
+    "TeamsFormatError", "TeamsTranscript", "Turn", "assign_speakers", "diarization_available",
+    "find_teams_transcript", "interview_turns", "label_turns", "merge_speakers", "move_segment",
+    "names_for_always_list", "new_speaker_id", "read_teams_transcript", "rename_speaker",
 ]
 
 log = logging.getLogger(__name__)
@@ -53,10 +53,6 @@ MODES = ("auto", "teams", "channels", "diarize", "none")
 # Pauses in the diarizer's speech up to this long still count as voice in the speaker times
 # (timed exports): a breath, a stop consonant (``voiced``).
 VOICE_BRIDGE_S = 0.3
-ALIKE_NOTE = ("the voices sound too alike to tell apart: almost all speech is on one speaker; "
-              "split the turns in review (S at a word)")
-ASKED_NOTE = ("the voices sound alike: turns were given to the interviewer and the participant "
-              "by who asks the questions; check them in review (S at a word splits a turn)")
 
 
 class SpeakerError(ValueError):
@@ -124,17 +120,8 @@ def _diarize_turns(transcript: Transcript, path: Path, audio: np.ndarray | None,
     except diarization.DiarizationUnavailable as exc:
         raise SpeakerError(f'Cannot separate speakers in "{path}": {exc}') from exc
     if num_speakers == 2:
-        asked = asking.by_questions(transcript, found, audio)
-        if asked is None or len({t.speaker for t in asked}) < 2:
-            # the words did not split it (the diarizer's turns kept, or undone to one
-            # voice): their roles may lead the voices' search to a split it did not
-            # reach (``reseed``), judged again by the words step
-            again = reseed.reseeded(transcript, found)
-            if again is not None:
-                found, asked = again, asking.by_questions(transcript, again, audio)
-        if asked is not None:  # one voice: the diarizer's weak split undone
-            one = len({t.speaker for t in asked}) == 1
-            return asked, [], ALIKE_NOTE if one else ASKED_NOTE, found.speech
+        said = interview_turns(transcript, found, audio)
+        return said.turns, said.overlaps, said.note, found.speech
     return found.turns, found.overlaps, ALIKE_NOTE if found.alike else "", found.speech
 
 

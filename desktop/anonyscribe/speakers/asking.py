@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -85,6 +86,9 @@ CLEAR_SEPARATION = 10.0
 # against 0), while every split of two voices under this kept three things or more on
 # each voice. Beyond it (the diarizer's ``sure_separation``) the voices are clearly two.
 ONE_THING_SEPARATION = 20.0
+# A sentence of at least this many words is the same thing as another a word short of it
+# (``_holds``): the recogniser drops a word now and then.
+SAME_THING_WORDS = 4
 # A "question" longer than this many words ran into its answer (see ``split_run_ons``).
 MAX_QUESTION_WORDS = 16
 COMMA_BONUS = 1.0  # a cut after a comma is worth this much voice evidence (in std units)
@@ -119,6 +123,28 @@ class Unit:
     @property
     def tokens(self) -> list[str]:
         return _WORD.findall(self.text.casefold().replace("’", "'"))
+
+
+class Verdict(Enum):
+    """The path ``by_questions`` took."""
+
+    UNJUDGED = "too few sentences or no prints"
+    DOUBTED = "the words' roles not the voice's: the diarizer's turns kept"
+    ONE_VOICE = "the words' roles not the voice's: the diarizer's weak split undone"
+    VOICES = "the roles believed, and the diarizer's own split matches them"
+    SETTLED = "the roles believed, disputed sentences settled by pitch or prints"
+    ROLES = "the roles believed: turns by who asks"
+
+
+@dataclass
+class Judgement:
+    """What ``judge`` decided: the turns (None: keep the diarizer's), the path, and the
+    voice's agreement with the words' roles by prints and by pitch (None: no pitch)."""
+
+    turns: list[Turn] | None
+    verdict: Verdict
+    by_prints: float = 0.0
+    by_pitch: float | None = None
 
 
 def units_of(transcript: Transcript, pause_s: float = UNIT_PAUSE_S) -> list[Unit]:
@@ -467,13 +493,38 @@ def settle(x: np.ndarray, windows: list[tuple[float, float]], labels: np.ndarray
 def _distinct(sentences: Sequence[list[str]]) -> int:
     """How many different things the ``sentences`` (tokens) say: one that holds another
     word for word (the recogniser ran it into a neighbour: "what happened after that" and
-    "how long have you been, what happened after that") says the same thing."""
-    texts = sorted({" ".join(t) for t in sentences if t}, key=len)
-    kept: list[str] = []
+    "how long have you been, what happened after that") says the same thing, and so does
+    one a word short of that (``_holds``)."""
+    texts = sorted({tuple(t) for t in sentences if t}, key=len)
+    kept: list[tuple[str, ...]] = []
     for text in texts:
-        if not any(f" {k} " in f" {text} " for k in kept):
+        if not any(_holds(text, k) for k in kept):
             kept.append(text)
     return len(kept)
+
+
+def _holds(text: Sequence[str], other: Sequence[str]) -> bool:
+    """Does ``text`` hold ``other`` (no longer) word for word, or with one word more inside
+    it where ``other`` has ``SAME_THING_WORDS`` or more (a word the recogniser dropped from
+    the shorter saying; one word for another is not the same thing)? Why: a dev voice said
+    one line twice; reworded copies that dropped a word from one saying made it a "second
+    thing" and kept a one-voice split (4 -> 18 % DER, ``bench/perturb_words.py``)."""
+    n = len(other)
+    for width in (n, n + 1) if n >= SAME_THING_WORDS else (n,):
+        for a in range(0, len(text) - width + 1):
+            if _common(other, text[a:a + width]) == n:  # all of it, one word more at most
+                return True
+    return False
+
+
+def _common(a: Sequence[str], b: Sequence[str]) -> int:
+    """The longest common subsequence of two short token lists."""
+    row = [0] * (len(b) + 1)
+    for x in a:
+        prev = 0
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], prev + 1 if x == y else max(row[j], row[j - 1])
+    return row[-1]
 
 
 def _one_voice(units: Sequence[Unit], owners: np.ndarray, heard: np.ndarray,
@@ -576,11 +627,19 @@ def by_questions(transcript: Transcript, found: Diarization,
     into their answers are cut before any of this is judged (``split_run_ons``), and a
     weak split that mostly matches the words is settled sentence by sentence
     (``_settle_disputes``)."""
+    return judge(transcript, found, audio).turns
+
+
+def judge(transcript: Transcript, found: Diarization, audio: np.ndarray | None = None
+          ) -> Judgement:
+    """``by_questions`` with what it weighed (``Judgement``): its turns, the path it took
+    and the agreements behind it (``bench/perturb_words.py`` counts how the path moves
+    when the words change a little)."""
     if found.prints is None or not found.windows:
-        return None
+        return Judgement(None, Verdict.UNJUDGED)
     said = units_of(transcript)
     if len(said) < 2 * MIN_UNITS:
-        return None
+        return Judgement(None, Verdict.UNJUDGED)
     # the split is judged on the cut sentences (``roles_of``), but what the diarizer's
     # second voice says is counted on the recogniser's own (``_one_voice``): a cut makes
     # two "things" of one, and kept a dev voice asking and answering split (4 -> 18 % DER)
@@ -589,22 +648,28 @@ def by_questions(transcript: Transcript, found: Diarization,
     heard = np.linalg.norm(up, axis=1) > 0
     by_words = agreement(*_once_each(units, roles, up, heard))
     pitch = unit_pitch(units, audio)
-    if not (believed(by_words, pitch_agreement(units, roles, audio, pitch))
+    by_pitch = pitch_agreement(units, roles, audio, pitch)
+    if not (believed(by_words, by_pitch)
             or voice_follows(units, roles, found.windows, found.prints)):
         said_heard = np.linalg.norm(unit_prints(said, found.windows, found.prints), axis=1) > 0
-        return _one_voice(said, _owners(said, found.turns), said_heard, found)
+        one = _one_voice(said, _owners(said, found.turns), said_heard, found)
+        return Judgement(one, Verdict.ONE_VOICE if one else Verdict.DOUBTED, by_words,
+                         by_pitch)
     owners = _owners(units, found.turns)
     voiced = heard & (owners >= 0)
     two = not found.alike and len(np.unique(owners[voiced])) == 2
     clear = found.separation >= CLEAR_SEPARATION
+    verdict = Verdict.ROLES
     if two and (_same_split(units, owners, roles, voiced) >= SAME_SPLIT or (
             clear and agreement(*_once_each(units, owners, up, voiced)) >= by_words)):
         settled = roles if clear else _settle_disputes(roles, owners, up, voiced, pitch)
         if clear or len(np.unique(owners[voiced] ^ settled[voiced])) == 1:
-            return None  # the voices' own split: as good, and finer than whole sentences
-        roles = settled
+            # the voices' own split: as good, and finer than whole sentences
+            return Judgement(None, Verdict.VOICES, by_words, by_pitch)
+        roles, verdict = settled, Verdict.SETTLED
     turns = role_timeline(units, roles, found.turns)
     ids: dict[str, str] = {}  # "S1" speaks first, as the diarizer numbers its voices
     for t in turns:
         ids.setdefault(t.speaker, f"S{len(ids) + 1}")
-    return [Turn(t.start, t.end, ids[t.speaker]) for t in turns]
+    return Judgement([Turn(t.start, t.end, ids[t.speaker]) for t in turns], verdict, by_words,
+                     by_pitch)
